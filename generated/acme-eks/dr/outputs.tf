@@ -1,0 +1,74 @@
+output "region" {
+  description = "Region of this root."
+  value       = var.region
+}
+
+output "apps_cluster_endpoint" {
+  description = "API endpoint of cluster apps."
+  value       = module.apps.cluster_endpoint
+}
+
+output "apps_cluster_name" {
+  description = "Name of cluster apps."
+  value       = module.apps.cluster_name
+}
+
+output "apps_oidc_provider_arn" {
+  description = "IRSA OIDC provider of cluster apps."
+  value       = module.apps.oidc_provider_arn
+}
+
+output "audit_trail_arn" {
+  description = "ARN of trail audit."
+  value       = module.audit.arn
+}
+
+output "backups_bucket" {
+  description = "Name of bucket backups."
+  value       = module.backups.bucket_id
+}
+
+output "ingress_arn" {
+  description = "ARN of load balancer ingress."
+  value       = module.ingress.arn
+}
+
+output "ingress_dns_name" {
+  description = "DNS name of load balancer ingress."
+  value       = module.ingress.dns_name
+}
+
+output "observability_alarm_topic_arn" {
+  description = "SNS topic of the observability alarms."
+  value       = module.observability.alarm_topic_arn
+}
+
+output "platform_key_arn" {
+  description = "ARN of KMS key platform."
+  value       = module.platform.key_arn
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets, one per AZ."
+  value       = module.network.private_subnet_ids
+}
+
+output "public_dns_fqdn" {
+  description = "Name served by record public-dns."
+  value       = module.public_dns.fqdn
+}
+
+output "public_subnet_ids" {
+  description = "Public subnets, one per AZ."
+  value       = module.network.public_subnet_ids
+}
+
+output "services_repository_url" {
+  description = "URL of repository services."
+  value       = module.services.repository_url
+}
+
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = module.network.vpc_id
+}

@@ -1,0 +1,11 @@
+# State lives in a bucket in this root's own region (us-west-1), so the
+# dr root can be planned and applied without the other region.
+terraform {
+  backend "s3" {
+    bucket       = "acme-flask-tfstate-us-west-1"
+    key          = "acme-flask/dr/terraform.tfstate"
+    region       = "us-west-1"
+    encrypt      = true
+    use_lockfile = true
+  }
+}

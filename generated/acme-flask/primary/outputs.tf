@@ -1,0 +1,74 @@
+output "region" {
+  description = "Region of this root."
+  value       = var.region
+}
+
+output "db_backups_bucket" {
+  description = "Name of bucket db-backups."
+  value       = module.db_backups.bucket_id
+}
+
+output "db_endpoint" {
+  description = "Writer endpoint of cluster db."
+  value       = module.db.endpoint
+}
+
+output "db_reader_endpoint" {
+  description = "Reader endpoint of cluster db."
+  value       = module.db.reader_endpoint
+}
+
+output "flask_instance_ids" {
+  description = "Instances of flask."
+  value       = module.flask.instance_ids
+}
+
+output "flask_private_ips" {
+  description = "Private IPs of flask."
+  value       = module.flask.private_ips
+}
+
+output "monitoring_cluster_endpoint" {
+  description = "API endpoint of cluster monitoring."
+  value       = module.monitoring.cluster_endpoint
+}
+
+output "monitoring_cluster_name" {
+  description = "Name of cluster monitoring."
+  value       = module.monitoring.cluster_name
+}
+
+output "monitoring_oidc_provider_arn" {
+  description = "IRSA OIDC provider of cluster monitoring."
+  value       = module.monitoring.oidc_provider_arn
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets, one per AZ."
+  value       = module.vpc.private_subnet_ids
+}
+
+output "public_subnet_ids" {
+  description = "Public subnets, one per AZ."
+  value       = module.vpc.public_subnet_ids
+}
+
+output "site_dns_fqdn" {
+  description = "Name served by record site-dns."
+  value       = module.site_dns.fqdn
+}
+
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = module.vpc.vpc_id
+}
+
+output "website_arn" {
+  description = "ARN of load balancer website."
+  value       = module.website.arn
+}
+
+output "website_dns_name" {
+  description = "DNS name of load balancer website."
+  value       = module.website.dns_name
+}

@@ -1,0 +1,22 @@
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
+provider "helm" {
+  alias = "monitoring"
+
+  kubernetes = {
+    host                   = module.monitoring.cluster_endpoint
+    cluster_ca_certificate = base64decode(module.monitoring.cluster_certificate_authority_data)
+
+    exec = {
+      api_version = "client.authentication.k8s.io/v1beta1"
+      command     = "aws"
+      args        = ["eks", "get-token", "--cluster-name", module.monitoring.cluster_name, "--region", var.region]
+    }
+  }
+}

@@ -1,0 +1,59 @@
+output "region" {
+  description = "Region of this root."
+  value       = var.region
+}
+
+output "alarms_alarm_topic_arn" {
+  description = "SNS topic of the alarms alarms."
+  value       = module.alarms.alarm_topic_arn
+}
+
+output "ingress_arn" {
+  description = "ARN of load balancer ingress."
+  value       = module.ingress.arn
+}
+
+output "ingress_dns_name" {
+  description = "DNS name of load balancer ingress."
+  value       = module.ingress.dns_name
+}
+
+output "platform_cluster_endpoint" {
+  description = "API endpoint of cluster platform."
+  value       = module.platform.cluster_endpoint
+}
+
+output "platform_cluster_name" {
+  description = "Name of cluster platform."
+  value       = module.platform.cluster_name
+}
+
+output "platform_oidc_provider_arn" {
+  description = "IRSA OIDC provider of cluster platform."
+  value       = module.platform.oidc_provider_arn
+}
+
+output "postgres_arn" {
+  description = "ARN of database postgres."
+  value       = one(module.postgres[*].arn)
+}
+
+output "postgres_endpoint" {
+  description = "Endpoint of database postgres."
+  value       = one(module.postgres[*].endpoint)
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets, one per AZ."
+  value       = module.network.private_subnet_ids
+}
+
+output "public_subnet_ids" {
+  description = "Public subnets, one per AZ."
+  value       = module.network.public_subnet_ids
+}
+
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = module.network.vpc_id
+}

@@ -1,0 +1,89 @@
+output "region" {
+  description = "Region of this root."
+  value       = var.region
+}
+
+output "alarms_alarm_topic_arn" {
+  description = "SNS topic of the alarms alarms."
+  value       = module.alarms.alarm_topic_arn
+}
+
+output "app_dns_fqdn" {
+  description = "Name served by record app-dns."
+  value       = module.app_dns.fqdn
+}
+
+output "edge_dns_name" {
+  description = "DNS name of accelerator edge."
+  value       = module.edge.dns_name
+}
+
+output "edge_ip_addresses" {
+  description = "Static anycast IPs of accelerator edge."
+  value       = module.edge.ip_addresses
+}
+
+output "edge_listener_arn" {
+  description = "Listener to pass to the DR root (-var global_accelerator_listener_arn=…)."
+  value       = module.edge.listener_arn
+}
+
+output "ingress_arn" {
+  description = "ARN of load balancer ingress."
+  value       = module.ingress.arn
+}
+
+output "ingress_dns_name" {
+  description = "DNS name of load balancer ingress."
+  value       = module.ingress.dns_name
+}
+
+output "platform_cluster_endpoint" {
+  description = "API endpoint of cluster platform."
+  value       = module.platform.cluster_endpoint
+}
+
+output "platform_cluster_name" {
+  description = "Name of cluster platform."
+  value       = module.platform.cluster_name
+}
+
+output "platform_oidc_provider_arn" {
+  description = "IRSA OIDC provider of cluster platform."
+  value       = module.platform.oidc_provider_arn
+}
+
+output "postgres_arn" {
+  description = "ARN of database postgres."
+  value       = module.postgres.arn
+}
+
+output "postgres_endpoint" {
+  description = "Endpoint of database postgres."
+  value       = module.postgres.endpoint
+}
+
+output "postgres_master_secret_arn" {
+  description = "Secret with the master credentials of postgres."
+  value       = module.postgres.master_secret_arn
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets, one per AZ."
+  value       = module.network.private_subnet_ids
+}
+
+output "public_subnet_ids" {
+  description = "Public subnets, one per AZ."
+  value       = module.network.public_subnet_ids
+}
+
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = module.network.vpc_id
+}
+
+output "vpc_peering_connection_id" {
+  description = "Peering connection to accept in the DR root (-var vpc_peering_connection_id=…)."
+  value       = module.cross_region.peering_connection_id
+}

@@ -1,0 +1,59 @@
+output "region" {
+  description = "Region of this root."
+  value       = var.region
+}
+
+output "admin_instance_ids" {
+  description = "Instances of admin."
+  value       = module.admin.instance_ids
+}
+
+output "admin_private_ips" {
+  description = "Private IPs of admin."
+  value       = module.admin.private_ips
+}
+
+output "cluster_cluster_endpoint" {
+  description = "API endpoint of cluster cluster."
+  value       = module.cluster.cluster_endpoint
+}
+
+output "cluster_cluster_name" {
+  description = "Name of cluster cluster."
+  value       = module.cluster.cluster_name
+}
+
+output "cluster_oidc_provider_arn" {
+  description = "IRSA OIDC provider of cluster cluster."
+  value       = module.cluster.oidc_provider_arn
+}
+
+output "pg_backups_bucket" {
+  description = "Name of bucket pg-backups."
+  value       = module.pg_backups.bucket_id
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets, one per AZ."
+  value       = module.vpc.private_subnet_ids
+}
+
+output "public_subnet_ids" {
+  description = "Public subnets, one per AZ."
+  value       = module.vpc.public_subnet_ids
+}
+
+output "traefik_arn" {
+  description = "ARN of load balancer traefik."
+  value       = module.traefik.arn
+}
+
+output "traefik_dns_name" {
+  description = "DNS name of load balancer traefik."
+  value       = module.traefik.dns_name
+}
+
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = module.vpc.vpc_id
+}

@@ -1,0 +1,79 @@
+output "region" {
+  description = "Region of this root."
+  value       = var.region
+}
+
+output "app_dns_fqdn" {
+  description = "Name served by record app-dns."
+  value       = module.app_dns.fqdn
+}
+
+output "app_instance_ids" {
+  description = "Instances of app."
+  value       = module.app.instance_ids
+}
+
+output "app_ips_public_ips" {
+  description = "Elastic IPs of app-ips."
+  value       = module.app_ips.public_ips
+}
+
+output "app_private_ips" {
+  description = "Private IPs of app."
+  value       = module.app.private_ips
+}
+
+output "db_arn" {
+  description = "ARN of database db."
+  value       = module.db.arn
+}
+
+output "db_endpoint" {
+  description = "Endpoint of database db."
+  value       = module.db.endpoint
+}
+
+output "db_master_secret_arn" {
+  description = "Secret with the master credentials of db."
+  value       = module.db.master_secret_arn
+}
+
+output "monitoring_cluster_endpoint" {
+  description = "API endpoint of cluster monitoring."
+  value       = module.monitoring.cluster_endpoint
+}
+
+output "monitoring_cluster_name" {
+  description = "Name of cluster monitoring."
+  value       = module.monitoring.cluster_name
+}
+
+output "monitoring_oidc_provider_arn" {
+  description = "IRSA OIDC provider of cluster monitoring."
+  value       = module.monitoring.oidc_provider_arn
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets, one per AZ."
+  value       = module.vpc.private_subnet_ids
+}
+
+output "public_subnet_ids" {
+  description = "Public subnets, one per AZ."
+  value       = module.vpc.public_subnet_ids
+}
+
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = module.vpc.vpc_id
+}
+
+output "web_arn" {
+  description = "ARN of load balancer web."
+  value       = module.web.arn
+}
+
+output "web_dns_name" {
+  description = "DNS name of load balancer web."
+  value       = module.web.dns_name
+}

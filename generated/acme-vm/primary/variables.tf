@@ -1,0 +1,71 @@
+variable "region" {
+  description = "Region of this root."
+  type        = string
+  default     = "us-east-2"
+}
+
+variable "app_instance_count" {
+  description = "Number of instances of app in this region."
+  type        = number
+  default     = 3
+}
+
+variable "app_instance_type" {
+  description = "EC2 instance type of app."
+  type        = string
+  default     = "t3.micro"
+}
+
+variable "app_ips_count" {
+  description = "Number of Elastic IPs of app-ips (one per instance of app)."
+  type        = number
+  default     = 3
+}
+
+variable "db_instance_class" {
+  description = "DB instance class of db."
+  type        = string
+  default     = "db.t3.medium"
+}
+
+variable "monitoring_instance_type" {
+  description = "Node instance type of cluster monitoring."
+  type        = string
+  default     = "t3.small"
+}
+
+variable "monitoring_node_desired_size" {
+  description = "Desired nodes of cluster monitoring in this region."
+  type        = number
+  default     = 2
+}
+
+variable "monitoring_node_max_size" {
+  description = "Maximum nodes of cluster monitoring."
+  type        = number
+  default     = 4
+}
+
+variable "monitoring_node_min_size" {
+  description = "Minimum nodes of cluster monitoring."
+  type        = number
+  default     = 2
+}
+
+variable "monitoring_public_access_cidrs" {
+  description = "CIDRs allowed to the public API endpoint of monitoring; empty keeps it private (apply charts from inside the VPC)."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Extra tags merged into every resource's default tags."
+  type        = map(string)
+  default     = {}
+}
+
+variable "web_certificate_arn" {
+  description = "ACM certificate of web in this region; null serves plain HTTP."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,126 @@
+################################################################################
+# Security group: 80/443 from the internet, target port into the VPC
+################################################################################
+
+resource "aws_security_group" "this" {
+  name        = "${var.name}-alb"
+  description = "Load balancer ${var.name}"
+  vpc_id      = var.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-alb" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "http" {
+  security_group_id = aws_security_group.this.id
+  description       = "HTTP from the internet (redirected to HTTPS when a certificate is set)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "https" {
+  count = var.certificate_arn == null ? 0 : 1
+
+  security_group_id = aws_security_group.this.id
+  description       = "HTTPS from the internet"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "targets" {
+  security_group_id = aws_security_group.this.id
+  description       = "To the targets inside the VPC"
+  ip_protocol       = "tcp"
+  from_port         = var.target_port
+  to_port           = var.target_port
+  cidr_ipv4         = var.vpc_cidr
+}
+
+################################################################################
+# Load balancer
+################################################################################
+
+resource "aws_lb" "this" {
+  name                       = var.name
+  load_balancer_type         = "application"
+  internal                   = false
+  security_groups            = [aws_security_group.this.id]
+  subnets                    = var.subnet_ids
+  drop_invalid_header_fields = true
+  enable_deletion_protection = var.deletion_protection
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_lb_target_group" "this" {
+  name        = "${var.name}-tg"
+  port        = var.target_port
+  protocol    = "HTTP"
+  target_type = var.target_type
+  vpc_id      = var.vpc_id
+
+  health_check {
+    path                = var.health_check_path
+    matcher             = "200-399"
+    healthy_threshold   = 3
+    unhealthy_threshold = 3
+    interval            = 15
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-tg" })
+}
+
+resource "aws_lb_target_group_attachment" "this" {
+  count = length(var.target_instance_ids)
+
+  target_group_arn = aws_lb_target_group.this.arn
+  target_id        = var.target_instance_ids[count.index]
+  port             = var.target_port
+}
+
+################################################################################
+# Listeners: HTTPS with a certificate (HTTP redirects), plain HTTP without
+################################################################################
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type             = var.certificate_arn == null ? "forward" : "redirect"
+    target_group_arn = var.certificate_arn == null ? aws_lb_target_group.this.arn : null
+
+    dynamic "redirect" {
+      for_each = var.certificate_arn == null ? [] : [1]
+
+      content {
+        port        = "443"
+        protocol    = "HTTPS"
+        status_code = "HTTP_301"
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lb_listener" "https" {
+  count = var.certificate_arn == null ? 0 : 1
+
+  load_balancer_arn = aws_lb.this.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  certificate_arn   = var.certificate_arn
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this.arn
+  }
+
+  tags = var.tags
+}

@@ -1,0 +1,60 @@
+variable "name" {
+  description = "Name of the load balancer (at most 29 characters: the target group adds -tg)."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC of the load balancer."
+  type        = string
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the VPC the targets live in."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Public subnets, one per AZ."
+  type        = list(string)
+}
+
+variable "target_type" {
+  description = "instance (EC2 targets attached here) or ip (pods bound by the AWS Load Balancer Controller)."
+  type        = string
+  default     = "instance"
+}
+
+variable "target_port" {
+  description = "Port the targets listen on."
+  type        = number
+}
+
+variable "target_instance_ids" {
+  description = "EC2 instances to register (target_type instance)."
+  type        = list(string)
+  default     = []
+}
+
+variable "health_check_path" {
+  description = "HTTP path the target group health check requests."
+  type        = string
+  default     = "/"
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate for HTTPS; null serves plain HTTP."
+  type        = string
+  default     = null
+}
+
+variable "deletion_protection" {
+  description = "Protect the load balancer from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,24 @@
+output "cluster_arn" {
+  description = "ARN of the cluster."
+  value       = aws_rds_cluster.this.arn
+}
+
+output "cluster_identifier" {
+  description = "Identifier of the cluster."
+  value       = aws_rds_cluster.this.cluster_identifier
+}
+
+output "endpoint" {
+  description = "Writer endpoint."
+  value       = aws_rds_cluster.this.endpoint
+}
+
+output "reader_endpoint" {
+  description = "Reader endpoint."
+  value       = aws_rds_cluster.this.reader_endpoint
+}
+
+output "master_secret_arn" {
+  description = "Secrets Manager secret with the master credentials (null on a secondary)."
+  value       = one(aws_secretsmanager_secret.master[*].arn)
+}

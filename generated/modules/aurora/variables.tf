@@ -1,0 +1,125 @@
+variable "cluster_identifier" {
+  description = "Identifier of the cluster; instances are <identifier>-N."
+  type        = string
+}
+
+variable "role" {
+  description = "standalone, global-primary (creates the global database) or secondary (joins it, read-only until failover)."
+  type        = string
+  default     = "standalone"
+
+  validation {
+    condition     = contains(["standalone", "global-primary", "secondary"], var.role)
+    error_message = "role must be standalone, global-primary or secondary."
+  }
+}
+
+variable "global_cluster_identifier" {
+  description = "Identifier of the Aurora global database (both regions use the same)."
+  type        = string
+  default     = null
+}
+
+variable "engine" {
+  description = "aurora-postgresql or aurora-mysql."
+  type        = string
+}
+
+variable "engine_version" {
+  description = "Engine version; both regions of a global database run the same."
+  type        = string
+}
+
+variable "instance_class" {
+  description = "DB instance class of the cluster instances."
+  type        = string
+}
+
+variable "instance_count" {
+  description = "Number of cluster instances (writer plus readers) in this region."
+  type        = number
+}
+
+variable "db_name" {
+  description = "Name of the initial database."
+  type        = string
+  default     = null
+}
+
+variable "username" {
+  description = "Master user name."
+  type        = string
+  default     = "dbadmin"
+}
+
+variable "password_version" {
+  description = "Bump to rotate the master password."
+  type        = number
+  default     = 1
+}
+
+variable "port" {
+  description = "Listener port."
+  type        = number
+}
+
+variable "parameter_group_family" {
+  description = "Cluster parameter group family, e.g. aurora-postgresql16."
+  type        = string
+}
+
+variable "parameters" {
+  description = "Cluster parameters."
+  type        = map(string)
+  default     = {}
+}
+
+variable "log_exports" {
+  description = "Logs exported to CloudWatch."
+  type        = list(string)
+  default     = []
+}
+
+variable "vpc_id" {
+  description = "VPC of the cluster."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Private subnets of the subnet group."
+  type        = list(string)
+}
+
+variable "allowed_cidr_blocks" {
+  description = "Client ranges allowed to connect."
+  type        = list(string)
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for storage, Performance Insights and the credentials secret (in this region)."
+  type        = string
+}
+
+variable "backup_retention_days" {
+  description = "Days of automated backups."
+  type        = number
+  default     = 7
+}
+
+variable "performance_insights" {
+  description = "Enable Performance Insights."
+  type        = bool
+  default     = true
+}
+
+variable "deletion_protection" {
+  description = "Protect the cluster from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,55 @@
+################################################################################
+# CloudTrail into an encrypted bucket and a CloudWatch log group
+################################################################################
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/cloudtrail/${var.name}"
+  retention_in_days = var.retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "logs" {
+  statement {
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = "${var.name}-cloudtrail"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "deliver-to-cloudwatch"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.logs.json
+}
+
+resource "aws_cloudtrail" "this" {
+  name                          = var.name
+  s3_bucket_name                = var.s3_bucket_name
+  kms_key_id                    = var.kms_key_arn
+  is_multi_region_trail         = var.multi_region
+  include_global_service_events = var.multi_region
+  enable_log_file_validation    = true
+  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.this.arn}:*"
+  cloud_watch_logs_role_arn     = aws_iam_role.this.arn
+
+  tags = merge(var.tags, { Name = var.name })
+}

@@ -1,0 +1,4 @@
+output "id" {
+  description = "ARN of the endpoint group."
+  value       = aws_globalaccelerator_endpoint_group.this.id
+}

@@ -1,0 +1,24 @@
+output "arn" {
+  description = "ARN of the instance (source of cross-region replicas and backup replication)."
+  value       = aws_db_instance.this.arn
+}
+
+output "identifier" {
+  description = "Identifier of the instance."
+  value       = aws_db_instance.this.identifier
+}
+
+output "endpoint" {
+  description = "Connection endpoint (host:port)."
+  value       = aws_db_instance.this.endpoint
+}
+
+output "master_secret_arn" {
+  description = "Secrets Manager secret with the master credentials (null on a replica)."
+  value       = one(aws_secretsmanager_secret.master[*].arn)
+}
+
+output "security_group_id" {
+  description = "Security group of the instance."
+  value       = aws_security_group.this.id
+}

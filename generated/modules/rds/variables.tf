@@ -1,0 +1,121 @@
+variable "identifier" {
+  description = "Identifier of the DB instance."
+  type        = string
+}
+
+variable "engine" {
+  description = "postgres or mysql (ignored for a replica, which inherits it)."
+  type        = string
+}
+
+variable "engine_version" {
+  description = "Engine version; a replica must match its source."
+  type        = string
+}
+
+variable "instance_class" {
+  description = "DB instance class."
+  type        = string
+}
+
+variable "allocated_storage" {
+  description = "Storage in GiB (autoscaling up to four times this)."
+  type        = number
+  default     = 20
+}
+
+variable "db_name" {
+  description = "Name of the initial database."
+  type        = string
+  default     = null
+}
+
+variable "username" {
+  description = "Master user name."
+  type        = string
+  default     = "dbadmin"
+}
+
+variable "password_version" {
+  description = "Bump to rotate the master password (a new one is generated and written to RDS and Secrets Manager)."
+  type        = number
+  default     = 1
+}
+
+variable "port" {
+  description = "Listener port."
+  type        = number
+}
+
+variable "parameter_group_family" {
+  description = "Parameter group family, e.g. postgres16."
+  type        = string
+}
+
+variable "parameters" {
+  description = "Engine parameters."
+  type        = map(string)
+  default     = {}
+}
+
+variable "log_exports" {
+  description = "Logs exported to CloudWatch."
+  type        = list(string)
+  default     = []
+}
+
+variable "multi_az" {
+  description = "Keep a synchronous standby in a second AZ."
+  type        = bool
+  default     = true
+}
+
+variable "replicate_source_db" {
+  description = "ARN of the source instance when this is a cross-region read replica; null for a primary."
+  type        = string
+  default     = null
+}
+
+variable "vpc_id" {
+  description = "VPC of the instance."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Private subnets of the subnet group."
+  type        = list(string)
+}
+
+variable "allowed_cidr_blocks" {
+  description = "Client ranges allowed to connect."
+  type        = list(string)
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for storage, Performance Insights and the credentials secret (in this region)."
+  type        = string
+}
+
+variable "backup_retention_days" {
+  description = "Days of automated backups (a replica needs at least 1 to be promotable with backups)."
+  type        = number
+  default     = 7
+}
+
+variable "performance_insights" {
+  description = "Enable Performance Insights (not offered on the smallest classes)."
+  type        = bool
+  default     = true
+}
+
+variable "deletion_protection" {
+  description = "Protect the instance from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}

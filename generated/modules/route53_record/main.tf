@@ -1,0 +1,44 @@
+################################################################################
+# Alias record in an existing hosted zone; a failover record with a health
+# check when failover_role is set (PRIMARY in the primary root, SECONDARY in DR)
+################################################################################
+
+data "aws_route53_zone" "this" {
+  name         = var.zone_name
+  private_zone = false
+}
+
+resource "aws_route53_health_check" "this" {
+  count = var.failover_role == null ? 0 : 1
+
+  fqdn              = var.target_dns_name
+  port              = var.health_check_protocol == "HTTPS" ? 443 : 80
+  type              = var.health_check_protocol
+  resource_path     = var.health_check_path
+  failure_threshold = 3
+  request_interval  = 10
+
+  tags = merge(var.tags, { Name = "${var.record_name}.${var.zone_name}-${lower(coalesce(var.failover_role, "simple"))}" })
+}
+
+resource "aws_route53_record" "this" {
+  zone_id         = data.aws_route53_zone.this.zone_id
+  name            = var.record_name
+  type            = "A"
+  set_identifier  = var.failover_role == null ? null : lower(var.failover_role)
+  health_check_id = one(aws_route53_health_check.this[*].id)
+
+  alias {
+    name                   = var.target_dns_name
+    zone_id                = var.target_zone_id
+    evaluate_target_health = true
+  }
+
+  dynamic "failover_routing_policy" {
+    for_each = var.failover_role == null ? [] : [var.failover_role]
+
+    content {
+      type = failover_routing_policy.value
+    }
+  }
+}

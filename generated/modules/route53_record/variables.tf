@@ -1,0 +1,43 @@
+variable "zone_name" {
+  description = "Existing public hosted zone, e.g. example.com."
+  type        = string
+}
+
+variable "record_name" {
+  description = "Record name inside the zone, e.g. app."
+  type        = string
+}
+
+variable "target_dns_name" {
+  description = "DNS name the alias points at (load balancer or accelerator)."
+  type        = string
+}
+
+variable "target_zone_id" {
+  description = "Hosted zone ID of the alias target."
+  type        = string
+}
+
+variable "failover_role" {
+  description = "PRIMARY or SECONDARY for failover routing; null for a simple alias."
+  type        = string
+  default     = null
+}
+
+variable "health_check_protocol" {
+  description = "HTTP or HTTPS."
+  type        = string
+  default     = "HTTP"
+}
+
+variable "health_check_path" {
+  description = "Path requested by the health check."
+  type        = string
+  default     = "/"
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}

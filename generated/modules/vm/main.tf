@@ -1,0 +1,125 @@
+################################################################################
+# AMI and instance profile
+################################################################################
+
+data "aws_ssm_parameter" "ami" {
+  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${var.architecture}"
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = "${var.name}-instance"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+
+  tags = var.tags
+}
+
+# Session Manager instead of open SSH ports.
+resource "aws_iam_role_policy_attachment" "ssm" {
+  role       = aws_iam_role.this.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_instance_profile" "this" {
+  name = "${var.name}-instance"
+  role = aws_iam_role.this.name
+
+  tags = var.tags
+}
+
+################################################################################
+# Security group
+################################################################################
+
+resource "aws_security_group" "this" {
+  name        = "${var.name}-instances"
+  description = "Instances of ${var.name}"
+  vpc_id      = var.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-instances" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "app_from_sources" {
+  count = var.app_port == null ? 0 : length(var.ingress_security_group_ids)
+
+  security_group_id            = aws_security_group.this.id
+  description                  = "Application traffic from the load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = var.app_port
+  to_port                      = var.app_port
+  referenced_security_group_id = var.ingress_security_group_ids[count.index]
+}
+
+resource "aws_vpc_security_group_ingress_rule" "ssh" {
+  count = length(var.ssh_cidrs)
+
+  security_group_id = aws_security_group.this.id
+  description       = "SSH from an allowed range"
+  ip_protocol       = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_ipv4         = var.ssh_cidrs[count.index]
+}
+
+resource "aws_vpc_security_group_egress_rule" "https" {
+  security_group_id = aws_security_group.this.id
+  description       = "HTTPS to AWS APIs and package mirrors"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "vpc" {
+  security_group_id = aws_security_group.this.id
+  description       = "Anything inside the VPC (databases, caches)"
+  ip_protocol       = "-1"
+  cidr_ipv4         = var.vpc_cidr
+}
+
+################################################################################
+# Instances, spread round-robin over the subnets' AZs
+################################################################################
+
+resource "aws_instance" "this" {
+  count = var.instance_count
+
+  ami                    = data.aws_ssm_parameter.ami.insecure_value
+  instance_type          = var.instance_type
+  subnet_id              = var.subnet_ids[count.index % length(var.subnet_ids)]
+  vpc_security_group_ids = [aws_security_group.this.id]
+  iam_instance_profile   = aws_iam_instance_profile.this.name
+  key_name               = var.key_name
+  monitoring             = true
+  ebs_optimized          = true
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  root_block_device {
+    volume_type           = "gp3"
+    volume_size           = var.volume_size
+    encrypted             = true
+    kms_key_id            = var.kms_key_arn
+    delete_on_termination = true
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-${count.index + 1}" })
+
+  lifecycle {
+    ignore_changes = [ami]
+  }
+}

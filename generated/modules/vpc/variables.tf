@@ -1,0 +1,42 @@
+variable "name" {
+  description = "Name of the VPC and prefix of its resources."
+  type        = string
+}
+
+variable "cidr" {
+  description = "CIDR block of the VPC."
+  type        = string
+}
+
+variable "public_subnets" {
+  description = "CIDR of the public subnet in each AZ, in AZ order."
+  type        = list(string)
+}
+
+variable "private_subnets" {
+  description = "CIDR of the private subnet in each AZ, in AZ order."
+  type        = list(string)
+}
+
+variable "nat_gateway_per_az" {
+  description = "One NAT gateway per AZ (true) or a single shared one (false)."
+  type        = bool
+  default     = true
+}
+
+variable "kms_key_arn" {
+  description = "KMS key encrypting the flow-log group."
+  type        = string
+}
+
+variable "flow_log_retention_days" {
+  description = "Retention of VPC flow logs."
+  type        = number
+  default     = 365
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}

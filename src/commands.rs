@@ -1,0 +1,209 @@
+//! Implementation of each subcommand over the library.
+
+use crate::cli::{Cli, Command, Format};
+use acmegen::emit::{Emitter, FileSet};
+use acmegen::pipeline::{self, Compiled, Error};
+use acmegen::{explain, output, verify};
+use clap::CommandFactory;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A failed command, with the exit code it maps to.
+pub struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        self.code
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message.trim_end())
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        let code = if matches!(e, Error::Input(_)) { 2 } else { 3 };
+        Failure {
+            message: e.to_string(),
+            code,
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure {
+            message: format!("error: {e:#}"),
+            code: 3,
+        }
+    }
+}
+
+fn usage(message: String) -> Failure {
+    Failure { message, code: 2 }
+}
+
+/// Every `inventory/*.yaml` (sorted) when none are named.
+fn inventories(given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, bool), Failure> {
+    if !given.is_empty() {
+        return Ok((given, false));
+    }
+    let dir = Path::new("inventory");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| usage(format!("error: no inventory given and cannot read {}: {e}\n  = help: run from the project root or name inventory files", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        return Err(usage(
+            "error: inventory/ has no *.yaml files\n  = help: name an inventory file".into(),
+        ));
+    }
+    Ok((found, true))
+}
+
+/// Compile every inventory; all problems of all files are reported together.
+fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>), Failure> {
+    let emitter = Emitter::new()?;
+    let mut files = pipeline::modules(&emitter)?;
+    let mut compiled = Vec::new();
+    let mut errors: Vec<Failure> = Vec::new();
+    for p in paths {
+        match pipeline::compile(p, &emitter, &files) {
+            Ok(c) => compiled.push(c),
+            Err(e) => errors.push(e.into()),
+        }
+    }
+    if !errors.is_empty() {
+        let code = errors.iter().map(|e| e.code).max().unwrap_or(2);
+        let message = errors
+            .iter()
+            .map(|e| e.message.trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        return Err(Failure { message, code });
+    }
+    let mut names = std::collections::BTreeMap::new();
+    for c in &compiled {
+        if let Some(prev) = names.insert(c.plan.name.clone(), c.loaded.path.clone()) {
+            return Err(usage(format!(
+                "error: inventories {} and {} share the name `{}`\n  = help: give each inventory a unique name",
+                prev.display(),
+                c.loaded.path.display(),
+                c.plan.name
+            )));
+        }
+        files.extend(c.files.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    Ok((files, compiled))
+}
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Render {
+            inventories: given,
+            out,
+        } => {
+            let (paths, _) = inventories(given)?;
+            let (files, compiled) = compile_all(&paths)?;
+            output::write_atomic(&out, &files)?;
+            if !quiet {
+                for c in &compiled {
+                    let n = c.files.len();
+                    println!(
+                        "rendered {} → {} ({n} root files, primary {} / dr {})",
+                        c.loaded.path.display(),
+                        out.join(&c.plan.name).display(),
+                        c.plan.primary.region,
+                        c.plan.dr.region
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            inventories: given,
+            out,
+        } => {
+            let (paths, all) = inventories(given)?;
+            let (files, _) = compile_all(&paths)?;
+            let d = output::drift(&out, &files, all)?;
+            if d.is_clean() {
+                if !quiet {
+                    println!("{} is up to date ({} files)", out.display(), files.len());
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            for (_, diff) in &d.changed {
+                print!("{diff}");
+            }
+            for m in &d.missing {
+                println!("missing: {}", out.join(m).display());
+            }
+            for x in &d.extra {
+                println!("extra (not generated by acmegen): {}", out.join(x).display());
+            }
+            eprintln!(
+                "error: {} is stale: {} changed, {} missing, {} extra\n  = help: run `acmegen render` and commit the result; do not edit generated files by hand",
+                out.display(),
+                d.changed.len(),
+                d.missing.len(),
+                d.extra.len()
+            );
+            Ok(ExitCode::from(1))
+        }
+        Command::Verify { out } => {
+            let mut files = FileSet::new();
+            for entry in walkdir::WalkDir::new(&out).sort_by_file_name() {
+                let entry = entry.map_err(anyhow::Error::from)?;
+                let rel = entry.path().strip_prefix(&out).expect("under out").to_path_buf();
+                if entry.file_type().is_file()
+                    && rel.extension().is_some_and(|e| e == "tf")
+                    && !output::is_user_local(&rel)
+                {
+                    files.insert(rel, std::fs::read_to_string(entry.path()).map_err(anyhow::Error::from)?);
+                }
+            }
+            let findings = verify::verify(&files);
+            if findings.is_empty() {
+                if !quiet {
+                    println!("{}: {} files verified", out.display(), files.len());
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let message = findings
+                .iter()
+                .map(|f| format!("error: {f}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Err(Failure { message, code: 1 })
+        }
+        Command::Explain { inventory, format } => {
+            let (_, compiled) = compile_all(&[inventory])?;
+            let c = &compiled[0];
+            let report = explain::explain(&c.plan);
+            match format {
+                Format::Table => print!("{}", explain::table(&report)),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "acmegen", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

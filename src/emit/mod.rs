@@ -1,0 +1,142 @@
+//! Stage 4: render plans into Terraform files with the tera templates under
+//! `templates/`, then lay them out canonically (see [`crate::format`]).
+
+use crate::format::format_hcl;
+use crate::plan::modules::{provider_source, MODULES};
+use crate::plan::{Plan, RootPlan};
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use tera::Tera;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+/// Rendered files keyed by path relative to the output directory.
+pub type FileSet = BTreeMap<PathBuf, String>;
+
+/// The loaded templates; build once, render many plans.
+pub struct Emitter {
+    tera: Tera,
+}
+
+#[derive(Serialize)]
+struct ProviderReq {
+    name: &'static str,
+    source: &'static str,
+    version: &'static str,
+}
+
+const ROOT_FILES: [&str; 6] = ["versions", "backend", "providers", "main", "variables", "outputs"];
+const MODULE_FILES: [&str; 3] = ["main", "variables", "outputs"];
+
+impl Emitter {
+    /// Parse every embedded template once.
+    pub fn new() -> Result<Self> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![]);
+        tera.add_raw_templates(embedded::TEMPLATES.iter().copied())
+            .context("parsing templates")?;
+        Ok(Emitter { tera })
+    }
+
+    fn render(&self, name: &str, ctx: &tera::Context) -> Result<String> {
+        let text = self
+            .tera
+            .render(name, ctx)
+            .with_context(|| format!("rendering template {name}"))?;
+        Ok(format_hcl(&text))
+    }
+
+    /// Files of both roots of `plan`, under `<name>/primary` and `<name>/dr`.
+    pub fn roots(&self, plan: &Plan, files: &mut FileSet) -> Result<()> {
+        for root in plan.roots() {
+            let dir = PathBuf::from(&plan.name).join(root.role.as_str());
+            let mut ctx = tera::Context::new();
+            ctx.insert("root", root);
+            ctx.insert("providers", &root_providers(root));
+            for f in ROOT_FILES {
+                let text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
+                files.insert(dir.join(format!("{f}.tf")), text);
+            }
+        }
+        Ok(())
+    }
+
+    /// Files of every shared module, under `modules/<name>/`.
+    pub fn modules(&self, files: &mut FileSet) -> Result<()> {
+        for spec in MODULES {
+            let dir = PathBuf::from("modules").join(spec.name);
+            let ctx = tera::Context::new();
+            for f in MODULE_FILES {
+                let text = self.render(&format!("modules/{}/{f}.tf.tera", spec.name), &ctx)?;
+                files.insert(dir.join(format!("{f}.tf")), text);
+            }
+            let mut ctx = tera::Context::new();
+            let providers: Vec<ProviderReq> = std::iter::once("aws")
+                .chain(spec.extra_providers.iter().copied())
+                .map(|p| {
+                    let (source, _, min) = provider_source(p);
+                    ProviderReq {
+                        name: provider_name(p),
+                        source,
+                        version: min,
+                    }
+                })
+                .collect();
+            ctx.insert("providers", &providers);
+            files.insert(dir.join("versions.tf"), self.render("modules/versions.tf.tera", &ctx)?);
+        }
+        Ok(())
+    }
+}
+
+fn provider_name(p: &str) -> &'static str {
+    match p {
+        "helm" => "helm",
+        "random" => "random",
+        _ => "aws",
+    }
+}
+
+fn root_providers(root: &RootPlan) -> Vec<ProviderReq> {
+    let mut names = vec!["aws"];
+    if !root.helm_clusters.is_empty() {
+        names.push("helm");
+    }
+    let random = root.random || root.modules.iter().any(|m| m.source == "rds" || m.source == "aurora");
+    if random {
+        names.push("random");
+    }
+    names
+        .into_iter()
+        .map(|p| {
+            let (source, pinned, _) = provider_source(p);
+            ProviderReq {
+                name: provider_name(p),
+                source,
+                version: pinned,
+            }
+        })
+        .collect()
+}
+
+/// Resource types (`aws_…`) declared by module `name`, sorted and unique.
+pub fn module_resource_types(name: &str) -> Vec<String> {
+    let path = format!("modules/{name}/main.tf.tera");
+    let text = embedded::TEMPLATES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or("", |(_, t)| t);
+    let mut types: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("resource \"").or_else(|| l.strip_prefix("ephemeral \"")))
+        .filter_map(|l| l.split('"').next())
+        .map(str::to_string)
+        .collect();
+    types.sort();
+    types.dedup();
+    types
+}

@@ -1,0 +1,144 @@
+//! `acmegen explain`: what each region gets, per asset, before anyone reads HCL.
+
+use crate::emit::module_resource_types;
+use crate::plan::{Plan, RootPlan};
+use serde::Serialize;
+
+/// The plan of both regions.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Inventory name.
+    pub name: String,
+    /// Primary then DR.
+    pub regions: Vec<RegionReport>,
+}
+
+/// The module calls of one region.
+#[derive(Debug, Serialize)]
+pub struct RegionReport {
+    /// primary or dr.
+    pub role: String,
+    /// AWS region.
+    pub region: String,
+    /// One row per module call.
+    pub rows: Vec<Row>,
+}
+
+/// One module call.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    /// Module block label.
+    pub module: String,
+    /// Asset name ("" for implicit infrastructure).
+    pub asset: String,
+    /// Asset kind.
+    pub kind: String,
+    /// DR strategy of the asset.
+    pub strategy: String,
+    /// Instances, nodes or addresses in this region, when the asset scales.
+    pub quantity: Option<i64>,
+    /// Condition under which the call is created, if any.
+    pub condition: Option<String>,
+    /// Resource types the module manages.
+    pub resources: Vec<String>,
+}
+
+fn quantity(root: &RootPlan, args: &[crate::plan::Arg]) -> Option<i64> {
+    args.iter()
+        .filter_map(|a| a.value.strip_prefix("var."))
+        .filter(|v| v.ends_with("_count") || v.ends_with("_desired_size"))
+        .find_map(|v| {
+            root.variables
+                .iter()
+                .find(|x| x.name == v)?
+                .default
+                .as_ref()?
+                .parse()
+                .ok()
+        })
+}
+
+/// Build the report of `plan`.
+pub fn explain(plan: &Plan) -> Report {
+    let regions = plan
+        .roots()
+        .iter()
+        .map(|root| RegionReport {
+            role: root.role.as_str().into(),
+            region: root.region.clone(),
+            rows: root
+                .modules
+                .iter()
+                .map(|m| Row {
+                    module: m.label.clone(),
+                    asset: m.asset.clone(),
+                    kind: m.kind.as_str().into(),
+                    strategy: m.strategy.as_str().into(),
+                    quantity: quantity(root, &m.args),
+                    condition: m.count.clone(),
+                    resources: module_resource_types(&m.source),
+                })
+                .collect(),
+        })
+        .collect();
+    Report {
+        name: plan.name.clone(),
+        regions,
+    }
+}
+
+/// Render the report as aligned text tables, one per region.
+pub fn table(r: &Report) -> String {
+    let mut out = String::new();
+    for reg in &r.regions {
+        out.push_str(&format!("{} — {} ({})\n", r.name, reg.role, reg.region));
+        let header = ["MODULE", "KIND", "DR", "QTY", "RESOURCES"];
+        let rows: Vec<[String; 5]> = reg
+            .rows
+            .iter()
+            .map(|row| {
+                let qty = row.quantity.map_or("-".into(), |q| q.to_string());
+                let qty = if row.condition.is_some() {
+                    format!("{qty}*")
+                } else {
+                    qty
+                };
+                [
+                    row.module.clone(),
+                    row.kind.clone(),
+                    row.strategy.clone(),
+                    qty,
+                    row.resources.join(", "),
+                ]
+            })
+            .collect();
+        let mut widths = header.map(str::len);
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row.iter()).take(4) {
+                *w = (*w).max(cell.len());
+            }
+        }
+        let line = |cells: [&str; 5]| {
+            let mut s = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i < 4 {
+                    s.push_str(&format!("{c:<w$}  ", w = widths[i]));
+                } else {
+                    s.push_str(c);
+                }
+            }
+            s.trim_end().to_string() + "\n"
+        };
+        out.push_str(&line(header));
+        for row in &rows {
+            out.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+        }
+        if reg.rows.iter().any(|r| r.condition.is_some()) {
+            out.push_str(
+                "* conditional: created once the primary region exists or its facts are passed in (see variables.tf)\n",
+            );
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,233 @@
+//! Canonical HCL layout, matching `terraform fmt`: two-space indentation by
+//! bracket depth, `=` aligned across runs of one-line attributes, and (our
+//! own convention, which fmt preserves) single blank lines between blocks.
+//!
+//! hcl-rs's formatter neither aligns `=` nor keeps comments, so acmegen
+//! formats its own output. The rules follow hclwrite's `format.go`:
+//! a line's indent is two spaces per open bracket group carried from earlier
+//! lines; a run of consecutive lines that each hold a complete `key = value`
+//! (brackets balanced after the `=`) aligns its `=` one space past the
+//! longest key.
+
+/// Format HCL text canonically. Idempotent.
+pub fn format_hcl(src: &str) -> String {
+    let mut lines: Vec<Line> = src.lines().map(|l| Line::scan(l.trim())).collect();
+    indent(&mut lines);
+    align(&mut lines);
+    let mut out = String::with_capacity(src.len() + src.len() / 8);
+    let mut prev_blank = true;
+    let mut prev_opens = false;
+    for (i, line) in lines.iter().enumerate() {
+        if line.text.is_empty() {
+            let next_closes = lines[i + 1..]
+                .iter()
+                .find(|l| !l.text.is_empty())
+                .is_none_or(|l| l.starts_with_closer());
+            if prev_blank || prev_opens || next_closes {
+                continue;
+            }
+            out.push('\n');
+            prev_blank = true;
+            continue;
+        }
+        for _ in 0..line.indent {
+            out.push_str("  ");
+        }
+        out.push_str(&line.render());
+        out.push('\n');
+        prev_blank = false;
+        prev_opens = line.net > 0;
+    }
+    out
+}
+
+#[derive(Debug)]
+struct Line {
+    text: String,
+    /// Net change of bracket depth over the whole line.
+    net: i32,
+    /// Byte offset of the attribute `=` when this line is a complete one-line attribute.
+    assign: Option<usize>,
+    /// Indent level, set by `indent`.
+    indent: usize,
+    /// Width the key is padded to, set by `align`.
+    pad: Option<usize>,
+}
+
+impl Line {
+    fn scan(text: &str) -> Line {
+        let bytes = text.as_bytes();
+        let mut stack: Vec<Option<u32>> = Vec::new(); // None = in string, Some(n) = in interpolation with n open braces
+        let mut net = 0i32;
+        let mut first_eq: Option<usize> = None;
+        let mut net_after_eq = 0i32;
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            let next = bytes.get(i + 1).copied();
+            match stack.last().copied() {
+                Some(None) => match c {
+                    b'\\' => i += 1,
+                    b'"' => {
+                        stack.pop();
+                    }
+                    b'$' | b'%' if next == Some(b'{') => {
+                        stack.push(Some(0));
+                        i += 1;
+                    }
+                    _ => {}
+                },
+                Some(Some(n)) => match c {
+                    b'"' => stack.push(None),
+                    b'{' => *stack.last_mut().expect("non-empty") = Some(n + 1),
+                    b'}' if n == 0 => {
+                        stack.pop();
+                    }
+                    b'}' => *stack.last_mut().expect("non-empty") = Some(n - 1),
+                    _ => {}
+                },
+                None => {
+                    let delta = match c {
+                        b'"' => {
+                            stack.push(None);
+                            0
+                        }
+                        b'#' => break,
+                        b'/' if next == Some(b'/') => break,
+                        b'{' | b'[' | b'(' => 1,
+                        b'}' | b']' | b')' => -1,
+                        b'=' => {
+                            let prev = if i > 0 { bytes[i - 1] } else { b' ' };
+                            let is_op =
+                                matches!(prev, b'=' | b'!' | b'<' | b'>') || matches!(next, Some(b'=') | Some(b'>'));
+                            if first_eq.is_none() && !is_op && i > 0 {
+                                first_eq = Some(i);
+                            }
+                            0
+                        }
+                        _ => 0,
+                    };
+                    net += delta;
+                    if first_eq.is_some() {
+                        net_after_eq += delta;
+                    }
+                }
+            }
+            i += 1;
+        }
+        Line {
+            text: text.to_string(),
+            net,
+            assign: first_eq.filter(|_| net_after_eq == 0),
+            indent: 0,
+            pad: None,
+        }
+    }
+
+    fn starts_with_closer(&self) -> bool {
+        self.text.starts_with(['}', ']', ')'])
+    }
+
+    fn key(&self) -> &str {
+        self.assign.map_or("", |eq| self.text[..eq].trim_end())
+    }
+
+    fn render(&self) -> String {
+        match (self.assign, self.pad) {
+            (Some(eq), Some(pad)) => {
+                let key = self.key();
+                let value = self.text[eq + 1..].trim_start();
+                format!("{key}{}= {value}", " ".repeat(pad - key.chars().count() + 1))
+            }
+            _ => self.text.clone(),
+        }
+    }
+}
+
+fn indent(lines: &mut [Line]) {
+    let mut groups: Vec<i32> = Vec::new();
+    for line in lines.iter_mut() {
+        if line.text.is_empty() {
+            continue;
+        }
+        if line.net < 0 {
+            let mut closed = -line.net;
+            while closed > 0 {
+                let Some(top) = groups.last_mut() else { break };
+                if closed >= *top {
+                    closed -= *top;
+                    groups.pop();
+                } else {
+                    *top -= closed;
+                    closed = 0;
+                }
+            }
+        }
+        line.indent = groups.len();
+        if line.net > 0 {
+            groups.push(line.net);
+        }
+    }
+}
+
+fn align(lines: &mut [Line]) {
+    let mut start = 0;
+    while start < lines.len() {
+        if lines[start].assign.is_none() {
+            start += 1;
+            continue;
+        }
+        let end = (start..lines.len())
+            .find(|&i| lines[i].assign.is_none())
+            .unwrap_or(lines.len());
+        let width = lines[start..end]
+            .iter()
+            .map(|l| l.key().chars().count())
+            .max()
+            .unwrap_or(0);
+        for l in &mut lines[start..end] {
+            l.pad = Some(width);
+        }
+        start = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indents_and_aligns() {
+        let src = "resource \"a\" \"b\" {\nname = \"x\"\nlonger_name = 1\n\n\ntags = merge(var.tags, {\nName = \"y\"\n})\n}\n";
+        let want = "resource \"a\" \"b\" {\n  name        = \"x\"\n  longer_name = 1\n\n  tags = merge(var.tags, {\n    Name = \"y\"\n  })\n}\n";
+        assert_eq!(format_hcl(src), want);
+    }
+
+    #[test]
+    fn ignores_brackets_and_equals_inside_strings() {
+        let src = "a = \"{[(\"\nbb = \"${lower(coalesce(x, \"a=b\"))}\"\n";
+        assert_eq!(
+            format_hcl(src),
+            "a  = \"{[(\"\nbb = \"${lower(coalesce(x, \"a=b\"))}\"\n"
+        );
+    }
+
+    #[test]
+    fn comparison_operators_are_not_assignments() {
+        let src = "count = var.x == null ? 0 : 1\nn = 2\n";
+        assert_eq!(format_hcl(src), "count = var.x == null ? 0 : 1\nn     = 2\n");
+    }
+
+    #[test]
+    fn drops_blank_lines_after_open_and_before_close() {
+        let src = "a {\n\nb = 1\n\n}\n\n\n";
+        assert_eq!(format_hcl(src), "a {\n  b = 1\n}\n");
+    }
+
+    #[test]
+    fn is_idempotent() {
+        let src = "x {\n  y = [\n    1,\n  ]\n  zz = { a = 1 }\n}\n";
+        let once = format_hcl(src);
+        assert_eq!(format_hcl(&once), once);
+    }
+}

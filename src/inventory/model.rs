@@ -1,0 +1,444 @@
+//! The typed inventory: one YAML file mirrors a design doc's Table 1.1.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A whole inventory file: metadata, the two regions, the network plan and the assets.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// Short, DNS-safe name; the output goes to `generated/<name>/`.
+    pub name: String,
+    /// One-line summary, copied into generated READMEs and tags.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The design document this inventory encodes.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Team that owns the infrastructure (becomes the `Owner` tag).
+    pub owner: String,
+    /// Extra tags applied to every resource through provider `default_tags`.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Primary and DR region.
+    pub regions: Regions,
+    /// VPC CIDRs, AZ count and subnet sizes per region.
+    #[serde(default)]
+    pub network: Network,
+    /// Terraform state location.
+    #[serde(default)]
+    pub state: StateConfig,
+    /// The Table 1.1 rows.
+    pub assets: Vec<Asset>,
+}
+
+/// The two AWS regions of an inventory.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regions {
+    /// Region serving production traffic.
+    pub primary: String,
+    /// Disaster-recovery region.
+    pub dr: String,
+}
+
+/// Network settings for both regions.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// Primary-region VPC.
+    #[serde(default)]
+    pub primary: Option<RegionNetwork>,
+    /// DR-region VPC.
+    #[serde(default)]
+    pub dr: Option<RegionNetwork>,
+}
+
+/// One region's VPC: CIDR, AZ count, subnet prefix lengths.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionNetwork {
+    /// VPC CIDR block, e.g. `10.0.0.0/16`.
+    pub cidr: String,
+    /// Number of availability zones to spread subnets over.
+    #[serde(default)]
+    pub azs: Option<u8>,
+    /// Prefix length of each public subnet (default: VPC prefix + 8).
+    #[serde(default)]
+    pub public_prefix: Option<u8>,
+    /// Prefix length of each private subnet (default: VPC prefix + 4).
+    #[serde(default)]
+    pub private_prefix: Option<u8>,
+    /// One NAT gateway per AZ (true) or a single shared one (false).
+    #[serde(default)]
+    pub nat_per_az: Option<bool>,
+}
+
+/// Where each root keeps its state: one bucket per region.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateConfig {
+    /// Bucket name prefix; the bucket is `<prefix>-<region>` (default `<name>-tfstate`).
+    #[serde(default)]
+    pub bucket_prefix: Option<String>,
+}
+
+/// The kind of an asset: which module renders it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// VPC with public/private subnets per AZ, IGW, NAT, flow logs.
+    Vpc,
+    /// Peering between the primary and the DR VPC.
+    VpcPeering,
+    /// Customer-managed KMS key.
+    Kms,
+    /// EC2 key pair.
+    KeyPair,
+    /// EC2 application servers spread over AZs.
+    Vm,
+    /// SSM-managed bastion host.
+    Bastion,
+    /// Elastic IPs attached to VMs.
+    Eip,
+    /// Application load balancer.
+    Alb,
+    /// EKS cluster with managed node groups.
+    Eks,
+    /// Prometheus and Grafana on an EKS cluster.
+    K8sMonitoring,
+    /// RDS instance (Postgres or MySQL).
+    Rds,
+    /// Aurora cluster (Postgres or MySQL).
+    Aurora,
+    /// S3 bucket.
+    S3,
+    /// ECR repository.
+    Ecr,
+    /// Route 53 failover record with health checks.
+    Route53,
+    /// Global Accelerator in front of the load balancers.
+    GlobalAccelerator,
+    /// CloudWatch log group, alarm topic and alarms.
+    Cloudwatch,
+    /// Multi-region CloudTrail trail.
+    Cloudtrail,
+}
+
+impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Kind; 18] = [
+        Kind::Vpc,
+        Kind::VpcPeering,
+        Kind::Kms,
+        Kind::KeyPair,
+        Kind::Vm,
+        Kind::Bastion,
+        Kind::Eip,
+        Kind::Alb,
+        Kind::Eks,
+        Kind::K8sMonitoring,
+        Kind::Rds,
+        Kind::Aurora,
+        Kind::S3,
+        Kind::Ecr,
+        Kind::Route53,
+        Kind::GlobalAccelerator,
+        Kind::Cloudwatch,
+        Kind::Cloudtrail,
+    ];
+
+    /// The snake_case name used in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Vpc => "vpc",
+            Kind::VpcPeering => "vpc_peering",
+            Kind::Kms => "kms",
+            Kind::KeyPair => "key_pair",
+            Kind::Vm => "vm",
+            Kind::Bastion => "bastion",
+            Kind::Eip => "eip",
+            Kind::Alb => "alb",
+            Kind::Eks => "eks",
+            Kind::K8sMonitoring => "k8s_monitoring",
+            Kind::Rds => "rds",
+            Kind::Aurora => "aurora",
+            Kind::S3 => "s3",
+            Kind::Ecr => "ecr",
+            Kind::Route53 => "route53",
+            Kind::GlobalAccelerator => "global_accelerator",
+            Kind::Cloudwatch => "cloudwatch",
+            Kind::Cloudtrail => "cloudtrail",
+        }
+    }
+
+    /// Whether assets of this kind live inside a VPC.
+    pub fn needs_vpc(self) -> bool {
+        matches!(
+            self,
+            Kind::Vm | Kind::Bastion | Kind::Alb | Kind::Eks | Kind::Rds | Kind::Aurora | Kind::VpcPeering
+        )
+    }
+
+    /// Whether assets of this kind encrypt data with the region's KMS key.
+    pub fn needs_kms(self) -> bool {
+        matches!(
+            self,
+            Kind::Vpc
+                | Kind::Vm
+                | Kind::Bastion
+                | Kind::Eks
+                | Kind::Rds
+                | Kind::Aurora
+                | Kind::S3
+                | Kind::Ecr
+                | Kind::Cloudwatch
+                | Kind::Cloudtrail
+        )
+    }
+
+    /// The DR strategies that make sense for this kind.
+    pub fn allowed_dr(self) -> &'static [DrStrategy] {
+        use DrStrategy::*;
+        match self {
+            Kind::Vpc | Kind::KeyPair | Kind::Route53 | Kind::GlobalAccelerator => &[Active, None],
+            Kind::Cloudwatch | Kind::Cloudtrail | Kind::VpcPeering => &[Active, None],
+            Kind::K8sMonitoring => &[Active, None],
+            Kind::Kms => &[Active, None],
+            Kind::Vm | Kind::Bastion | Kind::Eip | Kind::Alb | Kind::Eks => &[Active, PilotLight, None],
+            Kind::Rds => &[Replica, Backup, None],
+            Kind::Aurora => &[Replica, None],
+            Kind::S3 => &[Active, Replica, Backup, None],
+            Kind::Ecr => &[Active, Replica, None],
+        }
+    }
+
+    /// The kinds an asset of this kind may name in `target`.
+    pub fn target_kinds(self) -> &'static [Kind] {
+        match self {
+            Kind::Alb => &[Kind::Vm, Kind::Eks],
+            Kind::Eip => &[Kind::Vm, Kind::Bastion],
+            Kind::K8sMonitoring => &[Kind::Eks],
+            Kind::Route53 => &[Kind::Alb, Kind::GlobalAccelerator],
+            Kind::GlobalAccelerator => &[Kind::Alb],
+            _ => &[],
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the DR region gets for an asset (the DR column of Table 1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DrStrategy {
+    /// Same capacity in DR, serving or ready to serve.
+    Active,
+    /// Deployed in DR at reduced capacity, scaled up on failover.
+    PilotLight,
+    /// Cross-region replica (RDS read replica, Aurora global, S3/ECR replication, KMS replica key).
+    Replica,
+    /// Backups copied to DR only.
+    Backup,
+    /// Primary only.
+    None,
+}
+
+impl DrStrategy {
+    /// The kebab-case name used in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DrStrategy::Active => "active",
+            DrStrategy::PilotLight => "pilot-light",
+            DrStrategy::Replica => "replica",
+            DrStrategy::Backup => "backup",
+            DrStrategy::None => "none",
+        }
+    }
+
+    /// Recovery objectives class, as documented in the runbook.
+    pub fn rto_rpo(self) -> (&'static str, &'static str) {
+        match self {
+            DrStrategy::Active => ("minutes", "seconds (stateless) or near zero"),
+            DrStrategy::PilotLight => ("tens of minutes (scale-up)", "as the data tier"),
+            DrStrategy::Replica => ("minutes (promotion)", "seconds (replication lag)"),
+            DrStrategy::Backup => ("hours (restore)", "hours (last copied backup)"),
+            DrStrategy::None => ("not recoverable in DR", "not recoverable in DR"),
+        }
+    }
+}
+
+impl std::fmt::Display for DrStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a VM's instances live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubnetTier {
+    /// Public subnets (needed for Elastic IPs).
+    Public,
+    /// Private subnets behind NAT.
+    Private,
+}
+
+/// A database engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL.
+    Mysql,
+}
+
+impl Engine {
+    /// Engine name for `aws_db_instance` or, with `aurora`, for `aws_rds_cluster`.
+    pub fn rds_name(self, aurora: bool) -> &'static str {
+        match (self, aurora) {
+            (Engine::Postgres, false) => "postgres",
+            (Engine::Mysql, false) => "mysql",
+            (Engine::Postgres, true) => "aurora-postgresql",
+            (Engine::Mysql, true) => "aurora-mysql",
+        }
+    }
+
+    /// Default listener port.
+    pub fn port(self) -> u16 {
+        match self {
+            Engine::Postgres => 5432,
+            Engine::Mysql => 3306,
+        }
+    }
+}
+
+/// One Table 1.1 row. Common columns first, then kind-specific options
+/// (validation rejects options that do not belong to the asset's kind).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Asset {
+    /// Which module renders this asset.
+    pub kind: Kind,
+    /// Unique snake/kebab-case name.
+    pub name: String,
+    /// Table 1.1 "Purpose" column.
+    #[serde(default)]
+    pub purpose: Option<String>,
+    /// Instance or DB class, e.g. `t3.micro`, `db.t3.medium`.
+    #[serde(default)]
+    pub size: Option<String>,
+    /// How many in the primary region (instances, nodes, IPs, DB instances).
+    #[serde(default)]
+    pub qty: Option<u32>,
+    /// DR strategy (Table 1.1 "DR" column).
+    pub dr: DrStrategy,
+    /// Capacity in DR for `pilot-light` (default 1) — the failover scales it to `qty`.
+    #[serde(default)]
+    pub dr_qty: Option<u32>,
+    /// The asset this one fronts, attaches to or runs on.
+    #[serde(default)]
+    pub target: Option<String>,
+
+    /// vm/alb: application port.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// vm: subnet tier (default private; public when an eip targets it).
+    #[serde(default)]
+    pub subnet: Option<SubnetTier>,
+    /// vm/bastion: key pair asset name for SSH.
+    #[serde(default)]
+    pub key_pair: Option<String>,
+    /// vm/bastion/eks: root volume size in GiB.
+    #[serde(default)]
+    pub volume_gb: Option<u32>,
+    /// bastion: CIDRs allowed to SSH (default none: SSM Session Manager only).
+    #[serde(default)]
+    pub ssh_cidrs: Option<Vec<String>>,
+
+    /// alb: ACM certificate ARN (per region: `{primary: arn, dr: arn}`) enabling HTTPS.
+    #[serde(default)]
+    pub certificate_arn: Option<BTreeMap<String, String>>,
+    /// alb/route53/global_accelerator: health check path.
+    #[serde(default)]
+    pub health_check_path: Option<String>,
+
+    /// eks: Kubernetes version, e.g. `"1.33"`.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// eks: node group minimum size (default qty).
+    #[serde(default)]
+    pub min: Option<u32>,
+    /// eks: node group maximum size (default 2 × qty).
+    #[serde(default)]
+    pub max: Option<u32>,
+
+    /// k8s_monitoring: kube-prometheus-stack chart version.
+    #[serde(default)]
+    pub chart_version: Option<String>,
+
+    /// rds/aurora: engine.
+    #[serde(default)]
+    pub engine: Option<Engine>,
+    /// rds/aurora: engine version, e.g. `"16.4"`; the DR copy must use the same.
+    #[serde(default)]
+    pub engine_version: Option<String>,
+    /// rds/aurora: engine version of the DR copy when it must be stated (defaults to engine_version).
+    #[serde(default)]
+    pub dr_engine_version: Option<String>,
+    /// rds: allocated storage in GiB.
+    #[serde(default)]
+    pub storage_gb: Option<u32>,
+    /// rds: Multi-AZ standby (default true).
+    #[serde(default)]
+    pub multi_az: Option<bool>,
+    /// rds/aurora: initial database name.
+    #[serde(default)]
+    pub db_name: Option<String>,
+    /// rds/aurora/cloudwatch/cloudtrail/s3: retention in days (backups or logs).
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+
+    /// route53: hosted zone name (must exist; looked up, not created).
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// route53: record name inside the zone, e.g. `app`.
+    #[serde(default)]
+    pub record: Option<String>,
+
+    /// Extra tags for this asset's resources.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Asset {
+    /// Primary-region quantity (default 1).
+    pub fn qty(&self) -> u32 {
+        self.qty.unwrap_or(1)
+    }
+
+    /// Quantity deployed in the DR region under this asset's strategy.
+    pub fn dr_count(&self) -> u32 {
+        match self.dr {
+            DrStrategy::Active => self.qty(),
+            DrStrategy::PilotLight => self.dr_qty.unwrap_or(1),
+            DrStrategy::Replica | DrStrategy::Backup => self.qty(),
+            DrStrategy::None => 0,
+        }
+    }
+
+    /// Whether the DR region gets anything for this asset.
+    pub fn in_dr(&self) -> bool {
+        self.dr != DrStrategy::None
+    }
+
+    /// Terraform identifier for this asset (`-` becomes `_`).
+    pub fn ident(&self) -> String {
+        self.name.replace('-', "_")
+    }
+}

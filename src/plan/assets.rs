@@ -1,0 +1,1186 @@
+//! Per-kind planning: how each Table 1.1 row becomes module calls in the
+//! primary and the DR root, according to its DR strategy.
+
+use super::network::{layout, Layout};
+use super::{region_code, Arg, Expr, ModuleCall, Output, Role, RootPlan, Variable};
+use crate::inventory::{Asset, DrStrategy, Engine, Inventory, Kind, SubnetTier};
+
+/// Default chart version of kube-prometheus-stack when the inventory names none.
+pub const DEFAULT_MONITORING_CHART: &str = "77.0.0";
+
+/// Plan one root of `inv` (assets already sorted by name).
+pub fn plan_root(inv: &Inventory, role: Role) -> RootPlan {
+    let (region, peer_region) = match role {
+        Role::Primary => (&inv.regions.primary, &inv.regions.dr),
+        Role::Dr => (&inv.regions.dr, &inv.regions.primary),
+    };
+    let prefix = inv
+        .state
+        .bucket_prefix
+        .clone()
+        .unwrap_or_else(|| format!("{}-tfstate", inv.name));
+    let mut tags = vec![
+        ("Project".to_string(), inv.name.clone()),
+        ("Owner".to_string(), inv.owner.clone()),
+        ("ManagedBy".to_string(), "acmegen".to_string()),
+        ("DrRole".to_string(), role.as_str().to_string()),
+    ];
+    for (k, v) in &inv.tags {
+        tags.retain(|(key, _)| key != k);
+        tags.push((k.clone(), v.clone()));
+    }
+    let root = RootPlan {
+        role,
+        region: region.clone(),
+        peer_region: peer_region.clone(),
+        inventory: inv.name.clone(),
+        description: inv.description.clone(),
+        state_bucket: format!("{prefix}-{region}"),
+        state_key: format!("{}/{}/terraform.tfstate", inv.name, role.as_str()),
+        tags: tags
+            .into_iter()
+            .map(|(k, v)| (super::expr::key(&k), super::expr::quote(&v)))
+            .collect(),
+        caller_identity: false,
+        helm_clusters: Vec::new(),
+        random: false,
+        variables: Vec::new(),
+        modules: Vec::new(),
+        outputs: Vec::new(),
+    };
+    let mut p = RootPlanner {
+        inv,
+        role,
+        code: region_code(region),
+        layout: layout(inv, role == Role::Dr),
+        peer_layout: layout(inv, role == Role::Primary),
+        kms_label: String::new(),
+        vpc_label: String::new(),
+        root,
+    };
+    p.run();
+    p.root.variables.sort_by(|a, b| a.name.cmp(&b.name));
+    p.root.outputs.sort_by(|a, b| a.name.cmp(&b.name));
+    p.root
+}
+
+struct RootPlanner<'a> {
+    inv: &'a Inventory,
+    role: Role,
+    code: String,
+    layout: Layout,
+    peer_layout: Layout,
+    kms_label: String,
+    vpc_label: String,
+    root: RootPlan,
+}
+
+/// Whether `a` is deployed in the root of `role` (backups count: they land in DR).
+fn present(a: &Asset, role: Role) -> bool {
+    role == Role::Primary || a.in_dr()
+}
+
+impl<'a> RootPlanner<'a> {
+    fn primary(&self) -> bool {
+        self.role == Role::Primary
+    }
+
+    fn assets(&self) -> impl Iterator<Item = &'a Asset> + '_ {
+        let role = self.role;
+        self.inv.assets.iter().filter(move |a| present(a, role))
+    }
+
+    fn asset(&self, name: &str) -> Option<&'a Asset> {
+        self.inv.assets.iter().find(|a| a.name == name)
+    }
+
+    fn name(&self, a: &Asset) -> String {
+        format!("{}-{}-{}", self.inv.name, a.name, self.code)
+    }
+
+    fn var(&mut self, name: String, description: &str, ty: &str, default: Option<Expr>) -> String {
+        if !self.root.variables.iter().any(|v| v.name == name) {
+            self.root.variables.push(Variable {
+                name: name.clone(),
+                description: description.to_string(),
+                ty: ty.to_string(),
+                default: default.map(|d| d.render()),
+            });
+        }
+        format!("var.{name}")
+    }
+
+    fn output(&mut self, name: String, description: String, value: String) {
+        let sensitive = false;
+        self.root.outputs.push(Output {
+            name,
+            description,
+            value,
+            sensitive,
+        });
+    }
+
+    fn tags(&self, a: Option<&Asset>) -> Expr {
+        let Some(a) = a else { return Expr::r("local.tags") };
+        let mut parts = vec![format!("Asset = {}", super::expr::quote(&a.name))];
+        parts.extend(
+            a.tags
+                .iter()
+                .map(|(k, v)| format!("{} = {}", super::expr::key(k), super::expr::quote(v))),
+        );
+        Expr::r(format!("merge(local.tags, {{ {} }})", parts.join(", ")))
+    }
+
+    fn comment(&self, a: &Asset) -> String {
+        let purpose = a.purpose.as_deref().unwrap_or("(no purpose given)");
+        let dr = match (self.role, a.dr) {
+            (Role::Primary, DrStrategy::None) => "primary only".to_string(),
+            (Role::Primary, d) => format!("DR: {d}"),
+            (Role::Dr, DrStrategy::PilotLight) => {
+                format!("DR: pilot-light ({} of {} in DR until failover)", a.dr_count(), a.qty())
+            }
+            (Role::Dr, d) => format!("DR: {d}"),
+        };
+        format!("{} ({}): {} — {}", a.name, a.kind, purpose.replace('\n', " "), dr)
+    }
+
+    fn call(&mut self, label: &str, source: &str, a: Option<&Asset>) -> ModuleCall {
+        let comment = a.map(|a| self.comment(a)).unwrap_or_default();
+        ModuleCall::new(label, source, a, comment)
+    }
+
+    fn push(&mut self, mut m: ModuleCall, tags: Option<Expr>) -> ModuleCall {
+        if let Some(t) = tags {
+            m.args.push(Arg {
+                name: "tags".into(),
+                value: t.render(),
+            });
+        }
+        self.root.modules.push(m.clone());
+        m
+    }
+
+    fn kms_ref(&self) -> Expr {
+        Expr::r(format!("module.{}.key_arn", self.kms_label))
+    }
+
+    fn vpc_out(&self, out: &str) -> Expr {
+        Expr::r(format!("module.{}.{out}", self.vpc_label))
+    }
+
+    fn run(&mut self) {
+        let assets: Vec<&Asset> = self.assets().collect();
+        let needs_vpc = assets
+            .iter()
+            .any(|a| a.kind.needs_vpc() && (self.primary() || a.dr != DrStrategy::Backup))
+            || assets.iter().any(|a| a.kind == Kind::Vpc);
+        let needs_kms = needs_vpc || assets.iter().any(|a| a.kind.needs_kms() || a.kind == Kind::Kms);
+
+        if needs_kms {
+            self.plan_kms(&assets);
+        }
+        if needs_vpc {
+            self.plan_vpc(&assets);
+        }
+        for a in &assets {
+            match a.kind {
+                Kind::Vpc | Kind::Kms => {}
+                Kind::VpcPeering => self.plan_peering(a),
+                Kind::KeyPair => self.plan_key_pair(a),
+                Kind::Vm | Kind::Bastion => self.plan_vm(a),
+                Kind::Eip => self.plan_eip(a),
+                Kind::Alb => self.plan_alb(a),
+                Kind::Eks => self.plan_eks(a),
+                Kind::K8sMonitoring => self.plan_monitoring(a),
+                Kind::Rds => self.plan_rds(a),
+                Kind::Aurora => self.plan_aurora(a),
+                Kind::S3 => self.plan_s3(a),
+                Kind::Ecr => self.plan_ecr(a),
+                Kind::Route53 => self.plan_route53(a),
+                Kind::GlobalAccelerator => self.plan_global_accelerator(a),
+                Kind::Cloudwatch => self.plan_cloudwatch(a),
+                Kind::Cloudtrail => self.plan_cloudtrail(a),
+            }
+        }
+        if self.primary() {
+            self.plan_ecr_replication();
+        }
+        self.var(
+            "tags".into(),
+            "Extra tags merged into every resource's default tags.",
+            "map(string)",
+            Some(Expr::Map(vec![])),
+        );
+    }
+
+    // ---------------------------------------------------------------- kms, vpc
+
+    /// The KMS key that encrypts this region's assets: the first kms asset present, else an implicit one.
+    fn default_kms(&self, role: Role) -> (String, String) {
+        match self.inv.assets.iter().find(|a| a.kind == Kind::Kms && present(a, role)) {
+            Some(k) => (k.ident(), format!("alias/{}-{}", self.inv.name, k.name)),
+            None => ("kms".into(), format!("alias/{}-default", self.inv.name)),
+        }
+    }
+
+    fn plan_kms(&mut self, assets: &[&Asset]) {
+        let (label, _) = self.default_kms(self.role);
+        self.kms_label = label.clone();
+        let keys: Vec<&Asset> = assets.iter().copied().filter(|a| a.kind == Kind::Kms).collect();
+        if keys.is_empty() {
+            let mut m = self.call("kms", "kms", None);
+            m.comment = "Default customer-managed key of this region (the inventory lists no kms asset)".into();
+            m.arg("name", Expr::s(format!("{}-default-{}", self.inv.name, self.code)))
+                .arg("alias", Expr::s(format!("alias/{}-default", self.inv.name)))
+                .arg(
+                    "description",
+                    Expr::s(format!(
+                        "Default encryption key of {} in {}",
+                        self.inv.name, self.root.region
+                    )),
+                )
+                .arg("ebs_encryption_by_default", Expr::Bool(true));
+            self.push(m, Some(self.tags(None)));
+        }
+        for k in keys {
+            let mut m = self.call(&k.ident(), "kms", Some(k));
+            m.arg("name", Expr::s(self.name(k)))
+                .arg("alias", Expr::s(format!("alias/{}-{}", self.inv.name, k.name)))
+                .arg(
+                    "description",
+                    Expr::s(k.purpose.clone().unwrap_or_else(|| format!("{} key", k.name))),
+                )
+                .arg("ebs_encryption_by_default", Expr::Bool(k.ident() == label));
+            self.push(m, Some(self.tags(Some(k))));
+            self.output(
+                format!("{}_key_arn", k.ident()),
+                format!("ARN of KMS key {}.", k.name),
+                format!("module.{}.key_arn", k.ident()),
+            );
+        }
+    }
+
+    fn plan_vpc(&mut self, assets: &[&Asset]) {
+        let explicit = assets
+            .iter()
+            .copied()
+            .find(|a| a.kind == Kind::Vpc)
+            .or_else(|| self.inv.assets.iter().find(|a| a.kind == Kind::Vpc));
+        let label = explicit.map_or("vpc".to_string(), |a| a.ident());
+        self.vpc_label = label.clone();
+        let mut m = self.call(&label, "vpc", explicit);
+        if explicit.is_none() {
+            m.comment = "Default network: the inventory lists no vpc asset".into();
+        }
+        let l = self.layout.clone();
+        m.arg("name", Expr::s(format!("{}-{}", self.inv.name, self.code)))
+            .arg("cidr", Expr::s(l.cidr.to_string()))
+            .arg("public_subnets", Expr::strs(l.public.iter().map(|c| c.to_string())))
+            .arg("private_subnets", Expr::strs(l.private.iter().map(|c| c.to_string())))
+            .arg("nat_gateway_per_az", Expr::Bool(l.nat_per_az))
+            .arg("kms_key_arn", self.kms_ref());
+        self.push(m, Some(self.tags(explicit)));
+        for (out, what) in [
+            ("vpc_id", "ID of the VPC."),
+            ("private_subnet_ids", "Private subnets, one per AZ."),
+            ("public_subnet_ids", "Public subnets, one per AZ."),
+        ] {
+            self.output(out.into(), what.into(), format!("module.{label}.{out}"));
+        }
+    }
+
+    fn plan_peering(&mut self, a: &Asset) {
+        let route_tables = 1 + self.layout.private.len() as i64;
+        let label = a.ident();
+        let mut m;
+        if self.primary() {
+            let peer = self.var(
+                "dr_vpc_id".into(),
+                "ID of the DR VPC (output vpc_id of the dr root). Null until the DR root is applied: no peering is requested before.",
+                "string",
+                Some(Expr::Null),
+            );
+            m = self.call(&label, "vpc_peering_requester", Some(a));
+            m.arg("name", Expr::s(self.name(a)))
+                .arg("vpc_id", self.vpc_out("vpc_id"))
+                .arg("peer_vpc_id", Expr::r(peer))
+                .arg("peer_region", Expr::s(self.root.peer_region.clone()))
+                .arg("peer_cidr", Expr::s(self.peer_layout.cidr.to_string()));
+            self.output(
+                "vpc_peering_connection_id".into(),
+                "Peering connection to accept in the DR root (-var vpc_peering_connection_id=…).".into(),
+                format!("module.{label}.peering_connection_id"),
+            );
+        } else {
+            let id = self.var(
+                "vpc_peering_connection_id".into(),
+                "Peering connection requested by the primary root (its output vpc_peering_connection_id). Null: nothing to accept yet.",
+                "string",
+                Some(Expr::Null),
+            );
+            m = self.call(&label, "vpc_peering_accepter", Some(a));
+            m.arg("name", Expr::s(self.name(a)))
+                .arg("peering_connection_id", Expr::r(id))
+                .arg("peer_cidr", Expr::s(self.peer_layout.cidr.to_string()));
+        }
+        m.arg("route_table_ids", self.vpc_out("route_table_ids"))
+            .arg("route_table_count", Expr::Num(route_tables));
+        self.push(m, Some(self.tags(Some(a))));
+    }
+
+    // ---------------------------------------------------------------- compute
+
+    /// Count in this root: primary quantity, or what the DR strategy gives.
+    fn count_here(&self, a: &Asset) -> u32 {
+        if self.primary() {
+            a.qty()
+        } else {
+            a.dr_count()
+        }
+    }
+
+    fn plan_key_pair(&mut self, a: &Asset) {
+        let id = a.ident();
+        let key = self.var(
+            format!("{id}_public_key"),
+            &format!(
+                "OpenSSH public key of key pair {} (public material only; keep the private key outside Terraform).",
+                a.name
+            ),
+            "string",
+            None,
+        );
+        let mut m = self.call(&id, "key_pair", Some(a));
+        m.arg("key_name", Expr::s(format!("{}-{}", self.inv.name, a.name)))
+            .arg("public_key", Expr::r(key));
+        self.push(m, Some(self.tags(Some(a))));
+    }
+
+    fn arm(size: &str) -> bool {
+        size.split('.').next().is_some_and(|f| f.ends_with('g'))
+    }
+
+    fn plan_vm(&mut self, a: &Asset) {
+        let id = a.ident();
+        let size = a.size.clone().unwrap_or_else(|| "t3.micro".into());
+        let what = if a.kind == Kind::Bastion {
+            "bastion hosts"
+        } else {
+            "instances"
+        };
+        let count = self.var(
+            format!("{id}_instance_count"),
+            &format!("Number of {what} of {} in this region.", a.name),
+            "number",
+            Some(Expr::Num(self.count_here(a) as i64)),
+        );
+        let itype = self.var(
+            format!("{id}_instance_type"),
+            &format!("EC2 instance type of {}.", a.name),
+            "string",
+            Some(Expr::s(&size)),
+        );
+        let has_eip = self
+            .assets()
+            .any(|e| e.kind == Kind::Eip && e.target.as_deref() == Some(&a.name));
+        let ssh: Vec<String> = a.ssh_cidrs.clone().unwrap_or_default();
+        let public = has_eip || a.subnet == Some(SubnetTier::Public) || (a.kind == Kind::Bastion && !ssh.is_empty());
+        let albs: Vec<String> = self
+            .assets()
+            .filter(|l| l.kind == Kind::Alb && l.target.as_deref() == Some(&a.name))
+            .map(|l| format!("module.{}.security_group_id", l.ident()))
+            .collect();
+        let mut m = self.call(&id, "vm", Some(a));
+        m.arg("name", Expr::s(self.name(a)))
+            .arg("instance_count", Expr::r(count))
+            .arg("instance_type", Expr::r(itype))
+            .arg(
+                "architecture",
+                Expr::s(if Self::arm(&size) { "arm64" } else { "x86_64" }),
+            )
+            .arg("vpc_id", self.vpc_out("vpc_id"))
+            .arg("vpc_cidr", self.vpc_out("vpc_cidr_block"))
+            .arg(
+                "subnet_ids",
+                self.vpc_out(if public {
+                    "public_subnet_ids"
+                } else {
+                    "private_subnet_ids"
+                }),
+            );
+        if a.kind == Kind::Vm {
+            m.arg("app_port", Expr::Num(a.port.unwrap_or(80) as i64));
+            m.arg(
+                "ingress_security_group_ids",
+                Expr::List(albs.into_iter().map(Expr::r).collect()),
+            );
+        }
+        if !ssh.is_empty() {
+            m.arg("ssh_cidrs", Expr::strs(ssh));
+        }
+        if let Some(kp) = a.key_pair.as_deref().and_then(|k| self.asset(k)) {
+            m.arg("key_name", Expr::r(format!("module.{}.key_name", kp.ident())));
+        }
+        if let Some(gb) = a.volume_gb {
+            m.arg("volume_size", Expr::Num(gb as i64));
+        }
+        m.arg("kms_key_arn", self.kms_ref());
+        self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_instance_ids"),
+            format!("Instances of {}.", a.name),
+            format!("module.{id}.instance_ids"),
+        );
+        self.output(
+            format!("{id}_private_ips"),
+            format!("Private IPs of {}.", a.name),
+            format!("module.{id}.private_ips"),
+        );
+    }
+
+    fn plan_eip(&mut self, a: &Asset) {
+        let id = a.ident();
+        let target = self
+            .asset(a.target.as_deref().unwrap_or_default())
+            .expect("validated target");
+        let n = self.count_here(a).min(self.count_here(target));
+        let count = self.var(
+            format!("{id}_count"),
+            &format!(
+                "Number of Elastic IPs of {} (one per instance of {}).",
+                a.name, target.name
+            ),
+            "number",
+            Some(Expr::Num(n as i64)),
+        );
+        let mut m = self.call(&id, "eip", Some(a));
+        m.arg("name", Expr::s(self.name(a)))
+            .arg("eip_count", Expr::r(count))
+            .arg(
+                "instance_ids",
+                Expr::r(format!("module.{}.instance_ids", target.ident())),
+            );
+        self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_public_ips"),
+            format!("Elastic IPs of {}.", a.name),
+            format!("module.{id}.public_ips"),
+        );
+    }
+
+    fn alb_name(&self, a: &Asset) -> String {
+        let suffix = format!("-{}", self.code);
+        let mut base = format!("{}-{}", self.inv.name, a.name).replace('_', "-");
+        base.truncate(29 - suffix.len());
+        format!("{}{suffix}", base.trim_end_matches('-'))
+    }
+
+    fn certificate(&self, a: &Asset) -> Option<String> {
+        a.certificate_arn
+            .as_ref()
+            .and_then(|c| c.get(self.role.as_str()).cloned())
+    }
+
+    fn plan_alb(&mut self, a: &Asset) {
+        let id = a.ident();
+        let target = self
+            .asset(a.target.as_deref().unwrap_or_default())
+            .expect("validated target");
+        let cert = self.var(
+            format!("{id}_certificate_arn"),
+            &format!("ACM certificate of {} in this region; null serves plain HTTP.", a.name),
+            "string",
+            Some(Expr::opt_str(self.certificate(a).as_deref())),
+        );
+        let mut m = self.call(&id, "alb", Some(a));
+        m.arg("name", Expr::s(self.alb_name(a)))
+            .arg("vpc_id", self.vpc_out("vpc_id"))
+            .arg("vpc_cidr", self.vpc_out("vpc_cidr_block"))
+            .arg("subnet_ids", self.vpc_out("public_subnet_ids"));
+        if target.kind == Kind::Eks {
+            m.arg("target_type", Expr::s("ip"))
+                .arg("target_port", Expr::Num(a.port.unwrap_or(8080) as i64));
+        } else {
+            m.arg("target_type", Expr::s("instance"))
+                .arg("target_port", Expr::Num(target.port.unwrap_or(80) as i64))
+                .arg(
+                    "target_instance_ids",
+                    Expr::r(format!("module.{}.instance_ids", target.ident())),
+                );
+        }
+        m.arg(
+            "health_check_path",
+            Expr::s(a.health_check_path.clone().unwrap_or_else(|| "/".into())),
+        )
+        .arg("certificate_arn", Expr::r(cert));
+        self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_dns_name"),
+            format!("DNS name of load balancer {}.", a.name),
+            format!("module.{id}.dns_name"),
+        );
+        self.output(
+            format!("{id}_arn"),
+            format!("ARN of load balancer {}.", a.name),
+            format!("module.{id}.arn"),
+        );
+    }
+
+    fn plan_eks(&mut self, a: &Asset) {
+        let id = a.ident();
+        let size = a.size.clone().unwrap_or_default();
+        let (min, max) = (a.min.unwrap_or(a.qty()), a.max.unwrap_or(a.qty() * 2));
+        let (min_here, desired_here) = if self.primary() {
+            (min, a.qty())
+        } else {
+            (a.dr_count().min(min), a.dr_count())
+        };
+        let itype = self.var(
+            format!("{id}_instance_type"),
+            &format!("Node instance type of cluster {}.", a.name),
+            "string",
+            Some(Expr::s(&size)),
+        );
+        let vmin = self.var(
+            format!("{id}_node_min_size"),
+            &format!("Minimum nodes of cluster {}.", a.name),
+            "number",
+            Some(Expr::Num(min_here as i64)),
+        );
+        let vdes = self.var(
+            format!("{id}_node_desired_size"),
+            &format!("Desired nodes of cluster {} in this region.", a.name),
+            "number",
+            Some(Expr::Num(desired_here as i64)),
+        );
+        let vmax = self.var(
+            format!("{id}_node_max_size"),
+            &format!("Maximum nodes of cluster {}.", a.name),
+            "number",
+            Some(Expr::Num(max.max(desired_here) as i64)),
+        );
+        let cidrs = self.var(
+            format!("{id}_public_access_cidrs"),
+            &format!("CIDRs allowed to the public API endpoint of {}; empty keeps it private (apply charts from inside the VPC).", a.name),
+            "list(string)",
+            Some(Expr::List(vec![])),
+        );
+        let mut m = self.call(&id, "eks", Some(a));
+        m.arg("name", Expr::s(self.name(a)))
+            .arg("kubernetes_version", Expr::s(a.version.clone().unwrap_or_default()))
+            .arg("subnet_ids", self.vpc_out("private_subnet_ids"))
+            .arg("public_access_cidrs", Expr::r(cidrs))
+            .arg("kms_key_arn", self.kms_ref())
+            .arg("node_instance_types", Expr::List(vec![Expr::r(itype)]))
+            .arg(
+                "node_ami_type",
+                Expr::s(if Self::arm(&size) {
+                    "AL2023_ARM_64_STANDARD"
+                } else {
+                    "AL2023_x86_64_STANDARD"
+                }),
+            )
+            .arg("node_min_size", Expr::r(vmin))
+            .arg("node_desired_size", Expr::r(vdes))
+            .arg("node_max_size", Expr::r(vmax));
+        if let Some(gb) = a.volume_gb {
+            m.arg("node_volume_size", Expr::Num(gb as i64));
+        }
+        self.push(m, Some(self.tags(Some(a))));
+        for (out, what) in [
+            ("cluster_name", "Name"),
+            ("cluster_endpoint", "API endpoint"),
+            ("oidc_provider_arn", "IRSA OIDC provider"),
+        ] {
+            self.output(
+                format!("{id}_{out}"),
+                format!("{what} of cluster {}.", a.name),
+                format!("module.{id}.{out}"),
+            );
+        }
+    }
+
+    fn plan_monitoring(&mut self, a: &Asset) {
+        let id = a.ident();
+        let cluster = self
+            .asset(a.target.as_deref().unwrap_or_default())
+            .expect("validated target")
+            .ident();
+        if !self.root.helm_clusters.contains(&cluster) {
+            self.root.helm_clusters.push(cluster.clone());
+        }
+        self.root.random = true;
+        let mut m = self.call(&id, "k8s_monitoring", Some(a));
+        m.providers = Some(format!("{{\nhelm = helm.{cluster}\n}}"));
+        m.depends_on.push(cluster);
+        m.arg("name", Expr::s(a.name.replace('_', "-"))).arg(
+            "chart_version",
+            Expr::s(
+                a.chart_version
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_MONITORING_CHART.into()),
+            ),
+        );
+        self.push(m, None);
+    }
+
+    // ---------------------------------------------------------------- data
+
+    fn db_family(a: &Asset) -> (String, Vec<(String, Expr)>, Vec<&'static str>) {
+        let engine = a.engine.unwrap_or(Engine::Postgres);
+        let version = a.engine_version.clone().unwrap_or_default();
+        let aurora = a.kind == Kind::Aurora;
+        let major = match engine {
+            Engine::Postgres => version.split('.').next().unwrap_or_default().to_string(),
+            Engine::Mysql => version.split('.').take(2).collect::<Vec<_>>().join("."),
+        };
+        let family = if aurora {
+            format!("{}{}", engine.rds_name(true), major.replace("3.", "8."))
+        } else {
+            format!("{}{major}", engine.rds_name(false))
+        };
+        let (params, logs) = match engine {
+            Engine::Postgres => (
+                vec![
+                    ("rds.force_ssl".to_string(), Expr::s("1")),
+                    ("log_min_duration_statement".to_string(), Expr::s("1000")),
+                ],
+                vec!["postgresql"],
+            ),
+            Engine::Mysql if aurora => (
+                vec![("require_secure_transport".to_string(), Expr::s("ON"))],
+                vec!["audit", "error", "slowquery"],
+            ),
+            Engine::Mysql => (
+                vec![("require_secure_transport".to_string(), Expr::s("1"))],
+                vec!["error", "slowquery"],
+            ),
+        };
+        (family, params, logs)
+    }
+
+    /// Performance/Database Insights is not offered on burstable (db.t*) classes of every engine.
+    fn performance_insights(size: &str) -> bool {
+        !size.starts_with("db.t")
+    }
+
+    fn db_clients(&self) -> Expr {
+        let mut cidrs = vec![self.vpc_out("vpc_cidr_block")];
+        if self
+            .inv
+            .assets
+            .iter()
+            .any(|p| p.kind == Kind::VpcPeering && present(p, self.role))
+        {
+            cidrs.push(Expr::s(self.peer_layout.cidr.to_string()));
+        }
+        Expr::List(cidrs)
+    }
+
+    fn primary_deployed(&mut self) -> String {
+        let v = self.var(
+            "primary_deployed".into(),
+            "Whether the primary root has been applied. Set false for the very first DR apply: replicas of primary databases are created only once their source exists.",
+            "bool",
+            Some(Expr::Bool(true)),
+        );
+        format!("{v} ? 1 : 0")
+    }
+
+    fn source_db_arn(&mut self, a: &Asset) -> Expr {
+        self.root.caller_identity = true;
+        let id = a.ident();
+        let v = self.var(
+            format!("{id}_source_db_arn"),
+            &format!(
+                "ARN of {} in the primary region; null derives it from the account and the deterministic identifier.",
+                a.name
+            ),
+            "string",
+            Some(Expr::Null),
+        );
+        let primary_code = region_code(&self.inv.regions.primary);
+        Expr::r(format!(
+            "coalesce({v}, \"arn:aws:rds:{}:${{data.aws_caller_identity.current.account_id}}:db:{}-{}-{primary_code}\")",
+            self.inv.regions.primary, self.inv.name, a.name
+        ))
+    }
+
+    fn plan_rds(&mut self, a: &Asset) {
+        let id = a.ident();
+        if !self.primary() && a.dr == DrStrategy::Backup {
+            let count = self.primary_deployed();
+            let source = self.source_db_arn(a);
+            let mut m = self.call(&id, "rds_backup_replication", Some(a));
+            m.count = Some(count);
+            m.arg("source_db_instance_arn", source)
+                .arg("kms_key_arn", self.kms_ref())
+                .arg("retention_days", Expr::Num(a.retention_days.unwrap_or(7) as i64));
+            self.push(m, None);
+            return;
+        }
+        let engine = a.engine.unwrap_or(Engine::Postgres);
+        let size = a.size.clone().unwrap_or_default();
+        let (family, params, logs) = Self::db_family(a);
+        let class = self.var(
+            format!("{id}_instance_class"),
+            &format!("DB instance class of {}.", a.name),
+            "string",
+            Some(Expr::s(&size)),
+        );
+        let replica = !self.primary();
+        let mut m = self.call(&id, "rds", Some(a));
+        if replica {
+            m.count = Some(self.primary_deployed());
+        }
+        m.arg("identifier", Expr::s(self.name(a)))
+            .arg("engine", Expr::s(engine.rds_name(false)))
+            .arg("engine_version", Expr::s(a.engine_version.clone().unwrap_or_default()))
+            .arg("instance_class", Expr::r(class));
+        if replica {
+            let source = self.source_db_arn(a);
+            m.arg("replicate_source_db", source);
+        } else {
+            m.arg("allocated_storage", Expr::Num(a.storage_gb.unwrap_or(20) as i64))
+                .arg("db_name", Expr::opt_str(a.db_name.as_deref()));
+        }
+        m.arg("port", Expr::Num(engine.port() as i64))
+            .arg("parameter_group_family", Expr::s(family))
+            .arg("parameters", Expr::Map(params))
+            .arg("log_exports", Expr::strs(logs))
+            .arg("multi_az", Expr::Bool(a.multi_az.unwrap_or(true)))
+            .arg("vpc_id", self.vpc_out("vpc_id"))
+            .arg("subnet_ids", self.vpc_out("private_subnet_ids"))
+            .arg("allowed_cidr_blocks", self.db_clients())
+            .arg("kms_key_arn", self.kms_ref())
+            .arg("backup_retention_days", Expr::Num(a.retention_days.unwrap_or(7) as i64))
+            .arg("performance_insights", Expr::Bool(Self::performance_insights(&size)));
+        let m = self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_endpoint"),
+            format!("Endpoint of database {}.", a.name),
+            m.out_or_null("endpoint"),
+        );
+        self.output(
+            format!("{id}_arn"),
+            format!("ARN of database {}.", a.name),
+            m.out_or_null("arn"),
+        );
+        if !replica {
+            self.output(
+                format!("{id}_master_secret_arn"),
+                format!("Secret with the master credentials of {}.", a.name),
+                m.out("master_secret_arn"),
+            );
+        }
+    }
+
+    fn plan_aurora(&mut self, a: &Asset) {
+        let id = a.ident();
+        let engine = a.engine.unwrap_or(Engine::Postgres);
+        let size = a.size.clone().unwrap_or_default();
+        let (family, params, logs) = Self::db_family(a);
+        let class = self.var(
+            format!("{id}_instance_class"),
+            &format!("DB instance class of {}.", a.name),
+            "string",
+            Some(Expr::s(&size)),
+        );
+        let n = self.var(
+            format!("{id}_instance_count"),
+            &format!("Instances of cluster {} in this region.", a.name),
+            "number",
+            Some(Expr::Num(self.count_here(a) as i64)),
+        );
+        let role = match (self.role, a.dr) {
+            (Role::Dr, _) => "secondary",
+            (Role::Primary, DrStrategy::Replica) => "global-primary",
+            _ => "standalone",
+        };
+        let mut m = self.call(&id, "aurora", Some(a));
+        if !self.primary() {
+            m.count = Some(self.primary_deployed());
+        }
+        m.arg("cluster_identifier", Expr::s(self.name(a)))
+            .arg("role", Expr::s(role))
+            .arg(
+                "global_cluster_identifier",
+                Expr::s(format!("{}-{}", self.inv.name, a.name)),
+            )
+            .arg("engine", Expr::s(engine.rds_name(true)))
+            .arg("engine_version", Expr::s(a.engine_version.clone().unwrap_or_default()))
+            .arg("instance_class", Expr::r(class))
+            .arg("instance_count", Expr::r(n));
+        if self.primary() {
+            m.arg("db_name", Expr::opt_str(a.db_name.as_deref()));
+        }
+        m.arg("port", Expr::Num(engine.port() as i64))
+            .arg("parameter_group_family", Expr::s(family))
+            .arg("parameters", Expr::Map(params))
+            .arg("log_exports", Expr::strs(logs))
+            .arg("vpc_id", self.vpc_out("vpc_id"))
+            .arg("subnet_ids", self.vpc_out("private_subnet_ids"))
+            .arg("allowed_cidr_blocks", self.db_clients())
+            .arg("kms_key_arn", self.kms_ref())
+            .arg("backup_retention_days", Expr::Num(a.retention_days.unwrap_or(7) as i64))
+            .arg("performance_insights", Expr::Bool(Self::performance_insights(&size)));
+        let m = self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_endpoint"),
+            format!("Writer endpoint of cluster {}.", a.name),
+            m.out_or_null("endpoint"),
+        );
+        self.output(
+            format!("{id}_reader_endpoint"),
+            format!("Reader endpoint of cluster {}.", a.name),
+            m.out_or_null("reader_endpoint"),
+        );
+    }
+
+    fn bucket_name(&self, a: &Asset, region: &str) -> String {
+        format!("{}-{}-{region}", self.inv.name, a.name)
+    }
+
+    fn plan_s3(&mut self, a: &Asset) {
+        let id = a.ident();
+        let mut m = self.call(&id, "s3", Some(a));
+        m.arg("bucket", Expr::s(self.bucket_name(a, &self.root.region.clone())))
+            .arg("kms_key_arn", self.kms_ref());
+        if let Some(d) = a.retention_days {
+            m.arg("noncurrent_version_days", Expr::Num(d as i64));
+        }
+        if self.primary() && matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup) {
+            self.root.caller_identity = true;
+            let dr = self.inv.regions.dr.clone();
+            let (_, dr_alias) = self.default_kms(Role::Dr);
+            m.arg("replication_destination_bucket", Expr::s(self.bucket_name(a, &dr)))
+                .arg(
+                    "replication_destination_kms_key_arn",
+                    Expr::r(format!(
+                        "\"arn:aws:kms:{dr}:${{data.aws_caller_identity.current.account_id}}:{dr_alias}\""
+                    )),
+                )
+                .arg(
+                    "replication_storage_class",
+                    Expr::s(if a.dr == DrStrategy::Backup {
+                        "GLACIER_IR"
+                    } else {
+                        "STANDARD"
+                    }),
+                );
+        }
+        self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_bucket"),
+            format!("Name of bucket {}.", a.name),
+            format!("module.{id}.bucket_id"),
+        );
+    }
+
+    fn plan_ecr(&mut self, a: &Asset) {
+        let id = a.ident();
+        let mut m = self.call(&id, "ecr", Some(a));
+        m.arg("repository_name", Expr::s(format!("{}/{}", self.inv.name, a.name)))
+            .arg("kms_key_arn", self.kms_ref());
+        self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_repository_url"),
+            format!("URL of repository {}.", a.name),
+            format!("module.{id}.repository_url"),
+        );
+    }
+
+    fn plan_ecr_replication(&mut self) {
+        let prefixes: Vec<String> = self
+            .inv
+            .assets
+            .iter()
+            .filter(|a| a.kind == Kind::Ecr && a.dr == DrStrategy::Replica)
+            .map(|a| format!("{}/{}", self.inv.name, a.name))
+            .collect();
+        if prefixes.is_empty() {
+            return;
+        }
+        let mut m = self.call("ecr_replication", "ecr_replication", None);
+        m.comment = "Registry-wide replication of the replica repositories into the DR region".into();
+        m.kind = Kind::Ecr;
+        m.strategy = DrStrategy::Replica;
+        m.arg("destination_region", Expr::s(self.inv.regions.dr.clone()))
+            .arg("repository_prefixes", Expr::strs(prefixes));
+        self.push(m, None);
+    }
+
+    // ---------------------------------------------------------------- traffic
+
+    fn health_protocol(&self, alb: &Asset) -> &'static str {
+        if self.certificate(alb).is_some() {
+            "HTTPS"
+        } else {
+            "HTTP"
+        }
+    }
+
+    fn plan_route53(&mut self, a: &Asset) {
+        let id = a.ident();
+        let target = self
+            .asset(a.target.as_deref().unwrap_or_default())
+            .expect("validated target");
+        if target.kind == Kind::GlobalAccelerator && !self.primary() {
+            return; // the accelerator is global; its alias lives in the primary root
+        }
+        let mut m = self.call(&id, "route53_record", Some(a));
+        m.arg("zone_name", Expr::s(a.zone.clone().unwrap_or_default()))
+            .arg("record_name", Expr::s(a.record.clone().unwrap_or_default()));
+        let t = target.ident();
+        if target.kind == Kind::GlobalAccelerator {
+            m.arg("target_dns_name", Expr::r(format!("module.{t}.dns_name")))
+                .arg("target_zone_id", Expr::r(format!("module.{t}.hosted_zone_id")));
+        } else {
+            let failover = a.dr != DrStrategy::None;
+            m.arg("target_dns_name", Expr::r(format!("module.{t}.dns_name")))
+                .arg("target_zone_id", Expr::r(format!("module.{t}.zone_id")));
+            if failover {
+                m.arg(
+                    "failover_role",
+                    Expr::s(if self.primary() { "PRIMARY" } else { "SECONDARY" }),
+                );
+            }
+            m.arg("health_check_protocol", Expr::s(self.health_protocol(target)))
+                .arg(
+                    "health_check_path",
+                    Expr::s(
+                        a.health_check_path
+                            .clone()
+                            .or_else(|| target.health_check_path.clone())
+                            .unwrap_or_else(|| "/".into()),
+                    ),
+                );
+        }
+        self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_fqdn"),
+            format!("Name served by record {}.", a.name),
+            format!("module.{id}.fqdn"),
+        );
+    }
+
+    fn plan_global_accelerator(&mut self, a: &Asset) {
+        let id = a.ident();
+        let alb = self
+            .asset(a.target.as_deref().unwrap_or_default())
+            .expect("validated target");
+        let path = a
+            .health_check_path
+            .clone()
+            .or_else(|| alb.health_check_path.clone())
+            .unwrap_or_else(|| "/".into());
+        let protocol = self.health_protocol(alb);
+        let listener = if self.primary() {
+            let mut m = self.call(&id, "global_accelerator", Some(a));
+            let ports = if protocol == "HTTPS" {
+                vec![Expr::Num(80), Expr::Num(443)]
+            } else {
+                vec![Expr::Num(80)]
+            };
+            m.arg("name", Expr::s(format!("{}-{}", self.inv.name, a.name)))
+                .arg("ports", Expr::List(ports));
+            self.push(m, Some(self.tags(Some(a))));
+            self.output(
+                format!("{id}_listener_arn"),
+                "Listener to pass to the DR root (-var global_accelerator_listener_arn=…).".into(),
+                format!("module.{id}.listener_arn"),
+            );
+            self.output(
+                format!("{id}_dns_name"),
+                format!("DNS name of accelerator {}.", a.name),
+                format!("module.{id}.dns_name"),
+            );
+            self.output(
+                format!("{id}_ip_addresses"),
+                format!("Static anycast IPs of accelerator {}.", a.name),
+                format!("module.{id}.ip_addresses"),
+            );
+            Expr::r(format!("module.{id}.listener_arn"))
+        } else {
+            Expr::r(self.var(
+                "global_accelerator_listener_arn".into(),
+                "Listener of the accelerator (primary root output); null leaves the DR endpoint group out until it is known.",
+                "string",
+                Some(Expr::Null),
+            ))
+        };
+        let dial = self.var(
+            format!("{id}_traffic_dial"),
+            &format!(
+                "Share of {} traffic sent to this region (100 primary, 0 DR; failover raises DR).",
+                a.name
+            ),
+            "number",
+            Some(Expr::Num(if self.primary() { 100 } else { 0 })),
+        );
+        let mut m = self.call(
+            &format!("{id}_{}_endpoints", self.role.as_str()),
+            "ga_endpoint_group",
+            Some(a),
+        );
+        if !self.primary() {
+            m.count = Some("var.global_accelerator_listener_arn == null ? 0 : 1".into());
+        }
+        m.arg("listener_arn", listener)
+            .arg("region", Expr::s(self.root.region.clone()))
+            .arg("endpoint_arn", Expr::r(format!("module.{}.arn", alb.ident())))
+            .arg("traffic_dial_percentage", Expr::r(dial))
+            .arg("health_check_protocol", Expr::s(protocol))
+            .arg("health_check_path", Expr::s(path));
+        self.push(m, None);
+    }
+
+    // ---------------------------------------------------------------- observability
+
+    fn alarms(&self) -> Expr {
+        let mut alarms: Vec<(String, Expr)> = Vec::new();
+        let alarm =
+            |desc: String, ns: &str, metric: &str, dims: Vec<(String, Expr)>, stat: &str, op: &str, threshold: i64| {
+                Expr::Map(vec![
+                    ("description".into(), Expr::s(desc)),
+                    ("namespace".into(), Expr::s(ns)),
+                    ("metric_name".into(), Expr::s(metric)),
+                    ("dimensions".into(), Expr::Map(dims)),
+                    ("statistic".into(), Expr::s(stat)),
+                    ("comparison_operator".into(), Expr::s(op)),
+                    ("threshold".into(), Expr::Num(threshold)),
+                ])
+            };
+        for a in self.assets() {
+            let key = a.name.replace('_', "-");
+            let ident = self.name(a);
+            match (a.kind, self.role, a.dr) {
+                (Kind::Alb, _, _) => alarms.push((
+                    format!("{key}-5xx"),
+                    alarm(
+                        format!("Load balancer {} returns 5xx errors", a.name),
+                        "AWS/ApplicationELB",
+                        "HTTPCode_ELB_5XX_Count",
+                        vec![(
+                            "LoadBalancer".into(),
+                            Expr::r(format!("module.{}.arn_suffix", a.ident())),
+                        )],
+                        "Sum",
+                        "GreaterThanThreshold",
+                        10,
+                    ),
+                )),
+                (Kind::Rds, Role::Primary, _) => {
+                    let dims = || vec![("DBInstanceIdentifier".into(), Expr::s(&ident))];
+                    alarms.push((
+                        format!("{key}-cpu"),
+                        alarm(
+                            format!("Database {} CPU above 80%", a.name),
+                            "AWS/RDS",
+                            "CPUUtilization",
+                            dims(),
+                            "Average",
+                            "GreaterThanThreshold",
+                            80,
+                        ),
+                    ));
+                    alarms.push((
+                        format!("{key}-free-storage"),
+                        alarm(
+                            format!("Database {} has less than 2 GiB free", a.name),
+                            "AWS/RDS",
+                            "FreeStorageSpace",
+                            dims(),
+                            "Minimum",
+                            "LessThanThreshold",
+                            2_147_483_648,
+                        ),
+                    ));
+                }
+                (Kind::Rds, Role::Dr, DrStrategy::Replica) => alarms.push((
+                    format!("{key}-replica-lag"),
+                    alarm(
+                        format!("Replica {} lags the primary by more than 5 minutes", a.name),
+                        "AWS/RDS",
+                        "ReplicaLag",
+                        vec![("DBInstanceIdentifier".into(), Expr::s(&ident))],
+                        "Maximum",
+                        "GreaterThanThreshold",
+                        300,
+                    ),
+                )),
+                (Kind::Aurora, Role::Primary, _) => alarms.push((
+                    format!("{key}-cpu"),
+                    alarm(
+                        format!("Cluster {} CPU above 80%", a.name),
+                        "AWS/RDS",
+                        "CPUUtilization",
+                        vec![("DBClusterIdentifier".into(), Expr::s(&ident))],
+                        "Average",
+                        "GreaterThanThreshold",
+                        80,
+                    ),
+                )),
+                (Kind::Aurora, Role::Dr, _) => alarms.push((
+                    format!("{key}-global-lag"),
+                    alarm(
+                        format!("Global database {} replicates more than 60 s behind", a.name),
+                        "AWS/RDS",
+                        "AuroraGlobalDBReplicationLag",
+                        vec![("DBClusterIdentifier".into(), Expr::s(&ident))],
+                        "Maximum",
+                        "GreaterThanThreshold",
+                        60_000,
+                    ),
+                )),
+                _ => {}
+            }
+        }
+        alarms.sort_by(|a, b| a.0.cmp(&b.0));
+        Expr::Map(alarms)
+    }
+
+    fn plan_cloudwatch(&mut self, a: &Asset) {
+        let id = a.ident();
+        let alarms = self.alarms();
+        let mut m = self.call(&id, "cloudwatch", Some(a));
+        m.arg("name", Expr::s(self.name(a)))
+            .arg("retention_days", Expr::Num(a.retention_days.unwrap_or(365) as i64))
+            .arg("kms_key_arn", self.kms_ref())
+            .arg("alarms", alarms);
+        self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_alarm_topic_arn"),
+            format!("SNS topic of the {} alarms.", a.name),
+            format!("module.{id}.alarm_topic_arn"),
+        );
+    }
+
+    fn plan_cloudtrail(&mut self, a: &Asset) {
+        let id = a.ident();
+        let bucket_label = format!("{id}_bucket");
+        let mut b = self.call(&bucket_label, "s3", Some(a));
+        b.comment = format!("{} (cloudtrail): log bucket of the trail", a.name);
+        b.arg("bucket", Expr::s(self.bucket_name(a, &self.root.region.clone())))
+            .arg("kms_key_arn", self.kms_ref())
+            .arg(
+                "noncurrent_version_days",
+                Expr::Num(a.retention_days.unwrap_or(365) as i64),
+            )
+            .arg("cloudtrail_writer", Expr::Bool(true));
+        self.push(b, Some(self.tags(Some(a))));
+        let mut m = self.call(&id, "cloudtrail", Some(a));
+        m.depends_on.push(bucket_label.clone());
+        m.arg("name", Expr::s(self.name(a)))
+            .arg("s3_bucket_name", Expr::r(format!("module.{bucket_label}.bucket_id")))
+            .arg("kms_key_arn", self.kms_ref())
+            .arg("multi_region", Expr::Bool(self.primary()))
+            .arg("retention_days", Expr::Num(a.retention_days.unwrap_or(365) as i64));
+        self.push(m, Some(self.tags(Some(a))));
+        self.output(
+            format!("{id}_trail_arn"),
+            format!("ARN of trail {}.", a.name),
+            format!("module.{id}.arn"),
+        );
+    }
+}
