@@ -1,0 +1,276 @@
+//! How each kind and DR strategy maps onto the primary and DR roots.
+
+use acmegen::inventory::parse;
+use acmegen::plan::{plan, ModuleCall, Plan, RootPlan};
+use acmegen::validate::validate;
+use std::path::Path;
+
+fn planned(assets: &str) -> Plan {
+    let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
+    let loaded = parse(&text, Path::new("t.yaml")).expect("parses");
+    validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
+    plan(&loaded.inventory)
+}
+
+fn module<'a>(root: &'a RootPlan, label: &str) -> Option<&'a ModuleCall> {
+    root.modules.iter().find(|m| m.label == label)
+}
+
+fn arg(m: &ModuleCall, name: &str) -> String {
+    m.args
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.value.clone())
+        .unwrap_or_else(|| panic!("{} has no argument {name}", m.label))
+}
+
+fn default_of(root: &RootPlan, var: &str) -> Option<String> {
+    root.variables
+        .iter()
+        .find(|v| v.name == var)
+        .unwrap_or_else(|| panic!("no variable {var}"))
+        .default
+        .clone()
+}
+
+const VM: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 3, dr: DR}\n";
+
+#[test]
+fn vm_active_gets_same_count_in_dr() {
+    let p = planned(&VM.replace("DR", "active"));
+    assert_eq!(default_of(&p.primary, "app_instance_count").as_deref(), Some("3"));
+    assert_eq!(default_of(&p.dr, "app_instance_count").as_deref(), Some("3"));
+}
+
+#[test]
+fn vm_pilot_light_runs_reduced_in_dr() {
+    let p = planned("  - {kind: vm, name: app, size: t3.micro, qty: 3, dr: pilot-light, dr_qty: 0}\n");
+    assert_eq!(default_of(&p.primary, "app_instance_count").as_deref(), Some("3"));
+    assert_eq!(default_of(&p.dr, "app_instance_count").as_deref(), Some("0"));
+    assert!(module(&p.dr, "app")
+        .unwrap()
+        .comment
+        .contains("pilot-light (0 of 3 in DR until failover)"));
+}
+
+#[test]
+fn dr_none_leaves_the_dr_root_without_the_asset_or_network() {
+    let p = planned(&VM.replace("DR", "none"));
+    assert!(module(&p.primary, "app").is_some());
+    assert!(module(&p.dr, "app").is_none());
+    assert!(
+        module(&p.dr, "vpc").is_none(),
+        "no VPC in DR when nothing there needs one"
+    );
+}
+
+#[test]
+fn implicit_vpc_and_kms_are_created_where_needed() {
+    let p = planned(&VM.replace("DR", "active"));
+    for root in p.roots() {
+        assert_eq!(module(root, "vpc").unwrap().source, "vpc");
+        assert_eq!(arg(module(root, "kms").unwrap(), "ebs_encryption_by_default"), "true");
+        assert_eq!(arg(module(root, "app").unwrap(), "kms_key_arn"), "module.kms.key_arn");
+    }
+    assert_eq!(arg(module(&p.primary, "vpc").unwrap(), "cidr"), "\"10.0.0.0/16\"");
+    assert_eq!(arg(module(&p.dr, "vpc").unwrap(), "cidr"), "\"10.1.0.0/16\"");
+    // us-west-1 has two AZs: the default plan uses both, not three.
+    assert_eq!(
+        arg(module(&p.dr, "vpc").unwrap(), "public_subnets"),
+        "[\"10.1.0.0/24\", \"10.1.1.0/24\"]"
+    );
+}
+
+#[test]
+fn rds_replica_becomes_a_cross_region_read_replica_gated_on_the_primary() {
+    let p = planned(
+        "  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16.4\", dr: replica}\n",
+    );
+    let primary = module(&p.primary, "db").unwrap();
+    assert!(primary.count.is_none());
+    assert!(!primary.args.iter().any(|a| a.name == "replicate_source_db"));
+    let replica = module(&p.dr, "db").unwrap();
+    assert_eq!(replica.source, "rds");
+    assert_eq!(replica.count.as_deref(), Some("var.primary_deployed ? 1 : 0"));
+    let source = arg(replica, "replicate_source_db");
+    assert!(
+        source.contains("arn:aws:rds:us-east-2:${data.aws_caller_identity.current.account_id}:db:t-db-use2"),
+        "{source}"
+    );
+    assert!(p.dr.caller_identity);
+    assert_eq!(default_of(&p.dr, "primary_deployed").as_deref(), Some("true"));
+}
+
+#[test]
+fn rds_backup_replicates_automated_backups_only() {
+    let p = planned(
+        "  - {kind: rds, name: db, size: db.m6i.large, engine: mysql, engine_version: \"8.0.39\", dr: backup}\n",
+    );
+    assert_eq!(
+        arg(module(&p.primary, "db").unwrap(), "parameter_group_family"),
+        "\"mysql8.0\""
+    );
+    let dr = module(&p.dr, "db").unwrap();
+    assert_eq!(dr.source, "rds_backup_replication");
+    assert!(module(&p.dr, "vpc").is_none(), "backup replication needs no VPC in DR");
+}
+
+#[test]
+fn aurora_replica_is_a_global_database() {
+    let p = planned("  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16.6\", dr: replica}\n");
+    assert_eq!(arg(module(&p.primary, "db").unwrap(), "role"), "\"global-primary\"");
+    let dr = module(&p.dr, "db").unwrap();
+    assert_eq!(arg(dr, "role"), "\"secondary\"");
+    assert_eq!(arg(dr, "global_cluster_identifier"), "\"t-db\"");
+    assert_eq!(arg(dr, "parameter_group_family"), "\"aurora-postgresql16\"");
+}
+
+#[test]
+fn s3_replica_and_backup_replicate_into_the_dr_bucket() {
+    let p = planned("  - {kind: s3, name: data, dr: replica}\n  - {kind: s3, name: arch, dr: backup}\n");
+    let data = module(&p.primary, "data").unwrap();
+    assert_eq!(arg(data, "replication_destination_bucket"), "\"t-data-us-west-1\"");
+    assert_eq!(arg(data, "replication_storage_class"), "\"STANDARD\"");
+    assert!(arg(data, "replication_destination_kms_key_arn").contains("arn:aws:kms:us-west-1:"));
+    assert_eq!(
+        arg(module(&p.primary, "arch").unwrap(), "replication_storage_class"),
+        "\"GLACIER_IR\""
+    );
+    assert_eq!(arg(module(&p.dr, "data").unwrap(), "bucket"), "\"t-data-us-west-1\"");
+    assert!(!module(&p.dr, "data")
+        .unwrap()
+        .args
+        .iter()
+        .any(|a| a.name == "replication_destination_bucket"));
+}
+
+#[test]
+fn ecr_replica_adds_one_registry_replication_rule_in_the_primary() {
+    let p = planned("  - {kind: ecr, name: api, dr: replica}\n  - {kind: ecr, name: web, dr: active}\n");
+    let r = module(&p.primary, "ecr_replication").unwrap();
+    assert_eq!(arg(r, "repository_prefixes"), "[\"t/api\"]");
+    assert_eq!(arg(r, "destination_region"), "\"us-west-1\"");
+    assert!(module(&p.dr, "ecr_replication").is_none());
+    assert!(module(&p.dr, "api").is_some() && module(&p.dr, "web").is_some());
+}
+
+const WEB: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
+
+#[test]
+fn route53_to_an_alb_is_a_primary_secondary_failover_pair() {
+    let p = planned(&format!(
+        "{WEB}  - {{kind: route53, name: dns, zone: example.com, record: app, target: lb, dr: active}}\n"
+    ));
+    assert_eq!(arg(module(&p.primary, "dns").unwrap(), "failover_role"), "\"PRIMARY\"");
+    assert_eq!(arg(module(&p.dr, "dns").unwrap(), "failover_role"), "\"SECONDARY\"");
+    assert_eq!(
+        arg(module(&p.dr, "dns").unwrap(), "target_dns_name"),
+        "module.lb.dns_name"
+    );
+}
+
+#[test]
+fn global_accelerator_dials_100_primary_and_0_dr() {
+    let p = planned(&format!(
+        "{WEB}  - {{kind: global_accelerator, name: edge, target: lb, dr: active}}\n"
+    ));
+    assert!(module(&p.primary, "edge").is_some());
+    assert_eq!(default_of(&p.primary, "edge_traffic_dial").as_deref(), Some("100"));
+    assert_eq!(default_of(&p.dr, "edge_traffic_dial").as_deref(), Some("0"));
+    let dr = module(&p.dr, "edge_dr_endpoints").unwrap();
+    assert_eq!(
+        dr.count.as_deref(),
+        Some("var.global_accelerator_listener_arn == null ? 0 : 1")
+    );
+    assert!(
+        module(&p.dr, "edge").is_none(),
+        "the accelerator itself lives in the primary root only"
+    );
+}
+
+#[test]
+fn alb_targets_register_instances_and_open_the_app_port_from_the_alb() {
+    let p = planned(WEB);
+    assert_eq!(
+        arg(module(&p.primary, "lb").unwrap(), "target_instance_ids"),
+        "module.app.instance_ids"
+    );
+    assert_eq!(
+        arg(module(&p.primary, "app").unwrap(), "ingress_security_group_ids"),
+        "[module.lb.security_group_id]"
+    );
+    assert_eq!(
+        arg(module(&p.primary, "app").unwrap(), "subnet_ids"),
+        "module.vpc.private_subnet_ids"
+    );
+}
+
+#[test]
+fn eip_moves_its_vm_to_public_subnets() {
+    let p = planned(&format!(
+        "{WEB}  - {{kind: eip, name: ips, qty: 2, target: app, dr: active}}\n"
+    ));
+    assert_eq!(
+        arg(module(&p.primary, "app").unwrap(), "subnet_ids"),
+        "module.vpc.public_subnet_ids"
+    );
+    assert_eq!(
+        arg(module(&p.primary, "ips").unwrap(), "instance_ids"),
+        "module.app.instance_ids"
+    );
+}
+
+#[test]
+fn eks_pilot_light_scales_nodes_down_in_dr_and_monitoring_uses_its_helm_provider() {
+    let p = planned("  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 3, max: 6, version: \"1.33\", dr: pilot-light}\n  - {kind: k8s_monitoring, name: mon, target: k8s, dr: active}\n");
+    assert_eq!(default_of(&p.primary, "k8s_node_desired_size").as_deref(), Some("3"));
+    assert_eq!(default_of(&p.dr, "k8s_node_desired_size").as_deref(), Some("1"));
+    assert_eq!(default_of(&p.dr, "k8s_node_min_size").as_deref(), Some("1"));
+    assert_eq!(default_of(&p.dr, "k8s_node_max_size").as_deref(), Some("6"));
+    assert_eq!(p.dr.helm_clusters, vec!["k8s".to_string()]);
+    assert_eq!(
+        module(&p.dr, "mon").unwrap().providers.as_deref(),
+        Some("{\nhelm = helm.k8s\n}")
+    );
+}
+
+#[test]
+fn vpc_peering_requests_from_primary_and_accepts_in_dr() {
+    let p = planned("  - {kind: vpc, name: net, dr: active}\n  - {kind: vpc_peering, name: peer, dr: active}\n");
+    let req = module(&p.primary, "peer").unwrap();
+    assert_eq!(req.source, "vpc_peering_requester");
+    assert_eq!(arg(req, "peer_cidr"), "\"10.1.0.0/16\"");
+    assert_eq!(arg(req, "route_table_count"), "4");
+    let acc = module(&p.dr, "peer").unwrap();
+    assert_eq!(acc.source, "vpc_peering_accepter");
+    assert_eq!(arg(acc, "peer_cidr"), "\"10.0.0.0/16\"");
+    assert_eq!(default_of(&p.dr, "vpc_peering_connection_id").as_deref(), Some("null"));
+}
+
+#[test]
+fn cloudtrail_is_multi_region_in_primary_and_regional_in_dr() {
+    let p = planned("  - {kind: cloudtrail, name: audit, dr: active}\n");
+    assert_eq!(arg(module(&p.primary, "audit").unwrap(), "multi_region"), "true");
+    assert_eq!(arg(module(&p.dr, "audit").unwrap(), "multi_region"), "false");
+    assert_eq!(
+        arg(module(&p.primary, "audit_bucket").unwrap(), "cloudtrail_writer"),
+        "true"
+    );
+}
+
+#[test]
+fn cloudwatch_alarms_follow_the_assets_of_each_region() {
+    let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16.4\", dr: replica}\n  - {kind: cloudwatch, name: cw, dr: active}\n");
+    let primary = arg(module(&p.primary, "cw").unwrap(), "alarms");
+    assert!(primary.contains("db-cpu") && primary.contains("db-free-storage") && !primary.contains("replica-lag"));
+    let dr = arg(module(&p.dr, "cw").unwrap(), "alarms");
+    assert!(dr.contains("db-replica-lag") && dr.contains("\"t-db-usw1\""), "{dr}");
+}
+
+#[test]
+fn state_lives_in_each_roots_own_region() {
+    let p = planned(&VM.replace("DR", "active"));
+    assert_eq!(p.primary.state_bucket, "t-tfstate-us-east-2");
+    assert_eq!(p.dr.state_bucket, "t-tfstate-us-west-1");
+    assert_eq!(p.dr.state_key, "t/dr/terraform.tfstate");
+}
