@@ -10,6 +10,14 @@
 //! longest key.
 
 /// Format HCL text canonically. Idempotent.
+///
+/// ```
+/// let hcl = "resource \"aws_s3_bucket\" \"b\" {\nbucket = \"x\"\nforce_destroy = false\n}\n";
+/// assert_eq!(
+///     acmegen::format::format_hcl(hcl),
+///     "resource \"aws_s3_bucket\" \"b\" {\n  bucket        = \"x\"\n  force_destroy = false\n}\n"
+/// );
+/// ```
 pub fn format_hcl(src: &str) -> String {
     let mut lines: Vec<Line> = src.lines().map(|l| Line::scan(l.trim())).collect();
     indent(&mut lines);

@@ -5,6 +5,18 @@
 //! [`inventory`] (parse + model) → [`validate`] → [`plan`] (module calls per
 //! region) → [`emit`] (tera templates) → [`verify`] (hcl-rs parse, layout,
 //! references), driven by [`pipeline`] and written atomically by [`output`].
+//!
+//! ```
+//! use acmegen::emit::Emitter;
+//! use std::path::Path;
+//!
+//! let inventory = "name: demo\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - {kind: s3, name: data, dr: replica}\n";
+//! let emitter = Emitter::new().unwrap();
+//! let modules = acmegen::pipeline::modules(&emitter).unwrap();
+//! let compiled = acmegen::compile_text(inventory, Path::new("demo.yaml"), &emitter, &modules).unwrap();
+//! let dr_main = &compiled.files[Path::new("demo/dr/main.tf")];
+//! assert!(dr_main.contains("bucket      = \"demo-data-us-west-1\""));
+//! ```
 
 pub mod catalog;
 pub mod cidr;

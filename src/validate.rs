@@ -176,6 +176,21 @@ impl<'a> Validator<'a> {
         for (i, a) in assets.iter().enumerate() {
             self.asset(i, a, &by_name);
         }
+        if let Some(i) = assets.iter().position(|a| a.kind == Kind::Vpc && !a.in_dr()) {
+            let in_dr = assets
+                .iter()
+                .find(|a| a.kind.needs_vpc() && a.in_dr() && a.dr != DrStrategy::Backup);
+            if let Some(user) = in_dr {
+                self.err(
+                    &[Seg::Key("assets"), Seg::Index(i), Seg::Key("dr")],
+                    format!(
+                        "the VPC has `dr: none` but `{}` runs in DR and needs a network there",
+                        user.name
+                    ),
+                    "set `dr: active` on the vpc asset",
+                );
+            }
+        }
     }
 
     fn asset(&mut self, i: usize, a: &Asset, by_name: &BTreeMap<&str, usize>) {

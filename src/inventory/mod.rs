@@ -53,12 +53,22 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded, Diagnostics> {
 }
 
 fn yaml_error(e: &serde_yaml::Error, path: &Path) -> Diagnostic {
-    let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+    let (mut line, mut column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
     let full = e.to_string();
-    let message = match full.find(" at line ") {
+    let mut message = match full.find(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
+    // libyaml adds ", while scanning X at line L column C": the fix belongs where X started.
+    if let Some((_, context)) = full.split_once(", while ") {
+        if let Some((what, at)) = context.split_once(" at line ") {
+            message = format!("{message} while {what}");
+            let mut nums = at.split(" column ").map(|n| n.trim().parse::<usize>());
+            if let (Some(Ok(l)), Some(Ok(c))) = (nums.next(), nums.next()) {
+                (line, column) = (l, c);
+            }
+        }
+    }
     let help = if message.contains("unknown field") {
         "remove the field or fix its spelling; README.md lists every field per kind"
     } else if message.contains("unknown variant") {

@@ -186,7 +186,12 @@ impl ModuleCall {
     }
 }
 
-/// Short region code used in resource names: us-east-2 → use2.
+/// Short region code used in resource names.
+///
+/// ```
+/// assert_eq!(acmegen::plan::region_code("us-east-2"), "use2");
+/// assert_eq!(acmegen::plan::region_code("ap-southeast-1"), "apse1");
+/// ```
 pub fn region_code(region: &str) -> String {
     let mut parts = region.split('-');
     let geo = parts.next().unwrap_or_default();
