@@ -72,16 +72,24 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &FileSet) -> Result<Compil
     emitter.roots(&plan, &mut files).map_err(Error::Internal)?;
     let mut all = modules.clone();
     all.extend(files.iter().map(|(k, v)| (k.clone(), v.clone())));
-    let findings = verify::verify(&all);
+    // Module findings are reported once, by `modules`; here only the roots'.
+    let findings: Vec<Finding> = verify::verify(&all)
+        .into_iter()
+        .filter(|f| files.contains_key(&f.file))
+        .collect();
     if !findings.is_empty() {
         return Err(Error::Verify(findings));
     }
     Ok(Compiled { loaded, plan, files })
 }
 
-/// Render the shared modules once.
+/// Render and verify the shared modules once.
 pub fn modules(emitter: &Emitter) -> Result<FileSet, Error> {
     let mut files = FileSet::new();
     emitter.modules(&mut files).map_err(Error::Internal)?;
+    let findings = verify::verify(&files);
+    if !findings.is_empty() {
+        return Err(Error::Verify(findings));
+    }
     Ok(files)
 }

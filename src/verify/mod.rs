@@ -2,9 +2,12 @@
 //! parse with hcl-rs and already be in canonical layout; every module call
 //! must pass only (and all required) variables of its module; every
 //! reference (`var.`, `local.`, `module.`, resource, data and ephemeral
-//! addresses) must resolve inside its own directory.
+//! addresses) must resolve inside its own directory; and every AWS
+//! `resource`/`data` block may use only argument and block names of the
+//! provider schema (see [`schema`]), references only its attributes.
 
 mod references;
+pub mod schema;
 
 use crate::emit::FileSet;
 use crate::format::format_hcl;
@@ -100,7 +103,19 @@ pub fn verify(files: &FileSet) -> Vec<Finding> {
         }
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
         match hcl::parse(text) {
-            Ok(body) => collect(&body, path, dirs.entry(dir).or_default()),
+            Ok(body) => {
+                for b in body.blocks().filter(|b| matches!(b.identifier(), "resource" | "data")) {
+                    findings.extend(
+                        schema::check_block(b.identifier(), b)
+                            .into_iter()
+                            .map(|message| Finding {
+                                file: path.clone(),
+                                message,
+                            }),
+                    );
+                }
+                collect(&body, path, dirs.entry(dir).or_default())
+            }
             Err(e) => findings.push(Finding {
                 file: path.clone(),
                 message: format!("does not parse as HCL: {e}"),
@@ -169,7 +184,17 @@ fn unresolved(
     match r {
         Var(v) if !d.variables.contains_key(v) => Some(format!("reference var.{v}: no such variable")),
         Local(l) if !d.locals.contains(l) => Some(format!("reference local.{l}: no such local value")),
-        Address(a) if !d.addresses.contains(a) => Some(format!("reference {a}: not declared in this module")),
+        Address(a, _) if !d.addresses.contains(a) => Some(format!("reference {a}: not declared in this module")),
+        Address(a, Some(attr)) => {
+            let parts: Vec<&str> = a.split('.').collect();
+            let (kind, ty) = match parts.as_slice() {
+                ["data", ty, _] => ("data", *ty),
+                [ty, _] => ("resource", *ty),
+                _ => return None,
+            };
+            (!schema::has_attribute(kind, ty, attr))
+                .then(|| format!("reference {a}.{attr}: {ty} has no attribute `{attr}`"))
+        }
         Module(label, out) => match d.modules.get(label) {
             None => Some(format!("reference module.{label}: no such module call")),
             Some((source, _, _)) => {

@@ -10,8 +10,8 @@ pub enum Reference {
     Local(String),
     /// `module.label.output` (index and splat skipped)
     Module(String, String),
-    /// `type.name`, `data.type.name` or `ephemeral.type.name`
-    Address(String),
+    /// `type.name`, `data.type.name` or `ephemeral.type.name`, and the attribute read, if any.
+    Address(String, Option<String>),
 }
 
 /// Code of `text` with string literals blanked (interpolations kept) and comments removed.
@@ -119,9 +119,17 @@ pub fn scan(text: &str) -> Vec<Reference> {
             ["var", v, ..] => refs.push(Reference::Var(v.to_string())),
             ["local", l, ..] => refs.push(Reference::Local(l.to_string())),
             ["module", m, o, ..] => refs.push(Reference::Module(m.to_string(), o.to_string())),
-            ["data" | "ephemeral", t, n, ..] => refs.push(Reference::Address(format!("{}.{t}.{n}", p[0]))),
-            [t, n, ..] if !is_call && (t.starts_with("aws_") || t.starts_with("random_") || t.starts_with("helm_")) => {
-                refs.push(Reference::Address(format!("{t}.{n}")))
+            ["data" | "ephemeral", t, n, rest @ ..] => refs.push(Reference::Address(
+                format!("{}.{t}.{n}", p[0]),
+                rest.first().map(|a| a.to_string()),
+            )),
+            [t, n, rest @ ..]
+                if !is_call && (t.starts_with("aws_") || t.starts_with("random_") || t.starts_with("helm_")) =>
+            {
+                refs.push(Reference::Address(
+                    format!("{t}.{n}"),
+                    rest.first().map(|a| a.to_string()),
+                ))
             }
             _ => {}
         }
@@ -143,8 +151,8 @@ mod tests {
             vec![
                 Reference::Var("x".into()),
                 Reference::Module("m".into(), "out".into()),
-                Reference::Address("data.aws_region.current".into()),
-                Reference::Address("aws_s3_bucket.this".into()),
+                Reference::Address("data.aws_region.current".into(), Some("region".into())),
+                Reference::Address("aws_s3_bucket.this".into(), Some("id".into())),
             ]
         );
     }

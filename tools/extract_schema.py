@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Write schema/aws-provider-subset.json: argument, block and attribute names
+of every AWS resource and data source that acmegen's templates use.
+
+Source: the npm package @cdktf/provider-aws, generated from the provider's own
+schema. Its lib/<name>/index.js files hold, per type, `synthesizeAttributes()`
+(top-level arguments and blocks, with Terraform names), one `<struct>ToTerraform`
+function per nested block, and `get…Attribute('name')` getters for everything a
+reference can read.
+
+Usage: python3 tools/extract_schema.py [--package PATH.tgz]
+(without --package it runs `npm pack @cdktf/provider-aws@VERSION` in a temp dir).
+"""
+
+import argparse
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+PACKAGE = "@cdktf/provider-aws@21.22.1"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OUT = ROOT / "schema" / "aws-provider-subset.json"
+
+TYPE_RE = re.compile(r'^\s*(resource|data) "(aws_[a-z0-9_]+)"', re.M)
+TF_TYPE_RE = re.compile(r'\.tfResourceType = "(aws_[a-z0-9_]+)";')
+ENTRY_RE = re.compile(
+    r"^\s+([a-z0-9_]+): (?:cdktf\.listMapper\(([A-Za-z0-9_.]+), (true|false)\)|(cdktf\.[A-Za-z]+|[A-Za-z0-9_]+ToTerraform))\(",
+    re.M,
+)
+GETTER_RE = re.compile(
+    r"(?:get[A-Za-z]*Attribute|interpolationForAttribute)\('([a-z0-9_]+)'\)|new [A-Za-z0-9]+\(this, \"([a-z0-9_]+)\""
+)
+
+
+def used_types():
+    kinds = {"resource": set(), "data": set()}
+    for f in sorted((ROOT / "templates").rglob("*.tera")):
+        for kind, name in TYPE_RE.findall(f.read_text()):
+            kinds[kind].add(name)
+    return kinds
+
+
+def body_of(src, start):
+    """Text of the `{ … }` block whose opening brace is at or after `start`."""
+    i = src.index("{", start)
+    depth = 0
+    for j in range(i, len(src)):
+        if src[j] == "{":
+            depth += 1
+        elif src[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return src[i : j + 1]
+    raise ValueError("unbalanced braces")
+
+
+def entries(src, text, seen):
+    """Arguments and nested blocks of one object literal."""
+    args, blocks = [], {}
+    for key, list_fn, is_block, plain_fn in ENTRY_RE.findall(text):
+        fn = list_fn or plain_fn
+        if fn.startswith("cdktf.") or fn in seen or (list_fn and is_block == "false"):
+            args.append(key)
+            continue
+        m = re.search(r"^function %s\(struct\) \{" % re.escape(fn), src, re.M)
+        if not m:
+            args.append(key)
+            continue
+        fbody = body_of(src, m.start())
+        ret = fbody[fbody.rindex("return {") :]
+        blocks[key] = entries(src, body_of(ret, 0), seen | {fn})
+    return {"arguments": sorted(set(args)), "blocks": dict(sorted(blocks.items()))}
+
+
+def type_schema(src):
+    m = re.search(r"synthesizeAttributes\(\) \{", src)
+    schema = entries(src, body_of(src, m.start()), frozenset())
+    schema["attributes"] = sorted({a or b for a, b in GETTER_RE.findall(src)})
+    return schema
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--package", help="path to a packed @cdktf/provider-aws .tgz")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tgz = args.package
+        if not tgz:
+            subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+            tgz = next(pathlib.Path(tmp).glob("*.tgz"))
+        with tarfile.open(tgz) as tar:
+            meta = json.load(tar.extractfile("package/package.json"))
+            wanted = used_types()
+            out = {
+                "source": "npm %s (generated from %s %s)"
+                % (PACKAGE, meta["cdktf"]["provider"]["name"], meta["cdktf"]["provider"]["version"]),
+                "provider_version": meta["cdktf"]["provider"]["version"],
+                "resource": {},
+                "data": {},
+            }
+            for member in tar.getmembers():
+                m = re.fullmatch(r"package/lib/(data-aws-)?[a-z0-9-]+/index\.js", member.name)
+                if not m:
+                    continue
+                src = tar.extractfile(member).read().decode()
+                t = TF_TYPE_RE.search(src)
+                kind = "data" if m.group(1) else "resource"
+                if t and t.group(1) in wanted[kind]:
+                    out[kind][t.group(1)] = type_schema(src)
+    for kind in ("resource", "data"):
+        missing = wanted[kind] - set(out[kind])
+        if missing:
+            sys.exit("no schema found for %s %s" % (kind, sorted(missing)))
+        out[kind] = dict(sorted(out[kind].items()))
+    OUT.write_text(json.dumps(out, indent=1, sort_keys=False) + "\n")
+    print("wrote %s: %d resources, %d data sources" % (OUT.relative_to(ROOT), len(out["resource"]), len(out["data"])))
+
+
+if __name__ == "__main__":
+    main()
