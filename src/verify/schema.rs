@@ -79,7 +79,8 @@ pub fn check_block(kind: &str, block: &Block) -> Vec<String> {
 fn check_body(body: &Body, s: &BlockSchema, at: &str, top: bool, problems: &mut Vec<String>) {
     for a in body.attributes() {
         let key = a.key();
-        if !(top && META_ARGUMENTS.contains(&key)) && !s.arguments.iter().any(|x| x == key) {
+        let meta = top && META_ARGUMENTS.contains(&key);
+        if !meta && !s.arguments.iter().any(|x| x == key) {
             problems.push(format!("{at}: unknown argument `{key}`"));
         }
     }
