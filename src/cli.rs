@@ -67,6 +67,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Print (and with --apply-vars write) the DR variable changes that turn the DR region into the primary.
+    #[command(
+        after_help = "Examples:\n  acmegen failover inventory/acme-eks.yaml\n  acmegen failover inventory/acme-eks.yaml --apply-vars   # writes generated/acme-eks/dr/failover.auto.tfvars\n  terraform -chdir=generated/acme-eks/dr apply"
+    )]
+    Failover {
+        /// Inventory file.
+        inventory: PathBuf,
+        /// Write <out>/<name>/dr/failover.auto.tfvars for a reviewed `terraform apply`.
+        #[arg(long)]
+        apply_vars: bool,
+        /// Output directory holding the rendered roots.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+    },
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  acmegen completions bash > /etc/bash_completion.d/acmegen")]
     Completions {

@@ -3,7 +3,7 @@
 use crate::cli::{Cli, Command, Format};
 use acmegen::emit::{Emitter, FileSet};
 use acmegen::pipeline::{self, Compiled, Error};
-use acmegen::{explain, output, verify};
+use acmegen::{explain, output, runbook, verify};
 use clap::CommandFactory;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -198,6 +198,49 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     "{}",
                     serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?
                 ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Failover {
+            inventory,
+            apply_vars,
+            out,
+        } => {
+            let (_, compiled) = compile_all(&[inventory])?;
+            let plan = &compiled[0].plan;
+            let changes = runbook::failover_changes(plan);
+            if changes.is_empty() {
+                println!(
+                    "{}: the DR root already runs primary capacity; failover needs no variable change",
+                    plan.name
+                );
+            } else if !quiet {
+                println!(
+                    "DR root {} ({}): variable changes for failover",
+                    plan.name, plan.dr.region
+                );
+                let width = changes.iter().map(|c| c.name.len()).max().unwrap_or(0);
+                for c in &changes {
+                    println!("  {:<width$}  {} -> {}", c.name, c.from, c.to);
+                }
+            }
+            if apply_vars && !changes.is_empty() {
+                let dir = out.join(&plan.name).join("dr");
+                if !dir.is_dir() {
+                    return Err(usage(format!(
+                        "error: {} does not exist\n  = help: run `acmegen render` first",
+                        dir.display()
+                    )));
+                }
+                let path = dir.join("failover.auto.tfvars");
+                std::fs::write(&path, runbook::failover_tfvars(plan)).map_err(anyhow::Error::from)?;
+                if !quiet {
+                    println!(
+                        "wrote {}; review it, then: terraform -chdir={} apply",
+                        path.display(),
+                        dir.display()
+                    );
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

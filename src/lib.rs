@@ -28,6 +28,7 @@ pub mod inventory;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
+pub mod runbook;
 pub mod validate;
 pub mod verify;
 

@@ -70,6 +70,8 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &FileSet) -> Result<Compil
     let plan = plan::plan(&loaded.inventory);
     let mut files = FileSet::new();
     emitter.roots(&plan, &mut files).map_err(Error::Internal)?;
+    let rb = crate::runbook::runbook(&loaded.inventory, &plan, &loaded.path);
+    emitter.runbook(&rb, &mut files).map_err(Error::Internal)?;
     let mut all = modules.clone();
     all.extend(files.iter().map(|(k, v)| (k.clone(), v.clone())));
     // Module findings are reported once, by `modules`; here only the roots'.

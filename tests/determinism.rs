@@ -24,7 +24,7 @@ fn asset_order_does_not_change_the_output() {
         assets.rotate_left(n / 2);
         let shuffled = serde_yaml::to_string(&inv).unwrap();
         let (_, original) = common::render(&path);
-        let reordered = common::render_text(&shuffled).unwrap_or_else(|e| panic!("{e}"));
+        let reordered = common::render_text_as(&shuffled, &path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(original, reordered, "{}", path.display());
     }
 }

@@ -60,9 +60,13 @@ def body_of(src, start):
 
 def entries(src, text, seen):
     """Arguments and nested blocks of one object literal."""
-    args, blocks = [], {}
+    args, blocks, open_ = [], {}, []
     for key, list_fn, is_block, plain_fn in ENTRY_RE.findall(text):
         fn = list_fn or plain_fn
+        if fn == "cdktf.anyToTerraform":
+            # Recursive schemas (e.g. WAFv2 statements) are typed `any`: a block whose contents are not checked.
+            open_.append(key)
+            continue
         if fn.startswith("cdktf.") or fn in seen or (list_fn and is_block == "false"):
             args.append(key)
             continue
@@ -73,7 +77,10 @@ def entries(src, text, seen):
         fbody = body_of(src, m.start())
         ret = fbody[fbody.rindex("return {") :]
         blocks[key] = entries(src, body_of(ret, 0), seen | {fn})
-    return {"arguments": sorted(set(args)), "blocks": dict(sorted(blocks.items()))}
+    out = {"arguments": sorted(set(args)), "blocks": dict(sorted(blocks.items()))}
+    if open_:
+        out["open"] = sorted(set(open_))
+    return out
 
 
 def type_schema(src):

@@ -65,6 +65,24 @@ impl Emitter {
         Ok(())
     }
 
+    /// `<name>/RUNBOOK.md`: the DR runbook (Markdown, not reformatted).
+    pub fn runbook(&self, rb: &crate::runbook::Runbook, files: &mut FileSet) -> Result<()> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("rb", rb);
+        let mut text = self
+            .tera
+            .render("runbook/RUNBOOK.md.tera", &ctx)
+            .context("rendering the runbook")?;
+        while text.contains("\n\n\n") {
+            text = text.replace("\n\n\n", "\n\n");
+        }
+        files.insert(
+            PathBuf::from(&rb.name).join("RUNBOOK.md"),
+            text.trim_end().to_string() + "\n",
+        );
+        Ok(())
+    }
+
     /// Files of every shared module, under `modules/<name>/`.
     pub fn modules(&self, files: &mut FileSet) -> Result<()> {
         for spec in MODULES {

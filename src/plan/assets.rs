@@ -512,7 +512,8 @@ impl<'a> RootPlanner<'a> {
             "health_check_path",
             Expr::s(a.health_check_path.clone().unwrap_or_else(|| "/".into())),
         )
-        .arg("certificate_arn", Expr::r(cert));
+        .arg("certificate_arn", Expr::r(cert))
+        .arg("kms_key_arn", self.kms_ref());
         self.push(m, Some(self.tags(Some(a))));
         self.output(
             format!("{id}_dns_name"),
@@ -626,7 +627,8 @@ impl<'a> RootPlanner<'a> {
 
     // ---------------------------------------------------------------- data
 
-    fn db_family(a: &Asset) -> (String, Vec<(String, Expr)>, Vec<&'static str>) {
+    /// Parameter group family and the logs exported to CloudWatch.
+    fn db_family(a: &Asset) -> (String, Vec<&'static str>) {
         let engine = a.engine.unwrap_or(Engine::Postgres);
         let version = a.engine_version.clone().unwrap_or_default();
         let aurora = a.kind == Kind::Aurora;
@@ -634,34 +636,20 @@ impl<'a> RootPlanner<'a> {
             Engine::Postgres => version.split('.').next().unwrap_or_default().to_string(),
             Engine::Mysql => version.split('.').take(2).collect::<Vec<_>>().join("."),
         };
-        let family = if aurora {
-            format!("{}{}", engine.rds_name(true), major.replace("3.", "8."))
-        } else {
-            format!("{}{major}", engine.rds_name(false))
+        let family = format!("{}{major}", engine.rds_name(aurora));
+        let logs = match engine {
+            Engine::Postgres => vec!["postgresql"],
+            Engine::Mysql if aurora => vec!["audit", "error", "slowquery"],
+            Engine::Mysql => vec!["error", "slowquery"],
         };
-        let (params, logs) = match engine {
-            Engine::Postgres => (
-                vec![
-                    ("rds.force_ssl".to_string(), Expr::s("1")),
-                    ("log_min_duration_statement".to_string(), Expr::s("1000")),
-                ],
-                vec!["postgresql"],
-            ),
-            Engine::Mysql if aurora => (
-                vec![("require_secure_transport".to_string(), Expr::s("ON"))],
-                vec!["audit", "error", "slowquery"],
-            ),
-            Engine::Mysql => (
-                vec![("require_secure_transport".to_string(), Expr::s("1"))],
-                vec!["error", "slowquery"],
-            ),
-        };
-        (family, params, logs)
+        (family, logs)
     }
 
-    /// Performance/Database Insights is not offered on burstable (db.t*) classes of every engine.
-    fn performance_insights(size: &str) -> bool {
-        !size.starts_with("db.t")
+    /// Performance Insights is not offered on the smallest RDS classes, nor
+    /// (as Database Insights) on burstable Aurora classes.
+    fn performance_insights(size: &str, aurora: bool) -> bool {
+        let small = size.ends_with(".micro") || size.ends_with(".small");
+        !(size.starts_with("db.t") && (aurora || small))
     }
 
     fn db_clients(&self) -> Expr {
@@ -716,12 +704,19 @@ impl<'a> RootPlanner<'a> {
             m.arg("source_db_instance_arn", source)
                 .arg("kms_key_arn", self.kms_ref())
                 .arg("retention_days", Expr::Num(a.retention_days.unwrap_or(7) as i64));
-            self.push(m, None);
+            let tags = if self.vpc_label.is_empty() {
+                None
+            } else {
+                m.arg("restore_subnet_group_name", Expr::s(self.name(a)))
+                    .arg("subnet_ids", self.vpc_out("private_subnet_ids"));
+                Some(self.tags(Some(a)))
+            };
+            self.push(m, tags);
             return;
         }
         let engine = a.engine.unwrap_or(Engine::Postgres);
         let size = a.size.clone().unwrap_or_default();
-        let (family, params, logs) = Self::db_family(a);
+        let (family, logs) = Self::db_family(a);
         let class = self.var(
             format!("{id}_instance_class"),
             &format!("DB instance class of {}.", a.name),
@@ -746,7 +741,6 @@ impl<'a> RootPlanner<'a> {
         }
         m.arg("port", Expr::Num(engine.port() as i64))
             .arg("parameter_group_family", Expr::s(family))
-            .arg("parameters", Expr::Map(params))
             .arg("log_exports", Expr::strs(logs))
             .arg("multi_az", Expr::Bool(a.multi_az.unwrap_or(true)))
             .arg("vpc_id", self.vpc_out("vpc_id"))
@@ -754,7 +748,10 @@ impl<'a> RootPlanner<'a> {
             .arg("allowed_cidr_blocks", self.db_clients())
             .arg("kms_key_arn", self.kms_ref())
             .arg("backup_retention_days", Expr::Num(a.retention_days.unwrap_or(7) as i64))
-            .arg("performance_insights", Expr::Bool(Self::performance_insights(&size)));
+            .arg(
+                "performance_insights",
+                Expr::Bool(Self::performance_insights(&size, false)),
+            );
         let m = self.push(m, Some(self.tags(Some(a))));
         self.output(
             format!("{id}_endpoint"),
@@ -779,7 +776,7 @@ impl<'a> RootPlanner<'a> {
         let id = a.ident();
         let engine = a.engine.unwrap_or(Engine::Postgres);
         let size = a.size.clone().unwrap_or_default();
-        let (family, params, logs) = Self::db_family(a);
+        let (family, logs) = Self::db_family(a);
         let class = self.var(
             format!("{id}_instance_class"),
             &format!("DB instance class of {}.", a.name),
@@ -816,14 +813,16 @@ impl<'a> RootPlanner<'a> {
         }
         m.arg("port", Expr::Num(engine.port() as i64))
             .arg("parameter_group_family", Expr::s(family))
-            .arg("parameters", Expr::Map(params))
             .arg("log_exports", Expr::strs(logs))
             .arg("vpc_id", self.vpc_out("vpc_id"))
             .arg("subnet_ids", self.vpc_out("private_subnet_ids"))
             .arg("allowed_cidr_blocks", self.db_clients())
             .arg("kms_key_arn", self.kms_ref())
             .arg("backup_retention_days", Expr::Num(a.retention_days.unwrap_or(7) as i64))
-            .arg("performance_insights", Expr::Bool(Self::performance_insights(&size)));
+            .arg(
+                "performance_insights",
+                Expr::Bool(Self::performance_insights(&size, true)),
+            );
         let m = self.push(m, Some(self.tags(Some(a))));
         self.output(
             format!("{id}_endpoint"),

@@ -48,6 +48,15 @@ impl Expr {
             Expr::Bool(b) => b.to_string(),
             Expr::Null => "null".into(),
             Expr::Raw(r) => r.clone(),
+            Expr::List(items) if items.iter().any(|i| matches!(i, Expr::Map(m) if !m.is_empty())) => {
+                let mut out = String::from("[\n");
+                for item in items {
+                    out.push_str(&item.render());
+                    out.push_str(",\n");
+                }
+                out.push(']');
+                out
+            }
             Expr::List(items) => {
                 let inner: Vec<String> = items.iter().map(Expr::render).collect();
                 format!("[{}]", inner.join(", "))
@@ -121,5 +130,7 @@ mod tests {
         ]);
         assert_eq!(e.render(), "{\na = 1\n\"kubernetes.io/role\" = [\"x\", \"y\"]\n}");
         assert_eq!(Expr::Map(vec![]).render(), "{}");
+        let objects = Expr::List(vec![Expr::Map(vec![("n".into(), Expr::Num(1))])]);
+        assert_eq!(objects.render(), "[\n{\nn = 1\n},\n]");
     }
 }

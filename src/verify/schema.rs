@@ -17,6 +17,10 @@ pub struct BlockSchema {
     /// Attributes a reference may read (top level only).
     #[serde(default)]
     pub attributes: Vec<String>,
+    /// Names typed `any` by the bindings (recursive schemas): accepted as
+    /// argument or block, contents not checked.
+    #[serde(default)]
+    pub open: Vec<String>,
 }
 
 /// The shipped schema subset.
@@ -80,7 +84,8 @@ fn check_body(body: &Body, s: &BlockSchema, at: &str, top: bool, problems: &mut 
     for a in body.attributes() {
         let key = a.key();
         let meta = top && META_ARGUMENTS.contains(&key);
-        if !meta && !s.arguments.iter().any(|x| x == key) {
+        let known = s.arguments.iter().chain(&s.open).any(|x| x == key);
+        if !meta && !known {
             problems.push(format!("{at}: unknown argument `{key}`"));
         }
     }
@@ -102,6 +107,7 @@ fn check_body(body: &Body, s: &BlockSchema, at: &str, top: bool, problems: &mut 
         };
         match s.blocks.get(&name) {
             Some(nested) => check_body(&inner, nested, &format!("{at} > {name}"), false, problems),
+            None if s.open.contains(&name) => {}
             None => problems.push(format!("{at}: unknown block `{name}`")),
         }
     }

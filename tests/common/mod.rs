@@ -27,9 +27,14 @@ pub fn render(path: &Path) -> (FileSet, FileSet) {
 
 /// Render inventory text (for tests that build inventories in memory).
 pub fn render_text(text: &str) -> Result<FileSet, pipeline::Error> {
+    render_text_as(text, Path::new("inventory/t.yaml"))
+}
+
+/// Render inventory text as if read from `path`.
+pub fn render_text_as(text: &str, path: &Path) -> Result<FileSet, pipeline::Error> {
     let emitter = Emitter::new().expect("templates load");
     let modules = pipeline::modules(&emitter).expect("modules render");
-    pipeline::compile_text(text, Path::new("test.yaml"), &emitter, &modules).map(|c| c.files)
+    pipeline::compile_text(text, path, &emitter, &modules).map(|c| c.files)
 }
 
 /// One text holding every file of `files`, each under a header line.

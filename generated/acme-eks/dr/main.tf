@@ -95,9 +95,12 @@ module "db" {
   source = "../../modules/rds_backup_replication"
   count  = var.primary_deployed ? 1 : 0
 
-  source_db_instance_arn = coalesce(var.db_source_db_arn, "arn:aws:rds:us-east-1:${data.aws_caller_identity.current.account_id}:db:acme-eks-db-use1")
-  kms_key_arn            = module.platform.key_arn
-  retention_days         = 14
+  source_db_instance_arn    = coalesce(var.db_source_db_arn, "arn:aws:rds:us-east-1:${data.aws_caller_identity.current.account_id}:db:acme-eks-db-use1")
+  kms_key_arn               = module.platform.key_arn
+  retention_days            = 14
+  restore_subnet_group_name = "acme-eks-db-usw2"
+  subnet_ids                = module.network.private_subnet_ids
+  tags                      = merge(local.tags, { Asset = "db" })
 }
 
 # ingress (alb): Central entry point distributing user traffic to the EKS services — DR: pilot-light (1 of 1 in DR until failover)
@@ -112,6 +115,7 @@ module "ingress" {
   target_port       = 8080
   health_check_path = "/healthz"
   certificate_arn   = var.ingress_certificate_arn
+  kms_key_arn       = module.platform.key_arn
   tags              = merge(local.tags, { Asset = "ingress" })
 }
 
@@ -120,7 +124,7 @@ module "observability" {
   source = "../../modules/cloudwatch"
 
   name           = "acme-eks-observability-usw2"
-  retention_days = 90
+  retention_days = 365
   kms_key_arn    = module.platform.key_arn
   alarms = {
     ingress-5xx = {

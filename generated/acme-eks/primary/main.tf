@@ -105,19 +105,15 @@ module "db" {
   db_name                = "acme"
   port                   = 5432
   parameter_group_family = "postgres16"
-  parameters = {
-    "rds.force_ssl"            = "1"
-    log_min_duration_statement = "1000"
-  }
-  log_exports           = ["postgresql"]
-  multi_az              = true
-  vpc_id                = module.network.vpc_id
-  subnet_ids            = module.network.private_subnet_ids
-  allowed_cidr_blocks   = [module.network.vpc_cidr_block]
-  kms_key_arn           = module.platform.key_arn
-  backup_retention_days = 14
-  performance_insights  = true
-  tags                  = merge(local.tags, { Asset = "db" })
+  log_exports            = ["postgresql"]
+  multi_az               = true
+  vpc_id                 = module.network.vpc_id
+  subnet_ids             = module.network.private_subnet_ids
+  allowed_cidr_blocks    = [module.network.vpc_cidr_block]
+  kms_key_arn            = module.platform.key_arn
+  backup_retention_days  = 14
+  performance_insights   = true
+  tags                   = merge(local.tags, { Asset = "db" })
 }
 
 # ingress (alb): Central entry point distributing user traffic to the EKS services — DR: pilot-light
@@ -132,6 +128,7 @@ module "ingress" {
   target_port       = 8080
   health_check_path = "/healthz"
   certificate_arn   = var.ingress_certificate_arn
+  kms_key_arn       = module.platform.key_arn
   tags              = merge(local.tags, { Asset = "ingress" })
 }
 
@@ -140,7 +137,7 @@ module "observability" {
   source = "../../modules/cloudwatch"
 
   name           = "acme-eks-observability-use1"
-  retention_days = 90
+  retention_days = 365
   kms_key_arn    = module.platform.key_arn
   alarms = {
     db-cpu = {

@@ -59,18 +59,14 @@ module "db" {
   instance_count            = var.db_instance_count
   port                      = 5432
   parameter_group_family    = "aurora-postgresql16"
-  parameters = {
-    "rds.force_ssl"            = "1"
-    log_min_duration_statement = "1000"
-  }
-  log_exports           = ["postgresql"]
-  vpc_id                = module.vpc.vpc_id
-  subnet_ids            = module.vpc.private_subnet_ids
-  allowed_cidr_blocks   = [module.vpc.vpc_cidr_block]
-  kms_key_arn           = module.kms.key_arn
-  backup_retention_days = 7
-  performance_insights  = true
-  tags                  = merge(local.tags, { Asset = "db" })
+  log_exports               = ["postgresql"]
+  vpc_id                    = module.vpc.vpc_id
+  subnet_ids                = module.vpc.private_subnet_ids
+  allowed_cidr_blocks       = [module.vpc.vpc_cidr_block]
+  kms_key_arn               = module.kms.key_arn
+  backup_retention_days     = 7
+  performance_insights      = true
+  tags                      = merge(local.tags, { Asset = "db" })
 }
 
 # db-backups (s3): DB backups stored in S3 buckets — DR: replica
@@ -159,5 +155,6 @@ module "website" {
   target_instance_ids = module.flask.instance_ids
   health_check_path   = "/health"
   certificate_arn     = var.website_certificate_arn
+  kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "website" })
 }

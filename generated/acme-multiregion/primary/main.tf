@@ -139,6 +139,7 @@ module "ingress" {
   target_port       = 8080
   health_check_path = "/healthz"
   certificate_arn   = var.ingress_certificate_arn
+  kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Asset = "ingress" })
 }
 
@@ -185,17 +186,13 @@ module "postgres" {
   db_name                = "platform"
   port                   = 5432
   parameter_group_family = "postgres16"
-  parameters = {
-    "rds.force_ssl"            = "1"
-    log_min_duration_statement = "1000"
-  }
-  log_exports           = ["postgresql"]
-  multi_az              = true
-  vpc_id                = module.network.vpc_id
-  subnet_ids            = module.network.private_subnet_ids
-  allowed_cidr_blocks   = [module.network.vpc_cidr_block, "10.1.0.0/16"]
-  kms_key_arn           = module.kms.key_arn
-  backup_retention_days = 7
-  performance_insights  = true
-  tags                  = merge(local.tags, { Asset = "postgres" })
+  log_exports            = ["postgresql"]
+  multi_az               = true
+  vpc_id                 = module.network.vpc_id
+  subnet_ids             = module.network.private_subnet_ids
+  allowed_cidr_blocks    = [module.network.vpc_cidr_block, "10.1.0.0/16"]
+  kms_key_arn            = module.kms.key_arn
+  backup_retention_days  = 7
+  performance_insights   = true
+  tags                   = merge(local.tags, { Asset = "postgres" })
 }

@@ -105,5 +105,6 @@ module "traefik" {
   target_port       = 8000
   health_check_path = "/ping"
   certificate_arn   = var.traefik_certificate_arn
+  kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Asset = "traefik" })
 }

@@ -92,19 +92,15 @@ module "db" {
   replicate_source_db    = coalesce(var.db_source_db_arn, "arn:aws:rds:us-east-2:${data.aws_caller_identity.current.account_id}:db:acme-vm-db-use2")
   port                   = 5432
   parameter_group_family = "postgres16"
-  parameters = {
-    "rds.force_ssl"            = "1"
-    log_min_duration_statement = "1000"
-  }
-  log_exports           = ["postgresql"]
-  multi_az              = true
-  vpc_id                = module.vpc.vpc_id
-  subnet_ids            = module.vpc.private_subnet_ids
-  allowed_cidr_blocks   = [module.vpc.vpc_cidr_block]
-  kms_key_arn           = module.kms.key_arn
-  backup_retention_days = 7
-  performance_insights  = false
-  tags                  = merge(local.tags, { Asset = "db" })
+  log_exports            = ["postgresql"]
+  multi_az               = true
+  vpc_id                 = module.vpc.vpc_id
+  subnet_ids             = module.vpc.private_subnet_ids
+  allowed_cidr_blocks    = [module.vpc.vpc_cidr_block]
+  kms_key_arn            = module.kms.key_arn
+  backup_retention_days  = 7
+  performance_insights   = true
+  tags                   = merge(local.tags, { Asset = "db" })
 }
 
 # monitoring (eks): Host monitoring (prometheus and grafana) pods — DR: active
@@ -151,5 +147,6 @@ module "web" {
   target_instance_ids = module.app.instance_ids
   health_check_path   = "/"
   certificate_arn     = var.web_certificate_arn
+  kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "web" })
 }

@@ -11,6 +11,7 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "http" {
+  #checkov:skip=CKV_AWS_260:Public load balancer: port 80 is open only to redirect to HTTPS, or to serve HTTP when the inventory gives no certificate
   security_group_id = aws_security_group.this.id
   description       = "HTTP from the internet (redirected to HTTPS when a certificate is set)"
   ip_protocol       = "tcp"
@@ -44,6 +45,7 @@ resource "aws_vpc_security_group_egress_rule" "targets" {
 ################################################################################
 
 resource "aws_lb" "this" {
+  #checkov:skip=CKV_AWS_91:Access logs need an SSE-S3 (not KMS) bucket per region; requests are logged by the WAF web ACL below
   name                       = var.name
   load_balancer_type         = "application"
   internal                   = false
@@ -56,6 +58,7 @@ resource "aws_lb" "this" {
 }
 
 resource "aws_lb_target_group" "this" {
+  #checkov:skip=CKV_AWS_378:TLS terminates at the load balancer; targets sit in private subnets reachable only from its security group
   name        = "${var.name}-tg"
   port        = var.target_port
   protocol    = "HTTP"
@@ -123,4 +126,139 @@ resource "aws_lb_listener" "https" {
   }
 
   tags = var.tags
+}
+
+################################################################################
+# WAF: AWS managed rule groups in front of the load balancer, with logging
+################################################################################
+
+resource "aws_wafv2_web_acl" "this" {
+  count = var.waf_enabled ? 1 : 0
+
+  name  = var.name
+  scope = "REGIONAL"
+
+  default_action {
+    allow {}
+  }
+
+  rule {
+    name     = "AWSManagedRulesCommonRuleSet"
+    priority = 10
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesCommonRuleSet"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-common"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesKnownBadInputsRuleSet"
+    priority = 20
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-known-bad-inputs"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesAmazonIpReputationList"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesAmazonIpReputationList"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-ip-reputation"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesAnonymousIpList"
+    priority = 40
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesAnonymousIpList"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-anonymous-ip"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = var.name
+    sampled_requests_enabled   = true
+  }
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_wafv2_web_acl_association" "this" {
+  count = var.waf_enabled ? 1 : 0
+
+  resource_arn = aws_lb.this.arn
+  web_acl_arn  = aws_wafv2_web_acl.this[0].arn
+}
+
+resource "aws_cloudwatch_log_group" "waf" {
+  count = var.waf_enabled ? 1 : 0
+
+  name              = "aws-waf-logs-${var.name}"
+  retention_in_days = 365
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_wafv2_web_acl_logging_configuration" "this" {
+  count = var.waf_enabled ? 1 : 0
+
+  resource_arn            = aws_wafv2_web_acl.this[0].arn
+  log_destination_configs = [aws_cloudwatch_log_group.waf[0].arn]
 }

@@ -53,6 +53,17 @@ variable "deletion_protection" {
   default     = true
 }
 
+variable "waf_enabled" {
+  description = "Put a WAF web ACL with AWS managed rule groups in front of the load balancer."
+  type        = bool
+  default     = true
+}
+
+variable "kms_key_arn" {
+  description = "KMS key encrypting the WAF log group."
+  type        = string
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)

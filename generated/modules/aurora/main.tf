@@ -29,6 +29,7 @@ ephemeral "random_password" "master" {
 }
 
 resource "aws_secretsmanager_secret" "master" {
+  #checkov:skip=CKV2_AWS_57:The password is write-only: bumping password_version writes a new one to the database and this secret; a rotation Lambda would fight Terraform
   count = local.is_secondary ? 0 : 1
 
   name_prefix = "${var.cluster_identifier}-master-"
@@ -81,12 +82,31 @@ resource "aws_rds_cluster_parameter_group" "this" {
   family      = var.parameter_group_family
   description = "Parameters of ${var.cluster_identifier}"
 
+  # Baseline for every engine: TLS only, DDL (Postgres) and slow statements logged.
+  parameter {
+    name         = var.engine == "aurora-postgresql" ? "rds.force_ssl" : "require_secure_transport"
+    value        = var.engine == "aurora-postgresql" ? "1" : "ON"
+    apply_method = "pending-reboot"
+  }
+
+  parameter {
+    name         = var.engine == "aurora-postgresql" ? "log_statement" : "slow_query_log"
+    value        = var.engine == "aurora-postgresql" ? "ddl" : "1"
+    apply_method = "pending-reboot"
+  }
+
+  parameter {
+    name         = var.engine == "aurora-postgresql" ? "log_min_duration_statement" : "long_query_time"
+    value        = var.engine == "aurora-postgresql" ? "1000" : "1"
+    apply_method = "pending-reboot"
+  }
+
   dynamic "parameter" {
     for_each = var.parameters
 
     content {
-      name         = parameter.key
-      value        = parameter.value
+      name         = parameter.value.name
+      value        = parameter.value.value
       apply_method = "pending-reboot"
     }
   }
@@ -103,6 +123,7 @@ resource "aws_rds_cluster_parameter_group" "this" {
 ################################################################################
 
 resource "aws_rds_cluster" "this" {
+  #checkov:skip=CKV2_AWS_8:Automated backups (backup_retention_period) and the global database's DR region are the backups; AWS Backup plans are an account-level choice
   cluster_identifier        = var.cluster_identifier
   engine                    = var.engine
   engine_version            = var.engine_version

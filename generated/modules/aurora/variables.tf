@@ -69,9 +69,12 @@ variable "parameter_group_family" {
 }
 
 variable "parameters" {
-  description = "Cluster parameters."
-  type        = map(string)
-  default     = {}
+  description = "Extra parameters besides the baseline (TLS, DDL and slow-statement logging)."
+  type = list(object({
+    name  = string
+    value = string
+  }))
+  default = []
 }
 
 variable "log_exports" {

@@ -42,6 +42,8 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_cloudtrail" "this" {
+  #checkov:skip=CKV_AWS_67:The primary trail is multi-region; the DR trail is regional on purpose, so auditing goes on in DR when the primary region is lost
+  #checkov:skip=CKV_AWS_252:Per-file delivery notifications add no signal; the CloudWatch Logs copy of the trail feeds alarms
   name                          = var.name
   s3_bucket_name                = var.s3_bucket_name
   kms_key_id                    = var.kms_key_arn

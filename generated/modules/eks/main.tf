@@ -177,7 +177,7 @@ resource "aws_launch_template" "node" {
   metadata_options {
     http_endpoint               = "enabled"
     http_tokens                 = "required"
-    http_put_response_hop_limit = 2
+    http_put_response_hop_limit = 1 # pods use IRSA, never the node role through IMDS
   }
 
   block_device_mappings {

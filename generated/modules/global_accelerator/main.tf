@@ -3,6 +3,7 @@
 ################################################################################
 
 resource "aws_globalaccelerator_accelerator" "this" {
+  #checkov:skip=CKV_AWS_75:Flow logs need an S3 bucket in the accelerator's home region; requests are logged by the WAF of each regional load balancer
   name            = var.name
   ip_address_type = "IPV4"
   enabled         = true

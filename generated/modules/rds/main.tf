@@ -14,6 +14,7 @@ ephemeral "random_password" "master" {
 }
 
 resource "aws_secretsmanager_secret" "master" {
+  #checkov:skip=CKV2_AWS_57:The password is write-only: bumping password_version writes a new one to the database and this secret; a rotation Lambda would fight Terraform
   count = local.is_replica ? 0 : 1
 
   name_prefix = "${var.identifier}-master-"
@@ -70,12 +71,31 @@ resource "aws_db_parameter_group" "this" {
   family      = var.parameter_group_family
   description = "Parameters of ${var.identifier}"
 
+  # Baseline for every engine: TLS only, DDL (Postgres) and slow statements logged.
+  parameter {
+    name         = var.engine == "postgres" ? "rds.force_ssl" : "require_secure_transport"
+    value        = var.engine == "postgres" ? "1" : "1"
+    apply_method = "pending-reboot"
+  }
+
+  parameter {
+    name         = var.engine == "postgres" ? "log_statement" : "slow_query_log"
+    value        = var.engine == "postgres" ? "ddl" : "1"
+    apply_method = "pending-reboot"
+  }
+
+  parameter {
+    name         = var.engine == "postgres" ? "log_min_duration_statement" : "long_query_time"
+    value        = var.engine == "postgres" ? "1000" : "1"
+    apply_method = "pending-reboot"
+  }
+
   dynamic "parameter" {
     for_each = var.parameters
 
     content {
-      name         = parameter.key
-      value        = parameter.value
+      name         = parameter.value.name
+      value        = parameter.value.value
       apply_method = "pending-reboot"
     }
   }

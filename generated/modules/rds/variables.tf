@@ -53,9 +53,12 @@ variable "parameter_group_family" {
 }
 
 variable "parameters" {
-  description = "Engine parameters."
-  type        = map(string)
-  default     = {}
+  description = "Extra parameters besides the baseline (TLS, DDL and slow-statement logging)."
+  type = list(object({
+    name  = string
+    value = string
+  }))
+  default = []
 }
 
 variable "log_exports" {

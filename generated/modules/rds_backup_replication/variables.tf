@@ -13,3 +13,21 @@ variable "retention_days" {
   type        = number
   default     = 7
 }
+
+variable "restore_subnet_group_name" {
+  description = "Name of the DB subnet group a restore in this region uses."
+  type        = string
+  default     = null
+}
+
+variable "subnet_ids" {
+  description = "Private subnets for restores; empty creates no subnet group."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}
