@@ -73,11 +73,11 @@ fn inventories(given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, bool), Failure> {
 /// Compile every inventory; all problems of all files are reported together.
 fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>), Failure> {
     let emitter = Emitter::new()?;
-    let mut files = pipeline::modules(&emitter)?;
+    let modules = pipeline::modules(&emitter)?;
     let mut compiled = Vec::new();
     let mut errors: Vec<Failure> = Vec::new();
     for p in paths {
-        match pipeline::compile(p, &emitter, &files) {
+        match pipeline::compile(p, &emitter, &modules) {
             Ok(c) => compiled.push(c),
             Err(e) => errors.push(e.into()),
         }
@@ -91,6 +91,7 @@ fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>), Failure> {
             .join("\n\n");
         return Err(Failure { message, code });
     }
+    let mut files = modules.files;
     let mut names = std::collections::BTreeMap::new();
     for c in &compiled {
         if let Some(prev) = names.insert(c.plan.name.clone(), c.loaded.path.clone()) {

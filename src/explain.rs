@@ -3,6 +3,7 @@
 use crate::emit::module_resource_types;
 use crate::plan::{Plan, RootPlan};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The plan of both regions.
 #[derive(Debug, Serialize)]
@@ -43,47 +44,41 @@ pub struct Row {
     pub resources: Vec<String>,
 }
 
-fn quantity(root: &RootPlan, args: &[crate::plan::Arg]) -> Option<i64> {
+fn quantity(defaults: &BTreeMap<&str, &Option<String>>, args: &[crate::plan::Arg]) -> Option<i64> {
     args.iter()
         .filter_map(|a| a.value.strip_prefix("var."))
         .filter(|v| v.ends_with("_count") || v.ends_with("_desired_size"))
-        .find_map(|v| {
-            root.variables
-                .iter()
-                .find(|x| x.name == v)?
-                .default
-                .as_ref()?
-                .parse()
-                .ok()
+        .find_map(|v| defaults.get(v)?.as_ref()?.parse().ok())
+}
+
+fn region(root: &RootPlan) -> RegionReport {
+    let defaults: BTreeMap<&str, &Option<String>> =
+        root.variables.iter().map(|v| (v.name.as_str(), &v.default)).collect();
+    let rows = root
+        .modules
+        .iter()
+        .map(|m| Row {
+            module: m.label.clone(),
+            asset: m.asset.clone(),
+            kind: m.kind.as_str().into(),
+            strategy: m.strategy.as_str().into(),
+            quantity: quantity(&defaults, &m.args),
+            condition: m.count.clone(),
+            resources: module_resource_types(&m.source),
         })
+        .collect();
+    RegionReport {
+        role: root.role.as_str().into(),
+        region: root.region.clone(),
+        rows,
+    }
 }
 
 /// Build the report of `plan`.
 pub fn explain(plan: &Plan) -> Report {
-    let regions = plan
-        .roots()
-        .iter()
-        .map(|root| RegionReport {
-            role: root.role.as_str().into(),
-            region: root.region.clone(),
-            rows: root
-                .modules
-                .iter()
-                .map(|m| Row {
-                    module: m.label.clone(),
-                    asset: m.asset.clone(),
-                    kind: m.kind.as_str().into(),
-                    strategy: m.strategy.as_str().into(),
-                    quantity: quantity(root, &m.args),
-                    condition: m.count.clone(),
-                    resources: module_resource_types(&m.source),
-                })
-                .collect(),
-        })
-        .collect();
     Report {
         name: plan.name.clone(),
-        regions,
+        regions: plan.roots().iter().map(|r| region(r)).collect(),
     }
 }
 

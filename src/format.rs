@@ -19,7 +19,7 @@
 /// );
 /// ```
 pub fn format_hcl(src: &str) -> String {
-    let mut lines: Vec<Line> = src.lines().map(|l| Line::scan(l.trim())).collect();
+    let mut lines: Vec<Line<'_>> = src.lines().map(|l| Line::scan(l.trim())).collect();
     indent(&mut lines);
     align(&mut lines);
     let mut out = String::with_capacity(src.len() + src.len() / 8);
@@ -41,7 +41,7 @@ pub fn format_hcl(src: &str) -> String {
         for _ in 0..line.indent {
             out.push_str("  ");
         }
-        out.push_str(&line.render());
+        line.render_into(&mut out);
         out.push('\n');
         prev_blank = false;
         prev_opens = line.net > 0;
@@ -50,8 +50,8 @@ pub fn format_hcl(src: &str) -> String {
 }
 
 #[derive(Debug)]
-struct Line {
-    text: String,
+struct Line<'a> {
+    text: &'a str,
     /// Net change of bracket depth over the whole line.
     net: i32,
     /// Byte offset of the attribute `=` when this line is a complete one-line attribute.
@@ -62,8 +62,8 @@ struct Line {
     pad: Option<usize>,
 }
 
-impl Line {
-    fn scan(text: &str) -> Line {
+impl<'a> Line<'a> {
+    fn scan(text: &'a str) -> Line<'a> {
         let bytes = text.as_bytes();
         let mut stack: Vec<Option<u32>> = Vec::new(); // None = in string, Some(n) = in interpolation with n open braces
         let mut net = 0i32;
@@ -124,7 +124,7 @@ impl Line {
             i += 1;
         }
         Line {
-            text: text.to_string(),
+            text,
             net,
             assign: first_eq.filter(|_| net_after_eq == 0),
             indent: 0,
@@ -140,19 +140,23 @@ impl Line {
         self.assign.map_or("", |eq| self.text[..eq].trim_end())
     }
 
-    fn render(&self) -> String {
+    fn render_into(&self, out: &mut String) {
         match (self.assign, self.pad) {
             (Some(eq), Some(pad)) => {
                 let key = self.key();
-                let value = self.text[eq + 1..].trim_start();
-                format!("{key}{}= {value}", " ".repeat(pad - key.chars().count() + 1))
+                out.push_str(key);
+                for _ in 0..=(pad - key.chars().count()) {
+                    out.push(' ');
+                }
+                out.push_str("= ");
+                out.push_str(self.text[eq + 1..].trim_start());
             }
-            _ => self.text.clone(),
+            _ => out.push_str(self.text),
         }
     }
 }
 
-fn indent(lines: &mut [Line]) {
+fn indent(lines: &mut [Line<'_>]) {
     let mut groups: Vec<i32> = Vec::new();
     for line in lines.iter_mut() {
         if line.text.is_empty() {
@@ -178,7 +182,7 @@ fn indent(lines: &mut [Line]) {
     }
 }
 
-fn align(lines: &mut [Line]) {
+fn align(lines: &mut [Line<'_>]) {
     let mut start = 0;
     while start < lines.len() {
         if lines[start].assign.is_none() {

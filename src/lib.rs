@@ -29,6 +29,7 @@ pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod runbook;
+pub mod synthetic;
 pub mod validate;
 pub mod verify;
 

@@ -41,57 +41,59 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// One compiled inventory: its parse, its plan and its root files
-/// (relative to the output directory, e.g. `acme/primary/main.tf`).
+/// One compiled inventory: its parse, its plan and its files (relative to
+/// the output directory, e.g. `acme/primary/main.tf`, `acme/RUNBOOK.md`).
 pub struct Compiled {
     /// The parsed inventory.
     pub loaded: Loaded,
     /// The resource plan of both regions.
     pub plan: Plan,
-    /// Root-module files of both regions.
+    /// Root-module files of both regions and the runbook.
     pub files: FileSet,
 }
 
+/// The shared modules, rendered and verified once, with their declarations
+/// indexed so that each inventory's roots are checked against them.
+pub struct Modules {
+    /// Files under `modules/`.
+    pub files: FileSet,
+    index: verify::Index,
+}
+
+/// Render and verify the shared modules once.
+pub fn modules(emitter: &Emitter) -> Result<Modules, Error> {
+    let mut files = FileSet::new();
+    emitter.modules(&mut files).map_err(Error::Internal)?;
+    let (findings, index) = verify::verify_and_index(&files);
+    if !findings.is_empty() {
+        return Err(Error::Verify(findings));
+    }
+    Ok(Modules { files, index })
+}
+
 /// Parse, validate, plan and emit the inventory at `path`, then verify its
-/// roots together with the shared `modules`.
-pub fn compile(path: &Path, emitter: &Emitter, modules: &FileSet) -> Result<Compiled, Error> {
+/// roots against the shared `modules`.
+pub fn compile(path: &Path, emitter: &Emitter, modules: &Modules) -> Result<Compiled, Error> {
     let loaded = inventory::load(path).map_err(Error::Input)?;
     finish(loaded, emitter, modules)
 }
 
 /// Like [`compile`], from text already in memory (`path` names it in errors).
-pub fn compile_text(text: &str, path: &Path, emitter: &Emitter, modules: &FileSet) -> Result<Compiled, Error> {
+pub fn compile_text(text: &str, path: &Path, emitter: &Emitter, modules: &Modules) -> Result<Compiled, Error> {
     let loaded = inventory::parse(text, path).map_err(Error::Input)?;
     finish(loaded, emitter, modules)
 }
 
-fn finish(loaded: Loaded, emitter: &Emitter, modules: &FileSet) -> Result<Compiled, Error> {
+fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules) -> Result<Compiled, Error> {
     validate::validate(&loaded).map_err(Error::Input)?;
     let plan = plan::plan(&loaded.inventory);
     let mut files = FileSet::new();
     emitter.roots(&plan, &mut files).map_err(Error::Internal)?;
     let rb = crate::runbook::runbook(&loaded.inventory, &plan, &loaded.path);
     emitter.runbook(&rb, &mut files).map_err(Error::Internal)?;
-    let mut all = modules.clone();
-    all.extend(files.iter().map(|(k, v)| (k.clone(), v.clone())));
-    // Module findings are reported once, by `modules`; here only the roots'.
-    let findings: Vec<Finding> = verify::verify(&all)
-        .into_iter()
-        .filter(|f| files.contains_key(&f.file))
-        .collect();
+    let (findings, _) = verify::verify_against(&files, &modules.index);
     if !findings.is_empty() {
         return Err(Error::Verify(findings));
     }
     Ok(Compiled { loaded, plan, files })
-}
-
-/// Render and verify the shared modules once.
-pub fn modules(emitter: &Emitter) -> Result<FileSet, Error> {
-    let mut files = FileSet::new();
-    emitter.modules(&mut files).map_err(Error::Internal)?;
-    let findings = verify::verify(&files);
-    if !findings.is_empty() {
-        return Err(Error::Verify(findings));
-    }
-    Ok(files)
 }

@@ -32,13 +32,18 @@ pub fn failover_changes(plan: &Plan) -> Vec<VarChange> {
         .iter()
         .any(|s| n.ends_with(s))
     };
+    let primary: std::collections::BTreeMap<&str, &Option<String>> = plan
+        .primary
+        .variables
+        .iter()
+        .map(|v| (v.name.as_str(), &v.default))
+        .collect();
     plan.dr
         .variables
         .iter()
         .filter(|v| capacity(&v.name))
         .filter_map(|v| {
-            let primary = plan.primary.variables.iter().find(|p| p.name == v.name)?;
-            let (from, to) = (v.default.clone()?, primary.default.clone()?);
+            let (from, to) = (v.default.clone()?, (*primary.get(v.name.as_str())?).clone()?);
             (from != to).then(|| VarChange {
                 name: v.name.clone(),
                 from,

@@ -52,17 +52,35 @@ impl Emitter {
 
     /// Files of both roots of `plan`, under `<name>/primary` and `<name>/dr`.
     pub fn roots(&self, plan: &Plan, files: &mut FileSet) -> Result<()> {
-        for root in plan.roots() {
-            let dir = PathBuf::from(&plan.name).join(root.role.as_str());
-            let mut ctx = tera::Context::new();
-            ctx.insert("root", root);
-            ctx.insert("providers", &root_providers(root));
-            for f in ROOT_FILES {
-                let text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
-                files.insert(dir.join(format!("{f}.tf")), text);
-            }
+        // The two roots are independent: render them on two threads.
+        let rendered: Vec<Result<FileSet>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = plan
+                .roots()
+                .into_iter()
+                .map(|root| scope.spawn(move || self.root(&plan.name, root)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("render thread panicked"))
+                .collect()
+        });
+        for r in rendered {
+            files.extend(r?);
         }
         Ok(())
+    }
+
+    fn root(&self, name: &str, root: &RootPlan) -> Result<FileSet> {
+        let dir = PathBuf::from(name).join(root.role.as_str());
+        let mut ctx = tera::Context::new();
+        ctx.insert("root", root);
+        ctx.insert("providers", &root_providers(root));
+        let mut files = FileSet::new();
+        for f in ROOT_FILES {
+            let text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
+            files.insert(dir.join(format!("{f}.tf")), text);
+        }
+        Ok(files)
     }
 
     /// `<name>/RUNBOOK.md`: the DR runbook (Markdown, not reformatted).

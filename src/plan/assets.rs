@@ -4,6 +4,7 @@
 use super::network::{layout, Layout};
 use super::{region_code, Arg, Expr, ModuleCall, Output, Role, RootPlan, Variable};
 use crate::inventory::{Asset, DrStrategy, Engine, Inventory, Kind, SubnetTier};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Default chart version of kube-prometheus-stack when the inventory names none.
 pub const DEFAULT_MONITORING_CHART: &str = "77.0.0";
@@ -48,8 +49,22 @@ pub fn plan_root(inv: &Inventory, role: Role) -> RootPlan {
         modules: Vec::new(),
         outputs: Vec::new(),
     };
+    let mut targeting: BTreeMap<&str, Vec<&Asset>> = BTreeMap::new();
+    for a in inv.assets.iter().filter(|a| present(a, role)) {
+        if let Some(t) = &a.target {
+            targeting.entry(t.as_str()).or_default().push(a);
+        }
+    }
     let mut p = RootPlanner {
         inv,
+        by_name: inv.assets.iter().map(|a| (a.name.as_str(), a)).collect(),
+        targeting,
+        var_names: BTreeSet::new(),
+        has_peering: inv
+            .assets
+            .iter()
+            .any(|a| a.kind == Kind::VpcPeering && present(a, role)),
+        dr_kms_alias: default_kms(inv, Role::Dr).1,
         role,
         code: region_code(region),
         layout: layout(inv, role == Role::Dr),
@@ -66,6 +81,16 @@ pub fn plan_root(inv: &Inventory, role: Role) -> RootPlan {
 
 struct RootPlanner<'a> {
     inv: &'a Inventory,
+    /// Every asset by name.
+    by_name: BTreeMap<&'a str, &'a Asset>,
+    /// Assets present in this root, by the name of the asset they target.
+    targeting: BTreeMap<&'a str, Vec<&'a Asset>>,
+    /// Names of the root variables declared so far.
+    var_names: BTreeSet<String>,
+    /// Whether this root peers its VPC with the other region.
+    has_peering: bool,
+    /// Alias of the DR region's default KMS key (S3 replicas are encrypted with it).
+    dr_kms_alias: String,
     role: Role,
     code: String,
     layout: Layout,
@@ -73,6 +98,15 @@ struct RootPlanner<'a> {
     kms_label: String,
     vpc_label: String,
     root: RootPlan,
+}
+
+/// The KMS key that encrypts a region's assets: module label and alias of
+/// the first kms asset present there, else of an implicit one.
+fn default_kms(inv: &Inventory, role: Role) -> (String, String) {
+    match inv.assets.iter().find(|a| a.kind == Kind::Kms && present(a, role)) {
+        Some(k) => (k.ident(), format!("alias/{}-{}", inv.name, k.name)),
+        None => ("kms".into(), format!("alias/{}-default", inv.name)),
+    }
 }
 
 /// Whether `a` is deployed in the root of `role` (backups count: they land in DR).
@@ -91,7 +125,17 @@ impl<'a> RootPlanner<'a> {
     }
 
     fn asset(&self, name: &str) -> Option<&'a Asset> {
-        self.inv.assets.iter().find(|a| a.name == name)
+        self.by_name.get(name).copied()
+    }
+
+    /// Assets of `kind` in this root whose target is `name`.
+    fn targeting(&self, name: &str, kind: Kind) -> impl Iterator<Item = &'a Asset> + '_ {
+        self.targeting
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |a| a.kind == kind)
     }
 
     fn name(&self, a: &Asset) -> String {
@@ -99,7 +143,7 @@ impl<'a> RootPlanner<'a> {
     }
 
     fn var(&mut self, name: String, description: &str, ty: &str, default: Option<Expr>) -> String {
-        if !self.root.variables.iter().any(|v| v.name == name) {
+        if self.var_names.insert(name.clone()) {
             self.root.variables.push(Variable {
                 name: name.clone(),
                 description: description.to_string(),
@@ -215,16 +259,8 @@ impl<'a> RootPlanner<'a> {
 
     // ---------------------------------------------------------------- kms, vpc
 
-    /// The KMS key that encrypts this region's assets: the first kms asset present, else an implicit one.
-    fn default_kms(&self, role: Role) -> (String, String) {
-        match self.inv.assets.iter().find(|a| a.kind == Kind::Kms && present(a, role)) {
-            Some(k) => (k.ident(), format!("alias/{}-{}", self.inv.name, k.name)),
-            None => ("kms".into(), format!("alias/{}-default", self.inv.name)),
-        }
-    }
-
     fn plan_kms(&mut self, assets: &[&Asset]) {
-        let (label, _) = self.default_kms(self.role);
+        let (label, _) = default_kms(self.inv, self.role);
         self.kms_label = label.clone();
         let keys: Vec<&Asset> = assets.iter().copied().filter(|a| a.kind == Kind::Kms).collect();
         if keys.is_empty() {
@@ -380,14 +416,11 @@ impl<'a> RootPlanner<'a> {
             "string",
             Some(Expr::s(&size)),
         );
-        let has_eip = self
-            .assets()
-            .any(|e| e.kind == Kind::Eip && e.target.as_deref() == Some(&a.name));
+        let has_eip = self.targeting(&a.name, Kind::Eip).next().is_some();
         let ssh: Vec<String> = a.ssh_cidrs.clone().unwrap_or_default();
         let public = has_eip || a.subnet == Some(SubnetTier::Public) || (a.kind == Kind::Bastion && !ssh.is_empty());
         let albs: Vec<String> = self
-            .assets()
-            .filter(|l| l.kind == Kind::Alb && l.target.as_deref() == Some(&a.name))
+            .targeting(&a.name, Kind::Alb)
             .map(|l| format!("module.{}.security_group_id", l.ident()))
             .collect();
         let mut m = self.call(&id, "vm", Some(a));
@@ -654,12 +687,7 @@ impl<'a> RootPlanner<'a> {
 
     fn db_clients(&self) -> Expr {
         let mut cidrs = vec![self.vpc_out("vpc_cidr_block")];
-        if self
-            .inv
-            .assets
-            .iter()
-            .any(|p| p.kind == Kind::VpcPeering && present(p, self.role))
-        {
+        if self.has_peering {
             cidrs.push(Expr::s(self.peer_layout.cidr.to_string()));
         }
         Expr::List(cidrs)
@@ -851,7 +879,7 @@ impl<'a> RootPlanner<'a> {
         if self.primary() && matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup) {
             self.root.caller_identity = true;
             let dr = self.inv.regions.dr.clone();
-            let (_, dr_alias) = self.default_kms(Role::Dr);
+            let dr_alias = self.dr_kms_alias.clone();
             m.arg("replication_destination_bucket", Expr::s(self.bucket_name(a, &dr)))
                 .arg(
                     "replication_destination_kms_key_arn",

@@ -109,13 +109,21 @@ pub struct ModuleCall {
     pub depends_on: Vec<String>,
 }
 
-/// One `name = value` argument of a module call.
-#[derive(Debug, Clone, Serialize)]
+/// One `name = value` argument of a module call. Serialized as the pair
+/// `[name, value]` (templates read `a.0` and `a.1`): a map per argument
+/// would make the template context several times larger than the output.
+#[derive(Debug, Clone)]
 pub struct Arg {
     /// Argument name (a variable of the module).
     pub name: String,
     /// Rendered expression.
     pub value: String,
+}
+
+impl Serialize for Arg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (&self.name, &self.value).serialize(serializer)
+    }
 }
 
 /// A root `variable` block.

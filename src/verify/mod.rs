@@ -93,45 +93,162 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
     }
 }
 
-/// Verify a rendered file set; an empty result means it passed.
-pub fn verify(files: &FileSet) -> Vec<Finding> {
+/// Declarations of files verified earlier (the shared modules), so roots
+/// can be checked against them without parsing the modules again.
+#[derive(Debug, Default)]
+pub struct Index {
+    dirs: BTreeMap<PathBuf, Declared>,
+}
+
+/// What one file contributes: its findings, declarations and references.
+struct FileResult {
+    dir: PathBuf,
+    findings: Vec<Finding>,
+    declared: Declared,
+    references: Vec<references::Reference>,
+}
+
+/// Parse one file and run every check that needs only that file.
+fn check_file(path: &Path, text: &str) -> FileResult {
     let mut findings = Vec::new();
-    let mut dirs: BTreeMap<PathBuf, Declared> = BTreeMap::new();
-    for (path, text) in files {
-        if path.extension().is_none_or(|e| e != "tf") {
-            continue;
-        }
-        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        match hcl::parse(text) {
+    let mut declared = Declared::default();
+    let canonical = format_hcl(text) == *text;
+    if !canonical {
+        findings.push(Finding {
+            file: path.to_path_buf(),
+            message: "is not in canonical (terraform fmt) layout".into(),
+        });
+    }
+    // In canonical layout every top-level structure starts at column 0, so
+    // each can be parsed alone: the file parses exactly when they all do, and
+    // only one block's syntax tree is alive at a time.
+    let chunks = if canonical {
+        top_level_chunks(text)
+    } else {
+        vec![(1, text)]
+    };
+    for (line, chunk) in chunks {
+        match hcl::parse(chunk) {
             Ok(body) => {
                 for b in body.blocks().filter(|b| matches!(b.identifier(), "resource" | "data")) {
-                    findings.extend(
-                        schema::check_block(b.identifier(), b)
-                            .into_iter()
-                            .map(|message| Finding {
-                                file: path.clone(),
-                                message,
-                            }),
-                    );
+                    let problems = schema::check_block(b.identifier(), b);
+                    findings.extend(problems.into_iter().map(|message| Finding {
+                        file: path.to_path_buf(),
+                        message,
+                    }));
                 }
-                collect(&body, path, dirs.entry(dir).or_default())
+                collect(&body, path, &mut declared);
             }
             Err(e) => findings.push(Finding {
-                file: path.clone(),
-                message: format!("does not parse as HCL: {e}"),
+                file: path.to_path_buf(),
+                message: format!("does not parse as HCL (structure starting at line {line}): {e}"),
             }),
         }
-        if format_hcl(text) != *text {
-            findings.push(Finding {
-                file: path.clone(),
-                message: "is not in canonical (terraform fmt) layout".into(),
-            });
-        }
     }
-    for (dir, d) in &dirs {
+    let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    FileResult {
+        dir,
+        findings,
+        declared,
+        references: references::scan(text),
+    }
+}
+
+/// `(first line, text)` of each top-level structure of a canonically laid
+/// out file: a new one starts at every line that begins in column 0 and is
+/// not a closing bracket.
+fn top_level_chunks(text: &str) -> Vec<(usize, &str)> {
+    let mut chunks = Vec::new();
+    let (mut start, mut start_line, mut offset) = (0usize, 1usize, 0usize);
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let opens = line.starts_with(|c: char| !c.is_whitespace() && !matches!(c, '}' | ']' | ')'));
+        if opens && offset > start {
+            chunks.push((start_line, &text[start..offset]));
+            (start, start_line) = (offset, n + 1);
+        }
+        offset += line.len();
+    }
+    if offset > start {
+        chunks.push((start_line, &text[start..]));
+    }
+    chunks
+}
+
+/// Run `check_file` over the `.tf` files, spread over the available cores
+/// (largest files first, each to the least loaded worker).
+fn check_files(files: &FileSet) -> Vec<(PathBuf, FileResult)> {
+    let mut tf: Vec<(&PathBuf, &String)> = files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "tf"))
+        .collect();
+    tf.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(tf.len().max(1));
+    let mut buckets: Vec<(usize, Vec<(&PathBuf, &String)>)> = vec![(0, Vec::new()); workers];
+    for f in tf {
+        let lightest = buckets
+            .iter_mut()
+            .min_by_key(|(load, _)| *load)
+            .expect("at least one worker");
+        lightest.0 += f.1.len();
+        lightest.1.push(f);
+    }
+    let mut results: Vec<(PathBuf, FileResult)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = buckets
+            .into_iter()
+            .map(|(_, bucket)| {
+                scope.spawn(move || {
+                    bucket
+                        .into_iter()
+                        .map(|(p, t)| (p.clone(), check_file(p, t)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("verify worker panicked"))
+            .collect()
+    });
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    results
+}
+
+fn merge(into: &mut Declared, from: Declared) {
+    into.variables.extend(from.variables);
+    into.outputs.extend(from.outputs);
+    into.locals.extend(from.locals);
+    into.addresses.extend(from.addresses);
+    into.modules.extend(from.modules);
+}
+
+/// Verify a self-contained file set; an empty result means it passed.
+pub fn verify(files: &FileSet) -> Vec<Finding> {
+    verify_against(files, &Index::default()).0
+}
+
+/// Verify `files` (e.g. the shared modules) and return their declarations
+/// for later calls of [`verify_against`].
+pub fn verify_and_index(files: &FileSet) -> (Vec<Finding>, Index) {
+    verify_against(files, &Index::default())
+}
+
+/// Verify `files`, resolving module sources against `base` as well as
+/// against `files` themselves. Returns the findings and the index of `files`.
+pub fn verify_against(files: &FileSet, base: &Index) -> (Vec<Finding>, Index) {
+    let mut findings = Vec::new();
+    let mut own: BTreeMap<PathBuf, Declared> = BTreeMap::new();
+    let mut refs = Vec::new();
+    for (path, r) in check_files(files) {
+        findings.extend(r.findings);
+        merge(own.entry(r.dir.clone()).or_default(), r.declared);
+        refs.push((path, r.dir, r.references));
+    }
+    let lookup = |dir: &Path| own.get(dir).or_else(|| base.dirs.get(dir));
+    for (dir, d) in &own {
         for (label, (source, args, file)) in &d.modules {
-            let target = normalize(&dir.join(source));
-            let Some(m) = dirs.get(&target) else {
+            let Some(m) = lookup(&normalize(&dir.join(source))) else {
                 findings.push(Finding {
                     file: file.clone(),
                     message: format!("module \"{label}\": source {source} is not a rendered module"),
@@ -156,29 +273,25 @@ pub fn verify(files: &FileSet) -> Vec<Finding> {
             }
         }
     }
-    for (path, text) in files {
-        if path.extension().is_none_or(|e| e != "tf") {
-            continue;
-        }
-        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        let Some(d) = dirs.get(&dir) else { continue };
-        for r in references::scan(text) {
-            if let Some(msg) = unresolved(&r, d, &dir, &dirs) {
+    for (path, dir, references) in refs {
+        let Some(d) = own.get(&dir) else { continue };
+        for r in references {
+            if let Some(message) = unresolved(&r, d, &dir, &lookup) {
                 findings.push(Finding {
                     file: path.clone(),
-                    message: msg,
+                    message,
                 });
             }
         }
     }
-    findings
+    (findings, Index { dirs: own })
 }
 
-fn unresolved(
+fn unresolved<'d>(
     r: &references::Reference,
     d: &Declared,
     dir: &Path,
-    dirs: &BTreeMap<PathBuf, Declared>,
+    lookup: &impl Fn(&Path) -> Option<&'d Declared>,
 ) -> Option<String> {
     use references::Reference::*;
     match r {
@@ -198,7 +311,7 @@ fn unresolved(
         Module(label, out) => match d.modules.get(label) {
             None => Some(format!("reference module.{label}: no such module call")),
             Some((source, _, _)) => {
-                let m = dirs.get(&normalize(&dir.join(source)))?;
+                let m = lookup(&normalize(&dir.join(source)))?;
                 (!m.outputs.contains(out))
                     .then(|| format!("reference module.{label}.{out}: {source} has no output `{out}`"))
             }
@@ -244,6 +357,32 @@ mod tests {
         assert!(msgs.iter().any(|m| m.contains("required variable `a`")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("var.nope")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("has no output `q`")), "{msgs:?}");
+    }
+
+    #[test]
+    fn splits_canonical_files_at_top_level_structures() {
+        let text = "# c\nlocals {\n  a = {\n  }\n}\n\nx = [\n]\nmodule \"m\" {}\n";
+        let chunks: Vec<(usize, &str)> = top_level_chunks(text);
+        assert_eq!(
+            chunks,
+            vec![
+                (1, "# c\n"),
+                (2, "locals {\n  a = {\n  }\n}\n\n"),
+                (7, "x = [\n]\n"),
+                (9, "module \"m\" {}\n")
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unparseable_block_in_a_canonical_file_is_found() {
+        let files = set(&[("a/main.tf", "locals {\n  a = 1\n}\n\nresource \"x\" {\n  b = = 2\n}\n")]);
+        let msgs: Vec<String> = verify(&files).iter().map(|f| f.to_string()).collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("does not parse as HCL (structure starting at line 5)")),
+            "{msgs:?}"
+        );
     }
 
     #[test]

@@ -14,48 +14,49 @@ pub enum Reference {
     Address(String, Option<String>),
 }
 
-/// Code of `text` with string literals blanked (interpolations kept) and comments removed.
-fn code_only(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
+/// Code of `text` with string literals blanked (interpolations kept) and
+/// comments removed. Works on bytes: every HCL delimiter is ASCII, and
+/// multi-byte UTF-8 sequences never contain ASCII bytes.
+fn code_only(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    for line in text.as_bytes().split(|b| *b == b'\n') {
         let mut stack: Vec<Option<u32>> = Vec::new();
-        let chars: Vec<char> = line.chars().collect();
         let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let next = chars.get(i + 1).copied();
+        while i < line.len() {
+            let c = line[i];
+            let next = line.get(i + 1).copied();
             match stack.last().copied() {
                 Some(None) => {
                     match c {
-                        '\\' => i += 1,
-                        '"' => {
+                        b'\\' => i += 1,
+                        b'"' => {
                             stack.pop();
                         }
-                        '$' | '%' if next == Some('{') => {
+                        b'$' | b'%' if next == Some(b'{') => {
                             stack.push(Some(0));
                             i += 1;
                         }
                         _ => {}
                     }
-                    out.push(' ');
+                    out.push(b' ');
                 }
                 Some(Some(n)) => {
                     match c {
-                        '"' => stack.push(None),
-                        '{' => *stack.last_mut().expect("non-empty") = Some(n + 1),
-                        '}' if n == 0 => {
+                        b'"' => stack.push(None),
+                        b'{' => *stack.last_mut().expect("non-empty") = Some(n + 1),
+                        b'}' if n == 0 => {
                             stack.pop();
                         }
-                        '}' => *stack.last_mut().expect("non-empty") = Some(n - 1),
+                        b'}' => *stack.last_mut().expect("non-empty") = Some(n - 1),
                         _ => {}
                     }
                     out.push(c);
                 }
                 None => {
-                    if c == '#' || (c == '/' && next == Some('/')) {
+                    if c == b'#' || (c == b'/' && next == Some(b'/')) {
                         break;
                     }
-                    if c == '"' {
+                    if c == b'"' {
                         stack.push(None);
                     }
                     out.push(c);
@@ -63,17 +64,17 @@ fn code_only(text: &str) -> String {
             }
             i += 1;
         }
-        out.push('\n');
+        out.push(b'\n');
     }
     out
 }
 
-fn ident_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+fn ident_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
 }
 
 /// Dotted identifier path starting at `start`, skipping `[...]` index parts.
-fn path_at(code: &[char], start: usize) -> Vec<String> {
+fn path_at(code: &[u8], start: usize) -> (Vec<&str>, usize) {
     let mut parts = Vec::new();
     let mut i = start;
     loop {
@@ -84,37 +85,35 @@ fn path_at(code: &[char], start: usize) -> Vec<String> {
         if s == i {
             break;
         }
-        parts.push(code[s..i].iter().collect());
-        while i < code.len() && code[i] == '[' {
-            while i < code.len() && code[i] != ']' {
+        parts.push(std::str::from_utf8(&code[s..i]).expect("ASCII identifier"));
+        while i < code.len() && code[i] == b'[' {
+            while i < code.len() && code[i] != b']' {
                 i += 1;
             }
             i += 1;
         }
-        if i < code.len() && code[i] == '.' {
+        if i < code.len() && code[i] == b'.' {
             i += 1;
         } else {
             break;
         }
     }
-    parts
+    (parts, i)
 }
 
 /// Every reference in `text`.
 pub fn scan(text: &str) -> Vec<Reference> {
-    let code: Vec<char> = code_only(text).chars().collect();
+    let code = code_only(text);
     let mut refs = Vec::new();
     let mut i = 0;
     while i < code.len() {
-        let boundary = i == 0 || !(ident_char(code[i - 1]) || code[i - 1] == '.');
+        let boundary = i == 0 || !(ident_char(code[i - 1]) || code[i - 1] == b'.');
         if !boundary || !code[i].is_ascii_alphabetic() {
             i += 1;
             continue;
         }
-        let parts = path_at(&code, i);
-        let len: usize = parts.iter().map(|p| p.len() + 1).sum();
-        let is_call = code.get(i + len.saturating_sub(1)) == Some(&'(');
-        let p: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let (p, end) = path_at(&code, i);
+        let is_call = code.get(end) == Some(&b'(');
         match p.as_slice() {
             ["var", v, ..] => refs.push(Reference::Var(v.to_string())),
             ["local", l, ..] => refs.push(Reference::Local(l.to_string())),
@@ -133,7 +132,7 @@ pub fn scan(text: &str) -> Vec<Reference> {
             }
             _ => {}
         }
-        i += len.max(1);
+        i = end.max(i + 1);
     }
     refs
 }

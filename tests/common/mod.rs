@@ -22,7 +22,7 @@ pub fn render(path: &Path) -> (FileSet, FileSet) {
     let emitter = Emitter::new().expect("templates load");
     let modules = pipeline::modules(&emitter).expect("modules render");
     let compiled = pipeline::compile(path, &emitter, &modules).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    (modules, compiled.files)
+    (modules.files, compiled.files)
 }
 
 /// Render inventory text (for tests that build inventories in memory).
