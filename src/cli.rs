@@ -67,6 +67,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Read a Markdown design doc's asset table (Table 1.1) and regions into an inventory.
+    #[command(
+        after_help = "Examples:\n  acmegen import docs/design.md -o inventory/shop.yaml\n  acmegen import docs/design.md            # print the inventory\n\nRows that map to no asset kind are kept as commented TODO entries and listed on stderr."
+    )]
+    Import {
+        /// Markdown design document.
+        document: PathBuf,
+        /// Inventory file to write (default: print to stdout).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Inventory name (default: the output file's, else the document's, stem).
+        #[arg(long)]
+        name: Option<String>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print (and with --apply-vars write) the DR variable changes that turn the DR region into the primary.
     #[command(
         after_help = "Examples:\n  acmegen failover inventory/acme-eks.yaml\n  acmegen failover inventory/acme-eks.yaml --apply-vars   # writes generated/acme-eks/dr/failover.auto.tfvars\n  terraform -chdir=generated/acme-eks/dr apply"

@@ -107,6 +107,85 @@ fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>), Failure> {
     Ok((files, compiled))
 }
 
+/// A DNS-safe inventory name from a file stem.
+fn name_from(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    name = name
+        .trim_matches('-')
+        .chars()
+        .take(32)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string();
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        name.insert_str(0, "inv-");
+    }
+    name
+}
+
+fn import(
+    document: &Path,
+    output: Option<&Path>,
+    name: Option<String>,
+    force: bool,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let doc = std::fs::read_to_string(document).map_err(|e| {
+        usage(format!(
+            "error: cannot read {}: {e}\n  = help: name a Markdown design document",
+            document.display()
+        ))
+    })?;
+    let name = name.unwrap_or_else(|| name_from(output.unwrap_or(document)));
+    let imported = acmegen::import::import(&doc, &name, &document.display().to_string()).map_err(|e| {
+        usage(format!("error: {}: {e}\n  = help: the document needs a table with columns like | Asset | Purpose | Size | Qty | DR |", document.display()))
+    })?;
+    for w in &imported.warnings {
+        eprintln!("warning: {}: {w}", document.display());
+    }
+    match output {
+        None => print!("{}", imported.yaml),
+        Some(path) => {
+            if path.exists() && !force {
+                return Err(usage(format!(
+                    "error: {} exists\n  = help: pass --force to overwrite it",
+                    path.display()
+                )));
+            }
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+            }
+            std::fs::write(path, &imported.yaml).map_err(anyhow::Error::from)?;
+            if !quiet {
+                println!(
+                    "imported {} assets ({} TODO rows) from {} → {}",
+                    imported.mapped,
+                    imported.unmapped,
+                    document.display(),
+                    path.display()
+                );
+            }
+        }
+    }
+    let shown = output.map_or_else(|| Path::new("<stdout>").to_path_buf(), Path::to_path_buf);
+    match acmegen::inventory::parse(&imported.yaml, &shown).and_then(|l| acmegen::validate::validate(&l)) {
+        Ok(()) if !quiet => match output {
+            Some(path) => eprintln!("note: the inventory validates; review the `# guess:` comments, then `acmegen render {}`", path.display()),
+            None => eprintln!("note: the inventory validates; save it as inventory/{name}.yaml, review the `# guess:` comments, then `acmegen render`"),
+        },
+        Ok(()) => {}
+        Err(d) => eprintln!("note: edit the inventory before rendering:\n{d}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let quiet = cli.quiet;
@@ -245,6 +324,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import {
+            document,
+            output,
+            name,
+            force,
+        } => import(&document, output.as_deref(), name, force, quiet),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "acmegen", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

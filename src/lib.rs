@@ -24,6 +24,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod explain;
 pub mod format;
+pub mod import;
 pub mod inventory;
 pub mod output;
 pub mod pipeline;

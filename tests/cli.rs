@@ -344,7 +344,7 @@ fn help_version_and_completions() {
         .assert()
         .success()
         .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
-    for sub in ["render", "check", "verify", "explain", "completions"] {
+    for sub in ["render", "check", "verify", "explain", "import", "failover", "completions"] {
         acmegen(dir.path())
             .args([sub, "--help"])
             .assert()

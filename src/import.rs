@@ -1,0 +1,650 @@
+//! `acmegen import`: read a design doc's asset table ("Table 1.1": Asset,
+//! Purpose, Size, Qty, DR) and its AWS regions, and write an inventory.
+//!
+//! The documents are prose written by people, so everything here is a
+//! heuristic that says what it did: every guess is marked in a YAML
+//! comment, and every row it cannot map is kept as a commented TODO entry
+//! and reported, never dropped.
+
+use crate::catalog;
+use crate::inventory::{DrStrategy, Kind};
+use std::fmt::Write as _;
+
+/// The result of an import.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// Inventory YAML (with comments).
+    pub yaml: String,
+    /// Everything the user should review, one line each.
+    pub warnings: Vec<String>,
+    /// Rows mapped to assets.
+    pub mapped: usize,
+    /// Rows kept as TODO comments.
+    pub unmapped: usize,
+}
+
+/// Why a document could not be imported at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError(pub String);
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Columns {
+    asset: usize,
+    purpose: Option<usize>,
+    size: Option<usize>,
+    qty: Option<usize>,
+    dr: Option<usize>,
+}
+
+/// One table row, trimmed cells.
+#[derive(Debug, Clone)]
+struct Row {
+    line: usize,
+    asset: String,
+    purpose: String,
+    size: String,
+    qty: String,
+    dr: String,
+}
+
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    inner.split('|').map(|c| c.trim().to_string()).collect()
+}
+
+fn header_columns(header: &[String]) -> Option<Columns> {
+    let find = |words: &[&str]| {
+        header.iter().position(|h| {
+            let h = h.to_lowercase();
+            words
+                .iter()
+                .any(|w| h.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w) || h.contains(w))
+        })
+    };
+    let asset = find(&["asset", "component", "resource", "service"])?;
+    let cols = Columns {
+        asset,
+        purpose: find(&["purpose", "description", "role"]),
+        size: find(&["size", "type", "class", "instance"]),
+        qty: find(&["qty", "quantity", "count", "number", "nodes"]),
+        dr: find(&["dr", "disaster", "recovery", "failover"]),
+    };
+    let known = [cols.purpose, cols.size, cols.qty, cols.dr]
+        .iter()
+        .filter(|c| c.is_some())
+        .count();
+    (known >= 2).then_some(cols)
+}
+
+/// The first Markdown table whose header looks like Table 1.1.
+fn find_table(doc: &str) -> Option<Vec<Row>> {
+    let lines: Vec<&str> = doc.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].trim_start().starts_with('|') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && lines[i].trim_start().starts_with('|') {
+            i += 1;
+        }
+        let block = &lines[start..i];
+        let Some(cols) = header_columns(&cells(block[0])) else {
+            continue;
+        };
+        let get = |c: &[String], idx: Option<usize>| idx.and_then(|k| c.get(k)).cloned().unwrap_or_default();
+        let rows = block
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, l)| !l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')))
+            .map(|(n, l)| {
+                let c = cells(l);
+                Row {
+                    line: start + n + 1,
+                    asset: get(&c, Some(cols.asset)),
+                    purpose: get(&c, cols.purpose),
+                    size: get(&c, cols.size),
+                    qty: get(&c, cols.qty),
+                    dr: get(&c, cols.dr),
+                }
+            })
+            .collect();
+        return Some(rows);
+    }
+    None
+}
+
+/// AWS region names in document order, without repeats.
+fn regions(doc: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for token in doc.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+        if catalog::az_count(token).is_some() && !found.iter().any(|f| f == token) {
+            found.push(token.to_string());
+        }
+    }
+    found
+}
+
+fn words(s: &str) -> String {
+    format!(" {} ", s.to_lowercase().replace(|c: char| !c.is_alphanumeric(), " "))
+}
+
+/// The asset kind a row describes, from its name (then its purpose).
+fn kind_of(asset: &str, purpose: &str) -> Option<Kind> {
+    let rules: &[(&[&str], Kind)] = &[
+        (&[" key pair", " ssh key"], Kind::KeyPair),
+        (&[" bastion"], Kind::Bastion),
+        (&[" global accelerator"], Kind::GlobalAccelerator),
+        (&[" route 53 ", " route53 ", " dns "], Kind::Route53),
+        (&[" alb ", " load balancer", " elb "], Kind::Alb),
+        (&[" aurora "], Kind::Aurora),
+        (
+            &[" rds ", " database", " db ", " postgres", " mysql", " sql "],
+            Kind::Rds,
+        ),
+        (&[" monitoring", " prometheus", " grafana"], Kind::K8sMonitoring),
+        (&[" kubernetes", " k8s ", " eks "], Kind::Eks),
+        (&[" ecr ", " container registry", " image registry"], Kind::Ecr),
+        (&[" s3 ", " bucket"], Kind::S3),
+        (&[" ips ", " ip ", " elastic ip", " eip"], Kind::Eip),
+        (&[" vpc ", " network "], Kind::Vpc),
+        (&[" kms ", " encryption key"], Kind::Kms),
+        (&[" cloudwatch"], Kind::Cloudwatch),
+        (&[" cloudtrail"], Kind::Cloudtrail),
+        (&[" vm ", " ec2 ", " server", " instance", " virtual machine"], Kind::Vm),
+    ];
+    for text in [words(asset), words(purpose)] {
+        for (keys, kind) in rules {
+            if keys.iter().any(|k| text.contains(k)) {
+                return Some(*kind);
+            }
+        }
+    }
+    None
+}
+
+fn numbers(s: &str) -> Vec<u32> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|t| t.parse().ok())
+        .collect()
+}
+
+/// Per-region quantity from the Qty and DR cells, and how it was read.
+fn quantity(qty: &str, dr: &str) -> (u32, Option<String>) {
+    let q = numbers(qty);
+    let d = numbers(dr);
+    let drl = dr.to_lowercase();
+    let first = q.first().copied().unwrap_or(1).max(1);
+    let ql = qty.to_lowercase();
+    if ql.contains("total") {
+        return (first, Some(format!("qty from \"{qty}\": {first} per region")));
+    }
+    if ql.contains("per region") || ql.contains("each region") || ql.contains("/ region") {
+        return (first, None);
+    }
+    if let (Some(&k), true) = (d.first(), drl.contains("each")) {
+        if k > 0 && k <= first {
+            return (k, Some(format!("qty from the DR column \"{dr}\": {k} per region")));
+        }
+    }
+    let per_region =
+        drl.contains("region") && (drl.contains("each") || drl.contains("different") || drl.contains("per "));
+    if per_region && first >= 2 && first % 2 == 0 {
+        return (
+            first / 2,
+            Some(format!(
+                "qty {first} in total over two regions: {} per region",
+                first / 2
+            )),
+        );
+    }
+    (first, None)
+}
+
+/// DR strategy from the DR cell, fitted to what the kind allows.
+fn strategy(dr: &str, kind: Kind) -> (DrStrategy, Option<String>) {
+    let t = dr.to_lowercase();
+    let placeholder = t.is_empty() || t.starts_with("identify") || t == "na" || t == "n/a" || t == "tbd" || t == "todo";
+    let said = if placeholder {
+        None
+    } else if t.contains("pilot") {
+        Some(DrStrategy::PilotLight)
+    } else if t.contains("replica") || t.contains("replicat") {
+        Some(DrStrategy::Replica)
+    } else if t.contains("backup") || t.contains("snapshot") || t.contains("stored elsewhere") {
+        Some(DrStrategy::Backup)
+    } else if t.contains("not deployed") || t.contains("no dr") || t == "none" || t.contains("primary only") {
+        Some(DrStrategy::None)
+    } else if t.contains("region") || t.contains("each") || t.contains("multiple") || t.contains("both") {
+        Some(DrStrategy::Active)
+    } else {
+        None
+    };
+    let allowed = kind.allowed_dr();
+    let default = if allowed.contains(&DrStrategy::Replica) && !allowed.contains(&DrStrategy::Active) {
+        DrStrategy::Replica
+    } else if allowed.contains(&DrStrategy::Active) {
+        DrStrategy::Active
+    } else {
+        allowed[0]
+    };
+    match said {
+        Some(s) if allowed.contains(&s) => (s, None),
+        Some(s) if s == DrStrategy::Active && allowed.contains(&DrStrategy::Replica) => (
+            DrStrategy::Replica,
+            Some(format!(
+                "DR column says a copy in each region; a {kind} in DR is a replica"
+            )),
+        ),
+        Some(s) => (
+            default,
+            Some(format!(
+                "DR column suggests {s}, which a {kind} cannot do; using {default}"
+            )),
+        ),
+        None => (
+            default,
+            Some(format!(
+                "DR column gives no strategy (\"{}\"); assumed {default}",
+                shorten(dr)
+            )),
+        ),
+    }
+}
+
+fn shorten(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for w in s
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(w);
+    }
+    if !out.starts_with(|c: char| c.is_ascii_lowercase()) {
+        out.insert_str(0, "a-");
+    }
+    out.chars()
+        .take(30)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
+
+fn yaml_str(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Size for `kind` from the Size cell, or a default; and a note when guessed.
+fn size_of(kind: Kind, cell: &str) -> (Option<String>, Option<String>) {
+    let db = matches!(kind, Kind::Rds | Kind::Aurora);
+    let needs = matches!(kind, Kind::Vm | Kind::Bastion | Kind::Eks | Kind::Rds | Kind::Aurora);
+    if !needs {
+        return (None, None);
+    }
+    let given = cell
+        .split_whitespace()
+        .find(|t| t.contains('.') && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'));
+    let default = match kind {
+        Kind::Rds => "db.t3.medium",
+        Kind::Aurora => "db.r6g.large",
+        Kind::Eks => "t3.medium",
+        _ => "t3.micro",
+    };
+    match given {
+        Some(s) if (db && catalog::is_db_class(s)) || (!db && catalog::is_ec2_type(s)) => {
+            if kind == Kind::Aurora && s.starts_with("db.t") {
+                (
+                    Some(default.into()),
+                    Some(format!(
+                        "document says {s}; an Aurora global database needs a memory-optimized class"
+                    )),
+                )
+            } else {
+                (Some(s.to_string()), None)
+            }
+        }
+        Some(s) => {
+            let suggestion = catalog::suggest(s, db);
+            (
+                Some(suggestion.into()),
+                Some(format!("document says {s}, not in the catalogue; using {suggestion}")),
+            )
+        }
+        None => (
+            Some(default.into()),
+            Some(format!("no size in the document; using {default}")),
+        ),
+    }
+}
+
+struct Draft {
+    kind: Kind,
+    name: String,
+    purpose: String,
+    size: Option<String>,
+    qty: u32,
+    dr: DrStrategy,
+    notes: Vec<String>,
+    line: usize,
+    source: String,
+}
+
+/// Import `doc`; `name` becomes the inventory name, `source` its `source:` field.
+pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportError> {
+    let rows = find_table(doc).ok_or_else(|| {
+        ImportError("no asset table found: expected a Markdown table with an Asset column and at least two of Purpose, Size, Qty, DR".into())
+    })?;
+    let mut warnings = Vec::new();
+    let regions = regions(doc);
+    let (primary, dr) = match regions.as_slice() {
+        [p, d, ..] => (p.clone(), d.clone()),
+        [p] => {
+            warnings.push(format!(
+                "the document names one region ({p}); DR region us-west-2 assumed"
+            ));
+            (
+                p.clone(),
+                if p == "us-west-2" {
+                    "us-east-1".to_string()
+                } else {
+                    "us-west-2".to_string()
+                },
+            )
+        }
+        [] => {
+            warnings.push("the document names no AWS region; us-east-1 (primary) and us-west-2 (DR) assumed".into());
+            ("us-east-1".into(), "us-west-2".into())
+        }
+    };
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut todo = String::new();
+    let mut unmapped = 0;
+    for row in &rows {
+        if row.asset.is_empty() || row.asset.to_lowercase().contains("asset name") {
+            warnings.push(format!(
+                "line {}: template row \"{}\" skipped",
+                row.line,
+                shorten(&row.asset)
+            ));
+            continue;
+        }
+        let Some(kind) = kind_of(&row.asset, &row.purpose) else {
+            unmapped += 1;
+            warnings.push(format!(
+                "line {}: \"{}\" maps to no asset kind; kept as a TODO comment",
+                row.line, row.asset
+            ));
+            let _ = writeln!(
+                todo,
+                "  # TODO (line {}): \"{}\" ({}) maps to no acmegen kind; model it or drop it.\n  # - kind: ?\n  #   name: {}\n  #   purpose: {}",
+                row.line,
+                row.asset,
+                shorten(&row.purpose),
+                slug(&row.asset),
+                yaml_str(&row.purpose)
+            );
+            continue;
+        };
+        let (qty, qty_note) = quantity(&row.qty, &row.dr);
+        let (dr, dr_note) = strategy(&row.dr, kind);
+        let (size, size_note) = size_of(kind, &row.size);
+        let notes: Vec<String> = [qty_note, dr_note, size_note].into_iter().flatten().collect();
+        for n in &notes {
+            warnings.push(format!("line {}: {}: {n}", row.line, row.asset));
+        }
+        let mut name = slug(&row.asset);
+        let base = name.clone();
+        let mut k = 2;
+        while drafts.iter().any(|d| d.name == name) {
+            name = format!("{base}-{k}");
+            k += 1;
+        }
+        drafts.push(Draft {
+            kind,
+            name,
+            purpose: row.purpose.clone(),
+            size,
+            qty,
+            dr,
+            notes,
+            line: row.line,
+            source: row.asset.clone(),
+        });
+    }
+    // A Kubernetes row whose purpose is monitoring also gets the monitoring stack.
+    let monitored: Vec<usize> = drafts
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == Kind::Eks && kind_of("", &d.purpose) == Some(Kind::K8sMonitoring))
+        .map(|(i, _)| i)
+        .collect();
+    if !drafts.iter().any(|d| d.kind == Kind::K8sMonitoring) {
+        for i in monitored {
+            let eks = &drafts[i];
+            let d = Draft {
+                kind: Kind::K8sMonitoring,
+                name: format!("{}-stack", eks.name),
+                purpose: format!("Prometheus and Grafana for {}", eks.source),
+                size: None,
+                qty: 1,
+                dr: if eks.dr == DrStrategy::None {
+                    DrStrategy::None
+                } else {
+                    DrStrategy::Active
+                },
+                notes: vec![format!("added: the purpose of \"{}\" is monitoring", eks.source)],
+                line: eks.line,
+                source: eks.source.clone(),
+            };
+            drafts.push(d);
+        }
+    }
+    let mut yaml = String::new();
+    let _ = writeln!(yaml, "# Imported by `acmegen import` from {source}.");
+    let _ = writeln!(
+        yaml,
+        "# Review every `# guess:` and `# TODO` below, then run `acmegen render`."
+    );
+    let _ = writeln!(yaml, "name: {name}");
+    let _ = writeln!(yaml, "source: {}", yaml_str(source));
+    let _ = writeln!(yaml, "owner: platform-team # TODO: the owning team");
+    let _ = writeln!(yaml, "regions:\n  primary: {primary}\n  dr: {dr}");
+    let _ = writeln!(yaml, "assets:");
+    let first = |kinds: &[Kind]| drafts.iter().find(|d| kinds.contains(&d.kind)).map(|d| d.name.clone());
+    let key_pair = first(&[Kind::KeyPair]);
+    let vm_qty = drafts.iter().find(|d| d.kind == Kind::Vm).map(|d| d.qty);
+    for d in &drafts {
+        let _ = writeln!(yaml, "  # line {}: {}", d.line, d.source);
+        for n in &d.notes {
+            let _ = writeln!(yaml, "  # guess: {n}");
+        }
+        let _ = writeln!(yaml, "  - kind: {}\n    name: {}", d.kind, d.name);
+        if !d.purpose.is_empty() {
+            let _ = writeln!(yaml, "    purpose: {}", yaml_str(&d.purpose));
+        }
+        if let Some(s) = &d.size {
+            let _ = writeln!(yaml, "    size: {s}");
+        }
+        let mut qty = d.qty;
+        if d.kind == Kind::Rds {
+            qty = 1;
+        }
+        let target = match d.kind {
+            Kind::Alb => first(&[Kind::Vm]).or_else(|| first(&[Kind::Eks])),
+            Kind::Eip => first(&[Kind::Vm]),
+            Kind::K8sMonitoring => first(&[Kind::Eks]),
+            Kind::Route53 => first(&[Kind::Alb]),
+            Kind::GlobalAccelerator => first(&[Kind::Alb]),
+            _ => None,
+        };
+        if d.kind == Kind::Eip {
+            if let Some(v) = vm_qty {
+                if qty > v {
+                    let _ = writeln!(
+                        yaml,
+                        "    # guess: {qty} addresses for {v} instances per region: one per instance"
+                    );
+                    qty = v;
+                }
+            }
+        }
+        if !matches!(
+            d.kind,
+            Kind::Alb | Kind::K8sMonitoring | Kind::S3 | Kind::KeyPair | Kind::Route53 | Kind::Vpc | Kind::Kms
+        ) {
+            let _ = writeln!(yaml, "    qty: {qty}");
+        }
+        match d.kind {
+            Kind::Eks => {
+                let _ = writeln!(yaml, "    version: \"1.33\" # guess: current EKS version");
+            }
+            Kind::Rds | Kind::Aurora => {
+                let text = words(&format!("{} {}", d.source, d.purpose));
+                let (engine, stated) = match (text.contains(" mysql"), text.contains(" postgres")) {
+                    (true, _) => ("mysql", true),
+                    (false, stated) => ("postgres", stated),
+                };
+                let version = match (engine, d.kind) {
+                    ("mysql", Kind::Aurora) => "8.0.mysql_aurora.3.08.0",
+                    ("mysql", _) => "8.0.39",
+                    _ => "16.4",
+                };
+                let engine_note = if stated { "" } else { " # guess: engine not stated" };
+                let _ = writeln!(yaml, "    engine: {engine}{engine_note}\n    engine_version: \"{version}\" # guess: the same version runs in DR");
+            }
+            Kind::Route53 => {
+                let _ = writeln!(
+                    yaml,
+                    "    zone: example.com # TODO: your hosted zone\n    record: app # TODO: record name"
+                );
+            }
+            Kind::Vm => {
+                if let Some(k) = &key_pair {
+                    let _ = writeln!(yaml, "    key_pair: {k}");
+                }
+            }
+            _ => {}
+        }
+        match (target, d.kind.target_kinds().is_empty()) {
+            (Some(t), false) => {
+                let _ = writeln!(yaml, "    target: {t}");
+            }
+            (None, false) => {
+                warnings.push(format!(
+                    "line {}: {} needs a target and the table has none; set `target:`",
+                    d.line, d.source
+                ));
+                let _ = writeln!(yaml, "    target: TODO # no {} in the table", d.kind.target_kinds()[0]);
+            }
+            _ => {}
+        }
+        let _ = writeln!(yaml, "    dr: {}", d.dr);
+    }
+    yaml.push_str(&todo);
+    let mapped = drafts.len();
+    Ok(Imported {
+        yaml,
+        warnings,
+        mapped,
+        unmapped,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_quantities_written_as_prose() {
+        assert_eq!(
+            quantity("3 instances / service (in total 6)", "each 3 instances in a region").0,
+            3
+        );
+        assert_eq!(
+            quantity("4 nodes", "each 2 nodes will be deployed in a different region").0,
+            2
+        );
+        assert_eq!(quantity("2", "Each ALB in a differnet region").0, 1);
+        assert_eq!(quantity("2 instances", "Identify if this asset is deployed to DR").0, 2);
+        assert_eq!(quantity("", "").0, 1);
+        assert_eq!(quantity("4 instances per region", "deployed in each region").0, 4);
+    }
+
+    #[test]
+    fn maps_asset_names_to_kinds() {
+        let cases = [
+            ("VM server", Kind::Vm),
+            ("EC2 instance", Kind::Vm),
+            ("ALB", Kind::Alb),
+            ("Load balancer", Kind::Alb),
+            ("Kubernetes cluster node", Kind::Eks),
+            ("RDS cluster", Kind::Rds),
+            ("Database cluster", Kind::Rds),
+            ("S3 buckets", Kind::S3),
+            ("S3 key pairs", Kind::KeyPair),
+            ("IPs", Kind::Eip),
+            ("Monitoring platform", Kind::K8sMonitoring),
+            ("Route 53", Kind::Route53),
+        ];
+        for (name, kind) in cases {
+            assert_eq!(kind_of(name, ""), Some(kind), "{name}");
+        }
+        assert_eq!(
+            kind_of("GitHub repo", "GitHub repo for storing the Terraform code"),
+            None
+        );
+    }
+
+    #[test]
+    fn fits_dr_text_to_the_kind() {
+        assert_eq!(
+            strategy("Each database cluster will be deployed to each region", Kind::Rds).0,
+            DrStrategy::Replica
+        );
+        assert_eq!(
+            strategy("each 3 instances will be deployed in a region", Kind::Vm).0,
+            DrStrategy::Active
+        );
+        assert_eq!(
+            strategy("Identify if this asset is deployed to DR", Kind::S3).0,
+            DrStrategy::Active
+        );
+        assert_eq!(strategy("cross-region replication", Kind::S3).0, DrStrategy::Replica);
+    }
+
+    #[test]
+    fn finds_regions_in_order() {
+        assert_eq!(
+            regions("- zone1: us-east-2\n- zone2: us-west-1\nfailover to us-west-1"),
+            vec!["us-east-2", "us-west-1"]
+        );
+    }
+
+    #[test]
+    fn a_document_without_a_table_is_an_error() {
+        assert!(import("# Just prose\n\nNo table here.", "x", "x.md").is_err());
+    }
+}
