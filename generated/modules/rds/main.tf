@@ -160,8 +160,8 @@ resource "aws_db_instance" "this" {
   ca_cert_identifier        = "rds-ca-rsa2048-g1"
   network_type              = "IPV4"
   deletion_protection       = var.deletion_protection
-  skip_final_snapshot       = false
-  final_snapshot_identifier = "${var.identifier}-final"
+  skip_final_snapshot       = local.is_replica # AWS takes no final snapshot of a read replica
+  final_snapshot_identifier = local.is_replica ? null : "${var.identifier}-final"
   copy_tags_to_snapshot     = true
 
   backup_retention_period = var.backup_retention_days

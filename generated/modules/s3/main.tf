@@ -183,7 +183,7 @@ data "aws_iam_policy_document" "replication" {
 resource "aws_iam_role" "replication" {
   count = local.replicate ? 1 : 0
 
-  name               = "${var.bucket}-replication"
+  name               = substr("${var.bucket}-replication", 0, 64) # IAM role names stop at 64 characters
   assume_role_policy = data.aws_iam_policy_document.replication_assume.json
 
   tags = var.tags
