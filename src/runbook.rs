@@ -241,9 +241,18 @@ fn prechecks(c: &Ctx<'_>, plan: &Plan) -> Vec<String> {
             a.engine_version.as_deref().unwrap_or("")
         ));
     }
-    for a in c.of(Kind::Ecr).filter(|a| a.dr == DrStrategy::Replica) {
+    for a in c.of(Kind::Ecr).filter(|a| a.in_dr()) {
+        let tag = a
+            .image_tag
+            .as_deref()
+            .map_or(String::new(), |t| format!(" (`{t}`, validated)"));
+        let how = if a.dr == DrStrategy::Replica {
+            "replicate to"
+        } else {
+            "are pushed to"
+        };
         out.push(format!(
-            "Images of `{}` replicate to {}: deploy the same tag in both regions (tags are immutable).",
+            "Images of `{}` {how} {}: both regions deploy the same tag{tag}; tags are immutable.",
             a.name, c.dr
         ));
     }

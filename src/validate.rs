@@ -269,7 +269,9 @@ impl<'a> Validator<'a> {
 
     fn fields_for_kind(&mut self, i: usize, a: &Asset) {
         use Kind::*;
-        let fields: [(&'static str, bool, &[Kind]); 22] = [
+        let fields: [(&'static str, bool, &[Kind]); 24] = [
+            ("image_tag", a.image_tag.is_some(), &[Ecr]),
+            ("dr_image_tag", a.dr_image_tag.is_some(), &[Ecr]),
             ("size", a.size.is_some(), &[Vm, Bastion, Eks, Rds, Aurora]),
             (
                 "target",
@@ -520,6 +522,17 @@ impl<'a> Validator<'a> {
                         format!("S3 asset name `{}` contains `_`", a.name),
                         "bucket names allow only lowercase letters, digits and dashes",
                     );
+                }
+            }
+            Kind::Ecr => {
+                if let (Some(tag), Some(dr_tag)) = (&a.image_tag, &a.dr_image_tag) {
+                    if tag != dr_tag && a.in_dr() {
+                        self.err(
+                            &at("dr_image_tag"),
+                            format!("DR image tag {dr_tag} differs from primary image tag {tag}"),
+                            "the DR plan requires the same application version in both regions: deploy the same tag",
+                        );
+                    }
                 }
             }
             Kind::Alb => {

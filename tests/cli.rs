@@ -225,6 +225,20 @@ fn engine_version_differing_between_regions_is_rejected() {
 }
 
 #[test]
+fn image_tag_differing_between_regions_is_rejected() {
+    let ecr = "  - kind: ecr\n    name: api\n    image_tag: v1.4.2\n    dr_image_tag: v1.3.9\n    dr: replica\n";
+    let dir = project(&format!("{GOOD}{ecr}"));
+    acmegen(dir.path())
+        .args(["render", "inventory/demo.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "DR image tag v1.3.9 differs from primary image tag v1.4.2",
+        ))
+        .stderr(predicate::str::contains("inventory/demo.yaml:18:5"));
+}
+
+#[test]
 fn impossible_dr_strategy_is_rejected_with_the_allowed_ones() {
     let dir = project(&GOOD.replace(
         "kind: vm\n    name: app\n    size: t3.micro\n    qty: 2\n    dr: active",
@@ -344,7 +358,15 @@ fn help_version_and_completions() {
         .assert()
         .success()
         .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
-    for sub in ["render", "check", "verify", "explain", "import", "failover", "completions"] {
+    for sub in [
+        "render",
+        "check",
+        "verify",
+        "explain",
+        "import",
+        "failover",
+        "completions",
+    ] {
         acmegen(dir.path())
             .args([sub, "--help"])
             .assert()

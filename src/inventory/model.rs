@@ -404,6 +404,13 @@ pub struct Asset {
     #[serde(default)]
     pub retention_days: Option<u32>,
 
+    /// ecr: application image tag deployed from this repository.
+    #[serde(default)]
+    pub image_tag: Option<String>,
+    /// ecr: image tag the DR region deploys, when stated (must equal image_tag).
+    #[serde(default)]
+    pub dr_image_tag: Option<String>,
+
     /// route53: hosted zone name (must exist; looked up, not created).
     #[serde(default)]
     pub zone: Option<String>,
