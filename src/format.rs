@@ -9,6 +9,8 @@
 //! (brackets balanced after the `=`) aligns its `=` one space past the
 //! longest key.
 
+use crate::lexer::{classify, Class};
+
 /// Format HCL text canonically. Idempotent.
 ///
 /// ```
@@ -65,64 +67,32 @@ struct Line<'a> {
 impl<'a> Line<'a> {
     fn scan(text: &'a str) -> Line<'a> {
         let bytes = text.as_bytes();
-        let mut stack: Vec<Option<u32>> = Vec::new(); // None = in string, Some(n) = in interpolation with n open braces
         let mut net = 0i32;
         let mut first_eq: Option<usize> = None;
         let mut net_after_eq = 0i32;
-        let mut i = 0;
-        while i < bytes.len() {
-            let c = bytes[i];
-            let next = bytes.get(i + 1).copied();
-            match stack.last().copied() {
-                Some(None) => match c {
-                    b'\\' => i += 1,
-                    b'"' => {
-                        stack.pop();
-                    }
-                    b'$' | b'%' if next == Some(b'{') => {
-                        stack.push(Some(0));
-                        i += 1;
-                    }
-                    _ => {}
-                },
-                Some(Some(n)) => match c {
-                    b'"' => stack.push(None),
-                    b'{' => *stack.last_mut().expect("non-empty") = Some(n + 1),
-                    b'}' if n == 0 => {
-                        stack.pop();
-                    }
-                    b'}' => *stack.last_mut().expect("non-empty") = Some(n - 1),
-                    _ => {}
-                },
-                None => {
-                    let delta = match c {
-                        b'"' => {
-                            stack.push(None);
-                            0
-                        }
-                        b'#' => break,
-                        b'/' if next == Some(b'/') => break,
-                        b'{' | b'[' | b'(' => 1,
-                        b'}' | b']' | b')' => -1,
-                        b'=' => {
-                            let prev = if i > 0 { bytes[i - 1] } else { b' ' };
-                            let is_op =
-                                matches!(prev, b'=' | b'!' | b'<' | b'>') || matches!(next, Some(b'=') | Some(b'>'));
-                            if first_eq.is_none() && !is_op && i > 0 {
-                                first_eq = Some(i);
-                            }
-                            0
-                        }
-                        _ => 0,
-                    };
-                    net += delta;
-                    if first_eq.is_some() {
-                        net_after_eq += delta;
-                    }
-                }
+        classify(bytes, |i, c, class| {
+            if class != Class::Code {
+                return;
             }
-            i += 1;
-        }
+            let delta = match c {
+                b'{' | b'[' | b'(' => 1,
+                b'}' | b']' | b')' => -1,
+                b'=' => {
+                    let prev = if i > 0 { bytes[i - 1] } else { b' ' };
+                    let next = bytes.get(i + 1).copied();
+                    let is_op = matches!(prev, b'=' | b'!' | b'<' | b'>') || matches!(next, Some(b'=') | Some(b'>'));
+                    if first_eq.is_none() && !is_op && i > 0 {
+                        first_eq = Some(i);
+                    }
+                    0
+                }
+                _ => 0,
+            };
+            net += delta;
+            if first_eq.is_some() {
+                net_after_eq += delta;
+            }
+        });
         Line {
             text,
             net,

@@ -26,6 +26,7 @@ pub mod explain;
 pub mod format;
 pub mod import;
 pub mod inventory;
+pub mod lexer;
 pub mod output;
 pub mod pipeline;
 pub mod plan;

@@ -100,6 +100,113 @@ struct RootPlanner<'a> {
     root: RootPlan,
 }
 
+/// One CloudWatch alarm acmegen sets on every asset it applies to.
+struct AlarmSpec {
+    kind: Kind,
+    /// Root it belongs to.
+    role: Role,
+    /// Only for assets with this DR strategy (DR-side alarms on replicas).
+    strategy: Option<DrStrategy>,
+    suffix: &'static str,
+    /// `{name}` is replaced by the asset name.
+    description: &'static str,
+    namespace: &'static str,
+    metric: &'static str,
+    dimension: &'static str,
+    statistic: &'static str,
+    operator: &'static str,
+    threshold: i64,
+}
+
+impl AlarmSpec {
+    fn applies(&self, a: &Asset, role: Role) -> bool {
+        a.kind == self.kind && (self.kind == Kind::Alb || role == self.role) && self.strategy.is_none_or(|s| s == a.dr)
+    }
+}
+
+/// Alarms per kind: load balancer errors, database load and storage, and
+/// replication lag on the DR side.
+const ALARMS: &[AlarmSpec] = &[
+    AlarmSpec {
+        kind: Kind::Alb,
+        role: Role::Primary,
+        strategy: None,
+        suffix: "5xx",
+        description: "Load balancer {name} returns 5xx errors",
+        namespace: "AWS/ApplicationELB",
+        metric: "HTTPCode_ELB_5XX_Count",
+        dimension: "LoadBalancer",
+        statistic: "Sum",
+        operator: "GreaterThanThreshold",
+        threshold: 10,
+    },
+    AlarmSpec {
+        kind: Kind::Rds,
+        role: Role::Primary,
+        strategy: None,
+        suffix: "cpu",
+        description: "Database {name} CPU above 80%",
+        namespace: "AWS/RDS",
+        metric: "CPUUtilization",
+        dimension: "DBInstanceIdentifier",
+        statistic: "Average",
+        operator: "GreaterThanThreshold",
+        threshold: 80,
+    },
+    AlarmSpec {
+        kind: Kind::Rds,
+        role: Role::Primary,
+        strategy: None,
+        suffix: "free-storage",
+        description: "Database {name} has less than 2 GiB free",
+        namespace: "AWS/RDS",
+        metric: "FreeStorageSpace",
+        dimension: "DBInstanceIdentifier",
+        statistic: "Minimum",
+        operator: "LessThanThreshold",
+        threshold: 2_147_483_648,
+    },
+    AlarmSpec {
+        kind: Kind::Rds,
+        role: Role::Dr,
+        strategy: Some(DrStrategy::Replica),
+        suffix: "replica-lag",
+        description: "Replica {name} lags the primary by more than 5 minutes",
+        namespace: "AWS/RDS",
+        metric: "ReplicaLag",
+        dimension: "DBInstanceIdentifier",
+        statistic: "Maximum",
+        operator: "GreaterThanThreshold",
+        threshold: 300,
+    },
+    AlarmSpec {
+        kind: Kind::Aurora,
+        role: Role::Primary,
+        strategy: None,
+        suffix: "cpu",
+        description: "Cluster {name} CPU above 80%",
+        namespace: "AWS/RDS",
+        metric: "CPUUtilization",
+        dimension: "DBClusterIdentifier",
+        statistic: "Average",
+        operator: "GreaterThanThreshold",
+        threshold: 80,
+    },
+    AlarmSpec {
+        kind: Kind::Aurora,
+        role: Role::Dr,
+        strategy: None,
+        suffix: "global-lag",
+        description: "Global database {name} replicates more than 60 s behind",
+        namespace: "AWS/RDS",
+        metric: "AuroraGlobalDBReplicationLag",
+        dimension: "DBClusterIdentifier",
+        statistic: "Maximum",
+        operator: "GreaterThanThreshold",
+        threshold: 60_000,
+    },
+];
+
 /// The KMS key that encrypts a region's assets: module label and alias of
 /// the first kms asset present there, else of an implicit one.
 fn default_kms(inv: &Inventory, role: Role) -> (String, String) {
@@ -1066,101 +1173,25 @@ impl<'a> RootPlanner<'a> {
 
     fn alarms(&self) -> Expr {
         let mut alarms: Vec<(String, Expr)> = Vec::new();
-        let alarm =
-            |desc: String, ns: &str, metric: &str, dims: Vec<(String, Expr)>, stat: &str, op: &str, threshold: i64| {
-                Expr::Map(vec![
-                    ("description".into(), Expr::s(desc)),
-                    ("namespace".into(), Expr::s(ns)),
-                    ("metric_name".into(), Expr::s(metric)),
-                    ("dimensions".into(), Expr::Map(dims)),
-                    ("statistic".into(), Expr::s(stat)),
-                    ("comparison_operator".into(), Expr::s(op)),
-                    ("threshold".into(), Expr::Num(threshold)),
-                ])
-            };
         for a in self.assets() {
-            let key = a.name.replace('_', "-");
-            let ident = self.name(a);
-            match (a.kind, self.role, a.dr) {
-                (Kind::Alb, _, _) => alarms.push((
-                    format!("{key}-5xx"),
-                    alarm(
-                        format!("Load balancer {} returns 5xx errors", a.name),
-                        "AWS/ApplicationELB",
-                        "HTTPCode_ELB_5XX_Count",
-                        vec![(
-                            "LoadBalancer".into(),
-                            Expr::r(format!("module.{}.arn_suffix", a.ident())),
-                        )],
-                        "Sum",
-                        "GreaterThanThreshold",
-                        10,
+            for spec in ALARMS.iter().filter(|x| x.applies(a, self.role)) {
+                let dimension = match a.kind {
+                    Kind::Alb => Expr::r(format!("module.{}.arn_suffix", a.ident())),
+                    _ => Expr::s(self.name(a)),
+                };
+                let body = Expr::Map(vec![
+                    (
+                        "description".into(),
+                        Expr::s(spec.description.replace("{name}", &a.name)),
                     ),
-                )),
-                (Kind::Rds, Role::Primary, _) => {
-                    let dims = || vec![("DBInstanceIdentifier".into(), Expr::s(&ident))];
-                    alarms.push((
-                        format!("{key}-cpu"),
-                        alarm(
-                            format!("Database {} CPU above 80%", a.name),
-                            "AWS/RDS",
-                            "CPUUtilization",
-                            dims(),
-                            "Average",
-                            "GreaterThanThreshold",
-                            80,
-                        ),
-                    ));
-                    alarms.push((
-                        format!("{key}-free-storage"),
-                        alarm(
-                            format!("Database {} has less than 2 GiB free", a.name),
-                            "AWS/RDS",
-                            "FreeStorageSpace",
-                            dims(),
-                            "Minimum",
-                            "LessThanThreshold",
-                            2_147_483_648,
-                        ),
-                    ));
-                }
-                (Kind::Rds, Role::Dr, DrStrategy::Replica) => alarms.push((
-                    format!("{key}-replica-lag"),
-                    alarm(
-                        format!("Replica {} lags the primary by more than 5 minutes", a.name),
-                        "AWS/RDS",
-                        "ReplicaLag",
-                        vec![("DBInstanceIdentifier".into(), Expr::s(&ident))],
-                        "Maximum",
-                        "GreaterThanThreshold",
-                        300,
-                    ),
-                )),
-                (Kind::Aurora, Role::Primary, _) => alarms.push((
-                    format!("{key}-cpu"),
-                    alarm(
-                        format!("Cluster {} CPU above 80%", a.name),
-                        "AWS/RDS",
-                        "CPUUtilization",
-                        vec![("DBClusterIdentifier".into(), Expr::s(&ident))],
-                        "Average",
-                        "GreaterThanThreshold",
-                        80,
-                    ),
-                )),
-                (Kind::Aurora, Role::Dr, _) => alarms.push((
-                    format!("{key}-global-lag"),
-                    alarm(
-                        format!("Global database {} replicates more than 60 s behind", a.name),
-                        "AWS/RDS",
-                        "AuroraGlobalDBReplicationLag",
-                        vec![("DBClusterIdentifier".into(), Expr::s(&ident))],
-                        "Maximum",
-                        "GreaterThanThreshold",
-                        60_000,
-                    ),
-                )),
-                _ => {}
+                    ("namespace".into(), Expr::s(spec.namespace)),
+                    ("metric_name".into(), Expr::s(spec.metric)),
+                    ("dimensions".into(), Expr::Map(vec![(spec.dimension.into(), dimension)])),
+                    ("statistic".into(), Expr::s(spec.statistic)),
+                    ("comparison_operator".into(), Expr::s(spec.operator)),
+                    ("threshold".into(), Expr::Num(spec.threshold)),
+                ]);
+                alarms.push((format!("{}-{}", a.name.replace('_', "-"), spec.suffix), body));
             }
         }
         alarms.sort_by(|a, b| a.0.cmp(&b.0));

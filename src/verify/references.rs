@@ -1,6 +1,8 @@
 //! Finds the references in HCL text: code and `${…}` interpolations count,
 //! plain string text and comments do not.
 
+use crate::lexer::{classify, Class};
+
 /// A reference found in an expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reference {
@@ -14,56 +16,14 @@ pub enum Reference {
     Address(String, Option<String>),
 }
 
-/// Code of `text` with string literals blanked (interpolations kept) and
-/// comments removed. Works on bytes: every HCL delimiter is ASCII, and
-/// multi-byte UTF-8 sequences never contain ASCII bytes.
+/// Code of `text` with string text blanked (interpolations kept) and
+/// comments removed.
 fn code_only(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     for line in text.as_bytes().split(|b| *b == b'\n') {
-        let mut stack: Vec<Option<u32>> = Vec::new();
-        let mut i = 0;
-        while i < line.len() {
-            let c = line[i];
-            let next = line.get(i + 1).copied();
-            match stack.last().copied() {
-                Some(None) => {
-                    match c {
-                        b'\\' => i += 1,
-                        b'"' => {
-                            stack.pop();
-                        }
-                        b'$' | b'%' if next == Some(b'{') => {
-                            stack.push(Some(0));
-                            i += 1;
-                        }
-                        _ => {}
-                    }
-                    out.push(b' ');
-                }
-                Some(Some(n)) => {
-                    match c {
-                        b'"' => stack.push(None),
-                        b'{' => *stack.last_mut().expect("non-empty") = Some(n + 1),
-                        b'}' if n == 0 => {
-                            stack.pop();
-                        }
-                        b'}' => *stack.last_mut().expect("non-empty") = Some(n - 1),
-                        _ => {}
-                    }
-                    out.push(c);
-                }
-                None => {
-                    if c == b'#' || (c == b'/' && next == Some(b'/')) {
-                        break;
-                    }
-                    if c == b'"' {
-                        stack.push(None);
-                    }
-                    out.push(c);
-                }
-            }
-            i += 1;
-        }
+        classify(line, |_, c, class| {
+            out.push(if class == Class::Text { b' ' } else { c })
+        });
         out.push(b'\n');
     }
     out
