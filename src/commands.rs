@@ -201,7 +201,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 for c in &compiled {
                     let n = c.files.len();
                     println!(
-                        "rendered {} → {} ({n} root files, primary {} / dr {})",
+                        "rendered {} → {} ({n} files, primary {} / dr {})",
                         c.loaded.path.display(),
                         out.join(&c.plan.name).display(),
                         c.plan.primary.region,

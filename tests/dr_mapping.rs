@@ -274,3 +274,10 @@ fn state_lives_in_each_roots_own_region() {
     assert_eq!(p.dr.state_bucket, "t-tfstate-us-west-1");
     assert_eq!(p.dr.state_key, "t/dr/terraform.tfstate");
 }
+
+#[test]
+fn a_replica_gets_the_source_storage_size_for_its_autoscaling_ceiling() {
+    let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16.4\", storage_gb: 100, dr: replica}\n");
+    assert_eq!(arg(module(&p.dr, "db").unwrap(), "allocated_storage"), "100");
+    assert!(!module(&p.dr, "db").unwrap().args.iter().any(|a| a.name == "db_name"));
+}

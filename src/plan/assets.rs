@@ -870,9 +870,11 @@ impl<'a> RootPlanner<'a> {
         if replica {
             let source = self.source_db_arn(a);
             m.arg("replicate_source_db", source);
-        } else {
-            m.arg("allocated_storage", Expr::Num(a.storage_gb.unwrap_or(20) as i64))
-                .arg("db_name", Expr::opt_str(a.db_name.as_deref()));
+        }
+        // A replica inherits its storage; the size still sets its autoscaling ceiling.
+        m.arg("allocated_storage", Expr::Num(a.storage_gb.unwrap_or(20) as i64));
+        if !replica {
+            m.arg("db_name", Expr::opt_str(a.db_name.as_deref()));
         }
         m.arg("port", Expr::Num(engine.port() as i64))
             .arg("parameter_group_family", Expr::s(family))

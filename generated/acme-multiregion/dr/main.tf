@@ -154,6 +154,7 @@ module "postgres" {
   engine_version         = "16.4"
   instance_class         = var.postgres_instance_class
   replicate_source_db    = coalesce(var.postgres_source_db_arn, "arn:aws:rds:us-east-1:${data.aws_caller_identity.current.account_id}:db:acme-multiregion-postgres-use1")
+  allocated_storage      = 100
   port                   = 5432
   parameter_group_family = "postgres16"
   log_exports            = ["postgresql"]

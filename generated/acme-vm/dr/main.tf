@@ -90,6 +90,7 @@ module "db" {
   engine_version         = "16.4"
   instance_class         = var.db_instance_class
   replicate_source_db    = coalesce(var.db_source_db_arn, "arn:aws:rds:us-east-2:${data.aws_caller_identity.current.account_id}:db:acme-vm-db-use2")
+  allocated_storage      = 20
   port                   = 5432
   parameter_group_family = "postgres16"
   log_exports            = ["postgresql"]

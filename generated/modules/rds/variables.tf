@@ -19,7 +19,7 @@ variable "instance_class" {
 }
 
 variable "allocated_storage" {
-  description = "Storage in GiB (autoscaling up to four times this)."
+  description = "Storage in GiB (autoscaling up to four times this); a replica inherits its source's and uses this for the ceiling."
   type        = number
   default     = 20
 }
