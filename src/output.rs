@@ -60,8 +60,9 @@ pub fn write_atomic(out: &Path, files: &FileSet) -> Result<()> {
 }
 
 /// Whether a file under generated/ belongs to the user, not to acmegen:
-/// `terraform init` state (`.terraform/`, `.terraform.lock.hcl`) and
-/// variable files (`*.tfvars`, e.g. from `acmegen failover --apply-vars`).
+/// `terraform init` state (`.terraform/`, `.terraform.lock.hcl`), local state
+/// (`*.tfstate`, of the bootstrap root) and variable files (`*.tfvars`, e.g.
+/// from `acmegen failover --apply-vars`).
 pub fn is_user_local(rel: &Path) -> bool {
     let hidden = rel
         .components()
@@ -70,7 +71,8 @@ pub fn is_user_local(rel: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    hidden || name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
+    let state = name.ends_with(".tfstate") || name.ends_with(".tfstate.backup");
+    hidden || state || name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
 }
 
 /// Move user-local files from the replaced tree `old` into the new `target`.

@@ -89,6 +89,7 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules) -> Result<Compil
     let plan = plan::plan(&loaded.inventory);
     let mut files = FileSet::new();
     emitter.roots(&plan, &mut files).map_err(Error::Internal)?;
+    emitter.bootstrap(&plan, &mut files).map_err(Error::Internal)?;
     let rb = crate::runbook::runbook(&loaded.inventory, &plan, &loaded.path);
     emitter.runbook(&rb, &mut files).map_err(Error::Internal)?;
     let (findings, _) = verify::verify_against(&files, &modules.index);

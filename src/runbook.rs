@@ -296,6 +296,14 @@ fn bootstrap(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
         "apply"
     };
     let mut steps = vec![Step::new(
+        "Create the state buckets of both roots (once per inventory)",
+        vec![c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
+        vec![format!(
+            "`{}` and `{}` exist, versioned and KMS-encrypted; keep `{}/bootstrap/terraform.tfstate` safe.",
+            plan.primary.state_bucket, plan.dr.state_bucket, c.dir
+        )],
+    )];
+    steps.push(Step::new(
         format!(
             "Apply the DR root first{} ({})",
             if gated { ", without replicas" } else { "" },
@@ -303,7 +311,7 @@ fn bootstrap(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
         ),
         vec![c.tf("dr", "init"), c.tf("dr", first)],
         vec!["DR network, keys, buckets and registries exist, so the primary can replicate into them.".into()],
-    )];
+    ));
     let mut primary_cmd = "apply".to_string();
     if c.of(Kind::VpcPeering).next().is_some() {
         primary_cmd = format!("apply -var dr_vpc_id=$({})", c.tf("dr", "output -raw vpc_id"));

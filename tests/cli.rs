@@ -111,6 +111,7 @@ fn rerender_removes_files_of_removed_assets_and_keeps_local_terraform_files() {
     )
     .unwrap();
     fs::write(dir.path().join("generated/demo/dr/terraform.tfvars"), "x = 1\n").unwrap();
+    fs::write(dir.path().join("generated/demo/bootstrap/terraform.tfstate"), "{}").unwrap();
     fs::write(
         dir.path().join("generated/demo/primary/stale.tf"),
         "# from an older render\n",
@@ -125,6 +126,10 @@ fn rerender_removes_files_of_removed_assets_and_keeps_local_terraform_files() {
     assert_eq!(fs::read_to_string(init.join("marker")).unwrap(), "provider cache");
     assert!(dir.path().join("generated/demo/primary/.terraform.lock.hcl").exists());
     assert!(dir.path().join("generated/demo/dr/terraform.tfvars").exists());
+    assert!(
+        dir.path().join("generated/demo/bootstrap/terraform.tfstate").exists(),
+        "local bootstrap state is kept"
+    );
     let leftovers: Vec<_> = fs::read_dir(dir.path().join("generated"))
         .unwrap()
         .map(|e| e.unwrap().file_name())

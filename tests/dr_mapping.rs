@@ -281,3 +281,35 @@ fn a_replica_gets_the_source_storage_size_for_its_autoscaling_ceiling() {
     assert_eq!(arg(module(&p.dr, "db").unwrap(), "allocated_storage"), "100");
     assert!(!module(&p.dr, "db").unwrap().args.iter().any(|a| a.name == "db_name"));
 }
+
+#[test]
+fn the_bootstrap_root_creates_exactly_the_buckets_the_backends_name() {
+    let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nstate: {bucket_prefix: acme-state}\nassets:\n  - {kind: s3, name: data, dr: replica}\n";
+    let files = acmegen_files(text);
+    let main = &files[std::path::Path::new("t/bootstrap/main.tf")];
+    for role in ["primary", "dr"] {
+        let backend = &files[&std::path::Path::new("t").join(role).join("backend.tf")];
+        let bucket = backend
+            .lines()
+            .find(|l| l.trim_start().starts_with("bucket"))
+            .unwrap()
+            .split('"')
+            .nth(1)
+            .unwrap();
+        assert!(
+            main.contains(&format!("bucket                  = \"{bucket}\"")),
+            "{role}: {bucket} not created by bootstrap"
+        );
+    }
+    assert!(
+        files[std::path::Path::new("t/bootstrap/providers.tf")].contains("alias  = \"dr\"\n  region = \"us-west-1\"")
+    );
+}
+
+fn acmegen_files(text: &str) -> acmegen::emit::FileSet {
+    let emitter = acmegen::emit::Emitter::new().unwrap();
+    let modules = acmegen::pipeline::modules(&emitter).unwrap();
+    acmegen::pipeline::compile_text(text, Path::new("inventory/t.yaml"), &emitter, &modules)
+        .unwrap()
+        .files
+}

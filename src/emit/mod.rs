@@ -83,6 +83,50 @@ impl Emitter {
         Ok(files)
     }
 
+    /// `<name>/bootstrap/`: a root with local state that creates the state
+    /// buckets (and their keys) the primary and DR roots' backends name.
+    pub fn bootstrap(&self, plan: &Plan, files: &mut FileSet) -> Result<()> {
+        #[derive(Serialize)]
+        struct Region<'a> {
+            role: &'static str,
+            region: &'a str,
+            code: String,
+            bucket: &'a str,
+        }
+        let regions: Vec<Region<'_>> = plan
+            .roots()
+            .into_iter()
+            .map(|r| Region {
+                role: r.role.as_str(),
+                region: &r.region,
+                code: crate::plan::region_code(&r.region),
+                bucket: &r.state_bucket,
+            })
+            .collect();
+        let tags: Vec<(String, String)> = plan
+            .primary
+            .tags
+            .iter()
+            .filter(|(k, _)| k != "DrRole")
+            .cloned()
+            .chain(std::iter::once((
+                "Purpose".to_string(),
+                "\"terraform-state\"".to_string(),
+            )))
+            .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "b",
+            &serde_json::json!({ "inventory": plan.name, "regions": regions, "tags": tags }),
+        );
+        let dir = PathBuf::from(&plan.name).join("bootstrap");
+        for f in ["versions", "providers", "main", "variables", "outputs"] {
+            let text = self.render(&format!("root/bootstrap/{f}.tf.tera"), &ctx)?;
+            files.insert(dir.join(format!("{f}.tf")), text);
+        }
+        Ok(())
+    }
+
     /// `<name>/RUNBOOK.md`: the DR runbook (Markdown, not reformatted).
     pub fn runbook(&self, rb: &crate::runbook::Runbook, files: &mut FileSet) -> Result<()> {
         let mut ctx = tera::Context::new();

@@ -1,0 +1,17 @@
+provider "aws" {
+  alias  = "primary"
+  region = "us-east-1"
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-2"
+
+  default_tags {
+    tags = local.tags
+  }
+}

@@ -1,0 +1,5 @@
+variable "tags" {
+  description = "Extra tags merged into the default tags."
+  type        = map(string)
+  default     = {}
+}
