@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Write schema/aws-provider-subset.json: argument, block and attribute names
-of every AWS resource and data source that acmegen's templates use.
+(and which arguments and blocks are required) of every AWS resource and data
+source that acmegen's templates use.
 
 Source: the npm package @cdktf/provider-aws, generated from the provider's own
 schema. Its lib/<name>/index.js files hold, per type, `synthesizeAttributes()`
 (top-level arguments and blocks, with Terraform names), one `<struct>ToTerraform`
 function per nested block, and `get…Attribute('name')` getters for everything a
-reference can read.
+reference can read; lib/<name>/index.d.ts marks optional members with `?` next to
+a registry link naming the Terraform argument.
 
 Usage: python3 tools/extract_schema.py [--package PATH.tgz]
 (without --package it runs `npm pack @cdktf/provider-aws@VERSION` in a temp dir).
@@ -58,7 +60,30 @@ def body_of(src, start):
     raise ValueError("unbalanced braces")
 
 
-def entries(src, text, seen):
+LINK_RE = re.compile(r"docs/(?:resources|data-sources)/[a-z0-9_]+#([a-z0-9_]+) ")
+MEMBER_RE = re.compile(r"^\s*readonly [A-Za-z0-9_]+(\?)?:")
+
+
+def required_of(dts, interface):
+    """Terraform names of the required members of a TypeScript interface."""
+    m = re.search(r"^export interface %s(?: extends [A-Za-z.]+)? \{$" % re.escape(interface), dts, re.M)
+    if not m:
+        return []
+    end = dts.index("\n}", m.end())
+    required, last = [], None
+    for line in dts[m.end() : end].splitlines():
+        link = LINK_RE.search(line)
+        if link:
+            last = link.group(1)
+        member = MEMBER_RE.match(line)
+        if member and last:
+            if not member.group(1):
+                required.append(last)
+            last = None
+    return sorted(set(required))
+
+
+def entries(src, text, seen, dts="", interface=""):
     """Arguments and nested blocks of one object literal."""
     args, blocks, open_ = [], {}, []
     for key, list_fn, is_block, plain_fn in ENTRY_RE.findall(text):
@@ -76,16 +101,21 @@ def entries(src, text, seen):
             continue
         fbody = body_of(src, m.start())
         ret = fbody[fbody.rindex("return {") :]
-        blocks[key] = entries(src, body_of(ret, 0), seen | {fn})
+        nested = fn[: -len("ToTerraform")]
+        blocks[key] = entries(src, body_of(ret, 0), seen | {fn}, dts, nested[0].upper() + nested[1:])
     out = {"arguments": sorted(set(args)), "blocks": dict(sorted(blocks.items()))}
+    required = [r for r in required_of(dts, interface) if r in out["arguments"] or r in out["blocks"]]
+    if required:
+        out["required"] = required
     if open_:
         out["open"] = sorted(set(open_))
     return out
 
 
-def type_schema(src):
+def type_schema(src, dts):
     m = re.search(r"synthesizeAttributes\(\) \{", src)
-    schema = entries(src, body_of(src, m.start()), frozenset())
+    config = re.search(r"^export interface ([A-Za-z0-9]+Config) extends cdktf\.TerraformMetaArguments \{$", dts, re.M)
+    schema = entries(src, body_of(src, m.start()), frozenset(), dts, config.group(1) if config else "")
     schema["attributes"] = sorted({a or b for a, b in GETTER_RE.findall(src)})
     return schema
 
@@ -117,7 +147,8 @@ def main():
                 t = TF_TYPE_RE.search(src)
                 kind = "data" if m.group(1) else "resource"
                 if t and t.group(1) in wanted[kind]:
-                    out[kind][t.group(1)] = type_schema(src)
+                    dts = tar.extractfile(member.name.replace("index.js", "index.d.ts")).read().decode()
+                    out[kind][t.group(1)] = type_schema(src, dts)
     for kind in ("resource", "data"):
         missing = wanted[kind] - set(out[kind])
         if missing:

@@ -21,6 +21,9 @@ pub struct BlockSchema {
     /// argument or block, contents not checked.
     #[serde(default)]
     pub open: Vec<String>,
+    /// Arguments and blocks that must be set.
+    #[serde(default)]
+    pub required: Vec<String>,
 }
 
 /// The shipped schema subset.
@@ -81,6 +84,16 @@ pub fn check_block(kind: &str, block: &Block) -> Vec<String> {
 }
 
 fn check_body(body: &Body, s: &BlockSchema, at: &str, top: bool, problems: &mut Vec<String>) {
+    for name in &s.required {
+        let set = body.attributes().any(|a| a.key() == name)
+            || body.blocks().any(|b| {
+                b.identifier() == name
+                    || (b.identifier() == "dynamic" && b.labels().first().is_some_and(|l| l.as_str() == name))
+            });
+        if !set {
+            problems.push(format!("{at}: required argument `{name}` is not set"));
+        }
+    }
     for a in body.attributes() {
         let key = a.key();
         let meta = top && META_ARGUMENTS.contains(&key);
@@ -150,13 +163,13 @@ mod tests {
 
     #[test]
     fn accepts_valid_blocks_including_dynamic_ones() {
-        let src = "resource \"aws_lb_listener\" \"x\" {\n  count = 1\n  port = 80\n  default_action {\n    type = \"forward\"\n    dynamic \"redirect\" {\n      for_each = []\n      content {\n        port = \"443\"\n      }\n    }\n  }\n  lifecycle {\n    ignore_changes = [port]\n  }\n}\n";
+        let src = "resource \"aws_lb_listener\" \"x\" {\n  count = 1\n  load_balancer_arn = \"arn\"\n  port = 80\n  default_action {\n    type = \"forward\"\n    dynamic \"redirect\" {\n      for_each = []\n      content {\n        port = \"443\"\n        status_code = \"HTTP_301\"\n      }\n    }\n  }\n  lifecycle {\n    ignore_changes = [port]\n  }\n}\n";
         assert_eq!(problems(src), Vec::<String>::new());
     }
 
     #[test]
     fn rejects_names_the_provider_does_not_have() {
-        let src = "resource \"aws_eip\" \"x\" {\n  vpc = true\n}\nresource \"aws_db_instance\" \"d\" {\n  name = \"app\"\n}\nresource \"aws_eks_cluster\" \"e\" {\n  vpc_config {\n    cluster_id = 1\n  }\n  node_pool {}\n}\nresource \"aws_made_up\" \"m\" {}\n";
+        let src = "resource \"aws_eip\" \"x\" {\n  vpc = true\n}\nresource \"aws_db_instance\" \"d\" {\n  instance_class = \"db.t3.micro\"\n  name = \"app\"\n}\nresource \"aws_eks_cluster\" \"e\" {\n  vpc_config {\n    cluster_id = 1\n  }\n  node_pool {}\n}\nresource \"aws_made_up\" \"m\" {}\n";
         let p = problems(src);
         assert!(
             p.contains(&"resource \"aws_eip\" \"x\": unknown argument `vpc`".to_string()),
@@ -173,6 +186,22 @@ mod tests {
         assert!(
             p.contains(&"resource \"aws_eks_cluster\" \"e\": unknown block `node_pool`".to_string()),
             "{p:?}"
+        );
+        assert!(
+            p.contains(&"resource \"aws_eks_cluster\" \"e\": required argument `role_arn` is not set".to_string()),
+            "{p:?}"
+        );
+        assert!(
+            p.contains(
+                &"resource \"aws_eks_cluster\" \"e\" > vpc_config: required argument `subnet_ids` is not set"
+                    .to_string()
+            ),
+            "{p:?}"
+        );
+        assert!(
+            !p.iter()
+                .any(|m| m.contains("aws_db_instance") && m.contains("required")),
+            "instance_class is set: {p:?}"
         );
         assert!(
             p.iter()
