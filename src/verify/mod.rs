@@ -35,16 +35,56 @@ impl fmt::Display for Finding {
 #[derive(Debug, Default)]
 struct Declared {
     /// Variable name → has a default.
-    variables: BTreeMap<String, bool>,
+    /// Variable name → (has a default, type constraint as written).
+    variables: BTreeMap<String, (bool, String)>,
     outputs: BTreeSet<String>,
     locals: BTreeSet<String>,
     /// `type.name` of resources, `data.type.name`, `ephemeral.type.name`.
     addresses: BTreeSet<String>,
-    /// Module label → (source, argument names, file).
-    modules: BTreeMap<String, (String, BTreeSet<String>, PathBuf)>,
+    /// Module label → (source, argument name → literal kind if a literal, file).
+    modules: BTreeMap<String, (String, BTreeMap<String, Option<Literal>>, PathBuf)>,
 }
 
 const META_ARGS: [&str; 5] = ["source", "count", "for_each", "providers", "depends_on"];
+
+/// The kind of a literal argument value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Literal {
+    Null,
+    Bool,
+    Number,
+    String,
+    List,
+    Object,
+}
+
+fn literal(e: &hcl::Expression) -> Option<Literal> {
+    use hcl::Expression as E;
+    Some(match e {
+        E::Null => Literal::Null,
+        E::Bool(_) => Literal::Bool,
+        E::Number(_) => Literal::Number,
+        E::String(_) | E::TemplateExpr(_) => Literal::String,
+        E::Array(_) => Literal::List,
+        E::Object(_) => Literal::Object,
+        _ => return None,
+    })
+}
+
+/// Whether a literal of `kind` can be passed to a variable of type `ty`
+/// (Terraform converts numbers and bools to strings, and null fits anything).
+fn fits(kind: Literal, ty: &str) -> bool {
+    let ty = ty.trim();
+    match kind {
+        Literal::Null => true,
+        _ if ty.is_empty() || ty == "any" => true,
+        Literal::Bool => matches!(ty, "bool" | "string"),
+        Literal::Number => matches!(ty, "number" | "string"),
+        Literal::String => ty == "string",
+        Literal::List => ty.starts_with("list") || ty.starts_with("set") || ty.starts_with("tuple"),
+        Literal::Object => ty.starts_with("map") || ty.starts_with("object"),
+    }
+}
 
 fn label(b: &Block, i: usize) -> String {
     b.labels().get(i).map(|l| l.as_str().to_string()).unwrap_or_default()
@@ -55,7 +95,13 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
         match b.identifier() {
             "variable" => {
                 let has_default = b.body().attributes().any(|a| a.key() == "default");
-                d.variables.insert(label(b, 0), has_default);
+                let ty = b
+                    .body()
+                    .attributes()
+                    .find(|a| a.key() == "type")
+                    .map(|a| a.expr().to_string())
+                    .unwrap_or_default();
+                d.variables.insert(label(b, 0), (has_default, ty));
             }
             "output" => {
                 d.outputs.insert(label(b, 0));
@@ -80,8 +126,8 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
                 let args = b
                     .body()
                     .attributes()
-                    .map(|a| a.key().to_string())
-                    .filter(|k| !META_ARGS.contains(&k.as_str()))
+                    .filter(|a| !META_ARGS.contains(&a.key()))
+                    .map(|a| (a.key().to_string(), literal(a.expr())))
                     .collect();
                 d.modules.insert(
                     label(b, 0),
@@ -255,16 +301,25 @@ pub fn verify_against(files: &FileSet, base: &Index) -> (Vec<Finding>, Index) {
                 });
                 continue;
             };
-            for a in args.iter().filter(|a| !m.variables.contains_key(*a)) {
-                findings.push(Finding {
-                    file: file.clone(),
-                    message: format!("module \"{label}\": argument `{a}` is not a variable of {source}"),
-                });
+            for (a, kind) in args {
+                match (m.variables.get(a), kind) {
+                    (None, _) => findings.push(Finding {
+                        file: file.clone(),
+                        message: format!("module \"{label}\": argument `{a}` is not a variable of {source}"),
+                    }),
+                    (Some((_, ty)), Some(kind)) if !fits(*kind, ty) => findings.push(Finding {
+                        file: file.clone(),
+                        message: format!(
+                            "module \"{label}\": argument `{a}` is a {kind:?} literal but {source} declares it `{ty}`"
+                        ),
+                    }),
+                    _ => {}
+                }
             }
             for (v, _) in m
                 .variables
                 .iter()
-                .filter(|(v, has_default)| !**has_default && !args.contains(*v))
+                .filter(|(v, (has_default, _))| !*has_default && !args.contains_key(*v))
             {
                 findings.push(Finding {
                     file: file.clone(),
@@ -345,9 +400,9 @@ mod tests {
     #[test]
     fn flags_unknown_argument_missing_variable_and_bad_reference() {
         let files = set(&[
-            ("modules/m/variables.tf", "variable \"a\" {\n  type = string\n}\n"),
+            ("modules/m/variables.tf", "variable \"a\" {\n  type = string\n}\n\nvariable \"n\" {\n  type    = number\n  default = 1\n}\n"),
             ("modules/m/outputs.tf", "output \"o\" {\n  value = var.a\n}\n"),
-            ("x/primary/main.tf", "module \"m\" {\n  source = \"../../modules/m\"\n\n  b = var.nope\n}\n\noutput \"p\" {\n  value = module.m.q\n}\n"),
+            ("x/primary/main.tf", "module \"m\" {\n  source = \"../../modules/m\"\n\n  b = var.nope\n  n = \"3\"\n}\n\noutput \"p\" {\n  value = module.m.q\n}\n"),
         ]);
         let msgs: Vec<String> = verify(&files).iter().map(|f| f.message.clone()).collect();
         assert!(
@@ -357,6 +412,11 @@ mod tests {
         assert!(msgs.iter().any(|m| m.contains("required variable `a`")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("var.nope")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("has no output `q`")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("argument `n` is a String literal but ../../modules/m declares it `number`")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
