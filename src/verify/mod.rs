@@ -41,11 +41,14 @@ struct Declared {
     locals: BTreeSet<String>,
     /// `type.name` of resources, `data.type.name`, `ephemeral.type.name`.
     addresses: BTreeSet<String>,
-    /// Module label → (source, argument name → literal kind if a literal, file).
-    modules: BTreeMap<String, (String, BTreeMap<String, Option<Literal>>, PathBuf)>,
+    /// Module label → (source, arguments, file).
+    modules: BTreeMap<String, (String, ModuleArgs, PathBuf)>,
 }
 
 const META_ARGS: [&str; 5] = ["source", "count", "for_each", "providers", "depends_on"];
+
+/// Arguments of a module call: name → the value's kind when it is a literal.
+type ModuleArgs = BTreeMap<String, Option<Literal>>;
 
 /// The kind of a literal argument value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
