@@ -41,6 +41,8 @@ struct Declared {
     locals: BTreeSet<String>,
     /// `type.name` of resources, `data.type.name`, `ephemeral.type.name`.
     addresses: BTreeSet<String>,
+    /// `var.x`, `local.x` and `data.t.n` declarations → the file declaring them.
+    origins: BTreeMap<String, PathBuf>,
     /// Module label → (source, arguments, file).
     modules: BTreeMap<String, (String, ModuleArgs, PathBuf)>,
 }
@@ -104,17 +106,25 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
                     .find(|a| a.key() == "type")
                     .map(|a| a.expr().to_string())
                     .unwrap_or_default();
+                d.origins.insert(format!("var.{}", label(b, 0)), file.to_path_buf());
                 d.variables.insert(label(b, 0), (has_default, ty));
             }
             "output" => {
                 d.outputs.insert(label(b, 0));
             }
-            "locals" => d.locals.extend(b.body().attributes().map(|a| a.key().to_string())),
+            "locals" => {
+                for a in b.body().attributes() {
+                    d.origins.insert(format!("local.{}", a.key()), file.to_path_buf());
+                    d.locals.insert(a.key().to_string());
+                }
+            }
             "resource" => {
                 d.addresses.insert(format!("{}.{}", label(b, 0), label(b, 1)));
             }
             "data" => {
-                d.addresses.insert(format!("data.{}.{}", label(b, 0), label(b, 1)));
+                let address = format!("data.{}.{}", label(b, 0), label(b, 1));
+                d.origins.insert(address.clone(), file.to_path_buf());
+                d.addresses.insert(address);
             }
             "ephemeral" => {
                 d.addresses.insert(format!("ephemeral.{}.{}", label(b, 0), label(b, 1)));
@@ -270,6 +280,7 @@ fn merge(into: &mut Declared, from: Declared) {
     into.locals.extend(from.locals);
     into.addresses.extend(from.addresses);
     into.modules.extend(from.modules);
+    into.origins.extend(from.origins);
 }
 
 /// Verify a self-contained file set; an empty result means it passed.
@@ -331,13 +342,36 @@ pub fn verify_against(files: &FileSet, base: &Index) -> (Vec<Finding>, Index) {
             }
         }
     }
-    for (path, dir, references) in refs {
-        let Some(d) = own.get(&dir) else { continue };
+    let mut used: BTreeMap<&Path, BTreeSet<String>> = BTreeMap::new();
+    for (path, dir, references) in &refs {
+        let Some(d) = own.get(dir) else { continue };
+        let used = used.entry(dir.as_path()).or_default();
         for r in references {
-            if let Some(message) = unresolved(&r, d, &dir, &lookup) {
+            use references::Reference::*;
+            match r {
+                Var(v) => used.insert(format!("var.{v}")),
+                Local(l) => used.insert(format!("local.{l}")),
+                Address(a, _) => used.insert(a.clone()),
+                Module(..) => false,
+            };
+        }
+        for r in references {
+            if let Some(message) = unresolved(r, d, dir, &lookup) {
                 findings.push(Finding {
                     file: path.clone(),
                     message,
+                });
+            }
+        }
+    }
+    // tflint's unused_declarations: every variable, local and data source is read somewhere.
+    for (dir, d) in &own {
+        let used = used.get(dir.as_path());
+        for (name, file) in &d.origins {
+            if !used.is_some_and(|u| u.contains(name)) {
+                findings.push(Finding {
+                    file: file.clone(),
+                    message: format!("`{name}` is declared but never used"),
                 });
             }
         }
@@ -446,6 +480,21 @@ mod tests {
                 .any(|m| m.contains("does not parse as HCL (structure starting at line 5)")),
             "{msgs:?}"
         );
+    }
+
+    #[test]
+    fn flags_unused_declarations() {
+        let files = set(&[("m/main.tf", "variable \"a\" {\n  type = string\n}\n\nlocals {\n  b = 1\n}\n\ndata \"aws_region\" \"here\" {}\n\noutput \"o\" {\n  value = local.b\n}\n")]);
+        let msgs: Vec<String> = verify(&files).iter().map(|f| f.message.clone()).collect();
+        assert!(
+            msgs.contains(&"`var.a` is declared but never used".to_string()),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.contains(&"`data.aws_region.here` is declared but never used".to_string()),
+            "{msgs:?}"
+        );
+        assert!(!msgs.iter().any(|m| m.contains("local.b")), "{msgs:?}");
     }
 
     #[test]
