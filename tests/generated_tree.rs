@@ -99,14 +99,33 @@ fn every_dr_root_survives_the_loss_of_the_primary_region() {
         let dr = Path::new(&inv.name).join("dr");
         let read = |f: &str| files[&dr.join(f)].clone();
         let backend = read("backend.tf");
-        assert!(backend.contains(&format!("region       = \"{}\"", inv.regions.dr)), "{}: state not in the DR region", inv.name);
-        assert!(backend.contains(&format!("-{}\"", inv.regions.dr)), "{}: state bucket not the DR one", inv.name);
+        assert!(
+            backend.contains(&format!("region       = \"{}\"", inv.regions.dr)),
+            "{}: state not in the DR region",
+            inv.name
+        );
+        assert!(
+            backend.contains(&format!("-{}\"", inv.regions.dr)),
+            "{}: state bucket not the DR one",
+            inv.name
+        );
         let variables = read("variables.tf");
-        assert!(variables.contains(&format!("default     = \"{}\"", inv.regions.dr)), "{}: provider region", inv.name);
+        assert!(
+            variables.contains(&format!("default     = \"{}\"", inv.regions.dr)),
+            "{}: provider region",
+            inv.name
+        );
         for (rel, text) in files.iter().filter(|(p, _)| p.starts_with(&dr)) {
-            assert!(!text.contains("terraform_remote_state"), "{}: reads another root's state", rel.display());
+            assert!(
+                !text.contains("terraform_remote_state"),
+                "{}: reads another root's state",
+                rel.display()
+            );
             // The primary region may appear only inside ARNs the DR root derives (replica sources).
-            for line in text.lines().filter(|l| l.contains(&format!("\"{}\"", inv.regions.primary))) {
+            for line in text
+                .lines()
+                .filter(|l| l.contains(&format!("\"{}\"", inv.regions.primary)))
+            {
                 panic!("{}: DR root configures the primary region: {line}", rel.display());
             }
         }
