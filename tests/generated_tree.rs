@@ -122,12 +122,13 @@ fn every_dr_root_survives_the_loss_of_the_primary_region() {
                 rel.display()
             );
             // The primary region may appear only inside ARNs the DR root derives (replica sources).
-            for line in text
-                .lines()
-                .filter(|l| l.contains(&format!("\"{}\"", inv.regions.primary)))
-            {
-                panic!("{}: DR root configures the primary region: {line}", rel.display());
-            }
+            let primary = format!("\"{}\"", inv.regions.primary);
+            let offending: Vec<&str> = text.lines().filter(|l| l.contains(&primary)).collect();
+            assert!(
+                offending.is_empty(),
+                "{}: DR root configures the primary region: {offending:?}",
+                rel.display()
+            );
         }
     }
 }
