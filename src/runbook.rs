@@ -224,7 +224,7 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
             .collect(),
         prechecks: prechecks(&c, plan),
         bootstrap: bootstrap(&c, plan),
-        failover: failover(&c, &changes),
+        failover: failover(&c, plan, &changes),
         failback: failback(&c, plan, !changes.is_empty()),
         drill: drill(&c),
         changes,
@@ -342,7 +342,7 @@ fn bootstrap(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
     steps
 }
 
-fn failover(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
+fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
     let mut steps = vec![Step::new(
         "Declare the incident and freeze changes to the primary region",
         vec![],
@@ -367,9 +367,11 @@ fn failover(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
                 ],
             )),
             DrStrategy::Backup => {
-                let in_vpc = c.inv.assets.iter().any(|x| x.in_dr() && x.dr != DrStrategy::Backup && x.kind.needs_vpc())
-                    || c.of(Kind::Vpc).any(|v| v.in_dr());
-                let subnet_group = if in_vpc { id.clone() } else { "<a DB subnet group in the DR region>".to_string() };
+                // The plan gives the DR backup replication a restore subnet group when DR has a VPC.
+                let restore_group = plan.dr.modules.iter().any(|m| {
+                    m.asset == a.name && m.args.iter().any(|arg| arg.name == "restore_subnet_group_name")
+                });
+                let subnet_group = if restore_group { id.clone() } else { "<a DB subnet group in the DR region>".to_string() };
                 steps.push(Step::new(
                     format!("Restore `{}` from the backups replicated to {}", a.name, c.dr),
                     vec![format!(
