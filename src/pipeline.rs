@@ -64,7 +64,7 @@ pub struct Modules {
 pub fn modules(emitter: &Emitter) -> Result<Modules, Error> {
     let mut files = FileSet::new();
     emitter.modules(&mut files).map_err(Error::Internal)?;
-    let (findings, index) = verify::verify_and_index(&files);
+    let (findings, index) = verify::verify_against(&files, &verify::Index::default());
     if !findings.is_empty() {
         return Err(Error::Verify(findings));
     }

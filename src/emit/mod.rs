@@ -111,7 +111,7 @@ impl Emitter {
             .cloned()
             .chain(std::iter::once((
                 "Purpose".to_string(),
-                "\"terraform-state\"".to_string(),
+                crate::plan::expr::quote("terraform-state"),
             )))
             .collect();
         let mut ctx = tera::Context::new();

@@ -288,12 +288,6 @@ pub fn verify(files: &FileSet) -> Vec<Finding> {
     verify_against(files, &Index::default()).0
 }
 
-/// Verify `files` (e.g. the shared modules) and return their declarations
-/// for later calls of [`verify_against`].
-pub fn verify_and_index(files: &FileSet) -> (Vec<Finding>, Index) {
-    verify_against(files, &Index::default())
-}
-
 /// Verify `files`, resolving module sources against `base` as well as
 /// against `files` themselves. Returns the findings and the index of `files`.
 pub fn verify_against(files: &FileSet, base: &Index) -> (Vec<Finding>, Index) {
