@@ -250,12 +250,30 @@ impl<'a> RootPlanner<'a> {
     }
 
     fn var(&mut self, name: String, description: &str, ty: &str, default: Option<Expr>) -> String {
+        self.declare(name, description, ty, default, None)
+    }
+
+    /// A variable only the user can give (no default): `example` goes to the
+    /// root's terraform.tfvars.example and test file.
+    fn required_var(&mut self, name: String, description: &str, ty: &str, example: Expr) -> String {
+        self.declare(name, description, ty, None, Some(example))
+    }
+
+    fn declare(
+        &mut self,
+        name: String,
+        description: &str,
+        ty: &str,
+        default: Option<Expr>,
+        example: Option<Expr>,
+    ) -> String {
         if self.var_names.insert(name.clone()) {
             self.root.variables.push(Variable {
                 name: name.clone(),
                 description: description.to_string(),
                 ty: ty.to_string(),
                 default: default.map(|d| d.render()),
+                example: example.map(|e| e.render()),
             });
         }
         format!("var.{name}")
@@ -484,14 +502,14 @@ impl<'a> RootPlanner<'a> {
 
     fn plan_key_pair(&mut self, a: &Asset) {
         let id = a.ident();
-        let key = self.var(
+        let key = self.required_var(
             format!("{id}_public_key"),
             &format!(
                 "OpenSSH public key of key pair {} (public material only; keep the private key outside Terraform).",
                 a.name
             ),
             "string",
-            None,
+            Expr::s("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample admin@example"),
         );
         let mut m = self.call(&id, "key_pair", Some(a));
         m.arg("key_name", Expr::s(format!("{}-{}", self.inv.name, a.name)))

@@ -138,6 +138,9 @@ pub struct Variable {
     pub ty: String,
     /// Rendered default; None makes the variable required.
     pub default: Option<String>,
+    /// For a required variable: an example value, written to the root's
+    /// `terraform.tfvars.example` and to its generated test file.
+    pub example: Option<String>,
 }
 
 /// A root `output` block.
