@@ -289,12 +289,6 @@ fn prechecks(c: &Ctx<'_>, plan: &Plan) -> Vec<String> {
 }
 
 fn bootstrap(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
-    let gated = plan.dr.variables.iter().any(|v| v.name == "primary_deployed");
-    let first = if gated {
-        "apply -var primary_deployed=false"
-    } else {
-        "apply"
-    };
     let mut steps = vec![Step::new(
         "Create the state buckets of both roots (once per inventory)",
         vec![c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
@@ -304,40 +298,19 @@ fn bootstrap(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
         )],
     )];
     steps.push(Step::new(
-        format!(
-            "Apply the DR root first{} ({})",
-            if gated { ", without replicas" } else { "" },
-            c.dr
-        ),
-        vec![c.tf("dr", "init"), c.tf("dr", first)],
-        vec!["DR network, keys, buckets and registries exist, so the primary can replicate into them.".into()],
+        format!("Apply the DR root first ({})", c.dr),
+        vec![c.tf("dr", "init"), c.tf("dr", "apply")],
+        vec!["DR network, keys, buckets and registries exist and the DR root has published its facts (SSM parameters under `/acmegen/".to_string() + &c.inv.name + "/dr/`), so the primary can replicate and peer into them. Copies of primary databases wait for the primary's facts."],
     ));
-    let mut primary_cmd = "apply".to_string();
-    if c.of(Kind::VpcPeering).next().is_some() {
-        primary_cmd = format!("apply -var dr_vpc_id=$({})", c.tf("dr", "output -raw vpc_id"));
-    }
     steps.push(Step::new(
         format!("Apply the primary root ({})", c.primary),
-        vec![c.tf("primary", "init"), c.tf("primary", &primary_cmd)],
-        vec!["Every primary output is set; replication rules point at the DR buckets and registry.".into()],
+        vec![c.tf("primary", "init"), c.tf("primary", "apply")],
+        vec![format!("Every primary output is set; replication rules point at the DR buckets and registry; the primary's facts are published under `/acmegen/{}/primary/` in {}.", c.inv.name, c.dr)],
     ));
-    let mut dr_args = vec!["apply".to_string()];
-    if c.of(Kind::VpcPeering).next().is_some() {
-        dr_args.push(format!(
-            "-var vpc_peering_connection_id=$({})",
-            c.tf("primary", "output -raw vpc_peering_connection_id")
-        ));
-    }
-    for ga in c.of(Kind::GlobalAccelerator).filter(|a| a.in_dr()) {
-        dr_args.push(format!(
-            "-var global_accelerator_listener_arn=$({})",
-            c.tf("primary", &format!("output -raw {}_listener_arn", ga.ident()))
-        ));
-    }
     steps.push(Step::new(
-        "Apply the DR root again, now with replicas and cross-region links",
-        vec![c.tf("dr", &dr_args.join(" "))],
-        vec!["Replication runs: read replicas and secondary clusters are `available` in the DR region, buckets show replicated objects.".into()],
+        "Apply the DR root again: replicas and cross-region links join what the primary published",
+        vec![c.tf("dr", "apply")],
+        vec!["Replication runs: read replicas and secondary clusters are `available` in the DR region, buckets show replicated objects; no value was copied by hand.".into()],
     ));
     steps
 }
@@ -406,13 +379,13 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
     {
         steps.push(Step::new(
             format!("Serve `{}` from its DR bucket", a.name),
+            vec![
+                account.clone(),
+                format!("aws s3 ls s3://{}-{}-$ACCOUNT_ID-{}/ --region {}", c.inv.name, a.name, c.dr, c.dr),
+            ],
             vec![format!(
-                "aws s3 ls s3://{}-{}-{}/ --region {}",
-                c.inv.name, a.name, c.dr, c.dr
-            )],
-            vec![format!(
-                "Applications read and write `{}-{}-{}`; objects written after the last replication are lost (RPO).",
-                c.inv.name, a.name, c.dr
+                "Applications read and write `{}-{}-<account>-{}` (output `{}_bucket` of the DR root); objects written after the last replication are lost (RPO).",
+                c.inv.name, a.name, c.dr, a.ident()
             )],
         ));
     }

@@ -33,6 +33,11 @@ const MOCKS: &[(&str, &str, &str)] = &[
     ),
     (
         "resource",
+        "aws_kms_key",
+        "arn    = \"arn:aws:kms:{region}:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90\"\nkey_id = \"0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90\"",
+    ),
+    (
+        "resource",
         "aws_eks_cluster",
         "identity              = [{ oidc = [{ issuer = \"https://oidc.eks.{region}.amazonaws.com/id/MOCK\" }] }]\ncertificate_authority = [{ data = \"bW9jaw==\" }]\nendpoint              = \"https://mock.eks.{region}.amazonaws.com\"",
     ),
@@ -78,6 +83,55 @@ pub fn mock_providers(providers: &[MockProvider], used: &BTreeSet<String>) -> St
         out.push_str("}\n\n");
     }
     out
+}
+
+/// A plausible value of fact `fact` (`<publisher>/<name>`) published in
+/// `region`, shaped like the real one where a module validates it.
+pub fn fact_example(fact: &str, region: &str) -> String {
+    let name = fact.rsplit('/').next().unwrap_or(fact);
+    if name == "kms_key_arn" {
+        format!("arn:aws:kms:{region}:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90")
+    } else if name.ends_with("_bucket_arn") {
+        format!(
+            "arn:aws:s3:::mock-{}-123456789012-{region}",
+            name.trim_end_matches("_bucket_arn")
+        )
+    } else if name.ends_with("_listener_arn") {
+        "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c"
+            .into()
+    } else if name.ends_with("_global_cluster_id") {
+        format!("mock-{}", name.trim_end_matches("_global_cluster_id"))
+    } else if name.ends_with("_secret_arn") {
+        format!("arn:aws:secretsmanager:{region}:123456789012:secret:mock-master-AbCdEf")
+    } else if name.ends_with("_arn") {
+        format!(
+            "arn:aws:rds:{region}:123456789012:db:mock-{}",
+            name.trim_end_matches("_arn")
+        )
+    } else if name == "vpc_id" {
+        "vpc-0123456789abcdef0".into()
+    } else if name == "vpc_peering_connection_id" {
+        "pcx-0123456789abcdef0".into()
+    } else if name.starts_with("zone_id") {
+        "Z0123456789ABCDEFGHIJ".into()
+    } else {
+        format!("mock-{name}")
+    }
+}
+
+/// An `override_data` block that makes the fact store hold `facts`
+/// (`(<publisher>/<name>, value)`) under `store_path`.
+pub fn facts_override(store_path: &str, facts: &[(String, String)]) -> String {
+    let names: Vec<String> = facts
+        .iter()
+        .map(|(f, _)| crate::plan::expr::quote(&format!("{store_path}/{f}")))
+        .collect();
+    let values: Vec<String> = facts.iter().map(|(_, v)| crate::plan::expr::quote(v)).collect();
+    format!(
+        "override_data {{\ntarget = module.facts.data.aws_ssm_parameters_by_path.store\nvalues = {{\nnames  = [{}]\nvalues = [{}]\n}}\n}}\n",
+        names.join(", "),
+        values.join(", ")
+    )
 }
 
 /// The block types (`"data aws_region"`, `"resource aws_instance"`) declared

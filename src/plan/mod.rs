@@ -8,6 +8,7 @@ pub mod expr;
 pub mod modules;
 pub mod network;
 
+pub use assets::fact_store_path;
 pub use expr::Expr;
 
 use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
@@ -72,6 +73,13 @@ pub struct RootPlan {
     pub tags: Vec<(String, String)>,
     /// Whether the root needs `data.aws_caller_identity.current`.
     pub caller_identity: bool,
+    /// Whether the root configures an `aws.dr` provider (the primary's way
+    /// into the DR-region fact store).
+    pub dr_provider: bool,
+    /// Facts of the other root this root reads (`<publisher>/<fact>`), sorted.
+    pub facts_read: Vec<String>,
+    /// Facts this root publishes (names under its own publisher), sorted.
+    pub facts_published: Vec<String>,
     /// Helm providers, one per EKS cluster that runs charts.
     pub helm_clusters: Vec<String>,
     /// Whether any module needs the random provider.

@@ -45,6 +45,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "facts",
+        extra_providers: &[],
+    },
+    ModuleSpec {
         name: "ga_endpoint_group",
         extra_providers: &[],
     },

@@ -3,13 +3,31 @@
 # Flask app on EC2 with an Aurora global database and S3 backups, failing over from us-east-2 to us-west-1
 ################################################################################
 
+data "aws_caller_identity" "current" {}
+
 locals {
+  # Globally unique names (buckets) carry the account ID.
+  account_id = data.aws_caller_identity.current.account_id
+
   tags = merge({
     Project   = "acme-flask"
     Owner     = "platform-team"
     ManagedBy = "acmegen"
     DrRole    = "dr"
   }, var.tags)
+}
+
+# Fact store in the DR region (us-west-1): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  store_path = "/acmegen/acme-flask"
+  publisher  = "dr"
+  publish = {
+    db_backups_bucket_arn = module.db_backups.bucket_arn
+    kms_key_arn           = module.kms.key_arn
+  }
+  tags = local.tags
 }
 
 # Default customer-managed key of this region (the inventory lists no kms asset)
@@ -48,11 +66,11 @@ module "admin" {
 # db (aurora): Backend database — DR: replica
 module "db" {
   source = "../../modules/aurora"
-  count  = var.primary_deployed ? 1 : 0
+  count  = contains(module.facts.names, "primary/db_global_cluster_id") ? 1 : 0
 
   cluster_identifier        = "acme-flask-db-usw1"
   role                      = "secondary"
-  global_cluster_identifier = "acme-flask-db"
+  global_cluster_identifier = module.facts.values["primary/db_global_cluster_id"]
   engine                    = "aurora-postgresql"
   engine_version            = "16.6"
   instance_class            = var.db_instance_class
@@ -73,7 +91,7 @@ module "db" {
 module "db_backups" {
   source = "../../modules/s3"
 
-  bucket                  = "acme-flask-db-backups-us-west-1"
+  bucket                  = "acme-flask-db-backups-${local.account_id}-us-west-1"
   kms_key_arn             = module.kms.key_arn
   noncurrent_version_days = 90
   tags                    = merge(local.tags, { Asset = "db-backups" })

@@ -12,6 +12,28 @@ locals {
   }, var.tags)
 }
 
+# Fact store in the DR region (us-west-2): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  providers = {
+    aws = aws.dr
+  }
+
+  store_path = "/acmegen/acme-multiregion"
+  publisher  = "primary"
+  publish = merge(
+    {
+      edge_listener_arn = module.edge.listener_arn
+      postgres_arn      = module.postgres.arn
+    },
+    contains(module.facts.names, "dr/vpc_id") ? {
+      vpc_peering_connection_id = one(module.cross_region[*].peering_connection_id)
+    } : {},
+  )
+  tags = local.tags
+}
+
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"
@@ -95,10 +117,11 @@ module "app_dns" {
 # cross-region (vpc_peering): Network connectivity between the source and target regions — DR: active
 module "cross_region" {
   source = "../../modules/vpc_peering_requester"
+  count  = contains(module.facts.names, "dr/vpc_id") ? 1 : 0
 
   name              = "acme-multiregion-cross-region-use1"
   vpc_id            = module.network.vpc_id
-  peer_vpc_id       = var.dr_vpc_id
+  peer_vpc_id       = module.facts.values["dr/vpc_id"]
   peer_region       = "us-west-2"
   peer_cidr         = "10.1.0.0/16"
   route_table_ids   = module.network.route_table_ids

@@ -13,7 +13,15 @@ locals {
   }, var.tags)
 }
 
-data "aws_caller_identity" "current" {}
+# Fact store in the DR region (us-west-1): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  store_path = "/acmegen/acme-vm"
+  publisher  = "dr"
+  publish    = {}
+  tags       = local.tags
+}
 
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
@@ -83,13 +91,13 @@ module "app_ips" {
 # db (rds): SQL engine that will host application data — DR: replica
 module "db" {
   source = "../../modules/rds"
-  count  = var.primary_deployed ? 1 : 0
+  count  = contains(module.facts.names, "primary/db_arn") ? 1 : 0
 
   identifier             = "acme-vm-db-usw1"
   engine                 = "postgres"
   engine_version         = "16.4"
   instance_class         = var.db_instance_class
-  replicate_source_db    = coalesce(var.db_source_db_arn, "arn:aws:rds:us-east-2:${data.aws_caller_identity.current.account_id}:db:acme-vm-db-use2")
+  replicate_source_db    = module.facts.values["primary/db_arn"]
   allocated_storage      = 20
   port                   = 5432
   parameter_group_family = "postgres16"

@@ -13,6 +13,22 @@ locals {
   }, var.tags)
 }
 
+# Fact store in the DR region (us-west-1): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  providers = {
+    aws = aws.dr
+  }
+
+  store_path = "/acmegen/acme-vm"
+  publisher  = "primary"
+  publish = {
+    db_arn = module.db.arn
+  }
+  tags = local.tags
+}
+
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"

@@ -37,6 +37,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-east-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
   mock_resource "aws_eks_cluster" {
     defaults = {
       identity              = [{ oidc = [{ issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/MOCK" }] }]
@@ -52,6 +59,74 @@ mock_provider "aws" {
   }
 }
 
+mock_provider "aws" {
+  alias = "dr"
+
+  mock_data "aws_availability_zones" {
+    defaults = {
+      names    = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d", "us-west-2e", "us-west-2f"]
+      zone_ids = ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4", "usw2-az5", "usw2-az6"]
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:role/deployer"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name   = "us-west-2"
+      region = "us-west-2"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
+  mock_resource "aws_eks_cluster" {
+    defaults = {
+      identity              = [{ oidc = [{ issuer = "https://oidc.eks.us-west-2.amazonaws.com/id/MOCK" }] }]
+      certificate_authority = [{ data = "bW9jaw==" }]
+      endpoint              = "https://mock.eks.us-west-2.amazonaws.com"
+    }
+  }
+
+  mock_resource "aws_eks_node_group" {
+    defaults = {
+      resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
+    }
+  }
+}
+
+# With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
+      values = ["arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+    }
+  }
 }

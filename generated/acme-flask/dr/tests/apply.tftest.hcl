@@ -44,6 +44,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
   mock_resource "aws_eks_cluster" {
     defaults = {
       identity              = [{ oidc = [{ issuer = "https://oidc.eks.us-west-1.amazonaws.com/id/MOCK" }] }]
@@ -67,6 +74,15 @@ variables {
   admin_public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample admin@example"
 }
 
+# With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-flask/primary/db_global_cluster_id"]
+      values = ["mock-db"]
+    }
+  }
 }

@@ -44,11 +44,84 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-east-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
   mock_resource "aws_eks_cluster" {
     defaults = {
       identity              = [{ oidc = [{ issuer = "https://oidc.eks.us-east-2.amazonaws.com/id/MOCK" }] }]
       certificate_authority = [{ data = "bW9jaw==" }]
       endpoint              = "https://mock.eks.us-east-2.amazonaws.com"
+    }
+  }
+
+  mock_resource "aws_eks_node_group" {
+    defaults = {
+      resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
+    }
+  }
+}
+
+mock_provider "aws" {
+  alias = "dr"
+
+  mock_data "aws_availability_zones" {
+    defaults = {
+      names    = ["us-west-1a", "us-west-1b", "us-west-1c", "us-west-1d", "us-west-1e", "us-west-1f"]
+      zone_ids = ["usw1-az1", "usw1-az2", "usw1-az3", "usw1-az4", "usw1-az5", "usw1-az6"]
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:role/deployer"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name   = "us-west-1"
+      region = "us-west-1"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_data "aws_ssm_parameter" {
+    defaults = {
+      value          = "ami-0123456789abcdef0"
+      insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
+  mock_resource "aws_eks_cluster" {
+    defaults = {
+      identity              = [{ oidc = [{ issuer = "https://oidc.eks.us-west-1.amazonaws.com/id/MOCK" }] }]
+      certificate_authority = [{ data = "bW9jaw==" }]
+      endpoint              = "https://mock.eks.us-west-1.amazonaws.com"
     }
   }
 
@@ -67,6 +140,15 @@ variables {
   admin_public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample admin@example"
 }
 
+# With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+    }
+  }
 }

@@ -37,6 +37,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
   mock_resource "aws_eks_cluster" {
     defaults = {
       identity              = [{ oidc = [{ issuer = "https://oidc.eks.us-west-2.amazonaws.com/id/MOCK" }] }]
@@ -56,6 +63,15 @@ mock_provider "helm" {
   alias = "platform"
 }
 
+# With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
+      values = ["arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+    }
+  }
 }

@@ -44,6 +44,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:eu-west-3:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
   mock_resource "aws_eks_cluster" {
     defaults = {
       identity              = [{ oidc = [{ issuer = "https://oidc.eks.eu-west-3.amazonaws.com/id/MOCK" }] }]
@@ -59,10 +66,85 @@ mock_provider "aws" {
   }
 }
 
+mock_provider "aws" {
+  alias = "dr"
+
+  mock_data "aws_availability_zones" {
+    defaults = {
+      names    = ["eu-central-1a", "eu-central-1b", "eu-central-1c", "eu-central-1d", "eu-central-1e", "eu-central-1f"]
+      zone_ids = ["euc1-az1", "euc1-az2", "euc1-az3", "euc1-az4", "euc1-az5", "euc1-az6"]
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:role/deployer"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name   = "eu-central-1"
+      region = "eu-central-1"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_data "aws_ssm_parameter" {
+    defaults = {
+      value          = "ami-0123456789abcdef0"
+      insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
+  mock_resource "aws_eks_cluster" {
+    defaults = {
+      identity              = [{ oidc = [{ issuer = "https://oidc.eks.eu-central-1.amazonaws.com/id/MOCK" }] }]
+      certificate_authority = [{ data = "bW9jaw==" }]
+      endpoint              = "https://mock.eks.eu-central-1.amazonaws.com"
+    }
+  }
+
+  mock_resource "aws_eks_node_group" {
+    defaults = {
+      resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
+    }
+  }
+}
+
 mock_provider "helm" {
   alias = "cluster"
 }
 
+# With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn"]
+      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1"]
+    }
+  }
 }

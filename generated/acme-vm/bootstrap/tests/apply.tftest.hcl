@@ -24,6 +24,13 @@ mock_provider "aws" {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
     }
   }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-east-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
 }
 
 mock_provider "aws" {
@@ -46,6 +53,13 @@ mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
     }
   }
 }

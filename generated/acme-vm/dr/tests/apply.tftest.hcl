@@ -44,6 +44,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
   mock_resource "aws_eks_cluster" {
     defaults = {
       identity              = [{ oidc = [{ issuer = "https://oidc.eks.us-west-1.amazonaws.com/id/MOCK" }] }]
@@ -63,6 +70,15 @@ mock_provider "helm" {
   alias = "monitoring"
 }
 
+# With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-vm/primary/db_arn"]
+      values = ["arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+    }
+  }
 }
