@@ -213,7 +213,7 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
         source: inv.source.clone(),
         primary: inv.regions.primary.clone(),
         dr: inv.regions.dr.clone(),
-        dr_state_bucket: plan.dr.state_bucket.clone(),
+        dr_state_bucket: plan.dr.state_bucket("<account>"),
         objectives,
         overall_rto: worst(false).map_or("n/a".into(), |w| w.0.to_string()),
         overall_rpo: worst(true).map_or("no data tier in DR".into(), |w| w.1.to_string()),
@@ -282,30 +282,85 @@ fn prechecks(c: &Ctx<'_>, plan: &Plan) -> Vec<String> {
     }
     out.push("Every asset with a DR strategy has its dependencies in DR too (validated).".into());
     out.push(format!(
-        "The DR root keeps its state in `{}` ({}) and reads nothing from the primary region.",
-        plan.dr.state_bucket, c.dr
+        "The DR root keeps its state in `{}` ({}) and reads nothing from the primary region: what it needs from the primary is in the fact store (`{}` in {}).",
+        plan.dr.state_bucket("<account>"),
+        c.dr,
+        crate::plan::fact_store_path(&c.inv.name),
+        c.dr
     ));
     out
 }
 
+/// Sets `ACCOUNT_ID`, which state bucket and bucket names carry.
+const ACCOUNT: &str = "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)";
+
+fn init(c: &Ctx<'_>, root: &crate::plan::RootPlan) -> String {
+    c.tf(
+        root.role.as_str(),
+        &format!("init -backend-config=\"bucket={}\"", root.state_bucket("$ACCOUNT_ID")),
+    )
+}
+
 fn bootstrap(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
+    let mut created = vec!["the state buckets of both roots".to_string()];
+    if plan.bootstrap.autoscaling_slr {
+        created.push("the EC2 Auto Scaling service-linked role".into());
+    }
+    if !plan.bootstrap.zones.is_empty() {
+        created.push("the public hosted zones".into());
+    }
     let mut steps = vec![Step::new(
-        "Create the state buckets of both roots (once per inventory)",
-        vec![c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
+        format!("Create {} (once per inventory and account)", created.join(", ")),
+        vec![ACCOUNT.into(), c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
         vec![format!(
             "`{}` and `{}` exist, versioned and KMS-encrypted; keep `{}/bootstrap/terraform.tfstate` safe.",
-            plan.primary.state_bucket, plan.dr.state_bucket, c.dir
+            plan.primary.state_bucket("$ACCOUNT_ID"),
+            plan.dr.state_bucket("$ACCOUNT_ID"),
+            c.dir
         )],
     )];
+    for z in &plan.bootstrap.zones {
+        steps.push(Step::new(
+            format!("Delegate `{}` to its new hosted zone (at the domain's registrar)", z.name),
+            vec![c.tf("bootstrap", &format!("output {}_name_servers", z.label))],
+            vec![format!(
+                "`dig +short NS {}` lists those name servers; certificates of the roots validate through this zone, so apply them only after delegation.",
+                z.name
+            )],
+        ));
+    }
+    for (root, name) in [(&plan.primary, "primary"), (&plan.dr, "dr")] {
+        let required: Vec<&str> = root
+            .variables
+            .iter()
+            .filter(|v| v.example.is_some())
+            .map(|v| v.name.as_str())
+            .collect();
+        if !required.is_empty() {
+            steps.push(Step::new(
+                format!(
+                    "Give the {name} root the values only you know ({})",
+                    required.join(", ")
+                ),
+                vec![format!(
+                    "cp {0}/{name}/terraform.tfvars.example {0}/{name}/terraform.tfvars   # then edit it",
+                    c.dir
+                )],
+                vec![
+                    "`terraform.tfvars` sets every variable without a default; acmegen keeps it across renders.".into(),
+                ],
+            ));
+        }
+    }
     steps.push(Step::new(
         format!("Apply the DR root first ({})", c.dr),
-        vec![c.tf("dr", "init"), c.tf("dr", "apply")],
-        vec!["DR network, keys, buckets and registries exist and the DR root has published its facts (SSM parameters under `/acmegen/".to_string() + &c.inv.name + "/dr/`), so the primary can replicate and peer into them. Copies of primary databases wait for the primary's facts."],
+        vec![init(c, &plan.dr), c.tf("dr", "apply")],
+        vec!["DR network, keys, buckets and registries exist and the DR root has published its facts (SSM parameters under `".to_string() + &crate::plan::fact_store_path(&c.inv.name) + "/dr/`), so the primary can replicate and peer into them. Copies of primary databases wait for the primary's facts."],
     ));
     steps.push(Step::new(
         format!("Apply the primary root ({})", c.primary),
-        vec![c.tf("primary", "init"), c.tf("primary", "apply")],
-        vec![format!("Every primary output is set; replication rules point at the DR buckets and registry; the primary's facts are published under `/acmegen/{}/primary/` in {}.", c.inv.name, c.dr)],
+        vec![init(c, &plan.primary), c.tf("primary", "apply")],
+        vec![format!("Every primary output is set; replication rules point at the DR buckets and registry; the primary's facts are published under `{}/primary/` in {}.", crate::plan::fact_store_path(&c.inv.name), c.dr)],
     ));
     steps.push(Step::new(
         "Apply the DR root again: replicas and cross-region links join what the primary published",

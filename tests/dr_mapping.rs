@@ -6,7 +6,10 @@ use acmegen::validate::validate;
 use std::path::Path;
 
 fn planned(assets: &str) -> Plan {
-    let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
+    let text = format!(
+        "name: t\nowner: me\nebs_default_encryption: {}\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}",
+        assets.contains("k8s_monitoring")
+    );
     let loaded = parse(&text, Path::new("t.yaml")).expect("parses");
     validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
     plan(&loaded.inventory)
@@ -69,7 +72,8 @@ fn implicit_vpc_and_kms_are_created_where_needed() {
     let p = planned(&VM.replace("DR", "active"));
     for root in p.roots() {
         assert_eq!(module(root, "vpc").unwrap().source, "vpc");
-        assert_eq!(arg(module(root, "kms").unwrap(), "ebs_encryption_by_default"), "true");
+        // The account-wide EBS default stays untouched unless the inventory asks.
+        assert_eq!(arg(module(root, "kms").unwrap(), "ebs_encryption_by_default"), "false");
         assert_eq!(arg(module(root, "app").unwrap(), "kms_key_arn"), "module.kms.key_arn");
     }
     assert_eq!(arg(module(&p.primary, "vpc").unwrap(), "cidr"), "\"10.0.0.0/16\"");
@@ -195,7 +199,7 @@ const WEB: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, dr: active}
 #[test]
 fn route53_to_an_alb_is_a_primary_secondary_failover_pair() {
     let p = planned(&format!(
-        "{WEB}  - {{kind: route53, name: dns, zone: example.com, record: app, target: lb, dr: active}}\n"
+        "{WEB}  - {{kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}}\n"
     ));
     assert_eq!(arg(module(&p.primary, "dns").unwrap(), "failover_role"), "\"PRIMARY\"");
     assert_eq!(arg(module(&p.dr, "dns").unwrap(), "failover_role"), "\"SECONDARY\"");
@@ -329,8 +333,12 @@ fn cloudwatch_alarms_follow_the_assets_of_each_region() {
 #[test]
 fn state_lives_in_each_roots_own_region() {
     let p = planned(&VM.replace("DR", "active"));
-    assert_eq!(p.primary.state_bucket, "t-tfstate-us-east-2");
-    assert_eq!(p.dr.state_bucket, "t-tfstate-us-west-1");
+    // Bucket names are global: the account ID makes them unique.
+    assert_eq!(
+        p.primary.state_bucket("123456789012"),
+        "t-tfstate-123456789012-us-east-2"
+    );
+    assert_eq!(p.dr.state_bucket("$ACCOUNT_ID"), "t-tfstate-$ACCOUNT_ID-us-west-1");
     assert_eq!(p.dr.state_key, "t/dr/terraform.tfstate");
 }
 
@@ -346,18 +354,23 @@ fn the_bootstrap_root_creates_exactly_the_buckets_the_backends_name() {
     let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nstate: {bucket_prefix: acme-state}\nassets:\n  - {kind: s3, name: data, dr: replica}\n";
     let files = acmegen_files(text);
     let main = &files[std::path::Path::new("t/bootstrap/main.tf")];
-    for role in ["primary", "dr"] {
+    for (role, region) in [("primary", "us-east-2"), ("dr", "us-west-1")] {
         let backend = &files[&std::path::Path::new("t").join(role).join("backend.tf")];
-        let bucket = backend
-            .lines()
-            .find(|l| l.trim_start().starts_with("bucket"))
-            .unwrap()
-            .split('"')
-            .nth(1)
-            .unwrap();
+        // The bucket is given at init (its name carries the account ID) ...
+        let init = format!("-backend-config=\"bucket=acme-state-$ACCOUNT_ID-{region}\"");
+        assert!(backend.contains(&init), "{role}: {backend}");
         assert!(
-            main.contains(&format!("bucket                  = \"{bucket}\"")),
-            "{role}: {bucket} not created by bootstrap"
+            files[std::path::Path::new("t/RUNBOOK.md")].contains(&format!("{role} init {init}")),
+            "{role}: the runbook's init names the bucket"
+        );
+        // ... and state is encrypted with the bootstrap's key, not AES256.
+        assert!(backend.contains("kms_key_id   = \"alias/t-tfstate\""), "{backend}");
+        // ... which is exactly what the bootstrap creates.
+        assert!(
+            main.contains(&format!(
+                "bucket                  = \"acme-state-${{local.account_id}}-{region}\""
+            )),
+            "{role}: bucket not created by bootstrap"
         );
     }
     assert!(

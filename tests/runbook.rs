@@ -96,9 +96,9 @@ fn traffic_switch_steps_follow_route53_and_global_accelerator() {
     let web =
         "  - {kind: vm, name: app, size: t3.micro, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
     let (rb, _) = book(&format!(
-        "{web}  - {{kind: route53, name: dns, zone: example.com, record: app, target: lb, dr: active}}\n"
+        "{web}  - {{kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}}\n"
     ));
-    assert!(commands(&rb.failover).contains("dig +short app.example.com"));
+    assert!(commands(&rb.failover).contains("dig +short app.shop.acme-platform.dev"));
     let (rb, _) = book(&format!(
         "{web}  - {{kind: global_accelerator, name: edge, target: lb, dr: active}}\n"
     ));

@@ -143,7 +143,7 @@ impl Emitter {
             role: &'static str,
             region: &'a str,
             code: String,
-            bucket: &'a str,
+            bucket_prefix: &'a str,
         }
         let regions: Vec<Region<'_>> = plan
             .roots()
@@ -152,7 +152,7 @@ impl Emitter {
                 role: r.role.as_str(),
                 region: &r.region,
                 code: crate::plan::region_code(&r.region),
-                bucket: &r.state_bucket,
+                bucket_prefix: &r.state_bucket_prefix,
             })
             .collect();
         let tags: Vec<(String, String)> = plan
@@ -169,7 +169,15 @@ impl Emitter {
         let mut ctx = tera::Context::new();
         ctx.insert(
             "b",
-            &serde_json::json!({ "inventory": plan.name, "regions": regions, "tags": tags }),
+            &serde_json::json!({
+                "inventory": plan.name,
+                "regions": regions,
+                "tags": tags,
+                "autoscaling_slr": plan.bootstrap.autoscaling_slr,
+                "zones": plan.bootstrap.zones,
+                "store_path": crate::plan::fact_store_path(&plan.name),
+                "dr_region": plan.dr.region,
+            }),
         );
         let dir = PathBuf::from(&plan.name).join("bootstrap");
         let mut used = BTreeSet::new();
@@ -178,7 +186,7 @@ impl Emitter {
             used.extend(tftest::block_types(&text));
             files.insert(dir.join(format!("{f}.tf")), text);
         }
-        for m in ["kms", "s3"] {
+        for m in ["kms", "s3", "route53_zone", "facts"] {
             used.extend(tftest::block_types(module_main(m)));
         }
         let providers: Vec<tftest::MockProvider> = plan

@@ -36,7 +36,7 @@ pub fn plan_root(inv: &Inventory, role: Role) -> RootPlan {
         peer_region: peer_region.clone(),
         inventory: inv.name.clone(),
         description: inv.description.clone(),
-        state_bucket: format!("{prefix}-{region}"),
+        state_bucket_prefix: prefix,
         state_key: format!("{}/{}/terraform.tfstate", inv.name, role.as_str()),
         tags: tags
             .into_iter()
@@ -231,6 +231,11 @@ fn default_kms(inv: &Inventory, role: Role) -> (String, String) {
     }
 }
 
+/// Terraform label of a hosted zone: `shop.example.org` → `shop_example_org`.
+pub fn zone_label(zone: &str) -> String {
+    zone.trim_end_matches('.').replace(['.', '-'], "_")
+}
+
 /// SSM path of an inventory's fact store (in its DR region).
 pub fn fact_store_path(inventory: &str) -> String {
     format!("/acmegen/{inventory}")
@@ -246,6 +251,12 @@ impl<'a> RootPlanner<'a> {
         self.role == Role::Primary
     }
 
+    /// Whether EC2 Auto Scaling launches instances with this root's key (EKS
+    /// managed node groups): the key policy must name its service-linked role.
+    fn uses_autoscaling(&self) -> bool {
+        self.assets().any(|a| a.kind == Kind::Eks)
+    }
+
     /// The publisher segment of the other root's facts.
     fn peer_publisher(&self) -> &'static str {
         match self.role {
@@ -258,18 +269,30 @@ impl<'a> RootPlanner<'a> {
     /// counts may depend on it). The store lives in the DR region: the DR
     /// root sees every fact the primary published even with the primary gone.
     fn fact_present(&mut self, fact: &str) -> String {
-        self.reads_facts = true;
-        let read = format!("{}/{fact}", self.peer_publisher());
-        if !self.root.facts_read.contains(&read) {
-            self.root.facts_read.push(read);
-        }
-        format!("contains(module.facts.names, \"{}/{fact}\")", self.peer_publisher())
+        let publisher = self.peer_publisher();
+        self.note_read(publisher, fact);
+        format!("contains(module.facts.names, \"{publisher}/{fact}\")")
     }
 
     /// The value of the other root's `fact` (only where it is present).
     fn fact(&mut self, fact: &str) -> Expr {
+        let publisher = self.peer_publisher();
+        self.fact_of(publisher, fact)
+    }
+
+    /// The value of `publisher`'s `fact` (the bootstrap root's facts are
+    /// always there: it is applied before the others).
+    fn fact_of(&mut self, publisher: &str, fact: &str) -> Expr {
+        self.note_read(publisher, fact);
+        Expr::r(format!("module.facts.values[\"{publisher}/{fact}\"]"))
+    }
+
+    fn note_read(&mut self, publisher: &str, fact: &str) {
         self.reads_facts = true;
-        Expr::r(format!("module.facts.values[\"{}/{fact}\"]", self.peer_publisher()))
+        let read = format!("{publisher}/{fact}");
+        if !self.root.facts_read.contains(&read) {
+            self.root.facts_read.push(read);
+        }
     }
 
     /// The value of the other root's `fact`, or null while it is absent.
@@ -518,7 +541,8 @@ impl<'a> RootPlanner<'a> {
                         self.inv.name, self.root.region
                     )),
                 )
-                .arg("ebs_encryption_by_default", Expr::Bool(true));
+                .arg("ebs_encryption_by_default", Expr::Bool(self.inv.ebs_default_encryption))
+                .arg("autoscaling_service_linked_role", Expr::Bool(self.uses_autoscaling()));
             self.push(m, Some(self.tags(None)));
         }
         for k in keys {
@@ -529,7 +553,14 @@ impl<'a> RootPlanner<'a> {
                     "description",
                     Expr::s(k.purpose.clone().unwrap_or_else(|| format!("{} key", k.name))),
                 )
-                .arg("ebs_encryption_by_default", Expr::Bool(k.ident() == label));
+                .arg(
+                    "ebs_encryption_by_default",
+                    Expr::Bool(self.inv.ebs_default_encryption && k.ident() == label),
+                )
+                .arg(
+                    "autoscaling_service_linked_role",
+                    Expr::Bool(k.ident() == label && self.uses_autoscaling()),
+                );
             self.push(m, Some(self.tags(Some(k))));
             self.output(
                 format!("{}_key_arn", k.ident()),
@@ -1207,8 +1238,14 @@ impl<'a> RootPlanner<'a> {
         if target.kind == Kind::GlobalAccelerator && !self.primary() {
             return; // the accelerator is global; its alias lives in the primary root
         }
+        let zone = a.zone.clone().unwrap_or_default();
+        let zone_id = match &a.zone_id {
+            Some(existing) => Expr::s(existing),
+            None => self.fact_of("bootstrap", &format!("zone_id_{}", zone_label(&zone))),
+        };
         let mut m = self.call(&id, "route53_record", Some(a));
-        m.arg("zone_name", Expr::s(a.zone.clone().unwrap_or_default()))
+        m.arg("zone_id", zone_id)
+            .arg("zone_name", Expr::s(&zone))
             .arg("record_name", Expr::s(a.record.clone().unwrap_or_default()));
         let t = target.ident();
         if target.kind == Kind::GlobalAccelerator {

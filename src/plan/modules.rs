@@ -81,6 +81,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "route53_zone",
+        extra_providers: &[],
+    },
+    ModuleSpec {
         name: "s3",
         extra_providers: &[],
     },

@@ -35,11 +35,12 @@ module "facts" {
 module "platform" {
   source = "../../modules/kms"
 
-  name                      = "acme-eks-platform-usw2"
-  alias                     = "alias/acme-eks-platform"
-  description               = "Encryption at rest for RDS, EKS secrets, S3, ECR and logs"
-  ebs_encryption_by_default = true
-  tags                      = merge(local.tags, { Asset = "platform" })
+  name                            = "acme-eks-platform-usw2"
+  alias                           = "alias/acme-eks-platform"
+  description                     = "Encryption at rest for RDS, EKS secrets, S3, ECR and logs"
+  ebs_encryption_by_default       = false
+  autoscaling_service_linked_role = true
+  tags                            = merge(local.tags, { Asset = "platform" })
 }
 
 # network (vpc): Public subnets for the ALB, private subnets for EKS and RDS — DR: active
@@ -162,7 +163,8 @@ module "observability" {
 module "public_dns" {
   source = "../../modules/route53_record"
 
-  zone_name             = "example.com"
+  zone_id               = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
+  zone_name             = "eks.acme-platform.dev"
   record_name           = "www"
   target_dns_name       = module.ingress.dns_name
   target_zone_id        = module.ingress.zone_id

@@ -37,11 +37,12 @@ module "facts" {
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-flask-default-use2"
-  alias                     = "alias/acme-flask-default"
-  description               = "Default encryption key of acme-flask in us-east-2"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-flask-default-use2"
+  alias                           = "alias/acme-flask-default"
+  description                     = "Default encryption key of acme-flask in us-east-2"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset
@@ -156,7 +157,8 @@ module "monitoring" {
 module "site_dns" {
   source = "../../modules/route53_record"
 
-  zone_name             = "example.com"
+  zone_id               = module.facts.values["bootstrap/zone_id_flask_acme_platform_dev"]
+  zone_name             = "flask.acme-platform.dev"
   record_name           = "flask"
   target_dns_name       = module.website.dns_name
   target_zone_id        = module.website.zone_id

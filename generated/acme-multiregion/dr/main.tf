@@ -28,11 +28,12 @@ module "facts" {
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-multiregion-default-usw2"
-  alias                     = "alias/acme-multiregion-default"
-  description               = "Default encryption key of acme-multiregion in us-west-2"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-multiregion-default-usw2"
+  alias                           = "alias/acme-multiregion-default"
+  description                     = "Default encryption key of acme-multiregion in us-west-2"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # network (vpc): Public and private subnets per AZ, private ranges favoured for workloads — DR: active

@@ -38,11 +38,12 @@ module "facts" {
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-multiregion-default-use1"
-  alias                     = "alias/acme-multiregion-default"
-  description               = "Default encryption key of acme-multiregion in us-east-1"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-multiregion-default-use1"
+  alias                           = "alias/acme-multiregion-default"
+  description                     = "Default encryption key of acme-multiregion in us-east-1"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # network (vpc): Public and private subnets per AZ, private ranges favoured for workloads — DR: active
@@ -107,7 +108,8 @@ module "alarms" {
 module "app_dns" {
   source = "../../modules/route53_record"
 
-  zone_name       = "example.com"
+  zone_id         = module.facts.values["bootstrap/zone_id_platform_acme_platform_dev"]
+  zone_name       = "platform.acme-platform.dev"
   record_name     = "platform"
   target_dns_name = module.edge.dns_name
   target_zone_id  = module.edge.hosted_zone_id

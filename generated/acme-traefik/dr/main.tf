@@ -34,11 +34,12 @@ module "facts" {
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-traefik-default-euc1"
-  alias                     = "alias/acme-traefik-default"
-  description               = "Default encryption key of acme-traefik in eu-central-1"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-traefik-default-euc1"
+  alias                           = "alias/acme-traefik-default"
+  description                     = "Default encryption key of acme-traefik in eu-central-1"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset

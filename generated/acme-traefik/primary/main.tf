@@ -35,11 +35,12 @@ module "facts" {
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-traefik-default-euw3"
-  alias                     = "alias/acme-traefik-default"
-  description               = "Default encryption key of acme-traefik in eu-west-3"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-traefik-default-euw3"
+  alias                           = "alias/acme-traefik-default"
+  description                     = "Default encryption key of acme-traefik in eu-west-3"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset

@@ -27,11 +27,12 @@ module "facts" {
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-vm-default-usw1"
-  alias                     = "alias/acme-vm-default"
-  description               = "Default encryption key of acme-vm in us-west-1"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-vm-default-usw1"
+  alias                           = "alias/acme-vm-default"
+  description                     = "Default encryption key of acme-vm in us-west-1"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset
@@ -68,7 +69,8 @@ module "app" {
 module "app_dns" {
   source = "../../modules/route53_record"
 
-  zone_name             = "example.com"
+  zone_id               = module.facts.values["bootstrap/zone_id_vm_acme_platform_dev"]
+  zone_name             = "vm.acme-platform.dev"
   record_name           = "app"
   target_dns_name       = module.web.dns_name
   target_zone_id        = module.web.zone_id

@@ -66,8 +66,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/primary/db_arn"]
-      values = ["arn:aws:rds:us-east-1:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/primary/db_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
     }
   }
 }

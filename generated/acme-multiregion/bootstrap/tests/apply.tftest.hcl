@@ -12,6 +12,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
   mock_data "aws_region" {
     defaults = {
       name   = "us-east-1"
@@ -40,6 +47,13 @@ mock_provider "aws" {
     defaults = {
       account_id = "123456789012"
       arn        = "arn:aws:iam::123456789012:role/deployer"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
     }
   }
 

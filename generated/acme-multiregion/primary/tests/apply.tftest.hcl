@@ -129,8 +129,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/dr/vpc_id"]
-      values = ["vpc-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "vpc-0123456789abcdef0"]
     }
   }
 }

@@ -136,6 +136,15 @@ mock_provider "helm" {
   alias = "monitoring"
 }
 
+# With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev"]
+      values = ["Z0123456789ABCDEFGHIJ"]
+    }
+  }
 }
