@@ -30,9 +30,11 @@ pub mod lexer;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
+pub mod quotas;
 pub mod runbook;
 pub mod synthetic;
 pub mod validate;
 pub mod verify;
+pub mod versions;
 
 pub use pipeline::{compile, compile_text, Compiled, Error};
