@@ -357,9 +357,10 @@ fn engine_facts(t: &[String]) -> Vec<What> {
     out
 }
 
+/// "Kubernetes 1.31", "EKS version 1.31", "version 1.31" (a 1.NN version is Kubernetes').
 fn kube_version(t: &[String]) -> Option<String> {
     t.iter().enumerate().find_map(|(i, w)| {
-        if !matches!(w.as_str(), "kubernete" | "eks" | "k8s") {
+        if !matches!(w.as_str(), "kubernete" | "eks" | "k8s" | "version") {
             return None;
         }
         let next = t.get(i + 1).filter(|n| *n != "version").or_else(|| t.get(i + 2))?;
@@ -412,9 +413,16 @@ fn network_facts(t: &[String], w: &str, context: &str) -> Vec<What> {
         _ => None,
     };
     let subnet_line = any(w, &[" subnet ", " public ", " private "]);
-    for token in t {
+    let mut segment_tier: Vec<Option<bool>> = Vec::with_capacity(t.len());
+    for segment in t.split(|x| x == "and") {
+        let seg = format!(" {} ", segment.join(" "));
+        segment_tier.extend(std::iter::repeat_n(tier(&seg), segment.len()));
+        segment_tier.push(None);
+    }
+    for (i, token) in t.iter().enumerate() {
+        let tier_here = segment_tier[i].or_else(|| tier(w));
         if let Ok(cidr) = token.parse::<Cidr>() {
-            match (subnet_line, tier(w).or_else(|| tier(context))) {
+            match (subnet_line, tier_here.or_else(|| tier(context))) {
                 (true, Some(true)) => out.push(What::PublicSubnet(cidr)),
                 (true, Some(false)) => out.push(What::PrivateSubnet(cidr)),
                 (true, None) => {}
@@ -423,7 +431,7 @@ fn network_facts(t: &[String], w: &str, context: &str) -> Vec<What> {
             }
         } else if let Some(p) = token.strip_prefix('/').and_then(|p| p.parse::<u8>().ok()) {
             if (16..=28).contains(&p) && (w.contains(" subnet ") || context.contains(" subnet ")) {
-                match tier(w) {
+                match tier_here {
                     Some(true) => out.push(What::PublicPrefix(p)),
                     Some(false) => out.push(What::PrivatePrefix(p)),
                     None => {}
@@ -611,6 +619,7 @@ mod tests {
             [What::Dr(DrStrategy::Backup), What::RetentionDays(14)]
         );
         assert_eq!(whats("* EKS version 1.31"), [What::KubeVersion("1.31".into())]);
+        assert_eq!(whats("* Version 1.30"), [What::KubeVersion("1.30".into())]);
         assert_eq!(
             whats("* PostgreSQL 16.4 and MySQL"),
             [
@@ -637,6 +646,14 @@ mod tests {
             ]
         );
         assert_eq!(whats("* /21 public subnets"), [What::PublicPrefix(21)]);
+        assert_eq!(
+            whats("* /24 public subnets and /20 private subnets"),
+            [What::PublicPrefix(24), What::PrivatePrefix(20)]
+        );
+        assert_eq!(
+            whats("* Sous-réseaux publics /22 et sous-réseaux privés /19"),
+            [What::PublicPrefix(22), What::PrivatePrefix(19)]
+        );
         assert_eq!(whats("* 3 availability zones for high availability"), [What::Azs(3)]);
         assert_eq!(whats("* trois zones de disponibilité"), [What::Azs(3)]);
         assert_eq!(

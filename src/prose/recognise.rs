@@ -12,7 +12,7 @@
 //! Nothing under excluded sections (references, risks, single points of
 //! failure, tests…) counts.
 
-use super::outline::{LineKind, Outline};
+use super::outline::{Line, LineKind, Outline};
 use super::text::{first_clause, padded, without_asides};
 use super::vocabulary::{vocabulary, Match, Role, Term};
 
@@ -152,7 +152,7 @@ pub fn recognise(outline: &Outline) -> Recognised {
                 None if clause.split_whitespace().count() <= 6 => {
                     contexts.push((padded(&clause), strength::BULLET, question));
                 }
-                None => {}
+                None => contexts.extend(subject(&clause).map(|s| (s, strength::BULLET, question))),
             }
         }
         for (ctx, strength, question) in contexts {
@@ -185,6 +185,30 @@ fn heads(ctx: &str) -> Vec<Match> {
         .collect()
 }
 
+/// Words that may precede a sentence's subject.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "amazon", "aws", "our", "un", "une", "le", "la", "les", "l",
+];
+
+/// The component a long clause starts with, its grammatical subject
+/// ("CloudFront in front of the static assets"), with one joined by "and"
+/// ("CloudWatch and CloudTrail record…"); None when it starts otherwise.
+fn subject(clause: &str) -> Option<String> {
+    let tokens = super::text::tokens(clause);
+    let skip = tokens.iter().take_while(|t| DETERMINERS.contains(&t.as_str())).count();
+    let rest = format!(" {} ", tokens[skip..].join(" "));
+    let found = heads(&rest);
+    let first = found.first().filter(|m| m.start == 0 && concrete(m.term.role))?;
+    let mut end = first.start + padded(first.key).trim_end().len();
+    if let Some(second) = found.get(1) {
+        let between = rest[end..second.start].trim();
+        if matches!(between, "and" | "or" | "et" | "ou") {
+            end = second.start + padded(second.key).trim_end().len();
+        }
+    }
+    Some(format!("{} ", &rest[..end]))
+}
+
 /// Sections titled only by categories, with the category term.
 fn category_sections(outline: &Outline) -> Vec<(usize, &'static Term)> {
     let vocab = vocabulary();
@@ -201,38 +225,65 @@ fn category_sections(outline: &Outline) -> Vec<(usize, &'static Term)> {
         .collect()
 }
 
-/// In category sections, the concrete components of every own line count.
+/// Sections whose title names nothing: their lead sentence says what they are about.
+fn untitled_sections(outline: &Outline) -> Vec<usize> {
+    let vocab = vocabulary();
+    outline
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.excluded && vocab.find(&padded(&s.title)).is_empty())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// In category sections the concrete components of every own line count;
+/// in sections whose title names nothing, those of the lead line.
 fn promote(outline: &Outline, out: &mut Recognised) {
     let vocab = vocabulary();
+    let prose = |l: &&Line| matches!(l.kind, LineKind::Bullet | LineKind::Text) && !(l.field && l.rest.is_empty());
+    let mut lines: Vec<&Line> = Vec::new();
     for (i, _) in category_sections(outline) {
-        for line in outline.lines.iter().filter(|l| l.section == Some(i)) {
-            if !matches!(line.kind, LineKind::Bullet | LineKind::Text) {
-                continue;
-            }
-            let matches: Vec<Match> = vocab
-                .find(&padded(&without_asides(&line.text)))
-                .into_iter()
-                .filter(|m| is_named(m.term.role) && !m.guess)
-                .filter(|m| {
-                    !out.findings
-                        .iter()
-                        .any(|f| f.line == line.number && f.term.id == m.term.id)
-                })
-                .collect();
-            let alone = matches.len() == 1;
-            for m in matches {
-                out.findings.push(Finding {
-                    term: m.term,
-                    key: m.key,
-                    guess: m.guess,
-                    line: line.number,
-                    section: line.section,
-                    strength: strength::PROMOTED,
-                    question: false,
-                    alone,
-                    context: line.text.clone(),
-                });
-            }
+        lines.extend(outline.lines.iter().filter(|l| l.section == Some(i)).filter(prose));
+    }
+    let mut leads: Vec<&Line> = Vec::new();
+    for i in untitled_sections(outline) {
+        leads.extend(outline.lines.iter().filter(|l| l.section == Some(i)).find(prose));
+    }
+    lines.sort_by_key(|l| l.number);
+    lines.dedup_by_key(|l| l.number);
+    // A lead line names what its first clause names; a category section's lines, all they name.
+    let mut texts: Vec<(&Line, String)> = lines.into_iter().map(|l| (l, without_asides(&l.text))).collect();
+    for l in leads {
+        if !texts.iter().any(|(t, _)| t.number == l.number) {
+            texts.push((l, first_clause(&l.rest).0));
+        }
+    }
+    texts.sort_by_key(|(l, _)| l.number);
+    for (line, text) in texts {
+        let matches: Vec<Match> = vocab
+            .find(&padded(&text))
+            .into_iter()
+            .filter(|m| is_named(m.term.role) && !m.guess)
+            .filter(|m| {
+                !out.findings
+                    .iter()
+                    .any(|f| f.line == line.number && f.term.id == m.term.id)
+            })
+            .collect();
+        let alone = matches.len() == 1;
+        for m in matches {
+            out.findings.push(Finding {
+                term: m.term,
+                key: m.key,
+                guess: m.guess,
+                line: line.number,
+                section: line.section,
+                strength: strength::PROMOTED,
+                question: false,
+                alone,
+                context: line.text.clone(),
+            });
         }
     }
 }
@@ -284,8 +335,30 @@ mod tests {
 
     #[test]
     fn passing_mentions_and_excluded_sections_name_nothing() {
-        let doc = "# Edge\n\n* Global Accelerator assigns a DNS name for accelerators, use this DNS name in Route 53.\n\n## Single point of Failures\n\n* Route53\n* Global accelerator\n";
-        assert!(named(doc).is_empty(), "{:?}", named(doc));
+        let doc = "## AWS Global Accelerator\n\n* A single entry point for both regions.\n* Global Accelerator assigns a DNS name for accelerators, use this DNS name in Route 53.\n\n## Single point of Failures\n\n* Route53\n* Global accelerator\n";
+        assert_eq!(
+            named(doc),
+            [
+                ("global_accelerator", 1, strength::TITLE),
+                ("global_accelerator", 4, strength::BULLET)
+            ],
+            "Global Accelerator is the sentence's subject; Route 53 only a mention"
+        );
+    }
+
+    #[test]
+    fn the_lead_line_of_an_untitled_section_names_components() {
+        let doc = "## Web tier\n\nFour m6i.large EC2 instances behind an Application Load Balancer.\n\nLater we may add a Redis cache in front of the database.\n\n## Scaling\n\nWith EKS node groups, you need not provision the EC2 instances yourself.\n";
+        assert_eq!(
+            named(doc),
+            [
+                ("vm", 3, strength::PROMOTED),
+                ("alb", 3, strength::PROMOTED),
+                ("eks", 9, strength::BULLET),
+                ("node_group", 9, strength::BULLET)
+            ],
+            "a lead line names what its first clause names, not the EC2 instances further on"
+        );
     }
 
     #[test]
@@ -302,6 +375,13 @@ mod tests {
         assert_eq!(ids, ["cloudwatch", "cloudtrail"], "the aside names nothing");
         let empty: Vec<&str> = r.empty_categories.iter().map(|e| e.term.id).collect();
         assert_eq!(empty, ["backup", "disaster_recovery"]);
+    }
+
+    #[test]
+    fn a_long_clause_names_the_component_it_starts_with() {
+        let doc = "## Edge\n\n* Our shop is served from two regions by design.\n* CloudFront in front of the static assets and the API\n* The CloudWatch and CloudTrail pair records API calls and metrics\n* Traffic goes from Route 53 to the load balancer and then on\n";
+        let ids: Vec<&str> = named(doc).iter().map(|f| f.0).collect();
+        assert_eq!(ids, ["cloudfront", "cloudwatch", "cloudtrail"]);
     }
 
     #[test]

@@ -375,8 +375,15 @@ impl<'a> Drafter<'a> {
                 .collect()
         };
         let line = text_subjects(&fact.quote);
-        let named = pick(&line);
+        let mut named = pick(&line);
         if !named.is_empty() {
+            // A sentence's facts describe its subject, the first asset it names;
+            // a title's describe every asset it names.
+            let title = self.outline.sections.iter().any(|s| s.line == fact.line);
+            if !title {
+                named.sort_by_key(|&i| line.iter().position(|s| *s == Some(self.assets[i].kind)));
+                named.truncate(1);
+            }
             return Owner::Assets(named, false);
         }
         for s in self.outline.chain(fact.section) {

@@ -188,7 +188,9 @@ impl Network {
                 let _ = writeln!(yaml, "    cidr: {c} # line {line}");
             }
             None => {
-                let next = (0u32..250)
+                let after = (cidr.addr >> 16) & 0xff;
+                let next = (1u32..250)
+                    .map(|i| (after + i) % 250)
                     .map(|i| Cidr {
                         addr: (10 << 24) | (i << 16),
                         prefix: 16,
