@@ -180,7 +180,8 @@ impl Outline {
                     fence = None;
                     push(&mut out, LineKind::Blank, String::new(), &stack);
                 } else {
-                    push(&mut out, LineKind::Code, t.to_string(), &stack);
+                    let code: String = t.chars().filter(|c| !c.is_control()).collect();
+                    push(&mut out, LineKind::Code, code, &stack);
                 }
                 continue;
             }

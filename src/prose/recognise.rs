@@ -261,17 +261,22 @@ fn promote(outline: &Outline, out: &mut Recognised) {
     }
     texts.sort_by_key(|(l, _)| l.number);
     for (line, text) in texts {
-        let matches: Vec<Match> = vocab
+        let named: Vec<Match> = vocab
             .find(&padded(&text))
             .into_iter()
             .filter(|m| is_named(m.term.role) && !m.guess)
+            .collect();
+        let mut ids: Vec<&str> = named.iter().map(|m| m.term.id).collect();
+        ids.dedup();
+        let alone = ids.len() == 1;
+        let matches: Vec<Match> = named
+            .into_iter()
             .filter(|m| {
                 !out.findings
                     .iter()
                     .any(|f| f.line == line.number && f.term.id == m.term.id)
             })
             .collect();
-        let alone = matches.len() == 1;
         for m in matches {
             out.findings.push(Finding {
                 term: m.term,

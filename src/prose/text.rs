@@ -190,6 +190,8 @@ pub fn plain(s: &str) -> String {
                     out.push(' ');
                 }
             }
+            // Control characters would end a YAML comment or scalar early.
+            c if c.is_control() => {}
             c => out.push(c),
         }
         i += 1;
@@ -296,6 +298,7 @@ mod tests {
             plain("see [AWS RDS](https://x/y) and ![img](a.png) `code`"),
             "see AWS RDS and code"
         );
+        assert_eq!(plain("a\rb\u{7}c\u{2028}d"), "a bc d");
     }
 
     #[test]

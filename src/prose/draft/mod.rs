@@ -318,7 +318,7 @@ impl<'a> Drafter<'a> {
                 .find(|l| l.number == *line)
                 .map_or(String::new(), |l| l.text.clone());
             let why = format!(
-                "added: {dependent} needs a {kind} target; the document mentions \"{}\" at line {line}",
+                "added: {dependent} needs a target of kind {kind}; the document mentions \"{}\" at line {line}",
                 m.key
             );
             let finding = Finding {

@@ -1,10 +1,10 @@
 //! YAML of the draft's assets and regions, with their comments.
 
 use super::super::facts::RegionFact;
-use super::super::outline::Outline;
+use super::super::outline::{LineKind, Outline};
 use super::super::recognise::strength;
 use super::super::text::{padded, shorten, yaml_str};
-use super::super::vocabulary::vocabulary;
+use super::super::vocabulary::{vocabulary, Role};
 use super::{also, quote, Asset, DR_PLACEHOLDER, PRIMARY_PLACEHOLDER};
 use std::fmt::Write as _;
 
@@ -73,8 +73,32 @@ fn purpose(a: &Asset, outline: &Outline) -> String {
         if let Some(l) = field {
             return shorten(&l.rest, 160);
         }
+        // A bare title ("EKS"): the first sentence under it that speaks of the asset.
+        if f.context.split_whitespace().count() <= 2 {
+            let speaks = outline.lines.iter().find(|l| {
+                f.section.is_some_and(|s| outline.within(l.section, s))
+                    && l.number > f.line
+                    && matches!(l.kind, LineKind::Bullet | LineKind::Text)
+                    && l.text.split_whitespace().count() >= 5
+                    && vocab
+                        .find(&padded(&l.text))
+                        .iter()
+                        .any(|m| m.term.role == Role::Asset(a.kind))
+            });
+            if let Some(l) = speaks {
+                return shorten(&first_sentence(&l.text), 160);
+            }
+        }
     }
     shorten(&f.context, 160)
+}
+
+/// Text up to the end of its first sentence.
+fn first_sentence(s: &str) -> String {
+    match s.find(". ") {
+        Some(i) => s[..=i].to_string(),
+        None => s.to_string(),
+    }
 }
 
 pub(super) fn render_regions(yaml: &mut String, regions: &[RegionFact], warnings: &mut Vec<String>) {
