@@ -6,7 +6,8 @@
 //!   asset that needs a target the document only mentions in passing gets
 //!   it (Global Accelerator → the load balancer of "the secondary region's
 //!   Load balancer").
-//! - A fact describes the assets its line names, else the subject of the
+//! - A fact describes the asset its sentence names first (its subject; a
+//!   title's facts describe every asset it names), else the subject of the
 //!   nearest section with one; a section about something acmegen cannot
 //!   model keeps its facts. DR intents with no subject at all apply to the
 //!   whole document; a size or count with none goes to the only asset it
@@ -54,13 +55,19 @@ pub struct Draft {
 /// A subject of a line or section: an asset kind, or something acmegen cannot model (None).
 type Subject = Option<Kind>;
 
+/// One drafted asset while it is being built.
 struct Asset {
     kind: Kind,
     name: String,
+    /// Where the document names it, the best naming first.
     namings: Vec<Finding>,
+    /// Why it was added without being named (a part's owner, a target).
     added: Option<String>,
+    /// Facts describing it; `true` when it got the fact as the only asset that fits.
     facts: Vec<(Fact, bool)>,
+    /// `# guess:` notes.
     guesses: Vec<String>,
+    /// Rendered kind-specific `key: value` lines.
     lines: Vec<String>,
     dr: DrStrategy,
     target: Option<String>,
@@ -113,8 +120,11 @@ impl Asset {
 
 /// Where a fact belongs.
 enum Owner {
+    /// These assets (indices); `true` when chosen as the only asset the fact fits.
     Assets(Vec<usize>, bool),
+    /// A DR intent about the whole design.
     Document,
+    /// Something the draft does not model.
     Nowhere,
 }
 
@@ -470,7 +480,7 @@ pub fn draft(
     }
     d.assets.sort_by_key(|a| Kind::ALL.iter().position(|&k| k == a.kind));
     d.attribute(facts);
-    let network = Network::from_facts(facts, &d.assets);
+    let network = Network::from_facts(facts);
     for i in 0..d.assets.len() {
         targets(&mut d.assets, i);
     }

@@ -23,7 +23,7 @@ pub(super) struct Network {
 }
 
 impl Network {
-    pub(super) fn from_facts(facts: &[Fact], _assets: &[Asset]) -> Network {
+    pub(super) fn from_facts(facts: &[Fact]) -> Network {
         let mut n = Network::default();
         let mut public: Vec<(Cidr, usize)> = Vec::new();
         let mut private: Vec<(Cidr, usize)> = Vec::new();
