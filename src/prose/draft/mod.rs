@@ -544,16 +544,32 @@ pub fn draft(
     })
 }
 
+/// Point an asset that needs a target at the draft's asset of a fitting kind
+/// (Route 53 prefers the accelerator over the load balancer, an ALB the cluster over VMs).
 fn targets(assets: &mut [Asset], i: usize) {
     let kinds = assets[i].kind.target_kinds();
     let preferred: &[Kind] = match assets[i].kind {
         Kind::Route53 => &[Kind::GlobalAccelerator, Kind::Alb],
         _ => kinds,
     };
-    assets[i].target = preferred
+    let present: Vec<(Kind, String)> = preferred
         .iter()
-        .find_map(|&k| assets.iter().find(|a| a.kind == k))
-        .map(|a| a.name.clone());
+        .filter_map(|&k| assets.iter().find(|a| a.kind == k))
+        .map(|a| (a.kind, a.name.clone()))
+        .collect();
+    if let Some((kind, name)) = present.first().cloned() {
+        let others: Vec<&str> = present[1..].iter().map(|(k, _)| k.as_str()).collect();
+        let why = if others.is_empty() {
+            format!("target {name}, the draft's {kind}")
+        } else {
+            format!(
+                "target {name}, the draft's {kind} (preferred over {})",
+                others.join(", ")
+            )
+        };
+        assets[i].guess(why);
+        assets[i].target = Some(name);
+    }
 }
 
 impl Asset {
