@@ -254,7 +254,10 @@ fn an_english_vm_design_drafts_stated_facts_and_renders_as_is() {
     assert!(y.contains("    cidr: 10.20.0.0/16 # line 7\n    azs: 2 # line 7\n    public_prefix: 24 # line 8\n    private_prefix: 20 # line 8\n    nat_per_az: false # line 9\n"), "{y}");
     let vm = asset(y, "vm");
     assert!(vm.contains("size: m6i.large # line 15") && vm.contains("qty: 4 # line 15"));
-    assert!(vm.contains("dr: pilot-light"), "{vm}");
+    assert!(
+        vm.contains("dr: pilot-light") && vm.contains("dr_qty: 1 # line 16"),
+        "{vm}"
+    );
     assert!(asset(y, "alb").contains("target: vm") && asset(y, "alb").contains("dr: pilot-light"));
     assert!(asset(y, "bastion").contains("size: t3.small # line 20"));
     let aurora = asset(y, "aurora");
@@ -306,6 +309,45 @@ fn a_french_eks_design_drafts_stated_facts_and_renders_as_is() {
     assert!(y.contains("kind: kms") && y.contains("kind: k8s_monitoring"));
     assert_todos(y, &["NGINX ingress controller", "HashiCorp Vault"]);
     render(y, "paiement");
+}
+
+const INVENTORY_API: &str = include_str!("design_docs/inventory-api.md");
+
+#[test]
+fn a_design_with_a_component_table_and_a_dr_section_drafts_and_renders_as_is() {
+    let imported = import(INVENTORY_API, "inventory-api", "design_docs/inventory-api.md").unwrap();
+    let y = &imported.yaml;
+    insta::assert_snapshot!("inventory-api", y);
+    assert!(
+        y.contains("regions:\n  primary: us-east-2 # line 20\n  dr: us-west-2 # line 20\n"),
+        "{y}"
+    );
+    assert_eq!(kinds(y), ["alb", "eks", "rds", "route53"]);
+    let eks = asset(y, "eks");
+    for stated in [
+        "size: t3.large # line 11",
+        "min: 2 # line 11",
+        "max: 5 # line 11",
+        "dr: pilot-light",
+    ] {
+        assert!(eks.contains(stated), "{stated}: {eks}");
+    }
+    assert!(eks.contains("dr_qty: 1"), "\"the cluster runs one node\" in DR: {eks}");
+    let rds = asset(y, "rds");
+    for stated in [
+        "size: db.t4g.medium # line 12",
+        "engine: mysql # line 12",
+        "storage_gb: 50 # line 12",
+        "dr: replica",
+    ] {
+        assert!(rds.contains(stated), "{stated}: {rds}");
+    }
+    assert!(rds.contains("dr replica from line 21 (\"the database is a cross-region read replica.\")"));
+    let dns = asset(y, "route53");
+    assert!(dns.contains("zone: inventory.io # line 15") && dns.contains("record: api # line 15"));
+    assert!(asset(y, "alb").contains("target: eks"));
+    assert_todos(y, &["ECS / Fargate", "ElastiCache"]);
+    render(y, "inventory-api");
 }
 
 #[test]

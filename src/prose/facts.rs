@@ -11,7 +11,7 @@
 //! network facts.
 
 use super::outline::{LineKind, Outline};
-use super::text::{fold, padded, tokens};
+use super::text::{fold, padded, sentences, tokens};
 use super::vocabulary::vocabulary;
 use crate::catalog;
 use crate::cidr::Cidr;
@@ -34,6 +34,8 @@ pub enum What {
     Size(String),
     /// Node or instance count.
     Nodes(u32),
+    /// Node or instance count in the DR region (a pilot light's capacity).
+    DrNodes(u32),
     /// Minimum node count.
     MinNodes(u32),
     /// Maximum node count.
@@ -74,6 +76,7 @@ impl What {
             What::Size(s) if s.starts_with("db.") => &[Rds, Aurora],
             What::Size(_) => &[Eks, Vm, Bastion],
             What::Nodes(_) => &[Eks, Vm, Aurora],
+            What::DrNodes(_) => &[Eks, Vm],
             What::MinNodes(_) | What::MaxNodes(_) | What::KubeVersion(_) => &[Eks],
             What::RetentionDays(_) => &[Rds, Aurora, S3, Cloudwatch, Cloudtrail],
             What::Hostname(_) => &[Route53],
@@ -235,8 +238,9 @@ fn version(token: &str) -> Option<String> {
     ok.then(|| v.to_string())
 }
 
-/// Quantities: "3 nodes", "min 2", "maximum of 6", "between 2 and 6 nodes", "2 to 6 nodes", "desired 3".
-fn counts(t: &[String]) -> Vec<What> {
+/// Quantities with the index of their first token: "3 nodes", "min 2",
+/// "maximum of 6", "between 2 and 6 nodes", "2 to 6 nodes", "desired 3".
+fn counts(t: &[String]) -> Vec<(What, usize)> {
     let mut out = Vec::new();
     let at = |i: usize| t.get(i).map(String::as_str).unwrap_or("");
     let unit_within = |from: usize, n: usize| (from..from + n).any(|j| COUNT_UNITS.contains(&at(j)));
@@ -246,8 +250,8 @@ fn counts(t: &[String]) -> Vec<What> {
         if w == "between" {
             if let (Some(a), "and", Some(b)) = (number(at(i + 1)), at(i + 2), number(at(i + 3))) {
                 if unit_within(i + 4, 3) {
-                    out.push(What::MinNodes(a));
-                    out.push(What::MaxNodes(b));
+                    out.push((What::MinNodes(a), i));
+                    out.push((What::MaxNodes(b), i));
                     i += 4;
                     continue;
                 }
@@ -261,8 +265,8 @@ fn counts(t: &[String]) -> Vec<What> {
             };
             if let Some(b) = b.filter(|&b| b > a) {
                 if unit_within(next, 3) {
-                    out.push(What::MinNodes(a));
-                    out.push(What::MaxNodes(b));
+                    out.push((What::MinNodes(a), i));
+                    out.push((What::MaxNodes(b), i));
                     i = next;
                     continue;
                 }
@@ -271,7 +275,7 @@ fn counts(t: &[String]) -> Vec<What> {
             if !after_limit && unit_within(i + 1, 3) {
                 let unit = (i + 1..i + 4).find(|&j| COUNT_UNITS.contains(&at(j))).unwrap_or(i + 1);
                 if (i + 1..unit).all(|j| number(at(j)).is_none()) {
-                    out.push(What::Nodes(a));
+                    out.push((What::Nodes(a), i));
                 }
             }
         }
@@ -283,7 +287,7 @@ fn counts(t: &[String]) -> Vec<What> {
         };
         if let Some(make) = limit {
             if let Some(n) = (i + 1..i + 4).find_map(|j| number(at(j))) {
-                out.push(make(n));
+                out.push((make(n), i));
             }
         }
         i += 1;
@@ -451,59 +455,100 @@ fn network_facts(t: &[String], w: &str, context: &str) -> Vec<What> {
     out
 }
 
-/// Every fact of `outline`, in line order.
+/// Which side each token of a sentence speaks of: after "DR", "failover",
+/// "secondary"… the DR region, after "primary" or "main" the primary one.
+fn sides(t: &[String]) -> Vec<Option<bool>> {
+    let mut side = None;
+    t.iter()
+        .map(|w| {
+            match w.as_str() {
+                "dr" | "failover" | "secondary" | "standby" | "recovery" => side = Some(true),
+                "primary" | "main" => side = Some(false),
+                _ => {}
+            }
+            side
+        })
+        .collect()
+}
+
+fn sentence_facts(text: &str, t: &[String], w: &str, dr_context: bool) -> Vec<What> {
+    let mut whats = Vec::new();
+    whats.extend(dr_intents(w).into_iter().map(What::Dr));
+    if w.contains(" traffic dial ") && (t.iter().any(|x| x == "0") || w.contains(" zero ")) {
+        whats.push(What::TrafficDial0);
+    }
+    if w.contains(" multi az ") {
+        whats.push(What::MultiAz);
+    }
+    whats.extend(engine_facts(t));
+    whats.extend(t.iter().filter_map(|x| instance_type(x)).map(What::Size));
+    let side = sides(t);
+    for (what, i) in counts(t) {
+        match (what, side[i].unwrap_or(dr_context)) {
+            (What::Nodes(n), true) => whats.push(What::DrNodes(n)),
+            // A DR region's bounds are not the primary's.
+            (What::MinNodes(_) | What::MaxNodes(_), true) => {}
+            (what, _) => whats.push(what),
+        }
+    }
+    whats.extend(storage(t).map(What::StorageGb));
+    whats.extend(retention(t, w).map(What::RetentionDays));
+    whats.extend(kube_version(t).map(What::KubeVersion));
+    if any(
+        w,
+        &[
+            " dns ",
+            " domain ",
+            " route 53 ",
+            " route53 ",
+            " record ",
+            " hostname ",
+            " url ",
+        ],
+    ) {
+        whats.extend(hostnames(text).into_iter().map(What::Hostname));
+    }
+    whats
+}
+
+/// Every fact of `outline`, in line order; asset facts sentence by sentence.
 pub fn facts(outline: &Outline) -> Vec<Fact> {
     let mut out = Vec::new();
     for line in &outline.lines {
         if outline.excluded(line) || line.kind == LineKind::Blank {
             continue;
         }
-        let t = tokens(&line.text);
-        let w = format!(" {} ", t.join(" "));
         let context: String = outline
             .chain(line.section)
             .iter()
             .map(|&s| padded(&outline.sections[s].title))
             .collect();
-        let dr_context = any(&w, DR_CONTEXT) || any(&context, DR_CONTEXT);
-        let mut whats = network_facts(&t, &w, &context);
-        if line.kind != LineKind::Code {
-            whats.extend(dr_intents(&w).into_iter().map(What::Dr));
-            if w.contains(" traffic dial ") && (t.iter().any(|x| x == "0") || w.contains(" zero ")) {
-                whats.push(What::TrafficDial0);
-            }
-            if w.contains(" multi az ") {
-                whats.push(What::MultiAz);
-            }
-            whats.extend(engine_facts(&t));
-            whats.extend(t.iter().filter_map(|x| instance_type(x)).map(What::Size));
-            whats.extend(counts(&t));
-            whats.extend(storage(&t).map(What::StorageGb));
-            whats.extend(retention(&t, &w).map(What::RetentionDays));
-            whats.extend(kube_version(&t).map(What::KubeVersion));
-            if any(
-                &w,
-                &[
-                    " dns ",
-                    " domain ",
-                    " route 53 ",
-                    " route53 ",
-                    " record ",
-                    " hostname ",
-                    " url ",
-                ],
-            ) {
-                whats.extend(hostnames(&line.text).into_iter().map(What::Hostname));
-            }
-        }
-        for what in whats {
+        let section_dr = any(&context, DR_CONTEXT);
+        let t = tokens(&line.text);
+        let w = format!(" {} ", t.join(" "));
+        let mut push = |what, quote: &str, dr_context| {
             out.push(Fact {
                 what,
                 line: line.number,
                 section: line.section,
-                quote: line.text.clone(),
+                quote: quote.to_string(),
                 dr_context,
-            });
+            })
+        };
+        let line_dr = section_dr || any(&w, DR_CONTEXT);
+        for what in network_facts(&t, &w, &context) {
+            push(what, &line.text, line_dr);
+        }
+        if line.kind == LineKind::Code {
+            continue;
+        }
+        for sentence in sentences(&line.text) {
+            let t = tokens(&sentence);
+            let w = format!(" {} ", t.join(" "));
+            let dr_context = section_dr || any(&w, DR_CONTEXT);
+            for what in sentence_facts(&sentence, &t, &w, dr_context) {
+                push(what, &sentence, dr_context);
+            }
         }
     }
     out
@@ -629,6 +674,18 @@ mod tests {
             ]
         );
         assert!(instance_type("e.g").is_none() && instance_type("rds.tf").is_none());
+    }
+
+    #[test]
+    fn dr_capacity_is_not_the_primary_count() {
+        assert_eq!(
+            whats("* Primary: 3 nodes; DR: 1 node"),
+            [What::Nodes(3), What::DrNodes(1)]
+        );
+        assert_eq!(
+            whats("## Disaster recovery\n\nThe cluster runs one node. Backups too."),
+            [What::DrNodes(1), What::Dr(DrStrategy::Backup)]
+        );
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct Line {
     pub bold: Vec<String>,
     /// The innermost section holding the line (for a title line: its own).
     pub section: Option<usize>,
+    /// The cells of a table row (empty for other lines).
+    pub cells: Vec<String>,
 }
 
 /// A heading or label with the lines under it.
@@ -173,6 +175,7 @@ impl Outline {
                     field: false,
                     bold: Vec::new(),
                     section: stack.last().copied(),
+                    cells: Vec::new(),
                 });
             };
             if let Some(marker) = fence {
@@ -223,16 +226,31 @@ impl Outline {
                 push(&mut out, LineKind::Title, plain(title), &stack);
                 continue;
             }
+            if t.starts_with('|') {
+                let cells: Vec<String> = t
+                    .trim_matches('|')
+                    .split('|')
+                    .map(plain)
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                let text = cells.join(", ");
+                out.lines.push(Line {
+                    number,
+                    kind: LineKind::Text,
+                    indent,
+                    rest: text.clone(),
+                    text,
+                    label: None,
+                    field: false,
+                    bold: bold_spans(t),
+                    section: stack.last().copied(),
+                    cells,
+                });
+                continue;
+            }
             let (bullet, content) = match t.strip_prefix(['-', '*', '+']) {
                 Some(c) if c.starts_with(' ') => (true, c.trim_start()),
                 _ => (false, t),
-            };
-            let content_owned;
-            let content = if content.starts_with('|') {
-                content_owned = content.trim_matches('|').replace('|', ",");
-                content_owned.as_str()
-            } else {
-                content
             };
             // Labels nest by indent; at one indent, numbered labels (by depth)
             // come before bullet labels.
@@ -285,6 +303,7 @@ impl Outline {
                     rest: rest.clone(),
                     bold,
                     section: stack.last().copied(),
+                    cells: Vec::new(),
                 });
                 continue;
             }
@@ -304,6 +323,7 @@ impl Outline {
                 field: false,
                 bold: bold_spans(content),
                 section: stack.last().copied(),
+                cells: Vec::new(),
             });
         }
         out
@@ -416,6 +436,7 @@ mod tests {
         let o = Outline::parse("Title\n=====\n\n| Component | Notes |\n|---|---|\n| Redis | cache |\n");
         assert_eq!(o.sections[0].title, "Title");
         let row = o.lines.iter().find(|l| l.number == 6).unwrap();
-        assert_eq!(row.text, "Redis , cache");
+        assert_eq!(row.text, "Redis, cache");
+        assert_eq!(row.cells, ["Redis", "cache"]);
     }
 }

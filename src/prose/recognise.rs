@@ -142,7 +142,13 @@ pub fn recognise(outline: &Outline) -> Recognised {
             }
             _ => Some(line.rest.as_str()),
         };
-        if let Some(body) = body.filter(|b| !b.is_empty()) {
+        // A table row's cells are each like a short bullet.
+        let bodies: Vec<&str> = if line.cells.is_empty() {
+            body.into_iter().collect()
+        } else {
+            line.cells.iter().map(String::as_str).collect()
+        };
+        for body in bodies.into_iter().filter(|b| !b.is_empty()) {
             let (clause, question) = first_clause(body);
             let object = vocab
                 .verb_object(&clause)

@@ -243,6 +243,33 @@ pub fn first_clause(s: &str) -> (String, bool) {
     (s.trim().to_string(), false)
 }
 
+/// The sentences of `s`: split after `.`, `?` or `!` followed by a space,
+/// except after abbreviations ("e.g.", "i.e.", "etc.", "vs.").
+pub fn sentences(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        current.push(c);
+        if matches!(c, '.' | '?' | '!') && chars.peek().is_some_and(|n| n.is_whitespace()) {
+            let last = current
+                .trim_end_matches(['.', '?', '!'])
+                .rsplit(' ')
+                .next()
+                .unwrap_or("")
+                .trim_start_matches(|c: char| !c.is_alphanumeric());
+            if !matches!(last.to_lowercase().as_str(), "e.g" | "i.e" | "etc" | "vs" | "eg" | "ie") {
+                out.push(current.trim().to_string());
+                current.clear();
+            }
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
 /// `s` cut to at most `max` characters at a word boundary, with an ellipsis.
 pub fn shorten(s: &str, max: usize) -> String {
     let s = s.trim();
@@ -313,6 +340,14 @@ mod tests {
         assert_eq!(
             first_clause("Underlying infrastructure - in this case").0,
             "Underlying infrastructure"
+        );
+    }
+
+    #[test]
+    fn sentences_split_after_stops_not_abbreviations() {
+        assert_eq!(
+            sentences("Use a registry (e.g. ECR). Then deploy! Why? v1.33 stays."),
+            ["Use a registry (e.g. ECR).", "Then deploy!", "Why?", "v1.33 stays."]
         );
     }
 

@@ -6,7 +6,7 @@
 use super::super::facts::{Fact, What};
 use super::{quote, Asset};
 use crate::catalog;
-use crate::inventory::{Engine, Kind};
+use crate::inventory::{DrStrategy, Engine, Kind};
 use crate::validate::LOG_RETENTION_DAYS;
 
 fn stated(fact: &Fact, fallback: bool) -> (Option<usize>, Option<String>) {
@@ -173,6 +173,35 @@ fn quantity(a: &mut Asset, azs: Option<u8>) {
         if let Some((m, line, fallback)) = max {
             a.field("max", m, (!fallback).then_some(line));
         }
+    }
+    dr_capacity(a, qty);
+}
+
+/// A pilot light's DR capacity, when the document states it ("in DR the cluster runs one node").
+fn dr_capacity(a: &mut Asset, qty: u32) {
+    if a.dr != DrStrategy::PilotLight {
+        return;
+    }
+    let Some((n, fact, fallback)) = a.first(|w| match w {
+        What::DrNodes(n) => Some(*n),
+        _ => None,
+    }) else {
+        return;
+    };
+    let line = fact.line;
+    if n > qty {
+        a.guess(format!(
+            "the document says {n} in DR (line {line}), more than qty {qty}; dr_qty left at its default"
+        ));
+        return;
+    }
+    if fallback {
+        a.guess(format!(
+            "{n} in DR (line {line}) read as this asset's, the only one it can describe"
+        ));
+        a.field("dr_qty", n, None);
+    } else {
+        a.field("dr_qty", n, Some(line));
     }
 }
 

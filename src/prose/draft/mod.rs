@@ -170,13 +170,34 @@ fn subjects_of(role: Role) -> Vec<Subject> {
     }
 }
 
-/// Subjects of a sentence: the components it names outside asides
-/// (its categories are what the fact says, not what it is about).
+/// Categories that can be what a sentence is about ("the database is a
+/// cross-region read replica"); others ("backups", "encryption") are what
+/// the sentence says.
+const SUBJECT_CATEGORIES: &[&str] = &[
+    "database",
+    "dns",
+    "load_balancing",
+    "networking",
+    "orchestration",
+    "registry",
+    "compute",
+];
+
+/// Subjects of a sentence: the components it names outside asides, else
+/// the asset categories it names.
 fn text_subjects(text: &str) -> Vec<Subject> {
-    vocabulary()
-        .find(&padded(&without_asides(text)))
+    let found = vocabulary().find(&padded(&without_asides(text)));
+    let components: Vec<Subject> = found
         .iter()
         .filter(|m| concrete(m.term.role))
+        .flat_map(|m| subjects_of(m.term.role))
+        .collect();
+    if !components.is_empty() {
+        return components;
+    }
+    found
+        .iter()
+        .filter(|m| SUBJECT_CATEGORIES.contains(&m.term.id))
         .flat_map(|m| subjects_of(m.term.role))
         .collect()
 }
@@ -592,7 +613,11 @@ mod tests {
     #[test]
     fn text_subjects_prefer_components_over_categories() {
         assert_eq!(text_subjects("the RDS database"), [Some(Kind::Rds)]);
-        assert!(text_subjects("the database backups").is_empty());
+        assert!(text_subjects("automated backups and encryption").is_empty());
+        assert_eq!(
+            text_subjects("the database is a read replica"),
+            [Some(Kind::Rds), Some(Kind::Aurora)]
+        );
         assert_eq!(text_subjects("CloudWatch (and Grafana)"), [Some(Kind::Cloudwatch)]);
         assert_eq!(text_subjects("Traefik proxy"), [None]);
         assert!(text_subjects("a single AZ").is_empty());

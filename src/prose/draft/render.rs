@@ -3,9 +3,10 @@
 use super::super::facts::RegionFact;
 use super::super::outline::{LineKind, Outline};
 use super::super::recognise::strength;
-use super::super::text::{padded, shorten, yaml_str};
+use super::super::text::{padded, sentences, shorten, yaml_str};
 use super::super::vocabulary::{vocabulary, Role};
 use super::{also, quote, Asset, DR_PLACEHOLDER, PRIMARY_PLACEHOLDER};
+use crate::inventory::Kind;
 use std::fmt::Write as _;
 
 pub(super) fn render_asset(yaml: &mut String, a: &Asset, outline: &Outline) {
@@ -86,19 +87,23 @@ fn purpose(a: &Asset, outline: &Outline) -> String {
                         .any(|m| m.term.role == Role::Asset(a.kind))
             });
             if let Some(l) = speaks {
-                return shorten(&first_sentence(&l.text), 160);
+                return shorten(&about(&l.text, a.kind), 160);
             }
         }
     }
-    shorten(&f.context, 160)
+    shorten(&about(&f.context, a.kind), 160)
 }
 
-/// Text up to the end of its first sentence.
-fn first_sentence(s: &str) -> String {
-    match s.find(". ") {
-        Some(i) => s[..=i].to_string(),
-        None => s.to_string(),
-    }
+/// The first sentence of `text` that names an asset of `kind` (else the first sentence).
+fn about(text: &str, kind: Kind) -> String {
+    let all = sentences(text);
+    let names = |s: &&String| {
+        vocabulary()
+            .find(&padded(s))
+            .iter()
+            .any(|m| m.term.role == Role::Asset(kind))
+    };
+    all.iter().find(names).or(all.first()).cloned().unwrap_or_default()
 }
 
 pub(super) fn render_regions(yaml: &mut String, regions: &[RegionFact], warnings: &mut Vec<String>) {
