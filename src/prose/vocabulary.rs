@@ -867,7 +867,7 @@ pub const TERMS: &[Term] = &[
             "dr strategy",
             "failover strategy",
         ],
-        "the document leaves the DR strategy open: every `dr:` below is a guess",
+        "the document leaves the DR strategy open: every `dr:` in this draft is a guess",
     ),
 ];
 
