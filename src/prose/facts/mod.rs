@@ -8,14 +8,22 @@
 //! [`super::draft`]; here each fact only records where it was said.
 //!
 //! Lines of excluded sections state nothing; code blocks state only
-//! network facts.
+//! network facts. Submodules: [`quantities`] (counts, sizes, versions),
+//! [`network`] (CIDRs, subnets, AZs, NAT, host names), [`regions`].
+
+mod network;
+mod quantities;
+mod regions;
+
+pub use quantities::instance_type;
+pub use regions::{regions, RegionFact};
 
 use super::outline::{LineKind, Outline};
-use super::text::{fold, padded, sentences, tokens};
-use super::vocabulary::vocabulary;
-use crate::catalog;
+use super::text::{padded, sentences, tokens};
 use crate::cidr::Cidr;
 use crate::inventory::{DrStrategy, Engine, Kind};
+use network::{hostnames, network_facts};
+use quantities::{counts, engine_facts, kube_version, retention, storage};
 
 /// What a line states.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,19 +119,6 @@ pub struct Fact {
     pub dr_context: bool,
 }
 
-/// An AWS region named in the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegionFact {
-    /// Region code.
-    pub code: &'static str,
-    /// Line number.
-    pub line: usize,
-    /// As written (a code or a city).
-    pub written: String,
-    /// Some(true) for a DR region, Some(false) for a primary one, None when the line does not say.
-    pub dr: Option<bool>,
-}
-
 const DR_CONTEXT: &[&str] = &[
     " failover ",
     " fail over ",
@@ -188,204 +183,10 @@ const ACTIVE: &[&str] = &[
     " hot standby ",
 ];
 const REPLICATION: &[&str] = &[" read replica ", " replicate ", " replicated ", " replication "];
-const COUNT_UNITS: &[&str] = &["node", "instance", "server", "vm", "vms", "worker", "machine"];
-const PER_AZ: &[&str] = &[
-    " per az ",
-    " each az ",
-    " every az ",
-    " per availability zone ",
-    " each availability zone ",
-    " 1 per az ",
-];
-const SHARED_NAT: &[&str] = &[" single nat ", " 1 nat ", " shared nat ", " 1 shared nat "];
-const TLDS: &[&str] = &[
-    "com", "net", "org", "io", "dev", "app", "cloud", "co", "fr", "de", "uk", "eu", "ai", "tech", "info", "biz", "us",
-    "ca",
-];
 
+/// Whether the padded token string `w` contains any of the padded phrases.
 fn any(w: &str, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| w.contains(p))
-}
-
-fn number(s: &str) -> Option<u32> {
-    s.parse::<u32>().ok().filter(|n| (1..=1000).contains(n))
-}
-
-/// `m6i.large`, `db.r6g.xlarge`, `t3.micro`: an instance type or DB class as written.
-pub fn instance_type(token: &str) -> Option<String> {
-    let rest = token.strip_prefix("db.").unwrap_or(token);
-    let (family, size) = rest.split_once('.')?;
-    let family_ok = (2..=5).contains(&family.len())
-        && family.starts_with(|c: char| c.is_ascii_lowercase())
-        && family.chars().any(|c| c.is_ascii_digit())
-        && family.chars().all(|c| c.is_ascii_alphanumeric());
-    let size_ok = matches!(
-        size,
-        "nano" | "micro" | "small" | "medium" | "large" | "xlarge" | "metal"
-    ) || size
-        .strip_suffix("xlarge")
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-    (family_ok && size_ok).then(|| token.to_string())
-}
-
-fn version(token: &str) -> Option<String> {
-    let v = token.strip_prefix('v').unwrap_or(token);
-    let parts: Vec<&str> = v.split('.').collect();
-    let ok = (1..=3).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
-    ok.then(|| v.to_string())
-}
-
-/// Quantities with the index of their first token: "3 nodes", "min 2",
-/// "maximum of 6", "between 2 and 6 nodes", "2 to 6 nodes", "desired 3".
-fn counts(t: &[String]) -> Vec<(What, usize)> {
-    let mut out = Vec::new();
-    let at = |i: usize| t.get(i).map(String::as_str).unwrap_or("");
-    let unit_within = |from: usize, n: usize| (from..from + n).any(|j| COUNT_UNITS.contains(&at(j)));
-    let mut i = 0;
-    while i < t.len() {
-        let w = at(i);
-        if w == "between" {
-            if let (Some(a), "and", Some(b)) = (number(at(i + 1)), at(i + 2), number(at(i + 3))) {
-                if unit_within(i + 4, 3) {
-                    out.push((What::MinNodes(a), i));
-                    out.push((What::MaxNodes(b), i));
-                    i += 4;
-                    continue;
-                }
-            }
-        }
-        if let Some(a) = number(w) {
-            let (b, next) = match (at(i + 1), number(at(i + 1)), number(at(i + 2))) {
-                ("to", _, Some(b)) => (Some(b), i + 3),
-                (_, Some(b), _) => (Some(b), i + 2),
-                _ => (None, i + 1),
-            };
-            if let Some(b) = b.filter(|&b| b > a) {
-                if unit_within(next, 3) {
-                    out.push((What::MinNodes(a), i));
-                    out.push((What::MaxNodes(b), i));
-                    i = next;
-                    continue;
-                }
-            }
-            let after_limit = i > 0 && matches!(at(i - 1), "min" | "minimum" | "max" | "maximum" | "desired");
-            if !after_limit && unit_within(i + 1, 3) {
-                let unit = (i + 1..i + 4).find(|&j| COUNT_UNITS.contains(&at(j))).unwrap_or(i + 1);
-                if (i + 1..unit).all(|j| number(at(j)).is_none()) {
-                    out.push((What::Nodes(a), i));
-                }
-            }
-        }
-        let limit = match w {
-            "min" | "minimum" => Some(What::MinNodes as fn(u32) -> What),
-            "max" | "maximum" => Some(What::MaxNodes as fn(u32) -> What),
-            "desired" => Some(What::Nodes as fn(u32) -> What),
-            _ => None,
-        };
-        if let Some(make) = limit {
-            if let Some(n) = (i + 1..i + 4).find_map(|j| number(at(j))) {
-                out.push((make(n), i));
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-fn azs(t: &[String], w: &str) -> Option<u8> {
-    if any(w, &[" single az ", " single availability zone "]) {
-        return Some(1);
-    }
-    t.windows(3).find_map(|win| {
-        let n = number(&win[0])?;
-        let az = win[1] == "az" || win[1] == "azs" || (win[1] == "availability" && win[2] == "zone");
-        (az && n <= 6).then_some(n as u8)
-    })
-}
-
-fn storage(t: &[String]) -> Option<u32> {
-    t.windows(2).find_map(|win| {
-        let (n, unit) = match number(&win[0]) {
-            Some(n) => (n, win[1].as_str()),
-            None => {
-                let digits: String = win[0].chars().take_while(|c| c.is_ascii_digit()).collect();
-                (number(&digits)?, &win[0][digits.len()..])
-            }
-        };
-        match unit {
-            "gb" | "gib" | "go" => Some(n),
-            "tb" | "tib" => Some(n * 1024),
-            _ => None,
-        }
-    })
-}
-
-fn retention(t: &[String], w: &str) -> Option<u32> {
-    if !any(
-        w,
-        &[
-            " retention ",
-            " retain ",
-            " retained ",
-            " keep ",
-            " kept ",
-            " backup ",
-            " log ",
-            " stored ",
-        ],
-    ) {
-        return None;
-    }
-    t.windows(2).find_map(|win| number(&win[0]).filter(|_| win[1] == "day"))
-}
-
-fn engine_facts(t: &[String]) -> Vec<What> {
-    let mut out = Vec::new();
-    for (i, w) in t.iter().enumerate() {
-        let engine = match w.as_str() {
-            "postgresql" | "postgre" => Engine::Postgres,
-            "mysql" | "mariadb" => Engine::Mysql,
-            _ => continue,
-        };
-        if !out.contains(&What::Engine(engine)) {
-            out.push(What::Engine(engine));
-        }
-        let next = t.get(i + 1).filter(|n| *n != "version").or_else(|| t.get(i + 2));
-        if let Some(v) = next.and_then(|n| version(n)) {
-            out.push(What::EngineVersion(v));
-        }
-    }
-    out
-}
-
-/// "Kubernetes 1.31", "EKS version 1.31", "version 1.31" (a 1.NN version is Kubernetes').
-fn kube_version(t: &[String]) -> Option<String> {
-    t.iter().enumerate().find_map(|(i, w)| {
-        if !matches!(w.as_str(), "kubernete" | "eks" | "k8s" | "version") {
-            return None;
-        }
-        let next = t.get(i + 1).filter(|n| *n != "version").or_else(|| t.get(i + 2))?;
-        version(next).filter(|v| v.starts_with("1.") && v.len() == 4)
-    })
-}
-
-fn hostnames(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
-        .map(|w| w.trim_matches(['.', '-']))
-        .filter(|w| {
-            let labels: Vec<&str> = w.split('.').collect();
-            labels.len() >= 2
-                && labels.iter().all(|l| !l.is_empty())
-                && labels.last().is_some_and(|tld| TLDS.contains(tld))
-                && !labels.iter().all(|l| l.chars().all(|c| c.is_ascii_digit()))
-                && instance_type(w).is_none()
-        })
-        .map(str::to_string)
-        .collect()
 }
 
 fn dr_intents(w: &str) -> Vec<DrStrategy> {
@@ -405,52 +206,6 @@ fn dr_intents(w: &str) -> Vec<DrStrategy> {
     }
     if any(w, ACTIVE) {
         out.push(DrStrategy::Active);
-    }
-    out
-}
-
-fn network_facts(t: &[String], w: &str, context: &str) -> Vec<What> {
-    let mut out = Vec::new();
-    let tier = |w: &str| match (w.contains(" public "), w.contains(" private ")) {
-        (true, false) => Some(true),
-        (false, true) => Some(false),
-        _ => None,
-    };
-    let subnet_line = any(w, &[" subnet ", " public ", " private "]);
-    let mut segment_tier: Vec<Option<bool>> = Vec::with_capacity(t.len());
-    for segment in t.split(|x| x == "and") {
-        let seg = format!(" {} ", segment.join(" "));
-        segment_tier.extend(std::iter::repeat_n(tier(&seg), segment.len()));
-        segment_tier.push(None);
-    }
-    for (i, token) in t.iter().enumerate() {
-        let tier_here = segment_tier[i].or_else(|| tier(w));
-        if let Ok(cidr) = token.parse::<Cidr>() {
-            match (subnet_line, tier_here.or_else(|| tier(context))) {
-                (true, Some(true)) => out.push(What::PublicSubnet(cidr)),
-                (true, Some(false)) => out.push(What::PrivateSubnet(cidr)),
-                (true, None) => {}
-                (false, _) if (16..=24).contains(&cidr.prefix) => out.push(What::VpcCidr(cidr)),
-                (false, _) => {}
-            }
-        } else if let Some(p) = token.strip_prefix('/').and_then(|p| p.parse::<u8>().ok()) {
-            if (16..=28).contains(&p) && (w.contains(" subnet ") || context.contains(" subnet ")) {
-                match tier_here {
-                    Some(true) => out.push(What::PublicPrefix(p)),
-                    Some(false) => out.push(What::PrivatePrefix(p)),
-                    None => {}
-                }
-            }
-        }
-    }
-    if let Some(n) = azs(t, w) {
-        out.push(What::Azs(n));
-    }
-    let nat = w.contains(" nat ") || w.contains(" ngw ") || context.contains(" nat ");
-    if nat && any(w, PER_AZ) {
-        out.push(What::NatPerAz(true));
-    } else if any(w, SHARED_NAT) {
-        out.push(What::NatPerAz(false));
     }
     out
 }
@@ -549,65 +304,6 @@ pub fn facts(outline: &Outline) -> Vec<Fact> {
             for what in sentence_facts(&sentence, &t, &w, dr_context) {
                 push(what, &sentence, dr_context);
             }
-        }
-    }
-    out
-}
-
-/// AWS regions named in `outline`, by code ("eu-west-3") or by city when
-/// the line speaks of a region ("Paris region"), in document order.
-pub fn regions(outline: &Outline) -> Vec<RegionFact> {
-    let vocab = vocabulary();
-    let mut out = Vec::new();
-    for line in &outline.lines {
-        if outline.excluded(line) || line.kind == LineKind::Blank {
-            continue;
-        }
-        let folded = fold(&line.text);
-        let words: Vec<&str> = folded.split_whitespace().filter(|w| !w.contains("://")).collect();
-        let w = padded(&line.text);
-        let says_dr = any(
-            &w,
-            &[
-                " dr ",
-                " disaster ",
-                " failover ",
-                " secondary ",
-                " standby ",
-                " recovery ",
-                " target region ",
-            ],
-        );
-        let says_primary = any(&w, &[" primary ", " main ", " source region ", " principal "]);
-        let dr = match (says_dr, says_primary) {
-            (true, false) => Some(true),
-            (false, true) => Some(false),
-            _ => None,
-        };
-        let mut found: Vec<(usize, &'static str, String)> = Vec::new();
-        let mut offset = 0;
-        for word in words
-            .iter()
-            .flat_map(|w| w.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')))
-        {
-            offset += 1;
-            if let Some((code, _)) = catalog::REGIONS.iter().find(|(r, _)| *r == word) {
-                found.push((offset, code, word.to_string()));
-            }
-        }
-        if found.is_empty() && (w.contains(" region ") || w.contains(" aws ")) {
-            for (pos, code) in vocab.region_names(&w) {
-                let written = w[pos..].split_whitespace().next().unwrap_or(code).to_string();
-                found.push((pos, code, written));
-            }
-        }
-        for (_, code, written) in found {
-            out.push(RegionFact {
-                code,
-                line: line.number,
-                written,
-                dr,
-            });
         }
     }
     out
