@@ -351,6 +351,19 @@ fn a_design_with_a_component_table_and_a_dr_section_drafts_and_renders_as_is() {
 }
 
 #[test]
+fn an_aurora_mysql_version_names_the_aurora_release() {
+    let doc = "# Orders\n\n## Data\n\n- Aurora MySQL 8.0 cluster, db.r6g.large\n- RDS PostgreSQL 15.7 for reporting\n";
+    let y = import(doc, "orders", "orders.md").unwrap().yaml;
+    let aurora = asset(&y, "aurora");
+    assert!(
+        aurora.contains("engine_version: \"8.0.mysql_aurora.3.08.0\"\n"),
+        "{aurora}"
+    );
+    assert!(aurora.contains("# guess: the document says MySQL 8.0 (line 5); Aurora MySQL 8.0.mysql_aurora.3.08.0"));
+    assert!(asset(&y, "rds").contains("engine_version: \"15.7\" # line 6"), "{y}");
+}
+
+#[test]
 fn drafts_are_deterministic() {
     let a = import(PAIEMENT, "p", "p.md").unwrap().yaml;
     let b = import(PAIEMENT, "p", "p.md").unwrap().yaml;

@@ -238,21 +238,29 @@ fn database(a: &mut Asset) {
         What::EngineVersion(v) => Some(v.clone()),
         _ => None,
     });
+    let default = match (engine, a.kind) {
+        (Engine::Mysql, Kind::Aurora) => "8.0.mysql_aurora.3.08.0",
+        (Engine::Mysql, _) => "8.0.39",
+        _ => "16.4",
+    };
     match version {
+        // Aurora MySQL versions name the Aurora release ("8.0.mysql_aurora.3.08.0").
+        Some((v, fact, _)) if engine == Engine::Mysql && a.kind == Kind::Aurora && !v.contains("aurora") => {
+            let line = fact.line;
+            a.guess(format!(
+                "the document says MySQL {v} (line {line}); Aurora MySQL {default} (the DR copy runs the same)"
+            ));
+            a.field("engine_version", format!("\"{default}\""), None);
+        }
         Some((v, fact, _)) => {
             let line = fact.line;
             a.field("engine_version", format!("\"{v}\""), Some(line));
         }
         None => {
-            let v = match (engine, a.kind) {
-                (Engine::Mysql, Kind::Aurora) => "8.0.mysql_aurora.3.08.0",
-                (Engine::Mysql, _) => "8.0.39",
-                _ => "16.4",
-            };
             a.guess(format!(
-                "no engine version in the document; {v} (the DR copy runs the same)"
+                "no engine version in the document; {default} (the DR copy runs the same)"
             ));
-            a.field("engine_version", format!("\"{v}\""), None);
+            a.field("engine_version", format!("\"{default}\""), None);
         }
     }
     if a.kind == Kind::Rds {
