@@ -30,6 +30,7 @@ pub mod lexer;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
+pub mod prose;
 pub mod quotas;
 pub mod runbook;
 pub mod synthetic;
