@@ -45,6 +45,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "eks_addons",
+        extra_providers: &["helm"],
+    },
+    ModuleSpec {
         name: "ga_endpoint_group",
         extra_providers: &[],
     },
