@@ -85,6 +85,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "traefik",
+        extra_providers: &["helm"],
+    },
+    ModuleSpec {
         name: "vm",
         extra_providers: &[],
     },
