@@ -69,6 +69,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "postgres_operator",
+        extra_providers: &["helm"],
+    },
+    ModuleSpec {
         name: "rds",
         extra_providers: &["random"],
     },
