@@ -57,6 +57,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "k8s_app",
+        extra_providers: &["helm"],
+    },
+    ModuleSpec {
         name: "k8s_monitoring",
         extra_providers: &["helm", "random"],
     },
