@@ -284,25 +284,20 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Failover {
             inventory,
             apply_vars,
+            format,
             out,
         } => {
             let (_, compiled) = compile_all(&[inventory])?;
             let plan = &compiled[0].plan;
-            let changes = runbook::failover_changes(plan);
-            if changes.is_empty() {
-                println!(
-                    "{}: the DR root already runs primary capacity; failover needs no variable change",
-                    plan.name
-                );
-            } else if !quiet {
-                println!(
-                    "DR root {} ({}): variable changes for failover",
-                    plan.name, plan.dr.region
-                );
-                let width = changes.iter().map(|c| c.name.len()).max().unwrap_or(0);
-                for c in &changes {
-                    println!("  {:<width$}  {} -> {}", c.name, c.from, c.to);
-                }
+            let report = runbook::failover_plan(&compiled[0].loaded.inventory, plan);
+            let changes = &report.variable_changes;
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?
+                ),
+                Format::Table if !quiet => print!("{}", runbook::failover_text(plan, &report)),
+                Format::Table => {}
             }
             if apply_vars && !changes.is_empty() {
                 let dir = out.join(&plan.name).join("dr");
@@ -314,12 +309,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 }
                 let path = dir.join("failover.auto.tfvars");
                 std::fs::write(&path, runbook::failover_tfvars(plan)).map_err(anyhow::Error::from)?;
-                if !quiet {
-                    println!(
-                        "wrote {}; review it, then: terraform -chdir={} apply",
-                        path.display(),
-                        dir.display()
-                    );
+                let note = format!(
+                    "wrote {}; review it, then: terraform -chdir={} apply",
+                    path.display(),
+                    dir.display()
+                );
+                match format {
+                    // stdout holds the JSON document alone.
+                    Format::Json => eprintln!("{note}"),
+                    Format::Table if !quiet => println!("{note}"),
+                    Format::Table => {}
                 }
             }
             Ok(ExitCode::SUCCESS)

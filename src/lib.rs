@@ -27,6 +27,7 @@ pub mod format;
 pub mod import;
 pub mod inventory;
 pub mod lexer;
+pub mod objectives;
 pub mod output;
 pub mod pipeline;
 pub mod plan;

@@ -206,9 +206,7 @@ impl<'a> Validator<'a> {
             }
         }
         if let Some(i) = assets.iter().position(|a| a.kind == Kind::Vpc && !a.in_dr()) {
-            let in_dr = assets
-                .iter()
-                .find(|a| a.kind.needs_vpc() && a.in_dr() && a.dr != DrStrategy::Backup);
+            let in_dr = assets.iter().find(|a| a.kind.needs_vpc() && a.in_dr());
             if let Some(user) = in_dr {
                 self.err(
                     &[Seg::Key("assets"), Seg::Index(i), Seg::Key("dr")],
