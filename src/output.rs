@@ -9,6 +9,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
+/// Names acmegen itself uses directly under the output directory: an
+/// inventory may not be named like one of them.
+pub const RESERVED_NAMES: &[&str] = &["modules"];
+
 /// The top-level directories of `files` (`modules`, `<inventory>`).
 fn tops(files: &FileSet) -> BTreeSet<PathBuf> {
     files

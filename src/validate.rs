@@ -58,13 +58,30 @@ impl<'a> Validator<'a> {
                 "use 1-32 lowercase letters, digits and dashes, starting with a letter (it becomes bucket and resource names)",
             );
         }
+        if crate::output::RESERVED_NAMES.contains(&inv.name.as_str()) {
+            self.err(
+                &[Seg::Key("name")],
+                format!("inventory name `{}` is reserved", inv.name),
+                format!(
+                    "acmegen writes its shared modules to <out>/{}; pick another name",
+                    inv.name
+                ),
+            );
+        }
+        for v in crate::limits::check_inventory(inv) {
+            self.err(&[Seg::Key(v.field)], v.message, v.help);
+        }
         for (key, region) in [("primary", &inv.regions.primary), ("dr", &inv.regions.dr)] {
             if catalog::az_count(region).is_none() {
                 let known: Vec<&str> = catalog::REGIONS.iter().map(|(r, _)| *r).collect();
                 self.err(
                     &[Seg::Key("regions"), Seg::Key(key)],
                     format!("unknown region `{region}`"),
-                    format!("use one of: {}", known.join(", ")),
+                    format!(
+                        "{}use a commercial AWS region: {}",
+                        crate::suggest::did_you_mean(region, known.iter().copied()),
+                        known.join(", ")
+                    ),
                 );
             }
         }
@@ -238,6 +255,9 @@ impl<'a> Validator<'a> {
                 "set dr_qty to 1 or more",
             );
         }
+        for v in crate::limits::check_asset(a, self.loaded.inventory.tags.len()) {
+            self.err(&at(v.field), v.message, v.help);
+        }
         self.fields_for_kind(i, a);
         self.size(i, a);
         self.target(i, a, by_name);
@@ -340,16 +360,18 @@ impl<'a> Validator<'a> {
                 &at,
                 format!("`{s}` is not an RDS instance class in the catalogue"),
                 format!(
-                    "use a current class such as `{}` (src/catalog.rs lists them)",
-                    catalog::suggest(s, true)
+                    "use a current class such as `{}`; {}",
+                    catalog::closest_size(s, true),
+                    catalog::describe(true)
                 ),
             ),
             Some(s) if !db && !catalog::is_ec2_type(s) => self.err(
                 &at,
                 format!("`{s}` is not an EC2 instance type in the catalogue"),
                 format!(
-                    "use a current type such as `{}` (src/catalog.rs lists them)",
-                    catalog::suggest(s, false)
+                    "use a current type such as `{}`; {}",
+                    catalog::closest_size(s, false),
+                    catalog::describe(false)
                 ),
             ),
             _ => {}
@@ -386,7 +408,8 @@ impl<'a> Validator<'a> {
                 ),
                 format!("name a {} asset", names.join(" or ")),
             ),
-            Some(&j) if a.kind == Kind::Eip && a.qty() > assets[j].qty() => self.err(
+            // A target with qty 0 has its own error; "use qty 0 or less" would mislead.
+            Some(&j) if a.kind == Kind::Eip && assets[j].qty() > 0 && a.qty() > assets[j].qty() => self.err(
                 &[Seg::Key("assets"), Seg::Index(i), Seg::Key("qty")],
                 format!("{} Elastic IPs for {} instances of `{t}`", a.qty(), assets[j].qty()),
                 format!(
