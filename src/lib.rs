@@ -28,12 +28,18 @@ pub mod import;
 pub mod inventory;
 pub mod lexer;
 pub mod limits;
+pub mod locate;
+pub mod lock;
+pub mod manifest;
 pub mod output;
+pub mod ownership;
 pub mod pipeline;
 pub mod plan;
 pub mod runbook;
 pub mod suggest;
 pub mod synthetic;
+mod sys;
+pub mod transaction;
 pub mod validate;
 pub mod verify;
 

@@ -44,6 +44,13 @@ fn is_dns_label(s: &str, max: usize) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// Whether `name` can name an inventory: a DNS label of at most 32
+/// characters (it becomes bucket and resource names) that is not one of
+/// the directory names acmegen reserves.
+pub fn is_valid_inventory_name(name: &str) -> bool {
+    is_dns_label(name, 32) && !crate::output::RESERVED_NAMES.contains(&name)
+}
+
 impl<'a> Validator<'a> {
     fn err(&mut self, at: &[Seg<'_>], message: impl Into<String>, help: impl Into<String>) {
         self.errors.push(self.loaded.error(at, message, help));

@@ -95,7 +95,12 @@ fn check_flags_a_directory_no_inventory_renders() {
         .arg("check")
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("generated/old/primary/main.tf"));
+        .stdout(predicate::str::contains(
+            "not rendered by any inventory: generated/old/",
+        ))
+        .stderr(predicate::str::contains(
+            "generated/old belongs to no inventory and has no .acmegen-manifest: delete it by hand",
+        ));
 }
 
 #[test]
@@ -112,11 +117,15 @@ fn rerender_removes_files_of_removed_assets_and_keeps_local_terraform_files() {
     .unwrap();
     fs::write(dir.path().join("generated/demo/dr/terraform.tfvars"), "x = 1\n").unwrap();
     fs::write(dir.path().join("generated/demo/bootstrap/terraform.tfstate"), "{}").unwrap();
+    // A file an older render wrote: listed in the manifest, so acmegen may remove it.
     fs::write(
         dir.path().join("generated/demo/primary/stale.tf"),
         "# from an older render\n",
     )
     .unwrap();
+    let manifest = dir.path().join("generated/demo/.acmegen-manifest");
+    let listed = fs::read_to_string(&manifest).unwrap() + "primary/stale.tf\n";
+    fs::write(&manifest, listed).unwrap();
     let without_s3 = GOOD.split("  - kind: s3").next().unwrap();
     fs::write(dir.path().join("inventory/demo.yaml"), without_s3).unwrap();
     acmegen(dir.path()).arg("render").assert().success();
