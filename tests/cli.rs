@@ -393,3 +393,28 @@ fn help_version_and_completions() {
         .success()
         .stdout(predicate::str::contains("_acmegen"));
 }
+
+#[test]
+fn item7_a_closed_stdout_ends_the_output_quietly() {
+    // Issue 10.7: `acmegen explain big.yaml | head -1` panicked with "Broken pipe" (exit 101).
+    let dir = project(&acmegen::synthetic::inventory_yaml(300));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("acmegen"))
+        .current_dir(dir.path())
+        .args(["explain", "inventory/demo.yaml"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    assert!(first.contains("bench — primary"), "{first}");
+    drop(stdout); // like `head -1` exiting: the rest (> 64 KiB) hits a closed pipe
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+}
