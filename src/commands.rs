@@ -288,6 +288,7 @@ fn render(
         remove_orphans: all,
         lock_timeout,
         failpoint: failpoint(),
+        exchange: true,
     };
     let report = output::write(out, &files, &opts, waiting(out, lock_timeout))?;
     for line in &report.recovered {
@@ -463,6 +464,12 @@ fn verify_dir(out: &Path, quiet: bool) -> Result<ExitCode, Failure> {
             let text = std::fs::read_to_string(entry.path()).map_err(|e| Failure::io("reading", entry.path(), &e))?;
             files.insert(rel, text);
         }
+    }
+    for l in acmegen::transaction::leftovers(out) {
+        err(&format!(
+            "warning: not verified: {} was left by an interrupted render\n  = help: run `acmegen render` to finish or undo it",
+            l.path.display()
+        ));
     }
     if files.is_empty() {
         return Err(usage(format!(

@@ -182,6 +182,9 @@ pub struct WriteOptions {
     pub lock_timeout: Duration,
     /// Test-only: stop the run at a step (see [`Failpoint`]).
     pub failpoint: Option<Failpoint>,
+    /// Swap with the atomic exchange where the platform has it (default);
+    /// false forces the two-rename fallback, for tests.
+    pub exchange: bool,
 }
 
 impl Default for WriteOptions {
@@ -191,6 +194,7 @@ impl Default for WriteOptions {
             remove_orphans: false,
             lock_timeout: Duration::from_secs(60),
             failpoint: None,
+            exchange: true,
         }
     }
 }
@@ -237,7 +241,12 @@ pub fn write(out: &Path, files: &FileSet, opts: &WriteOptions, on_wait: impl FnO
     } else {
         Vec::new()
     };
-    transaction::apply(out, &per_top, &orphans, opts.force, opts.failpoint)
+    let how = transaction::Options {
+        force: opts.force,
+        failpoint: opts.failpoint,
+        exchange: opts.exchange,
+    };
+    transaction::apply(out, &per_top, &orphans, how)
 }
 
 /// A top-level directory of the output that no inventory being rendered writes.

@@ -294,6 +294,18 @@ impl Run<'_> {
     }
 }
 
+/// How [`apply`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Replace directories holding files acmegen did not write (deleting them).
+    pub force: bool,
+    /// Test-only: stop at a step.
+    pub failpoint: Option<Failpoint>,
+    /// Swap with the atomic exchange where the platform has it; false
+    /// forces the two-rename fallback (for tests on platforms that have it).
+    pub exchange: bool,
+}
+
 /// Replace the top-level directories `new` (name → files relative to it,
 /// manifests included) and remove `remove` (trees no inventory renders),
 /// all-or-nothing. The caller holds the output directory's lock.
@@ -301,9 +313,13 @@ pub fn apply(
     out: &Path,
     new: &BTreeMap<String, FileSet>,
     remove: &[String],
-    force: bool,
-    fail: Option<Failpoint>,
+    opts: Options,
 ) -> Result<Report, OutputError> {
+    let Options {
+        force,
+        failpoint: fail,
+        exchange,
+    } = opts;
     let mut report = recover(out)?;
 
     // 2. Check: ownership and writability, before anything changes.
@@ -349,9 +365,10 @@ pub fn apply(
         report,
     };
 
-    // 3. Stage.
+    // 3. Stage. A staging directory that still exists holds files recovery
+    // had to keep: it is not this run's to clean.
+    fs::create_dir(&run.staging).map_err(|e| io_err("creating", &run.staging, e).with_note("nothing was changed"))?;
     let staged = (|| -> Result<Vec<(String, Ident)>, OutputError> {
-        fs::create_dir(&run.staging).map_err(|e| io_err("creating", &run.staging, e))?;
         let mut ids = Vec::new();
         for (top, files) in &tops {
             let dir = run.staged(top);
@@ -364,6 +381,13 @@ pub fn apply(
                 fs::write(&path, text).map_err(|e| io_err("writing", &path, e))?;
             }
             link_user_local(&run.live(top), &dir)?;
+            // The new tree keeps the access rights the user gave the old one.
+            if let Ok(m) = fs::metadata(run.live(top)) {
+                if m.is_dir() {
+                    fs::set_permissions(&dir, m.permissions())
+                        .map_err(|e| io_err("setting permissions of", &dir, e))?;
+                }
+            }
             let id = ident(&dir).ok_or_else(|| io_err("reading", &dir, io::ErrorKind::NotFound.into()))?;
             ids.push((top.clone(), id));
         }
@@ -389,14 +413,14 @@ pub fn apply(
         }
     };
 
-    // 4. Journal, 5. swap.
-    let journal = Journal {
-        tops: ids.clone(),
-        committed: false,
-    };
+    // 4. Journal, 5. swap, 6. commit (the journal says so).
     let mut done: Vec<(String, Swap)> = Vec::new();
-    let mut exchange_ok = true;
+    let mut exchange_ok = exchange;
     let swapped = (|| -> Result<(), OutputError> {
+        let mut journal = Journal {
+            tops: ids.clone(),
+            committed: false,
+        };
         journal.write(&run.staging)?;
         run.step("journal")?;
         for (top, _) in &ids {
@@ -404,7 +428,8 @@ pub fn apply(
             done.push((top.clone(), how));
             run.step("swap")?;
         }
-        Ok(())
+        journal.committed = true;
+        journal.write(&run.staging)
     })();
     match swapped {
         Ok(()) => {}
@@ -414,6 +439,10 @@ pub fn apply(
             for (top, how) in done.iter().rev() {
                 undone &= run.swap_back(top, *how).is_ok();
             }
+            // A two-rename swap that failed half-way put its old tree back itself, or tried to.
+            undone &= ids
+                .iter()
+                .all(|(top, _)| exists(&run.live(top)) || !exists(&run.parked(top)));
             if !undone {
                 return Err(e.with_note(
                     "some directories could not be swapped back; run `acmegen render` again to restore or finish them",
@@ -435,13 +464,8 @@ pub fn apply(
         }
     }
 
-    // 6. Commit, 7. finish.
+    // 7. Finish.
     let finished = (|| -> Result<(), OutputError> {
-        Journal {
-            tops: ids.clone(),
-            committed: true,
-        }
-        .write(&run.staging)?;
         run.step("commit")?;
         for (top, id) in &ids {
             if let Some(old) = run.old_tree(top, *id) {

@@ -64,14 +64,29 @@ fn change_strategy() -> impl Strategy<Value = Change> {
     ]
 }
 
-/// One render: files, whether every inventory is rendered (orphans go), and a failpoint.
-fn run_strategy() -> impl Strategy<Value = (FileSet, bool, Option<Failpoint>)> {
+/// One render: files, whether every inventory is rendered (orphans go), a
+/// failpoint, and whether the atomic exchange is used (else the two-rename fallback).
+#[derive(Debug, Clone)]
+struct Run {
+    files: FileSet,
+    all: bool,
+    fail: Option<Failpoint>,
+    exchange: bool,
+}
+
+fn run_strategy() -> impl Strategy<Value = Run> {
     (
         files_strategy(),
         any::<bool>(),
         proptest::option::weighted(0.7, (0usize..12, any::<bool>())),
+        any::<bool>(),
     )
-        .prop_map(|(files, all, fail)| (files, all, fail.map(|(after, kill)| Failpoint { after, kill })))
+        .prop_map(|(files, all, fail, exchange)| Run {
+            files,
+            all,
+            fail: fail.map(|(after, kill)| Failpoint { after, kill }),
+            exchange,
+        })
 }
 
 fn apply(out: &Path, change: &Change) {
@@ -195,7 +210,8 @@ fn no_staging_left(out: &Path) -> bool {
     })
 }
 
-fn check_run(out: &Path, (new, all, fail): &(FileSet, bool, Option<Failpoint>)) -> Result<(), TestCaseError> {
+fn check_run(out: &Path, run: &Run) -> Result<(), TestCaseError> {
+    let (new, all) = (&run.files, &run.all);
     let before = snapshot(out);
     let keep = protected(out, &before, new);
     let want = expected_new(out, &before, new, *all);
@@ -203,7 +219,8 @@ fn check_run(out: &Path, (new, all, fail): &(FileSet, bool, Option<Failpoint>)) 
         force: false,
         remove_orphans: *all,
         lock_timeout: Duration::ZERO,
-        failpoint: *fail,
+        failpoint: run.fail,
+        exchange: run.exchange,
     };
     let result = output::write(out, new, &opts, || {});
     // Right after the run, stopped or not: each top is old or new.
@@ -237,7 +254,10 @@ fn check_run(out: &Path, (new, all, fail): &(FileSet, bool, Option<Failpoint>)) 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(128),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn interrupted_renders_over_random_trees_are_all_or_nothing_and_lose_nothing(
@@ -269,7 +289,7 @@ fn the_generator_reaches_every_outcome() {
             .new_tree(&mut runner)
             .unwrap()
             .current();
-        let (new, all, fail) = run_strategy().new_tree(&mut runner).unwrap().current();
+        let run = run_strategy().new_tree(&mut runner).unwrap().current();
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         output::write(&out, &first, &WriteOptions::default(), || {}).unwrap();
@@ -277,12 +297,13 @@ fn the_generator_reaches_every_outcome() {
             apply(&out, c);
         }
         let opts = WriteOptions {
-            remove_orphans: all,
+            remove_orphans: run.all,
             lock_timeout: Duration::ZERO,
-            failpoint: fail,
+            failpoint: run.fail,
+            exchange: run.exchange,
             ..WriteOptions::default()
         };
-        outcomes.insert(match output::write(&out, &new, &opts, || {}) {
+        outcomes.insert(match output::write(&out, &run.files, &opts, || {}) {
             Ok(_) => "ok",
             Err(OutputError::Unowned(_)) => "refused",
             Err(OutputError::Killed) => "killed",

@@ -558,3 +558,15 @@ fn item11_verify_reports_syntax_first_and_references_with_a_line() {
     assert!(stderr.contains("generated/demo/primary/main.tf:"), "{stderr}");
     assert!(!stderr.contains("no such module call"), "{stderr}");
 }
+
+#[test]
+fn a_rerender_keeps_the_access_rights_of_each_directory_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(GOOD);
+    acmegen(dir.path()).arg("render").assert().success();
+    let demo = dir.path().join("generated/demo");
+    fs::set_permissions(&demo, fs::Permissions::from_mode(0o750)).unwrap();
+    fs::write(dir.path().join("inventory/demo.yaml"), GOOD.replace("qty: 2", "qty: 3")).unwrap();
+    acmegen(dir.path()).arg("render").assert().success();
+    assert_eq!(fs::metadata(&demo).unwrap().permissions().mode() & 0o777, 0o750);
+}
