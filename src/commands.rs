@@ -448,6 +448,15 @@ fn verify_dir(out: &Path, quiet: bool) -> Result<ExitCode, Failure> {
                 &io::Error::from(io::ErrorKind::NotADirectory),
             ))
         }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(Failure {
+                message: format!(
+                    "error: {} does not exist\n  = help: pass the directory `acmegen render` wrote (--out DIR), or run `acmegen render` first",
+                    out.display()
+                ),
+                code: EXIT_IO,
+            })
+        }
         Err(e) => return Err(Failure::io("verifying", out, &e)),
     }
     let mut files = FileSet::new();

@@ -44,9 +44,10 @@ pub(crate) fn walk_err(root: &Path, e: walkdir::Error) -> OutputError {
 }
 
 /// Files under the live tree `dir` that acmegen may not delete: neither in
-/// its manifest (or, for a tree without one, in `new_files`, which adopts
-/// an older acmegen's tree whose every file would be rewritten) nor
-/// user-local. A `dir` that is a file or a symlink is itself unowned.
+/// its manifest (nor rewritten by `new_files` with identical bytes) nor
+/// user-local; for a tree without a manifest, those `new_files` does not
+/// rewrite (which adopts an older acmegen's tree whose every file would be
+/// rewritten). A `dir` that is a file or a symlink is itself unowned.
 pub fn unowned(dir: &Path, new_files: Option<&FileSet>) -> Result<(Vec<PathBuf>, bool), OutputError> {
     let meta = match fs::symlink_metadata(dir) {
         Ok(m) => m,
@@ -68,7 +69,14 @@ pub fn unowned(dir: &Path, new_files: Option<&FileSet>) -> Result<(Vec<PathBuf>,
             continue;
         }
         let owned = match &m {
-            Some(m) => m.contains(rel),
+            // Listed, or about to be rewritten with the very same bytes (nothing
+            // is lost: e.g. a file another branch rendered, merged before its manifest).
+            Some(m) => {
+                m.contains(rel)
+                    || new_files
+                        .and_then(|f| f.get(rel))
+                        .is_some_and(|want| fs::read(entry.path()).is_ok_and(|have| have == want.as_bytes()))
+            }
             None => new_files.is_some_and(|f| f.contains_key(rel)),
         };
         if !owned {
