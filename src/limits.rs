@@ -12,7 +12,7 @@
 //! [`field_help`] turns the same table into help for serde's type and range
 //! errors (`qty: -1`, `port: 70000`).
 
-use crate::inventory::{Asset, Inventory, Kind};
+use crate::inventory::{Asset, Inventory, Kind, RegionNetwork};
 
 /// Largest inventory file acmegen reads (4 MiB: 10,000 assets take about 1 MiB).
 pub const MAX_INVENTORY_BYTES: usize = 4 * 1024 * 1024;
@@ -366,6 +366,27 @@ fn shorten(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// Bounds on one region's network settings: subnet prefix lengths.
+pub fn check_network(net: &RegionNetwork) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for (field, value) in [
+        ("public_prefix", net.public_prefix),
+        ("private_prefix", net.private_prefix),
+    ] {
+        let (Some(v), Some(bound)) = (value, bound(Kind::Vpc, field)) else {
+            continue;
+        };
+        if !(bound.min..=bound.max).contains(&u64::from(v)) {
+            out.push(Violation {
+                field,
+                message: format!("`{field}: {v}` is out of range"),
+                help: format!("use {} to {}: {}", bound.min, bound.max, bound.why),
+            });
+        }
+    }
+    out
 }
 
 /// Bounds on the inventory's own fields: text lengths and tags.

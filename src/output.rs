@@ -1,5 +1,5 @@
 //! Writing rendered files to disk all-or-nothing without ever deleting a
-//! file acmegen did not write ([`write`], over [`crate::transaction`]),
+//! file acmegen did not write ([`write()`], over [`crate::transaction`]),
 //! and comparing them with what is on disk (`acmegen check`, [`drift`]).
 
 use crate::emit::FileSet;
@@ -170,7 +170,7 @@ impl std::fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
-/// How [`write`] replaces the output.
+/// How [`write()`] replaces the output.
 #[derive(Debug, Clone)]
 pub struct WriteOptions {
     /// Replace directories even when they hold files acmegen did not write (deleting them).

@@ -5,9 +5,8 @@
 //! owns their local Terraform files ([`is_user_local`]); anything else is
 //! somebody else's. A render refuses to replace a directory holding files
 //! that are not acmegen's ([`unowned`]), links the user's files into the
-//! new tree ([`link_user_local`]), and removes the old tree with
-//! [`discard`], which keeps whatever it cannot prove is acmegen's or is
-//! safe elsewhere.
+//! new tree, and removes the old tree keeping whatever it cannot prove is
+//! acmegen's or safe elsewhere.
 
 use crate::emit::FileSet;
 use crate::manifest::{self, Manifest};

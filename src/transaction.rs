@@ -5,8 +5,8 @@
 //!
 //! 1. **recover** leftovers of dead runs (below);
 //! 2. **check** every directory it will replace: it may hold only files
-//!    acmegen wrote (its [`Manifest`]) and the user's local files
-//!    ([`is_user_local`]), and every directory in it must be writable;
+//!    acmegen wrote (its [`crate::manifest::Manifest`]) and the user's local files
+//!    ([`crate::output::is_user_local`]), and every directory in it must be writable;
 //!    otherwise stop before changing anything;
 //! 3. **stage** each new tree in `<out>/.acmegen-staging-<pid>/<top>`, with
 //!    the user's local files of the live tree hard-linked in (so both the

@@ -126,6 +126,11 @@ impl<'a> Validator<'a> {
 
     fn region_network(&mut self, key: &'static str, region: &str, net: &RegionNetwork) -> Option<Cidr> {
         let at = |field| [Seg::Key("network"), Seg::Key(key), Seg::Key(field)];
+        let out_of_range = crate::limits::check_network(net);
+        let prefixes_ok = out_of_range.is_empty();
+        for v in out_of_range {
+            self.err(&at(v.field), v.message, v.help);
+        }
         let cidr = match net.cidr.parse::<Cidr>() {
             Ok(c) => c,
             Err(e) => {
@@ -156,7 +161,7 @@ impl<'a> Validator<'a> {
                 return Some(cidr);
             }
         }
-        if crate::plan::network::subnets(cidr, net, max_azs).is_none() {
+        if prefixes_ok && crate::plan::network::subnets(cidr, net, max_azs).is_none() {
             self.err(
                 &at("cidr"),
                 format!("the public and private subnets per AZ do not fit in {cidr}"),

@@ -101,6 +101,14 @@ fn item8_quantities_and_sizes_are_bounded_by_what_aws_allows() {
         &GOOD.replace("owner: me", "owner: me\ntags: {\"aws:x\": y}"),
         &["the `aws:` prefix is reserved"],
     );
+    let err = rejected(
+        &GOOD.replace(
+            "assets:",
+            "network:\n  primary: {cidr: 10.0.0.0/16, public_prefix: 200}\nassets:",
+        ),
+        &["`public_prefix: 200` is out of range", "AWS subnets are /16 to /28"],
+    );
+    assert!(!err.contains("longer public_prefix"), "{err}");
 }
 
 #[test]
