@@ -45,7 +45,7 @@ use walkdir::WalkDir;
 
 /// Name prefix of a run's staging directory (`.acmegen-staging-<pid>`).
 pub const STAGING_PREFIX: &str = ".acmegen-staging-";
-/// Name prefix of an old tree parked by acmegen before 0.2 (`.acmegen-old-<pid>-<top>`).
+/// Name prefix of an old tree parked by acmegen before manifests (`.acmegen-old-<pid>-<top>`).
 pub const LEGACY_OLD_PREFIX: &str = ".acmegen-old-";
 const JOURNAL: &str = ".journal";
 const JOURNAL_HEADER: &str = "acmegen journal 1";
@@ -508,7 +508,7 @@ pub struct Leftover {
 }
 
 /// Leftovers of interrupted runs directly under `out`: staging directories
-/// and old trees of acmegen before 0.2.
+/// and old trees of acmegen before manifests.
 pub fn leftovers(out: &Path) -> Vec<Leftover> {
     let Ok(dir) = fs::read_dir(out) else {
         return Vec::new();
@@ -636,7 +636,7 @@ fn recover_staging(run: &mut Run<'_>) -> Result<&'static str, OutputError> {
     Ok("restored the trees from before it")
 }
 
-/// An old tree parked by acmegen before 0.2 (`.acmegen-old-<pid>-<top>`):
+/// An old tree parked by acmegen before manifests (`.acmegen-old-<pid>-<top>`):
 /// put it back if its top is missing, else discard it against the live tree.
 fn recover_legacy(out: &Path, left: &Leftover, name: &str, report: &mut Report) -> Result<(), OutputError> {
     let top = name

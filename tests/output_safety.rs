@@ -3,6 +3,7 @@
 //! any step), cleans what interrupted runs left, serializes concurrent
 //! writers, removes trees of deleted inventories, and names the path and
 //! the fix of every file system problem (exit code 4).
+#![cfg(unix)]
 
 use assert_cmd::Command;
 use predicates::prelude::*;
