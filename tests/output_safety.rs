@@ -594,3 +594,36 @@ fn an_unlisted_file_acmegen_would_write_byte_for_byte_is_adopted() {
         .stderr(predicate::str::contains("generated/demo/primary/main.tf"));
     assert_eq!(fs::read_to_string(&main).unwrap(), "# edited\n");
 }
+
+#[test]
+fn item2_sigkill_at_spread_out_moments_never_leaves_a_half_tree() {
+    // The failpoints stop at step boundaries; real kills land anywhere (mid-write too).
+    let (template, new) = fixtures();
+    let bin = assert_cmd::cargo::cargo_bin("acmegen");
+    let started = Instant::now();
+    let probe = tempfile::tempdir().unwrap();
+    copy_tree(template.path(), probe.path());
+    fs::write(probe.path().join("inventory/demo.yaml"), newer()).unwrap();
+    acmegen(probe.path()).arg("render").assert().success();
+    let full = started.elapsed();
+    for i in 1..=8u32 {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(template.path(), dir.path());
+        let out = dir.path().join("generated");
+        let old = generated_only(&out);
+        fs::write(dir.path().join("inventory/demo.yaml"), newer()).unwrap();
+        let mut child = std::process::Command::new(&bin)
+            .current_dir(dir.path())
+            .args(["render", "-q"])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full * i / 8);
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let at = format!("killed after {:?}", full * i / 8);
+        assert_whole(&out, &old, new, &at);
+        acmegen(dir.path()).arg("render").assert().success();
+        assert!(leftovers(&out).is_empty(), "{at}: {:?}", leftovers(&out));
+        assert_eq!(&generated_only(&out), new, "{at}");
+    }
+}
