@@ -130,7 +130,7 @@ pub fn table(r: &Report) -> String {
         }
         if reg.rows.iter().any(|r| r.condition.is_some()) {
             out.push_str(
-                "* conditional: created once the primary region exists or its facts are passed in (see variables.tf)\n",
+                "* conditional: created once the other root has published the facts it needs (the fact store, see main.tf)\n",
             );
         }
         out.push('\n');

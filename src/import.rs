@@ -565,6 +565,12 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
     let _ = writeln!(yaml, "name: {name}");
     let _ = writeln!(yaml, "source: {}", yaml_str(source));
     let _ = writeln!(yaml, "owner: platform-team # TODO: the owning team");
+    if drafts.iter().any(|d| d.kind == Kind::K8sMonitoring) {
+        let _ = writeln!(
+            yaml,
+            "ebs_default_encryption: true # guess: the monitoring stack keeps its data on EBS volumes, encrypted with the region's key"
+        );
+    }
     let _ = writeln!(
         yaml,
         "regions:\n  primary: {primary}{primary_note}\n  dr: {dr}{dr_note}"

@@ -15,7 +15,7 @@
 //! let modules = acmegen::pipeline::modules(&emitter).unwrap();
 //! let compiled = acmegen::compile_text(inventory, Path::new("demo.yaml"), &emitter, &modules).unwrap();
 //! let dr_main = &compiled.files[Path::new("demo/dr/main.tf")];
-//! assert!(dr_main.contains("bucket      = \"demo-data-us-west-1\""));
+//! assert!(dr_main.contains("bucket      = \"demo-data-${local.account_id}-us-west-1\""));
 //! ```
 
 pub mod catalog;

@@ -213,7 +213,7 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
         source: inv.source.clone(),
         primary: inv.regions.primary.clone(),
         dr: inv.regions.dr.clone(),
-        dr_state_bucket: plan.dr.state_bucket.clone(),
+        dr_state_bucket: plan.dr.state_bucket("<account>"),
         objectives,
         overall_rto: worst(false).map_or("n/a".into(), |w| w.0.to_string()),
         overall_rpo: worst(true).map_or("no data tier in DR".into(), |w| w.1.to_string()),
@@ -282,62 +282,90 @@ fn prechecks(c: &Ctx<'_>, plan: &Plan) -> Vec<String> {
     }
     out.push("Every asset with a DR strategy has its dependencies in DR too (validated).".into());
     out.push(format!(
-        "The DR root keeps its state in `{}` ({}) and reads nothing from the primary region.",
-        plan.dr.state_bucket, c.dr
+        "The DR root keeps its state in `{}` ({}) and reads nothing from the primary region: what it needs from the primary is in the fact store (`{}` in {}).",
+        plan.dr.state_bucket("<account>"),
+        c.dr,
+        crate::plan::fact_store_path(&c.inv.name),
+        c.dr
     ));
     out
 }
 
+/// Sets `ACCOUNT_ID`, which state bucket and bucket names carry.
+const ACCOUNT: &str = "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)";
+
+fn init(c: &Ctx<'_>, root: &crate::plan::RootPlan) -> String {
+    c.tf(
+        root.role.as_str(),
+        &format!("init -backend-config=\"bucket={}\"", root.state_bucket("$ACCOUNT_ID")),
+    )
+}
+
 fn bootstrap(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
-    let gated = plan.dr.variables.iter().any(|v| v.name == "primary_deployed");
-    let first = if gated {
-        "apply -var primary_deployed=false"
-    } else {
-        "apply"
-    };
+    let mut created = vec!["the state buckets of both roots".to_string()];
+    if plan.bootstrap.autoscaling_slr {
+        created.push("the EC2 Auto Scaling service-linked role".into());
+    }
+    if !plan.bootstrap.zones.is_empty() {
+        created.push("the public hosted zones".into());
+    }
     let mut steps = vec![Step::new(
-        "Create the state buckets of both roots (once per inventory)",
-        vec![c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
+        format!("Create {} (once per inventory and account)", created.join(", ")),
+        vec![ACCOUNT.into(), c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
         vec![format!(
             "`{}` and `{}` exist, versioned and KMS-encrypted; keep `{}/bootstrap/terraform.tfstate` safe.",
-            plan.primary.state_bucket, plan.dr.state_bucket, c.dir
+            plan.primary.state_bucket("$ACCOUNT_ID"),
+            plan.dr.state_bucket("$ACCOUNT_ID"),
+            c.dir
         )],
     )];
-    steps.push(Step::new(
-        format!(
-            "Apply the DR root first{} ({})",
-            if gated { ", without replicas" } else { "" },
-            c.dr
-        ),
-        vec![c.tf("dr", "init"), c.tf("dr", first)],
-        vec!["DR network, keys, buckets and registries exist, so the primary can replicate into them.".into()],
-    ));
-    let mut primary_cmd = "apply".to_string();
-    if c.of(Kind::VpcPeering).next().is_some() {
-        primary_cmd = format!("apply -var dr_vpc_id=$({})", c.tf("dr", "output -raw vpc_id"));
+    for z in &plan.bootstrap.zones {
+        steps.push(Step::new(
+            format!("Delegate `{}` to its new hosted zone (at the domain's registrar)", z.name),
+            vec![c.tf("bootstrap", &format!("output {}_name_servers", z.label))],
+            vec![format!(
+                "`dig +short NS {}` lists those name servers; certificates of the roots validate through this zone, so apply them only after delegation.",
+                z.name
+            )],
+        ));
     }
+    for (root, name) in [(&plan.primary, "primary"), (&plan.dr, "dr")] {
+        let required: Vec<&str> = root
+            .variables
+            .iter()
+            .filter(|v| v.example.is_some())
+            .map(|v| v.name.as_str())
+            .collect();
+        if !required.is_empty() {
+            steps.push(Step::new(
+                format!(
+                    "Give the {name} root the values only you know ({})",
+                    required.join(", ")
+                ),
+                vec![format!(
+                    "cp {0}/{name}/terraform.tfvars.example {0}/{name}/terraform.tfvars   # then edit it",
+                    c.dir
+                )],
+                vec![
+                    "`terraform.tfvars` sets every variable without a default; acmegen keeps it across renders.".into(),
+                ],
+            ));
+        }
+    }
+    steps.push(Step::new(
+        format!("Apply the DR root first ({})", c.dr),
+        vec![init(c, &plan.dr), c.tf("dr", "apply")],
+        vec!["DR network, keys, buckets and registries exist and the DR root has published its facts (SSM parameters under `".to_string() + &crate::plan::fact_store_path(&c.inv.name) + "/dr/`), so the primary can replicate and peer into them. Copies of primary databases wait for the primary's facts."],
+    ));
     steps.push(Step::new(
         format!("Apply the primary root ({})", c.primary),
-        vec![c.tf("primary", "init"), c.tf("primary", &primary_cmd)],
-        vec!["Every primary output is set; replication rules point at the DR buckets and registry.".into()],
+        vec![init(c, &plan.primary), c.tf("primary", "apply")],
+        vec![format!("Every primary output is set; replication rules point at the DR buckets and registry; the primary's facts are published under `{}/primary/` in {}.", crate::plan::fact_store_path(&c.inv.name), c.dr)],
     ));
-    let mut dr_args = vec!["apply".to_string()];
-    if c.of(Kind::VpcPeering).next().is_some() {
-        dr_args.push(format!(
-            "-var vpc_peering_connection_id=$({})",
-            c.tf("primary", "output -raw vpc_peering_connection_id")
-        ));
-    }
-    for ga in c.of(Kind::GlobalAccelerator).filter(|a| a.in_dr()) {
-        dr_args.push(format!(
-            "-var global_accelerator_listener_arn=$({})",
-            c.tf("primary", &format!("output -raw {}_listener_arn", ga.ident()))
-        ));
-    }
     steps.push(Step::new(
-        "Apply the DR root again, now with replicas and cross-region links",
-        vec![c.tf("dr", &dr_args.join(" "))],
-        vec!["Replication runs: read replicas and secondary clusters are `available` in the DR region, buckets show replicated objects.".into()],
+        "Apply the DR root again: replicas and cross-region links join what the primary published",
+        vec![c.tf("dr", "apply")],
+        vec!["Replication runs: read replicas and secondary clusters are `available` in the DR region, buckets show replicated objects; no value was copied by hand.".into()],
     ));
     steps
 }
@@ -406,13 +434,13 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
     {
         steps.push(Step::new(
             format!("Serve `{}` from its DR bucket", a.name),
+            vec![
+                account.clone(),
+                format!("aws s3 ls s3://{}-{}-$ACCOUNT_ID-{}/ --region {}", c.inv.name, a.name, c.dr, c.dr),
+            ],
             vec![format!(
-                "aws s3 ls s3://{}-{}-{}/ --region {}",
-                c.inv.name, a.name, c.dr, c.dr
-            )],
-            vec![format!(
-                "Applications read and write `{}-{}-{}`; objects written after the last replication are lost (RPO).",
-                c.inv.name, a.name, c.dr
+                "Applications read and write `{}-{}-<account>-{}` (output `{}_bucket` of the DR root); objects written after the last replication are lost (RPO).",
+                c.inv.name, a.name, c.dr, a.ident()
             )],
         ));
     }

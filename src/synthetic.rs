@@ -5,7 +5,7 @@
 /// YAML text of an inventory with `n` assets over two regions.
 pub fn inventory_yaml(n: usize) -> String {
     let mut out = String::from(
-        "name: bench\nowner: perf\nregions:\n  primary: us-east-2\n  dr: us-west-2\nnetwork:\n  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\nassets:\n  - kind: cloudwatch\n    name: alarms\n    dr: active\n",
+        "name: bench\nowner: perf\nebs_default_encryption: true\nregions:\n  primary: us-east-2\n  dr: us-west-2\nnetwork:\n  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\nassets:\n  - kind: cloudwatch\n    name: alarms\n    dr: active\n",
     );
     let mut i = 1;
     let mut group = 0;
@@ -20,7 +20,7 @@ pub fn inventory_yaml(n: usize) -> String {
             format!("  - {{kind: eip, name: ip-{g}, qty: 2, target: app-{g}, dr: active}}\n"),
             format!("  - {{kind: eks, name: k8s-{g}, size: m6i.large, qty: 3, version: \"1.33\", dr: active}}\n"),
             format!("  - {{kind: k8s_monitoring, name: mon-{g}, target: k8s-{g}, dr: active}}\n"),
-            format!("  - {{kind: route53, name: dns-{g}, zone: example.com, record: app{g}, target: lb-{g}, dr: active}}\n"),
+            format!("  - {{kind: route53, name: dns-{g}, zone: bench.acme-platform.dev, record: app{g}, target: lb-{g}, dr: active}}\n"),
             format!("  - {{kind: s3, name: arch-{g}, dr: backup}}\n"),
         ];
         for row in rows.iter().take(n - i) {

@@ -92,6 +92,19 @@ impl<'a> Validator<'a> {
                 );
             }
         }
+        let prefix = inv
+            .state
+            .bucket_prefix
+            .clone()
+            .unwrap_or_else(|| format!("{}-tfstate", inv.name));
+        let longest_region = inv.regions.primary.len().max(inv.regions.dr.len());
+        if prefix.len() + "-123456789012-".len() + longest_region > 63 || !is_dns_label(&prefix, 63) {
+            self.err(
+                &[Seg::Key("state"), Seg::Key("bucket_prefix")],
+                format!("state bucket `{prefix}-<account ID>-<region>` is not a valid bucket name"),
+                "use a bucket_prefix of lowercase letters, digits and dashes, short enough for the 12-digit account ID and the region to follow (63 characters in all)",
+            );
+        }
         if inv.regions.primary == inv.regions.dr {
             self.err(
                 &[Seg::Key("regions"), Seg::Key("dr")],
@@ -205,6 +218,18 @@ impl<'a> Validator<'a> {
         for (i, a) in assets.iter().enumerate() {
             self.asset(i, a, &by_name);
         }
+        if !self.loaded.inventory.ebs_default_encryption {
+            if let Some(i) = assets.iter().position(|a| a.kind == Kind::K8sMonitoring) {
+                self.err(
+                    &[Seg::Key("assets"), Seg::Index(i), Seg::Key("kind")],
+                    format!(
+                        "`{}` keeps Prometheus and Grafana on EBS volumes, which are only encrypted with the region's key when EBS encryption by default is on",
+                        assets[i].name
+                    ),
+                    "add `ebs_default_encryption: true` at the top of the inventory: acmegen then turns on EBS encryption by default with the region's key, an account-and-region-wide setting",
+                );
+            }
+        }
         if let Some(i) = assets.iter().position(|a| a.kind == Kind::Vpc && !a.in_dr()) {
             let in_dr = assets
                 .iter()
@@ -301,7 +326,7 @@ impl<'a> Validator<'a> {
 
     fn fields_for_kind(&mut self, i: usize, a: &Asset) {
         use Kind::*;
-        let fields: [(&'static str, bool, &[Kind]); 24] = [
+        let fields: [(&'static str, bool, &[Kind]); 25] = [
             ("image_tag", a.image_tag.is_some(), &[Ecr]),
             ("dr_image_tag", a.dr_image_tag.is_some(), &[Ecr]),
             ("size", a.size.is_some(), &[Vm, Bastion, Eks, Rds, Aurora]),
@@ -337,6 +362,7 @@ impl<'a> Validator<'a> {
                 &[Rds, Aurora, Cloudwatch, Cloudtrail, S3],
             ),
             ("zone", a.zone.is_some(), &[Route53]),
+            ("zone_id", a.zone_id.is_some(), &[Route53]),
             ("record", a.record.is_some(), &[Route53]),
         ];
         for (field, set, kinds) in fields {
@@ -447,6 +473,19 @@ impl<'a> Validator<'a> {
                 ),
             }
         }
+        if matches!(a.kind, Kind::S3 | Kind::Cloudtrail) {
+            let longest = self.loaded.inventory.name.len() + a.name.len() + "--123456789012-ap-southeast-2".len();
+            if longest > 63 {
+                self.err(
+                    &at("name"),
+                    format!(
+                        "bucket name `{}-{}-<account ID>-<region>` would exceed 63 characters",
+                        self.loaded.inventory.name, a.name
+                    ),
+                    "shorten the asset or inventory name (bucket names carry the 12-digit account ID to be globally unique)",
+                );
+            }
+        }
         match a.kind {
             Kind::Rds | Kind::Aurora => {
                 if a.engine.is_none() {
@@ -509,12 +548,33 @@ impl<'a> Validator<'a> {
                 }
             }
             Kind::Route53 => {
+                if let Some(zone) = &a.zone {
+                    if let Some(why) = reserved_domain(zone) {
+                        self.err(
+                            &at("zone"),
+                            format!("zone `{zone}` is {why}: no certificate can ever be validated for it"),
+                            "set `zone` to a domain you control; acmegen creates its hosted zone in the bootstrap root (delegate it at your registrar), or give `zone_id` of an existing public zone",
+                        );
+                    }
+                }
+                if let Some(id) = &a.zone_id {
+                    let valid = id.starts_with('Z')
+                        && (10..=32).contains(&id.len())
+                        && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                    if !valid {
+                        self.err(
+                            &at("zone_id"),
+                            format!("`{id}` is not a Route 53 hosted zone ID"),
+                            "give the ID shown by `aws route53 list-hosted-zones-by-name --dns-name <zone>` (Z followed by capital letters and digits), or remove zone_id to let acmegen create the zone",
+                        );
+                    }
+                }
                 for (field, v) in [("zone", &a.zone), ("record", &a.record)] {
                     if v.is_none() {
                         self.err(
                             &here,
                             format!("route53 asset `{}` has no {field}", a.name),
-                            "add `zone: example.com` (an existing hosted zone) and `record: app`",
+                            "add `zone:` (a domain you control, e.g. shop.acme.dev) and `record: app`",
                         );
                     }
                 }
@@ -539,25 +599,12 @@ impl<'a> Validator<'a> {
                     }
                 }
             }
-            Kind::S3 => {
-                let longest = self.loaded.inventory.name.len() + a.name.len() + 1 + "-ap-southeast-2".len();
-                if longest > 63 {
-                    self.err(
-                        &at("name"),
-                        format!(
-                            "bucket name `{}-{}-<region>` would exceed 63 characters",
-                            self.loaded.inventory.name, a.name
-                        ),
-                        "shorten the asset or inventory name",
-                    );
-                }
-                if a.name.contains('_') {
-                    self.err(
-                        &at("name"),
-                        format!("S3 asset name `{}` contains `_`", a.name),
-                        "bucket names allow only lowercase letters, digits and dashes",
-                    );
-                }
+            Kind::S3 if a.name.contains('_') => {
+                self.err(
+                    &at("name"),
+                    format!("S3 asset name `{}` contains `_`", a.name),
+                    "bucket names allow only lowercase letters, digits and dashes",
+                );
             }
             Kind::Ecr => {
                 if let (Some(tag), Some(dr_tag)) = (&a.image_tag, &a.dr_image_tag) {
@@ -585,6 +632,23 @@ impl<'a> Validator<'a> {
             }
             _ => {}
         }
+    }
+}
+
+/// Why `domain` can never be delegated to a hosted zone of the user's (the
+/// documentation and test names of RFC 2606 and RFC 6761), if it is such a name.
+pub fn reserved_domain(domain: &str) -> Option<&'static str> {
+    let d = domain.trim_end_matches('.').to_ascii_lowercase();
+    let under = |base: &str| d == base || d.ends_with(&format!(".{base}"));
+    if ["example.com", "example.net", "example.org"].iter().any(|b| under(b)) {
+        Some("reserved for documentation (RFC 2606)")
+    } else if ["example", "test", "invalid", "localhost", "local"]
+        .iter()
+        .any(|b| under(b))
+    {
+        Some("under a reserved top-level domain (RFC 2606/6761)")
+    } else {
+        None
     }
 }
 

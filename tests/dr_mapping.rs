@@ -6,7 +6,10 @@ use acmegen::validate::validate;
 use std::path::Path;
 
 fn planned(assets: &str) -> Plan {
-    let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
+    let text = format!(
+        "name: t\nowner: me\nebs_default_encryption: {}\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}",
+        assets.contains("k8s_monitoring")
+    );
     let loaded = parse(&text, Path::new("t.yaml")).expect("parses");
     validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
     plan(&loaded.inventory)
@@ -69,7 +72,8 @@ fn implicit_vpc_and_kms_are_created_where_needed() {
     let p = planned(&VM.replace("DR", "active"));
     for root in p.roots() {
         assert_eq!(module(root, "vpc").unwrap().source, "vpc");
-        assert_eq!(arg(module(root, "kms").unwrap(), "ebs_encryption_by_default"), "true");
+        // The account-wide EBS default stays untouched unless the inventory asks.
+        assert_eq!(arg(module(root, "kms").unwrap(), "ebs_encryption_by_default"), "false");
         assert_eq!(arg(module(root, "app").unwrap(), "kms_key_arn"), "module.kms.key_arn");
     }
     assert_eq!(arg(module(&p.primary, "vpc").unwrap(), "cidr"), "\"10.0.0.0/16\"");
@@ -91,14 +95,21 @@ fn rds_replica_becomes_a_cross_region_read_replica_gated_on_the_primary() {
     assert!(!primary.args.iter().any(|a| a.name == "replicate_source_db"));
     let replica = module(&p.dr, "db").unwrap();
     assert_eq!(replica.source, "rds");
-    assert_eq!(replica.count.as_deref(), Some("var.primary_deployed ? 1 : 0"));
-    let source = arg(replica, "replicate_source_db");
-    assert!(
-        source.contains("arn:aws:rds:us-east-2:${data.aws_caller_identity.current.account_id}:db:t-db-use2"),
-        "{source}"
+    assert_eq!(
+        replica.count.as_deref(),
+        Some("contains(module.facts.names, \"primary/db_arn\") ? 1 : 0"),
+        "the replica waits for the primary's published ARN"
     );
-    assert!(p.dr.caller_identity);
-    assert_eq!(default_of(&p.dr, "primary_deployed").as_deref(), Some("true"));
+    assert_eq!(
+        arg(replica, "replicate_source_db"),
+        "module.facts.values[\"primary/db_arn\"]"
+    );
+    assert_eq!(p.primary.facts_published, vec!["db_arn".to_string()]);
+    assert_eq!(p.dr.facts_read, vec!["primary/db_arn".to_string()]);
+    assert!(
+        !p.dr.variables.iter().any(|v| v.name == "primary_deployed"),
+        "no hand-set variable gates the replica"
+    );
 }
 
 #[test]
@@ -121,7 +132,18 @@ fn aurora_replica_is_a_global_database() {
     assert_eq!(arg(module(&p.primary, "db").unwrap(), "role"), "\"global-primary\"");
     let dr = module(&p.dr, "db").unwrap();
     assert_eq!(arg(dr, "role"), "\"secondary\"");
-    assert_eq!(arg(dr, "global_cluster_identifier"), "\"t-db\"");
+    assert_eq!(
+        arg(dr, "global_cluster_identifier"),
+        "module.facts.values[\"primary/db_global_cluster_id\"]"
+    );
+    assert_eq!(
+        dr.count.as_deref(),
+        Some("contains(module.facts.names, \"primary/db_global_cluster_id\") ? 1 : 0")
+    );
+    assert_eq!(
+        arg(module(&p.primary, "db").unwrap(), "global_cluster_identifier"),
+        "\"t-db\""
+    );
     assert_eq!(arg(dr, "parameter_group_family"), "\"aurora-postgresql16\"");
 }
 
@@ -129,19 +151,37 @@ fn aurora_replica_is_a_global_database() {
 fn s3_replica_and_backup_replicate_into_the_dr_bucket() {
     let p = planned("  - {kind: s3, name: data, dr: replica}\n  - {kind: s3, name: arch, dr: backup}\n");
     let data = module(&p.primary, "data").unwrap();
-    assert_eq!(arg(data, "replication_destination_bucket"), "\"t-data-us-west-1\"");
+    assert_eq!(
+        arg(data, "replication_destination_bucket_arn"),
+        "lookup(module.facts.values, \"dr/data_bucket_arn\", null)"
+    );
     assert_eq!(arg(data, "replication_storage_class"), "\"STANDARD\"");
-    assert!(arg(data, "replication_destination_kms_key_arn").contains("arn:aws:kms:us-west-1:"));
+    // A key ARN published by the DR root, never an alias ARN.
+    assert_eq!(
+        arg(data, "replication_destination_kms_key_arn"),
+        "lookup(module.facts.values, \"dr/kms_key_arn\", null)"
+    );
+    assert_eq!(
+        p.dr.facts_published,
+        vec![
+            "arch_bucket_arn".to_string(),
+            "data_bucket_arn".to_string(),
+            "kms_key_arn".to_string()
+        ]
+    );
     assert_eq!(
         arg(module(&p.primary, "arch").unwrap(), "replication_storage_class"),
         "\"GLACIER_IR\""
     );
-    assert_eq!(arg(module(&p.dr, "data").unwrap(), "bucket"), "\"t-data-us-west-1\"");
+    assert_eq!(
+        arg(module(&p.dr, "data").unwrap(), "bucket"),
+        "\"t-data-${local.account_id}-us-west-1\""
+    );
     assert!(!module(&p.dr, "data")
         .unwrap()
         .args
         .iter()
-        .any(|a| a.name == "replication_destination_bucket"));
+        .any(|a| a.name == "replication_destination_bucket_arn"));
 }
 
 #[test]
@@ -159,7 +199,7 @@ const WEB: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, dr: active}
 #[test]
 fn route53_to_an_alb_is_a_primary_secondary_failover_pair() {
     let p = planned(&format!(
-        "{WEB}  - {{kind: route53, name: dns, zone: example.com, record: app, target: lb, dr: active}}\n"
+        "{WEB}  - {{kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}}\n"
     ));
     assert_eq!(arg(module(&p.primary, "dns").unwrap(), "failover_role"), "\"PRIMARY\"");
     assert_eq!(arg(module(&p.dr, "dns").unwrap(), "failover_role"), "\"SECONDARY\"");
@@ -180,7 +220,11 @@ fn global_accelerator_dials_100_primary_and_0_dr() {
     let dr = module(&p.dr, "edge_dr_endpoints").unwrap();
     assert_eq!(
         dr.count.as_deref(),
-        Some("var.global_accelerator_listener_arn == null ? 0 : 1")
+        Some("contains(module.facts.names, \"primary/edge_listener_arn\") ? 1 : 0")
+    );
+    assert_eq!(
+        arg(dr, "listener_arn"),
+        "module.facts.values[\"primary/edge_listener_arn\"]"
     );
     assert!(
         module(&p.dr, "edge").is_none(),
@@ -244,7 +288,26 @@ fn vpc_peering_requests_from_primary_and_accepts_in_dr() {
     let acc = module(&p.dr, "peer").unwrap();
     assert_eq!(acc.source, "vpc_peering_accepter");
     assert_eq!(arg(acc, "peer_cidr"), "\"10.0.0.0/16\"");
-    assert_eq!(default_of(&p.dr, "vpc_peering_connection_id").as_deref(), Some("null"));
+    // Each side joins once the other published its half; no variable to copy.
+    assert_eq!(
+        req.count.as_deref(),
+        Some("contains(module.facts.names, \"dr/vpc_id\") ? 1 : 0")
+    );
+    assert_eq!(
+        acc.count.as_deref(),
+        Some("contains(module.facts.names, \"primary/vpc_peering_connection_id\") ? 1 : 0")
+    );
+    assert_eq!(p.dr.facts_published, vec!["vpc_id".to_string()]);
+    assert_eq!(p.primary.facts_published, vec!["vpc_peering_connection_id".to_string()]);
+    assert!(p.dr.variables.iter().all(|v| v.name != "vpc_peering_connection_id"));
+    assert!(p.primary.variables.iter().all(|v| v.name != "dr_vpc_id"));
+    let facts = module(&p.primary, "facts").unwrap();
+    assert_eq!(
+        facts.providers.as_deref(),
+        Some("{\naws = aws.dr\n}"),
+        "the store is in the DR region"
+    );
+    assert!(module(&p.dr, "facts").unwrap().providers.is_none());
 }
 
 #[test]
@@ -253,8 +316,8 @@ fn cloudtrail_is_multi_region_in_primary_and_regional_in_dr() {
     assert_eq!(arg(module(&p.primary, "audit").unwrap(), "multi_region"), "true");
     assert_eq!(arg(module(&p.dr, "audit").unwrap(), "multi_region"), "false");
     assert_eq!(
-        arg(module(&p.primary, "audit_bucket").unwrap(), "cloudtrail_writer"),
-        "true"
+        arg(module(&p.primary, "audit_bucket").unwrap(), "cloudtrail_trail_arns"),
+        "[\"arn:aws:cloudtrail:us-east-2:${local.account_id}:trail/t-audit-use2\"]"
     );
 }
 
@@ -270,8 +333,12 @@ fn cloudwatch_alarms_follow_the_assets_of_each_region() {
 #[test]
 fn state_lives_in_each_roots_own_region() {
     let p = planned(&VM.replace("DR", "active"));
-    assert_eq!(p.primary.state_bucket, "t-tfstate-us-east-2");
-    assert_eq!(p.dr.state_bucket, "t-tfstate-us-west-1");
+    // Bucket names are global: the account ID makes them unique.
+    assert_eq!(
+        p.primary.state_bucket("123456789012"),
+        "t-tfstate-123456789012-us-east-2"
+    );
+    assert_eq!(p.dr.state_bucket("$ACCOUNT_ID"), "t-tfstate-$ACCOUNT_ID-us-west-1");
     assert_eq!(p.dr.state_key, "t/dr/terraform.tfstate");
 }
 
@@ -287,18 +354,23 @@ fn the_bootstrap_root_creates_exactly_the_buckets_the_backends_name() {
     let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nstate: {bucket_prefix: acme-state}\nassets:\n  - {kind: s3, name: data, dr: replica}\n";
     let files = acmegen_files(text);
     let main = &files[std::path::Path::new("t/bootstrap/main.tf")];
-    for role in ["primary", "dr"] {
+    for (role, region) in [("primary", "us-east-2"), ("dr", "us-west-1")] {
         let backend = &files[&std::path::Path::new("t").join(role).join("backend.tf")];
-        let bucket = backend
-            .lines()
-            .find(|l| l.trim_start().starts_with("bucket"))
-            .unwrap()
-            .split('"')
-            .nth(1)
-            .unwrap();
+        // The bucket is given at init (its name carries the account ID) ...
+        let init = format!("-backend-config=\"bucket=acme-state-$ACCOUNT_ID-{region}\"");
+        assert!(backend.contains(&init), "{role}: {backend}");
         assert!(
-            main.contains(&format!("bucket                  = \"{bucket}\"")),
-            "{role}: {bucket} not created by bootstrap"
+            files[std::path::Path::new("t/RUNBOOK.md")].contains(&format!("{role} init {init}")),
+            "{role}: the runbook's init names the bucket"
+        );
+        // ... and state is encrypted with the bootstrap's key, not AES256.
+        assert!(backend.contains("kms_key_id   = \"alias/t-tfstate\""), "{backend}");
+        // ... which is exactly what the bootstrap creates.
+        assert!(
+            main.contains(&format!(
+                "bucket                  = \"acme-state-${{local.account_id}}-{region}\""
+            )),
+            "{role}: bucket not created by bootstrap"
         );
     }
     assert!(

@@ -49,7 +49,7 @@ fn outcome(text: &str) -> Result<bool, String> {
 /// the right kind when one exists. `defect` (when Some) breaks one thing.
 fn build(rows: &[(usize, usize, u32, u32)], dr_region: &str, defect: Option<(usize, usize)>) -> String {
     use acmegen::inventory::Kind;
-    let mut out = format!("name: fuzz\nowner: qa\nregions:\n  primary: us-east-2\n  dr: {dr_region}\nassets:\n");
+    let mut out = format!("name: fuzz\nowner: qa\nebs_default_encryption: true\nregions:\n  primary: us-east-2\n  dr: {dr_region}\nassets:\n");
     let mut placed: Vec<(Kind, String, bool)> = Vec::new();
     for (i, &(k, d, qty, pick)) in rows.iter().enumerate() {
         let kind = Kind::ALL[k % Kind::ALL.len()];
@@ -74,7 +74,7 @@ fn build(rows: &[(usize, usize, u32, u32)], dr_region: &str, defect: Option<(usi
             Kind::Aurora => row.push_str(
                 "    size: db.r6g.large\n    engine: mysql\n    engine_version: \"8.0.mysql_aurora.3.08.0\"\n",
             ),
-            Kind::Route53 => row.push_str("    zone: example.com\n    record: app\n"),
+            Kind::Route53 => row.push_str("    zone: shop.acme-platform.dev\n    record: app\n"),
             _ => {}
         }
         if dr == acmegen::inventory::DrStrategy::PilotLight && pick % 2 == 0 {

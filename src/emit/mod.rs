@@ -6,9 +6,11 @@ use crate::plan::modules::{provider_source, MODULES};
 use crate::plan::{Plan, RootPlan};
 use anyhow::{Context, Result};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use tera::Tera;
+
+pub mod tftest;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -80,6 +82,56 @@ impl Emitter {
             let text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
             files.insert(dir.join(format!("{f}.tf")), text);
         }
+        let mut used: BTreeSet<String> = files.values().flat_map(|t| tftest::block_types(t)).collect();
+        for m in &root.modules {
+            used.extend(tftest::block_types(module_main(&m.source)));
+        }
+        let mut providers = vec![tftest::MockProvider {
+            name: "aws".into(),
+            alias: None,
+            region: Some(root.region.clone()),
+        }];
+        if root.dr_provider {
+            providers.push(tftest::MockProvider {
+                name: "aws".into(),
+                alias: Some("dr".into()),
+                region: Some(root.peer_region.clone()),
+            });
+        }
+        providers.extend(root.helm_clusters.iter().map(|c| tftest::MockProvider {
+            name: "helm".into(),
+            alias: Some(c.clone()),
+            region: None,
+        }));
+        let examples: Vec<(&str, &str)> = root
+            .variables
+            .iter()
+            .filter_map(|v| Some((v.name.as_str(), v.example.as_deref()?)))
+            .collect();
+        let facts: Vec<(String, String)> = root
+            .facts_read
+            .iter()
+            .map(|f| {
+                let publisher_region = if f.starts_with(root.role.as_str()) {
+                    &root.region
+                } else {
+                    &root.peer_region
+                };
+                (f.clone(), tftest::fact_example(f, publisher_region))
+            })
+            .collect();
+        let overrides = if facts.is_empty() {
+            String::new()
+        } else {
+            tftest::facts_override(&crate::plan::fact_store_path(name), &facts)
+        };
+        files.insert(
+            dir.join("tests/apply.tftest.hcl"),
+            apply_test(&providers, &used, &examples, &overrides),
+        );
+        if !examples.is_empty() {
+            files.insert(dir.join("terraform.tfvars.example"), tfvars_example(&examples));
+        }
         Ok(files)
     }
 
@@ -91,7 +143,7 @@ impl Emitter {
             role: &'static str,
             region: &'a str,
             code: String,
-            bucket: &'a str,
+            bucket_prefix: &'a str,
         }
         let regions: Vec<Region<'_>> = plan
             .roots()
@@ -100,7 +152,7 @@ impl Emitter {
                 role: r.role.as_str(),
                 region: &r.region,
                 code: crate::plan::region_code(&r.region),
-                bucket: &r.state_bucket,
+                bucket_prefix: &r.state_bucket_prefix,
             })
             .collect();
         let tags: Vec<(String, String)> = plan
@@ -117,13 +169,39 @@ impl Emitter {
         let mut ctx = tera::Context::new();
         ctx.insert(
             "b",
-            &serde_json::json!({ "inventory": plan.name, "regions": regions, "tags": tags }),
+            &serde_json::json!({
+                "inventory": plan.name,
+                "regions": regions,
+                "tags": tags,
+                "autoscaling_slr": plan.bootstrap.autoscaling_slr,
+                "zones": plan.bootstrap.zones,
+                "store_path": crate::plan::fact_store_path(&plan.name),
+                "dr_region": plan.dr.region,
+            }),
         );
         let dir = PathBuf::from(&plan.name).join("bootstrap");
+        let mut used = BTreeSet::new();
         for f in ["versions", "providers", "main", "variables", "outputs"] {
             let text = self.render(&format!("root/bootstrap/{f}.tf.tera"), &ctx)?;
+            used.extend(tftest::block_types(&text));
             files.insert(dir.join(format!("{f}.tf")), text);
         }
+        for m in ["kms", "s3", "route53_zone", "facts"] {
+            used.extend(tftest::block_types(module_main(m)));
+        }
+        let providers: Vec<tftest::MockProvider> = plan
+            .roots()
+            .into_iter()
+            .map(|r| tftest::MockProvider {
+                name: "aws".into(),
+                alias: Some(r.role.as_str().into()),
+                region: Some(r.region.clone()),
+            })
+            .collect();
+        files.insert(
+            dir.join("tests/apply.tftest.hcl"),
+            apply_test(&providers, &used, &[], ""),
+        );
         Ok(())
     }
 
@@ -203,13 +281,58 @@ fn root_providers(root: &RootPlan) -> Vec<ProviderReq> {
         .collect()
 }
 
-/// Resource types (`aws_…`) declared by module `name`, sorted and unique.
-pub fn module_resource_types(name: &str) -> Vec<String> {
+/// The `main.tf` template of module `name` ("" when there is none).
+fn module_main(name: &str) -> &'static str {
     let path = format!("modules/{name}/main.tf.tera");
-    let text = embedded::TEMPLATES
+    embedded::TEMPLATES
         .iter()
         .find(|(p, _)| *p == path)
-        .map_or("", |(_, t)| t);
+        .map_or("", |(_, t)| t)
+}
+
+/// `tests/apply.tftest.hcl` of a root: mock providers, example values of
+/// the required variables, one mocked apply.
+fn apply_test(
+    providers: &[tftest::MockProvider],
+    used: &BTreeSet<String>,
+    examples: &[(&str, &str)],
+    overrides: &str,
+) -> String {
+    let mut text = String::from(
+        "# Mocked apply of this root, offline (no AWS account, no credentials):\n#   terraform init -backend=false && terraform test\n# Generated by acmegen.\n\n",
+    );
+    text.push_str(&tftest::mock_providers(providers, used));
+    if !examples.is_empty() {
+        text.push_str("variables {\n");
+        for (name, value) in examples {
+            text.push_str(&format!("{name} = {value}\n"));
+        }
+        text.push_str("}\n\n");
+    }
+    if overrides.is_empty() {
+        text.push_str("run \"apply\" {\ncommand = apply\n}\n");
+    } else {
+        text.push_str(&format!(
+            "# With every fact of the other root in the store (the steady state).\nrun \"apply\" {{\ncommand = apply\n\n{overrides}}}\n"
+        ));
+    }
+    format_hcl(&text)
+}
+
+/// `terraform.tfvars.example`: the values only the user can give.
+fn tfvars_example(examples: &[(&str, &str)]) -> String {
+    let mut text = String::from(
+        "# Values this root needs that only you can give: copy this file to\n# terraform.tfvars (kept by acmegen across renders) and edit it.\n\n",
+    );
+    for (name, value) in examples {
+        text.push_str(&format!("{name} = {value}\n"));
+    }
+    format_hcl(&text)
+}
+
+/// Resource types (`aws_…`) declared by module `name`, sorted and unique.
+pub fn module_resource_types(name: &str) -> Vec<String> {
+    let text = module_main(name);
     let mut types: Vec<String> = text
         .lines()
         .filter_map(|l| l.strip_prefix("resource \"").or_else(|| l.strip_prefix("ephemeral \"")))

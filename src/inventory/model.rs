@@ -28,6 +28,11 @@ pub struct Inventory {
     /// Terraform state location.
     #[serde(default)]
     pub state: StateConfig,
+    /// Turn on EBS encryption by default with the region's key, an
+    /// account-and-region-wide setting (default false: acmegen sets keys on
+    /// its own volumes and leaves the account setting alone).
+    #[serde(default)]
+    pub ebs_default_encryption: bool,
     /// The Table 1.1 rows.
     pub assets: Vec<Asset>,
 }
@@ -411,9 +416,12 @@ pub struct Asset {
     #[serde(default)]
     pub dr_image_tag: Option<String>,
 
-    /// route53: hosted zone name (must exist; looked up, not created).
+    /// route53: hosted zone name; the bootstrap root creates it unless `zone_id` names an existing one.
     #[serde(default)]
     pub zone: Option<String>,
+    /// route53: ID of an existing public hosted zone for `zone` (not managed by acmegen).
+    #[serde(default)]
+    pub zone_id: Option<String>,
     /// route53: record name inside the zone, e.g. `app`.
     #[serde(default)]
     pub record: Option<String>,

@@ -36,13 +36,16 @@ pub fn plan_root(inv: &Inventory, role: Role) -> RootPlan {
         peer_region: peer_region.clone(),
         inventory: inv.name.clone(),
         description: inv.description.clone(),
-        state_bucket: format!("{prefix}-{region}"),
+        state_bucket_prefix: prefix,
         state_key: format!("{}/{}/terraform.tfstate", inv.name, role.as_str()),
         tags: tags
             .into_iter()
             .map(|(k, v)| (super::expr::key(&k), super::expr::quote(&v)))
             .collect(),
         caller_identity: false,
+        dr_provider: false,
+        facts_read: Vec::new(),
+        facts_published: Vec::new(),
         helm_clusters: Vec::new(),
         random: false,
         variables: Vec::new(),
@@ -64,7 +67,8 @@ pub fn plan_root(inv: &Inventory, role: Role) -> RootPlan {
             .assets
             .iter()
             .any(|a| a.kind == Kind::VpcPeering && present(a, role)),
-        dr_kms_alias: default_kms(inv, Role::Dr).1,
+        published: Vec::new(),
+        reads_facts: false,
         role,
         code: region_code(region),
         layout: layout(inv, role == Role::Dr),
@@ -89,8 +93,10 @@ struct RootPlanner<'a> {
     var_names: BTreeSet<String>,
     /// Whether this root peers its VPC with the other region.
     has_peering: bool,
-    /// Alias of the DR region's default KMS key (S3 replicas are encrypted with it).
-    dr_kms_alias: String,
+    /// Facts this root publishes to the fact store for the other root.
+    published: Vec<Published>,
+    /// Whether anything in this root depends on facts of the other root.
+    reads_facts: bool,
     role: Role,
     code: String,
     layout: Layout,
@@ -98,6 +104,15 @@ struct RootPlanner<'a> {
     kms_label: String,
     vpc_label: String,
     root: RootPlan,
+}
+
+/// A fact one root publishes for the other (see the `facts` module): its
+/// name under the publisher, its value, and the condition under which it
+/// exists (None: always).
+struct Published {
+    name: String,
+    value: Expr,
+    condition: Option<String>,
 }
 
 /// One CloudWatch alarm acmegen sets on every asset it applies to.
@@ -216,6 +231,16 @@ fn default_kms(inv: &Inventory, role: Role) -> (String, String) {
     }
 }
 
+/// Terraform label of a hosted zone: `shop.example.org` → `shop_example_org`.
+pub fn zone_label(zone: &str) -> String {
+    zone.trim_end_matches('.').replace(['.', '-'], "_")
+}
+
+/// SSM path of an inventory's fact store (in its DR region).
+pub fn fact_store_path(inventory: &str) -> String {
+    format!("/acmegen/{inventory}")
+}
+
 /// Whether `a` is deployed in the root of `role` (backups count: they land in DR).
 fn present(a: &Asset, role: Role) -> bool {
     role == Role::Primary || a.in_dr()
@@ -224,6 +249,121 @@ fn present(a: &Asset, role: Role) -> bool {
 impl<'a> RootPlanner<'a> {
     fn primary(&self) -> bool {
         self.role == Role::Primary
+    }
+
+    /// Whether EC2 Auto Scaling launches instances with this root's key (EKS
+    /// managed node groups): the key policy must name its service-linked role.
+    fn uses_autoscaling(&self) -> bool {
+        self.assets().any(|a| a.kind == Kind::Eks)
+    }
+
+    /// The publisher segment of the other root's facts.
+    fn peer_publisher(&self) -> &'static str {
+        match self.role {
+            Role::Primary => "dr",
+            Role::Dr => "primary",
+        }
+    }
+
+    /// Whether the other root has published `fact` (known at plan time, so
+    /// counts may depend on it). The store lives in the DR region: the DR
+    /// root sees every fact the primary published even with the primary gone.
+    fn fact_present(&mut self, fact: &str) -> String {
+        let publisher = self.peer_publisher();
+        self.note_read(publisher, fact);
+        format!("contains(module.facts.names, \"{publisher}/{fact}\")")
+    }
+
+    /// The value of the other root's `fact` (only where it is present).
+    fn fact(&mut self, fact: &str) -> Expr {
+        let publisher = self.peer_publisher();
+        self.fact_of(publisher, fact)
+    }
+
+    /// The value of `publisher`'s `fact` (the bootstrap root's facts are
+    /// always there: it is applied before the others).
+    fn fact_of(&mut self, publisher: &str, fact: &str) -> Expr {
+        self.note_read(publisher, fact);
+        Expr::r(format!("module.facts.values[\"{publisher}/{fact}\"]"))
+    }
+
+    fn note_read(&mut self, publisher: &str, fact: &str) {
+        self.reads_facts = true;
+        let read = format!("{publisher}/{fact}");
+        if !self.root.facts_read.contains(&read) {
+            self.root.facts_read.push(read);
+        }
+    }
+
+    /// The value of the other root's `fact`, or null while it is absent.
+    fn fact_or_null(&mut self, fact: &str) -> Expr {
+        let _ = self.fact_present(fact);
+        Expr::r(format!(
+            "lookup(module.facts.values, \"{}/{fact}\", null)",
+            self.peer_publisher()
+        ))
+    }
+
+    /// Publish an unconditional fact unless it is already published.
+    fn publish_once(&mut self, fact: &str, value: Expr) {
+        if !self.published.iter().any(|f| f.name == fact) {
+            self.publish(fact, value, None);
+        }
+    }
+
+    /// Publish `value` as `fact` of this root (when `condition` holds).
+    fn publish(&mut self, fact: &str, value: Expr, condition: Option<String>) {
+        self.published.push(Published {
+            name: fact.to_string(),
+            value,
+            condition,
+        });
+    }
+
+    /// The `facts` module call: this root's published facts, and the store
+    /// the other root's facts are read from (the primary reaches the DR
+    /// region through its `aws.dr` provider).
+    fn plan_facts(&mut self) {
+        if self.published.is_empty() && !self.reads_facts {
+            return;
+        }
+        self.published.sort_by(|a, b| a.name.cmp(&b.name));
+        let always: Vec<(String, Expr)> = self
+            .published
+            .iter()
+            .filter(|f| f.condition.is_none())
+            .map(|f| (f.name.clone(), f.value.clone()))
+            .collect();
+        let mut parts = vec![Expr::Map(always).render()];
+        for f in self.published.iter().filter(|f| f.condition.is_some()) {
+            let entry = Expr::Map(vec![(f.name.clone(), f.value.clone())]).render();
+            parts.push(format!("{} ? {entry} : {{}}", f.condition.as_deref().unwrap_or("true")));
+        }
+        let publish = if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            format!("merge(\n{},\n)", parts.join(",\n"))
+        };
+        let mut m = self.call("facts", "facts", None);
+        m.comment = format!(
+            "Fact store in the DR region ({}): what the other root needs from this one, and what it published",
+            self.inv.regions.dr
+        );
+        if self.primary() {
+            self.root.dr_provider = true;
+            m.providers = Some("{\naws = aws.dr\n}".into());
+        }
+        m.arg("store_path", Expr::s(fact_store_path(&self.inv.name)))
+            .arg("publisher", Expr::s(self.role.as_str()))
+            .arg("publish", Expr::r(publish));
+        m.args.push(Arg {
+            name: "tags".into(),
+            value: self.tags(None).render(),
+        });
+        // First in main.tf: what this root exchanges with the other one.
+        self.root.modules.insert(0, m);
+        self.root.facts_read.sort();
+        self.root.facts_published = self.published.iter().map(|f| f.name.clone()).collect();
     }
 
     fn assets(&self) -> impl Iterator<Item = &'a Asset> + '_ {
@@ -250,12 +390,30 @@ impl<'a> RootPlanner<'a> {
     }
 
     fn var(&mut self, name: String, description: &str, ty: &str, default: Option<Expr>) -> String {
+        self.declare(name, description, ty, default, None)
+    }
+
+    /// A variable only the user can give (no default): `example` goes to the
+    /// root's terraform.tfvars.example and test file.
+    fn required_var(&mut self, name: String, description: &str, ty: &str, example: Expr) -> String {
+        self.declare(name, description, ty, None, Some(example))
+    }
+
+    fn declare(
+        &mut self,
+        name: String,
+        description: &str,
+        ty: &str,
+        default: Option<Expr>,
+        example: Option<Expr>,
+    ) -> String {
         if self.var_names.insert(name.clone()) {
             self.root.variables.push(Variable {
                 name: name.clone(),
                 description: description.to_string(),
                 ty: ty.to_string(),
                 default: default.map(|d| d.render()),
+                example: example.map(|e| e.render()),
             });
         }
         format!("var.{name}")
@@ -356,6 +514,7 @@ impl<'a> RootPlanner<'a> {
         if self.primary() {
             self.plan_ecr_replication();
         }
+        self.plan_facts();
         self.var(
             "tags".into(),
             "Extra tags merged into every resource's default tags.",
@@ -382,7 +541,8 @@ impl<'a> RootPlanner<'a> {
                         self.inv.name, self.root.region
                     )),
                 )
-                .arg("ebs_encryption_by_default", Expr::Bool(true));
+                .arg("ebs_encryption_by_default", Expr::Bool(self.inv.ebs_default_encryption))
+                .arg("autoscaling_service_linked_role", Expr::Bool(self.uses_autoscaling()));
             self.push(m, Some(self.tags(None)));
         }
         for k in keys {
@@ -393,7 +553,14 @@ impl<'a> RootPlanner<'a> {
                     "description",
                     Expr::s(k.purpose.clone().unwrap_or_else(|| format!("{} key", k.name))),
                 )
-                .arg("ebs_encryption_by_default", Expr::Bool(k.ident() == label));
+                .arg(
+                    "ebs_encryption_by_default",
+                    Expr::Bool(self.inv.ebs_default_encryption && k.ident() == label),
+                )
+                .arg(
+                    "autoscaling_service_linked_role",
+                    Expr::Bool(k.ident() == label && self.uses_autoscaling()),
+                );
             self.push(m, Some(self.tags(Some(k))));
             self.output(
                 format!("{}_key_arn", k.ident()),
@@ -437,34 +604,38 @@ impl<'a> RootPlanner<'a> {
         let label = a.ident();
         let mut m;
         if self.primary() {
-            let peer = self.var(
-                "dr_vpc_id".into(),
-                "ID of the DR VPC (output vpc_id of the dr root). Null until the DR root is applied: no peering is requested before.",
-                "string",
-                Some(Expr::Null),
-            );
+            // Requested once the DR root has published its VPC; the fact stays
+            // in the store, so a later apply never drops the peering.
+            let ready = self.fact_present("vpc_id");
             m = self.call(&label, "vpc_peering_requester", Some(a));
+            m.count = Some(format!("{ready} ? 1 : 0"));
             m.arg("name", Expr::s(self.name(a)))
                 .arg("vpc_id", self.vpc_out("vpc_id"))
-                .arg("peer_vpc_id", Expr::r(peer))
+                .arg("peer_vpc_id", self.fact("vpc_id"))
                 .arg("peer_region", Expr::s(self.root.peer_region.clone()))
                 .arg("peer_cidr", Expr::s(self.peer_layout.cidr.to_string()));
+            let id = m.out_or_null("peering_connection_id");
+            self.publish("vpc_peering_connection_id", Expr::r(&id), Some(ready));
             self.output(
                 "vpc_peering_connection_id".into(),
-                "Peering connection to accept in the DR root (-var vpc_peering_connection_id=…).".into(),
-                format!("module.{label}.peering_connection_id"),
+                "Peering connection to the DR VPC (published to the fact store for the DR root).".into(),
+                id,
             );
         } else {
-            let id = self.var(
-                "vpc_peering_connection_id".into(),
-                "Peering connection requested by the primary root (its output vpc_peering_connection_id). Null: nothing to accept yet.",
-                "string",
-                Some(Expr::Null),
-            );
+            let ready = self.fact_present("vpc_peering_connection_id");
             m = self.call(&label, "vpc_peering_accepter", Some(a));
+            m.count = Some(format!("{ready} ? 1 : 0"));
             m.arg("name", Expr::s(self.name(a)))
-                .arg("peering_connection_id", Expr::r(id))
+                .arg("peering_connection_id", self.fact("vpc_peering_connection_id"))
                 .arg("peer_cidr", Expr::s(self.peer_layout.cidr.to_string()));
+            let id = m.out_or_null("peering_connection_id");
+            self.output(
+                "vpc_peering_connection_id".into(),
+                "Peering connection accepted from the primary VPC.".into(),
+                id,
+            );
+            let vpc = self.vpc_out("vpc_id");
+            self.publish("vpc_id", vpc, None);
         }
         m.arg("route_table_ids", self.vpc_out("route_table_ids"))
             .arg("route_table_count", Expr::Num(route_tables));
@@ -484,14 +655,14 @@ impl<'a> RootPlanner<'a> {
 
     fn plan_key_pair(&mut self, a: &Asset) {
         let id = a.ident();
-        let key = self.var(
+        let key = self.required_var(
             format!("{id}_public_key"),
             &format!(
                 "OpenSSH public key of key pair {} (public material only; keep the private key outside Terraform).",
                 a.name
             ),
             "string",
-            None,
+            Expr::s("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample admin@example"),
         );
         let mut m = self.call(&id, "key_pair", Some(a));
         m.arg("key_name", Expr::s(format!("{}-{}", self.inv.name, a.name)))
@@ -800,40 +971,20 @@ impl<'a> RootPlanner<'a> {
         Expr::List(cidrs)
     }
 
-    fn primary_deployed(&mut self) -> String {
-        let v = self.var(
-            "primary_deployed".into(),
-            "Whether the primary root has been applied. Set false for the very first DR apply: replicas of primary databases are created only once their source exists.",
-            "bool",
-            Some(Expr::Bool(true)),
-        );
-        format!("{v} ? 1 : 0")
-    }
-
-    fn source_db_arn(&mut self, a: &Asset) -> Expr {
-        self.root.caller_identity = true;
-        let id = a.ident();
-        let v = self.var(
-            format!("{id}_source_db_arn"),
-            &format!(
-                "ARN of {} in the primary region; null derives it from the account and the deterministic identifier.",
-                a.name
-            ),
-            "string",
-            Some(Expr::Null),
-        );
-        let primary_code = region_code(&self.inv.regions.primary);
-        Expr::r(format!(
-            "coalesce({v}, \"arn:aws:rds:{}:${{data.aws_caller_identity.current.account_id}}:db:{}-{}-{primary_code}\")",
-            self.inv.regions.primary, self.inv.name, a.name
-        ))
+    /// In the DR root: the count of a copy of primary database `a`, which
+    /// exists once the primary has published the database's ARN (the first
+    /// DR apply runs before the primary, so there is nothing to copy yet).
+    fn primary_db_count(&mut self, fact: &str) -> String {
+        let ready = self.fact_present(fact);
+        format!("{ready} ? 1 : 0")
     }
 
     fn plan_rds(&mut self, a: &Asset) {
         let id = a.ident();
+        let source_fact = format!("{id}_arn");
         if !self.primary() && a.dr == DrStrategy::Backup {
-            let count = self.primary_deployed();
-            let source = self.source_db_arn(a);
+            let count = self.primary_db_count(&source_fact);
+            let source = self.fact(&source_fact);
             let mut m = self.call(&id, "rds_backup_replication", Some(a));
             m.count = Some(count);
             m.arg("source_db_instance_arn", source)
@@ -861,14 +1012,14 @@ impl<'a> RootPlanner<'a> {
         let replica = !self.primary();
         let mut m = self.call(&id, "rds", Some(a));
         if replica {
-            m.count = Some(self.primary_deployed());
+            m.count = Some(self.primary_db_count(&source_fact));
         }
         m.arg("identifier", Expr::s(self.name(a)))
             .arg("engine", Expr::s(engine.rds_name(false)))
             .arg("engine_version", Expr::s(a.engine_version.clone().unwrap_or_default()))
             .arg("instance_class", Expr::r(class));
         if replica {
-            let source = self.source_db_arn(a);
+            let source = self.fact(&source_fact);
             m.arg("replicate_source_db", source);
         }
         // A replica inherits its storage; the size still sets its autoscaling ceiling.
@@ -907,6 +1058,9 @@ impl<'a> RootPlanner<'a> {
                 m.out("master_secret_arn"),
             );
         }
+        if self.primary() && matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup) {
+            self.publish(&source_fact, Expr::r(m.out("arn")), None);
+        }
     }
 
     fn plan_aurora(&mut self, a: &Asset) {
@@ -931,16 +1085,18 @@ impl<'a> RootPlanner<'a> {
             (Role::Primary, DrStrategy::Replica) => "global-primary",
             _ => "standalone",
         };
+        let global_fact = format!("{id}_global_cluster_id");
         let mut m = self.call(&id, "aurora", Some(a));
-        if !self.primary() {
-            m.count = Some(self.primary_deployed());
-        }
+        let global = if self.primary() {
+            Expr::s(format!("{}-{}", self.inv.name, a.name))
+        } else {
+            // The secondary joins the global database once the primary published it.
+            m.count = Some(self.primary_db_count(&global_fact));
+            self.fact(&global_fact)
+        };
         m.arg("cluster_identifier", Expr::s(self.name(a)))
             .arg("role", Expr::s(role))
-            .arg(
-                "global_cluster_identifier",
-                Expr::s(format!("{}-{}", self.inv.name, a.name)),
-            )
+            .arg("global_cluster_identifier", global)
             .arg("engine", Expr::s(engine.rds_name(true)))
             .arg("engine_version", Expr::s(a.engine_version.clone().unwrap_or_default()))
             .arg("instance_class", Expr::r(class))
@@ -971,41 +1127,59 @@ impl<'a> RootPlanner<'a> {
             format!("Reader endpoint of cluster {}.", a.name),
             m.out_or_null("reader_endpoint"),
         );
+        self.output(
+            format!("{id}_cluster_arn"),
+            format!("ARN of cluster {}.", a.name),
+            m.out_or_null("cluster_arn"),
+        );
+        if role == "global-primary" {
+            self.publish(&global_fact, Expr::r(m.out("global_cluster_identifier")), None);
+        }
     }
 
-    fn bucket_name(&self, a: &Asset, region: &str) -> String {
-        format!("{}-{}-{region}", self.inv.name, a.name)
+    /// Bucket name: globally unique through the account ID (resolved at
+    /// apply time), deterministic so both roots and the runbook can name it.
+    fn bucket_name(&mut self, a: &Asset, region: &str) -> Expr {
+        self.root.caller_identity = true;
+        Expr::r(format!(
+            "\"{}-{}-${{local.account_id}}-{region}\"",
+            self.inv.name, a.name
+        ))
     }
 
     fn plan_s3(&mut self, a: &Asset) {
         let id = a.ident();
+        let region = self.root.region.clone();
+        let bucket = self.bucket_name(a, &region);
         let mut m = self.call(&id, "s3", Some(a));
-        m.arg("bucket", Expr::s(self.bucket_name(a, &self.root.region.clone())))
-            .arg("kms_key_arn", self.kms_ref());
+        m.arg("bucket", bucket).arg("kms_key_arn", self.kms_ref());
         if let Some(d) = a.retention_days {
             m.arg("noncurrent_version_days", Expr::Num(d as i64));
         }
-        if self.primary() && matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup) {
-            self.root.caller_identity = true;
-            let dr = self.inv.regions.dr.clone();
-            let dr_alias = self.dr_kms_alias.clone();
-            m.arg("replication_destination_bucket", Expr::s(self.bucket_name(a, &dr)))
-                .arg(
-                    "replication_destination_kms_key_arn",
-                    Expr::r(format!(
-                        "\"arn:aws:kms:{dr}:${{data.aws_caller_identity.current.account_id}}:{dr_alias}\""
-                    )),
-                )
-                .arg(
-                    "replication_storage_class",
-                    Expr::s(if a.dr == DrStrategy::Backup {
-                        "GLACIER_IR"
-                    } else {
-                        "STANDARD"
-                    }),
-                );
+        let replicated = matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup);
+        if self.primary() && replicated {
+            // Replicate once the DR root has published its bucket and key
+            // (key ARNs: IAM cannot authorise key use through an alias).
+            m.arg(
+                "replication_destination_bucket_arn",
+                self.fact_or_null(&format!("{id}_bucket_arn")),
+            )
+            .arg("replication_destination_kms_key_arn", self.fact_or_null("kms_key_arn"))
+            .arg(
+                "replication_storage_class",
+                Expr::s(if a.dr == DrStrategy::Backup {
+                    "GLACIER_IR"
+                } else {
+                    "STANDARD"
+                }),
+            );
         }
-        self.push(m, Some(self.tags(Some(a))));
+        let m = self.push(m, Some(self.tags(Some(a))));
+        if !self.primary() && replicated {
+            self.publish(&format!("{id}_bucket_arn"), Expr::r(m.out("bucket_arn")), None);
+            let key = self.kms_ref();
+            self.publish_once("kms_key_arn", key);
+        }
         self.output(
             format!("{id}_bucket"),
             format!("Name of bucket {}.", a.name),
@@ -1064,8 +1238,14 @@ impl<'a> RootPlanner<'a> {
         if target.kind == Kind::GlobalAccelerator && !self.primary() {
             return; // the accelerator is global; its alias lives in the primary root
         }
+        let zone = a.zone.clone().unwrap_or_default();
+        let zone_id = match &a.zone_id {
+            Some(existing) => Expr::s(existing),
+            None => self.fact_of("bootstrap", &format!("zone_id_{}", zone_label(&zone))),
+        };
         let mut m = self.call(&id, "route53_record", Some(a));
-        m.arg("zone_name", Expr::s(a.zone.clone().unwrap_or_default()))
+        m.arg("zone_id", zone_id)
+            .arg("zone_name", Expr::s(&zone))
             .arg("record_name", Expr::s(a.record.clone().unwrap_or_default()));
         let t = target.ident();
         if target.kind == Kind::GlobalAccelerator {
@@ -1123,8 +1303,13 @@ impl<'a> RootPlanner<'a> {
             self.push(m, Some(self.tags(Some(a))));
             self.output(
                 format!("{id}_listener_arn"),
-                "Listener to pass to the DR root (-var global_accelerator_listener_arn=…).".into(),
+                "Listener of the accelerator (published to the fact store for the DR root).".into(),
                 format!("module.{id}.listener_arn"),
+            );
+            self.publish(
+                &format!("{id}_listener_arn"),
+                Expr::r(format!("module.{id}.listener_arn")),
+                None,
             );
             self.output(
                 format!("{id}_dns_name"),
@@ -1138,12 +1323,7 @@ impl<'a> RootPlanner<'a> {
             );
             Expr::r(format!("module.{id}.listener_arn"))
         } else {
-            Expr::r(self.var(
-                "global_accelerator_listener_arn".into(),
-                "Listener of the accelerator (primary root output); null leaves the DR endpoint group out until it is known.",
-                "string",
-                Some(Expr::Null),
-            ))
+            self.fact(&format!("{id}_listener_arn"))
         };
         let dial = self.var(
             format!("{id}_traffic_dial"),
@@ -1160,7 +1340,10 @@ impl<'a> RootPlanner<'a> {
             Some(a),
         );
         if !self.primary() {
-            m.count = Some("var.global_accelerator_listener_arn == null ? 0 : 1".into());
+            // The endpoint group joins the listener the primary published; the
+            // fact outlives the primary region, so failover keeps the group.
+            let ready = self.fact_present(&format!("{id}_listener_arn"));
+            m.count = Some(format!("{ready} ? 1 : 0"));
         }
         m.arg("listener_arn", listener)
             .arg("region", Expr::s(self.root.region.clone()))
@@ -1219,15 +1402,23 @@ impl<'a> RootPlanner<'a> {
     fn plan_cloudtrail(&mut self, a: &Asset) {
         let id = a.ident();
         let bucket_label = format!("{id}_bucket");
+        let region = self.root.region.clone();
+        let bucket = self.bucket_name(a, &region);
+        let trail = self.name(a);
         let mut b = self.call(&bucket_label, "s3", Some(a));
         b.comment = format!("{} (cloudtrail): log bucket of the trail", a.name);
-        b.arg("bucket", Expr::s(self.bucket_name(a, &self.root.region.clone())))
+        b.arg("bucket", bucket)
             .arg("kms_key_arn", self.kms_ref())
             .arg(
                 "noncurrent_version_days",
                 Expr::Num(a.retention_days.unwrap_or(365) as i64),
             )
-            .arg("cloudtrail_writer", Expr::Bool(true));
+            .arg(
+                "cloudtrail_trail_arns",
+                Expr::List(vec![Expr::r(format!(
+                    "\"arn:aws:cloudtrail:{region}:${{local.account_id}}:trail/{trail}\""
+                ))]),
+            );
         self.push(b, Some(self.tags(Some(a))));
         let mut m = self.call(&id, "cloudtrail", Some(a));
         m.depends_on.push(bucket_label.clone());

@@ -8,6 +8,7 @@ pub mod expr;
 pub mod modules;
 pub mod network;
 
+pub use assets::{fact_store_path, zone_label};
 pub use expr::Expr;
 
 use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
@@ -42,6 +43,35 @@ pub struct Plan {
     pub primary: RootPlan,
     /// DR root.
     pub dr: RootPlan,
+    /// What the bootstrap root creates besides the state buckets.
+    pub bootstrap: Bootstrap,
+}
+
+/// The bootstrap root: applied once, before the others.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bootstrap {
+    /// Create (or adopt) the EC2 Auto Scaling service-linked role that the
+    /// key policies name (the inventory runs EKS managed node groups).
+    pub autoscaling_slr: bool,
+    /// Public hosted zones to create (route53 assets without `zone_id`).
+    pub zones: Vec<Zone>,
+}
+
+/// A hosted zone the bootstrap root creates.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Zone {
+    /// Terraform label (`shop_example_org`).
+    pub label: String,
+    /// Domain name.
+    pub name: String,
+}
+
+impl RootPlan {
+    /// The state bucket of this root for `account` (an ID, or a shell
+    /// variable such as `$ACCOUNT_ID`).
+    pub fn state_bucket(&self, account: &str) -> String {
+        format!("{}-{account}-{}", self.state_bucket_prefix, self.region)
+    }
 }
 
 impl Plan {
@@ -64,14 +94,22 @@ pub struct RootPlan {
     pub inventory: String,
     /// Inventory description, if any.
     pub description: Option<String>,
-    /// S3 bucket holding this root's state (in this root's region).
-    pub state_bucket: String,
+    /// Prefix of the S3 bucket holding this root's state, in this root's
+    /// region: `<prefix>-<account ID>-<region>`.
+    pub state_bucket_prefix: String,
     /// Key of the state object.
     pub state_key: String,
     /// Common tags (key, rendered value) merged into provider default_tags.
     pub tags: Vec<(String, String)>,
     /// Whether the root needs `data.aws_caller_identity.current`.
     pub caller_identity: bool,
+    /// Whether the root configures an `aws.dr` provider (the primary's way
+    /// into the DR-region fact store).
+    pub dr_provider: bool,
+    /// Facts of the other root this root reads (`<publisher>/<fact>`), sorted.
+    pub facts_read: Vec<String>,
+    /// Facts this root publishes (names under its own publisher), sorted.
+    pub facts_published: Vec<String>,
     /// Helm providers, one per EKS cluster that runs charts.
     pub helm_clusters: Vec<String>,
     /// Whether any module needs the random provider.
@@ -138,6 +176,9 @@ pub struct Variable {
     pub ty: String,
     /// Rendered default; None makes the variable required.
     pub default: Option<String>,
+    /// For a required variable: an example value, written to the root's
+    /// `terraform.tfvars.example` and to its generated test file.
+    pub example: Option<String>,
 }
 
 /// A root `output` block.
@@ -216,10 +257,26 @@ pub fn plan(inv: &Inventory) -> Plan {
     let mut sorted = inv.clone();
     // Order of Table 1.1 rows does not change the output.
     sorted.assets.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut zones: Vec<Zone> = sorted
+        .assets
+        .iter()
+        .filter(|a| a.kind == Kind::Route53 && a.zone_id.is_none())
+        .filter_map(|a| a.zone.as_deref())
+        .map(|z| Zone {
+            label: zone_label(z),
+            name: z.trim_end_matches('.').to_string(),
+        })
+        .collect();
+    zones.sort();
+    zones.dedup();
     Plan {
         name: inv.name.clone(),
         primary: assets::plan_root(&sorted, Role::Primary),
         dr: assets::plan_root(&sorted, Role::Dr),
+        bootstrap: Bootstrap {
+            autoscaling_slr: sorted.assets.iter().any(|a| a.kind == Kind::Eks),
+            zones,
+        },
     }
 }
 

@@ -45,6 +45,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "facts",
+        extra_providers: &[],
+    },
+    ModuleSpec {
         name: "ga_endpoint_group",
         extra_providers: &[],
     },
@@ -74,6 +78,10 @@ pub const MODULES: &[ModuleSpec] = &[
     },
     ModuleSpec {
         name: "route53_record",
+        extra_providers: &[],
+    },
+    ModuleSpec {
+        name: "route53_zone",
         extra_providers: &[],
     },
     ModuleSpec {

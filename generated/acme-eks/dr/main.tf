@@ -3,7 +3,12 @@
 # Microservices on EKS behind an ALB, RDS PostgreSQL, ECR, Route 53; pilot-light DR
 ################################################################################
 
+data "aws_caller_identity" "current" {}
+
 locals {
+  # Globally unique names (buckets) carry the account ID.
+  account_id = data.aws_caller_identity.current.account_id
+
   tags = merge({
     Project     = "acme-eks"
     Owner       = "platform-team"
@@ -13,17 +18,29 @@ locals {
   }, var.tags)
 }
 
-data "aws_caller_identity" "current" {}
+# Fact store in the DR region (us-west-2): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  store_path = "/acmegen/acme-eks"
+  publisher  = "dr"
+  publish = {
+    backups_bucket_arn = module.backups.bucket_arn
+    kms_key_arn        = module.platform.key_arn
+  }
+  tags = local.tags
+}
 
 # platform (kms): Encryption at rest for RDS, EKS secrets, S3, ECR and logs — DR: active
 module "platform" {
   source = "../../modules/kms"
 
-  name                      = "acme-eks-platform-usw2"
-  alias                     = "alias/acme-eks-platform"
-  description               = "Encryption at rest for RDS, EKS secrets, S3, ECR and logs"
-  ebs_encryption_by_default = true
-  tags                      = merge(local.tags, { Asset = "platform" })
+  name                            = "acme-eks-platform-usw2"
+  alias                           = "alias/acme-eks-platform"
+  description                     = "Encryption at rest for RDS, EKS secrets, S3, ECR and logs"
+  ebs_encryption_by_default       = false
+  autoscaling_service_linked_role = true
+  tags                            = merge(local.tags, { Asset = "platform" })
 }
 
 # network (vpc): Public subnets for the ALB, private subnets for EKS and RDS — DR: active
@@ -60,10 +77,10 @@ module "apps" {
 module "audit_bucket" {
   source = "../../modules/s3"
 
-  bucket                  = "acme-eks-audit-us-west-2"
+  bucket                  = "acme-eks-audit-${local.account_id}-us-west-2"
   kms_key_arn             = module.platform.key_arn
   noncurrent_version_days = 365
-  cloudtrail_writer       = true
+  cloudtrail_trail_arns   = ["arn:aws:cloudtrail:us-west-2:${local.account_id}:trail/acme-eks-audit-usw2"]
   tags                    = merge(local.tags, { Asset = "audit" })
 }
 
@@ -85,7 +102,7 @@ module "audit" {
 module "backups" {
   source = "../../modules/s3"
 
-  bucket      = "acme-eks-backups-us-west-2"
+  bucket      = "acme-eks-backups-${local.account_id}-us-west-2"
   kms_key_arn = module.platform.key_arn
   tags        = merge(local.tags, { Asset = "backups" })
 }
@@ -93,9 +110,9 @@ module "backups" {
 # db (rds): Application database with automated backups and point-in-time recovery — DR: backup
 module "db" {
   source = "../../modules/rds_backup_replication"
-  count  = var.primary_deployed ? 1 : 0
+  count  = contains(module.facts.names, "primary/db_arn") ? 1 : 0
 
-  source_db_instance_arn    = coalesce(var.db_source_db_arn, "arn:aws:rds:us-east-1:${data.aws_caller_identity.current.account_id}:db:acme-eks-db-use1")
+  source_db_instance_arn    = module.facts.values["primary/db_arn"]
   kms_key_arn               = module.platform.key_arn
   retention_days            = 14
   restore_subnet_group_name = "acme-eks-db-usw2"
@@ -146,7 +163,8 @@ module "observability" {
 module "public_dns" {
   source = "../../modules/route53_record"
 
-  zone_name             = "example.com"
+  zone_id               = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
+  zone_name             = "eks.acme-platform.dev"
   record_name           = "www"
   target_dns_name       = module.ingress.dns_name
   target_zone_id        = module.ingress.zone_id

@@ -34,22 +34,10 @@ variable "apps_public_access_cidrs" {
   default     = []
 }
 
-variable "db_source_db_arn" {
-  description = "ARN of db in the primary region; null derives it from the account and the deterministic identifier."
-  type        = string
-  default     = null
-}
-
 variable "ingress_certificate_arn" {
   description = "ACM certificate of ingress in this region; null serves plain HTTP."
   type        = string
   default     = null
-}
-
-variable "primary_deployed" {
-  description = "Whether the primary root has been applied. Set false for the very first DR apply: replicas of primary databases are created only once their source exists."
-  type        = bool
-  default     = true
 }
 
 variable "tags" {

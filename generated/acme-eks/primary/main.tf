@@ -3,7 +3,12 @@
 # Microservices on EKS behind an ALB, RDS PostgreSQL, ECR, Route 53; pilot-light DR
 ################################################################################
 
+data "aws_caller_identity" "current" {}
+
 locals {
+  # Globally unique names (buckets) carry the account ID.
+  account_id = data.aws_caller_identity.current.account_id
+
   tags = merge({
     Project     = "acme-eks"
     Owner       = "platform-team"
@@ -13,17 +18,32 @@ locals {
   }, var.tags)
 }
 
-data "aws_caller_identity" "current" {}
+# Fact store in the DR region (us-west-2): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  providers = {
+    aws = aws.dr
+  }
+
+  store_path = "/acmegen/acme-eks"
+  publisher  = "primary"
+  publish = {
+    db_arn = module.db.arn
+  }
+  tags = local.tags
+}
 
 # platform (kms): Encryption at rest for RDS, EKS secrets, S3, ECR and logs — DR: active
 module "platform" {
   source = "../../modules/kms"
 
-  name                      = "acme-eks-platform-use1"
-  alias                     = "alias/acme-eks-platform"
-  description               = "Encryption at rest for RDS, EKS secrets, S3, ECR and logs"
-  ebs_encryption_by_default = true
-  tags                      = merge(local.tags, { Asset = "platform" })
+  name                            = "acme-eks-platform-use1"
+  alias                           = "alias/acme-eks-platform"
+  description                     = "Encryption at rest for RDS, EKS secrets, S3, ECR and logs"
+  ebs_encryption_by_default       = false
+  autoscaling_service_linked_role = true
+  tags                            = merge(local.tags, { Asset = "platform" })
 }
 
 # network (vpc): Public subnets for the ALB, private subnets for EKS and RDS — DR: active
@@ -60,10 +80,10 @@ module "apps" {
 module "audit_bucket" {
   source = "../../modules/s3"
 
-  bucket                  = "acme-eks-audit-us-east-1"
+  bucket                  = "acme-eks-audit-${local.account_id}-us-east-1"
   kms_key_arn             = module.platform.key_arn
   noncurrent_version_days = 365
-  cloudtrail_writer       = true
+  cloudtrail_trail_arns   = ["arn:aws:cloudtrail:us-east-1:${local.account_id}:trail/acme-eks-audit-use1"]
   tags                    = merge(local.tags, { Asset = "audit" })
 }
 
@@ -85,10 +105,10 @@ module "audit" {
 module "backups" {
   source = "../../modules/s3"
 
-  bucket                              = "acme-eks-backups-us-east-1"
+  bucket                              = "acme-eks-backups-${local.account_id}-us-east-1"
   kms_key_arn                         = module.platform.key_arn
-  replication_destination_bucket      = "acme-eks-backups-us-west-2"
-  replication_destination_kms_key_arn = "arn:aws:kms:us-west-2:${data.aws_caller_identity.current.account_id}:alias/acme-eks-platform"
+  replication_destination_bucket_arn  = lookup(module.facts.values, "dr/backups_bucket_arn", null)
+  replication_destination_kms_key_arn = lookup(module.facts.values, "dr/kms_key_arn", null)
   replication_storage_class           = "GLACIER_IR"
   tags                                = merge(local.tags, { Asset = "backups" })
 }
@@ -181,7 +201,8 @@ module "observability" {
 module "public_dns" {
   source = "../../modules/route53_record"
 
-  zone_name             = "example.com"
+  zone_id               = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
+  zone_name             = "eks.acme-platform.dev"
   record_name           = "www"
   target_dns_name       = module.ingress.dns_name
   target_zone_id        = module.ingress.zone_id

@@ -3,7 +3,12 @@
 # Flask app on EC2 with an Aurora global database and S3 backups, failing over from us-east-2 to us-west-1
 ################################################################################
 
+data "aws_caller_identity" "current" {}
+
 locals {
+  # Globally unique names (buckets) carry the account ID.
+  account_id = data.aws_caller_identity.current.account_id
+
   tags = merge({
     Project   = "acme-flask"
     Owner     = "platform-team"
@@ -12,15 +17,29 @@ locals {
   }, var.tags)
 }
 
+# Fact store in the DR region (us-west-1): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  store_path = "/acmegen/acme-flask"
+  publisher  = "dr"
+  publish = {
+    db_backups_bucket_arn = module.db_backups.bucket_arn
+    kms_key_arn           = module.kms.key_arn
+  }
+  tags = local.tags
+}
+
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-flask-default-usw1"
-  alias                     = "alias/acme-flask-default"
-  description               = "Default encryption key of acme-flask in us-west-1"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-flask-default-usw1"
+  alias                           = "alias/acme-flask-default"
+  description                     = "Default encryption key of acme-flask in us-west-1"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset
@@ -48,11 +67,11 @@ module "admin" {
 # db (aurora): Backend database — DR: replica
 module "db" {
   source = "../../modules/aurora"
-  count  = var.primary_deployed ? 1 : 0
+  count  = contains(module.facts.names, "primary/db_global_cluster_id") ? 1 : 0
 
   cluster_identifier        = "acme-flask-db-usw1"
   role                      = "secondary"
-  global_cluster_identifier = "acme-flask-db"
+  global_cluster_identifier = module.facts.values["primary/db_global_cluster_id"]
   engine                    = "aurora-postgresql"
   engine_version            = "16.6"
   instance_class            = var.db_instance_class
@@ -73,7 +92,7 @@ module "db" {
 module "db_backups" {
   source = "../../modules/s3"
 
-  bucket                  = "acme-flask-db-backups-us-west-1"
+  bucket                  = "acme-flask-db-backups-${local.account_id}-us-west-1"
   kms_key_arn             = module.kms.key_arn
   noncurrent_version_days = 90
   tags                    = merge(local.tags, { Asset = "db-backups" })
@@ -132,7 +151,8 @@ module "monitoring" {
 module "site_dns" {
   source = "../../modules/route53_record"
 
-  zone_name             = "example.com"
+  zone_id               = module.facts.values["bootstrap/zone_id_flask_acme_platform_dev"]
+  zone_name             = "flask.acme-platform.dev"
   record_name           = "flask"
   target_dns_name       = module.website.dns_name
   target_zone_id        = module.website.zone_id

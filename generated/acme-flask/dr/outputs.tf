@@ -8,6 +8,11 @@ output "db_backups_bucket" {
   value       = module.db_backups.bucket_id
 }
 
+output "db_cluster_arn" {
+  description = "ARN of cluster db."
+  value       = one(module.db[*].cluster_arn)
+}
+
 output "db_endpoint" {
   description = "Writer endpoint of cluster db."
   value       = one(module.db[*].endpoint)

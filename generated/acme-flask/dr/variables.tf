@@ -63,12 +63,6 @@ variable "monitoring_public_access_cidrs" {
   default     = []
 }
 
-variable "primary_deployed" {
-  description = "Whether the primary root has been applied. Set false for the very first DR apply: replicas of primary databases are created only once their source exists."
-  type        = bool
-  default     = true
-}
-
 variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)

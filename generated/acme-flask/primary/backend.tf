@@ -1,11 +1,13 @@
 # State lives in a bucket in this root's own region (us-east-2), so the
-# primary root can be planned and applied without the other region.
+# primary root can be planned and applied without the other region. The
+# bucket name carries the account ID; give it at init (see RUNBOOK.md):
+#   terraform init -backend-config="bucket=acme-flask-tfstate-$ACCOUNT_ID-us-east-2"
 terraform {
   backend "s3" {
-    bucket       = "acme-flask-tfstate-us-east-2"
     key          = "acme-flask/primary/terraform.tfstate"
     region       = "us-east-2"
     encrypt      = true
+    kms_key_id   = "alias/acme-flask-tfstate"
     use_lockfile = true
   }
 }

@@ -3,7 +3,12 @@
 # Flask app on EC2 with an Aurora global database and S3 backups, failing over from us-east-2 to us-west-1
 ################################################################################
 
+data "aws_caller_identity" "current" {}
+
 locals {
+  # Globally unique names (buckets) carry the account ID.
+  account_id = data.aws_caller_identity.current.account_id
+
   tags = merge({
     Project   = "acme-flask"
     Owner     = "platform-team"
@@ -12,17 +17,32 @@ locals {
   }, var.tags)
 }
 
-data "aws_caller_identity" "current" {}
+# Fact store in the DR region (us-west-1): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  providers = {
+    aws = aws.dr
+  }
+
+  store_path = "/acmegen/acme-flask"
+  publisher  = "primary"
+  publish = {
+    db_global_cluster_id = module.db.global_cluster_identifier
+  }
+  tags = local.tags
+}
 
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-flask-default-use2"
-  alias                     = "alias/acme-flask-default"
-  description               = "Default encryption key of acme-flask in us-east-2"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-flask-default-use2"
+  alias                           = "alias/acme-flask-default"
+  description                     = "Default encryption key of acme-flask in us-east-2"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset
@@ -75,11 +95,11 @@ module "db" {
 module "db_backups" {
   source = "../../modules/s3"
 
-  bucket                              = "acme-flask-db-backups-us-east-2"
+  bucket                              = "acme-flask-db-backups-${local.account_id}-us-east-2"
   kms_key_arn                         = module.kms.key_arn
   noncurrent_version_days             = 90
-  replication_destination_bucket      = "acme-flask-db-backups-us-west-1"
-  replication_destination_kms_key_arn = "arn:aws:kms:us-west-1:${data.aws_caller_identity.current.account_id}:alias/acme-flask-default"
+  replication_destination_bucket_arn  = lookup(module.facts.values, "dr/db_backups_bucket_arn", null)
+  replication_destination_kms_key_arn = lookup(module.facts.values, "dr/kms_key_arn", null)
   replication_storage_class           = "STANDARD"
   tags                                = merge(local.tags, { Asset = "db-backups" })
 }
@@ -137,7 +157,8 @@ module "monitoring" {
 module "site_dns" {
   source = "../../modules/route53_record"
 
-  zone_name             = "example.com"
+  zone_id               = module.facts.values["bootstrap/zone_id_flask_acme_platform_dev"]
+  zone_name             = "flask.acme-platform.dev"
   record_name           = "flask"
   target_dns_name       = module.website.dns_name
   target_zone_id        = module.website.zone_id

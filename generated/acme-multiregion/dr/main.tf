@@ -12,17 +12,28 @@ locals {
   }, var.tags)
 }
 
-data "aws_caller_identity" "current" {}
+# Fact store in the DR region (us-west-2): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  store_path = "/acmegen/acme-multiregion"
+  publisher  = "dr"
+  publish = {
+    vpc_id = module.network.vpc_id
+  }
+  tags = local.tags
+}
 
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-multiregion-default-usw2"
-  alias                     = "alias/acme-multiregion-default"
-  description               = "Default encryption key of acme-multiregion in us-west-2"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-multiregion-default-usw2"
+  alias                           = "alias/acme-multiregion-default"
+  description                     = "Default encryption key of acme-multiregion in us-west-2"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # network (vpc): Public and private subnets per AZ, private ranges favoured for workloads — DR: active
@@ -75,9 +86,10 @@ module "alarms" {
 # cross-region (vpc_peering): Network connectivity between the source and target regions — DR: active
 module "cross_region" {
   source = "../../modules/vpc_peering_accepter"
+  count  = contains(module.facts.names, "primary/vpc_peering_connection_id") ? 1 : 0
 
   name                  = "acme-multiregion-cross-region-usw2"
-  peering_connection_id = var.vpc_peering_connection_id
+  peering_connection_id = module.facts.values["primary/vpc_peering_connection_id"]
   peer_cidr             = "10.0.0.0/16"
   route_table_ids       = module.network.route_table_ids
   route_table_count     = 3
@@ -87,9 +99,9 @@ module "cross_region" {
 # edge (global_accelerator): Single entry point; traffic dial 100 primary, 0 failover — DR: active
 module "edge_dr_endpoints" {
   source = "../../modules/ga_endpoint_group"
-  count  = var.global_accelerator_listener_arn == null ? 0 : 1
+  count  = contains(module.facts.names, "primary/edge_listener_arn") ? 1 : 0
 
-  listener_arn            = var.global_accelerator_listener_arn
+  listener_arn            = module.facts.values["primary/edge_listener_arn"]
   region                  = "us-west-2"
   endpoint_arn            = module.ingress.arn
   traffic_dial_percentage = var.edge_traffic_dial
@@ -147,13 +159,13 @@ module "platform" {
 # postgres (rds): Amazon RDS PostgreSQL primary instance, Multi-AZ — DR: replica
 module "postgres" {
   source = "../../modules/rds"
-  count  = var.primary_deployed ? 1 : 0
+  count  = contains(module.facts.names, "primary/postgres_arn") ? 1 : 0
 
   identifier             = "acme-multiregion-postgres-usw2"
   engine                 = "postgres"
   engine_version         = "16.4"
   instance_class         = var.postgres_instance_class
-  replicate_source_db    = coalesce(var.postgres_source_db_arn, "arn:aws:rds:us-east-1:${data.aws_caller_identity.current.account_id}:db:acme-multiregion-postgres-use1")
+  replicate_source_db    = module.facts.values["primary/postgres_arn"]
   allocated_storage      = 100
   port                   = 5432
   parameter_group_family = "postgres16"

@@ -57,3 +57,8 @@ output "vpc_id" {
   description = "ID of the VPC."
   value       = module.network.vpc_id
 }
+
+output "vpc_peering_connection_id" {
+  description = "Peering connection accepted from the primary VPC."
+  value       = one(module.cross_region[*].peering_connection_id)
+}

@@ -10,12 +10,6 @@ variable "edge_traffic_dial" {
   default     = 0
 }
 
-variable "global_accelerator_listener_arn" {
-  description = "Listener of the accelerator (primary root output); null leaves the DR endpoint group out until it is known."
-  type        = string
-  default     = null
-}
-
 variable "ingress_certificate_arn" {
   description = "ACM certificate of ingress in this region; null serves plain HTTP."
   type        = string
@@ -58,26 +52,8 @@ variable "postgres_instance_class" {
   default     = "db.m6i.large"
 }
 
-variable "postgres_source_db_arn" {
-  description = "ARN of postgres in the primary region; null derives it from the account and the deterministic identifier."
-  type        = string
-  default     = null
-}
-
-variable "primary_deployed" {
-  description = "Whether the primary root has been applied. Set false for the very first DR apply: replicas of primary databases are created only once their source exists."
-  type        = bool
-  default     = true
-}
-
 variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)
   default     = {}
-}
-
-variable "vpc_peering_connection_id" {
-  description = "Peering connection requested by the primary root (its output vpc_peering_connection_id). Null: nothing to accept yet."
-  type        = string
-  default     = null
 }

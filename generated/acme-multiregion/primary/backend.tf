@@ -1,11 +1,13 @@
 # State lives in a bucket in this root's own region (us-east-1), so the
-# primary root can be planned and applied without the other region.
+# primary root can be planned and applied without the other region. The
+# bucket name carries the account ID; give it at init (see RUNBOOK.md):
+#   terraform init -backend-config="bucket=acme-multiregion-tfstate-$ACCOUNT_ID-us-east-1"
 terraform {
   backend "s3" {
-    bucket       = "acme-multiregion-tfstate-us-east-1"
     key          = "acme-multiregion/primary/terraform.tfstate"
     region       = "us-east-1"
     encrypt      = true
+    kms_key_id   = "alias/acme-multiregion-tfstate"
     use_lockfile = true
   }
 }

@@ -12,15 +12,38 @@ locals {
   }, var.tags)
 }
 
+# Fact store in the DR region (us-west-2): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  providers = {
+    aws = aws.dr
+  }
+
+  store_path = "/acmegen/acme-multiregion"
+  publisher  = "primary"
+  publish = merge(
+    {
+      edge_listener_arn = module.edge.listener_arn
+      postgres_arn      = module.postgres.arn
+    },
+    contains(module.facts.names, "dr/vpc_id") ? {
+      vpc_peering_connection_id = one(module.cross_region[*].peering_connection_id)
+    } : {},
+  )
+  tags = local.tags
+}
+
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-multiregion-default-use1"
-  alias                     = "alias/acme-multiregion-default"
-  description               = "Default encryption key of acme-multiregion in us-east-1"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-multiregion-default-use1"
+  alias                           = "alias/acme-multiregion-default"
+  description                     = "Default encryption key of acme-multiregion in us-east-1"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # network (vpc): Public and private subnets per AZ, private ranges favoured for workloads — DR: active
@@ -85,7 +108,8 @@ module "alarms" {
 module "app_dns" {
   source = "../../modules/route53_record"
 
-  zone_name       = "example.com"
+  zone_id         = module.facts.values["bootstrap/zone_id_platform_acme_platform_dev"]
+  zone_name       = "platform.acme-platform.dev"
   record_name     = "platform"
   target_dns_name = module.edge.dns_name
   target_zone_id  = module.edge.hosted_zone_id
@@ -95,10 +119,11 @@ module "app_dns" {
 # cross-region (vpc_peering): Network connectivity between the source and target regions — DR: active
 module "cross_region" {
   source = "../../modules/vpc_peering_requester"
+  count  = contains(module.facts.names, "dr/vpc_id") ? 1 : 0
 
   name              = "acme-multiregion-cross-region-use1"
   vpc_id            = module.network.vpc_id
-  peer_vpc_id       = var.dr_vpc_id
+  peer_vpc_id       = module.facts.values["dr/vpc_id"]
   peer_region       = "us-west-2"
   peer_cidr         = "10.1.0.0/16"
   route_table_ids   = module.network.route_table_ids

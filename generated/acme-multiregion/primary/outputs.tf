@@ -24,7 +24,7 @@ output "edge_ip_addresses" {
 }
 
 output "edge_listener_arn" {
-  description = "Listener to pass to the DR root (-var global_accelerator_listener_arn=…)."
+  description = "Listener of the accelerator (published to the fact store for the DR root)."
   value       = module.edge.listener_arn
 }
 
@@ -84,6 +84,6 @@ output "vpc_id" {
 }
 
 output "vpc_peering_connection_id" {
-  description = "Peering connection to accept in the DR root (-var vpc_peering_connection_id=…)."
-  value       = module.cross_region.peering_connection_id
+  description = "Peering connection to the DR VPC (published to the fact store for the DR root)."
+  value       = one(module.cross_region[*].peering_connection_id)
 }

@@ -4,12 +4,6 @@ variable "region" {
   default     = "us-east-1"
 }
 
-variable "dr_vpc_id" {
-  description = "ID of the DR VPC (output vpc_id of the dr root). Null until the DR root is applied: no peering is requested before."
-  type        = string
-  default     = null
-}
-
 variable "edge_traffic_dial" {
   description = "Share of edge traffic sent to this region (100 primary, 0 DR; failover raises DR)."
   type        = number

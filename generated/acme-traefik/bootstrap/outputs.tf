@@ -1,5 +1,5 @@
 output "primary_state_bucket" {
-  description = "State bucket of the primary root (eu-west-3)."
+  description = "State bucket of the primary root (eu-west-3): terraform init -backend-config=\"bucket=…\"."
   value       = module.state_primary.bucket_id
 }
 
@@ -9,7 +9,7 @@ output "primary_state_kms_key_arn" {
 }
 
 output "dr_state_bucket" {
-  description = "State bucket of the dr root (eu-central-1)."
+  description = "State bucket of the dr root (eu-central-1): terraform init -backend-config=\"bucket=…\"."
   value       = module.state_dr.bucket_id
 }
 

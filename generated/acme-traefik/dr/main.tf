@@ -3,7 +3,12 @@
 # FastAPI behind Traefik on EKS, PostgreSQL operator with S3 backups, bastion; pilot light in Frankfurt
 ################################################################################
 
+data "aws_caller_identity" "current" {}
+
 locals {
+  # Globally unique names (buckets) carry the account ID.
+  account_id = data.aws_caller_identity.current.account_id
+
   tags = merge({
     Project   = "acme-traefik"
     Owner     = "platform-team"
@@ -12,15 +17,29 @@ locals {
   }, var.tags)
 }
 
+# Fact store in the DR region (eu-central-1): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  store_path = "/acmegen/acme-traefik"
+  publisher  = "dr"
+  publish = {
+    kms_key_arn           = module.kms.key_arn
+    pg_backups_bucket_arn = module.pg_backups.bucket_arn
+  }
+  tags = local.tags
+}
+
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-traefik-default-euc1"
-  alias                     = "alias/acme-traefik-default"
-  description               = "Default encryption key of acme-traefik in eu-central-1"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-traefik-default-euc1"
+  alias                           = "alias/acme-traefik-default"
+  description                     = "Default encryption key of acme-traefik in eu-central-1"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset
@@ -87,7 +106,7 @@ module "observability" {
 module "pg_backups" {
   source = "../../modules/s3"
 
-  bucket                  = "acme-traefik-pg-backups-eu-central-1"
+  bucket                  = "acme-traefik-pg-backups-${local.account_id}-eu-central-1"
   kms_key_arn             = module.kms.key_arn
   noncurrent_version_days = 30
   tags                    = merge(local.tags, { Asset = "pg-backups" })

@@ -3,7 +3,12 @@
 # FastAPI behind Traefik on EKS, PostgreSQL operator with S3 backups, bastion; pilot light in Frankfurt
 ################################################################################
 
+data "aws_caller_identity" "current" {}
+
 locals {
+  # Globally unique names (buckets) carry the account ID.
+  account_id = data.aws_caller_identity.current.account_id
+
   tags = merge({
     Project   = "acme-traefik"
     Owner     = "platform-team"
@@ -12,17 +17,30 @@ locals {
   }, var.tags)
 }
 
-data "aws_caller_identity" "current" {}
+# Fact store in the DR region (eu-central-1): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  providers = {
+    aws = aws.dr
+  }
+
+  store_path = "/acmegen/acme-traefik"
+  publisher  = "primary"
+  publish    = {}
+  tags       = local.tags
+}
 
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-traefik-default-euw3"
-  alias                     = "alias/acme-traefik-default"
-  description               = "Default encryption key of acme-traefik in eu-west-3"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-traefik-default-euw3"
+  alias                           = "alias/acme-traefik-default"
+  description                     = "Default encryption key of acme-traefik in eu-west-3"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset
@@ -89,11 +107,11 @@ module "observability" {
 module "pg_backups" {
   source = "../../modules/s3"
 
-  bucket                              = "acme-traefik-pg-backups-eu-west-3"
+  bucket                              = "acme-traefik-pg-backups-${local.account_id}-eu-west-3"
   kms_key_arn                         = module.kms.key_arn
   noncurrent_version_days             = 30
-  replication_destination_bucket      = "acme-traefik-pg-backups-eu-central-1"
-  replication_destination_kms_key_arn = "arn:aws:kms:eu-central-1:${data.aws_caller_identity.current.account_id}:alias/acme-traefik-default"
+  replication_destination_bucket_arn  = lookup(module.facts.values, "dr/pg_backups_bucket_arn", null)
+  replication_destination_kms_key_arn = lookup(module.facts.values, "dr/kms_key_arn", null)
   replication_storage_class           = "STANDARD"
   tags                                = merge(local.tags, { Asset = "pg-backups" })
 }

@@ -13,17 +13,26 @@ locals {
   }, var.tags)
 }
 
-data "aws_caller_identity" "current" {}
+# Fact store in the DR region (us-west-1): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  store_path = "/acmegen/acme-vm"
+  publisher  = "dr"
+  publish    = {}
+  tags       = local.tags
+}
 
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-vm-default-usw1"
-  alias                     = "alias/acme-vm-default"
-  description               = "Default encryption key of acme-vm in us-west-1"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-vm-default-usw1"
+  alias                           = "alias/acme-vm-default"
+  description                     = "Default encryption key of acme-vm in us-west-1"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset
@@ -60,7 +69,8 @@ module "app" {
 module "app_dns" {
   source = "../../modules/route53_record"
 
-  zone_name             = "example.com"
+  zone_id               = module.facts.values["bootstrap/zone_id_vm_acme_platform_dev"]
+  zone_name             = "vm.acme-platform.dev"
   record_name           = "app"
   target_dns_name       = module.web.dns_name
   target_zone_id        = module.web.zone_id
@@ -83,13 +93,13 @@ module "app_ips" {
 # db (rds): SQL engine that will host application data — DR: replica
 module "db" {
   source = "../../modules/rds"
-  count  = var.primary_deployed ? 1 : 0
+  count  = contains(module.facts.names, "primary/db_arn") ? 1 : 0
 
   identifier             = "acme-vm-db-usw1"
   engine                 = "postgres"
   engine_version         = "16.4"
   instance_class         = var.db_instance_class
-  replicate_source_db    = coalesce(var.db_source_db_arn, "arn:aws:rds:us-east-2:${data.aws_caller_identity.current.account_id}:db:acme-vm-db-use2")
+  replicate_source_db    = module.facts.values["primary/db_arn"]
   allocated_storage      = 20
   port                   = 5432
   parameter_group_family = "postgres16"

@@ -28,12 +28,6 @@ variable "db_instance_class" {
   default     = "db.t3.medium"
 }
 
-variable "db_source_db_arn" {
-  description = "ARN of db in the primary region; null derives it from the account and the deterministic identifier."
-  type        = string
-  default     = null
-}
-
 variable "monitoring_instance_type" {
   description = "Node instance type of cluster monitoring."
   type        = string
@@ -62,12 +56,6 @@ variable "monitoring_public_access_cidrs" {
   description = "CIDRs allowed to the public API endpoint of monitoring; empty keeps it private (apply charts from inside the VPC)."
   type        = list(string)
   default     = []
-}
-
-variable "primary_deployed" {
-  description = "Whether the primary root has been applied. Set false for the very first DR apply: replicas of primary databases are created only once their source exists."
-  type        = bool
-  default     = true
 }
 
 variable "tags" {

@@ -13,15 +13,32 @@ locals {
   }, var.tags)
 }
 
+# Fact store in the DR region (us-west-1): what the other root needs from this one, and what it published
+module "facts" {
+  source = "../../modules/facts"
+
+  providers = {
+    aws = aws.dr
+  }
+
+  store_path = "/acmegen/acme-vm"
+  publisher  = "primary"
+  publish = {
+    db_arn = module.db.arn
+  }
+  tags = local.tags
+}
+
 # Default customer-managed key of this region (the inventory lists no kms asset)
 module "kms" {
   source = "../../modules/kms"
 
-  name                      = "acme-vm-default-use2"
-  alias                     = "alias/acme-vm-default"
-  description               = "Default encryption key of acme-vm in us-east-2"
-  ebs_encryption_by_default = true
-  tags                      = local.tags
+  name                            = "acme-vm-default-use2"
+  alias                           = "alias/acme-vm-default"
+  description                     = "Default encryption key of acme-vm in us-east-2"
+  ebs_encryption_by_default       = true
+  autoscaling_service_linked_role = true
+  tags                            = local.tags
 }
 
 # Default network: the inventory lists no vpc asset
@@ -58,7 +75,8 @@ module "app" {
 module "app_dns" {
   source = "../../modules/route53_record"
 
-  zone_name             = "example.com"
+  zone_id               = module.facts.values["bootstrap/zone_id_vm_acme_platform_dev"]
+  zone_name             = "vm.acme-platform.dev"
   record_name           = "app"
   target_dns_name       = module.web.dns_name
   target_zone_id        = module.web.zone_id

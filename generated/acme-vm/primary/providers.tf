@@ -6,6 +6,16 @@ provider "aws" {
   }
 }
 
+# The DR region (us-west-1), home of the inventory's fact store.
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-1"
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
 provider "helm" {
   alias = "monitoring"
 

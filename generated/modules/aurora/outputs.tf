@@ -22,3 +22,8 @@ output "master_secret_arn" {
   description = "Secrets Manager secret with the master credentials (null on a secondary)."
   value       = one(aws_secretsmanager_secret.master[*].arn)
 }
+
+output "global_cluster_identifier" {
+  description = "Global database this cluster belongs to (null when standalone)."
+  value       = aws_rds_cluster.this.global_cluster_identifier
+}

@@ -6,6 +6,8 @@ data "aws_caller_identity" "current" {}
 
 data "aws_region" "current" {}
 
+data "aws_partition" "current" {}
+
 data "aws_iam_policy_document" "key" {
   #checkov:skip=CKV_AWS_109:In a key policy, resource "*" is this key; the account-root statement delegates key use to IAM policies
   #checkov:skip=CKV_AWS_111:In a key policy, resource "*" is this key; service statements are scoped by encryption-context conditions
@@ -38,9 +40,11 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+  # CloudTrail, as its user guide documents: encrypt only for this account's
+  # trails, describe the key, and decrypt (S3 Bucket Keys on the log bucket).
   statement {
-    sid       = "CloudTrail"
-    actions   = ["kms:GenerateDataKey*", "kms:DescribeKey"]
+    sid       = "CloudTrailEncryptLogs"
+    actions   = ["kms:GenerateDataKey*"]
     resources = ["*"]
 
     principals {
@@ -53,8 +57,49 @@ data "aws_iam_policy_document" "key" {
       variable = "kms:EncryptionContext:aws:cloudtrail:arn"
       values   = ["arn:aws:cloudtrail:*:${data.aws_caller_identity.current.account_id}:trail/*"]
     }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:cloudtrail:*:${data.aws_caller_identity.current.account_id}:trail/*"]
+    }
   }
 
+  statement {
+    sid       = "CloudTrailDescribeKey"
+    actions   = ["kms:DescribeKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:cloudtrail:*:${data.aws_caller_identity.current.account_id}:trail/*"]
+    }
+  }
+
+  statement {
+    sid       = "CloudTrailDecryptForBucketKey"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:cloudtrail:*:${data.aws_caller_identity.current.account_id}:trail/*"]
+    }
+  }
+
+  # CloudWatch alarms publish to encrypted SNS topics (SNS developer guide).
   statement {
     sid       = "CloudWatchAlarmsToEncryptedSns"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -64,7 +109,63 @@ data "aws_iam_policy_document" "key" {
       type        = "Service"
       identifiers = ["cloudwatch.amazonaws.com"]
     }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:*"]
+    }
   }
+
+  # EC2 Auto Scaling launches EKS nodes whose volumes this key encrypts (the
+  # Auto Scaling user guide's "Required AWS KMS key policy for use with
+  # encrypted volumes"). The role must exist first: the bootstrap root creates
+  # or adopts it.
+  dynamic "statement" {
+    for_each = var.autoscaling_service_linked_role ? [1] : []
+
+    content {
+      sid       = "AutoScalingServiceLinkedRoleUse"
+      actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [local.autoscaling_role_arn]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.autoscaling_service_linked_role ? [1] : []
+
+    content {
+      sid       = "AutoScalingServiceLinkedRoleGrants"
+      actions   = ["kms:CreateGrant"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [local.autoscaling_role_arn]
+      }
+
+      condition {
+        test     = "Bool"
+        variable = "kms:GrantIsForAWSResource"
+        values   = ["true"]
+      }
+    }
+  }
+}
+
+locals {
+  autoscaling_role_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 }
 
 resource "aws_kms_key" "this" {
@@ -83,7 +184,9 @@ resource "aws_kms_alias" "this" {
 }
 
 ################################################################################
-# Region-wide EBS encryption by default (covers Kubernetes persistent volumes)
+# EBS encryption by default with this key: an account-and-region-wide setting,
+# only when the inventory takes it over (ebs_default_encryption: true).
+# Destroying it turns default encryption off for the whole region.
 ################################################################################
 
 resource "aws_ebs_encryption_by_default" "this" {

@@ -20,7 +20,13 @@ variable "deletion_window_in_days" {
 }
 
 variable "ebs_encryption_by_default" {
-  description = "Turn on EBS encryption by default in this region with this key."
+  description = "Take over the account-and-region-wide EBS default: encryption by default with this key."
+  type        = bool
+  default     = false
+}
+
+variable "autoscaling_service_linked_role" {
+  description = "Let the EC2 Auto Scaling service-linked role use the key (EKS node volumes). The role must exist: the bootstrap root creates or adopts it."
   type        = bool
   default     = false
 }

@@ -1,12 +1,8 @@
 ################################################################################
-# Alias record in an existing hosted zone; a failover record with a health
-# check when failover_role is set (PRIMARY in the primary root, SECONDARY in DR)
+# Alias record in the inventory's hosted zone (by ID: no lookup by name); a
+# failover record with a health check when failover_role is set (PRIMARY in
+# the primary root, SECONDARY in DR)
 ################################################################################
-
-data "aws_route53_zone" "this" {
-  name         = var.zone_name
-  private_zone = false
-}
 
 resource "aws_route53_health_check" "this" {
   count = var.failover_role == null ? 0 : 1
@@ -22,7 +18,7 @@ resource "aws_route53_health_check" "this" {
 }
 
 resource "aws_route53_record" "this" {
-  zone_id         = data.aws_route53_zone.this.zone_id
+  zone_id         = var.zone_id
   name            = var.record_name
   type            = "A"
   set_identifier  = var.failover_role == null ? null : lower(var.failover_role)

@@ -1,5 +1,10 @@
+variable "zone_id" {
+  description = "Public hosted zone of the record (created by the bootstrap root, or an existing one by ID)."
+  type        = string
+}
+
 variable "zone_name" {
-  description = "Existing public hosted zone, e.g. example.com."
+  description = "Domain of the zone, e.g. example.org (names the health checks)."
   type        = string
 }
 

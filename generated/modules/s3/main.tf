@@ -90,8 +90,9 @@ data "aws_iam_policy_document" "bucket" {
     }
   }
 
+  # CloudTrail delivery, only for the named trails (confused-deputy guard).
   dynamic "statement" {
-    for_each = var.cloudtrail_writer ? [1] : []
+    for_each = length(var.cloudtrail_trail_arns) > 0 ? [1] : []
 
     content {
       sid       = "CloudTrailAclCheck"
@@ -102,11 +103,17 @@ data "aws_iam_policy_document" "bucket" {
         type        = "Service"
         identifiers = ["cloudtrail.amazonaws.com"]
       }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceArn"
+        values   = var.cloudtrail_trail_arns
+      }
     }
   }
 
   dynamic "statement" {
-    for_each = var.cloudtrail_writer ? [1] : []
+    for_each = length(var.cloudtrail_trail_arns) > 0 ? [1] : []
 
     content {
       sid       = "CloudTrailWrite"
@@ -123,6 +130,12 @@ data "aws_iam_policy_document" "bucket" {
         variable = "s3:x-amz-acl"
         values   = ["bucket-owner-full-control"]
       }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceArn"
+        values   = var.cloudtrail_trail_arns
+      }
     }
   }
 }
@@ -138,10 +151,17 @@ resource "aws_s3_bucket_policy" "this" {
 # Cross-region replication into the DR bucket (when a destination is given)
 ################################################################################
 
+data "aws_region" "current" {}
+
 locals {
-  replicate = var.replication_destination_bucket != null
+  replicate = var.replication_destination_bucket_arn != null
+  # Placeholders keep the (unused) policy document valid when nothing replicates.
+  destination_bucket_arn = coalesce(var.replication_destination_bucket_arn, aws_s3_bucket.this.arn)
+  destination_key_arn    = coalesce(var.replication_destination_kms_key_arn, var.kms_key_arn)
+  destination_region     = local.replicate ? split(":", local.destination_key_arn)[3] : data.aws_region.current.region
 }
 
+# S3 documents no confused-deputy condition keys for the replication role's trust.
 data "aws_iam_policy_document" "replication_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -153,30 +173,61 @@ data "aws_iam_policy_document" "replication_assume" {
   }
 }
 
+# As the S3 User Guide documents for SSE-KMS objects with S3 Bucket Keys: the
+# encryption context is the bucket ARN, and keys are named by key ARN.
 data "aws_iam_policy_document" "replication" {
   statement {
+    sid       = "ReadReplicationConfiguration"
     actions   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
     resources = [aws_s3_bucket.this.arn]
   }
 
   statement {
+    sid       = "ReadSourceObjects"
     actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
     resources = ["${aws_s3_bucket.this.arn}/*"]
   }
 
   statement {
+    sid       = "WriteReplicas"
     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
-    resources = ["arn:aws:s3:::${coalesce(var.replication_destination_bucket, "none")}/*"]
+    resources = ["${local.destination_bucket_arn}/*"]
   }
 
   statement {
+    sid       = "DecryptSourceObjects"
     actions   = ["kms:Decrypt"]
     resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "kms:ViaService"
+      values   = ["s3.${data.aws_region.current.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringLike"
+      variable = "kms:EncryptionContext:aws:s3:arn"
+      values   = [aws_s3_bucket.this.arn]
+    }
   }
 
   statement {
-    actions   = ["kms:Encrypt", "kms:GenerateDataKey"]
-    resources = [coalesce(var.replication_destination_kms_key_arn, var.kms_key_arn)]
+    sid       = "EncryptReplicas"
+    actions   = ["kms:Encrypt", "kms:Decrypt"]
+    resources = [local.destination_key_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.destination_region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringLike"
+      variable = "kms:EncryptionContext:aws:s3:arn"
+      values   = [local.destination_bucket_arn]
+    }
   }
 }
 
@@ -220,7 +271,7 @@ resource "aws_s3_bucket_replication_configuration" "this" {
     }
 
     destination {
-      bucket        = "arn:aws:s3:::${var.replication_destination_bucket}"
+      bucket        = var.replication_destination_bucket_arn
       storage_class = var.replication_storage_class
 
       encryption_configuration {

@@ -14,22 +14,27 @@ variable "noncurrent_version_days" {
   default     = 90
 }
 
-variable "cloudtrail_writer" {
-  description = "Allow CloudTrail to deliver logs into the bucket."
-  type        = bool
-  default     = false
+variable "cloudtrail_trail_arns" {
+  description = "Trails allowed to deliver logs into the bucket (aws:SourceArn); empty for none."
+  type        = list(string)
+  default     = []
 }
 
-variable "replication_destination_bucket" {
-  description = "Name of the DR bucket to replicate into; null for no replication."
+variable "replication_destination_bucket_arn" {
+  description = "ARN of the DR bucket to replicate into; null for no replication."
   type        = string
   default     = null
 }
 
 variable "replication_destination_kms_key_arn" {
-  description = "KMS key (ARN or alias ARN) in the DR region that encrypts replicas."
+  description = "Key ARN (not an alias: IAM cannot authorise key use through an alias) of the DR-region key that encrypts replicas."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.replication_destination_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.replication_destination_kms_key_arn))
+    error_message = "replication_destination_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
 }
 
 variable "replication_storage_class" {

@@ -3,8 +3,6 @@
 ################################################################################
 
 resource "aws_vpc_peering_connection_accepter" "this" {
-  count = var.peering_connection_id == null ? 0 : 1
-
   vpc_peering_connection_id = var.peering_connection_id
   auto_accept               = true
 
@@ -12,9 +10,9 @@ resource "aws_vpc_peering_connection_accepter" "this" {
 }
 
 resource "aws_route" "to_peer" {
-  count = var.peering_connection_id == null ? 0 : var.route_table_count
+  count = var.route_table_count
 
   route_table_id            = var.route_table_ids[count.index]
   destination_cidr_block    = var.peer_cidr
-  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.this[0].id
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.this.id
 }

@@ -4,9 +4,8 @@ variable "name" {
 }
 
 variable "peering_connection_id" {
-  description = "ID of the connection the primary region requested; null until it exists (nothing is created)."
+  description = "ID of the connection the primary region requested (from the fact store)."
   type        = string
-  default     = null
 }
 
 variable "peer_cidr" {

@@ -3,8 +3,6 @@
 ################################################################################
 
 resource "aws_vpc_peering_connection" "this" {
-  count = var.peer_vpc_id == null ? 0 : 1
-
   vpc_id      = var.vpc_id
   peer_vpc_id = var.peer_vpc_id
   peer_region = var.peer_region
@@ -14,9 +12,9 @@ resource "aws_vpc_peering_connection" "this" {
 }
 
 resource "aws_route" "to_peer" {
-  count = var.peer_vpc_id == null ? 0 : var.route_table_count
+  count = var.route_table_count
 
   route_table_id            = var.route_table_ids[count.index]
   destination_cidr_block    = var.peer_cidr
-  vpc_peering_connection_id = aws_vpc_peering_connection.this[0].id
+  vpc_peering_connection_id = aws_vpc_peering_connection.this.id
 }

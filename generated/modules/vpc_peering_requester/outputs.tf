@@ -1,4 +1,4 @@
 output "peering_connection_id" {
-  description = "ID of the peering connection, or null before the peer VPC is known."
-  value       = one(aws_vpc_peering_connection.this[*].id)
+  description = "ID of the peering connection."
+  value       = aws_vpc_peering_connection.this.id
 }

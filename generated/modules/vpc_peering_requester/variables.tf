@@ -9,9 +9,8 @@ variable "vpc_id" {
 }
 
 variable "peer_vpc_id" {
-  description = "ID of the VPC in the peer region; null until that VPC exists (nothing is created)."
+  description = "ID of the VPC in the peer region (from the fact store)."
   type        = string
-  default     = null
 }
 
 variable "peer_region" {
