@@ -145,7 +145,9 @@ pub(crate) fn discard(victim: &Path, keeper: &Path, policy: Policy) -> Result<Ve
             continue;
         }
         let twin = keeper.join(rel);
-        let delete = if manifest::is_internal(rel) {
+        // Listed in a manifest: acmegen's, even when named like a user's file.
+        let listed = victim_manifest.contains(rel) || keeper_manifest.contains(rel);
+        let delete = if manifest::is_internal(rel) || listed {
             true
         } else if is_user_local(rel) {
             if !sys::exists(&twin) {
@@ -157,11 +159,7 @@ pub(crate) fn discard(victim: &Path, keeper: &Path, policy: Policy) -> Result<Ve
             }
             same_file(path, &twin) || policy.owned_all
         } else {
-            policy.owned_all
-                || policy.force
-                || victim_manifest.contains(rel)
-                || keeper_manifest.contains(rel)
-                || same_file(path, &twin)
+            policy.owned_all || policy.force || same_file(path, &twin)
         };
         if delete {
             fs::remove_file(path).map_err(|e| io_err("removing", path, e))?;
@@ -179,10 +177,12 @@ pub(crate) fn link_user_local(live: &Path, staged: &Path) -> Result<(), OutputEr
     if !fs::symlink_metadata(live).is_ok_and(|m| m.is_dir()) {
         return Ok(());
     }
+    let listed = Manifest::read(live).ok().flatten().unwrap_or_default();
     for entry in WalkDir::new(live).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|e| walk_err(live, e))?;
         let rel = entry.path().strip_prefix(live).expect("under live");
-        if manifest::is_internal(rel) || !is_user_local(rel) || entry.file_type().is_dir() {
+        let users = is_user_local(rel) && !listed.contains(rel) && !manifest::is_internal(rel);
+        if !users || entry.file_type().is_dir() {
             continue;
         }
         let dest = staged.join(rel);
@@ -249,6 +249,42 @@ mod tests {
         };
         assert!(discard(&victim, &keeper, force).unwrap().is_empty());
         assert!(!victim.exists());
+    }
+
+    #[test]
+    fn a_listed_file_named_like_a_users_file_is_acmegens() {
+        let dir = tempfile::tempdir().unwrap();
+        let (live, staged) = (dir.path().join("live"), dir.path().join("staged"));
+        fs::create_dir_all(live.join("primary")).unwrap();
+        fs::create_dir_all(staged.join("primary")).unwrap();
+        let listed = Manifest::new([PathBuf::from("primary/example.tfvars")]).render();
+        fs::write(live.join(manifest::FILE_NAME), &listed).unwrap();
+        fs::write(staged.join(manifest::FILE_NAME), &listed).unwrap();
+        fs::write(live.join("primary/example.tfvars"), "old = 1").unwrap();
+        fs::write(live.join("primary/mine.tfvars"), "mine = 1").unwrap();
+        link_user_local(&live, &staged).unwrap();
+        assert!(staged.join("primary/mine.tfvars").exists());
+        assert!(
+            !staged.join("primary/example.tfvars").exists(),
+            "acmegen's file is not carried over"
+        );
+        fs::write(staged.join("primary/example.tfvars"), "new = 1").unwrap();
+        let keep = Policy {
+            owned_all: false,
+            force: false,
+        };
+        assert!(
+            discard(&live, &staged, keep).unwrap().is_empty(),
+            "the old version is replaced, not kept"
+        );
+        assert_eq!(
+            fs::read_to_string(staged.join("primary/example.tfvars")).unwrap(),
+            "new = 1"
+        );
+        assert_eq!(
+            fs::read_to_string(staged.join("primary/mine.tfvars")).unwrap(),
+            "mine = 1"
+        );
     }
 
     #[test]
