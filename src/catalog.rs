@@ -135,6 +135,24 @@ fn split_type(s: &str) -> Option<(&str, &str)> {
     s.split_once('.')
 }
 
+/// Availability zone IDs where EKS cannot place a cluster's control plane
+/// (EKS user guide, "Subnet requirements for clusters"); an EKS cluster's
+/// VPC leaves them out.
+pub const EKS_UNSUPPORTED_AZ_IDS: &[(&str, &str)] = &[
+    ("us-east-1", "use1-az3"),
+    ("us-west-1", "usw1-az2"),
+    ("ca-central-1", "cac1-az3"),
+];
+
+/// The AZ IDs of `region` that EKS does not support.
+pub fn eks_unsupported_az_ids(region: &str) -> Vec<&'static str> {
+    EKS_UNSUPPORTED_AZ_IDS
+        .iter()
+        .filter(|(r, _)| *r == region)
+        .map(|(_, id)| *id)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -575,6 +575,13 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
         yaml,
         "regions:\n  primary: {primary}{primary_note}\n  dr: {dr}{dr_note}"
     );
+    let eips: u32 = drafts.iter().filter(|d| d.kind == Kind::Eip).map(|d| d.qty).sum();
+    if eips > 0 {
+        let _ = writeln!(
+            yaml,
+            "network: # guess: one shared NAT gateway per region, so {eips} Elastic IPs of the assets and the NAT's fit the 5 a new account may hold per region\n  primary: {{cidr: 10.0.0.0/16, nat_per_az: false}}\n  dr: {{cidr: 10.1.0.0/16, nat_per_az: false}}"
+        );
+    }
     let _ = writeln!(yaml, "assets:");
     let first = |kinds: &[Kind]| drafts.iter().find(|d| kinds.contains(&d.kind)).map(|d| d.name.clone());
     let key_pair = first(&[Kind::KeyPair]);
@@ -623,7 +630,12 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
         }
         match d.kind {
             Kind::Eks => {
-                let _ = writeln!(yaml, "    version: \"1.33\" # guess: current EKS version");
+                let _ = writeln!(
+                    yaml,
+                    "    version: \"{}\" # guess: current EKS version (catalogue checked {})",
+                    crate::versions::DEFAULT_KUBERNETES,
+                    crate::versions::CHECKED
+                );
             }
             Kind::Rds | Kind::Aurora => {
                 let text = words(&format!("{} {}", d.source, d.purpose));
@@ -632,9 +644,9 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
                     (false, stated) => ("postgres", stated),
                 };
                 let version = match (engine, d.kind) {
-                    ("mysql", Kind::Aurora) => "8.0.mysql_aurora.3.08.0",
-                    ("mysql", _) => "8.0.39",
-                    _ => "16.4",
+                    ("mysql", Kind::Aurora) => crate::versions::default_major("aurora-mysql"),
+                    ("mysql", _) => crate::versions::default_major("mysql"),
+                    _ => crate::versions::default_major("postgres"),
                 };
                 let engine_note = if stated { "" } else { " # guess: engine not stated" };
                 let _ = writeln!(yaml, "    engine: {engine}{engine_note}\n    engine_version: \"{version}\" # guess: the same version runs in DR");
@@ -650,12 +662,18 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
             Kind::Route53 => {
                 let _ = writeln!(
                     yaml,
-                    "    zone: example.com # TODO: your hosted zone\n    record: app # TODO: record name"
+                    "    zone: TODO.example.org # TODO: a domain you control (acmegen creates its hosted zone)\n    record: app # TODO: record name"
                 );
             }
             Kind::Vm => {
                 if let Some(k) = &key_pair {
                     let _ = writeln!(yaml, "    key_pair: {k}");
+                }
+                if drafts.iter().any(|l| l.kind == Kind::Alb) {
+                    let _ = writeln!(
+                        yaml,
+                        "    image: public.ecr.aws/nginx/nginx:stable # TODO: the application's container image (a stand-in answering the health check)"
+                    );
                 }
             }
             _ => {}

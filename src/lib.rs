@@ -35,6 +35,7 @@ pub mod output;
 pub mod ownership;
 pub mod pipeline;
 pub mod plan;
+pub mod quotas;
 pub mod runbook;
 pub mod suggest;
 pub mod synthetic;
@@ -42,5 +43,6 @@ mod sys;
 pub mod transaction;
 pub mod validate;
 pub mod verify;
+pub mod versions;
 
 pub use pipeline::{compile, compile_text, Compiled, Error};

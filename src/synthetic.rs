@@ -5,20 +5,20 @@
 /// YAML text of an inventory with `n` assets over two regions.
 pub fn inventory_yaml(n: usize) -> String {
     let mut out = String::from(
-        "name: bench\nowner: perf\nebs_default_encryption: true\nregions:\n  primary: us-east-2\n  dr: us-west-2\nnetwork:\n  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\nassets:\n  - kind: cloudwatch\n    name: alarms\n    dr: active\n",
+        "name: bench\nowner: perf\nebs_default_encryption: true\nregions:\n  primary: us-east-2\n  dr: us-west-2\nquotas:\n  us-east-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000}\n  us-west-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000}\nnetwork:\n  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\nassets:\n  - kind: cloudwatch\n    name: alarms\n    dr: active\n",
     );
     let mut i = 1;
     let mut group = 0;
     while i < n {
         let g = group;
         let rows = [
-            format!("  - {{kind: vm, name: app-{g}, size: t3.small, qty: 3, port: 8080, dr: pilot-light}}\n"),
+            format!("  - {{kind: vm, name: app-{g}, size: t3.small, qty: 3, port: 8080, image: public.ecr.aws/nginx/nginx:stable, container_port: 80, dr: pilot-light}}\n"),
             format!("  - {{kind: alb, name: lb-{g}, target: app-{g}, dr: pilot-light}}\n"),
             format!("  - {{kind: s3, name: data-{g}, dr: replica}}\n"),
-            format!("  - {{kind: rds, name: db-{g}, size: db.m6i.large, engine: postgres, engine_version: \"16.4\", dr: replica}}\n"),
+            format!("  - {{kind: rds, name: db-{g}, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: replica}}\n"),
             format!("  - {{kind: ecr, name: img-{g}, dr: replica}}\n"),
             format!("  - {{kind: eip, name: ip-{g}, qty: 2, target: app-{g}, dr: active}}\n"),
-            format!("  - {{kind: eks, name: k8s-{g}, size: m6i.large, qty: 3, version: \"1.33\", dr: active}}\n"),
+            format!("  - {{kind: eks, name: k8s-{g}, size: m6i.large, qty: 3, version: \"1.35\", dr: active}}\n"),
             format!("  - {{kind: k8s_monitoring, name: mon-{g}, target: k8s-{g}, dr: active}}\n"),
             format!("  - {{kind: route53, name: dns-{g}, zone: bench.acme-platform.dev, record: app{g}, target: lb-{g}, dr: active}}\n"),
             format!("  - {{kind: s3, name: arch-{g}, dr: backup}}\n"),

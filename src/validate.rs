@@ -24,6 +24,10 @@ pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
     v.network();
     v.assets();
     if v.errors.is_empty() {
+        // Quotas need a valid network plan (NAT gateways per AZ).
+        v.quotas();
+    }
+    if v.errors.is_empty() {
         Ok(())
     } else {
         Err(Diagnostics(v.errors))
@@ -326,7 +330,7 @@ impl<'a> Validator<'a> {
 
     fn fields_for_kind(&mut self, i: usize, a: &Asset) {
         use Kind::*;
-        let fields: [(&'static str, bool, &[Kind]); 25] = [
+        let fields: [(&'static str, bool, &[Kind]); 27] = [
             ("image_tag", a.image_tag.is_some(), &[Ecr]),
             ("dr_image_tag", a.dr_image_tag.is_some(), &[Ecr]),
             ("size", a.size.is_some(), &[Vm, Bastion, Eks, Rds, Aurora]),
@@ -336,6 +340,8 @@ impl<'a> Validator<'a> {
                 &[Alb, Eip, K8sMonitoring, Route53, GlobalAccelerator],
             ),
             ("port", a.port.is_some(), &[Vm, Alb]),
+            ("image", a.image.is_some(), &[Vm]),
+            ("container_port", a.container_port.is_some(), &[Vm]),
             ("subnet", a.subnet.is_some(), &[Vm]),
             ("key_pair", a.key_pair.is_some(), &[Vm, Bastion]),
             ("volume_gb", a.volume_gb.is_some(), &[Vm, Bastion, Eks]),
@@ -499,9 +505,15 @@ impl<'a> Validator<'a> {
                     None => self.err(
                         &here,
                         format!("database `{}` has no engine_version", a.name),
-                        "add e.g. `engine_version: \"16.4\"`; DR must run the same version",
+                        "add the major version, e.g. `engine_version: \"17\"`; DR runs the same version",
                     ),
                     Some(v) => {
+                        if let Some(engine) = a.engine {
+                            let global = a.kind == Kind::Aurora && a.dr == DrStrategy::Replica;
+                            if let Some((message, help)) = crate::versions::engine_problem(a.kind, engine, v, global) {
+                                self.err(&at("engine_version"), message, help);
+                            }
+                        }
                         if let Some(dv) = &a.dr_engine_version {
                             if dv != v && a.in_dr() {
                                 self.err(
@@ -531,12 +543,17 @@ impl<'a> Validator<'a> {
                 }
             }
             Kind::Eks => {
-                if a.version.is_none() {
-                    self.err(
+                match &a.version {
+                    None => self.err(
                         &here,
                         format!("EKS cluster `{}` has no version", a.name),
-                        "add e.g. `version: \"1.33\"`",
-                    );
+                        format!("add e.g. `version: \"{}\"`", crate::versions::DEFAULT_KUBERNETES),
+                    ),
+                    Some(v) => {
+                        if let Err((message, help)) = crate::versions::kubernetes_status(v) {
+                            self.err(&at("version"), message, help);
+                        }
+                    }
                 }
                 let (min, max) = (a.min.unwrap_or(a.qty()), a.max.unwrap_or(a.qty() * 2));
                 if !(min <= a.qty() && a.qty() <= max) || max == 0 {
@@ -618,6 +635,28 @@ impl<'a> Validator<'a> {
                 }
             }
             Kind::Alb => {
+                if let Some(&j) = a.target.as_deref().and_then(|t| by_name.get(t)) {
+                    let target = &assets[j];
+                    if target.kind == Kind::Vm && target.image.is_none() {
+                        self.err(
+                            &[Seg::Key("assets"), Seg::Index(j)],
+                            format!(
+                                "`{}` sits behind load balancer `{}` but runs no application: its health check would never pass",
+                                target.name, a.name
+                            ),
+                            "add `image:` with the container image the instances run (a full reference, or `<ecr asset>:<tag>`) and `port:` where it listens",
+                        );
+                    }
+                    if target.kind == Kind::Eks {
+                        if let Some(p) = a.port.filter(|p| !(30000..=32767).contains(p)) {
+                            self.err(
+                                &at("port"),
+                                format!("port {p} is not a NodePort: load balancers reach EKS nodes on a NodePort of the ingress"),
+                                "use a port from 30000 to 32767 (default 30080), the NodePort the cluster's ingress service exposes",
+                            );
+                        }
+                    }
+                }
                 if let Some(certs) = &a.certificate_arn {
                     for k in certs.keys() {
                         if k != "primary" && k != "dr" {
@@ -631,6 +670,67 @@ impl<'a> Validator<'a> {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+impl Validator<'_> {
+    /// Planned usage of each default service quota, per region, against the
+    /// account's limits (the defaults, or what `quotas:` states).
+    fn quotas(&mut self) {
+        let inv = &self.loaded.inventory;
+        for (region, stated) in &inv.quotas {
+            if region != &inv.regions.primary && region != &inv.regions.dr {
+                self.err(
+                    &[Seg::Key("quotas"), Seg::Key(region)],
+                    format!("quotas for `{region}`, which is neither region of the inventory"),
+                    format!("state quotas under `{}` or `{}`", inv.regions.primary, inv.regions.dr),
+                );
+            }
+            for key in stated.keys() {
+                if !crate::quotas::QUOTAS.iter().any(|q| q.key == key) {
+                    let known: Vec<&str> = crate::quotas::QUOTAS.iter().map(|q| q.key).collect();
+                    self.err(
+                        &[Seg::Key("quotas"), Seg::Key(region), Seg::Key(key)],
+                        format!("unknown quota `{key}`"),
+                        format!("acmegen checks: {}", known.join(", ")),
+                    );
+                }
+            }
+        }
+        for q in crate::quotas::QUOTAS {
+            for u in crate::quotas::usage(inv, q.key) {
+                let limit = crate::quotas::limit(&inv.quotas, &u.region, q);
+                if u.total > limit {
+                    let stated = inv.quotas.get(&u.region).is_some_and(|m| m.contains_key(q.key));
+                    self.err(
+                        &[Seg::Key("regions")],
+                        format!(
+                            "{} {} planned in {} ({}), over the {} quota of {limit} ({} {}{})",
+                            u.total,
+                            q.what,
+                            u.region,
+                            u.parts.join(", "),
+                            if stated { "stated" } else { "default" },
+                            q.service,
+                            q.code,
+                            if stated { "" } else { ", a new account's value" }
+                        ),
+                        format!(
+                            "raise it first: `{}`; then state the new value in the inventory: `quotas: {{{}: {{{}: {}}}}}`{}",
+                            crate::quotas::raise_command(q, u.total, &u.region),
+                            u.region,
+                            q.key,
+                            u.total,
+                            if q.key == "elastic_ips" {
+                                "; or plan fewer (e.g. one shared NAT gateway: `network.<region>.nat_per_az: false`)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    );
+                }
+            }
         }
     }
 }
@@ -686,7 +786,7 @@ mod tests {
 
     #[test]
     fn rejects_active_database() {
-        let e = errors("  - kind: rds\n    name: db\n    size: db.t3.medium\n    engine: postgres\n    engine_version: \"16.4\"\n    dr: active\n");
+        let e = errors("  - kind: rds\n    name: db\n    size: db.t3.medium\n    engine: postgres\n    engine_version: \"16\"\n    dr: active\n");
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(
             e[0].starts_with("10:5 DR strategy `active` is not possible for kind `rds`"),
@@ -703,10 +803,32 @@ mod tests {
     #[test]
     fn dr_dependency_must_exist_in_dr() {
         let e = errors(
-            "  - {kind: vm, name: app, size: t3.micro, dr: none}\n  - {kind: alb, name: lb, target: app, dr: active}\n",
+            "  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: none}\n  - {kind: alb, name: lb, target: app, dr: active}\n",
         );
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].contains("depends on `app`, which has `dr: none`"));
+    }
+
+    #[test]
+    fn pinned_minor_versions_and_retired_kubernetes_are_rejected() {
+        let e = errors("  - {kind: rds, name: db, size: db.t3.medium, engine: postgres, engine_version: \"16.4\", dr: replica}\n  - {kind: eks, name: k, size: t3.medium, version: \"1.33\", dr: active}\n");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[0].contains("engine_version \"16.4\" pins a minor version"), "{e:?}");
+        assert!(e[1].contains("Kubernetes 1.33 left EKS standard support"), "{e:?}");
+    }
+
+    #[test]
+    fn default_quotas_are_checked_per_region() {
+        let vm = "  - {kind: vm, name: app, size: t3.micro, qty: 3, dr: active}\n  - {kind: eip, name: ips, qty: 3, target: app, dr: active}\n";
+        let e = errors(vm);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("6 Elastic IP addresses planned in us-east-2 (3 for NAT gateways, 3 for ips), over the default quota of 5 (ec2 L-0263D0A3"),
+            "{e:?}"
+        );
+        let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nquotas: {{us-east-2: {{elastic_ips: 6}}}}\nassets:\n{vm}");
+        let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
+        assert!(validate(&loaded).is_ok(), "a stated quota lifts the limit");
     }
 
     #[test]
@@ -717,8 +839,8 @@ mod tests {
 
     #[test]
     fn engine_version_must_match_in_dr() {
-        let e = errors("  - {kind: rds, name: db, size: db.t3.medium, engine: postgres, engine_version: \"16.4\", dr_engine_version: \"15.7\", dr: replica}\n");
-        assert_eq!(e.len(), 1);
-        assert!(e[0].contains("DR engine version 15.7 differs from primary engine version 16.4"));
+        let e = errors("  - {kind: rds, name: db, size: db.t3.medium, engine: postgres, engine_version: \"16\", dr_engine_version: \"15\", dr: replica}\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("DR engine version 15 differs from primary engine version 16"));
     }
 }

@@ -88,7 +88,7 @@ fn implicit_vpc_and_kms_are_created_where_needed() {
 #[test]
 fn rds_replica_becomes_a_cross_region_read_replica_gated_on_the_primary() {
     let p = planned(
-        "  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16.4\", dr: replica}\n",
+        "  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: replica}\n",
     );
     let primary = module(&p.primary, "db").unwrap();
     assert!(primary.count.is_none());
@@ -114,12 +114,11 @@ fn rds_replica_becomes_a_cross_region_read_replica_gated_on_the_primary() {
 
 #[test]
 fn rds_backup_replicates_automated_backups_only() {
-    let p = planned(
-        "  - {kind: rds, name: db, size: db.m6i.large, engine: mysql, engine_version: \"8.0.39\", dr: backup}\n",
-    );
+    let p =
+        planned("  - {kind: rds, name: db, size: db.m6i.large, engine: mysql, engine_version: \"8.4\", dr: backup}\n");
     assert_eq!(
         arg(module(&p.primary, "db").unwrap(), "parameter_group_family"),
-        "\"mysql8.0\""
+        "\"mysql8.4\""
     );
     let dr = module(&p.dr, "db").unwrap();
     assert_eq!(dr.source, "rds_backup_replication");
@@ -128,7 +127,7 @@ fn rds_backup_replicates_automated_backups_only() {
 
 #[test]
 fn aurora_replica_is_a_global_database() {
-    let p = planned("  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16.6\", dr: replica}\n");
+    let p = planned("  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n");
     assert_eq!(arg(module(&p.primary, "db").unwrap(), "role"), "\"global-primary\"");
     let dr = module(&p.dr, "db").unwrap();
     assert_eq!(arg(dr, "role"), "\"secondary\"");
@@ -194,7 +193,7 @@ fn ecr_replica_adds_one_registry_replication_rule_in_the_primary() {
     assert!(module(&p.dr, "api").is_some() && module(&p.dr, "web").is_some());
 }
 
-const WEB: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
+const WEB: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, image: nginx, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
 
 #[test]
 fn route53_to_an_alb_is_a_primary_secondary_failover_pair() {
@@ -266,7 +265,7 @@ fn eip_moves_its_vm_to_public_subnets() {
 
 #[test]
 fn eks_pilot_light_scales_nodes_down_in_dr_and_monitoring_uses_its_helm_provider() {
-    let p = planned("  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 3, max: 6, version: \"1.33\", dr: pilot-light}\n  - {kind: k8s_monitoring, name: mon, target: k8s, dr: active}\n");
+    let p = planned("  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 3, max: 6, version: \"1.35\", dr: pilot-light}\n  - {kind: k8s_monitoring, name: mon, target: k8s, dr: active}\n");
     assert_eq!(default_of(&p.primary, "k8s_node_desired_size").as_deref(), Some("3"));
     assert_eq!(default_of(&p.dr, "k8s_node_desired_size").as_deref(), Some("1"));
     assert_eq!(default_of(&p.dr, "k8s_node_min_size").as_deref(), Some("1"));
@@ -323,7 +322,7 @@ fn cloudtrail_is_multi_region_in_primary_and_regional_in_dr() {
 
 #[test]
 fn cloudwatch_alarms_follow_the_assets_of_each_region() {
-    let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16.4\", dr: replica}\n  - {kind: cloudwatch, name: cw, dr: active}\n");
+    let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: replica}\n  - {kind: cloudwatch, name: cw, dr: active}\n");
     let primary = arg(module(&p.primary, "cw").unwrap(), "alarms");
     assert!(primary.contains("db-cpu") && primary.contains("db-free-storage") && !primary.contains("replica-lag"));
     let dr = arg(module(&p.dr, "cw").unwrap(), "alarms");
@@ -344,7 +343,7 @@ fn state_lives_in_each_roots_own_region() {
 
 #[test]
 fn a_replica_gets_the_source_storage_size_for_its_autoscaling_ceiling() {
-    let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16.4\", storage_gb: 100, dr: replica}\n");
+    let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", storage_gb: 100, dr: replica}\n");
     assert_eq!(arg(module(&p.dr, "db").unwrap(), "allocated_storage"), "100");
     assert!(!module(&p.dr, "db").unwrap().args.iter().any(|a| a.name == "db_name"));
 }

@@ -69,8 +69,8 @@ fn build(rows: &[(usize, usize, u32, u32)], dr_region: &str, defect: Option<(usi
         row.push_str(&format!("    qty: {qty}\n"));
         match kind {
             Kind::Vm | Kind::Bastion => row.push_str("    size: t3.micro\n"),
-            Kind::Eks => row.push_str("    size: m6i.large\n    version: \"1.33\"\n"),
-            Kind::Rds => row.push_str("    size: db.m6i.large\n    engine: postgres\n    engine_version: \"16.4\"\n"),
+            Kind::Eks => row.push_str("    size: m6i.large\n    version: \"1.35\"\n"),
+            Kind::Rds => row.push_str("    size: db.m6i.large\n    engine: postgres\n    engine_version: \"16\"\n"),
             Kind::Aurora => row.push_str(
                 "    size: db.r6g.large\n    engine: mysql\n    engine_version: \"8.0.mysql_aurora.3.08.0\"\n",
             ),

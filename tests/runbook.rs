@@ -28,7 +28,7 @@ fn commands(steps: &[acmegen::runbook::Step]) -> String {
         .join("\n")
 }
 
-const RDS: &str = "  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16.4\", dr: DR}\n";
+const RDS: &str = "  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: DR}\n";
 
 #[test]
 fn rds_replica_is_promoted_on_failover_and_replicated_back_on_failback() {
@@ -68,7 +68,7 @@ fn aurora_global_database_fails_over_and_switches_back() {
 
 #[test]
 fn pilot_light_failover_scales_up_through_reviewed_variables() {
-    let (rb, md) = book("  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 2, max: 6, version: \"1.33\", dr: pilot-light}\n  - {kind: vm, name: app, size: t3.micro, qty: 4, dr: pilot-light, dr_qty: 0}\n");
+    let (rb, md) = book("  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 2, max: 6, version: \"1.35\", dr: pilot-light}\n  - {kind: vm, name: app, size: t3.micro, qty: 4, dr: pilot-light, dr_qty: 0}\n");
     let names: Vec<(String, String, String)> = rb
         .changes
         .iter()
@@ -94,7 +94,7 @@ fn pilot_light_failover_scales_up_through_reviewed_variables() {
 #[test]
 fn traffic_switch_steps_follow_route53_and_global_accelerator() {
     let web =
-        "  - {kind: vm, name: app, size: t3.micro, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
+        "  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
     let (rb, _) = book(&format!(
         "{web}  - {{kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}}\n"
     ));

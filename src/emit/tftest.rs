@@ -43,6 +43,11 @@ const MOCKS: &[(&str, &str, &str)] = &[
     ),
     (
         "resource",
+        "aws_acm_certificate",
+        "domain_validation_options = [{ domain_name = \"app.example.org\", resource_record_name = \"_0123.app.example.org.\", resource_record_type = \"CNAME\", resource_record_value = \"_4567.acm-validations.aws.\" }]",
+    ),
+    (
+        "resource",
         "aws_eks_node_group",
         "resources = [{ autoscaling_groups = [{ name = \"eks-mock-asg\" }], remote_access_security_group_id = \"\" }]",
     ),

@@ -28,6 +28,21 @@ pub struct Inventory {
     /// Terraform state location.
     #[serde(default)]
     pub state: StateConfig,
+    /// Ranges of the administrators and CI runners that apply this
+    /// inventory: the only sources allowed to reach the public endpoint of
+    /// EKS clusters whose charts Terraform installs. When the inventory gives
+    /// none, the roots that need them ask for them (variable `admin_cidrs`).
+    #[serde(default)]
+    pub admin_cidrs: Option<Vec<String>>,
+    /// Where alarms go: e-mail addresses subscribed to every region's alarm
+    /// topic. When the inventory gives none, the roots ask for them (variable
+    /// `alert_emails`).
+    #[serde(default)]
+    pub alert_emails: Option<Vec<String>>,
+    /// Service quotas the account has raised above AWS's defaults, per
+    /// region: `{us-east-2: {elastic_ips: 10}}` (see `acmegen::quotas`).
+    #[serde(default)]
+    pub quotas: BTreeMap<String, BTreeMap<String, u32>>,
     /// Turn on EBS encryption by default with the region's key, an
     /// account-and-region-wide setting (default false: acmegen sets keys on
     /// its own volumes and leaves the account setting alone).
@@ -353,6 +368,14 @@ pub struct Asset {
     /// vm/alb: application port.
     #[serde(default)]
     pub port: Option<u16>,
+    /// vm: container image the instances run at boot: a full reference, or
+    /// `<ecr asset>:<tag>` for a repository of this inventory (pulled from
+    /// the region's own registry, the replica in DR).
+    #[serde(default)]
+    pub image: Option<String>,
+    /// vm: port the container listens on, when it differs from `port`.
+    #[serde(default)]
+    pub container_port: Option<u16>,
     /// vm: subnet tier (default private; public when an eip targets it).
     #[serde(default)]
     pub subnet: Option<SubnetTier>,

@@ -6,6 +6,10 @@ use super::{region_code, Arg, Expr, ModuleCall, Output, Role, RootPlan, Variable
 use crate::inventory::{Asset, DrStrategy, Engine, Inventory, Kind, SubnetTier};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// NodePort a load balancer in front of an EKS cluster targets when the
+/// inventory names none (the ingress of the cluster listens there).
+pub const DEFAULT_NODE_PORT: u16 = 30080;
+
 /// Default chart version of kube-prometheus-stack when the inventory names none.
 pub const DEFAULT_MONITORING_CHART: &str = "77.0.0";
 
@@ -251,6 +255,35 @@ impl<'a> RootPlanner<'a> {
         self.role == Role::Primary
     }
 
+    /// `var.admin_cidrs`: the ranges allowed to the public endpoint of the
+    /// clusters of this root. Required (no default) where Terraform installs
+    /// charts on a cluster of this root and the inventory gives no ranges.
+    /// (Documentation range 203.0.113.0/24 is only the example value.)
+    fn admin_cidrs(&mut self) -> String {
+        let charts = self.assets().any(|m| m.kind == Kind::K8sMonitoring);
+        let description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC).";
+        let name = "admin_cidrs".to_string();
+        let var = match (&self.inv.admin_cidrs, charts) {
+            (Some(given), _) => self.var(name, description, "list(string)", Some(Expr::strs(given.clone()))),
+            (None, true) => self.required_var(name, description, "list(string)", Expr::strs(["203.0.113.0/24"])),
+            (None, false) => self.var(name, description, "list(string)", Some(Expr::List(vec![]))),
+        };
+        if let Some(v) = self.root.variables.iter_mut().find(|v| v.name == "admin_cidrs") {
+            let condition = if charts {
+                "length(var.admin_cidrs) > 0 && alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !endswith(c, \"/0\")])"
+            } else {
+                "alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !endswith(c, \"/0\")])"
+            };
+            let message = if charts {
+                "Give at least one range (a.b.c.d/nn, never /0): Terraform installs charts through the cluster's public endpoint from there."
+            } else {
+                "Give ranges as a.b.c.d/nn; /0 would open the cluster API to the internet."
+            };
+            v.validation = Some((condition.into(), message.into()));
+        }
+        var
+    }
+
     /// Whether EC2 Auto Scaling launches instances with this root's key (EKS
     /// managed node groups): the key policy must name its service-linked role.
     fn uses_autoscaling(&self) -> bool {
@@ -414,6 +447,7 @@ impl<'a> RootPlanner<'a> {
                 ty: ty.to_string(),
                 default: default.map(|d| d.render()),
                 example: example.map(|e| e.render()),
+                validation: None,
             });
         }
         format!("var.{name}")
@@ -589,6 +623,10 @@ impl<'a> RootPlanner<'a> {
             .arg("private_subnets", Expr::strs(l.private.iter().map(|c| c.to_string())))
             .arg("nat_gateway_per_az", Expr::Bool(l.nat_per_az))
             .arg("kms_key_arn", self.kms_ref());
+        let excluded = crate::catalog::eks_unsupported_az_ids(&self.root.region);
+        if self.assets().any(|a| a.kind == Kind::Eks) && !excluded.is_empty() {
+            m.arg("excluded_az_ids", Expr::strs(excluded));
+        }
         self.push(m, Some(self.tags(explicit)));
         for (out, what) in [
             ("vpc_id", "ID of the VPC."),
@@ -721,6 +759,14 @@ impl<'a> RootPlanner<'a> {
             );
         if a.kind == Kind::Vm {
             m.arg("app_port", Expr::Num(a.port.unwrap_or(80) as i64));
+            if let Some(image) = &a.image {
+                let (image, from_ecr) = self.image_ref(image);
+                m.arg("app_image", image)
+                    .arg("app_image_from_ecr", Expr::Bool(from_ecr));
+                if let Some(p) = a.container_port {
+                    m.arg("container_port", Expr::Num(p as i64));
+                }
+            }
             m.arg(
                 "ingress_security_group_ids",
                 Expr::List(albs.into_iter().map(Expr::r).collect()),
@@ -747,6 +793,22 @@ impl<'a> RootPlanner<'a> {
             format!("Private IPs of {}.", a.name),
             format!("module.{id}.private_ips"),
         );
+    }
+
+    /// The image reference of `image` in this region, and whether it is in
+    /// ECR: `<ecr asset>:<tag>` names a repository of the inventory, pulled
+    /// from this region's registry (in DR: the replica).
+    fn image_ref(&self, image: &str) -> (Expr, bool) {
+        if let Some((repo, tag)) = image.split_once(':') {
+            if let Some(ecr) = self.asset(repo).filter(|r| r.kind == Kind::Ecr) {
+                let quoted = super::expr::quote(&format!(":{tag}"));
+                return (
+                    Expr::r(format!("\"${{module.{}.repository_url}}{}", ecr.ident(), &quoted[1..])),
+                    true,
+                );
+            }
+        }
+        (Expr::s(image), image.contains(".dkr.ecr."))
     }
 
     fn plan_eip(&mut self, a: &Asset) {
@@ -797,20 +859,35 @@ impl<'a> RootPlanner<'a> {
         let target = self
             .asset(a.target.as_deref().unwrap_or_default())
             .expect("validated target");
-        let cert = self.var(
-            format!("{id}_certificate_arn"),
-            &format!("ACM certificate of {} in this region; null serves plain HTTP.", a.name),
-            "string",
-            Some(Expr::opt_str(self.certificate(a).as_deref())),
-        );
+        let cert = match (self.certificate(a), self.dns_name(a)) {
+            (Some(arn), _) => Expr::r(self.var(
+                format!("{id}_certificate_arn"),
+                &format!("ACM certificate of {} in this region (given by the inventory).", a.name),
+                "string",
+                Some(Expr::s(arn)),
+            )),
+            (None, Some((fqdn, zone))) => {
+                // HTTPS for the name users reach: a DNS-validated certificate per region.
+                let zone_id = self.zone_id(&zone);
+                let label = format!("{id}_certificate");
+                let mut c = self.call(&label, "acm_certificate", Some(a));
+                c.comment = format!("{} (alb): TLS certificate of {fqdn} in this region", a.name);
+                c.arg("domain_name", Expr::s(&fqdn)).arg("zone_id", zone_id);
+                self.push(c, Some(self.tags(Some(a))));
+                Expr::r(format!("module.{label}.certificate_arn"))
+            }
+            (None, None) => Expr::Null,
+        };
         let mut m = self.call(&id, "alb", Some(a));
         m.arg("name", Expr::s(self.alb_name(a)))
             .arg("vpc_id", self.vpc_out("vpc_id"))
             .arg("vpc_cidr", self.vpc_out("vpc_cidr_block"))
             .arg("subnet_ids", self.vpc_out("public_subnet_ids"));
         if target.kind == Kind::Eks {
-            m.arg("target_type", Expr::s("ip"))
-                .arg("target_port", Expr::Num(a.port.unwrap_or(8080) as i64));
+            // Instance targets on a NodePort: the cluster's node group
+            // registers its Auto Scaling group with this target group.
+            m.arg("target_type", Expr::s("instance"))
+                .arg("target_port", Expr::Num(a.port.unwrap_or(DEFAULT_NODE_PORT) as i64));
         } else {
             m.arg("target_type", Expr::s("instance"))
                 .arg("target_port", Expr::Num(target.port.unwrap_or(80) as i64))
@@ -823,7 +900,8 @@ impl<'a> RootPlanner<'a> {
             "health_check_path",
             Expr::s(a.health_check_path.clone().unwrap_or_else(|| "/".into())),
         )
-        .arg("certificate_arn", Expr::r(cert))
+        .arg("https", Expr::Bool(cert != Expr::Null))
+        .arg("certificate_arn", cert)
         .arg("kms_key_arn", self.kms_ref());
         self.push(m, Some(self.tags(Some(a))));
         self.output(
@@ -871,12 +949,7 @@ impl<'a> RootPlanner<'a> {
             "number",
             Some(Expr::Num(max.max(desired_here) as i64)),
         );
-        let cidrs = self.var(
-            format!("{id}_public_access_cidrs"),
-            &format!("CIDRs allowed to the public API endpoint of {}; empty keeps it private (apply charts from inside the VPC).", a.name),
-            "list(string)",
-            Some(Expr::List(vec![])),
-        );
+        let cidrs = self.admin_cidrs();
         let mut m = self.call(&id, "eks", Some(a));
         m.arg("name", Expr::s(self.name(a)))
             .arg("kubernetes_version", Expr::s(a.version.clone().unwrap_or_default()))
@@ -897,6 +970,33 @@ impl<'a> RootPlanner<'a> {
             .arg("node_max_size", Expr::r(vmax));
         if let Some(gb) = a.volume_gb {
             m.arg("node_volume_size", Expr::Num(gb as i64));
+        }
+        let albs: Vec<&Asset> = self.targeting(&a.name, Kind::Alb).collect();
+        if !albs.is_empty() {
+            m.arg(
+                "target_group_arns",
+                Expr::List(
+                    albs.iter()
+                        .map(|l| Expr::r(format!("module.{}.target_group_arn", l.ident())))
+                        .collect(),
+                ),
+            )
+            .arg(
+                "node_port_sources",
+                Expr::List(
+                    albs.iter()
+                        .map(|l| {
+                            Expr::Map(vec![
+                                (
+                                    "security_group_id".into(),
+                                    Expr::r(format!("module.{}.security_group_id", l.ident())),
+                                ),
+                                ("port".into(), Expr::Num(l.port.unwrap_or(DEFAULT_NODE_PORT) as i64)),
+                            ])
+                        })
+                        .collect(),
+                ),
+            );
         }
         self.push(m, Some(self.tags(Some(a))));
         for (out, what) in [
@@ -963,12 +1063,41 @@ impl<'a> RootPlanner<'a> {
         !(size.starts_with("db.t") && (aurora || small))
     }
 
-    fn db_clients(&self) -> Expr {
-        let mut cidrs = vec![self.vpc_out("vpc_cidr_block")];
-        if self.has_peering {
-            cidrs.push(Expr::s(self.peer_layout.cidr.to_string()));
+    /// Security groups of the database clients in this root: application
+    /// servers, bastions and cluster nodes.
+    fn db_client_groups(&self) -> Expr {
+        let groups = self
+            .assets()
+            .filter_map(|a| match a.kind {
+                Kind::Vm | Kind::Bastion => Some(format!("module.{}.security_group_id", a.ident())),
+                Kind::Eks => Some(format!("module.{}.cluster_security_group_id", a.ident())),
+                _ => None,
+            })
+            .map(Expr::r)
+            .collect();
+        Expr::List(groups)
+    }
+
+    /// Peer-region ranges a database admits: only where the VPCs peer and the
+    /// other region runs clients of `db` but keeps no copy of it.
+    fn db_peer_ranges(&self, db: &Asset) -> Expr {
+        let peer_has_clients = self
+            .inv
+            .assets
+            .iter()
+            .any(|a| matches!(a.kind, Kind::Vm | Kind::Bastion | Kind::Eks) && a.in_dr());
+        let copy_in_peer = db.in_dr() && db.dr != DrStrategy::Backup;
+        if self.has_peering && self.primary() && peer_has_clients && !copy_in_peer {
+            Expr::strs([self.peer_layout.cidr.to_string()])
+        } else {
+            Expr::List(vec![])
         }
-        Expr::List(cidrs)
+    }
+
+    /// The DR key the master secret of `db` is replicated under (primary
+    /// root, databases with a copy in DR), published by the DR root.
+    fn secret_replica_key(&mut self, db: &Asset) -> Option<Expr> {
+        (self.primary() && db.in_dr()).then(|| self.fact_or_null("kms_key_arn"))
     }
 
     /// In the DR root: the count of a copy of primary database `a`, which
@@ -981,6 +1110,11 @@ impl<'a> RootPlanner<'a> {
 
     fn plan_rds(&mut self, a: &Asset) {
         let id = a.ident();
+        if !self.primary() {
+            // The primary replicates the master secret under the DR key.
+            let key = self.kms_ref();
+            self.publish_once("kms_key_arn", key);
+        }
         let source_fact = format!("{id}_arn");
         if !self.primary() && a.dr == DrStrategy::Backup {
             let count = self.primary_db_count(&source_fact);
@@ -1033,13 +1167,17 @@ impl<'a> RootPlanner<'a> {
             .arg("multi_az", Expr::Bool(a.multi_az.unwrap_or(true)))
             .arg("vpc_id", self.vpc_out("vpc_id"))
             .arg("subnet_ids", self.vpc_out("private_subnet_ids"))
-            .arg("allowed_cidr_blocks", self.db_clients())
+            .arg("allowed_security_group_ids", self.db_client_groups())
+            .arg("allowed_cidr_blocks", self.db_peer_ranges(a))
             .arg("kms_key_arn", self.kms_ref())
             .arg("backup_retention_days", Expr::Num(a.retention_days.unwrap_or(7) as i64))
             .arg(
                 "performance_insights",
                 Expr::Bool(Self::performance_insights(&size, false)),
             );
+        if let Some(key) = self.secret_replica_key(a) {
+            m.arg("secret_replica_kms_key_arn", key);
+        }
         let m = self.push(m, Some(self.tags(Some(a))));
         self.output(
             format!("{id}_endpoint"),
@@ -1065,6 +1203,10 @@ impl<'a> RootPlanner<'a> {
 
     fn plan_aurora(&mut self, a: &Asset) {
         let id = a.ident();
+        if !self.primary() {
+            let key = self.kms_ref();
+            self.publish_once("kms_key_arn", key);
+        }
         let engine = a.engine.unwrap_or(Engine::Postgres);
         let size = a.size.clone().unwrap_or_default();
         let (family, logs) = Self::db_family(a);
@@ -1101,6 +1243,10 @@ impl<'a> RootPlanner<'a> {
             .arg("engine_version", Expr::s(a.engine_version.clone().unwrap_or_default()))
             .arg("instance_class", Expr::r(class))
             .arg("instance_count", Expr::r(n));
+        if engine == Engine::Mysql {
+            // Aurora MySQL versions are pinned in full: no automatic minors.
+            m.arg("auto_minor_version_upgrade", Expr::Bool(false));
+        }
         if self.primary() {
             m.arg("db_name", Expr::opt_str(a.db_name.as_deref()));
         }
@@ -1109,13 +1255,17 @@ impl<'a> RootPlanner<'a> {
             .arg("log_exports", Expr::strs(logs))
             .arg("vpc_id", self.vpc_out("vpc_id"))
             .arg("subnet_ids", self.vpc_out("private_subnet_ids"))
-            .arg("allowed_cidr_blocks", self.db_clients())
+            .arg("allowed_security_group_ids", self.db_client_groups())
+            .arg("allowed_cidr_blocks", self.db_peer_ranges(a))
             .arg("kms_key_arn", self.kms_ref())
             .arg("backup_retention_days", Expr::Num(a.retention_days.unwrap_or(7) as i64))
             .arg(
                 "performance_insights",
                 Expr::Bool(Self::performance_insights(&size, true)),
             );
+        if let Some(key) = self.secret_replica_key(a) {
+            m.arg("secret_replica_kms_key_arn", key);
+        }
         let m = self.push(m, Some(self.tags(Some(a))));
         self.output(
             format!("{id}_endpoint"),
@@ -1222,8 +1372,44 @@ impl<'a> RootPlanner<'a> {
 
     // ---------------------------------------------------------------- traffic
 
+    /// The name users reach load balancer `alb` by, and its zone: a route53
+    /// record on the load balancer or on an accelerator in front of it (in
+    /// either root: the DR load balancer serves the same name on failover).
+    fn dns_name(&self, alb: &Asset) -> Option<(String, Asset)> {
+        let fronts = |a: &Asset| {
+            a.target.as_deref() == Some(alb.name.as_str())
+                || a.target.as_deref().and_then(|t| self.asset(t)).is_some_and(|t| {
+                    t.kind == Kind::GlobalAccelerator && t.target.as_deref() == Some(alb.name.as_str())
+                })
+        };
+        self.inv
+            .assets
+            .iter()
+            .find(|a| a.kind == Kind::Route53 && fronts(a))
+            .map(|r| {
+                let fqdn = format!(
+                    "{}.{}",
+                    r.record.as_deref().unwrap_or_default(),
+                    r.zone.as_deref().unwrap_or_default().trim_end_matches('.')
+                );
+                (fqdn, r.clone())
+            })
+    }
+
+    /// The hosted zone of route53 asset `r`: the existing zone by ID, or the
+    /// one the bootstrap root created (from the fact store).
+    fn zone_id(&mut self, r: &Asset) -> Expr {
+        match &r.zone_id {
+            Some(existing) => Expr::s(existing),
+            None => {
+                let zone = r.zone.clone().unwrap_or_default();
+                self.fact_of("bootstrap", &format!("zone_id_{}", zone_label(&zone)))
+            }
+        }
+    }
+
     fn health_protocol(&self, alb: &Asset) -> &'static str {
-        if self.certificate(alb).is_some() {
+        if self.certificate(alb).is_some() || self.dns_name(alb).is_some() {
             "HTTPS"
         } else {
             "HTTP"
@@ -1239,10 +1425,7 @@ impl<'a> RootPlanner<'a> {
             return; // the accelerator is global; its alias lives in the primary root
         }
         let zone = a.zone.clone().unwrap_or_default();
-        let zone_id = match &a.zone_id {
-            Some(existing) => Expr::s(existing),
-            None => self.fact_of("bootstrap", &format!("zone_id_{}", zone_label(&zone))),
-        };
+        let zone_id = self.zone_id(a);
         let mut m = self.call(&id, "route53_record", Some(a));
         m.arg("zone_id", zone_id)
             .arg("zone_name", Expr::s(&zone))
@@ -1386,10 +1569,26 @@ impl<'a> RootPlanner<'a> {
     fn plan_cloudwatch(&mut self, a: &Asset) {
         let id = a.ident();
         let alarms = self.alarms();
+        let description = "E-mail addresses subscribed to the alarm topic of this region (on-call).";
+        let emails = match &self.inv.alert_emails {
+            Some(given) => self.var(
+                "alert_emails".into(),
+                description,
+                "list(string)",
+                Some(Expr::strs(given.clone())),
+            ),
+            None => self.required_var(
+                "alert_emails".into(),
+                description,
+                "list(string)",
+                Expr::strs(["oncall@example.org"]),
+            ),
+        };
         let mut m = self.call(&id, "cloudwatch", Some(a));
         m.arg("name", Expr::s(self.name(a)))
             .arg("retention_days", Expr::Num(a.retention_days.unwrap_or(365) as i64))
             .arg("kms_key_arn", self.kms_ref())
+            .arg("alert_emails", Expr::r(emails))
             .arg("alarms", alarms);
         self.push(m, Some(self.tags(Some(a))));
         self.output(

@@ -179,6 +179,8 @@ pub struct Variable {
     /// For a required variable: an example value, written to the root's
     /// `terraform.tfvars.example` and to its generated test file.
     pub example: Option<String>,
+    /// A `validation` block: condition and error message.
+    pub validation: Option<(String, String)>,
 }
 
 /// A root `output` block.

@@ -13,6 +13,10 @@ pub struct ModuleSpec {
 /// Every module, in directory order.
 pub const MODULES: &[ModuleSpec] = &[
     ModuleSpec {
+        name: "acm_certificate",
+        extra_providers: &[],
+    },
+    ModuleSpec {
         name: "alb",
         extra_providers: &[],
     },

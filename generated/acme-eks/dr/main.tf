@@ -61,16 +61,23 @@ module "apps" {
   source = "../../modules/eks"
 
   name                = "acme-eks-apps-usw2"
-  kubernetes_version  = "1.33"
+  kubernetes_version  = "1.35"
   subnet_ids          = module.network.private_subnet_ids
-  public_access_cidrs = var.apps_public_access_cidrs
+  public_access_cidrs = var.admin_cidrs
   kms_key_arn         = module.platform.key_arn
   node_instance_types = [var.apps_instance_type]
   node_ami_type       = "AL2023_x86_64_STANDARD"
   node_min_size       = var.apps_node_min_size
   node_desired_size   = var.apps_node_desired_size
   node_max_size       = var.apps_node_max_size
-  tags                = merge(local.tags, { Asset = "apps" })
+  target_group_arns   = [module.ingress.target_group_arn]
+  node_port_sources = [
+    {
+      security_group_id = module.ingress.security_group_id
+      port              = 30080
+    },
+  ]
+  tags = merge(local.tags, { Asset = "apps" })
 }
 
 # audit (cloudtrail): log bucket of the trail
@@ -120,6 +127,15 @@ module "db" {
   tags                      = merge(local.tags, { Asset = "db" })
 }
 
+# ingress (alb): TLS certificate of www.eks.acme-platform.dev in this region
+module "ingress_certificate" {
+  source = "../../modules/acm_certificate"
+
+  domain_name = "www.eks.acme-platform.dev"
+  zone_id     = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
+  tags        = merge(local.tags, { Asset = "ingress" })
+}
+
 # ingress (alb): Central entry point distributing user traffic to the EKS services — DR: pilot-light (1 of 1 in DR until failover)
 module "ingress" {
   source = "../../modules/alb"
@@ -128,10 +144,11 @@ module "ingress" {
   vpc_id            = module.network.vpc_id
   vpc_cidr          = module.network.vpc_cidr_block
   subnet_ids        = module.network.public_subnet_ids
-  target_type       = "ip"
-  target_port       = 8080
+  target_type       = "instance"
+  target_port       = 30080
   health_check_path = "/healthz"
-  certificate_arn   = var.ingress_certificate_arn
+  https             = true
+  certificate_arn   = module.ingress_certificate.certificate_arn
   kms_key_arn       = module.platform.key_arn
   tags              = merge(local.tags, { Asset = "ingress" })
 }
@@ -143,6 +160,7 @@ module "observability" {
   name           = "acme-eks-observability-usw2"
   retention_days = 365
   kms_key_arn    = module.platform.key_arn
+  alert_emails   = var.alert_emails
   alarms = {
     ingress-5xx = {
       description = "Load balancer ingress returns 5xx errors"
@@ -169,7 +187,7 @@ module "public_dns" {
   target_dns_name       = module.ingress.dns_name
   target_zone_id        = module.ingress.zone_id
   failover_role         = "SECONDARY"
-  health_check_protocol = "HTTP"
+  health_check_protocol = "HTTPS"
   health_check_path     = "/healthz"
   tags                  = merge(local.tags, { Asset = "public-dns" })
 }

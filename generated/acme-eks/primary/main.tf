@@ -56,6 +56,7 @@ module "network" {
   private_subnets    = ["10.20.16.0/20", "10.20.32.0/20", "10.20.48.0/20"]
   nat_gateway_per_az = true
   kms_key_arn        = module.platform.key_arn
+  excluded_az_ids    = ["use1-az3"]
   tags               = merge(local.tags, { Asset = "network" })
 }
 
@@ -64,16 +65,23 @@ module "apps" {
   source = "../../modules/eks"
 
   name                = "acme-eks-apps-use1"
-  kubernetes_version  = "1.33"
+  kubernetes_version  = "1.35"
   subnet_ids          = module.network.private_subnet_ids
-  public_access_cidrs = var.apps_public_access_cidrs
+  public_access_cidrs = var.admin_cidrs
   kms_key_arn         = module.platform.key_arn
   node_instance_types = [var.apps_instance_type]
   node_ami_type       = "AL2023_x86_64_STANDARD"
   node_min_size       = var.apps_node_min_size
   node_desired_size   = var.apps_node_desired_size
   node_max_size       = var.apps_node_max_size
-  tags                = merge(local.tags, { Asset = "apps" })
+  target_group_arns   = [module.ingress.target_group_arn]
+  node_port_sources = [
+    {
+      security_group_id = module.ingress.security_group_id
+      port              = 30080
+    },
+  ]
+  tags = merge(local.tags, { Asset = "apps" })
 }
 
 # audit (cloudtrail): log bucket of the trail
@@ -117,23 +125,34 @@ module "backups" {
 module "db" {
   source = "../../modules/rds"
 
-  identifier             = "acme-eks-db-use1"
-  engine                 = "postgres"
-  engine_version         = "16.4"
-  instance_class         = var.db_instance_class
-  allocated_storage      = 100
-  db_name                = "acme"
-  port                   = 5432
-  parameter_group_family = "postgres16"
-  log_exports            = ["postgresql"]
-  multi_az               = true
-  vpc_id                 = module.network.vpc_id
-  subnet_ids             = module.network.private_subnet_ids
-  allowed_cidr_blocks    = [module.network.vpc_cidr_block]
-  kms_key_arn            = module.platform.key_arn
-  backup_retention_days  = 14
-  performance_insights   = true
-  tags                   = merge(local.tags, { Asset = "db" })
+  identifier                 = "acme-eks-db-use1"
+  engine                     = "postgres"
+  engine_version             = "16"
+  instance_class             = var.db_instance_class
+  allocated_storage          = 100
+  db_name                    = "acme"
+  port                       = 5432
+  parameter_group_family     = "postgres16"
+  log_exports                = ["postgresql"]
+  multi_az                   = true
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.private_subnet_ids
+  allowed_security_group_ids = [module.apps.cluster_security_group_id]
+  allowed_cidr_blocks        = []
+  kms_key_arn                = module.platform.key_arn
+  backup_retention_days      = 14
+  performance_insights       = true
+  secret_replica_kms_key_arn = lookup(module.facts.values, "dr/kms_key_arn", null)
+  tags                       = merge(local.tags, { Asset = "db" })
+}
+
+# ingress (alb): TLS certificate of www.eks.acme-platform.dev in this region
+module "ingress_certificate" {
+  source = "../../modules/acm_certificate"
+
+  domain_name = "www.eks.acme-platform.dev"
+  zone_id     = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
+  tags        = merge(local.tags, { Asset = "ingress" })
 }
 
 # ingress (alb): Central entry point distributing user traffic to the EKS services — DR: pilot-light
@@ -144,10 +163,11 @@ module "ingress" {
   vpc_id            = module.network.vpc_id
   vpc_cidr          = module.network.vpc_cidr_block
   subnet_ids        = module.network.public_subnet_ids
-  target_type       = "ip"
-  target_port       = 8080
+  target_type       = "instance"
+  target_port       = 30080
   health_check_path = "/healthz"
-  certificate_arn   = var.ingress_certificate_arn
+  https             = true
+  certificate_arn   = module.ingress_certificate.certificate_arn
   kms_key_arn       = module.platform.key_arn
   tags              = merge(local.tags, { Asset = "ingress" })
 }
@@ -159,6 +179,7 @@ module "observability" {
   name           = "acme-eks-observability-use1"
   retention_days = 365
   kms_key_arn    = module.platform.key_arn
+  alert_emails   = var.alert_emails
   alarms = {
     db-cpu = {
       description = "Database db CPU above 80%"
@@ -207,7 +228,7 @@ module "public_dns" {
   target_dns_name       = module.ingress.dns_name
   target_zone_id        = module.ingress.zone_id
   failover_role         = "PRIMARY"
-  health_check_protocol = "HTTP"
+  health_check_protocol = "HTTPS"
   health_check_path     = "/healthz"
   tags                  = merge(local.tags, { Asset = "public-dns" })
 }

@@ -4,6 +4,22 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "admin_cidrs" {
+  description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
+    error_message = "Give ranges as a.b.c.d/nn; /0 would open the cluster API to the internet."
+  }
+}
+
+variable "alert_emails" {
+  description = "E-mail addresses subscribed to the alarm topic of this region (on-call)."
+  type        = list(string)
+}
+
 variable "apps_instance_type" {
   description = "Node instance type of cluster apps."
   type        = string
@@ -28,22 +44,10 @@ variable "apps_node_min_size" {
   default     = 3
 }
 
-variable "apps_public_access_cidrs" {
-  description = "CIDRs allowed to the public API endpoint of apps; empty keeps it private (apply charts from inside the VPC)."
-  type        = list(string)
-  default     = []
-}
-
 variable "db_instance_class" {
   description = "DB instance class of db."
   type        = string
   default     = "db.m6i.large"
-}
-
-variable "ingress_certificate_arn" {
-  description = "ACM certificate of ingress in this region; null serves plain HTTP."
-  type        = string
-  default     = null
 }
 
 variable "tags" {

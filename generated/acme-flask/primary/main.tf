@@ -71,24 +71,26 @@ module "admin" {
 module "db" {
   source = "../../modules/aurora"
 
-  cluster_identifier        = "acme-flask-db-use2"
-  role                      = "global-primary"
-  global_cluster_identifier = "acme-flask-db"
-  engine                    = "aurora-postgresql"
-  engine_version            = "16.6"
-  instance_class            = var.db_instance_class
-  instance_count            = var.db_instance_count
-  db_name                   = "flask"
-  port                      = 5432
-  parameter_group_family    = "aurora-postgresql16"
-  log_exports               = ["postgresql"]
-  vpc_id                    = module.vpc.vpc_id
-  subnet_ids                = module.vpc.private_subnet_ids
-  allowed_cidr_blocks       = [module.vpc.vpc_cidr_block]
-  kms_key_arn               = module.kms.key_arn
-  backup_retention_days     = 7
-  performance_insights      = true
-  tags                      = merge(local.tags, { Asset = "db" })
+  cluster_identifier         = "acme-flask-db-use2"
+  role                       = "global-primary"
+  global_cluster_identifier  = "acme-flask-db"
+  engine                     = "aurora-postgresql"
+  engine_version             = "16"
+  instance_class             = var.db_instance_class
+  instance_count             = var.db_instance_count
+  db_name                    = "flask"
+  port                       = 5432
+  parameter_group_family     = "aurora-postgresql16"
+  log_exports                = ["postgresql"]
+  vpc_id                     = module.vpc.vpc_id
+  subnet_ids                 = module.vpc.private_subnet_ids
+  allowed_security_group_ids = [module.flask.security_group_id, module.monitoring.cluster_security_group_id]
+  allowed_cidr_blocks        = []
+  kms_key_arn                = module.kms.key_arn
+  backup_retention_days      = 7
+  performance_insights       = true
+  secret_replica_kms_key_arn = lookup(module.facts.values, "dr/kms_key_arn", null)
+  tags                       = merge(local.tags, { Asset = "db" })
 }
 
 # db-backups (s3): DB backups stored in S3 buckets — DR: replica
@@ -116,6 +118,9 @@ module "flask" {
   vpc_cidr                   = module.vpc.vpc_cidr_block
   subnet_ids                 = module.vpc.private_subnet_ids
   app_port                   = 5000
+  app_image                  = "public.ecr.aws/nginx/nginx:stable"
+  app_image_from_ecr         = false
+  container_port             = 80
   ingress_security_group_ids = [module.website.security_group_id]
   key_name                   = module.admin.key_name
   kms_key_arn                = module.kms.key_arn
@@ -141,9 +146,9 @@ module "monitoring" {
   source = "../../modules/eks"
 
   name                = "acme-flask-monitoring-use2"
-  kubernetes_version  = "1.33"
+  kubernetes_version  = "1.35"
   subnet_ids          = module.vpc.private_subnet_ids
-  public_access_cidrs = var.monitoring_public_access_cidrs
+  public_access_cidrs = var.admin_cidrs
   kms_key_arn         = module.kms.key_arn
   node_instance_types = [var.monitoring_instance_type]
   node_ami_type       = "AL2023_x86_64_STANDARD"
@@ -163,9 +168,18 @@ module "site_dns" {
   target_dns_name       = module.website.dns_name
   target_zone_id        = module.website.zone_id
   failover_role         = "PRIMARY"
-  health_check_protocol = "HTTP"
-  health_check_path     = "/health"
+  health_check_protocol = "HTTPS"
+  health_check_path     = "/"
   tags                  = merge(local.tags, { Asset = "site-dns" })
+}
+
+# website (alb): TLS certificate of flask.flask.acme-platform.dev in this region
+module "website_certificate" {
+  source = "../../modules/acm_certificate"
+
+  domain_name = "flask.flask.acme-platform.dev"
+  zone_id     = module.facts.values["bootstrap/zone_id_flask_acme_platform_dev"]
+  tags        = merge(local.tags, { Asset = "website" })
 }
 
 # website (alb): Load balancer for the website — DR: active
@@ -179,8 +193,9 @@ module "website" {
   target_type         = "instance"
   target_port         = 5000
   target_instance_ids = module.flask.instance_ids
-  health_check_path   = "/health"
-  certificate_arn     = var.website_certificate_arn
+  health_check_path   = "/"
+  https               = true
+  certificate_arn     = module.website_certificate.certificate_arn
   kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "website" })
 }

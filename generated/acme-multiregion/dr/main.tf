@@ -19,7 +19,8 @@ module "facts" {
   store_path = "/acmegen/acme-multiregion"
   publisher  = "dr"
   publish = {
-    vpc_id = module.network.vpc_id
+    kms_key_arn = module.kms.key_arn
+    vpc_id      = module.network.vpc_id
   }
   tags = local.tags
 }
@@ -56,6 +57,7 @@ module "alarms" {
   name           = "acme-multiregion-alarms-usw2"
   retention_days = 365
   kms_key_arn    = module.kms.key_arn
+  alert_emails   = var.alert_emails
   alarms = {
     ingress-5xx = {
       description = "Load balancer ingress returns 5xx errors"
@@ -105,8 +107,17 @@ module "edge_dr_endpoints" {
   region                  = "us-west-2"
   endpoint_arn            = module.ingress.arn
   traffic_dial_percentage = var.edge_traffic_dial
-  health_check_protocol   = "HTTP"
+  health_check_protocol   = "HTTPS"
   health_check_path       = "/healthz"
+}
+
+# ingress (alb): TLS certificate of platform.platform.acme-platform.dev in this region
+module "ingress_certificate" {
+  source = "../../modules/acm_certificate"
+
+  domain_name = "platform.platform.acme-platform.dev"
+  zone_id     = module.facts.values["bootstrap/zone_id_platform_acme_platform_dev"]
+  tags        = merge(local.tags, { Asset = "ingress" })
 }
 
 # ingress (alb): Load balancer for the microservices (AWS Load Balancer Controller binds pods) — DR: active
@@ -117,10 +128,11 @@ module "ingress" {
   vpc_id            = module.network.vpc_id
   vpc_cidr          = module.network.vpc_cidr_block
   subnet_ids        = module.network.public_subnet_ids
-  target_type       = "ip"
-  target_port       = 8080
+  target_type       = "instance"
+  target_port       = 30080
   health_check_path = "/healthz"
-  certificate_arn   = var.ingress_certificate_arn
+  https             = true
+  certificate_arn   = module.ingress_certificate.certificate_arn
   kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Asset = "ingress" })
 }
@@ -144,16 +156,23 @@ module "platform" {
   source = "../../modules/eks"
 
   name                = "acme-multiregion-platform-usw2"
-  kubernetes_version  = "1.33"
+  kubernetes_version  = "1.35"
   subnet_ids          = module.network.private_subnet_ids
-  public_access_cidrs = var.platform_public_access_cidrs
+  public_access_cidrs = var.admin_cidrs
   kms_key_arn         = module.kms.key_arn
   node_instance_types = [var.platform_instance_type]
   node_ami_type       = "AL2023_x86_64_STANDARD"
   node_min_size       = var.platform_node_min_size
   node_desired_size   = var.platform_node_desired_size
   node_max_size       = var.platform_node_max_size
-  tags                = merge(local.tags, { Asset = "platform" })
+  target_group_arns   = [module.ingress.target_group_arn]
+  node_port_sources = [
+    {
+      security_group_id = module.ingress.security_group_id
+      port              = 30080
+    },
+  ]
+  tags = merge(local.tags, { Asset = "platform" })
 }
 
 # postgres (rds): Amazon RDS PostgreSQL primary instance, Multi-AZ — DR: replica
@@ -161,21 +180,22 @@ module "postgres" {
   source = "../../modules/rds"
   count  = contains(module.facts.names, "primary/postgres_arn") ? 1 : 0
 
-  identifier             = "acme-multiregion-postgres-usw2"
-  engine                 = "postgres"
-  engine_version         = "16.4"
-  instance_class         = var.postgres_instance_class
-  replicate_source_db    = module.facts.values["primary/postgres_arn"]
-  allocated_storage      = 100
-  port                   = 5432
-  parameter_group_family = "postgres16"
-  log_exports            = ["postgresql"]
-  multi_az               = true
-  vpc_id                 = module.network.vpc_id
-  subnet_ids             = module.network.private_subnet_ids
-  allowed_cidr_blocks    = [module.network.vpc_cidr_block, "10.0.0.0/16"]
-  kms_key_arn            = module.kms.key_arn
-  backup_retention_days  = 7
-  performance_insights   = true
-  tags                   = merge(local.tags, { Asset = "postgres" })
+  identifier                 = "acme-multiregion-postgres-usw2"
+  engine                     = "postgres"
+  engine_version             = "16"
+  instance_class             = var.postgres_instance_class
+  replicate_source_db        = module.facts.values["primary/postgres_arn"]
+  allocated_storage          = 100
+  port                       = 5432
+  parameter_group_family     = "postgres16"
+  log_exports                = ["postgresql"]
+  multi_az                   = true
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.private_subnet_ids
+  allowed_security_group_ids = [module.platform.cluster_security_group_id]
+  allowed_cidr_blocks        = []
+  kms_key_arn                = module.kms.key_arn
+  backup_retention_days      = 7
+  performance_insights       = true
+  tags                       = merge(local.tags, { Asset = "postgres" })
 }

@@ -56,6 +56,7 @@ module "network" {
   private_subnets    = ["10.0.64.0/18", "10.0.128.0/18", "10.0.192.0/18"]
   nat_gateway_per_az = true
   kms_key_arn        = module.kms.key_arn
+  excluded_az_ids    = ["use1-az3"]
   tags               = merge(local.tags, { Asset = "network" })
 }
 
@@ -66,6 +67,7 @@ module "alarms" {
   name           = "acme-multiregion-alarms-use1"
   retention_days = 365
   kms_key_arn    = module.kms.key_arn
+  alert_emails   = var.alert_emails
   alarms = {
     ingress-5xx = {
       description = "Load balancer ingress returns 5xx errors"
@@ -136,7 +138,7 @@ module "edge" {
   source = "../../modules/global_accelerator"
 
   name  = "acme-multiregion-edge"
-  ports = [80]
+  ports = [80, 443]
   tags  = merge(local.tags, { Asset = "edge" })
 }
 
@@ -148,8 +150,17 @@ module "edge_primary_endpoints" {
   region                  = "us-east-1"
   endpoint_arn            = module.ingress.arn
   traffic_dial_percentage = var.edge_traffic_dial
-  health_check_protocol   = "HTTP"
+  health_check_protocol   = "HTTPS"
   health_check_path       = "/healthz"
+}
+
+# ingress (alb): TLS certificate of platform.platform.acme-platform.dev in this region
+module "ingress_certificate" {
+  source = "../../modules/acm_certificate"
+
+  domain_name = "platform.platform.acme-platform.dev"
+  zone_id     = module.facts.values["bootstrap/zone_id_platform_acme_platform_dev"]
+  tags        = merge(local.tags, { Asset = "ingress" })
 }
 
 # ingress (alb): Load balancer for the microservices (AWS Load Balancer Controller binds pods) — DR: active
@@ -160,10 +171,11 @@ module "ingress" {
   vpc_id            = module.network.vpc_id
   vpc_cidr          = module.network.vpc_cidr_block
   subnet_ids        = module.network.public_subnet_ids
-  target_type       = "ip"
-  target_port       = 8080
+  target_type       = "instance"
+  target_port       = 30080
   health_check_path = "/healthz"
-  certificate_arn   = var.ingress_certificate_arn
+  https             = true
+  certificate_arn   = module.ingress_certificate.certificate_arn
   kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Asset = "ingress" })
 }
@@ -187,37 +199,46 @@ module "platform" {
   source = "../../modules/eks"
 
   name                = "acme-multiregion-platform-use1"
-  kubernetes_version  = "1.33"
+  kubernetes_version  = "1.35"
   subnet_ids          = module.network.private_subnet_ids
-  public_access_cidrs = var.platform_public_access_cidrs
+  public_access_cidrs = var.admin_cidrs
   kms_key_arn         = module.kms.key_arn
   node_instance_types = [var.platform_instance_type]
   node_ami_type       = "AL2023_x86_64_STANDARD"
   node_min_size       = var.platform_node_min_size
   node_desired_size   = var.platform_node_desired_size
   node_max_size       = var.platform_node_max_size
-  tags                = merge(local.tags, { Asset = "platform" })
+  target_group_arns   = [module.ingress.target_group_arn]
+  node_port_sources = [
+    {
+      security_group_id = module.ingress.security_group_id
+      port              = 30080
+    },
+  ]
+  tags = merge(local.tags, { Asset = "platform" })
 }
 
 # postgres (rds): Amazon RDS PostgreSQL primary instance, Multi-AZ — DR: replica
 module "postgres" {
   source = "../../modules/rds"
 
-  identifier             = "acme-multiregion-postgres-use1"
-  engine                 = "postgres"
-  engine_version         = "16.4"
-  instance_class         = var.postgres_instance_class
-  allocated_storage      = 100
-  db_name                = "platform"
-  port                   = 5432
-  parameter_group_family = "postgres16"
-  log_exports            = ["postgresql"]
-  multi_az               = true
-  vpc_id                 = module.network.vpc_id
-  subnet_ids             = module.network.private_subnet_ids
-  allowed_cidr_blocks    = [module.network.vpc_cidr_block, "10.1.0.0/16"]
-  kms_key_arn            = module.kms.key_arn
-  backup_retention_days  = 7
-  performance_insights   = true
-  tags                   = merge(local.tags, { Asset = "postgres" })
+  identifier                 = "acme-multiregion-postgres-use1"
+  engine                     = "postgres"
+  engine_version             = "16"
+  instance_class             = var.postgres_instance_class
+  allocated_storage          = 100
+  db_name                    = "platform"
+  port                       = 5432
+  parameter_group_family     = "postgres16"
+  log_exports                = ["postgresql"]
+  multi_az                   = true
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.private_subnet_ids
+  allowed_security_group_ids = [module.platform.cluster_security_group_id]
+  allowed_cidr_blocks        = []
+  kms_key_arn                = module.kms.key_arn
+  backup_retention_days      = 7
+  performance_insights       = true
+  secret_replica_kms_key_arn = lookup(module.facts.values, "dr/kms_key_arn", null)
+  tags                       = merge(local.tags, { Asset = "postgres" })
 }

@@ -4,16 +4,25 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "admin_cidrs" {
+  description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.admin_cidrs) > 0 && alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
+    error_message = "Give at least one range (a.b.c.d/nn, never /0): Terraform installs charts through the cluster's public endpoint from there."
+  }
+}
+
+variable "alert_emails" {
+  description = "E-mail addresses subscribed to the alarm topic of this region (on-call)."
+  type        = list(string)
+}
+
 variable "edge_traffic_dial" {
   description = "Share of edge traffic sent to this region (100 primary, 0 DR; failover raises DR)."
   type        = number
   default     = 100
-}
-
-variable "ingress_certificate_arn" {
-  description = "ACM certificate of ingress in this region; null serves plain HTTP."
-  type        = string
-  default     = null
 }
 
 variable "platform_instance_type" {
@@ -38,12 +47,6 @@ variable "platform_node_min_size" {
   description = "Minimum nodes of cluster platform."
   type        = number
   default     = 3
-}
-
-variable "platform_public_access_cidrs" {
-  description = "CIDRs allowed to the public API endpoint of platform; empty keeps it private (apply charts from inside the VPC)."
-  type        = list(string)
-  default     = []
 }
 
 variable "postgres_instance_class" {

@@ -75,9 +75,9 @@ module "cluster" {
   source = "../../modules/eks"
 
   name                = "acme-traefik-cluster-euc1"
-  kubernetes_version  = "1.33"
+  kubernetes_version  = "1.35"
   subnet_ids          = module.vpc.private_subnet_ids
-  public_access_cidrs = var.cluster_public_access_cidrs
+  public_access_cidrs = var.admin_cidrs
   kms_key_arn         = module.kms.key_arn
   node_instance_types = [var.cluster_instance_type]
   node_ami_type       = "AL2023_x86_64_STANDARD"
@@ -85,7 +85,14 @@ module "cluster" {
   node_desired_size   = var.cluster_node_desired_size
   node_max_size       = var.cluster_node_max_size
   node_volume_size    = 100
-  tags                = merge(local.tags, { Asset = "cluster" })
+  target_group_arns   = [module.traefik.target_group_arn]
+  node_port_sources = [
+    {
+      security_group_id = module.traefik.security_group_id
+      port              = 30080
+    },
+  ]
+  tags = merge(local.tags, { Asset = "cluster" })
 }
 
 # observability (k8s_monitoring): Metrics with Prometheus and Grafana — DR: active
@@ -120,10 +127,11 @@ module "traefik" {
   vpc_id            = module.vpc.vpc_id
   vpc_cidr          = module.vpc.vpc_cidr_block
   subnet_ids        = module.vpc.public_subnet_ids
-  target_type       = "ip"
-  target_port       = 8000
+  target_type       = "instance"
+  target_port       = 30080
   health_check_path = "/ping"
-  certificate_arn   = var.traefik_certificate_arn
+  https             = false
+  certificate_arn   = null
   kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Asset = "traefik" })
 }

@@ -4,6 +4,16 @@ variable "region" {
   default     = "eu-central-1"
 }
 
+variable "admin_cidrs" {
+  description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.admin_cidrs) > 0 && alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
+    error_message = "Give at least one range (a.b.c.d/nn, never /0): Terraform installs charts through the cluster's public endpoint from there."
+  }
+}
+
 variable "admin_instance_count" {
   description = "Number of bastion hosts of admin in this region."
   type        = number
@@ -40,20 +50,8 @@ variable "cluster_node_min_size" {
   default     = 1
 }
 
-variable "cluster_public_access_cidrs" {
-  description = "CIDRs allowed to the public API endpoint of cluster; empty keeps it private (apply charts from inside the VPC)."
-  type        = list(string)
-  default     = []
-}
-
 variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)
   default     = {}
-}
-
-variable "traefik_certificate_arn" {
-  description = "ACM certificate of traefik in this region; null serves plain HTTP."
-  type        = string
-  default     = null
 }

@@ -49,7 +49,7 @@ module "vpc" {
   cidr               = "10.0.0.0/16"
   public_subnets     = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]
   private_subnets    = ["10.0.16.0/20", "10.0.32.0/20", "10.0.48.0/20"]
-  nat_gateway_per_az = true
+  nat_gateway_per_az = false
   kms_key_arn        = module.kms.key_arn
   tags               = local.tags
 }
@@ -66,6 +66,8 @@ module "app" {
   vpc_cidr                   = module.vpc.vpc_cidr_block
   subnet_ids                 = module.vpc.public_subnet_ids
   app_port                   = 80
+  app_image                  = "public.ecr.aws/nginx/nginx:stable"
+  app_image_from_ecr         = false
   ingress_security_group_ids = [module.web.security_group_id]
   kms_key_arn                = module.kms.key_arn
   tags                       = merge(local.tags, { Asset = "app" })
@@ -81,7 +83,7 @@ module "app_dns" {
   target_dns_name       = module.web.dns_name
   target_zone_id        = module.web.zone_id
   failover_role         = "PRIMARY"
-  health_check_protocol = "HTTP"
+  health_check_protocol = "HTTPS"
   health_check_path     = "/"
   tags                  = merge(local.tags, { Asset = "app-dns" })
 }
@@ -100,23 +102,25 @@ module "app_ips" {
 module "db" {
   source = "../../modules/rds"
 
-  identifier             = "acme-vm-db-use2"
-  engine                 = "postgres"
-  engine_version         = "16.4"
-  instance_class         = var.db_instance_class
-  allocated_storage      = 20
-  db_name                = "app"
-  port                   = 5432
-  parameter_group_family = "postgres16"
-  log_exports            = ["postgresql"]
-  multi_az               = true
-  vpc_id                 = module.vpc.vpc_id
-  subnet_ids             = module.vpc.private_subnet_ids
-  allowed_cidr_blocks    = [module.vpc.vpc_cidr_block]
-  kms_key_arn            = module.kms.key_arn
-  backup_retention_days  = 7
-  performance_insights   = true
-  tags                   = merge(local.tags, { Asset = "db" })
+  identifier                 = "acme-vm-db-use2"
+  engine                     = "postgres"
+  engine_version             = "16"
+  instance_class             = var.db_instance_class
+  allocated_storage          = 20
+  db_name                    = "app"
+  port                       = 5432
+  parameter_group_family     = "postgres16"
+  log_exports                = ["postgresql"]
+  multi_az                   = true
+  vpc_id                     = module.vpc.vpc_id
+  subnet_ids                 = module.vpc.private_subnet_ids
+  allowed_security_group_ids = [module.app.security_group_id, module.monitoring.cluster_security_group_id]
+  allowed_cidr_blocks        = []
+  kms_key_arn                = module.kms.key_arn
+  backup_retention_days      = 7
+  performance_insights       = true
+  secret_replica_kms_key_arn = lookup(module.facts.values, "dr/kms_key_arn", null)
+  tags                       = merge(local.tags, { Asset = "db" })
 }
 
 # monitoring (eks): Host monitoring (prometheus and grafana) pods — DR: active
@@ -124,9 +128,9 @@ module "monitoring" {
   source = "../../modules/eks"
 
   name                = "acme-vm-monitoring-use2"
-  kubernetes_version  = "1.33"
+  kubernetes_version  = "1.35"
   subnet_ids          = module.vpc.private_subnet_ids
-  public_access_cidrs = var.monitoring_public_access_cidrs
+  public_access_cidrs = var.admin_cidrs
   kms_key_arn         = module.kms.key_arn
   node_instance_types = [var.monitoring_instance_type]
   node_ami_type       = "AL2023_x86_64_STANDARD"
@@ -150,6 +154,15 @@ module "prometheus_grafana" {
   depends_on = [module.monitoring]
 }
 
+# web (alb): TLS certificate of app.vm.acme-platform.dev in this region
+module "web_certificate" {
+  source = "../../modules/acm_certificate"
+
+  domain_name = "app.vm.acme-platform.dev"
+  zone_id     = module.facts.values["bootstrap/zone_id_vm_acme_platform_dev"]
+  tags        = merge(local.tags, { Asset = "web" })
+}
+
 # web (alb): Distribute traffic to the VM nodes — DR: active
 module "web" {
   source = "../../modules/alb"
@@ -162,7 +175,8 @@ module "web" {
   target_port         = 80
   target_instance_ids = module.app.instance_ids
   health_check_path   = "/"
-  certificate_arn     = var.web_certificate_arn
+  https               = true
+  certificate_arn     = module.web_certificate.certificate_arn
   kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "web" })
 }

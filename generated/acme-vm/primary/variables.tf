@@ -4,6 +4,16 @@ variable "region" {
   default     = "us-east-2"
 }
 
+variable "admin_cidrs" {
+  description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.admin_cidrs) > 0 && alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
+    error_message = "Give at least one range (a.b.c.d/nn, never /0): Terraform installs charts through the cluster's public endpoint from there."
+  }
+}
+
 variable "app_instance_count" {
   description = "Number of instances of app in this region."
   type        = number
@@ -52,20 +62,8 @@ variable "monitoring_node_min_size" {
   default     = 2
 }
 
-variable "monitoring_public_access_cidrs" {
-  description = "CIDRs allowed to the public API endpoint of monitoring; empty keeps it private (apply charts from inside the VPC)."
-  type        = list(string)
-  default     = []
-}
-
 variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)
   default     = {}
-}
-
-variable "web_certificate_arn" {
-  description = "ACM certificate of web in this region; null serves plain HTTP."
-  type        = string
-  default     = null
 }

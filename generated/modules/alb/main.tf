@@ -21,7 +21,7 @@ resource "aws_vpc_security_group_ingress_rule" "http" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "https" {
-  count = var.certificate_arn == null ? 0 : 1
+  count = var.https ? 1 : 0
 
   security_group_id = aws_security_group.this.id
   description       = "HTTPS from the internet"
@@ -94,11 +94,11 @@ resource "aws_lb_listener" "http" {
   protocol          = "HTTP"
 
   default_action {
-    type             = var.certificate_arn == null ? "forward" : "redirect"
-    target_group_arn = var.certificate_arn == null ? aws_lb_target_group.this.arn : null
+    type             = var.https ? "redirect" : "forward"
+    target_group_arn = var.https ? null : aws_lb_target_group.this.arn
 
     dynamic "redirect" {
-      for_each = var.certificate_arn == null ? [] : [1]
+      for_each = var.https ? [1] : []
 
       content {
         port        = "443"
@@ -112,7 +112,7 @@ resource "aws_lb_listener" "http" {
 }
 
 resource "aws_lb_listener" "https" {
-  count = var.certificate_arn == null ? 0 : 1
+  count = var.https ? 1 : 0
 
   load_balancer_arn = aws_lb.this.arn
   port              = 443

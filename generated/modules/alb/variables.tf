@@ -41,8 +41,14 @@ variable "health_check_path" {
   default     = "/"
 }
 
+variable "https" {
+  description = "Serve HTTPS with certificate_arn (HTTP redirects to it); false serves plain HTTP. A flag known at plan time, as the certificate may be created in the same apply."
+  type        = bool
+  default     = false
+}
+
 variable "certificate_arn" {
-  description = "ACM certificate for HTTPS; null serves plain HTTP."
+  description = "ACM certificate for HTTPS (with https = true)."
   type        = string
   default     = null
 }

@@ -36,6 +36,17 @@ resource "aws_secretsmanager_secret" "master" {
   description = "Master credentials of ${var.cluster_identifier}"
   kms_key_id  = var.kms_key_arn
 
+  # Replicated into the DR region under its key: the secondary cluster, once
+  # promoted, has the same credentials, and they survive the primary region.
+  dynamic "replica" {
+    for_each = var.secret_replica_kms_key_arn == null ? [] : [var.secret_replica_kms_key_arn]
+
+    content {
+      region     = split(":", replica.value)[3]
+      kms_key_id = replica.value
+    }
+  }
+
   tags = var.tags
 }
 
@@ -45,6 +56,11 @@ resource "aws_secretsmanager_secret_version" "master" {
   secret_id                = aws_secretsmanager_secret.master[0].id
   secret_string_wo         = jsonencode({ username = var.username, password = ephemeral.random_password.master.result })
   secret_string_wo_version = var.password_version
+
+  lifecycle {
+    # A new cluster gets this run's password: write the same one here.
+    replace_triggered_by = [aws_rds_cluster.this.id]
+  }
 }
 
 ################################################################################
@@ -66,11 +82,22 @@ resource "aws_security_group" "this" {
   tags = merge(var.tags, { Name = "${var.cluster_identifier}-db" })
 }
 
-resource "aws_vpc_security_group_ingress_rule" "clients" {
+resource "aws_vpc_security_group_ingress_rule" "client_groups" {
+  count = length(var.allowed_security_group_ids)
+
+  security_group_id            = aws_security_group.this.id
+  description                  = "Database clients (application security group)"
+  ip_protocol                  = "tcp"
+  from_port                    = var.port
+  to_port                      = var.port
+  referenced_security_group_id = var.allowed_security_group_ids[count.index]
+}
+
+resource "aws_vpc_security_group_ingress_rule" "client_ranges" {
   count = length(var.allowed_cidr_blocks)
 
   security_group_id = aws_security_group.this.id
-  description       = "Database clients"
+  description       = "Database clients (peer-region range)"
   ip_protocol       = "tcp"
   from_port         = var.port
   to_port           = var.port
@@ -119,7 +146,22 @@ resource "aws_rds_cluster_parameter_group" "this" {
 }
 
 ################################################################################
-# Cluster and instances
+# Log groups of the exported logs, created first: otherwise Aurora creates them
+# itself, unencrypted and kept forever
+################################################################################
+
+resource "aws_cloudwatch_log_group" "exports" {
+  for_each = toset(var.log_exports)
+
+  name              = "/aws/rds/cluster/${var.cluster_identifier}/${each.value}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+################################################################################
+# Cluster and instances (engine_version: a major version, see the rds module)
 ################################################################################
 
 resource "aws_rds_cluster" "this" {
@@ -157,8 +199,15 @@ resource "aws_rds_cluster" "this" {
     # Global database failover moves the writer between regions.
     ignore_changes = [replication_source_identifier, global_cluster_identifier]
   }
+
+  depends_on = [aws_cloudwatch_log_group.exports]
 }
 
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+# Enhanced monitoring, with the confused-deputy guard the RDS user guide documents.
 data "aws_iam_policy_document" "monitoring_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -166,6 +215,18 @@ data "aws_iam_policy_document" "monitoring_assume" {
     principals {
       type        = "Service"
       identifiers = ["monitoring.rds.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:rds:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:db:${var.cluster_identifier}-*"]
     }
   }
 }
@@ -188,11 +249,10 @@ resource "aws_rds_cluster_instance" "this" {
   identifier                            = "${var.cluster_identifier}-${count.index + 1}"
   cluster_identifier                    = aws_rds_cluster.this.id
   engine                                = aws_rds_cluster.this.engine
-  engine_version                        = aws_rds_cluster.this.engine_version
   instance_class                        = var.instance_class
   db_subnet_group_name                  = aws_db_subnet_group.this.name
   publicly_accessible                   = false
-  auto_minor_version_upgrade            = true
+  auto_minor_version_upgrade            = var.auto_minor_version_upgrade
   monitoring_interval                   = 30
   monitoring_role_arn                   = aws_iam_role.monitoring.arn
   performance_insights_enabled          = var.performance_insights

@@ -93,9 +93,16 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
-variable "allowed_cidr_blocks" {
-  description = "Client ranges allowed to connect."
+variable "allowed_security_group_ids" {
+  description = "Security groups of the database's clients (application servers, cluster nodes)."
   type        = list(string)
+  default     = []
+}
+
+variable "allowed_cidr_blocks" {
+  description = "Client ranges allowed to connect besides those groups (the peer VPC, where the other region's clients use this database)."
+  type        = list(string)
+  default     = []
 }
 
 variable "kms_key_arn" {
@@ -119,6 +126,24 @@ variable "deletion_protection" {
   description = "Protect the cluster from deletion."
   type        = bool
   default     = true
+}
+
+variable "auto_minor_version_upgrade" {
+  description = "Let Aurora apply minor versions (engine_version a major); false where the version is pinned in full (Aurora MySQL)."
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_days" {
+  description = "Retention of the exported database logs."
+  type        = number
+  default     = 365
+}
+
+variable "secret_replica_kms_key_arn" {
+  description = "Key ARN in the DR region under which the master secret is replicated there; null for no replica."
+  type        = string
+  default     = null
 }
 
 variable "tags" {

@@ -10,6 +10,11 @@ resource "aws_cloudwatch_log_group" "this" {
   tags = var.tags
 }
 
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+# Only this trail may deliver to the log group through the role.
 data "aws_iam_policy_document" "assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -17,6 +22,12 @@ data "aws_iam_policy_document" "assume" {
     principals {
       type        = "Service"
       identifiers = ["cloudtrail.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:cloudtrail:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:trail/${var.name}"]
     }
   }
 }

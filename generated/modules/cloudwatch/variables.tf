@@ -28,6 +28,16 @@ variable "alarms" {
   default = {}
 }
 
+variable "alert_emails" {
+  description = "Addresses subscribed to the alarm topic (each confirms the subscription once)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.alert_emails) > 0 && alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "Give at least one e-mail address: an alarm topic nobody subscribes to alerts nobody."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)

@@ -27,6 +27,21 @@ resource "aws_iam_role_policy_attachment" "cluster" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+# Secrets envelope encryption: the cluster role uses the key (as
+# terraform-aws-modules/eks grants it).
+data "aws_iam_policy_document" "cluster_encryption" {
+  statement {
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "cluster_encryption" {
+  name   = "secrets-encryption"
+  role   = aws_iam_role.cluster.id
+  policy = data.aws_iam_policy_document.cluster_encryption.json
+}
+
 ################################################################################
 # Cluster (secrets envelope-encrypted with KMS, all control-plane logs on)
 ################################################################################
@@ -50,6 +65,9 @@ resource "aws_eks_cluster" "this" {
     bootstrap_cluster_creator_admin_permissions = true
   }
 
+  # Nodes reach the API privately. The public endpoint is open only to the
+  # administrators' ranges, from where Terraform's Helm provider installs the
+  # cluster's charts; without such ranges the endpoint stays private.
   vpc_config {
     subnet_ids              = var.subnet_ids
     endpoint_private_access = true
@@ -69,6 +87,7 @@ resource "aws_eks_cluster" "this" {
 
   depends_on = [
     aws_iam_role_policy_attachment.cluster,
+    aws_iam_role_policy.cluster_encryption,
     aws_cloudwatch_log_group.cluster,
   ]
 }
@@ -138,6 +157,35 @@ resource "aws_iam_role_policy_attachment" "irsa" {
 
   role       = aws_iam_role.irsa[each.key].name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/${each.value.policy}"
+}
+
+# The EBS CSI driver creates volumes encrypted with the region's key (the
+# StorageClass key or the account's EBS default): the EKS user guide's KMS
+# statements for the driver with a customer managed key.
+data "aws_iam_policy_document" "ebs_csi_kms" {
+  statement {
+    sid       = "GrantsForAttachedVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKeyForVolumes"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "ebs_csi_kms" {
+  name   = "encrypted-volumes"
+  role   = aws_iam_role.irsa["ebs_csi"].id
+  policy = data.aws_iam_policy_document.ebs_csi_kms.json
 }
 
 ################################################################################
@@ -226,25 +274,32 @@ resource "aws_eks_node_group" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy_attachment.node]
+  depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.before_compute]
 }
 
 ################################################################################
-# Core add-ons, including the EBS CSI driver
+# Core add-ons. The VPC CNI (with its IRSA role), kube-proxy and the Pod
+# Identity agent come before the nodes, as terraform-aws-modules/eks does with
+# `before_compute`: nodes become Ready only once the CNI can assign pod IPs,
+# and the node role deliberately has no CNI policy. CoreDNS and the EBS CSI
+# driver run as pods, so they follow the node group.
 ################################################################################
 
 locals {
-  addons = {
+  addons_before_compute = {
     vpc-cni                = aws_iam_role.irsa["vpc_cni"].arn
     kube-proxy             = null
-    coredns                = null
-    aws-ebs-csi-driver     = aws_iam_role.irsa["ebs_csi"].arn
     eks-pod-identity-agent = null
+  }
+
+  addons_after_compute = {
+    coredns            = null
+    aws-ebs-csi-driver = aws_iam_role.irsa["ebs_csi"].arn
   }
 }
 
-resource "aws_eks_addon" "this" {
-  for_each = local.addons
+resource "aws_eks_addon" "before_compute" {
+  for_each = local.addons_before_compute
 
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.key
@@ -254,5 +309,43 @@ resource "aws_eks_addon" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_eks_node_group.this]
+  depends_on = [aws_iam_role_policy_attachment.irsa]
+}
+
+resource "aws_eks_addon" "this" {
+  for_each = local.addons_after_compute
+
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = each.key
+  service_account_role_arn    = each.value
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  tags = var.tags
+
+  depends_on = [aws_eks_node_group.this, aws_iam_role_policy.ebs_csi_kms]
+}
+
+################################################################################
+# Load balancer targets: the node group's Auto Scaling group registers its
+# instances with each target group (instance targets on a NodePort), and the
+# load balancers reach that port through the cluster security group.
+################################################################################
+
+resource "aws_autoscaling_attachment" "this" {
+  count = length(var.target_group_arns)
+
+  autoscaling_group_name = aws_eks_node_group.this.resources[0].autoscaling_groups[0].name
+  lb_target_group_arn    = var.target_group_arns[count.index]
+}
+
+resource "aws_vpc_security_group_ingress_rule" "node_port" {
+  count = length(var.node_port_sources)
+
+  security_group_id            = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+  description                  = "NodePort ${var.node_port_sources[count.index].port} from a load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = var.node_port_sources[count.index].port
+  to_port                      = var.node_port_sources[count.index].port
+  referenced_security_group_id = var.node_port_sources[count.index].security_group_id
 }

@@ -62,6 +62,21 @@ variable "node_volume_size" {
   default     = 50
 }
 
+variable "target_group_arns" {
+  description = "Load balancer target groups (instance targets) the node group's instances register with."
+  type        = list(string)
+  default     = []
+}
+
+variable "node_port_sources" {
+  description = "Security groups allowed to reach a NodePort of the nodes (load balancers in front of the cluster)."
+  type = list(object({
+    security_group_id = string
+    port              = number
+  }))
+  default = []
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)

@@ -13,6 +13,8 @@ ephemeral "random_password" "master" {
   override_special = "!#%^*-_=+"
 }
 
+# Replicated into the DR region under its key, so the credentials survive the
+# primary region (after a failover, promote the replica to a standalone secret).
 resource "aws_secretsmanager_secret" "master" {
   #checkov:skip=CKV2_AWS_57:The password is write-only: bumping password_version writes a new one to the database and this secret; a rotation Lambda would fight Terraform
   count = local.is_replica ? 0 : 1
@@ -20,6 +22,15 @@ resource "aws_secretsmanager_secret" "master" {
   name_prefix = "${var.identifier}-master-"
   description = "Master credentials of ${var.identifier}"
   kms_key_id  = var.kms_key_arn
+
+  dynamic "replica" {
+    for_each = var.secret_replica_kms_key_arn == null ? [] : [var.secret_replica_kms_key_arn]
+
+    content {
+      region     = split(":", replica.value)[3]
+      kms_key_id = replica.value
+    }
+  }
 
   tags = var.tags
 }
@@ -30,10 +41,16 @@ resource "aws_secretsmanager_secret_version" "master" {
   secret_id                = aws_secretsmanager_secret.master[0].id
   secret_string_wo         = jsonencode({ username = var.username, password = ephemeral.random_password.master.result })
   secret_string_wo_version = var.password_version
+
+  lifecycle {
+    # A new database instance gets this run's password: write the same one here.
+    replace_triggered_by = [aws_db_instance.this.id]
+  }
 }
 
 ################################################################################
-# Network: subnet group and a security group open to the VPC only
+# Network: subnet group, and a security group open to the application's
+# security groups (and to peer-region ranges only where the inventory needs)
 ################################################################################
 
 resource "aws_db_subnet_group" "this" {
@@ -51,11 +68,22 @@ resource "aws_security_group" "this" {
   tags = merge(var.tags, { Name = "${var.identifier}-db" })
 }
 
-resource "aws_vpc_security_group_ingress_rule" "clients" {
+resource "aws_vpc_security_group_ingress_rule" "client_groups" {
+  count = length(var.allowed_security_group_ids)
+
+  security_group_id            = aws_security_group.this.id
+  description                  = "Database clients (application security group)"
+  ip_protocol                  = "tcp"
+  from_port                    = var.port
+  to_port                      = var.port
+  referenced_security_group_id = var.allowed_security_group_ids[count.index]
+}
+
+resource "aws_vpc_security_group_ingress_rule" "client_ranges" {
   count = length(var.allowed_cidr_blocks)
 
   security_group_id = aws_security_group.this.id
-  description       = "Database clients"
+  description       = "Database clients (peer-region range)"
   ip_protocol       = "tcp"
   from_port         = var.port
   to_port           = var.port
@@ -107,6 +135,11 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+# Enhanced monitoring, with the confused-deputy guard the RDS user guide documents.
 data "aws_iam_policy_document" "monitoring_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -114,6 +147,18 @@ data "aws_iam_policy_document" "monitoring_assume" {
     principals {
       type        = "Service"
       identifiers = ["monitoring.rds.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:rds:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:db:${var.identifier}"]
     }
   }
 }
@@ -131,7 +176,25 @@ resource "aws_iam_role_policy_attachment" "monitoring" {
 }
 
 ################################################################################
-# Instance: primary, or cross-region read replica of replicate_source_db
+# Log groups of the exported logs, created first: otherwise RDS creates them
+# itself, unencrypted and kept forever
+################################################################################
+
+resource "aws_cloudwatch_log_group" "exports" {
+  for_each = toset(var.log_exports)
+
+  name              = "/aws/rds/instance/${var.identifier}/${each.value}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+################################################################################
+# Instance: primary, or cross-region read replica of replicate_source_db.
+# engine_version is a major version: RDS upgrades minors on its own
+# (auto_minor_version_upgrade), so a pinned minor would be downgraded by every
+# later plan; the running version is engine_version_actual.
 ################################################################################
 
 resource "aws_db_instance" "this" {
@@ -183,4 +246,6 @@ resource "aws_db_instance" "this" {
     # After a DR promotion the replica stops being one; do not recreate it.
     ignore_changes = [replicate_source_db]
   }
+
+  depends_on = [aws_cloudwatch_log_group.exports]
 }

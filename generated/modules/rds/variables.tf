@@ -9,8 +9,13 @@ variable "engine" {
 }
 
 variable "engine_version" {
-  description = "Engine version; a replica must match its source."
+  description = "Major engine version, e.g. 17 (postgres) or 8.4 (mysql); RDS applies minor versions itself. A replica runs its source's version."
   type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]+(\\.[0-9]+)?$", var.engine_version))
+    error_message = "Give the major version only (17, 8.4): with auto minor version upgrades a pinned minor makes every plan try to downgrade."
+  }
 }
 
 variable "instance_class" {
@@ -89,9 +94,16 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
-variable "allowed_cidr_blocks" {
-  description = "Client ranges allowed to connect."
+variable "allowed_security_group_ids" {
+  description = "Security groups of the database's clients (application servers, cluster nodes)."
   type        = list(string)
+  default     = []
+}
+
+variable "allowed_cidr_blocks" {
+  description = "Client ranges allowed to connect besides those groups (the peer VPC, where the other region's clients use this database)."
+  type        = list(string)
+  default     = []
 }
 
 variable "kms_key_arn" {
@@ -115,6 +127,18 @@ variable "deletion_protection" {
   description = "Protect the instance from deletion."
   type        = bool
   default     = true
+}
+
+variable "log_retention_days" {
+  description = "Retention of the exported database logs."
+  type        = number
+  default     = 365
+}
+
+variable "secret_replica_kms_key_arn" {
+  description = "Key ARN in the DR region under which the master secret is replicated there; null for no replica."
+  type        = string
+  default     = null
 }
 
 variable "tags" {

@@ -30,6 +30,14 @@ resource "aws_iam_role_policy_attachment" "ssm" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }
 
+# Pull the application image from ECR (this account's registry, or its replica in DR).
+resource "aws_iam_role_policy_attachment" "ecr_pull" {
+  count = var.app_image_from_ecr ? 1 : 0
+
+  role       = aws_iam_role.this.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly"
+}
+
 resource "aws_iam_instance_profile" "this" {
   name = "${var.name}-instance"
   role = aws_iam_role.this.name
@@ -88,6 +96,44 @@ resource "aws_vpc_security_group_egress_rule" "vpc" {
 }
 
 ################################################################################
+# Application: the container the inventory names, run by docker under systemd
+# (restarted on failure and at boot), published on the application port that
+# the load balancer's health check reads
+################################################################################
+
+locals {
+  container_port = coalesce(var.container_port, var.app_port, 80)
+  registry       = split("/", coalesce(var.app_image, "none"))[0]
+  ecr_login = var.app_image_from_ecr ? [
+    "ExecStartPre=/bin/sh -c 'aws ecr get-login-password --region ${try(split(".", local.registry)[3], "")} | docker login --username AWS --password-stdin ${local.registry}'",
+  ] : []
+
+  user_data = var.app_image == null ? null : join("\n", concat([
+    "#!/bin/bash",
+    "set -euo pipefail",
+    "dnf install -y docker",
+    "systemctl enable --now docker",
+    "cat > /etc/systemd/system/app.service <<'UNIT'",
+    "[Unit]",
+    "Description=Application container (acmegen)",
+    "After=docker.service network-online.target",
+    "Requires=docker.service",
+    "[Service]",
+    "Restart=always",
+    "RestartSec=5",
+    "ExecStartPre=-/usr/bin/docker rm -f app",
+    ], local.ecr_login, [
+    "ExecStart=/usr/bin/docker run --rm --name app -p ${coalesce(var.app_port, 80)}:${local.container_port} ${var.app_image}",
+    "ExecStop=/usr/bin/docker stop app",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "UNIT",
+    "systemctl daemon-reload",
+    "systemctl enable --now app.service",
+  ]))
+}
+
+################################################################################
 # Instances, spread round-robin over the subnets' AZs
 ################################################################################
 
@@ -102,6 +148,7 @@ resource "aws_instance" "this" {
   key_name               = var.key_name
   monitoring             = true
   ebs_optimized          = true
+  user_data              = local.user_data
 
   metadata_options {
     http_endpoint               = "enabled"

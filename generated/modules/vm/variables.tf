@@ -40,6 +40,24 @@ variable "app_port" {
   default     = null
 }
 
+variable "app_image" {
+  description = "Container image the instances run at boot (docker, restarted by systemd); null boots no application."
+  type        = string
+  default     = null
+}
+
+variable "app_image_from_ecr" {
+  description = "Whether app_image is in this account's ECR (the instances log in and get the pull policy)."
+  type        = bool
+  default     = false
+}
+
+variable "container_port" {
+  description = "Port the container listens on, published on app_port (default: app_port)."
+  type        = number
+  default     = null
+}
+
 variable "ingress_security_group_ids" {
   description = "Security groups (load balancers) allowed to reach app_port."
   type        = list(string)

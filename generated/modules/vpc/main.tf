@@ -2,9 +2,12 @@
 # VPC
 ################################################################################
 
+# Zones are picked by ID (names map to different zones in each account),
+# leaving out the IDs given (those EKS does not support for its control plane).
 data "aws_availability_zones" "available" {
-  #checkov:skip=CKV_AWS_394:Zone names map to different zones per account, so they cannot be pinned here; the subnet lists fix how many (the first N, sorted) are used
-  state = "available"
+  #checkov:skip=CKV_AWS_394:Subnets are placed by zone ID from this list, minus the IDs excluded for EKS; the subnet lists fix how many are used
+  state            = "available"
+  exclude_zone_ids = var.excluded_az_ids
 
   filter {
     name   = "opt-in-status"
@@ -14,6 +17,7 @@ data "aws_availability_zones" "available" {
 
 locals {
   azs     = slice(data.aws_availability_zones.available.names, 0, length(var.public_subnets))
+  az_ids  = slice(data.aws_availability_zones.available.zone_ids, 0, length(var.public_subnets))
   nat_azs = var.nat_gateway_per_az ? length(local.azs) : 1
 }
 
@@ -41,7 +45,7 @@ resource "aws_subnet" "public" {
 
   vpc_id                  = aws_vpc.this.id
   cidr_block              = var.public_subnets[count.index]
-  availability_zone       = local.azs[count.index]
+  availability_zone_id    = local.az_ids[count.index]
   map_public_ip_on_launch = false
 
   tags = merge(var.tags, {
@@ -106,9 +110,9 @@ resource "aws_nat_gateway" "this" {
 resource "aws_subnet" "private" {
   count = length(var.private_subnets)
 
-  vpc_id            = aws_vpc.this.id
-  cidr_block        = var.private_subnets[count.index]
-  availability_zone = local.azs[count.index]
+  vpc_id               = aws_vpc.this.id
+  cidr_block           = var.private_subnets[count.index]
+  availability_zone_id = local.az_ids[count.index]
 
   tags = merge(var.tags, {
     Name                              = "${var.name}-private-${local.azs[count.index]}"
@@ -152,6 +156,11 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   tags = var.tags
 }
 
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+# The confused-deputy guard the VPC user guide documents for flow logs.
 data "aws_iam_policy_document" "flow_logs_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -159,6 +168,18 @@ data "aws_iam_policy_document" "flow_logs_assume" {
     principals {
       type        = "Service"
       identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:ec2:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:vpc-flow-log/*"]
     }
   }
 }

@@ -35,6 +35,12 @@ variable "flow_log_retention_days" {
   default     = 365
 }
 
+variable "excluded_az_ids" {
+  description = "Availability zone IDs never used (e.g. use1-az3, where EKS cannot place its control plane)."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)

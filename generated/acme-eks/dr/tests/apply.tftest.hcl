@@ -52,11 +52,21 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
+    }
+  }
+
   mock_resource "aws_eks_node_group" {
     defaults = {
       resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
     }
   }
+}
+
+variables {
+  alert_emails = ["oncall@example.org"]
 }
 
 # With every fact of the other root in the store (the steady state).

@@ -59,6 +59,12 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
+    }
+  }
+
   mock_resource "aws_eks_node_group" {
     defaults = {
       resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
@@ -125,6 +131,12 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
+    }
+  }
+
   mock_resource "aws_eks_node_group" {
     defaults = {
       resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
@@ -137,6 +149,7 @@ mock_provider "helm" {
 }
 
 variables {
+  admin_cidrs      = ["203.0.113.0/24"]
   admin_public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample admin@example"
 }
 

@@ -52,6 +52,12 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
+    }
+  }
+
   mock_resource "aws_eks_node_group" {
     defaults = {
       resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
@@ -63,6 +69,11 @@ mock_provider "helm" {
   alias = "platform"
 }
 
+variables {
+  admin_cidrs  = ["203.0.113.0/24"]
+  alert_emails = ["oncall@example.org"]
+}
+
 # With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply
@@ -70,8 +81,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
-      values = ["arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
     }
   }
 }

@@ -70,6 +70,10 @@ mock_provider "helm" {
   alias = "cluster"
 }
 
+variables {
+  admin_cidrs = ["203.0.113.0/24"]
+}
+
 run "apply" {
   command = apply
 }

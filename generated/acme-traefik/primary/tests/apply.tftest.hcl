@@ -136,6 +136,10 @@ mock_provider "helm" {
   alias = "cluster"
 }
 
+variables {
+  admin_cidrs = ["203.0.113.0/24"]
+}
+
 # With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply

@@ -59,6 +59,12 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
+    }
+  }
+
   mock_resource "aws_eks_node_group" {
     defaults = {
       resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
@@ -125,6 +131,12 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
+    }
+  }
+
   mock_resource "aws_eks_node_group" {
     defaults = {
       resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
@@ -136,6 +148,10 @@ mock_provider "helm" {
   alias = "monitoring"
 }
 
+variables {
+  admin_cidrs = ["203.0.113.0/24"]
+}
+
 # With every fact of the other root in the store (the steady state).
 run "apply" {
   command = apply
@@ -143,8 +159,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev"]
-      values = ["Z0123456789ABCDEFGHIJ"]
+      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 }

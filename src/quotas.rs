@@ -1,0 +1,149 @@
+//! Default service quotas a new AWS account has, and what an inventory
+//! plans against them in each region. An inventory that would exceed a
+//! default gets an error naming the quota, how to raise it, and how to tell
+//! acmegen the account's raised value (`quotas:` in the inventory).
+
+use crate::inventory::{Inventory, Kind};
+use crate::plan::network::layout;
+use std::collections::BTreeMap;
+
+/// One regional quota acmegen checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Quota {
+    /// Key under `quotas: {<region>: {…}}` in the inventory.
+    pub key: &'static str,
+    /// What is counted.
+    pub what: &'static str,
+    /// Default value of a new account.
+    pub default: u32,
+    /// Service Quotas service code.
+    pub service: &'static str,
+    /// Service Quotas quota code.
+    pub code: &'static str,
+}
+
+/// The quotas checked, with their defaults (AWS General Reference,
+/// service quotas pages) and Service Quotas codes.
+pub const QUOTAS: &[Quota] = &[
+    Quota {
+        key: "elastic_ips",
+        what: "Elastic IP addresses",
+        default: 5,
+        service: "ec2",
+        code: "L-0263D0A3",
+    },
+    Quota {
+        key: "vpcs",
+        what: "VPCs (the default VPC included)",
+        default: 5,
+        service: "vpc",
+        code: "L-F678F1CE",
+    },
+    Quota {
+        key: "application_load_balancers",
+        what: "Application Load Balancers",
+        default: 50,
+        service: "elasticloadbalancing",
+        code: "L-53DA6B97",
+    },
+    Quota {
+        key: "eks_clusters",
+        what: "EKS clusters",
+        default: 100,
+        service: "eks",
+        code: "L-1194D53C",
+    },
+    Quota {
+        key: "db_instances",
+        what: "RDS DB instances",
+        default: 40,
+        service: "rds",
+        code: "L-7B6409FD",
+    },
+];
+
+/// What an inventory uses of one quota in one region, and where from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage {
+    /// The region.
+    pub region: String,
+    /// Total planned.
+    pub total: u32,
+    /// Contributions, e.g. "3 NAT gateways", "3 for app-ips".
+    pub parts: Vec<String>,
+}
+
+/// Planned usage of quota `key` in both regions of `inv` (validated network).
+pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
+    let mut out = Vec::new();
+    for (dr, region) in [(false, &inv.regions.primary), (true, &inv.regions.dr)] {
+        let here = |a: &&crate::inventory::Asset| !dr || a.in_dr();
+        let count_here = |a: &crate::inventory::Asset| if dr { a.dr_count() } else { a.qty() };
+        let needs_vpc = inv.assets.iter().filter(here).any(|a| {
+            a.kind == Kind::Vpc || (a.kind.needs_vpc() && !(dr && a.dr == crate::inventory::DrStrategy::Backup))
+        });
+        let mut parts: Vec<(u32, String)> = Vec::new();
+        match key {
+            "elastic_ips" => {
+                if needs_vpc {
+                    let l = layout(inv, dr);
+                    let nat = if l.nat_per_az { l.public.len() as u32 } else { 1 };
+                    parts.push((nat, format!("{nat} for NAT gateways")));
+                }
+                for a in inv.assets.iter().filter(here).filter(|a| a.kind == Kind::Eip) {
+                    parts.push((count_here(a), format!("{} for {}", count_here(a), a.name)));
+                }
+            }
+            "vpcs" if needs_vpc => {
+                parts.push((1, "1 of the inventory".into()));
+                parts.push((1, "the account's default VPC".into()));
+            }
+            "application_load_balancers" => {
+                let n = inv.assets.iter().filter(here).filter(|a| a.kind == Kind::Alb).count() as u32;
+                parts.push((n, format!("{n} load balancers")));
+            }
+            "eks_clusters" => {
+                let n = inv.assets.iter().filter(here).filter(|a| a.kind == Kind::Eks).count() as u32;
+                parts.push((n, format!("{n} clusters")));
+            }
+            "db_instances" => {
+                for a in inv.assets.iter().filter(here) {
+                    let n = match a.kind {
+                        Kind::Rds if !(dr && a.dr == crate::inventory::DrStrategy::Backup) => 1,
+                        Kind::Aurora => count_here(a),
+                        _ => 0,
+                    };
+                    if n > 0 {
+                        parts.push((n, format!("{n} for {}", a.name)));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let parts: Vec<(u32, String)> = parts.into_iter().filter(|(n, _)| *n > 0).collect();
+        out.push(Usage {
+            region: region.clone(),
+            total: parts.iter().map(|(n, _)| n).sum(),
+            parts: parts.into_iter().map(|(_, p)| p).collect(),
+        });
+    }
+    out
+}
+
+/// The limit of `quota` in `region`: the inventory's stated value for the
+/// account, else the default.
+pub fn limit(stated: &BTreeMap<String, BTreeMap<String, u32>>, region: &str, quota: &Quota) -> u32 {
+    stated
+        .get(region)
+        .and_then(|q| q.get(quota.key))
+        .copied()
+        .unwrap_or(quota.default)
+}
+
+/// The command that asks AWS to raise `quota` to `value` in `region`.
+pub fn raise_command(quota: &Quota, value: u32, region: &str) -> String {
+    format!(
+        "aws service-quotas request-service-quota-increase --service-code {} --quota-code {} --desired-value {value} --region {region}",
+        quota.service, quota.code
+    )
+}

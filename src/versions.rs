@@ -1,0 +1,238 @@
+//! Dated catalogues of the versions AWS lets a new deployment create:
+//! database engine majors (RDS, Aurora, and which Aurora global databases
+//! accept) and EKS Kubernetes versions, with the end of standard support.
+//!
+//! The status of a version is judged as of [`CHECKED`], not the machine's
+//! clock, so validation is the same on every machine; re-check the tables
+//! (and bump the date) when AWS publishes new versions or ends support.
+//! Sources: the RDS and Aurora release calendars and the EKS user guide's
+//! Kubernetes version calendar.
+
+use crate::inventory::{Engine, Kind};
+
+/// When these tables were last checked against AWS's calendars (ISO date).
+pub const CHECKED: &str = "2026-11-26";
+
+/// One engine major version.
+#[derive(Debug, Clone, Copy)]
+pub struct Major {
+    /// `aws_db_instance`/`aws_rds_cluster` engine name.
+    pub engine: &'static str,
+    /// Major version as written in `engine_version` (a prefix RDS accepts
+    /// with automatic minor version upgrades).
+    pub major: &'static str,
+    /// End of standard support (ISO date): past it, new databases run on
+    /// paid RDS Extended Support.
+    pub end_of_standard_support: &'static str,
+    /// Whether Aurora global databases accept it (Aurora engines only).
+    pub global: bool,
+}
+
+const fn major(engine: &'static str, major: &'static str, eoss: &'static str, global: bool) -> Major {
+    Major {
+        engine,
+        major,
+        end_of_standard_support: eoss,
+        global,
+    }
+}
+
+/// Engine majors RDS and Aurora create, newest first per engine.
+pub const ENGINE_MAJORS: &[Major] = &[
+    major("postgres", "18", "2031-02-28", false),
+    major("postgres", "17", "2030-02-28", false),
+    major("postgres", "16", "2029-02-28", false),
+    major("postgres", "15", "2028-02-29", false),
+    major("postgres", "14", "2027-02-28", false),
+    major("postgres", "13", "2026-02-28", false),
+    major("mysql", "8.4", "2029-07-31", false),
+    major("mysql", "8.0", "2026-07-31", false),
+    major("aurora-postgresql", "17", "2030-02-28", true),
+    major("aurora-postgresql", "16", "2029-02-28", true),
+    major("aurora-postgresql", "15", "2028-02-29", true),
+    major("aurora-postgresql", "14", "2027-02-28", true),
+    major("aurora-postgresql", "13", "2026-02-28", true),
+];
+
+/// The major version acmegen suggests for an engine.
+pub fn default_major(engine: &str) -> &'static str {
+    match engine {
+        "mysql" => "8.4",
+        "aurora-mysql" => "8.0.mysql_aurora.3.10.3",
+        _ => "17",
+    }
+}
+
+/// Aurora MySQL versions are full versions (`8.0.mysql_aurora.3.10.3`):
+/// Aurora MySQL 3 (MySQL 8.0-compatible), accepted by global databases.
+fn aurora_mysql_version(v: &str) -> bool {
+    v.strip_prefix("8.0.mysql_aurora.3.").is_some_and(|rest| {
+        let parts: Vec<&str> = rest.split('.').collect();
+        parts.len() == 2
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    })
+}
+
+/// Why `version` of `engine` cannot be used for a new database, and what
+/// to use instead; None when it can. `global`: the database is (part of)
+/// an Aurora global database.
+pub fn engine_problem(kind: Kind, engine: Engine, version: &str, global: bool) -> Option<(String, String)> {
+    let name = engine.rds_name(kind == Kind::Aurora);
+    if name == "aurora-mysql" {
+        return (!aurora_mysql_version(version)).then(|| {
+            (
+                format!("`{version}` is not an Aurora MySQL 3 version"),
+                format!(
+                    "give the full version, e.g. \"{}\" (Aurora MySQL takes no major-only version; acmegen turns automatic minor upgrades off for it)",
+                    default_major(name)
+                ),
+            )
+        });
+    }
+    let majors: Vec<&Major> = ENGINE_MAJORS.iter().filter(|m| m.engine == name).collect();
+    let listed = majors.iter().map(|m| m.major).collect::<Vec<_>>().join(", ");
+    if let Some(m) = majors.iter().find(|m| version.starts_with(&format!("{}.", m.major))) {
+        if version != m.major {
+            return Some((
+                format!("engine_version \"{version}\" pins a minor version"),
+                format!(
+                    "write the major version only, \"{}\": RDS applies minor versions itself (automatic minor version upgrades), and a pinned minor would be downgraded by every later plan or may no longer be creatable",
+                    m.major
+                ),
+            ));
+        }
+    }
+    let Some(m) = majors.iter().find(|m| m.major == version) else {
+        return Some((
+            format!("{name} {version} is not a major version RDS creates (catalogue checked {CHECKED})"),
+            format!("use one of: {listed}"),
+        ));
+    };
+    if m.end_of_standard_support < CHECKED {
+        return Some((
+            format!(
+                "{name} {version} left standard support on {} (catalogue checked {CHECKED}): new databases run on paid RDS Extended Support",
+                m.end_of_standard_support
+            ),
+            format!("use a supported major, e.g. \"{}\"", default_major(name)),
+        ));
+    }
+    if global && !m.global {
+        return Some((
+            format!("{name} {version} cannot run an Aurora global database"),
+            format!("use one of: {listed}"),
+        ));
+    }
+    None
+}
+
+/// One EKS Kubernetes version.
+#[derive(Debug, Clone, Copy)]
+pub struct KubernetesVersion {
+    /// Minor version, e.g. "1.35".
+    pub version: &'static str,
+    /// End of standard support (ISO date).
+    pub end_of_standard_support: &'static str,
+    /// End of extended support (ISO date): no cluster runs past it.
+    pub end_of_extended_support: &'static str,
+}
+
+const fn kube(version: &'static str, standard: &'static str, extended: &'static str) -> KubernetesVersion {
+    KubernetesVersion {
+        version,
+        end_of_standard_support: standard,
+        end_of_extended_support: extended,
+    }
+}
+
+/// EKS Kubernetes versions, newest first.
+pub const KUBERNETES: &[KubernetesVersion] = &[
+    kube("1.36", "2027-08-02", "2028-08-02"),
+    kube("1.35", "2027-03-27", "2028-03-27"),
+    kube("1.34", "2026-12-02", "2027-12-02"),
+    kube("1.33", "2026-07-29", "2027-07-29"),
+    kube("1.32", "2026-03-23", "2027-03-23"),
+];
+
+/// The Kubernetes version acmegen suggests for new clusters.
+pub const DEFAULT_KUBERNETES: &str = "1.35";
+
+/// Days from `a` to `b` (ISO dates), by a civil-calendar day count.
+fn days_between(a: &str, b: &str) -> i64 {
+    fn days(d: &str) -> i64 {
+        let mut it = d.split('-').map(|x| x.parse::<i64>().unwrap_or(0));
+        let (y, m, day) = (it.next().unwrap_or(0), it.next().unwrap_or(1), it.next().unwrap_or(1));
+        let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+        365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day
+    }
+    days(b) - days(a)
+}
+
+/// How Kubernetes `version` stands on EKS as of [`CHECKED`]: an error when
+/// clusters cannot run it on standard support, a warning when standard
+/// support ends within 120 days (plan the upgrade), None when it is fine.
+pub fn kubernetes_status(version: &str) -> Result<Option<String>, (String, String)> {
+    let listed = KUBERNETES.iter().map(|k| k.version).collect::<Vec<_>>().join(", ");
+    let Some(k) = KUBERNETES.iter().find(|k| k.version == version) else {
+        return Err((
+            format!("Kubernetes {version} is not an EKS version in the catalogue (checked {CHECKED})"),
+            format!("use one of: {listed} (e.g. \"{DEFAULT_KUBERNETES}\")"),
+        ));
+    };
+    if k.end_of_standard_support < CHECKED {
+        return Err((
+            format!(
+                "Kubernetes {version} left EKS standard support on {} (catalogue checked {CHECKED}): the cluster would run on paid extended support until {}",
+                k.end_of_standard_support, k.end_of_extended_support
+            ),
+            format!("use \"{DEFAULT_KUBERNETES}\" or newer; upgrade existing clusters one minor version at a time"),
+        ));
+    }
+    let left = days_between(CHECKED, k.end_of_standard_support);
+    Ok((left <= 120).then(|| {
+        format!(
+            "Kubernetes {version} leaves EKS standard support on {} ({left} days after {CHECKED}): plan the upgrade to {DEFAULT_KUBERNETES}",
+            k.end_of_standard_support
+        )
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn majors_are_accepted_and_minor_pins_rejected() {
+        assert!(engine_problem(Kind::Rds, Engine::Postgres, "17", false).is_none());
+        let (msg, help) = engine_problem(Kind::Rds, Engine::Postgres, "16.4", false).unwrap();
+        assert!(msg.contains("pins a minor version"), "{msg}");
+        assert!(help.contains("\"16\""), "{help}");
+        assert!(engine_problem(Kind::Rds, Engine::Mysql, "8.4", false).is_none());
+        assert!(engine_problem(Kind::Rds, Engine::Mysql, "8.0", false)
+            .unwrap()
+            .0
+            .contains("Extended Support"));
+        assert!(engine_problem(Kind::Rds, Engine::Postgres, "12", false)
+            .unwrap()
+            .0
+            .contains("not a major version"));
+        assert!(engine_problem(Kind::Aurora, Engine::Postgres, "16", true).is_none());
+        assert!(engine_problem(Kind::Aurora, Engine::Mysql, "8.0.mysql_aurora.3.10.3", true).is_none());
+        assert!(engine_problem(Kind::Aurora, Engine::Mysql, "8.0", true).is_some());
+    }
+
+    #[test]
+    fn kubernetes_versions_by_support_window() {
+        assert_eq!(kubernetes_status("1.35"), Ok(None));
+        assert!(kubernetes_status("1.33")
+            .unwrap_err()
+            .0
+            .contains("left EKS standard support"));
+        assert!(kubernetes_status("1.34").unwrap().unwrap().contains("6 days"));
+        assert!(kubernetes_status("1.99").is_err());
+        assert_eq!(days_between("2026-11-26", "2026-12-02"), 6);
+        assert_eq!(days_between("2024-02-28", "2024-03-01"), 2);
+    }
+}
