@@ -82,9 +82,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-    /// Read a Markdown design doc's asset table (Table 1.1) and regions into an inventory.
+    /// Draft an inventory from a Markdown design doc: its asset table (Table 1.1), else the components its headings and bullets name.
     #[command(
-        after_help = "Examples:\n  acmegen import docs/design.md -o inventory/shop.yaml\n  acmegen import docs/design.md            # print the inventory\n\nRows that map to no asset kind are kept as commented TODO entries and listed on stderr."
+        after_help = "Examples:\n  acmegen import docs/design.md -o inventory/shop.yaml\n  acmegen import docs/design.md            # print the inventory\n\nRows (or named components) that map to no asset kind are kept as commented TODO entries and listed on stderr.\nEvery inference is a `# guess:` comment; regions the document does not name are left as placeholders to fill in."
     )]
     Import {
         /// Markdown design document.

@@ -222,7 +222,7 @@ fn import(
     })?;
     let name = name.unwrap_or_else(|| name_from(output.unwrap_or(document)));
     let imported = acmegen::import::import(&doc, &name, &document.display().to_string()).map_err(|e| {
-        usage(format!("error: {}: {e}\n  = help: the document needs a table with columns like | Asset | Purpose | Size | Qty | DR |", document.display()))
+        usage(format!("error: {}: {e}\n  = help: the document needs a table with columns like | Asset | Purpose | Size | Qty | DR |, or headings and bullets that name AWS components (ALB, EKS, RDS, S3…)", document.display()))
     })?;
     for w in &imported.warnings {
         err(&format!("warning: {}: {w}", document.display()));

@@ -412,9 +412,10 @@ fn uncounted_note(kind: Kind, qty: u32, dr: DrStrategy) -> Option<String> {
 
 /// Import `doc`; `name` becomes the inventory name, `source` its `source:` field.
 pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportError> {
-    let rows = find_table(doc).ok_or_else(|| {
-        ImportError("no asset table found: expected a Markdown table with an Asset column and at least two of Purpose, Size, Qty, DR".into())
-    })?;
+    let Some(rows) = find_table(doc) else {
+        // No Table 1.1: draft from the document's headings and bullets instead.
+        return crate::prose::import(doc, name, source);
+    };
     let mut warnings = Vec::new();
     let regions = regions(doc);
     let (primary, dr, primary_note, dr_note) = match regions.as_slice() {

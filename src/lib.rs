@@ -35,6 +35,7 @@ pub mod output;
 pub mod ownership;
 pub mod pipeline;
 pub mod plan;
+pub mod prose;
 pub mod quotas;
 pub mod runbook;
 pub mod suggest;
