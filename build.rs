@@ -1,10 +1,13 @@
 //! Embeds every file under templates/ into the binary, so acmegen renders
-//! the same output from any working directory.
+//! the same output from any working directory: the tera templates (`*.tera`)
+//! and, verbatim, the local Helm charts under templates/charts/ (their
+//! `{{ }}` is Helm's, so they never go through tera).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Files under `dir`, sorted, that `keep` accepts.
+fn collect(dir: &Path, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
         .expect("templates/ is readable")
         .map(|e| e.expect("dir entry").path())
@@ -12,26 +15,21 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            collect(&p, out);
-        } else if p.extension().is_some_and(|e| e == "tera") {
+            collect(&p, keep, out);
+        } else if keep(&p) {
             out.push(p);
         }
     }
 }
 
-fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    println!("cargo:rerun-if-changed=templates");
-    let mut files = Vec::new();
-    collect(&root, &mut files);
-    let mut code = String::from(
-        "/// Every template, by path relative to templates/.\npub const TEMPLATES: &[(&str, &str)] = &[\n",
-    );
-    for f in &files {
+/// A Rust `&[(&str, &str)]` constant of `files`, keyed by path relative to `root`.
+fn table(doc: &str, name: &str, root: &Path, files: &[PathBuf]) -> String {
+    let mut code = format!("/// {doc}\npub const {name}: &[(&str, &str)] = &[\n");
+    for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
         let rel = f
-            .strip_prefix(&root)
-            .expect("under templates/")
+            .strip_prefix(root)
+            .expect("under its root")
             .to_string_lossy()
             .replace('\\', "/");
         code.push_str(&format!(
@@ -40,6 +38,34 @@ fn main() {
         ));
     }
     code.push_str("];\n");
+    code
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let charts = root.join("charts");
+    println!("cargo:rerun-if-changed=templates");
+    let mut templates = Vec::new();
+    collect(
+        &root,
+        &|p: &Path| !p.starts_with(&charts) && p.extension().is_some_and(|e| e == "tera"),
+        &mut templates,
+    );
+    let mut chart_files = Vec::new();
+    if charts.is_dir() {
+        collect(&charts, &|_: &Path| true, &mut chart_files);
+    }
+    let code = table(
+        "Every template, by path relative to templates/.",
+        "TEMPLATES",
+        &root,
+        &templates,
+    ) + &table(
+        "Every file of the local Helm charts, by path relative to templates/charts/, written verbatim.",
+        "CHARTS",
+        &charts,
+        &chart_files,
+    );
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("templates.rs");
     fs::write(out, code).expect("write templates.rs");
 }

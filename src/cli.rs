@@ -39,7 +39,7 @@ pub enum Format {
 pub enum Command {
     /// Validate inventories and write Terraform under the output directory.
     #[command(
-        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml; removes trees of deleted inventories\n  acmegen render inventory/x.yaml --out /tmp/gen\n\nacmegen replaces only files it wrote (listed in each directory's .acmegen-manifest) and keeps\n.terraform/, *.tfstate* and *.tfvars*; a directory holding other files is refused unless --force.\n\nExit codes: 0 written, 2 bad inventory, 3 internal error, 4 output directory problem (nothing changed)."
+        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml; removes trees of deleted inventories\n  acmegen render inventory/x.yaml --out /tmp/gen\n\nacmegen replaces only files it wrote (listed in each directory's .acmegen-manifest) and keeps\n.terraform/, *.tfstate*, *.tfvars and *.tfvars.json; a directory holding other files is refused unless --force.\n\nExit codes: 0 written, 2 bad inventory, 3 internal error, 4 output directory problem (nothing changed)."
     )]
     Render {
         /// Inventory files (default: every inventory/*.yaml).

@@ -23,7 +23,7 @@ pub const INTERNAL_PREFIX: &str = ".acmegen-";
 
 const HEADER: &str = "# Written by acmegen: every file it rendered into this directory, one per line.\n\
 # A render replaces or removes only these; other files here (except .terraform/,\n\
-# *.tfstate*, *.tfvars*) make it stop instead of deleting them. Do not edit.\n";
+# *.tfstate*, *.tfvars) make it stop instead of deleting them. Do not edit.\n";
 
 /// The files acmegen wrote into one top-level directory, relative to it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use walkdir::WalkDir;
 
-/// Names acmegen itself uses directly under the output directory: an
-/// inventory may not be named like one of them.
-pub const RESERVED_NAMES: &[&str] = &["modules"];
+/// Names acmegen itself uses directly under the output directory (the
+/// shared modules and Helm charts): an inventory may not be named like one
+/// of them.
+pub const RESERVED_NAMES: &[&str] = &["modules", "charts"];
 
 /// The top-level directories of `files` (`modules`, `<inventory>`).
 fn tops(files: &FileSet) -> BTreeSet<PathBuf> {

@@ -74,7 +74,7 @@ impl<'a> Validator<'a> {
                 &[Seg::Key("name")],
                 format!("inventory name `{}` is reserved", inv.name),
                 format!(
-                    "acmegen writes its shared modules to <out>/{}; pick another name",
+                    "acmegen writes files shared by every inventory to <out>/{}; pick another name",
                     inv.name
                 ),
             );

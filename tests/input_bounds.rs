@@ -120,6 +120,29 @@ fn item9_an_inventory_may_not_take_a_name_acmegen_uses() {
 }
 
 #[test]
+fn item9_every_directory_shared_by_inventories_is_reserved() {
+    let emitter = acmegen::emit::Emitter::new().unwrap();
+    let shared = acmegen::pipeline::modules(&emitter).unwrap();
+    let tops: std::collections::BTreeSet<String> = shared
+        .files
+        .keys()
+        .filter_map(|p| p.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    assert!(tops.contains("modules"), "{tops:?}");
+    for top in &tops {
+        assert!(
+            acmegen::output::RESERVED_NAMES.contains(&top.as_str()),
+            "generated/{top} is shared but an inventory could be named `{top}`"
+        );
+        rejected(
+            &GOOD.replace("name: demo", &format!("name: {top}")),
+            &[&format!("inventory name `{top}` is reserved")],
+        );
+    }
+}
+
+#[test]
 fn item12_messages_point_at_the_fix() {
     // An unclosed `[` is a syntax error, not a type error.
     let err = rejected(&GOOD.replace("qty: 2", "qty: [2"), &["fix the YAML syntax"]);

@@ -228,10 +228,22 @@ fn interrupted(spec: &str) -> (tempfile::TempDir, Tree, Tree, i32) {
     (dir, old, new.clone(), status.code().unwrap_or(-1))
 }
 
+/// How many top-level directories a render writes (modules, charts, demo …).
+fn top_count(tree: &Tree) -> usize {
+    let tops: std::collections::BTreeSet<_> = tree.keys().filter_map(|p| p.components().next()).collect();
+    tops.len()
+}
+
 /// Each top-level directory is entirely old or entirely new, and the user's files are there.
 fn assert_whole(out: &Path, old: &Tree, new: &Tree, at: &str) {
     let live = generated_only(out);
-    for top in ["demo", "modules"] {
+    let tops: std::collections::BTreeSet<String> = old
+        .keys()
+        .chain(new.keys())
+        .filter_map(|p| p.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    for top in &tops {
         let part = |t: &Tree| -> Tree {
             t.iter()
                 .filter(|(p, _)| p.starts_with(top))
@@ -254,12 +266,13 @@ fn assert_whole(out: &Path, old: &Tree, new: &Tree, at: &str) {
 
 #[test]
 fn item2_a_kill_at_any_step_leaves_each_tree_whole_and_the_next_run_recovers() {
-    // Steps: staged, journal, swap demo, swap modules, commit, finish demo, finish modules.
-    for step in 0..=7 {
+    // Steps: staged, journal, one swap per directory, commit, one finish per directory.
+    let steps = 3 + 2 * top_count(&fixtures().1);
+    for step in 0..=steps {
         let spec = format!("kill:{step}");
         let (dir, old, new, code) = interrupted(&spec);
         let out = dir.path().join("generated");
-        if step < 7 {
+        if step < steps {
             assert_eq!(code, 137, "{spec}");
             assert!(
                 !leftovers(&out).is_empty(),
@@ -290,13 +303,15 @@ fn item2_a_kill_at_any_step_leaves_each_tree_whole_and_the_next_run_recovers() {
 
 #[test]
 fn item4_any_error_mid_swap_rolls_back_to_the_old_tree() {
-    for step in 0..=6 {
+    let tops = top_count(&fixtures().1);
+    let commit = 2 + tops;
+    for step in 0..3 + 2 * tops {
         let spec = step.to_string();
         let (dir, old, new, code) = interrupted(&spec);
         let out = dir.path().join("generated");
         assert_eq!(code, 4, "{spec}");
         let live = generated_only(&out);
-        if step < 4 {
+        if step < commit {
             assert_eq!(live, old, "{spec}: an error before the commit restores the old tree");
             assert!(leftovers(&out).is_empty(), "{spec}: {:?}", leftovers(&out));
         } else {

@@ -223,7 +223,8 @@ impl Emitter {
         Ok(())
     }
 
-    /// Files of every shared module, under `modules/<name>/`.
+    /// Files of every shared module, under `modules/<name>/`, and of the
+    /// local Helm charts they install, under `charts/<chart>/`.
     pub fn modules(&self, files: &mut FileSet) -> Result<()> {
         for spec in MODULES {
             let dir = PathBuf::from("modules").join(spec.name);
@@ -247,7 +248,16 @@ impl Emitter {
             ctx.insert("providers", &providers);
             files.insert(dir.join("versions.tf"), self.render("modules/versions.tf.tera", &ctx)?);
         }
+        charts(files);
         Ok(())
+    }
+}
+
+/// The local Helm charts, verbatim under `charts/<chart>/` (modules refer
+/// to them as `${path.module}/../../charts/<chart>`).
+fn charts(files: &mut FileSet) {
+    for (rel, text) in embedded::CHARTS {
+        files.insert(PathBuf::from("charts").join(rel), (*text).to_string());
     }
 }
 
@@ -342,4 +352,61 @@ pub fn module_resource_types(name: &str) -> Vec<String> {
     types.sort();
     types.dedup();
     types
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_charts_are_written_verbatim_next_to_the_modules() {
+        let mut files = FileSet::new();
+        Emitter::new().unwrap().modules(&mut files).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/charts");
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(&root) {
+            let entry = entry.unwrap();
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&root).unwrap();
+            let want = std::fs::read_to_string(entry.path()).unwrap();
+            let have = files
+                .get(&PathBuf::from("charts").join(rel))
+                .unwrap_or_else(|| panic!("charts/{} not emitted", rel.display()));
+            assert_eq!(have, &want, "charts/{} changed on the way", rel.display());
+            seen += 1;
+        }
+        assert!(seen > 0, "no chart files found under templates/charts");
+        // Helm's own `{{ }}` survives: nothing went through tera.
+        assert!(
+            files
+                .iter()
+                .any(|(p, text)| p.starts_with("charts") && text.contains("{{") && text.contains(".Values.")),
+            "no chart template kept its Helm expressions"
+        );
+    }
+
+    #[test]
+    fn every_chart_a_module_installs_is_emitted() {
+        let mut files = FileSet::new();
+        Emitter::new().unwrap().modules(&mut files).unwrap();
+        let mut refs = 0;
+        for (path, text) in files.iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "tf")) {
+            for chart in text.split("\"${path.module}/../../charts/").skip(1) {
+                let name = chart.split('"').next().unwrap();
+                let chart_yaml = PathBuf::from("charts").join(name).join("Chart.yaml");
+                assert!(
+                    files.contains_key(&chart_yaml),
+                    "{} installs chart {name}, which is not emitted",
+                    path.display()
+                );
+                refs += 1;
+            }
+        }
+        assert!(
+            refs > 0,
+            "no module installs a local chart: the scan looked in the wrong place"
+        );
+    }
 }

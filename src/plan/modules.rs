@@ -49,6 +49,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "eks_addons",
+        extra_providers: &["helm"],
+    },
+    ModuleSpec {
         name: "facts",
         extra_providers: &[],
     },
@@ -61,6 +65,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "k8s_app",
+        extra_providers: &["helm"],
+    },
+    ModuleSpec {
         name: "k8s_monitoring",
         extra_providers: &["helm", "random"],
     },
@@ -71,6 +79,10 @@ pub const MODULES: &[ModuleSpec] = &[
     ModuleSpec {
         name: "kms",
         extra_providers: &[],
+    },
+    ModuleSpec {
+        name: "postgres_operator",
+        extra_providers: &["helm"],
     },
     ModuleSpec {
         name: "rds",
@@ -91,6 +103,10 @@ pub const MODULES: &[ModuleSpec] = &[
     ModuleSpec {
         name: "s3",
         extra_providers: &[],
+    },
+    ModuleSpec {
+        name: "traefik",
+        extra_providers: &["helm"],
     },
     ModuleSpec {
         name: "vm",

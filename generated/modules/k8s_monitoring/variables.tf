@@ -10,8 +10,9 @@ variable "namespace" {
 }
 
 variable "chart_version" {
-  description = "Version of the kube-prometheus-stack chart."
+  description = "Version of the kube-prometheus-stack chart (https://prometheus-community.github.io/helm-charts)."
   type        = string
+  default     = "88.5.3"
 }
 
 variable "retention_days" {
@@ -30,4 +31,121 @@ variable "storage_gb" {
   description = "Size of the Prometheus volume in GiB."
   type        = number
   default     = 50
+}
+
+################################################################################
+# Placement on the dedicated monitoring node group
+################################################################################
+
+variable "node_selector" {
+  description = "Labels of the monitoring nodes (Prometheus, Alertmanager, Grafana, the operator and kube-state-metrics go there)."
+  type        = map(string)
+  default     = { role = "monitoring" }
+}
+
+variable "tolerations" {
+  description = "Tolerations of the monitoring pods (the taint of the monitoring node group)."
+  type = list(object({
+    key      = string
+    operator = string
+    value    = optional(string)
+    effect   = string
+  }))
+  default = [{ key = "dedicated", operator = "Equal", value = "monitoring", effect = "NoSchedule" }]
+
+  validation {
+    condition     = alltrue([for t in var.tolerations : contains(["Equal", "Exists"], t.operator) && contains(["NoSchedule", "PreferNoSchedule", "NoExecute"], t.effect)])
+    error_message = "Each toleration needs operator Equal or Exists and effect NoSchedule, PreferNoSchedule or NoExecute."
+  }
+}
+
+variable "require_dedicated_nodes" {
+  description = "true: the monitoring pods must run on nodes with node_selector's labels; false: they prefer them (a cluster without a monitoring node group still runs them)."
+  type        = bool
+  default     = false
+}
+
+################################################################################
+# Grafana data sources and alert routing
+################################################################################
+
+variable "additional_prometheus_data_sources" {
+  description = "Further Prometheus data sources of Grafana, e.g. the other region's Prometheus: name and URL reachable from this cluster."
+  type = list(object({
+    name = string
+    url  = string
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for ds in var.additional_prometheus_data_sources : can(regex("^https?://", ds.url))])
+    error_message = "Each data source URL must start with http:// or https://."
+  }
+}
+
+variable "cloudwatch_data_source" {
+  description = "Add a CloudWatch data source to Grafana, read through an IRSA role (needs cluster_name, oidc_provider_arn, region and an AWS provider)."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.cloudwatch_data_source || (var.oidc_provider_arn != null && var.cluster_name != null && var.region != null)
+    error_message = "cloudwatch_data_source needs oidc_provider_arn, cluster_name and region."
+  }
+}
+
+variable "send_alerts_to_sns" {
+  description = "Route every alert to alert_sns_topic_arn (the inventory's alert target) through an IRSA role of Alertmanager; false keeps the chart's default routing. Needs cluster_name, oidc_provider_arn, region and an AWS provider."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.send_alerts_to_sns || (var.alert_sns_topic_arn != null && var.oidc_provider_arn != null && var.cluster_name != null && var.region != null)
+    error_message = "send_alerts_to_sns needs alert_sns_topic_arn, oidc_provider_arn, cluster_name and region."
+  }
+}
+
+variable "alert_sns_topic_arn" {
+  description = "SNS topic of the alerts, with send_alerts_to_sns."
+  type        = string
+  default     = null
+}
+
+variable "alert_sns_kms_key_arn" {
+  description = "ARN of the KMS key (not an alias) encrypting the alert topic, if any."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alert_sns_kms_key_arn == null || !can(regex(":alias/", coalesce(var.alert_sns_kms_key_arn, "-")))
+    error_message = "alert_sns_kms_key_arn must be a KMS key ARN (arn:…:key/…), not an alias."
+  }
+}
+
+################################################################################
+# IRSA (only with the CloudWatch data source or SNS alerts)
+################################################################################
+
+variable "cluster_name" {
+  description = "Name of the EKS cluster (prefix of the IRSA role names)."
+  type        = string
+  default     = null
+}
+
+variable "oidc_provider_arn" {
+  description = "ARN of the cluster's IAM OIDC provider."
+  type        = string
+  default     = null
+}
+
+variable "region" {
+  description = "AWS region of the cluster (CloudWatch default region, SNS endpoint)."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for the IAM roles of the module."
+  type        = map(string)
+  default     = {}
 }
