@@ -24,12 +24,50 @@ fn quick_start_installs_a_bare_acmegen_and_deploys_bootstrap_first() {
     assert!(quick.contains("\nacmegen render "), "the bare binary is used: {quick}");
     let at = |needle: &str| quick.find(needle).unwrap_or_else(|| panic!("no `{needle}` in {quick}"));
     let bootstrap = at("-chdir=bootstrap apply");
-    let dr_base = at("-chdir=dr apply -var primary_deployed=false");
+    let values = at("terraform.tfvars.example");
+    let dr_base = at("-chdir=dr apply");
     let primary = at("-chdir=primary apply");
     let dr = quick.rfind("-chdir=dr apply").unwrap();
-    assert!(bootstrap < dr_base && dr_base < primary && primary < dr, "{quick}");
+    assert!(
+        bootstrap < values && values < dr_base && dr_base < primary && primary < dr && dr_base < dr,
+        "{quick}"
+    );
+    // The same order as "Applying" and as the generated runbook.
     let applying = section(&readme(), "## Applying the two roots");
-    assert!(applying.contains("bootstrap") && applying.contains("primary_deployed=false"));
+    let step = |needle: &str| {
+        applying
+            .find(needle)
+            .unwrap_or_else(|| panic!("no `{needle}` in {applying}"))
+    };
+    assert!(step("1. `generated/<name>/bootstrap`") < step("2. `primary` and `dr`"));
+    assert!(step("3. `dr`") < step("4. `primary`") && step("4. `primary`") < step("5. `dr`"));
+    let runbook =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("generated/acme-vm/RUNBOOK.md")).unwrap();
+    let order: Vec<usize> = [
+        "bootstrap apply",
+        "dr/terraform.tfvars.example",
+        "dr apply",
+        "primary apply",
+    ]
+    .iter()
+    .map(|n| runbook.find(n).unwrap_or_else(|| panic!("RUNBOOK lacks `{n}`")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "runbook order {order:?}");
+    // Every variable the Quick start passes exists in the roots it is passed to.
+    for (root, var) in quick.lines().filter_map(|l| {
+        let root = l.split("-chdir=").nth(1)?.split_whitespace().next()?;
+        let var = l.split("-var ").nth(1)?.split('=').next()?;
+        Some((root.to_string(), var.to_string()))
+    }) {
+        let vars = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("generated/acme-vm/{root}/variables.tf")),
+        )
+        .unwrap();
+        assert!(
+            vars.contains(&format!("variable \"{var}\"")),
+            "{root} has no variable {var}"
+        );
+    }
 }
 
 #[test]
