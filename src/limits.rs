@@ -562,6 +562,22 @@ mod tests {
         check_text(&literal).unwrap();
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_never_passes_deep_flow_nesting(
+            text in "[-\\[\\]{}:,'\"#|> a\n]{0,300}",
+            depth in 30usize..200,
+        ) {
+            let _ = check_text(&text);
+            // Deep flow nesting after any prefix is caught, unless the prefix left a
+            // quoted or block scalar open (then YAML reads the rest as text too).
+            let combined = format!("{text}\na: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+            let caught = check_text(&combined).is_err();
+            let swallowed = text.contains(['"', '\'', '|', '>']);
+            proptest::prop_assert!(caught || swallowed, "{:?}", text);
+        }
+    }
+
     #[test]
     fn rejects_oversized_files() {
         let big = format!("purpose: \"{}\"\n", "x".repeat(MAX_INVENTORY_BYTES));
