@@ -253,11 +253,11 @@ fn import(
     }
     let shown = output.map_or_else(|| Path::new("<stdout>").to_path_buf(), Path::to_path_buf);
     match acmegen::inventory::parse(&imported.yaml, &shown).and_then(|l| acmegen::validate::validate(&l)) {
-        Ok(()) if !quiet => match output {
+        Ok(_) if !quiet => match output {
             Some(path) => err(&format!("note: the inventory validates; review the `# guess:` comments, then `acmegen render {}`", path.display())),
             None => err(&format!("note: the inventory validates; save it as inventory/{name}.yaml, review the `# guess:` comments, then `acmegen render`")),
         },
-        Ok(()) => {}
+        Ok(_) => {}
         Err(d) => err(&format!("note: edit the inventory before rendering:\n{d}")),
     }
     Ok(ExitCode::SUCCESS)

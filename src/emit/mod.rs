@@ -12,6 +12,7 @@ use tera::Tera;
 
 mod outage;
 pub mod tftest;
+mod view;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -83,7 +84,7 @@ impl Emitter {
     fn root(&self, name: &str, root: &RootPlan) -> Result<FileSet> {
         let dir = PathBuf::from(name).join(root.role.as_str());
         let mut ctx = tera::Context::new();
-        ctx.insert("root", root);
+        ctx.insert("root", &view::RootView::new(root));
         ctx.insert("providers", &root_providers(root));
         let mut files = FileSet::new();
         for f in ROOT_FILES {
@@ -137,11 +138,9 @@ impl Emitter {
             .tags
             .iter()
             .filter(|(k, _)| k != "DrRole")
-            .cloned()
-            .chain(std::iter::once((
-                "Purpose".to_string(),
-                crate::plan::expr::quote("terraform-state"),
-            )))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(std::iter::once(("Purpose", "terraform-state")))
+            .map(|(k, v)| (crate::plan::expr::key(k), crate::plan::expr::quote(v)))
             .collect();
         let mut ctx = tera::Context::new();
         ctx.insert(
@@ -247,15 +246,7 @@ fn provider_name(p: &str) -> &'static str {
 }
 
 fn root_providers(root: &RootPlan) -> Vec<ProviderReq> {
-    let mut names = vec!["aws"];
-    if !root.helm_clusters.is_empty() {
-        names.push("helm");
-    }
-    let random = root.random || root.modules.iter().any(|m| m.source == "rds" || m.source == "aurora");
-    if random {
-        names.push("random");
-    }
-    names
+    root.providers()
         .into_iter()
         .map(|p| {
             let (source, pinned, _) = provider_source(p);
@@ -311,7 +302,7 @@ pub(crate) fn root_mocks(root: &RootPlan, files: &FileSet) -> RootMocks {
     let examples = root
         .variables
         .iter()
-        .filter_map(|v| Some((v.name.clone(), v.example.clone()?)))
+        .filter_map(|v| Some((v.name.clone(), v.example.as_ref()?.render())))
         .collect();
     RootMocks {
         providers,

@@ -217,7 +217,7 @@ impl<'a> Drafter<'a> {
 
     /// Assets of the named kinds, parts resolved, and TODO/note entries.
     fn components(&mut self) {
-        for kind in Kind::ALL {
+        for &kind in Kind::ALL {
             let namings: Vec<Finding> = self
                 .findings()
                 .filter(|f| f.term.role == Role::Asset(kind))
