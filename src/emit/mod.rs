@@ -1,5 +1,8 @@
 //! Stage 4: render plans into Terraform files with the tera templates under
-//! `templates/`, then lay them out canonically (see [`crate::format`]).
+//! `templates/`, then lay them out canonically (see [`crate::format`]). The
+//! shared modules are plain Terraform under `templates/modules/`, written
+//! verbatim; only their `versions.tf` is rendered (one template for roots
+//! and modules).
 
 use crate::format::format_hcl;
 use crate::plan::modules::{provider_source, MODULES};
@@ -33,8 +36,7 @@ struct ProviderReq {
     version: &'static str,
 }
 
-const ROOT_FILES: [&str; 6] = ["versions", "backend", "providers", "main", "variables", "outputs"];
-const MODULE_FILES: [&str; 3] = ["main", "variables", "outputs"];
+const ROOT_FILES: [&str; 5] = ["backend", "providers", "main", "variables", "outputs"];
 
 impl Emitter {
     /// Parse every embedded template once.
@@ -44,6 +46,25 @@ impl Emitter {
         tera.add_raw_templates(embedded::TEMPLATES.iter().copied())
             .context("parsing templates")?;
         Ok(Emitter { tera })
+    }
+
+    /// `versions.tf` requiring `providers`: pinned to a major in roots,
+    /// minimum versions in shared modules.
+    fn versions(&self, providers: &[&str], root: bool) -> Result<String> {
+        let providers: Vec<ProviderReq> = providers
+            .iter()
+            .map(|p| {
+                let (source, pinned, min) = provider_source(p);
+                ProviderReq {
+                    name: provider_name(p),
+                    source,
+                    version: if root { pinned } else { min },
+                }
+            })
+            .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("providers", &providers);
+        self.render("versions.tf.tera", &ctx)
     }
 
     fn render(&self, name: &str, ctx: &tera::Context) -> Result<String> {
@@ -85,8 +106,8 @@ impl Emitter {
         let dir = PathBuf::from(name).join(root.role.as_str());
         let mut ctx = tera::Context::new();
         ctx.insert("root", &view::RootView::new(root));
-        ctx.insert("providers", &root_providers(root));
         let mut files = FileSet::new();
+        files.insert(dir.join("versions.tf"), self.versions(&root.providers(), true)?);
         for f in ROOT_FILES {
             let text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
             files.insert(dir.join(format!("{f}.tf")), text);
@@ -157,7 +178,10 @@ impl Emitter {
         );
         let dir = PathBuf::from(&plan.name).join("bootstrap");
         let mut used = BTreeSet::new();
-        for f in ["versions", "providers", "main", "variables", "outputs"] {
+        let versions = self.versions(&["aws"], true)?;
+        used.extend(tftest::block_types(&versions));
+        files.insert(dir.join("versions.tf"), versions);
+        for f in ["providers", "main", "variables", "outputs"] {
             let text = self.render(&format!("root/bootstrap/{f}.tf.tera"), &ctx)?;
             used.extend(tftest::block_types(&text));
             files.insert(dir.join(format!("{f}.tf")), text);
@@ -202,27 +226,15 @@ impl Emitter {
     /// Files of every shared module, under `modules/<name>/`, and of the
     /// local Helm charts they install, under `charts/<chart>/`.
     pub fn modules(&self, files: &mut FileSet) -> Result<()> {
+        for (rel, text) in embedded::MODULES {
+            files.insert(PathBuf::from("modules").join(rel), (*text).to_string());
+        }
         for spec in MODULES {
-            let dir = PathBuf::from("modules").join(spec.name);
-            let ctx = tera::Context::new();
-            for f in MODULE_FILES {
-                let text = self.render(&format!("modules/{}/{f}.tf.tera", spec.name), &ctx)?;
-                files.insert(dir.join(format!("{f}.tf")), text);
-            }
-            let mut ctx = tera::Context::new();
-            let providers: Vec<ProviderReq> = std::iter::once("aws")
+            let providers: Vec<&str> = std::iter::once("aws")
                 .chain(spec.extra_providers.iter().copied())
-                .map(|p| {
-                    let (source, _, min) = provider_source(p);
-                    ProviderReq {
-                        name: provider_name(p),
-                        source,
-                        version: min,
-                    }
-                })
                 .collect();
-            ctx.insert("providers", &providers);
-            files.insert(dir.join("versions.tf"), self.render("modules/versions.tf.tera", &ctx)?);
+            let dir = PathBuf::from("modules").join(spec.name);
+            files.insert(dir.join("versions.tf"), self.versions(&providers, false)?);
         }
         charts(files);
         Ok(())
@@ -245,24 +257,10 @@ fn provider_name(p: &str) -> &'static str {
     }
 }
 
-fn root_providers(root: &RootPlan) -> Vec<ProviderReq> {
-    root.providers()
-        .into_iter()
-        .map(|p| {
-            let (source, pinned, _) = provider_source(p);
-            ProviderReq {
-                name: provider_name(p),
-                source,
-                version: pinned,
-            }
-        })
-        .collect()
-}
-
-/// The `main.tf` template of module `name` ("" when there is none).
+/// The `main.tf` of shared module `name` ("" when there is none).
 fn module_main(name: &str) -> &'static str {
-    let path = format!("modules/{name}/main.tf.tera");
-    embedded::TEMPLATES
+    let path = format!("{name}/main.tf");
+    embedded::MODULES
         .iter()
         .find(|(p, _)| *p == path)
         .map_or("", |(_, t)| t)
@@ -396,6 +394,32 @@ mod tests {
                 .any(|(p, text)| p.starts_with("charts") && text.contains("{{") && text.contains(".Values.")),
             "no chart template kept its Helm expressions"
         );
+    }
+
+    #[test]
+    fn module_sources_are_canonical_and_listed() {
+        for (rel, text) in embedded::MODULES {
+            assert_eq!(
+                &format_hcl(text),
+                text,
+                "templates/modules/{rel} is not in canonical layout: copy it from generated/modules/ after a render"
+            );
+            let module = rel.split('/').next().unwrap();
+            assert!(
+                MODULES.iter().any(|m| m.name == module),
+                "templates/modules/{module} is not in plan::modules::MODULES"
+            );
+        }
+        for m in MODULES {
+            for f in ["main.tf", "variables.tf", "outputs.tf"] {
+                let rel = format!("{}/{f}", m.name);
+                assert!(
+                    embedded::MODULES.iter().any(|(p, _)| *p == rel),
+                    "module {} has no {f}",
+                    m.name
+                );
+            }
+        }
     }
 
     #[test]

@@ -110,7 +110,7 @@ resource "aws_nat_gateway" "this" {
 resource "aws_subnet" "private" {
   count = length(var.private_subnets)
 
-  vpc_id            = aws_vpc.this.id
+  vpc_id               = aws_vpc.this.id
   cidr_block           = var.private_subnets[count.index]
   availability_zone_id = local.az_ids[count.index]
 

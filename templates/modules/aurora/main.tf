@@ -1,6 +1,6 @@
 locals {
-  is_secondary = var.role == "secondary"
-  creates_global = var.role == "global-primary"
+  is_secondary              = var.role == "secondary"
+  creates_global            = var.role == "global-primary"
   global_cluster_identifier = var.role == "standalone" ? null : var.global_cluster_identifier
 }
 

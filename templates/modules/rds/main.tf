@@ -210,22 +210,22 @@ resource "aws_db_instance" "this" {
   storage_encrypted     = true
   kms_key_id            = var.kms_key_arn
 
-  db_name                  = local.is_replica ? null : var.db_name
-  username                 = local.is_replica ? null : var.username
-  password_wo              = local.is_replica ? null : ephemeral.random_password.master.result
-  password_wo_version      = local.is_replica ? null : var.password_version
-  port                     = var.port
-  parameter_group_name     = aws_db_parameter_group.this.name
-  db_subnet_group_name     = aws_db_subnet_group.this.name
-  vpc_security_group_ids   = [aws_security_group.this.id]
-  publicly_accessible      = false
-  multi_az                 = var.multi_az
-  ca_cert_identifier       = "rds-ca-rsa2048-g1"
-  network_type             = "IPV4"
-  deletion_protection      = var.deletion_protection
-  skip_final_snapshot      = local.is_replica # AWS takes no final snapshot of a read replica
+  db_name                   = local.is_replica ? null : var.db_name
+  username                  = local.is_replica ? null : var.username
+  password_wo               = local.is_replica ? null : ephemeral.random_password.master.result
+  password_wo_version       = local.is_replica ? null : var.password_version
+  port                      = var.port
+  parameter_group_name      = aws_db_parameter_group.this.name
+  db_subnet_group_name      = aws_db_subnet_group.this.name
+  vpc_security_group_ids    = [aws_security_group.this.id]
+  publicly_accessible       = false
+  multi_az                  = var.multi_az
+  ca_cert_identifier        = "rds-ca-rsa2048-g1"
+  network_type              = "IPV4"
+  deletion_protection       = var.deletion_protection
+  skip_final_snapshot       = local.is_replica # AWS takes no final snapshot of a read replica
   final_snapshot_identifier = local.is_replica ? null : "${var.identifier}-final"
-  copy_tags_to_snapshot    = true
+  copy_tags_to_snapshot     = true
 
   backup_retention_period = var.backup_retention_days
   backup_window           = "03:00-04:00"
