@@ -246,6 +246,8 @@ pub enum VarRole {
     Capacity,
     /// The share of an accelerator's traffic this region takes.
     TrafficDial,
+    /// A DR copy that failover promotes (true: standby; failover sets false).
+    Promotion,
     /// A value the user sets once (instance types, certificates, tags).
     Setting,
     /// A value only the user knows, without a default (admin ranges, alert
