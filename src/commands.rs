@@ -247,10 +247,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             for entry in walkdir::WalkDir::new(&out).sort_by_file_name() {
                 let entry = entry.map_err(anyhow::Error::from)?;
                 let rel = entry.path().strip_prefix(&out).expect("under out").to_path_buf();
-                if entry.file_type().is_file()
-                    && rel.extension().is_some_and(|e| e == "tf")
-                    && !output::is_user_local(&rel)
-                {
+                // Terraform files, plus what the deployability rules read beside them.
+                let name = rel.to_string_lossy();
+                let verified = [".tf", ".tftest.hcl", ".tfvars.example", "RUNBOOK.md"]
+                    .iter()
+                    .any(|s| name.ends_with(s));
+                if entry.file_type().is_file() && verified && !output::is_user_local(&rel) {
                     files.insert(rel, std::fs::read_to_string(entry.path()).map_err(anyhow::Error::from)?);
                 }
             }
