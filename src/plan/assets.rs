@@ -285,9 +285,11 @@ impl<'a> RootPlanner<'a> {
     }
 
     /// Whether EC2 Auto Scaling launches instances with this root's key (EKS
-    /// managed node groups): the key policy must name its service-linked role.
+    /// managed node groups, or any Auto Scaling group of the account once the
+    /// key is the region's default EBS key): the key policy must name its
+    /// service-linked role.
     fn uses_autoscaling(&self) -> bool {
-        self.assets().any(|a| a.kind == Kind::Eks)
+        self.inv.ebs_default_encryption || self.assets().any(|a| a.kind == Kind::Eks)
     }
 
     /// The publisher segment of the other root's facts.

@@ -276,7 +276,8 @@ pub fn plan(inv: &Inventory) -> Plan {
         primary: assets::plan_root(&sorted, Role::Primary),
         dr: assets::plan_root(&sorted, Role::Dr),
         bootstrap: Bootstrap {
-            autoscaling_slr: sorted.assets.iter().any(|a| a.kind == Kind::Eks),
+            // Key policies name the role where EKS nodes or the default EBS key need it.
+            autoscaling_slr: inv.ebs_default_encryption || sorted.assets.iter().any(|a| a.kind == Kind::Eks),
             zones,
         },
     }

@@ -47,10 +47,11 @@ fn registers_instances(dir: &Dir<'_>, lb: &Call<'_>, module: &Dir<'_>) -> bool {
         }
     });
     let reference = format!("module.{}.target_group_arn", lb.label());
+    let own = format!("module.{}", lb.label());
     let passed = dir
-        .blocks()
-        .filter(|i| !(i.block.identifier() == "module" && i.label(0) == lb.label()))
-        .any(|i| i.body().attributes().any(|a| text(a.expr()).contains(&reference)));
+        .reads_of(lb.label())
+        .iter()
+        .any(|(from, t)| *from != own && t.contains(&reference));
     attached || passed
 }
 

@@ -5,7 +5,8 @@
 
 use crate::emit::FileSet;
 use hcl::{Block, Body, Expression};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// One rendered file: its text and, for HCL files, its parse.
@@ -61,7 +62,50 @@ impl Sources {
 pub struct Tree<'a> {
     files: BTreeMap<&'a Path, &'a Source>,
     new: BTreeSet<&'a Path>,
-    dirs: BTreeMap<&'a Path, Vec<&'a Path>>,
+    dirs: BTreeMap<&'a Path, DirData<'a>>,
+}
+
+/// Module label → (address of a block reading one of its outputs, text of
+/// the argument reading it).
+type Reads = HashMap<String, Vec<(String, String)>>;
+
+/// One directory's blocks, indexed by what references name.
+struct DirData<'a> {
+    files: Vec<&'a Path>,
+    blocks: Vec<Item<'a>>,
+    /// `(identifier, label 0, label 1)` → position in `blocks`.
+    index: HashMap<(&'a str, &'a str, &'a str), usize>,
+    locals: HashMap<&'a str, &'a Expression>,
+    module_reads: OnceCell<Reads>,
+}
+
+impl<'a> DirData<'a> {
+    fn new(files: Vec<&'a Path>, sources: &BTreeMap<&'a Path, &'a Source>) -> DirData<'a> {
+        let mut blocks = Vec::new();
+        for file in files.iter().copied().filter(|p| p.extension().is_some_and(|e| e == "tf")) {
+            if let Some(body) = sources.get(file).and_then(|s| s.body.as_ref()) {
+                blocks.extend(body.blocks().map(|block| Item { file, block }));
+            }
+        }
+        let mut index = HashMap::new();
+        let mut locals = HashMap::new();
+        for (i, item) in blocks.iter().enumerate() {
+            let id = item.block.identifier();
+            if id == "locals" {
+                for a in item.block.body().attributes() {
+                    locals.insert(a.key(), a.expr());
+                }
+            }
+            index.entry((id, item.label(0), item.label(1))).or_insert(i);
+        }
+        DirData {
+            files,
+            blocks,
+            index,
+            locals,
+            module_reads: OnceCell::new(),
+        }
+    }
 }
 
 impl<'a> Tree<'a> {
@@ -71,10 +115,14 @@ impl<'a> Tree<'a> {
         for (p, s) in base.files.iter().chain(own.files.iter()) {
             files.insert(p.as_path(), s);
         }
-        let mut dirs: BTreeMap<&'a Path, Vec<&'a Path>> = BTreeMap::new();
+        let mut grouped: BTreeMap<&'a Path, Vec<&'a Path>> = BTreeMap::new();
         for p in files.keys() {
-            dirs.entry(p.parent().unwrap_or(Path::new(""))).or_default().push(p);
+            grouped.entry(p.parent().unwrap_or(Path::new(""))).or_default().push(p);
         }
+        let dirs = grouped
+            .into_iter()
+            .map(|(d, f)| (d, DirData::new(f, &files)))
+            .collect();
         Tree {
             files,
             new: own.files.keys().map(PathBuf::as_path).collect(),
@@ -115,12 +163,8 @@ impl<'a> Tree<'a> {
 
     /// The directory `path`, if it holds rendered files.
     pub fn dir(&'a self, path: &Path) -> Option<Dir<'a>> {
-        let (path, files) = self.dirs.get_key_value(path)?;
-        Some(Dir {
-            tree: self,
-            path,
-            files,
-        })
+        let (path, data) = self.dirs.get_key_value(path)?;
+        Some(Dir { tree: self, path, data })
     }
 
     /// 1-based number of the first line of `file` at or after `from` that
@@ -261,7 +305,7 @@ pub struct Dir<'a> {
     tree: &'a Tree<'a>,
     /// Path of the directory.
     pub path: &'a Path,
-    files: &'a [&'a Path],
+    data: &'a DirData<'a>,
 }
 
 impl<'a> Dir<'a> {
@@ -272,7 +316,8 @@ impl<'a> Dir<'a> {
 
     /// The `.tf` files of the directory.
     pub fn tf_files(&self) -> Vec<&'a Path> {
-        self.files
+        self.data
+            .files
             .iter()
             .copied()
             .filter(|p| p.extension().is_some_and(|e| e == "tf"))
@@ -286,13 +331,7 @@ impl<'a> Dir<'a> {
 
     /// Every top-level block of the directory's `.tf` files.
     pub fn blocks(&self) -> impl Iterator<Item = Item<'a>> + 'a {
-        let tree = self.tree;
-        self.tf_files().into_iter().flat_map(move |file| {
-            tree.body(file)
-                .into_iter()
-                .flat_map(|b| b.blocks())
-                .map(move |block| Item { file, block })
-        })
+        self.data.blocks.iter().copied()
     }
 
     /// `resource` blocks of type `ty`.
@@ -311,26 +350,25 @@ impl<'a> Dir<'a> {
     /// `data.aws_iam_policy_document.key.json` points at.
     pub fn referenced(&self, reference: &str) -> Option<Item<'a>> {
         let parts: Vec<&str> = reference.split(['.', '[']).collect();
-        let (kind, ty, name) = match parts.as_slice() {
+        let key = match parts.as_slice() {
             ["data", ty, name, ..] => ("data", *ty, *name),
             [ty, name, ..] => ("resource", *ty, *name),
             _ => return None,
         };
-        self.blocks()
-            .find(|i| i.block.identifier() == kind && i.label(0) == ty && i.label(1) == name)
+        self.data.index.get(&key).map(|&i| self.data.blocks[i])
     }
 
     /// `variable "name"`.
     pub fn variable(&self, name: &str) -> Option<Item<'a>> {
-        self.blocks()
-            .find(|i| i.block.identifier() == "variable" && i.label(0) == name)
+        self.data
+            .index
+            .get(&("variable", name, ""))
+            .map(|&i| self.data.blocks[i])
     }
 
     /// Value of `local.name`.
     pub fn local(&self, name: &str) -> Option<&'a Expression> {
-        self.blocks()
-            .filter(|i| i.block.identifier() == "locals")
-            .find_map(|i| i.attr(name))
+        self.data.locals.get(name).copied()
     }
 
     /// Text of `e` with `local.x` references replaced by the locals' texts
@@ -362,14 +400,37 @@ impl<'a> Dir<'a> {
             .map(move |item| Call { item, dir })
     }
 
-    /// Module calls of the module `kind` (last component of the source).
-    pub fn calls_of(&self, kind: &'a str) -> impl Iterator<Item = Call<'a>> + 'a {
-        self.calls().filter(move |c| c.kind() == kind)
-    }
-
     /// The call `module.label`.
     pub fn call(&self, label: &str) -> Option<Call<'a>> {
-        self.calls().find(|c| c.label() == label)
+        let i = *self.data.index.get(&("module", label, ""))?;
+        Some(Call {
+            item: self.data.blocks[i],
+            dir: *self,
+        })
+    }
+
+    /// The top-level blocks that read an output of module call `label`: the
+    /// reading block's address and the text of the argument reading it.
+    pub fn reads_of(&self, label: &str) -> &'a [(String, String)] {
+        let reads = self.data.module_reads.get_or_init(|| {
+            let mut reads = Reads::new();
+            for item in &self.data.blocks {
+                for a in item.block.body().attributes() {
+                    let t = text(a.expr());
+                    let mut rest = t.as_str();
+                    while let Some(i) = rest.find("module.") {
+                        let read: String = rest[i + 7..]
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                            .collect();
+                        rest = &rest[i + 7 + read.len()..];
+                        reads.entry(read).or_default().push((item.address(), t.clone()));
+                    }
+                }
+            }
+            reads
+        });
+        reads.get(label).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// The call whose output `e` reads (`module.x.out` → call `x`).

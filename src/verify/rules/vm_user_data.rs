@@ -11,7 +11,7 @@
 //! instance with user data input"; ELB User Guide for ALBs, "Health checks
 //! for Application Load Balancer target groups".
 
-use super::tree::{text, Tree};
+use super::tree::Tree;
 use super::{Rule, Sink};
 use hcl::Expression;
 
@@ -48,12 +48,12 @@ fn check(tree: &Tree<'_>, sink: &mut Sink<'_>) {
             let Some(instance) = module.resources("aws_instance").next() else {
                 continue;
             };
-            let outputs = format!("module.{}.", vm.label());
-            let behind_lb = dir.calls().any(|c| {
-                c.label() != vm.label()
-                    && c.module()
-                        .is_some_and(|m| m.resources("aws_lb_target_group").next().is_some())
-                    && c.item.body().attributes().any(|a| text(a.expr()).contains(&outputs))
+            let behind_lb = dir.reads_of(vm.label()).iter().any(|(from, _)| {
+                from.strip_prefix("module.")
+                    .filter(|l| *l != vm.label())
+                    .and_then(|l| dir.call(l))
+                    .and_then(|c| c.module())
+                    .is_some_and(|m| m.resources("aws_lb_target_group").next().is_some())
             });
             if !behind_lb {
                 continue;
