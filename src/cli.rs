@@ -49,7 +49,7 @@ pub enum Command {
         #[arg(long, default_value = "generated")]
         out: PathBuf,
     },
-    /// Verify Terraform already on disk: parse, canonical layout, module arguments, references.
+    /// Verify Terraform already on disk: parse, canonical layout, module arguments, references, deployability rules.
     #[command(after_help = "Example:\n  acmegen verify --out generated")]
     Verify {
         /// Directory to verify.

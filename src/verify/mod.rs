@@ -4,7 +4,8 @@
 //! reference (`var.`, `local.`, `module.`, resource, data and ephemeral
 //! addresses) must resolve inside its own directory; and every AWS
 //! `resource`/`data` block may use only argument and block names of the
-//! provider schema (see [`schema`]), references only its attributes.
+//! provider schema (see [`schema`]), references only its attributes; and the
+//! deployability rules of [`rules`] find nothing.
 
 mod references;
 pub mod rules;

@@ -46,12 +46,11 @@ fn registers_instances(dir: &Dir<'_>, lb: &Call<'_>, module: &Dir<'_>) -> bool {
             None => true,
         }
     });
-    let reference = format!("module.{}.target_group_arn", lb.label());
     let own = format!("module.{}", lb.label());
     let passed = dir
         .reads_of(lb.label())
         .iter()
-        .any(|(from, t)| *from != own && t.contains(&reference));
+        .any(|(from, output)| *from != own && output == "target_group_arn");
     attached || passed
 }
 

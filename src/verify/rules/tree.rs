@@ -8,12 +8,20 @@ use hcl::{Block, Body, Expression};
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-/// One rendered file: its text and, for HCL files, its parse.
+/// One rendered file: its text and, for HCL files, its parse (made by the
+/// other checks for `.tf` files, on first use for test files and examples).
 #[derive(Debug)]
 pub struct Source {
     text: String,
-    body: Option<Body>,
+    body: OnceLock<Option<Body>>,
+}
+
+impl Source {
+    fn body(&self) -> Option<&Body> {
+        self.body.get_or_init(|| hcl::parse(&self.text).ok()).as_ref()
+    }
 }
 
 /// The rendered files the rules see (owned, so that the shared modules can be
@@ -32,19 +40,18 @@ fn is_rule_input(path: &Path) -> bool {
 impl Sources {
     /// The sources of `files`, with the `.tf` parses already made by the
     /// other verification checks (`parsed`); test files and tfvars examples
-    /// are parsed here, other files kept as text.
+    /// are parsed when a rule first reads them, other files kept as text.
     pub fn new(files: &FileSet, parsed: Vec<(PathBuf, Body)>) -> Sources {
         let mut parsed: BTreeMap<PathBuf, Body> = parsed.into_iter().collect();
         let mut out = BTreeMap::new();
         for (path, text) in files.iter().filter(|(p, _)| is_rule_input(p)) {
             let name = path.to_string_lossy();
-            let body = if name.ends_with(".tf") {
-                parsed.remove(path)
-            } else if name.ends_with(".hcl") || name.ends_with(".example") {
-                hcl::parse(text).ok()
-            } else {
-                None
-            };
+            let body = OnceLock::new();
+            if name.ends_with(".tf") {
+                body.set(parsed.remove(path)).expect("a new cell");
+            } else if !(name.ends_with(".hcl") || name.ends_with(".example")) {
+                body.set(None).expect("a new cell");
+            }
             out.insert(
                 path.clone(),
                 Source {
@@ -65,8 +72,7 @@ pub struct Tree<'a> {
     dirs: BTreeMap<&'a Path, DirData<'a>>,
 }
 
-/// Module label → (address of a block reading one of its outputs, text of
-/// the argument reading it).
+/// Module label → (address of a block reading one of its outputs, the output).
 type Reads = HashMap<String, Vec<(String, String)>>;
 
 /// One directory's blocks, indexed by what references name.
@@ -82,8 +88,12 @@ struct DirData<'a> {
 impl<'a> DirData<'a> {
     fn new(files: Vec<&'a Path>, sources: &BTreeMap<&'a Path, &'a Source>) -> DirData<'a> {
         let mut blocks = Vec::new();
-        for file in files.iter().copied().filter(|p| p.extension().is_some_and(|e| e == "tf")) {
-            if let Some(body) = sources.get(file).and_then(|s| s.body.as_ref()) {
+        for file in files
+            .iter()
+            .copied()
+            .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        {
+            if let Some(body) = sources.get(file).and_then(|s| s.body()) {
                 blocks.extend(body.blocks().map(|block| Item { file, block }));
             }
         }
@@ -119,10 +129,7 @@ impl<'a> Tree<'a> {
         for p in files.keys() {
             grouped.entry(p.parent().unwrap_or(Path::new(""))).or_default().push(p);
         }
-        let dirs = grouped
-            .into_iter()
-            .map(|(d, f)| (d, DirData::new(f, &files)))
-            .collect();
+        let dirs = grouped.into_iter().map(|(d, f)| (d, DirData::new(f, &files))).collect();
         Tree {
             files,
             new: own.files.keys().map(PathBuf::as_path).collect(),
@@ -142,7 +149,7 @@ impl<'a> Tree<'a> {
 
     /// Parse of `file` (HCL files only).
     pub fn body(&self, file: &Path) -> Option<&'a Body> {
-        self.files.get(file).and_then(|s| s.body.as_ref())
+        self.files.get(file).and_then(|s| s.body())
     }
 
     /// Every module call, in any directory, of the module at `path`.
@@ -410,22 +417,17 @@ impl<'a> Dir<'a> {
     }
 
     /// The top-level blocks that read an output of module call `label`: the
-    /// reading block's address and the text of the argument reading it.
+    /// reading block's address and the output read.
     pub fn reads_of(&self, label: &str) -> &'a [(String, String)] {
         let reads = self.data.module_reads.get_or_init(|| {
             let mut reads = Reads::new();
             for item in &self.data.blocks {
+                let mut found = Vec::new();
                 for a in item.block.body().attributes() {
-                    let t = text(a.expr());
-                    let mut rest = t.as_str();
-                    while let Some(i) = rest.find("module.") {
-                        let read: String = rest[i + 7..]
-                            .chars()
-                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                            .collect();
-                        rest = &rest[i + 7 + read.len()..];
-                        reads.entry(read).or_default().push((item.address(), t.clone()));
-                    }
+                    module_reads(a.expr(), &mut found);
+                }
+                for (label, output) in found {
+                    reads.entry(label).or_default().push((item.address(), output));
                 }
             }
             reads
@@ -474,6 +476,71 @@ impl<'a> Dir<'a> {
             Some(v) => self.variable(v)?.attr("default").map(text),
             None => Some(t),
         }
+    }
+}
+
+/// `(module label, output)` of every `module.<label>.<output>` that `e` reads.
+fn module_reads(e: &Expression, out: &mut Vec<(String, String)>) {
+    use hcl::expr::{Operation, TraversalOperator};
+    match e {
+        Expression::Traversal(t) => {
+            if let (Expression::Variable(v), Some(TraversalOperator::GetAttr(label))) = (&t.expr, t.operators.first()) {
+                if v.as_str() == "module" {
+                    let output = match t.operators.get(1) {
+                        Some(TraversalOperator::GetAttr(o)) => o.to_string(),
+                        _ => String::new(),
+                    };
+                    out.push((label.to_string(), output));
+                }
+            }
+            module_reads(&t.expr, out);
+            for op in &t.operators {
+                if let TraversalOperator::Index(i) = op {
+                    module_reads(i, out);
+                }
+            }
+        }
+        Expression::TemplateExpr(t) => {
+            let raw = t.to_string();
+            let mut rest = raw.as_str();
+            while let Some(i) = rest.find("module.") {
+                let ident = |s: &str| -> String {
+                    s.chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                        .collect()
+                };
+                let label = ident(&rest[i + 7..]);
+                rest = &rest[i + 7 + label.len()..];
+                out.push((label, rest.strip_prefix('.').map(ident).unwrap_or_default()));
+            }
+        }
+        Expression::Array(v) => v.iter().for_each(|x| module_reads(x, out)),
+        Expression::Object(o) => o.values().for_each(|x| module_reads(x, out)),
+        Expression::FuncCall(f) => f.args.iter().for_each(|x| module_reads(x, out)),
+        Expression::Parenthesis(x) => module_reads(x, out),
+        Expression::Conditional(c) => {
+            module_reads(&c.cond_expr, out);
+            module_reads(&c.true_expr, out);
+            module_reads(&c.false_expr, out);
+        }
+        Expression::Operation(op) => match op.as_ref() {
+            Operation::Unary(u) => module_reads(&u.expr, out),
+            Operation::Binary(b) => {
+                module_reads(&b.lhs_expr, out);
+                module_reads(&b.rhs_expr, out);
+            }
+        },
+        Expression::ForExpr(f) => {
+            module_reads(&f.collection_expr, out);
+            if let Some(k) = &f.key_expr {
+                module_reads(k, out);
+            }
+            module_reads(&f.value_expr, out);
+            if let Some(c) = &f.cond_expr {
+                module_reads(c, out);
+            }
+        }
+        _ => {}
     }
 }
 
