@@ -1,25 +1,43 @@
 //! Facts acmegen checks inventories against: regions and their AZ counts,
 //! EC2 instance types and RDS instance classes it knows.
 
-/// AWS regions acmegen supports, with the number of AZs a typical account can use.
+/// AWS commercial regions acmegen supports, with the number of AZs a
+/// typical account can use. Regions launched after 2019 (af-south-1,
+/// ap-east-1, me-*, il-central-1, …) must be enabled in the account first.
 pub const REGIONS: &[(&str, u8)] = &[
     ("us-east-1", 6),
     ("us-east-2", 3),
     ("us-west-1", 2),
     ("us-west-2", 4),
     ("ca-central-1", 3),
+    ("ca-west-1", 3),
+    ("mx-central-1", 3),
     ("sa-east-1", 3),
     ("eu-west-1", 3),
     ("eu-west-2", 3),
     ("eu-west-3", 3),
     ("eu-central-1", 3),
+    ("eu-central-2", 3),
     ("eu-north-1", 3),
     ("eu-south-1", 3),
+    ("eu-south-2", 3),
+    ("il-central-1", 3),
+    ("me-south-1", 3),
+    ("me-central-1", 3),
+    ("af-south-1", 3),
+    ("ap-east-1", 3),
+    ("ap-east-2", 3),
     ("ap-south-1", 3),
+    ("ap-south-2", 3),
     ("ap-southeast-1", 3),
     ("ap-southeast-2", 3),
+    ("ap-southeast-3", 3),
+    ("ap-southeast-4", 3),
+    ("ap-southeast-5", 3),
+    ("ap-southeast-7", 3),
     ("ap-northeast-1", 3),
     ("ap-northeast-2", 4),
+    ("ap-northeast-3", 3),
 ];
 
 /// AZ count of `region`, or None when the region is not in the catalogue.
@@ -70,6 +88,49 @@ pub fn suggest(size: &str, db: bool) -> &'static str {
     }
 }
 
+/// Every EC2 type (`db == false`) or RDS class (`db == true`) of the catalogue.
+pub fn sizes(db: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for family in if db { DB_FAMILIES } else { EC2_FAMILIES } {
+        for size in EC2_SIZES {
+            let name = if db {
+                format!("db.{family}.{size}")
+            } else {
+                format!("{family}.{size}")
+            };
+            if (db && is_db_class(&name)) || (!db && is_ec2_type(&name)) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// The catalogue size closest to a misspelt `size` (`t3.micor` → `t3.micro`),
+/// else a nearby current one ([`suggest`]).
+pub fn closest_size(size: &str, db: bool) -> String {
+    let known = sizes(db);
+    crate::suggest::closest(size, known.iter().map(String::as_str))
+        .map(str::to_string)
+        .unwrap_or_else(|| suggest(size, db).to_string())
+}
+
+/// The catalogue in one line, for help texts (users of the binary have no source to read).
+pub fn describe(db: bool) -> String {
+    if db {
+        format!(
+            "the catalogue holds db.<family>.<size> for families {} (no nano; burstable t families up to 2xlarge, the others from large)",
+            DB_FAMILIES.join(", ")
+        )
+    } else {
+        format!(
+            "the catalogue holds families {} in sizes {} (burstable t families up to 2xlarge, the others from large)",
+            EC2_FAMILIES.join(", "),
+            EC2_SIZES.join(", ")
+        )
+    }
+}
+
 fn split_type(s: &str) -> Option<(&str, &str)> {
     s.split_once('.')
 }
@@ -112,5 +173,30 @@ mod tests {
     fn knows_region_az_counts() {
         assert_eq!(az_count("us-west-1"), Some(2));
         assert_eq!(az_count("mars-north-1"), None);
+        for region in [
+            "ap-northeast-3",
+            "eu-south-2",
+            "ca-west-1",
+            "me-central-1",
+            "af-south-1",
+            "ap-east-1",
+            "il-central-1",
+        ] {
+            assert_eq!(az_count(region), Some(3), "{region}");
+        }
+        let mut names: Vec<&str> = REGIONS.iter().map(|(r, _)| *r).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), REGIONS.len(), "a region is listed twice");
+    }
+
+    #[test]
+    fn suggests_the_closest_size_and_describes_the_catalogue() {
+        assert_eq!(closest_size("t3.micor", false), "t3.micro");
+        assert_eq!(closest_size("db.r6g.lrage", true), "db.r6g.large");
+        assert_eq!(closest_size("t2.micro", false), "t3.micro");
+        assert!(sizes(false).iter().all(|s| is_ec2_type(s)));
+        assert!(sizes(true).contains(&"db.t3.medium".to_string()));
+        assert!(describe(false).contains("m6i") && !describe(false).contains("src/"));
     }
 }

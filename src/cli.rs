@@ -5,11 +5,21 @@ use std::path::PathBuf;
 
 /// Compile an infrastructure inventory (Table 1.1) into Terraform for a primary and a DR AWS region.
 #[derive(Debug, Parser)]
-#[command(name = "acmegen", version, about, long_about = None)]
+#[command(
+    name = "acmegen",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 ok, 1 check or verify found problems, 2 bad input (file:line:column and help),\n3 internal error (a bug in acmegen), 4 file system problem (the path and the fix are named; nothing is left half-written)."
+)]
 pub struct Cli {
     /// Print only errors.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Seconds to wait when another acmegen process is writing the output directory.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_timeout: u64,
 
     #[command(subcommand)]
     pub command: Command,
@@ -29,7 +39,7 @@ pub enum Format {
 pub enum Command {
     /// Validate inventories and write Terraform under the output directory.
     #[command(
-        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml\n  acmegen render inventory/x.yaml --out /tmp/gen"
+        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml; removes trees of deleted inventories\n  acmegen render inventory/x.yaml --out /tmp/gen\n\nacmegen replaces only files it wrote (listed in each directory's .acmegen-manifest) and keeps\n.terraform/, *.tfstate*, *.tfvars and *.tfvars.json; a directory holding other files is refused unless --force.\n\nExit codes: 0 written, 2 bad inventory, 3 internal error, 4 output directory problem (nothing changed)."
     )]
     Render {
         /// Inventory files (default: every inventory/*.yaml).
@@ -37,10 +47,13 @@ pub enum Command {
         /// Output directory.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+        /// Replace output directories even when they hold files acmegen did not write (deleting those files).
+        #[arg(long)]
+        force: bool,
     },
     /// Re-render in memory and fail (exit 1) with a diff when the output directory is stale or hand-edited.
     #[command(
-        after_help = "Examples:\n  acmegen check                       # CI: every inventory, whole generated/ tree\n  acmegen check inventory/acme-vm.yaml\n\nExit codes: 0 up to date, 1 stale (diff printed), 2 bad inventory."
+        after_help = "Examples:\n  acmegen check                       # CI: every inventory, whole generated/ tree\n  acmegen check inventory/acme-vm.yaml\n\nExit codes: 0 up to date, 1 stale (diff printed) or missing, 2 bad inventory, 4 cannot read the output directory."
     )]
     Check {
         /// Inventory files (default: every inventory/*.yaml, and any other file in the output directory is extra).
@@ -50,7 +63,9 @@ pub enum Command {
         out: PathBuf,
     },
     /// Verify Terraform already on disk: parse, canonical layout, module arguments, references, deployability rules.
-    #[command(after_help = "Example:\n  acmegen verify --out generated")]
+    #[command(
+        after_help = "Example:\n  acmegen verify --out generated\n\nExit codes: 0 verified, 1 problems found (file:line: message), 2 no .tf files, 4 cannot read the directory."
+    )]
     Verify {
         /// Directory to verify.
         #[arg(long, default_value = "generated")]
@@ -84,9 +99,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Print (and with --apply-vars write) the DR variable changes that turn the DR region into the primary.
+    /// Print the failover: data steps (promote, restore, credentials), the DR variable changes (written with --apply-vars) and the recovery objectives.
     #[command(
-        after_help = "Examples:\n  acmegen failover inventory/acme-eks.yaml\n  acmegen failover inventory/acme-eks.yaml --apply-vars   # writes generated/acme-eks/dr/failover.auto.tfvars\n  terraform -chdir=generated/acme-eks/dr apply"
+        after_help = "Examples:\n  acmegen failover inventory/acme-eks.yaml\n  acmegen failover inventory/acme-eks.yaml --format json\n  acmegen failover inventory/acme-eks.yaml --apply-vars   # writes generated/acme-eks/dr/failover.auto.tfvars\n  terraform -chdir=generated/acme-eks/dr apply"
     )]
     Failover {
         /// Inventory file.
@@ -94,6 +109,9 @@ pub enum Command {
         /// Write <out>/<name>/dr/failover.auto.tfvars for a reviewed `terraform apply`.
         #[arg(long)]
         apply_vars: bool,
+        /// Output format: the steps as text, or data steps, variable changes and objectives as JSON.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
         /// Output directory holding the rendered roots.
         #[arg(long, default_value = "generated")]
         out: PathBuf,

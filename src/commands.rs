@@ -1,13 +1,28 @@
 //! Implementation of each subcommand over the library.
+//!
+//! Exit codes: 0 ok, 1 `check` or `verify` found problems, 2 bad input,
+//! 3 internal error (a bug), 4 file system problem (the path and the fix
+//! are named). Output goes through [`crate::console`], so a closed pipe
+//! (`| head -1`) ends printing quietly.
 
 use crate::cli::{Cli, Command, Format};
+use crate::console::{self, err};
 use acmegen::emit::{Emitter, FileSet};
+use acmegen::output::{self, OutputError, WriteOptions};
 use acmegen::pipeline::{self, Compiled, Error};
-use acmegen::{explain, output, runbook, verify};
+use acmegen::transaction::Failpoint;
+use acmegen::{explain, lock, runbook, verify};
 use clap::CommandFactory;
 use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// Exit code of a file system problem.
+pub const EXIT_IO: u8 = 4;
+/// Exit code when a test failpoint stopped the run like a kill (test-only).
+pub const EXIT_KILLED: u8 = 137;
 
 /// A failed command, with the exit code it maps to.
 pub struct Failure {
@@ -16,8 +31,21 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// The process exit code.
     pub fn exit_code(&self) -> u8 {
         self.code
+    }
+
+    /// A file system problem: what failed on which path, and what to do.
+    fn io(action: &str, path: &Path, e: &io::Error) -> Self {
+        Failure {
+            message: format!(
+                "error: {action} {}: {e}\n  = help: {}",
+                path.display(),
+                output::io_help(e.kind(), path)
+            ),
+            code: EXIT_IO,
+        }
     }
 }
 
@@ -46,11 +74,49 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+impl From<OutputError> for Failure {
+    fn from(e: OutputError) -> Self {
+        let code = if matches!(e, OutputError::Killed) {
+            EXIT_KILLED
+        } else {
+            EXIT_IO
+        };
+        Failure {
+            message: e.to_string(),
+            code,
+        }
+    }
+}
+
 fn usage(message: String) -> Failure {
     Failure { message, code: 2 }
 }
 
-/// Every `inventory/*.yaml` (sorted) when none are named.
+/// Print to standard output; only a failure other than a closed pipe is an error.
+fn say(text: &str) -> Result<(), Failure> {
+    console::outln(text).map_err(|e| Failure::io("writing to", Path::new("standard output"), &e))
+}
+
+/// Like [`say`], without the newline.
+fn say_raw(text: &str) -> Result<(), Failure> {
+    console::out(text).map_err(|e| Failure::io("writing to", Path::new("standard output"), &e))
+}
+
+/// The test-only failpoint from `ACMEGEN_TEST_FAIL_AFTER` (`N` fails like an
+/// I/O error after N steps of writing the output, `kill:N` stops like a kill).
+fn failpoint() -> Option<Failpoint> {
+    let spec = std::env::var("ACMEGEN_TEST_FAIL_AFTER").ok()?;
+    let (kill, n) = match spec.strip_prefix("kill:") {
+        Some(n) => (true, n),
+        None => (false, spec.as_str()),
+    };
+    Some(Failpoint {
+        after: n.trim().parse().ok()?,
+        kill,
+    })
+}
+
+/// Every `inventory/*.yaml` (sorted) when none are named; and whether all were taken.
 fn inventories(given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, bool), Failure> {
     if !given.is_empty() {
         return Ok((given, false));
@@ -107,7 +173,7 @@ fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>), Failure> {
     Ok((files, compiled))
 }
 
-/// A DNS-safe inventory name from a file stem.
+/// A valid inventory name from a file stem.
 fn name_from(path: &Path) -> String {
     let stem = path
         .file_stem()
@@ -117,15 +183,18 @@ fn name_from(path: &Path) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
+    name = name.trim_matches('-').to_string();
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        name.insert_str(0, "inv-");
+    }
     name = name
-        .trim_matches('-')
         .chars()
         .take(32)
         .collect::<String>()
         .trim_end_matches('-')
         .to_string();
-    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
-        name.insert_str(0, "inv-");
+    if !acmegen::validate::is_valid_inventory_name(&name) {
+        name = format!("{}-inv", name.chars().take(28).collect::<String>());
     }
     name
 }
@@ -137,6 +206,14 @@ fn import(
     force: bool,
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
+    if let Some(n) = &name {
+        if !acmegen::validate::is_valid_inventory_name(n) {
+            return Err(usage(format!(
+                "error: `{n}` is not a valid inventory name\n  = help: use 1-32 lowercase letters, digits and dashes, starting with a letter and not `modules` (it becomes directory, bucket and resource names), e.g. --name {}",
+                name_from(Path::new(&format!("{n}.md")))
+            )));
+        }
+    }
     let doc = std::fs::read_to_string(document).map_err(|e| {
         usage(format!(
             "error: cannot read {}: {e}\n  = help: name a Markdown design document",
@@ -148,10 +225,10 @@ fn import(
         usage(format!("error: {}: {e}\n  = help: the document needs a table with columns like | Asset | Purpose | Size | Qty | DR |, or headings and bullets that name AWS components (ALB, EKS, RDS, S3…)", document.display()))
     })?;
     for w in &imported.warnings {
-        eprintln!("warning: {}: {w}", document.display());
+        err(&format!("warning: {}: {w}", document.display()));
     }
     match output {
-        None => print!("{}", imported.yaml),
+        None => say_raw(&imported.yaml)?,
         Some(path) => {
             if path.exists() && !force {
                 return Err(usage(format!(
@@ -160,28 +237,352 @@ fn import(
                 )));
             }
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+                std::fs::create_dir_all(dir).map_err(|e| Failure::io("creating", dir, &e))?;
             }
-            std::fs::write(path, &imported.yaml).map_err(anyhow::Error::from)?;
+            std::fs::write(path, &imported.yaml).map_err(|e| Failure::io("writing", path, &e))?;
             if !quiet {
-                println!(
+                say(&format!(
                     "imported {} assets ({} TODO rows) from {} → {}",
                     imported.mapped,
                     imported.unmapped,
                     document.display(),
                     path.display()
-                );
+                ))?;
             }
         }
     }
     let shown = output.map_or_else(|| Path::new("<stdout>").to_path_buf(), Path::to_path_buf);
     match acmegen::inventory::parse(&imported.yaml, &shown).and_then(|l| acmegen::validate::validate(&l)) {
         Ok(()) if !quiet => match output {
-            Some(path) => eprintln!("note: the inventory validates; review the `# guess:` comments, then `acmegen render {}`", path.display()),
-            None => eprintln!("note: the inventory validates; save it as inventory/{name}.yaml, review the `# guess:` comments, then `acmegen render`"),
+            Some(path) => err(&format!("note: the inventory validates; review the `# guess:` comments, then `acmegen render {}`", path.display())),
+            None => err(&format!("note: the inventory validates; save it as inventory/{name}.yaml, review the `# guess:` comments, then `acmegen render`")),
         },
         Ok(()) => {}
-        Err(d) => eprintln!("note: edit the inventory before rendering:\n{d}"),
+        Err(d) => err(&format!("note: edit the inventory before rendering:\n{d}")),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The lock wait message.
+fn waiting(out: &Path, timeout: Duration) -> impl FnOnce() + '_ {
+    move || {
+        err(&format!(
+            "note: another acmegen process is writing {}; waiting up to {} s …",
+            out.display(),
+            timeout.as_secs()
+        ))
+    }
+}
+
+fn render(
+    given: Vec<PathBuf>,
+    out: &Path,
+    force: bool,
+    lock_timeout: Duration,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let (paths, all) = inventories(given)?;
+    let (files, compiled) = compile_all(&paths)?;
+    let opts = WriteOptions {
+        force,
+        remove_orphans: all,
+        lock_timeout,
+        failpoint: failpoint(),
+        exchange: true,
+    };
+    let report = output::write(out, &files, &opts, waiting(out, lock_timeout))?;
+    for line in &report.recovered {
+        err(&format!("note: {line}"));
+    }
+    for (dir, kept) in &report.kept {
+        let list: Vec<String> = kept
+            .iter()
+            .take(10)
+            .map(|k| format!("\n  {}", dir.join(k).display()))
+            .collect();
+        err(&format!(
+            "warning: kept {}: it holds files acmegen did not write:{}{}\n  = help: move them somewhere else, then delete {}",
+            dir.display(),
+            list.concat(),
+            if kept.len() > 10 { "\n  …" } else { "" },
+            dir.display()
+        ));
+    }
+    if !quiet {
+        for c in &compiled {
+            let n = c.files.len();
+            say(&format!(
+                "rendered {} → {} ({n} files, primary {} / dr {})",
+                c.loaded.path.display(),
+                out.join(&c.plan.name).display(),
+                c.plan.primary.region,
+                c.plan.dr.region
+            ))?;
+        }
+        for (dir, left) in &report.removed {
+            say(&format!("removed {} (no inventory renders it)", dir.display()))?;
+            if !left.is_empty() {
+                let list: Vec<String> = left.iter().map(|f| format!("\n  {}", dir.join(f).display())).collect();
+                err(&format!(
+                    "note: kept your local files in {}:{}\n  = help: once `terraform destroy` ran where they apply, delete them",
+                    dir.display(),
+                    list.concat()
+                ));
+            }
+        }
+    }
+    if all {
+        for o in output::orphans(out, &files).iter().filter(|o| !o.has_manifest) {
+            err(&format!(
+                "warning: {} is rendered by no inventory and has no .acmegen-manifest, so acmegen leaves it\n  = help: delete it if its inventory is gone",
+                out.join(&o.name).display()
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(given: Vec<PathBuf>, out: &Path, lock_timeout: Duration, quiet: bool) -> Result<ExitCode, Failure> {
+    let (paths, all) = inventories(given)?;
+    let (files, _) = compile_all(&paths)?;
+    match std::fs::metadata(out) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Failure::io(
+                "reading",
+                out,
+                &io::Error::from(io::ErrorKind::NotADirectory),
+            ))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            err(&format!(
+                "error: {} does not exist\n  = help: run `acmegen render` to write it, or pass the --out directory it was written to",
+                out.display()
+            ));
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(Failure::io("reading", out, &e)),
+    }
+    let _lock = lock::lock(out, lock::Mode::Shared, lock_timeout, waiting(out, lock_timeout))
+        .map_err(|e| Failure::from(OutputError::Lock(e)))?;
+    let d = output::drift(out, &files, all)?;
+    if d.is_clean() {
+        if !quiet {
+            say(&format!("{} is up to date ({} files)", out.display(), files.len()))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (_, diff) in &d.changed {
+        say_raw(diff)?;
+    }
+    for m in &d.missing {
+        say(&format!("missing: {}", out.join(m).display()))?;
+    }
+    for x in &d.extra {
+        say(&format!("extra (not generated by acmegen): {}", out.join(x).display()))?;
+    }
+    for o in &d.orphans {
+        say(&format!(
+            "not rendered by any inventory: {}/",
+            out.join(&o.name).display()
+        ))?;
+    }
+    for l in &d.leftovers {
+        say(&format!(
+            "left by an interrupted render: {}{}",
+            l.path.display(),
+            if l.running {
+                format!(" (process {} is still running)", l.pid)
+            } else {
+                String::new()
+            }
+        ))?;
+    }
+    let mut help = Vec::new();
+    if !d.changed.is_empty() || !d.missing.is_empty() {
+        help.push("run `acmegen render` and commit the result; do not edit generated files by hand".to_string());
+    }
+    if !d.extra.is_empty() {
+        help.push(format!(
+            "move the extra files out of {}: `acmegen render` refuses to delete files it did not write (--force deletes them)",
+            out.display()
+        ));
+    }
+    for o in &d.orphans {
+        let dir = out.join(&o.name);
+        help.push(if o.has_manifest {
+            format!(
+                "{} belongs to a removed inventory: `acmegen render` (every inventory) removes it",
+                dir.display()
+            )
+        } else {
+            format!(
+                "{} belongs to no inventory and has no .acmegen-manifest: delete it by hand if it is obsolete",
+                dir.display()
+            )
+        });
+    }
+    if d.leftovers.iter().any(|l| !l.running) {
+        help.push("run `acmegen render` to finish or undo the interrupted render".to_string());
+    }
+    let help: String = help.iter().map(|h| format!("\n  = help: {h}")).collect();
+    err(&format!(
+        "error: {} is stale: {} changed, {} missing, {} extra, {} orphaned, {} leftovers{help}",
+        out.display(),
+        d.changed.len(),
+        d.missing.len(),
+        d.extra.len(),
+        d.orphans.len(),
+        d.leftovers.len(),
+    ));
+    Ok(ExitCode::from(1))
+}
+
+fn verify_dir(out: &Path, quiet: bool) -> Result<ExitCode, Failure> {
+    match std::fs::metadata(out) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Failure::io(
+                "verifying",
+                out,
+                &io::Error::from(io::ErrorKind::NotADirectory),
+            ))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(Failure {
+                message: format!(
+                    "error: {} does not exist\n  = help: pass the directory `acmegen render` wrote (--out DIR), or run `acmegen render` first",
+                    out.display()
+                ),
+                code: EXIT_IO,
+            })
+        }
+        Err(e) => return Err(Failure::io("verifying", out, &e)),
+    }
+    let mut files = FileSet::new();
+    for entry in walkdir::WalkDir::new(out).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(out).to_path_buf();
+            let source = e
+                .into_io_error()
+                .unwrap_or_else(|| io::Error::other("file system loop"));
+            Failure::io("reading", &path, &source)
+        })?;
+        let rel = entry.path().strip_prefix(out).expect("under out").to_path_buf();
+        // Terraform files, plus what the deployability rules read beside them.
+        let name = rel.to_string_lossy();
+        let verified = [".tf", ".tftest.hcl", ".tfvars.example", "RUNBOOK.md"]
+            .iter()
+            .any(|s| name.ends_with(s));
+        if entry.file_type().is_file() && verified && !output::is_user_local(&rel) {
+            let text = std::fs::read_to_string(entry.path()).map_err(|e| Failure::io("reading", entry.path(), &e))?;
+            files.insert(rel, text);
+        }
+    }
+    for l in acmegen::transaction::leftovers(out) {
+        err(&format!(
+            "warning: not verified: {} was left by an interrupted render\n  = help: run `acmegen render` to finish or undo it",
+            l.path.display()
+        ));
+    }
+    let is_tf = |p: &Path| p.extension().is_some_and(|e| e == "tf");
+    if !files.keys().any(|p| is_tf(p)) {
+        return Err(usage(format!(
+            "error: {} holds no .tf files: nothing to verify\n  = help: pass the directory `acmegen render` wrote, e.g. --out generated",
+            out.display()
+        )));
+    }
+    // Syntax first: a file that does not parse declares nothing, and every
+    // reference into it would be reported again as missing.
+    let mut syntax = Vec::new();
+    for (rel, text) in files.iter().filter(|(p, _)| is_tf(p)) {
+        if let Err(e) = hcl::parse(text) {
+            let (line, column, message) = match &e {
+                hcl::Error::Parse(p) => (p.location().line(), p.location().column(), p.message().to_string()),
+                other => (1, 1, other.to_string()),
+            };
+            syntax.push(format!("error: {}:{line}:{column}: {message}", out.join(rel).display()));
+        }
+    }
+    if !syntax.is_empty() {
+        let n = syntax.len();
+        return Err(Failure {
+            message: format!(
+                "{}\n  = help: fix the syntax (or re-render with `acmegen render`); references are checked once every file parses ({n} file{} failed)",
+                syntax.join("\n"),
+                if n == 1 { "" } else { "s" }
+            ),
+            code: 1,
+        });
+    }
+    let findings = verify::verify(&files);
+    if findings.is_empty() {
+        if !quiet {
+            let n = files.keys().filter(|p| is_tf(p)).count();
+            say(&format!("{}: {n} Terraform files verified", out.display()))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let message = findings
+        .iter()
+        .map(|f| {
+            let path = out.join(&f.file);
+            match files.get(&f.file).and_then(|t| acmegen::locate::line_of(&f.message, t)) {
+                Some(line) => format!("error: {}:{line}: {}", path.display(), f.message),
+                None => format!("error: {}: {}", path.display(), f.message),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Err(Failure { message, code: 1 })
+}
+
+fn failover(
+    inventory: PathBuf,
+    apply_vars: bool,
+    format: Format,
+    out: &Path,
+    lock_timeout: Duration,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let (_, compiled) = compile_all(&[inventory])?;
+    let plan = &compiled[0].plan;
+    let report = runbook::failover_plan(&compiled[0].loaded.inventory, plan);
+    let changes = &report.variable_changes;
+    match format {
+        Format::Json => say(&serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?)?,
+        Format::Table if !quiet => say(runbook::failover_text(plan, &report).trim_end())?,
+        Format::Table => {}
+    }
+    if apply_vars && !changes.is_empty() {
+        let dir = out.join(&plan.name).join("dr");
+        if !dir.is_dir() {
+            return Err(usage(format!(
+                "error: {} does not exist\n  = help: run `acmegen render` first",
+                dir.display()
+            )));
+        }
+        let _lock = lock::lock(out, lock::Mode::Exclusive, lock_timeout, waiting(out, lock_timeout))
+            .map_err(|e| Failure::from(OutputError::Lock(e)))?;
+        let path = dir.join("failover.auto.tfvars");
+        let tmp = dir.join(".acmegen-failover.auto.tfvars.tmp");
+        std::fs::write(&tmp, runbook::failover_tfvars(plan))
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                Failure::io("writing", &path, &e)
+            })?;
+        let note = format!(
+            "wrote {}; review it, then: terraform -chdir={} apply",
+            path.display(),
+            dir.display()
+        );
+        match format {
+            // stdout holds the JSON document alone.
+            Format::Json => eprintln!("{note}"),
+            Format::Table if !quiet => say(&note)?,
+            Format::Table => {}
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -189,143 +590,34 @@ fn import(
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let quiet = cli.quiet;
+    let lock_timeout = Duration::from_secs(cli.lock_timeout);
     match cli.command {
         Command::Render {
             inventories: given,
             out,
-        } => {
-            let (paths, _) = inventories(given)?;
-            let (files, compiled) = compile_all(&paths)?;
-            output::write_atomic(&out, &files)?;
-            if !quiet {
-                for c in &compiled {
-                    let n = c.files.len();
-                    println!(
-                        "rendered {} → {} ({n} files, primary {} / dr {})",
-                        c.loaded.path.display(),
-                        out.join(&c.plan.name).display(),
-                        c.plan.primary.region,
-                        c.plan.dr.region
-                    );
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+            force,
+        } => render(given, &out, force, lock_timeout, quiet),
         Command::Check {
             inventories: given,
             out,
-        } => {
-            let (paths, all) = inventories(given)?;
-            let (files, _) = compile_all(&paths)?;
-            let d = output::drift(&out, &files, all)?;
-            if d.is_clean() {
-                if !quiet {
-                    println!("{} is up to date ({} files)", out.display(), files.len());
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            for (_, diff) in &d.changed {
-                print!("{diff}");
-            }
-            for m in &d.missing {
-                println!("missing: {}", out.join(m).display());
-            }
-            for x in &d.extra {
-                println!("extra (not generated by acmegen): {}", out.join(x).display());
-            }
-            eprintln!(
-                "error: {} is stale: {} changed, {} missing, {} extra\n  = help: run `acmegen render` and commit the result; do not edit generated files by hand",
-                out.display(),
-                d.changed.len(),
-                d.missing.len(),
-                d.extra.len()
-            );
-            Ok(ExitCode::from(1))
-        }
-        Command::Verify { out } => {
-            let mut files = FileSet::new();
-            for entry in walkdir::WalkDir::new(&out).sort_by_file_name() {
-                let entry = entry.map_err(anyhow::Error::from)?;
-                let rel = entry.path().strip_prefix(&out).expect("under out").to_path_buf();
-                // Terraform files, plus what the deployability rules read beside them.
-                let name = rel.to_string_lossy();
-                let verified = [".tf", ".tftest.hcl", ".tfvars.example", "RUNBOOK.md"]
-                    .iter()
-                    .any(|s| name.ends_with(s));
-                if entry.file_type().is_file() && verified && !output::is_user_local(&rel) {
-                    files.insert(rel, std::fs::read_to_string(entry.path()).map_err(anyhow::Error::from)?);
-                }
-            }
-            let findings = verify::verify(&files);
-            if findings.is_empty() {
-                if !quiet {
-                    println!("{}: {} files verified", out.display(), files.len());
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            let message = findings
-                .iter()
-                .map(|f| format!("error: {f}"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            Err(Failure { message, code: 1 })
-        }
+        } => check(given, &out, lock_timeout, quiet),
+        Command::Verify { out } => verify_dir(&out, quiet),
         Command::Explain { inventory, format } => {
             let (_, compiled) = compile_all(&[inventory])?;
             let c = &compiled[0];
             let report = explain::explain(&c.plan);
             match format {
-                Format::Table => print!("{}", explain::table(&report)),
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?
-                ),
+                Format::Table => say_raw(&explain::table(&report))?,
+                Format::Json => say(&serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?)?,
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Failover {
             inventory,
             apply_vars,
+            format,
             out,
-        } => {
-            let (_, compiled) = compile_all(&[inventory])?;
-            let plan = &compiled[0].plan;
-            let changes = runbook::failover_changes(plan);
-            if changes.is_empty() {
-                println!(
-                    "{}: the DR root already runs primary capacity; failover needs no variable change",
-                    plan.name
-                );
-            } else if !quiet {
-                println!(
-                    "DR root {} ({}): variable changes for failover",
-                    plan.name, plan.dr.region
-                );
-                let width = changes.iter().map(|c| c.name.len()).max().unwrap_or(0);
-                for c in &changes {
-                    println!("  {:<width$}  {} -> {}", c.name, c.from, c.to);
-                }
-            }
-            if apply_vars && !changes.is_empty() {
-                let dir = out.join(&plan.name).join("dr");
-                if !dir.is_dir() {
-                    return Err(usage(format!(
-                        "error: {} does not exist\n  = help: run `acmegen render` first",
-                        dir.display()
-                    )));
-                }
-                let path = dir.join("failover.auto.tfvars");
-                std::fs::write(&path, runbook::failover_tfvars(plan)).map_err(anyhow::Error::from)?;
-                if !quiet {
-                    println!(
-                        "wrote {}; review it, then: terraform -chdir={} apply",
-                        path.display(),
-                        dir.display()
-                    );
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => failover(inventory, apply_vars, format, &out, lock_timeout, quiet),
         Command::Import {
             document,
             output,
@@ -333,7 +625,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             force,
         } => import(&document, output.as_deref(), name, force, quiet),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "acmegen", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "acmegen", &mut script);
+            say_raw(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
     }

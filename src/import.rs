@@ -350,6 +350,64 @@ struct Draft {
     notes: Vec<String>,
     line: usize,
     source: String,
+    /// Text of the document saying the asset spans availability zones.
+    multi_az: Option<String>,
+}
+
+/// A line of the row or of the document's prose about `asset` that says it
+/// spans availability zones ("each one in a different availability zone").
+fn multi_az_evidence(doc: &str, asset: &str, row: &Row) -> Option<String> {
+    let says_az = |t: &str| {
+        let w = words(t);
+        w.contains(" availability zone") || w.contains(" multi az ") || w.contains(" azs ") || w.contains(" az ")
+    };
+    let name = asset.to_lowercase();
+    let text = [&row.purpose, &row.qty, &row.dr]
+        .into_iter()
+        .map(String::as_str)
+        .chain(
+            doc.lines()
+                .filter(|l| !name.is_empty() && l.to_lowercase().contains(&name)),
+        )
+        .find(|t| says_az(t))?;
+    // Quote the words around the mention, not the start of a long line.
+    let lower = text.to_ascii_lowercase();
+    let at = ["availability zone", "multi-az", "multi az", "az"]
+        .iter()
+        .find_map(|k| lower.find(k))
+        .unwrap_or(0);
+    let chars: Vec<char> = text.chars().collect();
+    let at = text[..at].chars().count();
+    let (mut from, mut to) = (at.saturating_sub(35), (at + 30).min(chars.len()));
+    while from > 0 && from < at && chars[from - 1] != ' ' {
+        from += 1;
+    }
+    while to < chars.len() && to > at + 17 && chars[to] != ' ' {
+        to -= 1;
+    }
+    let quoted: String = chars[from..to].iter().collect();
+    Some(format!(
+        "{}{}{}",
+        if from > 0 { "…" } else { "" },
+        quoted.trim(),
+        if to < chars.len() { "…" } else { "" }
+    ))
+}
+
+/// The `# guess:` for a kind written without `qty` when the document counts
+/// more than one: what the count becomes.
+fn uncounted_note(kind: Kind, qty: u32, dr: DrStrategy) -> Option<String> {
+    if qty <= 1 {
+        return None;
+    }
+    Some(if qty == 2 && dr != DrStrategy::None {
+        format!("the document counts 2: one {kind} in each region (the DR copy is the second)")
+    } else {
+        format!(
+            "the document counts {qty}: one `{kind}` asset is one {kind} per region; add {} more assets if they are separate",
+            qty - 1
+        )
+    })
 }
 
 /// Import `doc`; `name` becomes the inventory name, `source` its `source:` field.
@@ -360,24 +418,26 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
     };
     let mut warnings = Vec::new();
     let regions = regions(doc);
-    let (primary, dr) = match regions.as_slice() {
-        [p, d, ..] => (p.clone(), d.clone()),
+    let (primary, dr, primary_note, dr_note) = match regions.as_slice() {
+        [p, d, ..] => (p.clone(), d.clone(), String::new(), String::new()),
         [p] => {
-            warnings.push(format!(
-                "the document names one region ({p}); DR region us-west-2 assumed"
-            ));
+            let d = if p == "us-west-2" { "us-east-1" } else { "us-west-2" };
+            warnings.push(format!("the document names one region ({p}); DR region {d} assumed"));
             (
                 p.clone(),
-                if p == "us-west-2" {
-                    "us-east-1".to_string()
-                } else {
-                    "us-west-2".to_string()
-                },
+                d.to_string(),
+                String::new(),
+                format!(" # guess: the document names only {p}; pick the DR region"),
             )
         }
         [] => {
             warnings.push("the document names no AWS region; us-east-1 (primary) and us-west-2 (DR) assumed".into());
-            ("us-east-1".into(), "us-west-2".into())
+            (
+                "us-east-1".into(),
+                "us-west-2".into(),
+                " # guess: the document names no region".to_string(),
+                " # guess: the document names no region".to_string(),
+            )
         }
     };
     let mut drafts: Vec<Draft> = Vec::new();
@@ -412,7 +472,39 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
         let (qty, qty_note) = quantity(&row.qty, &row.dr);
         let (dr, dr_note) = strategy(&row.dr, kind);
         let (size, size_note) = size_of(kind, &row.size);
-        let notes: Vec<String> = [qty_note, dr_note, size_note].into_iter().flatten().collect();
+        let counted = !matches!(
+            kind,
+            Kind::Alb
+                | Kind::K8sMonitoring
+                | Kind::S3
+                | Kind::KeyPair
+                | Kind::Route53
+                | Kind::Vpc
+                | Kind::Kms
+                | Kind::Rds
+        );
+        let count_note = if counted { None } else { uncounted_note(kind, qty, dr) };
+        let multi_az = (kind == Kind::Rds)
+            .then(|| multi_az_evidence(doc, &row.asset, row))
+            .flatten();
+        let az_note = match (kind, qty, &multi_az) {
+            (Kind::Rds, q, Some(text)) => Some(format!(
+                "multi_az: the document says \"{text}\"{}",
+                if q > 1 {
+                    format!("; its {q} nodes are the instance and its standby")
+                } else {
+                    String::new()
+                }
+            )),
+            (Kind::Rds, q, None) if q > 1 => Some(format!(
+                "multi_az: {q} nodes are the instance and its Multi-AZ standby (or use kind aurora for {q} instances)"
+            )),
+            _ => None,
+        };
+        let notes: Vec<String> = [qty_note, count_note, dr_note, size_note, az_note]
+            .into_iter()
+            .flatten()
+            .collect();
         for n in &notes {
             warnings.push(format!("line {}: {}: {n}", row.line, row.asset));
         }
@@ -433,6 +525,7 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
             notes,
             line: row.line,
             source: row.asset.clone(),
+            multi_az,
         });
     }
     // A Kubernetes row whose purpose is monitoring also gets the monitoring stack.
@@ -459,6 +552,7 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
                 notes: vec![format!("added: the purpose of \"{}\" is monitoring", eks.source)],
                 line: eks.line,
                 source: eks.source.clone(),
+                multi_az: None,
             };
             drafts.push(d);
         }
@@ -478,7 +572,10 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
             "ebs_default_encryption: true # guess: the monitoring stack keeps its data on EBS volumes, encrypted with the region's key"
         );
     }
-    let _ = writeln!(yaml, "regions:\n  primary: {primary}\n  dr: {dr}");
+    let _ = writeln!(
+        yaml,
+        "regions:\n  primary: {primary}{primary_note}\n  dr: {dr}{dr_note}"
+    );
     let eips: u32 = drafts.iter().filter(|d| d.kind == Kind::Eip).map(|d| d.qty).sum();
     if eips > 0 {
         let _ = writeln!(
@@ -504,6 +601,7 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
         }
         let mut qty = d.qty;
         if d.kind == Kind::Rds {
+            // One instance; a second node of the document is its Multi-AZ standby (noted above).
             qty = 1;
         }
         let target = match d.kind {
@@ -553,6 +651,14 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
                 };
                 let engine_note = if stated { "" } else { " # guess: engine not stated" };
                 let _ = writeln!(yaml, "    engine: {engine}{engine_note}\n    engine_version: \"{version}\" # guess: the same version runs in DR");
+                if d.kind == Kind::Rds {
+                    let why = if d.multi_az.is_some() || d.qty > 1 {
+                        "see above"
+                    } else {
+                        "a standby in a second AZ (the default)"
+                    };
+                    let _ = writeln!(yaml, "    multi_az: true # guess: {why}");
+                }
             }
             Kind::Route53 => {
                 let _ = writeln!(

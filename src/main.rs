@@ -1,8 +1,10 @@
 //! The acmegen binary: parses arguments and maps results to exit codes
-//! (0 ok, 1 check found drift, 2 bad inventory, 3 internal error).
+//! (0 ok, 1 check or verify found problems, 2 bad input, 3 internal error,
+//! 4 file system problem).
 
 mod cli;
 mod commands;
+mod console;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -12,7 +14,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            console::err(&e.to_string());
             ExitCode::from(e.exit_code())
         }
     }

@@ -1,13 +1,23 @@
-//! Writing rendered files to disk atomically, and comparing them with what
-//! is on disk (`acmegen check`).
+//! Writing rendered files to disk all-or-nothing without ever deleting a
+//! file acmegen did not write ([`write()`], over [`crate::transaction`]),
+//! and comparing them with what is on disk (`acmegen check`, [`drift`]).
 
 use crate::emit::FileSet;
-use anyhow::{bail, Context, Result};
+use crate::lock::{self, LockError};
+use crate::manifest;
+use crate::transaction::{self, Failpoint, Leftover, Report};
 use similar::TextDiff;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use walkdir::WalkDir;
+
+/// Names acmegen itself uses directly under the output directory (the
+/// shared modules and Helm charts): an inventory may not be named like one
+/// of them.
+pub const RESERVED_NAMES: &[&str] = &["modules", "charts"];
 
 /// The top-level directories of `files` (`modules`, `<inventory>`).
 fn tops(files: &FileSet) -> BTreeSet<PathBuf> {
@@ -18,85 +28,278 @@ fn tops(files: &FileSet) -> BTreeSet<PathBuf> {
         .collect()
 }
 
-/// Write `files` under `out`, replacing each top-level directory they cover
-/// as a whole: everything is first written to a staging directory next to
-/// it, then swapped in with renames, so a failure never leaves a
-/// half-written tree, and files of removed assets disappear.
-pub fn write_atomic(out: &Path, files: &FileSet) -> Result<()> {
-    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let staging = out.join(format!(".acmegen-staging-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
-    }
-    let result = (|| -> Result<()> {
-        for (rel, text) in files {
-            let path = staging.join(rel);
-            fs::create_dir_all(path.parent().expect("file has a parent"))?;
-            fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+/// A top-level directory acmegen will not replace: it holds files acmegen did not write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnownedDir {
+    /// The directory (`<out>/<top>`).
+    pub dir: PathBuf,
+    /// Its files acmegen did not write, relative to it (an empty path: the
+    /// directory is itself a file or a symlink).
+    pub files: Vec<PathBuf>,
+    /// Whether it has a manifest (else it was not written by this acmegen).
+    pub has_manifest: bool,
+}
+
+/// Why the output directory was not (fully) written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// Directories hold files acmegen did not write; nothing was changed.
+    Unowned(Vec<UnownedDir>),
+    /// A file system operation failed.
+    Io {
+        /// What acmegen was doing (`writing`, `replacing` …).
+        action: String,
+        /// The path it failed on.
+        path: PathBuf,
+        /// The error.
+        source: io::Error,
+        /// The state the output is left in, when it is worth saying.
+        note: Option<String>,
+    },
+    /// Another acmegen kept the output directory locked.
+    Lock(LockError),
+    /// A test failpoint stopped the run like a kill would (test-only).
+    Killed,
+}
+
+impl OutputError {
+    /// The same error, saying what state the output is left in.
+    pub fn with_note(self, text: &str) -> Self {
+        match self {
+            OutputError::Io {
+                action, path, source, ..
+            } => OutputError::Io {
+                action,
+                path,
+                source,
+                note: Some(text.to_string()),
+            },
+            other => other,
         }
-        for top in tops(files) {
-            let target = out.join(&top);
-            let old = out.join(format!(".acmegen-old-{}-{}", std::process::id(), top.display()));
-            if target.exists() {
-                fs::rename(&target, &old).with_context(|| format!("moving {} aside", target.display()))?;
-            }
-            if let Err(e) = fs::rename(staging.join(&top), &target) {
-                if old.exists() {
-                    fs::rename(&old, &target)?;
+    }
+}
+
+/// An [`OutputError::Io`] for `action` failing on `path`.
+pub(crate) fn io_err(action: &str, path: &Path, source: io::Error) -> OutputError {
+    OutputError::Io {
+        action: action.to_string(),
+        path: path.to_path_buf(),
+        source,
+        note: None,
+    }
+}
+
+/// What to do about an I/O error of `kind` on `path`.
+pub fn io_help(kind: io::ErrorKind, path: &Path) -> String {
+    let p = path.display();
+    match kind {
+        io::ErrorKind::PermissionDenied => {
+            format!("make {p} writable for this user (e.g. `chmod -R u+w {p}`), or pass another --out")
+        }
+        io::ErrorKind::ReadOnlyFilesystem => format!("{p} is on a read-only file system; pass a writable --out"),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => format!("free some disk space for {p}"),
+        io::ErrorKind::NotADirectory | io::ErrorKind::AlreadyExists => {
+            format!("a file is in the way at {p} (or above it): move it, or pass another --out")
+        }
+        io::ErrorKind::NotFound => format!("check that {p} exists"),
+        io::ErrorKind::IsADirectory => format!("{p} is a directory; move it or pass another path"),
+        _ => format!("check {p} and try again"),
+    }
+}
+
+const MAX_LISTED: usize = 10;
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Unowned(dirs) => {
+                for (i, d) in dirs.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    if d.files.iter().any(|p| p.as_os_str().is_empty()) {
+                        writeln!(
+                            f,
+                            "error: {} is not a directory acmegen wrote (a file or a symbolic link)",
+                            d.dir.display()
+                        )?;
+                    } else {
+                        let why = if d.has_manifest {
+                            "files acmegen did not write"
+                        } else {
+                            "files this render would not write (it has no .acmegen-manifest)"
+                        };
+                        writeln!(f, "error: {} holds {why}:", d.dir.display())?;
+                        for file in d.files.iter().take(MAX_LISTED) {
+                            writeln!(f, "  {}", d.dir.join(file).display())?;
+                        }
+                        if d.files.len() > MAX_LISTED {
+                            writeln!(f, "  … and {} more", d.files.len() - MAX_LISTED)?;
+                        }
+                    }
                 }
-                bail!("swapping in {}: {e}", target.display());
+                write!(
+                    f,
+                    "  = help: move these out of the directories acmegen owns, or pass --force to replace them anyway (deletes them); nothing was changed"
+                )
             }
-            if old.exists() {
-                carry_over_local_files(&old, &target)?;
-                fs::remove_dir_all(&old)?;
+            OutputError::Io {
+                action,
+                path,
+                source,
+                note,
+            } => {
+                writeln!(f, "error: {action} {}: {source}", path.display())?;
+                write!(f, "  = help: {}", io_help(source.kind(), path))?;
+                if let Some(note) = note {
+                    write!(f, "\n  = note: {note}")?;
+                }
+                Ok(())
             }
+            OutputError::Lock(e @ LockError::Busy { dir, .. }) => write!(
+                f,
+                "error: {e}\n  = help: wait for it to finish and run again (or pass --lock-timeout SECONDS to wait longer); if no acmegen runs, check `fuser {}`",
+                dir.display()
+            ),
+            OutputError::Lock(e @ LockError::Io { dir, source }) => {
+                write!(f, "error: {e}\n  = help: {}", io_help(source.kind(), dir))
+            }
+            OutputError::Killed => write!(f, "error: stopped by ACMEGEN_TEST_FAIL_AFTER (test-only)"),
         }
-        Ok(())
-    })();
-    if staging.exists() {
-        let _ = fs::remove_dir_all(&staging);
     }
-    result
+}
+
+impl std::error::Error for OutputError {}
+
+/// How [`write()`] replaces the output.
+#[derive(Debug, Clone)]
+pub struct WriteOptions {
+    /// Replace directories even when they hold files acmegen did not write (deleting them).
+    pub force: bool,
+    /// Remove top-level directories with a manifest that no inventory renders
+    /// (set when every inventory is rendered).
+    pub remove_orphans: bool,
+    /// How long to wait for another acmegen writing the same directory.
+    pub lock_timeout: Duration,
+    /// Test-only: stop the run at a step (see [`Failpoint`]).
+    pub failpoint: Option<Failpoint>,
+    /// Swap with the atomic exchange where the platform has it (default);
+    /// false forces the two-rename fallback, for tests.
+    pub exchange: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        WriteOptions {
+            force: false,
+            remove_orphans: false,
+            lock_timeout: Duration::from_secs(60),
+            failpoint: None,
+            exchange: true,
+        }
+    }
+}
+
+/// Write `files` under `out`, replacing each top-level directory they
+/// cover (and their manifests) as a whole and all-or-nothing (see
+/// [`crate::transaction`]): never a half-written tree, never a deleted file
+/// acmegen did not write, and files of removed assets disappear.
+/// `on_wait` runs when another acmegen holds the directory's lock.
+pub fn write(out: &Path, files: &FileSet, opts: &WriteOptions, on_wait: impl FnOnce()) -> Result<Report, OutputError> {
+    if let Ok(m) = fs::metadata(out) {
+        if !m.is_dir() {
+            return Err(OutputError::Io {
+                action: "writing into".into(),
+                path: out.to_path_buf(),
+                source: io::ErrorKind::NotADirectory.into(),
+                note: Some("nothing was changed".into()),
+            });
+        }
+    }
+    fs::create_dir_all(out).map_err(|source| OutputError::Io {
+        action: "creating".into(),
+        path: out.to_path_buf(),
+        source,
+        note: None,
+    })?;
+    let _lock = lock::lock(out, lock::Mode::Exclusive, opts.lock_timeout, on_wait).map_err(OutputError::Lock)?;
+    let all = manifest::with_manifests(files);
+    let mut per_top: BTreeMap<String, FileSet> = BTreeMap::new();
+    for (rel, text) in &all {
+        let mut parts = rel.components();
+        let Some(top) = parts.next() else { continue };
+        per_top
+            .entry(top.as_os_str().to_string_lossy().into_owned())
+            .or_default()
+            .insert(parts.as_path().to_path_buf(), text.clone());
+    }
+    let orphans: Vec<String> = if opts.remove_orphans {
+        orphans(out, files)
+            .into_iter()
+            .filter(|o| o.has_manifest)
+            .map(|o| o.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let how = transaction::Options {
+        force: opts.force,
+        failpoint: opts.failpoint,
+        exchange: opts.exchange,
+    };
+    transaction::apply(out, &per_top, &orphans, how)
+}
+
+/// A top-level directory of the output that no inventory being rendered writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orphan {
+    /// Its name (`acme-flask`).
+    pub name: String,
+    /// Whether acmegen wrote it (it has a manifest), so `render` may remove it.
+    pub has_manifest: bool,
+}
+
+/// Top-level directories of `out` (not hidden) that `files` do not cover
+/// and that hold something besides the user's local files: a manifest, or
+/// files acmegen or somebody else wrote.
+pub fn orphans(out: &Path, files: &FileSet) -> Vec<Orphan> {
+    let covered = tops(files);
+    let Ok(dir) = fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Orphan> = dir
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.') && !covered.contains(Path::new(n)))
+        .map(|name| Orphan {
+            has_manifest: out.join(&name).join(manifest::FILE_NAME).is_file(),
+            name,
+        })
+        .filter(|o| o.has_manifest || listed_files(&out.join(&o.name), out).map_or(true, |f| !f.is_empty()))
+        .collect();
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found
 }
 
 /// Whether a file under generated/ belongs to the user, not to acmegen:
-/// `terraform init` state (`.terraform/`, `.terraform.lock.hcl`), local state
-/// (`*.tfstate`, of the bootstrap root) and variable files (`*.tfvars`, e.g.
-/// from `acmegen failover --apply-vars`).
+/// `terraform init` state (`.terraform/`, `.terraform.lock.hcl`), local
+/// state (`*.tfstate*`, `terraform.tfstate.d/`, of the bootstrap root),
+/// variable files (`*.tfvars`, `*.tfvars.json`, e.g. from `acmegen failover
+/// --apply-vars`) and any other hidden file. acmegen's own bookkeeping
+/// (`.acmegen-*`) is not the user's.
 pub fn is_user_local(rel: &Path) -> bool {
-    let hidden = rel
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let state = name.ends_with(".tfstate") || name.ends_with(".tfstate.backup");
-    hidden || state || name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
-}
-
-/// Move user-local files from the replaced tree `old` into the new `target`.
-fn carry_over_local_files(old: &Path, target: &Path) -> Result<()> {
-    let mut it = WalkDir::new(old).min_depth(1).sort_by_file_name().into_iter();
-    while let Some(entry) = it.next() {
-        let entry = entry?;
-        let rel = entry.path().strip_prefix(old).expect("under old");
-        if !is_user_local(rel) {
-            continue;
-        }
-        let dest = target.join(rel);
-        if dest.exists() {
-            continue;
-        }
-        if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::rename(entry.path(), &dest).with_context(|| format!("keeping {}", dest.display()))?;
-        if entry.file_type().is_dir() {
-            it.skip_current_dir();
-        }
+    if manifest::is_internal(rel) {
+        return false;
     }
-    Ok(())
+    let names: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let hidden = names.iter().any(|n| n.starts_with('.'));
+    let state = names.iter().any(|n| n.contains(".tfstate"));
+    let name = names.last().map(String::as_str).unwrap_or_default();
+    hidden || state || name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
 }
 
 /// How `out` differs from `files`.
@@ -108,21 +311,60 @@ pub struct Drift {
     pub missing: Vec<PathBuf>,
     /// Files on disk, under directories acmegen owns, that it would not write.
     pub extra: Vec<PathBuf>,
+    /// Top-level directories no inventory renders (whole-tree checks only),
+    /// holding files that are not the user's local ones.
+    pub orphans: Vec<Orphan>,
+    /// Leftovers of interrupted renders.
+    pub leftovers: Vec<Leftover>,
 }
 
 impl Drift {
     /// True when disk matches the rendering exactly.
     pub fn is_clean(&self) -> bool {
-        self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+        self.changed.is_empty()
+            && self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.orphans.is_empty()
+            && self.leftovers.is_empty()
     }
 }
 
-/// Compare `files` with the tree under `out`. `owned_tops` are the
-/// top-level directories whose every file must come from acmegen; with
-/// `whole_tree`, any other top-level entry of `out` counts as extra.
-pub fn drift(out: &Path, files: &FileSet, whole_tree: bool) -> Result<Drift> {
+fn walk_error(e: walkdir::Error, root: &Path) -> OutputError {
+    let path = e.path().unwrap_or(root).to_path_buf();
+    OutputError::Io {
+        action: "reading".into(),
+        path,
+        source: e
+            .into_io_error()
+            .unwrap_or_else(|| io::Error::other("file system loop")),
+        note: None,
+    }
+}
+
+/// Files under `dir` (relative to `base`) that are neither user-local nor acmegen's bookkeeping.
+fn listed_files(dir: &Path, base: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    let mut found = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| walk_error(e, dir))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(base).expect("under base").to_path_buf();
+        if !is_user_local(&rel) && !manifest::is_internal(&rel) {
+            found.push(rel);
+        }
+    }
+    Ok(found)
+}
+
+/// Compare `files` (and their manifests) with the tree under `out`. Only
+/// the top-level directories `files` cover are compared; with
+/// `whole_tree`, other top-level directories are orphans and other
+/// top-level files extra. Leftovers of interrupted renders are reported too.
+pub fn drift(out: &Path, files: &FileSet, whole_tree: bool) -> Result<Drift, OutputError> {
+    let files = manifest::with_manifests(files);
     let mut d = Drift::default();
-    for (rel, want) in files {
+    for (rel, want) in &files {
         let path = out.join(rel);
         match fs::read_to_string(&path) {
             Ok(have) if have == *want => {}
@@ -139,22 +381,34 @@ pub fn drift(out: &Path, files: &FileSet, whole_tree: bool) -> Result<Drift> {
             Err(_) => d.missing.push(rel.clone()),
         }
     }
-    let roots: Vec<PathBuf> = if whole_tree {
-        vec![out.to_path_buf()]
-    } else {
-        tops(files).into_iter().map(|t| out.join(t)).collect()
-    };
-    for root in roots.iter().filter(|r| r.exists()) {
-        for entry in WalkDir::new(root).sort_by_file_name() {
-            let entry = entry?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(out).expect("under out").to_path_buf();
-            if !files.contains_key(&rel) && !is_user_local(&rel) {
+    for top in tops(&files) {
+        let root = out.join(&top);
+        if fs::symlink_metadata(&root).is_err() {
+            continue;
+        }
+        for rel in listed_files(&root, out)? {
+            if !files.contains_key(&rel) {
                 d.extra.push(rel);
             }
         }
     }
+    if whole_tree {
+        d.orphans = orphans(out, &files);
+        let entries = fs::read_dir(out).map_err(|source| OutputError::Io {
+            action: "reading".into(),
+            path: out.to_path_buf(),
+            source,
+            note: None,
+        })?;
+        let mut loose: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+            .map(|e| PathBuf::from(e.file_name()))
+            .filter(|rel| !is_user_local(rel) && !manifest::is_internal(rel))
+            .collect();
+        loose.sort();
+        d.extra.extend(loose);
+    }
+    d.leftovers = transaction::leftovers(out);
     Ok(d)
 }

@@ -65,23 +65,10 @@ pub fn failover_tfvars(plan: &Plan) -> String {
     crate::format::format_hcl(&out)
 }
 
-/// Recovery objectives of one asset.
-#[derive(Debug, Serialize)]
-pub struct Objective {
-    /// Asset name.
-    pub asset: String,
-    /// Asset kind.
-    pub kind: String,
-    /// DR strategy.
-    pub strategy: String,
-    /// Recovery time class.
-    pub rto: String,
-    /// Recovery point class.
-    pub rpo: String,
-}
+pub use crate::objectives::Objective;
 
 /// A runbook step: what to do, the exact commands, and what to check after.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Step {
     /// What the step achieves.
     pub title: String,
@@ -171,6 +158,82 @@ impl Ctx<'_> {
     }
 }
 
+/// What a failover does in the DR root: the data steps (promotions,
+/// restores, credentials), the variable changes of the scale-up apply, and
+/// the recovery objectives (`acmegen failover`, text or JSON).
+#[derive(Debug, Serialize)]
+pub struct Failover {
+    /// Inventory name.
+    pub inventory: String,
+    /// DR region.
+    pub dr_region: String,
+    /// Data steps, in order, before the scale-up apply.
+    pub data_steps: Vec<Step>,
+    /// Variable changes of the scale-up apply (`failover.auto.tfvars`).
+    pub variable_changes: Vec<VarChange>,
+    /// Recovery objectives per asset.
+    pub objectives: Vec<Objective>,
+}
+
+/// `acmegen failover` as text: the data steps to run first, then the
+/// variable changes of the scale-up apply, then the objectives.
+pub fn failover_text(plan: &Plan, f: &Failover) -> String {
+    let mut out = format!(
+        "Failover of {} to {} (DR root generated/{}/dr)\n",
+        f.inventory, f.dr_region, plan.name
+    );
+    if f.data_steps.is_empty() {
+        out.push_str("\nData: nothing to promote or restore (no database or replicated bucket with a DR copy).\n");
+    } else {
+        out.push_str("\nData steps, in order (RUNBOOK.md has the checks after each):\n");
+        for (i, s) in f.data_steps.iter().enumerate() {
+            out.push_str(&format!("{}. {}\n", i + 1, s.title));
+            for c in &s.commands {
+                out.push_str(&format!("     {c}\n"));
+            }
+        }
+    }
+    if f.variable_changes.is_empty() {
+        out.push_str(
+            "\nCapacity: the DR root already runs primary capacity; the scale-up apply changes no variable.\n",
+        );
+    } else {
+        out.push_str("\nVariable changes of the scale-up apply (--apply-vars writes them):\n");
+        let width = f.variable_changes.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        for c in &f.variable_changes {
+            out.push_str(&format!("  {:<width$}  {} -> {}\n", c.name, c.from, c.to));
+        }
+    }
+    out.push_str("\nRecovery objectives:\n");
+    for o in &f.objectives {
+        out.push_str(&format!(
+            "  {} ({}, {}): RTO {}; RPO {}\n",
+            o.asset, o.kind, o.strategy, o.rto, o.rpo
+        ));
+    }
+    out
+}
+
+/// The failover of a validated inventory and its plan.
+pub fn failover_plan(inv: &Inventory, plan: &Plan) -> Failover {
+    let c = Ctx {
+        inv,
+        file: String::new(),
+        dr: &inv.regions.dr,
+        primary: &inv.regions.primary,
+        dir: format!("generated/{}", inv.name),
+    };
+    let mut assets: Vec<&Asset> = inv.assets.iter().collect();
+    assets.sort_by(|a, b| a.name.cmp(&b.name));
+    Failover {
+        inventory: inv.name.clone(),
+        dr_region: inv.regions.dr.clone(),
+        data_steps: data_steps(&c, plan),
+        variable_changes: failover_changes(plan),
+        objectives: assets.iter().map(|a| crate::objectives::objective(inv, a)).collect(),
+    }
+}
+
 /// Build the runbook of a validated inventory (read from `path`) and its plan.
 pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook {
     let mut assets: Vec<&Asset> = inv.assets.iter().collect();
@@ -186,19 +249,7 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
         primary: &inv.regions.primary,
         dir: format!("generated/{}", inv.name),
     };
-    let objectives: Vec<Objective> = assets
-        .iter()
-        .map(|a| {
-            let (rto, rpo) = a.dr.rto_rpo();
-            Objective {
-                asset: a.name.clone(),
-                kind: a.kind.as_str().into(),
-                strategy: a.dr.as_str().into(),
-                rto: rto.into(),
-                rpo: rpo.into(),
-            }
-        })
-        .collect();
+    let objectives: Vec<Objective> = assets.iter().map(|a| crate::objectives::objective(inv, a)).collect();
     let covered = || assets.iter().filter(|a| a.in_dr());
     let worst = |data_only: bool| {
         covered()
@@ -370,16 +421,22 @@ fn bootstrap(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
     steps
 }
 
-fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
-    let mut steps = vec![Step::new(
-        "Declare the incident and freeze changes to the primary region",
-        vec![],
-        vec![format!(
-            "Nobody applies the primary root until failback; work happens in `{}/dr`.",
-            c.dir
-        )],
-    )];
-    let account = "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)".to_string();
+/// The DR root's output `name`, read in a shell command.
+fn dr_output(c: &Ctx<'_>, name: &str) -> String {
+    format!("$({})", c.tf("dr", &format!("output -raw {name}")))
+}
+
+/// Databases whose master secret is replicated to DR (they have a DR copy).
+fn replicated_secrets<'a>(c: &'a Ctx<'_>) -> impl Iterator<Item = &'a Asset> + 'a {
+    c.inv
+        .assets
+        .iter()
+        .filter(|a| matches!(a.kind, Kind::Rds | Kind::Aurora) && a.in_dr())
+}
+
+/// The data steps of a failover: promotions, restores, credentials, buckets.
+fn data_steps(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
+    let mut steps = Vec::new();
     for a in c.of(Kind::Rds) {
         let id = c.ident(a, Role::Dr);
         match a.dr {
@@ -391,23 +448,38 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
                 ],
                 vec![
                     format!("`aws rds describe-db-instances --db-instance-identifier {id} --region {} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier'` prints null.", c.dr),
-                    "The application's connection string points at the DR endpoint (output `".to_string() + &a.ident() + "_endpoint` of the DR root).",
+                    format!("The application's connection string points at the DR endpoint (output `{}_endpoint` of the DR root); the DR root's next apply keeps the promoted instance (it ignores `replicate_source_db`).", a.ident()),
                 ],
             )),
             DrStrategy::Backup => {
-                // The plan gives the DR backup replication a restore subnet group when DR has a VPC.
-                let restore_group = plan.dr.modules.iter().any(|m| {
+                // The plan gives the DR backup replication a restore subnet group and
+                // security group when DR has a VPC.
+                let network = plan.dr.modules.iter().any(|m| {
                     m.asset == a.name && m.args.iter().any(|arg| arg.name == "restore_subnet_group_name")
                 });
-                let subnet_group = if restore_group { id.clone() } else { "<a DB subnet group in the DR region>".to_string() };
+                let mut commands = Vec::new();
+                let placement = if network {
+                    commands.push(format!(
+                        "SG={}",
+                        dr_output(c, &format!("{}_restore_security_group_id", a.ident()))
+                    ));
+                    format!("--db-subnet-group-name {id} --vpc-security-group-ids \"$SG\"")
+                } else {
+                    "--db-subnet-group-name <a DB subnet group in the DR region> --vpc-security-group-ids <its clients' security group>".to_string()
+                };
+                commands.push(format!(
+                    "aws rds restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn {} --target-db-instance-identifier {id} --use-latest-restorable-time {placement} --multi-az --deletion-protection --region {}",
+                    dr_output(c, &format!("{}_backup_replication_arn", a.ident())),
+                    c.dr
+                ));
+                commands.push(format!("aws rds wait db-instance-available --db-instance-identifier {id} --region {}", c.dr));
                 steps.push(Step::new(
                     format!("Restore `{}` from the backups replicated to {}", a.name, c.dr),
+                    commands,
                     vec![format!(
-                        "aws rds restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn $(aws rds describe-db-instance-automated-backups --region {} --query \"DBInstanceAutomatedBackups[?DBInstanceIdentifier=='{}'].DBInstanceAutomatedBackupsArn | [0]\" --output text) --target-db-instance-identifier {id} --use-latest-restorable-time --db-subnet-group-name {subnet_group} --region {}",
-                        c.dr, c.ident(a, Role::Primary), c.dr
+                        "`{id}` is available in the DR subnets, reachable from the DR application's security groups only; data is as recent as the replicated backups' latest restorable time."
                     )],
-                    vec![format!("`aws rds wait db-instance-available --db-instance-identifier {id} --region {}` returns; data is as recent as the last replicated backup.", c.dr)],
-                ))
+                ));
             }
             _ => {}
         }
@@ -416,7 +488,7 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
         steps.push(Step::new(
             format!("Fail the Aurora global database `{}-{}` over to {}", c.inv.name, a.name, c.dr),
             vec![
-                account.clone(),
+                ACCOUNT.into(),
                 format!(
                     "aws rds failover-global-cluster --global-cluster-identifier {}-{} --target-db-cluster-identifier arn:aws:rds:{}:$ACCOUNT_ID:cluster:{} --allow-data-loss --region {}",
                     c.inv.name, a.name, c.dr, c.ident(a, Role::Dr), c.dr
@@ -428,6 +500,20 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
             )],
         ));
     }
+    for a in replicated_secrets(c) {
+        let prefix = format!("{}-master-", c.ident(a, Role::Primary));
+        steps.push(Step::new(
+            format!("Make the DR copy of `{}`'s master secret standalone (its primary is gone)", a.name),
+            vec![
+                format!("SECRET=$(aws secretsmanager list-secrets --region {} --filters Key=name,Values={prefix} --query 'SecretList[0].ARN' --output text)", c.dr),
+                format!("aws secretsmanager stop-replication-to-replica --secret-id \"$SECRET\" --region {}", c.dr),
+            ],
+            vec![format!(
+                "`aws secretsmanager describe-secret --secret-id \"$SECRET\" --region {}` shows no PrimaryRegion; it holds the credentials the DR database has (they replicate with the data).",
+                c.dr
+            )],
+        ));
+    }
     for a in c
         .of(Kind::S3)
         .filter(|a| matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup))
@@ -435,7 +521,7 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
         steps.push(Step::new(
             format!("Serve `{}` from its DR bucket", a.name),
             vec![
-                account.clone(),
+                ACCOUNT.into(),
                 format!("aws s3 ls s3://{}-{}-$ACCOUNT_ID-{}/ --region {}", c.inv.name, a.name, c.dr, c.dr),
             ],
             vec![format!(
@@ -444,6 +530,19 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
             )],
         ));
     }
+    steps
+}
+
+fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
+    let mut steps = vec![Step::new(
+        "Declare the incident and freeze changes to the primary region",
+        vec![],
+        vec![format!(
+            "Nobody applies the primary root until failback; work happens in `{}/dr`, whose state, providers and facts all live in {}.",
+            c.dir, c.dr
+        )],
+    )];
+    steps.extend(data_steps(c, plan));
     if !changes.is_empty() {
         let list = changes
             .iter()
@@ -453,7 +552,7 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
         steps.push(Step::new(
             "Scale the DR region up to primary capacity",
             vec![format!("acmegen failover {} --apply-vars", c.file), c.tf("dr", "apply")],
-            vec![format!("The apply changes only capacity and traffic variables ({list}); node groups and instances are healthy.")],
+            vec![format!("The plan changes only capacity and traffic variables ({list}) and destroys nothing; node groups and instances are healthy.")],
         ));
     }
     for a in c.of(Kind::Route53).filter(|a| a.dr != DrStrategy::None) {
@@ -465,22 +564,35 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
         steps.push(Step::new(
             format!("Confirm DNS failover of {fqdn}"),
             vec![format!("dig +short {fqdn}")],
-            vec![format!("Route 53 answers with the SECONDARY record (the {} load balancer) once the PRIMARY health check fails; nothing to apply.", c.dr)],
+            vec![format!(
+                "Route 53 answers with the SECONDARY record (the {} load balancer) about {}s after the PRIMARY health check fails; nothing to apply.",
+                c.dr,
+                crate::objectives::dns_failover_seconds()
+            )],
         ));
     }
     for a in c.of(Kind::GlobalAccelerator).filter(|a| a.dr != DrStrategy::None) {
         let dial = format!("{}_traffic_dial", a.ident());
-        let commands = if changes.iter().any(|ch| ch.name == dial) {
+        let mut commands = if changes.iter().any(|ch| ch.name == dial) {
             vec![]
         } else {
             vec![c.tf("dr", &format!("apply -var {dial}=100"))]
         };
+        commands.push(
+            "# The Global Accelerator API is served only from us-west-2, whatever the endpoints' regions:".into(),
+        );
+        commands.push(format!(
+            "aws globalaccelerator describe-endpoint-group --endpoint-group-arn {} --region us-west-2 --query 'EndpointGroup.TrafficDialPercentage'",
+            dr_output(c, &format!("{}_endpoint_group_arn", a.ident()))
+        ));
         steps.push(Step::new(
-            format!("Send Global Accelerator `{}` traffic to {} (dial 100 via `{dial}`)", a.name, c.dr),
+            format!(
+                "Send Global Accelerator `{}` traffic to {} (dial 100 via `{dial}`)",
+                a.name, c.dr
+            ),
             commands,
             vec![format!(
-                "`aws globalaccelerator list-endpoint-groups --listener-arn <listener> --region us-west-2` shows traffic dial 100 for {}; clients keep the accelerator's static IPs.",
-                c.dr
+                "The DR endpoint group's traffic dial is 100; clients keep the accelerator's static IPs."
             )],
         ));
     }
@@ -489,32 +601,35 @@ fn failover(c: &Ctx<'_>, plan: &Plan, changes: &[VarChange]) -> Vec<Step> {
         vec![],
         vec![
             "Smoke-test the application through its public name.".into(),
-            "CloudWatch alarms of the DR root are OK; the alarm topic is subscribed by on-call.".into(),
+            "CloudWatch alarms of the DR root are OK; the alarm topic's subscribers (alert_emails) receive them."
+                .into(),
         ],
     ));
     steps
 }
 
 fn failback(c: &Ctx<'_>, plan: &Plan, scaled: bool) -> Vec<Step> {
-    let dbs: Vec<&Asset> = c.of(Kind::Rds).filter(|a| a.dr == DrStrategy::Replica).collect();
+    let dbs: Vec<&Asset> = c
+        .of(Kind::Rds)
+        .filter(|a| matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup))
+        .collect();
     let kms_alias = plan
         .primary
         .modules
         .iter()
-        .find(|m| {
-            m.source == "kms"
-                && m.args
-                    .iter()
-                    .any(|a| a.name == "ebs_encryption_by_default" && a.value == "true")
-        })
+        .find(|m| m.source == "kms")
         .and_then(|m| m.args.iter().find(|a| a.name == "alias"))
         .map_or("alias/aws/rds".to_string(), |a| a.value.trim_matches('"').to_string());
-    let mut steps = Vec::new();
+    let mut steps = vec![Step::new(
+        format!("Check the primary region ({}) is back and its state bucket readable", c.primary),
+        vec![ACCOUNT.into(), init(c, &plan.primary)],
+        vec!["`terraform init` reads the primary state; if the bucket was lost, rebuild the primary as a first deployment instead.".into()],
+    )];
     if dbs.is_empty() {
         steps.push(Step::new(
             format!("Rebuild the primary region ({})", c.primary),
             vec![c.tf("primary", "apply")],
-            vec!["The primary root applies cleanly.".into()],
+            vec!["The primary root applies cleanly and republishes its facts.".into()],
         ));
     } else {
         let mut targets = vec!["apply".to_string()];
@@ -538,38 +653,110 @@ fn failback(c: &Ctx<'_>, plan: &Plan, scaled: bool) -> Vec<Step> {
     }
     for a in dbs {
         let (p, d) = (c.ident(a, Role::Primary), c.ident(a, Role::Dr));
-        steps.push(Step::new(
-            format!("Replicate `{}` back from {} and make the primary copy the writer again", a.name, c.dr),
-            vec![
-                "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)".into(),
-                format!("aws rds create-db-instance-read-replica --db-instance-identifier {p} --source-db-instance-identifier arn:aws:rds:{}:$ACCOUNT_ID:db:{d} --db-subnet-group-name {p} --kms-key-id {kms_alias} --region {}", c.dr, c.primary),
-                format!("aws rds wait db-instance-available --db-instance-identifier {p} --region {}", c.primary),
-                format!("aws rds promote-read-replica --db-instance-identifier {p} --region {}   # in a maintenance window, writes stopped", c.primary),
-                c.tf("primary", &format!("state rm module.{}.aws_db_instance.this", a.ident())),
-                c.tf("primary", &format!("import module.{}.aws_db_instance.this {p}", a.ident())),
-                c.tf("primary", "apply"),
-                c.tf("dr", &format!("apply -replace='module.{}[0].aws_db_instance.this'   # the DR copy becomes a replica again", a.ident())),
-            ],
-            vec![format!("`{p}` is writable in {}, `{d}` replicates from it, and the primary plan is empty.", c.primary)],
+        let id = a.ident();
+        let aside = format!(
+            "aws rds describe-db-instances --db-instance-identifier {p} --region {0} >/dev/null 2>&1 && aws rds modify-db-instance --db-instance-identifier {p} --new-db-instance-identifier {p}-stale-$(date +%Y%m%d) --apply-immediately --region {0} && aws rds wait db-instance-available --db-instance-identifier {p}-stale-$(date +%Y%m%d) --region {0}   # an old primary that survived the outage is kept aside, not deleted",
+            c.primary
+        );
+        let sg = format!(
+            "SG=$({})",
+            c.tf("primary", &format!("output -raw {id}_security_group_id"))
+        );
+        let mut commands = vec![ACCOUNT.into(), aside, sg];
+        if a.dr == DrStrategy::Replica {
+            commands.push(format!("aws rds create-db-instance-read-replica --db-instance-identifier {p} --source-db-instance-identifier arn:aws:rds:{}:$ACCOUNT_ID:db:{d} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --kms-key-id {kms_alias} --region {}", c.dr, c.primary));
+            commands.push(format!(
+                "aws rds wait db-instance-available --db-instance-identifier {p} --region {}",
+                c.primary
+            ));
+            commands.push(format!("aws rds promote-read-replica --db-instance-identifier {p} --backup-retention-period {} --region {}   # in a maintenance window, writes stopped", a.retention_days.unwrap_or(7), c.primary));
+        } else {
+            let snap = format!("{d}-failback");
+            commands.push(format!("aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier {snap} --region {}   # writes stopped", c.dr));
+            commands.push(format!(
+                "aws rds wait db-snapshot-available --db-snapshot-identifier {snap} --region {}",
+                c.dr
+            ));
+            commands.push(format!("aws rds copy-db-snapshot --source-db-snapshot-identifier arn:aws:rds:{}:$ACCOUNT_ID:snapshot:{snap} --target-db-snapshot-identifier {snap} --kms-key-id {kms_alias} --source-region {} --region {}", c.dr, c.dr, c.primary));
+            commands.push(format!(
+                "aws rds wait db-snapshot-available --db-snapshot-identifier {snap} --region {}",
+                c.primary
+            ));
+            commands.push(format!("aws rds restore-db-instance-from-db-snapshot --db-instance-identifier {p} --db-snapshot-identifier {snap} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --region {}", c.primary));
+        }
+        commands.push(format!(
+            "aws rds wait db-instance-available --db-instance-identifier {p} --region {}",
+            c.primary
         ));
+        commands.push(c.tf("primary", &format!("state rm module.{id}.aws_db_instance.this")));
+        commands.push(c.tf("primary", &format!("import module.{id}.aws_db_instance.this {p}")));
+        commands.push(c.tf("primary", "apply"));
+        steps.push(Step::new(
+            format!("Bring `{}` back to {} with the data written in {}", a.name, c.primary, c.dr),
+            commands,
+            vec![format!("`{p}` is writable in {}, the primary plan is empty, and the primary republished `{id}_arn` to the fact store.", c.primary)],
+        ));
+        if a.dr == DrStrategy::Replica {
+            steps.push(Step::new(
+                format!("Make the DR copy of `{}` a read replica again (it is replaced: deletion protection is lifted on purpose)", a.name),
+                vec![
+                    format!("aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier {d}-before-failback --region {}   # keep what the DR copy held", c.dr),
+                    format!("aws rds wait db-snapshot-available --db-snapshot-identifier {d}-before-failback --region {}", c.dr),
+                    format!("aws rds modify-db-instance --db-instance-identifier {d} --no-deletion-protection --apply-immediately --region {}", c.dr),
+                    c.tf("dr", &format!("apply -replace='module.{id}[0].aws_db_instance.this'")),
+                ],
+                vec![format!("`{d}` replicates from `{p}` again, with deletion protection on (the module sets it).")],
+            ));
+        } else {
+            steps.push(Step::new(
+                format!("Remove the restored DR copy of `{}` (the primary holds its data again)", a.name),
+                vec![format!("aws rds delete-db-instance --db-instance-identifier {d} --final-db-snapshot-identifier {d}-final --region {}", c.dr)],
+                vec!["Only the replicated automated backups remain in DR, as before the outage.".into()],
+            ));
+        }
     }
     for a in c.of(Kind::Aurora).filter(|a| a.in_dr()) {
         steps.push(Step::new(
             format!("Switch the Aurora global database `{}-{}` back to {}", c.inv.name, a.name, c.primary),
-            vec![format!(
-                "aws rds switchover-global-cluster --global-cluster-identifier {}-{} --target-db-cluster-identifier arn:aws:rds:{}:$ACCOUNT_ID:cluster:{} --region {}",
-                c.inv.name, a.name, c.primary, c.ident(a, Role::Primary), c.primary
-            )],
+            vec![
+                ACCOUNT.into(),
+                format!(
+                    "aws rds switchover-global-cluster --global-cluster-identifier {}-{} --target-db-cluster-identifier arn:aws:rds:{}:$ACCOUNT_ID:cluster:{} --region {}",
+                    c.inv.name, a.name, c.primary, c.ident(a, Role::Primary), c.primary
+                ),
+            ],
             vec!["A planned switchover loses no data; the primary-region cluster is writer again.".into()],
+        ));
+    }
+    for a in replicated_secrets(c) {
+        let prefix = format!("{}-master-", c.ident(a, Role::Primary));
+        steps.push(Step::new(
+            format!("Replicate `{}`'s master secret to {} again", a.name, c.dr),
+            vec![
+                format!("SECRET=$(aws secretsmanager list-secrets --region {} --filters Key=name,Values={prefix} --query 'SecretList[0].ARN' --output text)", c.dr),
+                format!("aws secretsmanager delete-secret --secret-id \"$SECRET\" --force-delete-without-recovery --region {}   # the standalone DR copy; the primary secret holds the same credentials", c.dr),
+                c.tf("primary", "apply"),
+            ],
+            vec!["The primary secret lists its DR replica again (`aws secretsmanager describe-secret`). If the password was rotated during the outage, bump the database's `password_version` in the primary root instead, which writes one new password to the database and the secret.".into()],
         ));
     }
     if scaled {
         steps.push(Step::new(
             "Return the DR region to standby",
             vec![format!("rm {}/dr/failover.auto.tfvars", c.dir), c.tf("dr", "apply")],
-            vec!["DR capacity and traffic dials are back at their standby defaults.".into()],
+            vec![
+                "DR capacity and traffic dials are back at their standby defaults; the plan destroyed nothing.".into(),
+            ],
         ));
     }
+    steps.push(Step::new(
+        "Confirm both roots match their configuration",
+        vec![
+            c.tf("primary", "plan -detailed-exitcode"),
+            c.tf("dr", "plan -detailed-exitcode"),
+        ],
+        vec!["Both plans exit 0 (no changes).".into()],
+    ));
     steps
 }
 

@@ -48,6 +48,13 @@ fn is_dns_label(s: &str, max: usize) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// Whether `name` can name an inventory: a DNS label of at most 32
+/// characters (it becomes bucket and resource names) that is not one of
+/// the directory names acmegen reserves.
+pub fn is_valid_inventory_name(name: &str) -> bool {
+    is_dns_label(name, 32) && !crate::output::RESERVED_NAMES.contains(&name)
+}
+
 impl<'a> Validator<'a> {
     fn err(&mut self, at: &[Seg<'_>], message: impl Into<String>, help: impl Into<String>) {
         self.errors.push(self.loaded.error(at, message, help));
@@ -62,13 +69,30 @@ impl<'a> Validator<'a> {
                 "use 1-32 lowercase letters, digits and dashes, starting with a letter (it becomes bucket and resource names)",
             );
         }
+        if crate::output::RESERVED_NAMES.contains(&inv.name.as_str()) {
+            self.err(
+                &[Seg::Key("name")],
+                format!("inventory name `{}` is reserved", inv.name),
+                format!(
+                    "acmegen writes files shared by every inventory to <out>/{}; pick another name",
+                    inv.name
+                ),
+            );
+        }
+        for v in crate::limits::check_inventory(inv) {
+            self.err(&[Seg::Key(v.field)], v.message, v.help);
+        }
         for (key, region) in [("primary", &inv.regions.primary), ("dr", &inv.regions.dr)] {
             if catalog::az_count(region).is_none() {
                 let known: Vec<&str> = catalog::REGIONS.iter().map(|(r, _)| *r).collect();
                 self.err(
                     &[Seg::Key("regions"), Seg::Key(key)],
                     format!("unknown region `{region}`"),
-                    format!("use one of: {}", known.join(", ")),
+                    format!(
+                        "{}use a commercial AWS region: {}",
+                        crate::suggest::did_you_mean(region, known.iter().copied()),
+                        known.join(", ")
+                    ),
                 );
             }
         }
@@ -119,6 +143,11 @@ impl<'a> Validator<'a> {
 
     fn region_network(&mut self, key: &'static str, region: &str, net: &RegionNetwork) -> Option<Cidr> {
         let at = |field| [Seg::Key("network"), Seg::Key(key), Seg::Key(field)];
+        let out_of_range = crate::limits::check_network(net);
+        let prefixes_ok = out_of_range.is_empty();
+        for v in out_of_range {
+            self.err(&at(v.field), v.message, v.help);
+        }
         let cidr = match net.cidr.parse::<Cidr>() {
             Ok(c) => c,
             Err(e) => {
@@ -149,7 +178,7 @@ impl<'a> Validator<'a> {
                 return Some(cidr);
             }
         }
-        if crate::plan::network::subnets(cidr, net, max_azs).is_none() {
+        if prefixes_ok && crate::plan::network::subnets(cidr, net, max_azs).is_none() {
             self.err(
                 &at("cidr"),
                 format!("the public and private subnets per AZ do not fit in {cidr}"),
@@ -206,9 +235,7 @@ impl<'a> Validator<'a> {
             }
         }
         if let Some(i) = assets.iter().position(|a| a.kind == Kind::Vpc && !a.in_dr()) {
-            let in_dr = assets
-                .iter()
-                .find(|a| a.kind.needs_vpc() && a.in_dr() && a.dr != DrStrategy::Backup);
+            let in_dr = assets.iter().find(|a| a.kind.needs_vpc() && a.in_dr());
             if let Some(user) = in_dr {
                 self.err(
                     &[Seg::Key("assets"), Seg::Index(i), Seg::Key("dr")],
@@ -266,6 +293,9 @@ impl<'a> Validator<'a> {
                 "an EKS pilot light needs at least one node (core add-ons must schedule)",
                 "set dr_qty to 1 or more",
             );
+        }
+        for v in crate::limits::check_asset(a, self.loaded.inventory.tags.len()) {
+            self.err(&at(v.field), v.message, v.help);
         }
         self.fields_for_kind(i, a);
         self.size(i, a);
@@ -372,16 +402,18 @@ impl<'a> Validator<'a> {
                 &at,
                 format!("`{s}` is not an RDS instance class in the catalogue"),
                 format!(
-                    "use a current class such as `{}` (src/catalog.rs lists them)",
-                    catalog::suggest(s, true)
+                    "use a current class such as `{}`; {}",
+                    catalog::closest_size(s, true),
+                    catalog::describe(true)
                 ),
             ),
             Some(s) if !db && !catalog::is_ec2_type(s) => self.err(
                 &at,
                 format!("`{s}` is not an EC2 instance type in the catalogue"),
                 format!(
-                    "use a current type such as `{}` (src/catalog.rs lists them)",
-                    catalog::suggest(s, false)
+                    "use a current type such as `{}`; {}",
+                    catalog::closest_size(s, false),
+                    catalog::describe(false)
                 ),
             ),
             _ => {}
@@ -418,7 +450,8 @@ impl<'a> Validator<'a> {
                 ),
                 format!("name a {} asset", names.join(" or ")),
             ),
-            Some(&j) if a.kind == Kind::Eip && a.qty() > assets[j].qty() => self.err(
+            // A target with qty 0 has its own error; "use qty 0 or less" would mislead.
+            Some(&j) if a.kind == Kind::Eip && assets[j].qty() > 0 && a.qty() > assets[j].qty() => self.err(
                 &[Seg::Key("assets"), Seg::Index(i), Seg::Key("qty")],
                 format!("{} Elastic IPs for {} instances of `{t}`", a.qty(), assets[j].qty()),
                 format!(

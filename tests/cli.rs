@@ -95,7 +95,12 @@ fn check_flags_a_directory_no_inventory_renders() {
         .arg("check")
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("generated/old/primary/main.tf"));
+        .stdout(predicate::str::contains(
+            "not rendered by any inventory: generated/old/",
+        ))
+        .stderr(predicate::str::contains(
+            "generated/old belongs to no inventory and has no .acmegen-manifest: delete it by hand",
+        ));
 }
 
 #[test]
@@ -112,11 +117,15 @@ fn rerender_removes_files_of_removed_assets_and_keeps_local_terraform_files() {
     .unwrap();
     fs::write(dir.path().join("generated/demo/dr/terraform.tfvars"), "x = 1\n").unwrap();
     fs::write(dir.path().join("generated/demo/bootstrap/terraform.tfstate"), "{}").unwrap();
+    // A file an older render wrote: listed in the manifest, so acmegen may remove it.
     fs::write(
         dir.path().join("generated/demo/primary/stale.tf"),
         "# from an older render\n",
     )
     .unwrap();
+    let manifest = dir.path().join("generated/demo/.acmegen-manifest");
+    let listed = fs::read_to_string(&manifest).unwrap() + "primary/stale.tf\n";
+    fs::write(&manifest, listed).unwrap();
     let without_s3 = GOOD.split("  - kind: s3").next().unwrap();
     fs::write(dir.path().join("inventory/demo.yaml"), without_s3).unwrap();
     acmegen(dir.path()).arg("render").assert().success();
@@ -383,4 +392,29 @@ fn help_version_and_completions() {
         .assert()
         .success()
         .stdout(predicate::str::contains("_acmegen"));
+}
+
+#[test]
+fn item7_a_closed_stdout_ends_the_output_quietly() {
+    // Issue 10.7: `acmegen explain big.yaml | head -1` panicked with "Broken pipe" (exit 101).
+    let dir = project(&acmegen::synthetic::inventory_yaml(300));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("acmegen"))
+        .current_dir(dir.path())
+        .args(["explain", "inventory/demo.yaml"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    assert!(first.contains("bench — primary"), "{first}");
+    drop(stdout); // like `head -1` exiting: the rest (> 64 KiB) hits a closed pipe
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
 }

@@ -122,7 +122,10 @@ fn rds_backup_replicates_automated_backups_only() {
     );
     let dr = module(&p.dr, "db").unwrap();
     assert_eq!(dr.source, "rds_backup_replication");
-    assert!(module(&p.dr, "vpc").is_none(), "backup replication needs no VPC in DR");
+    // A restore needs somewhere to land: the DR VPC's subnets and a security group.
+    assert!(module(&p.dr, "vpc").is_some(), "a restore in DR needs the DR network");
+    assert_eq!(arg(dr, "restore_subnet_group_name"), "\"t-db-usw1\"");
+    assert_eq!(arg(dr, "vpc_id"), "module.vpc.vpc_id");
 }
 
 #[test]

@@ -55,13 +55,23 @@ fn rds_backup_is_restored_from_replicated_backups() {
         f.contains("restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn"),
         "{f}"
     );
-    assert!(f.contains("DBInstanceIdentifier=='t-db-use2'"));
+    // The restore names the replicated backups (a DR output), and lands in the
+    // DR subnet group with the security group that admits the DR clients.
+    assert!(
+        f.contains("--source-db-instance-automated-backups-arn $(terraform -chdir=generated/t/dr output -raw db_backup_replication_arn)"),
+        "{f}"
+    );
+    assert!(
+        f.contains("SG=$(terraform -chdir=generated/t/dr output -raw db_restore_security_group_id)")
+            && f.contains("--db-subnet-group-name t-db-usw1 --vpc-security-group-ids \"$SG\""),
+        "{f}"
+    );
     assert_eq!(rb.overall_rto, "hours (restore)");
 }
 
 #[test]
 fn aurora_global_database_fails_over_and_switches_back() {
-    let (rb, _) = book("  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: mysql, engine_version: \"8.0.mysql_aurora.3.08.0\", dr: replica}\n");
+    let (rb, _) = book("  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: mysql, engine_version: \"8.0.mysql_aurora.3.10.3\", dr: replica}\n");
     assert!(commands(&rb.failover).contains("aws rds failover-global-cluster --global-cluster-identifier t-db --target-db-cluster-identifier arn:aws:rds:us-west-1:$ACCOUNT_ID:cluster:t-db-usw1 --allow-data-loss"));
     assert!(commands(&rb.failback).contains("aws rds switchover-global-cluster --global-cluster-identifier t-db --target-db-cluster-identifier arn:aws:rds:us-east-2:$ACCOUNT_ID:cluster:t-db-use2"));
 }

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use tera::Tera;
 
+mod outage;
 pub mod tftest;
 
 mod embedded {
@@ -66,9 +67,16 @@ impl Emitter {
                 .map(|h| h.join().expect("render thread panicked"))
                 .collect()
         });
-        for r in rendered {
-            files.extend(r?);
+        let mut mocks = Vec::new();
+        for (root, r) in plan.roots().into_iter().zip(rendered) {
+            let r = r?;
+            mocks.push(root_mocks(root, &r));
+            files.extend(r);
         }
+        files.insert(
+            PathBuf::from(&plan.name).join("dr/tests/outage.tftest.hcl"),
+            outage::outage_test(plan, &mocks[0], &mocks[1]),
+        );
         Ok(())
     }
 
@@ -82,43 +90,12 @@ impl Emitter {
             let text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
             files.insert(dir.join(format!("{f}.tf")), text);
         }
-        let mut used: BTreeSet<String> = files.values().flat_map(|t| tftest::block_types(t)).collect();
-        for m in &root.modules {
-            used.extend(tftest::block_types(module_main(&m.source)));
-        }
-        let mut providers = vec![tftest::MockProvider {
-            name: "aws".into(),
-            alias: None,
-            region: Some(root.region.clone()),
-        }];
-        if root.dr_provider {
-            providers.push(tftest::MockProvider {
-                name: "aws".into(),
-                alias: Some("dr".into()),
-                region: Some(root.peer_region.clone()),
-            });
-        }
-        providers.extend(root.helm_clusters.iter().map(|c| tftest::MockProvider {
-            name: "helm".into(),
-            alias: Some(c.clone()),
-            region: None,
-        }));
-        let examples: Vec<(&str, &str)> = root
-            .variables
-            .iter()
-            .filter_map(|v| Some((v.name.as_str(), v.example.as_deref()?)))
-            .collect();
+        let mocks = root_mocks(root, &files);
+        let examples: Vec<(&str, &str)> = mocks.examples.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         let facts: Vec<(String, String)> = root
             .facts_read
             .iter()
-            .map(|f| {
-                let publisher_region = if f.starts_with(root.role.as_str()) {
-                    &root.region
-                } else {
-                    &root.peer_region
-                };
-                (f.clone(), tftest::fact_example(f, publisher_region))
-            })
+            .map(|f| (f.clone(), tftest::fact_example(f, &root.peer_region)))
             .collect();
         let overrides = if facts.is_empty() {
             String::new()
@@ -127,7 +104,7 @@ impl Emitter {
         };
         files.insert(
             dir.join("tests/apply.tftest.hcl"),
-            apply_test(&providers, &used, &examples, &overrides),
+            apply_test(&mocks.providers, &mocks.used, &examples, &overrides),
         );
         if !examples.is_empty() {
             files.insert(dir.join("terraform.tfvars.example"), tfvars_example(&examples));
@@ -298,6 +275,49 @@ fn module_main(name: &str) -> &'static str {
         .iter()
         .find(|(p, _)| *p == path)
         .map_or("", |(_, t)| t)
+}
+
+/// What a root's test files mock: its provider configurations, the block
+/// types its modules use, and example values of its required variables.
+pub(crate) struct RootMocks {
+    pub(crate) providers: Vec<tftest::MockProvider>,
+    pub(crate) used: BTreeSet<String>,
+    pub(crate) examples: Vec<(String, String)>,
+}
+
+/// The mocks of `root`, whose own files are `files`.
+pub(crate) fn root_mocks(root: &RootPlan, files: &FileSet) -> RootMocks {
+    let mut used: BTreeSet<String> = files.values().flat_map(|t| tftest::block_types(t)).collect();
+    for m in &root.modules {
+        used.extend(tftest::block_types(module_main(&m.source)));
+    }
+    let mut providers = vec![tftest::MockProvider {
+        name: "aws".into(),
+        alias: None,
+        region: Some(root.region.clone()),
+    }];
+    if root.dr_provider {
+        providers.push(tftest::MockProvider {
+            name: "aws".into(),
+            alias: Some("dr".into()),
+            region: Some(root.peer_region.clone()),
+        });
+    }
+    providers.extend(root.helm_clusters.iter().map(|c| tftest::MockProvider {
+        name: "helm".into(),
+        alias: Some(c.clone()),
+        region: None,
+    }));
+    let examples = root
+        .variables
+        .iter()
+        .filter_map(|v| Some((v.name.clone(), v.example.clone()?)))
+        .collect();
+    RootMocks {
+        providers,
+        used,
+        examples,
+    }
 }
 
 /// `tests/apply.tftest.hcl` of a root: mock providers, example values of

@@ -7,6 +7,7 @@ pub use model::*;
 pub use source_map::{Seg, SourceMap};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::limits;
 use std::path::{Path, PathBuf};
 
 /// A parsed inventory together with what is needed to point back into its text.
@@ -27,29 +28,101 @@ impl Loaded {
     }
 }
 
-/// Read and parse the inventory at `path`.
+/// Read and parse the inventory at `path`. Files larger than
+/// [`limits::MAX_INVENTORY_BYTES`] are refused without being read whole.
 pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = read_bounded(path).map_err(|e| {
+        let help = match e.kind() {
+            std::io::ErrorKind::NotFound => "check the path; inventories live in inventory/*.yaml".to_string(),
+            std::io::ErrorKind::PermissionDenied => format!("make {} readable", path.display()),
+            _ if path.is_dir() => "name a YAML file, not a directory".to_string(),
+            _ => "check that the file can be read".to_string(),
+        };
         Diagnostics(vec![Diagnostic::new(
             path,
             (1, 1),
             format!("cannot read inventory: {e}"),
-            "check the path; inventories live in inventory/*.yaml",
+            help,
+        )])
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bad = e.as_bytes()[offset];
+        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
+        let line = valid.matches('\n').count() + 1;
+        let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Diagnostics(vec![Diagnostic::new(
+            path,
+            (line, column),
+            format!("the inventory is not UTF-8 text: byte 0x{bad:02X} at byte offset {offset} is not valid UTF-8"),
+            "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`), or remove the character at this position",
         )])
     })?;
     parse(&text, path)
 }
 
-/// Parse inventory `text`; `path` is used only in diagnostics.
+/// The bytes of `path`, or an error when it holds more than the inventory limit.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_INVENTORY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Parse inventory `text`; `path` is used only in diagnostics. The text is
+/// checked against [`limits::check_text`] before the YAML parser sees it.
 pub fn parse(text: &str, path: &Path) -> Result<Loaded, Diagnostics> {
+    if let Err(l) = limits::check_text(text) {
+        return Err(Diagnostics(vec![Diagnostic::new(
+            path,
+            (l.line, l.column),
+            l.message,
+            l.help,
+        )]));
+    }
     match serde_yaml::from_str::<Inventory>(text) {
         Ok(inventory) => Ok(Loaded {
             path: path.to_path_buf(),
             inventory,
             source_map: SourceMap::new(text),
         }),
-        Err(e) => Err(Diagnostics(vec![yaml_error(&e, path)])),
+        Err(e) => {
+            // serde reports the first type error it meets while the scanner is
+            // still behind a syntax error further on (`qty: [2` reads as a
+            // sequence): a syntax error, when there is one, comes first.
+            let syntax = serde_yaml::from_str::<serde::de::IgnoredAny>(text).err();
+            Err(Diagnostics(vec![yaml_error(syntax.as_ref().unwrap_or(&e), path)]))
+        }
     }
+}
+
+/// The last segment of serde_yaml's path prefix (`assets[0].qty: …` → `qty`).
+fn field_of(message: &str) -> Option<&str> {
+    let (path, _) = message.split_once(": ")?;
+    if path.contains(' ') {
+        return None;
+    }
+    let last = path.rsplit('.').next()?;
+    let field = last.split('[').next()?;
+    (!field.is_empty()).then_some(field)
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`": the unknown
+/// name, the message without the list, and the names of the list.
+fn split_unknown(message: &str, what: &str) -> Option<(String, String, Vec<String>)> {
+    let start = message.find(what)? + what.len();
+    let name = message[start..].split('`').next()?.to_string();
+    let short = message[..start + name.len() + 1].to_string();
+    let names = match message.split_once("expected one of ") {
+        Some((_, list)) => list
+            .split(", ")
+            .map(|n| n.trim().trim_matches('`').to_string())
+            .collect(),
+        None => Vec::new(),
+    };
+    Some((name, short, names))
 }
 
 fn yaml_error(e: &serde_yaml::Error, path: &Path) -> Diagnostic {
@@ -69,16 +142,37 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path) -> Diagnostic {
             }
         }
     }
-    let help = if message.contains("unknown field") {
-        "remove the field or fix its spelling; README.md lists every field per kind"
-    } else if message.contains("unknown variant") {
-        "use one of the values listed above"
+    let help = if let Some((name, short, names)) = split_unknown(&message, "unknown field `") {
+        message = short;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        match crate::suggest::closest(&name, names.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? README.md lists every field per kind"),
+            None => format!(
+                "remove the field or fix its spelling; the fields here are: {}",
+                names.join(", ")
+            ),
+        }
+    } else if let Some((name, short, names)) = split_unknown(&message, "unknown variant `") {
+        message = short;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        format!(
+            "{}use one of: {}",
+            crate::suggest::did_you_mean(&name, names.iter().copied()),
+            names.join(", ")
+        )
     } else if message.contains("missing field") {
-        "add the field; README.md shows a complete example"
-    } else if message.contains("invalid type") {
-        "give the value the type the field expects (quote versions like \"16.4\")"
+        "add the field; README.md shows a complete example".to_string()
+    } else if message.contains("invalid type") || message.contains("invalid value") {
+        field_of(&message)
+            .and_then(limits::field_help)
+            .unwrap_or_else(|| "give the value the type the field expects".to_string())
+    } else if message.contains("recursion limit") {
+        format!(
+            "an inventory nests at most a few levels (limit {})",
+            limits::MAX_NESTING
+        )
     } else {
-        "fix the YAML syntax at this position"
+        "fix the YAML syntax at this position".to_string()
     };
     Diagnostic::new(path, (line, column), message, help)
 }
@@ -103,6 +197,67 @@ mod tests {
         assert!(d.message.contains("unknown field `colour`"), "{}", d.message);
         assert_eq!(d.line, 7);
         assert!(d.help.contains("remove the field"));
+        assert!(!d.message.contains("expected one of"), "{}", d.message);
+    }
+
+    #[test]
+    fn unknown_field_and_variant_suggest_the_closest_name() {
+        let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - kind: vn\n    name: data\n    qtty: 2\n    dr: none\n";
+        let err = parse(text, Path::new("t.yaml")).unwrap_err();
+        assert!(err.0[0].help.starts_with("did you mean `vm`?"), "{}", err.0[0]);
+        let text = text.replace("kind: vn", "kind: vm");
+        let err = parse(&text, Path::new("t.yaml")).unwrap_err();
+        assert_eq!(err.0[0].message, "assets[0]: unknown field `qtty`");
+        assert!(err.0[0].help.starts_with("did you mean `qty`?"), "{}", err.0[0]);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_a_syntax_error_not_a_type_error() {
+        let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - kind: vm\n    name: app\n    qty: [2\n    dr: none\n";
+        let err = parse(text, Path::new("t.yaml")).unwrap_err();
+        let d = &err.0[0];
+        assert!(!d.message.contains("invalid type"), "{d}");
+        assert!(d.help.contains("YAML syntax"), "{d}");
+    }
+
+    #[test]
+    fn out_of_range_numbers_get_the_field_range_as_help() {
+        let base = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - kind: vm\n    name: app\n    X\n    dr: none\n";
+        for (field, want) in [
+            ("port: 70000", "1 to 65535"),
+            ("qty: -1", "from 1 to 1000"),
+            ("qty: lots", "whole number"),
+        ] {
+            let err = parse(&base.replace('X', field), Path::new("t.yaml")).unwrap_err();
+            let d = &err.0[0];
+            assert!(d.help.contains(want), "{field}: {d}");
+            assert!(
+                !d.help.contains("YAML syntax") && !d.help.contains("quote"),
+                "{field}: {d}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_utf8_input_names_the_byte_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.yaml");
+        std::fs::write(&path, b"name: t\nowner: m\xffe\n").unwrap();
+        let err = load(&path).unwrap_err();
+        let d = &err.0[0];
+        assert!(d.message.contains("byte 0xFF at byte offset 16"), "{d}");
+        assert_eq!((d.line, d.column), (2, 9));
+        assert!(d.help.contains("UTF-8"), "{d}");
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_before_the_yaml_parser() {
+        let text = format!("name: t\nassets: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let start = std::time::Instant::now();
+        let err = parse(&text, Path::new("t.yaml")).unwrap_err();
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        assert!(err.0[0].message.contains("nests deeper than"), "{}", err.0[0]);
+        assert_eq!(err.0[0].line, 2);
     }
 
     #[test]

@@ -196,7 +196,7 @@ const ALARMS: &[AlarmSpec] = &[
         dimension: "DBInstanceIdentifier",
         statistic: "Maximum",
         operator: "GreaterThanThreshold",
-        threshold: 300,
+        threshold: crate::objectives::REPLICA_LAG_ALARM_SECONDS as i64,
     },
     AlarmSpec {
         kind: Kind::Aurora,
@@ -222,7 +222,7 @@ const ALARMS: &[AlarmSpec] = &[
         dimension: "DBClusterIdentifier",
         statistic: "Maximum",
         operator: "GreaterThanThreshold",
-        threshold: 60_000,
+        threshold: crate::objectives::GLOBAL_LAG_ALARM_MS as i64,
     },
 ];
 
@@ -515,10 +515,7 @@ impl<'a> RootPlanner<'a> {
 
     fn run(&mut self) {
         let assets: Vec<&Asset> = self.assets().collect();
-        let needs_vpc = assets
-            .iter()
-            .any(|a| a.kind.needs_vpc() && (self.primary() || a.dr != DrStrategy::Backup))
-            || assets.iter().any(|a| a.kind == Kind::Vpc);
+        let needs_vpc = assets.iter().any(|a| a.kind.needs_vpc()) || assets.iter().any(|a| a.kind == Kind::Vpc);
         let needs_kms = needs_vpc || assets.iter().any(|a| a.kind.needs_kms() || a.kind == Kind::Kms);
 
         if needs_kms {
@@ -1130,10 +1127,25 @@ impl<'a> RootPlanner<'a> {
                 None
             } else {
                 m.arg("restore_subnet_group_name", Expr::s(self.name(a)))
-                    .arg("subnet_ids", self.vpc_out("private_subnet_ids"));
+                    .arg("subnet_ids", self.vpc_out("private_subnet_ids"))
+                    .arg("vpc_id", self.vpc_out("vpc_id"))
+                    .arg("port", Expr::Num(a.engine.unwrap_or(Engine::Postgres).port() as i64))
+                    .arg("allowed_security_group_ids", self.db_client_groups());
                 Some(self.tags(Some(a)))
             };
-            self.push(m, tags);
+            let m = self.push(m, tags);
+            self.output(
+                format!("{id}_backup_replication_arn"),
+                format!("Replicated automated backups of {} in this region.", a.name),
+                m.out_or_null("id"),
+            );
+            if !self.vpc_label.is_empty() {
+                self.output(
+                    format!("{id}_restore_security_group_id"),
+                    format!("Security group a restore of {} in this region uses.", a.name),
+                    m.out_or_null("restore_security_group_id"),
+                );
+            }
             return;
         }
         let engine = a.engine.unwrap_or(Engine::Postgres);
@@ -1192,6 +1204,11 @@ impl<'a> RootPlanner<'a> {
             m.out_or_null("arn"),
         );
         if !replica {
+            self.output(
+                format!("{id}_security_group_id"),
+                format!("Security group of database {} (a failback restore joins it).", a.name),
+                m.out("security_group_id"),
+            );
             self.output(
                 format!("{id}_master_secret_arn"),
                 format!("Secret with the master credentials of {}.", a.name),
@@ -1530,6 +1547,17 @@ impl<'a> RootPlanner<'a> {
             let ready = self.fact_present(&format!("{id}_listener_arn"));
             m.count = Some(format!("{ready} ? 1 : 0"));
         }
+        let group = m.label.clone();
+        let group_ref = if m.count.is_some() {
+            format!("one(module.{group}[*].id)")
+        } else {
+            format!("module.{group}.id")
+        };
+        self.output(
+            format!("{id}_endpoint_group_arn"),
+            format!("Endpoint group of accelerator {} in this region.", a.name),
+            group_ref,
+        );
         m.arg("listener_arn", listener)
             .arg("region", Expr::s(self.root.region.clone()))
             .arg("endpoint_arn", Expr::r(format!("module.{}.arn", alb.ident())))

@@ -5,6 +5,11 @@ use acmegen::emit::{Emitter, FileSet};
 use acmegen::pipeline;
 use std::path::{Path, PathBuf};
 
+/// The inventory/ directory of the project.
+pub fn inventories_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory")
+}
+
 /// Every inventory shipped in inventory/, sorted.
 pub fn inventories() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");

@@ -119,12 +119,15 @@ module "db" {
   source = "../../modules/rds_backup_replication"
   count  = contains(module.facts.names, "primary/db_arn") ? 1 : 0
 
-  source_db_instance_arn    = module.facts.values["primary/db_arn"]
-  kms_key_arn               = module.platform.key_arn
-  retention_days            = 14
-  restore_subnet_group_name = "acme-eks-db-usw2"
-  subnet_ids                = module.network.private_subnet_ids
-  tags                      = merge(local.tags, { Asset = "db" })
+  source_db_instance_arn     = module.facts.values["primary/db_arn"]
+  kms_key_arn                = module.platform.key_arn
+  retention_days             = 14
+  restore_subnet_group_name  = "acme-eks-db-usw2"
+  subnet_ids                 = module.network.private_subnet_ids
+  vpc_id                     = module.network.vpc_id
+  port                       = 5432
+  allowed_security_group_ids = [module.apps.cluster_security_group_id]
+  tags                       = merge(local.tags, { Asset = "db" })
 }
 
 # ingress (alb): TLS certificate of www.eks.acme-platform.dev in this region

@@ -28,6 +28,16 @@ output "backups_bucket" {
   value       = module.backups.bucket_id
 }
 
+output "db_backup_replication_arn" {
+  description = "Replicated automated backups of db in this region."
+  value       = one(module.db[*].id)
+}
+
+output "db_restore_security_group_id" {
+  description = "Security group a restore of db in this region uses."
+  value       = one(module.db[*].restore_security_group_id)
+}
+
 output "ingress_arn" {
   description = "ARN of load balancer ingress."
   value       = module.ingress.arn

@@ -8,6 +8,11 @@ output "alarms_alarm_topic_arn" {
   value       = module.alarms.alarm_topic_arn
 }
 
+output "edge_endpoint_group_arn" {
+  description = "Endpoint group of accelerator edge in this region."
+  value       = one(module.edge_dr_endpoints[*].id)
+}
+
 output "ingress_arn" {
   description = "ARN of load balancer ingress."
   value       = module.ingress.arn

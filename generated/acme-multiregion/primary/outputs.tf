@@ -18,6 +18,11 @@ output "edge_dns_name" {
   value       = module.edge.dns_name
 }
 
+output "edge_endpoint_group_arn" {
+  description = "Endpoint group of accelerator edge in this region."
+  value       = module.edge_primary_endpoints.id
+}
+
 output "edge_ip_addresses" {
   description = "Static anycast IPs of accelerator edge."
   value       = module.edge.ip_addresses
@@ -66,6 +71,11 @@ output "postgres_endpoint" {
 output "postgres_master_secret_arn" {
   description = "Secret with the master credentials of postgres."
   value       = module.postgres.master_secret_arn
+}
+
+output "postgres_security_group_id" {
+  description = "Security group of database postgres (a failback restore joins it)."
+  value       = module.postgres.security_group_id
 }
 
 output "private_subnet_ids" {

@@ -38,6 +38,11 @@ output "db_master_secret_arn" {
   value       = module.db.master_secret_arn
 }
 
+output "db_security_group_id" {
+  description = "Security group of database db (a failback restore joins it)."
+  value       = module.db.security_group_id
+}
+
 output "monitoring_cluster_endpoint" {
   description = "API endpoint of cluster monitoring."
   value       = module.monitoring.cluster_endpoint

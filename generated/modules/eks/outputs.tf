@@ -27,3 +27,8 @@ output "node_role_name" {
   description = "IAM role of the nodes."
   value       = aws_iam_role.node.name
 }
+
+output "node_desired_size" {
+  description = "Desired number of nodes of the node group."
+  value       = aws_eks_node_group.this.scaling_config[0].desired_size
+}

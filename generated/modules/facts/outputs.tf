@@ -7,3 +7,8 @@ output "values" {
   description = "Fact values by <publisher>/<fact>."
   value       = zipmap(local.names, nonsensitive(data.aws_ssm_parameters_by_path.store.values))
 }
+
+output "published" {
+  description = "Names of the facts this root publishes."
+  value       = sort(keys(var.publish))
+}

@@ -7,3 +7,8 @@ output "restore_subnet_group_name" {
   description = "DB subnet group for restores in this region, or null."
   value       = one(aws_db_subnet_group.restore[*].name)
 }
+
+output "restore_security_group_id" {
+  description = "Security group for restores in this region, or null."
+  value       = one(aws_security_group.restore[*].id)
+}

@@ -26,6 +26,24 @@ variable "subnet_ids" {
   default     = []
 }
 
+variable "vpc_id" {
+  description = "VPC a restore lands in (with subnet_ids; without them no security group is created)."
+  type        = string
+  default     = null
+}
+
+variable "port" {
+  description = "Listener port of the database."
+  type        = number
+  default     = 5432
+}
+
+variable "allowed_security_group_ids" {
+  description = "Security groups of this region's database clients."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)

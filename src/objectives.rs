@@ -1,0 +1,244 @@
+//! Recovery objectives per asset, derived from the settings acmegen
+//! generates: alarm thresholds, health-check intervals and thresholds,
+//! DNS TTLs and what a failover has to do (promote, restore, scale up).
+//! The runbook and `acmegen failover --format json` show the same figures.
+//!
+//! Times are estimates for planning: detection figures follow exactly from
+//! the generated settings; durations of AWS operations (a promotion, a
+//! restore, nodes joining) are AWS's typical values and are marked "≈".
+
+use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
+use serde::Serialize;
+
+/// Route 53 health checks: request interval (s) and failure threshold
+/// (`modules/route53_record`).
+pub const ROUTE53_HEALTH_CHECK: (u32, u32) = (10, 3);
+/// TTL (s) resolvers keep an alias answer to a load balancer.
+pub const ALIAS_TTL_SECONDS: u32 = 60;
+/// Load balancer target health: interval (s) and unhealthy threshold
+/// (`modules/alb`); Global Accelerator follows it for ALB endpoints.
+pub const TARGET_HEALTH_CHECK: (u32, u32) = (15, 3);
+/// Replica-lag alarm of RDS read replicas (s), see the cloudwatch alarms.
+pub const REPLICA_LAG_ALARM_SECONDS: u32 = 300;
+/// Global-database lag alarm of Aurora secondaries (ms).
+pub const GLOBAL_LAG_ALARM_MS: u32 = 60_000;
+
+/// Recovery objectives of one asset.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Objective {
+    /// Asset name.
+    pub asset: String,
+    /// Asset kind.
+    pub kind: String,
+    /// DR strategy.
+    pub strategy: String,
+    /// Recovery time objective.
+    pub rto: String,
+    /// Recovery point objective.
+    pub rpo: String,
+    /// The generated settings (or AWS behaviour) the figures follow from.
+    pub basis: String,
+}
+
+/// Seconds until Route 53 answers with the SECONDARY record: failed checks
+/// plus the TTL resolvers cached the PRIMARY answer for.
+pub fn dns_failover_seconds() -> u32 {
+    ROUTE53_HEALTH_CHECK.0 * ROUTE53_HEALTH_CHECK.1 + ALIAS_TTL_SECONDS
+}
+
+/// Seconds until a load balancer marks a target unhealthy.
+pub fn target_detection_seconds() -> u32 {
+    TARGET_HEALTH_CHECK.0 * TARGET_HEALTH_CHECK.1
+}
+
+/// How traffic reaches the DR region for `a` (a load balancer or what it
+/// fronts): through Route 53 failover, the accelerator's dial, or not at all.
+fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String) {
+    let fronts = |x: &Asset, name: &str| x.target.as_deref() == Some(name);
+    let albs: Vec<&Asset> = if a.kind == Kind::Alb {
+        vec![a]
+    } else {
+        inv.assets
+            .iter()
+            .filter(|l| l.kind == Kind::Alb && fronts(l, &a.name))
+            .collect()
+    };
+    for alb in albs {
+        if inv
+            .assets
+            .iter()
+            .any(|r| r.kind == Kind::Route53 && r.dr != DrStrategy::None && fronts(r, &alb.name))
+        {
+            let s = dns_failover_seconds();
+            return (
+                format!("{}s to move DNS", s),
+                format!(
+                    "Route 53 health checks every {}s, failover after {} failures, alias answers cached {}s",
+                    ROUTE53_HEALTH_CHECK.0, ROUTE53_HEALTH_CHECK.1, ALIAS_TTL_SECONDS
+                ),
+            );
+        }
+        if inv
+            .assets
+            .iter()
+            .any(|g| g.kind == Kind::GlobalAccelerator && g.in_dr() && fronts(g, &alb.name))
+        {
+            return (
+                "≈ 2 min to raise the DR traffic dial (an apply)".into(),
+                format!(
+                    "the DR endpoint group's dial is 0 until failover sets it to 100; the ALB marks targets unhealthy after {}s",
+                    target_detection_seconds()
+                ),
+            );
+        }
+    }
+    (
+        "clients switch by hand".into(),
+        "no DNS failover or accelerator in front".into(),
+    )
+}
+
+/// The objectives of `a`, from its strategy and the generated settings.
+pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
+    let targets_accelerator = a.kind == Kind::Route53
+        && a.target.as_deref().is_some_and(|t| {
+            inv.assets
+                .iter()
+                .any(|g| g.name == t && g.kind == Kind::GlobalAccelerator)
+        });
+    let (rto, rpo, basis) = match (a.kind, a.dr) {
+        (Kind::Route53, _) if targets_accelerator => (
+            "0: the record names the accelerator, which is global".to_string(),
+            "n/a".to_string(),
+            "Route 53 answers from every region; the accelerator moves traffic between regions".to_string(),
+        ),
+        (_, DrStrategy::None) => (
+            "not recoverable in DR".to_string(),
+            "not recoverable in DR".to_string(),
+            "the DR region gets nothing for this asset".to_string(),
+        ),
+        (Kind::Rds, DrStrategy::Replica) => (
+            "≈ 10 min: promote the read replica, then point clients at the DR endpoint".into(),
+            format!("≤ {} min (typically seconds)", REPLICA_LAG_ALARM_SECONDS / 60),
+            format!(
+                "asynchronous cross-region replica; the ReplicaLag alarm fires above {}s",
+                REPLICA_LAG_ALARM_SECONDS
+            ),
+        ),
+        (Kind::Rds, DrStrategy::Backup) => (
+            format!(
+                "≈ 1 h+: point-in-time restore of {} GiB from the replicated backups",
+                a.storage_gb.unwrap_or(20)
+            ),
+            "the replicated backups' latest restorable time (transaction logs are copied every few minutes)".into(),
+            format!(
+                "automated backups replicated to DR, kept {} days",
+                a.retention_days.unwrap_or(7)
+            ),
+        ),
+        (Kind::Aurora, DrStrategy::Replica) => (
+            "≈ 2 min: managed failover of the global database".into(),
+            format!("≤ {} s (typically under 1 s)", GLOBAL_LAG_ALARM_MS / 1000),
+            format!(
+                "Aurora global database storage replication; the lag alarm fires above {} s",
+                GLOBAL_LAG_ALARM_MS / 1000
+            ),
+        ),
+        (Kind::S3, DrStrategy::Replica | DrStrategy::Backup) => (
+            "0: the DR bucket serves reads now; switch clients to it".into(),
+            "most objects within 15 min (replication without S3 RTC has no SLA)".into(),
+            format!(
+                "cross-region replication{}",
+                if a.dr == DrStrategy::Backup {
+                    " into GLACIER_IR"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (Kind::S3, _) => (
+            "0: the DR bucket exists".into(),
+            "nothing replicated: objects of the primary bucket are not in DR".into(),
+            "an independent bucket per region".into(),
+        ),
+        (Kind::Ecr, DrStrategy::Replica) => (
+            "0: the DR registry serves the replicated images".into(),
+            "images pushed before the outage (replication takes minutes)".into(),
+            "registry replication of the repository prefix".into(),
+        ),
+        (Kind::Vm | Kind::Eks | Kind::Bastion | Kind::Eip, DrStrategy::PilotLight) => {
+            let (switch, why) = traffic_switch(inv, a);
+            (
+                format!(
+                    "≈ 10-15 min: scale {} → {} (one apply, instances boot or nodes join), then {switch}",
+                    a.dr_count(),
+                    a.qty()
+                ),
+                "stateless: nothing to lose".into(),
+                format!("pilot light at {} of {}; {why}", a.dr_count(), a.qty()),
+            )
+        }
+        (Kind::Vm | Kind::Eks | Kind::Alb | Kind::Eip, _) => {
+            let (switch, why) = traffic_switch(inv, a);
+            (
+                switch,
+                "stateless: nothing to lose".into(),
+                format!("full capacity in DR; {why}"),
+            )
+        }
+        (Kind::Route53, _) => (
+            format!("{}s", dns_failover_seconds()),
+            "n/a".into(),
+            format!(
+                "health checks every {}s, {} failures, {}s alias TTL",
+                ROUTE53_HEALTH_CHECK.0, ROUTE53_HEALTH_CHECK.1, ALIAS_TTL_SECONDS
+            ),
+        ),
+        (Kind::GlobalAccelerator, _) => (
+            "≈ 2 min: an apply raises the DR dial to 100 (the accelerator's API is in us-west-2)".into(),
+            "n/a".into(),
+            "static anycast IPs; DR endpoint group at dial 0 until failover".into(),
+        ),
+        (Kind::K8sMonitoring, _) => (
+            "0: the DR cluster runs its own stack".into(),
+            "metrics of the primary region are not copied".into(),
+            "an independent Prometheus and Grafana per region".into(),
+        ),
+        _ => (
+            "0: the DR region has its own".into(),
+            "n/a".into(),
+            "an independent copy per region".into(),
+        ),
+    };
+    Objective {
+        asset: a.name.clone(),
+        kind: a.kind.as_str().into(),
+        strategy: a.dr.as_str().into(),
+        rto,
+        rpo,
+        basis,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detection_follows_the_generated_settings() {
+        assert_eq!(dns_failover_seconds(), 90);
+        assert_eq!(target_detection_seconds(), 45);
+    }
+
+    /// The constants are the values the modules are rendered with.
+    #[test]
+    fn constants_match_the_module_templates() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/modules");
+        let r53 = std::fs::read_to_string(root.join("route53_record/main.tf.tera")).unwrap();
+        assert!(r53.contains(&format!("failure_threshold = {}", ROUTE53_HEALTH_CHECK.1)));
+        assert!(r53.contains(&format!("request_interval  = {}", ROUTE53_HEALTH_CHECK.0)));
+        let alb = std::fs::read_to_string(root.join("alb/main.tf.tera")).unwrap();
+        assert!(alb.contains(&format!("unhealthy_threshold = {}", TARGET_HEALTH_CHECK.1)));
+        assert!(alb.contains(&format!("interval            = {}", TARGET_HEALTH_CHECK.0)));
+    }
+}
