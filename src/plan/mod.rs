@@ -320,7 +320,8 @@ pub fn plan(v: &Validated) -> Plan {
         primary: Planner::new(v, Role::Primary).run(),
         dr: Planner::new(v, Role::Dr).run(),
         bootstrap: Bootstrap {
-            autoscaling_slr: v.assets.iter().any(|a| a.kind == Kind::Eks),
+            // Key policies name the role where EKS nodes or the default EBS key need it.
+            autoscaling_slr: v.inventory.ebs_default_encryption || v.assets.iter().any(|a| a.kind == Kind::Eks),
             zones,
         },
     }

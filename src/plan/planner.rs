@@ -354,9 +354,11 @@ impl<'a> Planner<'a> {
     }
 
     /// Whether EC2 Auto Scaling launches instances with this root's key (EKS
-    /// managed node groups): the key policy must name its service-linked role.
+    /// managed node groups, or any Auto Scaling group of the account once the
+    /// key is the region's default EBS key): the key policy must name its
+    /// service-linked role.
     pub fn uses_autoscaling(&self) -> bool {
-        self.assets().any(|a| a.kind == Kind::Eks)
+        self.v.inventory.ebs_default_encryption || self.assets().any(|a| a.kind == Kind::Eks)
     }
 
     /// The `providers` entry of a call that installs charts on `cluster` (an

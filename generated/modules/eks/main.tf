@@ -363,6 +363,7 @@ resource "aws_eks_addon" "this" {
 ################################################################################
 
 resource "aws_autoscaling_attachment" "this" {
+  #checkov:skip=CKV2_AWS_15:EKS owns the node group's Auto Scaling group (EC2 health checks); replacing nodes on a failed load balancer check would recycle nodes for one application's fault
   count = length(var.target_group_arns)
 
   autoscaling_group_name = aws_eks_node_group.this.resources[0].autoscaling_groups[0].name
