@@ -185,6 +185,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     let mut m = p.call(&id, "k8s_app", a);
     m.providers.push(p.helm_on(cluster));
     m.depends_on.push(cluster.ident());
+    m.depends_on.extend(super::workloads::addons_of(p, cluster));
     let name = a.name.replace('_', "-");
     m.arg("name", Expr::s(&name))
         .arg("namespace", Expr::s(&name))
@@ -247,6 +248,21 @@ mod tests {
         let web = module(&p.primary, "web").unwrap();
         assert_eq!(arg(web, "image_repository_url"), "\"public.ecr.aws/nginx/nginx\"");
         assert!(web.depends_on.contains(&"edge".to_string()));
+    }
+
+    #[test]
+    fn workloads_wait_for_the_add_ons_of_their_cluster() {
+        let p = planned(&format!(
+            "{CLUSTER}  - {{kind: cluster_addons, name: addons, target: k8s, dr: pilot-light}}\n  - {{kind: traefik, name: edge, target: k8s, dr: pilot-light}}\n  - {{kind: app, name: api, target: k8s, image: images, dr: pilot-light}}\n"
+        ));
+        for root in [&p.primary, &p.dr] {
+            for workload in ["api", "edge"] {
+                let m = module(root, workload).unwrap();
+                assert!(m.depends_on.contains(&"addons".to_string()), "{workload}: {:?}", m.depends_on);
+            }
+        }
+        let p = planned(&format!("{CLUSTER}  - {{kind: app, name: web, target: k8s, image: images, dr: pilot-light}}\n"));
+        assert_eq!(module(&p.primary, "web").unwrap().depends_on, vec!["k8s".to_string()]);
     }
 
     #[test]

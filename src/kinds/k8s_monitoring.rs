@@ -63,6 +63,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     let mut m = p.call(&id, "k8s_monitoring", a);
     m.providers.push(p.helm_on(cluster));
     m.depends_on.push(cluster.ident());
+    m.depends_on.extend(super::workloads::addons_of(p, cluster));
     m.arg("name", Expr::s(a.name.replace('_', "-")))
         .arg("chart_version", Expr::s(&o.chart_version));
     p.push(m, None);

@@ -152,6 +152,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     let mut m = p.call(&id, "postgres_operator", a);
     m.providers.push(p.helm_on(cluster));
     m.depends_on.push(c.clone());
+    m.depends_on.extend(super::workloads::addons_of(p, cluster));
     m.arg("name", Expr::s(a.name.replace('_', "-")));
     if let Some(v) = &o.chart_version {
         m.arg("chart_version", Expr::s(v));

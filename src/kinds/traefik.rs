@@ -72,6 +72,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     let mut m = p.call(&id, "traefik", a);
     m.providers.push(p.helm_on(cluster));
     m.depends_on.push(cluster.ident());
+    m.depends_on.extend(super::workloads::addons_of(p, cluster));
     let name = a.name.replace('_', "-");
     m.arg("name", Expr::s(&name)).arg("namespace", Expr::s(&name));
     if let Some(v) = &o.chart_version {

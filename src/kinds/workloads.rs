@@ -66,6 +66,17 @@ pub(crate) fn cluster<'a>(p: &Planner<'a>, a: &ValidAsset) -> Option<&'a ValidAs
     p.assets().any(|x| x.name == cluster.name).then_some(cluster)
 }
 
+/// The labels of the `cluster_addons` calls on `cluster` in this root: the
+/// workloads on the cluster wait for them, because the AWS Load Balancer
+/// Controller's admission webhooks intercept every Service and Pod the
+/// moment the chart registers them, and fail those requests until the
+/// controller answers (the add-on releases wait for their pods).
+pub(crate) fn addons_of(p: &Planner<'_>, cluster: &ValidAsset) -> Vec<String> {
+    p.targeting(&cluster.name, Kind::ClusterAddons)
+        .map(|a| a.ident())
+        .collect()
+}
+
 /// The load balancers of this root in front of `cluster`, with the
 /// NodePort each reaches the nodes on.
 pub(crate) fn load_balancers<'a>(p: &Planner<'a>, cluster: &ValidAsset) -> Vec<(&'a ValidAsset, u16)> {

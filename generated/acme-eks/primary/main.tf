@@ -291,7 +291,7 @@ module "web" {
   node_port            = 30080
   source_cidrs         = [module.network.vpc_cidr_block]
 
-  depends_on = [module.apps]
+  depends_on = [module.apps, module.addons]
 }
 
 # Registry-wide replication of the replica repositories into the DR region

@@ -176,7 +176,7 @@ module "monitoring" {
   name          = "monitoring"
   chart_version = "77.0.0"
 
-  depends_on = [module.platform]
+  depends_on = [module.platform, module.addons]
 }
 
 # platform (eks): Kubernetes cluster per region for the microservices — DR: active
@@ -258,5 +258,5 @@ module "web" {
   node_port            = 30080
   source_cidrs         = [module.network.vpc_cidr_block]
 
-  depends_on = [module.platform]
+  depends_on = [module.platform, module.addons]
 }

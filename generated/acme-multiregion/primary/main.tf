@@ -219,7 +219,7 @@ module "monitoring" {
   name          = "monitoring"
   chart_version = "77.0.0"
 
-  depends_on = [module.platform]
+  depends_on = [module.platform, module.addons]
 }
 
 # platform (eks): Kubernetes cluster per region for the microservices — DR: active
@@ -301,7 +301,7 @@ module "web" {
   node_port            = 30080
   source_cidrs         = [module.network.vpc_cidr_block]
 
-  depends_on = [module.platform]
+  depends_on = [module.platform, module.addons]
 }
 
 # Registry-wide replication of the replica repositories into the DR region

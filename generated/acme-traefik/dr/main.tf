@@ -115,7 +115,7 @@ module "api" {
   ingress_class_name   = module.router.ingress_class_name
   ingress_path         = "/"
 
-  depends_on = [module.cluster, module.router]
+  depends_on = [module.cluster, module.addons, module.router]
 }
 
 # api-images (ecr): Images of the FastAPI application — DR: replica
@@ -180,7 +180,7 @@ module "db" {
   region                = var.region
   tags                  = merge(local.tags, { Asset = "db" })
 
-  depends_on = [module.cluster]
+  depends_on = [module.cluster, module.addons]
 }
 
 # observability (k8s_monitoring): Metrics with Prometheus and Grafana — DR: active
@@ -194,7 +194,7 @@ module "observability" {
   name          = "observability"
   chart_version = "77.0.0"
 
-  depends_on = [module.cluster]
+  depends_on = [module.cluster, module.addons]
 }
 
 # pg-backups (s3): WAL and base backups of the PostgreSQL operator — DR: replica
@@ -223,7 +223,7 @@ module "router" {
   trusted_ips       = [module.vpc.vpc_cidr_block]
   health_check_path = "/ping"
 
-  depends_on = [module.cluster]
+  depends_on = [module.cluster, module.addons]
 }
 
 # traefik (alb): Entry point in front of the Traefik proxy — DR: pilot-light (1 of 1 in DR until failover)
