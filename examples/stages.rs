@@ -1,14 +1,20 @@
 //! Time each pipeline stage on a synthetic inventory of N assets (default 1000):
 //! `cargo run --release --example stages -- 1000`. The criterion benchmark
 //! (`cargo bench`) measures the whole compile; this shows where the time goes.
+//! `--peer` uses the CDKTF peer's shape (see `examples/synthetic.rs`).
 
 use acmegen::emit::{Emitter, FileSet};
 use std::path::Path;
 use std::time::Instant;
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
-    let text = acmegen::synthetic::inventory_yaml(n);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(1000);
+    let text = if args.iter().any(|a| a == "--peer") {
+        acmegen::synthetic::peer_inventory_yaml(n)
+    } else {
+        acmegen::synthetic::inventory_yaml(n)
+    };
     let emitter = Emitter::new().expect("templates load");
     let t = Instant::now();
     let modules = acmegen::pipeline::modules(&emitter).expect("modules render");

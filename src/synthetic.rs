@@ -32,6 +32,25 @@ pub fn inventory_yaml(n: usize) -> String {
     out
 }
 
+/// YAML text of the CDKTF peer's shape (`../shared/peer/`): `n` `vm`
+/// (dr: active) plus, for every 10th, one `rds` (dr: replica) and one `s3`
+/// (dr: replica), in the peer's two regions.
+pub fn peer_inventory_yaml(n: usize) -> String {
+    let mut out = String::from(
+        "name: peer\nowner: perf\nregions:\n  primary: us-east-2\n  dr: us-west-1\nquotas:\n  us-east-2: {db_instances: 100000}\n  us-west-1: {db_instances: 100000}\nassets:\n",
+    );
+    for i in 0..n {
+        out.push_str(&format!(
+            "  - {{kind: vm, name: app-{i}, size: t3.micro, qty: 1, dr: active}}\n"
+        ));
+        if i % 10 == 0 {
+            out.push_str(&format!("  - {{kind: rds, name: db-{i}, size: db.t4g.micro, engine: postgres, engine_version: \"17\", dr: replica}}\n"));
+            out.push_str(&format!("  - {{kind: s3, name: data-{i}, dr: replica}}\n"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,12 +50,40 @@ fn seed(file: &str, from: &str, to: &str) -> (FileSet, Vec<FileSet>) {
         roots.iter_mut().find_map(|r| r.get_mut(&path))
     };
     let text = target.unwrap_or_else(|| panic!("{file} is not rendered"));
-    assert!(
-        text.contains(from),
-        "{file} no longer contains the form to seed:\n{from}"
-    );
-    *text = text.replace(from, to);
+    if text.contains(from) {
+        *text = text.replace(from, to);
+    } else {
+        // The same lines aligned differently (`terraform fmt` aligns `=` by
+        // the longest argument of a block, which other arguments change).
+        let replaced = replace_lines_ignoring_alignment(text, from, to);
+        *text = replaced.unwrap_or_else(|| panic!("{file} no longer contains the form to seed:\n{from}"));
+    }
     (modules, roots)
+}
+
+/// Replace every run of whole lines of `text` that equals the lines of
+/// `from` up to runs of spaces by `to`; `None` when there is none.
+fn replace_lines_ignoring_alignment(text: &str, from: &str, to: &str) -> Option<String> {
+    let squeeze = |l: &str| l.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let want: Vec<String> = from.trim_end_matches('\n').lines().map(squeeze).collect();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let (mut out, mut i, mut hit) = (String::new(), 0, false);
+    while i < lines.len() {
+        let here = lines.len() - i >= want.len()
+            && want
+                .iter()
+                .zip(&lines[i..])
+                .all(|(w, l)| squeeze(l.trim_end_matches('\n')) == *w);
+        if here && !want.is_empty() {
+            out.push_str(to);
+            i += want.len();
+            hit = true;
+        } else {
+            out.push_str(lines[i]);
+            i += 1;
+        }
+    }
+    hit.then_some(out)
 }
 
 /// Seed a defect and expect `rule` to fire in `at` (a file) with all of `says`.

@@ -197,13 +197,34 @@ pub(crate) fn performance_insights(size: &str, aurora: bool) -> bool {
     !(size.starts_with("db.t") && (aurora || small))
 }
 
-/// Security groups of the database clients in this root: application
-/// servers, bastions and cluster nodes.
+/// Whether instances of `kind` join the root's shared database-clients
+/// security group instead of being admitted one by one.
+fn joins_clients_group(kind: Kind) -> bool {
+    matches!(kind, Kind::Vm | Kind::Bastion)
+}
+
+/// Whether this root creates the shared database-clients security group:
+/// it runs a database and instances that use it. One group however many
+/// instance assets: a database security group admits at most 60 inbound
+/// rules by default (Amazon VPC quotas, "Inbound or outbound rules per
+/// security group"), and the inventory does not say which servers use which
+/// database.
+pub(crate) fn has_clients_group(p: &Planner<'_>) -> bool {
+    p.assets().any(|a| matches!(a.kind, Kind::Rds | Kind::Aurora)) && p.assets().any(|a| joins_clients_group(a.kind))
+}
+
+/// The security groups a database admits in this root: the shared group of
+/// the application servers and bastions, and each cluster's nodes.
 pub(crate) fn client_groups(p: &Planner<'_>) -> Expr {
-    let groups = p
-        .assets()
-        .filter_map(|a| Some(Expr::module(a.ident(), a.kind.spec().db_client_group?)))
-        .collect();
+    let mut groups = Vec::new();
+    if has_clients_group(p) {
+        groups.push(p.vpc("database_clients_security_group_id"));
+    }
+    groups.extend(
+        p.assets()
+            .filter(|a| !joins_clients_group(a.kind))
+            .filter_map(|a| Some(Expr::module(a.ident(), a.kind.spec().db_client_group?))),
+    );
     Expr::List(groups)
 }
 
@@ -373,6 +394,29 @@ mod tests {
         assert_eq!(arg(replica, "replicate_source_db"), "module.facts.values[\"primary/db_arn\"]");
         assert_eq!(p.primary.facts_published, vec!["db_arn".to_string()]);
         assert!(p.dr.variables.iter().all(|v| v.name != "primary_deployed"));
+    }
+
+    #[test]
+    fn databases_admit_one_clients_group_however_many_servers() {
+        let mut inv = String::from("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"17\", dr: replica}\n  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: active}\n");
+        for i in 0..70 {
+            inv.push_str(&format!("  - {{kind: vm, name: app-{i}, size: t3.micro, dr: active}}\n"));
+        }
+        let p = planned(&inv);
+        for root in [&p.primary, &p.dr] {
+            let db = module(root, "db").unwrap();
+            assert_eq!(
+                arg(db, "allowed_security_group_ids"),
+                "[module.vpc.database_clients_security_group_id, module.k8s.cluster_security_group_id]"
+            );
+            assert_eq!(arg(module(root, "vpc").unwrap(), "database_clients_group"), "true");
+            assert_eq!(
+                arg(module(root, "app_69").unwrap(), "additional_security_group_ids"),
+                "[module.vpc.database_clients_security_group_id]"
+            );
+        }
+        let p = planned("  - {kind: vm, name: app, size: t3.micro, dr: active}\n");
+        assert!(module(&p.primary, "app").unwrap().argument("additional_security_group_ids").is_none());
     }
 
     #[test]

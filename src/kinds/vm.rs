@@ -142,6 +142,12 @@ pub(crate) fn plan_instances(p: &mut Planner<'_>, a: &ValidAsset, i: Instances<'
         }
         m.arg("ingress_security_group_ids", Expr::List(albs));
     }
+    if super::rds::has_clients_group(p) {
+        m.arg(
+            "additional_security_group_ids",
+            Expr::List(vec![p.vpc("database_clients_security_group_id")]),
+        );
+    }
     if !i.ssh_cidrs.is_empty() {
         m.arg("ssh_cidrs", Expr::strs(i.ssh_cidrs.iter().cloned()));
     }

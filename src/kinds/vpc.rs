@@ -84,6 +84,9 @@ pub fn plan_network(p: &mut Planner<'_>) {
     .arg("private_subnets", Expr::strs(l.private.iter().map(|c| c.to_string())))
     .arg("nat_gateway_per_az", Expr::Bool(l.nat_per_az))
     .arg("kms_key_arn", p.kms());
+    if super::rds::has_clients_group(p) {
+        m.arg("database_clients_group", Expr::Bool(true));
+    }
     let excluded = crate::catalog::eks_unsupported_az_ids(p.region());
     if p.assets().any(|a| a.kind == Kind::Eks) && !excluded.is_empty() {
         m.arg("excluded_az_ids", Expr::strs(excluded));

@@ -49,13 +49,14 @@ module "kms" {
 module "vpc" {
   source = "../../modules/vpc"
 
-  name               = "acme-flask-use2"
-  cidr               = "10.0.0.0/16"
-  public_subnets     = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]
-  private_subnets    = ["10.0.16.0/20", "10.0.32.0/20", "10.0.48.0/20"]
-  nat_gateway_per_az = true
-  kms_key_arn        = module.kms.key_arn
-  tags               = local.tags
+  name                   = "acme-flask-use2"
+  cidr                   = "10.0.0.0/16"
+  public_subnets         = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]
+  private_subnets        = ["10.0.16.0/20", "10.0.32.0/20", "10.0.48.0/20"]
+  nat_gateway_per_az     = true
+  kms_key_arn            = module.kms.key_arn
+  database_clients_group = true
+  tags                   = local.tags
 }
 
 # admin (key_pair): SSH keys for administering the EC2 instances — DR: active
@@ -84,7 +85,7 @@ module "db" {
   log_exports                = ["postgresql"]
   vpc_id                     = module.vpc.vpc_id
   subnet_ids                 = module.vpc.private_subnet_ids
-  allowed_security_group_ids = [module.flask.security_group_id, module.monitoring.cluster_security_group_id]
+  allowed_security_group_ids = [module.vpc.database_clients_security_group_id, module.monitoring.cluster_security_group_id]
   allowed_cidr_blocks        = []
   kms_key_arn                = module.kms.key_arn
   backup_retention_days      = 7
@@ -110,21 +111,22 @@ module "db_backups" {
 module "flask" {
   source = "../../modules/vm"
 
-  name                       = "acme-flask-flask-use2"
-  instance_count             = var.flask_instance_count
-  instance_type              = var.flask_instance_type
-  architecture               = "x86_64"
-  vpc_id                     = module.vpc.vpc_id
-  vpc_cidr                   = module.vpc.vpc_cidr_block
-  subnet_ids                 = module.vpc.private_subnet_ids
-  app_port                   = 5000
-  app_image                  = "public.ecr.aws/nginx/nginx:stable"
-  app_image_from_ecr         = false
-  container_port             = 80
-  ingress_security_group_ids = [module.website.security_group_id]
-  key_name                   = module.admin.key_name
-  kms_key_arn                = module.kms.key_arn
-  tags                       = merge(local.tags, { Asset = "flask" })
+  name                          = "acme-flask-flask-use2"
+  instance_count                = var.flask_instance_count
+  instance_type                 = var.flask_instance_type
+  architecture                  = "x86_64"
+  vpc_id                        = module.vpc.vpc_id
+  vpc_cidr                      = module.vpc.vpc_cidr_block
+  subnet_ids                    = module.vpc.private_subnet_ids
+  app_port                      = 5000
+  app_image                     = "public.ecr.aws/nginx/nginx:stable"
+  app_image_from_ecr            = false
+  container_port                = 80
+  ingress_security_group_ids    = [module.website.security_group_id]
+  additional_security_group_ids = [module.vpc.database_clients_security_group_id]
+  key_name                      = module.admin.key_name
+  kms_key_arn                   = module.kms.key_arn
+  tags                          = merge(local.tags, { Asset = "flask" })
 }
 
 # grafana-prometheus (k8s_monitoring): Monitoring platform for the web application — DR: active

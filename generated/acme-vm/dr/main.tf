@@ -41,33 +41,35 @@ module "kms" {
 module "vpc" {
   source = "../../modules/vpc"
 
-  name               = "acme-vm-usw1"
-  cidr               = "10.1.0.0/16"
-  public_subnets     = ["10.1.0.0/24", "10.1.1.0/24"]
-  private_subnets    = ["10.1.16.0/20", "10.1.32.0/20"]
-  nat_gateway_per_az = true
-  kms_key_arn        = module.kms.key_arn
-  excluded_az_ids    = ["usw1-az2"]
-  tags               = local.tags
+  name                   = "acme-vm-usw1"
+  cidr                   = "10.1.0.0/16"
+  public_subnets         = ["10.1.0.0/24", "10.1.1.0/24"]
+  private_subnets        = ["10.1.16.0/20", "10.1.32.0/20"]
+  nat_gateway_per_az     = true
+  kms_key_arn            = module.kms.key_arn
+  database_clients_group = true
+  excluded_az_ids        = ["usw1-az2"]
+  tags                   = local.tags
 }
 
 # app (vm): Server that will serve the application code to the internet — DR: active
 module "app" {
   source = "../../modules/vm"
 
-  name                       = "acme-vm-app-usw1"
-  instance_count             = var.app_instance_count
-  instance_type              = var.app_instance_type
-  architecture               = "x86_64"
-  vpc_id                     = module.vpc.vpc_id
-  vpc_cidr                   = module.vpc.vpc_cidr_block
-  subnet_ids                 = module.vpc.public_subnet_ids
-  app_port                   = 80
-  app_image                  = "public.ecr.aws/nginx/nginx:stable"
-  app_image_from_ecr         = false
-  ingress_security_group_ids = [module.web.security_group_id]
-  kms_key_arn                = module.kms.key_arn
-  tags                       = merge(local.tags, { Asset = "app" })
+  name                          = "acme-vm-app-usw1"
+  instance_count                = var.app_instance_count
+  instance_type                 = var.app_instance_type
+  architecture                  = "x86_64"
+  vpc_id                        = module.vpc.vpc_id
+  vpc_cidr                      = module.vpc.vpc_cidr_block
+  subnet_ids                    = module.vpc.public_subnet_ids
+  app_port                      = 80
+  app_image                     = "public.ecr.aws/nginx/nginx:stable"
+  app_image_from_ecr            = false
+  ingress_security_group_ids    = [module.web.security_group_id]
+  additional_security_group_ids = [module.vpc.database_clients_security_group_id]
+  kms_key_arn                   = module.kms.key_arn
+  tags                          = merge(local.tags, { Asset = "app" })
 }
 
 # app-dns (route53): DNS points at the productive load balancer; failover switches to the DR region — DR: active
@@ -112,7 +114,7 @@ module "db" {
   multi_az                   = true
   vpc_id                     = module.vpc.vpc_id
   subnet_ids                 = module.vpc.private_subnet_ids
-  allowed_security_group_ids = [module.app.security_group_id, module.monitoring.cluster_security_group_id]
+  allowed_security_group_ids = [module.vpc.database_clients_security_group_id, module.monitoring.cluster_security_group_id]
   allowed_cidr_blocks        = []
   kms_key_arn                = module.kms.key_arn
   backup_retention_days      = 7

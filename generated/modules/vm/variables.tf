@@ -64,6 +64,12 @@ variable "ingress_security_group_ids" {
   default     = []
 }
 
+variable "additional_security_group_ids" {
+  description = "Further security groups of the instances, e.g. the root's database-clients group."
+  type        = list(string)
+  default     = []
+}
+
 variable "ssh_cidrs" {
   description = "CIDR ranges allowed to SSH; empty means Session Manager only."
   type        = list(string)

@@ -32,3 +32,8 @@ output "nat_public_ips" {
   description = "Egress IPs of the NAT gateways."
   value       = aws_eip.nat[*].public_ip
 }
+
+output "database_clients_security_group_id" {
+  description = "Security group whose members the root's databases admit (null unless database_clients_group)."
+  value       = one(aws_security_group.database_clients[*].id)
+}

@@ -35,6 +35,12 @@ variable "flow_log_retention_days" {
   default     = 365
 }
 
+variable "database_clients_group" {
+  description = "Create the database-clients security group: the root's databases admit it, its application servers join it."
+  type        = bool
+  default     = false
+}
+
 variable "excluded_az_ids" {
   description = "Availability zone IDs never used (e.g. use1-az3, where EKS cannot place its control plane)."
   type        = list(string)

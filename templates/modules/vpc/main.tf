@@ -36,6 +36,21 @@ resource "aws_default_security_group" "this" {
   tags = merge(var.tags, { Name = "${var.name}-default-deny" })
 }
 
+# Membership, not rules: the databases of the root admit this one group, so
+# adding application servers never adds rules to a database's security group
+# (60 inbound rules per group by default). It has no rules of its own (the
+# provider removes the default egress rule); members keep their own groups.
+resource "aws_security_group" "database_clients" {
+  #checkov:skip=CKV2_AWS_5:The root attaches it to its application servers through the vm module's additional_security_group_ids, which checkov does not follow across modules
+  count = var.database_clients_group ? 1 : 0
+
+  name        = "${var.name}-database-clients"
+  description = "Members may connect to the databases of ${var.name}"
+  vpc_id      = aws_vpc.this.id
+
+  tags = merge(var.tags, { Name = "${var.name}-database-clients" })
+}
+
 ################################################################################
 # Public subnets
 ################################################################################
