@@ -21,6 +21,7 @@ pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
         errors: Vec::new(),
     };
     v.metadata();
+    v.errors.extend(crate::ci::validate(loaded));
     v.network();
     v.assets();
     if v.errors.is_empty() {

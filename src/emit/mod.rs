@@ -53,6 +53,17 @@ impl Emitter {
         Ok(format_hcl(&text))
     }
 
+    /// Template `name` rendered with `ctx`: laid out as HCL when `hcl`,
+    /// else as written (YAML workflows).
+    pub fn render_template(&self, name: &str, ctx: &tera::Context, hcl: bool) -> Result<String> {
+        if hcl {
+            return self.render(name, ctx);
+        }
+        self.tera
+            .render(name, ctx)
+            .with_context(|| format!("rendering template {name}"))
+    }
+
     /// Files of both roots of `plan`, under `<name>/primary` and `<name>/dr`.
     pub fn roots(&self, plan: &Plan, files: &mut FileSet) -> Result<()> {
         // The two roots are independent: render them on two threads.
@@ -269,6 +280,15 @@ fn root_providers(root: &RootPlan) -> Vec<ProviderReq> {
 }
 
 /// The `main.tf` template of module `name` ("" when there is none).
+pub fn module_template(name: &str) -> &'static str {
+    module_main(name)
+}
+
+/// Every embedded template, by path relative to `templates/`.
+pub fn templates() -> &'static [(&'static str, &'static str)] {
+    embedded::TEMPLATES
+}
+
 fn module_main(name: &str) -> &'static str {
     let path = format!("modules/{name}/main.tf.tera");
     embedded::TEMPLATES
