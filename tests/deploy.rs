@@ -312,3 +312,67 @@ fn dry_run_prints_every_step_of_every_shipped_inventory() {
         }
     }
 }
+
+/// `TF_CLI_CONFIG_FILE` of the offline stand-in providers (../shared/tools/tfshim),
+/// when terraform and the shim are both here.
+fn tfshim() -> Option<String> {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::var_os("TFSHIM_DIR").map_or_else(|| here.join("../shared/tools/tfshim"), PathBuf::from);
+    let terraform = std::process::Command::new("terraform").arg("version").output().is_ok();
+    if !terraform || !dir.join("setup.sh").exists() {
+        println!("note: terraform or the stand-in providers (../shared/tools/tfshim) are missing; skipping the run with real terraform");
+        return None;
+    }
+    let out = std::process::Command::new(dir.join("setup.sh")).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last()?;
+    line.strip_prefix("export TF_CLI_CONFIG_FILE=")
+        .map(|v| v.trim_matches('"').trim_matches('\'').to_string())
+}
+
+/// Real terraform on the bootstrap root with the stand-in providers' fake
+/// resource lifecycle (no AWS account): deploy's init and apply flags are
+/// ones Terraform accepts, the bootstrap is really applied into local state,
+/// and the DR root's init gets exactly the bucket Terraform computed for the
+/// bootstrap's output; that init then really reaches for S3, which fails
+/// offline, and deploy stops there with the resume command. The roots past
+/// the bootstrap cannot go further offline: their S3 backend needs a bucket.
+#[test]
+fn real_terraform_applies_the_bootstrap_and_hands_its_bucket_to_the_dr_root() {
+    let Some(config) = tfshim() else { return };
+    let p = Project::new("acme-traefik");
+    let real = |c: &mut Command| {
+        c.env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("TF_CLI_CONFIG_FILE", &config)
+            .env("TFSHIM_LIFECYCLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_PROFILE");
+    };
+    let mut c = p.deploy(&["--to", "bootstrap", "--auto-approve"]);
+    real(&mut c);
+    c.assert()
+        .success()
+        .stdout(predicate::str::contains("Apply complete!"))
+        .stdout(predicate::str::contains("deployed acme-traefik: 1 step(s) done"));
+    let bootstrap = p.root("bootstrap");
+    assert!(bootstrap.join("terraform.tfstate").exists(), "no local state");
+    let bucket = std::process::Command::new("terraform")
+        .args(["output", "-raw", "dr_state_bucket"])
+        .current_dir(&bootstrap)
+        .env("TF_CLI_CONFIG_FILE", &config)
+        .output()
+        .unwrap();
+    let bucket = String::from_utf8(bucket.stdout).unwrap();
+    assert!(!bucket.is_empty());
+    let mut c = p.deploy(&["--from", "dr-first", "--auto-approve"]);
+    real(&mut c);
+    c.assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "error: step dr-first failed: `terraform -chdir=generated/acme-traefik/dr init -input=false -backend-config=bucket={bucket}` exited with 1"
+        )))
+        .stderr(predicate::str::contains("resume with: acmegen deploy inventory/acme-traefik.yaml --from dr-first --auto-approve"));
+}
