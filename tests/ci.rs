@@ -261,6 +261,7 @@ fn the_ci_roles_trust_only_the_repository_and_its_branch_or_environment() {
         "sid       = \"NoRoleAssumption\"",
         "sid       = \"OnlyModulePolicies\"",
         "sid           = \"NoDataObjects\"",
+        "sid           = \"NoOtherSecrets\"",
     ] {
         assert!(ci.contains(want), "ci.tf lacks {want}");
     }

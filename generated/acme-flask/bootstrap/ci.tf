@@ -213,6 +213,14 @@ data "aws_iam_policy_document" "ci_read_primary" {
     actions   = ["logs:GetLogEvents", "logs:GetLogRecord", "logs:GetQueryResults", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:GetAuthorizationToken"]
     resources = ["*"]
   }
+
+  # Secret values of other inventories and applications, never.
+  statement {
+    sid           = "NoOtherSecrets"
+    effect        = "Deny"
+    actions       = ["secretsmanager:GetSecretValue"]
+    not_resources = ["arn:${local.ci_partition}:secretsmanager:*:${local.account_id}:secret:acme-flask-*"]
+  }
 }
 
 data "aws_iam_policy_document" "ci_plan_primary" {
@@ -588,6 +596,14 @@ data "aws_iam_policy_document" "ci_read_dr" {
     effect    = "Deny"
     actions   = ["logs:GetLogEvents", "logs:GetLogRecord", "logs:GetQueryResults", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:GetAuthorizationToken"]
     resources = ["*"]
+  }
+
+  # Secret values of other inventories and applications, never.
+  statement {
+    sid           = "NoOtherSecrets"
+    effect        = "Deny"
+    actions       = ["secretsmanager:GetSecretValue"]
+    not_resources = ["arn:${local.ci_partition}:secretsmanager:*:${local.account_id}:secret:acme-flask-*"]
   }
 }
 
