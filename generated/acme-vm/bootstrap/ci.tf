@@ -246,7 +246,6 @@ data "aws_iam_policy_document" "ci_plan_primary" {
 }
 
 data "aws_iam_policy_document" "ci_drift_primary" {
-  #checkov:skip=CKV_AWS_356:kms:Decrypt through Secrets Manager only (kms:ViaService); the keys are the inventory's
   source_policy_documents = [data.aws_iam_policy_document.ci_read_primary.json]
 
   # The refresh of a write-only master secret still reads its current version.
@@ -273,15 +272,6 @@ data "aws_iam_policy_document" "ci_drift_primary" {
 data "aws_iam_policy_document" "ci_apply_primary" {
   #checkov:skip=CKV_AWS_356:Create calls (CreateVpc, CreateKey, CreateCluster…) take no resource ARN; the region condition bounds them
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
-  #checkov:skip=CKV_AWS_109:Key policies of the keys this root creates name the account; scoped by region
-  #checkov:skip=CKV_AWS_108:Reads of the root's own services are needed for refresh; data reads are denied in the plan and drift roles
-  #checkov:skip=CKV_AWS_107:No credentials are read or created: the master passwords are ephemeral and written once
-  #checkov:skip=CKV_AWS_110:iam:* reaches only roles, instance profiles and EKS OIDC providers named after the inventory, and may attach only the modules' managed policies
-  #checkov:skip=CKV_AWS_287:No credentials are read or created: the master passwords are ephemeral and written once
-  #checkov:skip=CKV_AWS_288:Terraform reads what it manages; data reads stay within the inventory's buckets and secrets
-  #checkov:skip=CKV_AWS_289:Permission management is scoped to the inventory's IAM names and its KMS keys
-  #checkov:skip=CKV_AWS_290:Write access is the purpose of an apply role; scoped by region and by the inventory's names
-  #checkov:skip=CKV_AWS_286:Role creation is confined to the inventory's names, managed policies to the modules' own, and role assumption is denied
   source_policy_documents = [data.aws_iam_policy_document.ci_state_primary.json]
 
   statement {
@@ -624,7 +614,6 @@ data "aws_iam_policy_document" "ci_plan_dr" {
 }
 
 data "aws_iam_policy_document" "ci_drift_dr" {
-  #checkov:skip=CKV_AWS_356:kms:Decrypt through Secrets Manager only (kms:ViaService); the keys are the inventory's
   source_policy_documents = [data.aws_iam_policy_document.ci_read_dr.json]
 
   # The refresh of a write-only master secret still reads its current version.
@@ -651,15 +640,6 @@ data "aws_iam_policy_document" "ci_drift_dr" {
 data "aws_iam_policy_document" "ci_apply_dr" {
   #checkov:skip=CKV_AWS_356:Create calls (CreateVpc, CreateKey, CreateCluster…) take no resource ARN; the region condition bounds them
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
-  #checkov:skip=CKV_AWS_109:Key policies of the keys this root creates name the account; scoped by region
-  #checkov:skip=CKV_AWS_108:Reads of the root's own services are needed for refresh; data reads are denied in the plan and drift roles
-  #checkov:skip=CKV_AWS_107:No credentials are read or created: the master passwords are ephemeral and written once
-  #checkov:skip=CKV_AWS_110:iam:* reaches only roles, instance profiles and EKS OIDC providers named after the inventory, and may attach only the modules' managed policies
-  #checkov:skip=CKV_AWS_287:No credentials are read or created: the master passwords are ephemeral and written once
-  #checkov:skip=CKV_AWS_288:Terraform reads what it manages; data reads stay within the inventory's buckets and secrets
-  #checkov:skip=CKV_AWS_289:Permission management is scoped to the inventory's IAM names and its KMS keys
-  #checkov:skip=CKV_AWS_290:Write access is the purpose of an apply role; scoped by region and by the inventory's names
-  #checkov:skip=CKV_AWS_286:Role creation is confined to the inventory's names, managed policies to the modules' own, and role assumption is denied
   source_policy_documents = [data.aws_iam_policy_document.ci_state_dr.json]
 
   statement {
