@@ -53,7 +53,7 @@ pub enum Command {
     },
     /// Re-render in memory and fail (exit 1) with a diff when the output directory is stale or hand-edited.
     #[command(
-        after_help = "Examples:\n  acmegen check                       # CI: every inventory, whole generated/ tree\n  acmegen check inventory/acme-vm.yaml\n\nExit codes: 0 up to date, 1 stale (diff printed) or missing, 2 bad inventory, 4 cannot read the output directory."
+        after_help = "Examples:\n  acmegen check                       # CI: every inventory, whole generated/ tree, acmegen's workflows\n  acmegen check inventory/acme-vm.yaml\n\nInventories with a ci: section also have their workflows compared with <workflows> (written by acmegen ci).\n\nExit codes: 0 up to date, 1 stale (diff printed) or missing, 2 bad inventory, 4 cannot read the output directory."
     )]
     Check {
         /// Inventory files (default: every inventory/*.yaml, and any other file in the output directory is extra).

@@ -109,6 +109,9 @@ pub fn drift(dir: &Path, files: &WorkflowSet, names: &[String], whole: bool) -> 
 /// acmegen's that no inventory produces are removed; otherwise only those
 /// of the inventories `names`.
 pub fn write(dir: &Path, files: &WorkflowSet, names: &[String], whole: bool) -> Result<Written, CiError> {
+    if files.is_empty() && !dir.join(FILE_NAME).exists() {
+        return Ok(Written::default()); // nothing of acmegen's here, nothing to write
+    }
     fs::create_dir_all(dir).map_err(|e| io_err("creating", dir, &e))?;
     let manifest = read_manifest(dir)?;
     let mut foreign = Vec::new();
@@ -216,6 +219,15 @@ mod tests {
         let m = Manifest::read(dir.path()).unwrap().unwrap();
         assert_eq!(m.files().collect::<Vec<_>>(), vec![&PathBuf::from("acmegen-x-pr.yml")]);
         assert!(drift(dir.path(), &files, &["x".into()], true).unwrap().is_clean());
+    }
+
+    #[test]
+    fn no_workflows_and_no_manifest_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let wf = dir.path().join(".github/workflows");
+        let r = write(&wf, &WorkflowSet::new(), &[], true).unwrap();
+        assert!(r.written.is_empty() && r.removed.is_empty());
+        assert!(!wf.exists(), "an empty workflows directory was created");
     }
 
     #[test]
