@@ -1,7 +1,8 @@
 //! Embeds every file under templates/ into the binary, so acmegen renders
 //! the same output from any working directory: the tera templates (`*.tera`)
-//! and, verbatim, the local Helm charts under templates/charts/ (their
-//! `{{ }}` is Helm's, so they never go through tera).
+//! and, verbatim, the shared modules' Terraform under templates/modules/
+//! (plain `.tf`, canonical layout) and the local Helm charts under
+//! templates/charts/ (their `{{ }}` is Helm's, so they never go through tera).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -44,12 +45,19 @@ fn table(doc: &str, name: &str, root: &Path, files: &[PathBuf]) -> String {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     let charts = root.join("charts");
+    let modules = root.join("modules");
     println!("cargo:rerun-if-changed=templates");
     let mut templates = Vec::new();
     collect(
         &root,
         &|p: &Path| !p.starts_with(&charts) && p.extension().is_some_and(|e| e == "tera"),
         &mut templates,
+    );
+    let mut module_files = Vec::new();
+    collect(
+        &modules,
+        &|p: &Path| p.extension().is_some_and(|e| e == "tf"),
+        &mut module_files,
     );
     let mut chart_files = Vec::new();
     if charts.is_dir() {
@@ -60,6 +68,11 @@ fn main() {
         "TEMPLATES",
         &root,
         &templates,
+    ) + &table(
+        "Every Terraform file of the shared modules, by path relative to templates/modules/, written verbatim.",
+        "MODULES",
+        &modules,
+        &module_files,
     ) + &table(
         "Every file of the local Helm charts, by path relative to templates/charts/, written verbatim.",
         "CHARTS",

@@ -19,10 +19,10 @@ fn main() {
     let loaded = acmegen::inventory::parse(&text, path).expect("parses");
     rows.push(("parse", t.elapsed()));
     let t = Instant::now();
-    acmegen::validate::validate(&loaded).expect("valid");
+    let validated = acmegen::validate::validate(&loaded).expect("valid");
     rows.push(("validate", t.elapsed()));
     let t = Instant::now();
-    let plan = acmegen::plan::plan(&loaded.inventory);
+    let plan = acmegen::plan::plan(&validated);
     rows.push(("plan", t.elapsed()));
     let t = Instant::now();
     let mut files = FileSet::new();

@@ -1,9 +1,9 @@
 //! `acmegen explain`: what each region gets, per asset, before anyone reads HCL.
 
 use crate::emit::module_resource_types;
-use crate::plan::{Plan, RootPlan};
+use crate::plan::expr::{Ref, Root as RefRoot};
+use crate::plan::{Expr, ModuleCall, Origin, Plan, RootPlan, VarRole};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// The plan of both regions.
 #[derive(Debug, Serialize)]
@@ -32,9 +32,9 @@ pub struct Row {
     pub module: String,
     /// Asset name ("" for implicit infrastructure).
     pub asset: String,
-    /// Asset kind.
+    /// Asset kind (implicit infrastructure: the kind it stands in for, or what it is).
     pub kind: String,
-    /// DR strategy of the asset.
+    /// DR strategy of the asset (`implicit` for infrastructure acmegen adds).
     pub strategy: String,
     /// Instances, nodes or addresses in this region, when the asset scales.
     pub quantity: Option<i64>,
@@ -44,27 +44,48 @@ pub struct Row {
     pub resources: Vec<String>,
 }
 
-fn quantity(defaults: &BTreeMap<&str, &Option<String>>, args: &[crate::plan::Arg]) -> Option<i64> {
-    args.iter()
-        .filter_map(|a| a.value.strip_prefix("var."))
-        .filter(|v| v.ends_with("_count") || v.ends_with("_desired_size"))
-        .find_map(|v| defaults.get(v)?.as_ref()?.parse().ok())
+/// The instances, nodes or addresses a call runs here: the default of the
+/// capacity variable it is given, if any.
+fn quantity(root: &RootPlan, m: &ModuleCall) -> Option<i64> {
+    m.args.iter().find_map(|(_, value)| {
+        let Expr::Ref(Ref {
+            root: RefRoot::Var(name),
+            steps,
+        }) = value
+        else {
+            return None;
+        };
+        let var = root
+            .variable(name)
+            .filter(|v| steps.is_empty() && v.role == VarRole::Capacity)?;
+        var.default.as_ref()?.render().parse().ok()
+    })
 }
 
 fn region(root: &RootPlan) -> RegionReport {
-    let defaults: BTreeMap<&str, &Option<String>> =
-        root.variables.iter().map(|v| (v.name.as_str(), &v.default)).collect();
     let rows = root
         .modules
         .iter()
-        .map(|m| Row {
-            module: m.label.clone(),
-            asset: m.asset.clone(),
-            kind: m.kind.as_str().into(),
-            strategy: m.strategy.as_str().into(),
-            quantity: quantity(&defaults, &m.args),
-            condition: m.count.clone(),
-            resources: module_resource_types(&m.source),
+        .map(|m| {
+            let (asset, kind, strategy) = match &m.origin {
+                Origin::Asset { name, kind, strategy } => {
+                    (name.clone(), kind.as_str().to_string(), strategy.as_str().to_string())
+                }
+                Origin::Implicit { what, kind } => (
+                    String::new(),
+                    kind.map_or_else(|| what.to_string(), |k| k.as_str().to_string()),
+                    "implicit".to_string(),
+                ),
+            };
+            Row {
+                module: m.label.clone(),
+                asset,
+                kind,
+                strategy,
+                quantity: quantity(root, m),
+                condition: m.count.as_ref().map(Expr::render),
+                resources: module_resource_types(&m.source),
+            }
         })
         .collect();
     RegionReport {

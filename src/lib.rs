@@ -28,6 +28,7 @@ pub mod explain;
 pub mod format;
 pub mod import;
 pub mod inventory;
+pub mod kinds;
 pub mod lexer;
 pub mod limits;
 pub mod locate;

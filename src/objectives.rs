@@ -234,10 +234,10 @@ mod tests {
     #[test]
     fn constants_match_the_module_templates() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/modules");
-        let r53 = std::fs::read_to_string(root.join("route53_record/main.tf.tera")).unwrap();
+        let r53 = std::fs::read_to_string(root.join("route53_record/main.tf")).unwrap();
         assert!(r53.contains(&format!("failure_threshold = {}", ROUTE53_HEALTH_CHECK.1)));
         assert!(r53.contains(&format!("request_interval  = {}", ROUTE53_HEALTH_CHECK.0)));
-        let alb = std::fs::read_to_string(root.join("alb/main.tf.tera")).unwrap();
+        let alb = std::fs::read_to_string(root.join("alb/main.tf")).unwrap();
         assert!(alb.contains(&format!("unhealthy_threshold = {}", TARGET_HEALTH_CHECK.1)));
         assert!(alb.contains(&format!("interval            = {}", TARGET_HEALTH_CHECK.0)));
     }

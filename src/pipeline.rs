@@ -85,8 +85,8 @@ pub fn compile_text(text: &str, path: &Path, emitter: &Emitter, modules: &Module
 }
 
 fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules) -> Result<Compiled, Error> {
-    validate::validate(&loaded).map_err(Error::Input)?;
-    let plan = plan::plan(&loaded.inventory);
+    let validated = validate::validate(&loaded).map_err(Error::Input)?;
+    let plan = plan::plan(&validated);
     let mut files = FileSet::new();
     emitter.roots(&plan, &mut files).map_err(Error::Internal)?;
     emitter.bootstrap(&plan, &mut files).map_err(Error::Internal)?;

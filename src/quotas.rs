@@ -85,8 +85,7 @@ pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
         let mut parts: Vec<(u32, String)> = Vec::new();
         match key {
             "elastic_ips" => {
-                if needs_vpc {
-                    let l = layout(inv, dr);
+                if let Some(l) = layout(inv, dr).filter(|_| needs_vpc) {
                     let nat = if l.nat_per_az { l.public.len() as u32 } else { 1 };
                     parts.push((nat, format!("{nat} for NAT gateways")));
                 }

@@ -4,7 +4,7 @@
 //! root from standby into primary capacity (`acmegen failover`).
 
 use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
-use crate::plan::{region_code, Plan, Role};
+use crate::plan::{region_code, Plan, Role, VarRole};
 use serde::Serialize;
 
 /// One DR root variable that failover changes.
@@ -20,30 +20,16 @@ pub struct VarChange {
 
 /// Capacity and traffic variables whose DR default differs from the primary's.
 pub fn failover_changes(plan: &Plan) -> Vec<VarChange> {
-    let capacity = |n: &str| {
-        [
-            "_instance_count",
-            "_count",
-            "_node_min_size",
-            "_node_desired_size",
-            "_node_max_size",
-            "_traffic_dial",
-        ]
-        .iter()
-        .any(|s| n.ends_with(s))
-    };
-    let primary: std::collections::BTreeMap<&str, &Option<String>> = plan
-        .primary
-        .variables
-        .iter()
-        .map(|v| (v.name.as_str(), &v.default))
-        .collect();
     plan.dr
         .variables
         .iter()
-        .filter(|v| capacity(&v.name))
+        .filter(|v| matches!(v.role, VarRole::Capacity | VarRole::TrafficDial | VarRole::Promotion))
         .filter_map(|v| {
-            let (from, to) = (v.default.clone()?, (*primary.get(v.name.as_str())?).clone()?);
+            let from = v.default.as_ref()?.render();
+            let to = match v.role {
+                VarRole::Promotion => "false".to_string(),
+                _ => plan.primary.variable(&v.name)?.default.as_ref()?.render(),
+            };
             (from != to).then(|| VarChange {
                 name: v.name.clone(),
                 from,
@@ -318,15 +304,17 @@ fn prechecks(c: &Ctx<'_>, plan: &Plan) -> Vec<String> {
         .modules
         .iter()
         .find(|m| m.source == "vpc")
-        .and_then(|m| m.args.iter().find(|a| a.name == "cidr"));
+        .and_then(|m| m.argument("cidr"))
+        .map(|e| e.render());
     let dr_cidr = plan
         .dr
         .modules
         .iter()
         .find(|m| m.source == "vpc")
-        .and_then(|m| m.args.iter().find(|a| a.name == "cidr"));
+        .and_then(|m| m.argument("cidr"))
+        .map(|e| e.render());
     if let (Some(p), Some(d)) = (primary_cidr, dr_cidr) {
-        let (p, d) = (p.value.trim_matches('"'), d.value.trim_matches('"'));
+        let (p, d) = (p.trim_matches('"'), d.trim_matches('"'));
         out.push(format!(
             "VPC ranges do not overlap: `{p}` (primary), `{d}` (DR) (validated)."
         ));
@@ -455,7 +443,7 @@ fn data_steps(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
                 // The plan gives the DR backup replication a restore subnet group and
                 // security group when DR has a VPC.
                 let network = plan.dr.modules.iter().any(|m| {
-                    m.asset == a.name && m.args.iter().any(|arg| arg.name == "restore_subnet_group_name")
+                    m.origin.asset() == a.name && m.argument("restore_subnet_group_name").is_some()
                 });
                 let mut commands = Vec::new();
                 let placement = if network {
@@ -618,8 +606,10 @@ fn failback(c: &Ctx<'_>, plan: &Plan, scaled: bool) -> Vec<Step> {
         .modules
         .iter()
         .find(|m| m.source == "kms")
-        .and_then(|m| m.args.iter().find(|a| a.name == "alias"))
-        .map_or("alias/aws/rds".to_string(), |a| a.value.trim_matches('"').to_string());
+        .and_then(|m| m.argument("alias"))
+        .map_or("alias/aws/rds".to_string(), |a| {
+            a.render().trim_matches('"').to_string()
+        });
     let mut steps = vec![Step::new(
         format!("Check the primary region ({}) is back and its state bucket readable", c.primary),
         vec![ACCOUNT.into(), init(c, &plan.primary)],

@@ -1,12 +1,19 @@
 //! Stage 2: check an inventory for everything serde cannot: references,
-//! DR strategies per kind, catalogue sizes, CIDRs, and the design docs' DR
-//! pre-steps (same engine version in DR, dependencies present in DR).
-//! Every problem is collected; nothing stops at the first one.
+//! DR strategies per kind, catalogue sizes, CIDRs, quotas, and the design
+//! docs' DR pre-steps (same engine version in DR, dependencies present in
+//! DR). Every problem is collected; nothing stops at the first one. What
+//! passes becomes a [`Validated`] model, with every default resolved once:
+//! the planner accepts nothing else.
+//!
+//! The checks every asset gets live here; what is particular to a kind lives
+//! in its module under [`crate::kinds`] (its `check`).
 
 use crate::catalog;
 use crate::cidr::Cidr;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::inventory::{Asset, DrStrategy, Kind, Loaded, RegionNetwork, Seg};
+use crate::inventory::{Asset, DrStrategy, Inventory, Kind, Loaded, RegionNetwork, Seg};
+use crate::kinds::{Options, SizeClass};
+use crate::plan::network::{layout, Layout};
 use std::collections::BTreeMap;
 
 /// CloudWatch Logs accepts only these retention periods.
@@ -14,8 +21,73 @@ pub const LOG_RETENTION_DAYS: &[u32] = &[
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-/// Validate a parsed inventory; Ok when it can be planned.
-pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
+/// An inventory that passed validation: its metadata, its assets with every
+/// field checked and defaulted (sorted by name: the order of Table 1.1 rows
+/// does not change the output), and both regions' networks.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    /// The inventory as written (metadata; `assets` are raw).
+    pub inventory: Inventory,
+    /// The assets, validated, sorted by name.
+    pub assets: Vec<ValidAsset>,
+    /// Both regions' networks, subnets computed.
+    pub network: Networks,
+}
+
+/// The network of each region.
+#[derive(Debug, Clone)]
+pub struct Networks {
+    /// Primary region.
+    pub primary: Layout,
+    /// DR region.
+    pub dr: Layout,
+}
+
+/// One asset, validated: common columns resolved, kind-specific fields in
+/// its kind's [`Options`].
+#[derive(Debug, Clone)]
+pub struct ValidAsset {
+    /// Unique name.
+    pub name: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Table 1.1 "Purpose".
+    pub purpose: Option<String>,
+    /// Extra tags of its resources.
+    pub tags: BTreeMap<String, String>,
+    /// DR strategy.
+    pub dr: DrStrategy,
+    /// Quantity in the primary region.
+    pub qty: u32,
+    /// Quantity in the DR region under its strategy.
+    pub dr_count: u32,
+    /// The asset it fronts, attaches to or runs on (checked to exist and to be of a target kind).
+    pub target: Option<String>,
+    /// Its kind-specific fields.
+    pub options: Options,
+}
+
+impl ValidAsset {
+    /// Terraform identifier (`-` becomes `_`).
+    pub fn ident(&self) -> String {
+        self.name.replace('-', "_")
+    }
+
+    /// Whether the DR region gets anything for this asset.
+    pub fn in_dr(&self) -> bool {
+        self.dr != DrStrategy::None
+    }
+}
+
+impl Validated {
+    /// The asset named `name`.
+    pub fn asset(&self, name: &str) -> Option<&ValidAsset> {
+        self.assets.iter().find(|a| a.name == name)
+    }
+}
+
+/// Validate a parsed inventory; the validated model when it can be planned.
+pub fn validate(loaded: &Loaded) -> Result<Validated, Diagnostics> {
     let mut v = Validator {
         loaded,
         errors: Vec::new(),
@@ -23,15 +95,79 @@ pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
     v.metadata();
     v.errors.extend(crate::ci::validate(loaded));
     v.network();
-    v.assets();
+    let mut assets = v.assets();
     if v.errors.is_empty() {
         // Quotas need a valid network plan (NAT gateways per AZ).
         v.quotas();
     }
-    if v.errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Diagnostics(v.errors))
+    let inv = &loaded.inventory;
+    match (v.errors.is_empty(), layout(inv, false), layout(inv, true)) {
+        (true, Some(primary), Some(dr)) => {
+            assets.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(Validated {
+                inventory: inv.clone(),
+                assets,
+                network: Networks { primary, dr },
+            })
+        }
+        (true, _, _) => Err(Diagnostics(vec![loaded.error(
+            &[Seg::Key("network")],
+            "the network plan could not be computed",
+            "check network.primary and network.dr (CIDR, AZs, subnet prefixes)",
+        )])),
+        (false, _, _) => Err(Diagnostics(v.errors)),
+    }
+}
+
+/// What a kind's `check` works with: the asset, the inventory, and where
+/// errors go (located at the asset or one of its fields).
+pub struct Check<'a> {
+    loaded: &'a Loaded,
+    index: usize,
+    by_name: &'a BTreeMap<&'a str, usize>,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Check<'a> {
+    /// The whole inventory.
+    pub fn inventory(&self) -> &'a Inventory {
+        &self.loaded.inventory
+    }
+
+    /// The asset named `name` and its index.
+    pub fn named(&self, name: &str) -> Option<(usize, &'a Asset)> {
+        let loaded: &'a Loaded = self.loaded;
+        self.by_name.get(name).map(|&i| (i, &loaded.inventory.assets[i]))
+    }
+
+    /// An error at `field` of the asset being checked.
+    pub fn error(&mut self, field: &'static str, message: impl Into<String>, help: impl Into<String>) {
+        let at = [Seg::Key("assets"), Seg::Index(self.index), Seg::Key(field)];
+        self.errors.push(self.loaded.error(&at, message, help));
+    }
+
+    /// An error at the asset being checked (a field it lacks).
+    pub fn error_here(&mut self, message: impl Into<String>, help: impl Into<String>) {
+        let at = [Seg::Key("assets"), Seg::Index(self.index)];
+        self.errors.push(self.loaded.error(&at, message, help));
+    }
+
+    /// An error at another asset (found through this one).
+    pub fn error_on(&mut self, index: usize, message: impl Into<String>, help: impl Into<String>) {
+        let at = [Seg::Key("assets"), Seg::Index(index)];
+        self.errors.push(self.loaded.error(&at, message, help));
+    }
+
+    /// Check that a bucket named `<inventory>-<asset>-<account>-<region>` fits 63 characters.
+    pub fn bucket_name_fits(&mut self, a: &Asset) {
+        let inv = &self.loaded.inventory.name;
+        if inv.len() + a.name.len() + "--123456789012-ap-southeast-2".len() > 63 {
+            self.error(
+                "name",
+                format!("bucket name `{inv}-{}-<account ID>-<region>` would exceed 63 characters", a.name),
+                "shorten the asset or inventory name (bucket names carry the 12-digit account ID to be globally unique)",
+            );
+        }
     }
 }
 
@@ -47,6 +183,22 @@ fn is_dns_label(s: &str, max: usize) -> bool {
         && !s.ends_with('-')
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Whether `arn` names an IAM role or user (`arn:<partition>:iam::<12 digits>:role/…`).
+fn is_iam_principal_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = parts[..] else {
+        return false;
+    };
+    prefix == "arn"
+        && partition.starts_with("aws")
+        && service == "iam"
+        && region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && (resource.starts_with("role/") || resource.starts_with("user/"))
+        && resource.len() > 5
 }
 
 /// Whether `name` can name an inventory: a DNS label of at most 32
@@ -109,6 +261,15 @@ impl<'a> Validator<'a> {
                 format!("state bucket `{prefix}-<account ID>-<region>` is not a valid bucket name"),
                 "use a bucket_prefix of lowercase letters, digits and dashes, short enough for the 12-digit account ID and the region to follow (63 characters in all)",
             );
+        }
+        for (i, arn) in inv.cluster_admin_arns.iter().flatten().enumerate() {
+            if !is_iam_principal_arn(arn) {
+                self.err(
+                    &[Seg::Key("cluster_admin_arns"), Seg::Index(i)],
+                    format!("`{arn}` is not the ARN of an IAM role or user"),
+                    "give ARNs such as arn:aws:iam::123456789012:role/oncall (EKS access entries take roles and users, not groups or assumed-role sessions)",
+                );
+            }
         }
         if inv.regions.primary == inv.regions.dr {
             self.err(
@@ -189,8 +350,9 @@ impl<'a> Validator<'a> {
         Some(cidr)
     }
 
-    fn assets(&mut self) {
-        let assets = &self.loaded.inventory.assets;
+    fn assets(&mut self) -> Vec<ValidAsset> {
+        let loaded = self.loaded;
+        let assets = &loaded.inventory.assets;
         if assets.is_empty() {
             self.err(
                 &[Seg::Key("assets")],
@@ -209,10 +371,9 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        let count = |k: Kind| assets.iter().filter(|a| a.kind == k).count();
-        for k in [Kind::Vpc, Kind::VpcPeering, Kind::Cloudtrail] {
-            if count(k) > 1 {
-                let i = assets.iter().rposition(|a| a.kind == k).unwrap_or(0);
+        for k in Kind::ALL.iter().filter(|k| k.spec().singleton) {
+            if assets.iter().filter(|a| a.kind == *k).count() > 1 {
+                let i = assets.iter().rposition(|a| a.kind == *k).unwrap_or(0);
                 self.err(
                     &[Seg::Key("assets"), Seg::Index(i), Seg::Key("kind")],
                     format!("more than one `{k}` asset"),
@@ -220,38 +381,16 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        for (i, a) in assets.iter().enumerate() {
-            self.asset(i, a, &by_name);
-        }
-        if !self.loaded.inventory.ebs_default_encryption {
-            if let Some(i) = assets.iter().position(|a| a.kind == Kind::K8sMonitoring) {
-                self.err(
-                    &[Seg::Key("assets"), Seg::Index(i), Seg::Key("kind")],
-                    format!(
-                        "`{}` keeps Prometheus and Grafana on EBS volumes, which are only encrypted with the region's key when EBS encryption by default is on",
-                        assets[i].name
-                    ),
-                    "add `ebs_default_encryption: true` at the top of the inventory: acmegen then turns on EBS encryption by default with the region's key, an account-and-region-wide setting",
-                );
-            }
-        }
-        if let Some(i) = assets.iter().position(|a| a.kind == Kind::Vpc && !a.in_dr()) {
-            let in_dr = assets.iter().find(|a| a.kind.needs_vpc() && a.in_dr());
-            if let Some(user) = in_dr {
-                self.err(
-                    &[Seg::Key("assets"), Seg::Index(i), Seg::Key("dr")],
-                    format!(
-                        "the VPC has `dr: none` but `{}` runs in DR and needs a network there",
-                        user.name
-                    ),
-                    "set `dr: active` on the vpc asset",
-                );
-            }
-        }
+        assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| self.asset(i, a, &by_name))
+            .collect()
     }
 
-    fn asset(&mut self, i: usize, a: &Asset, by_name: &BTreeMap<&str, usize>) {
+    fn asset(&mut self, i: usize, a: &Asset, by_name: &BTreeMap<&str, usize>) -> ValidAsset {
         let assets = &self.loaded.inventory.assets;
+        let spec = a.kind.spec();
         let at = |field: &'static str| [Seg::Key("assets"), Seg::Index(i), Seg::Key(field)];
         let valid_name = !a.name.is_empty()
             && a.name.len() <= 40
@@ -273,12 +412,19 @@ impl<'a> Validator<'a> {
                 "qty counts what runs in the primary region and must be at least 1; remove the asset if it is not needed",
             );
         }
-        if !a.kind.allowed_dr().contains(&a.dr) {
-            let allowed: Vec<&str> = a.kind.allowed_dr().iter().map(|d| d.as_str()).collect();
+        if !spec.dr.contains(&a.dr) {
+            let allowed: Vec<&str> = spec.dr.iter().map(|d| d.as_str()).collect();
+            let hint = spec
+                .dr_hints
+                .iter()
+                .find(|(d, _)| *d == a.dr)
+                .map(|(_, h)| format!(" ({h})"))
+                .or_else(|| (a.dr == DrStrategy::Replica).then(|| " (only data stores and keys replicate)".to_string()))
+                .unwrap_or_default();
             self.err(
                 &at("dr"),
                 format!("DR strategy `{}` is not possible for kind `{}`", a.dr, a.kind),
-                format!("use one of: {}{}", allowed.join(", "), dr_hint(a.kind, a.dr)),
+                format!("use one of: {}{hint}", allowed.join(", ")),
             );
         }
         if a.dr_qty.is_some() && a.dr != DrStrategy::PilotLight {
@@ -288,20 +434,22 @@ impl<'a> Validator<'a> {
                 "remove dr_qty, or set `dr: pilot-light` to run reduced capacity in DR",
             );
         }
-        if a.dr == DrStrategy::PilotLight && a.kind == Kind::Eks && a.dr_qty == Some(0) {
-            self.err(
-                &at("dr_qty"),
-                "an EKS pilot light needs at least one node (core add-ons must schedule)",
-                "set dr_qty to 1 or more",
-            );
-        }
         for v in crate::limits::check_asset(a, self.loaded.inventory.tags.len()) {
             self.err(&at(v.field), v.message, v.help);
         }
         self.fields_for_kind(i, a);
         self.size(i, a);
-        self.target(i, a, by_name);
-        self.kind_specific(i, a, by_name);
+        let target_valid = self.target(i, a, by_name);
+
+        let options = {
+            let mut check = Check {
+                loaded: self.loaded,
+                index: i,
+                by_name,
+                errors: &mut self.errors,
+            };
+            a.kind.check(&mut check, a)
+        };
 
         // DR pre-step: whatever runs in DR needs its dependencies in DR too.
         if a.in_dr() && a.dr != DrStrategy::Backup {
@@ -325,67 +473,51 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        let qty = a.qty.unwrap_or(a.kind.spec().default_qty);
+        let dr_count = match a.dr {
+            DrStrategy::Active | DrStrategy::Replica | DrStrategy::Backup => qty,
+            DrStrategy::PilotLight => a.dr_qty.unwrap_or(1),
+            DrStrategy::None => 0,
+        };
+        ValidAsset {
+            name: a.name.clone(),
+            kind: a.kind,
+            purpose: a.purpose.clone(),
+            tags: a.tags.clone(),
+            dr: a.dr,
+            qty,
+            dr_count,
+            target: a.target.clone().filter(|_| target_valid),
+            options,
+        }
     }
 
+    /// Fields the asset sets that its kind does not read.
     fn fields_for_kind(&mut self, i: usize, a: &Asset) {
-        use Kind::*;
-        let fields: [(&'static str, bool, &[Kind]); 27] = [
-            ("image_tag", a.image_tag.is_some(), &[Ecr]),
-            ("dr_image_tag", a.dr_image_tag.is_some(), &[Ecr]),
-            ("size", a.size.is_some(), &[Vm, Bastion, Eks, Rds, Aurora]),
-            (
-                "target",
-                a.target.is_some(),
-                &[Alb, Eip, K8sMonitoring, Route53, GlobalAccelerator],
-            ),
-            ("port", a.port.is_some(), &[Vm, Alb]),
-            ("image", a.image.is_some(), &[Vm]),
-            ("container_port", a.container_port.is_some(), &[Vm]),
-            ("subnet", a.subnet.is_some(), &[Vm]),
-            ("key_pair", a.key_pair.is_some(), &[Vm, Bastion]),
-            ("volume_gb", a.volume_gb.is_some(), &[Vm, Bastion, Eks]),
-            ("ssh_cidrs", a.ssh_cidrs.is_some(), &[Bastion]),
-            ("certificate_arn", a.certificate_arn.is_some(), &[Alb]),
-            (
-                "health_check_path",
-                a.health_check_path.is_some(),
-                &[Alb, Route53, GlobalAccelerator],
-            ),
-            ("version", a.version.is_some(), &[Eks]),
-            ("min", a.min.is_some(), &[Eks]),
-            ("max", a.max.is_some(), &[Eks]),
-            ("chart_version", a.chart_version.is_some(), &[K8sMonitoring]),
-            ("engine", a.engine.is_some(), &[Rds, Aurora]),
-            ("engine_version", a.engine_version.is_some(), &[Rds, Aurora]),
-            ("dr_engine_version", a.dr_engine_version.is_some(), &[Rds, Aurora]),
-            ("storage_gb", a.storage_gb.is_some(), &[Rds]),
-            ("multi_az", a.multi_az.is_some(), &[Rds]),
-            ("db_name", a.db_name.is_some(), &[Rds, Aurora]),
-            (
-                "retention_days",
-                a.retention_days.is_some(),
-                &[Rds, Aurora, Cloudwatch, Cloudtrail, S3],
-            ),
-            ("zone", a.zone.is_some(), &[Route53]),
-            ("zone_id", a.zone_id.is_some(), &[Route53]),
-            ("record", a.record.is_some(), &[Route53]),
-        ];
-        for (field, set, kinds) in fields {
-            if set && !kinds.contains(&a.kind) {
-                let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-                self.err(
-                    &[Seg::Key("assets"), Seg::Index(i), Seg::Key(field)],
-                    format!("field `{field}` does not apply to kind `{}`", a.kind),
-                    format!("remove it; `{field}` is read only for: {}", names.join(", ")),
-                );
+        for field in a.set_fields() {
+            if a.kind.spec().fields.contains(&field) {
+                continue;
             }
+            let names: Vec<&str> = Kind::ALL
+                .iter()
+                .filter(|k| k.spec().fields.contains(&field))
+                .map(|k| k.as_str())
+                .collect();
+            self.err(
+                &[Seg::Key("assets"), Seg::Index(i), Seg::Key(field)],
+                format!("field `{field}` does not apply to kind `{}`", a.kind),
+                format!("remove it; `{field}` is read only for: {}", names.join(", ")),
+            );
         }
     }
 
     fn size(&mut self, i: usize, a: &Asset) {
         let at = [Seg::Key("assets"), Seg::Index(i), Seg::Key("size")];
-        let db = matches!(a.kind, Kind::Rds | Kind::Aurora);
-        let needs = matches!(a.kind, Kind::Vm | Kind::Eks | Kind::Rds | Kind::Aurora);
+        let (db, needs) = match a.kind.spec().size {
+            SizeClass::None => return,
+            SizeClass::Ec2 { required } => (false, required),
+            SizeClass::Db => (true, true),
+        };
         match &a.size {
             None if needs => self.err(
                 &[Seg::Key("assets"), Seg::Index(i)],
@@ -421,11 +553,12 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn target(&mut self, i: usize, a: &Asset, by_name: &BTreeMap<&str, usize>) {
+    /// The asset's target exists and is of a kind it may target; true when valid.
+    fn target(&mut self, i: usize, a: &Asset, by_name: &BTreeMap<&str, usize>) -> bool {
         let assets = &self.loaded.inventory.assets;
         let kinds = a.kind.target_kinds();
         if kinds.is_empty() {
-            return;
+            return false;
         }
         let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         let Some(t) = &a.target else {
@@ -434,241 +567,30 @@ impl<'a> Validator<'a> {
                 format!("`{}` ({}) has no target", a.name, a.kind),
                 format!("add `target:` naming the {} asset it belongs to", names.join(" or ")),
             );
-            return;
+            return false;
         };
         let at = [Seg::Key("assets"), Seg::Index(i), Seg::Key("target")];
         match by_name.get(t.as_str()) {
-            None => self.err(
-                &at,
-                format!("target `{t}` is not an asset of this inventory"),
-                format!("name a {} asset", names.join(" or ")),
-            ),
-            Some(&j) if !kinds.contains(&assets[j].kind) => self.err(
-                &at,
-                format!(
-                    "`{}` ({}) cannot target `{t}`, which is a {}",
-                    a.name, a.kind, assets[j].kind
-                ),
-                format!("name a {} asset", names.join(" or ")),
-            ),
-            // A target with qty 0 has its own error; "use qty 0 or less" would mislead.
-            Some(&j) if a.kind == Kind::Eip && assets[j].qty() > 0 && a.qty() > assets[j].qty() => self.err(
-                &[Seg::Key("assets"), Seg::Index(i), Seg::Key("qty")],
-                format!("{} Elastic IPs for {} instances of `{t}`", a.qty(), assets[j].qty()),
-                format!(
-                    "an Elastic IP points at one instance: use qty {} or less",
-                    assets[j].qty()
-                ),
-            ),
-            _ => {}
-        }
-    }
-
-    fn kind_specific(&mut self, i: usize, a: &Asset, by_name: &BTreeMap<&str, usize>) {
-        let assets = &self.loaded.inventory.assets;
-        let at = |field: &'static str| [Seg::Key("assets"), Seg::Index(i), Seg::Key(field)];
-        let here = [Seg::Key("assets"), Seg::Index(i)];
-        if let Some(k) = &a.key_pair {
-            match by_name.get(k.as_str()) {
-                Some(&j) if assets[j].kind == Kind::KeyPair => {}
-                _ => self.err(
-                    &at("key_pair"),
-                    format!("key_pair `{k}` is not a key_pair asset"),
-                    "add a `kind: key_pair` asset with that name, or remove key_pair",
-                ),
-            }
-        }
-        if matches!(a.kind, Kind::S3 | Kind::Cloudtrail) {
-            let longest = self.loaded.inventory.name.len() + a.name.len() + "--123456789012-ap-southeast-2".len();
-            if longest > 63 {
+            None => {
                 self.err(
-                    &at("name"),
+                    &at,
+                    format!("target `{t}` is not an asset of this inventory"),
+                    format!("name a {} asset", names.join(" or ")),
+                );
+                false
+            }
+            Some(&j) if !kinds.contains(&assets[j].kind) => {
+                self.err(
+                    &at,
                     format!(
-                        "bucket name `{}-{}-<account ID>-<region>` would exceed 63 characters",
-                        self.loaded.inventory.name, a.name
+                        "`{}` ({}) cannot target `{t}`, which is a {}",
+                        a.name, a.kind, assets[j].kind
                     ),
-                    "shorten the asset or inventory name (bucket names carry the 12-digit account ID to be globally unique)",
+                    format!("name a {} asset", names.join(" or ")),
                 );
+                false
             }
-        }
-        match a.kind {
-            Kind::Rds | Kind::Aurora => {
-                if a.engine.is_none() {
-                    self.err(
-                        &here,
-                        format!("database `{}` has no engine", a.name),
-                        "add `engine: postgres` or `engine: mysql`",
-                    );
-                }
-                match &a.engine_version {
-                    None => self.err(
-                        &here,
-                        format!("database `{}` has no engine_version", a.name),
-                        "add the major version, e.g. `engine_version: \"17\"`; DR runs the same version",
-                    ),
-                    Some(v) => {
-                        if let Some(engine) = a.engine {
-                            let global = a.kind == Kind::Aurora && a.dr == DrStrategy::Replica;
-                            if let Some((message, help)) = crate::versions::engine_problem(a.kind, engine, v, global) {
-                                self.err(&at("engine_version"), message, help);
-                            }
-                        }
-                        if let Some(dv) = &a.dr_engine_version {
-                            if dv != v && a.in_dr() {
-                                self.err(
-                                    &at("dr_engine_version"),
-                                    format!("DR engine version {dv} differs from primary engine version {v}"),
-                                    "the DR plan requires the same engine and family version in both regions: make them equal",
-                                );
-                            }
-                        }
-                    }
-                }
-                if let Some(d) = a.retention_days {
-                    if !(1..=35).contains(&d) {
-                        self.err(
-                            &at("retention_days"),
-                            format!("backup retention {d} days is outside 1-35"),
-                            "RDS keeps automated backups 1 to 35 days (replicas need at least 1)",
-                        );
-                    }
-                }
-                if a.kind == Kind::Rds && a.qty() != 1 {
-                    self.err(
-                        &at("qty"),
-                        "an RDS instance asset has qty 1; the Multi-AZ standby is not counted",
-                        "use multi_az for the standby, or `kind: aurora` with qty instances",
-                    );
-                }
-            }
-            Kind::Eks => {
-                match &a.version {
-                    None => self.err(
-                        &here,
-                        format!("EKS cluster `{}` has no version", a.name),
-                        format!("add e.g. `version: \"{}\"`", crate::versions::DEFAULT_KUBERNETES),
-                    ),
-                    Some(v) => {
-                        if let Err((message, help)) = crate::versions::kubernetes_status(v) {
-                            self.err(&at("version"), message, help);
-                        }
-                    }
-                }
-                let (min, max) = (a.min.unwrap_or(a.qty()), a.max.unwrap_or(a.qty() * 2));
-                if !(min <= a.qty() && a.qty() <= max) || max == 0 {
-                    self.err(
-                        &at("qty"),
-                        format!("node group needs min ≤ qty ≤ max, got {min} ≤ {} ≤ {max}", a.qty()),
-                        "adjust min, qty or max",
-                    );
-                }
-            }
-            Kind::Route53 => {
-                if let Some(zone) = &a.zone {
-                    if let Some(why) = reserved_domain(zone) {
-                        self.err(
-                            &at("zone"),
-                            format!("zone `{zone}` is {why}: no certificate can ever be validated for it"),
-                            "set `zone` to a domain you control; acmegen creates its hosted zone in the bootstrap root (delegate it at your registrar), or give `zone_id` of an existing public zone",
-                        );
-                    }
-                }
-                if let Some(id) = &a.zone_id {
-                    let valid = id.starts_with('Z')
-                        && (10..=32).contains(&id.len())
-                        && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-                    if !valid {
-                        self.err(
-                            &at("zone_id"),
-                            format!("`{id}` is not a Route 53 hosted zone ID"),
-                            "give the ID shown by `aws route53 list-hosted-zones-by-name --dns-name <zone>` (Z followed by capital letters and digits), or remove zone_id to let acmegen create the zone",
-                        );
-                    }
-                }
-                for (field, v) in [("zone", &a.zone), ("record", &a.record)] {
-                    if v.is_none() {
-                        self.err(
-                            &here,
-                            format!("route53 asset `{}` has no {field}", a.name),
-                            "add `zone:` (a domain you control, e.g. shop.acme.dev) and `record: app`",
-                        );
-                    }
-                }
-            }
-            Kind::Bastion => {
-                for c in a.ssh_cidrs.iter().flatten() {
-                    if c.ends_with("/0") {
-                        self.err(
-                            &at("ssh_cidrs"),
-                            format!("SSH open to the internet ({c})"),
-                            "list your office/VPN ranges, or leave ssh_cidrs out to use SSM Session Manager only",
-                        );
-                    } else if let Err(e) = c.parse::<Cidr>() {
-                        self.err(&at("ssh_cidrs"), format!("bad CIDR: {e}"), "write ranges as a.b.c.d/nn");
-                    }
-                }
-            }
-            Kind::Cloudwatch | Kind::Cloudtrail => {
-                if let Some(d) = a.retention_days {
-                    if !LOG_RETENTION_DAYS.contains(&d) {
-                        self.err(&at("retention_days"), format!("{d} is not a CloudWatch Logs retention period"), "use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827 … 3653");
-                    }
-                }
-            }
-            Kind::S3 if a.name.contains('_') => {
-                self.err(
-                    &at("name"),
-                    format!("S3 asset name `{}` contains `_`", a.name),
-                    "bucket names allow only lowercase letters, digits and dashes",
-                );
-            }
-            Kind::Ecr => {
-                if let (Some(tag), Some(dr_tag)) = (&a.image_tag, &a.dr_image_tag) {
-                    if tag != dr_tag && a.in_dr() {
-                        self.err(
-                            &at("dr_image_tag"),
-                            format!("DR image tag {dr_tag} differs from primary image tag {tag}"),
-                            "the DR plan requires the same application version in both regions: deploy the same tag",
-                        );
-                    }
-                }
-            }
-            Kind::Alb => {
-                if let Some(&j) = a.target.as_deref().and_then(|t| by_name.get(t)) {
-                    let target = &assets[j];
-                    if target.kind == Kind::Vm && target.image.is_none() {
-                        self.err(
-                            &[Seg::Key("assets"), Seg::Index(j)],
-                            format!(
-                                "`{}` sits behind load balancer `{}` but runs no application: its health check would never pass",
-                                target.name, a.name
-                            ),
-                            "add `image:` with the container image the instances run (a full reference, or `<ecr asset>:<tag>`) and `port:` where it listens",
-                        );
-                    }
-                    if target.kind == Kind::Eks {
-                        if let Some(p) = a.port.filter(|p| !(30000..=32767).contains(p)) {
-                            self.err(
-                                &at("port"),
-                                format!("port {p} is not a NodePort: load balancers reach EKS nodes on a NodePort of the ingress"),
-                                "use a port from 30000 to 32767 (default 30080), the NodePort the cluster's ingress service exposes",
-                            );
-                        }
-                    }
-                }
-                if let Some(certs) = &a.certificate_arn {
-                    for k in certs.keys() {
-                        if k != "primary" && k != "dr" {
-                            self.err(
-                                &at("certificate_arn"),
-                                format!("certificate_arn key `{k}`"),
-                                "give one ARN per region: `{primary: arn:aws:acm:…, dr: arn:aws:acm:…}`",
-                            );
-                        }
-                    }
-                }
-            }
-            _ => {}
+            Some(_) => true,
         }
     }
 }
@@ -751,19 +673,6 @@ pub fn reserved_domain(domain: &str) -> Option<&'static str> {
     }
 }
 
-fn dr_hint(kind: Kind, dr: DrStrategy) -> &'static str {
-    match (kind, dr) {
-        (Kind::Rds, DrStrategy::Active) | (Kind::Aurora, DrStrategy::Active) => {
-            " (a database cannot take writes in two regions; `replica` keeps a promotable copy in DR)"
-        }
-        (Kind::Rds, DrStrategy::PilotLight) | (Kind::Aurora, DrStrategy::PilotLight) => {
-            " (the data tier of a pilot light is a `replica`)"
-        }
-        (_, DrStrategy::Replica) => " (only data stores and keys replicate)",
-        _ => "",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -774,7 +683,7 @@ mod tests {
         let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
         let loaded = parse(&text, Path::new("t.yaml")).unwrap();
         match validate(&loaded) {
-            Ok(()) => vec![],
+            Ok(_) => vec![],
             Err(d) => {
                 d.0.iter()
                     .map(|d| format!("{}:{} {}", d.line, d.column, d.message))

@@ -13,8 +13,8 @@ use std::path::Path;
 fn book(assets: &str) -> (Runbook, String) {
     let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
     let loaded = parse(&text, Path::new("inventory/t.yaml")).unwrap();
-    validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
-    let p = plan(&loaded.inventory);
+    let valid = validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
+    let p = plan(&valid);
     let rb = runbook(&loaded.inventory, &p, &loaded.path);
     let md = common::render_text(&text).unwrap()[Path::new("t/RUNBOOK.md")].clone();
     (rb, md)
@@ -136,7 +136,7 @@ fn assets_without_dr_are_listed_as_not_recovered() {
 fn failover_tfvars_are_canonical_hcl() {
     let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - {kind: vm, name: app, size: t3.micro, qty: 3, dr: pilot-light}\n";
     let loaded = parse(text, Path::new("t.yaml")).unwrap();
-    let p = plan(&loaded.inventory);
+    let p = plan(&validate(&loaded).unwrap());
     assert_eq!(failover_changes(&p).len(), 1);
     let tfvars = failover_tfvars(&p);
     assert!(tfvars.contains("app_instance_count = 3"), "{tfvars}");

@@ -40,7 +40,8 @@ GETTER_RE = re.compile(
 
 def used_types():
     kinds = {"resource": set(), "data": set()}
-    for f in sorted((ROOT / "templates").rglob("*.tera")):
+    files = [f for f in (ROOT / "templates").rglob("*") if f.suffix in (".tera", ".tf")]
+    for f in sorted(files):
         for kind, name in TYPE_RE.findall(f.read_text()):
             kinds[kind].add(name)
     return kinds

@@ -122,6 +122,14 @@ pub fn managed_policies() -> BTreeSet<String> {
             if !quoted_end || !(before.ends_with('"') || before.ends_with('/')) {
                 continue; // prose ("Amazon Linux"), not a policy name
             }
+            // The quoted text before the name: "" or "service-role/" (names
+            // the module prefixes) or an IAM policy ARN. EKS access policies
+            // (`…:eks::aws:cluster-access-policy/…`) are no IAM policies.
+            let prefix = &before[before.rfind('"').map_or(0, |q| q + 1)..];
+            let iam_path = |p: &str| p.is_empty() || p.ends_with(":iam::aws:policy/");
+            if !iam_path(prefix) && !prefix.strip_suffix("service-role/").is_some_and(iam_path) {
+                continue;
+            }
             if before.ends_with("service-role/") {
                 out.insert(format!("service-role/{name}"));
             } else {
@@ -298,6 +306,12 @@ mod tests {
         assert!(
             !p.iter().any(|x| x.contains("Admin") || x.contains("FullAccess")),
             "{p:?}"
+        );
+        // The eks module grants AmazonEKSClusterAdminPolicy through an access
+        // entry: an EKS access policy, not an IAM policy the role attaches.
+        assert!(
+            crate::emit::module_template("eks").contains("cluster-access-policy/AmazonEKSClusterAdminPolicy"),
+            "the eks module no longer uses an access policy: this check tests nothing"
         );
     }
 }

@@ -380,11 +380,14 @@ fn unprotect(root: &Root) -> ShellStep {
     }
 }
 
-fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> DrillCtx {
+fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiError> {
     let copy = drill_copy(inv);
     let name = copy.name.clone();
-    let plan = crate::plan::plan(&copy);
     let file = format!("inventory/{name}.yaml");
+    // Plan the copy exactly as the drill workflow will: from its YAML.
+    let loaded = crate::inventory::parse(&drill_yaml(inv), Path::new(&file)).map_err(CiError::Input)?;
+    let validated = crate::validate::validate(&loaded).map_err(CiError::Input)?;
+    let plan = crate::plan::plan(&validated);
     let rb = crate::runbook::runbook(&copy, &plan, Path::new(&file));
     // The runbook names generated/<name>: the drill renders there.
     let roots = roots(&plan, "generated");
@@ -501,13 +504,13 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> DrillCtx {
         });
         previous = format!("destroy-{role}");
     }
-    DrillCtx {
+    Ok(DrillCtx {
         name: name.clone(),
         file: file.clone(),
         dr_dir: format!("{dir}/dr"),
         primary_region: copy.regions.primary.clone(),
         jobs,
-    }
+    })
 }
 
 /// The workflows of the compiled inventory `loaded` (with its plan) when it
@@ -583,7 +586,7 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
     };
     let mut tctx = tera::Context::new();
     tctx.insert("w", &ctx);
-    tctx.insert("d", &drill(inv, ci, &roots));
+    tctx.insert("d", &drill(inv, ci, &roots)?);
     let mut files = WorkflowSet::new();
     for kind in KINDS {
         let text = render(emitter, &format!("ci/{kind}.yml.tera"), &tctx).map_err(CiError::Internal)?;

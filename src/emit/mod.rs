@@ -1,5 +1,8 @@
 //! Stage 4: render plans into Terraform files with the tera templates under
-//! `templates/`, then lay them out canonically (see [`crate::format`]).
+//! `templates/`, then lay them out canonically (see [`crate::format`]). The
+//! shared modules are plain Terraform under `templates/modules/`, written
+//! verbatim; only their `versions.tf` is rendered (one template for roots
+//! and modules).
 
 use crate::format::format_hcl;
 use crate::plan::modules::{provider_source, MODULES};
@@ -12,6 +15,7 @@ use tera::Tera;
 
 mod outage;
 pub mod tftest;
+mod view;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -32,8 +36,7 @@ struct ProviderReq {
     version: &'static str,
 }
 
-const ROOT_FILES: [&str; 6] = ["versions", "backend", "providers", "main", "variables", "outputs"];
-const MODULE_FILES: [&str; 3] = ["main", "variables", "outputs"];
+const ROOT_FILES: [&str; 5] = ["backend", "providers", "main", "variables", "outputs"];
 
 impl Emitter {
     /// Parse every embedded template once.
@@ -43,6 +46,25 @@ impl Emitter {
         tera.add_raw_templates(embedded::TEMPLATES.iter().copied())
             .context("parsing templates")?;
         Ok(Emitter { tera })
+    }
+
+    /// `versions.tf` requiring `providers`: pinned to a major in roots,
+    /// minimum versions in shared modules.
+    fn versions(&self, providers: &[&str], root: bool) -> Result<String> {
+        let providers: Vec<ProviderReq> = providers
+            .iter()
+            .map(|p| {
+                let (source, pinned, min) = provider_source(p);
+                ProviderReq {
+                    name: provider_name(p),
+                    source,
+                    version: if root { pinned } else { min },
+                }
+            })
+            .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("providers", &providers);
+        self.render("versions.tf.tera", &ctx)
     }
 
     fn render(&self, name: &str, ctx: &tera::Context) -> Result<String> {
@@ -94,9 +116,9 @@ impl Emitter {
     fn root(&self, name: &str, root: &RootPlan) -> Result<FileSet> {
         let dir = PathBuf::from(name).join(root.role.as_str());
         let mut ctx = tera::Context::new();
-        ctx.insert("root", root);
-        ctx.insert("providers", &root_providers(root));
+        ctx.insert("root", &view::RootView::new(root));
         let mut files = FileSet::new();
+        files.insert(dir.join("versions.tf"), self.versions(&root.providers(), true)?);
         for f in ROOT_FILES {
             let text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
             files.insert(dir.join(format!("{f}.tf")), text);
@@ -148,11 +170,9 @@ impl Emitter {
             .tags
             .iter()
             .filter(|(k, _)| k != "DrRole")
-            .cloned()
-            .chain(std::iter::once((
-                "Purpose".to_string(),
-                crate::plan::expr::quote("terraform-state"),
-            )))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(std::iter::once(("Purpose", "terraform-state")))
+            .map(|(k, v)| (crate::plan::expr::key(k), crate::plan::expr::quote(v)))
             .collect();
         let mut ctx = tera::Context::new();
         ctx.insert(
@@ -169,7 +189,10 @@ impl Emitter {
         );
         let dir = PathBuf::from(&plan.name).join("bootstrap");
         let mut used = BTreeSet::new();
-        for f in ["versions", "providers", "main", "variables", "outputs"] {
+        let versions = self.versions(&["aws"], true)?;
+        used.extend(tftest::block_types(&versions));
+        files.insert(dir.join("versions.tf"), versions);
+        for f in ["providers", "main", "variables", "outputs"] {
             let text = self.render(&format!("root/bootstrap/{f}.tf.tera"), &ctx)?;
             used.extend(tftest::block_types(&text));
             files.insert(dir.join(format!("{f}.tf")), text);
@@ -214,27 +237,15 @@ impl Emitter {
     /// Files of every shared module, under `modules/<name>/`, and of the
     /// local Helm charts they install, under `charts/<chart>/`.
     pub fn modules(&self, files: &mut FileSet) -> Result<()> {
+        for (rel, text) in embedded::MODULES {
+            files.insert(PathBuf::from("modules").join(rel), (*text).to_string());
+        }
         for spec in MODULES {
-            let dir = PathBuf::from("modules").join(spec.name);
-            let ctx = tera::Context::new();
-            for f in MODULE_FILES {
-                let text = self.render(&format!("modules/{}/{f}.tf.tera", spec.name), &ctx)?;
-                files.insert(dir.join(format!("{f}.tf")), text);
-            }
-            let mut ctx = tera::Context::new();
-            let providers: Vec<ProviderReq> = std::iter::once("aws")
+            let providers: Vec<&str> = std::iter::once("aws")
                 .chain(spec.extra_providers.iter().copied())
-                .map(|p| {
-                    let (source, _, min) = provider_source(p);
-                    ProviderReq {
-                        name: provider_name(p),
-                        source,
-                        version: min,
-                    }
-                })
                 .collect();
-            ctx.insert("providers", &providers);
-            files.insert(dir.join("versions.tf"), self.render("modules/versions.tf.tera", &ctx)?);
+            let dir = PathBuf::from("modules").join(spec.name);
+            files.insert(dir.join("versions.tf"), self.versions(&providers, false)?);
         }
         charts(files);
         Ok(())
@@ -257,41 +268,25 @@ fn provider_name(p: &str) -> &'static str {
     }
 }
 
-fn root_providers(root: &RootPlan) -> Vec<ProviderReq> {
-    let mut names = vec!["aws"];
-    if !root.helm_clusters.is_empty() {
-        names.push("helm");
-    }
-    let random = root.random || root.modules.iter().any(|m| m.source == "rds" || m.source == "aurora");
-    if random {
-        names.push("random");
-    }
-    names
-        .into_iter()
-        .map(|p| {
-            let (source, pinned, _) = provider_source(p);
-            ProviderReq {
-                name: provider_name(p),
-                source,
-                version: pinned,
-            }
-        })
-        .collect()
-}
-
-/// The `main.tf` template of module `name` ("" when there is none).
+/// The `main.tf` of shared module `name` ("" when there is none).
 pub fn module_template(name: &str) -> &'static str {
     module_main(name)
 }
 
-/// Every embedded template, by path relative to `templates/`.
-pub fn templates() -> &'static [(&'static str, &'static str)] {
+/// Every embedded template and shared module file, by path relative to
+/// `templates/` (`modules/<m>/main.tf`, `root/...tf.tera`, `ci/...`).
+pub fn templates() -> Vec<(String, &'static str)> {
     embedded::TEMPLATES
+        .iter()
+        .map(|(p, t)| ((*p).to_string(), *t))
+        .chain(embedded::MODULES.iter().map(|(p, t)| (format!("modules/{p}"), *t)))
+        .collect()
 }
 
+/// The `main.tf` of shared module `name` ("" when there is none).
 fn module_main(name: &str) -> &'static str {
-    let path = format!("modules/{name}/main.tf.tera");
-    embedded::TEMPLATES
+    let path = format!("{name}/main.tf");
+    embedded::MODULES
         .iter()
         .find(|(p, _)| *p == path)
         .map_or("", |(_, t)| t)
@@ -331,7 +326,7 @@ pub(crate) fn root_mocks(root: &RootPlan, files: &FileSet) -> RootMocks {
     let examples = root
         .variables
         .iter()
-        .filter_map(|v| Some((v.name.clone(), v.example.clone()?)))
+        .filter_map(|v| Some((v.name.clone(), v.example.as_ref()?.render())))
         .collect();
     RootMocks {
         providers,
@@ -425,6 +420,32 @@ mod tests {
                 .any(|(p, text)| p.starts_with("charts") && text.contains("{{") && text.contains(".Values.")),
             "no chart template kept its Helm expressions"
         );
+    }
+
+    #[test]
+    fn module_sources_are_canonical_and_listed() {
+        for (rel, text) in embedded::MODULES {
+            assert_eq!(
+                &format_hcl(text),
+                text,
+                "templates/modules/{rel} is not in canonical layout: copy it from generated/modules/ after a render"
+            );
+            let module = rel.split('/').next().unwrap();
+            assert!(
+                MODULES.iter().any(|m| m.name == module),
+                "templates/modules/{module} is not in plan::modules::MODULES"
+            );
+        }
+        for m in MODULES {
+            for f in ["main.tf", "variables.tf", "outputs.tf"] {
+                let rel = format!("{}/{f}", m.name);
+                assert!(
+                    embedded::MODULES.iter().any(|(p, _)| *p == rel),
+                    "module {} has no {f}",
+                    m.name
+                );
+            }
+        }
     }
 
     #[test]

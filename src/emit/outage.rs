@@ -26,7 +26,7 @@ use std::fmt::Write;
 fn fact_gated(root: &RootPlan) -> Vec<&str> {
     root.modules
         .iter()
-        .filter(|m| m.count.as_deref().is_some_and(|c| c.contains("module.facts.names")))
+        .filter(|m| m.count.as_ref().is_some_and(|c| c.modules().contains(&"facts")))
         .map(|m| m.label.as_str())
         .collect()
 }

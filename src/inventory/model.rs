@@ -39,6 +39,11 @@ pub struct Inventory {
     /// `alert_emails`).
     #[serde(default)]
     pub alert_emails: Option<Vec<String>>,
+    /// IAM principals (role or user ARNs) given cluster-admin access to every
+    /// EKS cluster through EKS access entries, besides the identity that
+    /// creates the cluster: on-call and CI roles that run a failover apply.
+    #[serde(default)]
+    pub cluster_admin_arns: Option<Vec<String>>,
     /// Service quotas the account has raised above AWS's defaults, per
     /// region: `{us-east-2: {elastic_ips: 10}}` (see `acmegen::quotas`).
     #[serde(default)]
@@ -107,154 +112,7 @@ pub struct StateConfig {
     pub bucket_prefix: Option<String>,
 }
 
-/// The kind of an asset: which module renders it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// VPC with public/private subnets per AZ, IGW, NAT, flow logs.
-    Vpc,
-    /// Peering between the primary and the DR VPC.
-    VpcPeering,
-    /// Customer-managed KMS key.
-    Kms,
-    /// EC2 key pair.
-    KeyPair,
-    /// EC2 application servers spread over AZs.
-    Vm,
-    /// SSM-managed bastion host.
-    Bastion,
-    /// Elastic IPs attached to VMs.
-    Eip,
-    /// Application load balancer.
-    Alb,
-    /// EKS cluster with managed node groups.
-    Eks,
-    /// Prometheus and Grafana on an EKS cluster.
-    K8sMonitoring,
-    /// RDS instance (Postgres or MySQL).
-    Rds,
-    /// Aurora cluster (Postgres or MySQL).
-    Aurora,
-    /// S3 bucket.
-    S3,
-    /// ECR repository.
-    Ecr,
-    /// Route 53 failover record with health checks.
-    Route53,
-    /// Global Accelerator in front of the load balancers.
-    GlobalAccelerator,
-    /// CloudWatch log group, alarm topic and alarms.
-    Cloudwatch,
-    /// Multi-region CloudTrail trail.
-    Cloudtrail,
-}
-
-impl Kind {
-    /// Every kind, in declaration order.
-    pub const ALL: [Kind; 18] = [
-        Kind::Vpc,
-        Kind::VpcPeering,
-        Kind::Kms,
-        Kind::KeyPair,
-        Kind::Vm,
-        Kind::Bastion,
-        Kind::Eip,
-        Kind::Alb,
-        Kind::Eks,
-        Kind::K8sMonitoring,
-        Kind::Rds,
-        Kind::Aurora,
-        Kind::S3,
-        Kind::Ecr,
-        Kind::Route53,
-        Kind::GlobalAccelerator,
-        Kind::Cloudwatch,
-        Kind::Cloudtrail,
-    ];
-
-    /// The snake_case name used in YAML.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Vpc => "vpc",
-            Kind::VpcPeering => "vpc_peering",
-            Kind::Kms => "kms",
-            Kind::KeyPair => "key_pair",
-            Kind::Vm => "vm",
-            Kind::Bastion => "bastion",
-            Kind::Eip => "eip",
-            Kind::Alb => "alb",
-            Kind::Eks => "eks",
-            Kind::K8sMonitoring => "k8s_monitoring",
-            Kind::Rds => "rds",
-            Kind::Aurora => "aurora",
-            Kind::S3 => "s3",
-            Kind::Ecr => "ecr",
-            Kind::Route53 => "route53",
-            Kind::GlobalAccelerator => "global_accelerator",
-            Kind::Cloudwatch => "cloudwatch",
-            Kind::Cloudtrail => "cloudtrail",
-        }
-    }
-
-    /// Whether assets of this kind live inside a VPC.
-    pub fn needs_vpc(self) -> bool {
-        matches!(
-            self,
-            Kind::Vm | Kind::Bastion | Kind::Alb | Kind::Eks | Kind::Rds | Kind::Aurora | Kind::VpcPeering
-        )
-    }
-
-    /// Whether assets of this kind encrypt data with the region's KMS key.
-    pub fn needs_kms(self) -> bool {
-        matches!(
-            self,
-            Kind::Vpc
-                | Kind::Vm
-                | Kind::Bastion
-                | Kind::Eks
-                | Kind::Rds
-                | Kind::Aurora
-                | Kind::S3
-                | Kind::Ecr
-                | Kind::Cloudwatch
-                | Kind::Cloudtrail
-        )
-    }
-
-    /// The DR strategies that make sense for this kind.
-    pub fn allowed_dr(self) -> &'static [DrStrategy] {
-        use DrStrategy::*;
-        match self {
-            Kind::Vpc | Kind::KeyPair | Kind::Route53 | Kind::GlobalAccelerator => &[Active, None],
-            Kind::Cloudwatch | Kind::Cloudtrail | Kind::VpcPeering => &[Active, None],
-            Kind::K8sMonitoring => &[Active, None],
-            Kind::Kms => &[Active, None],
-            Kind::Vm | Kind::Bastion | Kind::Eip | Kind::Alb | Kind::Eks => &[Active, PilotLight, None],
-            Kind::Rds => &[Replica, Backup, None],
-            Kind::Aurora => &[Replica, None],
-            Kind::S3 => &[Active, Replica, Backup, None],
-            Kind::Ecr => &[Active, Replica, None],
-        }
-    }
-
-    /// The kinds an asset of this kind may name in `target`.
-    pub fn target_kinds(self) -> &'static [Kind] {
-        match self {
-            Kind::Alb => &[Kind::Vm, Kind::Eks],
-            Kind::Eip => &[Kind::Vm, Kind::Bastion],
-            Kind::K8sMonitoring => &[Kind::Eks],
-            Kind::Route53 => &[Kind::Alb, Kind::GlobalAccelerator],
-            Kind::GlobalAccelerator => &[Kind::Alb],
-            _ => &[],
-        }
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::kinds::Kind;
 
 /// What the DR region gets for an asset (the DR column of Table 1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -453,12 +311,99 @@ pub struct Asset {
     #[serde(default)]
     pub record: Option<String>,
 
+    /// postgres_operator: the s3 asset holding its WAL and base backups.
+    #[serde(default)]
+    pub backup_bucket: Option<String>,
+    /// cluster_addons: the add-ons to install (default: the load balancer
+    /// controller, cert-manager, cluster-autoscaler and metrics-server).
+    #[serde(default)]
+    pub addons: Option<Vec<String>>,
+    /// app: URL path prefix Traefik routes to it (default `/`).
+    #[serde(default)]
+    pub path: Option<String>,
+
     /// Extra tags for this asset's resources.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
 }
 
 impl Asset {
+    /// The kind-specific fields (what a kind's spec may list in `fields`).
+    pub const FIELDS: &'static [&'static str] = &[
+        "size",
+        "target",
+        "port",
+        "image",
+        "container_port",
+        "subnet",
+        "key_pair",
+        "volume_gb",
+        "ssh_cidrs",
+        "certificate_arn",
+        "health_check_path",
+        "version",
+        "min",
+        "max",
+        "chart_version",
+        "engine",
+        "engine_version",
+        "dr_engine_version",
+        "storage_gb",
+        "multi_az",
+        "db_name",
+        "retention_days",
+        "image_tag",
+        "dr_image_tag",
+        "zone",
+        "zone_id",
+        "record",
+        "backup_bucket",
+        "addons",
+        "path",
+    ];
+
+    /// The kind-specific fields this asset sets, in [`Asset::FIELDS`] order.
+    pub fn set_fields(&self) -> Vec<&'static str> {
+        let set = [
+            self.size.is_some(),
+            self.target.is_some(),
+            self.port.is_some(),
+            self.image.is_some(),
+            self.container_port.is_some(),
+            self.subnet.is_some(),
+            self.key_pair.is_some(),
+            self.volume_gb.is_some(),
+            self.ssh_cidrs.is_some(),
+            self.certificate_arn.is_some(),
+            self.health_check_path.is_some(),
+            self.version.is_some(),
+            self.min.is_some(),
+            self.max.is_some(),
+            self.chart_version.is_some(),
+            self.engine.is_some(),
+            self.engine_version.is_some(),
+            self.dr_engine_version.is_some(),
+            self.storage_gb.is_some(),
+            self.multi_az.is_some(),
+            self.db_name.is_some(),
+            self.retention_days.is_some(),
+            self.image_tag.is_some(),
+            self.dr_image_tag.is_some(),
+            self.zone.is_some(),
+            self.zone_id.is_some(),
+            self.record.is_some(),
+            self.backup_bucket.is_some(),
+            self.addons.is_some(),
+            self.path.is_some(),
+        ];
+        Self::FIELDS
+            .iter()
+            .zip(set)
+            .filter(|(_, set)| *set)
+            .map(|(f, _)| *f)
+            .collect()
+    }
+
     /// Primary-region quantity (default 1).
     pub fn qty(&self) -> u32 {
         self.qty.unwrap_or(1)

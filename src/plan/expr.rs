@@ -1,7 +1,9 @@
-//! HCL expressions as the planner builds them, rendered to canonical text.
+//! Terraform expressions as the planner builds them: a typed tree, not HCL
+//! text. Only [`crate::emit`] turns them into text (`render`), in canonical
+//! form (`terraform fmt` then only indents nested objects).
 
-/// An HCL expression: a literal, a reference, or a collection of expressions.
-#[derive(Debug, Clone, PartialEq)]
+/// A Terraform expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     /// A quoted string literal (escaped on render).
     Str(String),
@@ -11,23 +13,90 @@ pub enum Expr {
     Bool(bool),
     /// null.
     Null,
-    /// A reference or function call, written as is: `module.vpc.vpc_id`.
-    Raw(String),
-    /// A tuple, rendered on one line.
+    /// A reference: `var.x`, `local.tags`, `module.vpc.vpc_id`,
+    /// `module.db[0].arn`, `module.facts.values["dr/vpc_id"]`.
+    Ref(Ref),
+    /// A string template mixing literal text and interpolated expressions.
+    Template(Vec<Part>),
+    /// A function call, `f(a, b)`, on one line or one argument per line.
+    Call {
+        /// Function name.
+        function: &'static str,
+        /// Arguments.
+        args: Vec<Expr>,
+        /// One argument per line, with a trailing comma.
+        multiline: bool,
+    },
+    /// `condition ? then : otherwise`.
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// A tuple, on one line (or one object per line when it holds objects).
     List(Vec<Expr>),
-    /// An object, rendered one attribute per line, keys in the given order.
+    /// An object, one attribute per line, keys in the given order.
     Map(Vec<(String, Expr)>),
+    /// An object on one line: `{ Asset = "x", Team = "y" }`.
+    InlineMap(Vec<(String, Expr)>),
+    /// The splat of a counted module's output, `module.x[*].out`.
+    Splat {
+        /// Module label.
+        module: String,
+        /// Output name.
+        output: String,
+    },
+    /// A provider configuration, `aws.dr` (in `providers` maps).
+    Provider {
+        /// Provider local name.
+        name: &'static str,
+        /// Alias.
+        alias: String,
+    },
+}
+
+/// The start of a reference and the attribute/index steps after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    /// `var`, `local`, `module.<label>`, `data.<type>.<name>`.
+    pub root: Root,
+    /// Steps after the root.
+    pub steps: Vec<Step>,
+}
+
+/// Where a reference starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Root {
+    /// `var.<name>`.
+    Var(String),
+    /// `local.<name>`.
+    Local(String),
+    /// `module.<label>`.
+    Module(String),
+    /// `data.<type>.<name>`.
+    Data(&'static str, &'static str),
+}
+
+/// One step of a reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// `.name`.
+    Attr(String),
+    /// `[n]`.
+    Index(i64),
+    /// `["key"]`.
+    Key(String),
+}
+
+/// A piece of a string template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text (escaped on render).
+    Text(String),
+    /// `${expr}`.
+    Interp(Expr),
 }
 
 impl Expr {
     /// A string literal.
     pub fn s(v: impl Into<String>) -> Expr {
         Expr::Str(v.into())
-    }
-
-    /// A raw reference.
-    pub fn r(v: impl Into<String>) -> Expr {
-        Expr::Raw(v.into())
     }
 
     /// A list of string literals.
@@ -40,38 +109,252 @@ impl Expr {
         v.map_or(Expr::Null, Expr::s)
     }
 
+    /// `var.<name>`.
+    pub fn var(name: impl Into<String>) -> Expr {
+        Expr::Ref(Ref {
+            root: Root::Var(name.into()),
+            steps: vec![],
+        })
+    }
+
+    /// `local.<name>`.
+    pub fn local(name: impl Into<String>) -> Expr {
+        Expr::Ref(Ref {
+            root: Root::Local(name.into()),
+            steps: vec![],
+        })
+    }
+
+    /// `module.<label>.<output>`.
+    pub fn module(label: impl Into<String>, output: impl Into<String>) -> Expr {
+        Expr::Ref(Ref {
+            root: Root::Module(label.into()),
+            steps: vec![Step::Attr(output.into())],
+        })
+    }
+
+    /// `module.<label>[0].<output>` (a counted module known to exist here).
+    pub fn module_first(label: impl Into<String>, output: impl Into<String>) -> Expr {
+        Expr::Ref(Ref {
+            root: Root::Module(label.into()),
+            steps: vec![Step::Index(0), Step::Attr(output.into())],
+        })
+    }
+
+    /// A function call on one line.
+    pub fn call(function: &'static str, args: Vec<Expr>) -> Expr {
+        Expr::Call {
+            function,
+            args,
+            multiline: false,
+        }
+    }
+
+    /// `cond ? a : b`.
+    pub fn cond(cond: Expr, then: Expr, otherwise: Expr) -> Expr {
+        Expr::Cond(Box::new(cond), Box::new(then), Box::new(otherwise))
+    }
+
+    /// A template of literal text and interpolations.
+    pub fn template(parts: Vec<Part>) -> Expr {
+        Expr::Template(parts)
+    }
+
+    /// This reference followed by `step`.
+    pub fn then(self, step: Step) -> Expr {
+        match self {
+            Expr::Ref(mut r) => {
+                r.steps.push(step);
+                Expr::Ref(r)
+            }
+            other => other,
+        }
+    }
+
     /// The HCL text of this expression (nested objects indent by brace depth later).
     pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
         match self {
-            Expr::Str(s) => quote(s),
-            Expr::Num(n) => n.to_string(),
-            Expr::Bool(b) => b.to_string(),
-            Expr::Null => "null".into(),
-            Expr::Raw(r) => r.clone(),
+            Expr::Str(s) => out.push_str(&quote(s)),
+            Expr::Num(n) => out.push_str(&n.to_string()),
+            Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Expr::Null => out.push_str("null"),
+            Expr::Ref(r) => r.write(out),
+            Expr::Template(parts) => {
+                out.push('"');
+                for p in parts {
+                    match p {
+                        Part::Text(t) => {
+                            let q = quote(t);
+                            out.push_str(&q[1..q.len() - 1]);
+                        }
+                        Part::Interp(e) => {
+                            out.push_str("${");
+                            e.write(out);
+                            out.push('}');
+                        }
+                    }
+                }
+                out.push('"');
+            }
+            Expr::Call {
+                function,
+                args,
+                multiline,
+            } => {
+                out.push_str(function);
+                out.push('(');
+                if *multiline {
+                    out.push('\n');
+                    for a in args {
+                        a.write(out);
+                        out.push_str(",\n");
+                    }
+                } else {
+                    for (i, a) in args.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        a.write(out);
+                    }
+                }
+                out.push(')');
+            }
+            Expr::Cond(c, t, f) => {
+                c.write(out);
+                out.push_str(" ? ");
+                t.write(out);
+                out.push_str(" : ");
+                f.write(out);
+            }
             Expr::List(items) if items.iter().any(|i| matches!(i, Expr::Map(m) if !m.is_empty())) => {
-                let mut out = String::from("[\n");
+                out.push_str("[\n");
                 for item in items {
-                    out.push_str(&item.render());
+                    item.write(out);
                     out.push_str(",\n");
                 }
                 out.push(']');
-                out
             }
             Expr::List(items) => {
-                let inner: Vec<String> = items.iter().map(Expr::render).collect();
-                format!("[{}]", inner.join(", "))
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write(out);
+                }
+                out.push(']');
             }
-            Expr::Map(entries) if entries.is_empty() => "{}".into(),
+            Expr::Map(entries) if entries.is_empty() => out.push_str("{}"),
             Expr::Map(entries) => {
-                let mut out = String::from("{\n");
+                out.push_str("{\n");
                 for (k, v) in entries {
                     out.push_str(&key(k));
                     out.push_str(" = ");
-                    out.push_str(&v.render());
+                    v.write(out);
                     out.push('\n');
                 }
                 out.push('}');
-                out
+            }
+            Expr::InlineMap(entries) if entries.is_empty() => out.push_str("{}"),
+            Expr::InlineMap(entries) => {
+                out.push_str("{ ");
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&key(k));
+                    out.push_str(" = ");
+                    v.write(out);
+                }
+                out.push_str(" }");
+            }
+            Expr::Splat { module, output } => {
+                out.push_str(&format!("module.{module}[*].{output}"));
+            }
+            Expr::Provider { name, alias } => {
+                out.push_str(name);
+                out.push('.');
+                out.push_str(alias);
+            }
+        }
+    }
+
+    /// Module labels this expression reads an output of (`module.x…`).
+    pub fn modules(&self) -> Vec<&str> {
+        let mut found = Vec::new();
+        self.visit(&mut |e| match e {
+            Expr::Ref(Ref {
+                root: Root::Module(m), ..
+            }) => found.push(m.as_str()),
+            Expr::Splat { module, .. } => found.push(module.as_str()),
+            _ => {}
+        });
+        found
+    }
+
+    fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        f(self);
+        match self {
+            Expr::Template(parts) => {
+                for p in parts {
+                    if let Part::Interp(e) = p {
+                        e.visit(f);
+                    }
+                }
+            }
+            Expr::Call { args, .. } => args.iter().for_each(|a| a.visit(f)),
+            Expr::Cond(c, t, e) => {
+                c.visit(f);
+                t.visit(f);
+                e.visit(f);
+            }
+            Expr::List(items) => items.iter().for_each(|i| i.visit(f)),
+            Expr::Map(entries) | Expr::InlineMap(entries) => entries.iter().for_each(|(_, v)| v.visit(f)),
+            _ => {}
+        }
+    }
+}
+
+impl Ref {
+    fn write(&self, out: &mut String) {
+        match &self.root {
+            Root::Var(n) => {
+                out.push_str("var.");
+                out.push_str(n);
+            }
+            Root::Local(n) => {
+                out.push_str("local.");
+                out.push_str(n);
+            }
+            Root::Module(n) => {
+                out.push_str("module.");
+                out.push_str(n);
+            }
+            Root::Data(ty, n) => {
+                out.push_str("data.");
+                out.push_str(ty);
+                out.push('.');
+                out.push_str(n);
+            }
+        }
+        for s in &self.steps {
+            match s {
+                Step::Attr(a) => {
+                    out.push('.');
+                    out.push_str(a);
+                }
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+                Step::Key(k) => {
+                    out.push('[');
+                    out.push_str(&quote(k));
+                    out.push(']');
+                }
             }
         }
     }
@@ -132,5 +415,43 @@ mod tests {
         assert_eq!(Expr::Map(vec![]).render(), "{}");
         let objects = Expr::List(vec![Expr::Map(vec![("n".into(), Expr::Num(1))])]);
         assert_eq!(objects.render(), "[\n{\nn = 1\n},\n]");
+    }
+
+    #[test]
+    fn renders_references_templates_and_calls() {
+        let fact = Expr::module("facts", "values").then(Step::Key("dr/vpc_id".into()));
+        assert_eq!(fact.render(), "module.facts.values[\"dr/vpc_id\"]");
+        let present = Expr::call("contains", vec![Expr::module("facts", "names"), Expr::s("dr/vpc_id")]);
+        assert_eq!(
+            Expr::cond(present, Expr::Num(1), Expr::Num(0)).render(),
+            "contains(module.facts.names, \"dr/vpc_id\") ? 1 : 0"
+        );
+        let bucket = Expr::template(vec![
+            Part::Text("shop-data-".into()),
+            Part::Interp(Expr::local("account_id")),
+            Part::Text("-us-east-2".into()),
+        ]);
+        assert_eq!(bucket.render(), "\"shop-data-${local.account_id}-us-east-2\"");
+        let tags = Expr::call(
+            "merge",
+            vec![
+                Expr::local("tags"),
+                Expr::InlineMap(vec![("Asset".into(), Expr::s("db"))]),
+            ],
+        );
+        assert_eq!(tags.render(), "merge(local.tags, { Asset = \"db\" })");
+        assert_eq!(
+            Expr::call(
+                "one",
+                vec![Expr::Splat {
+                    module: "db".into(),
+                    output: "arn".into()
+                }]
+            )
+            .render(),
+            "one(module.db[*].arn)"
+        );
+        assert_eq!(tags.modules(), Vec::<&str>::new());
+        assert_eq!(fact.modules(), vec!["facts"]);
     }
 }

@@ -1,17 +1,25 @@
 //! Stage 3: turn a validated inventory into two root-module plans (primary
 //! and DR): which local modules are called with which arguments, which
-//! variables the roots expose, and what they output. Emission only renders
-//! this model; every decision about resources is made here.
+//! variables the roots expose, and what they output. The plan is typed —
+//! arguments are [`Expr`] trees, variables carry a [`VarRole`], module calls
+//! their [`Origin`] — and [`crate::emit`] alone turns it into HCL text.
+//!
+//! The planning of each asset lives with its kind ([`crate::kinds`]); this
+//! module holds the plan types, the [`Planner`] context they share, the
+//! fact store and the bootstrap's part.
 
-mod assets;
 pub mod expr;
 pub mod modules;
+pub mod names;
 pub mod network;
+mod planner;
 
-pub use assets::{fact_store_path, zone_label};
 pub use expr::Expr;
+pub use names::{fact_store_path, region_code, zone_label};
+pub use planner::Planner;
 
-use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
+use crate::inventory::{DrStrategy, Kind};
+use crate::validate::Validated;
 use serde::Serialize;
 
 /// Which root a plan is for.
@@ -35,7 +43,7 @@ impl Role {
 }
 
 /// Both roots of one inventory.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     /// Inventory name (output directory).
     pub name: String,
@@ -45,6 +53,13 @@ pub struct Plan {
     pub dr: RootPlan,
     /// What the bootstrap root creates besides the state buckets.
     pub bootstrap: Bootstrap,
+}
+
+impl Plan {
+    /// Both roots, primary first.
+    pub fn roots(&self) -> [&RootPlan; 2] {
+        [&self.primary, &self.dr]
+    }
 }
 
 /// The bootstrap root: applied once, before the others.
@@ -66,23 +81,8 @@ pub struct Zone {
     pub name: String,
 }
 
-impl RootPlan {
-    /// The state bucket of this root for `account` (an ID, or a shell
-    /// variable such as `$ACCOUNT_ID`).
-    pub fn state_bucket(&self, account: &str) -> String {
-        format!("{}-{account}-{}", self.state_bucket_prefix, self.region)
-    }
-}
-
-impl Plan {
-    /// Both roots, primary first.
-    pub fn roots(&self) -> [&RootPlan; 2] {
-        [&self.primary, &self.dr]
-    }
-}
-
 /// One root module: providers, backend, variables, module calls and outputs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RootPlan {
     /// primary or dr.
     pub role: Role,
@@ -99,7 +99,7 @@ pub struct RootPlan {
     pub state_bucket_prefix: String,
     /// Key of the state object.
     pub state_key: String,
-    /// Common tags (key, rendered value) merged into provider default_tags.
+    /// Common tags merged into provider default_tags, in order.
     pub tags: Vec<(String, String)>,
     /// Whether the root needs `data.aws_caller_identity.current`.
     pub caller_identity: bool,
@@ -112,185 +112,217 @@ pub struct RootPlan {
     pub facts_published: Vec<String>,
     /// Helm providers, one per EKS cluster that runs charts.
     pub helm_clusters: Vec<String>,
-    /// Whether any module needs the random provider.
-    pub random: bool,
-    /// Root input variables.
+    /// Root input variables, sorted by name.
     pub variables: Vec<Variable>,
-    /// Module calls, one per asset (plus implicit VPC/KMS).
+    /// Module calls, one per asset (plus implicit infrastructure).
     pub modules: Vec<ModuleCall>,
-    /// Root outputs.
+    /// Root outputs, sorted by name.
     pub outputs: Vec<Output>,
 }
 
+impl RootPlan {
+    /// The state bucket of this root for `account` (an ID, or a shell
+    /// variable such as `$ACCOUNT_ID`).
+    pub fn state_bucket(&self, account: &str) -> String {
+        format!("{}-{account}-{}", self.state_bucket_prefix, self.region)
+    }
+
+    /// The variable named `name`.
+    pub fn variable(&self, name: &str) -> Option<&Variable> {
+        self.variables.iter().find(|v| v.name == name)
+    }
+
+    /// The providers this root requires: aws always, the others those its
+    /// modules require (the module table's extra providers).
+    pub fn providers(&self) -> Vec<&'static str> {
+        let mut names = vec!["aws"];
+        for m in &self.modules {
+            if let Some(spec) = modules::MODULES.iter().find(|s| s.name == m.source) {
+                for p in spec.extra_providers {
+                    if !names.contains(p) {
+                        names.push(p);
+                    }
+                }
+            }
+        }
+        names.sort_by_key(|p| ["aws", "helm", "random"].iter().position(|x| x == p));
+        names
+    }
+}
+
+/// Where a module call comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A Table 1.1 row.
+    Asset {
+        /// Asset name.
+        name: String,
+        /// Its kind.
+        kind: Kind,
+        /// Its DR strategy.
+        strategy: DrStrategy,
+    },
+    /// Infrastructure acmegen adds: the region's key or network when the
+    /// inventory lists none, the registry replication, the fact store.
+    Implicit {
+        /// What it is.
+        what: &'static str,
+        /// The kind it stands in for, if any.
+        kind: Option<Kind>,
+    },
+}
+
+impl Origin {
+    /// The asset's name, or "" for implicit infrastructure.
+    pub fn asset(&self) -> &str {
+        match self {
+            Origin::Asset { name, .. } => name,
+            Origin::Implicit { .. } => "",
+        }
+    }
+}
+
 /// A `module "label" { … }` block.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ModuleCall {
     /// Block label, unique within the root.
     pub label: String,
     /// Directory under generated/modules/.
     pub source: String,
-    /// Asset this call renders ("" for implicit infrastructure).
-    pub asset: String,
-    /// Kind of that asset.
-    pub kind: Kind,
-    /// DR strategy of that asset.
-    pub strategy: DrStrategy,
+    /// What the call renders.
+    pub origin: Origin,
     /// Comment above the block (Table 1.1 purpose and DR role).
     pub comment: String,
-    /// `count` expression when the call is conditional.
-    pub count: Option<String>,
-    /// `providers` mapping, rendered.
-    pub providers: Option<String>,
-    /// Arguments, rendered.
-    pub args: Vec<Arg>,
+    /// `count` when the call is conditional.
+    pub count: Option<Expr>,
+    /// `providers` mapping: the module's provider name → the root's configuration.
+    pub providers: Vec<(&'static str, Expr)>,
+    /// Arguments.
+    pub args: Vec<(String, Expr)>,
     /// Other module labels this call waits for.
     pub depends_on: Vec<String>,
 }
 
-/// One `name = value` argument of a module call. Serialized as the pair
-/// `[name, value]` (templates read `a.0` and `a.1`): a map per argument
-/// would make the template context several times larger than the output.
-#[derive(Debug, Clone)]
-pub struct Arg {
-    /// Argument name (a variable of the module).
-    pub name: String,
-    /// Rendered expression.
-    pub value: String,
-}
+impl ModuleCall {
+    /// Add argument `name = value`.
+    pub fn arg(&mut self, name: &str, value: Expr) -> &mut Self {
+        self.args.push((name.to_string(), value));
+        self
+    }
 
-impl Serialize for Arg {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (&self.name, &self.value).serialize(serializer)
+    /// The argument named `name`.
+    pub fn argument(&self, name: &str) -> Option<&Expr> {
+        self.args.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Reference to an output of this call (through `[0]` when it has a count).
+    pub fn out(&self, output: &str) -> Expr {
+        match self.count {
+            Some(_) => Expr::module_first(&self.label, output),
+            None => Expr::module(&self.label, output),
+        }
+    }
+
+    /// Output reference safe for root outputs (null when count is 0).
+    pub fn out_or_null(&self, output: &str) -> Expr {
+        match self.count {
+            Some(_) => Expr::call(
+                "one",
+                vec![Expr::Splat {
+                    module: self.label.clone(),
+                    output: output.into(),
+                }],
+            ),
+            None => Expr::module(&self.label, output),
+        }
     }
 }
 
+/// What a root variable is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VarRole {
+    /// How much runs here (instances, nodes, addresses): failover raises it in DR.
+    Capacity,
+    /// The share of an accelerator's traffic this region takes.
+    TrafficDial,
+    /// A DR copy that failover promotes (true: standby; failover sets false).
+    Promotion,
+    /// A value the user sets once (instance types, certificates, tags).
+    Setting,
+    /// A value only the user knows, without a default (admin ranges, alert
+    /// addresses, public keys): the tfvars example and the tests show one.
+    OperatorInput,
+}
+
+/// How a variable's value is validated (rendered by emit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validation {
+    /// A list of CIDRs, never /0; `non_empty` when something needs one.
+    Cidrs {
+        /// At least one range is required.
+        non_empty: bool,
+    },
+}
+
 /// A root `variable` block.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Variable {
     /// Variable name.
     pub name: String,
     /// Description (required by the tflint documented_variables rule).
     pub description: String,
-    /// Type constraint.
-    #[serde(rename = "type")]
-    pub ty: String,
-    /// Rendered default; None makes the variable required.
-    pub default: Option<String>,
+    /// Type constraint, e.g. `list(string)`.
+    pub ty: &'static str,
+    /// Default; None makes the variable required.
+    pub default: Option<Expr>,
     /// For a required variable: an example value, written to the root's
-    /// `terraform.tfvars.example` and to its generated test file.
-    pub example: Option<String>,
-    /// A `validation` block: condition and error message.
-    pub validation: Option<(String, String)>,
+    /// `terraform.tfvars.example` and to its generated test files.
+    pub example: Option<Expr>,
+    /// How the value is validated.
+    pub validation: Option<Validation>,
+    /// What the variable is for.
+    pub role: VarRole,
 }
 
 /// A root `output` block.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Output {
     /// Output name.
     pub name: String,
     /// Description.
     pub description: String,
-    /// Rendered value.
-    pub value: String,
+    /// Value.
+    pub value: Expr,
     /// Hide the value in CLI output.
     pub sensitive: bool,
 }
 
-impl ModuleCall {
-    fn new(label: &str, source: &str, asset: Option<&Asset>, comment: String) -> Self {
-        ModuleCall {
-            label: label.to_string(),
-            source: source.to_string(),
-            asset: asset.map(|a| a.name.clone()).unwrap_or_default(),
-            kind: asset.map_or(Kind::Vpc, |a| a.kind),
-            strategy: asset.map_or(DrStrategy::Active, |a| a.dr),
-            comment,
-            count: None,
-            providers: None,
-            args: Vec::new(),
-            depends_on: Vec::new(),
-        }
-    }
-
-    fn arg(&mut self, name: &str, value: Expr) -> &mut Self {
-        self.args.push(Arg {
-            name: name.to_string(),
-            value: value.render(),
-        });
-        self
-    }
-
-    /// Reference to an output of this call (through `[0]` when it has a count).
-    fn out(&self, output: &str) -> String {
-        match self.count {
-            Some(_) => format!("module.{}[0].{output}", self.label),
-            None => format!("module.{}.{output}", self.label),
-        }
-    }
-
-    /// Output reference safe for root outputs (null when count is 0).
-    fn out_or_null(&self, output: &str) -> String {
-        match self.count {
-            Some(_) => format!("one(module.{}[*].{output})", self.label),
-            None => format!("module.{}.{output}", self.label),
-        }
-    }
-}
-
-/// Short region code used in resource names.
-///
-/// ```
-/// assert_eq!(acmegen::plan::region_code("us-east-2"), "use2");
-/// assert_eq!(acmegen::plan::region_code("ap-southeast-1"), "apse1");
-/// ```
-pub fn region_code(region: &str) -> String {
-    let mut parts = region.split('-');
-    let geo = parts.next().unwrap_or_default();
-    let dir = parts.next().unwrap_or_default();
-    let num = parts.next().unwrap_or_default();
-    let dir_code: String = ["north", "south", "east", "west", "central"]
-        .iter()
-        .fold(dir.to_string(), |acc, w| acc.replace(w, &w[..1]));
-    format!("{geo}{dir_code}{num}")
-}
-
 /// Plan both roots of a validated inventory.
-pub fn plan(inv: &Inventory) -> Plan {
-    let mut sorted = inv.clone();
-    // Order of Table 1.1 rows does not change the output.
-    sorted.assets.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut zones: Vec<Zone> = sorted
+pub fn plan(v: &Validated) -> Plan {
+    let mut zones: Vec<Zone> = v
         .assets
         .iter()
-        .filter(|a| a.kind == Kind::Route53 && a.zone_id.is_none())
-        .filter_map(|a| a.zone.as_deref())
-        .map(|z| Zone {
-            label: zone_label(z),
-            name: z.trim_end_matches('.').to_string(),
+        .filter_map(|a| {
+            let crate::kinds::Options::Route53(r) = &a.options else {
+                return None;
+            };
+            r.zone_id.is_none().then(|| Zone {
+                label: zone_label(&r.zone),
+                name: r.zone.trim_end_matches('.').to_string(),
+            })
         })
         .collect();
     zones.sort();
     zones.dedup();
     Plan {
-        name: inv.name.clone(),
-        primary: assets::plan_root(&sorted, Role::Primary),
-        dr: assets::plan_root(&sorted, Role::Dr),
+        name: v.inventory.name.clone(),
+        primary: Planner::new(v, Role::Primary).run(),
+        dr: Planner::new(v, Role::Dr).run(),
         bootstrap: Bootstrap {
-            autoscaling_slr: sorted.assets.iter().any(|a| a.kind == Kind::Eks),
+            // Key policies name the role where EKS nodes or the default EBS key need it.
+            autoscaling_slr: v.inventory.ebs_default_encryption || v.assets.iter().any(|a| a.kind == Kind::Eks),
             zones,
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn region_codes() {
-        assert_eq!(region_code("us-east-2"), "use2");
-        assert_eq!(region_code("us-west-1"), "usw1");
-        assert_eq!(region_code("ap-southeast-2"), "apse2");
-        assert_eq!(region_code("eu-central-1"), "euc1");
     }
 }

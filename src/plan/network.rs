@@ -29,8 +29,9 @@ pub fn subnets(cidr: Cidr, net: &RegionNetwork, max_azs: u8) -> Option<(Vec<Cidr
 }
 
 /// The layout of the primary (`dr == false`) or DR region, with defaults
-/// filled in: 10.0.0.0/16 primary and the next free /16 for DR.
-pub fn layout(inv: &Inventory, dr: bool) -> Layout {
+/// filled in: 10.0.0.0/16 primary and the next free /16 for DR. None when
+/// the inventory's network does not validate.
+pub fn layout(inv: &Inventory, dr: bool) -> Option<Layout> {
     let (region, given, other) = if dr {
         (&inv.regions.dr, &inv.network.dr, &inv.network.primary)
     } else {
@@ -57,13 +58,13 @@ pub fn layout(inv: &Inventory, dr: bool) -> Layout {
             nat_per_az: None,
         }
     });
-    let cidr: Cidr = net.cidr.parse().expect("validated CIDR");
+    let cidr: Cidr = net.cidr.parse().ok()?;
     let max_azs = catalog::az_count(region).unwrap_or(3);
-    let (public, private) = subnets(cidr, &net, max_azs).expect("validated subnet plan");
-    Layout {
+    let (public, private) = subnets(cidr, &net, max_azs)?;
+    Some(Layout {
         cidr,
         public,
         private,
         nat_per_az: net.nat_per_az.unwrap_or(true),
-    }
+    })
 }

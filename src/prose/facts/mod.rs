@@ -77,7 +77,7 @@ impl What {
     pub fn kinds(&self) -> &'static [Kind] {
         use Kind::*;
         match self {
-            What::Dr(_) => &Kind::ALL,
+            What::Dr(_) => Kind::ALL,
             What::TrafficDial0 => &[GlobalAccelerator],
             What::MultiAz | What::StorageGb(_) => &[Rds],
             What::Engine(_) | What::EngineVersion(_) => &[Rds, Aurora],

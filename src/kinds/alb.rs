@@ -1,0 +1,304 @@
+//! `alb`: an application load balancer in front of VMs (instance targets)
+//! or an EKS cluster (its node group's instances on a NodePort), with WAF,
+//! and HTTPS through a DNS-validated certificate when a Route 53 name
+//! reaches it.
+
+use super::workloads::{self, Ingress};
+use super::{AlarmSpec, Options as KindOptions, Quantity, SizeClass, Spec};
+use crate::inventory::{Asset, DrStrategy, Kind};
+use crate::plan::{Expr, Planner, Role, VarRole};
+use crate::validate::{Check, ValidAsset};
+use std::collections::BTreeMap;
+
+/// NodePort a load balancer in front of an EKS cluster targets when the
+/// inventory names none (the ingress of the cluster listens there).
+pub const DEFAULT_NODE_PORT: u16 = 30080;
+
+/// The alb kind.
+pub const SPEC: Spec = Spec {
+    name: "alb",
+    summary: "application load balancer with WAF; HTTPS with a DNS-validated certificate where a Route 53 name reaches it",
+    dr: &[DrStrategy::Active, DrStrategy::PilotLight, DrStrategy::None],
+    dr_hints: &[],
+    targets: &[Kind::Vm, Kind::Eks],
+    fields: &["target", "port", "health_check_path", "certificate_arn"],
+    size: SizeClass::None,
+    needs_vpc: true,
+    needs_kms: false,
+    singleton: false,
+    modules: &["alb", "acm_certificate"],
+    import_keywords: &[" alb ", " load balancer", " elb "],
+    default_qty: 1,
+    quantity: Quantity::None,
+    db_client_group: None,
+    alarms: &[AlarmSpec {
+        role: None,
+        strategy: None,
+        suffix: "5xx",
+        description: "Load balancer {name} returns 5xx errors",
+        namespace: "AWS/ApplicationELB",
+        metric: "HTTPCode_ELB_5XX_Count",
+        dimension: "LoadBalancer",
+        dimension_output: Some("arn_suffix"),
+        statistic: "Sum",
+        operator: "GreaterThanThreshold",
+        threshold: 10,
+    }],
+};
+
+/// A load balancer's fields, defaulted.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The NodePort a cluster target is reached on (default 30080; VM
+    /// targets are reached on their own port).
+    pub node_port: u16,
+    /// Health check path (default `/`).
+    pub health_check_path: String,
+    /// Existing ACM certificates, per root (`primary`, `dr`).
+    pub certificate_arn: BTreeMap<String, String>,
+}
+
+/// VM targets must run an application; cluster targets are reached on a
+/// NodePort; certificates are given per region.
+pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    if let Some((j, target)) = a.target.as_deref().and_then(|t| c.named(t)) {
+        if target.kind == Kind::Vm && target.image.is_none() {
+            c.error_on(
+                j,
+                format!(
+                    "`{}` sits behind load balancer `{}` but runs no application: its health check would never pass",
+                    target.name, a.name
+                ),
+                "add `image:` with the container image the instances run (a full reference, or `<ecr asset>:<tag>`) and `port:` where it listens",
+            );
+        }
+        if target.kind == Kind::Eks {
+            let port = a.port.unwrap_or(DEFAULT_NODE_PORT);
+            match workloads::ingress_in(&c.inventory().assets, &target.name) {
+                Ingress::Traefik(_) | Ingress::App(_) => {}
+                Ingress::Nothing => c.error_on(
+                    j,
+                    format!(
+                        "nothing on cluster `{}` listens on NodePort {port}, where load balancer `{}` sends traffic: its health checks would never pass",
+                        target.name, a.name
+                    ),
+                    format!(
+                        "add a `kind: traefik` asset with `target: {}` (it routes to the cluster's apps), or a `kind: app` asset with `target: {}` (served on the NodePort itself)",
+                        target.name, target.name
+                    ),
+                ),
+                Ingress::SeveralApps(apps) => c.error_on(
+                    j,
+                    format!(
+                        "apps {} of cluster `{}` cannot all be served on NodePort {port} of load balancer `{}`",
+                        apps.join(", "),
+                        target.name,
+                        a.name
+                    ),
+                    format!("add a `kind: traefik` asset with `target: {}`: it routes to each app on its `path`", target.name),
+                ),
+            }
+            if let Some(p) = a.port.filter(|p| !(30000..=32767).contains(p)) {
+                c.error(
+                    "port",
+                    format!("port {p} is not a NodePort: load balancers reach EKS nodes on a NodePort of the ingress"),
+                    "use a port from 30000 to 32767 (default 30080), the NodePort the cluster's ingress service exposes",
+                );
+            }
+        }
+    }
+    if let Some(certs) = &a.certificate_arn {
+        for k in certs.keys() {
+            if k != "primary" && k != "dr" {
+                c.error(
+                    "certificate_arn",
+                    format!("certificate_arn key `{k}`"),
+                    "give one ARN per region: `{primary: arn:aws:acm:…, dr: arn:aws:acm:…}`",
+                );
+            }
+        }
+    }
+    Options {
+        node_port: a.port.unwrap_or(DEFAULT_NODE_PORT),
+        health_check_path: a
+            .health_check_path
+            .clone()
+            .or_else(|| default_health_path(c, a))
+            .unwrap_or_else(|| "/".into()),
+        certificate_arn: a.certificate_arn.clone().unwrap_or_default(),
+    }
+}
+
+/// The health path of what serves a cluster target: Traefik's ping, or the
+/// app's own health path.
+fn default_health_path(c: &Check<'_>, a: &Asset) -> Option<String> {
+    let (_, target) = c.named(a.target.as_deref()?)?;
+    let assets = &c.inventory().assets;
+    match workloads::ingress_in(assets, &target.name) {
+        Ingress::Traefik(_) => Some(super::traefik::HEALTH_PATH.to_string()),
+        Ingress::App(app) => {
+            let app = assets.iter().find(|x| x.name == app)?;
+            Some(
+                app.health_check_path
+                    .clone()
+                    .unwrap_or_else(|| super::app::DEFAULT_HEALTH_PATH.to_string()),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The load balancer options of `alb` (an alb asset).
+fn options(alb: &ValidAsset) -> Option<&Options> {
+    if let KindOptions::Alb(o) = &alb.options {
+        Some(o)
+    } else {
+        None
+    }
+}
+
+/// The certificate the inventory gives `alb` for root `role`.
+pub(crate) fn given_certificate(alb: &ValidAsset, role: Role) -> Option<String> {
+    options(alb).and_then(|o| o.certificate_arn.get(role.as_str()).cloned())
+}
+
+/// The name users reach load balancer `alb` by, and the route53 asset
+/// holding it: a record on the load balancer or on an accelerator in front
+/// of it (in either root: the DR load balancer serves the same name on
+/// failover).
+pub(crate) fn dns_name<'a>(p: &Planner<'a>, alb: &ValidAsset) -> Option<(String, &'a ValidAsset)> {
+    let fronts = |a: &ValidAsset| {
+        a.target.as_deref() == Some(alb.name.as_str())
+            || a.target.as_deref().and_then(|t| p.asset(t)).is_some_and(|t| {
+                t.kind == Kind::GlobalAccelerator && t.target.as_deref() == Some(alb.name.as_str())
+            })
+    };
+    p.v.assets.iter().find(|a| a.kind == Kind::Route53 && fronts(a)).and_then(|r| {
+        let KindOptions::Route53(o) = &r.options else {
+            return None;
+        };
+        Some((format!("{}.{}", o.record, o.zone.trim_end_matches('.')), r))
+    })
+}
+
+/// HTTPS where the load balancer has a certificate, else HTTP.
+pub(crate) fn health_protocol(p: &Planner<'_>, alb: &ValidAsset) -> &'static str {
+    if given_certificate(alb, p.role).is_some() || dns_name(p, alb).is_some() {
+        "HTTPS"
+    } else {
+        "HTTP"
+    }
+}
+
+/// The load balancer, its target group bound to the target, and its certificate.
+pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
+    let id = a.ident();
+    let Some(target) = a.target.as_deref().and_then(|t| p.asset(t)) else {
+        return;
+    };
+    let cert = match (given_certificate(a, p.role), dns_name(p, a)) {
+        (Some(arn), _) => p.var(
+            &format!("{id}_certificate_arn"),
+            &format!("ACM certificate of {} in this region (given by the inventory).", a.name),
+            "string",
+            Expr::s(arn),
+            VarRole::Setting,
+        ),
+        (None, Some((fqdn, record))) => {
+            // HTTPS for the name users reach: a DNS-validated certificate per region.
+            let zone_id = super::route53::zone_id(p, record);
+            let label = format!("{id}_certificate");
+            let mut c = p.call(&label, "acm_certificate", a);
+            c.comment = format!("{} (alb): TLS certificate of {fqdn} in this region", a.name);
+            c.arg("domain_name", Expr::s(&fqdn)).arg("zone_id", zone_id);
+            let tags = p.tags(Some(a));
+            p.push(c, Some(tags));
+            Expr::module(&label, "certificate_arn")
+        }
+        (None, None) => Expr::Null,
+    };
+    let mut m = p.call(&id, "alb", a);
+    m.arg(
+        "name",
+        Expr::s(crate::plan::names::load_balancer(p.inventory(), &a.name, p.region())),
+    )
+    .arg("vpc_id", p.vpc("vpc_id"))
+    .arg("vpc_cidr", p.vpc("vpc_cidr_block"))
+    .arg("subnet_ids", p.vpc("public_subnet_ids"));
+    if let KindOptions::Vm(vm) = &target.options {
+        m.arg("target_type", Expr::s("instance"))
+            .arg("target_port", Expr::Num(i64::from(vm.port)))
+            .arg("target_instance_ids", Expr::module(target.ident(), "instance_ids"));
+    } else {
+        // A cluster: instance targets on a NodePort, the node group
+        // registers its Auto Scaling group with this target group.
+        m.arg("target_type", Expr::s("instance"))
+            .arg("target_port", Expr::Num(i64::from(o.node_port)));
+    }
+    m.arg("health_check_path", Expr::s(&o.health_check_path))
+        .arg("https", Expr::Bool(cert != Expr::Null))
+        .arg("certificate_arn", cert)
+        .arg("kms_key_arn", p.kms());
+    let tags = p.tags(Some(a));
+    p.push(m, Some(tags));
+    p.output(
+        format!("{id}_dns_name"),
+        format!("DNS name of load balancer {}.", a.name),
+        Expr::module(&id, "dns_name"),
+    );
+    p.output(
+        format!("{id}_arn"),
+        format!("ARN of load balancer {}.", a.name),
+        Expr::module(&id, "arn"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{arg, errors, module, planned, WEB};
+
+    #[test]
+    fn alb_targets_register_instances_and_open_the_app_port_from_the_alb() {
+        let p = planned(WEB);
+        assert_eq!(arg(module(&p.primary, "lb").unwrap(), "target_instance_ids"), "module.app.instance_ids");
+        assert_eq!(
+            arg(module(&p.primary, "app").unwrap(), "ingress_security_group_ids"),
+            "[module.lb.security_group_id]"
+        );
+        assert_eq!(arg(module(&p.primary, "lb").unwrap(), "https"), "false");
+    }
+
+    #[test]
+    fn a_cluster_target_is_reached_on_a_node_port_through_the_node_group() {
+        let p = planned("  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: active}\n  - {kind: alb, name: lb, target: k8s, dr: active}\n  - {kind: traefik, name: edge, target: k8s, dr: active}\n");
+        let lb = module(&p.primary, "lb").unwrap();
+        assert_eq!(arg(lb, "target_type"), "\"instance\"");
+        assert_eq!(arg(lb, "target_port"), "30080");
+        let k8s = module(&p.primary, "k8s").unwrap();
+        assert_eq!(arg(k8s, "target_group_arns"), "[module.lb.target_group_arn]");
+        assert_eq!(arg(lb, "health_check_path"), "\"/ping\"", "Traefik answers the health checks");
+    }
+
+    #[test]
+    fn a_cluster_target_needs_something_on_the_node_port() {
+        let eks = "  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: active}\n  - {kind: alb, name: lb, target: k8s, dr: active}\n";
+        let e = errors(eks);
+        assert!(e.iter().any(|e| e.contains("nothing on cluster `k8s` listens on NodePort 30080")), "{e:?}");
+        let e = errors(&format!(
+            "{eks}  - {{kind: app, name: a, target: k8s, image: \"r.example/a:1\", dr: active}}\n  - {{kind: app, name: b, target: k8s, image: \"r.example/b:1\", path: /b, dr: active}}\n"
+        ));
+        assert!(e.iter().any(|e| e.contains("apps a, b of cluster `k8s` cannot all be served")), "{e:?}");
+    }
+
+    #[test]
+    fn a_route53_name_brings_a_certificate_and_https() {
+        let p = planned(&format!(
+            "{WEB}  - {{kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}}\n"
+        ));
+        for root in p.roots() {
+            let cert = module(root, "lb_certificate").unwrap();
+            assert_eq!(arg(cert, "domain_name"), "\"app.shop.acme-platform.dev\"");
+            assert_eq!(arg(module(root, "lb").unwrap(), "https"), "true");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! `aurora`: an Aurora cluster. DR: the secondary cluster of an Aurora
+//! global database (the primary creates the global database and publishes it).
+
+use super::rds::{check_database, client_groups, family, peer_ranges, performance_insights, secret_replica_key, Database};
+use super::{AlarmSpec, Quantity, SizeClass, Spec};
+use crate::inventory::{Asset, DrStrategy, Engine};
+use crate::plan::{names, Expr, Planner, Role, VarRole};
+use crate::validate::{Check, ValidAsset};
+
+/// The aurora kind.
+pub const SPEC: Spec = Spec {
+    name: "aurora",
+    summary: "Aurora cluster; DR: secondary cluster of an Aurora global database",
+    dr: &[DrStrategy::Replica, DrStrategy::None],
+    dr_hints: &[
+        (
+            DrStrategy::Active,
+            "a database cannot take writes in two regions; `replica` keeps a promotable copy in DR",
+        ),
+        (DrStrategy::PilotLight, "the data tier of a pilot light is a `replica`"),
+    ],
+    targets: &[],
+    fields: &["size", "engine", "engine_version", "dr_engine_version", "db_name", "retention_days"],
+    size: SizeClass::Db,
+    needs_vpc: true,
+    needs_kms: true,
+    singleton: false,
+    modules: &["aurora"],
+    import_keywords: &[" aurora "],
+    default_qty: 1,
+    quantity: Quantity::DbInstances,
+    db_client_group: None,
+    alarms: &[
+        AlarmSpec {
+            role: Some(Role::Primary),
+            strategy: None,
+            suffix: "cpu",
+            description: "Cluster {name} CPU above 80%",
+            namespace: "AWS/RDS",
+            metric: "CPUUtilization",
+            dimension: "DBClusterIdentifier",
+            dimension_output: None,
+            statistic: "Average",
+            operator: "GreaterThanThreshold",
+            threshold: 80,
+        },
+        AlarmSpec {
+            role: Some(Role::Dr),
+            strategy: None,
+            suffix: "global-lag",
+            description: "Global database {name} replicates more than 60 s behind",
+            namespace: "AWS/RDS",
+            metric: "AuroraGlobalDBReplicationLag",
+            dimension: "DBClusterIdentifier",
+            dimension_output: None,
+            statistic: "Maximum",
+            operator: "GreaterThanThreshold",
+            threshold: crate::objectives::GLOBAL_LAG_ALARM_MS as i64,
+        },
+    ],
+};
+
+/// A cluster's fields, defaulted.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Fields it shares with RDS.
+    pub db: Database,
+}
+
+/// The common database checks.
+pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    Options {
+        db: check_database(c, a),
+    }
+}
+
+/// The cluster: standalone, the global database's primary, or its
+/// secondary in DR (joining once the primary published the global database).
+pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
+    let id = a.ident();
+    if !p.primary() {
+        let key = p.kms();
+        p.publish_once("kms_key_arn", key);
+    }
+    let (family, logs) = family(&o.db, true);
+    let class = p.var(
+        &format!("{id}_instance_class"),
+        &format!("DB instance class of {}.", a.name),
+        "string",
+        Expr::s(&o.db.size),
+        VarRole::Setting,
+    );
+    let here = i64::from(p.count_here(a));
+    let n = p.var(
+        &format!("{id}_instance_count"),
+        &format!("Instances of cluster {} in this region.", a.name),
+        "number",
+        Expr::Num(here),
+        VarRole::Capacity,
+    );
+    let role = match (p.role, a.dr) {
+        (Role::Dr, _) => "secondary",
+        (Role::Primary, DrStrategy::Replica) => "global-primary",
+        (Role::Primary, _) => "standalone",
+    };
+    let global_fact = format!("{id}_global_cluster_id");
+    let mut m = p.call(&id, "aurora", a);
+    let global = if p.primary() {
+        Expr::s(names::global_cluster(p.inventory(), &a.name))
+    } else {
+        m.count = Some(p.once_published(&global_fact));
+        p.fact(&global_fact)
+    };
+    m.arg("cluster_identifier", Expr::s(p.name(a)))
+        .arg("role", Expr::s(role))
+        .arg("global_cluster_identifier", global)
+        .arg("engine", Expr::s(o.db.engine.rds_name(true)))
+        .arg("engine_version", Expr::s(&o.db.engine_version))
+        .arg("instance_class", class)
+        .arg("instance_count", n);
+    if o.db.engine == Engine::Mysql {
+        // Aurora MySQL versions are pinned in full: no automatic minors.
+        m.arg("auto_minor_version_upgrade", Expr::Bool(false));
+    }
+    if p.primary() {
+        m.arg("db_name", Expr::opt_str(o.db.db_name.as_deref()));
+    }
+    m.arg("port", Expr::Num(i64::from(o.db.engine.port())))
+        .arg("parameter_group_family", Expr::s(family))
+        .arg("log_exports", Expr::strs(logs))
+        .arg("vpc_id", p.vpc("vpc_id"))
+        .arg("subnet_ids", p.vpc("private_subnet_ids"))
+        .arg("allowed_security_group_ids", client_groups(p))
+        .arg("allowed_cidr_blocks", peer_ranges(p, a))
+        .arg("kms_key_arn", p.kms())
+        .arg("backup_retention_days", Expr::Num(i64::from(o.db.retention_days)))
+        .arg(
+            "performance_insights",
+            Expr::Bool(performance_insights(&o.db.size, true)),
+        );
+    if let Some(key) = secret_replica_key(p, a) {
+        m.arg("secret_replica_kms_key_arn", key);
+    }
+    let tags = p.tags(Some(a));
+    let m = p.push(m, Some(tags));
+    p.output(
+        format!("{id}_endpoint"),
+        format!("Writer endpoint of cluster {}.", a.name),
+        m.out_or_null("endpoint"),
+    );
+    p.output(
+        format!("{id}_reader_endpoint"),
+        format!("Reader endpoint of cluster {}.", a.name),
+        m.out_or_null("reader_endpoint"),
+    );
+    p.output(
+        format!("{id}_cluster_arn"),
+        format!("ARN of cluster {}.", a.name),
+        m.out_or_null("cluster_arn"),
+    );
+    if role == "global-primary" {
+        p.publish(&global_fact, m.out("global_cluster_identifier"), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{arg, module, planned};
+
+    #[test]
+    fn aurora_replica_is_a_global_database() {
+        let p = planned("  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n");
+        assert_eq!(arg(module(&p.primary, "db").unwrap(), "role"), "\"global-primary\"");
+        let dr = module(&p.dr, "db").unwrap();
+        assert_eq!(arg(dr, "role"), "\"secondary\"");
+        assert_eq!(arg(dr, "global_cluster_identifier"), "module.facts.values[\"primary/db_global_cluster_id\"]");
+        assert_eq!(
+            dr.count.as_ref().unwrap().render(),
+            "contains(module.facts.names, \"primary/db_global_cluster_id\") ? 1 : 0"
+        );
+        assert_eq!(arg(module(&p.primary, "db").unwrap(), "global_cluster_identifier"), "\"t-db\"");
+        assert_eq!(arg(dr, "parameter_group_family"), "\"aurora-postgresql16\"");
+    }
+}

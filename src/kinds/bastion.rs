@@ -1,0 +1,94 @@
+//! `bastion`: an administration host reached through Session Manager (SSH
+//! only from listed ranges).
+
+use super::vm::{check_key_pair, plan_instances, Instances};
+use super::{Quantity, SizeClass, Spec};
+use crate::cidr::Cidr;
+use crate::inventory::{Asset, DrStrategy};
+use crate::plan::Planner;
+use crate::validate::{Check, ValidAsset};
+
+/// The bastion kind.
+pub const SPEC: Spec = Spec {
+    name: "bastion",
+    summary: "SSM-managed bastion host (Session Manager only unless ssh_cidrs)",
+    dr: &[DrStrategy::Active, DrStrategy::PilotLight, DrStrategy::None],
+    dr_hints: &[],
+    targets: &[],
+    fields: &["size", "ssh_cidrs", "key_pair", "volume_gb"],
+    size: SizeClass::Ec2 { required: false },
+    needs_vpc: true,
+    needs_kms: true,
+    singleton: false,
+    modules: &["vm"],
+    import_keywords: &[" bastion"],
+    default_qty: 1,
+    quantity: Quantity::Instances,
+    db_client_group: Some("security_group_id"),
+    alarms: &[],
+};
+
+/// A bastion's fields, defaulted.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// EC2 instance type (default t3.micro).
+    pub size: String,
+    /// Ranges allowed to SSH (empty: Session Manager only).
+    pub ssh_cidrs: Vec<String>,
+    /// Key pair asset for SSH.
+    pub key_pair: Option<String>,
+    /// Root volume size in GiB.
+    pub volume_gb: Option<u32>,
+}
+
+/// SSH ranges are CIDRs, never the whole internet.
+pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    check_key_pair(c, a);
+    for cidr in a.ssh_cidrs.iter().flatten() {
+        if cidr.ends_with("/0") {
+            c.error(
+                "ssh_cidrs",
+                format!("SSH open to the internet ({cidr})"),
+                "list your office/VPN ranges, or leave ssh_cidrs out to use SSM Session Manager only",
+            );
+        } else if let Err(e) = cidr.parse::<Cidr>() {
+            c.error("ssh_cidrs", format!("bad CIDR: {e}"), "write ranges as a.b.c.d/nn");
+        }
+    }
+    Options {
+        size: a.size.clone().unwrap_or_else(|| "t3.micro".into()),
+        ssh_cidrs: a.ssh_cidrs.clone().unwrap_or_default(),
+        key_pair: a.key_pair.clone(),
+        volume_gb: a.volume_gb,
+    }
+}
+
+/// The bastion host: public subnets only when SSH is allowed from ranges.
+pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
+    plan_instances(
+        p,
+        a,
+        Instances {
+            what: "bastion hosts",
+            size: &o.size,
+            app: None,
+            ssh_cidrs: &o.ssh_cidrs,
+            public: !o.ssh_cidrs.is_empty(),
+            key_pair: o.key_pair.as_deref(),
+            volume_gb: o.volume_gb,
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{arg, errors, module, planned};
+
+    #[test]
+    fn session_manager_only_keeps_the_bastion_private() {
+        let p = planned("  - {kind: bastion, name: admin, dr: pilot-light}\n");
+        assert_eq!(arg(module(&p.primary, "admin").unwrap(), "subnet_ids"), "module.vpc.private_subnet_ids");
+        let e = errors("  - {kind: bastion, name: admin, ssh_cidrs: [0.0.0.0/0], dr: none}\n");
+        assert!(e.iter().any(|e| e.contains("SSH open to the internet")), "{e:?}");
+    }
+}

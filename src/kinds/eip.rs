@@ -1,0 +1,87 @@
+//! `eip`: Elastic IPs, one per instance of the VM (or bastion) they target.
+
+use super::{Quantity, SizeClass, Spec};
+use crate::inventory::{Asset, DrStrategy, Kind};
+use crate::plan::{Expr, Planner, VarRole};
+use crate::validate::{Check, ValidAsset};
+
+/// The eip kind.
+pub const SPEC: Spec = Spec {
+    name: "eip",
+    summary: "Elastic IPs attached to the instances of a vm (moves it to public subnets)",
+    dr: &[DrStrategy::Active, DrStrategy::PilotLight, DrStrategy::None],
+    dr_hints: &[],
+    targets: &[Kind::Vm, Kind::Bastion],
+    fields: &["target"],
+    size: SizeClass::None,
+    needs_vpc: false,
+    needs_kms: false,
+    singleton: false,
+    modules: &["eip"],
+    import_keywords: &[" ips ", " ip ", " elastic ip", " eip"],
+    default_qty: 1,
+    quantity: Quantity::Addresses,
+    db_client_group: None,
+    alarms: &[],
+};
+
+/// An EIP asset's fields: only its target.
+#[derive(Debug, Clone)]
+pub struct Options;
+
+/// An address points at one instance: no more than the target has.
+pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    if let Some((_, t)) = a.target.as_deref().and_then(|t| c.named(t)) {
+        // A target with qty 0 has its own error; "use qty 0 or less" would mislead.
+        if t.qty() > 0 && a.qty() > t.qty() {
+            c.error(
+                "qty",
+                format!("{} Elastic IPs for {} instances of `{}`", a.qty(), t.qty(), t.name),
+                format!("an Elastic IP points at one instance: use qty {} or less", t.qty()),
+            );
+        }
+    }
+    Options
+}
+
+/// The addresses, as many as the target runs here.
+pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, _o: &Options) {
+    let id = a.ident();
+    let Some(target) = a.target.as_deref().and_then(|t| p.asset(t)) else {
+        return;
+    };
+    let n = p.count_here(a).min(p.count_here(target));
+    let count = p.var(
+        &format!("{id}_count"),
+        &format!(
+            "Number of Elastic IPs of {} (one per instance of {}).",
+            a.name, target.name
+        ),
+        "number",
+        Expr::Num(i64::from(n)),
+        VarRole::Capacity,
+    );
+    let mut m = p.call(&id, "eip", a);
+    m.arg("name", Expr::s(p.name(a)))
+        .arg("eip_count", count)
+        .arg("instance_ids", Expr::module(target.ident(), "instance_ids"));
+    let tags = p.tags(Some(a));
+    p.push(m, Some(tags));
+    p.output(
+        format!("{id}_public_ips"),
+        format!("Elastic IPs of {}.", a.name),
+        Expr::module(&id, "public_ips"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{arg, module, planned, WEB};
+
+    #[test]
+    fn eip_moves_its_vm_to_public_subnets() {
+        let p = planned(&format!("{WEB}  - {{kind: eip, name: ips, qty: 2, target: app, dr: active}}\n"));
+        assert_eq!(arg(module(&p.primary, "app").unwrap(), "subnet_ids"), "module.vpc.public_subnet_ids");
+        assert_eq!(arg(module(&p.primary, "ips").unwrap(), "eip_count"), "var.ips_count");
+    }
+}

@@ -1,0 +1,135 @@
+//! `global_accelerator`: static anycast entry in front of the load
+//! balancers: the accelerator and its listener in the primary root, an
+//! endpoint group per region (traffic dial 100 primary, 0 DR until failover).
+
+use super::{Options as KindOptions, Quantity, SizeClass, Spec};
+use crate::inventory::{Asset, DrStrategy, Kind};
+use crate::plan::{names, Expr, Planner, VarRole};
+use crate::validate::{Check, ValidAsset};
+
+/// The global_accelerator kind.
+pub const SPEC: Spec = Spec {
+    name: "global_accelerator",
+    summary: "Global Accelerator; DR gets an endpoint group with traffic dial 0 (raised on failover)",
+    dr: &[DrStrategy::Active, DrStrategy::None],
+    dr_hints: &[],
+    targets: &[Kind::Alb],
+    fields: &["target", "health_check_path"],
+    size: SizeClass::None,
+    needs_vpc: false,
+    needs_kms: false,
+    singleton: false,
+    modules: &["global_accelerator", "ga_endpoint_group"],
+    import_keywords: &[" global accelerator"],
+    default_qty: 1,
+    quantity: Quantity::None,
+    db_client_group: None,
+    alarms: &[],
+};
+
+/// An accelerator's fields.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Health check path, when it differs from the load balancer's.
+    pub health_check_path: Option<String>,
+}
+
+/// Nothing beyond the common checks.
+pub fn check(_c: &mut Check<'_>, a: &Asset) -> Options {
+    Options {
+        health_check_path: a.health_check_path.clone(),
+    }
+}
+
+/// The accelerator (primary) and this region's endpoint group; the DR group
+/// joins the listener the primary published, which outlives the primary.
+pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
+    let id = a.ident();
+    let Some(alb) = a.target.as_deref().and_then(|t| p.asset(t)) else {
+        return;
+    };
+    let path = match (&o.health_check_path, &alb.options) {
+        (Some(own), _) => own.clone(),
+        (None, KindOptions::Alb(l)) => l.health_check_path.clone(),
+        (None, _) => "/".into(),
+    };
+    let protocol = super::alb::health_protocol(p, alb);
+    let listener = if p.primary() {
+        let mut m = p.call(&id, "global_accelerator", a);
+        let ports = if protocol == "HTTPS" {
+            vec![Expr::Num(80), Expr::Num(443)]
+        } else {
+            vec![Expr::Num(80)]
+        };
+        m.arg("name", Expr::s(names::accelerator(p.inventory(), &a.name)))
+            .arg("ports", Expr::List(ports));
+        let tags = p.tags(Some(a));
+        p.push(m, Some(tags));
+        let listener = Expr::module(&id, "listener_arn");
+        p.output(
+            format!("{id}_listener_arn"),
+            "Listener of the accelerator (published to the fact store for the DR root).".into(),
+            listener.clone(),
+        );
+        p.publish(&format!("{id}_listener_arn"), listener.clone(), None);
+        p.output(
+            format!("{id}_dns_name"),
+            format!("DNS name of accelerator {}.", a.name),
+            Expr::module(&id, "dns_name"),
+        );
+        p.output(
+            format!("{id}_ip_addresses"),
+            format!("Static anycast IPs of accelerator {}.", a.name),
+            Expr::module(&id, "ip_addresses"),
+        );
+        listener
+    } else {
+        p.fact(&format!("{id}_listener_arn"))
+    };
+    let dial = p.var(
+        &format!("{id}_traffic_dial"),
+        &format!(
+            "Share of {} traffic sent to this region (100 primary, 0 DR; failover raises DR).",
+            a.name
+        ),
+        "number",
+        Expr::Num(if p.primary() { 100 } else { 0 }),
+        VarRole::TrafficDial,
+    );
+    let mut m = p.call(&format!("{id}_{}_endpoints", p.role.as_str()), "ga_endpoint_group", a);
+    if !p.primary() {
+        m.count = Some(p.once_published(&format!("{id}_listener_arn")));
+    }
+    p.output(
+        format!("{id}_endpoint_group_arn"),
+        format!("Endpoint group of accelerator {} in this region.", a.name),
+        m.out_or_null("id"),
+    );
+    m.arg("listener_arn", listener)
+        .arg("region", Expr::s(p.region()))
+        .arg("endpoint_arn", Expr::module(alb.ident(), "arn"))
+        .arg("traffic_dial_percentage", dial)
+        .arg("health_check_protocol", Expr::s(protocol))
+        .arg("health_check_path", Expr::s(path));
+    p.push(m, None);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{arg, default_of, module, planned, WEB};
+
+    #[test]
+    fn global_accelerator_dials_100_primary_and_0_dr() {
+        let p = planned(&format!("{WEB}  - {{kind: global_accelerator, name: edge, target: lb, dr: active}}\n"));
+        assert!(module(&p.primary, "edge").is_some());
+        assert_eq!(default_of(&p.primary, "edge_traffic_dial").as_deref(), Some("100"));
+        assert_eq!(default_of(&p.dr, "edge_traffic_dial").as_deref(), Some("0"));
+        let dr = module(&p.dr, "edge_dr_endpoints").unwrap();
+        assert_eq!(
+            dr.count.as_ref().unwrap().render(),
+            "contains(module.facts.names, \"primary/edge_listener_arn\") ? 1 : 0"
+        );
+        assert_eq!(arg(dr, "listener_arn"), "module.facts.values[\"primary/edge_listener_arn\"]");
+        assert!(module(&p.dr, "edge").is_none(), "the accelerator itself lives in the primary root only");
+    }
+}

@@ -1,0 +1,356 @@
+//! The asset kinds, one module each: everything acmegen knows about a kind
+//! is declared in its module (rust-analyzer's one-module-per-diagnostic
+//! layout is the model):
+//!
+//! - `SPEC`: the DR strategies it allows, the kinds it may target, the fields
+//!   it reads, its size class, whether it needs a VPC or the region's key,
+//!   whether an inventory may hold several, the local modules its calls use,
+//!   the words of a design doc that name it, what its `qty` counts and the
+//!   alarms it gets;
+//! - `Options` and `check`: its fields, validated, with defaults resolved
+//!   once (the validated model's per-kind part);
+//! - `plan`: its module calls in the primary and the DR root;
+//! - its DR-mapping tests.
+//!
+//! [`kinds!`](crate::kinds) below lists the modules once; `Kind`,
+//! `Kind::ALL`, the options enum and both dispatches are derived from that
+//! list, so a kind cannot be forgotten anywhere the compiler looks.
+
+use crate::inventory::DrStrategy;
+use crate::plan::Role;
+
+pub(crate) mod workloads;
+
+/// What an asset's `qty` counts (the role of its quantity variables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// Nothing: the kind is a single thing per region.
+    None,
+    /// EC2 instances.
+    Instances,
+    /// Kubernetes nodes of a managed node group.
+    Nodes,
+    /// Elastic IP addresses.
+    Addresses,
+    /// Database instances of a cluster.
+    DbInstances,
+    /// Pods of a Kubernetes workload (replicas).
+    Pods,
+}
+
+/// The size a kind takes in `size:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeClass {
+    /// No size.
+    None,
+    /// An EC2 instance type; `required` when the kind cannot default one.
+    Ec2 {
+        /// Whether the inventory must give it.
+        required: bool,
+    },
+    /// An RDS instance class, always required.
+    Db,
+}
+
+/// One CloudWatch alarm acmegen sets on every asset of a kind.
+#[derive(Debug, Clone, Copy)]
+pub struct AlarmSpec {
+    /// Root it belongs to (load balancers: both).
+    pub role: Option<Role>,
+    /// Only for assets with this DR strategy (DR-side alarms on replicas).
+    pub strategy: Option<DrStrategy>,
+    /// Suffix of the alarm name.
+    pub suffix: &'static str,
+    /// `{name}` is replaced by the asset name.
+    pub description: &'static str,
+    /// Metric namespace.
+    pub namespace: &'static str,
+    /// Metric name.
+    pub metric: &'static str,
+    /// Dimension naming the asset.
+    pub dimension: &'static str,
+    /// The module output that gives the dimension's value (load balancers:
+    /// `arn_suffix`); None: the asset's resource name.
+    pub dimension_output: Option<&'static str>,
+    /// Statistic.
+    pub statistic: &'static str,
+    /// Comparison operator.
+    pub operator: &'static str,
+    /// Threshold.
+    pub threshold: i64,
+}
+
+/// Everything declared about a kind.
+#[derive(Debug)]
+pub struct Spec {
+    /// Name in YAML (`kind: vm`).
+    pub name: &'static str,
+    /// One line for docs and `acmegen explain`.
+    pub summary: &'static str,
+    /// DR strategies that make sense, and a hint when another is asked for.
+    pub dr: &'static [DrStrategy],
+    /// Why other strategies do not apply (shown with the error), by strategy.
+    pub dr_hints: &'static [(DrStrategy, &'static str)],
+    /// Kinds an asset may name in `target`.
+    pub targets: &'static [Kind],
+    /// Kind-specific inventory fields it reads (besides kind, name, purpose,
+    /// qty, dr, dr_qty, tags, which every kind has).
+    pub fields: &'static [&'static str],
+    /// What `size:` is.
+    pub size: SizeClass,
+    /// Lives inside a VPC.
+    pub needs_vpc: bool,
+    /// Encrypts with the region's key.
+    pub needs_kms: bool,
+    /// At most one per inventory.
+    pub singleton: bool,
+    /// Local modules its calls use.
+    pub modules: &'static [&'static str],
+    /// What names it in a Table 1.1 row (`acmegen import`): lower-case
+    /// phrases matched against the row's words, each padded with spaces
+    /// (` db ` is a word, ` database` a word start). Empty: the table import
+    /// never drafts it (it needs fields a table has no column for).
+    pub import_keywords: &'static [&'static str],
+    /// `qty` when the inventory gives none.
+    pub default_qty: u32,
+    /// What `qty` counts.
+    pub quantity: Quantity,
+    /// The output of its module naming the security group its database
+    /// clients connect from (Some: databases in its region admit it).
+    pub db_client_group: Option<&'static str>,
+    /// Alarms on its assets (rendered by the cloudwatch kind).
+    pub alarms: &'static [AlarmSpec],
+}
+
+/// Declares the kinds: `Variant => module`. Generates the `Kind` enum, its
+/// list, its spec lookup, the per-kind options enum and the dispatch of
+/// validation and planning.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $variant:ident => $module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// The kind of an asset: which module renders it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Kind {
+            $($(#[$doc])* $variant),*
+        }
+
+        impl Kind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+
+            /// Everything declared about this kind.
+            pub fn spec(self) -> &'static Spec {
+                match self {
+                    $(Kind::$variant => &$module::SPEC),*
+                }
+            }
+
+            /// Validate the kind-specific fields of `asset` (errors go to `c`).
+            pub fn check(self, c: &mut crate::validate::Check<'_>, asset: &crate::inventory::Asset) -> Options {
+                match self {
+                    $(Kind::$variant => Options::$variant($module::check(c, asset))),*
+                }
+            }
+        }
+
+        /// The validated, defaulted fields of an asset, per kind.
+        #[derive(Debug, Clone)]
+        pub enum Options {
+            $($(#[$doc])* $variant($module::Options)),*
+        }
+
+        impl Options {
+            /// Plan the asset's module calls in the root `p` is planning.
+            pub fn plan(&self, p: &mut crate::plan::Planner<'_>, asset: &crate::validate::ValidAsset) {
+                match self {
+                    $(Options::$variant(o) => $module::plan(p, asset, o)),*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    /// VPC with public/private subnets per AZ, IGW, NAT, flow logs.
+    Vpc => vpc,
+    /// Peering between the primary and the DR VPC.
+    VpcPeering => vpc_peering,
+    /// Customer-managed KMS key.
+    Kms => kms,
+    /// EC2 key pair.
+    KeyPair => key_pair,
+    /// EC2 application servers spread over AZs.
+    Vm => vm,
+    /// SSM-managed bastion host.
+    Bastion => bastion,
+    /// Elastic IPs attached to VMs.
+    Eip => eip,
+    /// Application load balancer.
+    Alb => alb,
+    /// EKS cluster with managed node groups.
+    Eks => eks,
+    /// Prometheus and Grafana on an EKS cluster.
+    K8sMonitoring => k8s_monitoring,
+    /// RDS instance (Postgres or MySQL).
+    Rds => rds,
+    /// Aurora cluster (Postgres or MySQL).
+    Aurora => aurora,
+    /// S3 bucket.
+    S3 => s3,
+    /// ECR repository.
+    Ecr => ecr,
+    /// Route 53 failover record with health checks.
+    Route53 => route53,
+    /// Global Accelerator in front of the load balancers.
+    GlobalAccelerator => global_accelerator,
+    /// Controllers of an EKS cluster: load balancer controller, cert-manager, autoscaler, metrics-server.
+    ClusterAddons => cluster_addons,
+    /// Traefik as a cluster's HTTP router.
+    Traefik => traefik,
+    /// An application on an EKS cluster.
+    App => app,
+    /// PostgreSQL run by Zalando's postgres-operator on an EKS cluster.
+    PostgresOperator => postgres_operator,
+    /// CloudWatch log group, alarm topic and alarms.
+    Cloudwatch => cloudwatch,
+    /// Multi-region CloudTrail trail.
+    Cloudtrail => cloudtrail,
+}
+
+impl Kind {
+    /// The snake_case name used in YAML.
+    pub fn as_str(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// Whether assets of this kind live inside a VPC.
+    pub fn needs_vpc(self) -> bool {
+        self.spec().needs_vpc
+    }
+
+    /// Whether assets of this kind encrypt data with the region's KMS key.
+    pub fn needs_kms(self) -> bool {
+        self.spec().needs_kms
+    }
+
+    /// The DR strategies that make sense for this kind.
+    pub fn allowed_dr(self) -> &'static [DrStrategy] {
+        self.spec().dr
+    }
+
+    /// The kinds an asset of this kind may name in `target`.
+    pub fn target_kinds(self) -> &'static [Kind] {
+        self.spec().targets
+    }
+
+    /// The kind named `name` in YAML.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Helpers of the kinds' planning tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::plan::{plan, ModuleCall, Plan, RootPlan};
+    use std::path::Path;
+
+    /// A web tier: two VMs behind a load balancer, both active in DR.
+    pub(crate) const WEB: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, image: nginx, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
+
+    fn inventory(assets: &str) -> String {
+        format!(
+            "name: t\nowner: me\nebs_default_encryption: {}\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}",
+            assets.contains("k8s_monitoring")
+        )
+    }
+
+    /// The plan of an inventory `t` (us-east-2 → us-west-1) holding `assets`
+    /// (YAML list items); panics with the diagnostics when it is invalid.
+    pub(crate) fn planned(assets: &str) -> Plan {
+        let loaded = crate::inventory::parse(&inventory(assets), Path::new("t.yaml")).expect("parses");
+        let valid = crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
+        plan(&valid)
+    }
+
+    /// The validation errors of an inventory holding `assets`.
+    pub(crate) fn errors(assets: &str) -> Vec<String> {
+        let loaded = crate::inventory::parse(&inventory(assets), Path::new("t.yaml")).expect("parses");
+        match crate::validate::validate(&loaded) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.0.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    /// The module call labelled `label`.
+    pub(crate) fn module<'a>(root: &'a RootPlan, label: &str) -> Option<&'a ModuleCall> {
+        root.modules.iter().find(|m| m.label == label)
+    }
+
+    /// Argument `name` of `m`, rendered as HCL.
+    pub(crate) fn arg(m: &ModuleCall, name: &str) -> String {
+        m.argument(name)
+            .unwrap_or_else(|| panic!("{} has no argument {name}", m.label))
+            .render()
+    }
+
+    /// The default of variable `var`, rendered (None: required).
+    pub(crate) fn default_of(root: &RootPlan, var: &str) -> Option<String> {
+        root.variable(var)
+            .unwrap_or_else(|| panic!("no variable {var}"))
+            .default
+            .as_ref()
+            .map(|d| d.render())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_names_are_the_yaml_names() {
+        for k in Kind::ALL {
+            let yaml = serde_yaml::to_string(k).unwrap();
+            assert_eq!(yaml.trim(), k.spec().name, "{k:?}");
+            assert_eq!(Kind::from_name(k.spec().name), Some(*k));
+        }
+    }
+
+    #[test]
+    fn every_spec_is_consistent() {
+        for k in Kind::ALL {
+            let s = k.spec();
+            assert!(!s.dr.is_empty(), "{k}: no DR strategy");
+            assert!(
+                s.dr.contains(&DrStrategy::None) || *k == Kind::VpcPeering,
+                "{k}: no way to keep it out of DR"
+            );
+            for (d, _) in s.dr_hints {
+                assert!(!s.dr.contains(d), "{k}: a hint for an allowed strategy");
+            }
+            for m in s.modules {
+                assert!(
+                    crate::plan::modules::MODULES.iter().any(|x| x.name == *m),
+                    "{k}: module {m} is not rendered"
+                );
+            }
+            for f in s.fields {
+                assert!(crate::inventory::Asset::FIELDS.contains(f), "{k}: unknown field {f}");
+            }
+            assert_eq!(
+                s.targets.is_empty(),
+                !s.fields.contains(&"target"),
+                "{k}: target field vs targets"
+            );
+        }
+    }
+}

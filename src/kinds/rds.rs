@@ -1,0 +1,396 @@
+//! `rds`: an RDS instance (PostgreSQL or MySQL). DR: a cross-region read
+//! replica, or the automated backups replicated for a restore; the master
+//! secret is replicated under the DR key either way.
+
+use super::{AlarmSpec, Quantity, SizeClass, Spec};
+use crate::inventory::{Asset, DrStrategy, Engine, Kind};
+use crate::plan::{Expr, Planner, Role, VarRole};
+use crate::validate::{Check, ValidAsset};
+
+/// The rds kind.
+pub const SPEC: Spec = Spec {
+    name: "rds",
+    summary: "RDS instance; DR: cross-region read replica, or automated-backup replication",
+    dr: &[DrStrategy::Replica, DrStrategy::Backup, DrStrategy::None],
+    dr_hints: &[
+        (
+            DrStrategy::Active,
+            "a database cannot take writes in two regions; `replica` keeps a promotable copy in DR",
+        ),
+        (DrStrategy::PilotLight, "the data tier of a pilot light is a `replica`"),
+    ],
+    targets: &[],
+    fields: &[
+        "size",
+        "engine",
+        "engine_version",
+        "dr_engine_version",
+        "storage_gb",
+        "multi_az",
+        "db_name",
+        "retention_days",
+    ],
+    size: SizeClass::Db,
+    needs_vpc: true,
+    needs_kms: true,
+    singleton: false,
+    modules: &["rds", "rds_backup_replication"],
+    import_keywords: &[" rds ", " database", " db ", " postgres", " mysql", " sql "],
+    default_qty: 1,
+    quantity: Quantity::None,
+    db_client_group: None,
+    alarms: &[
+        AlarmSpec {
+            role: Some(Role::Primary),
+            strategy: None,
+            suffix: "cpu",
+            description: "Database {name} CPU above 80%",
+            namespace: "AWS/RDS",
+            metric: "CPUUtilization",
+            dimension: "DBInstanceIdentifier",
+            dimension_output: None,
+            statistic: "Average",
+            operator: "GreaterThanThreshold",
+            threshold: 80,
+        },
+        AlarmSpec {
+            role: Some(Role::Primary),
+            strategy: None,
+            suffix: "free-storage",
+            description: "Database {name} has less than 2 GiB free",
+            namespace: "AWS/RDS",
+            metric: "FreeStorageSpace",
+            dimension: "DBInstanceIdentifier",
+            dimension_output: None,
+            statistic: "Minimum",
+            operator: "LessThanThreshold",
+            threshold: 2_147_483_648,
+        },
+        AlarmSpec {
+            role: Some(Role::Dr),
+            strategy: Some(DrStrategy::Replica),
+            suffix: "replica-lag",
+            description: "Replica {name} lags the primary by more than 5 minutes",
+            namespace: "AWS/RDS",
+            metric: "ReplicaLag",
+            dimension: "DBInstanceIdentifier",
+            dimension_output: None,
+            statistic: "Maximum",
+            operator: "GreaterThanThreshold",
+            threshold: crate::objectives::REPLICA_LAG_ALARM_SECONDS as i64,
+        },
+    ],
+};
+
+/// A database's common fields, defaulted (RDS and Aurora).
+#[derive(Debug, Clone)]
+pub struct Database {
+    /// Instance class.
+    pub size: String,
+    /// Engine.
+    pub engine: Engine,
+    /// Major engine version (Aurora MySQL: the full version).
+    pub engine_version: String,
+    /// Initial database name.
+    pub db_name: Option<String>,
+    /// Days of automated backups (default 7).
+    pub retention_days: u32,
+}
+
+/// An RDS instance's fields, defaulted.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Fields it shares with Aurora.
+    pub db: Database,
+    /// Allocated storage in GiB (default 20).
+    pub storage_gb: u32,
+    /// Multi-AZ standby (default true).
+    pub multi_az: bool,
+}
+
+/// Engine, a creatable major version, the same version in DR, backups of
+/// 1 to 35 days (RDS and Aurora).
+pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
+    if a.engine.is_none() {
+        c.error_here(
+            format!("database `{}` has no engine", a.name),
+            "add `engine: postgres` or `engine: mysql`",
+        );
+    }
+    match &a.engine_version {
+        None => c.error_here(
+            format!("database `{}` has no engine_version", a.name),
+            "add the major version, e.g. `engine_version: \"17\"`; DR runs the same version",
+        ),
+        Some(v) => {
+            if let Some(engine) = a.engine {
+                let global = a.kind == Kind::Aurora && a.dr == DrStrategy::Replica;
+                if let Some((message, help)) = crate::versions::engine_problem(a.kind, engine, v, global) {
+                    c.error("engine_version", message, help);
+                }
+            }
+            if let Some(dv) = &a.dr_engine_version {
+                if dv != v && a.in_dr() {
+                    c.error(
+                        "dr_engine_version",
+                        format!("DR engine version {dv} differs from primary engine version {v}"),
+                        "the DR plan requires the same engine and family version in both regions: make them equal",
+                    );
+                }
+            }
+        }
+    }
+    if let Some(d) = a.retention_days {
+        if !(1..=35).contains(&d) {
+            c.error(
+                "retention_days",
+                format!("backup retention {d} days is outside 1-35"),
+                "RDS keeps automated backups 1 to 35 days (replicas need at least 1)",
+            );
+        }
+    }
+    Database {
+        size: a.size.clone().unwrap_or_default(),
+        engine: a.engine.unwrap_or(Engine::Postgres),
+        engine_version: a.engine_version.clone().unwrap_or_default(),
+        db_name: a.db_name.clone(),
+        retention_days: a.retention_days.unwrap_or(7),
+    }
+}
+
+/// The common database checks; one instance (the standby is not counted).
+pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    let db = check_database(c, a);
+    if a.qty() != 1 {
+        c.error(
+            "qty",
+            "an RDS instance asset has qty 1; the Multi-AZ standby is not counted",
+            "use multi_az for the standby, or `kind: aurora` with qty instances",
+        );
+    }
+    Options {
+        db,
+        storage_gb: a.storage_gb.unwrap_or(20),
+        multi_az: a.multi_az.unwrap_or(true),
+    }
+}
+
+/// Parameter group family and the logs exported to CloudWatch.
+pub(crate) fn family(db: &Database, aurora: bool) -> (String, Vec<&'static str>) {
+    let major = match db.engine {
+        Engine::Postgres => db.engine_version.split('.').next().unwrap_or_default().to_string(),
+        Engine::Mysql => db.engine_version.split('.').take(2).collect::<Vec<_>>().join("."),
+    };
+    let family = format!("{}{major}", db.engine.rds_name(aurora));
+    let logs = match db.engine {
+        Engine::Postgres => vec!["postgresql"],
+        Engine::Mysql if aurora => vec!["audit", "error", "slowquery"],
+        Engine::Mysql => vec!["error", "slowquery"],
+    };
+    (family, logs)
+}
+
+/// Performance Insights is not offered on the smallest RDS classes, nor
+/// (as Database Insights) on burstable Aurora classes.
+pub(crate) fn performance_insights(size: &str, aurora: bool) -> bool {
+    let small = size.ends_with(".micro") || size.ends_with(".small");
+    !(size.starts_with("db.t") && (aurora || small))
+}
+
+/// Security groups of the database clients in this root: application
+/// servers, bastions and cluster nodes.
+pub(crate) fn client_groups(p: &Planner<'_>) -> Expr {
+    let groups = p
+        .assets()
+        .filter_map(|a| Some(Expr::module(a.ident(), a.kind.spec().db_client_group?)))
+        .collect();
+    Expr::List(groups)
+}
+
+/// Peer-region ranges a database admits: only where the VPCs peer and the
+/// other region runs clients of `db` but keeps no copy of it.
+pub(crate) fn peer_ranges(p: &Planner<'_>, db: &ValidAsset) -> Expr {
+    let peer_has_clients = p
+        .v
+        .assets
+        .iter()
+        .any(|a| matches!(a.kind, Kind::Vm | Kind::Bastion | Kind::Eks) && a.in_dr());
+    let copy_in_peer = db.in_dr() && db.dr != DrStrategy::Backup;
+    if p.has_peering() && p.primary() && peer_has_clients && !copy_in_peer {
+        Expr::strs([p.peer_layout.cidr.to_string()])
+    } else {
+        Expr::List(vec![])
+    }
+}
+
+/// The DR key the master secret of `db` is replicated under (primary root,
+/// databases with a copy in DR), published by the DR root.
+pub(crate) fn secret_replica_key(p: &mut Planner<'_>, db: &ValidAsset) -> Option<Expr> {
+    (p.primary() && db.in_dr()).then(|| p.fact_or_null("kms_key_arn"))
+}
+
+/// The instance (primary), its read replica or its replicated backups (DR).
+pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
+    let id = a.ident();
+    if !p.primary() {
+        // The primary replicates the master secret under the DR key.
+        let key = p.kms();
+        p.publish_once("kms_key_arn", key);
+    }
+    let source_fact = format!("{id}_arn");
+    if !p.primary() && a.dr == DrStrategy::Backup {
+        plan_backups(p, a, o, &source_fact);
+        return;
+    }
+    let (family, logs) = family(&o.db, false);
+    let class = p.var(
+        &format!("{id}_instance_class"),
+        &format!("DB instance class of {}.", a.name),
+        "string",
+        Expr::s(&o.db.size),
+        VarRole::Setting,
+    );
+    let replica = !p.primary();
+    let mut m = p.call(&id, "rds", a);
+    if replica {
+        m.count = Some(p.once_published(&source_fact));
+    }
+    m.arg("identifier", Expr::s(p.name(a)))
+        .arg("engine", Expr::s(o.db.engine.rds_name(false)))
+        .arg("engine_version", Expr::s(&o.db.engine_version))
+        .arg("instance_class", class);
+    if replica {
+        let source = p.fact(&source_fact);
+        m.arg("replicate_source_db", source);
+    }
+    // A replica inherits its storage; the size still sets its autoscaling ceiling.
+    m.arg("allocated_storage", Expr::Num(i64::from(o.storage_gb)));
+    if !replica {
+        m.arg("db_name", Expr::opt_str(o.db.db_name.as_deref()));
+    }
+    m.arg("port", Expr::Num(i64::from(o.db.engine.port())))
+        .arg("parameter_group_family", Expr::s(family))
+        .arg("log_exports", Expr::strs(logs))
+        .arg("multi_az", Expr::Bool(o.multi_az))
+        .arg("vpc_id", p.vpc("vpc_id"))
+        .arg("subnet_ids", p.vpc("private_subnet_ids"))
+        .arg("allowed_security_group_ids", client_groups(p))
+        .arg("allowed_cidr_blocks", peer_ranges(p, a))
+        .arg("kms_key_arn", p.kms())
+        .arg("backup_retention_days", Expr::Num(i64::from(o.db.retention_days)))
+        .arg(
+            "performance_insights",
+            Expr::Bool(performance_insights(&o.db.size, false)),
+        );
+    if let Some(key) = secret_replica_key(p, a) {
+        m.arg("secret_replica_kms_key_arn", key);
+    }
+    let tags = p.tags(Some(a));
+    let m = p.push(m, Some(tags));
+    p.output(
+        format!("{id}_endpoint"),
+        format!("Endpoint of database {}.", a.name),
+        m.out_or_null("endpoint"),
+    );
+    p.output(
+        format!("{id}_arn"),
+        format!("ARN of database {}.", a.name),
+        m.out_or_null("arn"),
+    );
+    if !replica {
+        p.output(
+            format!("{id}_security_group_id"),
+            format!("Security group of database {} (a failback restore joins it).", a.name),
+            m.out("security_group_id"),
+        );
+        p.output(
+            format!("{id}_master_secret_arn"),
+            format!("Secret with the master credentials of {}.", a.name),
+            m.out("master_secret_arn"),
+        );
+    }
+    if p.primary() && matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup) {
+        p.publish(&source_fact, m.out("arn"), None);
+    }
+}
+
+/// DR of a `backup` database: its automated backups replicated here, and
+/// where a restore lands (subnet group, security group).
+fn plan_backups(p: &mut Planner<'_>, a: &ValidAsset, o: &Options, source_fact: &str) {
+    let id = a.ident();
+    let count = p.once_published(source_fact);
+    let source = p.fact(source_fact);
+    let mut m = p.call(&id, "rds_backup_replication", a);
+    m.count = Some(count);
+    m.arg("source_db_instance_arn", source)
+        .arg("kms_key_arn", p.kms())
+        .arg("retention_days", Expr::Num(i64::from(o.db.retention_days)));
+    let network = p.has_vpc();
+    let tags = if network {
+        m.arg("restore_subnet_group_name", Expr::s(p.name(a)))
+            .arg("subnet_ids", p.vpc("private_subnet_ids"))
+            .arg("vpc_id", p.vpc("vpc_id"))
+            .arg("port", Expr::Num(i64::from(o.db.engine.port())))
+            .arg("allowed_security_group_ids", client_groups(p));
+        Some(p.tags(Some(a)))
+    } else {
+        None
+    };
+    let m = p.push(m, tags);
+    p.output(
+        format!("{id}_backup_replication_arn"),
+        format!("Replicated automated backups of {} in this region.", a.name),
+        m.out_or_null("id"),
+    );
+    if network {
+        p.output(
+            format!("{id}_restore_security_group_id"),
+            format!("Security group a restore of {} in this region uses.", a.name),
+            m.out_or_null("restore_security_group_id"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{arg, module, planned};
+
+    const RDS: &str = "  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: DR}\n";
+
+    #[test]
+    fn rds_replica_becomes_a_cross_region_read_replica_gated_on_the_primary() {
+        let p = planned(&RDS.replace("DR", "replica"));
+        let primary = module(&p.primary, "db").unwrap();
+        assert!(primary.count.is_none());
+        assert!(primary.argument("replicate_source_db").is_none());
+        let replica = module(&p.dr, "db").unwrap();
+        assert_eq!(replica.source, "rds");
+        assert_eq!(
+            replica.count.as_ref().unwrap().render(),
+            "contains(module.facts.names, \"primary/db_arn\") ? 1 : 0",
+            "the replica waits for the primary's published ARN"
+        );
+        assert_eq!(arg(replica, "replicate_source_db"), "module.facts.values[\"primary/db_arn\"]");
+        assert_eq!(p.primary.facts_published, vec!["db_arn".to_string()]);
+        assert!(p.dr.variables.iter().all(|v| v.name != "primary_deployed"));
+    }
+
+    #[test]
+    fn rds_backup_replicates_automated_backups_and_prepares_a_restore() {
+        let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: mysql, engine_version: \"8.4\", dr: backup}\n");
+        assert_eq!(arg(module(&p.primary, "db").unwrap(), "parameter_group_family"), "\"mysql8.4\"");
+        let dr = module(&p.dr, "db").unwrap();
+        assert_eq!(dr.source, "rds_backup_replication");
+        // A restore needs somewhere to land: the DR VPC's subnets and a security group.
+        assert!(module(&p.dr, "vpc").is_some(), "a restore in DR needs the DR network");
+        assert_eq!(arg(dr, "restore_subnet_group_name"), "\"t-db-usw1\"");
+        assert_eq!(arg(dr, "vpc_id"), "module.vpc.vpc_id");
+    }
+
+    #[test]
+    fn a_replica_gets_the_source_storage_size_for_its_autoscaling_ceiling() {
+        let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", storage_gb: 100, dr: replica}\n");
+        assert_eq!(arg(module(&p.dr, "db").unwrap(), "allocated_storage"), "100");
+        assert!(module(&p.dr, "db").unwrap().argument("db_name").is_none());
+    }
+}

@@ -1,0 +1,235 @@
+//! `vm`: EC2 application servers spread over the AZs, booting the container
+//! the inventory names, behind a load balancer or with Elastic IPs.
+
+use super::{Quantity, SizeClass, Spec};
+use crate::inventory::{Asset, DrStrategy, Kind, SubnetTier};
+use crate::plan::expr::Part;
+use crate::plan::{Expr, Planner, VarRole};
+use crate::validate::{Check, ValidAsset};
+
+/// The vm kind.
+pub const SPEC: Spec = Spec {
+    name: "vm",
+    summary: "EC2 application servers over the AZs, running the container `image` on `port`",
+    dr: &[DrStrategy::Active, DrStrategy::PilotLight, DrStrategy::None],
+    dr_hints: &[],
+    targets: &[],
+    fields: &["size", "port", "image", "container_port", "subnet", "key_pair", "volume_gb"],
+    size: SizeClass::Ec2 { required: true },
+    needs_vpc: true,
+    needs_kms: true,
+    singleton: false,
+    modules: &["vm"],
+    import_keywords: &[" vm ", " ec2 ", " server", " instance", " virtual machine"],
+    default_qty: 1,
+    quantity: Quantity::Instances,
+    db_client_group: Some("security_group_id"),
+    alarms: &[],
+};
+
+/// A VM asset's fields, defaulted.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// EC2 instance type.
+    pub size: String,
+    /// Port the application listens on (default 80).
+    pub port: u16,
+    /// Container image the instances run at boot.
+    pub image: Option<String>,
+    /// Port inside the container, when it differs from `port`.
+    pub container_port: Option<u16>,
+    /// Subnet tier asked for.
+    pub subnet: Option<SubnetTier>,
+    /// Key pair asset for SSH.
+    pub key_pair: Option<String>,
+    /// Root volume size in GiB.
+    pub volume_gb: Option<u32>,
+}
+
+/// The key pair names a key_pair asset.
+pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    check_key_pair(c, a);
+    Options {
+        size: a.size.clone().unwrap_or_default(),
+        port: a.port.unwrap_or(80),
+        image: a.image.clone(),
+        container_port: a.container_port,
+        subnet: a.subnet,
+        key_pair: a.key_pair.clone(),
+        volume_gb: a.volume_gb,
+    }
+}
+
+/// `key_pair` of a VM or bastion names a key_pair asset.
+pub(crate) fn check_key_pair(c: &mut Check<'_>, a: &Asset) {
+    if let Some(k) = &a.key_pair {
+        if !matches!(c.named(k), Some((_, x)) if x.kind == Kind::KeyPair) {
+            c.error(
+                "key_pair",
+                format!("key_pair `{k}` is not a key_pair asset"),
+                "add a `kind: key_pair` asset with that name, or remove key_pair",
+            );
+        }
+    }
+}
+
+/// What an instance module call of a vm or a bastion carries.
+pub(crate) struct Instances<'o> {
+    /// "instances" or "bastion hosts", for descriptions.
+    pub what: &'static str,
+    /// EC2 instance type.
+    pub size: &'o str,
+    /// The application: port, image, container port (vms only).
+    pub app: Option<(u16, Option<&'o str>, Option<u16>)>,
+    /// SSH sources.
+    pub ssh_cidrs: &'o [String],
+    /// Public subnets asked for.
+    pub public: bool,
+    /// Key pair asset.
+    pub key_pair: Option<&'o str>,
+    /// Root volume.
+    pub volume_gb: Option<u32>,
+}
+
+/// Whether an instance type is Graviton (arm64).
+pub(crate) fn arm(size: &str) -> bool {
+    size.split('.').next().is_some_and(|f| f.ends_with('g'))
+}
+
+/// The `vm` module call of `a`.
+pub(crate) fn plan_instances(p: &mut Planner<'_>, a: &ValidAsset, i: Instances<'_>) {
+    let id = a.ident();
+    let here = i64::from(p.count_here(a));
+    let count = p.var(
+        &format!("{id}_instance_count"),
+        &format!("Number of {} of {} in this region.", i.what, a.name),
+        "number",
+        Expr::Num(here),
+        VarRole::Capacity,
+    );
+    let itype = p.var(
+        &format!("{id}_instance_type"),
+        &format!("EC2 instance type of {}.", a.name),
+        "string",
+        Expr::s(i.size),
+        VarRole::Setting,
+    );
+    let has_eip = p.targeting(&a.name, Kind::Eip).next().is_some();
+    let public = has_eip || i.public;
+    let albs: Vec<Expr> = p
+        .targeting(&a.name, Kind::Alb)
+        .map(|l| Expr::module(l.ident(), "security_group_id"))
+        .collect();
+    let mut m = p.call(&id, "vm", a);
+    m.arg("name", Expr::s(p.name(a)))
+        .arg("instance_count", count)
+        .arg("instance_type", itype)
+        .arg("architecture", Expr::s(if arm(i.size) { "arm64" } else { "x86_64" }))
+        .arg("vpc_id", p.vpc("vpc_id"))
+        .arg("vpc_cidr", p.vpc("vpc_cidr_block"))
+        .arg(
+            "subnet_ids",
+            p.vpc(if public { "public_subnet_ids" } else { "private_subnet_ids" }),
+        );
+    if let Some((port, image, container_port)) = i.app {
+        m.arg("app_port", Expr::Num(i64::from(port)));
+        if let Some(image) = image {
+            let (image, from_ecr) = image_ref(p, image);
+            m.arg("app_image", image).arg("app_image_from_ecr", Expr::Bool(from_ecr));
+            if let Some(cp) = container_port {
+                m.arg("container_port", Expr::Num(i64::from(cp)));
+            }
+        }
+        m.arg("ingress_security_group_ids", Expr::List(albs));
+    }
+    if !i.ssh_cidrs.is_empty() {
+        m.arg("ssh_cidrs", Expr::strs(i.ssh_cidrs.iter().cloned()));
+    }
+    if let Some(kp) = i.key_pair.and_then(|k| p.asset(k)) {
+        m.arg("key_name", Expr::module(kp.ident(), "key_name"));
+    }
+    if let Some(gb) = i.volume_gb {
+        m.arg("volume_size", Expr::Num(i64::from(gb)));
+    }
+    m.arg("kms_key_arn", p.kms());
+    let tags = p.tags(Some(a));
+    p.push(m, Some(tags));
+    p.output(
+        format!("{id}_instance_ids"),
+        format!("Instances of {}.", a.name),
+        Expr::module(&id, "instance_ids"),
+    );
+    p.output(
+        format!("{id}_private_ips"),
+        format!("Private IPs of {}.", a.name),
+        Expr::module(&id, "private_ips"),
+    );
+}
+
+/// The image reference of `image` in this region, and whether it is in
+/// ECR: `<ecr asset>:<tag>` names a repository of the inventory, pulled from
+/// this region's registry (in DR: the replica).
+fn image_ref(p: &Planner<'_>, image: &str) -> (Expr, bool) {
+    if let Some((repo, tag)) = image.split_once(':') {
+        if let Some(ecr) = p.asset(repo).filter(|r| r.kind == Kind::Ecr) {
+            let url = Expr::module(ecr.ident(), "repository_url");
+            return (
+                Expr::template(vec![Part::Interp(url), Part::Text(format!(":{tag}"))]),
+                true,
+            );
+        }
+    }
+    (Expr::s(image), image.contains(".dkr.ecr."))
+}
+
+/// The VM's instances.
+pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
+    plan_instances(
+        p,
+        a,
+        Instances {
+            what: "instances",
+            size: &o.size,
+            app: Some((o.port, o.image.as_deref(), o.container_port)),
+            ssh_cidrs: &[],
+            public: o.subnet == Some(SubnetTier::Public),
+            key_pair: o.key_pair.as_deref(),
+            volume_gb: o.volume_gb,
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{arg, default_of, module, planned};
+
+    const VM: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 3, dr: DR}\n";
+
+    #[test]
+    fn vm_active_gets_same_count_in_dr() {
+        let p = planned(&VM.replace("DR", "active"));
+        assert_eq!(default_of(&p.primary, "app_instance_count").as_deref(), Some("3"));
+        assert_eq!(default_of(&p.dr, "app_instance_count").as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn vm_pilot_light_runs_reduced_in_dr() {
+        let p = planned("  - {kind: vm, name: app, size: t3.micro, qty: 3, dr: pilot-light, dr_qty: 0}\n");
+        assert_eq!(default_of(&p.primary, "app_instance_count").as_deref(), Some("3"));
+        assert_eq!(default_of(&p.dr, "app_instance_count").as_deref(), Some("0"));
+        assert!(module(&p.dr, "app")
+            .unwrap()
+            .comment
+            .contains("pilot-light (0 of 3 in DR until failover)"));
+    }
+
+    #[test]
+    fn an_image_of_the_inventorys_registry_is_pulled_from_each_regions_copy() {
+        let p = planned("  - {kind: ecr, name: api, dr: replica}\n  - {kind: vm, name: app, size: t3.micro, image: \"api:1.2.3\", dr: active}\n");
+        for root in p.roots() {
+            let app = module(root, "app").unwrap();
+            assert_eq!(arg(app, "app_image"), "\"${module.api.repository_url}:1.2.3\"");
+            assert_eq!(arg(app, "app_image_from_ecr"), "true");
+        }
+    }
+}

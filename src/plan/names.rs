@@ -1,0 +1,137 @@
+//! Every name acmegen gives to what it creates, in one place: the planner
+//! writes them into the Terraform, the runbook into its commands, so the two
+//! cannot disagree.
+
+use crate::plan::expr::{Expr, Part};
+
+/// Short region code used in resource names.
+///
+/// ```
+/// assert_eq!(acmegen::plan::region_code("us-east-2"), "use2");
+/// assert_eq!(acmegen::plan::region_code("ap-southeast-1"), "apse1");
+/// ```
+pub fn region_code(region: &str) -> String {
+    let mut parts = region.split('-');
+    let geo = parts.next().unwrap_or_default();
+    let dir = parts.next().unwrap_or_default();
+    let num = parts.next().unwrap_or_default();
+    let dir_code: String = ["north", "south", "east", "west", "central"]
+        .iter()
+        .fold(dir.to_string(), |acc, w| acc.replace(w, &w[..1]));
+    format!("{geo}{dir_code}{num}")
+}
+
+/// Name (and identifier) of an asset's resources in `region`:
+/// `<inventory>-<asset>-<region code>`, e.g. DB identifiers, cluster names.
+pub fn resource(inventory: &str, asset: &str, region: &str) -> String {
+    format!("{inventory}-{asset}-{}", region_code(region))
+}
+
+/// A bucket of `asset` in `region`: globally unique through the account ID,
+/// resolved by Terraform (`local.account_id`).
+pub fn bucket(inventory: &str, asset: &str, region: &str) -> Expr {
+    Expr::template(vec![
+        Part::Text(format!("{inventory}-{asset}-")),
+        Part::Interp(Expr::local("account_id")),
+        Part::Text(format!("-{region}")),
+    ])
+}
+
+/// The same bucket name for a shell command, with the account ID in `account`
+/// (e.g. `$ACCOUNT_ID`).
+pub fn bucket_in_shell(inventory: &str, asset: &str, account: &str, region: &str) -> String {
+    format!("{inventory}-{asset}-{account}-{region}")
+}
+
+/// The ARN of a CloudTrail trail named `trail` in `region` of this account.
+pub fn trail_arn(region: &str, trail: &str) -> Expr {
+    Expr::template(vec![
+        Part::Text(format!("arn:aws:cloudtrail:{region}:")),
+        Part::Interp(Expr::local("account_id")),
+        Part::Text(format!(":trail/{trail}")),
+    ])
+}
+
+/// Load balancer name (at most 32 characters with the `-tg` suffix of its
+/// target group).
+pub fn load_balancer(inventory: &str, asset: &str, region: &str) -> String {
+    let suffix = format!("-{}", region_code(region));
+    let mut base = format!("{inventory}-{asset}").replace('_', "-");
+    base.truncate(29 - suffix.len());
+    format!("{}{suffix}", base.trim_end_matches('-'))
+}
+
+/// Identifier of an Aurora global database (one per asset, both regions).
+pub fn global_cluster(inventory: &str, asset: &str) -> String {
+    format!("{inventory}-{asset}")
+}
+
+/// ECR repository name of an asset.
+pub fn repository(inventory: &str, asset: &str) -> String {
+    format!("{inventory}/{asset}")
+}
+
+/// Name of a global accelerator.
+pub fn accelerator(inventory: &str, asset: &str) -> String {
+    format!("{inventory}-{asset}")
+}
+
+/// Name prefix of a database's master secret (Secrets Manager adds a suffix).
+pub fn master_secret_prefix(identifier: &str) -> String {
+    format!("{identifier}-master-")
+}
+
+/// Terraform label of a hosted zone: `shop.example.org` → `shop_example_org`.
+pub fn zone_label(zone: &str) -> String {
+    zone.trim_end_matches('.').replace(['.', '-'], "_")
+}
+
+/// SSM path of an inventory's fact store (in its DR region).
+pub fn fact_store_path(inventory: &str) -> String {
+    format!("/acmegen/{inventory}")
+}
+
+/// Default prefix of the state buckets of an inventory.
+pub fn state_bucket_prefix(inventory: &str, configured: Option<&str>) -> String {
+    configured.map_or_else(|| format!("{inventory}-tfstate"), str::to_string)
+}
+
+/// Alias of the key that encrypts the state buckets.
+pub fn state_key_alias(inventory: &str) -> String {
+    format!("alias/{inventory}-tfstate")
+}
+
+/// Alias of the region key: the first kms asset's, or the implicit one.
+pub fn key_alias(inventory: &str, kms_asset: Option<&str>) -> String {
+    format!("alias/{inventory}-{}", kms_asset.unwrap_or("default"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_codes() {
+        assert_eq!(region_code("us-east-2"), "use2");
+        assert_eq!(region_code("us-west-1"), "usw1");
+        assert_eq!(region_code("ap-southeast-2"), "apse2");
+        assert_eq!(region_code("eu-central-1"), "euc1");
+    }
+
+    #[test]
+    fn names_fit_aws_limits() {
+        assert_eq!(
+            load_balancer("acme-multiregion", "ingress", "us-east-1"),
+            "acme-multiregion-ingress-use1"
+        );
+        assert!(load_balancer("a-very-long-inventory-name", "and_asset", "ap-southeast-2").len() <= 29);
+        assert_eq!(
+            bucket("shop", "data", "us-east-2").render(),
+            "\"shop-data-${local.account_id}-us-east-2\""
+        );
+        assert_eq!(
+            bucket_in_shell("shop", "data", "$ACCOUNT_ID", "us-east-2"),
+            "shop-data-$ACCOUNT_ID-us-east-2"
+        );
+    }
+}

@@ -1,0 +1,583 @@
+//! The context every kind plans in: one root (primary or DR) of a validated
+//! inventory. Everything a kind needs from the others is known before any
+//! kind plans (the region's key and network, who targets whom), so planning
+//! does not depend on the order of the assets.
+
+use super::expr::{Expr, Part, Step};
+use super::names;
+use super::network::Layout;
+use super::{ModuleCall, Origin, Output, Role, RootPlan, Validation, VarRole, Variable};
+use crate::inventory::{DrStrategy, Kind};
+use crate::validate::{ValidAsset, Validated};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A fact one root publishes for the other (see the `facts` module): its
+/// name under the publisher, its value, and the condition under which it
+/// exists (None: always).
+struct Published {
+    name: String,
+    value: Expr,
+    condition: Option<Expr>,
+}
+
+/// Planning one root.
+pub struct Planner<'a> {
+    /// The validated inventory.
+    pub v: &'a Validated,
+    /// Which root.
+    pub role: Role,
+    /// This root's network.
+    pub layout: &'a Layout,
+    /// The other root's network.
+    pub peer_layout: &'a Layout,
+    /// Assets present in this root, by the name of the asset they target.
+    targeting: BTreeMap<&'a str, Vec<&'a ValidAsset>>,
+    /// Label of the module whose key encrypts this root's assets.
+    kms_label: String,
+    /// Label of this root's network module.
+    vpc_label: String,
+    var_names: BTreeSet<String>,
+    published: Vec<Published>,
+    reads_facts: bool,
+    /// The root being built.
+    pub root: RootPlan,
+}
+
+/// Whether assets of `kind` install Helm charts (one of its modules needs
+/// the helm provider).
+pub fn installs_charts(kind: Kind) -> bool {
+    kind.spec().modules.iter().any(|m| {
+        super::modules::MODULES
+            .iter()
+            .any(|spec| spec.name == *m && spec.extra_providers.contains(&"helm"))
+    })
+}
+
+/// Whether `a` is deployed in the root of `role` (backups count: they land in DR).
+pub fn present(a: &ValidAsset, role: Role) -> bool {
+    role == Role::Primary || a.in_dr()
+}
+
+impl<'a> Planner<'a> {
+    /// A planner for the `role` root of `v`.
+    pub fn new(v: &'a Validated, role: Role) -> Self {
+        let inv = &v.inventory;
+        let (region, peer_region, layout, peer_layout) = match role {
+            Role::Primary => (&inv.regions.primary, &inv.regions.dr, &v.network.primary, &v.network.dr),
+            Role::Dr => (&inv.regions.dr, &inv.regions.primary, &v.network.dr, &v.network.primary),
+        };
+        let mut tags = vec![
+            ("Project".to_string(), inv.name.clone()),
+            ("Owner".to_string(), inv.owner.clone()),
+            ("ManagedBy".to_string(), "acmegen".to_string()),
+            ("DrRole".to_string(), role.as_str().to_string()),
+        ];
+        for (k, val) in &inv.tags {
+            tags.retain(|(key, _)| key != k);
+            tags.push((k.clone(), val.clone()));
+        }
+        let root = RootPlan {
+            role,
+            region: region.clone(),
+            peer_region: peer_region.clone(),
+            inventory: inv.name.clone(),
+            description: inv.description.clone(),
+            state_bucket_prefix: names::state_bucket_prefix(&inv.name, inv.state.bucket_prefix.as_deref()),
+            state_key: format!("{}/{}/terraform.tfstate", inv.name, role.as_str()),
+            tags,
+            caller_identity: false,
+            dr_provider: false,
+            facts_read: Vec::new(),
+            facts_published: Vec::new(),
+            helm_clusters: Vec::new(),
+            variables: Vec::new(),
+            modules: Vec::new(),
+            outputs: Vec::new(),
+        };
+        let mut targeting: BTreeMap<&str, Vec<&ValidAsset>> = BTreeMap::new();
+        for a in v.assets.iter().filter(|a| present(a, role)) {
+            if let Some(t) = &a.target {
+                targeting.entry(t.as_str()).or_default().push(a);
+            }
+        }
+        let kms_label = v
+            .assets
+            .iter()
+            .find(|a| a.kind == Kind::Kms && present(a, role))
+            .map_or("kms".to_string(), |k| k.ident());
+        let vpc_label = v
+            .assets
+            .iter()
+            .find(|a| a.kind == Kind::Vpc)
+            .map_or("vpc".to_string(), |n| n.ident());
+        Planner {
+            v,
+            role,
+            layout,
+            peer_layout,
+            targeting,
+            kms_label,
+            vpc_label,
+            var_names: BTreeSet::new(),
+            published: Vec::new(),
+            reads_facts: false,
+            root,
+        }
+    }
+
+    /// Plan the root: the region's key and network, every asset present
+    /// here, the registry replication and the fact store.
+    pub fn run(mut self) -> RootPlan {
+        crate::kinds::kms::plan_keys(&mut self);
+        crate::kinds::vpc::plan_network(&mut self);
+        let (v, role) = (self.v, self.role);
+        for a in v.assets.iter().filter(|a| present(a, role)) {
+            a.options.plan(&mut self, a);
+        }
+        crate::kinds::ecr::plan_replication(&mut self);
+        self.plan_facts();
+        self.var(
+            "tags",
+            "Extra tags merged into every resource's default tags.",
+            "map(string)",
+            Expr::Map(vec![]),
+            VarRole::Setting,
+        );
+        self.root.variables.sort_by(|a, b| a.name.cmp(&b.name));
+        self.root.outputs.sort_by(|a, b| a.name.cmp(&b.name));
+        self.root
+    }
+
+    /// Whether this is the primary root.
+    pub fn primary(&self) -> bool {
+        self.role == Role::Primary
+    }
+
+    /// This root's region.
+    pub fn region(&self) -> &'a str {
+        match self.role {
+            Role::Primary => &self.v.inventory.regions.primary,
+            Role::Dr => &self.v.inventory.regions.dr,
+        }
+    }
+
+    /// The other root's region.
+    pub fn peer_region(&self) -> &'a str {
+        match self.role {
+            Role::Primary => &self.v.inventory.regions.dr,
+            Role::Dr => &self.v.inventory.regions.primary,
+        }
+    }
+
+    /// The inventory's name.
+    pub fn inventory(&self) -> &'a str {
+        &self.v.inventory.name
+    }
+
+    /// Assets deployed in this root, by name.
+    pub fn assets(&self) -> impl Iterator<Item = &'a ValidAsset> + '_ {
+        let role = self.role;
+        self.v.assets.iter().filter(move |a| present(a, role))
+    }
+
+    /// The asset named `name` (present here or not).
+    pub fn asset(&self, name: &str) -> Option<&'a ValidAsset> {
+        self.v.assets.iter().find(|a| a.name == name)
+    }
+
+    /// Assets of `kind` in this root whose target is `name`.
+    pub fn targeting(&self, name: &str, kind: Kind) -> impl Iterator<Item = &'a ValidAsset> + '_ {
+        self.targeting
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |a| a.kind == kind)
+    }
+
+    /// `<inventory>-<asset>-<region code>`.
+    pub fn name(&self, a: &ValidAsset) -> String {
+        names::resource(self.inventory(), &a.name, self.region())
+    }
+
+    /// Count of `a` in this root: the primary quantity, or what the DR strategy gives.
+    pub fn count_here(&self, a: &ValidAsset) -> u32 {
+        if self.primary() {
+            a.qty
+        } else {
+            a.dr_count
+        }
+    }
+
+    /// Declare variable `name` with a default; returns `var.<name>`.
+    pub fn var(&mut self, name: &str, description: &str, ty: &'static str, default: Expr, role: VarRole) -> Expr {
+        self.declare(name, description, ty, Some(default), None, role)
+    }
+
+    /// A variable only the user can give (no default): `example` goes to the
+    /// root's terraform.tfvars.example and test files.
+    pub fn required_var(&mut self, name: &str, description: &str, ty: &'static str, example: Expr) -> Expr {
+        self.declare(name, description, ty, None, Some(example), VarRole::OperatorInput)
+    }
+
+    fn declare(
+        &mut self,
+        name: &str,
+        description: &str,
+        ty: &'static str,
+        default: Option<Expr>,
+        example: Option<Expr>,
+        role: VarRole,
+    ) -> Expr {
+        if self.var_names.insert(name.to_string()) {
+            self.root.variables.push(Variable {
+                name: name.to_string(),
+                description: description.to_string(),
+                ty,
+                default,
+                example,
+                validation: None,
+                role,
+            });
+        }
+        Expr::var(name)
+    }
+
+    /// Set the validation of variable `name`.
+    pub fn validate_var(&mut self, name: &str, validation: Validation) {
+        if let Some(v) = self.root.variables.iter_mut().find(|v| v.name == name) {
+            v.validation = Some(validation);
+        }
+    }
+
+    /// Add a root output.
+    pub fn output(&mut self, name: String, description: String, value: Expr) {
+        self.root.outputs.push(Output {
+            name,
+            description,
+            value,
+            sensitive: false,
+        });
+    }
+
+    /// Tags of `a`'s resources: the root's, its Asset tag and its own.
+    pub fn tags(&self, a: Option<&ValidAsset>) -> Expr {
+        let Some(a) = a else { return Expr::local("tags") };
+        let mut entries = vec![("Asset".to_string(), Expr::s(&a.name))];
+        entries.extend(a.tags.iter().map(|(k, v)| (k.clone(), Expr::s(v))));
+        Expr::call("merge", vec![Expr::local("tags"), Expr::InlineMap(entries)])
+    }
+
+    fn comment(&self, a: &ValidAsset) -> String {
+        let purpose = a.purpose.as_deref().unwrap_or("(no purpose given)");
+        let dr = match (self.role, a.dr) {
+            (Role::Primary, DrStrategy::None) => "primary only".to_string(),
+            (Role::Primary, d) => format!("DR: {d}"),
+            (Role::Dr, DrStrategy::PilotLight) => {
+                format!("DR: pilot-light ({} of {} in DR until failover)", a.dr_count, a.qty)
+            }
+            (Role::Dr, d) => format!("DR: {d}"),
+        };
+        format!("{} ({}): {} — {}", a.name, a.kind, purpose.replace('\n', " "), dr)
+    }
+
+    /// A call of module `source` labelled `label` for asset `a`.
+    pub fn call(&self, label: &str, source: &str, a: &ValidAsset) -> ModuleCall {
+        ModuleCall {
+            label: label.to_string(),
+            source: source.to_string(),
+            origin: Origin::Asset {
+                name: a.name.clone(),
+                kind: a.kind,
+                strategy: a.dr,
+            },
+            comment: self.comment(a),
+            count: None,
+            providers: Vec::new(),
+            args: Vec::new(),
+            depends_on: Vec::new(),
+        }
+    }
+
+    /// A call of module `source` for infrastructure acmegen adds.
+    pub fn implicit_call(&self, label: &str, source: &str, origin: Origin, comment: String) -> ModuleCall {
+        ModuleCall {
+            label: label.to_string(),
+            source: source.to_string(),
+            origin,
+            comment,
+            count: None,
+            providers: Vec::new(),
+            args: Vec::new(),
+            depends_on: Vec::new(),
+        }
+    }
+
+    /// Add `m` (with `tags` as its last argument) to the root.
+    pub fn push(&mut self, mut m: ModuleCall, tags: Option<Expr>) -> ModuleCall {
+        if let Some(t) = tags {
+            m.args.push(("tags".into(), t));
+        }
+        self.root.modules.push(m.clone());
+        m
+    }
+
+    /// The key that encrypts this root's assets (`module.<kms>.key_arn`).
+    pub fn kms(&self) -> Expr {
+        Expr::module(&self.kms_label, "key_arn")
+    }
+
+    /// Label of the module of this root's key.
+    pub fn kms_label(&self) -> &str {
+        &self.kms_label
+    }
+
+    /// Output `out` of this root's network module.
+    pub fn vpc(&self, out: &str) -> Expr {
+        Expr::module(&self.vpc_label, out)
+    }
+
+    /// Label of this root's network module.
+    pub fn vpc_label(&self) -> &str {
+        &self.vpc_label
+    }
+
+    /// Whether this root has a network.
+    pub fn has_vpc(&self) -> bool {
+        let assets: Vec<&ValidAsset> = self.assets().collect();
+        assets.iter().any(|a| a.kind.needs_vpc() || a.kind == Kind::Vpc)
+    }
+
+    /// Whether this root peers its VPC with the other region.
+    pub fn has_peering(&self) -> bool {
+        self.assets().any(|a| a.kind == Kind::VpcPeering)
+    }
+
+    /// Whether EC2 Auto Scaling launches instances with this root's key (EKS
+    /// managed node groups, or any Auto Scaling group of the account once the
+    /// key is the region's default EBS key): the key policy must name its
+    /// service-linked role.
+    pub fn uses_autoscaling(&self) -> bool {
+        self.v.inventory.ebs_default_encryption || self.assets().any(|a| a.kind == Kind::Eks)
+    }
+
+    /// The `providers` entry of a call that installs charts on `cluster` (an
+    /// eks asset): its Helm provider, declared in this root once.
+    pub fn helm_on(&mut self, cluster: &ValidAsset) -> (&'static str, Expr) {
+        let label = cluster.ident();
+        if !self.root.helm_clusters.contains(&label) {
+            self.root.helm_clusters.push(label.clone());
+        }
+        (
+            "helm",
+            Expr::Provider {
+                name: "helm",
+                alias: label,
+            },
+        )
+    }
+
+    /// Whether an asset of this root installs Helm charts (its kind's modules
+    /// need the helm provider): Terraform then reaches a cluster's API.
+    pub fn installs_charts(&self) -> bool {
+        self.assets().any(|a| installs_charts(a.kind))
+    }
+
+    /// `local.account_id` (and the data source behind it).
+    pub fn account_id(&mut self) -> Expr {
+        self.root.caller_identity = true;
+        Expr::local("account_id")
+    }
+
+    /// A bucket name of `a` in `region`, unique through the account ID.
+    pub fn bucket(&mut self, a: &ValidAsset, region: &str) -> Expr {
+        self.root.caller_identity = true;
+        names::bucket(self.inventory(), &a.name, region)
+    }
+
+    /// `"<text>${local.account_id}<rest>"`.
+    pub fn with_account(&mut self, before: &str, after: &str) -> Expr {
+        let account = self.account_id();
+        Expr::template(vec![
+            Part::Text(before.into()),
+            Part::Interp(account),
+            Part::Text(after.into()),
+        ])
+    }
+
+    // ---------------------------------------------------------------- fact store
+
+    /// The publisher segment of the other root's facts.
+    fn peer_publisher(&self) -> &'static str {
+        match self.role {
+            Role::Primary => "dr",
+            Role::Dr => "primary",
+        }
+    }
+
+    fn note_read(&mut self, publisher: &str, fact: &str) {
+        self.reads_facts = true;
+        let read = format!("{publisher}/{fact}");
+        if !self.root.facts_read.contains(&read) {
+            self.root.facts_read.push(read);
+        }
+    }
+
+    /// Whether the other root has published `fact` (known at plan time, so
+    /// counts may depend on it). The store lives in the DR region: the DR
+    /// root sees every fact the primary published even with the primary gone.
+    pub fn fact_present(&mut self, fact: &str) -> Expr {
+        let publisher = self.peer_publisher();
+        self.note_read(publisher, fact);
+        Expr::call(
+            "contains",
+            vec![Expr::module("facts", "names"), Expr::s(format!("{publisher}/{fact}"))],
+        )
+    }
+
+    /// `count` of a call that exists once the other root published `fact`.
+    pub fn once_published(&mut self, fact: &str) -> Expr {
+        Expr::cond(self.fact_present(fact), Expr::Num(1), Expr::Num(0))
+    }
+
+    /// The value of the other root's `fact` (only where it is present).
+    pub fn fact(&mut self, fact: &str) -> Expr {
+        let publisher = self.peer_publisher();
+        self.fact_of(publisher, fact)
+    }
+
+    /// The value of `publisher`'s `fact` (the bootstrap root's facts are
+    /// always there: it is applied before the others).
+    pub fn fact_of(&mut self, publisher: &str, fact: &str) -> Expr {
+        self.note_read(publisher, fact);
+        Expr::module("facts", "values").then(Step::Key(format!("{publisher}/{fact}")))
+    }
+
+    /// The value of the other root's `fact`, or null while it is absent.
+    pub fn fact_or_null(&mut self, fact: &str) -> Expr {
+        let publisher = self.peer_publisher();
+        self.note_read(publisher, fact);
+        Expr::call(
+            "lookup",
+            vec![
+                Expr::module("facts", "values"),
+                Expr::s(format!("{publisher}/{fact}")),
+                Expr::Null,
+            ],
+        )
+    }
+
+    /// Publish `value` as `fact` of this root (when `condition` holds).
+    pub fn publish(&mut self, fact: &str, value: Expr, condition: Option<Expr>) {
+        self.published.push(Published {
+            name: fact.to_string(),
+            value,
+            condition,
+        });
+    }
+
+    /// Publish an unconditional fact unless it is already published.
+    pub fn publish_once(&mut self, fact: &str, value: Expr) {
+        if !self.published.iter().any(|f| f.name == fact) {
+            self.publish(fact, value, None);
+        }
+    }
+
+    /// The `facts` module call: this root's published facts, and the store
+    /// the other root's facts are read from (the primary reaches the DR
+    /// region through its `aws.dr` provider).
+    fn plan_facts(&mut self) {
+        if self.published.is_empty() && !self.reads_facts {
+            return;
+        }
+        self.published.sort_by(|a, b| a.name.cmp(&b.name));
+        let always: Vec<(String, Expr)> = self
+            .published
+            .iter()
+            .filter(|f| f.condition.is_none())
+            .map(|f| (f.name.clone(), f.value.clone()))
+            .collect();
+        let mut parts = vec![Expr::Map(always)];
+        for f in &self.published {
+            if let Some(condition) = &f.condition {
+                parts.push(Expr::cond(
+                    condition.clone(),
+                    Expr::Map(vec![(f.name.clone(), f.value.clone())]),
+                    Expr::Map(vec![]),
+                ));
+            }
+        }
+        let publish = if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Call {
+                function: "merge",
+                args: parts,
+                multiline: true,
+            }
+        };
+        let mut m = self.implicit_call(
+            "facts",
+            "facts",
+            Origin::Implicit {
+                what: "fact store",
+                kind: None,
+            },
+            format!(
+                "Fact store in the DR region ({}): what the other root needs from this one, and what it published",
+                self.v.inventory.regions.dr
+            ),
+        );
+        if self.primary() {
+            self.root.dr_provider = true;
+            m.providers.push((
+                "aws",
+                Expr::Provider {
+                    name: "aws",
+                    alias: "dr".into(),
+                },
+            ));
+        }
+        m.arg("store_path", Expr::s(names::fact_store_path(self.inventory())))
+            .arg("publisher", Expr::s(self.role.as_str()))
+            .arg("publish", publish)
+            .arg("tags", self.tags(None));
+        // First in main.tf: what this root exchanges with the other one.
+        self.root.modules.insert(0, m);
+        self.root.facts_read.sort();
+        self.root.facts_published = self.published.iter().map(|f| f.name.clone()).collect();
+    }
+
+    /// `var.admin_cidrs`: the ranges allowed to the public endpoint of the
+    /// clusters of this root. Required (no default) where Terraform installs
+    /// charts on a cluster of this root and the inventory gives no ranges
+    /// (documentation range 203.0.113.0/24 is only the example value).
+    pub fn admin_cidrs(&mut self) -> Expr {
+        let charts = self.installs_charts();
+        let description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC).";
+        let var = match (&self.v.inventory.admin_cidrs, charts) {
+            (Some(given), _) => self.var(
+                "admin_cidrs",
+                description,
+                "list(string)",
+                Expr::strs(given.clone()),
+                VarRole::Setting,
+            ),
+            (None, true) => self.required_var(
+                "admin_cidrs",
+                description,
+                "list(string)",
+                Expr::strs(["203.0.113.0/24"]),
+            ),
+            (None, false) => self.var(
+                "admin_cidrs",
+                description,
+                "list(string)",
+                Expr::List(vec![]),
+                VarRole::Setting,
+            ),
+        };
+        self.validate_var("admin_cidrs", Validation::Cidrs { non_empty: charts });
+        var
+    }
+}

@@ -1,0 +1,382 @@
+data "aws_partition" "current" {}
+
+################################################################################
+# Cluster IAM role
+################################################################################
+
+data "aws_iam_policy_document" "cluster_assume" {
+  statement {
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["eks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "cluster" {
+  name               = "${var.name}-cluster"
+  assume_role_policy = data.aws_iam_policy_document.cluster_assume.json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "cluster" {
+  role       = aws_iam_role.cluster.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
+}
+
+# Secrets envelope encryption: the cluster role uses the key (as
+# terraform-aws-modules/eks grants it).
+data "aws_iam_policy_document" "cluster_encryption" {
+  statement {
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "cluster_encryption" {
+  name   = "secrets-encryption"
+  role   = aws_iam_role.cluster.id
+  policy = data.aws_iam_policy_document.cluster_encryption.json
+}
+
+################################################################################
+# Cluster (secrets envelope-encrypted with KMS, all control-plane logs on)
+################################################################################
+
+resource "aws_cloudwatch_log_group" "cluster" {
+  name              = "/aws/eks/${var.name}/cluster"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_eks_cluster" "this" {
+  name                      = var.name
+  version                   = var.kubernetes_version
+  role_arn                  = aws_iam_role.cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = true
+  }
+
+  # Nodes reach the API privately. The public endpoint is open only to the
+  # administrators' ranges, from where Terraform's Helm provider installs the
+  # cluster's charts; without such ranges the endpoint stays private.
+  vpc_config {
+    subnet_ids              = var.subnet_ids
+    endpoint_private_access = true
+    endpoint_public_access  = length(var.public_access_cidrs) > 0
+    public_access_cidrs     = length(var.public_access_cidrs) > 0 ? var.public_access_cidrs : null
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = var.kms_key_arn
+    }
+  }
+
+  tags = merge(var.tags, { Name = var.name })
+
+  depends_on = [
+    aws_iam_role_policy_attachment.cluster,
+    aws_iam_role_policy.cluster_encryption,
+    aws_cloudwatch_log_group.cluster,
+  ]
+}
+
+################################################################################
+# Cluster access: authentication mode API gives Kubernetes access only to
+# principals with an access entry. The creator gets one at creation
+# (bootstrap_cluster_creator_admin_permissions); everyone who may run an
+# apply with the cluster's Helm releases (on-call, CI) needs their own, or a
+# failover apply fails refreshing the releases.
+################################################################################
+
+resource "aws_eks_access_entry" "admin" {
+  for_each = toset(var.admin_principal_arns)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value
+  type          = "STANDARD"
+
+  tags = var.tags
+}
+
+resource "aws_eks_access_policy_association" "admin" {
+  for_each = toset(var.admin_principal_arns)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.admin[each.key].principal_arn
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+
+################################################################################
+# OIDC provider for IAM roles for service accounts (IRSA)
+################################################################################
+
+resource "aws_iam_openid_connect_provider" "this" {
+  url            = aws_eks_cluster.this.identity[0].oidc[0].issuer
+  client_id_list = ["sts.amazonaws.com"]
+
+  tags = var.tags
+}
+
+locals {
+  oidc_issuer = replace(aws_iam_openid_connect_provider.this.url, "https://", "")
+
+  irsa = {
+    vpc_cni = {
+      service_account = "kube-system:aws-node"
+      policy          = "AmazonEKS_CNI_Policy"
+    }
+    ebs_csi = {
+      service_account = "kube-system:ebs-csi-controller-sa"
+      policy          = "service-role/AmazonEBSCSIDriverPolicy"
+    }
+  }
+}
+
+data "aws_iam_policy_document" "irsa_assume" {
+  for_each = local.irsa
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.this.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_issuer}:sub"
+      values   = ["system:serviceaccount:${each.value.service_account}"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "irsa" {
+  for_each = local.irsa
+
+  name               = "${var.name}-${replace(each.key, "_", "-")}"
+  assume_role_policy = data.aws_iam_policy_document.irsa_assume[each.key].json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "irsa" {
+  for_each = local.irsa
+
+  role       = aws_iam_role.irsa[each.key].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/${each.value.policy}"
+}
+
+# The EBS CSI driver creates volumes encrypted with the region's key (the
+# StorageClass key or the account's EBS default): the EKS user guide's KMS
+# statements for the driver with a customer managed key.
+data "aws_iam_policy_document" "ebs_csi_kms" {
+  statement {
+    sid       = "GrantsForAttachedVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKeyForVolumes"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "ebs_csi_kms" {
+  name   = "encrypted-volumes"
+  role   = aws_iam_role.irsa["ebs_csi"].id
+  policy = data.aws_iam_policy_document.ebs_csi_kms.json
+}
+
+################################################################################
+# Managed node group (IMDSv2, encrypted gp3 volumes, private subnets)
+################################################################################
+
+data "aws_iam_policy_document" "node_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "node" {
+  name               = "${var.name}-node"
+  assume_role_policy = data.aws_iam_policy_document.node_assume.json
+
+  tags = var.tags
+}
+
+# The CNI policy lives on the vpc-cni IRSA role, not on the nodes.
+resource "aws_iam_role_policy_attachment" "node" {
+  for_each = toset(["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"])
+
+  role       = aws_iam_role.node.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/${each.value}"
+}
+
+resource "aws_launch_template" "node" {
+  name_prefix            = "${var.name}-node-"
+  update_default_version = true
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1 # pods use IRSA, never the node role through IMDS
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_type           = "gp3"
+      volume_size           = var.node_volume_size
+      encrypted             = true
+      kms_key_id            = var.kms_key_arn
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = merge(var.tags, { Name = "${var.name}-node" })
+  }
+
+  tags = var.tags
+}
+
+resource "aws_eks_node_group" "this" {
+  cluster_name    = aws_eks_cluster.this.name
+  node_group_name = "${var.name}-default"
+  node_role_arn   = aws_iam_role.node.arn
+  subnet_ids      = var.subnet_ids
+  instance_types  = var.node_instance_types
+  ami_type        = var.node_ami_type
+  capacity_type   = "ON_DEMAND"
+
+  scaling_config {
+    min_size     = var.node_min_size
+    desired_size = var.node_desired_size
+    max_size     = var.node_max_size
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  launch_template {
+    id      = aws_launch_template.node.id
+    version = aws_launch_template.node.latest_version
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.before_compute]
+}
+
+################################################################################
+# Core add-ons. The VPC CNI (with its IRSA role), kube-proxy and the Pod
+# Identity agent come before the nodes, as terraform-aws-modules/eks does with
+# `before_compute`: nodes become Ready only once the CNI can assign pod IPs,
+# and the node role deliberately has no CNI policy. CoreDNS and the EBS CSI
+# driver run as pods, so they follow the node group.
+################################################################################
+
+locals {
+  addons_before_compute = {
+    vpc-cni                = aws_iam_role.irsa["vpc_cni"].arn
+    kube-proxy             = null
+    eks-pod-identity-agent = null
+  }
+
+  addons_after_compute = {
+    coredns            = null
+    aws-ebs-csi-driver = aws_iam_role.irsa["ebs_csi"].arn
+  }
+}
+
+resource "aws_eks_addon" "before_compute" {
+  for_each = local.addons_before_compute
+
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = each.key
+  service_account_role_arn    = each.value
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy_attachment.irsa]
+}
+
+resource "aws_eks_addon" "this" {
+  for_each = local.addons_after_compute
+
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = each.key
+  service_account_role_arn    = each.value
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  tags = var.tags
+
+  depends_on = [aws_eks_node_group.this, aws_iam_role_policy.ebs_csi_kms]
+}
+
+################################################################################
+# Load balancer targets: the node group's Auto Scaling group registers its
+# instances with each target group (instance targets on a NodePort), and the
+# load balancers reach that port through the cluster security group.
+################################################################################
+
+resource "aws_autoscaling_attachment" "this" {
+  #checkov:skip=CKV2_AWS_15:EKS owns the node group's Auto Scaling group (EC2 health checks); replacing nodes on a failed load balancer check would recycle nodes for one application's fault
+  count = length(var.target_group_arns)
+
+  autoscaling_group_name = aws_eks_node_group.this.resources[0].autoscaling_groups[0].name
+  lb_target_group_arn    = var.target_group_arns[count.index]
+}
+
+resource "aws_vpc_security_group_ingress_rule" "node_port" {
+  count = length(var.node_port_sources)
+
+  security_group_id            = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+  description                  = "NodePort ${var.node_port_sources[count.index].port} from a load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = var.node_port_sources[count.index].port
+  to_port                      = var.node_port_sources[count.index].port
+  referenced_security_group_id = var.node_port_sources[count.index].security_group_id
+}

@@ -1,0 +1,44 @@
+################################################################################
+# Automated backups of a primary-region instance, replicated into this region
+################################################################################
+
+resource "aws_db_instance_automated_backups_replication" "this" {
+  source_db_instance_arn = var.source_db_instance_arn
+  kms_key_id             = var.kms_key_arn
+  retention_period       = var.retention_days
+}
+
+# Where a restore lands: private subnets of the DR VPC, ready before the disaster.
+resource "aws_db_subnet_group" "restore" {
+  count = length(var.subnet_ids) > 0 ? 1 : 0
+
+  name       = var.restore_subnet_group_name
+  subnet_ids = var.subnet_ids
+
+  tags = merge(var.tags, { Name = var.restore_subnet_group_name })
+}
+
+# The security group a restore gets: the application's groups of this region
+# reach the port; without it a restored instance lands in the default group,
+# which admits nothing.
+resource "aws_security_group" "restore" {
+  #checkov:skip=CKV2_AWS_5:The runbook's restore command attaches it to the restored instance (--vpc-security-group-ids); it exists before the disaster so the restore creates nothing new
+  count = length(var.subnet_ids) > 0 ? 1 : 0
+
+  name        = "${var.restore_subnet_group_name}-db"
+  description = "Database restored from ${var.restore_subnet_group_name}'s replicated backups"
+  vpc_id      = var.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.restore_subnet_group_name}-db" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "restore_clients" {
+  count = length(var.subnet_ids) > 0 ? length(var.allowed_security_group_ids) : 0
+
+  security_group_id            = aws_security_group.restore[0].id
+  description                  = "Database clients (application security group)"
+  ip_protocol                  = "tcp"
+  from_port                    = var.port
+  to_port                      = var.port
+  referenced_security_group_id = var.allowed_security_group_ids[count.index]
+}
