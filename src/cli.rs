@@ -53,7 +53,7 @@ pub enum Command {
     },
     /// Re-render in memory and fail (exit 1) with a diff when the output directory is stale or hand-edited.
     #[command(
-        after_help = "Examples:\n  acmegen check                       # CI: every inventory, whole generated/ tree\n  acmegen check inventory/acme-vm.yaml\n\nExit codes: 0 up to date, 1 stale (diff printed) or missing, 2 bad inventory, 4 cannot read the output directory."
+        after_help = "Examples:\n  acmegen check                       # CI: every inventory, whole generated/ tree, acmegen's workflows\n  acmegen check inventory/acme-vm.yaml\n\nInventories with a ci: section also have their workflows compared with <workflows> (written by acmegen ci).\n\nExit codes: 0 up to date, 1 stale (diff printed) or missing, 2 bad inventory, 4 cannot read the output directory."
     )]
     Check {
         /// Inventory files (default: every inventory/*.yaml, and any other file in the output directory is extra).
@@ -61,6 +61,9 @@ pub enum Command {
         /// Output directory.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+        /// Directory of the workflows `acmegen ci` writes (checked for inventories with a `ci:` section).
+        #[arg(long, default_value = ".github/workflows")]
+        workflows: PathBuf,
     },
     /// Verify Terraform already on disk: parse, canonical layout, module arguments, references, deployability rules.
     #[command(
@@ -115,6 +118,49 @@ pub enum Command {
         /// Output directory holding the rendered roots.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+    },
+    /// Write the GitHub Actions workflows (pull request, apply, drift, DR drill) of inventories with a `ci:` section.
+    #[command(
+        after_help = "Examples:\n  acmegen ci                                  # every inventory/*.yaml with a ci: section\n  acmegen ci inventory/acme-vm.yaml\n  acmegen ci inventory/acme-vm.yaml --drill-inventory > inventory/acme-vm-drill.yaml\n\nWrites <workflows>/acmegen-<name>-{pr,apply,drift,drill}.yml and lists them in <workflows>/.acmegen-manifest;\nnever overwrites a file it did not write. `acmegen check` compares them with a fresh render.\n\nExit codes: 0 written, 2 bad inventory, 3 internal error, 4 a workflow file acmegen did not write is in the way, or a write failed."
+    )]
+    Ci {
+        /// Inventory files (default: every inventory/*.yaml; also removes workflows of inventories that lost their ci: section).
+        inventories: Vec<PathBuf>,
+        /// Directory to write the workflows into.
+        #[arg(long, default_value = ".github/workflows")]
+        workflows: PathBuf,
+        /// Directory of the rendered Terraform the workflows run (relative to the repository's root).
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Print the DR drill's copy of the (one) inventory instead, for the administrator's one-time bootstrap of the drill account.
+        #[arg(long)]
+        drill_inventory: bool,
+    },
+    /// Deploy an inventory's roots in the documented order: bootstrap, zone delegation, DR, primary, DR again.
+    #[command(
+        after_help = "Steps: bootstrap, zones (only when the inventory creates hosted zones), dr-first, primary, dr.\n\nExamples:\n  acmegen deploy inventory/acme-vm.yaml --dry-run\n  acmegen deploy inventory/acme-vm.yaml\n  acmegen deploy inventory/acme-vm.yaml --from primary        # resume after a failure\n  acmegen deploy inventory/acme-multiregion.yaml --from dr-first --zones-delegated\n  acmegen deploy inventory/acme-vm.yaml --to bootstrap        # only the bootstrap root\n\nExit codes: 0 deployed (or --dry-run printed), 1 a step failed, or the run stopped for the zones' delegation, or the rendered tree is stale,\n2 bad inventory, unknown step or a root without its terraform.tfvars, 3 internal error, 4 terraform cannot be run."
+    )]
+    Deploy {
+        /// Inventory file.
+        inventory: PathBuf,
+        /// Print the ordered steps and their commands; run nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// First step to run (resume).
+        #[arg(long, value_name = "STEP")]
+        from: Option<String>,
+        /// Last step to run.
+        #[arg(long, value_name = "STEP")]
+        to: Option<String>,
+        /// Output directory holding the rendered roots.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// The hosted zones the bootstrap created are delegated: go on past the `zones` step.
+        #[arg(long)]
+        zones_delegated: bool,
+        /// Apply without Terraform's confirmation prompt (`-auto-approve`), e.g. in CI.
+        #[arg(long)]
+        auto_approve: bool,
     },
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  acmegen completions bash > /etc/bash_completion.d/acmegen")]

@@ -31,6 +31,14 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// A failure with `message` and exit `code`.
+    pub fn new(message: impl Into<String>, code: u8) -> Self {
+        Failure {
+            message: message.into(),
+            code,
+        }
+    }
+
     /// The process exit code.
     pub fn exit_code(&self) -> u8 {
         self.code
@@ -93,12 +101,12 @@ fn usage(message: String) -> Failure {
 }
 
 /// Print to standard output; only a failure other than a closed pipe is an error.
-fn say(text: &str) -> Result<(), Failure> {
+pub(crate) fn say(text: &str) -> Result<(), Failure> {
     console::outln(text).map_err(|e| Failure::io("writing to", Path::new("standard output"), &e))
 }
 
 /// Like [`say`], without the newline.
-fn say_raw(text: &str) -> Result<(), Failure> {
+pub(crate) fn say_raw(text: &str) -> Result<(), Failure> {
     console::out(text).map_err(|e| Failure::io("writing to", Path::new("standard output"), &e))
 }
 
@@ -117,7 +125,7 @@ fn failpoint() -> Option<Failpoint> {
 }
 
 /// Every `inventory/*.yaml` (sorted) when none are named; and whether all were taken.
-fn inventories(given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, bool), Failure> {
+pub(crate) fn inventories(given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, bool), Failure> {
     if !given.is_empty() {
         return Ok((given, false));
     }
@@ -137,7 +145,7 @@ fn inventories(given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, bool), Failure> {
 }
 
 /// Compile every inventory; all problems of all files are reported together.
-fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>), Failure> {
+pub(crate) fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>), Failure> {
     let emitter = Emitter::new()?;
     let modules = pipeline::modules(&emitter)?;
     let mut compiled = Vec::new();
@@ -342,9 +350,15 @@ fn render(
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(given: Vec<PathBuf>, out: &Path, lock_timeout: Duration, quiet: bool) -> Result<ExitCode, Failure> {
+fn check(
+    given: Vec<PathBuf>,
+    out: &Path,
+    workflows: &Path,
+    lock_timeout: Duration,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
     let (paths, all) = inventories(given)?;
-    let (files, _) = compile_all(&paths)?;
+    let (files, compiled) = compile_all(&paths)?;
     match std::fs::metadata(out) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
@@ -366,11 +380,17 @@ fn check(given: Vec<PathBuf>, out: &Path, lock_timeout: Duration, quiet: bool) -
     let _lock = lock::lock(out, lock::Mode::Shared, lock_timeout, waiting(out, lock_timeout))
         .map_err(|e| Failure::from(OutputError::Lock(e)))?;
     let d = output::drift(out, &files, all)?;
-    if d.is_clean() {
+    let wf = crate::commands_ci::drift(&compiled, out, workflows, all)?;
+    if d.is_clean() && wf.is_clean() {
         if !quiet {
             say(&format!("{} is up to date ({} files)", out.display(), files.len()))?;
+            crate::commands_ci::say_clean(&wf, workflows)?;
         }
         return Ok(ExitCode::SUCCESS);
+    }
+    crate::commands_ci::report(&wf, workflows)?;
+    if d.is_clean() {
+        return Ok(ExitCode::from(1));
     }
     for (_, diff) in &d.changed {
         say_raw(diff)?;
@@ -600,7 +620,35 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Check {
             inventories: given,
             out,
-        } => check(given, &out, lock_timeout, quiet),
+            workflows,
+        } => check(given, &out, &workflows, lock_timeout, quiet),
+        Command::Ci {
+            inventories: given,
+            workflows,
+            out,
+            drill_inventory,
+        } => crate::commands_ci::ci(given, &workflows, &out, drill_inventory, quiet),
+        Command::Deploy {
+            inventory,
+            dry_run,
+            from,
+            to,
+            out,
+            zones_delegated,
+            auto_approve,
+        } => crate::commands_deploy::deploy(
+            inventory,
+            dry_run,
+            acmegen::deploy::Options {
+                out,
+                inventory: std::path::PathBuf::new(),
+                from,
+                to,
+                zones_delegated,
+                auto_approve,
+            },
+            quiet,
+        ),
         Command::Verify { out } => verify_dir(&out, quiet),
         Command::Explain { inventory, format } => {
             let (_, compiled) = compile_all(&[inventory])?;

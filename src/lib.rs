@@ -19,7 +19,9 @@
 //! ```
 
 pub mod catalog;
+pub mod ci;
 pub mod cidr;
+pub mod deploy;
 pub mod diagnostics;
 pub mod emit;
 pub mod explain;

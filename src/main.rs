@@ -4,6 +4,8 @@
 
 mod cli;
 mod commands;
+mod commands_ci;
+mod commands_deploy;
 mod console;
 
 use clap::Parser;

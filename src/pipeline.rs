@@ -90,6 +90,7 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules) -> Result<Compil
     let mut files = FileSet::new();
     emitter.roots(&plan, &mut files).map_err(Error::Internal)?;
     emitter.bootstrap(&plan, &mut files).map_err(Error::Internal)?;
+    crate::ci::bootstrap(emitter, &loaded.inventory, &plan, &mut files).map_err(Error::Internal)?;
     let rb = crate::runbook::runbook(&loaded.inventory, &plan, &loaded.path);
     emitter.runbook(&rb, &mut files).map_err(Error::Internal)?;
     let (findings, _) = verify::verify_against(&files, &modules.index);

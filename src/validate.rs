@@ -93,6 +93,7 @@ pub fn validate(loaded: &Loaded) -> Result<Validated, Diagnostics> {
         errors: Vec::new(),
     };
     v.metadata();
+    v.errors.extend(crate::ci::validate(loaded));
     v.network();
     let mut assets = v.assets();
     if v.errors.is_empty() {

@@ -44,6 +44,7 @@ WHOLE = [
     (r"partition", "aws"),
     (r"(^var|\.current)\.region$", REGION),
     (r"account_id", ACCOUNT),
+    (r"github_oidc", f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"),
     (r"oidc_provider|openid_connect_provider", f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OIDC_HOST}"),
     (r"kms|key_arn", KEY_ARN),
     (r"aws_s3_bucket|bucket_arn|destination_bucket", "arn:aws:s3:::example-bucket"),

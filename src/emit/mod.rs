@@ -75,6 +75,17 @@ impl Emitter {
         Ok(format_hcl(&text))
     }
 
+    /// Template `name` rendered with `ctx`: laid out as HCL when `hcl`,
+    /// else as written (YAML workflows).
+    pub fn render_template(&self, name: &str, ctx: &tera::Context, hcl: bool) -> Result<String> {
+        if hcl {
+            return self.render(name, ctx);
+        }
+        self.tera
+            .render(name, ctx)
+            .with_context(|| format!("rendering template {name}"))
+    }
+
     /// Files of both roots of `plan`, under `<name>/primary` and `<name>/dr`.
     pub fn roots(&self, plan: &Plan, files: &mut FileSet) -> Result<()> {
         // The two roots are independent: render them on two threads.
@@ -255,6 +266,21 @@ fn provider_name(p: &str) -> &'static str {
         "random" => "random",
         _ => "aws",
     }
+}
+
+/// The `main.tf` of shared module `name` ("" when there is none).
+pub fn module_template(name: &str) -> &'static str {
+    module_main(name)
+}
+
+/// Every embedded template and shared module file, by path relative to
+/// `templates/` (`modules/<m>/main.tf`, `root/...tf.tera`, `ci/...`).
+pub fn templates() -> Vec<(String, &'static str)> {
+    embedded::TEMPLATES
+        .iter()
+        .map(|(p, t)| ((*p).to_string(), *t))
+        .chain(embedded::MODULES.iter().map(|(p, t)| (format!("modules/{p}"), *t)))
+        .collect()
 }
 
 /// The `main.tf` of shared module `name` ("" when there is none).

@@ -1,5 +1,6 @@
 //! Stage 1: read an inventory YAML file into the typed model.
 
+pub mod ci;
 pub mod model;
 pub mod source_map;
 

@@ -53,6 +53,10 @@ pub struct Inventory {
     /// its own volumes and leaves the account setting alone).
     #[serde(default)]
     pub ebs_default_encryption: bool,
+    /// GitHub Actions for the inventory's repository: workflows (`acmegen
+    /// ci`) and the CI roles of the bootstrap root (see [`super::ci::Ci`]).
+    #[serde(default)]
+    pub ci: Option<super::ci::Ci>,
     /// The Table 1.1 rows.
     pub assets: Vec<Asset>,
 }

