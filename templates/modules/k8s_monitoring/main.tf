@@ -281,10 +281,10 @@ data "aws_iam_policy_document" "grafana" {
 
   # Metric reads, tag and region lookups support no resource-level permissions.
   dynamic "statement" {
-    for_each = var.cloudwatch_data_source ? ["ReadMetrics"] : []
+    for_each = var.cloudwatch_data_source ? [1] : []
 
     content {
-      sid = statement.value
+      sid = "ReadMetrics"
       actions = [
         "cloudwatch:DescribeAlarmsForMetric",
         "cloudwatch:GetMetricData",
@@ -301,20 +301,20 @@ data "aws_iam_policy_document" "grafana" {
   }
 
   dynamic "statement" {
-    for_each = var.cloudwatch_data_source ? ["ReadAlarms"] : []
+    for_each = var.cloudwatch_data_source ? [1] : []
 
     content {
-      sid       = statement.value
+      sid       = "ReadAlarms"
       actions   = ["cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms"]
       resources = ["arn:${local.partition}:cloudwatch:${var.region}:${local.account_id}:alarm:*"]
     }
   }
 
   dynamic "statement" {
-    for_each = var.cloudwatch_data_source ? ["QueryLogsOfThisRegion"] : []
+    for_each = var.cloudwatch_data_source ? [1] : []
 
     content {
-      sid       = statement.value
+      sid       = "QueryLogsOfThisRegion"
       actions   = ["logs:GetLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"]
       resources = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
     }
@@ -322,12 +322,22 @@ data "aws_iam_policy_document" "grafana" {
 
   # Read-only queries of both regions' managed Prometheus workspaces.
   dynamic "statement" {
-    for_each = var.managed_prometheus ? ["QueryManagedPrometheus"] : []
+    for_each = var.managed_prometheus ? [1] : []
 
     content {
-      sid       = statement.value
+      sid       = "QueryThisRegionsWorkspace"
       actions   = ["aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics"]
-      resources = concat([local.workspace_arn], var.peer_prometheus == null ? [] : [var.peer_prometheus.workspace_arn])
+      resources = [local.workspace_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.managed_prometheus && var.peer_prometheus != null ? [var.peer_prometheus.workspace_arn] : []
+
+    content {
+      sid       = "QueryTheOtherRegionsWorkspace"
+      actions   = ["aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics"]
+      resources = [statement.value]
     }
   }
 }
