@@ -209,7 +209,6 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         );
         let arn = p.fact(&arn_fact);
         let endpoint = p.fact(&endpoint_fact);
-        let peer = p.peer_region().to_string();
         m.arg("managed_prometheus", Expr::Bool(true))
             .arg("kms_key_arn", p.kms())
             .arg(
@@ -217,8 +216,6 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
                 Expr::cond(
                     known,
                     Expr::Map(vec![
-                        ("name".into(), Expr::s(format!("Prometheus {peer} (managed)"))),
-                        ("region".into(), Expr::s(&peer)),
                         ("workspace_arn".into(), arn),
                         ("endpoint".into(), endpoint),
                     ]),
@@ -277,7 +274,9 @@ mod tests {
         let peer = arg(dr, "peer_prometheus");
         assert!(peer.starts_with("alltrue([contains(module.facts.names, \"primary/mon_prometheus_arn\"), contains(module.facts.names, \"primary/mon_prometheus_endpoint\")])"), "{peer}");
         assert!(peer.contains("workspace_arn = module.facts.values[\"primary/mon_prometheus_arn\"]"), "{peer}");
-        assert!(peer.contains("region = \"us-east-2\""), "{peer}");
+        // No primary-region literal in the DR root: the module reads the
+        // region from the workspace ARN.
+        assert!(!peer.contains("us-east-2"), "{peer}");
         assert!(peer.ends_with(": null"), "{peer}");
         let primary = module(&p.primary, "mon").unwrap();
         assert!(arg(primary, "peer_prometheus").contains("module.facts.values[\"dr/mon_prometheus_endpoint\"]"));

@@ -52,9 +52,11 @@ locals {
   # Amazon Managed Service for Prometheus workspaces Grafana queries: this
   # region's, then the other region's once it is known.
   workspace_arn = one(aws_prometheus_workspace.this[*].arn)
+  # The other region, read from its workspace ARN (arn:<partition>:aps:<region>:…).
+  peer_region = var.peer_prometheus == null ? null : split(":", var.peer_prometheus.workspace_arn)[3]
   amp_workspaces = var.managed_prometheus ? concat(
     [{ name = "Prometheus ${var.region} (managed)", region = var.region, endpoint = one(aws_prometheus_workspace.this[*].prometheus_endpoint) }],
-    var.peer_prometheus == null ? [] : [{ name = var.peer_prometheus.name, region = var.peer_prometheus.region, endpoint = var.peer_prometheus.endpoint }],
+    var.peer_prometheus == null ? [] : [{ name = "Prometheus ${local.peer_region} (managed)", region = local.peer_region, endpoint = var.peer_prometheus.endpoint }],
   ) : []
 
   datasources = concat(

@@ -95,10 +95,8 @@ variable "managed_prometheus" {
 }
 
 variable "peer_prometheus" {
-  description = "The other region's managed Prometheus workspace (name of its Grafana data source, region, workspace ARN, query endpoint), published by the other root; null until it is known. Used with managed_prometheus."
+  description = "The other region's managed Prometheus workspace (ARN, which names its region, and query endpoint), published by the other root; null until it is known. Used with managed_prometheus."
   type = object({
-    name          = string
-    region        = string
     workspace_arn = string
     endpoint      = string
   })
