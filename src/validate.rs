@@ -146,6 +146,14 @@ impl<'a> Check<'a> {
         self.errors.push(self.loaded.error(&at, message, help));
     }
 
+    /// An error at an element nested in the asset being checked: `path`
+    /// below the asset, e.g. `[Key("node_groups"), Index(1), Key("taints")]`.
+    pub fn error_in(&mut self, path: &[Seg<'_>], message: impl Into<String>, help: impl Into<String>) {
+        let mut at = vec![Seg::Key("assets"), Seg::Index(self.index)];
+        at.extend_from_slice(path);
+        self.errors.push(self.loaded.error(&at, message, help));
+    }
+
     /// An error at the asset being checked (a field it lacks).
     pub fn error_here(&mut self, message: impl Into<String>, help: impl Into<String>) {
         let at = [Seg::Key("assets"), Seg::Index(self.index)];

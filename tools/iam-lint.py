@@ -54,6 +54,7 @@ WHOLE = [
     (r"zone", "arn:aws:route53:::hostedzone/Z0123456789EXAMPLE"),
     (r"secret", f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:example-AbCdEf"),
     (r"trail_arns|cloudtrail", f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/example"),
+    (r"aws_prometheus_workspace|workspace_arn", f"arn:aws:aps:{REGION}:{ACCOUNT}:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"),
     (r"account_id", ACCOUNT),
     (r"role", f"arn:aws:iam::{ACCOUNT}:role/example"),
     (r"\.arn$", f"arn:aws:iam::{ACCOUNT}:role/example"),
@@ -214,7 +215,7 @@ def documents(root):
                             if label != "statement":
                                 continue
                             for_each = str(scalar(d.get("for_each", "")))
-                            var = re.findall(r"var\.\w+", for_each)
+                            var = re.findall(r"var\.\w+(?:\.\w+)*", for_each)
                             dctx = {"locals": local_values, "iterator": var[-1] if var else None}
                             for content in d.get("content", []):
                                 stmts.append(statement(content, dctx))

@@ -37,6 +37,7 @@ const SERVICES: &[(&str, &str)] = &[
     ("aws_lb", "elasticloadbalancing"),
     ("aws_nat_gateway", "ec2"),
     ("aws_partition", ""),
+    ("aws_prometheus_", "aps"),
     ("aws_rds_", "rds"),
     ("aws_region", ""),
     ("aws_route", "ec2"),

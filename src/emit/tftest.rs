@@ -48,6 +48,11 @@ const MOCKS: &[(&str, &str, &str)] = &[
     ),
     (
         "resource",
+        "aws_prometheus_workspace",
+        "arn                 = \"arn:aws:aps:{region}:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90\"\nprometheus_endpoint = \"https://aps-workspaces.{region}.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/\"",
+    ),
+    (
+        "resource",
         "aws_eks_node_group",
         "resources = [{ autoscaling_groups = [{ name = \"eks-mock-asg\" }], remote_access_security_group_id = \"\" }]",
     ),
@@ -106,6 +111,10 @@ pub fn fact_example(fact: &str, region: &str) -> String {
             .into()
     } else if name.ends_with("_global_cluster_id") {
         format!("mock-{}", name.trim_end_matches("_global_cluster_id"))
+    } else if name.ends_with("_prometheus_arn") {
+        format!("arn:aws:aps:{region}:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90")
+    } else if name.ends_with("_prometheus_endpoint") {
+        format!("https://aps-workspaces.{region}.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/")
     } else if name.ends_with("_secret_arn") {
         format!("arn:aws:secretsmanager:{region}:123456789012:secret:mock-master-AbCdEf")
     } else if name.ends_with("_arn") {

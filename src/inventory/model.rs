@@ -268,9 +268,26 @@ pub struct Asset {
     #[serde(default)]
     pub max: Option<u32>,
 
+    /// eks: further managed node groups besides the default one (which
+    /// `size`, `qty`, `min` and `max` describe), each with its own capacity,
+    /// Kubernetes labels and taints.
+    #[serde(default)]
+    pub node_groups: Option<Vec<NodeGroup>>,
+
     /// k8s_monitoring: kube-prometheus-stack chart version.
     #[serde(default)]
     pub chart_version: Option<String>,
+    /// k8s_monitoring: the node group of the target cluster the stack runs on
+    /// (it tolerates the group's taints and requires its labels).
+    #[serde(default)]
+    pub node_group: Option<String>,
+    /// k8s_monitoring: both regions' Prometheus in every Grafana, through an
+    /// Amazon Managed Service for Prometheus workspace per region.
+    #[serde(default)]
+    pub cross_region: Option<bool>,
+    /// k8s_monitoring: a CloudWatch data source in Grafana (read-only IRSA role).
+    #[serde(default)]
+    pub cloudwatch_data_source: Option<bool>,
 
     /// rds/aurora: engine.
     #[serde(default)]
@@ -327,6 +344,74 @@ pub struct Asset {
     pub tags: BTreeMap<String, String>,
 }
 
+/// eks: one further managed node group of a cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeGroup {
+    /// Name of the group inside the cluster (`monitoring`, `batch`…).
+    pub name: String,
+    /// Instance type (default: the cluster's `size`).
+    #[serde(default)]
+    pub size: Option<String>,
+    /// Desired nodes in the primary region (default 1).
+    #[serde(default)]
+    pub qty: Option<u32>,
+    /// Minimum nodes (default qty).
+    #[serde(default)]
+    pub min: Option<u32>,
+    /// Maximum nodes (default 2 × qty).
+    #[serde(default)]
+    pub max: Option<u32>,
+    /// Desired nodes in a pilot-light DR region (default 1).
+    #[serde(default)]
+    pub dr_qty: Option<u32>,
+    /// Kubernetes labels of the group's nodes.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Kubernetes taints of the group's nodes.
+    #[serde(default)]
+    pub taints: Vec<Taint>,
+    /// Whether the group's instances register with the load balancers in
+    /// front of the cluster (default false; the default group always does).
+    #[serde(default)]
+    pub ingress: bool,
+}
+
+/// A Kubernetes taint of a node group.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taint {
+    /// Taint key, e.g. `dedicated`.
+    pub key: String,
+    /// Taint value, e.g. `monitoring` (none: pods tolerate it with `Exists`).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// What the taint does to pods that do not tolerate it.
+    pub effect: TaintEffect,
+}
+
+/// The effect of a taint, spelled as in Kubernetes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum TaintEffect {
+    /// New pods without a toleration are not scheduled there.
+    NoSchedule,
+    /// The scheduler avoids the nodes for pods without a toleration.
+    PreferNoSchedule,
+    /// Pods without a toleration are evicted.
+    NoExecute,
+}
+
+impl TaintEffect {
+    /// The Kubernetes spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NoSchedule",
+            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+            TaintEffect::NoExecute => "NoExecute",
+        }
+    }
+}
+
 impl Asset {
     /// The kind-specific fields (what a kind's spec may list in `fields`).
     pub const FIELDS: &'static [&'static str] = &[
@@ -344,7 +429,11 @@ impl Asset {
         "version",
         "min",
         "max",
+        "node_groups",
         "chart_version",
+        "node_group",
+        "cross_region",
+        "cloudwatch_data_source",
         "engine",
         "engine_version",
         "dr_engine_version",
@@ -379,7 +468,11 @@ impl Asset {
             self.version.is_some(),
             self.min.is_some(),
             self.max.is_some(),
+            self.node_groups.is_some(),
             self.chart_version.is_some(),
+            self.node_group.is_some(),
+            self.cross_region.is_some(),
+            self.cloudwatch_data_source.is_some(),
             self.engine.is_some(),
             self.engine_version.is_some(),
             self.dr_engine_version.is_some(),

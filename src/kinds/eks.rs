@@ -1,9 +1,11 @@
 //! `eks`: an EKS cluster with a managed node group, IRSA, and the core
 //! add-ons (VPC CNI before the nodes, CoreDNS and the EBS CSI driver after).
+//! `node_groups` adds further managed node groups (labels, taints, their own
+//! capacity variables); the default group keeps `size`, `qty`, `min`, `max`.
 
 use super::vm::arm;
 use super::{Options as KindOptions, Quantity, SizeClass, Spec};
-use crate::inventory::{Asset, DrStrategy, Kind};
+use crate::inventory::{Asset, DrStrategy, Kind, NodeGroup, Seg, Taint};
 use crate::plan::{Expr, Planner, VarRole};
 use crate::validate::{Check, ValidAsset};
 
@@ -14,7 +16,7 @@ pub const SPEC: Spec = Spec {
     dr: &[DrStrategy::Active, DrStrategy::PilotLight, DrStrategy::None],
     dr_hints: &[],
     targets: &[],
-    fields: &["size", "version", "min", "max", "volume_gb"],
+    fields: &["size", "version", "min", "max", "volume_gb", "node_groups"],
     size: SizeClass::Ec2 { required: true },
     needs_vpc: true,
     needs_kms: true,
@@ -40,6 +42,183 @@ pub struct Options {
     pub max: u32,
     /// Node root volume in GiB.
     pub volume_gb: Option<u32>,
+    /// Further node groups, defaulted, in inventory order.
+    pub node_groups: Vec<Group>,
+}
+
+/// One further node group, defaulted.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Name inside the cluster.
+    pub name: String,
+    /// Instance type.
+    pub size: String,
+    /// Desired nodes in the primary region.
+    pub qty: u32,
+    /// Minimum nodes.
+    pub min: u32,
+    /// Maximum nodes.
+    pub max: u32,
+    /// Desired nodes in a pilot-light DR region.
+    pub dr_qty: u32,
+    /// Kubernetes labels.
+    pub labels: Vec<(String, String)>,
+    /// Kubernetes taints.
+    pub taints: Vec<Taint>,
+    /// Registers with the load balancers in front of the cluster.
+    pub ingress: bool,
+}
+
+impl Group {
+    /// Terraform identifier segment (`-` becomes `_`).
+    pub fn ident(&self) -> String {
+        self.name.replace('-', "_")
+    }
+}
+
+/// The longest node group name (the node group is named `<cluster>-<group>`,
+/// at most 63 characters).
+const GROUP_NAME_MAX: usize = 20;
+
+/// A Kubernetes label or taint key: an optional DNS-subdomain prefix and
+/// `/`, then a name of at most 63 alphanumerics, `-`, `_` or `.`, starting
+/// and ending alphanumeric.
+pub fn is_label_key(key: &str) -> bool {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    let prefix_ok = prefix.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 253
+            && p.split('.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+            })
+    });
+    prefix_ok && !name.is_empty() && is_label_value(name)
+}
+
+/// A Kubernetes label or taint value: empty, or up to 63 alphanumerics,
+/// `-`, `_` or `.`, starting and ending alphanumeric.
+pub fn is_label_value(v: &str) -> bool {
+    v.is_empty()
+        || (v.len() <= 63
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && v.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+            && v.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Check one further node group (errors located at `node_groups[i]`).
+fn check_group(c: &mut Check<'_>, a: &Asset, i: usize, g: &NodeGroup, seen: &mut Vec<String>) -> Group {
+    let at = |key: &'static str| [Seg::Key("node_groups"), Seg::Index(i), Seg::Key(key)];
+    let name_ok = g.name.len() <= GROUP_NAME_MAX
+        && g.name.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && g.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !g.name.ends_with('-');
+    if !name_ok {
+        c.error_in(
+            &at("name"),
+            format!("node group name `{}` is not a short lowercase name", g.name),
+            format!("use lowercase letters, digits and `-`, starting with a letter, at most {GROUP_NAME_MAX} characters (e.g. `monitoring`)"),
+        );
+    } else if g.name == "default" {
+        c.error_in(
+            &at("name"),
+            "`default` is the cluster's own node group (size, qty, min, max)",
+            "name the further group after its job, e.g. `monitoring`",
+        );
+    } else if seen.contains(&g.name.replace('-', "_")) {
+        c.error_in(
+            &at("name"),
+            format!("cluster `{}` already has a node group `{}`", a.name, g.name),
+            "give every node group of a cluster its own name",
+        );
+    } else {
+        let vars = format!("{}_{}", a.ident(), g.name.replace('-', "_"));
+        if let Some(other) = c.inventory().assets.iter().find(|o| o.ident() == vars) {
+            c.error_in(
+                &at("name"),
+                format!(
+                    "node group `{}` of `{}` would share its variables (`{vars}_node_desired_size`…) with asset `{}`",
+                    g.name, a.name, other.name
+                ),
+                "rename the node group or that asset",
+            );
+        }
+    }
+    seen.push(g.name.replace('-', "_"));
+    let size = g.size.clone().or_else(|| a.size.clone()).unwrap_or_default();
+    if g.size.is_some() && !crate::catalog::is_ec2_type(&size) {
+        c.error_in(
+            &at("size"),
+            format!("`{size}` is not an EC2 instance type in the catalogue"),
+            format!("use a current type such as `{}`", crate::catalog::closest_size(&size, false)),
+        );
+    }
+    if g.size.is_some() && a.size.as_deref().is_some_and(|s| arm(s) != arm(&size)) {
+        c.error_in(
+            &at("size"),
+            format!("`{size}` and the cluster's `{}` differ in CPU architecture", a.size.as_deref().unwrap_or_default()),
+            "keep every node group of a cluster on one architecture (x86_64 or Graviton), so every image runs on every node",
+        );
+    }
+    let qty = g.qty.unwrap_or(1);
+    let (min, max) = (g.min.unwrap_or(qty), g.max.unwrap_or(qty * 2));
+    if !(min <= qty && qty <= max) || max == 0 {
+        c.error_in(
+            &at("qty"),
+            format!("node group `{}` needs min ≤ qty ≤ max, got {min} ≤ {qty} ≤ {max}", g.name),
+            "adjust its min, qty or max",
+        );
+    }
+    if g.dr_qty.is_some() && a.dr != DrStrategy::PilotLight {
+        c.error_in(
+            &at("dr_qty"),
+            "dr_qty of a node group applies only to a pilot-light cluster",
+            "remove it, or set the cluster's `dr: pilot-light`",
+        );
+    }
+    for (k, v) in &g.labels {
+        if !is_label_key(k) || !is_label_value(v) {
+            c.error_in(
+                &at("labels"),
+                format!("`{k}: {v}` is not a Kubernetes label"),
+                "keys: an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_`, `.`; values: up to 63 of the same, starting and ending alphanumeric",
+            );
+        }
+    }
+    for t in &g.taints {
+        let value_ok = t.value.as_deref().is_none_or(|v| !v.is_empty() && is_label_value(v));
+        if !is_label_key(&t.key) || !value_ok {
+            c.error_in(
+                &at("taints"),
+                format!("taint `{}={}` is not a Kubernetes taint", t.key, t.value.as_deref().unwrap_or("")),
+                "key like a label key; value (optional) up to 63 letters, digits, `-`, `_`, `.`",
+            );
+        }
+    }
+    if g.taints.iter().enumerate().any(|(j, t)| g.taints[..j].iter().any(|u| u.key == t.key && u.effect == t.effect)) {
+        c.error_in(
+            &at("taints"),
+            format!("node group `{}` repeats a taint key with the same effect", g.name),
+            "list each key and effect once",
+        );
+    }
+    Group {
+        name: g.name.clone(),
+        size,
+        qty,
+        min,
+        max,
+        dr_qty: g.dr_qty.unwrap_or(1),
+        labels: g.labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        taints: g.taints.clone(),
+        ingress: g.ingress,
+    }
 }
 
 /// A supported Kubernetes version and a node group size that holds.
@@ -70,24 +249,124 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             "set dr_qty to 1 or more",
         );
     }
+    let mut seen = Vec::new();
+    let node_groups = a
+        .node_groups
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, g)| check_group(c, a, i, g, &mut seen))
+        .collect();
     Options {
         size: a.size.clone().unwrap_or_default(),
         version: a.version.clone().unwrap_or_default(),
         min,
         max,
         volume_gb: a.volume_gb,
+        node_groups,
     }
+}
+
+/// The capacity variables of a node group here: (min, desired, max).
+/// `prefix` is `<cluster>` for the default group, `<cluster>_<group>` else.
+fn capacity(
+    p: &mut Planner<'_>,
+    prefix: &str,
+    what: &str,
+    (min, qty, max): (u32, u32, u32),
+    dr_desired: u32,
+) -> (Expr, Expr, Expr) {
+    let (min_here, desired_here) = if p.primary() {
+        (min, qty)
+    } else {
+        (dr_desired.min(min), dr_desired)
+    };
+    let vmin = p.var(
+        &format!("{prefix}_node_min_size"),
+        &format!("Minimum nodes of {what}."),
+        "number",
+        Expr::Num(i64::from(min_here)),
+        VarRole::Capacity,
+    );
+    let vdes = p.var(
+        &format!("{prefix}_node_desired_size"),
+        &format!("Desired nodes of {what} in this region."),
+        "number",
+        Expr::Num(i64::from(desired_here)),
+        VarRole::Capacity,
+    );
+    let vmax = p.var(
+        &format!("{prefix}_node_max_size"),
+        &format!("Maximum nodes of {what}."),
+        "number",
+        Expr::Num(i64::from(max.max(desired_here))),
+        VarRole::Capacity,
+    );
+    (vmin, vdes, vmax)
+}
+
+/// The AMI type of nodes of `size`.
+fn ami_type(size: &str) -> &'static str {
+    if arm(size) {
+        "AL2023_ARM_64_STANDARD"
+    } else {
+        "AL2023_x86_64_STANDARD"
+    }
+}
+
+/// The `node_groups` argument: per group its instance type and capacity
+/// variables, labels, taints and whether it serves ingress.
+fn node_groups(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) -> Expr {
+    let id = a.ident();
+    let mut groups = Vec::new();
+    for g in &o.node_groups {
+        let prefix = format!("{id}_{}", g.ident());
+        let what = format!("node group {} of cluster {}", g.name, a.name);
+        let itype = p.var(
+            &format!("{prefix}_instance_type"),
+            &format!("Instance type of {what}."),
+            "string",
+            Expr::s(&g.size),
+            VarRole::Setting,
+        );
+        let dr_desired = if a.dr == DrStrategy::PilotLight { g.dr_qty } else { g.qty };
+        let (vmin, vdes, vmax) = capacity(p, &prefix, &what, (g.min, g.qty, g.max), dr_desired);
+        let taints = g
+            .taints
+            .iter()
+            .map(|t| {
+                let mut fields = vec![("key".to_string(), Expr::s(&t.key))];
+                if let Some(v) = &t.value {
+                    fields.push(("value".into(), Expr::s(v)));
+                }
+                fields.push(("effect".into(), Expr::s(t.effect.as_str())));
+                Expr::Map(fields)
+            })
+            .collect();
+        groups.push((
+            g.name.clone(),
+            Expr::Map(vec![
+                ("instance_types".into(), Expr::List(vec![itype])),
+                ("ami_type".into(), Expr::s(ami_type(&g.size))),
+                ("min_size".into(), vmin),
+                ("desired_size".into(), vdes),
+                ("max_size".into(), vmax),
+                (
+                    "labels".into(),
+                    Expr::Map(g.labels.iter().map(|(k, v)| (k.clone(), Expr::s(v))).collect()),
+                ),
+                ("taints".into(), Expr::List(taints)),
+                ("ingress".into(), Expr::Bool(g.ingress)),
+            ]),
+        ));
+    }
+    Expr::Map(groups)
 }
 
 /// The cluster: node group capacity per region, the admins' API access, the
 /// load balancers that target its nodes.
 pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     let id = a.ident();
-    let (min_here, desired_here) = if p.primary() {
-        (o.min, a.qty)
-    } else {
-        (a.dr_count.min(o.min), a.dr_count)
-    };
     let itype = p.var(
         &format!("{id}_instance_type"),
         &format!("Node instance type of cluster {}.", a.name),
@@ -95,26 +374,12 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         Expr::s(&o.size),
         VarRole::Setting,
     );
-    let vmin = p.var(
-        &format!("{id}_node_min_size"),
-        &format!("Minimum nodes of cluster {}.", a.name),
-        "number",
-        Expr::Num(i64::from(min_here)),
-        VarRole::Capacity,
-    );
-    let vdes = p.var(
-        &format!("{id}_node_desired_size"),
-        &format!("Desired nodes of cluster {} in this region.", a.name),
-        "number",
-        Expr::Num(i64::from(desired_here)),
-        VarRole::Capacity,
-    );
-    let vmax = p.var(
-        &format!("{id}_node_max_size"),
-        &format!("Maximum nodes of cluster {}.", a.name),
-        "number",
-        Expr::Num(i64::from(o.max.max(desired_here))),
-        VarRole::Capacity,
+    let (vmin, vdes, vmax) = capacity(
+        p,
+        &id,
+        &format!("cluster {}", a.name),
+        (o.min, a.qty, o.max),
+        a.dr_count,
     );
     let cidrs = p.admin_cidrs();
     let admins = p.var(
@@ -132,19 +397,16 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("admin_principal_arns", admins)
         .arg("kms_key_arn", p.kms())
         .arg("node_instance_types", Expr::List(vec![itype]))
-        .arg(
-            "node_ami_type",
-            Expr::s(if arm(&o.size) {
-                "AL2023_ARM_64_STANDARD"
-            } else {
-                "AL2023_x86_64_STANDARD"
-            }),
-        )
+        .arg("node_ami_type", Expr::s(ami_type(&o.size)))
         .arg("node_min_size", vmin)
         .arg("node_desired_size", vdes)
         .arg("node_max_size", vmax);
     if let Some(gb) = o.volume_gb {
         m.arg("node_volume_size", Expr::Num(i64::from(gb)));
+    }
+    if !o.node_groups.is_empty() {
+        let groups = node_groups(p, a, o);
+        m.arg("node_groups", groups);
     }
     let albs: Vec<(&ValidAsset, u16)> = p
         .targeting(&a.name, Kind::Alb)
@@ -189,7 +451,78 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, default_of, module, planned};
+    use crate::kinds::testing::{arg, default_of, errors, module, planned};
+
+    const GROUPS: &str = "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 3\n    version: \"1.35\"\n    dr: pilot-light\n    dr_qty: 1\n    node_groups:\n      - {name: monitoring, size: m6i.xlarge, qty: 2, max: 4, labels: {role: monitoring}, taints: [{key: dedicated, value: monitoring, effect: NoSchedule}]}\n      - {name: edge-pool, qty: 2, ingress: true, taints: [{key: edge, effect: PreferNoSchedule}]}\n  - {kind: alb, name: lb, target: k8s, port: 30080, dr: active}\n  - {kind: app, name: web, target: k8s, image: \"public.ecr.aws/nginx/nginx:1.27\", port: 8080, dr: active}\n";
+
+    #[test]
+    fn further_node_groups_get_capacity_variables_labels_taints_and_scale_in_a_pilot_light() {
+        let p = planned(GROUPS);
+        let k8s = module(&p.primary, "k8s").unwrap();
+        let groups = arg(k8s, "node_groups");
+        assert!(groups.contains("monitoring = {"), "{groups}");
+        assert!(groups.contains("instance_types = [var.k8s_monitoring_instance_type]"), "{groups}");
+        assert!(groups.contains("desired_size = var.k8s_monitoring_node_desired_size"), "{groups}");
+        assert!(groups.contains("role = \"monitoring\""), "{groups}");
+        assert!(groups.contains("effect = \"NoSchedule\""), "{groups}");
+        // The group with ingress registers with the load balancer; the monitoring one does not.
+        assert!(groups.contains("edge-pool = {") || groups.contains("\"edge-pool\" = {"), "{groups}");
+        let edge = &groups[groups.find("edge-pool").unwrap()..];
+        assert!(edge.contains("ingress = true"), "{groups}");
+        assert!(groups.matches("ingress = false").count() == 1, "{groups}");
+        // The default group keeps its variables; each group has its own, a capacity in DR.
+        assert_eq!(default_of(&p.primary, "k8s_node_desired_size").as_deref(), Some("3"));
+        assert_eq!(default_of(&p.primary, "k8s_monitoring_node_desired_size").as_deref(), Some("2"));
+        assert_eq!(default_of(&p.primary, "k8s_monitoring_node_max_size").as_deref(), Some("4"));
+        assert_eq!(default_of(&p.primary, "k8s_monitoring_instance_type").as_deref(), Some("\"m6i.xlarge\""));
+        assert_eq!(default_of(&p.primary, "k8s_edge_pool_instance_type").as_deref(), Some("\"m6i.large\""));
+        assert_eq!(default_of(&p.dr, "k8s_monitoring_node_desired_size").as_deref(), Some("1"));
+        assert_eq!(default_of(&p.dr, "k8s_monitoring_node_min_size").as_deref(), Some("1"));
+        assert_eq!(default_of(&p.dr, "k8s_monitoring_node_max_size").as_deref(), Some("4"));
+        let changes = crate::runbook::failover_changes(&p);
+        let scaled: Vec<(&str, &str)> = changes.iter().map(|c| (c.name.as_str(), c.to.as_str())).collect();
+        assert!(scaled.contains(&("k8s_monitoring_node_desired_size", "2")), "{scaled:?}");
+        assert!(scaled.contains(&("k8s_edge_pool_node_desired_size", "2")), "{scaled:?}");
+        assert!(scaled.contains(&("k8s_node_desired_size", "3")), "{scaled:?}");
+    }
+
+    #[test]
+    fn without_node_groups_the_cluster_call_is_unchanged() {
+        let p = planned("  - {kind: eks, name: k8s, size: m6i.large, qty: 3, version: \"1.35\", dr: active}\n");
+        assert!(module(&p.primary, "k8s").unwrap().argument("node_groups").is_none());
+        assert!(p.primary.variables.iter().all(|v| !v.name.starts_with("k8s_") || v.name.starts_with("k8s_node_") || v.name == "k8s_instance_type"));
+    }
+
+    #[test]
+    fn bad_node_groups_are_located_errors() {
+        let bad = |groups: &str| {
+            errors(&format!(
+                "  - {{kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active, node_groups: [{groups}]}}\n"
+            ))
+            .join("\n")
+        };
+        assert!(bad("{name: default}").contains("`default` is the cluster's own node group"));
+        assert!(bad("{name: a}, {name: a}").contains("already has a node group `a`"));
+        assert!(bad("{name: Mon}").contains("not a short lowercase name"));
+        assert!(bad("{name: a, qty: 3, max: 2}").contains("needs min ≤ qty ≤ max"));
+        assert!(bad("{name: a, size: m6g.large}").contains("CPU architecture"));
+        assert!(bad("{name: a, size: x9.huge}").contains("not an EC2 instance type"));
+        assert!(bad("{name: a, labels: {\"bad key!\": x}}").contains("is not a Kubernetes label"));
+        assert!(bad("{name: a, taints: [{key: k, effect: NoSchedule}, {key: k, effect: NoSchedule}]}").contains("repeats a taint key"));
+        assert!(bad("{name: a, dr_qty: 2}").contains("only to a pilot-light cluster"));
+        // A group whose variables would collide with another cluster's.
+        let clash = errors("  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active, node_groups: [{name: b}]}\n  - {kind: eks, name: k8s-b, size: m6i.large, version: \"1.35\", dr: active}\n").join("\n");
+        assert!(clash.contains("would share its variables"), "{clash}");
+        assert!(bad("{name: a, labels: {role: a}}").is_empty());
+    }
+
+    #[test]
+    fn label_keys_follow_kubernetes() {
+        use super::{is_label_key, is_label_value};
+        assert!(is_label_key("role") && is_label_key("example.com/role") && is_label_key("a_b.c-d"));
+        assert!(!is_label_key("-role") && !is_label_key("/role") && !is_label_key("Example.com/x") && !is_label_key(""));
+        assert!(is_label_value("") && is_label_value("monitoring") && !is_label_value("x-") && !is_label_value(&"a".repeat(64)));
+    }
 
     #[test]
     fn eks_pilot_light_scales_nodes_down_in_dr_and_monitoring_uses_its_helm_provider() {

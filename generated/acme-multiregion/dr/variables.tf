@@ -43,6 +43,30 @@ variable "platform_instance_type" {
   default     = "m6i.large"
 }
 
+variable "platform_monitoring_instance_type" {
+  description = "Instance type of node group monitoring of cluster platform."
+  type        = string
+  default     = "m6i.xlarge"
+}
+
+variable "platform_monitoring_node_desired_size" {
+  description = "Desired nodes of node group monitoring of cluster platform in this region."
+  type        = number
+  default     = 2
+}
+
+variable "platform_monitoring_node_max_size" {
+  description = "Maximum nodes of node group monitoring of cluster platform."
+  type        = number
+  default     = 3
+}
+
+variable "platform_monitoring_node_min_size" {
+  description = "Minimum nodes of node group monitoring of cluster platform."
+  type        = number
+  default     = 2
+}
+
 variable "platform_node_desired_size" {
   description = "Desired nodes of cluster platform in this region."
   type        = number

@@ -24,8 +24,10 @@ module "facts" {
   publisher  = "primary"
   publish = merge(
     {
-      edge_listener_arn = module.edge.listener_arn
-      postgres_arn      = module.postgres.arn
+      edge_listener_arn              = module.edge.listener_arn
+      monitoring_prometheus_arn      = module.monitoring.prometheus_workspace_arn
+      monitoring_prometheus_endpoint = module.monitoring.prometheus_workspace_endpoint
+      postgres_arn                   = module.postgres.arn
     },
     contains(module.facts.names, "dr/vpc_id") ? {
       vpc_peering_connection_id = one(module.cross_region[*].peering_connection_id)
@@ -208,7 +210,7 @@ module "ingress" {
   tags              = merge(local.tags, { Asset = "ingress" })
 }
 
-# monitoring (k8s_monitoring): Prometheus and Grafana in a dedicated namespace, both clusters — DR: active
+# monitoring (k8s_monitoring): Prometheus and Grafana in a dedicated namespace and node group, both clusters; both Prometheus in each Grafana — DR: active
 module "monitoring" {
   source = "../../modules/k8s_monitoring"
 
@@ -218,6 +220,32 @@ module "monitoring" {
 
   name          = "monitoring"
   chart_version = "77.0.0"
+  node_selector = {
+    role = "monitoring"
+  }
+  tolerations = [
+    {
+      key      = "dedicated"
+      operator = "Equal"
+      value    = "monitoring"
+      effect   = "NoSchedule"
+    },
+  ]
+  require_dedicated_nodes = true
+  cluster_name            = module.platform.cluster_name
+  oidc_provider_arn       = module.platform.oidc_provider_arn
+  region                  = var.region
+  send_alerts_to_sns      = true
+  alert_sns_topic_arn     = module.alarms.alarm_topic_arn
+  alert_sns_kms_key_arn   = module.kms.key_arn
+  cloudwatch_data_source  = true
+  managed_prometheus      = true
+  kms_key_arn             = module.kms.key_arn
+  peer_prometheus = alltrue([contains(module.facts.names, "dr/monitoring_prometheus_arn"), contains(module.facts.names, "dr/monitoring_prometheus_endpoint")]) ? {
+    workspace_arn = module.facts.values["dr/monitoring_prometheus_arn"]
+    endpoint      = module.facts.values["dr/monitoring_prometheus_endpoint"]
+  } : null
+  tags = merge(local.tags, { Asset = "monitoring" })
 
   depends_on = [module.platform, module.addons]
 }
@@ -237,7 +265,27 @@ module "platform" {
   node_min_size        = var.platform_node_min_size
   node_desired_size    = var.platform_node_desired_size
   node_max_size        = var.platform_node_max_size
-  target_group_arns    = [module.ingress.target_group_arn]
+  node_groups = {
+    monitoring = {
+      instance_types = [var.platform_monitoring_instance_type]
+      ami_type       = "AL2023_x86_64_STANDARD"
+      min_size       = var.platform_monitoring_node_min_size
+      desired_size   = var.platform_monitoring_node_desired_size
+      max_size       = var.platform_monitoring_node_max_size
+      labels = {
+        role = "monitoring"
+      }
+      taints = [
+        {
+          key    = "dedicated"
+          value  = "monitoring"
+          effect = "NoSchedule"
+        },
+      ]
+      ingress = false
+    }
+  }
+  target_group_arns = [module.ingress.target_group_arn]
   node_port_sources = [
     {
       security_group_id = module.ingress.security_group_id

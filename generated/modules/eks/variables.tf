@@ -68,8 +68,42 @@ variable "node_volume_size" {
   default     = 50
 }
 
+variable "node_groups" {
+  description = "Further managed node groups besides the default one, by name: instance types, AMI type, scaling, Kubernetes labels and taints (effect NoSchedule, PreferNoSchedule or NoExecute), and whether the group's instances register with target_group_arns (ingress)."
+  type = map(object({
+    instance_types = list(string)
+    ami_type       = string
+    min_size       = number
+    desired_size   = number
+    max_size       = number
+    labels         = optional(map(string), {})
+    taints = optional(list(object({
+      key    = string
+      value  = optional(string)
+      effect = string
+    })), [])
+    ingress = optional(bool, false)
+  }))
+  default = {}
+
+  validation {
+    condition     = !contains(keys(var.node_groups), "default")
+    error_message = "The default node group is configured by the node_* variables; name further groups otherwise."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for g in values(var.node_groups) : [for t in g.taints : contains(["NoSchedule", "PreferNoSchedule", "NoExecute"], t.effect)]]))
+    error_message = "Each taint effect must be NoSchedule, PreferNoSchedule or NoExecute."
+  }
+
+  validation {
+    condition     = alltrue([for g in values(var.node_groups) : g.min_size <= g.desired_size && g.desired_size <= g.max_size && g.max_size > 0])
+    error_message = "Each node group needs min_size <= desired_size <= max_size and max_size > 0."
+  }
+}
+
 variable "target_group_arns" {
-  description = "Load balancer target groups (instance targets) the node group's instances register with."
+  description = "Load balancer target groups (instance targets) the instances of the node groups serving ingress (the default group, and further groups with ingress = true) register with."
   type        = list(string)
   default     = []
 }

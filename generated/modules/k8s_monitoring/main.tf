@@ -3,7 +3,29 @@
 #
 # Chart catalogue: kube-prometheus-stack 88.5.3 (Prometheus Operator v0.93.1,
 # 2026-08-21), the newest release in https://prometheus-community.github.io/helm-charts,
-# checked 2026-11-26 (the default of chart_version).
+# checked 2026-11-26 (the default of chart_version). Grafana plugin
+# grafana-amazonprometheus-datasource: newest release 3.3.5, checked
+# 2026-11-26 on grafana.com; unpinned by default (amp_plugin_version = null),
+# so Grafana's installer picks the newest release compatible with the chart's
+# Grafana (each plugin release supports only some Grafana minors).
+#
+# Both regions in every Grafana (managed_prometheus): each region's
+# Prometheus remote-writes into an Amazon Managed Service for Prometheus
+# workspace of its own region (KMS-encrypted, logged), and each region's
+# Grafana queries both workspaces with SigV4 through its IRSA role: its own
+# region's workspace, and the other region's (peer_prometheus, published by
+# the other root in the fact store, which lives in the DR region). Nothing
+# the DR Grafana needs lives in the primary region: with the primary region
+# lost, the DR Grafana keeps its local Prometheus and its own workspace, and
+# the primary's data source merely fails its queries. No Prometheus is
+# exposed on the network (no load balancer, nothing across the peering, no
+# unauthenticated endpoint): every cross-region query is an IAM-signed AWS
+# API call. With the primary's cluster lost but its region up, its history
+# stays queryable in its workspace.
+#
+# Secrets: the Grafana admin password is generated here (random_password,
+# kept in the encrypted state) and given to the chart as a sensitive value;
+# data sources authenticate with IRSA, so no AWS key is anywhere.
 ################################################################################
 
 locals {
@@ -27,7 +49,25 @@ locals {
 
   sns_alerts = var.send_alerts_to_sns
 
+  # Amazon Managed Service for Prometheus workspaces Grafana queries: this
+  # region's, then the other region's once it is known.
+  workspace_arn = one(aws_prometheus_workspace.this[*].arn)
+  # The other region, read from its workspace ARN (arn:<partition>:aps:<region>:…).
+  peer_region = var.peer_prometheus == null ? null : split(":", var.peer_prometheus.workspace_arn)[3]
+  amp_workspaces = var.managed_prometheus ? concat(
+    [{ name = "Prometheus ${var.region} (managed)", region = var.region, endpoint = one(aws_prometheus_workspace.this[*].prometheus_endpoint) }],
+    var.peer_prometheus == null ? [] : [{ name = "Prometheus ${local.peer_region} (managed)", region = local.peer_region, endpoint = var.peer_prometheus.endpoint }],
+  ) : []
+
   datasources = concat(
+    [for ws in local.amp_workspaces : {
+      name     = ws.name
+      type     = "grafana-amazonprometheus-datasource"
+      access   = "proxy"
+      url      = ws.endpoint
+      editable = false
+      jsonData = { httpMethod = "POST", sigV4Auth = true, sigV4AuthType = "default", sigV4Region = ws.region }
+    }],
     [for ds in var.additional_prometheus_data_sources : {
       name     = ds.name
       type     = "prometheus"
@@ -75,6 +115,28 @@ locals {
 
 # Kept in the (encrypted) state and handed to the chart as a sensitive value;
 # read it with: kubectl -n monitoring get secret <release>-grafana -o jsonpath='{.data.admin-password}'
+locals {
+  # Only with managed_prometheus: Prometheus writes into this region's
+  # workspace as its own service account (IRSA), and Grafana gets the plugin
+  # of the managed data sources; otherwise the chart's defaults stay.
+  prometheus_service_account = var.managed_prometheus ? {
+    serviceAccount = {
+      name        = "${var.name}-prometheus"
+      annotations = { "eks.amazonaws.com/role-arn" = one(aws_iam_role.prometheus[*].arn) }
+    }
+  } : {}
+
+  remote_write = var.managed_prometheus ? {
+    remoteWrite = [{
+      url   = "${one(aws_prometheus_workspace.this[*].prometheus_endpoint)}api/v1/remote_write"
+      sigv4 = { region = var.region }
+    }]
+  } : {}
+
+  amp_plugin      = var.amp_plugin_version == null ? "grafana-amazonprometheus-datasource" : "grafana-amazonprometheus-datasource ${var.amp_plugin_version}"
+  grafana_plugins = var.managed_prometheus ? { plugins = [local.amp_plugin] } : {}
+}
+
 resource "random_password" "grafana_admin" {
   length  = 32
   special = false
@@ -90,8 +152,8 @@ resource "helm_release" "this" {
   timeout          = 900
 
   values = [yamlencode({
-    prometheus = {
-      prometheusSpec = merge(local.placement, {
+    prometheus = merge(local.prometheus_service_account, {
+      prometheusSpec = merge(local.placement, local.remote_write, {
         retention = "${var.retention_days}d"
         storageSpec = {
           volumeClaimTemplate = {
@@ -103,7 +165,7 @@ resource "helm_release" "this" {
           }
         }
       })
-    }
+    })
     alertmanager = merge(local.alertmanager_config, {
       alertmanagerSpec = local.placement
       serviceAccount = {
@@ -111,15 +173,15 @@ resource "helm_release" "this" {
         annotations = local.sns_alerts ? { "eks.amazonaws.com/role-arn" = one(aws_iam_role.alertmanager[*].arn) } : {}
       }
     })
-    grafana = merge(local.placement, {
+    grafana = merge(local.placement, local.grafana_plugins, {
       persistence = {
         enabled          = true
         storageClassName = var.storage_class
       }
       additionalDataSources = local.datasources
       serviceAccount = {
-        name        = var.cloudwatch_data_source ? "${var.name}-grafana" : ""
-        annotations = var.cloudwatch_data_source ? { "eks.amazonaws.com/role-arn" = one(aws_iam_role.grafana[*].arn) } : {}
+        name        = local.grafana_irsa ? "${var.name}-grafana" : ""
+        annotations = local.grafana_irsa ? { "eks.amazonaws.com/role-arn" = one(aws_iam_role.grafana[*].arn) } : {}
       }
     })
     prometheusOperator = merge(local.placement, {
@@ -137,13 +199,43 @@ resource "helm_release" "this" {
 }
 
 ################################################################################
-# IRSA (optional): Grafana reads CloudWatch, Alertmanager publishes to the
-# alert SNS topic. Only created when those features are on, so the module
-# needs no AWS provider configuration otherwise.
+# Amazon Managed Service for Prometheus workspace of this region (optional):
+# encrypted with the region's key, its logs in an encrypted log group.
+################################################################################
+
+resource "aws_cloudwatch_log_group" "workspace" {
+  count = var.managed_prometheus ? 1 : 0
+
+  name              = "/aws/prometheus/${var.cluster_name}-${var.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_prometheus_workspace" "this" {
+  count = var.managed_prometheus ? 1 : 0
+
+  alias       = "${var.cluster_name}-${var.name}"
+  kms_key_arn = var.kms_key_arn
+
+  logging_configuration {
+    log_group_arn = "${aws_cloudwatch_log_group.workspace[0].arn}:*"
+  }
+
+  tags = var.tags
+}
+
+################################################################################
+# IRSA (optional): Grafana reads CloudWatch and queries the managed
+# Prometheus workspaces, Prometheus writes into this region's workspace,
+# Alertmanager publishes to the alert SNS topic. Only created when those
+# features are on, so the module needs no AWS provider configuration otherwise.
 ################################################################################
 
 locals {
-  irsa_enabled = var.cloudwatch_data_source || local.sns_alerts
+  grafana_irsa = var.cloudwatch_data_source || var.managed_prometheus
+  irsa_enabled = local.grafana_irsa || local.sns_alerts
   oidc_issuer  = local.irsa_enabled ? replace(var.oidc_provider_arn, "/^arn:[^:]+:iam::[0-9]+:oidc-provider\\//", "") : null
   partition    = one(data.aws_partition.current[*].partition)
   account_id   = one(data.aws_caller_identity.current[*].account_id)
@@ -158,7 +250,11 @@ data "aws_caller_identity" "current" {
 }
 
 data "aws_iam_policy_document" "assume" {
-  for_each = toset(concat(var.cloudwatch_data_source ? ["grafana"] : [], local.sns_alerts ? ["alertmanager"] : []))
+  for_each = toset(concat(
+    local.grafana_irsa ? ["grafana"] : [],
+    local.sns_alerts ? ["alertmanager"] : [],
+    var.managed_prometheus ? ["prometheus"] : [],
+  ))
 
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -183,54 +279,115 @@ data "aws_iam_policy_document" "assume" {
 }
 
 data "aws_iam_policy_document" "grafana" {
-  count = var.cloudwatch_data_source ? 1 : 0
+  count = local.grafana_irsa ? 1 : 0
 
   # Metric reads, tag and region lookups support no resource-level permissions.
-  statement {
-    sid = "ReadMetrics"
-    actions = [
-      "cloudwatch:DescribeAlarmsForMetric",
-      "cloudwatch:GetMetricData",
-      "cloudwatch:ListMetrics",
-      "ec2:DescribeInstances",
-      "ec2:DescribeRegions",
-      "ec2:DescribeTags",
-      "logs:DescribeLogGroups",
-      "logs:StopQuery",
-      "tag:GetResources",
-    ]
-    resources = ["*"]
+  dynamic "statement" {
+    for_each = var.cloudwatch_data_source ? [1] : []
+
+    content {
+      sid = "ReadMetrics"
+      actions = [
+        "cloudwatch:DescribeAlarmsForMetric",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:ListMetrics",
+        "ec2:DescribeInstances",
+        "ec2:DescribeRegions",
+        "ec2:DescribeTags",
+        "logs:DescribeLogGroups",
+        "logs:StopQuery",
+        "tag:GetResources",
+      ]
+      resources = ["*"]
+    }
   }
 
-  statement {
-    sid       = "ReadAlarms"
-    actions   = ["cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms"]
-    resources = ["arn:${local.partition}:cloudwatch:${var.region}:${local.account_id}:alarm:*"]
+  dynamic "statement" {
+    for_each = var.cloudwatch_data_source ? [1] : []
+
+    content {
+      sid       = "ReadAlarms"
+      actions   = ["cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms"]
+      resources = ["arn:${local.partition}:cloudwatch:${var.region}:${local.account_id}:alarm:*"]
+    }
   }
 
-  statement {
-    sid       = "QueryLogsOfThisRegion"
-    actions   = ["logs:GetLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"]
-    resources = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
+  dynamic "statement" {
+    for_each = var.cloudwatch_data_source ? [1] : []
+
+    content {
+      sid       = "QueryLogsOfThisRegion"
+      actions   = ["logs:GetLogEvents", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:StartQuery"]
+      resources = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
+    }
+  }
+
+  # Read-only queries of both regions' managed Prometheus workspaces.
+  dynamic "statement" {
+    for_each = var.managed_prometheus ? [1] : []
+
+    content {
+      sid       = "QueryThisRegionsWorkspace"
+      actions   = ["aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics"]
+      resources = [local.workspace_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.managed_prometheus && var.peer_prometheus != null ? [var.peer_prometheus.workspace_arn] : []
+
+    content {
+      sid       = "QueryTheOtherRegionsWorkspace"
+      actions   = ["aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics"]
+      resources = [statement.value]
+    }
   }
 }
 
 resource "aws_iam_role" "grafana" {
-  count = var.cloudwatch_data_source ? 1 : 0
+  count = local.grafana_irsa ? 1 : 0
 
   name               = "${var.cluster_name}-${var.name}-grafana"
-  description        = "IRSA role of Grafana (${var.namespace}/${var.name}-grafana): reads CloudWatch in ${var.region}"
+  description        = "IRSA role of Grafana (${var.namespace}/${var.name}-grafana): reads CloudWatch and managed Prometheus from ${var.region}"
   assume_role_policy = data.aws_iam_policy_document.assume["grafana"].json
 
   tags = var.tags
 }
 
 resource "aws_iam_role_policy" "grafana" {
-  count = var.cloudwatch_data_source ? 1 : 0
+  count = local.grafana_irsa ? 1 : 0
 
-  name   = "cloudwatch-read"
+  name   = "data-sources-read"
   role   = aws_iam_role.grafana[0].id
   policy = data.aws_iam_policy_document.grafana[0].json
+}
+
+data "aws_iam_policy_document" "prometheus" {
+  count = var.managed_prometheus ? 1 : 0
+
+  statement {
+    sid       = "RemoteWriteToThisRegionsWorkspace"
+    actions   = ["aps:RemoteWrite"]
+    resources = [local.workspace_arn]
+  }
+}
+
+resource "aws_iam_role" "prometheus" {
+  count = var.managed_prometheus ? 1 : 0
+
+  name               = "${var.cluster_name}-${var.name}-prometheus"
+  description        = "IRSA role of Prometheus (${var.namespace}/${var.name}-prometheus): remote-writes into the managed Prometheus workspace of ${var.region}"
+  assume_role_policy = data.aws_iam_policy_document.assume["prometheus"].json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "prometheus" {
+  count = var.managed_prometheus ? 1 : 0
+
+  name   = "remote-write"
+  role   = aws_iam_role.prometheus[0].id
+  policy = data.aws_iam_policy_document.prometheus[0].json
 }
 
 data "aws_iam_policy_document" "alertmanager" {

@@ -83,6 +83,49 @@ variable "additional_prometheus_data_sources" {
   }
 }
 
+variable "managed_prometheus" {
+  description = "Remote-write this cluster's Prometheus into an Amazon Managed Service for Prometheus workspace of this region and add it (and peer_prometheus) to Grafana as SigV4 data sources, read through IRSA roles (needs kms_key_arn, cluster_name, oidc_provider_arn, region and an AWS provider)."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.managed_prometheus || (var.kms_key_arn != null && var.oidc_provider_arn != null && var.cluster_name != null && var.region != null)
+    error_message = "managed_prometheus needs kms_key_arn, oidc_provider_arn, cluster_name and region."
+  }
+}
+
+variable "peer_prometheus" {
+  description = "The other region's managed Prometheus workspace (ARN, which names its region, and query endpoint), published by the other root; null until it is known. Used with managed_prometheus."
+  type = object({
+    workspace_arn = string
+    endpoint      = string
+  })
+  default = null
+
+  validation {
+    condition     = var.peer_prometheus == null || (can(regex("^arn:[^:]+:aps:", try(var.peer_prometheus.workspace_arn, ""))) && can(regex("^https://", try(var.peer_prometheus.endpoint, ""))))
+    error_message = "peer_prometheus needs a workspace ARN (arn:…:aps:…) and an https:// query endpoint."
+  }
+}
+
+variable "amp_plugin_version" {
+  description = "Version of the Grafana plugin grafana-amazonprometheus-datasource (the managed Prometheus data sources); null installs the newest release compatible with the chart's Grafana."
+  type        = string
+  default     = null
+}
+
+variable "kms_key_arn" {
+  description = "KMS key ARN of the managed Prometheus workspace and its log group, with managed_prometheus."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of the managed Prometheus workspace's logs."
+  type        = number
+  default     = 365
+}
+
 variable "cloudwatch_data_source" {
   description = "Add a CloudWatch data source to Grafana, read through an IRSA role (needs cluster_name, oidc_provider_arn, region and an AWS provider)."
   type        = bool

@@ -308,6 +308,101 @@ resource "aws_eks_node_group" "this" {
 }
 
 ################################################################################
+# Further managed node groups (var.node_groups): same node role, launch
+# template and subnets as the default group; each with its own instance
+# type, capacity, Kubernetes labels and taints (e.g. a tainted monitoring
+# group that only pods tolerating the taint are scheduled on).
+################################################################################
+
+locals {
+  taint_effects = {
+    NoSchedule       = "NO_SCHEDULE"
+    PreferNoSchedule = "PREFER_NO_SCHEDULE"
+    NoExecute        = "NO_EXECUTE"
+  }
+}
+
+resource "aws_eks_node_group" "additional" {
+  for_each = var.node_groups
+
+  cluster_name    = aws_eks_cluster.this.name
+  node_group_name = "${var.name}-${each.key}"
+  node_role_arn   = aws_iam_role.node.arn
+  subnet_ids      = var.subnet_ids
+  instance_types  = each.value.instance_types
+  ami_type        = each.value.ami_type
+  capacity_type   = "ON_DEMAND"
+  labels          = each.value.labels
+
+  dynamic "taint" {
+    for_each = each.value.taints
+
+    content {
+      key    = taint.value.key
+      value  = taint.value.value
+      effect = local.taint_effects[taint.value.effect]
+    }
+  }
+
+  scaling_config {
+    min_size     = each.value.min_size
+    desired_size = each.value.desired_size
+    max_size     = each.value.max_size
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  launch_template {
+    id      = aws_launch_template.node.id
+    version = aws_launch_template.node.latest_version
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.before_compute]
+}
+
+################################################################################
+# Cluster autoscaler auto-discovery on every node group's Auto Scaling group:
+# the discovery tags (EKS sets them too; stated here so the autoscaler's IAM
+# condition on them never depends on that), and the node-template tags of
+# each group's labels and taints, so the autoscaler can scale a group up from
+# zero nodes for a pod that needs its labels or tolerates its taints.
+################################################################################
+
+locals {
+  node_group_asgs = merge(
+    { default = aws_eks_node_group.this.resources[0].autoscaling_groups[0].name },
+    { for k, g in aws_eks_node_group.additional : k => g.resources[0].autoscaling_groups[0].name },
+  )
+
+  autoscaler_tags = merge([
+    for group, g in merge({ default = { labels = {}, taints = [] } }, var.node_groups) : merge(
+      {
+        "${group}/k8s.io/cluster-autoscaler/enabled"     = { group = group, key = "k8s.io/cluster-autoscaler/enabled", value = "true" }
+        "${group}/k8s.io/cluster-autoscaler/${var.name}" = { group = group, key = "k8s.io/cluster-autoscaler/${var.name}", value = "owned" }
+      },
+      { for k, v in g.labels : "${group}/label/${k}" => { group = group, key = "k8s.io/cluster-autoscaler/node-template/label/${k}", value = v } },
+      { for t in g.taints : "${group}/taint/${t.key}/${t.effect}" => { group = group, key = "k8s.io/cluster-autoscaler/node-template/taint/${t.key}", value = "${t.value == null ? "" : t.value}:${t.effect}" } },
+    )
+  ]...)
+}
+
+resource "aws_autoscaling_group_tag" "cluster_autoscaler" {
+  for_each = local.autoscaler_tags
+
+  autoscaling_group_name = local.node_group_asgs[each.value.group]
+
+  tag {
+    key                 = each.value.key
+    value               = each.value.value
+    propagate_at_launch = false
+  }
+}
+
+################################################################################
 # Core add-ons. The VPC CNI (with its IRSA role), kube-proxy and the Pod
 # Identity agent come before the nodes, as terraform-aws-modules/eks does with
 # `before_compute`: nodes become Ready only once the CNI can assign pod IPs,
@@ -353,14 +448,25 @@ resource "aws_eks_addon" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_eks_node_group.this, aws_iam_role_policy.ebs_csi_kms]
+  depends_on = [aws_eks_node_group.this, aws_eks_node_group.additional, aws_iam_role_policy.ebs_csi_kms]
 }
 
 ################################################################################
-# Load balancer targets: the node group's Auto Scaling group registers its
-# instances with each target group (instance targets on a NodePort), and the
-# load balancers reach that port through the cluster security group.
+# Load balancer targets: the Auto Scaling groups of the node groups that
+# serve ingress (the default group, and further groups with ingress = true)
+# register their instances with each target group (instance targets on a
+# NodePort), and the load balancers reach that port through the cluster
+# security group. Dedicated groups (monitoring) stay out of the target groups.
 ################################################################################
+
+locals {
+  ingress_groups = concat(["default"], sort([for k, g in var.node_groups : k if g.ingress]))
+
+  ingress_attachments = {
+    for pair in setproduct(local.ingress_groups, range(length(var.target_group_arns))) :
+    "${pair[0]}/${pair[1]}" => { group = pair[0], target_group_arn = var.target_group_arns[pair[1]] }
+  }
+}
 
 resource "aws_autoscaling_attachment" "this" {
   #checkov:skip=CKV2_AWS_15:EKS owns the node group's Auto Scaling group (EC2 health checks); replacing nodes on a failed load balancer check would recycle nodes for one application's fault
@@ -368,6 +474,14 @@ resource "aws_autoscaling_attachment" "this" {
 
   autoscaling_group_name = aws_eks_node_group.this.resources[0].autoscaling_groups[0].name
   lb_target_group_arn    = var.target_group_arns[count.index]
+}
+
+resource "aws_autoscaling_attachment" "additional" {
+  #checkov:skip=CKV2_AWS_15:EKS owns the node group's Auto Scaling group (EC2 health checks); replacing nodes on a failed load balancer check would recycle nodes for one application's fault
+  for_each = { for k, v in local.ingress_attachments : k => v if v.group != "default" }
+
+  autoscaling_group_name = local.node_group_asgs[each.value.group]
+  lb_target_group_arn    = each.value.target_group_arn
 }
 
 resource "aws_vpc_security_group_ingress_rule" "node_port" {

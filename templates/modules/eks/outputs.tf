@@ -32,3 +32,11 @@ output "node_desired_size" {
   description = "Desired number of nodes of the node group."
   value       = aws_eks_node_group.this.scaling_config[0].desired_size
 }
+
+output "node_group_names" {
+  description = "Names of the managed node groups, by group (default and the further node_groups)."
+  value = merge(
+    { default = aws_eks_node_group.this.node_group_name },
+    { for k, g in aws_eks_node_group.additional : k => g.node_group_name },
+  )
+}

@@ -9,11 +9,21 @@ output "release_name" {
 }
 
 output "grafana_role_arn" {
-  description = "IRSA role Grafana reads CloudWatch with (null without the CloudWatch data source)."
+  description = "IRSA role Grafana reads CloudWatch and managed Prometheus with (null without those data sources)."
   value       = one(aws_iam_role.grafana[*].arn)
 }
 
 output "alertmanager_role_arn" {
   description = "IRSA role Alertmanager publishes to SNS with (null unless send_alerts_to_sns)."
   value       = one(aws_iam_role.alertmanager[*].arn)
+}
+
+output "prometheus_workspace_arn" {
+  description = "ARN of this region's managed Prometheus workspace (null without managed_prometheus)."
+  value       = local.workspace_arn
+}
+
+output "prometheus_workspace_endpoint" {
+  description = "Query endpoint of this region's managed Prometheus workspace, ending in / (null without managed_prometheus)."
+  value       = one(aws_prometheus_workspace.this[*].prometheus_endpoint)
 }

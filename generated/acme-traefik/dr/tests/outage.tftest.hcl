@@ -60,6 +60,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_prometheus_workspace" {
+    defaults = {
+      arn                 = "arn:aws:aps:eu-central-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      prometheus_endpoint = "https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/"
+    }
+  }
+
   mock_resource "aws_eks_node_group" {
     defaults = {
       resources = [{ autoscaling_groups = [{ name = "eks-mock-asg" }], remote_access_security_group_id = "" }]
@@ -127,6 +134,13 @@ mock_provider "aws" {
       identity              = [{ oidc = [{ issuer = "https://oidc.eks.eu-central-1.amazonaws.com/id/MOCK" }] }]
       certificate_authority = [{ data = "bW9jaw==" }]
       endpoint              = "https://mock.eks.eu-central-1.amazonaws.com"
+    }
+  }
+
+  mock_resource "aws_prometheus_workspace" {
+    defaults = {
+      arn                 = "arn:aws:aps:eu-central-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+      prometheus_endpoint = "https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/"
     }
   }
 
