@@ -106,6 +106,11 @@ pub fn fact_example(fact: &str, region: &str) -> String {
             .into()
     } else if name.ends_with("_global_cluster_id") {
         format!("mock-{}", name.trim_end_matches("_global_cluster_id"))
+    } else if name.ends_with("_vault_arn") {
+        format!(
+            "arn:aws:backup:{region}:123456789012:backup-vault:mock-{}",
+            name.trim_end_matches("_vault_arn").replace('_', "-")
+        )
     } else if name.ends_with("_secret_arn") {
         format!("arn:aws:secretsmanager:{region}:123456789012:secret:mock-master-AbCdEf")
     } else if name.ends_with("_arn") {
