@@ -143,6 +143,7 @@ fn words(s: &str) -> String {
 /// accelerator is not a load balancer, a postgres-operator not RDS, a
 /// monitoring stack not a cluster, a key pair not a server).
 const IMPORT_ORDER: &[Kind] = &[
+    Kind::BackupPlan,
     Kind::KeyPair,
     Kind::Bastion,
     Kind::GlobalAccelerator,
@@ -754,6 +755,9 @@ mod tests {
             ("IPs", Kind::Eip),
             ("Monitoring platform", Kind::K8sMonitoring),
             ("Route 53", Kind::Route53),
+            ("AWS Backup", Kind::BackupPlan),
+            ("Backup plan of the RDS database", Kind::BackupPlan),
+            ("Database backups", Kind::Rds),
         ];
         for (name, kind) in cases {
             assert_eq!(kind_of(name, ""), Some(kind), "{name}");

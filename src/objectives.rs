@@ -156,6 +156,14 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 }
             ),
         ),
+        (Kind::BackupPlan, _) => {
+            let (schedule, copy_days) = crate::kinds::backup_plan::copy_settings(a);
+            (
+                "≈ 1 h+: restore jobs from the recovery points in the DR vault, one per resource".into(),
+                format!("the last recovery point copied to DR: at most one schedule interval ({schedule}) plus the copy time"),
+                format!("AWS Backup copies every recovery point into the DR vault, kept {copy_days} days"),
+            )
+        }
         (Kind::S3, _) => (
             "0: the DR bucket exists".into(),
             "nothing replicated: objects of the primary bucket are not in DR".into(),

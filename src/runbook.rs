@@ -518,6 +518,23 @@ fn data_steps(c: &Ctx<'_>, plan: &Plan) -> Vec<Step> {
             )],
         ));
     }
+    for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
+        let id = a.ident();
+        steps.push(Step::new(
+            format!("Restore what `{}` backed up from the recovery points copied to {}", a.name, c.dr),
+            vec![
+                format!("VAULT={}", dr_output(c, &format!("{id}_vault_name"))),
+                format!("ROLE={}", dr_output(c, &format!("{id}_backup_role_arn"))),
+                format!("aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --region {} --query 'reverse(sort_by(RecoveryPoints, &CreationDate))[].[ResourceArn, RecoveryPointArn, CreationDate]' --output table", c.dr),
+                format!("aws backup get-recovery-point-restore-metadata --backup-vault-name \"$VAULT\" --recovery-point-arn <recovery point ARN> --region {} --query RestoreMetadata > restore-metadata.json", c.dr),
+                format!("aws backup start-restore-job --recovery-point-arn <recovery point ARN> --iam-role-arn \"$ROLE\" --metadata file://restore-metadata.json --region {}", c.dr),
+            ],
+            vec![format!(
+                "Edit restore-metadata.json for the DR region first (subnet group, security groups, bucket); `aws backup describe-restore-job --restore-job-id <job ID> --region {}` shows COMPLETED; data is as recent as the latest recovery point in the DR vault.",
+                c.dr
+            )],
+        ));
+    }
     steps
 }
 

@@ -64,6 +64,7 @@ fn build(rows: &[(usize, usize, u32, u32)], dr_region: &str, defect: Option<(usi
         let qty = match kind {
             Kind::Rds => 1,
             Kind::Eip => 1,
+            Kind::BackupPlan => 1,
             _ => 1 + qty % 3,
         };
         row.push_str(&format!("    qty: {qty}\n"));

@@ -115,6 +115,11 @@ pub fn fact_example(fact: &str, region: &str) -> String {
         format!("arn:aws:aps:{region}:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90")
     } else if name.ends_with("_prometheus_endpoint") {
         format!("https://aps-workspaces.{region}.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/")
+    } else if name.ends_with("_vault_arn") {
+        format!(
+            "arn:aws:backup:{region}:123456789012:backup-vault:mock-{}",
+            name.trim_end_matches("_vault_arn").replace('_', "-")
+        )
     } else if name.ends_with("_secret_arn") {
         format!("arn:aws:secretsmanager:{region}:123456789012:secret:mock-master-AbCdEf")
     } else if name.ends_with("_arn") {

@@ -339,6 +339,22 @@ pub struct Asset {
     #[serde(default)]
     pub path: Option<String>,
 
+    /// backup_plan: cron expression of the backups, in UTC (default daily at 05:00).
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// backup_plan: days the copies in the DR vault are kept (default retention_days).
+    #[serde(default)]
+    pub copy_retention_days: Option<u32>,
+    /// backup_plan: the assets it backs up (default: every rds, aurora, s3 and vm asset).
+    #[serde(default)]
+    pub backup_assets: Option<Vec<String>>,
+    /// backup_plan: tags (key: value) whose resources it backs up as well.
+    #[serde(default)]
+    pub backup_tags: Option<BTreeMap<String, String>>,
+    /// backup_plan: lock the vaults in governance mode (default false).
+    #[serde(default)]
+    pub vault_lock: Option<bool>,
+
     /// Extra tags for this asset's resources.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
@@ -449,6 +465,11 @@ impl Asset {
         "backup_bucket",
         "addons",
         "path",
+        "schedule",
+        "copy_retention_days",
+        "backup_assets",
+        "backup_tags",
+        "vault_lock",
     ];
 
     /// The kind-specific fields this asset sets, in [`Asset::FIELDS`] order.
@@ -488,6 +509,11 @@ impl Asset {
             self.backup_bucket.is_some(),
             self.addons.is_some(),
             self.path.is_some(),
+            self.schedule.is_some(),
+            self.copy_retention_days.is_some(),
+            self.backup_assets.is_some(),
+            self.backup_tags.is_some(),
+            self.vault_lock.is_some(),
         ];
         Self::FIELDS
             .iter()

@@ -217,6 +217,8 @@ kinds! {
     Cloudwatch => cloudwatch,
     /// Multi-region CloudTrail trail.
     Cloudtrail => cloudtrail,
+    /// AWS Backup plan and vault per region, copying to the DR vault.
+    BackupPlan => backup_plan,
 }
 
 impl Kind {

@@ -25,6 +25,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &["random"],
     },
     ModuleSpec {
+        name: "backup_plan",
+        extra_providers: &[],
+    },
+    ModuleSpec {
         name: "cloudtrail",
         extra_providers: &[],
     },

@@ -25,8 +25,9 @@ module "facts" {
   store_path = "/acmegen/acme-eks"
   publisher  = "dr"
   publish = {
-    backups_bucket_arn = module.backups.bucket_arn
-    kms_key_arn        = module.platform.key_arn
+    backups_bucket_arn          = module.backups.bucket_arn
+    kms_key_arn                 = module.platform.key_arn
+    scheduled_backups_vault_arn = module.scheduled_backups.vault_arn
   }
   tags = local.tags
 }
@@ -222,6 +223,18 @@ module "public_dns" {
   health_check_protocol = "HTTPS"
   health_check_path     = "/healthz"
   tags                  = merge(local.tags, { Asset = "public-dns" })
+}
+
+# scheduled-backups (backup_plan): Regularly scheduled backups of the database and the backup bucket, copied to the DR region — DR: backup
+module "scheduled_backups" {
+  source = "../../modules/backup_plan"
+
+  name           = "acme-eks-scheduled-backups-usw2"
+  kms_key_arn    = module.platform.key_arn
+  retention_days = 35
+  vault_lock     = false
+  create_plan    = false
+  tags           = merge(local.tags, { Asset = "scheduled-backups" })
 }
 
 # services (ecr): Docker images of the microservices — DR: replica

@@ -262,6 +262,22 @@ module "public_dns" {
   tags                  = merge(local.tags, { Asset = "public-dns" })
 }
 
+# scheduled-backups (backup_plan): Regularly scheduled backups of the database and the backup bucket, copied to the DR region — DR: backup
+module "scheduled_backups" {
+  source = "../../modules/backup_plan"
+
+  name                       = "acme-eks-scheduled-backups-use1"
+  kms_key_arn                = module.platform.key_arn
+  retention_days             = 35
+  vault_lock                 = false
+  schedule                   = "cron(0 5 ? * * *)"
+  resource_arns              = [module.backups.bucket_arn, module.db.arn]
+  selection_tags             = {}
+  copy_destination_vault_arn = lookup(module.facts.values, "dr/scheduled_backups_vault_arn", null)
+  copy_retention_days        = 35
+  tags                       = merge(local.tags, { Asset = "scheduled-backups" })
+}
+
 # services (ecr): Docker images of the microservices — DR: replica
 module "services" {
   source = "../../modules/ecr"

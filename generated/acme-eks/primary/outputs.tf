@@ -83,6 +83,16 @@ output "public_subnet_ids" {
   value       = module.network.public_subnet_ids
 }
 
+output "scheduled_backups_backup_role_arn" {
+  description = "Role AWS Backup uses for scheduled-backups's backups and restores in this region."
+  value       = module.scheduled_backups.role_arn
+}
+
+output "scheduled_backups_vault_name" {
+  description = "Backup vault of scheduled-backups in this region."
+  value       = module.scheduled_backups.vault_name
+}
+
 output "services_repository_url" {
   description = "URL of repository services."
   value       = module.services.repository_url

@@ -17,3 +17,8 @@ output "role_name" {
   description = "IAM role of the instances (attach application policies here)."
   value       = aws_iam_role.this.name
 }
+
+output "instance_arns" {
+  description = "ARNs of the instances (AWS Backup selects by ARN)."
+  value       = aws_instance.this[*].arn
+}

@@ -158,7 +158,7 @@ run "dr_first_deployment" {
   }
 
   assert {
-    condition     = module.facts.published == tolist(["backups_bucket_arn", "kms_key_arn"])
+    condition     = module.facts.published == tolist(["backups_bucket_arn", "kms_key_arn", "scheduled_backups_vault_arn"])
     error_message = "the DR root publishes what the primary reads"
   }
 }
@@ -174,8 +174,8 @@ run "primary" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups"]
     }
   }
 
@@ -196,8 +196,8 @@ run "primary_again" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups"]
     }
   }
 
@@ -214,8 +214,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
     }
   }
 
@@ -244,8 +244,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
     }
   }
 
@@ -277,8 +277,8 @@ run "dr_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
     }
   }
 
