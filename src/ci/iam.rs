@@ -15,6 +15,7 @@ const SERVICES: &[(&str, &str)] = &[
     ("aws_acm_", "acm"),
     ("aws_autoscaling_", "autoscaling"),
     ("aws_availability_zones", "ec2"),
+    ("aws_backup_", "backup"),
     ("aws_caller_identity", ""),
     ("aws_cloudtrail", "cloudtrail"),
     ("aws_cloudwatch_log_", "logs"),
@@ -97,13 +98,25 @@ pub fn root_types(root: &RootPlan, root_files: &[&str]) -> BTreeSet<String> {
     types
 }
 
+/// Services whose API calls need a second service's permission: AWS Backup
+/// creates a vault's storage through `backup-storage:MountCapsule` (AWS
+/// Backup Developer Guide, "Access control": permissions for
+/// CreateBackupVault).
+const COMPANIONS: &[(&str, &str)] = &[("backup", "backup-storage")];
+
 /// Sorted services (IAM prefixes) behind `types`.
 pub fn services(types: &BTreeSet<String>) -> BTreeSet<&'static str> {
-    types
+    let mut out: BTreeSet<&'static str> = types
         .iter()
         .filter_map(|t| service_of(t))
         .filter(|s| !s.is_empty())
-        .collect()
+        .collect();
+    for (service, companion) in COMPANIONS {
+        if out.contains(service) {
+            out.insert(companion);
+        }
+    }
+    out
 }
 
 /// AWS managed policies the modules attach (`AmazonEKSClusterPolicy`,
@@ -113,7 +126,15 @@ pub fn managed_policies() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for m in crate::plan::modules::MODULES {
         let text = crate::emit::module_template(m.name);
-        for (i, _) in text.match_indices("Amazon") {
+        // "Amazon…" names appear bare or in policy ARNs; "AWS…" names only
+        // in policy ARNs (bare "AWS…" strings are WAF rule groups and such).
+        let starts = text
+            .match_indices("Amazon")
+            .chain(text.match_indices("AWS").filter(|(i, _)| {
+                let before = &text[..*i];
+                before.ends_with(":iam::aws:policy/") || before.ends_with(":iam::aws:policy/service-role/")
+            }));
+        for (i, _) in starts {
             let name: String = text[i..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -283,6 +304,12 @@ mod tests {
     }
 
     #[test]
+    fn a_backup_vault_brings_the_storage_permission_it_needs() {
+        let types: BTreeSet<String> = ["aws_backup_vault".to_string()].into();
+        assert_eq!(services(&types), ["backup", "backup-storage"].into());
+    }
+
+    #[test]
     fn longest_prefix_wins() {
         assert_eq!(service_of("aws_route53_record"), Some("route53"));
         assert_eq!(service_of("aws_route_table"), Some("ec2"));
@@ -301,9 +328,15 @@ mod tests {
             "AmazonEC2ContainerRegistryPullOnly",
             "AmazonSSMManagedInstanceCore",
             "service-role/AmazonRDSEnhancedMonitoringRole",
+            "service-role/AWSBackupServiceRolePolicyForBackup",
+            "AWSBackupServiceRolePolicyForS3Restore",
         ] {
             assert!(p.contains(want), "{want} missing from {p:?}");
         }
+        assert!(
+            !p.iter().any(|x| x == "AWS" || x.starts_with("AWSManagedRules")),
+            "{p:?}"
+        );
         assert!(
             !p.iter().any(|x| x.contains("Admin") || x.contains("FullAccess")),
             "{p:?}"

@@ -183,7 +183,7 @@ data "aws_iam_policy_document" "ci_read_primary" {
 
   statement {
     sid       = "ReadRegional"
-    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "autoscaling:Describe*", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*", "cloudtrail:LookupEvents", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "s3:Get*", "s3:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
+    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "autoscaling:Describe*", "backup-storage:Describe*", "backup-storage:Get*", "backup-storage:List*", "backup:Describe*", "backup:Get*", "backup:List*", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*", "cloudtrail:LookupEvents", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "s3:Get*", "s3:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
     resources = ["*"]
 
     condition {
@@ -267,7 +267,7 @@ data "aws_iam_policy_document" "ci_apply_primary" {
 
   statement {
     sid       = "Services"
-    actions   = ["acm:*", "autoscaling:*", "cloudtrail:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "sns:*", "wafv2:*"]
+    actions   = ["acm:*", "autoscaling:*", "backup:*", "backup-storage:*", "cloudtrail:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "sns:*", "wafv2:*"]
     resources = ["*"]
 
     condition {
@@ -359,7 +359,7 @@ data "aws_iam_policy_document" "ci_apply_primary" {
     condition {
       test     = "ArnNotLike"
       variable = "iam:PolicyARN"
-      values   = ["arn:${local.ci_partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSClusterPolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:${local.ci_partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
+      values   = ["arn:${local.ci_partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup", "arn:${local.ci_partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore", "arn:${local.ci_partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSClusterPolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:${local.ci_partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:${local.ci_partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup", "arn:${local.ci_partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
     }
   }
 
@@ -557,7 +557,7 @@ data "aws_iam_policy_document" "ci_read_dr" {
 
   statement {
     sid       = "ReadRegional"
-    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "autoscaling:Describe*", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*", "cloudtrail:LookupEvents", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "s3:Get*", "s3:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
+    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "autoscaling:Describe*", "backup-storage:Describe*", "backup-storage:Get*", "backup-storage:List*", "backup:Describe*", "backup:Get*", "backup:List*", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*", "cloudtrail:LookupEvents", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "s3:Get*", "s3:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
     resources = ["*"]
 
     condition {
@@ -629,7 +629,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
 
   statement {
     sid       = "Services"
-    actions   = ["acm:*", "autoscaling:*", "cloudtrail:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "sns:*", "wafv2:*"]
+    actions   = ["acm:*", "autoscaling:*", "backup:*", "backup-storage:*", "cloudtrail:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "sns:*", "wafv2:*"]
     resources = ["*"]
 
     condition {
@@ -715,7 +715,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
     condition {
       test     = "ArnNotLike"
       variable = "iam:PolicyARN"
-      values   = ["arn:${local.ci_partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSClusterPolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:${local.ci_partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
+      values   = ["arn:${local.ci_partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup", "arn:${local.ci_partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore", "arn:${local.ci_partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSClusterPolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:${local.ci_partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:${local.ci_partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup", "arn:${local.ci_partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
     }
   }
 

@@ -362,7 +362,7 @@ data "aws_iam_policy_document" "ci_apply_primary" {
     condition {
       test     = "ArnNotLike"
       variable = "iam:PolicyARN"
-      values   = ["arn:${local.ci_partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSClusterPolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:${local.ci_partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
+      values   = ["arn:${local.ci_partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup", "arn:${local.ci_partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore", "arn:${local.ci_partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSClusterPolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:${local.ci_partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:${local.ci_partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup", "arn:${local.ci_partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
     }
   }
 
@@ -730,7 +730,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
     condition {
       test     = "ArnNotLike"
       variable = "iam:PolicyARN"
-      values   = ["arn:${local.ci_partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSClusterPolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:${local.ci_partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
+      values   = ["arn:${local.ci_partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup", "arn:${local.ci_partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore", "arn:${local.ci_partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSClusterPolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:${local.ci_partition}:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:${local.ci_partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:${local.ci_partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup", "arn:${local.ci_partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "arn:${local.ci_partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
     }
   }
 
