@@ -4,7 +4,7 @@
 
 use super::{Options as KindOptions, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind};
-use crate::plan::{Expr, Planner};
+use crate::plan::{Expr, Planner, VarRole};
 use crate::validate::{reserved_domain, Check, ValidAsset};
 
 /// The route53 kind.
@@ -118,6 +118,27 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
                 "failover_role",
                 Expr::s(if p.primary() { "PRIMARY" } else { "SECONDARY" }),
             );
+            if p.primary() {
+                let rotation = p.var(
+                    &format!("{id}_in_rotation"),
+                    &format!(
+                        "Whether the PRIMARY record of {} may answer (its health check decides); false keeps traffic on the DR region (failback sets it until the data is back).",
+                        a.name
+                    ),
+                    "bool",
+                    Expr::Bool(true),
+                    VarRole::TrafficDial,
+                );
+                m.arg("in_rotation", rotation);
+                // The failover takes the primary out of rotation with the
+                // calculated check while the primary's state is unreachable:
+                // its ID lives in the fact store, in the DR region.
+                p.publish(
+                    &format!("{id}_rotation_health_check_id"),
+                    Expr::module(&id, "rotation_health_check_id"),
+                    None,
+                );
+            }
         }
         let path = match (&o.health_check_path, &target.options) {
             (Some(own), _) => own.clone(),
@@ -153,6 +174,15 @@ mod tests {
             "module.facts.values[\"bootstrap/zone_id_shop_acme_platform_dev\"]"
         );
         assert_eq!(p.bootstrap.zones[0].name, "shop.acme-platform.dev");
+        // The primary record can be held out of rotation through a root
+        // variable, and the DR region knows the check that does it.
+        assert_eq!(arg(module(&p.primary, "dns").unwrap(), "in_rotation"), "var.dns_in_rotation");
+        assert_eq!(
+            p.primary.variable("dns_in_rotation").unwrap().role,
+            crate::plan::VarRole::TrafficDial
+        );
+        assert!(p.primary.facts_published.contains(&"dns_rotation_health_check_id".to_string()));
+        assert!(module(&p.dr, "dns").unwrap().argument("in_rotation").is_none());
     }
 
     #[test]
