@@ -38,6 +38,11 @@ pub struct Objective {
     pub rpo: String,
     /// The generated settings (or AWS behaviour) the figures follow from.
     pub basis: String,
+    /// The AWS APIs the recovery calls: the failover levers are calls to the
+    /// DR region's APIs (and Global Accelerator's, in us-west-2), never to
+    /// the IAM or Route 53 control planes in us-east-1, which may be the
+    /// lost region.
+    pub needs: String,
 }
 
 /// Seconds until Route 53 answers with the SECONDARY record: failed checks
@@ -51,9 +56,17 @@ pub fn target_detection_seconds() -> u32 {
     TARGET_HEALTH_CHECK.0 * TARGET_HEALTH_CHECK.1
 }
 
+/// What the Route 53 failover needs: only its data plane.
+const ROUTE53_DATA_PLANE: &str =
+    "Route 53's data plane only (health checks and DNS answers keep working without its control plane in us-east-1)";
+
+/// What an accelerator's dial change needs.
+const GA_API: &str = "the Global Accelerator API (us-west-2), neither the primary region nor us-east-1";
+
 /// How traffic reaches the DR region for `a` (a load balancer or what it
-/// fronts): through Route 53 failover, the accelerator's dial, or not at all.
-fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String) {
+/// fronts): through Route 53 failover, the accelerator's dial, or not at
+/// all; and what that needs.
+fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String, &'static str) {
     let fronts = |x: &Asset, name: &str| x.target.as_deref() == Some(name);
     let albs: Vec<&Asset> = if a.kind == Kind::Alb {
         vec![a]
@@ -76,6 +89,7 @@ fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String) {
                     "Route 53 health checks every {}s, failover after {} failures, alias answers cached {}s",
                     ROUTE53_HEALTH_CHECK.0, ROUTE53_HEALTH_CHECK.1, ALIAS_TTL_SECONDS
                 ),
+                ROUTE53_DATA_PLANE,
             );
         }
         if inv
@@ -84,18 +98,29 @@ fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String) {
             .any(|g| g.kind == Kind::GlobalAccelerator && g.in_dr() && fronts(g, &alb.name))
         {
             return (
-                "≈ 2 min to raise the DR traffic dial (an apply)".into(),
+                "≈ 1 min to raise the DR traffic dial (an update-endpoint-group call)".into(),
                 format!(
                     "the DR endpoint group's dial is 0 until failover sets it to 100; the ALB marks targets unhealthy after {}s",
                     target_detection_seconds()
                 ),
+                GA_API,
             );
         }
     }
     (
         "clients switch by hand".into(),
         "no DNS failover or accelerator in front".into(),
+        "nothing from AWS: clients are pointed at the DR load balancer by hand",
     )
+}
+
+/// The API that scales `a` up in the DR region: the EKS API for a node
+/// group, a targeted apply without refresh (EC2, ELB) for instances.
+fn scale_api(a: &Asset) -> &'static str {
+    match a.kind {
+        Kind::Eks => "the EKS API of the DR region (update-nodegroup-config)",
+        _ => "the EC2 and Elastic Load Balancing APIs of the DR region (a targeted apply without refresh)",
+    }
 }
 
 /// The objectives of `a`, from its strategy and the generated settings.
@@ -106,16 +131,20 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 .iter()
                 .any(|g| g.name == t && g.kind == Kind::GlobalAccelerator)
         });
-    let (rto, rpo, basis) = match (a.kind, a.dr) {
+    let nothing = "nothing: the DR region's copy runs already".to_string();
+    let rds_api = "the RDS API of the DR region".to_string();
+    let (rto, rpo, basis, needs) = match (a.kind, a.dr) {
         (Kind::Route53, _) if targets_accelerator => (
             "0: the record names the accelerator, which is global".to_string(),
             "n/a".to_string(),
             "Route 53 answers from every region; the accelerator moves traffic between regions".to_string(),
+            ROUTE53_DATA_PLANE.to_string(),
         ),
         (_, DrStrategy::None) => (
             "not recoverable in DR".to_string(),
             "not recoverable in DR".to_string(),
             "the DR region gets nothing for this asset".to_string(),
+            "n/a".to_string(),
         ),
         (Kind::Rds, DrStrategy::Replica) => (
             "≈ 10 min: promote the read replica, then point clients at the DR endpoint".into(),
@@ -124,6 +153,7 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 "asynchronous cross-region replica; the ReplicaLag alarm fires above {}s",
                 REPLICA_LAG_ALARM_SECONDS
             ),
+            rds_api.clone(),
         ),
         (Kind::Rds, DrStrategy::Backup) => (
             format!(
@@ -135,6 +165,7 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 "automated backups replicated to DR, kept {} days",
                 a.retention_days.unwrap_or(7)
             ),
+            rds_api.clone(),
         ),
         (Kind::Aurora, DrStrategy::Replica) => (
             "≈ 2 min: managed failover of the global database".into(),
@@ -143,47 +174,58 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 "Aurora global database storage replication; the lag alarm fires above {} s",
                 GLOBAL_LAG_ALARM_MS / 1000
             ),
+            rds_api,
         ),
         (Kind::S3, DrStrategy::Replica | DrStrategy::Backup) => (
             "0: the DR bucket serves reads now; switch clients to it".into(),
             "most objects within 15 min (replication without S3 RTC has no SLA)".into(),
             format!(
-                "cross-region replication{}",
+                "cross-region replication{}; objects written in DR are copied back on failback",
                 if a.dr == DrStrategy::Backup {
                     " into GLACIER_IR"
                 } else {
                     ""
                 }
             ),
+            "nothing: the DR bucket is independent of the primary region".into(),
         ),
         (Kind::S3, _) => (
             "0: the DR bucket exists".into(),
             "nothing replicated: objects of the primary bucket are not in DR".into(),
             "an independent bucket per region".into(),
+            nothing,
         ),
         (Kind::Ecr, DrStrategy::Replica) => (
             "0: the DR registry serves the replicated images".into(),
             "images pushed before the outage (replication takes minutes)".into(),
             "registry replication of the repository prefix".into(),
+            nothing,
         ),
         (Kind::Vm | Kind::Eks | Kind::Bastion | Kind::Eip, DrStrategy::PilotLight) => {
-            let (switch, why) = traffic_switch(inv, a);
+            let (switch, why, traffic) = traffic_switch(inv, a);
+            let how = if a.kind == Kind::Eks {
+                "an update-nodegroup-config call, nodes join"
+            } else {
+                "a targeted apply, instances boot"
+            };
             (
                 format!(
-                    "≈ 10-15 min: scale {} → {} (one apply, instances boot or nodes join), then {switch}",
+                    "≈ 10-15 min: scale {} → {} ({how}), then {switch}",
                     a.dr_count(),
                     a.qty()
                 ),
                 "stateless: nothing to lose".into(),
                 format!("pilot light at {} of {}; {why}", a.dr_count(), a.qty()),
+                format!("{}; traffic: {traffic}", scale_api(a)),
             )
         }
         (Kind::Vm | Kind::Eks | Kind::Alb | Kind::Eip, _) => {
-            let (switch, why) = traffic_switch(inv, a);
+            let (switch, why, traffic) = traffic_switch(inv, a);
             (
                 switch,
                 "stateless: nothing to lose".into(),
                 format!("full capacity in DR; {why}"),
+                format!("traffic: {traffic}"),
             )
         }
         (Kind::Route53, _) => (
@@ -193,21 +235,25 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 "health checks every {}s, {} failures, {}s alias TTL",
                 ROUTE53_HEALTH_CHECK.0, ROUTE53_HEALTH_CHECK.1, ALIAS_TTL_SECONDS
             ),
+            format!("{ROUTE53_DATA_PLANE}; holding the primary out of rotation until failback needs the Route 53 API (us-east-1)"),
         ),
         (Kind::GlobalAccelerator, _) => (
-            "≈ 2 min: an apply raises the DR dial to 100 (the accelerator's API is in us-west-2)".into(),
+            "≈ 1 min: update-endpoint-group calls set the DR dial to 100 and the primary's to 0".into(),
             "n/a".into(),
             "static anycast IPs; DR endpoint group at dial 0 until failover".into(),
+            GA_API.into(),
         ),
         (Kind::K8sMonitoring, _) => (
             "0: the DR cluster runs its own stack".into(),
             "metrics of the primary region are not copied".into(),
             "an independent Prometheus and Grafana per region".into(),
+            nothing,
         ),
         _ => (
             "0: the DR region has its own".into(),
             "n/a".into(),
             "an independent copy per region".into(),
+            nothing,
         ),
     };
     Objective {
@@ -217,6 +263,7 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
         rto,
         rpo,
         basis,
+        needs,
     }
 }
 

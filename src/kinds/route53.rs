@@ -46,7 +46,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             c.error(
                 "zone",
                 format!("zone `{zone}` is {why}: no certificate can ever be validated for it"),
-                "set `zone` to a domain you control; acmegen creates its hosted zone in the bootstrap root (delegate it at your registrar), or give `zone_id` of an existing public zone",
+                "set `zone` to a domain you control; acmegen creates its hosted zone in the bootstrap root (delegate it with NS records in its parent zone, or at your registrar for a registered domain), or give `zone_id` of an existing public zone",
             );
         }
     }
