@@ -184,6 +184,22 @@ fn is_dns_label(s: &str, max: usize) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// Whether `arn` names an IAM role or user (`arn:<partition>:iam::<12 digits>:role/…`).
+fn is_iam_principal_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = parts[..] else {
+        return false;
+    };
+    prefix == "arn"
+        && partition.starts_with("aws")
+        && service == "iam"
+        && region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && (resource.starts_with("role/") || resource.starts_with("user/"))
+        && resource.len() > 5
+}
+
 /// Whether `name` can name an inventory: a DNS label of at most 32
 /// characters (it becomes bucket and resource names) that is not one of
 /// the directory names acmegen reserves.
@@ -244,6 +260,15 @@ impl<'a> Validator<'a> {
                 format!("state bucket `{prefix}-<account ID>-<region>` is not a valid bucket name"),
                 "use a bucket_prefix of lowercase letters, digits and dashes, short enough for the 12-digit account ID and the region to follow (63 characters in all)",
             );
+        }
+        for (i, arn) in inv.cluster_admin_arns.iter().flatten().enumerate() {
+            if !is_iam_principal_arn(arn) {
+                self.err(
+                    &[Seg::Key("cluster_admin_arns"), Seg::Index(i)],
+                    format!("`{arn}` is not the ARN of an IAM role or user"),
+                    "give ARNs such as arn:aws:iam::123456789012:role/oncall (EKS access entries take roles and users, not groups or assumed-role sessions)",
+                );
+            }
         }
         if inv.regions.primary == inv.regions.dr {
             self.err(
@@ -447,14 +472,20 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        let qty = a.qty.unwrap_or(a.kind.spec().default_qty);
+        let dr_count = match a.dr {
+            DrStrategy::Active | DrStrategy::Replica | DrStrategy::Backup => qty,
+            DrStrategy::PilotLight => a.dr_qty.unwrap_or(1),
+            DrStrategy::None => 0,
+        };
         ValidAsset {
             name: a.name.clone(),
             kind: a.kind,
             purpose: a.purpose.clone(),
             tags: a.tags.clone(),
             dr: a.dr,
-            qty: a.qty(),
-            dr_count: a.dr_count(),
+            qty,
+            dr_count,
             target: a.target.clone().filter(|_| target_valid),
             options,
         }

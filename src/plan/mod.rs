@@ -247,6 +247,8 @@ pub enum VarRole {
     /// The traffic this region takes: an accelerator's dial, or whether the
     /// PRIMARY DNS failover record may answer. Failover and failback move it.
     TrafficDial,
+    /// A DR copy that failover promotes (true: standby; failover sets false).
+    Promotion,
     /// A value the user sets once (instance types, certificates, tags).
     Setting,
     /// A value only the user knows, without a default (admin ranges, alert
@@ -319,7 +321,8 @@ pub fn plan(v: &Validated) -> Plan {
         primary: Planner::new(v, Role::Primary).run(),
         dr: Planner::new(v, Role::Dr).run(),
         bootstrap: Bootstrap {
-            autoscaling_slr: v.assets.iter().any(|a| a.kind == Kind::Eks),
+            // Key policies name the role where EKS nodes or the default EBS key need it.
+            autoscaling_slr: v.inventory.ebs_default_encryption || v.assets.iter().any(|a| a.kind == Kind::Eks),
             zones,
         },
     }

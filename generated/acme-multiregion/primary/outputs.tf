@@ -93,6 +93,11 @@ output "public_subnet_ids" {
   value       = module.network.public_subnet_ids
 }
 
+output "services_repository_url" {
+  description = "URL of repository services."
+  value       = module.services.repository_url
+}
+
 output "vpc_id" {
   description = "ID of the VPC."
   value       = module.network.vpc_id

@@ -13,6 +13,11 @@ output "admin_private_ips" {
   value       = module.admin.private_ips
 }
 
+output "api_images_repository_url" {
+  description = "URL of repository api-images."
+  value       = module.api_images.repository_url
+}
+
 output "cluster_cluster_endpoint" {
   description = "API endpoint of cluster cluster."
   value       = module.cluster.cluster_endpoint
@@ -26,6 +31,11 @@ output "cluster_cluster_name" {
 output "cluster_oidc_provider_arn" {
   description = "IRSA OIDC provider of cluster cluster."
   value       = module.cluster.oidc_provider_arn
+}
+
+output "db_master_service" {
+  description = "In-cluster DNS name of the read-write service of PostgreSQL cluster db."
+  value       = module.db.master_service
 }
 
 output "pg_backups_bucket" {

@@ -226,8 +226,12 @@ run "dr_failover" {
   command = apply
 
   variables {
+    addons_replicas           = 2
+    api_replicas              = 3
     cluster_node_desired_size = 3
     cluster_node_min_size     = 3
+    db_standby                = false
+    router_replicas           = 2
   }
 
   override_data {
