@@ -22,6 +22,9 @@ pub const TARGET_HEALTH_CHECK: (u32, u32) = (15, 3);
 pub const REPLICA_LAG_ALARM_SECONDS: u32 = 300;
 /// Global-database lag alarm of Aurora secondaries (ms).
 pub const GLOBAL_LAG_ALARM_MS: u32 = 60_000;
+/// Minutes within which S3 replicates most objects without Replication Time
+/// Control (which alone has an SLA, 15 min for 99.99%).
+pub const S3_REPLICATION_MINUTES: u32 = 15;
 
 /// Recovery objectives of one asset.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -178,7 +181,7 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
         ),
         (Kind::S3, DrStrategy::Replica | DrStrategy::Backup) => (
             "0: the DR bucket serves reads now; switch clients to it".into(),
-            "most objects within 15 min (replication without S3 RTC has no SLA)".into(),
+            format!("most objects within {S3_REPLICATION_MINUTES} min (replication without S3 RTC has no SLA)"),
             format!(
                 "cross-region replication{}; objects written in DR are copied back on failback",
                 if a.dr == DrStrategy::Backup {
@@ -242,6 +245,24 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
             "n/a".into(),
             "static anycast IPs; DR endpoint group at dial 0 until failover".into(),
             GA_API.into(),
+        ),
+        (Kind::PostgresOperator, DrStrategy::Replica) => (
+            "≈ 5 min after the nodes: promote the standby (standby = false, a targeted apply of its Helm release), then point clients at the DR master service".into(),
+            format!("WAL not yet archived (Spilo archives a segment when full, or after archive_timeout) or not yet replicated to DR (most objects within {S3_REPLICATION_MINUTES} min)"),
+            "a standby cluster restoring and following the primary's WAL-G archive in the replicated bucket".into(),
+            "the EKS and Kubernetes APIs of the DR region (a targeted apply without refresh)".into(),
+        ),
+        (Kind::App | Kind::Traefik | Kind::ClusterAddons, DrStrategy::PilotLight) => (
+            "≈ 2-5 min once the nodes are up: raise its replicas to the primary's (a targeted apply of its Helm release)".into(),
+            "stateless: nothing to lose".into(),
+            "pilot light: fewer replicas in DR until failover".into(),
+            "the EKS and Kubernetes APIs of the DR region (a targeted apply without refresh)".into(),
+        ),
+        (Kind::App | Kind::Traefik | Kind::ClusterAddons, _) => (
+            "0: the DR cluster runs it at full capacity".into(),
+            "stateless: nothing to lose".into(),
+            "full capacity in DR".into(),
+            nothing,
         ),
         (Kind::K8sMonitoring, _) => (
             "0: the DR cluster runs its own stack".into(),

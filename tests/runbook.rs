@@ -898,3 +898,91 @@ fn aurora_failback_covers_a_lost_old_primary() {
     let md = common::render_text(&text).unwrap();
     assert!(md[Path::new("t/dr/main.tf")].contains("engine_version             = coalesce(lookup(module.facts.values, \"primary/db_engine_version\", null), \"16\")"));
 }
+
+/// A PostgreSQL standby run by postgres-operator (main's postgres_operator
+/// kind): the failover promotes it once the nodes are up and before the
+/// workloads that write to it scale; the failback moves its data back with
+/// writes stopped and before clients return, then rebuilds the DR standby
+/// from the primary's archive.
+#[test]
+fn postgres_standby_is_promoted_on_failover_and_returned_to_standby_on_failback() {
+    let assets = "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, version: \"1.35\", dr: pilot-light}\n  - {kind: s3, name: pg-backups, dr: replica}\n  - {kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, qty: 2, db_name: shop, dr: replica}\n";
+    let (rb, md) = book(assets);
+    let f = &rb.failover;
+    assert!(rb
+        .changes
+        .iter()
+        .any(|ch| ch.name == "pg_standby" && ch.from == "true" && ch.to == "false"));
+    let vars = at(f, "acmegen failover inventory/t.yaml --apply-vars");
+    let nodes = at(f, "aws eks update-nodegroup-config --cluster-name t-k8s-usw1");
+    let promote = at(
+        f,
+        "terraform -chdir=generated/t/dr apply -refresh=false -target=module.pg",
+    );
+    let full = lines(f)
+        .iter()
+        .position(|(_, c)| c == "terraform -chdir=generated/t/dr apply")
+        .unwrap();
+    assert!(
+        vars < nodes && nodes < promote && promote < full,
+        "nodes, then the promotion, then Terraform"
+    );
+    let step = step_of(f, "-target=module.pg");
+    assert!(
+        step.title.starts_with("Promote the PostgreSQL standby `pg`"),
+        "{}",
+        step.title
+    );
+    assert!(step
+        .commands
+        .contains(&"kubectl --context t-us-west-1 -n postgres exec pg-0 -c postgres -- patronictl list".to_string()));
+    assert!(step.verify.iter().any(|v| v.contains("Leader and no Standby Leader")));
+    assert!(md.contains("Promote the PostgreSQL standby `pg` in us-west-1 (pg_standby = false)"));
+    // Failback: writes stop, the data moves back, then DR is a standby again.
+    let b = &rb.failback;
+    let stop = b
+        .iter()
+        .position(|s| s.title.starts_with("Stop the application's writes"))
+        .unwrap();
+    let dump = at_all(
+        b,
+        &[
+            "pg_dump -U postgres -Fc shop |",
+            "pg_restore -U postgres --clean --if-exists -d shop",
+        ],
+    );
+    let dump_step = lines(b)[dump].0;
+    assert!(stop < dump_step);
+    let master = at(
+        b,
+        "PRIMARY_MASTER=$(kubectl --context t-us-east-2 -n postgres get pods -l cluster-name=pg,spilo-role=master -o name)",
+    );
+    assert!(master < dump);
+    let delete = at(
+        b,
+        "kubectl --context t-us-west-1 -n postgres delete postgresql pg --wait",
+    );
+    let pvc = at(
+        b,
+        "kubectl --context t-us-west-1 -n postgres delete pvc -l cluster-name=pg --wait",
+    );
+    let rm = at(b, "rm generated/t/dr/failover.auto.tfvars");
+    let replace = at(
+        b,
+        "terraform -chdir=generated/t/dr apply -replace=module.pg.helm_release.cluster",
+    );
+    assert!(dump < delete && delete < pvc && pvc < rm && rm < replace);
+    let back = step_of(b, "-replace=module.pg.helm_release.cluster");
+    assert!(back.verify.iter().any(|v| v.contains("Standby Leader")));
+    // The objectives say what the promotion needs and loses.
+    let o = rb.objectives.iter().find(|o| o.asset == "pg").unwrap();
+    assert!(
+        o.rto.contains("promote the standby") && o.rpo.contains("WAL not yet archived"),
+        "{o:?}"
+    );
+    assert!(o.needs.starts_with("the EKS and Kubernetes APIs of the DR region"));
+    // Without a standby in DR, nothing of this appears.
+    let (rb, _) = book(&assets.replace("qty: 2, db_name: shop, dr: replica", "qty: 2, db_name: shop, dr: none"));
+    assert!(!commands(&rb.failover).contains("patronictl"));
+    assert!(!commands(&rb.failback).contains("pg_dump"));
+}

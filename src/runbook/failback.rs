@@ -75,7 +75,9 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     for a in &clusters {
         steps.extend(rejoin_cluster(c, a));
     }
-    let data_in_dr = !dbs.is_empty() || !clusters.is_empty() || replicated_buckets(c).next().is_some();
+    let standbys = standbys(c);
+    let data_in_dr =
+        !dbs.is_empty() || !clusters.is_empty() || !standbys.is_empty() || replicated_buckets(c).next().is_some();
     if data_in_dr {
         steps.push(Step::new(
             format!("Stop the application's writes in {} (maintenance window)", c.dr),
@@ -160,18 +162,33 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             ],
         ));
     }
+    steps.extend(standbys.iter().filter_map(|a| move_back(c, a)));
     match restore_rotation(c, &hold_file) {
         Some(step) => steps.push(step),
         None => steps.extend(by_hand(c, Role::Primary)),
     }
     if scaled {
-        steps.push(Step::new(
-            "Return the DR region to standby",
-            vec![format!("rm {}/dr/failover.auto.tfvars", c.dir), c.tf("dr", "apply")],
-            vec![
-                "DR capacity and traffic dials are back at their standby defaults; the plan destroyed nothing.".into(),
-            ],
-        ));
+        let mut commands = Vec::new();
+        let mut replace = Vec::new();
+        let mut verify = vec![if standbys.is_empty() {
+            "DR capacity and traffic dials are back at their standby defaults; the plan destroyed nothing.".to_string()
+        } else {
+            "DR capacity and traffic dials are back at their standby defaults; the plan destroys nothing but the Helm release of each PostgreSQL cluster it replaces.".to_string()
+        }];
+        for a in &standbys {
+            if let Some((before, target)) = rebuild_standby(c, a) {
+                commands.extend(before);
+                replace.push(target);
+                verify.extend(standby_verify(c, a));
+            }
+        }
+        commands.push(format!("rm {}/dr/failover.auto.tfvars", c.dir));
+        let apply = std::iter::once("apply".to_string())
+            .chain(replace)
+            .collect::<Vec<_>>()
+            .join(" ");
+        commands.push(c.tf("dr", &apply));
+        steps.push(Step::new("Return the DR region to standby", commands, verify));
     }
     for a in &dbs {
         steps.push(rebuild_dr_copy(c, a));

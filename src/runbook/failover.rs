@@ -320,6 +320,45 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
             )],
         ));
     }
+    // PostgreSQL standbys: promoted through their Helm release once the
+    // nodes are there, before the workloads that write to them scale up.
+    let mut promoted = Vec::new();
+    for a in standbys(c) {
+        let promotes = c
+            .call(a, Role::Dr, "postgres_operator")
+            .is_some_and(|m| changes.iter().any(|ch| m.args.iter().any(|(_, e)| is_var(e, &ch.name))));
+        if let Some(step) = promotes.then(|| promote(c, a)).flatten() {
+            steps.push(step);
+            promoted.push(a.ident());
+        }
+    }
+    // Workloads on a cluster (Helm releases): a targeted apply without
+    // refresh talks to the EKS and Kubernetes APIs of the DR region only.
+    let in_cluster: Vec<&&ModuleCall> = fed
+        .iter()
+        .filter(|m| m.providers.iter().any(|(p, _)| *p == "helm") && !promoted.contains(&m.label))
+        .collect();
+    if !in_cluster.is_empty() {
+        let names: Vec<String> = in_cluster
+            .iter()
+            .filter_map(|m| asset(m))
+            .map(|a| format!("`{}`", a.name))
+            .collect();
+        let args = in_cluster
+            .iter()
+            .map(|m| format!("-target=module.{}", m.label))
+            .collect::<Vec<_>>()
+            .join(" ");
+        steps.push(Step::new(
+            format!(
+                "Scale {} to primary capacity through the Kubernetes API of {} (a targeted apply of their Helm releases that refreshes nothing)",
+                names.join(", "),
+                c.dr
+            ),
+            vec![c.tf("dr", &format!("apply -refresh=false {args}"))],
+            vec!["The plan changes only the replica counts of these releases and destroys nothing; `kubectl get deployments -A` shows them available on the new nodes.".into()],
+        ));
+    }
     // Instances (VMs, bastions, Elastic IPs, Aurora instances) are Terraform
     // resources counted by a variable: a targeted apply without refresh
     // creates the missing ones from the recorded state, calling only the EC2,
@@ -327,6 +366,7 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
     let counted: Vec<&&ModuleCall> = fed
         .iter()
         .filter(|m| !matches!(m.source.as_str(), "eks" | "ga_endpoint_group"))
+        .filter(|m| !m.providers.iter().any(|(p, _)| *p == "helm"))
         .collect();
     if !counted.is_empty() {
         let mut targets: Vec<String> = counted.iter().map(|m| format!("module.{}", m.label)).collect();

@@ -23,6 +23,7 @@ mod drill;
 mod failback;
 mod failover;
 mod shell;
+mod standby;
 mod values;
 
 use bootstrap::*;
@@ -31,6 +32,7 @@ use drill::*;
 use failback::*;
 use failover::*;
 use shell::*;
+use standby::*;
 use values::*;
 
 pub use failover::{failover_plan, failover_text, Failover};
