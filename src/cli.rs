@@ -102,7 +102,7 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Print the failover: data steps (promote, restore, credentials), the DR variable changes (written with --apply-vars) and the recovery objectives.
+    /// Print the failover: data steps (promote, restore, credentials), the capacity and traffic levers (AWS API calls in the DR region), taking the primary out of rotation, the DR variable changes (written with --apply-vars) and the recovery objectives.
     #[command(
         after_help = "Examples:\n  acmegen failover inventory/acme-eks.yaml\n  acmegen failover inventory/acme-eks.yaml --format json\n  acmegen failover inventory/acme-eks.yaml --apply-vars   # writes generated/acme-eks/dr/failover.auto.tfvars\n  terraform -chdir=generated/acme-eks/dr apply"
     )]
@@ -112,7 +112,7 @@ pub enum Command {
         /// Write <out>/<name>/dr/failover.auto.tfvars for a reviewed `terraform apply`.
         #[arg(long)]
         apply_vars: bool,
-        /// Output format: the steps as text, or data steps, variable changes and objectives as JSON.
+        /// Output format: the steps as text, or the steps, variable changes and objectives as JSON.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         /// Output directory holding the rendered roots.

@@ -567,7 +567,7 @@ fn failover(
 ) -> Result<ExitCode, Failure> {
     let (_, compiled) = compile_all(&[inventory])?;
     let plan = &compiled[0].plan;
-    let report = runbook::failover_plan(&compiled[0].loaded.inventory, plan);
+    let report = runbook::failover_plan(&compiled[0].loaded.inventory, plan, &compiled[0].loaded.path);
     let changes = &report.variable_changes;
     match format {
         Format::Json => say(&serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?)?,

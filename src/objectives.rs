@@ -22,6 +22,9 @@ pub const TARGET_HEALTH_CHECK: (u32, u32) = (15, 3);
 pub const REPLICA_LAG_ALARM_SECONDS: u32 = 300;
 /// Global-database lag alarm of Aurora secondaries (ms).
 pub const GLOBAL_LAG_ALARM_MS: u32 = 60_000;
+/// Minutes within which S3 replicates most objects without Replication Time
+/// Control (which alone has an SLA, 15 min for 99.99%).
+pub const S3_REPLICATION_MINUTES: u32 = 15;
 
 /// Recovery objectives of one asset.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -38,6 +41,11 @@ pub struct Objective {
     pub rpo: String,
     /// The generated settings (or AWS behaviour) the figures follow from.
     pub basis: String,
+    /// The AWS APIs the recovery calls: the failover levers are calls to the
+    /// DR region's APIs (and Global Accelerator's, in us-west-2), never to
+    /// the IAM or Route 53 control planes in us-east-1, which may be the
+    /// lost region.
+    pub needs: String,
 }
 
 /// Seconds until Route 53 answers with the SECONDARY record: failed checks
@@ -51,9 +59,17 @@ pub fn target_detection_seconds() -> u32 {
     TARGET_HEALTH_CHECK.0 * TARGET_HEALTH_CHECK.1
 }
 
+/// What the Route 53 failover needs: only its data plane.
+const ROUTE53_DATA_PLANE: &str =
+    "Route 53's data plane only (health checks and DNS answers keep working without its control plane in us-east-1)";
+
+/// What an accelerator's dial change needs.
+const GA_API: &str = "the Global Accelerator API (us-west-2), neither the primary region nor us-east-1";
+
 /// How traffic reaches the DR region for `a` (a load balancer or what it
-/// fronts): through Route 53 failover, the accelerator's dial, or not at all.
-fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String) {
+/// fronts): through Route 53 failover, the accelerator's dial, or not at
+/// all; and what that needs.
+fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String, &'static str) {
     let fronts = |x: &Asset, name: &str| x.target.as_deref() == Some(name);
     let albs: Vec<&Asset> = if a.kind == Kind::Alb {
         vec![a]
@@ -76,6 +92,7 @@ fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String) {
                     "Route 53 health checks every {}s, failover after {} failures, alias answers cached {}s",
                     ROUTE53_HEALTH_CHECK.0, ROUTE53_HEALTH_CHECK.1, ALIAS_TTL_SECONDS
                 ),
+                ROUTE53_DATA_PLANE,
             );
         }
         if inv
@@ -84,18 +101,29 @@ fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String) {
             .any(|g| g.kind == Kind::GlobalAccelerator && g.in_dr() && fronts(g, &alb.name))
         {
             return (
-                "≈ 2 min to raise the DR traffic dial (an apply)".into(),
+                "≈ 1 min to raise the DR traffic dial (an update-endpoint-group call)".into(),
                 format!(
                     "the DR endpoint group's dial is 0 until failover sets it to 100; the ALB marks targets unhealthy after {}s",
                     target_detection_seconds()
                 ),
+                GA_API,
             );
         }
     }
     (
         "clients switch by hand".into(),
         "no DNS failover or accelerator in front".into(),
+        "nothing from AWS: clients are pointed at the DR load balancer by hand",
     )
+}
+
+/// The API that scales `a` up in the DR region: the EKS API for a node
+/// group, a targeted apply without refresh (EC2, ELB) for instances.
+fn scale_api(a: &Asset) -> &'static str {
+    match a.kind {
+        Kind::Eks => "the EKS API of the DR region (update-nodegroup-config)",
+        _ => "the EC2 and Elastic Load Balancing APIs of the DR region (a targeted apply without refresh)",
+    }
 }
 
 /// The objectives of `a`, from its strategy and the generated settings.
@@ -106,16 +134,20 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 .iter()
                 .any(|g| g.name == t && g.kind == Kind::GlobalAccelerator)
         });
-    let (rto, rpo, basis) = match (a.kind, a.dr) {
+    let nothing = "nothing: the DR region's copy runs already".to_string();
+    let rds_api = "the RDS API of the DR region".to_string();
+    let (rto, rpo, basis, needs) = match (a.kind, a.dr) {
         (Kind::Route53, _) if targets_accelerator => (
             "0: the record names the accelerator, which is global".to_string(),
             "n/a".to_string(),
             "Route 53 answers from every region; the accelerator moves traffic between regions".to_string(),
+            ROUTE53_DATA_PLANE.to_string(),
         ),
         (_, DrStrategy::None) => (
             "not recoverable in DR".to_string(),
             "not recoverable in DR".to_string(),
             "the DR region gets nothing for this asset".to_string(),
+            "n/a".to_string(),
         ),
         (Kind::Rds, DrStrategy::Replica) => (
             "≈ 10 min: promote the read replica, then point clients at the DR endpoint".into(),
@@ -124,6 +156,7 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 "asynchronous cross-region replica; the ReplicaLag alarm fires above {}s",
                 REPLICA_LAG_ALARM_SECONDS
             ),
+            rds_api.clone(),
         ),
         (Kind::Rds, DrStrategy::Backup) => (
             format!(
@@ -135,6 +168,7 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 "automated backups replicated to DR, kept {} days",
                 a.retention_days.unwrap_or(7)
             ),
+            rds_api.clone(),
         ),
         (Kind::Aurora, DrStrategy::Replica) => (
             "≈ 2 min: managed failover of the global database".into(),
@@ -143,18 +177,20 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 "Aurora global database storage replication; the lag alarm fires above {} s",
                 GLOBAL_LAG_ALARM_MS / 1000
             ),
+            rds_api,
         ),
         (Kind::S3, DrStrategy::Replica | DrStrategy::Backup) => (
             "0: the DR bucket serves reads now; switch clients to it".into(),
-            "most objects within 15 min (replication without S3 RTC has no SLA)".into(),
+            format!("most objects within {S3_REPLICATION_MINUTES} min (replication without S3 RTC has no SLA)"),
             format!(
-                "cross-region replication{}",
+                "cross-region replication{}; objects written in DR are copied back on failback",
                 if a.dr == DrStrategy::Backup {
                     " into GLACIER_IR"
                 } else {
                     ""
                 }
             ),
+            "nothing: the DR bucket is independent of the primary region".into(),
         ),
         (Kind::BackupPlan, _) => {
             let (schedule, copy_days) = crate::kinds::backup_plan::copy_settings(a);
@@ -162,36 +198,46 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 "≈ 1 h+: restore jobs from the recovery points in the DR vault, one per resource".into(),
                 format!("the last recovery point copied to DR: at most one schedule interval ({schedule}) plus the copy time"),
                 format!("AWS Backup copies every recovery point into the DR vault, kept {copy_days} days"),
+                "the AWS Backup API of the DR region".into(),
             )
         }
         (Kind::S3, _) => (
             "0: the DR bucket exists".into(),
             "nothing replicated: objects of the primary bucket are not in DR".into(),
             "an independent bucket per region".into(),
+            nothing,
         ),
         (Kind::Ecr, DrStrategy::Replica) => (
             "0: the DR registry serves the replicated images".into(),
             "images pushed before the outage (replication takes minutes)".into(),
             "registry replication of the repository prefix".into(),
+            nothing,
         ),
         (Kind::Vm | Kind::Eks | Kind::Bastion | Kind::Eip, DrStrategy::PilotLight) => {
-            let (switch, why) = traffic_switch(inv, a);
+            let (switch, why, traffic) = traffic_switch(inv, a);
+            let how = if a.kind == Kind::Eks {
+                "an update-nodegroup-config call, nodes join"
+            } else {
+                "a targeted apply, instances boot"
+            };
             (
                 format!(
-                    "≈ 10-15 min: scale {} → {} (one apply, instances boot or nodes join), then {switch}",
+                    "≈ 10-15 min: scale {} → {} ({how}), then {switch}",
                     a.dr_count(),
                     a.qty()
                 ),
                 "stateless: nothing to lose".into(),
                 format!("pilot light at {} of {}; {why}", a.dr_count(), a.qty()),
+                format!("{}; traffic: {traffic}", scale_api(a)),
             )
         }
         (Kind::Vm | Kind::Eks | Kind::Alb | Kind::Eip, _) => {
-            let (switch, why) = traffic_switch(inv, a);
+            let (switch, why, traffic) = traffic_switch(inv, a);
             (
                 switch,
                 "stateless: nothing to lose".into(),
                 format!("full capacity in DR; {why}"),
+                format!("traffic: {traffic}"),
             )
         }
         (Kind::Route53, _) => (
@@ -201,21 +247,43 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
                 "health checks every {}s, {} failures, {}s alias TTL",
                 ROUTE53_HEALTH_CHECK.0, ROUTE53_HEALTH_CHECK.1, ALIAS_TTL_SECONDS
             ),
+            format!("{ROUTE53_DATA_PLANE}; holding the primary out of rotation until failback needs the Route 53 API (us-east-1)"),
         ),
         (Kind::GlobalAccelerator, _) => (
-            "≈ 2 min: an apply raises the DR dial to 100 (the accelerator's API is in us-west-2)".into(),
+            "≈ 1 min: update-endpoint-group calls set the DR dial to 100 and the primary's to 0".into(),
             "n/a".into(),
             "static anycast IPs; DR endpoint group at dial 0 until failover".into(),
+            GA_API.into(),
+        ),
+        (Kind::PostgresOperator, DrStrategy::Replica) => (
+            "≈ 5 min after the nodes: promote the standby (standby = false, a targeted apply of its Helm release), then point clients at the DR master service".into(),
+            format!("WAL not yet archived (Spilo archives a segment when full, or after archive_timeout) or not yet replicated to DR (most objects within {S3_REPLICATION_MINUTES} min)"),
+            "a standby cluster restoring and following the primary's WAL-G archive in the replicated bucket".into(),
+            "the EKS and Kubernetes APIs of the DR region (a targeted apply without refresh)".into(),
+        ),
+        (Kind::App | Kind::Traefik | Kind::ClusterAddons, DrStrategy::PilotLight) => (
+            "≈ 2-5 min once the nodes are up: raise its replicas to the primary's (a targeted apply of its Helm release)".into(),
+            "stateless: nothing to lose".into(),
+            "pilot light: fewer replicas in DR until failover".into(),
+            "the EKS and Kubernetes APIs of the DR region (a targeted apply without refresh)".into(),
+        ),
+        (Kind::App | Kind::Traefik | Kind::ClusterAddons, _) => (
+            "0: the DR cluster runs it at full capacity".into(),
+            "stateless: nothing to lose".into(),
+            "full capacity in DR".into(),
+            nothing,
         ),
         (Kind::K8sMonitoring, _) => (
             "0: the DR cluster runs its own stack".into(),
             "metrics of the primary region are not copied".into(),
             "an independent Prometheus and Grafana per region".into(),
+            nothing,
         ),
         _ => (
             "0: the DR region has its own".into(),
             "n/a".into(),
             "an independent copy per region".into(),
+            nothing,
         ),
     };
     Objective {
@@ -225,6 +293,7 @@ pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
         rto,
         rpo,
         basis,
+        needs,
     }
 }
 

@@ -229,3 +229,760 @@ fn every_shipped_inventory_has_a_runbook_matching_its_assets() {
         }
     }
 }
+
+// ------------------------------------------------------------------------
+// aws-review findings 1, 4-7, 13-15, 17: the runbook runs as written with the
+// primary region gone, in an order that keeps traffic behind the data.
+
+use acmegen::runbook::{failback_holds, failover_plan, failover_text, Step};
+
+const WEB: &str =
+    "  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
+const DNS: &str = "  - {kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}\n";
+const EDGE: &str = "  - {kind: global_accelerator, name: edge, target: lb, dr: active}\n";
+const AURORA: &str =
+    "  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n";
+const BUCKET: &str = "  - {kind: s3, name: data, dr: replica}\n";
+
+/// Every command of `steps`, each with the index of its step, in order.
+fn lines(steps: &[Step]) -> Vec<(usize, String)> {
+    steps
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.commands.iter().map(move |c| (i, c.clone())))
+        .collect()
+}
+
+/// Position of the first command containing `needle` (panics if none).
+fn at(steps: &[Step], needle: &str) -> usize {
+    lines(steps)
+        .iter()
+        .position(|(_, c)| c.contains(needle))
+        .unwrap_or_else(|| panic!("no command contains `{needle}`:\n{}", commands(steps)))
+}
+
+/// Position of the first command containing all of `needles`.
+fn at_all(steps: &[Step], needles: &[&str]) -> usize {
+    lines(steps)
+        .iter()
+        .position(|(_, c)| needles.iter().all(|n| c.contains(n)))
+        .unwrap_or_else(|| panic!("no command contains all of {needles:?}:\n{}", commands(steps)))
+}
+
+/// The step holding the first command with `needle`.
+fn step_of<'a>(steps: &'a [Step], needle: &str) -> &'a Step {
+    let i = lines(steps)[at(steps, needle)].0;
+    &steps[i]
+}
+
+/// Every book the order tests check, as inventory asset lines.
+fn shapes() -> Vec<String> {
+    vec![
+        RDS.replace("DR", "replica"),
+        RDS.replace("DR", "backup"),
+        format!("{WEB}{DNS}{}{BUCKET}", RDS.replace("DR", "replica")),
+        format!("{WEB}{EDGE}{}", RDS.replace("DR", "backup")),
+        format!("{WEB}{DNS}{AURORA}{BUCKET}"),
+        "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 2, max: 6, version: \"1.35\", dr: pilot-light}\n  - {kind: vm, name: app, size: t3.micro, qty: 4, image: nginx, dr: pilot-light, dr_qty: 0}\n  - {kind: alb, name: lb, target: app, dr: active}\n  - {kind: eip, name: ips, qty: 2, target: app, dr: pilot-light, dr_qty: 0}\n".to_string(),
+    ]
+}
+
+/// Runbooks of the test shapes and of every shipped inventory.
+fn all_books() -> Vec<(String, Runbook)> {
+    let mut out: Vec<(String, Runbook)> = shapes().into_iter().map(|s| (s.clone(), book(&s).0)).collect();
+    for path in common::inventories() {
+        let loaded = acmegen::inventory::load(&path).unwrap();
+        let p = plan(&validate(&loaded).unwrap());
+        out.push((path.display().to_string(), runbook(&loaded.inventory, &p, &loaded.path)));
+    }
+    out
+}
+
+/// Finding 1: every DR database a failback deletes or replaces has its
+/// deletion protection lifted first, and the change waited for, whatever the
+/// strategy.
+#[test]
+fn failback_lifts_deletion_protection_and_waits_before_deleting_or_replacing() {
+    for (name, rb) in all_books() {
+        for step in &rb.failback {
+            for (i, c) in step.commands.iter().enumerate() {
+                let target = if let Some(rest) = c.split("delete-db-instance --db-instance-identifier ").nth(1) {
+                    rest.split_whitespace().next().unwrap().to_string()
+                } else if c.contains("-replace='module.") && c.contains("aws_db_instance.this") {
+                    // The DR identifier is in the step's modify command.
+                    step.commands
+                        .iter()
+                        .find_map(|x| x.split("modify-db-instance --db-instance-identifier ").nth(1))
+                        .unwrap_or_else(|| panic!("{name}: `{c}` without lifting protection"))
+                        .split_whitespace()
+                        .next()
+                        .unwrap()
+                        .to_string()
+                } else {
+                    continue;
+                };
+                let lift = step.commands[..i]
+                    .iter()
+                    .position(|x| {
+                        x.contains(&format!("modify-db-instance --db-instance-identifier {target} --no-deletion-protection --apply-immediately"))
+                    })
+                    .unwrap_or_else(|| panic!("{name}: `{c}` without --no-deletion-protection first"));
+                let wait = step.commands[..i]
+                    .iter()
+                    .position(|x| {
+                        x.starts_with(&format!(
+                            "until aws rds wait db-instance-available --db-instance-identifier {target} "
+                        ))
+                    })
+                    .unwrap_or_else(|| panic!("{name}: `{c}` without a wait after lifting protection"));
+                assert!(lift < wait, "{name}: the wait follows the modify");
+                assert!(
+                    step.verify
+                        .iter()
+                        .any(|v| v.contains("DeletionProtection") && v.contains(&target)),
+                    "{name}: {:?}",
+                    step.verify
+                );
+            }
+        }
+    }
+    // The backup shape deletes its restored copy, then waits for the deletion.
+    let (rb, _) = book(&RDS.replace("DR", "backup"));
+    let b = &rb.failback;
+    assert!(at(b, "--no-deletion-protection") < at(b, "delete-db-instance --db-instance-identifier t-db-usw1"));
+    assert!(
+        at(b, "delete-db-instance --db-instance-identifier t-db-usw1")
+            < at(b, "wait db-instance-deleted --db-instance-identifier t-db-usw1")
+    );
+}
+
+/// Finding 4: the failover takes the primary out of rotation through the
+/// fact store (the primary's state is unreachable); the failback holds it
+/// out through a root variable file before any primary apply, and restores
+/// rotation only after the data is back.
+#[test]
+fn traffic_fails_back_only_after_the_data_route53() {
+    let (rb, md) = book(&format!("{WEB}{DNS}{}{BUCKET}", RDS.replace("DR", "replica")));
+    let f = &rb.failover;
+    let hc = at(
+        f,
+        "HC=$(aws ssm get-parameter --name /acmegen/t/primary/dns_rotation_health_check_id --region us-west-1",
+    );
+    let out = at(
+        f,
+        "aws route53 update-health-check --health-check-id \"$HC\" --health-threshold 2",
+    );
+    assert!(hc < out, "the check's ID comes from the fact store in DR");
+    assert!(at(f, "promote-read-replica") < out, "data first");
+    let b = &rb.failback;
+    let hold = at(
+        b,
+        "printf '%s\\n' 'dns_in_rotation = false' > generated/t/primary/failback.auto.tfvars",
+    );
+    assert!(at(b, "update-health-check --health-check-id \"$HC\" --health-threshold 2") < hold);
+    // Every primary apply before the restore runs with the hold in place.
+    let first_primary_apply = at(b, "terraform -chdir=generated/t/primary apply");
+    assert!(hold < first_primary_apply);
+    let release = at(b, "rm generated/t/primary/failback.auto.tfvars");
+    for after in [
+        "promote-read-replica --db-instance-identifier t-db-use2",
+        "import module.db.aws_db_instance.this t-db-use2",
+        "aws s3 sync s3://t-data-$ACCOUNT_ID-us-west-1/",
+        "delete-secret",
+    ] {
+        assert!(at(b, after) < release, "`{after}` before traffic returns");
+    }
+    let restore = step_of(b, "rm generated/t/primary/failback.auto.tfvars");
+    assert_eq!(
+        restore.commands.last().unwrap(),
+        "terraform -chdir=generated/t/primary apply",
+        "the apply without the hold restores rotation"
+    );
+    assert!(restore
+        .verify
+        .iter()
+        .any(|v| v.contains("dig +short app.shop.acme-platform.dev")));
+    assert!(
+        release < at(b, "-replace='module.db[0].aws_db_instance.this'"),
+        "DR copies after the switch"
+    );
+    assert!(md.contains("health-threshold 2"));
+    // The primary root holds the switch; in rotation by default.
+    let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n".to_string() + WEB + DNS;
+    let p = plan(&validate(&parse(&text, Path::new("t.yaml")).unwrap()).unwrap());
+    assert_eq!(
+        failback_holds(&p),
+        vec![("dns_in_rotation".to_string(), "false".to_string())]
+    );
+    assert_eq!(
+        p.primary
+            .variable("dns_in_rotation")
+            .unwrap()
+            .default
+            .as_ref()
+            .unwrap()
+            .render(),
+        "true"
+    );
+}
+
+#[test]
+fn traffic_fails_back_only_after_the_data_global_accelerator() {
+    let (rb, _) = book(&format!("{WEB}{EDGE}{}", RDS.replace("DR", "backup")));
+    let f = &rb.failover;
+    // DR dial up, primary dial down, both through the Global Accelerator API
+    // in us-west-2, the groups found from the listener fact.
+    let listener = "LISTENER=$(aws ssm get-parameter --name /acmegen/t/primary/edge_listener_arn --region us-west-1";
+    let dr_group = at_all(
+        f,
+        &[
+            "DR_GROUP=$(aws globalaccelerator list-endpoint-groups",
+            "EndpointGroupRegion=='us-west-1'",
+            "--region us-west-2",
+        ],
+    );
+    let up = at(
+        f,
+        "--endpoint-group-arn \"$DR_GROUP\" --traffic-dial-percentage 100 --region us-west-2",
+    );
+    let primary_group = at_all(
+        f,
+        &[
+            "PRIMARY_GROUP=$(aws globalaccelerator list-endpoint-groups",
+            "EndpointGroupRegion=='us-east-2'",
+        ],
+    );
+    let down = at(
+        f,
+        "--endpoint-group-arn \"$PRIMARY_GROUP\" --traffic-dial-percentage 0 --region us-west-2",
+    );
+    assert!(at(f, listener) < dr_group && dr_group < up && up < primary_group && primary_group < down);
+    assert!(at(f, "restore-db-instance-to-point-in-time") < up, "data first");
+    let b = &rb.failback;
+    let hold = at(
+        b,
+        "printf '%s\\n' 'edge_traffic_dial = 0' > generated/t/primary/failback.auto.tfvars",
+    );
+    assert!(hold < at(b, "terraform -chdir=generated/t/primary apply"));
+    let restore = step_of(b, "rm generated/t/primary/failback.auto.tfvars");
+    let cmds = &restore.commands;
+    let dr_down = cmds
+        .iter()
+        .position(|c| c.contains("\"$DR_GROUP\" --traffic-dial-percentage 0"))
+        .unwrap();
+    let rm = cmds.iter().position(|c| c.starts_with("rm ")).unwrap();
+    let apply = cmds
+        .iter()
+        .position(|c| c == "terraform -chdir=generated/t/primary apply")
+        .unwrap();
+    assert!(
+        dr_down < rm && rm < apply,
+        "DR out before the primary comes back: no split writers"
+    );
+    let release = at(b, "rm generated/t/primary/failback.auto.tfvars");
+    assert!(at(b, "restore-db-instance-from-db-snapshot") < release);
+    assert!(at(b, "import module.db.aws_db_instance.this t-db-use2") < release);
+    assert!(
+        release < at(b, "rm generated/t/dr/failover.auto.tfvars"),
+        "DR dial stays up until the primary serves"
+    );
+}
+
+/// Finding 5: objects written to DR buckets during the outage are copied
+/// back, with a check, after writes stopped and before traffic returns.
+#[test]
+fn failback_copies_objects_written_in_dr_back_before_writers_return() {
+    let (rb, _) = book(&format!("{WEB}{DNS}{BUCKET}"));
+    let b = &rb.failback;
+    let sync = "aws s3 sync s3://t-data-$ACCOUNT_ID-us-west-1/ s3://t-data-$ACCOUNT_ID-us-east-2/ --source-region us-west-1 --region us-east-2 --size-only";
+    let step = step_of(b, sync);
+    assert_eq!(
+        step.commands[0],
+        "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)"
+    );
+    assert_eq!(step.commands[1], sync);
+    assert_eq!(step.commands[2], format!("{sync} --dryrun   # must print nothing"));
+    assert!(step.verify.iter().any(|v| v.contains("dry run prints nothing")));
+    let stop = b
+        .iter()
+        .position(|s| s.title.starts_with("Stop the application's writes"))
+        .unwrap();
+    let sync_step = lines(b)[at(b, sync)].0;
+    assert!(stop < sync_step);
+    assert!(at(b, sync) < at(b, "rm generated/t/primary/failback.auto.tfvars"));
+    // No bucket without replication is copied.
+    let (rb, _) = book("  - {kind: s3, name: logs, dr: active}\n");
+    assert!(!commands(&rb.failback).contains("s3 sync"));
+}
+
+/// Finding 6: copies created by CLI carry what the module sets, so
+/// `terraform import` adopts them without a deferred change.
+#[test]
+fn cli_created_databases_carry_the_primary_settings() {
+    let (rb, _) = book(&RDS.replace("DR", "replica"));
+    let b = &rb.failback;
+    let replica = &lines(b)[at(b, "create-db-instance-read-replica")].1;
+    for flag in [
+        "--db-instance-identifier t-db-use2 --source-db-instance-identifier arn:aws:rds:us-west-1:$ACCOUNT_ID:db:t-db-usw1 --source-region us-west-1",
+        "--db-subnet-group-name t-db-use2 --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PG\"",
+        "--db-instance-class db.m6i.large --port 5432 --multi-az --storage-type gp3 --no-publicly-accessible --ca-certificate-identifier rds-ca-rsa2048-g1 --enable-iam-database-authentication --copy-tags-to-snapshot --auto-minor-version-upgrade",
+        "--max-allocated-storage 80",
+        "--enable-cloudwatch-logs-exports postgresql",
+        "--monitoring-interval 30 --monitoring-role-arn arn:aws:iam::$ACCOUNT_ID:role/t-db-use2-monitoring",
+        "--enable-performance-insights --performance-insights-kms-key-id",
+        "--deletion-protection --region us-east-2",
+    ] {
+        assert!(replica.contains(flag), "`{flag}` missing in {replica}");
+    }
+    let step = step_of(b, "create-db-instance-read-replica");
+    let pg = step
+        .commands
+        .iter()
+        .position(|c| c == "PG=$(terraform -chdir=generated/t/primary output -raw db_parameter_group_name)")
+        .unwrap();
+    let create = step
+        .commands
+        .iter()
+        .position(|c| c.contains("create-db-instance-read-replica"))
+        .unwrap();
+    assert!(pg < create);
+    // The groups they join exist before: the targeted apply builds them.
+    let targeted = &lines(b)[at(b, "apply -target=")].1;
+    for t in [
+        "aws_db_parameter_group.this",
+        "aws_cloudwatch_log_group.exports",
+        "aws_iam_role_policy_attachment.monitoring",
+        "aws_db_subnet_group.this",
+    ] {
+        assert!(targeted.contains(&format!("-target=module.db.{t}")), "{targeted}");
+    }
+    assert!(at(b, "apply -target=") < create);
+    // A restore from a snapshot: the same, and the inventory's own values.
+    let (rb, _) = book("  - {kind: rds, name: db, size: db.t3.medium, engine: mysql, engine_version: \"8.4\", multi_az: false, retention_days: 3, dr: backup}\n");
+    let restore = &lines(&rb.failback)[at(&rb.failback, "restore-db-instance-from-db-snapshot")].1;
+    for flag in [
+        "--db-parameter-group-name \"$PG\"",
+        "--db-instance-class db.t3.medium --port 3306 --no-multi-az --storage-type gp3",
+        "--backup-retention-period 3 --preferred-backup-window 03:00-04:00",
+        "--deletion-protection --region us-east-2",
+    ] {
+        assert!(restore.contains(flag), "`{flag}` missing in {restore}");
+    }
+    // The restore in DR during the failover is protected and placed too.
+    let pitr = &lines(&rb.failover)[at(&rb.failover, "restore-db-instance-to-point-in-time")].1;
+    assert!(
+        pitr.contains("--no-multi-az") && pitr.contains("--deletion-protection --region us-west-1"),
+        "{pitr}"
+    );
+}
+
+/// Finding 7: every shell block sets every variable it uses, before it uses
+/// it (a new shell per step is the norm: delegation can take hours).
+#[test]
+fn every_shell_block_sets_the_variables_it_uses() {
+    fn assigned(text: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        for (i, _) in text.match_indices('=') {
+            let start = text[..i]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(0, |p| p + 1);
+            let name = &text[start..i];
+            let before = text[..start].trim_end_matches(' ');
+            let at_start = before.is_empty()
+                || ["\n", "&&", ";", "do", "then", "while", "until", "{"]
+                    .iter()
+                    .any(|s| before.ends_with(s));
+            if !name.is_empty() && at_start && bytes.get(i + 1) != Some(&b'=') {
+                out.push((start, name.to_string()));
+            }
+        }
+        for (i, _) in text.match_indices("for ") {
+            if let Some(name) = text[i + 4..].split_whitespace().next() {
+                out.push((i, name.to_string()));
+            }
+        }
+        out
+    }
+    fn used(text: &str) -> Vec<(usize, String)> {
+        text.match_indices('$')
+            .filter_map(|(i, _)| {
+                let rest = &text[i + 1..];
+                let rest = rest.strip_prefix('{').unwrap_or(rest);
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let first = name.chars().next()?;
+                (first.is_ascii_alphabetic() || first == '_').then_some((i, name))
+            })
+            .collect()
+    }
+    let mut checked = 0;
+    for (name, rb) in all_books() {
+        for (section, steps) in [
+            ("first deployment", &rb.bootstrap),
+            ("failover", &rb.failover),
+            ("failback", &rb.failback),
+            ("drill", &rb.drill),
+        ] {
+            for s in steps {
+                let text = s.commands.join("\n");
+                let set = assigned(&text);
+                for (pos, var) in used(&text) {
+                    checked += 1;
+                    assert!(
+                        set.iter().any(|(p, n)| n == &var && *p < pos),
+                        "{name}, {section}, step `{}`: ${var} used but not set before in the same block:\n{text}",
+                        s.title
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "the check saw the variables: {checked}");
+}
+
+/// Finding 7: the waiters give up after a fixed number of polls; every one
+/// is re-run in a loop.
+#[test]
+fn every_waiter_is_rerun_past_its_limit() {
+    for (name, rb) in all_books() {
+        for c in [&rb.failover, &rb.failback, &rb.drill]
+            .iter()
+            .flat_map(|s| s.iter())
+            .flat_map(|s| s.commands.iter())
+        {
+            for (i, _) in c.match_indices(" wait ") {
+                assert!(
+                    c[..i].ends_with("until aws rds") || c[..i].ends_with("until aws eks"),
+                    "{name}: waiter not looped: {c}"
+                );
+            }
+        }
+    }
+}
+
+/// Finding 7: a subdomain is delegated with NS records in its parent zone, a
+/// registered domain at its registrar; first-deployment blocks set ACCOUNT_ID.
+#[test]
+fn delegation_is_worded_by_zone_and_init_blocks_set_the_account() {
+    let web = format!("{WEB}  - {{kind: route53, name: dns, zone: ZONE, record: app, target: lb, dr: active}}\n");
+    let (rb, _) = book(&web.replace("ZONE", "shop.acme-platform.dev"));
+    let step = rb.bootstrap.iter().find(|s| s.title.starts_with("Delegate")).unwrap();
+    assert!(
+        step.title.contains("NS records in the parent zone `acme-platform.dev`"),
+        "{}",
+        step.title
+    );
+    assert!(step.commands[1].contains("list-hosted-zones-by-name --dns-name acme-platform.dev"));
+    for zone in ["acme-platform.dev", "acme-shop.co.uk"] {
+        let (rb, _) = book(&web.replace("ZONE", zone));
+        let step = rb.bootstrap.iter().find(|s| s.title.starts_with("Delegate")).unwrap();
+        assert!(
+            step.title.ends_with("name servers at the domain's registrar"),
+            "{zone}: {}",
+            step.title
+        );
+    }
+    for s in rb
+        .bootstrap
+        .iter()
+        .filter(|s| s.commands.iter().any(|c| c.contains("init -backend-config")))
+    {
+        assert!(s.commands[0].starts_with("ACCOUNT_ID="), "{}", s.title);
+    }
+}
+
+/// Finding 7: the drill's teardown lifts every deletion protection and
+/// empties the versioned buckets before `terraform destroy`.
+#[test]
+fn drill_teardown_makes_the_drill_deletable_before_destroying_it() {
+    let (rb, _) = book(&format!("{WEB}{}{BUCKET}", RDS.replace("DR", "replica")));
+    let d = &rb.drill;
+    let destroy_dr = at(d, "terraform -chdir=generated/t-drill/dr destroy");
+    assert!(destroy_dr < at(d, "terraform -chdir=generated/t-drill/primary destroy"));
+    for before in [
+        "aws rds modify-db-instance --db-instance-identifier t-drill-db-use2 --no-deletion-protection --apply-immediately --region us-east-2",
+        "aws rds modify-db-instance --db-instance-identifier t-drill-db-usw1 --no-deletion-protection --apply-immediately --region us-west-1",
+        "aws elbv2 modify-load-balancer-attributes --load-balancer-arn $(terraform -chdir=generated/t-drill/primary output -raw lb_arn) --attributes Key=deletion_protection.enabled,Value=false --region us-east-2",
+        "--load-balancer-arn $(terraform -chdir=generated/t-drill/dr output -raw lb_arn)",
+        "empty_bucket() {",
+        "empty_bucket t-drill-data-$ACCOUNT_ID-us-east-2",
+        "empty_bucket t-drill-data-$ACCOUNT_ID-us-west-1",
+    ] {
+        assert!(at(d, before) < destroy_dr, "`{before}` before the destroy");
+    }
+    let (rb, _) = book(AURORA);
+    let d = &rb.drill;
+    let destroy_dr = at(d, "generated/t-drill/dr destroy");
+    for before in [
+        "modify-db-cluster --db-cluster-identifier t-drill-db-use2 --no-deletion-protection",
+        "modify-db-cluster --db-cluster-identifier t-drill-db-usw1 --no-deletion-protection",
+        "modify-global-cluster --global-cluster-identifier t-drill-db --no-deletion-protection",
+    ] {
+        assert!(at(d, before) < destroy_dr, "`{before}` before the destroy");
+    }
+}
+
+/// Finding 13: the levers are API calls in the DR region, before any full
+/// DR apply; Terraform is reconciled afterwards from the same values, and
+/// `acmegen failover` shows the same steps as the runbook.
+#[test]
+fn failover_levers_are_api_calls_and_terraform_follows() {
+    let assets = format!(
+        "{}{EDGE}",
+        "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 2, max: 6, version: \"1.35\", dr: pilot-light}\n  - {kind: vm, name: app, size: t3.micro, qty: 4, image: nginx, dr: pilot-light, dr_qty: 0}\n  - {kind: alb, name: lb, target: app, dr: active}\n  - {kind: eip, name: ips, qty: 2, target: app, dr: pilot-light, dr_qty: 0}\n"
+    );
+    let (rb, md) = book(&assets);
+    let f = &rb.failover;
+    let vars = at(f, "acmegen failover inventory/t.yaml --apply-vars");
+    let eks = at(f, "aws eks update-nodegroup-config --cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-default --scaling-config minSize=2,maxSize=6,desiredSize=3 --region us-west-1");
+    let vms = at(f, "terraform -chdir=generated/t/dr apply -refresh=false -target=module.app -target=module.ips -target=module.lb.aws_lb_target_group_attachment.this");
+    let dial = at(f, "--traffic-dial-percentage 100 --region us-west-2");
+    let full = lines(f)
+        .iter()
+        .position(|(_, c)| c == "terraform -chdir=generated/t/dr apply")
+        .unwrap();
+    assert!(
+        vars < eks && eks < vms && vms < dial && dial < full,
+        "levers, then the reconciling apply"
+    );
+    assert!(at(f, "--traffic-dial-percentage 0") < full);
+    let reconcile = &f[lines(f)[full].0];
+    assert!(reconcile.verify.iter().any(|v| v.contains("us-east-1")));
+    // The objectives say what each recovery needs.
+    let o = |a: &str| rb.objectives.iter().find(|o| o.asset == a).unwrap().clone();
+    assert!(o("k8s").needs.starts_with("the EKS API of the DR region"));
+    assert!(o("app").needs.starts_with("the EC2 and Elastic Load Balancing APIs"));
+    assert!(o("edge").needs.contains("us-west-2") && o("edge").rto.contains("update-endpoint-group"));
+    assert!(md.contains("No failover step needs IAM or the Route 53 control plane"));
+    // `acmegen failover` lists the runbook's steps, in the runbook's order.
+    let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
+    let loaded = parse(&text, Path::new("inventory/t.yaml")).unwrap();
+    let p = plan(&validate(&loaded).unwrap());
+    let report = failover_plan(&loaded.inventory, &p, &loaded.path);
+    let printed = failover_text(&p, &report);
+    let mut from = 0;
+    for s in &rb.failover[1..] {
+        if s.title.starts_with("Make Terraform agree")
+            || s.title.starts_with("Confirm")
+            || s.title.starts_with("Verify")
+            || s.title.starts_with("Point")
+        {
+            continue;
+        }
+        let here = printed[from..]
+            .find(&s.title)
+            .unwrap_or_else(|| panic!("`{}` not in order in:\n{printed}", s.title));
+        from += here;
+        for c in &s.commands {
+            assert!(printed.contains(c.as_str()), "`{c}` not printed");
+        }
+    }
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        json["capacity_steps"].as_array().unwrap().len(),
+        report.capacity_steps.len()
+    );
+    assert!(json["objectives"][0]["needs"].is_string());
+}
+
+/// Findings 14 and 15: the standalone DR secret goes before any primary
+/// apply that could touch the secret; the import's apply rotates database
+/// and secret together; replication is verified InSync.
+#[test]
+fn secrets_return_without_a_gap_or_a_second_password() {
+    for shape in [
+        RDS.replace("DR", "replica"),
+        RDS.replace("DR", "backup"),
+        AURORA.to_string(),
+    ] {
+        let (rb, _) = book(&shape);
+        let b = &rb.failback;
+        let delete = at(b, "aws secretsmanager delete-secret --secret-id \"$SECRET\" --force-delete-without-recovery --region us-west-1");
+        for (i, (_, c)) in lines(b).iter().enumerate() {
+            if c.starts_with("terraform -chdir=generated/t/primary apply") && i < delete {
+                assert!(
+                    c.contains("-target=") && !c.contains("secret"),
+                    "{shape}: `{c}` before the DR copy is deleted"
+                );
+            }
+        }
+        let full = lines(b)
+            .iter()
+            .position(|(_, c)| c == "terraform -chdir=generated/t/primary apply")
+            .unwrap();
+        assert!(delete < full, "{shape}");
+        let adopt = &b[lines(b)[full].0];
+        assert!(
+            adopt
+                .verify
+                .iter()
+                .any(|v| v.contains("ReplicationStatus[?Region=='us-west-1'].Status") && v.contains("InSync")),
+            "{shape}"
+        );
+        if shape.contains("kind: rds") {
+            let import = adopt
+                .commands
+                .iter()
+                .position(|c| c.contains("import module.db.aws_db_instance.this t-db-use2"))
+                .unwrap();
+            assert_eq!(
+                adopt.commands[import + 1],
+                "terraform -chdir=generated/t/primary apply",
+                "import, then one apply"
+            );
+        }
+    }
+    // The modules: the secret follows the write-only password version, and
+    // overwrites a same-named standalone copy when the replica comes back.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/modules");
+    let rds = std::fs::read_to_string(root.join("rds/main.tf")).unwrap();
+    assert!(rds.contains("replace_triggered_by = [aws_db_instance.this.id, aws_db_instance.this.password_wo_version]"));
+    let aurora = std::fs::read_to_string(root.join("aurora/main.tf")).unwrap();
+    assert!(aurora
+        .contains("replace_triggered_by = [aws_rds_cluster.this.id, aws_rds_cluster.this.master_password_wo_version]"));
+    for m in [&rds, &aurora] {
+        assert!(m.contains("force_overwrite_replica_secret = true"));
+    }
+    // "Bump password_version" is possible as written: the primary root has it.
+    let (_, files) = common::render(&common::inventories_dir().join("acme-vm.yaml"));
+    assert!(files[Path::new("acme-vm/primary/variables.tf")].contains("variable \"db_password_version\""));
+    assert!(
+        files[Path::new("acme-vm/primary/main.tf")].contains("password_version           = var.db_password_version")
+    );
+}
+
+/// Finding 17: the Aurora secondary joins at the primary's running version;
+/// the failback covers an old primary cluster that was lost.
+#[test]
+fn aurora_failback_covers_a_lost_old_primary() {
+    let (rb, _) = book(AURORA);
+    let b = &rb.failback;
+    let check = at(b, "SynchronizationStatus | [0]");
+    let version = at(
+        b,
+        "VERSION=$(aws rds describe-db-clusters --db-cluster-identifier t-db-usw1 --region us-west-1",
+    );
+    let rm = at(
+        b,
+        "state rm module.db.aws_rds_cluster.this module.db.aws_rds_cluster_instance.this",
+    );
+    let create = at(b, "aws rds create-db-cluster --db-cluster-identifier t-db-use2 --global-cluster-identifier t-db --engine aurora-postgresql --engine-version \"$VERSION\"");
+    let instances = at(b, "for i in $(seq 1 2); do aws rds create-db-instance --db-instance-identifier t-db-use2-$i --db-cluster-identifier t-db-use2");
+    let import = at(b, "import module.db.aws_rds_cluster.this t-db-use2");
+    let switch = at(b, "switchover-global-cluster --global-cluster-identifier t-db --target-db-cluster-identifier arn:aws:rds:us-east-2:$ACCOUNT_ID:cluster:t-db-use2");
+    let full = lines(b)
+        .iter()
+        .position(|(_, c)| c == "terraform -chdir=generated/t/primary apply")
+        .unwrap();
+    assert!(
+        check < version
+            && version < rm
+            && rm < create
+            && create < instances
+            && instances < import
+            && import < switch
+            && switch < full
+    );
+    assert!(step_of(b, "create-db-cluster")
+        .title
+        .starts_with("Only if the old primary cluster was lost"));
+    let created = &lines(b)[create].1;
+    assert!(
+        !created.contains("--master-username") && !created.contains("--database-name"),
+        "a secondary takes neither"
+    );
+    let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n".to_string() + AURORA;
+    let md = common::render_text(&text).unwrap();
+    assert!(md[Path::new("t/dr/main.tf")].contains("engine_version             = coalesce(lookup(module.facts.values, \"primary/db_engine_version\", null), \"16\")"));
+}
+
+/// A PostgreSQL standby run by postgres-operator (main's postgres_operator
+/// kind): the failover promotes it once the nodes are up and before the
+/// workloads that write to it scale; the failback moves its data back with
+/// writes stopped and before clients return, then rebuilds the DR standby
+/// from the primary's archive.
+#[test]
+fn postgres_standby_is_promoted_on_failover_and_returned_to_standby_on_failback() {
+    let assets = "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, version: \"1.35\", dr: pilot-light}\n  - {kind: s3, name: pg-backups, dr: replica}\n  - {kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, qty: 2, db_name: shop, dr: replica}\n";
+    let (rb, md) = book(assets);
+    let f = &rb.failover;
+    assert!(rb
+        .changes
+        .iter()
+        .any(|ch| ch.name == "pg_standby" && ch.from == "true" && ch.to == "false"));
+    let vars = at(f, "acmegen failover inventory/t.yaml --apply-vars");
+    let nodes = at(f, "aws eks update-nodegroup-config --cluster-name t-k8s-usw1");
+    let promote = at(
+        f,
+        "terraform -chdir=generated/t/dr apply -refresh=false -target=module.pg",
+    );
+    let full = lines(f)
+        .iter()
+        .position(|(_, c)| c == "terraform -chdir=generated/t/dr apply")
+        .unwrap();
+    assert!(
+        vars < nodes && nodes < promote && promote < full,
+        "nodes, then the promotion, then Terraform"
+    );
+    let step = step_of(f, "-target=module.pg");
+    assert!(
+        step.title.starts_with("Promote the PostgreSQL standby `pg`"),
+        "{}",
+        step.title
+    );
+    assert!(step
+        .commands
+        .contains(&"kubectl --context t-us-west-1 -n postgres exec pg-0 -c postgres -- patronictl list".to_string()));
+    assert!(step.verify.iter().any(|v| v.contains("Leader and no Standby Leader")));
+    assert!(md.contains("Promote the PostgreSQL standby `pg` in us-west-1 (pg_standby = false)"));
+    // Failback: writes stop, the data moves back, then DR is a standby again.
+    let b = &rb.failback;
+    let stop = b
+        .iter()
+        .position(|s| s.title.starts_with("Stop the application's writes"))
+        .unwrap();
+    let dump = at_all(
+        b,
+        &[
+            "pg_dump -U postgres -Fc shop |",
+            "pg_restore -U postgres --clean --if-exists -d shop",
+        ],
+    );
+    let dump_step = lines(b)[dump].0;
+    assert!(stop < dump_step);
+    let master = at(
+        b,
+        "PRIMARY_MASTER=$(kubectl --context t-us-east-2 -n postgres get pods -l cluster-name=pg,spilo-role=master -o name)",
+    );
+    assert!(master < dump);
+    let delete = at(
+        b,
+        "kubectl --context t-us-west-1 -n postgres delete postgresql pg --wait",
+    );
+    let pvc = at(
+        b,
+        "kubectl --context t-us-west-1 -n postgres delete pvc -l cluster-name=pg --wait",
+    );
+    let rm = at(b, "rm generated/t/dr/failover.auto.tfvars");
+    let replace = at(
+        b,
+        "terraform -chdir=generated/t/dr apply -replace=module.pg.helm_release.cluster",
+    );
+    assert!(dump < delete && delete < pvc && pvc < rm && rm < replace);
+    let back = step_of(b, "-replace=module.pg.helm_release.cluster");
+    assert!(back.verify.iter().any(|v| v.contains("Standby Leader")));
+    // The objectives say what the promotion needs and loses.
+    let o = rb.objectives.iter().find(|o| o.asset == "pg").unwrap();
+    assert!(
+        o.rto.contains("promote the standby") && o.rpo.contains("WAL not yet archived"),
+        "{o:?}"
+    );
+    assert!(o.needs.starts_with("the EKS and Kubernetes APIs of the DR region"));
+    // Without a standby in DR, nothing of this appears.
+    let (rb, _) = book(&assets.replace("qty: 2, db_name: shop, dr: replica", "qty: 2, db_name: shop, dr: none"));
+    assert!(!commands(&rb.failover).contains("patronictl"));
+    assert!(!commands(&rb.failback).contains("pg_dump"));
+}

@@ -1,7 +1,9 @@
 //! `aurora`: an Aurora cluster. DR: the secondary cluster of an Aurora
 //! global database (the primary creates the global database and publishes it).
 
-use super::rds::{check_database, client_groups, family, peer_ranges, performance_insights, secret_replica_key, Database};
+use super::rds::{
+    check_database, client_groups, family, password_version, peer_ranges, performance_insights, secret_replica_key, Database,
+};
 use super::{AlarmSpec, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Engine};
 use crate::plan::{names, Expr, Planner, Role, VarRole};
@@ -104,18 +106,30 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         (Role::Primary, _) => "standalone",
     };
     let global_fact = format!("{id}_global_cluster_id");
+    let version_fact = format!("{id}_engine_version");
     let mut m = p.call(&id, "aurora", a);
-    let global = if p.primary() {
-        Expr::s(names::global_cluster(p.inventory(), &a.name))
+    let (global, version) = if p.primary() {
+        (
+            Expr::s(names::global_cluster(p.inventory(), &a.name)),
+            Expr::s(&o.db.engine_version),
+        )
     } else {
         m.count = Some(p.once_published(&global_fact));
-        p.fact(&global_fact)
+        // A secondary joins with exactly the version the primary runs (Aurora
+        // refuses a global database member on another version); a major
+        // version alone would resolve to this region's default minor. Until
+        // a primary publishes its running version, the major version stands.
+        let running = Expr::call(
+            "coalesce",
+            vec![p.fact_or_null(&version_fact), Expr::s(&o.db.engine_version)],
+        );
+        (p.fact(&global_fact), running)
     };
     m.arg("cluster_identifier", Expr::s(p.name(a)))
         .arg("role", Expr::s(role))
         .arg("global_cluster_identifier", global)
         .arg("engine", Expr::s(o.db.engine.rds_name(true)))
-        .arg("engine_version", Expr::s(&o.db.engine_version))
+        .arg("engine_version", version)
         .arg("instance_class", class)
         .arg("instance_count", n);
     if o.db.engine == Engine::Mysql {
@@ -124,6 +138,9 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     }
     if p.primary() {
         m.arg("db_name", Expr::opt_str(o.db.db_name.as_deref()));
+    }
+    if let Some(version) = password_version(p, a) {
+        m.arg("password_version", version);
     }
     m.arg("port", Expr::Num(i64::from(o.db.engine.port())))
         .arg("parameter_group_family", Expr::s(family))
@@ -158,8 +175,26 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         format!("ARN of cluster {}.", a.name),
         m.out_or_null("cluster_arn"),
     );
+    if p.primary() {
+        p.output(
+            format!("{id}_security_group_id"),
+            format!("Security group of cluster {} (a failback rebuild joins it).", a.name),
+            m.out("security_group_id"),
+        );
+        p.output(
+            format!("{id}_parameter_group_name"),
+            format!("Cluster parameter group of {} (a failback rebuild joins it).", a.name),
+            m.out("parameter_group_name"),
+        );
+        p.output(
+            format!("{id}_master_secret_arn"),
+            format!("Secret with the master credentials of {}.", a.name),
+            m.out("master_secret_arn"),
+        );
+    }
     if role == "global-primary" {
         p.publish(&global_fact, m.out("global_cluster_identifier"), None);
+        p.publish(&version_fact, m.out("engine_version_actual"), None);
     }
 }
 
@@ -180,5 +215,17 @@ mod tests {
         );
         assert_eq!(arg(module(&p.primary, "db").unwrap(), "global_cluster_identifier"), "\"t-db\"");
         assert_eq!(arg(dr, "parameter_group_family"), "\"aurora-postgresql16\"");
+        // The secondary joins with the version the primary runs, published
+        // through the fact store; the major version only until then.
+        assert_eq!(
+            arg(dr, "engine_version"),
+            "coalesce(lookup(module.facts.values, \"primary/db_engine_version\", null), \"16\")"
+        );
+        assert!(p.primary.facts_published.contains(&"db_engine_version".to_string()));
+        assert_eq!(
+            arg(module(&p.primary, "db").unwrap(), "password_version"),
+            "var.db_password_version"
+        );
+        assert!(module(&p.dr, "db").unwrap().argument("password_version").is_none());
     }
 }

@@ -82,6 +82,33 @@ pub const SPEC: Spec = Spec {
     ],
 };
 
+/// Settings the `rds` and `aurora` modules fix for every database
+/// (`templates/modules/{rds,aurora}/main.tf`, checked by a test). The
+/// runbook gives the databases it creates by CLI (failback restores and
+/// replicas, an Aurora cluster rebuilt as a secondary) the same, so that
+/// Terraform adopts them by `import` without a change to apply later.
+pub mod fixed {
+    /// Storage type.
+    pub const STORAGE_TYPE: &str = "gp3";
+    /// CA of the server certificate.
+    pub const CA_CERTIFICATE: &str = "rds-ca-rsa2048-g1";
+    /// Daily backup window (UTC).
+    pub const BACKUP_WINDOW: &str = "03:00-04:00";
+    /// Weekly maintenance window (UTC).
+    pub const MAINTENANCE_WINDOW: &str = "sun:04:30-sun:05:30";
+    /// Enhanced monitoring interval (s).
+    pub const MONITORING_INTERVAL: u32 = 30;
+    /// Performance Insights retention (days).
+    pub const INSIGHTS_RETENTION_DAYS: u32 = 7;
+    /// Storage autoscaling ceiling: this many times the allocated storage.
+    pub const STORAGE_CEILING_FACTOR: i64 = 4;
+
+    /// Name of the enhanced-monitoring role of database `identifier`.
+    pub fn monitoring_role(identifier: &str) -> String {
+        format!("{identifier}-monitoring")
+    }
+}
+
 /// A database's common fields, defaulted (RDS and Aurora).
 #[derive(Debug, Clone)]
 pub struct Database {
@@ -250,6 +277,25 @@ pub(crate) fn secret_replica_key(p: &mut Planner<'_>, db: &ValidAsset) -> Option
     (p.primary() && db.in_dr()).then(|| p.fact_or_null("kms_key_arn"))
 }
 
+/// `var.<id>_password_version` of a database that owns its master password
+/// (primary root): bumping it writes one new password to the database and
+/// its secret in a single apply. The DR copies (read replica, Aurora
+/// secondary, replicated backups) have no password of their own.
+pub(crate) fn password_version(p: &mut Planner<'_>, a: &ValidAsset) -> Option<Expr> {
+    p.primary().then(|| {
+        p.var(
+            &format!("{}_password_version", a.ident()),
+            &format!(
+                "Version of the master password of {}: bump it to write a new password to the database and its secret in one apply.",
+                a.name
+            ),
+            "number",
+            Expr::Num(1),
+            VarRole::Setting,
+        )
+    })
+}
+
 /// The instance (primary), its read replica or its replicated backups (DR).
 pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     let id = a.ident();
@@ -288,6 +334,9 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     m.arg("allocated_storage", Expr::Num(i64::from(o.storage_gb)));
     if !replica {
         m.arg("db_name", Expr::opt_str(o.db.db_name.as_deref()));
+    }
+    if let Some(version) = password_version(p, a) {
+        m.arg("password_version", version);
     }
     m.arg("port", Expr::Num(i64::from(o.db.engine.port())))
         .arg("parameter_group_family", Expr::s(family))
@@ -328,6 +377,11 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
             format!("{id}_master_secret_arn"),
             format!("Secret with the master credentials of {}.", a.name),
             m.out("master_secret_arn"),
+        );
+        p.output(
+            format!("{id}_parameter_group_name"),
+            format!("Parameter group of database {} (a failback restore joins it).", a.name),
+            m.out("parameter_group_name"),
         );
     }
     if p.primary() && matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup) {
@@ -429,6 +483,54 @@ mod tests {
         assert!(module(&p.dr, "vpc").is_some(), "a restore in DR needs the DR network");
         assert_eq!(arg(dr, "restore_subnet_group_name"), "\"t-db-usw1\"");
         assert_eq!(arg(dr, "vpc_id"), "module.vpc.vpc_id");
+    }
+
+    #[test]
+    fn the_primary_exposes_the_password_version_and_what_a_failback_restore_joins() {
+        let p = planned(&RDS.replace("DR", "replica"));
+        let primary = module(&p.primary, "db").unwrap();
+        assert_eq!(arg(primary, "password_version"), "var.db_password_version");
+        let var = p.primary.variable("db_password_version").unwrap();
+        assert_eq!(var.role, crate::plan::VarRole::Setting);
+        assert_eq!(var.default.as_ref().unwrap().render(), "1");
+        // A read replica has no password of its own.
+        assert!(module(&p.dr, "db").unwrap().argument("password_version").is_none());
+        assert!(p.dr.variable("db_password_version").is_none());
+        for out in ["db_security_group_id", "db_parameter_group_name", "db_master_secret_arn"] {
+            assert!(p.primary.outputs.iter().any(|o| o.name == out), "{out}");
+        }
+    }
+
+    /// The settings the runbook passes to CLI-created databases are the
+    /// ones the modules set.
+    #[test]
+    fn fixed_settings_match_the_module_templates() {
+        use super::fixed::*;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/modules");
+        let rds = std::fs::read_to_string(root.join("rds/main.tf")).unwrap();
+        for line in [
+            format!("storage_type          = \"{STORAGE_TYPE}\""),
+            format!("ca_cert_identifier        = \"{CA_CERTIFICATE}\""),
+            format!("backup_window           = \"{BACKUP_WINDOW}\""),
+            format!("maintenance_window      = \"{MAINTENANCE_WINDOW}\""),
+            format!("monitoring_interval                   = {MONITORING_INTERVAL}"),
+            format!("performance_insights_retention_period = var.performance_insights ? {INSIGHTS_RETENTION_DAYS} : null"),
+            format!("max_allocated_storage = var.allocated_storage * {STORAGE_CEILING_FACTOR}"),
+            "name               = \"${var.identifier}-monitoring\"".to_string(),
+        ] {
+            assert!(rds.contains(&line), "rds module lacks `{line}`");
+        }
+        let aurora = std::fs::read_to_string(root.join("aurora/main.tf")).unwrap();
+        for line in [
+            format!("preferred_backup_window             = \"{BACKUP_WINDOW}\""),
+            format!("preferred_maintenance_window        = \"{MAINTENANCE_WINDOW}\""),
+            format!("monitoring_interval                   = {MONITORING_INTERVAL}"),
+            format!("performance_insights_retention_period = var.performance_insights ? {INSIGHTS_RETENTION_DAYS} : null"),
+            "name               = \"${var.cluster_identifier}-monitoring\"".to_string(),
+        ] {
+            assert!(aurora.contains(&line), "aurora module lacks `{line}`");
+        }
+        assert_eq!(monitoring_role("t-db-use2"), "t-db-use2-monitoring");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::{Options as KindOptions, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind};
-use crate::plan::{Expr, Planner};
+use crate::plan::{Expr, Planner, VarRole};
 use crate::validate::{reserved_domain, Check, ValidAsset};
 
 /// The route53 kind.
@@ -47,7 +47,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             c.error(
                 "zone",
                 format!("zone `{zone}` is {why}: no certificate can ever be validated for it"),
-                "set `zone` to a domain you control; acmegen creates its hosted zone in the bootstrap root (delegate it at your registrar), or give `zone_id` of an existing public zone",
+                "set `zone` to a domain you control; acmegen creates its hosted zone in the bootstrap root (delegate it with NS records in its parent zone, or at your registrar for a registered domain), or give `zone_id` of an existing public zone",
             );
         }
     }
@@ -119,6 +119,27 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
                 "failover_role",
                 Expr::s(if p.primary() { "PRIMARY" } else { "SECONDARY" }),
             );
+            if p.primary() {
+                let rotation = p.var(
+                    &format!("{id}_in_rotation"),
+                    &format!(
+                        "Whether the PRIMARY record of {} may answer (its health check decides); false keeps traffic on the DR region (failback sets it until the data is back).",
+                        a.name
+                    ),
+                    "bool",
+                    Expr::Bool(true),
+                    VarRole::TrafficDial,
+                );
+                m.arg("in_rotation", rotation);
+                // The failover takes the primary out of rotation with the
+                // calculated check while the primary's state is unreachable:
+                // its ID lives in the fact store, in the DR region.
+                p.publish(
+                    &format!("{id}_rotation_health_check_id"),
+                    Expr::module(&id, "rotation_health_check_id"),
+                    None,
+                );
+            }
         }
         let path = match (&o.health_check_path, &target.options) {
             (Some(own), _) => own.clone(),
@@ -154,6 +175,15 @@ mod tests {
             "module.facts.values[\"bootstrap/zone_id_shop_acme_platform_dev\"]"
         );
         assert_eq!(p.bootstrap.zones[0].name, "shop.acme-platform.dev");
+        // The primary record can be held out of rotation through a root
+        // variable, and the DR region knows the check that does it.
+        assert_eq!(arg(module(&p.primary, "dns").unwrap(), "in_rotation"), "var.dns_in_rotation");
+        assert_eq!(
+            p.primary.variable("dns_in_rotation").unwrap().role,
+            crate::plan::VarRole::TrafficDial
+        );
+        assert!(p.primary.facts_published.contains(&"dns_rotation_health_check_id".to_string()));
+        assert!(module(&p.dr, "dns").unwrap().argument("in_rotation").is_none());
     }
 
     #[test]

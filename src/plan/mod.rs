@@ -244,7 +244,8 @@ impl ModuleCall {
 pub enum VarRole {
     /// How much runs here (instances, nodes, addresses): failover raises it in DR.
     Capacity,
-    /// The share of an accelerator's traffic this region takes.
+    /// The traffic this region takes: an accelerator's dial, or whether the
+    /// PRIMARY DNS failover record may answer. Failover and failback move it.
     TrafficDial,
     /// A DR copy that failover promotes (true: standby; failover sets false).
     Promotion,

@@ -29,7 +29,8 @@ module "facts" {
   store_path = "/acmegen/acme-eks"
   publisher  = "primary"
   publish = {
-    db_arn = module.db.arn
+    db_arn                              = module.db.arn
+    public_dns_rotation_health_check_id = module.public_dns.rotation_health_check_id
   }
   tags = local.tags
 }
@@ -160,6 +161,7 @@ module "db" {
   instance_class             = var.db_instance_class
   allocated_storage          = 100
   db_name                    = "acme"
+  password_version           = var.db_password_version
   port                       = 5432
   parameter_group_family     = "postgres16"
   log_exports                = ["postgresql"]
@@ -257,6 +259,7 @@ module "public_dns" {
   target_dns_name       = module.ingress.dns_name
   target_zone_id        = module.ingress.zone_id
   failover_role         = "PRIMARY"
+  in_rotation           = var.public_dns_in_rotation
   health_check_protocol = "HTTPS"
   health_check_path     = "/healthz"
   tags                  = merge(local.tags, { Asset = "public-dns" })

@@ -61,6 +61,18 @@ variable "db_instance_class" {
   default     = "db.m6i.large"
 }
 
+variable "db_password_version" {
+  description = "Version of the master password of db: bump it to write a new password to the database and its secret in one apply."
+  type        = number
+  default     = 1
+}
+
+variable "public_dns_in_rotation" {
+  description = "Whether the PRIMARY record of public-dns may answer (its health check decides); false keeps traffic on the DR region (failback sets it until the data is back)."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)

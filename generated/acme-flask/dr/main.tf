@@ -75,7 +75,7 @@ module "db" {
   role                       = "secondary"
   global_cluster_identifier  = module.facts.values["primary/db_global_cluster_id"]
   engine                     = "aurora-postgresql"
-  engine_version             = "16"
+  engine_version             = coalesce(lookup(module.facts.values, "primary/db_engine_version", null), "16")
   instance_class             = var.db_instance_class
   instance_count             = var.db_instance_count
   port                       = 5432

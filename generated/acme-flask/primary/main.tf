@@ -28,7 +28,9 @@ module "facts" {
   store_path = "/acmegen/acme-flask"
   publisher  = "primary"
   publish = {
-    db_global_cluster_id = module.db.global_cluster_identifier
+    db_engine_version                 = module.db.engine_version_actual
+    db_global_cluster_id              = module.db.global_cluster_identifier
+    site_dns_rotation_health_check_id = module.site_dns.rotation_health_check_id
   }
   tags = local.tags
 }
@@ -80,6 +82,7 @@ module "db" {
   instance_class             = var.db_instance_class
   instance_count             = var.db_instance_count
   db_name                    = "flask"
+  password_version           = var.db_password_version
   port                       = 5432
   parameter_group_family     = "aurora-postgresql16"
   log_exports                = ["postgresql"]
@@ -171,6 +174,7 @@ module "site_dns" {
   target_dns_name       = module.website.dns_name
   target_zone_id        = module.website.zone_id
   failover_role         = "PRIMARY"
+  in_rotation           = var.site_dns_in_rotation
   health_check_protocol = "HTTPS"
   health_check_path     = "/"
   tags                  = merge(local.tags, { Asset = "site-dns" })

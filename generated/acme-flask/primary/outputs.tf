@@ -18,9 +18,24 @@ output "db_endpoint" {
   value       = module.db.endpoint
 }
 
+output "db_master_secret_arn" {
+  description = "Secret with the master credentials of db."
+  value       = module.db.master_secret_arn
+}
+
+output "db_parameter_group_name" {
+  description = "Cluster parameter group of db (a failback rebuild joins it)."
+  value       = module.db.parameter_group_name
+}
+
 output "db_reader_endpoint" {
   description = "Reader endpoint of cluster db."
   value       = module.db.reader_endpoint
+}
+
+output "db_security_group_id" {
+  description = "Security group of cluster db (a failback rebuild joins it)."
+  value       = module.db.security_group_id
 }
 
 output "flask_instance_ids" {

@@ -37,6 +37,12 @@ variable "db_instance_count" {
   default     = 3
 }
 
+variable "db_password_version" {
+  description = "Version of the master password of db: bump it to write a new password to the database and its secret in one apply."
+  type        = number
+  default     = 1
+}
+
 variable "flask_instance_count" {
   description = "Number of instances of flask in this region."
   type        = number
@@ -71,6 +77,12 @@ variable "monitoring_node_min_size" {
   description = "Minimum nodes of cluster monitoring."
   type        = number
   default     = 3
+}
+
+variable "site_dns_in_rotation" {
+  description = "Whether the PRIMARY record of site-dns may answer (its health check decides); false keeps traffic on the DR region (failback sets it until the data is back)."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

@@ -305,6 +305,7 @@ module "postgres" {
   instance_class             = var.postgres_instance_class
   allocated_storage          = 100
   db_name                    = "platform"
+  password_version           = var.postgres_password_version
   port                       = 5432
   parameter_group_family     = "postgres16"
   log_exports                = ["postgresql"]

@@ -73,6 +73,11 @@ output "postgres_master_secret_arn" {
   value       = module.postgres.master_secret_arn
 }
 
+output "postgres_parameter_group_name" {
+  description = "Parameter group of database postgres (a failback restore joins it)."
+  value       = module.postgres.parameter_group_name
+}
+
 output "postgres_security_group_id" {
   description = "Security group of database postgres (a failback restore joins it)."
   value       = module.postgres.security_group_id

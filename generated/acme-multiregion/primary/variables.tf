@@ -91,6 +91,12 @@ variable "postgres_instance_class" {
   default     = "db.m6i.large"
 }
 
+variable "postgres_password_version" {
+  description = "Version of the master password of postgres: bump it to write a new password to the database and its secret in one apply."
+  type        = number
+  default     = 1
+}
+
 variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)

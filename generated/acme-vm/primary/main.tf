@@ -24,7 +24,8 @@ module "facts" {
   store_path = "/acmegen/acme-vm"
   publisher  = "primary"
   publish = {
-    db_arn = module.db.arn
+    app_dns_rotation_health_check_id = module.app_dns.rotation_health_check_id
+    db_arn                           = module.db.arn
   }
   tags = local.tags
 }
@@ -85,6 +86,7 @@ module "app_dns" {
   target_dns_name       = module.web.dns_name
   target_zone_id        = module.web.zone_id
   failover_role         = "PRIMARY"
+  in_rotation           = var.app_dns_in_rotation
   health_check_protocol = "HTTPS"
   health_check_path     = "/"
   tags                  = merge(local.tags, { Asset = "app-dns" })
@@ -110,6 +112,7 @@ module "db" {
   instance_class             = var.db_instance_class
   allocated_storage          = 20
   db_name                    = "app"
+  password_version           = var.db_password_version
   port                       = 5432
   parameter_group_family     = "postgres16"
   log_exports                = ["postgresql"]

@@ -38,6 +38,11 @@ output "db_master_secret_arn" {
   value       = module.db.master_secret_arn
 }
 
+output "db_parameter_group_name" {
+  description = "Parameter group of database db (a failback restore joins it)."
+  value       = module.db.parameter_group_name
+}
+
 output "db_security_group_id" {
   description = "Security group of database db (a failback restore joins it)."
   value       = module.db.security_group_id

@@ -14,6 +14,12 @@ variable "admin_cidrs" {
   }
 }
 
+variable "app_dns_in_rotation" {
+  description = "Whether the PRIMARY record of app-dns may answer (its health check decides); false keeps traffic on the DR region (failback sets it until the data is back)."
+  type        = bool
+  default     = true
+}
+
 variable "app_instance_count" {
   description = "Number of instances of app in this region."
   type        = number
@@ -42,6 +48,12 @@ variable "db_instance_class" {
   description = "DB instance class of db."
   type        = string
   default     = "db.t3.medium"
+}
+
+variable "db_password_version" {
+  description = "Version of the master password of db: bump it to write a new password to the database and its secret in one apply."
+  type        = number
+  default     = 1
 }
 
 variable "monitoring_instance_type" {

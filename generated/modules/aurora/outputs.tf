@@ -27,3 +27,18 @@ output "global_cluster_identifier" {
   description = "Global database this cluster belongs to (null when standalone)."
   value       = aws_rds_cluster.this.global_cluster_identifier
 }
+
+output "engine_version_actual" {
+  description = "Engine version the cluster runs (a secondary must join with exactly this one)."
+  value       = aws_rds_cluster.this.engine_version_actual
+}
+
+output "parameter_group_name" {
+  description = "Cluster parameter group (a failback rebuild joins it)."
+  value       = aws_rds_cluster_parameter_group.this.name
+}
+
+output "security_group_id" {
+  description = "Security group of the cluster."
+  value       = aws_security_group.this.id
+}

@@ -118,6 +118,11 @@ fn check(tree: &Tree<'_>, sink: &mut Sink<'_>) {
                 let Some(p) = protocol(hc.attr("type"), Some(&record)) else {
                     continue;
                 };
+                // A CALCULATED (or CLOUDWATCH_METRIC) check probes nothing:
+                // it combines other checks, which this loop sees themselves.
+                if !p.starts_with("HTTP") {
+                    continue;
+                }
                 if (p == "HTTPS") != https {
                     sink.report(
                         record.item.file,
@@ -246,6 +251,27 @@ mod tests {
             ]
         )
         .is_empty());
+    }
+
+    #[test]
+    fn a_calculated_check_over_the_endpoint_check_probes_nothing() {
+        let rm = format!(
+            "{}\nresource \"aws_route53_health_check\" \"rotation\" {{\n  type                   = \"CALCULATED\"\n  child_healthchecks     = [aws_route53_health_check.this.id]\n  child_health_threshold = 1\n}}\n",
+            record_module()
+        );
+        let files = |r: &str| -> Vec<String> {
+            run(
+                &RULE,
+                &[
+                    ("modules/alb/main.tf", ALB),
+                    ("modules/route53_record/main.tf", &rm),
+                    ("a/main.tf", r),
+                ],
+            )
+        };
+        assert!(files(&root("HTTPS")).is_empty(), "{:?}", files(&root("HTTPS")));
+        // The endpoint check beside it is still checked.
+        assert_eq!(files(&root("HTTP")).len(), 1);
     }
 
     #[test]

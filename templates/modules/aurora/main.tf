@@ -38,6 +38,10 @@ resource "aws_secretsmanager_secret" "master" {
   description = "Master credentials of ${var.cluster_identifier}"
   kms_key_id  = var.kms_key_arn
 
+  # Re-adding the replica on failback overwrites the standalone copy a
+  # failover left under the same name in the DR region (ForceOverwriteReplicaSecret).
+  force_overwrite_replica_secret = true
+
   # Replicated into the DR region under its key: the secondary cluster, once
   # promoted, has the same credentials, and they survive the primary region.
   dynamic "replica" {
@@ -60,8 +64,10 @@ resource "aws_secretsmanager_secret_version" "master" {
   secret_string_wo_version = var.password_version
 
   lifecycle {
-    # A new cluster gets this run's password: write the same one here.
-    replace_triggered_by = [aws_rds_cluster.this.id]
+    # Whenever this run writes a password to the cluster, write the same one
+    # here: a new cluster (id), or a master_password_wo_version change, which
+    # includes the first apply after a failback `terraform import`.
+    replace_triggered_by = [aws_rds_cluster.this.id, aws_rds_cluster.this.master_password_wo_version]
   }
 }
 
@@ -198,8 +204,11 @@ resource "aws_rds_cluster" "this" {
   tags = merge(var.tags, { Name = var.cluster_identifier })
 
   lifecycle {
-    # Global database failover moves the writer between regions.
-    ignore_changes = [replication_source_identifier, global_cluster_identifier]
+    # Global database failover moves the writer between regions. A cluster
+    # rebuilt as a secondary (failback after the old primary was lost) and
+    # switched over to writer records no database_name or master_username of
+    # its own: both force a new cluster, and the data already has them.
+    ignore_changes = [replication_source_identifier, global_cluster_identifier, database_name, master_username]
   }
 
   depends_on = [aws_cloudwatch_log_group.exports]

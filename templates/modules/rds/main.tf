@@ -25,6 +25,12 @@ resource "aws_secretsmanager_secret" "master" {
   description = "Master credentials of ${var.identifier}"
   kms_key_id  = var.kms_key_arn
 
+  # A failover leaves a standalone copy of this secret, under the same name,
+  # in the DR region (StopReplicationToReplica). ReplicateSecretToRegions
+  # fails on a same-named secret there unless ForceOverwriteReplicaSecret is
+  # set; with it, re-adding the replica on failback overwrites that copy.
+  force_overwrite_replica_secret = true
+
   dynamic "replica" {
     for_each = var.secret_replica_kms_key_arn == null ? [] : [var.secret_replica_kms_key_arn]
 
@@ -45,8 +51,11 @@ resource "aws_secretsmanager_secret_version" "master" {
   secret_string_wo_version = var.password_version
 
   lifecycle {
-    # A new database instance gets this run's password: write the same one here.
-    replace_triggered_by = [aws_db_instance.this.id]
+    # Whenever this run writes a password to the database, write the same one
+    # here: a new instance (id), or a password_wo_version change, which
+    # includes the null -> var.password_version of the first apply after a
+    # failback `terraform import` (import cannot read a write-only version).
+    replace_triggered_by = [aws_db_instance.this.id, aws_db_instance.this.password_wo_version]
   }
 }
 

@@ -22,3 +22,8 @@ output "security_group_id" {
   description = "Security group of the instance."
   value       = aws_security_group.this.id
 }
+
+output "parameter_group_name" {
+  description = "DB parameter group of the instance (a failback restore joins it)."
+  value       = aws_db_parameter_group.this.name
+}

@@ -17,12 +17,34 @@ resource "aws_route53_health_check" "this" {
   tags = merge(var.tags, { Name = "${var.record_name}.${var.zone_name}-${lower(coalesce(var.failover_role, "simple"))}" })
 }
 
+################################################################################
+# Rotation switch of the PRIMARY record: a CALCULATED check over the endpoint
+# check. Route 53 documents (UpdateHealthCheck, HealthThreshold) that a
+# threshold above the number of child checks makes a calculated check always
+# unhealthy: at 2 the PRIMARY record never answers, whatever its endpoint
+# reports, so traffic stays on SECONDARY while the primary region returns and
+# its data is moved back; at 1 it follows the endpoint check. A failover sets
+# 2 with `aws route53 update-health-check`, a failback holds it there through
+# in_rotation = false and restores 1 last. (Inverting the endpoint check
+# instead would report a lost region's failing endpoint as healthy.)
+################################################################################
+
+resource "aws_route53_health_check" "rotation" {
+  count = var.failover_role == "PRIMARY" ? 1 : 0
+
+  type                   = "CALCULATED"
+  child_healthchecks     = [aws_route53_health_check.this[0].id]
+  child_health_threshold = var.in_rotation ? 1 : 2
+
+  tags = merge(var.tags, { Name = "${var.record_name}.${var.zone_name}-primary-rotation" })
+}
+
 resource "aws_route53_record" "this" {
   zone_id         = var.zone_id
   name            = var.record_name
   type            = "A"
   set_identifier  = var.failover_role == null ? null : lower(var.failover_role)
-  health_check_id = one(aws_route53_health_check.this[*].id)
+  health_check_id = var.failover_role == "PRIMARY" ? aws_route53_health_check.rotation[0].id : one(aws_route53_health_check.this[*].id)
 
   alias {
     name                   = var.target_dns_name

@@ -29,6 +29,12 @@ variable "failover_role" {
   default     = null
 }
 
+variable "in_rotation" {
+  description = "PRIMARY record only: false keeps it out of DNS answers whatever its health (failover and failback), true lets its health check decide."
+  type        = bool
+  default     = true
+}
+
 variable "health_check_protocol" {
   description = "HTTP or HTTPS."
   type        = string

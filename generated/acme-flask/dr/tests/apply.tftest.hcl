@@ -95,8 +95,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/primary/db_global_cluster_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "mock-db"]
+      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "mock-db_engine_version", "mock-db"]
     }
   }
 }

@@ -208,7 +208,7 @@ run "primary" {
   }
 
   assert {
-    condition     = module.facts.published == tolist(["db_global_cluster_id"])
+    condition     = module.facts.published == tolist(["db_engine_version", "db_global_cluster_id", "site_dns_rotation_health_check_id"])
     error_message = "the primary publishes exactly what the DR root reads"
   }
 }
@@ -230,7 +230,7 @@ run "primary_again" {
   }
 
   assert {
-    condition     = module.facts.published == tolist(["db_global_cluster_id"])
+    condition     = module.facts.published == tolist(["db_engine_version", "db_global_cluster_id", "site_dns_rotation_health_check_id"])
     error_message = "the primary publishes exactly what the DR root reads"
   }
 }
@@ -242,8 +242,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_global_cluster_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db"]
+      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
     }
   }
 
@@ -260,8 +260,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_global_cluster_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db"]
+      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
     }
   }
 
@@ -288,8 +288,8 @@ run "dr_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_global_cluster_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db"]
+      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
     }
   }
 

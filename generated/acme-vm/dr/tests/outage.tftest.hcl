@@ -207,7 +207,7 @@ run "primary" {
   }
 
   assert {
-    condition     = module.facts.published == tolist(["db_arn"])
+    condition     = module.facts.published == tolist(["app_dns_rotation_health_check_id", "db_arn"])
     error_message = "the primary publishes exactly what the DR root reads"
   }
 }
@@ -229,7 +229,7 @@ run "primary_again" {
   }
 
   assert {
-    condition     = module.facts.published == tolist(["db_arn"])
+    condition     = module.facts.published == tolist(["app_dns_rotation_health_check_id", "db_arn"])
     error_message = "the primary publishes exactly what the DR root reads"
   }
 }
@@ -241,8 +241,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 
@@ -259,8 +259,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 
@@ -282,8 +282,8 @@ run "dr_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 

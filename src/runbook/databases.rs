@@ -1,0 +1,378 @@
+//! Databases moving between regions by CLI: the copies carry what the
+//! primary module sets, so Terraform adopts them by `import` unchanged.
+
+use super::*;
+
+/// What the `rds` or `aurora` module sets on a primary database, read from
+/// its call in the primary root, so that a copy the runbook creates by CLI
+/// carries the same settings and `terraform import` adopts it without a
+/// change: Multi-AZ and parameter-group changes made by a later apply would
+/// wait for the maintenance window (ModifyDBInstance without
+/// ApplyImmediately), leaving both the database degraded and the plan
+/// non-empty.
+pub(super) struct DbSettings {
+    identifier: String,
+    engine: String,
+    class: String,
+    port: i64,
+    multi_az: bool,
+    logs: Vec<String>,
+    retention: i64,
+    insights: bool,
+    storage_gb: i64,
+    auto_minor: bool,
+    instances: i64,
+}
+
+impl DbSettings {
+    pub(super) fn of(m: &ModuleCall, root: &RootPlan) -> Self {
+        DbSettings {
+            identifier: arg_str(m, "identifier", root)
+                .or_else(|| arg_str(m, "cluster_identifier", root))
+                .unwrap_or_default(),
+            engine: arg_str(m, "engine", root).unwrap_or_default(),
+            class: arg_str(m, "instance_class", root).unwrap_or_default(),
+            port: arg_num(m, "port", root).unwrap_or_default(),
+            multi_az: arg_bool(m, "multi_az", root).unwrap_or(true),
+            logs: arg_strs(m, "log_exports", root),
+            retention: arg_num(m, "backup_retention_days", root).unwrap_or(7),
+            insights: arg_bool(m, "performance_insights", root).unwrap_or(true),
+            storage_gb: arg_num(m, "allocated_storage", root).unwrap_or(20),
+            auto_minor: arg_bool(m, "auto_minor_version_upgrade", root).unwrap_or(true),
+            instances: arg_num(m, "instance_count", root).unwrap_or(1),
+        }
+    }
+
+    fn logs_flag(&self) -> String {
+        if self.logs.is_empty() {
+            String::new()
+        } else {
+            format!(" --enable-cloudwatch-logs-exports {}", self.logs.join(" "))
+        }
+    }
+
+    fn minor_flag(&self) -> &'static str {
+        if self.auto_minor {
+            " --auto-minor-version-upgrade"
+        } else {
+            " --no-auto-minor-version-upgrade"
+        }
+    }
+
+    /// Flags every instance create takes (restore, replica): class, port,
+    /// availability, storage, TLS certificate, IAM auth, tags, protection.
+    fn instance_flags(&self) -> String {
+        format!(
+            " --db-instance-class {} --port {} {} --storage-type {} --no-publicly-accessible --ca-certificate-identifier {} --enable-iam-database-authentication --copy-tags-to-snapshot{}",
+            self.class,
+            self.port,
+            if self.multi_az { "--multi-az" } else { "--no-multi-az" },
+            fixed::STORAGE_TYPE,
+            fixed::CA_CERTIFICATE,
+            self.minor_flag()
+        )
+    }
+
+    /// Flags of a restore (RestoreDBInstanceFromDBSnapshot and
+    /// RestoreDBInstanceToPointInTime take backups settings but not
+    /// monitoring or Performance Insights, which a later ModifyDBInstance
+    /// applies at once whatever ApplyImmediately says).
+    pub(super) fn restore_flags(&self) -> String {
+        format!(
+            "{} --backup-retention-period {} --preferred-backup-window {}",
+            self.instance_flags(),
+            self.retention,
+            fixed::BACKUP_WINDOW
+        )
+    }
+
+    /// Monitoring and Performance Insights, as the module sets them.
+    fn monitoring_flags(&self, kms: &str) -> String {
+        let insights = if self.insights {
+            format!(
+                " --enable-performance-insights --performance-insights-kms-key-id {kms} --performance-insights-retention-period {}",
+                fixed::INSIGHTS_RETENTION_DAYS
+            )
+        } else {
+            " --no-enable-performance-insights".into()
+        };
+        format!(
+            " --monitoring-interval {} --monitoring-role-arn arn:aws:iam::$ACCOUNT_ID:role/{}{insights}",
+            fixed::MONITORING_INTERVAL,
+            fixed::monitoring_role(&self.identifier)
+        )
+    }
+}
+
+/// What the first targeted failback apply builds for database `a` before
+/// any copy lands: its subnet group and security group, its parameter
+/// group, the log groups its exports write to (created first, or RDS
+/// creates them unencrypted and kept forever) and its monitoring role.
+pub(super) fn db_prerequisites(a: &Asset) -> Vec<String> {
+    let id = a.ident();
+    let parameters = if a.kind == Kind::Aurora {
+        "aws_rds_cluster_parameter_group.this"
+    } else {
+        "aws_db_parameter_group.this"
+    };
+    [
+        "aws_db_subnet_group.this",
+        "aws_security_group.this",
+        parameters,
+        "aws_cloudwatch_log_group.exports",
+        "aws_iam_role_policy_attachment.monitoring",
+    ]
+    .iter()
+    .map(|r| format!("-target=module.{id}.{r}"))
+    .collect()
+}
+
+/// The primary root's outputs a CLI-created copy of `a` joins.
+pub(super) fn placement(c: &Ctx<'_>, a: &Asset) -> Vec<String> {
+    let id = a.ident();
+    vec![
+        format!(
+            "SG=$({})",
+            c.tf("primary", &format!("output -raw {id}_security_group_id"))
+        ),
+        format!(
+            "PG=$({})",
+            c.tf("primary", &format!("output -raw {id}_parameter_group_name"))
+        ),
+    ]
+}
+
+/// Keep an old primary that survived the outage aside under another name
+/// (its data stops at the failover; it is kept, not deleted).
+pub(super) fn aside(c: &Ctx<'_>, p: &str) -> String {
+    let stale = format!("{p}-stale-$(date +%Y%m%d)");
+    let region = c.primary;
+    format!(
+        "aws rds describe-db-instances --db-instance-identifier {p} --region {region} >/dev/null 2>&1 && aws rds modify-db-instance --db-instance-identifier {p} --new-db-instance-identifier {stale} --apply-immediately --region {region} && {}   # an old primary that survived the outage is kept aside under another name (renamed at once), not deleted",
+        retried(
+            format!("aws rds wait db-instance-available --db-instance-identifier {stale} --region {region}"),
+            format!("aws rds describe-db-instances --db-instance-identifier {stale} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text")
+        )
+    )
+}
+
+/// Replica strategy, while DR still serves: a cross-region read replica of
+/// the promoted DR instance, created in the primary region with the primary
+/// module's settings (`--source-region` lets the CLI sign the cross-region
+/// request).
+pub(super) fn start_replica_back(c: &Ctx<'_>, a: &Asset) -> Step {
+    let (p, d) = (c.ident(a, Role::Primary), c.ident(a, Role::Dr));
+    let kms = c.kms_alias();
+    let mut commands = vec![ACCOUNT.into(), aside(c, &p)];
+    commands.extend(placement(c, a));
+    if let Some(s) = c
+        .call(a, Role::Primary, "rds")
+        .map(|m| DbSettings::of(m, &c.plan.primary))
+    {
+        commands.push(format!(
+            "aws rds create-db-instance-read-replica --db-instance-identifier {p} --source-db-instance-identifier {} --source-region {} --kms-key-id {kms} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PG\"{} --max-allocated-storage {}{}{} --deletion-protection --region {}",
+            Ctx::db_arn(c.dr, &d),
+            c.dr,
+            s.instance_flags(),
+            s.storage_gb * fixed::STORAGE_CEILING_FACTOR,
+            s.logs_flag(),
+            s.monitoring_flags(&kms),
+            c.primary
+        ));
+    }
+    commands.push(wait_instance(&p, c.primary));
+    Step::new(
+        format!("Start copying `{}` back: a read replica of the {} database in {}", a.name, c.dr, c.primary),
+        commands,
+        vec![format!(
+            "`{p}` replicates from `{d}` with the settings the primary root sets (Multi-AZ, parameter group, log exports, monitoring, deletion protection), so adopting it later changes nothing that would wait for a maintenance window."
+        )],
+    )
+}
+
+/// Moves the data of RDS database `a` into the primary region (writes stopped).
+pub(super) fn move_rds_back(c: &Ctx<'_>, a: &Asset) -> Step {
+    let (p, d) = (c.ident(a, Role::Primary), c.ident(a, Role::Dr));
+    let kms = c.kms_alias();
+    let settings = c
+        .call(a, Role::Primary, "rds")
+        .map(|m| DbSettings::of(m, &c.plan.primary));
+    let mut commands = vec![ACCOUNT.into()];
+    let verify = if a.dr == DrStrategy::Replica {
+        let retention = settings.as_ref().map_or(7, |s| s.retention);
+        commands.push(format!(
+            "aws rds promote-read-replica --db-instance-identifier {p} --backup-retention-period {retention} --preferred-backup-window {} --region {}",
+            fixed::BACKUP_WINDOW,
+            c.primary
+        ));
+        commands.push(wait_instance(&p, c.primary));
+        vec![
+            format!("Before promoting: the ReplicaLag metric of `{p}` (CloudWatch, AWS/RDS) is 0, so every write made in {} is in {}.", c.dr, c.primary),
+            format!("`aws rds describe-db-instances --db-instance-identifier {p} --region {} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier'` prints null: `{p}` is writable.", c.primary),
+        ]
+    } else {
+        let snap = format!("{d}-failback");
+        commands.push(aside(c, &p));
+        commands.extend(placement(c, a));
+        commands.push(format!(
+            "aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier {snap} --region {}",
+            c.dr
+        ));
+        commands.push(wait_snapshot(&snap, c.dr));
+        commands.push(format!("aws rds copy-db-snapshot --source-db-snapshot-identifier arn:aws:rds:{}:$ACCOUNT_ID:snapshot:{snap} --target-db-snapshot-identifier {snap} --kms-key-id {kms} --source-region {} --region {}", c.dr, c.dr, c.primary));
+        commands.push(wait_snapshot(&snap, c.primary));
+        let flags = settings
+            .as_ref()
+            .map_or(String::new(), |s| format!("{}{}", s.restore_flags(), s.logs_flag()));
+        commands.push(format!(
+            "aws rds restore-db-instance-from-db-snapshot --db-instance-identifier {p} --db-snapshot-identifier {snap} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PG\"{flags} --deletion-protection --region {}",
+            c.primary
+        ));
+        commands.push(wait_instance(&p, c.primary));
+        vec![format!(
+            "`{p}` is available in {} with the data written in {} and the settings the primary root sets (Multi-AZ, parameter group, log exports, deletion protection); monitoring and Performance Insights, which a restore cannot set, the adopting apply turns on at once (RDS applies them whatever ApplyImmediately says).",
+            c.primary, c.dr
+        )]
+    };
+    Step::new(
+        format!(
+            "Bring `{}` back to {} with the data written in {}",
+            a.name, c.primary, c.dr
+        ),
+        commands,
+        verify,
+    )
+}
+
+/// After traffic is back: the DR copy of `a` becomes a copy of the primary
+/// again (a new read replica), or the restored instance goes (backup).
+pub(super) fn rebuild_dr_copy(c: &Ctx<'_>, a: &Asset) -> Step {
+    let (p, d) = (c.ident(a, Role::Primary), c.ident(a, Role::Dr));
+    if a.dr == DrStrategy::Replica {
+        let mut commands = vec![
+            format!("aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier {d}-before-failback --region {}   # keep what the DR copy held", c.dr),
+            wait_snapshot(&format!("{d}-before-failback"), c.dr),
+        ];
+        commands.extend(unprotect_instance(&d, c.dr));
+        commands.push(c.tf(
+            "dr",
+            &format!("apply -replace='module.{}[0].aws_db_instance.this'", a.ident()),
+        ));
+        Step::new(
+            format!("Make the DR copy of `{}` a read replica again (it is replaced: deletion protection is lifted on purpose)", a.name),
+            commands,
+            vec![
+                no_protection_check(&d, c.dr, "replace"),
+                format!("`{d}` replicates from `{p}` again, with deletion protection on (the module sets it)."),
+            ],
+        )
+    } else {
+        let mut commands = unprotect_instance(&d, c.dr);
+        commands.push(format!("aws rds delete-db-instance --db-instance-identifier {d} --final-db-snapshot-identifier {d}-final --region {}", c.dr));
+        commands.push(wait_instance_deleted(&d, c.dr));
+        Step::new(
+            format!("Remove the restored DR copy of `{}` (the primary holds its data again)", a.name),
+            commands,
+            vec![
+                no_protection_check(&d, c.dr, "delete"),
+                format!("`{d}` is gone, its final snapshot `{d}-final` kept; only the replicated automated backups remain in DR, as before the outage."),
+            ],
+        )
+    }
+}
+
+/// Aurora, while DR still serves: the old primary cluster rejoins the global
+/// database as a secondary once its region recovers; if it was lost, it is
+/// rebuilt as a secondary and adopted by the primary root.
+pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
+    let global = names::global_cluster(&c.name, &a.name);
+    let p = c.ident(a, Role::Primary);
+    let d = c.ident(a, Role::Dr);
+    let arn = format!("arn:aws:rds:{}:$ACCOUNT_ID:cluster:{p}", c.primary);
+    let member = format!(
+        "aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query \"GlobalClusters[0].GlobalClusterMembers[?DBClusterArn=='{arn}'].SynchronizationStatus | [0]\" --output text",
+        c.dr
+    );
+    let mut steps = vec![Step::new(
+        format!("Check whether the old primary cluster `{p}` rejoined the global database `{global}`"),
+        vec![ACCOUNT.into(), member.clone()],
+        vec![format!("Aurora adds the old primary cluster back to the global database as a secondary once {} recovers: the command prints `connected` (or `pending-resync` while it catches up). If it prints None, the cluster was lost: run the next step; otherwise skip it.", c.primary)],
+    )];
+    let kms = c.kms_alias();
+    let Some(s) = c
+        .call(a, Role::Primary, "aurora")
+        .map(|m| DbSettings::of(m, &c.plan.primary))
+    else {
+        return steps;
+    };
+    let id = a.ident();
+    let mut commands = vec![ACCOUNT.into()];
+    commands.extend(placement(c, a));
+    commands.push(format!(
+        "VERSION=$(aws rds describe-db-clusters --db-cluster-identifier {d} --region {} --query 'DBClusters[0].EngineVersion' --output text)   # a secondary joins with exactly the writer's version",
+        c.dr
+    ));
+    commands.push(c.tf(
+        "primary",
+        &format!("state rm module.{id}.aws_rds_cluster.this module.{id}.aws_rds_cluster_instance.this"),
+    ));
+    commands.push(format!(
+        "aws rds create-db-cluster --db-cluster-identifier {p} --global-cluster-identifier {global} --engine {} --engine-version \"$VERSION\" --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --db-cluster-parameter-group-name \"$PG\" --kms-key-id {kms} --storage-encrypted --port {} --enable-iam-database-authentication{} --backup-retention-period {} --preferred-backup-window {} --preferred-maintenance-window {} --copy-tags-to-snapshot --deletion-protection --region {}",
+        s.engine,
+        s.port,
+        s.logs_flag(),
+        s.retention,
+        fixed::BACKUP_WINDOW,
+        fixed::MAINTENANCE_WINDOW,
+        c.primary
+    ));
+    commands.push(wait_cluster(&p, c.primary));
+    commands.push(format!(
+        "for i in $(seq 1 {}); do aws rds create-db-instance --db-instance-identifier {p}-$i --db-cluster-identifier {p} --engine {} --db-instance-class {} --db-subnet-group-name {p} --no-publicly-accessible{}{} --region {}; done",
+        s.instances,
+        s.engine,
+        s.class,
+        s.minor_flag(),
+        s.monitoring_flags(&kms),
+        c.primary
+    ));
+    commands.push(wait_cluster_instances(&p, c.primary));
+    commands.push(c.tf("primary", &format!("import module.{id}.aws_rds_cluster.this {p}")));
+    commands.push(format!(
+        "for i in $(seq 1 {}); do {} \"module.{id}.aws_rds_cluster_instance.this[$((i - 1))]\" {p}-$i; done",
+        s.instances,
+        c.tf("primary", "import")
+    ));
+    steps.push(Step::new(
+        format!("Only if the old primary cluster was lost: rebuild `{p}` as a secondary of `{global}` and adopt it"),
+        commands,
+        vec![
+            format!("A cluster that joins a global database as a secondary takes no master user, password or database name (they come with the replicated data), so it is created here, not by the primary root, which would create a writer; `{p}` and its {} instances exist with the primary root's settings and are in its state.", s.instances),
+            format!("`{member}` prints `connected` before the switchover."),
+        ],
+    ));
+    steps
+}
+
+/// Aurora, writes stopped: a switchover (no data loss) makes the
+/// primary-region cluster the writer again.
+pub(super) fn switch_cluster_back(c: &Ctx<'_>, a: &Asset) -> Step {
+    let global = names::global_cluster(&c.name, &a.name);
+    let target = format!(
+        "arn:aws:rds:{}:$ACCOUNT_ID:cluster:{}",
+        c.primary,
+        c.ident(a, Role::Primary)
+    );
+    Step::new(
+        format!("Switch the Aurora global database `{global}` back to {}", c.primary),
+        vec![
+            ACCOUNT.into(),
+            format!(
+                "aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --region {}",
+                c.primary
+            ),
+            wait_global_writer(&global, &target, c.primary),
+        ],
+        vec!["A switchover synchronizes the secondary before it changes roles, so it loses no data; the primary-region cluster is writer again, the DR cluster a secondary.".into()],
+    )
+}

@@ -1,0 +1,114 @@
+//! The DR drill, and a teardown that makes the drill deletable first.
+
+use super::*;
+
+/// Empties a versioned bucket: every object version and delete marker, in
+/// batches within DeleteObjects' limit of 1000 keys (500 versions and 500
+/// markers at most); `terraform destroy` refuses a bucket that is not empty
+/// (`force_destroy = false`).
+pub(super) const EMPTY_BUCKET: &str = "empty_bucket() { while V=$(aws s3api list-object-versions --bucket \"$1\" --max-items 500 --query '{Objects: [Versions || `[]`, DeleteMarkers || `[]`][].{Key: Key, VersionId: VersionId}}' --output json) && [ \"$(printf '%s' \"$V\" | grep -c '\"Key\"')\" -gt 0 ]; do aws s3api delete-objects --bucket \"$1\" --delete \"$V\" >/dev/null; done; }";
+
+pub(super) fn drill(c: &Ctx<'_>) -> Vec<Step> {
+    let d = c.drill();
+    let mut steps = vec![Step::new(
+        "Rehearse in a copy of the inventory (another `name`, non-production account)",
+        vec![
+            format!("cp {} {}   # then set name: {}", c.file, d.file, d.name),
+            format!("acmegen render {}", d.file),
+        ],
+        vec!["Both drill roots apply following the first-deployment steps.".into()],
+    )];
+    steps.push(Step::new(
+        "Simulate the loss of the primary region: deny it to the drill's role (an SCP or IAM deny on `aws:RequestedRegion`), or stop its load balancer targets",
+        vec![],
+        vec!["The PRIMARY health checks turn unhealthy; alarms fire.".into()],
+    ));
+    steps.push(Step::new(
+        "Run the failover section against the drill, timing each step",
+        vec![],
+        vec![
+            "Measured recovery time and data loss fit the objectives above; update them in the design doc if not."
+                .into(),
+        ],
+    ));
+    steps.push(Step::new(
+        "Lift the simulated outage and run the failback section against the drill",
+        vec![],
+        vec!["Both drill plans exit 0, as the failback's last step checks.".into()],
+    ));
+    steps.push(teardown(&d));
+    steps
+}
+
+/// The drill's teardown: what `terraform destroy` refuses as generated
+/// (deletion-protected load balancers, databases, clusters and global
+/// databases; non-empty versioned buckets and repositories) made deletable
+/// by CLI, then both roots destroyed, DR first.
+pub(super) fn teardown(d: &Ctx<'_>) -> Step {
+    let mut commands = vec![ACCOUNT.into()];
+    for role in [Role::Primary, Role::Dr] {
+        let root = d.root(role);
+        let region = d.region(role);
+        for m in &root.modules {
+            let Some(a) = d.inv.assets.iter().find(|a| a.name == m.origin.asset()) else {
+                continue;
+            };
+            let rename = |s: String| match s.strip_prefix(&d.inv.name) {
+                Some(rest) => format!("{}{rest}", d.name),
+                None => s,
+            };
+            match m.source.as_str() {
+                "alb" => commands.push(format!(
+                    "aws elbv2 modify-load-balancer-attributes --load-balancer-arn $({}) --attributes Key=deletion_protection.enabled,Value=false --region {region}",
+                    d.tf(role.as_str(), &format!("output -raw {}_arn", a.ident()))
+                )),
+                "rds" => {
+                    if let Some(id) = arg_str(m, "identifier", root) {
+                        commands.push(format!("aws rds modify-db-instance --db-instance-identifier {} --no-deletion-protection --apply-immediately --region {region}", rename(id)));
+                    }
+                }
+                "aurora" => {
+                    if let Some(id) = arg_str(m, "cluster_identifier", root) {
+                        commands.push(format!("aws rds modify-db-cluster --db-cluster-identifier {} --no-deletion-protection --apply-immediately --region {region}", rename(id)));
+                    }
+                    if arg_str(m, "role", root).as_deref() == Some("global-primary") {
+                        commands.push(format!(
+                            "aws rds modify-global-cluster --global-cluster-identifier {} --no-deletion-protection --region {region}",
+                            names::global_cluster(&d.name, &a.name)
+                        ));
+                    }
+                }
+                "ecr" => {
+                    if let Some(repo) = arg_str(m, "repository_name", root) {
+                        commands.push(format!("aws ecr delete-repository --repository-name {} --force --region {region}   # with its images", rename(repo)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut buckets = Vec::new();
+    for role in [Role::Primary, Role::Dr] {
+        for m in d.root(role).modules.iter().filter(|m| m.source == "s3") {
+            if let Some(b) = m.argument("bucket").and_then(|e| shell_name(e, &d.inv.name, &d.name)) {
+                buckets.push(b);
+            }
+        }
+    }
+    if !buckets.is_empty() {
+        commands.push(EMPTY_BUCKET.into());
+        for b in &buckets {
+            commands.push(format!("empty_bucket {b}"));
+        }
+    }
+    commands.push(format!("terraform -chdir={}/dr destroy", d.dir));
+    commands.push(format!("terraform -chdir={}/primary destroy", d.dir));
+    Step::new(
+        "Destroy the drill: lift what protects it from deletion, empty its buckets, then destroy DR and primary",
+        commands,
+        vec![
+            "Nothing of the drill's primary and DR roots is left: `terraform destroy` cannot delete a deletion-protected load balancer, database or global database, nor a bucket or repository that is not empty, hence the commands before it.".into(),
+            format!("The drill's bootstrap root (state buckets, hosted zones, the account's EC2 Auto Scaling service-linked role) stays for the next drill; the role is account-wide, and IAM refuses to delete it while any Auto Scaling group uses it."),
+        ],
+    )
+}

@@ -1,0 +1,281 @@
+//! The failback, ordered so that traffic returns only behind the data.
+
+use super::*;
+
+/// The failback, in the order that keeps traffic behind the data:
+///
+/// 1. the primary region is back and its state readable;
+/// 2. the primary is held out of rotation (every primary apply until the
+///    last traffic step reads `failback.auto.tfvars`);
+/// 3. its foundation is rebuilt, the databases not yet;
+/// 4. copies of the databases start towards the primary while DR serves;
+/// 5. writes stop in DR; the data moves (promotion, restore, switchover);
+/// 6. the standalone DR secrets are deleted before any full primary apply;
+/// 7. the databases are imported and one primary apply adopts everything,
+///    rotates the imported databases' passwords with their secrets and
+///    re-replicates the secrets;
+/// 8. objects written to DR buckets are copied back;
+/// 9. only then traffic returns to the primary, last;
+/// 10. DR goes back to standby, its database copies are rebuilt or removed,
+///     and both plans are empty.
+pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
+    let dbs = rds_in_dr(c);
+    let clusters: Vec<&Asset> = c.of(Kind::Aurora).filter(|a| a.in_dr()).collect();
+    let holds = failback_holds(c.plan);
+    let hold_file = format!("{}/primary/failback.auto.tfvars", c.dir);
+    let mut steps = vec![Step::new(
+        format!("Check the primary region ({}) is back and its state bucket readable", c.primary),
+        vec![ACCOUNT.into(), init(c, &c.plan.primary)],
+        vec!["`terraform init` reads the primary state; if the bucket was lost, rebuild the primary as a first deployment instead.".into()],
+    )];
+    if let Some(mut hold) = rotation_step(c, true) {
+        let lines = holds
+            .iter()
+            .map(|(name, value)| format!("'{name} = {value}'"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        hold.commands.push(format!("printf '%s\\n' {lines} > {hold_file}"));
+        hold.verify.push(format!(
+            "`{hold_file}` holds {}: every primary apply of this failback keeps the primary out of rotation (a plain apply would restore its default traffic); the last traffic step deletes it.",
+            holds.iter().map(|(n, v)| format!("`{n} = {v}`")).collect::<Vec<_>>().join(", ")
+        ));
+        steps.push(hold);
+    }
+    if dbs.is_empty() && clusters.is_empty() {
+        steps.push(Step::new(
+            format!("Rebuild the primary region ({})", c.primary),
+            vec![c.tf("primary", "apply")],
+            vec![if holds.is_empty() {
+                "The primary root applies cleanly and republishes its facts.".to_string()
+            } else {
+                "The primary root applies cleanly and republishes its facts; traffic stays in DR (failback.auto.tfvars).".to_string()
+            }],
+        ));
+    } else {
+        let mut targets = vec!["apply".to_string()];
+        for a in dbs.iter().chain(&clusters) {
+            targets.extend(db_prerequisites(a));
+        }
+        steps.push(Step::new(
+            format!(
+                "Rebuild the primary network, keys and what the databases join ({}), not the databases or their secrets yet",
+                c.primary
+            ),
+            vec![c.tf("primary", &targets.join(" "))],
+            vec![
+                "Terraform's dependency graph brings the VPC and KMS key along; no database, cluster or secret is created or changed."
+                    .into(),
+            ],
+        ));
+    }
+    // While DR still serves: start the copies that need time.
+    for a in dbs.iter().filter(|a| a.dr == DrStrategy::Replica) {
+        steps.push(start_replica_back(c, a));
+    }
+    for a in &clusters {
+        steps.extend(rejoin_cluster(c, a));
+    }
+    let standbys = standbys(c);
+    let data_in_dr =
+        !dbs.is_empty() || !clusters.is_empty() || !standbys.is_empty() || replicated_buckets(c).next().is_some();
+    if data_in_dr {
+        steps.push(Step::new(
+            format!("Stop the application's writes in {} (maintenance window)", c.dr),
+            vec![],
+            vec![format!(
+                "Nothing writes to the {} databases or buckets any more (maintenance page, or the writers scaled to 0); the next steps move the data, then traffic.",
+                c.dr
+            )],
+        ));
+    }
+    for a in &dbs {
+        steps.push(move_rds_back(c, a));
+    }
+    for a in &clusters {
+        steps.push(switch_cluster_back(c, a));
+    }
+    let secrets: Vec<&Asset> = replicated_secrets(c).collect();
+    if !secrets.is_empty() {
+        let mut commands = Vec::new();
+        for a in &secrets {
+            let prefix = names::master_secret_prefix(&c.ident(a, Role::Primary));
+            commands.push(format!("SECRET=$(aws secretsmanager list-secrets --region {} --filters Key=name,Values={prefix} --query 'SecretList[0].ARN' --output text)", c.dr));
+            commands.push(format!("aws secretsmanager delete-secret --secret-id \"$SECRET\" --force-delete-without-recovery --region {}   # the standalone DR copy of `{}`", c.dr, a.name));
+        }
+        steps.push(Step::new(
+            "Delete the standalone DR copies of the master secrets, before any full primary apply",
+            commands,
+            vec![format!(
+                "`aws secretsmanager list-secrets --region {} --filters Key=name,Values=<prefix>` lists none of them: the next primary apply adds each replica to a region where no secret of its name exists (the modules also set force_overwrite_replica_secret, so a leftover would be overwritten, not fail).",
+                c.dr
+            )],
+        ));
+    }
+    if !dbs.is_empty() || !clusters.is_empty() {
+        let mut commands = Vec::new();
+        for a in &dbs {
+            let id = a.ident();
+            let p = c.ident(a, Role::Primary);
+            commands.push(c.tf("primary", &format!("state rm module.{id}.aws_db_instance.this")));
+            commands.push(c.tf("primary", &format!("import module.{id}.aws_db_instance.this {p}")));
+        }
+        commands.push(c.tf("primary", "apply"));
+        let mut verify = vec![
+            "The plan destroys no database, cluster, bucket or network: for each imported database it updates the password version in place and replaces the master secret's version, writing one new password to both together (import cannot read the write-only version, so the first apply sets it); it adds the DR replica of each secret and republishes the primary's facts; traffic stays in DR (failback.auto.tfvars).".to_string(),
+            format!("`{}` exits 0.", c.tf("primary", "plan -detailed-exitcode")),
+        ];
+        for a in &secrets {
+            let id = a.ident();
+            verify.push(format!(
+                "`aws secretsmanager describe-secret --secret-id \"$({})\" --region {} --query \"ReplicationStatus[?Region=='{}'].Status\" --output text` prints InSync (`{}`); if not, add the replica by hand: `aws secretsmanager replicate-secret-to-regions --secret-id <that ARN> --add-replica-regions Region={},KmsKeyId=<fact dr/kms_key_arn> --force-overwrite-replica-secret --region {}`.",
+                c.tf("primary", &format!("output -raw {id}_master_secret_arn")),
+                c.primary,
+                c.dr,
+                a.name,
+                c.dr,
+                c.primary
+            ));
+        }
+        verify.push("Bumping `<db>_password_version` in the primary root's terraform.tfvars, then applying, writes a new password to the database and its secret in one apply, whenever you want to rotate.".into());
+        steps.push(Step::new(
+            format!(
+                "Adopt the databases in the primary root and re-replicate their secrets ({})",
+                c.primary
+            ),
+            commands,
+            verify,
+        ));
+    }
+    for a in replicated_buckets(c) {
+        let from = names::bucket_in_shell(&c.name, &a.name, "$ACCOUNT_ID", c.dr);
+        let to = names::bucket_in_shell(&c.name, &a.name, "$ACCOUNT_ID", c.primary);
+        let sync = format!(
+            "aws s3 sync s3://{from}/ s3://{to}/ --source-region {} --region {} --size-only",
+            c.dr, c.primary
+        );
+        steps.push(Step::new(
+            format!("Copy what was written to `{}` in {} back to the primary bucket", a.name, c.dr),
+            vec![ACCOUNT.into(), sync.clone(), format!("{sync} --dryrun   # must print nothing")],
+            vec![
+                "Replication runs one way (primary to DR): objects written in DR during the outage exist only there until this copy. `sync` copies what the primary bucket lacks or holds at another size, and deletes nothing; `--size-only` keeps it from copying back every replica, whose timestamps are newer than the originals.".into(),
+                "The dry run prints nothing: every object of the DR bucket is in the primary bucket; the copies replicate to DR again like any new object.".into(),
+            ],
+        ));
+    }
+    steps.extend(standbys.iter().filter_map(|a| move_back(c, a)));
+    match restore_rotation(c, &hold_file) {
+        Some(step) => steps.push(step),
+        None => steps.extend(by_hand(c, Role::Primary)),
+    }
+    if scaled {
+        let mut commands = Vec::new();
+        let mut replace = Vec::new();
+        let mut verify = vec![if standbys.is_empty() {
+            "DR capacity and traffic dials are back at their standby defaults; the plan destroyed nothing.".to_string()
+        } else {
+            "DR capacity and traffic dials are back at their standby defaults; the plan destroys nothing but the Helm release of each PostgreSQL cluster it replaces.".to_string()
+        }];
+        for a in &standbys {
+            if let Some((before, target)) = rebuild_standby(c, a) {
+                commands.extend(before);
+                replace.push(target);
+                verify.extend(standby_verify(c, a));
+            }
+        }
+        commands.push(format!("rm {}/dr/failover.auto.tfvars", c.dir));
+        let apply = std::iter::once("apply".to_string())
+            .chain(replace)
+            .collect::<Vec<_>>()
+            .join(" ");
+        commands.push(c.tf("dr", &apply));
+        steps.push(Step::new("Return the DR region to standby", commands, verify));
+    }
+    for a in &dbs {
+        steps.push(rebuild_dr_copy(c, a));
+    }
+    steps.push(Step::new(
+        "Confirm both roots match their configuration",
+        vec![
+            c.tf("primary", "plan -detailed-exitcode"),
+            c.tf("dr", "plan -detailed-exitcode"),
+        ],
+        vec!["Both plans exit 0 (no changes).".into()],
+    ));
+    steps
+}
+
+/// Load balancers no DNS failover record or accelerator fronts: their
+/// clients are pointed at `to`'s load balancer by hand.
+pub(super) fn by_hand(c: &Ctx<'_>, to: Role) -> Option<Step> {
+    let fronted = |l: &Asset| {
+        c.inv.assets.iter().any(|x| {
+            matches!(x.kind, Kind::Route53 | Kind::GlobalAccelerator)
+                && x.in_dr()
+                && x.target.as_deref() == Some(l.name.as_str())
+        })
+    };
+    let albs: Vec<&Asset> = c.of(Kind::Alb).filter(|l| l.in_dr() && !fronted(l)).collect();
+    if albs.is_empty() {
+        return None;
+    }
+    let region = c.region(to);
+    let commands = albs
+        .iter()
+        .map(|l| c.tf(to.as_str(), &format!("output -raw {}_dns_name", l.ident())))
+        .collect();
+    Some(Step::new(
+        format!(
+            "Point the clients of {} at the {region} load balancer{} (nothing switches them on its own)",
+            albs.iter().map(|l| format!("`{}`", l.name)).collect::<Vec<_>>().join(", "),
+            if albs.len() > 1 { "s" } else { "" }
+        ),
+        commands,
+        vec![format!(
+            "Clients resolve to the {region} load balancer (their DNS or configuration names the printed address); no DNS failover record or accelerator fronts it."
+        )],
+    ))
+}
+
+/// The last traffic step: the primary back in rotation, DR out of it.
+pub(super) fn restore_rotation(c: &Ctx<'_>, hold_file: &str) -> Option<Step> {
+    let records = failover_records(c);
+    let accelerators = accelerators(c);
+    if records.is_empty() && accelerators.is_empty() {
+        return None;
+    }
+    let mut commands = Vec::new();
+    for a in &accelerators {
+        // DR first: an accelerator sends traffic to every group with a
+        // non-zero dial; both at 100 would split the writers again.
+        commands.push("# The Global Accelerator API is served only from us-west-2:".into());
+        commands.extend(endpoint_group(c, a, "DR_GROUP", c.dr));
+        commands.push(set_dial("DR_GROUP", "0"));
+    }
+    commands.push(format!("rm {hold_file}"));
+    commands.push(c.tf("primary", "apply"));
+    let mut verify =
+        vec!["The apply changes only the traffic variables back to their defaults and destroys nothing.".to_string()];
+    for a in &records {
+        verify.push(format!(
+            "`dig +short {}.{}` answers with the {} load balancer (the rotation check follows its endpoint check again).",
+            a.record.as_deref().unwrap_or(""),
+            a.zone.as_deref().unwrap_or(""),
+            c.primary
+        ));
+    }
+    for a in &accelerators {
+        verify.push(format!(
+            "The endpoint groups of `{}` have dial 100 in {} and 0 in {}.",
+            a.name, c.primary, c.dr
+        ));
+    }
+    verify.push("Smoke-test the application through its public name; writes land in the primary region.".into());
+    Some(Step::new(
+        format!(
+            "Send traffic back to {}, last, now that its data is back and verified",
+            c.primary
+        ),
+        commands,
+        verify,
+    ))
+}

@@ -1,0 +1,566 @@
+//! The failover: data steps, the capacity and traffic levers (calls to the
+//! DR region's APIs and to Global Accelerator's), taking the primary out of
+//! rotation, and `acmegen failover`'s view of the same steps.
+
+use super::*;
+
+/// Name suffix of an EKS cluster's managed node group (`modules/eks`).
+pub(super) const NODE_GROUP_SUFFIX: &str = "-default";
+
+/// The resource of `modules/alb` that registers instance targets.
+pub(super) const ALB_INSTANCE_ATTACHMENT: &str = "aws_lb_target_group_attachment.this";
+
+/// The Global Accelerator API is served only from us-west-2.
+pub(super) const GA_API_REGION: &str = "us-west-2";
+
+/// What a failover does in the DR region: the data steps (promotions,
+/// restores, credentials), the capacity and traffic levers (direct API calls
+/// in the DR region and to Global Accelerator), taking the primary out of
+/// rotation, the variable changes that make Terraform agree afterwards, and
+/// the recovery objectives (`acmegen failover`, text or JSON). The runbook's
+/// failover section is built from the same steps, in the same order.
+#[derive(Debug, Serialize)]
+pub struct Failover {
+    /// Inventory name.
+    pub inventory: String,
+    /// DR region.
+    pub dr_region: String,
+    /// Data steps, in order, first.
+    pub data_steps: Vec<Step>,
+    /// Capacity and traffic levers, after the data steps: calls to the DR
+    /// region's APIs (and Global Accelerator's), no IAM or Route 53 control
+    /// plane.
+    pub capacity_steps: Vec<Step>,
+    /// Taking the primary out of rotation, so that its return cannot pull
+    /// traffic back before the data (repeated at the start of the failback).
+    pub rotation_steps: Vec<Step>,
+    /// The same values for Terraform (`failover.auto.tfvars`), applied in the
+    /// DR root once IAM and Route 53 answer.
+    pub variable_changes: Vec<VarChange>,
+    /// Recovery objectives per asset.
+    pub objectives: Vec<Objective>,
+}
+
+pub(super) fn print_steps(out: &mut String, heading: &str, steps: &[Step], first: usize) {
+    if steps.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{heading}\n"));
+    for (i, s) in steps.iter().enumerate() {
+        out.push_str(&format!("{}. {}\n", first + i, s.title));
+        for c in &s.commands {
+            out.push_str(&format!("     {c}\n"));
+        }
+    }
+}
+
+/// `acmegen failover` as text: the data steps, the levers, the rotation
+/// step, then the variable changes of the reconciling apply and the
+/// objectives; numbered as in RUNBOOK.md's failover section.
+pub fn failover_text(plan: &Plan, f: &Failover) -> String {
+    let mut out = format!(
+        "Failover of {} to {} (DR root generated/{}/dr)\n",
+        f.inventory, f.dr_region, plan.name
+    );
+    if f.data_steps.is_empty() {
+        out.push_str("\nData: nothing to promote or restore (no database or replicated bucket with a DR copy).\n");
+    }
+    // Step 1 of the runbook declares the incident.
+    let mut n = 2;
+    print_steps(
+        &mut out,
+        "Data steps, in order (RUNBOOK.md has the checks after each):",
+        &f.data_steps,
+        n,
+    );
+    n += f.data_steps.len();
+    print_steps(
+        &mut out,
+        "Capacity and traffic, through the AWS APIs of the DR region (no IAM or Route 53 control plane):",
+        &f.capacity_steps,
+        n,
+    );
+    n += f.capacity_steps.len();
+    print_steps(&mut out, "Keep the primary out of rotation:", &f.rotation_steps, n);
+    if f.variable_changes.is_empty() {
+        out.push_str("\nCapacity: the DR root already runs primary capacity; the failover changes no variable.\n");
+    } else {
+        out.push_str(
+            "\nThe same values for Terraform (--apply-vars writes them; apply once IAM and Route 53 answer):\n",
+        );
+        let width = f.variable_changes.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        for c in &f.variable_changes {
+            out.push_str(&format!("  {:<width$}  {} -> {}\n", c.name, c.from, c.to));
+        }
+    }
+    out.push_str("\nRecovery objectives:\n");
+    for o in &f.objectives {
+        out.push_str(&format!(
+            "  {} ({}, {}): RTO {}; RPO {}; needs {}\n",
+            o.asset, o.kind, o.strategy, o.rto, o.rpo, o.needs
+        ));
+    }
+    out
+}
+
+/// The failover of a validated inventory (read from `path`) and its plan.
+pub fn failover_plan(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Failover {
+    failover_with(&Ctx::new(inv, plan, inventory_file(path)), inv, plan)
+}
+
+pub(super) fn failover_with(c: &Ctx<'_>, inv: &Inventory, plan: &Plan) -> Failover {
+    let mut assets: Vec<&Asset> = inv.assets.iter().collect();
+    assets.sort_by(|a, b| a.name.cmp(&b.name));
+    let changes = failover_changes(plan);
+    Failover {
+        inventory: inv.name.clone(),
+        dr_region: inv.regions.dr.clone(),
+        data_steps: data_steps(c),
+        capacity_steps: capacity_steps(c, &changes),
+        rotation_steps: rotation_step(c, false).into_iter().collect(),
+        variable_changes: changes,
+        objectives: assets.iter().map(|a| crate::objectives::objective(inv, a)).collect(),
+    }
+}
+
+/// The data steps of a failover: promotions, restores, credentials, buckets.
+pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for a in c.of(Kind::Rds) {
+        let id = c.ident(a, Role::Dr);
+        match a.dr {
+            DrStrategy::Replica => steps.push(Step::new(
+                format!("Promote the read replica of `{}` to a standalone primary", a.name),
+                vec![
+                    format!("aws rds promote-read-replica --db-instance-identifier {id} --backup-retention-period {} --preferred-backup-window {} --region {}", a.retention_days.unwrap_or(7), fixed::BACKUP_WINDOW, c.dr),
+                    wait_instance(&id, c.dr),
+                ],
+                vec![
+                    format!("`aws rds describe-db-instances --db-instance-identifier {id} --region {} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier'` prints null.", c.dr),
+                    format!("The application's connection string points at the DR endpoint (output `{}_endpoint` of the DR root); the DR root's next apply keeps the promoted instance (it ignores `replicate_source_db`).", a.ident()),
+                ],
+            )),
+            DrStrategy::Backup => {
+                // The plan gives the DR backup replication a restore subnet group and
+                // security group when DR has a VPC.
+                let network = c.call(a, Role::Dr, "rds_backup_replication").is_some_and(|m| m.argument("restore_subnet_group_name").is_some());
+                let mut commands = Vec::new();
+                let placement = if network {
+                    commands.push(format!(
+                        "SG={}",
+                        dr_output(c, &format!("{}_restore_security_group_id", a.ident()))
+                    ));
+                    format!("--db-subnet-group-name {id} --vpc-security-group-ids \"$SG\"")
+                } else {
+                    "--db-subnet-group-name <a DB subnet group in the DR region> --vpc-security-group-ids <its clients' security group>".to_string()
+                };
+                // What the restore cannot inherit from the backups, set as the
+                // primary module sets it (the DR root does not manage this copy).
+                let settings = c
+                    .call(a, Role::Primary, "rds")
+                    .map(|m| DbSettings::of(m, &c.plan.primary))
+                    .map_or(String::new(), |s| s.restore_flags());
+                commands.push(format!(
+                    "aws rds restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn {} --target-db-instance-identifier {id} --use-latest-restorable-time {placement}{settings} --deletion-protection --region {}",
+                    dr_output(c, &format!("{}_backup_replication_arn", a.ident())),
+                    c.dr
+                ));
+                commands.push(wait_instance(&id, c.dr));
+                steps.push(Step::new(
+                    format!("Restore `{}` from the backups replicated to {}", a.name, c.dr),
+                    commands,
+                    vec![
+                        format!("`{id}` is available in the DR subnets, reachable from the DR application's security groups only; data is as recent as the replicated backups' latest restorable time."),
+                        "It runs the engine's default parameter group (the DR root keeps none for a copy that exists only after a restore): clients connect with TLS themselves.".into(),
+                    ],
+                ));
+            }
+            _ => {}
+        }
+    }
+    for a in c.of(Kind::Aurora).filter(|a| a.in_dr()) {
+        let global = names::global_cluster(&c.name, &a.name);
+        let target = format!("arn:aws:rds:{}:$ACCOUNT_ID:cluster:{}", c.dr, c.ident(a, Role::Dr));
+        steps.push(Step::new(
+            format!("Fail the Aurora global database `{global}` over to {}", c.dr),
+            vec![
+                ACCOUNT.into(),
+                format!(
+                    "aws rds failover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --allow-data-loss --region {}",
+                    c.dr
+                ),
+                wait_global_writer(&global, &target, c.dr),
+            ],
+            vec![format!(
+                "`aws rds describe-global-clusters --global-cluster-identifier {global} --region {}` shows the {} cluster as writer.",
+                c.dr, c.dr
+            )],
+        ));
+    }
+    for a in replicated_secrets(c) {
+        let prefix = names::master_secret_prefix(&c.ident(a, Role::Primary));
+        steps.push(Step::new(
+            format!("Make the DR copy of `{}`'s master secret standalone (its primary is gone)", a.name),
+            vec![
+                format!("SECRET=$(aws secretsmanager list-secrets --region {} --filters Key=name,Values={prefix} --query 'SecretList[0].ARN' --output text)", c.dr),
+                format!("aws secretsmanager stop-replication-to-replica --secret-id \"$SECRET\" --region {}", c.dr),
+            ],
+            vec![format!(
+                "`aws secretsmanager describe-secret --secret-id \"$SECRET\" --region {}` shows no PrimaryRegion; it holds the credentials the DR database has (they replicate with the data).",
+                c.dr
+            )],
+        ));
+    }
+    for a in replicated_buckets(c) {
+        steps.push(Step::new(
+            format!("Serve `{}` from its DR bucket", a.name),
+            vec![
+                ACCOUNT.into(),
+                format!("aws s3 ls s3://{}/ --region {}", names::bucket_in_shell(&c.name, &a.name, "$ACCOUNT_ID", c.dr), c.dr),
+            ],
+            vec![format!(
+                "Applications read and write `{}` (output `{}_bucket` of the DR root); objects written after the last replication are lost (RPO); what is written here during the outage is copied back on failback.",
+                names::bucket_in_shell(&c.name, &a.name, "<account>", c.dr), a.ident()
+            )],
+        ));
+    }
+    for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
+        let id = a.ident();
+        steps.push(Step::new(
+            format!(
+                "Find the recovery points `{}` copied to {} (restore from them only what the replicas above cannot give back)",
+                a.name, c.dr
+            ),
+            vec![
+                format!("VAULT={}", dr_output(c, &format!("{id}_vault_name"))),
+                format!("ROLE={}", dr_output(c, &format!("{id}_backup_role_arn"))),
+                format!("aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --region {} --query 'reverse(sort_by(RecoveryPoints, &CreationDate))[].[ResourceArn, RecoveryPointArn, CreationDate]' --output table", c.dr),
+                format!("RECOVERY_POINT=$(aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --region {} --query 'reverse(sort_by(RecoveryPoints, &CreationDate))[0].RecoveryPointArn' --output text)", c.dr),
+                "# To restore: set RECOVERY_POINT to the row you need (the newest by default), edit restore-metadata.json for the DR region (new identifier, subnet group, security groups, bucket), then start the job:".to_string(),
+                format!("# aws backup get-recovery-point-restore-metadata --backup-vault-name \"$VAULT\" --recovery-point-arn \"$RECOVERY_POINT\" --region {} --query RestoreMetadata > restore-metadata.json", c.dr),
+                format!("# aws backup start-restore-job --recovery-point-arn \"$RECOVERY_POINT\" --iam-role-arn \"$ROLE\" --metadata file://restore-metadata.json --region {}", c.dr),
+            ],
+            vec![format!(
+                "The table lists a recovery point per backed-up resource no older than the plan's schedule; a restore job shows COMPLETED in `aws backup list-restore-jobs --region {}`; restored data is as recent as the recovery point.",
+                c.dr
+            )],
+        ));
+    }
+    steps
+}
+
+/// The DR module call a root variable feeds, if any.
+pub(super) fn fed_by<'a>(root: &'a RootPlan, var: &str) -> Option<&'a ModuleCall> {
+    root.modules.iter().find(|m| m.args.iter().any(|(_, e)| is_var(e, var)))
+}
+
+/// The variable's failover value (changed) or its DR default.
+pub(super) fn dr_value(c: &Ctx<'_>, changes: &[VarChange], m: &ModuleCall, arg: &str) -> String {
+    let Some(Expr::Ref(Ref {
+        root: Root::Var(var), ..
+    })) = m.argument(arg)
+    else {
+        return m.argument(arg).map_or(String::new(), |e| e.render());
+    };
+    changes
+        .iter()
+        .find(|ch| &ch.name == var)
+        .map(|ch| ch.to.clone())
+        .or_else(|| c.plan.dr.variable(var)?.default.as_ref().map(|d| d.render()))
+        .unwrap_or_default()
+}
+
+/// The endpoint group of accelerator `a` in `region`, as `$<var>`: found by
+/// its listener (a fact the primary published) through the Global
+/// Accelerator API, which answers in us-west-2 whatever region is lost.
+pub(super) fn endpoint_group(c: &Ctx<'_>, a: &Asset, var: &str, region: &str) -> Vec<String> {
+    vec![
+        c.fact("LISTENER", "primary", &format!("{}_listener_arn", a.ident())),
+        format!(
+            "{var}=$(aws globalaccelerator list-endpoint-groups --listener-arn \"$LISTENER\" --region {GA_API_REGION} --query \"EndpointGroups[?EndpointGroupRegion=='{region}'].EndpointGroupArn\" --output text)"
+        ),
+    ]
+}
+
+pub(super) fn set_dial(var: &str, dial: &str) -> String {
+    format!("aws globalaccelerator update-endpoint-group --endpoint-group-arn \"${var}\" --traffic-dial-percentage {dial} --region {GA_API_REGION}")
+}
+
+/// The failover's capacity and traffic levers: the failover values written
+/// for Terraform, then each change made through the AWS API that owns it,
+/// so that no step needs a refresh of IAM or Route 53 (global services whose
+/// control planes are in us-east-1, possibly the lost region).
+pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
+    if changes.is_empty() {
+        return Vec::new();
+    }
+    let list = changes
+        .iter()
+        .map(|ch| format!("{}={}", ch.name, ch.to))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut steps = vec![Step::new(
+        "Write the failover values for Terraform (the next steps set the same values through the AWS APIs)",
+        vec![format!("acmegen failover {} --apply-vars", c.file)],
+        vec![format!("`{}/dr/failover.auto.tfvars` sets {list}.", c.dir)],
+    )];
+    let mut fed: Vec<&ModuleCall> = Vec::new();
+    for ch in changes {
+        if let Some(m) = fed_by(&c.plan.dr, &ch.name) {
+            if !fed.iter().any(|f| f.label == m.label) {
+                fed.push(m);
+            }
+        }
+    }
+    let asset = |m: &ModuleCall| c.inv.assets.iter().find(|a| a.name == m.origin.asset());
+    // EKS managed node groups: UpdateNodegroupConfig changes the scaling of
+    // the group's Auto Scaling group through the EKS API of the DR region.
+    for m in fed.iter().filter(|m| m.source == "eks") {
+        let (Some(cluster), Some(a)) = (arg_str(m, "name", &c.plan.dr), asset(m)) else {
+            continue;
+        };
+        let group = format!("{cluster}{NODE_GROUP_SUFFIX}");
+        let scaling = format!(
+            "minSize={},maxSize={},desiredSize={}",
+            dr_value(c, changes, m, "node_min_size"),
+            dr_value(c, changes, m, "node_max_size"),
+            dr_value(c, changes, m, "node_desired_size")
+        );
+        steps.push(Step::new(
+            format!("Scale cluster `{}` to primary capacity through the EKS API of {}", a.name, c.dr),
+            vec![
+                format!("aws eks update-nodegroup-config --cluster-name {cluster} --nodegroup-name {group} --scaling-config {scaling} --region {}", c.dr),
+                waited(
+                    format!("aws eks wait nodegroup-active --cluster-name {cluster} --nodegroup-name {group} --region {}", c.dr),
+                    format!("aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query 'nodegroup.status' --output text", c.dr),
+                    "40 min",
+                ),
+            ],
+            vec![format!(
+                "`aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query nodegroup.scalingConfig` shows {scaling}; the new nodes are Ready and healthy behind the load balancer.",
+                c.dr
+            )],
+        ));
+    }
+    // PostgreSQL standbys: promoted through their Helm release once the
+    // nodes are there, before the workloads that write to them scale up.
+    let mut promoted = Vec::new();
+    for a in standbys(c) {
+        let promotes = c
+            .call(a, Role::Dr, "postgres_operator")
+            .is_some_and(|m| changes.iter().any(|ch| m.args.iter().any(|(_, e)| is_var(e, &ch.name))));
+        if let Some(step) = promotes.then(|| promote(c, a)).flatten() {
+            steps.push(step);
+            promoted.push(a.ident());
+        }
+    }
+    // Workloads on a cluster (Helm releases): a targeted apply without
+    // refresh talks to the EKS and Kubernetes APIs of the DR region only.
+    let in_cluster: Vec<&&ModuleCall> = fed
+        .iter()
+        .filter(|m| m.providers.iter().any(|(p, _)| *p == "helm") && !promoted.contains(&m.label))
+        .collect();
+    if !in_cluster.is_empty() {
+        let names: Vec<String> = in_cluster
+            .iter()
+            .filter_map(|m| asset(m))
+            .map(|a| format!("`{}`", a.name))
+            .collect();
+        let args = in_cluster
+            .iter()
+            .map(|m| format!("-target=module.{}", m.label))
+            .collect::<Vec<_>>()
+            .join(" ");
+        steps.push(Step::new(
+            format!(
+                "Scale {} to primary capacity through the Kubernetes API of {} (a targeted apply of their Helm releases that refreshes nothing)",
+                names.join(", "),
+                c.dr
+            ),
+            vec![c.tf("dr", &format!("apply -refresh=false {args}"))],
+            vec!["The plan changes only the replica counts of these releases and destroys nothing; `kubectl get deployments -A` shows them available on the new nodes.".into()],
+        ));
+    }
+    // Instances (VMs, bastions, Elastic IPs, Aurora instances) are Terraform
+    // resources counted by a variable: a targeted apply without refresh
+    // creates the missing ones from the recorded state, calling only the EC2,
+    // ELB and RDS APIs of the DR region; it reads no IAM or Route 53 object.
+    let counted: Vec<&&ModuleCall> = fed
+        .iter()
+        .filter(|m| !matches!(m.source.as_str(), "eks" | "ga_endpoint_group"))
+        .filter(|m| !m.providers.iter().any(|(p, _)| *p == "helm"))
+        .collect();
+    if !counted.is_empty() {
+        let mut targets: Vec<String> = counted.iter().map(|m| format!("module.{}", m.label)).collect();
+        for m in &counted {
+            let uses_instances = format!("module.{}.instance_ids", m.label);
+            for consumer in c
+                .plan
+                .dr
+                .modules
+                .iter()
+                .filter(|x| x.args.iter().any(|(_, e)| e.render().contains(&uses_instances)))
+            {
+                let target = if consumer.source == "alb" {
+                    format!("module.{}.{ALB_INSTANCE_ATTACHMENT}", consumer.label)
+                } else {
+                    format!("module.{}", consumer.label)
+                };
+                if !targets.contains(&target) {
+                    targets.push(target);
+                }
+            }
+        }
+        let names: Vec<String> = counted
+            .iter()
+            .filter_map(|m| asset(m))
+            .map(|a| format!("`{}`", a.name))
+            .collect();
+        let args = targets
+            .iter()
+            .map(|t| format!("-target={t}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        steps.push(Step::new(
+            format!("Start the instances of {} with a targeted apply that refreshes nothing", names.join(", ")),
+            vec![c.tf("dr", &format!("apply -refresh=false {args}"))],
+            vec!["The plan only creates instances (and their load balancer registrations and addresses) and destroys nothing; they pass their health checks.".into()],
+        ));
+    }
+    // Accelerators: the DR endpoint group's dial, through the Global
+    // Accelerator API (UpdateEndpointGroup changes only the fields given).
+    for m in fed.iter().filter(|m| m.source == "ga_endpoint_group") {
+        let Some(a) = asset(m) else { continue };
+        let dial = dr_value(c, changes, m, "traffic_dial_percentage");
+        let mut commands = vec![
+            "# The Global Accelerator API is served only from us-west-2, whatever the endpoints' regions:".to_string(),
+        ];
+        commands.extend(endpoint_group(c, a, "DR_GROUP", c.dr));
+        commands.push(set_dial("DR_GROUP", &dial));
+        steps.push(Step::new(
+            format!("Send Global Accelerator `{}` traffic to {} (dial {dial})", a.name, c.dr),
+            commands,
+            vec![format!(
+                "`aws globalaccelerator describe-endpoint-group --endpoint-group-arn \"$DR_GROUP\" --region {GA_API_REGION} --query EndpointGroup.TrafficDialPercentage` prints {dial}; clients keep the accelerator's static IPs."
+            )],
+        ));
+    }
+    steps
+}
+
+/// Route 53 failover pairs (a record on a load balancer with a DR strategy).
+pub(super) fn failover_records<'a>(c: &Ctx<'a>) -> Vec<&'a Asset> {
+    c.of(Kind::Route53)
+        .filter(|a| a.dr != DrStrategy::None)
+        .filter(|a| {
+            let target = a.target.as_deref();
+            c.inv
+                .assets
+                .iter()
+                .any(|t| Some(t.name.as_str()) == target && t.kind == Kind::Alb)
+        })
+        .collect()
+}
+
+pub(super) fn accelerators<'a>(c: &Ctx<'a>) -> Vec<&'a Asset> {
+    c.of(Kind::GlobalAccelerator).filter(|a| a.in_dr()).collect()
+}
+
+/// Take the primary out of rotation, idempotently: each PRIMARY record's
+/// calculated rotation check to health threshold 2 (Route 53 then always
+/// considers it unhealthy: UpdateHealthCheck, HealthThreshold), each
+/// accelerator's primary endpoint group to dial 0. The IDs come from the
+/// fact store in the DR region. `failback`: worded as the failback's check.
+pub(super) fn rotation_step(c: &Ctx<'_>, failback: bool) -> Option<Step> {
+    let records = failover_records(c);
+    let accelerators = accelerators(c);
+    if records.is_empty() && accelerators.is_empty() {
+        return None;
+    }
+    let mut commands = Vec::new();
+    let mut verify = Vec::new();
+    for a in &records {
+        commands.push(c.fact("HC", "primary", &format!("{}_rotation_health_check_id", a.ident())));
+        commands.push("aws route53 update-health-check --health-check-id \"$HC\" --health-threshold 2".into());
+        verify.push(format!(
+            "`aws route53 get-health-check --health-check-id \"$HC\" --query HealthCheck.HealthCheckConfig.HealthThreshold` prints 2: the PRIMARY record of `{}` no longer answers, whatever its endpoint reports.",
+            a.name
+        ));
+    }
+    for a in &accelerators {
+        commands.push("# The Global Accelerator API is served only from us-west-2:".into());
+        commands.extend(endpoint_group(c, a, "PRIMARY_GROUP", c.primary));
+        commands.push(set_dial("PRIMARY_GROUP", "0"));
+        verify.push(format!(
+            "`aws globalaccelerator describe-endpoint-group --endpoint-group-arn \"$PRIMARY_GROUP\" --region {GA_API_REGION} --query EndpointGroup.TrafficDialPercentage` prints 0: `{}` sends nothing to {} when it returns.",
+            a.name, c.primary
+        ));
+    }
+    let title = if failback {
+        format!("Keep {} out of rotation until its data is back", c.primary)
+    } else {
+        format!(
+            "Take {} out of rotation, so that its return cannot pull traffic back before the data",
+            c.primary
+        )
+    };
+    if !records.is_empty() {
+        if failback {
+            verify.push("Route 53's API answers again now; if the failover could not run this step, it runs now, before anything in the primary region.".into());
+        } else {
+            verify.push("Route 53 health checks and DNS answers (its data plane) keep working without its control plane in us-east-1, so DNS has already failed over on its own; this API call needs that control plane: if it fails, repeat it until it succeeds, and in any case before the failback.".into());
+        }
+    }
+    Some(Step::new(title, commands, verify))
+}
+
+pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
+    let mut steps = vec![Step::new(
+        "Declare the incident and freeze changes to the primary region",
+        vec![],
+        vec![format!(
+            "Nobody applies the primary root until failback; work happens in `{}/dr`, whose state, providers and facts all live in {}.",
+            c.dir, c.dr
+        )],
+    )];
+    steps.extend(f.data_steps.iter().cloned());
+    steps.extend(f.capacity_steps.iter().cloned());
+    steps.extend(f.rotation_steps.iter().cloned());
+    if !f.variable_changes.is_empty() {
+        steps.push(Step::new(
+            "Make Terraform agree with the failover values (once IAM and Route 53 answer)",
+            vec![c.tf("dr", "apply")],
+            vec![
+                "The plan changes nothing the steps above already set through the AWS APIs and destroys nothing.".into(),
+                "This apply refreshes IAM roles and Route 53 records, whose control planes are in us-east-1: while they do not answer, leave it; the failover itself is done.".into(),
+            ],
+        ));
+    }
+    steps.extend(by_hand(c, Role::Dr));
+    for a in failover_records(c) {
+        let fqdn = format!(
+            "{}.{}",
+            a.record.as_deref().unwrap_or(""),
+            a.zone.as_deref().unwrap_or("")
+        );
+        steps.push(Step::new(
+            format!("Confirm DNS failover of {fqdn}"),
+            vec![format!("dig +short {fqdn}")],
+            vec![format!(
+                "Route 53 answers with the SECONDARY record (the {} load balancer) about {}s after the PRIMARY health check fails; nothing to apply.",
+                c.dr,
+                crate::objectives::dns_failover_seconds()
+            )],
+        ));
+    }
+    steps.push(Step::new(
+        "Verify the service end to end",
+        vec![],
+        vec![
+            "Smoke-test the application through its public name.".into(),
+            "CloudWatch alarms of the DR root are OK; the alarm topic's subscribers (alert_emails) receive them."
+                .into(),
+        ],
+    ));
+    steps
+}

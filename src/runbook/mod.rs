@@ -1,0 +1,418 @@
+//! The DR plan as an output: ordered failover, failback and drill steps
+//! derived from the assets and their strategies (rendered to
+//! `generated/<name>/RUNBOOK.md`), and the variable changes that turn the DR
+//! root from standby into primary capacity (`acmegen failover`).
+//!
+//! Every step is meant to run as written against real AWS with the primary
+//! region gone: each shell block sets the variables it uses, waiters are
+//! re-run past their built-in limits, and the failover levers are direct
+//! calls to the DR region's APIs (and Global Accelerator's, in us-west-2),
+//! never a full apply that would need the IAM and Route 53 control planes in
+//! us-east-1. The behaviour each step relies on is AWS's documented one; the
+//! comments next to the code name it.
+
+use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
+use crate::kinds::rds::fixed;
+use crate::plan::expr::{Part, Ref, Root};
+use crate::plan::{fact_store_path, names, Expr, ModuleCall, Plan, Role, RootPlan, VarRole};
+use serde::Serialize;
+
+mod bootstrap;
+mod databases;
+mod drill;
+mod failback;
+mod failover;
+mod shell;
+mod standby;
+mod values;
+
+use bootstrap::*;
+use databases::*;
+use drill::*;
+use failback::*;
+use failover::*;
+use shell::*;
+use standby::*;
+use values::*;
+
+pub use failover::{failover_plan, failover_text, Failover};
+
+/// One DR root variable that failover changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VarChange {
+    /// Variable of the DR root.
+    pub name: String,
+    /// Its standby default.
+    pub from: String,
+    /// The primary's value, which the DR root takes on failover.
+    pub to: String,
+}
+
+/// Capacity and traffic variables whose DR default differs from the primary's.
+pub fn failover_changes(plan: &Plan) -> Vec<VarChange> {
+    plan.dr
+        .variables
+        .iter()
+        .filter(|v| matches!(v.role, VarRole::Capacity | VarRole::TrafficDial | VarRole::Promotion))
+        .filter_map(|v| {
+            let from = v.default.as_ref()?.render();
+            let to = match v.role {
+                VarRole::Promotion => "false".to_string(),
+                _ => plan.primary.variable(&v.name)?.default.as_ref()?.render(),
+            };
+            (from != to).then(|| VarChange {
+                name: v.name.clone(),
+                from,
+                to,
+            })
+        })
+        .collect()
+}
+
+/// `failover.auto.tfvars` for the DR root: the changes as HCL.
+pub fn failover_tfvars(plan: &Plan) -> String {
+    let mut out = format!(
+        "# Written by `acmegen failover`: DR capacity of {} raised to primary capacity.\n# The failover levers (RUNBOOK.md) set the same values through the AWS APIs;\n# this file makes Terraform agree: terraform -chdir=generated/{}/dr apply\n# Failback: delete this file and apply again.\n\n",
+        plan.name, plan.name
+    );
+    for c in failover_changes(plan) {
+        out.push_str(&format!("{} = {}\n", c.name, c.to));
+    }
+    crate::format::format_hcl(&out)
+}
+
+/// Primary root variables that keep the primary out of rotation during a
+/// failback, with their holding values: every traffic variable of the
+/// primary root (an accelerator's dial at 0, a DNS record's rotation off).
+pub fn failback_holds(plan: &Plan) -> Vec<(String, String)> {
+    plan.primary
+        .variables
+        .iter()
+        .filter(|v| v.role == VarRole::TrafficDial)
+        .map(|v| {
+            let hold = if v.ty == "bool" { "false" } else { "0" };
+            (v.name.clone(), hold.to_string())
+        })
+        .collect()
+}
+
+pub use crate::objectives::Objective;
+
+/// A runbook step: what to do, the exact commands, and what to check after.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// What the step achieves.
+    pub title: String,
+    /// Commands to run, in order.
+    pub commands: Vec<String>,
+    /// What must be true afterwards.
+    pub verify: Vec<String>,
+}
+
+impl Step {
+    fn new(title: impl Into<String>, commands: Vec<String>, verify: Vec<String>) -> Self {
+        Step {
+            title: title.into(),
+            commands,
+            verify,
+        }
+    }
+}
+
+/// Everything RUNBOOK.md shows.
+#[derive(Debug, Serialize)]
+pub struct Runbook {
+    /// Inventory name.
+    pub name: String,
+    /// Inventory file, as `inventory/<file name>`.
+    pub inventory: String,
+    /// Design document it encodes.
+    pub source: Option<String>,
+    /// Primary region.
+    pub primary: String,
+    /// DR region.
+    pub dr: String,
+    /// State bucket of the DR root.
+    pub dr_state_bucket: String,
+    /// Per-asset objectives.
+    pub objectives: Vec<Objective>,
+    /// Worst recovery time over the assets that DR covers.
+    pub overall_rto: String,
+    /// Worst recovery point over the data assets that DR covers.
+    pub overall_rpo: String,
+    /// Assets with no DR copy at all.
+    pub not_covered: Vec<String>,
+    /// Pre-steps acmegen enforces.
+    pub prechecks: Vec<String>,
+    /// First deployment, in order.
+    pub bootstrap: Vec<Step>,
+    /// Failover, in order.
+    pub failover: Vec<Step>,
+    /// Failback, in order.
+    pub failback: Vec<Step>,
+    /// A drill that exercises the failover without losing the primary.
+    pub drill: Vec<Step>,
+    /// Variable changes of the failover apply.
+    pub changes: Vec<VarChange>,
+}
+
+fn rank(strategy: DrStrategy) -> u8 {
+    match strategy {
+        DrStrategy::Active => 0,
+        DrStrategy::Replica => 1,
+        DrStrategy::PilotLight => 2,
+        DrStrategy::Backup => 3,
+        DrStrategy::None => 4,
+    }
+}
+
+/// What every step is generated from: the inventory, its plan, and where
+/// its roots are.
+struct Ctx<'a> {
+    inv: &'a Inventory,
+    plan: &'a Plan,
+    /// Inventory name in resource names (a drill's copy has its own).
+    name: String,
+    file: String,
+    dr: &'a str,
+    primary: &'a str,
+    dir: String,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(inv: &'a Inventory, plan: &'a Plan, file: String) -> Self {
+        Ctx {
+            inv,
+            plan,
+            name: inv.name.clone(),
+            file,
+            dr: &inv.regions.dr,
+            primary: &inv.regions.primary,
+            dir: format!("generated/{}", inv.name),
+        }
+    }
+
+    /// The same context for the drill's copy of the inventory (`<name>-drill`).
+    fn drill(&self) -> Self {
+        let name = format!("{}-drill", self.inv.name);
+        Ctx {
+            inv: self.inv,
+            plan: self.plan,
+            dir: format!("generated/{name}"),
+            name,
+            file: format!("inventory/{}-drill.yaml", self.inv.name),
+            dr: self.dr,
+            primary: self.primary,
+        }
+    }
+
+    fn region(&self, role: Role) -> &'a str {
+        if role == Role::Primary {
+            self.primary
+        } else {
+            self.dr
+        }
+    }
+
+    fn ident(&self, a: &Asset, role: Role) -> String {
+        names::resource(&self.name, &a.name, self.region(role))
+    }
+
+    fn root(&self, role: Role) -> &'a RootPlan {
+        if role == Role::Primary {
+            &self.plan.primary
+        } else {
+            &self.plan.dr
+        }
+    }
+
+    fn of(&self, kind: Kind) -> impl Iterator<Item = &'a Asset> + 'a {
+        self.inv.assets.iter().filter(move |a| a.kind == kind)
+    }
+
+    fn tf(&self, role: &str, args: &str) -> String {
+        format!("terraform -chdir={}/{role} {args}", self.dir)
+    }
+
+    /// The call of module `source` that asset `a` plans in the `role` root.
+    fn call(&self, a: &Asset, role: Role, source: &str) -> Option<&'a ModuleCall> {
+        self.root(role)
+            .modules
+            .iter()
+            .find(|m| m.origin.asset() == a.name && m.source == source)
+    }
+
+    /// A shell assignment of `var` to the fact `publisher/fact`, read from the
+    /// fact store in the DR region (SSM Parameter Store there answers with the
+    /// primary region gone).
+    fn fact(&self, var: &str, publisher: &str, fact: &str) -> String {
+        format!(
+            "{var}=$(aws ssm get-parameter --name {}/{publisher}/{fact} --region {} --query Parameter.Value --output text)",
+            fact_store_path(&self.name),
+            self.dr
+        )
+    }
+
+    /// The ARN of database instance `id` in `region`.
+    fn db_arn(region: &str, id: &str) -> String {
+        format!("arn:aws:rds:{region}:$ACCOUNT_ID:db:{id}")
+    }
+
+    /// The KMS alias of the primary region's key (the default RDS key if the
+    /// plan has none).
+    fn kms_alias(&self) -> String {
+        self.plan
+            .primary
+            .modules
+            .iter()
+            .find(|m| m.source == "kms")
+            .and_then(|m| m.argument("alias"))
+            .and_then(|a| literal(a, &self.plan.primary))
+            .and_then(|e| match e {
+                Expr::Str(s) => Some(s.replace(&self.inv.name, &self.name)),
+                _ => None,
+            })
+            .unwrap_or_else(|| "alias/aws/rds".into())
+    }
+}
+
+/// Sets `ACCOUNT_ID`, which state bucket and bucket names carry.
+const ACCOUNT: &str = "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)";
+
+/// Databases whose master secret is replicated to DR (they have a DR copy).
+fn replicated_secrets<'a>(c: &Ctx<'a>) -> impl Iterator<Item = &'a Asset> + 'a {
+    c.inv
+        .assets
+        .iter()
+        .filter(|a| matches!(a.kind, Kind::Rds | Kind::Aurora) && a.in_dr())
+}
+
+/// Buckets replicated into the DR region.
+fn replicated_buckets<'a>(c: &Ctx<'a>) -> impl Iterator<Item = &'a Asset> + 'a {
+    c.of(Kind::S3)
+        .filter(|a| matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup))
+}
+
+/// RDS instances with a DR copy (a replica, or replicated backups).
+fn rds_in_dr<'a>(c: &Ctx<'a>) -> Vec<&'a Asset> {
+    c.of(Kind::Rds)
+        .filter(|a| matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup))
+        .collect()
+}
+
+/// The DR root's output `name`, read in a shell command.
+fn dr_output(c: &Ctx<'_>, name: &str) -> String {
+    format!("$({})", c.tf("dr", &format!("output -raw {name}")))
+}
+
+/// Build the runbook of a validated inventory (read from `path`) and its plan.
+pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook {
+    let mut assets: Vec<&Asset> = inv.assets.iter().collect();
+    assets.sort_by(|a, b| a.name.cmp(&b.name));
+    let c = Ctx::new(inv, plan, inventory_file(path));
+    let f = failover_with(&c, inv, plan);
+    let covered = || assets.iter().filter(|a| a.in_dr());
+    let worst = |data_only: bool| {
+        covered()
+            .filter(|a| !data_only || matches!(a.kind, Kind::Rds | Kind::Aurora | Kind::S3))
+            .max_by_key(|a| rank(a.dr))
+            .map(|a| a.dr.rto_rpo())
+    };
+    Runbook {
+        name: inv.name.clone(),
+        inventory: c.file.clone(),
+        source: inv.source.clone(),
+        primary: inv.regions.primary.clone(),
+        dr: inv.regions.dr.clone(),
+        dr_state_bucket: plan.dr.state_bucket("<account>"),
+        objectives: f.objectives.clone(),
+        overall_rto: worst(false).map_or("n/a".into(), |w| w.0.to_string()),
+        overall_rpo: worst(true).map_or("no data tier in DR".into(), |w| w.1.to_string()),
+        not_covered: assets
+            .iter()
+            .filter(|a| !a.in_dr())
+            .map(|a| format!("{} ({})", a.name, a.kind))
+            .collect(),
+        prechecks: prechecks(&c),
+        bootstrap: bootstrap(&c),
+        failover: failover(&c, &f),
+        failback: failback(&c, !f.variable_changes.is_empty()),
+        drill: drill(&c),
+        changes: f.variable_changes,
+    }
+}
+
+/// `inventory/<file name>` of the inventory read from `path`.
+fn inventory_file(path: &std::path::Path) -> String {
+    format!(
+        "inventory/{}",
+        path.file_name().map_or("".into(), |f| f.to_string_lossy())
+    )
+}
+
+fn prechecks(c: &Ctx<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in c.of(Kind::Rds).chain(c.of(Kind::Aurora)).filter(|a| a.in_dr()) {
+        let pinned = if a.kind == Kind::Aurora {
+            "; the secondary joins with the primary's running version, published to the fact store"
+        } else {
+            ""
+        };
+        out.push(format!(
+            "Database `{}` runs {} {} in both regions (validated: a different DR version is an error){pinned}.",
+            a.name,
+            a.engine.map_or("", |e| e.rds_name(a.kind == Kind::Aurora)),
+            a.engine_version.as_deref().unwrap_or("")
+        ));
+    }
+    for a in c.of(Kind::Ecr).filter(|a| a.in_dr()) {
+        let tag = a
+            .image_tag
+            .as_deref()
+            .map_or(String::new(), |t| format!(" (`{t}`, validated)"));
+        let how = if a.dr == DrStrategy::Replica {
+            "replicate to"
+        } else {
+            "are pushed to"
+        };
+        out.push(format!(
+            "Images of `{}` {how} {}: both regions deploy the same tag{tag}; tags are immutable.",
+            a.name, c.dr
+        ));
+    }
+    for a in c.of(Kind::Vm).filter(|a| a.in_dr()) {
+        out.push(format!(
+            "`{}` runs the same instance type and Amazon Linux 2023 AMI family in both regions.",
+            a.name
+        ));
+    }
+    let cidr = |root: &RootPlan| {
+        root.modules
+            .iter()
+            .find(|m| m.source == "vpc")
+            .and_then(|m| m.argument("cidr"))
+            .map(|e| e.render())
+    };
+    if let (Some(p), Some(d)) = (cidr(&c.plan.primary), cidr(&c.plan.dr)) {
+        let (p, d) = (p.trim_matches('"'), d.trim_matches('"'));
+        out.push(format!(
+            "VPC ranges do not overlap: `{p}` (primary), `{d}` (DR) (validated)."
+        ));
+    }
+    out.push("Every asset with a DR strategy has its dependencies in DR too (validated).".into());
+    out.push(format!(
+        "The DR root keeps its state in `{}` ({}) and reads nothing from the primary region: what it needs from the primary is in the fact store (`{}` in {}).",
+        c.plan.dr.state_bucket("<account>"),
+        c.dr,
+        fact_store_path(&c.inv.name),
+        c.dr
+    ));
+    out
+}
+
+fn init(c: &Ctx<'_>, root: &RootPlan) -> String {
+    c.tf(
+        root.role.as_str(),
+        &format!("init -backend-config=\"bucket={}\"", root.state_bucket("$ACCOUNT_ID")),
+    )
+}

@@ -1,0 +1,81 @@
+//! Shell building blocks: AWS CLI waiters re-run past their limits, and
+//! lifting an instance's deletion protection.
+
+/// Re-run `wait` (an `aws … wait …` command) until it succeeds, printing
+/// `status` between tries: AWS CLI waiters give up after a fixed number of
+/// polls (`db-instance-available`, `db-snapshot-available`,
+/// `db-instance-deleted`, `db-cluster-available`: 60 polls 30 s apart;
+/// `eks wait nodegroup-active`: 80 polls 30 s apart), and a large restore
+/// or snapshot copy takes longer.
+pub(super) fn waited(wait: String, status: String, limit: &str) -> String {
+    format!(
+        "{}   # the waiter stops after {limit}: this re-runs it; stop (Ctrl-C) if the status printed is a failure",
+        retried(wait, status)
+    )
+}
+
+/// The loop of [`waited`] without its comment, to embed in a longer command.
+pub(super) fn retried(wait: String, status: String) -> String {
+    format!("until {wait}; do {status}; sleep 30; done")
+}
+
+pub(super) fn wait_instance(id: &str, region: &str) -> String {
+    waited(
+        format!("aws rds wait db-instance-available --db-instance-identifier {id} --region {region}"),
+        format!("aws rds describe-db-instances --db-instance-identifier {id} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text"),
+        "30 min",
+    )
+}
+
+pub(super) fn wait_instance_deleted(id: &str, region: &str) -> String {
+    waited(
+        format!("aws rds wait db-instance-deleted --db-instance-identifier {id} --region {region}"),
+        format!("aws rds describe-db-instances --db-instance-identifier {id} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text"),
+        "30 min",
+    )
+}
+
+pub(super) fn wait_snapshot(id: &str, region: &str) -> String {
+    waited(
+        format!("aws rds wait db-snapshot-available --db-snapshot-identifier {id} --region {region}"),
+        format!("aws rds describe-db-snapshots --db-snapshot-identifier {id} --region {region} --query 'DBSnapshots[0].[Status,PercentProgress]' --output text"),
+        "30 min",
+    )
+}
+
+pub(super) fn wait_cluster(id: &str, region: &str) -> String {
+    waited(
+        format!("aws rds wait db-cluster-available --db-cluster-identifier {id} --region {region}"),
+        format!("aws rds describe-db-clusters --db-cluster-identifier {id} --region {region} --query 'DBClusters[0].Status' --output text"),
+        "30 min",
+    )
+}
+
+pub(super) fn wait_cluster_instances(cluster: &str, region: &str) -> String {
+    waited(
+        format!("aws rds wait db-instance-available --filters Name=db-cluster-id,Values={cluster} --region {region}"),
+        format!("aws rds describe-db-instances --filters Name=db-cluster-id,Values={cluster} --region {region} --query 'DBInstances[].DBInstanceStatus' --output text"),
+        "30 min",
+    )
+}
+
+/// Wait until `writer` (a cluster ARN) is the writer of global database `global`.
+pub(super) fn wait_global_writer(global: &str, writer: &str, region: &str) -> String {
+    format!(
+        "until [ \"$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {region} --query 'GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn | [0]' --output text)\" = \"{writer}\" ]; do aws rds describe-global-clusters --global-cluster-identifier {global} --region {region} --query 'GlobalClusters[0].[Status,FailoverState.Status]' --output text; sleep 30; done"
+    )
+}
+
+/// Lift deletion protection of instance `id`, wait until the modification
+/// is done: RDS refuses DeleteDBInstance on a protected instance
+/// ("Cannot delete protected DB Instance"), and Terraform's replace deletes.
+pub(super) fn unprotect_instance(id: &str, region: &str) -> Vec<String> {
+    vec![
+        format!("aws rds modify-db-instance --db-instance-identifier {id} --no-deletion-protection --apply-immediately --region {region}"),
+        wait_instance(id, region),
+    ]
+}
+
+pub(super) fn no_protection_check(id: &str, region: &str, what: &str) -> String {
+    format!("`aws rds describe-db-instances --db-instance-identifier {id} --region {region} --query 'DBInstances[0].DeletionProtection'` printed false before the {what}.")
+}
