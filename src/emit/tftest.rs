@@ -113,6 +113,9 @@ pub fn fact_example(fact: &str, region: &str) -> String {
             "arn:aws:rds:{region}:123456789012:db:mock-{}",
             name.trim_end_matches("_arn")
         )
+    } else if name.ends_with("_resource_id") {
+        // DbiResourceId: "db-" and 26 upper-case letters and digits.
+        "db-ABCDEFGHIJKLMNOPQRSTUVWXY0".into()
     } else if name == "vpc_id" {
         "vpc-0123456789abcdef0".into()
     } else if name == "vpc_peering_connection_id" {

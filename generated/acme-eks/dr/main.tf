@@ -120,6 +120,7 @@ module "db" {
   count  = contains(module.facts.names, "primary/db_arn") ? 1 : 0
 
   source_db_instance_arn     = module.facts.values["primary/db_arn"]
+  source_db_resource_id      = lookup(module.facts.values, "primary/db_resource_id", null)
   kms_key_arn                = module.platform.key_arn
   retention_days             = 14
   restore_subnet_group_name  = "acme-eks-db-usw2"

@@ -29,7 +29,8 @@ module "facts" {
   store_path = "/acmegen/acme-eks"
   publisher  = "primary"
   publish = {
-    db_arn = module.db.arn
+    db_arn         = module.db.arn
+    db_resource_id = module.db.resource_id
   }
   tags = local.tags
 }

@@ -43,6 +43,11 @@ output "db_master_secret_arn" {
   value       = module.db.master_secret_arn
 }
 
+output "db_resource_id" {
+  description = "Resource ID (DbiResourceId) of database db: the DR region replicates the backups of this instance."
+  value       = module.db.resource_id
+}
+
 output "db_security_group_id" {
   description = "Security group of database db (a failback restore joins it)."
   value       = module.db.security_group_id

@@ -22,3 +22,8 @@ output "security_group_id" {
   description = "Security group of the instance."
   value       = aws_security_group.this.id
 }
+
+output "resource_id" {
+  description = "Resource ID (DbiResourceId) of the instance: unlike the ARN it changes when a new instance takes the identifier (replicated backups follow it)."
+  value       = aws_db_instance.this.resource_id
+}

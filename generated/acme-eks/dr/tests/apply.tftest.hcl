@@ -76,8 +76,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
     }
   }
 }

@@ -175,7 +175,7 @@ run "primary" {
   }
 
   assert {
-    condition     = module.facts.published == tolist(["db_arn"])
+    condition     = module.facts.published == tolist(["db_arn", "db_resource_id"])
     error_message = "the primary publishes exactly what the DR root reads"
   }
 }
@@ -197,7 +197,7 @@ run "primary_again" {
   }
 
   assert {
-    condition     = module.facts.published == tolist(["db_arn"])
+    condition     = module.facts.published == tolist(["db_arn", "db_resource_id"])
     error_message = "the primary publishes exactly what the DR root reads"
   }
 }
@@ -209,8 +209,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
     }
   }
 
@@ -237,8 +237,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
     }
   }
 
@@ -270,8 +270,8 @@ run "dr_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
     }
   }
 
