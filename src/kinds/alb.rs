@@ -3,7 +3,7 @@
 //! and HTTPS through a DNS-validated certificate when a Route 53 name
 //! reaches it.
 
-use super::{AlarmSpec, Options as KindOptions, Quantity, SizeClass, Spec};
+use super::{AlarmSpec, MissingData, Options as KindOptions, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind};
 use crate::plan::{Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
@@ -41,6 +41,7 @@ pub const SPEC: Spec = Spec {
         statistic: "Sum",
         operator: "GreaterThanThreshold",
         threshold: 10,
+        missing_data: MissingData::NotBreaching,
     }],
 };
 

@@ -2,7 +2,7 @@
 //! global database (the primary creates the global database and publishes it).
 
 use super::rds::{check_database, client_groups, family, peer_ranges, performance_insights, secret_replica_key, Database};
-use super::{AlarmSpec, Quantity, SizeClass, Spec};
+use super::{AlarmSpec, MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Engine};
 use crate::plan::{names, Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
@@ -42,6 +42,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Average",
             operator: "GreaterThanThreshold",
             threshold: 80,
+            missing_data: MissingData::NotBreaching,
         },
         AlarmSpec {
             role: Some(Role::Dr),
@@ -55,6 +56,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Maximum",
             operator: "GreaterThanThreshold",
             threshold: crate::objectives::GLOBAL_LAG_ALARM_MS as i64,
+            missing_data: MissingData::Breaching,
         },
     ],
 };

@@ -2,7 +2,7 @@
 //! replica, or the automated backups replicated for a restore; the master
 //! secret is replicated under the DR key either way.
 
-use super::{AlarmSpec, Quantity, SizeClass, Spec};
+use super::{AlarmSpec, MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Engine, Kind};
 use crate::plan::{Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
@@ -51,6 +51,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Average",
             operator: "GreaterThanThreshold",
             threshold: 80,
+            missing_data: MissingData::NotBreaching,
         },
         AlarmSpec {
             role: Some(Role::Primary),
@@ -64,6 +65,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Minimum",
             operator: "LessThanThreshold",
             threshold: 2_147_483_648,
+            missing_data: MissingData::NotBreaching,
         },
         AlarmSpec {
             role: Some(Role::Dr),
@@ -77,6 +79,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Maximum",
             operator: "GreaterThanThreshold",
             threshold: crate::objectives::REPLICA_LAG_ALARM_SECONDS as i64,
+            missing_data: MissingData::Breaching,
         },
     ],
 };

@@ -193,3 +193,28 @@ module "website" {
   kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "website" })
 }
+
+# Replication-health alarms of the databases replicated into this region, and their encrypted topic (the inventory lists no cloudwatch asset here)
+module "replication_alarms" {
+  source = "../../modules/cloudwatch"
+
+  name         = "acme-flask-alarms-usw1"
+  log_group    = false
+  kms_key_arn  = module.kms.key_arn
+  alert_emails = var.alert_emails
+  alarms = contains(module.facts.names, "primary/db_global_cluster_id") ? {
+    db-global-lag = {
+      description = "Global database db replicates more than 60 s behind"
+      namespace   = "AWS/RDS"
+      metric_name = "AuroraGlobalDBReplicationLag"
+      dimensions = {
+        DBClusterIdentifier = "acme-flask-db-usw1"
+      }
+      statistic           = "Maximum"
+      comparison_operator = "GreaterThanThreshold"
+      threshold           = 60000
+      treat_missing_data  = "breaching"
+    }
+  } : {}
+  tags = local.tags
+}

@@ -58,6 +58,11 @@ output "public_subnet_ids" {
   value       = module.vpc.public_subnet_ids
 }
 
+output "replication_alarms_topic_arn" {
+  description = "SNS topic of the replication-health alarms."
+  value       = module.replication_alarms.alarm_topic_arn
+}
+
 output "site_dns_fqdn" {
   description = "Name served by record site-dns."
   value       = module.site_dns.fqdn

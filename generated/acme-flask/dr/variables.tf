@@ -19,6 +19,11 @@ variable "admin_public_key" {
   type        = string
 }
 
+variable "alert_emails" {
+  description = "E-mail addresses subscribed to the alarm topic of this region (on-call)."
+  type        = list(string)
+}
+
 variable "db_instance_class" {
   description = "DB instance class of db."
   type        = string

@@ -58,30 +58,35 @@ module "alarms" {
   retention_days = 365
   kms_key_arn    = module.kms.key_arn
   alert_emails   = var.alert_emails
-  alarms = {
-    ingress-5xx = {
-      description = "Load balancer ingress returns 5xx errors"
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "HTTPCode_ELB_5XX_Count"
-      dimensions = {
-        LoadBalancer = module.ingress.arn_suffix
+  alarms = merge(
+    {
+      ingress-5xx = {
+        description = "Load balancer ingress returns 5xx errors"
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "HTTPCode_ELB_5XX_Count"
+        dimensions = {
+          LoadBalancer = module.ingress.arn_suffix
+        }
+        statistic           = "Sum"
+        comparison_operator = "GreaterThanThreshold"
+        threshold           = 10
       }
-      statistic           = "Sum"
-      comparison_operator = "GreaterThanThreshold"
-      threshold           = 10
-    }
-    postgres-replica-lag = {
-      description = "Replica postgres lags the primary by more than 5 minutes"
-      namespace   = "AWS/RDS"
-      metric_name = "ReplicaLag"
-      dimensions = {
-        DBInstanceIdentifier = "acme-multiregion-postgres-usw2"
+    },
+    contains(module.facts.names, "primary/postgres_arn") ? {
+      postgres-replica-lag = {
+        description = "Replica postgres lags the primary by more than 5 minutes"
+        namespace   = "AWS/RDS"
+        metric_name = "ReplicaLag"
+        dimensions = {
+          DBInstanceIdentifier = "acme-multiregion-postgres-usw2"
+        }
+        statistic           = "Maximum"
+        comparison_operator = "GreaterThanThreshold"
+        threshold           = 300
+        treat_missing_data  = "breaching"
       }
-      statistic           = "Maximum"
-      comparison_operator = "GreaterThanThreshold"
-      threshold           = 300
-    }
-  }
+    } : {},
+  )
   tags = merge(local.tags, { Asset = "alarms" })
 }
 

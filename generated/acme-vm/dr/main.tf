@@ -177,3 +177,28 @@ module "web" {
   kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "web" })
 }
+
+# Replication-health alarms of the databases replicated into this region, and their encrypted topic (the inventory lists no cloudwatch asset here)
+module "replication_alarms" {
+  source = "../../modules/cloudwatch"
+
+  name         = "acme-vm-alarms-usw1"
+  log_group    = false
+  kms_key_arn  = module.kms.key_arn
+  alert_emails = var.alert_emails
+  alarms = contains(module.facts.names, "primary/db_arn") ? {
+    db-replica-lag = {
+      description = "Replica db lags the primary by more than 5 minutes"
+      namespace   = "AWS/RDS"
+      metric_name = "ReplicaLag"
+      dimensions = {
+        DBInstanceIdentifier = "acme-vm-db-usw1"
+      }
+      statistic           = "Maximum"
+      comparison_operator = "GreaterThanThreshold"
+      threshold           = 300
+      treat_missing_data  = "breaching"
+    }
+  } : {}
+  tags = local.tags
+}

@@ -79,6 +79,7 @@ mock_provider "helm" {
 variables {
   admin_cidrs      = ["203.0.113.0/24"]
   admin_public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample admin@example"
+  alert_emails     = ["oncall@example.org"]
 }
 
 # With every fact of the other root in the store (the steady state).

@@ -152,6 +152,7 @@ mock_provider "aws" {
 variables {
   admin_cidrs      = ["203.0.113.0/24"]
   admin_public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample admin@example"
+  alert_emails     = ["oncall@example.org"]
 }
 
 # 1. First deployment, DR root first: nothing of the primary exists yet.

@@ -77,7 +77,8 @@ mock_provider "helm" {
 }
 
 variables {
-  admin_cidrs = ["203.0.113.0/24"]
+  admin_cidrs  = ["203.0.113.0/24"]
+  alert_emails = ["oncall@example.org"]
 }
 
 # With every fact of the other root in the store (the steady state).

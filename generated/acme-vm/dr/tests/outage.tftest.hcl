@@ -150,7 +150,8 @@ mock_provider "aws" {
 }
 
 variables {
-  admin_cidrs = ["203.0.113.0/24"]
+  admin_cidrs  = ["203.0.113.0/24"]
+  alert_emails = ["oncall@example.org"]
 }
 
 # 1. First deployment, DR root first: nothing of the primary exists yet.
