@@ -17,7 +17,7 @@ pub fn inventory_yaml(n: usize) -> String {
             format!("  - {{kind: s3, name: data-{g}, dr: replica}}\n"),
             format!("  - {{kind: rds, name: db-{g}, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: replica}}\n"),
             format!("  - {{kind: ecr, name: img-{g}, dr: replica}}\n"),
-            format!("  - {{kind: eip, name: ip-{g}, qty: 2, target: app-{g}, dr: active}}\n"),
+            format!("  - {{kind: eip, name: ip-{g}, qty: 3, target: app-{g}, dr: active}}\n"),
             format!("  - {{kind: eks, name: k8s-{g}, size: m6i.large, qty: 3, version: \"1.35\", dr: active}}\n"),
             format!("  - {{kind: k8s_monitoring, name: mon-{g}, target: k8s-{g}, dr: active}}\n"),
             format!("  - {{kind: route53, name: dns-{g}, zone: bench.acme-platform.dev, record: app{g}, target: lb-{g}, dr: active}}\n"),
