@@ -53,6 +53,17 @@ pub const QUOTAS: &[Quota] = &[
         service: "eks",
         code: "L-1194D53C",
     },
+    // The default is what AWS gives an account that has not asked for more;
+    // new accounts can start below it (then state the real value, or let the
+    // generated roots' `check "on_demand_vcpu_quota"` read the applied value
+    // from Service Quotas at plan time).
+    Quota {
+        key: "on_demand_standard_vcpus",
+        what: "vCPUs of running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
+        default: 32,
+        service: "ec2",
+        code: "L-1216C47A",
+    },
     Quota {
         key: "db_instances",
         what: "RDS DB instances",
@@ -117,6 +128,13 @@ pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
                     }
                 }
             }
+            "on_demand_standard_vcpus" => {
+                for a in inv.assets.iter().filter(here) {
+                    if let Some((n, part)) = vcpu_usage(a, dr) {
+                        parts.push((n, part));
+                    }
+                }
+            }
             _ => {}
         }
         let parts: Vec<(u32, String)> = parts.into_iter().filter(|(n, _)| *n > 0).collect();
@@ -127,6 +145,36 @@ pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
         });
     }
     out
+}
+
+/// The most vCPUs asset `a` can run in one region, and how: EC2 instances
+/// (vm, bastion) and EKS nodes up to the node group's maximum. In DR a
+/// failover raises pilot lights to the primary's capacity, so DR counts the
+/// primary's quantities too (the scale-up must fit the quota as well). EKS
+/// node updates can surge above the maximum for a while (EKS UG, managed
+/// node group update behavior); that headroom is not counted.
+fn vcpu_usage(a: &crate::inventory::Asset, dr: bool) -> Option<(u32, String)> {
+    let size = a.size.as_deref();
+    let (instances, what, size) = match a.kind {
+        Kind::Vm => {
+            let n = if dr { a.qty().max(a.dr_count()) } else { a.qty() };
+            (n, "instances", size?)
+        }
+        Kind::Bastion => (1, "instance", size.unwrap_or("t3.micro")),
+        Kind::Eks => (a.max.unwrap_or(a.qty() * 2).max(a.qty()), "nodes at most", size?),
+        _ => return None,
+    };
+    let per = crate::catalog::vcpus(size)?;
+    let n = instances * per;
+    (n > 0).then(|| (n, format!("{n} for {} ({instances} {what} × {size})", a.name)))
+}
+
+/// The vCPU quota.
+pub fn vcpu_quota() -> &'static Quota {
+    QUOTAS
+        .iter()
+        .find(|q| q.key == "on_demand_standard_vcpus")
+        .expect("the vCPU quota is listed")
 }
 
 /// The limit of `quota` in `region`: the inventory's stated value for the

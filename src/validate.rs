@@ -708,6 +708,23 @@ mod tests {
     }
 
     #[test]
+    fn the_on_demand_vcpu_quota_counts_node_maximums_and_the_dr_scale_up() {
+        // 3 nodes, up to 6, of 16 vCPUs each: 96 in the primary; the pilot
+        // light in DR may scale to the same maximum after a failover.
+        let eks = "  - {kind: eks, name: k, size: m6i.4xlarge, qty: 3, version: \"1.35\", dr: pilot-light}\n";
+        let e = errors(eks);
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].contains("96 vCPUs of running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances planned in us-east-2 (96 for k (6 nodes at most × m6i.4xlarge)), over the default quota of 32 (ec2 L-1216C47A"),
+            "{e:?}"
+        );
+        assert!(e[1].contains("planned in us-west-1"), "{e:?}");
+        let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nquotas: {{us-east-2: {{on_demand_standard_vcpus: 128}}, us-west-1: {{on_demand_standard_vcpus: 96}}}}\nassets:\n{eks}");
+        let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
+        assert!(validate(&loaded).is_ok(), "stated quotas lift the limit");
+    }
+
+    #[test]
     fn field_of_other_kind_is_rejected() {
         let e = errors("  - kind: s3\n    name: data\n    engine: postgres\n    dr: replica\n");
         assert_eq!(e, vec!["7:5 field `engine` does not apply to kind `s3`".to_string()]);

@@ -32,6 +32,11 @@ const MOCKS: &[(&str, &str, &str)] = &[
         "value          = \"ami-0123456789abcdef0\"\ninsecure_value = \"ami-0123456789abcdef0\"",
     ),
     (
+        "data",
+        "aws_servicequotas_service_quota",
+        "value          = 1152\nadjustable     = true\ndefault_value  = 32",
+    ),
+    (
         "resource",
         "aws_kms_key",
         "arn    = \"arn:aws:kms:{region}:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90\"\nkey_id = \"0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90\"",
@@ -147,7 +152,7 @@ pub fn facts_override(store_path: &str, facts: &[(String, String)]) -> String {
 pub fn block_types(text: &str) -> BTreeSet<String> {
     text.lines()
         .filter_map(|l| {
-            let (kind, rest) = l.split_once(" \"")?;
+            let (kind, rest) = l.trim_start().split_once(" \"")?;
             matches!(kind, "data" | "resource").then_some(())?;
             let ty = rest.split('"').next()?;
             Some(format!("{kind} {ty}"))

@@ -118,6 +118,10 @@ pub struct RootPlan {
     pub modules: Vec<ModuleCall>,
     /// Root outputs, sorted by name.
     pub outputs: Vec<Output>,
+    /// The most vCPUs of On-Demand Standard instances this root can run
+    /// (after a failover, in DR), and where they come from: the root's
+    /// preflight compares them with the account's applied quota.
+    pub vcpus: Option<(u32, Vec<String>)>,
 }
 
 impl RootPlan {

@@ -83,6 +83,13 @@ impl<'a> Planner<'a> {
             variables: Vec::new(),
             modules: Vec::new(),
             outputs: Vec::new(),
+            vcpus: {
+                let usage = &crate::quotas::usage(inv, crate::quotas::vcpu_quota().key)[usize::from(role == Role::Dr)];
+                let mut parts = usage.parts.clone();
+                // Independent of the order of the inventory's rows.
+                parts.sort_by_key(|p| p.split_once(" for ").map(|(_, rest)| rest.to_string()));
+                (usage.total > 0).then_some((usage.total, parts))
+            },
         };
         let mut targeting: BTreeMap<&str, Vec<&ValidAsset>> = BTreeMap::new();
         for a in v.assets.iter().filter(|a| present(a, role)) {

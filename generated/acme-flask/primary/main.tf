@@ -199,3 +199,25 @@ module "website" {
   kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "website" })
 }
+
+################################################################################
+# Preflight: this root runs at most 18 vCPUs of On-Demand Standard
+# instances in us-east-2:
+#   6 for flask (3 instances × t3.medium), 12 for monitoring (6 nodes at most × t3.medium).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 18 --region us-east-2
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 18
+    error_message = "The On-Demand Standard vCPU quota of this account in us-east-2 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 18 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
+}

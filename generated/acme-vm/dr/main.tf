@@ -202,3 +202,25 @@ module "replication_alarms" {
   } : {}
   tags = local.tags
 }
+
+################################################################################
+# Preflight: this root runs at most 14 vCPUs of On-Demand Standard
+# instances in us-west-1 (after a failover):
+#   6 for app (3 instances × t3.micro), 8 for monitoring (4 nodes at most × t3.small).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 14 --region us-west-1
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 14
+    error_message = "The On-Demand Standard vCPU quota of this account in us-west-1 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 14 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
+}

@@ -38,6 +38,14 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
+    }
+  }
+
   mock_resource "aws_kms_key" {
     defaults = {
       arn    = "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
@@ -100,6 +108,14 @@ mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 

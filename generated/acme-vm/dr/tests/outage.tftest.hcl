@@ -45,6 +45,14 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
+    }
+  }
+
   mock_resource "aws_kms_key" {
     defaults = {
       arn    = "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
@@ -118,6 +126,14 @@ mock_provider "aws" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
