@@ -5,9 +5,24 @@
 
 use std::collections::BTreeSet;
 
+/// The account ID the mocks report (`aws_caller_identity`), which the
+/// tests' expectations interpolate into ARNs.
+pub const MOCK_ACCOUNT: &str = "123456789012";
+
+/// Append `assert { condition = … error_message = … }` to `out`.
+pub fn assert_block(out: &mut String, condition: &str, message: &str) {
+    out.push_str(&format!(
+        "assert {{\ncondition = {condition}\nerror_message = {}\n}}\n\n",
+        crate::plan::expr::quote(message)
+    ));
+}
+
 /// Mock defaults per `(block kind, type)`: values the mock provider returns
-/// where a fake of the right type is not enough (an index into a list, a
-/// JSON document, an account ID that is interpolated into ARNs).
+/// where a fake of the right type is not enough (an index into a list, an
+/// account ID that is interpolated into ARNs). `aws_iam_policy_document` is
+/// deliberately not among them: its JSON cannot be computed offline, and a
+/// plausible-looking stand-in would hide that; the tests assert the
+/// evaluated statements instead (see `emit::asserts`).
 const MOCKS: &[(&str, &str, &str)] = &[
     (
         "data",
@@ -21,11 +36,6 @@ const MOCKS: &[(&str, &str, &str)] = &[
     ),
     ("data", "aws_partition", "partition  = \"aws\"\ndns_suffix = \"amazonaws.com\""),
     ("data", "aws_region", "name   = \"{region}\"\nregion = \"{region}\""),
-    (
-        "data",
-        "aws_iam_policy_document",
-        "json = \"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[]}\"",
-    ),
     (
         "data",
         "aws_ssm_parameter",

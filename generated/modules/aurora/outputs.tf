@@ -27,3 +27,8 @@ output "global_cluster_identifier" {
   description = "Global database this cluster belongs to (null when standalone)."
   value       = aws_rds_cluster.this.global_cluster_identifier
 }
+
+output "master_secret_replicas" {
+  description = "Regions and keys the master secret is replicated to (\"<region> <key ARN>\"; empty without a replica)."
+  value       = flatten([for s in aws_secretsmanager_secret.master : [for r in s.replica : "${r.region} ${r.kms_key_id}"]])
+}

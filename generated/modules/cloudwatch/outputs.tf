@@ -19,3 +19,19 @@ output "alarms" {
     alarm_actions      = a.alarm_actions
   } }
 }
+
+output "topic_policy_statements" {
+  description = "Statements of the alarm topic's policy as evaluated (sid, effect, actions, principals as Type:identifier, conditions as \"test variable value\"): for reviews and the generated tests, which cannot compute the policy JSON offline."
+  value = [for s in data.aws_iam_policy_document.alarms.statement : {
+    sid        = s.sid
+    effect     = coalesce(s.effect, "Allow")
+    actions    = s.actions == null ? [] : sort(s.actions)
+    principals = sort(flatten([for p in s.principals : [for i in p.identifiers : "${p.type}:${i}"]]))
+    conditions = sort(flatten([for c in s.condition : [for v in c.values : "${c.test} ${c.variable} ${v}"]]))
+  }]
+}
+
+output "topic_kms_key" {
+  description = "KMS key encrypting the alarm topic."
+  value       = aws_sns_topic.alarms.kms_master_key_id
+}

@@ -17,3 +17,14 @@ output "restore_security_group_id" {
   description = "Security group for restores in this region, or null."
   value       = one(aws_security_group.restore[*].id)
 }
+
+output "identity" {
+  description = "What identifies the replicated backups: their ARN, the source instance (ARN and resource ID) and the restore landing zone (compared across runs by the generated outage test)."
+  value = {
+    id                   = aws_db_instance_automated_backups_replication.this.id
+    source_arn           = aws_db_instance_automated_backups_replication.this.source_db_instance_arn
+    source_resource_id   = terraform_data.source.output
+    restore_subnet_group = one(aws_db_subnet_group.restore[*].name)
+    restore_group        = one(aws_security_group.restore[*].id)
+  }
+}

@@ -32,12 +32,6 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
@@ -113,12 +107,6 @@ mock_provider "aws" {
     defaults = {
       name   = "us-west-1"
       region = "us-west-1"
-    }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
     }
   }
 
@@ -236,6 +224,41 @@ run "primary_again" {
     condition     = module.facts.published == tolist(["db_global_cluster_id"])
     error_message = "the primary publishes exactly what the DR root reads"
   }
+
+  assert {
+    condition     = output.identities["db"] == run.primary.identities["db"]
+    error_message = "db (aurora) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["db_backups"] == run.primary.identities["db_backups"]
+    error_message = "db_backups (s3) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.primary.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["site_dns"] == run.primary.identities["site_dns"]
+    error_message = "site_dns (route53_record) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.primary.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["website"] == run.primary.identities["website"]
+    error_message = "website (alb) was replaced or changed by a later primary apply"
+  }
 }
 
 # 3. The DR root again: replicas and cross-region links join the primary's.
@@ -257,6 +280,7 @@ run "dr_steady_state" {
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
 run "dr_failover" {
   command = apply
 
@@ -274,17 +298,94 @@ run "dr_failover" {
   }
 
   assert {
-    condition     = output.db_backups_bucket == run.dr_steady_state.db_backups_bucket
-    error_message = "db_backups_bucket was destroyed or replaced in run dr_failover"
+    condition     = output.identities["db"] == run.dr_steady_state.identities["db"]
+    error_message = "db (aurora) was replaced or changed in run dr_failover"
   }
 
   assert {
-    condition     = output.db_cluster_arn == run.dr_steady_state.db_cluster_arn
-    error_message = "db_cluster_arn was destroyed or replaced in run dr_failover"
+    condition     = output.identities["db_backups"] == run.dr_steady_state.identities["db_backups"]
+    error_message = "db_backups (s3) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.dr_steady_state.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["site_dns"] == run.dr_steady_state.identities["site_dns"]
+    error_message = "site_dns (route53_record) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.dr_steady_state.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["website"] == run.dr_steady_state.identities["website"]
+    error_message = "website (alb) was replaced or changed in run dr_failover"
   }
 }
 
-# 5. Failback: the standby values again.
+# 5. Failback of the primary: the region is back; its apply keeps everything it had.
+run "primary_failback" {
+  command = apply
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+    }
+  }
+
+  assert {
+    condition     = output.identities["db"] == run.primary_again.identities["db"]
+    error_message = "db (aurora) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["db_backups"] == run.primary_again.identities["db_backups"]
+    error_message = "db_backups (s3) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary_again.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.primary_again.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["site_dns"] == run.primary_again.identities["site_dns"]
+    error_message = "site_dns (route53_record) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.primary_again.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["website"] == run.primary_again.identities["website"]
+    error_message = "website (alb) was replaced or changed by the primary's failback apply"
+  }
+}
+
+# 6. DR failback: the standby values again.
 run "dr_failback" {
   command = apply
 
@@ -302,12 +403,37 @@ run "dr_failback" {
   }
 
   assert {
-    condition     = output.db_backups_bucket == run.dr_steady_state.db_backups_bucket
-    error_message = "db_backups_bucket was destroyed or replaced in run dr_failback"
+    condition     = output.identities["db"] == run.dr_steady_state.identities["db"]
+    error_message = "db (aurora) was replaced or changed in run dr_failback"
   }
 
   assert {
-    condition     = output.db_cluster_arn == run.dr_steady_state.db_cluster_arn
-    error_message = "db_cluster_arn was destroyed or replaced in run dr_failback"
+    condition     = output.identities["db_backups"] == run.dr_steady_state.identities["db_backups"]
+    error_message = "db_backups (s3) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.dr_steady_state.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["site_dns"] == run.dr_steady_state.identities["site_dns"]
+    error_message = "site_dns (route53_record) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.dr_steady_state.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["website"] == run.dr_steady_state.identities["website"]
+    error_message = "website (alb) was replaced or changed in run dr_failback"
   }
 }

@@ -32,12 +32,6 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_servicequotas_service_quota" {
     defaults = {
       value         = 1152
@@ -106,12 +100,6 @@ mock_provider "aws" {
     defaults = {
       name   = "us-west-2"
       region = "us-west-2"
-    }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
     }
   }
 
@@ -243,8 +231,48 @@ run "primary_again" {
   }
 
   assert {
-    condition     = output.vpc_peering_connection_id == run.primary.vpc_peering_connection_id
-    error_message = "a later primary apply must not replace or drop the peering"
+    condition     = output.identities["app_dns"] == run.primary.identities["app_dns"]
+    error_message = "app_dns (route53_record) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["cross_region"] == run.primary.identities["cross_region"]
+    error_message = "cross_region (vpc_peering_requester) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["edge"] == run.primary.identities["edge"]
+    error_message = "edge (global_accelerator) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["edge_primary_endpoints"] == run.primary.identities["edge_primary_endpoints"]
+    error_message = "edge_primary_endpoints (ga_endpoint_group) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["ingress"] == run.primary.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.primary.identities["network"]
+    error_message = "network (vpc) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.primary.identities["platform"]
+    error_message = "platform (eks) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["postgres"] == run.primary.identities["postgres"]
+    error_message = "postgres (rds) was replaced or changed by a later primary apply"
   }
 }
 
@@ -282,6 +310,7 @@ run "dr_steady_state" {
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
 run "dr_failover" {
   command = apply
 
@@ -313,18 +342,38 @@ run "dr_failover" {
   }
 
   assert {
-    condition     = output.edge_endpoint_group_arn == run.dr_steady_state.edge_endpoint_group_arn
-    error_message = "edge_endpoint_group_arn was destroyed or replaced in run dr_failover"
+    condition     = output.identities["cross_region"] == run.dr_steady_state.identities["cross_region"]
+    error_message = "cross_region (vpc_peering_accepter) was replaced or changed in run dr_failover"
   }
 
   assert {
-    condition     = output.postgres_arn == run.dr_steady_state.postgres_arn
-    error_message = "postgres_arn was destroyed or replaced in run dr_failover"
+    condition     = output.identities["edge_dr_endpoints"] == run.dr_steady_state.identities["edge_dr_endpoints"]
+    error_message = "edge_dr_endpoints (ga_endpoint_group) was replaced or changed in run dr_failover"
   }
 
   assert {
-    condition     = output.vpc_peering_connection_id == run.dr_steady_state.vpc_peering_connection_id
-    error_message = "vpc_peering_connection_id was destroyed or replaced in run dr_failover"
+    condition     = output.identities["ingress"] == run.dr_steady_state.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.dr_steady_state.identities["network"]
+    error_message = "network (vpc) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.dr_steady_state.identities["platform"]
+    error_message = "platform (eks) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["postgres"] == run.dr_steady_state.identities["postgres"]
+    error_message = "postgres (rds) was replaced or changed in run dr_failover"
   }
 
   assert {
@@ -333,7 +382,69 @@ run "dr_failover" {
   }
 }
 
-# 5. Failback: the standby values again.
+# 5. Failback of the primary: the region is back; its apply keeps everything it had.
+run "primary_failback" {
+  command = apply
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0"]
+    }
+  }
+
+  assert {
+    condition     = output.identities["app_dns"] == run.primary_again.identities["app_dns"]
+    error_message = "app_dns (route53_record) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["cross_region"] == run.primary_again.identities["cross_region"]
+    error_message = "cross_region (vpc_peering_requester) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["edge"] == run.primary_again.identities["edge"]
+    error_message = "edge (global_accelerator) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["edge_primary_endpoints"] == run.primary_again.identities["edge_primary_endpoints"]
+    error_message = "edge_primary_endpoints (ga_endpoint_group) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["ingress"] == run.primary_again.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary_again.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.primary_again.identities["network"]
+    error_message = "network (vpc) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.primary_again.identities["platform"]
+    error_message = "platform (eks) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["postgres"] == run.primary_again.identities["postgres"]
+    error_message = "postgres (rds) was replaced or changed by the primary's failback apply"
+  }
+}
+
+# 6. DR failback: the standby values again.
 run "dr_failback" {
   command = apply
 
@@ -361,18 +472,38 @@ run "dr_failback" {
   }
 
   assert {
-    condition     = output.edge_endpoint_group_arn == run.dr_steady_state.edge_endpoint_group_arn
-    error_message = "edge_endpoint_group_arn was destroyed or replaced in run dr_failback"
+    condition     = output.identities["cross_region"] == run.dr_steady_state.identities["cross_region"]
+    error_message = "cross_region (vpc_peering_accepter) was replaced or changed in run dr_failback"
   }
 
   assert {
-    condition     = output.postgres_arn == run.dr_steady_state.postgres_arn
-    error_message = "postgres_arn was destroyed or replaced in run dr_failback"
+    condition     = output.identities["edge_dr_endpoints"] == run.dr_steady_state.identities["edge_dr_endpoints"]
+    error_message = "edge_dr_endpoints (ga_endpoint_group) was replaced or changed in run dr_failback"
   }
 
   assert {
-    condition     = output.vpc_peering_connection_id == run.dr_steady_state.vpc_peering_connection_id
-    error_message = "vpc_peering_connection_id was destroyed or replaced in run dr_failback"
+    condition     = output.identities["ingress"] == run.dr_steady_state.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.dr_steady_state.identities["network"]
+    error_message = "network (vpc) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.dr_steady_state.identities["platform"]
+    error_message = "platform (eks) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["postgres"] == run.dr_steady_state.identities["postgres"]
+    error_message = "postgres (rds) was replaced or changed in run dr_failback"
   }
 
   assert {
