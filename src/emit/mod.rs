@@ -174,6 +174,7 @@ impl Emitter {
                 "tags": tags,
                 "autoscaling_slr": plan.bootstrap.autoscaling_slr,
                 "zones": plan.bootstrap.zones,
+                "validations": plan.bootstrap.validations,
                 "store_path": crate::plan::fact_store_path(&plan.name),
                 "dr_region": plan.dr.region,
             }),
@@ -188,7 +189,14 @@ impl Emitter {
             used.extend(tftest::block_types(&text));
             files.insert(dir.join(format!("{f}.tf")), text);
         }
-        for m in ["kms", "s3", "route53_zone", "facts"] {
+        for m in [
+            "kms",
+            "s3",
+            "route53_zone",
+            "facts",
+            "service_linked_role",
+            "acm_dns_validation",
+        ] {
             used.extend(tftest::block_types(module_main(m)));
         }
         let providers: Vec<tftest::MockProvider> = plan
@@ -211,10 +219,17 @@ impl Emitter {
                 )
             })
             .collect();
-        files.insert(
-            dir.join("tests/apply.tftest.hcl"),
-            apply_test(&providers, &used, &[], "", &asserts::bootstrap_asserts(&state)),
-        );
+        let mut checks = asserts::bootstrap_asserts(&state);
+        let mut test = String::new();
+        if plan.bootstrap.autoscaling_slr {
+            checks.push_str(SLR_PROTECTED);
+            test = apply_test(&providers, &used, &[], "", &checks);
+            test.push_str(SLR_LIFT_RUN);
+            test = format_hcl(&test);
+        } else {
+            test.push_str(&apply_test(&providers, &used, &[], "", &checks));
+        }
+        files.insert(dir.join("tests/apply.tftest.hcl"), test);
         Ok(())
     }
 
@@ -352,6 +367,33 @@ fn apply_test(
     }
     format_hcl(&text)
 }
+
+/// Bootstrap test: the service-linked roles exist and are deletion-protected.
+const SLR_PROTECTED: &str = r#"
+assert {
+  condition     = contains(keys(module.service_linked_roles.arns), "autoscaling") && module.service_linked_roles.deletion_protection
+  error_message = "the Auto Scaling service-linked role is missing, or a destroy of this root would delete it"
+}
+"#;
+
+/// Bootstrap test: the documented teardown lifts the roles' deletion
+/// protection by an apply (this test's cleanup destroys what it applied).
+const SLR_LIFT_RUN: &str = r#"
+# A deliberate teardown lifts the deletion protection of the service-linked
+# roles by an apply first (so does this test, whose cleanup destroys them).
+run "lift_deletion_protection" {
+  command = apply
+
+  variables {
+    service_linked_role_deletion_protection = false
+  }
+
+  assert {
+    condition     = !module.service_linked_roles.deletion_protection
+    error_message = "the deletion protection of the service-linked roles cannot be lifted by an apply"
+  }
+}
+"#;
 
 /// `terraform.tfvars.example`: the values only the user can give.
 fn tfvars_example(examples: &[(&str, &str)]) -> String {

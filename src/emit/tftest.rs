@@ -135,6 +135,8 @@ pub fn fact_example(fact: &str, region: &str) -> String {
         "vpc-0123456789abcdef0".into()
     } else if name == "vpc_peering_connection_id" {
         "pcx-0123456789abcdef0".into()
+    } else if name.starts_with("acm_validation_") {
+        "_0123456789abcdef0123456789abcdef.app.example.org".into()
     } else if name.starts_with("zone_id") {
         "Z0123456789ABCDEFGHIJ".into()
     } else {

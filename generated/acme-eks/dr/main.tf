@@ -131,13 +131,13 @@ module "db" {
   tags                       = merge(local.tags, { Asset = "db" })
 }
 
-# ingress (alb): TLS certificate of www.eks.acme-platform.dev in this region
+# ingress (alb): TLS certificate of www.eks.acme-platform.dev in this region (validated through the bootstrap's record)
 module "ingress_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "www.eks.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "ingress" })
+  domain_name            = "www.eks.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_www_eks_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "ingress" })
 }
 
 # ingress (alb): Central entry point distributing user traffic to the EKS services — DR: pilot-light (1 of 1 in DR until failover)

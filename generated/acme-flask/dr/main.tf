@@ -167,13 +167,13 @@ module "site_dns" {
   tags                  = merge(local.tags, { Asset = "site-dns" })
 }
 
-# website (alb): TLS certificate of flask.flask.acme-platform.dev in this region
+# website (alb): TLS certificate of flask.flask.acme-platform.dev in this region (validated through the bootstrap's record)
 module "website_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "flask.flask.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_flask_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "website" })
+  domain_name            = "flask.flask.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_flask_flask_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "website" })
 }
 
 # website (alb): Load balancer for the website — DR: active

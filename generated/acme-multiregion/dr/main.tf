@@ -116,13 +116,13 @@ module "edge_dr_endpoints" {
   health_check_path       = "/healthz"
 }
 
-# ingress (alb): TLS certificate of platform.platform.acme-platform.dev in this region
+# ingress (alb): TLS certificate of platform.platform.acme-platform.dev in this region (validated through the bootstrap's record)
 module "ingress_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "platform.platform.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_platform_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "ingress" })
+  domain_name            = "platform.platform.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_platform_platform_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "ingress" })
 }
 
 # ingress (alb): Load balancer for the microservices (AWS Load Balancer Controller binds pods) — DR: active

@@ -151,13 +151,13 @@ module "prometheus_grafana" {
   depends_on = [module.monitoring]
 }
 
-# web (alb): TLS certificate of app.vm.acme-platform.dev in this region
+# web (alb): TLS certificate of app.vm.acme-platform.dev in this region (validated through the bootstrap's record)
 module "web_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "app.vm.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_vm_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "web" })
+  domain_name            = "app.vm.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_app_vm_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "web" })
 }
 
 # web (alb): Distribute traffic to the VM nodes — DR: active

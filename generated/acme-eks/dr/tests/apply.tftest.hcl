@@ -82,8 +82,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
     }
   }
 

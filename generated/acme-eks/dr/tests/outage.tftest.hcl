@@ -146,8 +146,8 @@ run "dr_first_deployment" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev"]
-      values = ["Z0123456789ABCDEFGHIJ"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ"]
     }
   }
 
@@ -173,8 +173,8 @@ run "primary" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -195,8 +195,8 @@ run "primary_again" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -258,8 +258,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
     }
   }
 
@@ -287,8 +287,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
     }
   }
 
@@ -364,8 +364,8 @@ run "primary_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -433,8 +433,8 @@ run "dr_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-FAILBACKNEWINSTANCE0000001"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-FAILBACKNEWINSTANCE0000001"]
     }
   }
 

@@ -149,8 +149,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 

@@ -95,8 +95,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/primary/db_global_cluster_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "mock-db"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/primary/db_global_cluster_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "mock-db"]
     }
   }
 

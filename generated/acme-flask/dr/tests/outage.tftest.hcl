@@ -166,8 +166,8 @@ run "dr_first_deployment" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev"]
-      values = ["Z0123456789ABCDEFGHIJ"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ"]
     }
   }
 
@@ -193,8 +193,8 @@ run "primary" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -215,8 +215,8 @@ run "primary_again" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -268,8 +268,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_global_cluster_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_global_cluster_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db"]
     }
   }
 
@@ -287,8 +287,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_global_cluster_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_global_cluster_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db"]
     }
   }
 
@@ -344,8 +344,8 @@ run "primary_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -392,8 +392,8 @@ run "dr_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_global_cluster_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_global_cluster_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db"]
     }
   }
 

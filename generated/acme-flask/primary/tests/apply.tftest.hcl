@@ -168,8 +168,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 

@@ -151,8 +151,8 @@ run "dr_first_deployment" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev"]
-      values = ["Z0123456789ABCDEFGHIJ"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ"]
     }
   }
 
@@ -188,8 +188,8 @@ run "primary" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0"]
     }
   }
 
@@ -215,8 +215,8 @@ run "primary_again" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0"]
     }
   }
 
@@ -283,8 +283,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
     }
   }
 
@@ -321,8 +321,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
     }
   }
 
@@ -393,8 +393,8 @@ run "primary_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0"]
     }
   }
 
@@ -451,8 +451,8 @@ run "dr_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
     }
   }
 

@@ -154,8 +154,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "vpc-0123456789abcdef0"]
     }
   }
 

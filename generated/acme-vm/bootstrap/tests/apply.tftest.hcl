@@ -32,6 +32,12 @@ mock_provider "aws" {
       key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
     }
   }
+
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
+    }
+  }
 }
 
 mock_provider "aws" {
@@ -62,6 +68,12 @@ mock_provider "aws" {
     defaults = {
       arn    = "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
       key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
     }
   }
 }
@@ -151,5 +163,25 @@ run "apply" {
   assert {
     condition     = alltrue([for s in module.state_dr.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
     error_message = "bucket state_dr: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = contains(keys(module.service_linked_roles.arns), "autoscaling") && module.service_linked_roles.deletion_protection
+    error_message = "the Auto Scaling service-linked role is missing, or a destroy of this root would delete it"
+  }
+}
+
+# A deliberate teardown lifts the deletion protection of the service-linked
+# roles by an apply first (so does this test, whose cleanup destroys them).
+run "lift_deletion_protection" {
+  command = apply
+
+  variables {
+    service_linked_role_deletion_protection = false
+  }
+
+  assert {
+    condition     = !module.service_linked_roles.deletion_protection
+    error_message = "the deletion protection of the service-linked roles cannot be lifted by an apply"
   }
 }

@@ -94,8 +94,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 

@@ -165,8 +165,8 @@ run "dr_first_deployment" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev"]
-      values = ["Z0123456789ABCDEFGHIJ"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ"]
     }
   }
 
@@ -192,8 +192,8 @@ run "primary" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -214,8 +214,8 @@ run "primary_again" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -262,8 +262,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 
@@ -281,8 +281,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 
@@ -333,8 +333,8 @@ run "primary_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -376,8 +376,8 @@ run "dr_failback" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 

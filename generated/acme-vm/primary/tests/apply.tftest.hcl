@@ -167,8 +167,8 @@ run "apply" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
