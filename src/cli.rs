@@ -62,7 +62,7 @@ pub enum Command {
         #[arg(long, default_value = "generated")]
         out: PathBuf,
     },
-    /// Verify Terraform already on disk: parse, canonical layout, module arguments, references.
+    /// Verify Terraform already on disk: parse, canonical layout, module arguments, references, deployability rules.
     #[command(
         after_help = "Example:\n  acmegen verify --out generated\n\nExit codes: 0 verified, 1 problems found (file:line: message), 2 no .tf files, 4 cannot read the directory."
     )]

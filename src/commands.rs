@@ -469,7 +469,12 @@ fn verify_dir(out: &Path, quiet: bool) -> Result<ExitCode, Failure> {
             Failure::io("reading", &path, &source)
         })?;
         let rel = entry.path().strip_prefix(out).expect("under out").to_path_buf();
-        if entry.file_type().is_file() && rel.extension().is_some_and(|e| e == "tf") && !output::is_user_local(&rel) {
+        // Terraform files, plus what the deployability rules read beside them.
+        let name = rel.to_string_lossy();
+        let verified = [".tf", ".tftest.hcl", ".tfvars.example", "RUNBOOK.md"]
+            .iter()
+            .any(|s| name.ends_with(s));
+        if entry.file_type().is_file() && verified && !output::is_user_local(&rel) {
             let text = std::fs::read_to_string(entry.path()).map_err(|e| Failure::io("reading", entry.path(), &e))?;
             files.insert(rel, text);
         }
@@ -480,7 +485,8 @@ fn verify_dir(out: &Path, quiet: bool) -> Result<ExitCode, Failure> {
             l.path.display()
         ));
     }
-    if files.is_empty() {
+    let is_tf = |p: &Path| p.extension().is_some_and(|e| e == "tf");
+    if !files.keys().any(|p| is_tf(p)) {
         return Err(usage(format!(
             "error: {} holds no .tf files: nothing to verify\n  = help: pass the directory `acmegen render` wrote, e.g. --out generated",
             out.display()
@@ -489,7 +495,7 @@ fn verify_dir(out: &Path, quiet: bool) -> Result<ExitCode, Failure> {
     // Syntax first: a file that does not parse declares nothing, and every
     // reference into it would be reported again as missing.
     let mut syntax = Vec::new();
-    for (rel, text) in &files {
+    for (rel, text) in files.iter().filter(|(p, _)| is_tf(p)) {
         if let Err(e) = hcl::parse(text) {
             let (line, column, message) = match &e {
                 hcl::Error::Parse(p) => (p.location().line(), p.location().column(), p.message().to_string()),
@@ -512,7 +518,8 @@ fn verify_dir(out: &Path, quiet: bool) -> Result<ExitCode, Failure> {
     let findings = verify::verify(&files);
     if findings.is_empty() {
         if !quiet {
-            say(&format!("{}: {} files verified", out.display(), files.len()))?;
+            let n = files.keys().filter(|p| is_tf(p)).count();
+            say(&format!("{}: {n} Terraform files verified", out.display()))?;
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -139,33 +139,37 @@ fn words(s: &str) -> String {
     format!(" {} ", s.to_lowercase().replace(|c: char| !c.is_alphanumeric(), " "))
 }
 
-/// The asset kind a row describes, from its name (then its purpose).
+/// The order kinds are tried in when a row could name several (an
+/// accelerator is not a load balancer, a postgres-operator not RDS, a
+/// monitoring stack not a cluster, a key pair not a server).
+const IMPORT_ORDER: &[Kind] = &[
+    Kind::KeyPair,
+    Kind::Bastion,
+    Kind::GlobalAccelerator,
+    Kind::Route53,
+    Kind::Alb,
+    Kind::Aurora,
+    Kind::PostgresOperator,
+    Kind::Rds,
+    Kind::K8sMonitoring,
+    Kind::Traefik,
+    Kind::Eks,
+    Kind::Ecr,
+    Kind::S3,
+    Kind::Eip,
+    Kind::Vpc,
+    Kind::Kms,
+    Kind::Cloudwatch,
+    Kind::Cloudtrail,
+    Kind::Vm,
+];
+
+/// The asset kind a row describes, from its name (then its purpose): the
+/// first kind of [`IMPORT_ORDER`] one of whose import keywords it contains.
 fn kind_of(asset: &str, purpose: &str) -> Option<Kind> {
-    let rules: &[(&[&str], Kind)] = &[
-        (&[" key pair", " ssh key"], Kind::KeyPair),
-        (&[" bastion"], Kind::Bastion),
-        (&[" global accelerator"], Kind::GlobalAccelerator),
-        (&[" route 53 ", " route53 ", " dns "], Kind::Route53),
-        (&[" alb ", " load balancer", " elb "], Kind::Alb),
-        (&[" aurora "], Kind::Aurora),
-        (
-            &[" rds ", " database", " db ", " postgres", " mysql", " sql "],
-            Kind::Rds,
-        ),
-        (&[" monitoring", " prometheus", " grafana"], Kind::K8sMonitoring),
-        (&[" kubernetes", " k8s ", " eks "], Kind::Eks),
-        (&[" ecr ", " container registry", " image registry"], Kind::Ecr),
-        (&[" s3 ", " bucket"], Kind::S3),
-        (&[" ips ", " ip ", " elastic ip", " eip"], Kind::Eip),
-        (&[" vpc ", " network "], Kind::Vpc),
-        (&[" kms ", " encryption key"], Kind::Kms),
-        (&[" cloudwatch"], Kind::Cloudwatch),
-        (&[" cloudtrail"], Kind::Cloudtrail),
-        (&[" vm ", " ec2 ", " server", " instance", " virtual machine"], Kind::Vm),
-    ];
     for text in [words(asset), words(purpose)] {
-        for (keys, kind) in rules {
-            if keys.iter().any(|k| text.contains(k)) {
+        for kind in IMPORT_ORDER {
+            if kind.spec().import_keywords.iter().any(|k| text.contains(k)) {
                 return Some(*kind);
             }
         }
@@ -707,6 +711,17 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_the_table_import_drafts_is_tried() {
+        for k in Kind::ALL {
+            assert_eq!(
+                IMPORT_ORDER.contains(k),
+                !k.spec().import_keywords.is_empty(),
+                "{k}: keywords but not in IMPORT_ORDER, or the reverse"
+            );
+        }
+    }
 
     #[test]
     fn reads_quantities_written_as_prose() {

@@ -84,8 +84,22 @@ pub struct Usage {
     pub parts: Vec<String>,
 }
 
-/// Planned usage of quota `key` in both regions of `inv` (validated network).
+/// Planned usage of quota `key` in both regions of `inv` (validated network),
+/// at the most the roots can scale to (EKS node groups at their maximum).
 pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
+    usage_at(inv, key, true)
+}
+
+/// Usage of quota `key` that an apply launches for certain: EKS node groups
+/// at their desired size (the first deployment, or the failover scale-up in
+/// DR). Above the quota the apply itself fails, so validation rejects it;
+/// scaling towards the maximum is checked against the account's applied
+/// quota at plan time (the roots' `check "on_demand_vcpu_quota"`).
+pub fn launch_usage(inv: &Inventory, key: &str) -> Vec<Usage> {
+    usage_at(inv, key, false)
+}
+
+fn usage_at(inv: &Inventory, key: &str, at_most: bool) -> Vec<Usage> {
     let mut out = Vec::new();
     for (dr, region) in [(false, &inv.regions.primary), (true, &inv.regions.dr)] {
         let here = |a: &&crate::inventory::Asset| !dr || a.in_dr();
@@ -130,7 +144,7 @@ pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
             }
             "on_demand_standard_vcpus" => {
                 for a in inv.assets.iter().filter(here) {
-                    if let Some((n, part)) = vcpu_usage(a, dr) {
+                    if let Some((n, part)) = vcpu_usage(a, dr, at_most) {
                         parts.push((n, part));
                     }
                 }
@@ -153,7 +167,7 @@ pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
 /// primary's quantities too (the scale-up must fit the quota as well). EKS
 /// node updates can surge above the maximum for a while (EKS UG, managed
 /// node group update behavior); that headroom is not counted.
-fn vcpu_usage(a: &crate::inventory::Asset, dr: bool) -> Option<(u32, String)> {
+fn vcpu_usage(a: &crate::inventory::Asset, dr: bool, at_most: bool) -> Option<(u32, String)> {
     let size = a.size.as_deref();
     let (instances, what, size) = match a.kind {
         Kind::Vm => {
@@ -161,7 +175,8 @@ fn vcpu_usage(a: &crate::inventory::Asset, dr: bool) -> Option<(u32, String)> {
             (n, "instances", size?)
         }
         Kind::Bastion => (1, "instance", size.unwrap_or("t3.micro")),
-        Kind::Eks => (a.max.unwrap_or(a.qty() * 2).max(a.qty()), "nodes at most", size?),
+        Kind::Eks if at_most => (a.max.unwrap_or(a.qty() * 2).max(a.qty()), "nodes at most", size?),
+        Kind::Eks => (a.qty(), "nodes", size?),
         _ => return None,
     };
     let per = crate::catalog::vcpus(size)?;

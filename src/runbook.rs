@@ -23,10 +23,13 @@ pub fn failover_changes(plan: &Plan) -> Vec<VarChange> {
     plan.dr
         .variables
         .iter()
-        .filter(|v| matches!(v.role, VarRole::Capacity | VarRole::TrafficDial))
+        .filter(|v| matches!(v.role, VarRole::Capacity | VarRole::TrafficDial | VarRole::Promotion))
         .filter_map(|v| {
             let from = v.default.as_ref()?.render();
-            let to = plan.primary.variable(&v.name)?.default.as_ref()?.render();
+            let to = match v.role {
+                VarRole::Promotion => "false".to_string(),
+                _ => plan.primary.variable(&v.name)?.default.as_ref()?.render(),
+            };
             (from != to).then(|| VarChange {
                 name: v.name.clone(),
                 from,

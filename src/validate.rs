@@ -184,6 +184,22 @@ fn is_dns_label(s: &str, max: usize) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// Whether `arn` names an IAM role or user (`arn:<partition>:iam::<12 digits>:role/…`).
+fn is_iam_principal_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = parts[..] else {
+        return false;
+    };
+    prefix == "arn"
+        && partition.starts_with("aws")
+        && service == "iam"
+        && region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && (resource.starts_with("role/") || resource.starts_with("user/"))
+        && resource.len() > 5
+}
+
 /// Whether `name` can name an inventory: a DNS label of at most 32
 /// characters (it becomes bucket and resource names) that is not one of
 /// the directory names acmegen reserves.
@@ -244,6 +260,15 @@ impl<'a> Validator<'a> {
                 format!("state bucket `{prefix}-<account ID>-<region>` is not a valid bucket name"),
                 "use a bucket_prefix of lowercase letters, digits and dashes, short enough for the 12-digit account ID and the region to follow (63 characters in all)",
             );
+        }
+        for (i, arn) in inv.cluster_admin_arns.iter().flatten().enumerate() {
+            if !is_iam_principal_arn(arn) {
+                self.err(
+                    &[Seg::Key("cluster_admin_arns"), Seg::Index(i)],
+                    format!("`{arn}` is not the ARN of an IAM role or user"),
+                    "give ARNs such as arn:aws:iam::123456789012:role/oncall (EKS access entries take roles and users, not groups or assumed-role sessions)",
+                );
+            }
         }
         if inv.regions.primary == inv.regions.dr {
             self.err(
@@ -447,14 +472,20 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        let qty = a.qty.unwrap_or(a.kind.spec().default_qty);
+        let dr_count = match a.dr {
+            DrStrategy::Active | DrStrategy::Replica | DrStrategy::Backup => qty,
+            DrStrategy::PilotLight => a.dr_qty.unwrap_or(1),
+            DrStrategy::None => 0,
+        };
         ValidAsset {
             name: a.name.clone(),
             kind: a.kind,
             purpose: a.purpose.clone(),
             tags: a.tags.clone(),
             dr: a.dr,
-            qty: a.qty(),
-            dr_count: a.dr_count(),
+            qty,
+            dr_count,
             target: a.target.clone().filter(|_| target_valid),
             options,
         }
@@ -588,7 +619,7 @@ impl Validator<'_> {
             }
         }
         for q in crate::quotas::QUOTAS {
-            for u in crate::quotas::usage(inv, q.key) {
+            for u in crate::quotas::launch_usage(inv, q.key) {
                 let limit = crate::quotas::limit(&inv.quotas, &u.region, q);
                 if u.total > limit {
                     let stated = inv.quotas.get(&u.region).is_some_and(|m| m.contains_key(q.key));
@@ -708,20 +739,36 @@ mod tests {
     }
 
     #[test]
-    fn the_on_demand_vcpu_quota_counts_node_maximums_and_the_dr_scale_up() {
-        // 3 nodes, up to 6, of 16 vCPUs each: 96 in the primary; the pilot
-        // light in DR may scale to the same maximum after a failover.
+    fn the_on_demand_vcpu_quota_counts_launched_nodes_and_the_dr_scale_up() {
+        // 3 nodes of 16 vCPUs each: 48 launched in the primary; the pilot
+        // light in DR scales to the same 3 nodes in a failover.
         let eks = "  - {kind: eks, name: k, size: m6i.4xlarge, qty: 3, version: \"1.35\", dr: pilot-light}\n";
         let e = errors(eks);
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(
-            e[0].contains("96 vCPUs of running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances planned in us-east-2 (96 for k (6 nodes at most × m6i.4xlarge)), over the default quota of 32 (ec2 L-1216C47A"),
+            e[0].contains("48 vCPUs of running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances planned in us-east-2 (48 for k (3 nodes × m6i.4xlarge)), over the default quota of 32 (ec2 L-1216C47A"),
             "{e:?}"
         );
         assert!(e[1].contains("planned in us-west-1"), "{e:?}");
         let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nquotas: {{us-east-2: {{on_demand_standard_vcpus: 128}}, us-west-1: {{on_demand_standard_vcpus: 96}}}}\nassets:\n{eks}");
         let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
         assert!(validate(&loaded).is_ok(), "stated quotas lift the limit");
+    }
+
+    #[test]
+    fn scaling_past_the_vcpu_quota_is_left_to_the_plan_time_check() {
+        // 1 node launched (16 vCPUs) fits; the maximum of 6 (96) does not:
+        // it renders, and the roots' plan-time check gets the maximum.
+        let eks = "  - {kind: eks, name: k, size: m6i.4xlarge, qty: 1, max: 6, version: \"1.35\", dr: pilot-light}\n";
+        assert_eq!(errors(eks), Vec::<String>::new());
+        let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{eks}");
+        let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
+        let at_most = crate::quotas::usage(&loaded.inventory, "on_demand_standard_vcpus");
+        assert_eq!(at_most[0].total, 96, "{at_most:?}");
+        assert_eq!(
+            at_most[0].parts,
+            vec!["96 for k (6 nodes at most × m6i.4xlarge)".to_string()]
+        );
     }
 
     #[test]

@@ -101,6 +101,7 @@ fn seed_002_imports_and_renders_once_regions_are_chosen() {
             "s3",
             "ecr",
             "route53",
+            "traefik",
             "cloudwatch",
             "cloudtrail"
         ]
@@ -156,6 +157,7 @@ fn seed_003_imports_and_renders_once_regions_are_chosen() {
             "rds",
             "route53",
             "global_accelerator",
+            "traefik",
             "cloudwatch"
         ]
     );
@@ -208,7 +210,7 @@ fn seed_004_imports_and_renders_once_regions_are_chosen() {
     let imported = import(&doc, "seed004", "seeds/004.txt").unwrap();
     let y = &imported.yaml;
     insta::assert_snapshot!("seed004", y);
-    assert_eq!(kinds(y), ["vpc", "bastion", "alb", "eks", "k8s_monitoring"]);
+    assert_eq!(kinds(y), ["vpc", "bastion", "alb", "eks", "k8s_monitoring", "traefik"]);
     assert!(
         y.contains("    azs: 3 # line 70\n    nat_per_az: true # line 75\n"),
         "{y}"
@@ -221,7 +223,6 @@ fn seed_004_imports_and_renders_once_regions_are_chosen() {
     assert_todos(
         y,
         &[
-            "Traefik",
             "FastAPI application",
             "PostgreSQL operator",
             "cert-manager",
@@ -332,7 +333,8 @@ fn a_design_with_a_component_table_and_a_dr_section_drafts_and_renders_as_is() {
         y.contains("regions:\n  primary: us-east-2 # line 20\n  dr: us-west-2 # line 20\n"),
         "{y}"
     );
-    assert_eq!(kinds(y), ["alb", "eks", "rds", "route53"]);
+    // Traefik is added: the load balancer reaches the cluster on a NodePort.
+    assert_eq!(kinds(y), ["alb", "eks", "rds", "route53", "traefik"]);
     let eks = asset(y, "eks");
     for stated in [
         "size: t3.large # line 11",
@@ -387,15 +389,24 @@ fn drafts_are_deterministic() {
 
 #[test]
 fn a_document_naming_nothing_modelable_is_refused_with_what_it_named() {
-    let err = import("# Notes\n\n## Proxy: Traefik\n\n* Jenkins builds it\n", "x", "x.md").unwrap_err();
+    // (Traefik is an asset kind since layer 2; an NGINX ingress is not.)
+    let err = import(
+        "# Notes\n\n## Proxy: NGINX ingress\n\n* Jenkins builds it\n",
+        "x",
+        "x.md",
+    )
+    .unwrap_err();
     assert!(err.0.contains("no asset table found"), "{err}");
-    assert!(err.0.contains("it names only: Traefik, Jenkins"), "{err}");
+    assert!(
+        err.0.contains("it names only: NGINX ingress controller, Jenkins"),
+        "{err}"
+    );
 }
 
 #[test]
 fn the_import_command_drafts_prose_and_says_what_to_fill_in() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = "# Shop\n\n## Compute\n\n- EKS cluster of 3 m6i.large nodes\n- Traefik as the ingress proxy\n";
+    let doc = "# Shop\n\n## Compute\n\n- EKS cluster of 3 m6i.large nodes\n- NGINX ingress as the ingress proxy\n";
     std::fs::write(dir.path().join("design.md"), doc).unwrap();
     let run = |args: &[&str]| {
         let mut c = Command::cargo_bin("acmegen").unwrap();
@@ -406,7 +417,9 @@ fn the_import_command_drafts_prose_and_says_what_to_fill_in() {
         .assert()
         .success()
         .stdout(predicate::str::contains("imported 1 assets (1 TODO rows)"))
-        .stderr(predicate::str::contains("\"Traefik\" maps to no asset kind"))
+        .stderr(predicate::str::contains(
+            "\"NGINX ingress controller\" maps to no asset kind",
+        ))
         .stderr(predicate::str::contains("edit the inventory before rendering"))
         .stderr(predicate::str::contains(format!(
             "unknown region `{PRIMARY_PLACEHOLDER}`"

@@ -39,6 +39,11 @@ pub struct Inventory {
     /// `alert_emails`).
     #[serde(default)]
     pub alert_emails: Option<Vec<String>>,
+    /// IAM principals (role or user ARNs) given cluster-admin access to every
+    /// EKS cluster through EKS access entries, besides the identity that
+    /// creates the cluster: on-call and CI roles that run a failover apply.
+    #[serde(default)]
+    pub cluster_admin_arns: Option<Vec<String>>,
     /// Service quotas the account has raised above AWS's defaults, per
     /// region: `{us-east-2: {elastic_ips: 10}}` (see `acmegen::quotas`).
     #[serde(default)]
@@ -302,6 +307,17 @@ pub struct Asset {
     #[serde(default)]
     pub record: Option<String>,
 
+    /// postgres_operator: the s3 asset holding its WAL and base backups.
+    #[serde(default)]
+    pub backup_bucket: Option<String>,
+    /// cluster_addons: the add-ons to install (default: the load balancer
+    /// controller, cert-manager, cluster-autoscaler and metrics-server).
+    #[serde(default)]
+    pub addons: Option<Vec<String>>,
+    /// app: URL path prefix Traefik routes to it (default `/`).
+    #[serde(default)]
+    pub path: Option<String>,
+
     /// Extra tags for this asset's resources.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
@@ -337,6 +353,9 @@ impl Asset {
         "zone",
         "zone_id",
         "record",
+        "backup_bucket",
+        "addons",
+        "path",
     ];
 
     /// The kind-specific fields this asset sets, in [`Asset::FIELDS`] order.
@@ -369,6 +388,9 @@ impl Asset {
             self.zone.is_some(),
             self.zone_id.is_some(),
             self.record.is_some(),
+            self.backup_bucket.is_some(),
+            self.addons.is_some(),
+            self.path.is_some(),
         ];
         Self::FIELDS
             .iter()

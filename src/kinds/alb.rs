@@ -3,6 +3,7 @@
 //! and HTTPS through a DNS-validated certificate when a Route 53 name
 //! reaches it.
 
+use super::workloads::{self, Ingress};
 use super::{AlarmSpec, MissingData, Options as KindOptions, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind};
 use crate::plan::{Expr, Planner, Role, VarRole};
@@ -26,7 +27,8 @@ pub const SPEC: Spec = Spec {
     needs_kms: false,
     singleton: false,
     modules: &["alb", "acm_certificate", "acm_dns_validation"],
-    import_keywords: &["alb", "load balancer", "elb"],
+    import_keywords: &[" alb ", " load balancer", " elb "],
+    default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
     alarms: &[AlarmSpec {
@@ -72,6 +74,31 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             );
         }
         if target.kind == Kind::Eks {
+            let port = a.port.unwrap_or(DEFAULT_NODE_PORT);
+            match workloads::ingress_in(&c.inventory().assets, &target.name) {
+                Ingress::Traefik(_) | Ingress::App(_) => {}
+                Ingress::Nothing => c.error_on(
+                    j,
+                    format!(
+                        "nothing on cluster `{}` listens on NodePort {port}, where load balancer `{}` sends traffic: its health checks would never pass",
+                        target.name, a.name
+                    ),
+                    format!(
+                        "add a `kind: traefik` asset with `target: {}` (it routes to the cluster's apps), or a `kind: app` asset with `target: {}` (served on the NodePort itself)",
+                        target.name, target.name
+                    ),
+                ),
+                Ingress::SeveralApps(apps) => c.error_on(
+                    j,
+                    format!(
+                        "apps {} of cluster `{}` cannot all be served on NodePort {port} of load balancer `{}`",
+                        apps.join(", "),
+                        target.name,
+                        a.name
+                    ),
+                    format!("add a `kind: traefik` asset with `target: {}`: it routes to each app on its `path`", target.name),
+                ),
+            }
             if let Some(p) = a.port.filter(|p| !(30000..=32767).contains(p)) {
                 c.error(
                     "port",
@@ -94,8 +121,31 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     }
     Options {
         node_port: a.port.unwrap_or(DEFAULT_NODE_PORT),
-        health_check_path: a.health_check_path.clone().unwrap_or_else(|| "/".into()),
+        health_check_path: a
+            .health_check_path
+            .clone()
+            .or_else(|| default_health_path(c, a))
+            .unwrap_or_else(|| "/".into()),
         certificate_arn: a.certificate_arn.clone().unwrap_or_default(),
+    }
+}
+
+/// The health path of what serves a cluster target: Traefik's ping, or the
+/// app's own health path.
+fn default_health_path(c: &Check<'_>, a: &Asset) -> Option<String> {
+    let (_, target) = c.named(a.target.as_deref()?)?;
+    let assets = &c.inventory().assets;
+    match workloads::ingress_in(assets, &target.name) {
+        Ingress::Traefik(_) => Some(super::traefik::HEALTH_PATH.to_string()),
+        Ingress::App(app) => {
+            let app = assets.iter().find(|x| x.name == app)?;
+            Some(
+                app.health_check_path
+                    .clone()
+                    .unwrap_or_else(|| super::app::DEFAULT_HEALTH_PATH.to_string()),
+            )
+        }
+        _ => None,
     }
 }
 
@@ -231,7 +281,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, module, planned, WEB};
+    use crate::kinds::testing::{arg, errors, module, planned, WEB};
 
     #[test]
     fn alb_targets_register_instances_and_open_the_app_port_from_the_alb() {
@@ -246,12 +296,24 @@ mod tests {
 
     #[test]
     fn a_cluster_target_is_reached_on_a_node_port_through_the_node_group() {
-        let p = planned("  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: active}\n  - {kind: alb, name: lb, target: k8s, dr: active}\n");
+        let p = planned("  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: active}\n  - {kind: alb, name: lb, target: k8s, dr: active}\n  - {kind: traefik, name: edge, target: k8s, dr: active}\n");
         let lb = module(&p.primary, "lb").unwrap();
         assert_eq!(arg(lb, "target_type"), "\"instance\"");
         assert_eq!(arg(lb, "target_port"), "30080");
         let k8s = module(&p.primary, "k8s").unwrap();
         assert_eq!(arg(k8s, "target_group_arns"), "[module.lb.target_group_arn]");
+        assert_eq!(arg(lb, "health_check_path"), "\"/ping\"", "Traefik answers the health checks");
+    }
+
+    #[test]
+    fn a_cluster_target_needs_something_on_the_node_port() {
+        let eks = "  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: active}\n  - {kind: alb, name: lb, target: k8s, dr: active}\n";
+        let e = errors(eks);
+        assert!(e.iter().any(|e| e.contains("nothing on cluster `k8s` listens on NodePort 30080")), "{e:?}");
+        let e = errors(&format!(
+            "{eks}  - {{kind: app, name: a, target: k8s, image: \"r.example/a:1\", dr: active}}\n  - {{kind: app, name: b, target: k8s, image: \"r.example/b:1\", path: /b, dr: active}}\n"
+        ));
+        assert!(e.iter().any(|e| e.contains("apps a, b of cluster `k8s` cannot all be served")), "{e:?}");
     }
 
     #[test]

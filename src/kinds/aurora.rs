@@ -26,7 +26,8 @@ pub const SPEC: Spec = Spec {
     needs_kms: true,
     singleton: false,
     modules: &["aurora"],
-    import_keywords: &["aurora"],
+    import_keywords: &[" aurora "],
+    default_qty: 1,
     quantity: Quantity::DbInstances,
     db_client_group: None,
     alarms: &[

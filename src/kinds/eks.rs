@@ -20,7 +20,8 @@ pub const SPEC: Spec = Spec {
     needs_kms: true,
     singleton: false,
     modules: &["eks"],
-    import_keywords: &["kubernetes", "eks", "k8s", "cluster node"],
+    import_keywords: &[" kubernetes", " k8s ", " eks "],
+    default_qty: 1,
     quantity: Quantity::Nodes,
     db_client_group: Some("cluster_security_group_id"),
     alarms: &[],
@@ -116,11 +117,19 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         VarRole::Capacity,
     );
     let cidrs = p.admin_cidrs();
+    let admins = p.var(
+        "cluster_admin_arns",
+        "IAM roles or users (on-call, CI) given cluster-admin access to this root's EKS clusters through access entries, besides the identity that creates them (which must not be listed).",
+        "list(string)",
+        Expr::strs(p.v.inventory.cluster_admin_arns.clone().unwrap_or_default()),
+        VarRole::Setting,
+    );
     let mut m = p.call(&id, "eks", a);
     m.arg("name", Expr::s(p.name(a)))
         .arg("kubernetes_version", Expr::s(&o.version))
         .arg("subnet_ids", p.vpc("private_subnet_ids"))
         .arg("public_access_cidrs", cidrs)
+        .arg("admin_principal_arns", admins)
         .arg("kms_key_arn", p.kms())
         .arg("node_instance_types", Expr::List(vec![itype]))
         .arg(

@@ -22,7 +22,8 @@ pub const SPEC: Spec = Spec {
     needs_kms: false,
     singleton: false,
     modules: &["k8s_monitoring"],
-    import_keywords: &["monitoring", "prometheus", "grafana"],
+    import_keywords: &[" monitoring", " prometheus", " grafana"],
+    default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
     alarms: &[],
@@ -56,21 +57,13 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
 /// The chart, through the cluster's Helm provider, after the cluster.
 pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     let id = a.ident();
-    let Some(cluster) = a.target.as_deref().and_then(|t| p.asset(t)).map(ValidAsset::ident) else {
+    let Some(cluster) = a.target.as_deref().and_then(|t| p.asset(t)) else {
         return;
     };
-    if !p.root.helm_clusters.contains(&cluster) {
-        p.root.helm_clusters.push(cluster.clone());
-    }
     let mut m = p.call(&id, "k8s_monitoring", a);
-    m.providers.push((
-        "helm",
-        Expr::Provider {
-            name: "helm",
-            alias: cluster.clone(),
-        },
-    ));
-    m.depends_on.push(cluster);
+    m.providers.push(p.helm_on(cluster));
+    m.depends_on.push(cluster.ident());
+    m.depends_on.extend(super::workloads::addons_of(p, cluster));
     m.arg("name", Expr::s(a.name.replace('_', "-")))
         .arg("chart_version", Expr::s(&o.chart_version));
     p.push(m, None);

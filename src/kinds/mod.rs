@@ -19,6 +19,8 @@
 use crate::inventory::DrStrategy;
 use crate::plan::Role;
 
+pub(crate) mod workloads;
+
 /// What an asset's `qty` counts (the role of its quantity variables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quantity {
@@ -32,6 +34,8 @@ pub enum Quantity {
     Addresses,
     /// Database instances of a cluster.
     DbInstances,
+    /// Pods of a Kubernetes workload (replicas).
+    Pods,
 }
 
 /// The size a kind takes in `size:`.
@@ -128,8 +132,13 @@ pub struct Spec {
     pub singleton: bool,
     /// Local modules its calls use.
     pub modules: &'static [&'static str],
-    /// Words of a design doc's asset column that name it (lower case).
+    /// What names it in a Table 1.1 row (`acmegen import`): lower-case
+    /// phrases matched against the row's words, each padded with spaces
+    /// (` db ` is a word, ` database` a word start). Empty: the table import
+    /// never drafts it (it needs fields a table has no column for).
     pub import_keywords: &'static [&'static str],
+    /// `qty` when the inventory gives none.
+    pub default_qty: u32,
     /// What `qty` counts.
     pub quantity: Quantity,
     /// The output of its module naming the security group its database
@@ -222,6 +231,14 @@ kinds! {
     Route53 => route53,
     /// Global Accelerator in front of the load balancers.
     GlobalAccelerator => global_accelerator,
+    /// Controllers of an EKS cluster: load balancer controller, cert-manager, autoscaler, metrics-server.
+    ClusterAddons => cluster_addons,
+    /// Traefik as a cluster's HTTP router.
+    Traefik => traefik,
+    /// An application on an EKS cluster.
+    App => app,
+    /// PostgreSQL run by Zalando's postgres-operator on an EKS cluster.
+    PostgresOperator => postgres_operator,
     /// CloudWatch log group, alarm topic and alarms.
     Cloudwatch => cloudwatch,
     /// Multi-region CloudTrail trail.

@@ -35,7 +35,8 @@ pub const SPEC: Spec = Spec {
     needs_kms: true,
     singleton: false,
     modules: &["rds", "rds_backup_replication"],
-    import_keywords: &["database", "rds", "postgres", "mysql", "sql"],
+    import_keywords: &[" rds ", " database", " db ", " postgres", " mysql", " sql "],
+    default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
     alarms: &[

@@ -264,6 +264,8 @@ pub enum VarRole {
     Capacity,
     /// The share of an accelerator's traffic this region takes.
     TrafficDial,
+    /// A DR copy that failover promotes (true: standby; failover sets false).
+    Promotion,
     /// A value the user sets once (instance types, certificates, tags).
     Setting,
     /// A value only the user knows, without a default (admin ranges, alert
@@ -336,7 +338,8 @@ pub fn plan(v: &Validated) -> Plan {
         primary: Planner::new(v, Role::Primary).run(),
         dr: Planner::new(v, Role::Dr).run(),
         bootstrap: Bootstrap {
-            autoscaling_slr: v.assets.iter().any(|a| a.kind == Kind::Eks),
+            // Key policies name the role where EKS nodes or the default EBS key need it.
+            autoscaling_slr: v.inventory.ebs_default_encryption || v.assets.iter().any(|a| a.kind == Kind::Eks),
             zones,
             validations: crate::kinds::alb::validated_names(v)
                 .into_iter()

@@ -43,6 +43,16 @@ pub struct Planner<'a> {
     pub root: RootPlan,
 }
 
+/// Whether assets of `kind` install Helm charts (one of its modules needs
+/// the helm provider).
+pub fn installs_charts(kind: Kind) -> bool {
+    kind.spec().modules.iter().any(|m| {
+        super::modules::MODULES
+            .iter()
+            .any(|spec| spec.name == *m && spec.extra_providers.contains(&"helm"))
+    })
+}
+
 /// Whether `a` is deployed in the root of `role` (backups count: they land in DR).
 pub fn present(a: &ValidAsset, role: Role) -> bool {
     role == Role::Primary || a.in_dr()
@@ -353,9 +363,33 @@ impl<'a> Planner<'a> {
     }
 
     /// Whether EC2 Auto Scaling launches instances with this root's key (EKS
-    /// managed node groups): the key policy must name its service-linked role.
+    /// managed node groups, or any Auto Scaling group of the account once the
+    /// key is the region's default EBS key): the key policy must name its
+    /// service-linked role.
     pub fn uses_autoscaling(&self) -> bool {
-        self.assets().any(|a| a.kind == Kind::Eks)
+        self.v.inventory.ebs_default_encryption || self.assets().any(|a| a.kind == Kind::Eks)
+    }
+
+    /// The `providers` entry of a call that installs charts on `cluster` (an
+    /// eks asset): its Helm provider, declared in this root once.
+    pub fn helm_on(&mut self, cluster: &ValidAsset) -> (&'static str, Expr) {
+        let label = cluster.ident();
+        if !self.root.helm_clusters.contains(&label) {
+            self.root.helm_clusters.push(label.clone());
+        }
+        (
+            "helm",
+            Expr::Provider {
+                name: "helm",
+                alias: label,
+            },
+        )
+    }
+
+    /// Whether an asset of this root installs Helm charts (its kind's modules
+    /// need the helm provider): Terraform then reaches a cluster's API.
+    pub fn installs_charts(&self) -> bool {
+        self.assets().any(|a| installs_charts(a.kind))
     }
 
     /// `local.account_id` (and the data source behind it).
@@ -585,7 +619,7 @@ impl<'a> Planner<'a> {
     /// charts on a cluster of this root and the inventory gives no ranges
     /// (documentation range 203.0.113.0/24 is only the example value).
     pub fn admin_cidrs(&mut self) -> Expr {
-        let charts = self.assets().any(|m| m.kind == Kind::K8sMonitoring);
+        let charts = self.installs_charts();
         let description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC).";
         let var = match (&self.v.inventory.admin_cidrs, charts) {
             (Some(given), _) => self.var(

@@ -235,6 +235,7 @@ pub const TERMS: &[Term] = &[
         ],
     ),
     asset("eip", "Elastic IPs", Eip, &["elastic ip", "eip", "elastic ip address"]),
+    asset("traefik", "Traefik router", Traefik, &["traefik", "traefik proxy"]),
     asset(
         "s3",
         "S3 bucket",
@@ -448,13 +449,6 @@ pub const TERMS: &[Term] = &[
         "generated per module",
     ),
     // No kind yet: the draft keeps them as TODO comments.
-    term(
-        "traefik",
-        "Traefik",
-        Todo,
-        &["traefik"],
-        "ingress proxy running on Kubernetes",
-    ),
     term(
         "ingress_nginx",
         "NGINX ingress controller",

@@ -4,9 +4,11 @@
 //! reference (`var.`, `local.`, `module.`, resource, data and ephemeral
 //! addresses) must resolve inside its own directory; and every AWS
 //! `resource`/`data` block may use only argument and block names of the
-//! provider schema (see [`schema`]), references only its attributes.
+//! provider schema (see [`schema`]), references only its attributes; and the
+//! deployability rules of [`rules`] find nothing.
 
 mod references;
+pub mod rules;
 pub mod schema;
 
 use crate::emit::FileSet;
@@ -160,6 +162,7 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
 #[derive(Debug, Default)]
 pub struct Index {
     dirs: BTreeMap<PathBuf, Declared>,
+    sources: rules::Sources,
 }
 
 /// What one file contributes: its findings, declarations and references.
@@ -168,12 +171,15 @@ struct FileResult {
     findings: Vec<Finding>,
     declared: Declared,
     references: Vec<references::Reference>,
+    /// The file's top-level structures, for the deployability rules.
+    body: hcl::Body,
 }
 
 /// Parse one file and run every check that needs only that file.
 fn check_file(path: &Path, text: &str) -> FileResult {
     let mut findings = Vec::new();
     let mut declared = Declared::default();
+    let mut structures = Vec::new();
     let canonical = format_hcl(text) == *text;
     if !canonical {
         findings.push(Finding {
@@ -206,6 +212,7 @@ fn check_file(path: &Path, text: &str) -> FileResult {
                     }));
                 }
                 collect(&body, path, &mut declared);
+                structures.extend(body.into_inner());
             }
             Err(e) => findings.push(Finding {
                 file: path.to_path_buf(),
@@ -219,6 +226,7 @@ fn check_file(path: &Path, text: &str) -> FileResult {
         findings,
         declared,
         references: references::scan(text),
+        body: hcl::Body(structures),
     }
 }
 
@@ -303,8 +311,10 @@ pub fn verify_against(files: &FileSet, base: &Index) -> (Vec<Finding>, Index) {
     let mut findings = Vec::new();
     let mut own: BTreeMap<PathBuf, Declared> = BTreeMap::new();
     let mut refs = Vec::new();
+    let mut bodies = Vec::new();
     for (path, r) in check_files(files) {
         findings.extend(r.findings);
+        bodies.push((path.clone(), r.body));
         merge(own.entry(r.dir.clone()).or_default(), r.declared);
         refs.push((path, r.dir, r.references));
     }
@@ -379,7 +389,10 @@ pub fn verify_against(files: &FileSet, base: &Index) -> (Vec<Finding>, Index) {
             }
         }
     }
-    (findings, Index { dirs: own })
+    // Deployability rules (src/verify/rules/), over these files and the base's.
+    let sources = rules::Sources::new(files, bodies);
+    findings.extend(rules::check(&sources, &base.sources));
+    (findings, Index { dirs: own, sources })
 }
 
 fn unresolved<'d>(

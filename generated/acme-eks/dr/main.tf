@@ -56,21 +56,50 @@ module "network" {
   tags               = merge(local.tags, { Asset = "network" })
 }
 
+# addons (cluster_addons): Load balancer controller, cluster autoscaler, cert-manager and metrics-server for the microservices — DR: pilot-light (1 of 2 in DR until failover)
+module "addons" {
+  source = "../../modules/eks_addons"
+
+  providers = {
+    helm = helm.apps
+  }
+
+  cluster_name                        = module.apps.cluster_name
+  kubernetes_version                  = "1.35"
+  oidc_provider_arn                   = module.apps.oidc_provider_arn
+  region                              = var.region
+  vpc_id                              = module.network.vpc_id
+  replicas                            = var.addons_replicas
+  enable_aws_load_balancer_controller = true
+  enable_cert_manager                 = true
+  enable_cluster_autoscaler           = true
+  enable_metrics_server               = true
+  enable_external_dns                 = false
+  target_group_arns                   = [module.ingress.target_group_arn]
+  cert_manager_route53_zones = {
+    "eks.acme-platform.dev" = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
+  }
+  tags = merge(local.tags, { Asset = "addons" })
+
+  depends_on = [module.apps]
+}
+
 # apps (eks): Hosts the microservices in containers — DR: pilot-light (1 of 3 in DR until failover)
 module "apps" {
   source = "../../modules/eks"
 
-  name                = "acme-eks-apps-usw2"
-  kubernetes_version  = "1.35"
-  subnet_ids          = module.network.private_subnet_ids
-  public_access_cidrs = var.admin_cidrs
-  kms_key_arn         = module.platform.key_arn
-  node_instance_types = [var.apps_instance_type]
-  node_ami_type       = "AL2023_x86_64_STANDARD"
-  node_min_size       = var.apps_node_min_size
-  node_desired_size   = var.apps_node_desired_size
-  node_max_size       = var.apps_node_max_size
-  target_group_arns   = [module.ingress.target_group_arn]
+  name                 = "acme-eks-apps-usw2"
+  kubernetes_version   = "1.35"
+  subnet_ids           = module.network.private_subnet_ids
+  public_access_cidrs  = var.admin_cidrs
+  admin_principal_arns = var.cluster_admin_arns
+  kms_key_arn          = module.platform.key_arn
+  node_instance_types  = [var.apps_instance_type]
+  node_ami_type        = "AL2023_x86_64_STANDARD"
+  node_min_size        = var.apps_node_min_size
+  node_desired_size    = var.apps_node_desired_size
+  node_max_size        = var.apps_node_max_size
+  target_group_arns    = [module.ingress.target_group_arn]
   node_port_sources = [
     {
       security_group_id = module.ingress.security_group_id
@@ -203,6 +232,29 @@ module "services" {
   repository_name = "acme-eks/services"
   kms_key_arn     = module.platform.key_arn
   tags            = merge(local.tags, { Asset = "services" })
+}
+
+# web (app): The microservices' front service, from the ECR repository — DR: pilot-light (1 of 3 in DR until failover)
+module "web" {
+  source = "../../modules/k8s_app"
+
+  providers = {
+    helm = helm.apps
+  }
+
+  name                 = "web"
+  namespace            = "web"
+  image_repository_url = module.services.repository_url
+  image_tag            = "2026.11.1"
+  replicas             = var.web_replicas
+  max_replicas         = var.web_max_replicas
+  port                 = 8000
+  health_check_path    = "/healthz"
+  exposure             = "node_port"
+  node_port            = 30080
+  source_cidrs         = [module.network.vpc_cidr_block]
+
+  depends_on = [module.apps, module.addons]
 }
 
 ################################################################################

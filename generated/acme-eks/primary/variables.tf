@@ -4,14 +4,19 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "addons_replicas" {
+  description = "Replicas of each controller of addons in this region."
+  type        = number
+  default     = 2
+}
+
 variable "admin_cidrs" {
   description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC)."
   type        = list(string)
-  default     = []
 
   validation {
-    condition     = alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
-    error_message = "Give ranges as a.b.c.d/nn; /0 would open the cluster API to the internet."
+    condition     = length(var.admin_cidrs) > 0 && alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
+    error_message = "Give at least one range (a.b.c.d/nn, never /0): Terraform installs charts through the cluster's public endpoint from there."
   }
 }
 
@@ -44,6 +49,12 @@ variable "apps_node_min_size" {
   default     = 3
 }
 
+variable "cluster_admin_arns" {
+  description = "IAM roles or users (on-call, CI) given cluster-admin access to this root's EKS clusters through access entries, besides the identity that creates them (which must not be listed)."
+  type        = list(string)
+  default     = []
+}
+
 variable "db_instance_class" {
   description = "DB instance class of db."
   type        = string
@@ -54,4 +65,16 @@ variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)
   default     = {}
+}
+
+variable "web_max_replicas" {
+  description = "Most replicas the autoscaler runs of application web in this region."
+  type        = number
+  default     = 9
+}
+
+variable "web_replicas" {
+  description = "Replicas of application web in this region."
+  type        = number
+  default     = 3
 }

@@ -84,8 +84,9 @@ module "state_dr" {
 }
 
 ################################################################################
-# EC2 Auto Scaling launches the EKS nodes, whose volumes the region's KMS key
-# encrypts; AWS documents a key policy naming this service-linked role. AWS
+# EC2 Auto Scaling launches the EKS nodes (and, where the region's KMS key is
+# the default EBS key, every Auto Scaling group's instances), whose volumes the
+# key encrypts; AWS documents a key policy naming this service-linked role. AWS
 # creates the role only with the first Auto Scaling group, after the key, and
 # KMS rejects a policy naming a role that does not exist: so it is created
 # here, or adopted (imported) where the account already has it: an existing

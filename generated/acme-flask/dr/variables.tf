@@ -24,6 +24,12 @@ variable "alert_emails" {
   type        = list(string)
 }
 
+variable "cluster_admin_arns" {
+  description = "IAM roles or users (on-call, CI) given cluster-admin access to this root's EKS clusters through access entries, besides the identity that creates them (which must not be listed)."
+  type        = list(string)
+  default     = []
+}
+
 variable "db_instance_class" {
   description = "DB instance class of db."
   type        = string

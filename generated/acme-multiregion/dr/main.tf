@@ -50,6 +50,34 @@ module "network" {
   tags               = merge(local.tags, { Asset = "network" })
 }
 
+# addons (cluster_addons): AWS Load Balancer Controller, cluster autoscaler (auto-discovery tags), cert-manager, metrics-server; IRSA each — DR: active
+module "addons" {
+  source = "../../modules/eks_addons"
+
+  providers = {
+    helm = helm.platform
+  }
+
+  cluster_name                        = module.platform.cluster_name
+  kubernetes_version                  = "1.35"
+  oidc_provider_arn                   = module.platform.oidc_provider_arn
+  region                              = var.region
+  vpc_id                              = module.network.vpc_id
+  replicas                            = var.addons_replicas
+  enable_aws_load_balancer_controller = true
+  enable_cert_manager                 = true
+  enable_cluster_autoscaler           = true
+  enable_metrics_server               = true
+  enable_external_dns                 = false
+  target_group_arns                   = [module.ingress.target_group_arn]
+  cert_manager_route53_zones = {
+    "platform.acme-platform.dev" = module.facts.values["bootstrap/zone_id_platform_acme_platform_dev"]
+  }
+  tags = merge(local.tags, { Asset = "addons" })
+
+  depends_on = [module.platform]
+}
+
 # alarms (cloudwatch): Replication lag, CPU and error alarms — DR: active
 module "alarms" {
   source = "../../modules/cloudwatch"
@@ -125,7 +153,7 @@ module "ingress_certificate" {
   tags                   = merge(local.tags, { Asset = "ingress" })
 }
 
-# ingress (alb): Load balancer for the microservices (AWS Load Balancer Controller binds pods) — DR: active
+# ingress (alb): Load balancer for the microservices — DR: active
 module "ingress" {
   source = "../../modules/alb"
 
@@ -153,24 +181,25 @@ module "monitoring" {
   name          = "monitoring"
   chart_version = "77.0.0"
 
-  depends_on = [module.platform]
+  depends_on = [module.platform, module.addons]
 }
 
 # platform (eks): Kubernetes cluster per region for the microservices — DR: active
 module "platform" {
   source = "../../modules/eks"
 
-  name                = "acme-multiregion-platform-usw2"
-  kubernetes_version  = "1.35"
-  subnet_ids          = module.network.private_subnet_ids
-  public_access_cidrs = var.admin_cidrs
-  kms_key_arn         = module.kms.key_arn
-  node_instance_types = [var.platform_instance_type]
-  node_ami_type       = "AL2023_x86_64_STANDARD"
-  node_min_size       = var.platform_node_min_size
-  node_desired_size   = var.platform_node_desired_size
-  node_max_size       = var.platform_node_max_size
-  target_group_arns   = [module.ingress.target_group_arn]
+  name                 = "acme-multiregion-platform-usw2"
+  kubernetes_version   = "1.35"
+  subnet_ids           = module.network.private_subnet_ids
+  public_access_cidrs  = var.admin_cidrs
+  admin_principal_arns = var.cluster_admin_arns
+  kms_key_arn          = module.kms.key_arn
+  node_instance_types  = [var.platform_instance_type]
+  node_ami_type        = "AL2023_x86_64_STANDARD"
+  node_min_size        = var.platform_node_min_size
+  node_desired_size    = var.platform_node_desired_size
+  node_max_size        = var.platform_node_max_size
+  target_group_arns    = [module.ingress.target_group_arn]
   node_port_sources = [
     {
       security_group_id = module.ingress.security_group_id
@@ -203,6 +232,38 @@ module "postgres" {
   backup_retention_days      = 7
   performance_insights       = true
   tags                       = merge(local.tags, { Asset = "postgres" })
+}
+
+# services (ecr): Images of the microservices, replicated to the failover region — DR: replica
+module "services" {
+  source = "../../modules/ecr"
+
+  repository_name = "acme-multiregion/services"
+  kms_key_arn     = module.kms.key_arn
+  tags            = merge(local.tags, { Asset = "services" })
+}
+
+# web (app): The microservices' entry service (Deployment, HPA, PDB, spread across AZs); same image tag in both regions — DR: active
+module "web" {
+  source = "../../modules/k8s_app"
+
+  providers = {
+    helm = helm.platform
+  }
+
+  name                 = "web"
+  namespace            = "web"
+  image_repository_url = module.services.repository_url
+  image_tag            = "2026.11.1"
+  replicas             = var.web_replicas
+  max_replicas         = var.web_max_replicas
+  port                 = 8000
+  health_check_path    = "/healthz"
+  exposure             = "node_port"
+  node_port            = 30080
+  source_cidrs         = [module.network.vpc_cidr_block]
+
+  depends_on = [module.platform, module.addons]
 }
 
 ################################################################################

@@ -61,6 +61,9 @@ output "identities" {
       master_secret_arn      = module.postgres.master_secret_arn
       master_secret_replicas = module.postgres.master_secret_replicas
     }
+    services = {
+      repository_arn = module.services.repository_arn
+    }
   }
 }
 
@@ -117,6 +120,11 @@ output "private_subnet_ids" {
 output "public_subnet_ids" {
   description = "Public subnets, one per AZ."
   value       = module.network.public_subnet_ids
+}
+
+output "services_repository_url" {
+  description = "URL of repository services."
+  value       = module.services.repository_url
 }
 
 output "vpc_id" {

@@ -4,6 +4,12 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "addons_replicas" {
+  description = "Replicas of each controller of addons in this region."
+  type        = number
+  default     = 2
+}
+
 variable "admin_cidrs" {
   description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC)."
   type        = list(string)
@@ -17,6 +23,12 @@ variable "admin_cidrs" {
 variable "alert_emails" {
   description = "E-mail addresses subscribed to the alarm topic of this region (on-call)."
   type        = list(string)
+}
+
+variable "cluster_admin_arns" {
+  description = "IAM roles or users (on-call, CI) given cluster-admin access to this root's EKS clusters through access entries, besides the identity that creates them (which must not be listed)."
+  type        = list(string)
+  default     = []
 }
 
 variable "edge_traffic_dial" {
@@ -59,4 +71,16 @@ variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)
   default     = {}
+}
+
+variable "web_max_replicas" {
+  description = "Most replicas the autoscaler runs of application web in this region."
+  type        = number
+  default     = 9
+}
+
+variable "web_replicas" {
+  description = "Replicas of application web in this region."
+  type        = number
+  default     = 3
 }

@@ -55,6 +55,30 @@ module "vpc" {
   tags               = local.tags
 }
 
+# addons (cluster_addons): cert-manager and metrics-server (and the autoscaler for the node group) — DR: pilot-light (1 of 2 in DR until failover)
+module "addons" {
+  source = "../../modules/eks_addons"
+
+  providers = {
+    helm = helm.cluster
+  }
+
+  cluster_name                        = module.cluster.cluster_name
+  kubernetes_version                  = "1.35"
+  oidc_provider_arn                   = module.cluster.oidc_provider_arn
+  region                              = var.region
+  vpc_id                              = module.vpc.vpc_id
+  replicas                            = var.addons_replicas
+  enable_aws_load_balancer_controller = false
+  enable_cert_manager                 = true
+  enable_cluster_autoscaler           = true
+  enable_metrics_server               = true
+  enable_external_dns                 = false
+  tags                                = merge(local.tags, { Asset = "addons" })
+
+  depends_on = [module.cluster]
+}
+
 # admin (bastion): Administration access to the private network — DR: pilot-light (1 of 1 in DR until failover)
 module "admin" {
   source = "../../modules/vm"
@@ -70,22 +94,56 @@ module "admin" {
   tags           = merge(local.tags, { Asset = "admin" })
 }
 
+# api (app): FastAPI application (Python) — DR: pilot-light (1 of 3 in DR until failover)
+module "api" {
+  source = "../../modules/k8s_app"
+
+  providers = {
+    helm = helm.cluster
+  }
+
+  name                 = "api"
+  namespace            = "api"
+  image_repository_url = module.api_images.repository_url
+  image_tag            = "1.0.0"
+  replicas             = var.api_replicas
+  max_replicas         = var.api_max_replicas
+  port                 = 8000
+  health_check_path    = "/healthz"
+  exposure             = "traefik"
+  traefik_namespace    = module.router.namespace
+  ingress_class_name   = module.router.ingress_class_name
+  ingress_path         = "/"
+
+  depends_on = [module.cluster, module.addons, module.router]
+}
+
+# api-images (ecr): Images of the FastAPI application — DR: replica
+module "api_images" {
+  source = "../../modules/ecr"
+
+  repository_name = "acme-traefik/api-images"
+  kms_key_arn     = module.kms.key_arn
+  tags            = merge(local.tags, { Asset = "api-images" })
+}
+
 # cluster (eks): Application, database and proxy pods (Traefik, FastAPI, PostgreSQL operator) — DR: pilot-light (1 of 3 in DR until failover)
 module "cluster" {
   source = "../../modules/eks"
 
-  name                = "acme-traefik-cluster-euc1"
-  kubernetes_version  = "1.35"
-  subnet_ids          = module.vpc.private_subnet_ids
-  public_access_cidrs = var.admin_cidrs
-  kms_key_arn         = module.kms.key_arn
-  node_instance_types = [var.cluster_instance_type]
-  node_ami_type       = "AL2023_x86_64_STANDARD"
-  node_min_size       = var.cluster_node_min_size
-  node_desired_size   = var.cluster_node_desired_size
-  node_max_size       = var.cluster_node_max_size
-  node_volume_size    = 100
-  target_group_arns   = [module.traefik.target_group_arn]
+  name                 = "acme-traefik-cluster-euc1"
+  kubernetes_version   = "1.35"
+  subnet_ids           = module.vpc.private_subnet_ids
+  public_access_cidrs  = var.admin_cidrs
+  admin_principal_arns = var.cluster_admin_arns
+  kms_key_arn          = module.kms.key_arn
+  node_instance_types  = [var.cluster_instance_type]
+  node_ami_type        = "AL2023_x86_64_STANDARD"
+  node_min_size        = var.cluster_node_min_size
+  node_desired_size    = var.cluster_node_desired_size
+  node_max_size        = var.cluster_node_max_size
+  node_volume_size     = 100
+  target_group_arns    = [module.traefik.target_group_arn]
   node_port_sources = [
     {
       security_group_id = module.traefik.security_group_id
@@ -93,6 +151,36 @@ module "cluster" {
     },
   ]
   tags = merge(local.tags, { Asset = "cluster" })
+}
+
+# db (postgres_operator): PostgreSQL cluster managed by Zalando's postgres-operator — DR: replica
+module "db" {
+  source = "../../modules/postgres_operator"
+
+  providers = {
+    helm = helm.cluster
+  }
+
+  name             = "db"
+  postgres_version = "17"
+  replicas         = var.db_replicas
+  volume_size_gb   = 50
+  users = {
+    app_owner = []
+  }
+  databases = {
+    app = "app_owner"
+  }
+  backup_bucket         = module.pg_backups.bucket_id
+  kms_key_arn           = module.kms.key_arn
+  standby               = var.db_standby
+  standby_source_region = "eu-west-3"
+  cluster_name          = module.cluster.cluster_name
+  oidc_provider_arn     = module.cluster.oidc_provider_arn
+  region                = var.region
+  tags                  = merge(local.tags, { Asset = "db" })
+
+  depends_on = [module.cluster, module.addons]
 }
 
 # observability (k8s_monitoring): Metrics with Prometheus and Grafana — DR: active
@@ -106,7 +194,7 @@ module "observability" {
   name          = "observability"
   chart_version = "77.0.0"
 
-  depends_on = [module.cluster]
+  depends_on = [module.cluster, module.addons]
 }
 
 # pg-backups (s3): WAL and base backups of the PostgreSQL operator — DR: replica
@@ -117,6 +205,25 @@ module "pg_backups" {
   kms_key_arn             = module.kms.key_arn
   noncurrent_version_days = 30
   tags                    = merge(local.tags, { Asset = "pg-backups" })
+}
+
+# router (traefik): Application router, highly available, in front of FastAPI — DR: pilot-light (1 of 2 in DR until failover)
+module "router" {
+  source = "../../modules/traefik"
+
+  providers = {
+    helm = helm.cluster
+  }
+
+  name              = "router"
+  namespace         = "router"
+  replicas          = var.router_replicas
+  target_type       = "instance"
+  node_port         = 30080
+  trusted_ips       = [module.vpc.vpc_cidr_block]
+  health_check_path = "/ping"
+
+  depends_on = [module.cluster, module.addons]
 }
 
 # traefik (alb): Entry point in front of the Traefik proxy — DR: pilot-light (1 of 1 in DR until failover)

@@ -13,6 +13,11 @@ output "admin_private_ips" {
   value       = module.admin.private_ips
 }
 
+output "api_images_repository_url" {
+  description = "URL of repository api-images."
+  value       = module.api_images.repository_url
+}
+
 output "cluster_cluster_endpoint" {
   description = "API endpoint of cluster cluster."
   value       = module.cluster.cluster_endpoint
@@ -28,9 +33,17 @@ output "cluster_oidc_provider_arn" {
   value       = module.cluster.oidc_provider_arn
 }
 
+output "db_master_service" {
+  description = "In-cluster DNS name of the read-write service of PostgreSQL cluster db."
+  value       = module.db.master_service
+}
+
 output "identities" {
   description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
   value = {
+    api_images = {
+      repository_arn = module.api_images.repository_arn
+    }
     cluster = {
       cluster_name      = module.cluster.cluster_name
       oidc_provider_arn = module.cluster.oidc_provider_arn

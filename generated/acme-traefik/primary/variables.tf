@@ -4,6 +4,12 @@ variable "region" {
   default     = "eu-west-3"
 }
 
+variable "addons_replicas" {
+  description = "Replicas of each controller of addons in this region."
+  type        = number
+  default     = 2
+}
+
 variable "admin_cidrs" {
   description = "Ranges of the administrators and CI runners applying this root: the only sources of the EKS public API endpoint (empty keeps it private; charts are then applied from inside the VPC)."
   type        = list(string)
@@ -24,6 +30,24 @@ variable "admin_instance_type" {
   description = "EC2 instance type of admin."
   type        = string
   default     = "t3.micro"
+}
+
+variable "api_max_replicas" {
+  description = "Most replicas the autoscaler runs of application api in this region."
+  type        = number
+  default     = 9
+}
+
+variable "api_replicas" {
+  description = "Replicas of application api in this region."
+  type        = number
+  default     = 3
+}
+
+variable "cluster_admin_arns" {
+  description = "IAM roles or users (on-call, CI) given cluster-admin access to this root's EKS clusters through access entries, besides the identity that creates them (which must not be listed)."
+  type        = list(string)
+  default     = []
 }
 
 variable "cluster_instance_type" {
@@ -48,6 +72,18 @@ variable "cluster_node_min_size" {
   description = "Minimum nodes of cluster cluster."
   type        = number
   default     = 3
+}
+
+variable "db_replicas" {
+  description = "Streaming replicas of PostgreSQL cluster db besides its master, in this region."
+  type        = number
+  default     = 1
+}
+
+variable "router_replicas" {
+  description = "Replicas of Traefik router in this region."
+  type        = number
+  default     = 2
 }
 
 variable "tags" {

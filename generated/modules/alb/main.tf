@@ -45,6 +45,7 @@ resource "aws_vpc_security_group_egress_rule" "targets" {
 ################################################################################
 
 resource "aws_lb" "this" {
+  #checkov:skip=CKV2_AWS_20:Port 80 redirects to HTTPS whenever the inventory has a DNS zone for a certificate; only zone-less inventories serve plain HTTP (see the listeners)
   #checkov:skip=CKV_AWS_91:Access logs need an SSE-S3 (not KMS) bucket per region; requests are logged by the WAF web ACL below
   name                       = var.name
   load_balancer_type         = "application"
@@ -88,24 +89,41 @@ resource "aws_lb_target_group_attachment" "this" {
 # Listeners: HTTPS with a certificate (HTTP redirects), plain HTTP without
 ################################################################################
 
-resource "aws_lb_listener" "http" {
+# With a certificate, port 80 only redirects to HTTPS.
+resource "aws_lb_listener" "http_redirect" {
+  count = var.https ? 1 : 0
+
   load_balancer_arn = aws_lb.this.arn
   port              = 80
   protocol          = "HTTP"
 
   default_action {
-    type             = var.https ? "redirect" : "forward"
-    target_group_arn = var.https ? null : aws_lb_target_group.this.arn
+    type = "redirect"
 
-    dynamic "redirect" {
-      for_each = var.https ? [1] : []
-
-      content {
-        port        = "443"
-        protocol    = "HTTPS"
-        status_code = "HTTP_301"
-      }
+    redirect {
+      port        = "443"
+      protocol    = "HTTPS"
+      status_code = "HTTP_301"
     }
+  }
+
+  tags = var.tags
+}
+
+# Without one (the inventory names no DNS zone to validate a certificate in),
+# port 80 serves the application.
+resource "aws_lb_listener" "http" {
+  #checkov:skip=CKV_AWS_2:Created only when the inventory has no DNS zone, so no certificate can be validated; verify rule AG013 rejects plain HTTP behind a Route 53 name
+  #checkov:skip=CKV_AWS_103:Created only when the inventory has no DNS zone, so no certificate can be validated; there is no TLS on this listener to set a policy for
+  count = var.https ? 0 : 1
+
+  load_balancer_arn = aws_lb.this.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this.arn
   }
 
   tags = var.tags

@@ -34,7 +34,7 @@ output "identity" {
     arn            = aws_lb.this.arn
     name           = aws_lb.this.name
     internal       = aws_lb.this.internal
-    listener_arns  = concat([aws_lb_listener.http.arn], aws_lb_listener.https[*].arn)
+    listener_arns  = concat(aws_lb_listener.http_redirect[*].arn, aws_lb_listener.http[*].arn, aws_lb_listener.https[*].arn)
     certificate    = one(aws_lb_listener.https[*].certificate_arn)
     target_group   = aws_lb_target_group.this.arn
     target_name    = aws_lb_target_group.this.name

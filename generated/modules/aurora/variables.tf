@@ -78,7 +78,7 @@ variable "parameters" {
 }
 
 variable "log_exports" {
-  description = "Logs exported to CloudWatch."
+  description = "Logs exported to CloudWatch; empty exports the engine's error and statement logs (exports stay on)."
   type        = list(string)
   default     = []
 }

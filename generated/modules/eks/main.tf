@@ -93,6 +93,36 @@ resource "aws_eks_cluster" "this" {
 }
 
 ################################################################################
+# Cluster access: authentication mode API gives Kubernetes access only to
+# principals with an access entry. The creator gets one at creation
+# (bootstrap_cluster_creator_admin_permissions); everyone who may run an
+# apply with the cluster's Helm releases (on-call, CI) needs their own, or a
+# failover apply fails refreshing the releases.
+################################################################################
+
+resource "aws_eks_access_entry" "admin" {
+  for_each = toset(var.admin_principal_arns)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value
+  type          = "STANDARD"
+
+  tags = var.tags
+}
+
+resource "aws_eks_access_policy_association" "admin" {
+  for_each = toset(var.admin_principal_arns)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.admin[each.key].principal_arn
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+
+################################################################################
 # OIDC provider for IAM roles for service accounts (IRSA)
 ################################################################################
 
@@ -333,6 +363,7 @@ resource "aws_eks_addon" "this" {
 ################################################################################
 
 resource "aws_autoscaling_attachment" "this" {
+  #checkov:skip=CKV2_AWS_15:EKS owns the node group's Auto Scaling group (EC2 health checks); replacing nodes on a failed load balancer check would recycle nodes for one application's fault
   count = length(var.target_group_arns)
 
   autoscaling_group_name = aws_eks_node_group.this.resources[0].autoscaling_groups[0].name

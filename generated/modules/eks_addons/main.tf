@@ -275,7 +275,7 @@ data "aws_iam_policy_document" "aws_load_balancer_controller" {
     resources = [local.sg_arn]
 
     condition {
-      test     = "StringEquals"
+      test     = "ArnEquals"
       variable = "ec2:Vpc"
       values   = [local.vpc_arn]
     }

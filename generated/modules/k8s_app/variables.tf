@@ -133,13 +133,13 @@ variable "zone_spread" {
 ################################################################################
 
 variable "exposure" {
-  description = "How traffic reaches the application: target_group_binding (the AWS Load Balancer Controller registers it in target_group_arn), traefik (an Ingress of Traefik's IngressClass) or none."
+  description = "How traffic reaches the application: target_group_binding (the AWS Load Balancer Controller registers it in target_group_arn), node_port (a NodePort Service on node_port; the load balancer's target group registers the nodes), traefik (an Ingress of Traefik's IngressClass) or none."
   type        = string
   default     = "traefik"
 
   validation {
-    condition     = contains(["target_group_binding", "traefik", "none"], var.exposure)
-    error_message = "exposure must be target_group_binding, traefik or none."
+    condition     = contains(["target_group_binding", "node_port", "traefik", "none"], var.exposure)
+    error_message = "exposure must be target_group_binding, node_port, traefik or none."
   }
 }
 
@@ -166,9 +166,14 @@ variable "target_type" {
 }
 
 variable "node_port" {
-  description = "NodePort of the Service with target_type instance (30000-32767); null lets Kubernetes pick one."
+  description = "NodePort of the Service with exposure node_port, or with target_type instance (30000-32767); null lets Kubernetes pick one (not with exposure node_port)."
   type        = number
   default     = null
+
+  validation {
+    condition     = var.exposure != "node_port" || (var.node_port != null && try(var.node_port >= 30000 && var.node_port <= 32767, false))
+    error_message = "exposure node_port needs node_port, from 30000 to 32767."
+  }
 }
 
 variable "alb_security_group_id" {
@@ -178,7 +183,7 @@ variable "alb_security_group_id" {
 }
 
 variable "source_cidrs" {
-  description = "With exposure target_group_binding: CIDRs the NetworkPolicy admits to the application port (the VPC CIDR, where the load balancer's nodes are); empty admits the port from anywhere."
+  description = "With exposure target_group_binding or node_port: CIDRs the NetworkPolicy admits to the application port (the VPC CIDR, where the load balancer's nodes are); empty admits the port from anywhere."
   type        = list(string)
   default     = []
 }

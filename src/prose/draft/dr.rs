@@ -46,7 +46,7 @@ fn default_dr(kind: Kind) -> (DrStrategy, &'static str) {
 }
 
 /// Kinds in the order their DR is resolved: targets before what points at them.
-pub(super) const RESOLUTION_ORDER: [Kind; 18] = [
+pub(super) const RESOLUTION_ORDER: [Kind; 19] = [
     Kind::Vpc,
     Kind::VpcPeering,
     Kind::Kms,
@@ -63,6 +63,7 @@ pub(super) const RESOLUTION_ORDER: [Kind; 18] = [
     Kind::Alb,
     Kind::Eip,
     Kind::K8sMonitoring,
+    Kind::Traefik,
     Kind::GlobalAccelerator,
     Kind::Route53,
 ];
@@ -97,7 +98,7 @@ pub(super) fn resolve_dr(assets: &[Asset], i: usize, doc: &[Fact]) -> (DrStrateg
             format!("dr {s} from line {line} ({}), said of the whole design", quote(&q)),
         );
     }
-    let attached = matches!(a.kind, Kind::Alb | Kind::K8sMonitoring | Kind::Eip);
+    let attached = matches!(a.kind, Kind::Alb | Kind::K8sMonitoring | Kind::Eip | Kind::Traefik);
     if let Some(t) = a
         .target
         .as_ref()

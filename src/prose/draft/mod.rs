@@ -505,6 +505,7 @@ pub fn draft(
     for i in 0..d.assets.len() {
         targets(&mut d.assets, i);
     }
+    ingress(&mut d.assets);
     for kind in RESOLUTION_ORDER {
         if let Some(i) = d.index(kind) {
             let dr = resolve_dr(&d.assets, i, &d.doc_dr);
@@ -578,6 +579,40 @@ pub fn draft(
     })
 }
 
+/// A load balancer in front of a cluster needs something on its NodePort:
+/// when the draft has no router or app on that cluster, add Traefik there.
+fn ingress(assets: &mut Vec<Asset>) {
+    let clusters: Vec<(String, String)> = assets
+        .iter()
+        .filter(|a| a.kind == Kind::Alb)
+        .filter_map(|lb| {
+            let t = lb.target.as_ref()?;
+            assets
+                .iter()
+                .any(|c| &c.name == t && c.kind == Kind::Eks)
+                .then(|| (lb.name.clone(), t.clone()))
+        })
+        .collect();
+    for (lb, cluster) in clusters {
+        let served = assets
+            .iter()
+            .any(|a| matches!(a.kind, Kind::Traefik | Kind::App) && a.target.as_deref() == Some(cluster.as_str()));
+        if served {
+            continue;
+        }
+        let mut router = Asset::new(
+            Kind::Traefik,
+            Vec::new(),
+            Some(format!(
+                "added: load balancer `{lb}` reaches cluster `{cluster}` on a NodePort, and the document names nothing that serves it: Traefik listens there and routes to the cluster's apps"
+            )),
+        );
+        router.target = Some(cluster);
+        assets.push(router);
+    }
+    assets.sort_by_key(|a| Kind::ALL.iter().position(|&k| k == a.kind));
+}
+
 /// Point an asset that needs a target at the draft's asset of a fitting kind
 /// (Route 53 prefers the accelerator over the load balancer, an ALB the cluster over VMs).
 fn targets(assets: &mut [Asset], i: usize) {
@@ -632,7 +667,8 @@ mod tests {
             [Some(Kind::Rds), Some(Kind::Aurora)]
         );
         assert_eq!(text_subjects("CloudWatch (and Grafana)"), [Some(Kind::Cloudwatch)]);
-        assert_eq!(text_subjects("Traefik proxy"), [None]);
+        assert_eq!(text_subjects("Traefik proxy"), [Some(Kind::Traefik)]);
+        assert_eq!(text_subjects("NGINX ingress"), [None]);
         assert!(text_subjects("a single AZ").is_empty());
     }
 }

@@ -2,6 +2,8 @@ locals {
   is_secondary              = var.role == "secondary"
   creates_global            = var.role == "global-primary"
   global_cluster_identifier = var.role == "standalone" ? null : var.global_cluster_identifier
+  # Without logs from the caller: the engine's error and statement logs.
+  log_exports = length(var.log_exports) > 0 ? var.log_exports : (var.engine == "aurora-postgresql" ? ["postgresql"] : ["error", "slowquery"])
 }
 
 ################################################################################
@@ -151,7 +153,7 @@ resource "aws_rds_cluster_parameter_group" "this" {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "exports" {
-  for_each = toset(var.log_exports)
+  for_each = toset(local.log_exports)
 
   name              = "/aws/rds/cluster/${var.cluster_identifier}/${each.value}"
   retention_in_days = var.log_retention_days
@@ -191,7 +193,7 @@ resource "aws_rds_cluster" "this" {
   skip_final_snapshot                 = local.is_secondary
   final_snapshot_identifier           = local.is_secondary ? null : "${var.cluster_identifier}-final"
   iam_database_authentication_enabled = true
-  enabled_cloudwatch_logs_exports     = var.log_exports
+  enabled_cloudwatch_logs_exports     = local.log_exports
 
   tags = merge(var.tags, { Name = var.cluster_identifier })
 

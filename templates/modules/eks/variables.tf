@@ -19,6 +19,12 @@ variable "public_access_cidrs" {
   default     = []
 }
 
+variable "admin_principal_arns" {
+  description = "IAM roles or users given cluster-admin access through EKS access entries (on-call and CI roles), besides the identity that creates the cluster, which gets it at creation and must not be listed."
+  type        = list(string)
+  default     = []
+}
+
 variable "kms_key_arn" {
   description = "KMS key for secrets envelope encryption, node volumes and control-plane logs."
   type        = string

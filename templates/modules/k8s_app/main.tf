@@ -2,8 +2,9 @@
 # An application on EKS from an ECR image (local chart k8s-app): Deployment,
 # Service, HorizontalPodAutoscaler, PodDisruptionBudget and spreading across
 # zones, exposed through the AWS Load Balancer Controller (a
-# TargetGroupBinding registers the pods in an existing target group) or
-# through Traefik (an Ingress of its IngressClass), or not at all. A
+# TargetGroupBinding registers the pods in an existing target group), on a
+# NodePort of every node (the load balancer's target group registers the
+# nodes), through Traefik (an Ingress of its IngressClass), or not at all. A
 # NetworkPolicy admits only the application port, from Traefik's namespace
 # or from source_cidrs (enforced once the VPC CNI's network policy is on).
 ################################################################################
@@ -12,6 +13,7 @@ locals {
   # The chart's names of the exposure modes.
   exposure_modes = {
     target_group_binding = "targetGroupBinding"
+    node_port            = "nodePort"
     traefik              = "traefik"
     none                 = "none"
   }
@@ -48,10 +50,11 @@ resource "helm_release" "this" {
     networkPolicy = {
       enabled        = true
       fromNamespaces = var.exposure == "traefik" ? [var.traefik_namespace] : []
-      fromCIDRs      = var.exposure == "target_group_binding" ? var.source_cidrs : []
+      fromCIDRs      = contains(["target_group_binding", "node_port"], var.exposure) ? var.source_cidrs : []
     }
     exposure = {
-      mode = local.exposure_modes[var.exposure]
+      mode     = local.exposure_modes[var.exposure]
+      nodePort = var.exposure == "node_port" ? var.node_port : null
       targetGroupBinding = {
         targetGroupARN  = var.target_group_arn
         targetType      = var.target_type

@@ -169,11 +169,18 @@ resource "helm_release" "cluster" {
     teamId            = var.team_id
     numberOfInstances = 1 + var.replicas
     postgresVersion   = var.postgres_version
-    volume            = { size = "${var.volume_size_gb}Gi", storageClass = var.storage_class }
-    resources         = var.resources
-    users             = var.users
-    databases         = var.databases
-    standby           = { s3WalPath = local.source_path }
+    volume = {
+      size         = "${var.volume_size_gb}Gi"
+      storageClass = coalesce(var.storage_class, "${var.name}-gp3-kms")
+      encryptedStorageClass = {
+        create   = var.storage_class == null
+        kmsKeyId = var.kms_key_arn
+      }
+    }
+    resources = var.resources
+    users     = var.users
+    databases = var.databases
+    standby   = { s3WalPath = local.source_path }
     # Cluster-level variables win over the operator's: WAL-G (the only tool
     # of the image that uses IRSA) for backup and restore, SSE-KMS with the
     # bucket's key, and the region as the archive's suffix.

@@ -65,9 +65,9 @@ variable "volume_size_gb" {
 }
 
 variable "storage_class" {
-  description = "Storage class of the data volumes (EBS CSI; encrypted by default in the region)."
+  description = "Existing storage class of the data volumes; null creates <name>-gp3-kms, gp3 volumes encrypted with kms_key_arn through the EBS CSI driver (whose role may use the region's key)."
   type        = string
-  default     = "gp2"
+  default     = null
 }
 
 variable "resources" {

@@ -1,5 +1,7 @@
 locals {
   is_replica = var.replicate_source_db != null
+  # Without logs from the caller: the engine's error and statement logs.
+  log_exports = length(var.log_exports) > 0 ? var.log_exports : (var.engine == "postgres" ? ["postgresql", "upgrade"] : ["error", "slowquery"])
 }
 
 ################################################################################
@@ -181,7 +183,7 @@ resource "aws_iam_role_policy_attachment" "monitoring" {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "exports" {
-  for_each = toset(var.log_exports)
+  for_each = toset(local.log_exports)
 
   name              = "/aws/rds/instance/${var.identifier}/${each.value}"
   retention_in_days = var.log_retention_days
@@ -233,7 +235,7 @@ resource "aws_db_instance" "this" {
 
   auto_minor_version_upgrade            = true
   iam_database_authentication_enabled   = true
-  enabled_cloudwatch_logs_exports       = var.log_exports
+  enabled_cloudwatch_logs_exports       = local.log_exports
   monitoring_interval                   = 30
   monitoring_role_arn                   = aws_iam_role.monitoring.arn
   performance_insights_enabled          = var.performance_insights

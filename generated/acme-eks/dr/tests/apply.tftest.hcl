@@ -67,7 +67,12 @@ mock_provider "aws" {
   }
 }
 
+mock_provider "helm" {
+  alias = "apps"
+}
+
 variables {
+  admin_cidrs  = ["203.0.113.0/24"]
   alert_emails = ["oncall@example.org"]
 }
 

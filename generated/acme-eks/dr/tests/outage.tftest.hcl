@@ -68,6 +68,10 @@ mock_provider "aws" {
   }
 }
 
+mock_provider "helm" {
+  alias = "apps"
+}
+
 mock_provider "aws" {
   alias = "dr"
 
@@ -136,6 +140,7 @@ mock_provider "aws" {
 }
 
 variables {
+  admin_cidrs  = ["203.0.113.0/24"]
   alert_emails = ["oncall@example.org"]
 }
 
@@ -280,8 +285,10 @@ run "dr_failover" {
   command = apply
 
   variables {
+    addons_replicas        = 2
     apps_node_desired_size = 3
     apps_node_min_size     = 3
+    web_replicas           = 3
   }
 
   override_data {

@@ -274,6 +274,11 @@ run "primary_again" {
     condition     = output.identities["postgres"] == run.primary.identities["postgres"]
     error_message = "postgres (rds) was replaced or changed by a later primary apply"
   }
+
+  assert {
+    condition     = output.identities["services"] == run.primary.identities["services"]
+    error_message = "services (ecr) was replaced or changed by a later primary apply"
+  }
 }
 
 # 3. The DR root again: replicas and cross-region links join the primary's.
@@ -377,6 +382,11 @@ run "dr_failover" {
   }
 
   assert {
+    condition     = output.identities["services"] == run.dr_steady_state.identities["services"]
+    error_message = "services (ecr) was replaced or changed in run dr_failover"
+  }
+
+  assert {
     condition     = module.edge_dr_endpoints[0].traffic_dial_percentage == 100
     error_message = "the DR traffic dial of edge must be 100 in run dr_failover"
   }
@@ -442,6 +452,11 @@ run "primary_failback" {
     condition     = output.identities["postgres"] == run.primary_again.identities["postgres"]
     error_message = "postgres (rds) was replaced or changed by the primary's failback apply"
   }
+
+  assert {
+    condition     = output.identities["services"] == run.primary_again.identities["services"]
+    error_message = "services (ecr) was replaced or changed by the primary's failback apply"
+  }
 }
 
 # 6. DR failback: the standby values again.
@@ -504,6 +519,11 @@ run "dr_failback" {
   assert {
     condition     = output.identities["postgres"] == run.dr_steady_state.identities["postgres"]
     error_message = "postgres (rds) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["services"] == run.dr_steady_state.identities["services"]
+    error_message = "services (ecr) was replaced or changed in run dr_failback"
   }
 
   assert {

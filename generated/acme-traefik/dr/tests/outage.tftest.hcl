@@ -207,6 +207,11 @@ run "primary_again" {
   }
 
   assert {
+    condition     = output.identities["api_images"] == run.primary.identities["api_images"]
+    error_message = "api_images (ecr) was replaced or changed by a later primary apply"
+  }
+
+  assert {
     condition     = output.identities["cluster"] == run.primary.identities["cluster"]
     error_message = "cluster (eks) was replaced or changed by a later primary apply"
   }
@@ -256,8 +261,12 @@ run "dr_failover" {
   command = apply
 
   variables {
+    addons_replicas           = 2
+    api_replicas              = 3
     cluster_node_desired_size = 3
     cluster_node_min_size     = 3
+    db_standby                = false
+    router_replicas           = 2
   }
 
   override_data {
@@ -266,6 +275,11 @@ run "dr_failover" {
       names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn"]
       values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1"]
     }
+  }
+
+  assert {
+    condition     = output.identities["api_images"] == run.dr_steady_state.identities["api_images"]
+    error_message = "api_images (ecr) was replaced or changed in run dr_failover"
   }
 
   assert {
@@ -316,6 +330,11 @@ run "primary_failback" {
   }
 
   assert {
+    condition     = output.identities["api_images"] == run.primary_again.identities["api_images"]
+    error_message = "api_images (ecr) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
     condition     = output.identities["cluster"] == run.primary_again.identities["cluster"]
     error_message = "cluster (eks) was replaced or changed by the primary's failback apply"
   }
@@ -351,6 +370,11 @@ run "dr_failback" {
       names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn"]
       values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1"]
     }
+  }
+
+  assert {
+    condition     = output.identities["api_images"] == run.dr_steady_state.identities["api_images"]
+    error_message = "api_images (ecr) was replaced or changed in run dr_failback"
   }
 
   assert {

@@ -24,8 +24,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{- define "k8s-app.mode" -}}
 {{- $mode := .Values.exposure.mode -}}
-{{- if not (has $mode (list "targetGroupBinding" "traefik" "none")) -}}
-{{- fail "exposure.mode must be targetGroupBinding, traefik or none" -}}
+{{- if not (has $mode (list "targetGroupBinding" "nodePort" "traefik" "none")) -}}
+{{- fail "exposure.mode must be targetGroupBinding, nodePort, traefik or none" -}}
 {{- end -}}
 {{- $mode -}}
 {{- end -}}

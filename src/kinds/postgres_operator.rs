@@ -1,0 +1,218 @@
+//! `postgres_operator`: PostgreSQL on an EKS cluster, run by Zalando's
+//! postgres-operator (seed 004): one master and `qty - 1` streaming
+//! replicas on gp3 volumes encrypted with the region's key, WAL and base
+//! backups (WAL-G, SSE-KMS) in the inventory's `backup_bucket` through an
+//! IRSA role scoped to the cluster's prefix. DR `replica`: the bucket is
+//! replicated, and the DR cluster is a standby that restores from and
+//! follows the primary's archive in the DR copy of the bucket; failover
+//! promotes it (`<name>_standby = false`).
+
+use super::{Quantity, SizeClass, Spec};
+use crate::inventory::{Asset, DrStrategy, Kind};
+use crate::plan::{Expr, Planner, VarRole};
+use crate::validate::{Check, ValidAsset};
+
+/// PostgreSQL major version when the inventory names none.
+pub const DEFAULT_VERSION: &str = "17";
+/// Data volume per instance (GiB) when the inventory names none.
+pub const DEFAULT_STORAGE_GB: u32 = 20;
+
+/// The postgres_operator kind.
+pub const SPEC: Spec = Spec {
+    name: "postgres_operator",
+    summary: "PostgreSQL on an EKS cluster by Zalando's postgres-operator: `qty` instances (master + replicas), WAL-G backups to `backup_bucket`; DR replica: a standby cluster following the replicated archive",
+    dr: &[DrStrategy::Replica, DrStrategy::None],
+    dr_hints: &[
+        (
+            DrStrategy::Active,
+            "two independent masters would diverge; use `replica` (a standby in DR following the primary's WAL archive)",
+        ),
+        (
+            DrStrategy::PilotLight,
+            "the DR copy of a database is a standby; use `replica`",
+        ),
+        (
+            DrStrategy::Backup,
+            "use `replica`: the standby restores from the replicated backups and keeps following them",
+        ),
+    ],
+    targets: &[Kind::Eks],
+    fields: &["target", "backup_bucket", "engine_version", "storage_gb", "db_name", "chart_version"],
+    size: SizeClass::None,
+    needs_vpc: false,
+    needs_kms: true,
+    singleton: false,
+    modules: &["postgres_operator"],
+    import_keywords: &[" postgres operator", " zalando"],
+    default_qty: 2,
+    quantity: Quantity::DbInstances,
+    db_client_group: None,
+    alarms: &[],
+};
+
+/// The database cluster's fields, defaulted.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The s3 asset of its backups.
+    pub backup_bucket: String,
+    /// PostgreSQL major version.
+    pub version: String,
+    /// Data volume per instance in GiB.
+    pub storage_gb: u32,
+    /// Database (and owner role `<db_name>_owner`) the operator creates.
+    pub db_name: Option<String>,
+    /// Operator chart version (the module's catalogue default when unset).
+    pub chart_version: Option<String>,
+}
+
+/// The bucket is an s3 asset of the inventory, replicated to DR when the
+/// cluster has a standby there.
+pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    let bucket = a.backup_bucket.clone().unwrap_or_default();
+    match (a.backup_bucket.as_deref(), a.backup_bucket.as_deref().and_then(|b| c.named(b))) {
+        (None, _) => c.error_here(
+            format!("postgres_operator `{}` has no backup_bucket", a.name),
+            "add `backup_bucket: <s3 asset>`: WAL and base backups go there (and, replicated, feed the DR standby)",
+        ),
+        (Some(b), Some((_, s3))) if s3.kind == Kind::S3 => {
+            if a.in_dr() && !matches!(s3.dr, DrStrategy::Replica | DrStrategy::Backup) {
+                c.error(
+                    "backup_bucket",
+                    format!("the DR standby of `{}` follows the archive in `{b}`, which is not replicated to DR", a.name),
+                    format!("set `dr: replica` on `{b}`"),
+                );
+            }
+        }
+        (Some(b), _) => c.error(
+            "backup_bucket",
+            format!("`{b}` is not an s3 asset of the inventory"),
+            "name the s3 asset that holds the database's backups",
+        ),
+    }
+    let version = a.engine_version.clone().unwrap_or_else(|| DEFAULT_VERSION.into());
+    if !version.chars().all(|ch| ch.is_ascii_digit()) {
+        c.error(
+            "engine_version",
+            format!("`{version}` is not a PostgreSQL major version"),
+            "give the major version only, e.g. \"17\" (the operator's image picks the minor)",
+        );
+    }
+    if let Some(db) = &a.db_name {
+        let valid = db.starts_with(|ch: char| ch.is_ascii_lowercase())
+            && db.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
+        if !valid {
+            c.error(
+                "db_name",
+                format!("`{db}` is not a database name the operator accepts"),
+                "use lowercase letters, digits and `_`, starting with a letter",
+            );
+        }
+    }
+    Options {
+        backup_bucket: bucket,
+        version,
+        storage_gb: a.storage_gb.unwrap_or(DEFAULT_STORAGE_GB),
+        db_name: a.db_name.clone(),
+        chart_version: a.chart_version.clone(),
+    }
+}
+
+/// The operator and the cluster: a master in the primary, a standby of it
+/// in DR.
+pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
+    let Some(cluster) = super::workloads::cluster(p, a) else {
+        return;
+    };
+    let Some(bucket) = p.asset(&o.backup_bucket) else {
+        return;
+    };
+    let id = a.ident();
+    let c = cluster.ident();
+    let replicas = p.var(
+        &format!("{id}_replicas"),
+        &format!("Streaming replicas of PostgreSQL cluster {} besides its master, in this region.", a.name),
+        "number",
+        Expr::Num(i64::from(p.count_here(a).saturating_sub(1))),
+        VarRole::Capacity,
+    );
+    let standby = if p.primary() {
+        None
+    } else {
+        Some(p.var(
+            &format!("{id}_standby"),
+            &format!(
+                "Run {} in this region as a standby of the primary's archive; failover sets false, which promotes it.",
+                a.name
+            ),
+            "bool",
+            Expr::Bool(true),
+            VarRole::Promotion,
+        ))
+    };
+    let mut m = p.call(&id, "postgres_operator", a);
+    m.providers.push(p.helm_on(cluster));
+    m.depends_on.push(c.clone());
+    m.depends_on.extend(super::workloads::addons_of(p, cluster));
+    m.arg("name", Expr::s(a.name.replace('_', "-")));
+    if let Some(v) = &o.chart_version {
+        m.arg("chart_version", Expr::s(v));
+    }
+    m.arg("postgres_version", Expr::s(&o.version))
+        .arg("replicas", replicas)
+        .arg("volume_size_gb", Expr::Num(i64::from(o.storage_gb)));
+    if let Some(db) = &o.db_name {
+        let owner = format!("{db}_owner");
+        m.arg("users", Expr::Map(vec![(owner.clone(), Expr::List(vec![]))]))
+            .arg("databases", Expr::Map(vec![(db.clone(), Expr::s(owner))]));
+    }
+    m.arg("backup_bucket", Expr::module(bucket.ident(), "bucket_id"))
+        .arg("kms_key_arn", p.kms());
+    if let Some(standby) = standby {
+        let primary_region = p.peer_region().to_string();
+        m.arg("standby", standby)
+            .arg("standby_source_region", Expr::s(primary_region));
+    }
+    m.arg("cluster_name", Expr::module(&c, "cluster_name"))
+        .arg("oidc_provider_arn", Expr::module(&c, "oidc_provider_arn"))
+        .arg("region", Expr::var("region"));
+    let tags = p.tags(Some(a));
+    p.push(m, Some(tags));
+    p.output(
+        format!("{id}_master_service"),
+        format!("In-cluster DNS name of the read-write service of PostgreSQL cluster {}.", a.name),
+        Expr::module(&id, "master_service"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{arg, default_of, errors, module, planned};
+
+    const CLUSTER: &str = "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, version: \"1.35\", dr: pilot-light}\n  - {kind: s3, name: pg-backups, dr: replica}\n";
+
+    #[test]
+    fn the_dr_cluster_is_a_standby_of_the_replicated_archive() {
+        let p = planned(&format!(
+            "{CLUSTER}  - {{kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, qty: 3, db_name: shop, dr: replica}}\n"
+        ));
+        let primary = module(&p.primary, "pg").unwrap();
+        assert!(primary.argument("standby").is_none());
+        assert_eq!(arg(primary, "backup_bucket"), "module.pg_backups.bucket_id");
+        assert_eq!(arg(primary, "databases"), "{\nshop = \"shop_owner\"\n}");
+        let dr = module(&p.dr, "pg").unwrap();
+        assert_eq!(arg(dr, "standby"), "var.pg_standby");
+        assert_eq!(arg(dr, "standby_source_region"), "\"us-east-2\"");
+        assert_eq!(arg(dr, "backup_bucket"), "module.pg_backups.bucket_id");
+        assert_eq!(default_of(&p.primary, "pg_replicas").as_deref(), Some("2"));
+        assert_eq!(default_of(&p.dr, "pg_standby").as_deref(), Some("true"));
+    }
+
+    #[test]
+    fn the_standby_needs_a_replicated_bucket() {
+        let e = errors(&format!(
+            "{}  - {{kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, dr: replica}}\n",
+            CLUSTER.replace("dr: replica", "dr: none")
+        ));
+        assert!(e.iter().any(|e| e.contains("not replicated to DR")), "{e:?}");
+    }
+}
