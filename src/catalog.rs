@@ -64,6 +64,24 @@ pub fn is_ec2_type(size: &str) -> bool {
     })
 }
 
+/// vCPUs of EC2 instance type `size` of the catalogue (every catalogue
+/// family is a Standard one: A, C, D, H, I, M, R, T, Z). Burstable types up
+/// to large have 2, then each size step doubles: xlarge 4, 2xlarge 8,
+/// 4xlarge 16, 8xlarge 32, 12xlarge 48, 16xlarge 64 (EC2 instance types
+/// specifications, "General purpose" / "Compute optimized" / "Memory
+/// optimized" tables). None for a size outside the catalogue.
+pub fn vcpus(size: &str) -> Option<u32> {
+    if !is_ec2_type(size) {
+        return None;
+    }
+    let (_, sz) = split_type(size)?;
+    match sz {
+        "nano" | "micro" | "small" | "medium" | "large" => Some(2),
+        "xlarge" => Some(4),
+        other => other.strip_suffix("xlarge")?.parse::<u32>().ok().map(|n| 4 * n),
+    }
+}
+
 /// Whether `size` is a known RDS/Aurora instance class (current generation).
 pub fn is_db_class(size: &str) -> bool {
     size.strip_prefix("db.")
@@ -167,6 +185,22 @@ mod tests {
         assert!(is_db_class("db.r6g.large"));
         assert!(!is_db_class("db.t2.small"));
         assert!(!is_db_class("t3.medium"));
+    }
+
+    #[test]
+    fn counts_vcpus_of_catalogue_types() {
+        assert_eq!(vcpus("t3.micro"), Some(2));
+        assert_eq!(vcpus("t3.large"), Some(2));
+        assert_eq!(vcpus("t3.xlarge"), Some(4));
+        assert_eq!(vcpus("m6i.large"), Some(2));
+        assert_eq!(vcpus("m6i.2xlarge"), Some(8));
+        assert_eq!(vcpus("c7g.16xlarge"), Some(64));
+        assert_eq!(vcpus("r6i.12xlarge"), Some(48));
+        assert_eq!(vcpus("t2.micro"), None);
+        assert!(
+            sizes(false).iter().all(|s| vcpus(s).is_some()),
+            "every catalogue type has a count"
+        );
     }
 
     #[test]

@@ -53,6 +53,17 @@ pub const QUOTAS: &[Quota] = &[
         service: "eks",
         code: "L-1194D53C",
     },
+    // The default is what AWS gives an account that has not asked for more;
+    // new accounts can start below it (then state the real value, or let the
+    // generated roots' `check "on_demand_vcpu_quota"` read the applied value
+    // from Service Quotas at plan time).
+    Quota {
+        key: "on_demand_standard_vcpus",
+        what: "vCPUs of running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
+        default: 32,
+        service: "ec2",
+        code: "L-1216C47A",
+    },
     Quota {
         key: "db_instances",
         what: "RDS DB instances",
@@ -73,8 +84,22 @@ pub struct Usage {
     pub parts: Vec<String>,
 }
 
-/// Planned usage of quota `key` in both regions of `inv` (validated network).
+/// Planned usage of quota `key` in both regions of `inv` (validated network),
+/// at the most the roots can scale to (EKS node groups at their maximum).
 pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
+    usage_at(inv, key, true)
+}
+
+/// Usage of quota `key` that an apply launches for certain: EKS node groups
+/// at their desired size (the first deployment, or the failover scale-up in
+/// DR). Above the quota the apply itself fails, so validation rejects it;
+/// scaling towards the maximum is checked against the account's applied
+/// quota at plan time (the roots' `check "on_demand_vcpu_quota"`).
+pub fn launch_usage(inv: &Inventory, key: &str) -> Vec<Usage> {
+    usage_at(inv, key, false)
+}
+
+fn usage_at(inv: &Inventory, key: &str, at_most: bool) -> Vec<Usage> {
     let mut out = Vec::new();
     for (dr, region) in [(false, &inv.regions.primary), (true, &inv.regions.dr)] {
         let here = |a: &&crate::inventory::Asset| !dr || a.in_dr();
@@ -117,6 +142,13 @@ pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
                     }
                 }
             }
+            "on_demand_standard_vcpus" => {
+                for a in inv.assets.iter().filter(here) {
+                    if let Some((n, part)) = vcpu_usage(a, dr, at_most) {
+                        parts.push((n, part));
+                    }
+                }
+            }
             _ => {}
         }
         let parts: Vec<(u32, String)> = parts.into_iter().filter(|(n, _)| *n > 0).collect();
@@ -127,6 +159,37 @@ pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
         });
     }
     out
+}
+
+/// The most vCPUs asset `a` can run in one region, and how: EC2 instances
+/// (vm, bastion) and EKS nodes up to the node group's maximum. In DR a
+/// failover raises pilot lights to the primary's capacity, so DR counts the
+/// primary's quantities too (the scale-up must fit the quota as well). EKS
+/// node updates can surge above the maximum for a while (EKS UG, managed
+/// node group update behavior); that headroom is not counted.
+fn vcpu_usage(a: &crate::inventory::Asset, dr: bool, at_most: bool) -> Option<(u32, String)> {
+    let size = a.size.as_deref();
+    let (instances, what, size) = match a.kind {
+        Kind::Vm => {
+            let n = if dr { a.qty().max(a.dr_count()) } else { a.qty() };
+            (n, "instances", size?)
+        }
+        Kind::Bastion => (1, "instance", size.unwrap_or("t3.micro")),
+        Kind::Eks if at_most => (a.max.unwrap_or(a.qty() * 2).max(a.qty()), "nodes at most", size?),
+        Kind::Eks => (a.qty(), "nodes", size?),
+        _ => return None,
+    };
+    let per = crate::catalog::vcpus(size)?;
+    let n = instances * per;
+    (n > 0).then(|| (n, format!("{n} for {} ({instances} {what} × {size})", a.name)))
+}
+
+/// The vCPU quota.
+pub fn vcpu_quota() -> &'static Quota {
+    QUOTAS
+        .iter()
+        .find(|q| q.key == "on_demand_standard_vcpus")
+        .expect("the vCPU quota is listed")
 }
 
 /// The limit of `quota` in `region`: the inventory's stated value for the

@@ -5,7 +5,7 @@
 /// YAML text of an inventory with `n` assets over two regions.
 pub fn inventory_yaml(n: usize) -> String {
     let mut out = String::from(
-        "name: bench\nowner: perf\nebs_default_encryption: true\nregions:\n  primary: us-east-2\n  dr: us-west-2\nquotas:\n  us-east-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000}\n  us-west-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000}\nnetwork:\n  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\nassets:\n  - kind: cloudwatch\n    name: alarms\n    dr: active\n",
+        "name: bench\nowner: perf\nebs_default_encryption: true\nregions:\n  primary: us-east-2\n  dr: us-west-2\nquotas:\n  us-east-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000, on_demand_standard_vcpus: 100000}\n  us-west-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000, on_demand_standard_vcpus: 100000}\nnetwork:\n  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\nassets:\n  - kind: cloudwatch\n    name: alarms\n    dr: active\n",
     );
     let mut i = 1;
     let mut group = 0;
@@ -17,7 +17,7 @@ pub fn inventory_yaml(n: usize) -> String {
             format!("  - {{kind: s3, name: data-{g}, dr: replica}}\n"),
             format!("  - {{kind: rds, name: db-{g}, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: replica}}\n"),
             format!("  - {{kind: ecr, name: img-{g}, dr: replica}}\n"),
-            format!("  - {{kind: eip, name: ip-{g}, qty: 2, target: app-{g}, dr: active}}\n"),
+            format!("  - {{kind: eip, name: ip-{g}, qty: 3, target: app-{g}, dr: active}}\n"),
             format!("  - {{kind: eks, name: k8s-{g}, size: m6i.large, qty: 3, version: \"1.35\", dr: active}}\n"),
             format!("  - {{kind: k8s_monitoring, name: mon-{g}, target: k8s-{g}, dr: active}}\n"),
             format!("  - {{kind: route53, name: dns-{g}, zone: bench.acme-platform.dev, record: app{g}, target: lb-{g}, dr: active}}\n"),
@@ -37,7 +37,7 @@ pub fn inventory_yaml(n: usize) -> String {
 /// (dr: replica), in the peer's two regions.
 pub fn peer_inventory_yaml(n: usize) -> String {
     let mut out = String::from(
-        "name: peer\nowner: perf\nregions:\n  primary: us-east-2\n  dr: us-west-1\nquotas:\n  us-east-2: {db_instances: 100000}\n  us-west-1: {db_instances: 100000}\nassets:\n",
+        "name: peer\nowner: perf\nregions:\n  primary: us-east-2\n  dr: us-west-1\nquotas:\n  us-east-2: {db_instances: 100000, on_demand_standard_vcpus: 1000000}\n  us-west-1: {db_instances: 100000, on_demand_standard_vcpus: 1000000}\nassets:\n",
     );
     for i in 0..n {
         out.push_str(&format!(
@@ -55,6 +55,16 @@ pub fn peer_inventory_yaml(n: usize) -> String {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn the_peer_shape_validates() {
+        for n in [1, 10, 1000] {
+            let text = peer_inventory_yaml(n);
+            let loaded = crate::inventory::parse(&text, Path::new("peer.yaml")).expect("parses");
+            let v = crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{n}: {d}"));
+            assert_eq!(v.assets.len(), n + 2 * n.div_ceil(10), "{n}");
+        }
+    }
 
     #[test]
     fn synthetic_inventories_validate_at_every_size() {

@@ -628,7 +628,7 @@ impl Validator<'_> {
             }
         }
         for q in crate::quotas::QUOTAS {
-            for u in crate::quotas::usage(inv, q.key) {
+            for u in crate::quotas::launch_usage(inv, q.key) {
                 let limit = crate::quotas::limit(&inv.quotas, &u.region, q);
                 if u.total > limit {
                     let stated = inv.quotas.get(&u.region).is_some_and(|m| m.contains_key(q.key));
@@ -745,6 +745,39 @@ mod tests {
         let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nquotas: {{us-east-2: {{elastic_ips: 6}}}}\nassets:\n{vm}");
         let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
         assert!(validate(&loaded).is_ok(), "a stated quota lifts the limit");
+    }
+
+    #[test]
+    fn the_on_demand_vcpu_quota_counts_launched_nodes_and_the_dr_scale_up() {
+        // 3 nodes of 16 vCPUs each: 48 launched in the primary; the pilot
+        // light in DR scales to the same 3 nodes in a failover.
+        let eks = "  - {kind: eks, name: k, size: m6i.4xlarge, qty: 3, version: \"1.35\", dr: pilot-light}\n";
+        let e = errors(eks);
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].contains("48 vCPUs of running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances planned in us-east-2 (48 for k (3 nodes × m6i.4xlarge)), over the default quota of 32 (ec2 L-1216C47A"),
+            "{e:?}"
+        );
+        assert!(e[1].contains("planned in us-west-1"), "{e:?}");
+        let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nquotas: {{us-east-2: {{on_demand_standard_vcpus: 128}}, us-west-1: {{on_demand_standard_vcpus: 96}}}}\nassets:\n{eks}");
+        let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
+        assert!(validate(&loaded).is_ok(), "stated quotas lift the limit");
+    }
+
+    #[test]
+    fn scaling_past_the_vcpu_quota_is_left_to_the_plan_time_check() {
+        // 1 node launched (16 vCPUs) fits; the maximum of 6 (96) does not:
+        // it renders, and the roots' plan-time check gets the maximum.
+        let eks = "  - {kind: eks, name: k, size: m6i.4xlarge, qty: 1, max: 6, version: \"1.35\", dr: pilot-light}\n";
+        assert_eq!(errors(eks), Vec::<String>::new());
+        let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{eks}");
+        let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
+        let at_most = crate::quotas::usage(&loaded.inventory, "on_demand_standard_vcpus");
+        assert_eq!(at_most[0].total, 96, "{at_most:?}");
+        assert_eq!(
+            at_most[0].parts,
+            vec!["96 for k (6 nodes at most × m6i.4xlarge)".to_string()]
+        );
     }
 
     #[test]

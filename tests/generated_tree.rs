@@ -139,3 +139,97 @@ fn every_dr_root_survives_the_loss_of_the_primary_region() {
         }
     }
 }
+
+/// aws-review finding 8: the DNS validation record of a name is the same for
+/// every region's certificate, so exactly one root (the bootstrap) owns it;
+/// each root's certificate validates with the record the bootstrap publishes.
+#[test]
+fn every_certificate_validates_through_the_one_record_its_bootstrap_owns() {
+    let mut certificates = 0;
+    for path in common::inventories() {
+        let (modules, roots) = common::render(&path);
+        let record_owners: Vec<String> = modules
+            .iter()
+            .filter(|(_, text)| text.contains("resource \"aws_route53_record\" \"validation\""))
+            .map(|(rel, _)| rel.display().to_string())
+            .collect();
+        assert_eq!(record_owners, vec!["modules/acm_dns_validation/main.tf".to_string()]);
+        let cert_module = modules
+            .iter()
+            .find(|(rel, _)| rel.ends_with("acm_certificate/main.tf"))
+            .map(|(_, t)| t.clone())
+            .unwrap();
+        assert!(cert_module.contains("validation_record_fqdns = [var.validation_record_fqdn]"));
+        for (rel, text) in &roots {
+            let rel = rel.display().to_string();
+            let bootstrap = rel.contains("/bootstrap/");
+            let owns = text.matches("source = \"../../modules/acm_dns_validation\"").count();
+            if !bootstrap {
+                assert_eq!(owns, 0, "{rel}: a primary or DR root must not own a validation record");
+            }
+            for (i, _) in text.match_indices("source = \"../../modules/acm_certificate\"") {
+                certificates += 1;
+                let call = &text[i..text[i..].find("\n}").map_or(text.len(), |e| i + e)];
+                let fact = call
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("validation_record_fqdn"))
+                    .unwrap_or_else(|| panic!("{rel}: a certificate without the bootstrap's record"));
+                let name = fact
+                    .split("\"bootstrap/acm_validation_")
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .unwrap_or_else(|| panic!("{rel}: the record is not the bootstrap's fact: {fact}"));
+                let boot = roots
+                    .iter()
+                    .find(|(p, _)| p.ends_with("bootstrap/main.tf"))
+                    .map(|(_, t)| t.as_str())
+                    .unwrap();
+                assert!(
+                    boot.contains(&format!("module \"validation_{name}\""))
+                        && boot.contains(&format!("acm_validation_{name} = module.validation_{name}.record_fqdn")),
+                    "{rel}: the bootstrap neither owns nor publishes the record of {name}"
+                );
+            }
+        }
+    }
+    assert!(
+        certificates >= 4,
+        "expected the shipped certificates, saw {certificates}"
+    );
+}
+
+/// aws-review finding 10: the service-linked role the key policies name is
+/// adopted where it exists and never deleted by a destroy of the bootstrap
+/// (deletion protection on by default).
+#[test]
+fn the_bootstrap_adopts_and_protects_the_auto_scaling_service_linked_role() {
+    let (modules, _) = common::render(&common::inventories()[0]);
+    let module = modules
+        .iter()
+        .find(|(rel, _)| rel.ends_with("service_linked_role/main.tf"))
+        .map(|(_, t)| t.as_str())
+        .unwrap();
+    assert!(module.contains("when    = destroy") && module.contains("self.input.protected ?"));
+    let mut seen = 0;
+    for path in common::inventories() {
+        let (_, roots) = common::render(&path);
+        for (rel, text) in &roots {
+            if !rel.ends_with("bootstrap/main.tf") || !text.contains("module \"service_linked_roles\"") {
+                continue;
+            }
+            seen += 1;
+            assert!(text.contains("deletion_protection = var.service_linked_role_deletion_protection"));
+            assert!(text.contains("to       = module.service_linked_roles.aws_iam_service_linked_role.this[each.key]"));
+            let vars = &roots[&rel.with_file_name("variables.tf")];
+            let decl = &vars[vars
+                .find("variable \"service_linked_role_deletion_protection\"")
+                .unwrap()..];
+            assert!(
+                decl.contains("default     = true"),
+                "{}: protection must be on by default",
+                rel.display()
+            );
+        }
+    }
+    assert!(seen >= 2, "expected the EKS inventories' bootstraps, saw {seen}");
+}

@@ -76,6 +76,54 @@ fn the_outage_test_catches_a_dr_root_that_drops_the_endpoint_group() {
     );
 }
 
+/// The reviewer's experiment (a) of aws-review.md finding 11: a failover
+/// apply that replaces the DR load balancer (a new name: AWS cannot rename
+/// one, it replaces it) and flips the DR DNS record to PRIMARY. Mock
+/// providers plan neither as a replacement, so the outage test must catch
+/// both through the identities it compares.
+#[test]
+fn the_outage_test_catches_a_failover_that_replaces_the_load_balancer_and_flips_the_record() {
+    if !terraform_present() {
+        return;
+    }
+    let (modules, mut roots) = common::render(&common::inventories_dir().join("acme-eks.yaml"));
+    let main = PathBuf::from("acme-eks/dr/main.tf");
+    let text = roots[&main].clone();
+    let name = "name              = \"acme-eks-ingress-usw2\"";
+    let role = "failover_role         = \"SECONDARY\"";
+    assert!(
+        text.contains(name) && text.contains(role),
+        "the generated DR root changed: update this test"
+    );
+    // Only the failover run raises the node count: the defect shows there.
+    let failing_over = "var.apps_node_desired_size > 1";
+    roots.insert(
+        main.clone(),
+        text.replace(
+            name,
+            &format!("name              = {failing_over} ? \"acme-eks-ingress-usw2-b\" : \"acme-eks-ingress-usw2\""),
+        )
+        .replace(
+            role,
+            &format!("failover_role         = {failing_over} ? \"PRIMARY\" : \"SECONDARY\""),
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &modules);
+    write(dir.path(), &roots);
+    let (ok, output) = check(dir.path(), &["acme-eks/dr"]);
+    assert!(
+        !ok,
+        "the outage test passed a failover that replaces the DR load balancer and flips its DNS record:\n{output}"
+    );
+    for expected in [
+        "ingress (alb) was replaced or changed in run dr_failover",
+        "public_dns (route53_record) was replaced or changed in run dr_failover",
+    ] {
+        assert!(output.contains(expected), "missing `{expected}` in:\n{output}");
+    }
+}
+
 /// A mix the shipped inventories lack: Aurora global database, RDS backups,
 /// S3 backup replication, peering and an accelerator, with pilot lights.
 const MIX: &str = "name: mix\nowner: qa\nebs_default_encryption: true\nregions: {primary: eu-west-1, dr: eu-central-1}\nnetwork:\n  primary: {cidr: 10.40.0.0/16, nat_per_az: false}\n  dr: {cidr: 10.41.0.0/16, nat_per_az: false}\nassets:\n  - {kind: vpc, name: net, dr: active}\n  - {kind: vpc_peering, name: link, dr: active}\n  - {kind: aurora, name: orders, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n  - {kind: rds, name: reports, size: db.m6i.large, engine: mysql, engine_version: \"8.4\", dr: backup}\n  - {kind: s3, name: archive, dr: backup}\n  - {kind: vm, name: api, size: t3.small, qty: 2, image: public.ecr.aws/nginx/nginx:stable, dr: pilot-light}\n  - {kind: alb, name: front, target: api, dr: active}\n  - {kind: global_accelerator, name: edge, target: front, dr: active}\n  - {kind: cloudwatch, name: alarms, dr: active}\n";
@@ -96,5 +144,6 @@ fn generated_inventories_survive_the_mocked_outage() {
     write(dir.path(), &modules);
     let (ok, output) = check(dir.path(), &["bench/dr", "mix/dr"]);
     assert!(ok, "{output}");
-    assert!(output.contains("7 passed, 0 failed"), "{output}");
+    // Each DR root: its mocked apply and the seven runs of the outage.
+    assert!(output.contains("8 passed, 0 failed"), "{output}");
 }

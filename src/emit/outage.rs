@@ -7,15 +7,25 @@
 //!    apply that must keep everything (no hand-copied variable is missing);
 //! 3. the second DR apply, with the primary's facts in the store;
 //! 4. the failover apply: the primary region is gone, the store (in the DR
-//!    region) still holds its facts, the failover variables are set;
-//! 5. the failback apply, without them.
+//!    region) still holds its facts, and the failover variables are exactly
+//!    what `acmegen failover --apply-vars` writes to `failover.auto.tfvars`;
+//! 5. the primary's failback apply: where a database's backups replicate to
+//!    DR, the runbook restores a new instance under the same identifier
+//!    (`plan_options.replace` stands in for it), which publishes a new
+//!    resource ID; everything else of the primary must be kept;
+//! 6. the DR failback apply, without the failover variables, with the new
+//!    resource ID in the store.
 //!
-//! Mock providers never plan a replacement, so the test sees what a plan
-//! destroys or creates, by identity: every DR resource a failover needs is
-//! compared with the same output of the steady state, and the traffic dials
-//! and pilot-light capacities are checked against the runbook's values.
+//! Mock providers never plan a replacement by themselves, and they keep IDs
+//! across in-place updates; so every resource a failover needs is compared
+//! by its `identities` entry (IDs plus the attributes AWS cannot change in
+//! place, see `Planner::plan_identities`) with the steady state: a changed
+//! ID (a count, key or trigger replaced it) or a changed ForceNew attribute
+//! (AWS would replace it) fails the run, and so does a DNS record that
+//! changes its role in the failover pair. The traffic dials and pilot-light
+//! capacities are checked against the runbook's values.
 
-use crate::emit::tftest::{self, MockProvider};
+use crate::emit::tftest::{self, assert_block, MockProvider};
 use crate::emit::RootMocks;
 use crate::plan::{fact_store_path, Plan, RootPlan};
 use crate::runbook::failover_changes;
@@ -31,27 +41,44 @@ fn fact_gated(root: &RootPlan) -> Vec<&str> {
         .collect()
 }
 
-/// Root outputs of the DR root that identify what a failover must keep.
-fn kept_outputs(dr: &RootPlan) -> Vec<&str> {
-    dr.outputs
+/// Keys of the `identities` output of `root` (what a failover must keep).
+fn identity_keys(root: &RootPlan) -> Vec<String> {
+    root.outputs
         .iter()
-        .map(|o| o.name.as_str())
-        .filter(|n| {
-            n.ends_with("_endpoint_group_arn")
-                || *n == "vpc_peering_connection_id"
-                || n.ends_with("_backup_replication_arn")
-                || n.ends_with("_cluster_arn")
-                || n.ends_with("_bucket")
-                || (n.ends_with("_arn")
-                    && dr
-                        .modules
-                        .iter()
-                        .any(|m| m.source == "rds" && format!("{}_arn", m.label) == *n))
+        .find(|o| o.name == "identities")
+        .and_then(|o| match &o.value {
+            crate::plan::Expr::Map(entries) => Some(entries.iter().map(|(k, _)| k.clone()).collect()),
+            _ => None,
         })
+        .unwrap_or_default()
+}
+
+/// What a module of `root` is, for messages: `label (source)`.
+fn what(root: &RootPlan, label: &str) -> String {
+    let source = root
+        .modules
+        .iter()
+        .find(|m| m.label == label)
+        .map_or("", |m| m.source.as_str());
+    format!("{label} ({source})")
+}
+
+/// Labels of `root`'s backup replications of databases (dr: backup).
+fn backup_replications(root: &RootPlan) -> Vec<String> {
+    root.modules
+        .iter()
+        .filter(|m| m.source == "rds_backup_replication")
+        .map(|m| m.label.clone())
         .collect()
 }
 
-fn override_store(store: &str, facts: &[String], regions: (&str, &str)) -> String {
+/// The store's value of the resource ID the failback's new instance of
+/// `db` publishes (another than the first deployment's).
+fn failback_resource_id(_db: &str) -> String {
+    "db-FAILBACKNEWINSTANCE0000001".into()
+}
+
+fn override_store(store: &str, facts: &[String], regions: (&str, &str), failback: bool) -> String {
     let values: Vec<(String, String)> = facts
         .iter()
         .map(|f| {
@@ -60,18 +87,14 @@ fn override_store(store: &str, facts: &[String], regions: (&str, &str)) -> Strin
             } else {
                 regions.1
             };
-            (f.clone(), tftest::fact_example(f, region))
+            let value = match f.strip_prefix("primary/").and_then(|n| n.strip_suffix("_resource_id")) {
+                Some(db) if failback => failback_resource_id(db),
+                _ => tftest::fact_example(f, region),
+            };
+            (f.clone(), value)
         })
         .collect();
     tftest::facts_override(store, &values) + "\n"
-}
-
-fn assert_block(out: &mut String, condition: &str, message: &str) {
-    let _ = writeln!(
-        out,
-        "assert {{\ncondition = {condition}\nerror_message = {}\n}}\n",
-        crate::plan::expr::quote(message)
-    );
 }
 
 /// The condition that `module.facts` publishes exactly `facts`.
@@ -138,7 +161,7 @@ pub fn outage_test(plan: &Plan, primary: &RootMocks, dr: &RootMocks) -> String {
 
     // 1. First DR apply: only the bootstrap's facts exist.
     out.push_str("# 1. First deployment, DR root first: nothing of the primary exists yet.\nrun \"dr_first_deployment\" {\ncommand = apply\n\n");
-    out.push_str(&override_store(&store, &bootstrap, regions));
+    out.push_str(&override_store(&store, &bootstrap, regions, false));
     for m in fact_gated(&plan.dr) {
         assert_block(
             &mut out,
@@ -168,7 +191,7 @@ pub fn outage_test(plan: &Plan, primary: &RootMocks, dr: &RootMocks) -> String {
             out,
             "{title}\nrun \"{run}\" {{\ncommand = apply\n\nmodule {{\nsource = \"../primary\"\n}}\n"
         );
-        out.push_str(&override_store(&store, &dr_store, regions));
+        out.push_str(&override_store(&store, &dr_store, regions, false));
         for m in fact_gated(&plan.primary) {
             assert_block(
                 &mut out,
@@ -181,89 +204,198 @@ pub fn outage_test(plan: &Plan, primary: &RootMocks, dr: &RootMocks) -> String {
             &publishes(&plan.primary.facts_published),
             "the primary publishes exactly what the DR root reads",
         );
-        if run == "primary_again"
-            && plan
-                .primary
-                .outputs
-                .iter()
-                .any(|o| o.name == "vpc_peering_connection_id")
-        {
-            assert_block(
-                &mut out,
-                "output.vpc_peering_connection_id == run.primary.vpc_peering_connection_id",
-                "a later primary apply must not replace or drop the peering",
-            );
+        if run == "primary_again" {
+            for k in identity_keys(&plan.primary) {
+                assert_block(
+                    &mut out,
+                    &format!("output.identities[\"{k}\"] == run.primary.identities[\"{k}\"]"),
+                    &format!(
+                        "{} was replaced or changed by a later primary apply",
+                        what(&plan.primary, &k)
+                    ),
+                );
+            }
         }
         out.push_str("}\n\n");
     }
 
-    // 3..5. DR steady state, failover, failback.
-    let changes = failover_changes(plan);
-    let kept = kept_outputs(&plan.dr);
-    let steps: [(&str, &str, bool); 3] = [
-        (
-            "dr_steady_state",
-            "# 3. The DR root again: replicas and cross-region links join the primary's.",
-            false,
-        ),
-        (
-            "dr_failover",
-            "# 4. Failover: the primary region is gone; its facts are still in the DR region's store.",
-            true,
-        ),
-        ("dr_failback", "# 5. Failback: the standby values again.", false),
-    ];
-    for (run, title, failover) in steps {
-        let _ = writeln!(out, "{title}\nrun \"{run}\" {{\ncommand = apply\n");
-        if failover && !changes.is_empty() {
+    // 3, 4, 6. DR steady state, failover, failback; 5. the primary's failback.
+    let kept = identity_keys(&plan.dr);
+    let replications = backup_replications(&plan.dr);
+    dr_run(
+        &mut out,
+        plan,
+        "dr_steady_state",
+        "# 3. The DR root again: replicas and cross-region links join the primary's.",
+        &override_store(&store, &full_store, regions, false),
+        None,
+        &[],
+    );
+    dr_run(
+        &mut out,
+        plan,
+        "dr_failover",
+        "# 4. Failover: the primary region is gone; its facts are still in the DR region's store.\n# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.",
+        &override_store(&store, &full_store, regions, false),
+        Some(&crate::runbook::failover_tfvars(plan)),
+        &kept,
+    );
+    primary_failback(&mut out, plan, &store, &dr_store, regions);
+    let title = if replications.is_empty() {
+        "# 6. DR failback: the standby values again.".to_string()
+    } else {
+        format!(
+            "# 6. DR failback: the standby values again; the primary's new instance published a new\n# resource ID, so the backup replication of {} is replaced to follow it.",
+            replications.join(", ")
+        )
+    };
+    let kept_failback: Vec<String> = kept.iter().filter(|k| !replications.contains(k)).cloned().collect();
+    dr_run(
+        &mut out,
+        plan,
+        "dr_failback",
+        &title,
+        &override_store(&store, &full_store, regions, true),
+        None,
+        &kept_failback,
+    );
+    for r in &replications {
+        assert_block_in_last_run(
+            &mut out,
+            &format!(
+                "output.identities[\"{r}\"].id != run.dr_steady_state.identities[\"{r}\"].id && output.identities[\"{r}\"].source_resource_id == \"{}\"",
+                failback_resource_id(r)
+            ),
+            &format!(
+                "the backup replication {r} still follows the old instance after the failback (it must be replaced to follow the new resource ID)"
+            ),
+        );
+    }
+    crate::format::format_hcl(&out)
+}
+
+/// One apply of the DR root: the store, the failover variables (from the
+/// text of `failover.auto.tfvars`), the fact-gated modules present, the
+/// identities of `kept` equal to the steady state's, and the dials and
+/// capacities of the variables' values.
+fn dr_run(out: &mut String, plan: &Plan, run: &str, title: &str, store: &str, tfvars: Option<&str>, kept: &[String]) {
+    let _ = writeln!(out, "{title}\nrun \"{run}\" {{\ncommand = apply\n");
+    let failover = tfvars.is_some();
+    if let Some(text) = tfvars {
+        let assignments: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        if !assignments.is_empty() {
             out.push_str("variables {\n");
-            for c in &changes {
-                let _ = writeln!(out, "{} = {}", c.name, c.to);
+            for a in assignments {
+                let _ = writeln!(out, "{a}");
             }
             out.push_str("}\n\n");
         }
-        out.push_str(&override_store(&store, &full_store, regions));
-        for m in fact_gated(&plan.dr) {
+    }
+    out.push_str(store);
+    for m in fact_gated(&plan.dr) {
+        assert_block(
+            out,
+            &format!("length(module.{m}) == 1"),
+            &format!("{m} must exist in run {run}"),
+        );
+    }
+    for k in kept {
+        assert_block(
+            out,
+            &format!("output.identities[\"{k}\"] == run.dr_steady_state.identities[\"{k}\"]"),
+            &format!("{} was replaced or changed in run {run}", what(&plan.dr, k)),
+        );
+    }
+    for c in &failover_changes(plan) {
+        let value = if failover { &c.to } else { &c.from };
+        if let Some(ga) = c.name.strip_suffix("_traffic_dial") {
             assert_block(
-                &mut out,
-                &format!("length(module.{m}) == 1"),
-                &format!("{m} must exist in run {run}"),
+                out,
+                &format!("module.{ga}_dr_endpoints[0].traffic_dial_percentage == {value}"),
+                &format!("the DR traffic dial of {ga} must be {value} in run {run}"),
+            );
+        } else if let Some(eks) = c.name.strip_suffix("_node_desired_size") {
+            assert_block(
+                out,
+                &format!("module.{eks}.node_desired_size == {value}"),
+                &format!("{eks} must run {value} nodes in run {run}"),
+            );
+        } else if let Some(vm) = c.name.strip_suffix("_instance_count") {
+            if plan.dr.modules.iter().any(|m| m.label == vm && m.source == "vm") {
+                assert_block(
+                    out,
+                    &format!("length(module.{vm}.instance_ids) == {value}"),
+                    &format!("{vm} must run {value} instances in run {run}"),
+                );
+            }
+        }
+    }
+    out.push_str("}\n\n");
+}
+
+/// Add an assertion to the run block `out` ends with.
+fn assert_block_in_last_run(out: &mut String, condition: &str, message: &str) {
+    let end = out.trim_end().len();
+    debug_assert!(out[..end].ends_with('}'), "out ends with a run block");
+    out.truncate(end - 1);
+    assert_block(out, condition, message);
+    out.push_str("}\n\n");
+}
+
+/// The primary's failback apply (step 5): a new instance of every database whose
+/// backups replicate to DR (the runbook restores one under the same
+/// identifier), which publishes its new resource ID; the rest is kept.
+fn primary_failback(out: &mut String, plan: &Plan, store: &str, dr_store: &[String], regions: (&str, &str)) {
+    let restored: Vec<String> = backup_replications(&plan.dr);
+    let _ = writeln!(
+        out,
+        "# 5. Failback of the primary: the region is back; {}\nrun \"primary_failback\" {{\ncommand = apply\n\nmodule {{\nsource = \"../primary\"\n}}\n",
+        if restored.is_empty() {
+            "its apply keeps everything it had.".to_string()
+        } else {
+            format!(
+                "{} restored as new instance(s) under the\n# same identifier (replaced here), which publish new resource IDs.",
+                restored.join(", ")
+            )
+        }
+    );
+    if !restored.is_empty() {
+        let targets: Vec<String> = restored
+            .iter()
+            .map(|db| format!("module.{db}.aws_db_instance.this"))
+            .collect();
+        let _ = writeln!(out, "plan_options {{\nreplace = [{}]\n}}\n", targets.join(", "));
+    }
+    out.push_str(&override_store(store, dr_store, regions, false));
+    for k in identity_keys(&plan.primary) {
+        if restored.contains(&k) {
+            // The restored instance is new; its secret and its replica are not.
+            for field in ["master_secret_arn", "master_secret_replicas"] {
+                assert_block(
+                    out,
+                    &format!("output.identities[\"{k}\"].{field} == run.primary_again.identities[\"{k}\"].{field}"),
+                    &format!("{k}: the failback lost the master secret or its DR replica ({field})"),
+                );
+            }
+            assert_block(
+                out,
+                &format!("output.{k}_resource_id != run.primary_again.{k}_resource_id"),
+                &format!("{k}: the restored instance must publish its new resource ID"),
+            );
+        } else {
+            assert_block(
+                out,
+                &format!("output.identities[\"{k}\"] == run.primary_again.identities[\"{k}\"]"),
+                &format!(
+                    "{} was replaced or changed by the primary's failback apply",
+                    what(&plan.primary, &k)
+                ),
             );
         }
-        if run != "dr_steady_state" {
-            for o in &kept {
-                assert_block(
-                    &mut out,
-                    &format!("output.{o} == run.dr_steady_state.{o}"),
-                    &format!("{o} was destroyed or replaced in run {run}"),
-                );
-            }
-        }
-        for c in &changes {
-            let value = if failover { &c.to } else { &c.from };
-            if let Some(ga) = c.name.strip_suffix("_traffic_dial") {
-                assert_block(
-                    &mut out,
-                    &format!("module.{ga}_dr_endpoints[0].traffic_dial_percentage == {value}"),
-                    &format!("the DR traffic dial of {ga} must be {value} in run {run}"),
-                );
-            } else if let Some(eks) = c.name.strip_suffix("_node_desired_size") {
-                assert_block(
-                    &mut out,
-                    &format!("module.{eks}.node_desired_size == {value}"),
-                    &format!("{eks} must run {value} nodes in run {run}"),
-                );
-            } else if let Some(vm) = c.name.strip_suffix("_instance_count") {
-                if plan.dr.modules.iter().any(|m| m.label == vm && m.source == "vm") {
-                    assert_block(
-                        &mut out,
-                        &format!("length(module.{vm}.instance_ids) == {value}"),
-                        &format!("{vm} must run {value} instances in run {run}"),
-                    );
-                }
-            }
-        }
-        out.push_str("}\n\n");
     }
-    crate::format::format_hcl(&out)
+    out.push_str("}\n\n");
 }

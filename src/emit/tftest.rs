@@ -5,9 +5,24 @@
 
 use std::collections::BTreeSet;
 
+/// The account ID the mocks report (`aws_caller_identity`), which the
+/// tests' expectations interpolate into ARNs.
+pub const MOCK_ACCOUNT: &str = "123456789012";
+
+/// Append `assert { condition = … error_message = … }` to `out`.
+pub fn assert_block(out: &mut String, condition: &str, message: &str) {
+    out.push_str(&format!(
+        "assert {{\ncondition = {condition}\nerror_message = {}\n}}\n\n",
+        crate::plan::expr::quote(message)
+    ));
+}
+
 /// Mock defaults per `(block kind, type)`: values the mock provider returns
-/// where a fake of the right type is not enough (an index into a list, a
-/// JSON document, an account ID that is interpolated into ARNs).
+/// where a fake of the right type is not enough (an index into a list, an
+/// account ID that is interpolated into ARNs). `aws_iam_policy_document` is
+/// deliberately not among them: its JSON cannot be computed offline, and a
+/// plausible-looking stand-in would hide that; the tests assert the
+/// evaluated statements instead (see `emit::asserts`).
 const MOCKS: &[(&str, &str, &str)] = &[
     (
         "data",
@@ -23,13 +38,13 @@ const MOCKS: &[(&str, &str, &str)] = &[
     ("data", "aws_region", "name   = \"{region}\"\nregion = \"{region}\""),
     (
         "data",
-        "aws_iam_policy_document",
-        "json = \"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[]}\"",
+        "aws_ssm_parameter",
+        "value          = \"ami-0123456789abcdef0\"\ninsecure_value = \"ami-0123456789abcdef0\"",
     ),
     (
         "data",
-        "aws_ssm_parameter",
-        "value          = \"ami-0123456789abcdef0\"\ninsecure_value = \"ami-0123456789abcdef0\"",
+        "aws_servicequotas_service_quota",
+        "value          = 1152\nadjustable     = true\ndefault_value  = 32",
     ),
     (
         "resource",
@@ -127,10 +142,15 @@ pub fn fact_example(fact: &str, region: &str) -> String {
             "arn:aws:rds:{region}:123456789012:db:mock-{}",
             name.trim_end_matches("_arn")
         )
+    } else if name.ends_with("_resource_id") {
+        // DbiResourceId: "db-" and 26 upper-case letters and digits.
+        "db-ABCDEFGHIJKLMNOPQRSTUVWXY0".into()
     } else if name == "vpc_id" {
         "vpc-0123456789abcdef0".into()
     } else if name == "vpc_peering_connection_id" {
         "pcx-0123456789abcdef0".into()
+    } else if name.starts_with("acm_validation_") {
+        "_0123456789abcdef0123456789abcdef.app.example.org".into()
     } else if name.starts_with("zone_id") {
         "Z0123456789ABCDEFGHIJ".into()
     } else {
@@ -158,7 +178,7 @@ pub fn facts_override(store_path: &str, facts: &[(String, String)]) -> String {
 pub fn block_types(text: &str) -> BTreeSet<String> {
     text.lines()
         .filter_map(|l| {
-            let (kind, rest) = l.split_once(" \"")?;
+            let (kind, rest) = l.trim_start().split_once(" \"")?;
             matches!(kind, "data" | "resource").then_some(())?;
             let ty = rest.split('"').next()?;
             Some(format!("{kind} {ty}"))

@@ -22,6 +22,16 @@ pub(crate) struct RootView<'a> {
     variables: Vec<VariableView<'a>>,
     modules: Vec<ModuleView<'a>>,
     outputs: Vec<OutputView<'a>>,
+    vcpus: Option<VcpuView>,
+}
+
+/// The On-Demand vCPU preflight of a root.
+#[derive(Serialize)]
+struct VcpuView {
+    total: u32,
+    parts: String,
+    service: &'static str,
+    code: &'static str,
 }
 
 #[derive(Serialize)]
@@ -92,6 +102,12 @@ impl<'a> RootView<'a> {
             caller_identity: root.caller_identity,
             dr_provider: root.dr_provider,
             helm_clusters: &root.helm_clusters,
+            vcpus: root.vcpus.as_ref().map(|(total, parts)| VcpuView {
+                total: *total,
+                parts: parts.join(", "),
+                service: crate::quotas::vcpu_quota().service,
+                code: crate::quotas::vcpu_quota().code,
+            }),
             variables: root.variables.iter().map(variable).collect(),
             modules: root
                 .modules

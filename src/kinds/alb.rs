@@ -4,7 +4,7 @@
 //! reaches it.
 
 use super::workloads::{self, Ingress};
-use super::{AlarmSpec, Options as KindOptions, Quantity, SizeClass, Spec};
+use super::{AlarmSpec, MissingData, Options as KindOptions, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind};
 use crate::plan::{Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
@@ -26,7 +26,7 @@ pub const SPEC: Spec = Spec {
     needs_vpc: true,
     needs_kms: false,
     singleton: false,
-    modules: &["alb", "acm_certificate"],
+    modules: &["alb", "acm_certificate", "acm_dns_validation"],
     import_keywords: &[" alb ", " load balancer", " elb "],
     default_qty: 1,
     quantity: Quantity::None,
@@ -43,6 +43,7 @@ pub const SPEC: Spec = Spec {
         statistic: "Sum",
         operator: "GreaterThanThreshold",
         threshold: 10,
+        missing_data: MissingData::NotBreaching,
     }],
 };
 
@@ -181,6 +182,23 @@ pub(crate) fn dns_name<'a>(p: &Planner<'a>, alb: &ValidAsset) -> Option<(String,
     })
 }
 
+/// The names whose DNS validation record the bootstrap owns: every load
+/// balancer that gets an acmegen certificate in either root, as
+/// `(fqdn, route53 asset)`.
+pub(crate) fn validated_names<'a>(v: &'a crate::validate::Validated) -> Vec<(String, &'a ValidAsset)> {
+    let p = Planner::new(v, Role::Primary);
+    let mut out: Vec<(String, &'a ValidAsset)> = v
+        .assets
+        .iter()
+        .filter(|a| a.kind == Kind::Alb)
+        .filter(|a| given_certificate(a, Role::Primary).is_none() || (a.in_dr() && given_certificate(a, Role::Dr).is_none()))
+        .filter_map(|a| dns_name(&p, a))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
 /// HTTPS where the load balancer has a certificate, else HTTP.
 pub(crate) fn health_protocol(p: &Planner<'_>, alb: &ValidAsset) -> &'static str {
     if given_certificate(alb, p.role).is_some() || dns_name(p, alb).is_some() {
@@ -204,13 +222,21 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
             Expr::s(arn),
             VarRole::Setting,
         ),
-        (None, Some((fqdn, record))) => {
-            // HTTPS for the name users reach: a DNS-validated certificate per region.
-            let zone_id = super::route53::zone_id(p, record);
+        (None, Some((fqdn, _))) => {
+            // HTTPS for the name users reach: a DNS-validated certificate per
+            // region, through the validation record the bootstrap owns.
             let label = format!("{id}_certificate");
             let mut c = p.call(&label, "acm_certificate", a);
-            c.comment = format!("{} (alb): TLS certificate of {fqdn} in this region", a.name);
-            c.arg("domain_name", Expr::s(&fqdn)).arg("zone_id", zone_id);
+            c.comment = format!(
+                "{} (alb): TLS certificate of {fqdn} in this region (validated through the bootstrap's record)",
+                a.name
+            );
+            let record = p.fact_of(
+                "bootstrap",
+                &format!("acm_validation_{}", crate::plan::zone_label(&fqdn)),
+            );
+            c.arg("domain_name", Expr::s(&fqdn))
+                .arg("validation_record_fqdn", record);
             let tags = p.tags(Some(a));
             p.push(c, Some(tags));
             Expr::module(&label, "certificate_arn")

@@ -4,7 +4,7 @@
 use super::rds::{
     check_database, client_groups, family, password_version, peer_ranges, performance_insights, secret_replica_key, Database,
 };
-use super::{AlarmSpec, Quantity, SizeClass, Spec};
+use super::{AlarmSpec, MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Engine};
 use crate::plan::{names, Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
@@ -45,6 +45,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Average",
             operator: "GreaterThanThreshold",
             threshold: 80,
+            missing_data: MissingData::NotBreaching,
         },
         AlarmSpec {
             role: Some(Role::Dr),
@@ -58,6 +59,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Maximum",
             operator: "GreaterThanThreshold",
             threshold: crate::objectives::GLOBAL_LAG_ALARM_MS as i64,
+            missing_data: MissingData::Breaching,
         },
     ],
 };

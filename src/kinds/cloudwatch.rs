@@ -1,9 +1,9 @@
 //! `cloudwatch`: per region a log group, an encrypted alarm topic with its
 //! subscribers, and the alarms every other kind declares for its assets.
 
-use super::{Quantity, SizeClass, Spec};
+use super::{MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy};
-use crate::plan::{Expr, Planner, VarRole};
+use crate::plan::{names, Expr, Origin, Planner, VarRole};
 use crate::validate::{Check, ValidAsset, LOG_RETENTION_DAYS};
 
 /// The cloudwatch kind.
@@ -54,20 +54,28 @@ pub(crate) fn check_log_retention(c: &mut Check<'_>, a: &Asset) {
     }
 }
 
-/// The alarms of the assets in this root, as the kinds declare them.
-fn alarms(p: &Planner<'_>) -> Expr {
-    let mut alarms: Vec<(String, Expr)> = Vec::new();
+/// The alarms of the assets in this root, as the kinds declare them (only
+/// the replication-health ones with `replication_only`). An alarm on an
+/// asset whose module waits for the other root's facts (a replica) exists
+/// with it: a replica that is not there yet does not alarm, one that was
+/// deleted or promoted later does (missing data is breaching).
+fn alarms(p: &Planner<'_>, replication_only: bool) -> Expr {
+    let mut always: Vec<(String, Expr)> = Vec::new();
+    let mut gated: Vec<(Expr, String, Expr)> = Vec::new();
     for a in p.assets() {
         for spec in a.kind.spec().alarms {
             let role_fits = spec.role.is_none_or(|r| r == p.role);
             if !role_fits || spec.strategy.is_some_and(|s| s != a.dr) {
                 continue;
             }
+            if replication_only && spec.missing_data != MissingData::Breaching {
+                continue;
+            }
             let dimension = match spec.dimension_output {
                 Some(out) => Expr::module(a.ident(), out),
                 None => Expr::s(p.name(a)),
             };
-            let body = Expr::Map(vec![
+            let mut body = vec![
                 ("description".into(), Expr::s(spec.description.replace("{name}", &a.name))),
                 ("namespace".into(), Expr::s(spec.namespace)),
                 ("metric_name".into(), Expr::s(spec.metric)),
@@ -75,20 +83,57 @@ fn alarms(p: &Planner<'_>) -> Expr {
                 ("statistic".into(), Expr::s(spec.statistic)),
                 ("comparison_operator".into(), Expr::s(spec.operator)),
                 ("threshold".into(), Expr::Num(spec.threshold)),
-            ]);
-            alarms.push((format!("{}-{}", a.name.replace('_', "-"), spec.suffix), body));
+            ];
+            if spec.missing_data != MissingData::NotBreaching {
+                body.push(("treat_missing_data".into(), Expr::s(spec.missing_data.as_str())));
+            }
+            let key = format!("{}-{}", a.name.replace('_', "-"), spec.suffix);
+            match module_gate(p, &a.ident()) {
+                Some(condition) => gated.push((condition, key, Expr::Map(body))),
+                None => always.push((key, Expr::Map(body))),
+            }
         }
     }
-    alarms.sort_by(|a, b| a.0.cmp(&b.0));
-    Expr::Map(alarms)
+    always.sort_by(|a, b| a.0.cmp(&b.0));
+    gated.sort_by(|a, b| a.1.cmp(&b.1));
+    if gated.is_empty() {
+        return Expr::Map(always);
+    }
+    let mut parts = if always.is_empty() {
+        vec![]
+    } else {
+        vec![Expr::Map(always)]
+    };
+    parts.extend(
+        gated
+            .into_iter()
+            .map(|(condition, key, body)| Expr::cond(condition, Expr::Map(vec![(key, body)]), Expr::Map(vec![]))),
+    );
+    if parts.len() == 1 {
+        return parts.remove(0);
+    }
+    Expr::Call {
+        function: "merge",
+        args: parts,
+        multiline: true,
+    }
 }
 
-/// The log group, topic, subscribers and alarms of this region.
-pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
-    let id = a.ident();
-    let alarms = alarms(p);
+/// The condition under which module `label` of this root exists, when its
+/// count depends on the other root's facts (`condition ? 1 : 0`).
+fn module_gate(p: &Planner<'_>, label: &str) -> Option<Expr> {
+    let m = p.root.modules.iter().find(|m| m.label == label)?;
+    match m.count.as_ref()? {
+        Expr::Cond(condition, _, _) => Some((**condition).clone()),
+        _ => None,
+    }
+}
+
+/// `var.alert_emails`: the inventory's addresses, or a variable only the
+/// user can give.
+fn alert_emails(p: &mut Planner<'_>) -> Expr {
     let description = "E-mail addresses subscribed to the alarm topic of this region (on-call).";
-    let emails = match &p.v.inventory.alert_emails {
+    match &p.v.inventory.alert_emails {
         Some(given) => p.var(
             "alert_emails",
             description,
@@ -97,19 +142,82 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
             VarRole::Setting,
         ),
         None => p.required_var("alert_emails", description, "list(string)", Expr::strs(["oncall@example.org"])),
-    };
+    }
+}
+
+/// The log group, topic and subscribers of this region (its alarms are
+/// added by [`plan_alarms`] once every asset is planned).
+pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
+    let id = a.ident();
+    let emails = alert_emails(p);
     let mut m = p.call(&id, "cloudwatch", a);
     m.arg("name", Expr::s(p.name(a)))
         .arg("retention_days", Expr::Num(i64::from(o.retention_days)))
         .arg("kms_key_arn", p.kms())
-        .arg("alert_emails", emails)
-        .arg("alarms", alarms);
+        .arg("alert_emails", emails);
     let tags = p.tags(Some(a));
     p.push(m, Some(tags));
     p.output(
         format!("{id}_alarm_topic_arn"),
         format!("SNS topic of the {} alarms.", a.name),
         Expr::module(&id, "alarm_topic_arn"),
+    );
+}
+
+/// Label of the alarm topic acmegen adds where the inventory lists none.
+const IMPLICIT_LABEL: &str = "replication_alarms";
+
+/// After every asset is planned: the alarms of each cloudwatch module of
+/// this root; and, where a database replicates into this root but the
+/// inventory lists no cloudwatch asset here, an alarm topic of its own with
+/// the replication-health alarms (RDS `ReplicaLag`, Aurora
+/// `AuroraGlobalDBReplicationLag`): the stated RPO is monitored either way.
+pub fn plan_alarms(p: &mut Planner<'_>) {
+    let labels: Vec<String> = p
+        .root
+        .modules
+        .iter()
+        .filter(|m| m.source == "cloudwatch")
+        .map(|m| m.label.clone())
+        .collect();
+    for label in &labels {
+        let alarms = alarms(p, false);
+        if let Some(m) = p.root.modules.iter_mut().find(|m| &m.label == label) {
+            let at = m.args.iter().position(|(k, _)| k == "tags").unwrap_or(m.args.len());
+            m.args.insert(at, ("alarms".into(), alarms));
+        }
+    }
+    if !labels.is_empty() {
+        return;
+    }
+    let alarms = alarms(p, true);
+    if alarms == Expr::Map(vec![]) {
+        return;
+    }
+    let emails = alert_emails(p);
+    let mut m = p.implicit_call(
+        IMPLICIT_LABEL,
+        "cloudwatch",
+        Origin::Implicit {
+            what: "replication alarms",
+            kind: Some(crate::inventory::Kind::Cloudwatch),
+        },
+        "Replication-health alarms of the databases replicated into this region, and their encrypted topic (the inventory lists no cloudwatch asset here)".into(),
+    );
+    m.arg(
+        "name",
+        Expr::s(format!("{}-alarms-{}", p.inventory(), names::region_code(p.region()))),
+    )
+    .arg("log_group", Expr::Bool(false))
+    .arg("kms_key_arn", p.kms())
+    .arg("alert_emails", emails)
+    .arg("alarms", alarms);
+    let tags = p.tags(None);
+    p.push(m, Some(tags));
+    p.output(
+        format!("{IMPLICIT_LABEL}_topic_arn"),
+        "SNS topic of the replication-health alarms.".into(),
+        Expr::module(IMPLICIT_LABEL, "alarm_topic_arn"),
     );
 }
 
@@ -124,5 +232,33 @@ mod tests {
         assert!(primary.contains("db-cpu") && primary.contains("db-free-storage") && !primary.contains("replica-lag"));
         let dr = arg(module(&p.dr, "cw").unwrap(), "alarms");
         assert!(dr.contains("db-replica-lag") && dr.contains("\"t-db-usw1\""), "{dr}");
+        // A replica that stops replicating emits no ReplicaLag: that alarms.
+        assert!(dr.contains("treat_missing_data = \"breaching\""), "{dr}");
+        assert!(!primary.contains("treat_missing_data"), "{primary}");
+        // It exists with the replica, which waits for the primary's facts.
+        assert!(dr.contains("contains(module.facts.names, \"primary/db_arn\") ?"), "{dr}");
+        assert!(module(&p.dr, "replication_alarms").is_none(), "the inventory's topic carries them");
+    }
+
+    #[test]
+    fn replicated_databases_get_lag_alarms_without_a_cloudwatch_asset() {
+        let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: replica}\n  - {kind: aurora, name: orders, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n");
+        let m = module(&p.dr, "replication_alarms").expect("an alarm topic in DR");
+        assert_eq!(m.source, "cloudwatch");
+        assert_eq!(arg(m, "log_group"), "false");
+        let alarms = arg(m, "alarms");
+        assert!(alarms.contains("\"ReplicaLag\"") && alarms.contains("\"AuroraGlobalDBReplicationLag\""), "{alarms}");
+        assert!(alarms.contains("\"t-orders-usw1\""), "the secondary cluster: {alarms}");
+        assert_eq!(alarms.matches("treat_missing_data = \"breaching\"").count(), 2, "{alarms}");
+        assert!(!alarms.contains("CPUUtilization"), "only replication health: {alarms}");
+        assert!(p.dr.variables.iter().any(|v| v.name == "alert_emails"));
+        // Nothing replicates into the primary: no topic there.
+        assert!(module(&p.primary, "replication_alarms").is_none());
+    }
+
+    #[test]
+    fn a_backup_copy_alone_gets_no_replication_alarm() {
+        let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: backup}\n");
+        assert!(module(&p.dr, "replication_alarms").is_none());
     }
 }

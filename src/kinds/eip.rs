@@ -29,7 +29,8 @@ pub const SPEC: Spec = Spec {
 #[derive(Debug, Clone)]
 pub struct Options;
 
-/// An address points at one instance: no more than the target has.
+/// An address points at one instance: no more than the target has; and a
+/// vm gets one per instance, in each region (see [`check_every_vm_instance_addressed`]).
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     if let Some((_, t)) = a.target.as_deref().and_then(|t| c.named(t)) {
         // A target with qty 0 has its own error; "use qty 0 or less" would mislead.
@@ -39,9 +40,41 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
                 format!("{} Elastic IPs for {} instances of `{}`", a.qty(), t.qty(), t.name),
                 format!("an Elastic IP points at one instance: use qty {} or less", t.qty()),
             );
+        } else if t.kind == Kind::Vm {
+            check_every_vm_instance_addressed(c, a, t);
         }
     }
     Options
+}
+
+/// Elastic IPs move their vm into the public subnets, whose only route out
+/// is the internet gateway: an instance there without a public address has
+/// no internet access (Amazon VPC UG, "Enable internet access for a VPC
+/// using an internet gateway": instances need a public IPv4 address or an
+/// Elastic IP), so its boot (`dnf install`, the image pull) can never
+/// succeed. Every instance needs its address, in the primary and in DR.
+fn check_every_vm_instance_addressed(c: &mut Check<'_>, a: &Asset, vm: &Asset) {
+    let regions = [
+        ("primary", a.qty(), vm.qty(), true),
+        ("DR", a.dr_count(), vm.dr_count(), a.in_dr() && vm.in_dr()),
+    ];
+    for (region, ips, instances, both) in regions {
+        if both && instances > 0 && ips < instances {
+            c.error(
+                "qty",
+                format!(
+                    "{ips} Elastic IPs for {instances} instances of `{}` in the {region} region: the Elastic IPs move `{}` into public subnets, where an instance without one has no route to the internet and its boot (dnf, image pull) fails",
+                    vm.name, vm.name
+                ),
+                format!(
+                    "give every instance its address (qty {}, and the same DR count as `{}`), or drop the eip so the instances stay in private subnets behind NAT",
+                    vm.qty(),
+                    vm.name
+                ),
+            );
+            return;
+        }
+    }
 }
 
 /// The addresses, as many as the target runs here.
@@ -83,5 +116,28 @@ mod tests {
         let p = planned(&format!("{WEB}  - {{kind: eip, name: ips, qty: 2, target: app, dr: active}}\n"));
         assert_eq!(arg(module(&p.primary, "app").unwrap(), "subnet_ids"), "module.vpc.public_subnet_ids");
         assert_eq!(arg(module(&p.primary, "ips").unwrap(), "eip_count"), "var.ips_count");
+    }
+
+    #[test]
+    fn fewer_addresses_than_instances_in_public_subnets_are_refused() {
+        let errors = crate::kinds::testing::errors(&format!(
+            "{WEB}  - {{kind: eip, name: ips, qty: 1, target: app, dr: active}}\n"
+        ));
+        assert!(
+            errors.iter().any(|e| e.contains("1 Elastic IPs for 2 instances of `app` in the primary region")
+                && e.contains("no route to the internet")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_pilot_light_address_count_must_cover_the_dr_instances() {
+        let errors = crate::kinds::testing::errors(&format!(
+            "{WEB}  - {{kind: eip, name: ips, qty: 2, dr_qty: 1, target: app, dr: pilot-light}}\n"
+        ));
+        assert!(
+            errors.iter().any(|e| e.contains("1 Elastic IPs for 2 instances of `app` in the DR region")),
+            "{errors:?}"
+        );
     }
 }

@@ -52,6 +52,29 @@ pub enum SizeClass {
     Db,
 }
 
+/// How an alarm treats periods without data (CloudWatch `TreatMissingData`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingData {
+    /// Within the threshold: load and capacity alarms, where no data means
+    /// no traffic.
+    NotBreaching,
+    /// Breaching: replication-health alarms. A replica that stopped
+    /// replicating, or was deleted or promoted, emits no lag data, and that
+    /// must alarm (CloudWatch UG, "Configuring how CloudWatch alarms treat
+    /// missing data").
+    Breaching,
+}
+
+impl MissingData {
+    /// The value of `treat_missing_data`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingData::NotBreaching => "notBreaching",
+            MissingData::Breaching => "breaching",
+        }
+    }
+}
+
 /// One CloudWatch alarm acmegen sets on every asset of a kind.
 #[derive(Debug, Clone, Copy)]
 pub struct AlarmSpec {
@@ -78,6 +101,9 @@ pub struct AlarmSpec {
     pub operator: &'static str,
     /// Threshold.
     pub threshold: i64,
+    /// Missing data: `Breaching` marks a replication-health alarm, which
+    /// acmegen sets even where the inventory lists no cloudwatch asset.
+    pub missing_data: MissingData,
 }
 
 /// Everything declared about a kind.

@@ -2,7 +2,7 @@
 //! replica, or the automated backups replicated for a restore; the master
 //! secret is replicated under the DR key either way.
 
-use super::{AlarmSpec, Quantity, SizeClass, Spec};
+use super::{AlarmSpec, MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Engine, Kind};
 use crate::plan::{Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
@@ -52,6 +52,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Average",
             operator: "GreaterThanThreshold",
             threshold: 80,
+            missing_data: MissingData::NotBreaching,
         },
         AlarmSpec {
             role: Some(Role::Primary),
@@ -65,6 +66,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Minimum",
             operator: "LessThanThreshold",
             threshold: 2_147_483_648,
+            missing_data: MissingData::NotBreaching,
         },
         AlarmSpec {
             role: Some(Role::Dr),
@@ -78,6 +80,7 @@ pub const SPEC: Spec = Spec {
             statistic: "Maximum",
             operator: "GreaterThanThreshold",
             threshold: crate::objectives::REPLICA_LAG_ALARM_SECONDS as i64,
+            missing_data: MissingData::Breaching,
         },
     ],
 };
@@ -387,6 +390,29 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     if p.primary() && matches!(a.dr, DrStrategy::Replica | DrStrategy::Backup) {
         p.publish(&source_fact, m.out("arn"), None);
     }
+    if p.primary() && a.dr == DrStrategy::Backup {
+        publish_resource_id(p, a, &m);
+    }
+}
+
+/// The source instance's resource ID (DbiResourceId), published next to its
+/// ARN for the DR root's backup replication. Replicated automated backups
+/// belong to the instance with that ID (RDS API DescribeDBInstanceAutomated
+/// Backups: `DbiResourceId`, "the resource ID of the DB instance that is the
+/// source of the automated backup"); a failback that restores a new instance
+/// under the same identifier keeps the ARN and changes the ID, and the DR
+/// replication is replaced to follow it (aws-review.md finding 2).
+fn publish_resource_id(p: &mut Planner<'_>, a: &ValidAsset, m: &crate::plan::ModuleCall) {
+    let id = a.ident();
+    p.output(
+        format!("{id}_resource_id"),
+        format!(
+            "Resource ID (DbiResourceId) of database {}: the DR region replicates the backups of this instance.",
+            a.name
+        ),
+        m.out("resource_id"),
+    );
+    p.publish(&format!("{id}_resource_id"), m.out("resource_id"), None);
 }
 
 /// DR of a `backup` database: its automated backups replicated here, and
@@ -397,7 +423,9 @@ fn plan_backups(p: &mut Planner<'_>, a: &ValidAsset, o: &Options, source_fact: &
     let source = p.fact(source_fact);
     let mut m = p.call(&id, "rds_backup_replication", a);
     m.count = Some(count);
+    let resource_id = p.fact_or_null(&format!("{id}_resource_id"));
     m.arg("source_db_instance_arn", source)
+        .arg("source_db_resource_id", resource_id)
         .arg("kms_key_arn", p.kms())
         .arg("retention_days", Expr::Num(i64::from(o.db.retention_days)));
     let network = p.has_vpc();
@@ -483,6 +511,15 @@ mod tests {
         assert!(module(&p.dr, "vpc").is_some(), "a restore in DR needs the DR network");
         assert_eq!(arg(dr, "restore_subnet_group_name"), "\"t-db-usw1\"");
         assert_eq!(arg(dr, "vpc_id"), "module.vpc.vpc_id");
+        // The replication follows the source instance's resource ID, not only its name.
+        assert_eq!(
+            p.primary.facts_published,
+            vec!["db_arn".to_string(), "db_resource_id".to_string()]
+        );
+        assert_eq!(
+            arg(dr, "source_db_resource_id"),
+            "lookup(module.facts.values, \"primary/db_resource_id\", null)"
+        );
     }
 
     #[test]

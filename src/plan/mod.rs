@@ -70,6 +70,20 @@ pub struct Bootstrap {
     pub autoscaling_slr: bool,
     /// Public hosted zones to create (route53 assets without `zone_id`).
     pub zones: Vec<Zone>,
+    /// DNS validation records of the roots' certificates: one owner for the
+    /// record both regions' certificates validate and renew with.
+    pub validations: Vec<DnsValidation>,
+}
+
+/// A DNS validation record the bootstrap root owns.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DnsValidation {
+    /// Terraform label (`www_shop_example_org`).
+    pub label: String,
+    /// The certificates' domain name.
+    pub domain: String,
+    /// The zone holding it: `module.zone_<label>.zone_id` or a given ID, as HCL.
+    pub zone_id: String,
 }
 
 /// A hosted zone the bootstrap root creates.
@@ -118,6 +132,10 @@ pub struct RootPlan {
     pub modules: Vec<ModuleCall>,
     /// Root outputs, sorted by name.
     pub outputs: Vec<Output>,
+    /// The most vCPUs of On-Demand Standard instances this root can run
+    /// (after a failover, in DR), and where they come from: the root's
+    /// preflight compares them with the account's applied quota.
+    pub vcpus: Option<(u32, Vec<String>)>,
 }
 
 impl RootPlan {
@@ -324,6 +342,23 @@ pub fn plan(v: &Validated) -> Plan {
             // Key policies name the role where EKS nodes or the default EBS key need it.
             autoscaling_slr: v.inventory.ebs_default_encryption || v.assets.iter().any(|a| a.kind == Kind::Eks),
             zones,
+            validations: crate::kinds::alb::validated_names(v)
+                .into_iter()
+                .filter_map(|(domain, record)| {
+                    let crate::kinds::Options::Route53(r) = &record.options else {
+                        return None;
+                    };
+                    let zone_id = match &r.zone_id {
+                        Some(given) => expr::quote(given),
+                        None => format!("module.zone_{}.zone_id", zone_label(&r.zone)),
+                    };
+                    Some(DnsValidation {
+                        label: zone_label(&domain),
+                        domain,
+                        zone_id,
+                    })
+                })
+                .collect(),
         },
     }
 }

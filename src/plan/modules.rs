@@ -17,6 +17,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "acm_dns_validation",
+        extra_providers: &[],
+    },
+    ModuleSpec {
         name: "alb",
         extra_providers: &[],
     },
@@ -106,6 +110,10 @@ pub const MODULES: &[ModuleSpec] = &[
     },
     ModuleSpec {
         name: "s3",
+        extra_providers: &[],
+    },
+    ModuleSpec {
+        name: "service_linked_role",
         extra_providers: &[],
     },
     ModuleSpec {

@@ -93,6 +93,13 @@ impl<'a> Planner<'a> {
             variables: Vec::new(),
             modules: Vec::new(),
             outputs: Vec::new(),
+            vcpus: {
+                let usage = &crate::quotas::usage(inv, crate::quotas::vcpu_quota().key)[usize::from(role == Role::Dr)];
+                let mut parts = usage.parts.clone();
+                // Independent of the order of the inventory's rows.
+                parts.sort_by_key(|p| p.split_once(" for ").map(|(_, rest)| rest.to_string()));
+                (usage.total > 0).then_some((usage.total, parts))
+            },
         };
         let mut targeting: BTreeMap<&str, Vec<&ValidAsset>> = BTreeMap::new();
         for a in v.assets.iter().filter(|a| present(a, role)) {
@@ -134,8 +141,10 @@ impl<'a> Planner<'a> {
         for a in v.assets.iter().filter(|a| present(a, role)) {
             a.options.plan(&mut self, a);
         }
+        crate::kinds::cloudwatch::plan_alarms(&mut self);
         crate::kinds::ecr::plan_replication(&mut self);
         self.plan_facts();
+        self.plan_identities();
         self.var(
             "tags",
             "Extra tags merged into every resource's default tags.",
@@ -546,6 +555,63 @@ impl<'a> Planner<'a> {
         self.root.modules.insert(0, m);
         self.root.facts_read.sort();
         self.root.facts_published = self.published.iter().map(|f| f.name.clone()).collect();
+    }
+
+    /// The `identities` output: for every module a failover or failback must
+    /// keep (keys, network, load balancers, DNS records and health checks,
+    /// accelerator endpoint groups, peering and its routes, clusters,
+    /// buckets, databases, their replicas and replicated backups, master
+    /// secret replicas), what identifies it: IDs plus the attributes AWS
+    /// cannot change in place. The generated outage test compares them
+    /// across runs; operators can compare them before and after a change.
+    fn plan_identities(&mut self) {
+        let mut entries: Vec<(String, Expr)> = Vec::new();
+        for m in &self.root.modules {
+            let fields: &[(&str, &str)] = match m.source.as_str() {
+                "alb" | "ga_endpoint_group" | "route53_record" | "vpc_peering_accepter" | "rds_backup_replication" => {
+                    entries.push((m.label.clone(), m.out_or_null("identity")));
+                    continue;
+                }
+                "kms" => &[("key_arn", "key_arn")],
+                "vpc" => &[("vpc_id", "vpc_id")],
+                "vpc_peering_requester" => &[("peering_connection_id", "peering_connection_id")],
+                "global_accelerator" => &[("listener_arn", "listener_arn")],
+                "eks" => &[
+                    ("cluster_name", "cluster_name"),
+                    ("oidc_provider_arn", "oidc_provider_arn"),
+                ],
+                "s3" => &[("bucket", "bucket_id"), ("arn", "bucket_arn")],
+                "ecr" => &[("repository_arn", "repository_arn")],
+                "rds" => &[
+                    ("arn", "arn"),
+                    ("identifier", "identifier"),
+                    ("master_secret_arn", "master_secret_arn"),
+                    ("master_secret_replicas", "master_secret_replicas"),
+                ],
+                "aurora" => &[
+                    ("cluster_arn", "cluster_arn"),
+                    ("cluster_identifier", "cluster_identifier"),
+                    ("global_cluster_identifier", "global_cluster_identifier"),
+                    ("master_secret_arn", "master_secret_arn"),
+                    ("master_secret_replicas", "master_secret_replicas"),
+                ],
+                _ => continue,
+            };
+            let map = fields
+                .iter()
+                .map(|(k, out)| (k.to_string(), m.out_or_null(out)))
+                .collect();
+            entries.push((m.label.clone(), Expr::Map(map)));
+        }
+        if entries.is_empty() {
+            return;
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        self.output(
+            "identities".into(),
+            "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does.".into(),
+            Expr::Map(entries),
+        );
     }
 
     /// `var.admin_cidrs`: the ranges allowed to the public endpoint of the

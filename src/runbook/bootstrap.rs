@@ -25,15 +25,25 @@ pub(super) fn bootstrap(c: &Ctx<'_>) -> Vec<Step> {
     if !plan.bootstrap.zones.is_empty() {
         created.push("the public hosted zones".into());
     }
+    if !plan.bootstrap.validations.is_empty() {
+        created.push("the certificates' DNS validation records".into());
+    }
+    let mut verify = vec![format!(
+        "`{}` and `{}` exist, versioned and KMS-encrypted; keep `{}/bootstrap/terraform.tfstate` safe (applied again without it, the root adopts what its fact store records instead of creating second copies).",
+        plan.primary.state_bucket("$ACCOUNT_ID"),
+        plan.dr.state_bucket("$ACCOUNT_ID"),
+        c.dir
+    )];
+    if plan.bootstrap.autoscaling_slr {
+        verify.push(format!(
+            "`aws iam get-role --role-name AWSServiceRoleForAutoScaling` succeeds (created, or adopted where the account had it). It is deletion-protected: to tear this root down and leave the role to the account, first `{}`.",
+            c.tf("bootstrap", "state rm module.service_linked_roles")
+        ));
+    }
     let mut steps = vec![Step::new(
         format!("Create {} (once per inventory and account)", created.join(", ")),
         vec![ACCOUNT.into(), c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
-        vec![format!(
-            "`{}` and `{}` exist, versioned and KMS-encrypted; keep `{}/bootstrap/terraform.tfstate` safe.",
-            plan.primary.state_bucket("$ACCOUNT_ID"),
-            plan.dr.state_bucket("$ACCOUNT_ID"),
-            c.dir
-        )],
+        verify,
     )];
     for z in &plan.bootstrap.zones {
         let output = c.tf("bootstrap", &format!("output {}_name_servers", z.label));

@@ -128,6 +128,9 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
                 d.origins.insert(address.clone(), file.to_path_buf());
                 d.addresses.insert(address);
             }
+            // A check block's scoped data sources (visible only inside it;
+            // acmegen reads them nowhere else).
+            "check" => collect(b.body(), file, d),
             "ephemeral" => {
                 d.addresses.insert(format!("ephemeral.{}.{}", label(b, 0), label(b, 1)));
             }
@@ -195,7 +198,13 @@ fn check_file(path: &Path, text: &str) -> FileResult {
     for (line, chunk) in chunks {
         match hcl::parse(chunk) {
             Ok(body) => {
-                for b in body.blocks().filter(|b| matches!(b.identifier(), "resource" | "data")) {
+                // Data sources scoped to a `check` block are checked like the others.
+                let scoped = body
+                    .blocks()
+                    .filter(|b| b.identifier() == "check")
+                    .flat_map(|c| c.body().blocks().filter(|b| b.identifier() == "data"));
+                let blocks = body.blocks().filter(|b| matches!(b.identifier(), "resource" | "data"));
+                for b in blocks.chain(scoped) {
                     let problems = schema::check_block(b.identifier(), b);
                     findings.extend(problems.into_iter().map(|message| Finding {
                         file: path.to_path_buf(),

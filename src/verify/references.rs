@@ -63,7 +63,25 @@ fn path_at(code: &[u8], start: usize) -> (Vec<&str>, usize) {
 
 /// Every reference in `text`.
 pub fn scan(text: &str) -> Vec<Reference> {
-    let code = code_only(text);
+    // The addresses of `moved`, `removed` and `import` blocks (`from = …`,
+    // `to = …`) name resources, possibly inside modules or gone: they are
+    // not references to values.
+    let text: String = text
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            let address = ["from", "to"]
+                .iter()
+                .any(|k| t.strip_prefix(k).is_some_and(|r| r.trim_start().starts_with('=')));
+            if address {
+                ""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let code = code_only(&text);
     let mut refs = Vec::new();
     let mut i = 0;
     while i < code.len() {
@@ -100,6 +118,12 @@ pub fn scan(text: &str) -> Vec<Reference> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_of_moved_removed_and_import_blocks_are_not_references() {
+        let text = "removed {\n  from = aws_route53_record.validation\n}\nimport {\n  to = module.x.aws_s3_bucket.this\n  id = var.bucket\n}\n";
+        assert_eq!(scan(text), vec![Reference::Var("bucket".into())]);
+    }
 
     #[test]
     fn finds_references_in_code_and_interpolations_only() {

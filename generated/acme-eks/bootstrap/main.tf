@@ -4,8 +4,13 @@
 #   - the state buckets (and keys) of the primary and DR roots;
 #   - the EC2 Auto Scaling service-linked role the KMS key policies name;
 #   - the public hosted zones of the inventory's DNS names (delegate them);
-#   - the zone IDs, in the fact store (/acmegen/acme-eks in us-west-2);
-# It keeps local state (terraform.tfstate here): keep it safe.
+#   - the DNS validation records of the roots' certificates (one owner);
+#   - what it created, in the fact store (/acmegen/acme-eks in us-west-2).
+# It keeps local state (terraform.tfstate here): keep it safe. Applied again
+# without that state (lost, or another machine), it adopts (imports) what the
+# fact store records instead of creating second copies: the state keys and
+# buckets, the zones (Route 53 would accept a second zone of the same name,
+# which nobody delegated to) and the store's own parameters.
 ################################################################################
 
 data "aws_caller_identity" "current" {
@@ -85,9 +90,10 @@ module "state_dr" {
 # key encrypts; AWS documents a key policy naming this service-linked role. AWS
 # creates the role only with the first Auto Scaling group, after the key, and
 # KMS rejects a policy naming a role that does not exist: so it is created
-# here, or adopted (imported) where the account already has it. Destroying
-# this root asks IAM to delete the role, which IAM refuses while any Auto
-# Scaling group of the account still uses it (and recreates on demand).
+# here, or adopted (imported) where the account already has it: an existing
+# role never fails this apply. It is deletion-protected: a destroy of this
+# root would delete a role other stacks of the account may use, and a role
+# recreated later gets a new unique ID the key policies no longer match.
 ################################################################################
 
 data "aws_iam_roles" "autoscaling" {
@@ -96,23 +102,36 @@ data "aws_iam_roles" "autoscaling" {
   name_regex  = "^AWSServiceRoleForAutoScaling$"
 }
 
+locals {
+  service_linked_roles = { autoscaling = "autoscaling.amazonaws.com" }
+  # Whether the account already has the role (another stack or an Auto
+  # Scaling group created it): it is adopted, never created twice.
+  autoscaling_role_adopted = length(data.aws_iam_roles.autoscaling.arns) > 0
+}
+
 import {
-  for_each = { for k, v in local.service_linked_roles : k => v if length(data.aws_iam_roles.autoscaling.arns) > 0 }
-  provider = aws.primary
-  to       = aws_iam_service_linked_role.this[each.key]
+  for_each = { for k, v in local.service_linked_roles : k => v if local.autoscaling_role_adopted }
+  to       = module.service_linked_roles.aws_iam_service_linked_role.this[each.key]
   id       = one(data.aws_iam_roles.autoscaling.arns)
 }
 
-resource "aws_iam_service_linked_role" "this" {
-  provider = aws.primary
-  for_each = local.service_linked_roles
+# Deletion-protected (var.service_linked_role_deletion_protection): key
+# policies name the role by its unique ID, and other stacks of the account
+# may use it.
+module "service_linked_roles" {
+  source = "../../modules/service_linked_role"
 
-  aws_service_name = each.value
-  description      = "EC2 Auto Scaling (created by acmegen before any Auto Scaling group so key policies can name it)"
+  providers = {
+    aws = aws.primary
+  }
+
+  services            = local.service_linked_roles
+  deletion_protection = var.service_linked_role_deletion_protection
 }
 
-locals {
-  service_linked_roles = { autoscaling = "autoscaling.amazonaws.com" }
+moved {
+  from = aws_iam_service_linked_role.this
+  to   = module.service_linked_roles.aws_iam_service_linked_role.this
 }
 
 # Public hosted zone eks.acme-platform.dev: delegate it at the registrar (output eks_acme_platform_dev_name_servers)
@@ -128,7 +147,22 @@ module "zone_eks_acme_platform_dev" {
   tags    = local.tags
 }
 
-# Fact store in the DR region (us-west-2): what the roots read from this one
+# DNS validation record of www.eks.acme-platform.dev: the certificates of both roots
+# validate and renew with it; only this root owns it.
+module "validation_www_eks_acme_platform_dev" {
+  source = "../../modules/acm_dns_validation"
+
+  providers = {
+    aws = aws.dr
+  }
+
+  domain_name = "www.eks.acme-platform.dev"
+  zone_id     = module.zone_eks_acme_platform_dev.zone_id
+  tags        = local.tags
+}
+
+# Fact store in the DR region (us-west-2): what the roots read from this one,
+# and what this root adopts when applied again without its state
 module "facts" {
   source = "../../modules/facts"
 
@@ -138,8 +172,73 @@ module "facts" {
 
   store_path = "/acmegen/acme-eks"
   publisher  = "bootstrap"
-  publish = {
-    zone_id_eks_acme_platform_dev = module.zone_eks_acme_platform_dev.zone_id
+  publish    = local.bootstrap_facts
+  tags       = local.tags
+}
+
+locals {
+  bootstrap_facts = {
+    state_bucket_primary                     = module.state_primary.bucket_id
+    state_key_id_primary                     = module.kms_primary.key_id
+    state_bucket_dr                          = module.state_dr.bucket_id
+    state_key_id_dr                          = module.kms_dr.key_id
+    zone_id_eks_acme_platform_dev            = module.zone_eks_acme_platform_dev.zone_id
+    acm_validation_www_eks_acme_platform_dev = module.validation_www_eks_acme_platform_dev.record_fqdn
   }
-  tags = local.tags
+  # Facts an earlier apply of this root recorded (by name).
+  recorded = { for n in module.facts.names : trimprefix(n, "bootstrap/") => module.facts.values[n] if startswith(n, "bootstrap/") }
+}
+
+################################################################################
+# Adoption: applied again without its local state, this root imports what an
+# earlier apply recorded in the fact store (an import of something already
+# in the state is a no-op).
+################################################################################
+
+import {
+  for_each = { for k in keys(local.bootstrap_facts) : k => k if contains(keys(local.recorded), k) }
+  to       = module.facts.aws_ssm_parameter.published[each.key]
+  id       = "/acmegen/acme-eks/bootstrap/${each.key}"
+}
+
+import {
+  for_each = contains(keys(local.recorded), "state_key_id_primary") ? toset([local.recorded["state_key_id_primary"]]) : toset([])
+  to       = module.kms_primary.aws_kms_key.this
+  id       = each.value
+}
+
+import {
+  for_each = contains(keys(local.recorded), "state_key_id_primary") ? toset(["alias/acme-eks-tfstate"]) : toset([])
+  to       = module.kms_primary.aws_kms_alias.this
+  id       = each.value
+}
+
+import {
+  for_each = contains(keys(local.recorded), "state_bucket_primary") ? toset([local.recorded["state_bucket_primary"]]) : toset([])
+  to       = module.state_primary.aws_s3_bucket.this
+  id       = each.value
+}
+
+import {
+  for_each = contains(keys(local.recorded), "state_key_id_dr") ? toset([local.recorded["state_key_id_dr"]]) : toset([])
+  to       = module.kms_dr.aws_kms_key.this
+  id       = each.value
+}
+
+import {
+  for_each = contains(keys(local.recorded), "state_key_id_dr") ? toset(["alias/acme-eks-tfstate"]) : toset([])
+  to       = module.kms_dr.aws_kms_alias.this
+  id       = each.value
+}
+
+import {
+  for_each = contains(keys(local.recorded), "state_bucket_dr") ? toset([local.recorded["state_bucket_dr"]]) : toset([])
+  to       = module.state_dr.aws_s3_bucket.this
+  id       = each.value
+}
+
+import {
+  for_each = contains(keys(local.recorded), "zone_id_eks_acme_platform_dev") ? toset([local.recorded["zone_id_eks_acme_platform_dev"]]) : toset([])
+  to       = module.zone_eks_acme_platform_dev.aws_route53_zone.this
+  id       = each.value
 }

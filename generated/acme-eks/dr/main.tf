@@ -150,6 +150,7 @@ module "db" {
   count  = contains(module.facts.names, "primary/db_arn") ? 1 : 0
 
   source_db_instance_arn     = module.facts.values["primary/db_arn"]
+  source_db_resource_id      = lookup(module.facts.values, "primary/db_resource_id", null)
   kms_key_arn                = module.platform.key_arn
   retention_days             = 14
   restore_subnet_group_name  = "acme-eks-db-usw2"
@@ -160,13 +161,13 @@ module "db" {
   tags                       = merge(local.tags, { Asset = "db" })
 }
 
-# ingress (alb): TLS certificate of www.eks.acme-platform.dev in this region
+# ingress (alb): TLS certificate of www.eks.acme-platform.dev in this region (validated through the bootstrap's record)
 module "ingress_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "www.eks.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "ingress" })
+  domain_name            = "www.eks.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_www_eks_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "ingress" })
 }
 
 # ingress (alb): Central entry point distributing user traffic to the EKS services — DR: pilot-light (1 of 1 in DR until failover)
@@ -267,4 +268,26 @@ module "web" {
   source_cidrs         = [module.network.vpc_cidr_block]
 
   depends_on = [module.apps, module.addons]
+}
+
+################################################################################
+# Preflight: this root runs at most 18 vCPUs of On-Demand Standard
+# instances in us-west-2 (after a failover):
+#   18 for apps (9 nodes at most × m6i.large).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 18 --region us-west-2
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 18
+    error_message = "The On-Demand Standard vCPU quota of this account in us-west-2 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 18 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
 }

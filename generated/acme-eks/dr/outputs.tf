@@ -38,6 +38,36 @@ output "db_restore_security_group_id" {
   value       = one(module.db[*].restore_security_group_id)
 }
 
+output "identities" {
+  description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
+  value = {
+    apps = {
+      cluster_name      = module.apps.cluster_name
+      oidc_provider_arn = module.apps.oidc_provider_arn
+    }
+    audit_bucket = {
+      bucket = module.audit_bucket.bucket_id
+      arn    = module.audit_bucket.bucket_arn
+    }
+    backups = {
+      bucket = module.backups.bucket_id
+      arn    = module.backups.bucket_arn
+    }
+    db      = one(module.db[*].identity)
+    ingress = module.ingress.identity
+    network = {
+      vpc_id = module.network.vpc_id
+    }
+    platform = {
+      key_arn = module.platform.key_arn
+    }
+    public_dns = module.public_dns.identity
+    services = {
+      repository_arn = module.services.repository_arn
+    }
+  }
+}
+
 output "ingress_arn" {
   description = "ARN of load balancer ingress."
   value       = module.ingress.arn

@@ -30,6 +30,7 @@ module "facts" {
   publisher  = "primary"
   publish = {
     db_arn                              = module.db.arn
+    db_resource_id                      = module.db.resource_id
     public_dns_rotation_health_check_id = module.public_dns.rotation_health_check_id
   }
   tags = local.tags
@@ -177,13 +178,13 @@ module "db" {
   tags                       = merge(local.tags, { Asset = "db" })
 }
 
-# ingress (alb): TLS certificate of www.eks.acme-platform.dev in this region
+# ingress (alb): TLS certificate of www.eks.acme-platform.dev in this region (validated through the bootstrap's record)
 module "ingress_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "www.eks.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "ingress" })
+  domain_name            = "www.eks.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_www_eks_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "ingress" })
 }
 
 # ingress (alb): Central entry point distributing user traffic to the EKS services — DR: pilot-light
@@ -319,4 +320,26 @@ module "ecr_replication" {
 
   destination_region  = "us-west-2"
   repository_prefixes = ["acme-eks/services"]
+}
+
+################################################################################
+# Preflight: this root runs at most 18 vCPUs of On-Demand Standard
+# instances in us-east-1:
+#   18 for apps (9 nodes at most × m6i.large).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 18 --region us-east-1
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 18
+    error_message = "The On-Demand Standard vCPU quota of this account in us-east-1 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 18 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
 }

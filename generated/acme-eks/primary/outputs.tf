@@ -48,9 +48,49 @@ output "db_parameter_group_name" {
   value       = module.db.parameter_group_name
 }
 
+output "db_resource_id" {
+  description = "Resource ID (DbiResourceId) of database db: the DR region replicates the backups of this instance."
+  value       = module.db.resource_id
+}
+
 output "db_security_group_id" {
   description = "Security group of database db (a failback restore joins it)."
   value       = module.db.security_group_id
+}
+
+output "identities" {
+  description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
+  value = {
+    apps = {
+      cluster_name      = module.apps.cluster_name
+      oidc_provider_arn = module.apps.oidc_provider_arn
+    }
+    audit_bucket = {
+      bucket = module.audit_bucket.bucket_id
+      arn    = module.audit_bucket.bucket_arn
+    }
+    backups = {
+      bucket = module.backups.bucket_id
+      arn    = module.backups.bucket_arn
+    }
+    db = {
+      arn                    = module.db.arn
+      identifier             = module.db.identifier
+      master_secret_arn      = module.db.master_secret_arn
+      master_secret_replicas = module.db.master_secret_replicas
+    }
+    ingress = module.ingress.identity
+    network = {
+      vpc_id = module.network.vpc_id
+    }
+    platform = {
+      key_arn = module.platform.key_arn
+    }
+    public_dns = module.public_dns.identity
+    services = {
+      repository_arn = module.services.repository_arn
+    }
+  }
 }
 
 output "ingress_arn" {

@@ -170,13 +170,13 @@ module "site_dns" {
   tags                  = merge(local.tags, { Asset = "site-dns" })
 }
 
-# website (alb): TLS certificate of flask.flask.acme-platform.dev in this region
+# website (alb): TLS certificate of flask.flask.acme-platform.dev in this region (validated through the bootstrap's record)
 module "website_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "flask.flask.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_flask_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "website" })
+  domain_name            = "flask.flask.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_flask_flask_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "website" })
 }
 
 # website (alb): Load balancer for the website — DR: active
@@ -195,4 +195,51 @@ module "website" {
   certificate_arn     = module.website_certificate.certificate_arn
   kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "website" })
+}
+
+# Replication-health alarms of the databases replicated into this region, and their encrypted topic (the inventory lists no cloudwatch asset here)
+module "replication_alarms" {
+  source = "../../modules/cloudwatch"
+
+  name         = "acme-flask-alarms-usw1"
+  log_group    = false
+  kms_key_arn  = module.kms.key_arn
+  alert_emails = var.alert_emails
+  alarms = contains(module.facts.names, "primary/db_global_cluster_id") ? {
+    db-global-lag = {
+      description = "Global database db replicates more than 60 s behind"
+      namespace   = "AWS/RDS"
+      metric_name = "AuroraGlobalDBReplicationLag"
+      dimensions = {
+        DBClusterIdentifier = "acme-flask-db-usw1"
+      }
+      statistic           = "Maximum"
+      comparison_operator = "GreaterThanThreshold"
+      threshold           = 60000
+      treat_missing_data  = "breaching"
+    }
+  } : {}
+  tags = local.tags
+}
+
+################################################################################
+# Preflight: this root runs at most 18 vCPUs of On-Demand Standard
+# instances in us-west-1 (after a failover):
+#   6 for flask (3 instances × t3.medium), 12 for monitoring (6 nodes at most × t3.medium).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 18 --region us-west-1
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 18
+    error_message = "The On-Demand Standard vCPU quota of this account in us-west-1 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 18 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
 }

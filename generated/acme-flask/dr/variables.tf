@@ -19,6 +19,11 @@ variable "admin_public_key" {
   type        = string
 }
 
+variable "alert_emails" {
+  description = "E-mail addresses subscribed to the alarm topic of this region (on-call)."
+  type        = list(string)
+}
+
 variable "cluster_admin_arns" {
   description = "IAM roles or users (on-call, CI) given cluster-admin access to this root's EKS clusters through access entries, besides the identity that creates them (which must not be listed)."
   type        = list(string)

@@ -180,13 +180,13 @@ module "site_dns" {
   tags                  = merge(local.tags, { Asset = "site-dns" })
 }
 
-# website (alb): TLS certificate of flask.flask.acme-platform.dev in this region
+# website (alb): TLS certificate of flask.flask.acme-platform.dev in this region (validated through the bootstrap's record)
 module "website_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "flask.flask.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_flask_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "website" })
+  domain_name            = "flask.flask.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_flask_flask_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "website" })
 }
 
 # website (alb): Load balancer for the website — DR: active
@@ -205,4 +205,26 @@ module "website" {
   certificate_arn     = module.website_certificate.certificate_arn
   kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "website" })
+}
+
+################################################################################
+# Preflight: this root runs at most 18 vCPUs of On-Demand Standard
+# instances in us-east-2:
+#   6 for flask (3 instances × t3.medium), 12 for monitoring (6 nodes at most × t3.medium).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 18 --region us-east-2
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 18
+    error_message = "The On-Demand Standard vCPU quota of this account in us-east-2 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 18 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
 }

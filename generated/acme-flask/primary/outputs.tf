@@ -48,6 +48,35 @@ output "flask_private_ips" {
   value       = module.flask.private_ips
 }
 
+output "identities" {
+  description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
+  value = {
+    db = {
+      cluster_arn               = module.db.cluster_arn
+      cluster_identifier        = module.db.cluster_identifier
+      global_cluster_identifier = module.db.global_cluster_identifier
+      master_secret_arn         = module.db.master_secret_arn
+      master_secret_replicas    = module.db.master_secret_replicas
+    }
+    db_backups = {
+      bucket = module.db_backups.bucket_id
+      arn    = module.db_backups.bucket_arn
+    }
+    kms = {
+      key_arn = module.kms.key_arn
+    }
+    monitoring = {
+      cluster_name      = module.monitoring.cluster_name
+      oidc_provider_arn = module.monitoring.oidc_provider_arn
+    }
+    site_dns = module.site_dns.identity
+    vpc = {
+      vpc_id = module.vpc.vpc_id
+    }
+    website = module.website.identity
+  }
+}
+
 output "monitoring_cluster_endpoint" {
   description = "API endpoint of cluster monitoring."
   value       = module.monitoring.cluster_endpoint

@@ -88,30 +88,35 @@ module "alarms" {
   retention_days = 365
   kms_key_arn    = module.kms.key_arn
   alert_emails   = var.alert_emails
-  alarms = {
-    ingress-5xx = {
-      description = "Load balancer ingress returns 5xx errors"
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "HTTPCode_ELB_5XX_Count"
-      dimensions = {
-        LoadBalancer = module.ingress.arn_suffix
+  alarms = merge(
+    {
+      ingress-5xx = {
+        description = "Load balancer ingress returns 5xx errors"
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "HTTPCode_ELB_5XX_Count"
+        dimensions = {
+          LoadBalancer = module.ingress.arn_suffix
+        }
+        statistic           = "Sum"
+        comparison_operator = "GreaterThanThreshold"
+        threshold           = 10
       }
-      statistic           = "Sum"
-      comparison_operator = "GreaterThanThreshold"
-      threshold           = 10
-    }
-    postgres-replica-lag = {
-      description = "Replica postgres lags the primary by more than 5 minutes"
-      namespace   = "AWS/RDS"
-      metric_name = "ReplicaLag"
-      dimensions = {
-        DBInstanceIdentifier = "acme-multiregion-postgres-usw2"
+    },
+    contains(module.facts.names, "primary/postgres_arn") ? {
+      postgres-replica-lag = {
+        description = "Replica postgres lags the primary by more than 5 minutes"
+        namespace   = "AWS/RDS"
+        metric_name = "ReplicaLag"
+        dimensions = {
+          DBInstanceIdentifier = "acme-multiregion-postgres-usw2"
+        }
+        statistic           = "Maximum"
+        comparison_operator = "GreaterThanThreshold"
+        threshold           = 300
+        treat_missing_data  = "breaching"
       }
-      statistic           = "Maximum"
-      comparison_operator = "GreaterThanThreshold"
-      threshold           = 300
-    }
-  }
+    } : {},
+  )
   tags = merge(local.tags, { Asset = "alarms" })
 }
 
@@ -141,13 +146,13 @@ module "edge_dr_endpoints" {
   health_check_path       = "/healthz"
 }
 
-# ingress (alb): TLS certificate of platform.platform.acme-platform.dev in this region
+# ingress (alb): TLS certificate of platform.platform.acme-platform.dev in this region (validated through the bootstrap's record)
 module "ingress_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "platform.platform.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_platform_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "ingress" })
+  domain_name            = "platform.platform.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_platform_platform_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "ingress" })
 }
 
 # ingress (alb): Load balancer for the microservices — DR: active
@@ -307,4 +312,26 @@ module "web" {
   source_cidrs         = [module.network.vpc_cidr_block]
 
   depends_on = [module.platform, module.addons]
+}
+
+################################################################################
+# Preflight: this root runs at most 12 vCPUs of On-Demand Standard
+# instances in us-west-2 (after a failover):
+#   12 for platform (6 nodes at most × m6i.large).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 12 --region us-west-2
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 12
+    error_message = "The On-Demand Standard vCPU quota of this account in us-west-2 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 12 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
 }

@@ -13,6 +13,34 @@ output "edge_endpoint_group_arn" {
   value       = one(module.edge_dr_endpoints[*].id)
 }
 
+output "identities" {
+  description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
+  value = {
+    cross_region      = one(module.cross_region[*].identity)
+    edge_dr_endpoints = one(module.edge_dr_endpoints[*].identity)
+    ingress           = module.ingress.identity
+    kms = {
+      key_arn = module.kms.key_arn
+    }
+    network = {
+      vpc_id = module.network.vpc_id
+    }
+    platform = {
+      cluster_name      = module.platform.cluster_name
+      oidc_provider_arn = module.platform.oidc_provider_arn
+    }
+    postgres = {
+      arn                    = one(module.postgres[*].arn)
+      identifier             = one(module.postgres[*].identifier)
+      master_secret_arn      = one(module.postgres[*].master_secret_arn)
+      master_secret_replicas = one(module.postgres[*].master_secret_replicas)
+    }
+    services = {
+      repository_arn = module.services.repository_arn
+    }
+  }
+}
+
 output "ingress_arn" {
   description = "ARN of load balancer ingress."
   value       = module.ingress.arn

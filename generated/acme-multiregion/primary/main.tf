@@ -184,13 +184,13 @@ module "edge_primary_endpoints" {
   health_check_path       = "/healthz"
 }
 
-# ingress (alb): TLS certificate of platform.platform.acme-platform.dev in this region
+# ingress (alb): TLS certificate of platform.platform.acme-platform.dev in this region (validated through the bootstrap's record)
 module "ingress_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "platform.platform.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_platform_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "ingress" })
+  domain_name            = "platform.platform.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_platform_platform_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "ingress" })
 }
 
 # ingress (alb): Load balancer for the microservices — DR: active
@@ -359,4 +359,26 @@ module "ecr_replication" {
 
   destination_region  = "us-west-2"
   repository_prefixes = ["acme-multiregion/services"]
+}
+
+################################################################################
+# Preflight: this root runs at most 12 vCPUs of On-Demand Standard
+# instances in us-east-1:
+#   12 for platform (6 nodes at most × m6i.large).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 12 --region us-east-1
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 12
+    error_message = "The On-Demand Standard vCPU quota of this account in us-east-1 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 12 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
 }

@@ -33,6 +33,40 @@ output "edge_listener_arn" {
   value       = module.edge.listener_arn
 }
 
+output "identities" {
+  description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
+  value = {
+    app_dns = module.app_dns.identity
+    cross_region = {
+      peering_connection_id = one(module.cross_region[*].peering_connection_id)
+    }
+    edge = {
+      listener_arn = module.edge.listener_arn
+    }
+    edge_primary_endpoints = module.edge_primary_endpoints.identity
+    ingress                = module.ingress.identity
+    kms = {
+      key_arn = module.kms.key_arn
+    }
+    network = {
+      vpc_id = module.network.vpc_id
+    }
+    platform = {
+      cluster_name      = module.platform.cluster_name
+      oidc_provider_arn = module.platform.oidc_provider_arn
+    }
+    postgres = {
+      arn                    = module.postgres.arn
+      identifier             = module.postgres.identifier
+      master_secret_arn      = module.postgres.master_secret_arn
+      master_secret_replicas = module.postgres.master_secret_replicas
+    }
+    services = {
+      repository_arn = module.services.repository_arn
+    }
+  }
+}
+
 output "ingress_arn" {
   description = "ARN of load balancer ingress."
   value       = module.ingress.arn

@@ -242,3 +242,25 @@ module "traefik" {
   kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Asset = "traefik" })
 }
+
+################################################################################
+# Preflight: this root runs at most 26 vCPUs of On-Demand Standard
+# instances in eu-central-1 (after a failover):
+#   2 for admin (1 instance × t3.micro), 24 for cluster (6 nodes at most × m6i.xlarge).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 26 --region eu-central-1
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 26
+    error_message = "The On-Demand Standard vCPU quota of this account in eu-central-1 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 26 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
+}

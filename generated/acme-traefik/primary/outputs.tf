@@ -38,6 +38,30 @@ output "db_master_service" {
   value       = module.db.master_service
 }
 
+output "identities" {
+  description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
+  value = {
+    api_images = {
+      repository_arn = module.api_images.repository_arn
+    }
+    cluster = {
+      cluster_name      = module.cluster.cluster_name
+      oidc_provider_arn = module.cluster.oidc_provider_arn
+    }
+    kms = {
+      key_arn = module.kms.key_arn
+    }
+    pg_backups = {
+      bucket = module.pg_backups.bucket_id
+      arn    = module.pg_backups.bucket_arn
+    }
+    traefik = module.traefik.identity
+    vpc = {
+      vpc_id = module.vpc.vpc_id
+    }
+  }
+}
+
 output "pg_backups_bucket" {
   description = "Name of bucket pg-backups."
   value       = module.pg_backups.bucket_id

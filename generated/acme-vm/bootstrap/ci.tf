@@ -560,7 +560,7 @@ data "aws_iam_policy_document" "ci_read_dr" {
 
   statement {
     sid       = "ReadRegional"
-    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
+    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
     resources = ["*"]
 
     condition {
@@ -644,7 +644,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
 
   statement {
     sid       = "Services"
-    actions   = ["acm:*", "aps:*", "autoscaling:*", "ec2:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "wafv2:*"]
+    actions   = ["acm:*", "aps:*", "autoscaling:*", "cloudwatch:*", "ec2:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "sns:*", "wafv2:*"]
     resources = ["*"]
 
     condition {

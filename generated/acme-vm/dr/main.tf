@@ -154,13 +154,13 @@ module "prometheus_grafana" {
   depends_on = [module.monitoring]
 }
 
-# web (alb): TLS certificate of app.vm.acme-platform.dev in this region
+# web (alb): TLS certificate of app.vm.acme-platform.dev in this region (validated through the bootstrap's record)
 module "web_certificate" {
   source = "../../modules/acm_certificate"
 
-  domain_name = "app.vm.acme-platform.dev"
-  zone_id     = module.facts.values["bootstrap/zone_id_vm_acme_platform_dev"]
-  tags        = merge(local.tags, { Asset = "web" })
+  domain_name            = "app.vm.acme-platform.dev"
+  validation_record_fqdn = module.facts.values["bootstrap/acm_validation_app_vm_acme_platform_dev"]
+  tags                   = merge(local.tags, { Asset = "web" })
 }
 
 # web (alb): Distribute traffic to the VM nodes — DR: active
@@ -179,4 +179,51 @@ module "web" {
   certificate_arn     = module.web_certificate.certificate_arn
   kms_key_arn         = module.kms.key_arn
   tags                = merge(local.tags, { Asset = "web" })
+}
+
+# Replication-health alarms of the databases replicated into this region, and their encrypted topic (the inventory lists no cloudwatch asset here)
+module "replication_alarms" {
+  source = "../../modules/cloudwatch"
+
+  name         = "acme-vm-alarms-usw1"
+  log_group    = false
+  kms_key_arn  = module.kms.key_arn
+  alert_emails = var.alert_emails
+  alarms = contains(module.facts.names, "primary/db_arn") ? {
+    db-replica-lag = {
+      description = "Replica db lags the primary by more than 5 minutes"
+      namespace   = "AWS/RDS"
+      metric_name = "ReplicaLag"
+      dimensions = {
+        DBInstanceIdentifier = "acme-vm-db-usw1"
+      }
+      statistic           = "Maximum"
+      comparison_operator = "GreaterThanThreshold"
+      threshold           = 300
+      treat_missing_data  = "breaching"
+    }
+  } : {}
+  tags = local.tags
+}
+
+################################################################################
+# Preflight: this root runs at most 14 vCPUs of On-Demand Standard
+# instances in us-west-1 (after a failover):
+#   6 for app (3 instances × t3.micro), 8 for monitoring (4 nodes at most × t3.small).
+# The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
+# below it, launches fail with VcpuLimitExceeded. A failed check warns at
+# plan time (it never blocks an apply); raise the quota first:
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 14 --region us-west-1
+################################################################################
+
+check "on_demand_vcpu_quota" {
+  data "aws_servicequotas_service_quota" "standard_vcpus" {
+    service_code = "ec2"
+    quota_code   = "L-1216C47A"
+  }
+
+  assert {
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 14
+    error_message = "The On-Demand Standard vCPU quota of this account in us-west-1 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 14 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+  }
 }

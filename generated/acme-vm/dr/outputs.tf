@@ -33,6 +33,30 @@ output "db_endpoint" {
   value       = one(module.db[*].endpoint)
 }
 
+output "identities" {
+  description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
+  value = {
+    app_dns = module.app_dns.identity
+    db = {
+      arn                    = one(module.db[*].arn)
+      identifier             = one(module.db[*].identifier)
+      master_secret_arn      = one(module.db[*].master_secret_arn)
+      master_secret_replicas = one(module.db[*].master_secret_replicas)
+    }
+    kms = {
+      key_arn = module.kms.key_arn
+    }
+    monitoring = {
+      cluster_name      = module.monitoring.cluster_name
+      oidc_provider_arn = module.monitoring.oidc_provider_arn
+    }
+    vpc = {
+      vpc_id = module.vpc.vpc_id
+    }
+    web = module.web.identity
+  }
+}
+
 output "monitoring_cluster_endpoint" {
   description = "API endpoint of cluster monitoring."
   value       = module.monitoring.cluster_endpoint
@@ -56,6 +80,11 @@ output "private_subnet_ids" {
 output "public_subnet_ids" {
   description = "Public subnets, one per AZ."
   value       = module.vpc.public_subnet_ids
+}
+
+output "replication_alarms_topic_arn" {
+  description = "SNS topic of the replication-health alarms."
+  value       = module.replication_alarms.alarm_topic_arn
 }
 
 output "vpc_id" {

@@ -14,6 +14,11 @@ variable "admin_cidrs" {
   }
 }
 
+variable "alert_emails" {
+  description = "E-mail addresses subscribed to the alarm topic of this region (on-call)."
+  type        = list(string)
+}
+
 variable "app_instance_count" {
   description = "Number of instances of app in this region."
   type        = number

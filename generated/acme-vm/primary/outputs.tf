@@ -48,6 +48,30 @@ output "db_security_group_id" {
   value       = module.db.security_group_id
 }
 
+output "identities" {
+  description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
+  value = {
+    app_dns = module.app_dns.identity
+    db = {
+      arn                    = module.db.arn
+      identifier             = module.db.identifier
+      master_secret_arn      = module.db.master_secret_arn
+      master_secret_replicas = module.db.master_secret_replicas
+    }
+    kms = {
+      key_arn = module.kms.key_arn
+    }
+    monitoring = {
+      cluster_name      = module.monitoring.cluster_name
+      oidc_provider_arn = module.monitoring.oidc_provider_arn
+    }
+    vpc = {
+      vpc_id = module.vpc.vpc_id
+    }
+    web = module.web.identity
+  }
+}
+
 output "monitoring_cluster_endpoint" {
   description = "API endpoint of cluster monitoring."
   value       = module.monitoring.cluster_endpoint

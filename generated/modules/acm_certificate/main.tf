@@ -1,8 +1,13 @@
 ################################################################################
-# TLS certificate for the load balancer, validated through the inventory's
-# hosted zone. ACM is regional, so each root requests its own; both share one
-# validation record (ACM derives it from the domain and the account), hence
-# allow_overwrite. Validation waits for the zone to be delegated.
+# TLS certificate for the load balancer, DNS-validated. ACM is regional, so
+# each root requests its own; the validation CNAME is the same for every
+# certificate of this domain in the account, in every region (ACM UG, "DNS
+# validation": "the CNAME validation token works for any AWS Region"). It has
+# exactly one owner, the inventory's bootstrap root (module
+# acm_dns_validation): destroying either root here never removes the record
+# the other region's certificate renews with. This module names that record
+# (a fact the bootstrap publishes) and waits for the certificate to be
+# issued; the provider fails at once if the certificate needs another record.
 ################################################################################
 
 resource "aws_acm_certificate" "this" {
@@ -21,23 +26,19 @@ resource "aws_acm_certificate" "this" {
   }
 }
 
-# One name, no alternative names: exactly one validation record.
-locals {
-  validation = one(aws_acm_certificate.this.domain_validation_options)
-}
+# Earlier layouts wrote the shared record from both roots: forget it without
+# deleting it (the bootstrap owns it now).
+removed {
+  from = aws_route53_record.validation
 
-resource "aws_route53_record" "validation" {
-  zone_id         = var.zone_id
-  name            = local.validation.resource_record_name
-  type            = local.validation.resource_record_type
-  records         = [local.validation.resource_record_value]
-  ttl             = 300
-  allow_overwrite = true
+  lifecycle {
+    destroy = false
+  }
 }
 
 resource "aws_acm_certificate_validation" "this" {
   certificate_arn         = aws_acm_certificate.this.arn
-  validation_record_fqdns = [aws_route53_record.validation.fqdn]
+  validation_record_fqdns = [var.validation_record_fqdn]
 
   timeouts {
     create = "30m"

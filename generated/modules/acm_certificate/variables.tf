@@ -3,8 +3,8 @@ variable "domain_name" {
   type        = string
 }
 
-variable "zone_id" {
-  description = "Public hosted zone that holds the validation record."
+variable "validation_record_fqdn" {
+  description = "The DNS validation record the bootstrap root owns for this name (the same for every region's certificate)."
   type        = string
 }
 

@@ -3,11 +3,18 @@
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
+  count = var.log_group ? 1 : 0
+
   name              = "/${var.name}/application"
   retention_in_days = var.retention_days
   kms_key_id        = var.kms_key_arn
 
   tags = var.tags
+}
+
+moved {
+  from = aws_cloudwatch_log_group.this
+  to   = aws_cloudwatch_log_group.this[0]
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -89,7 +96,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   threshold           = each.value.threshold
   period              = 300
   evaluation_periods  = 2
-  treat_missing_data  = "notBreaching"
+  treat_missing_data  = each.value.treat_missing_data
   alarm_actions       = [aws_sns_topic.alarms.arn]
   ok_actions          = [aws_sns_topic.alarms.arn]
 

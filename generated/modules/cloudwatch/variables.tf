@@ -9,6 +9,12 @@ variable "retention_days" {
   default     = 365
 }
 
+variable "log_group" {
+  description = "Create the application log group (false: only the alarm topic and alarms)."
+  type        = bool
+  default     = true
+}
+
 variable "kms_key_arn" {
   description = "KMS key encrypting logs and the alarm topic."
   type        = string
@@ -24,6 +30,9 @@ variable "alarms" {
     statistic           = string
     comparison_operator = string
     threshold           = number
+    # Replication-health alarms set "breaching": a replica that stopped
+    # replicating emits no data, and that must alarm.
+    treat_missing_data = optional(string, "notBreaching")
   }))
   default = {}
 }

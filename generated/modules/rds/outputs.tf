@@ -27,3 +27,13 @@ output "parameter_group_name" {
   description = "DB parameter group of the instance (a failback restore joins it)."
   value       = aws_db_parameter_group.this.name
 }
+
+output "resource_id" {
+  description = "Resource ID (DbiResourceId) of the instance: unlike the ARN it changes when a new instance takes the identifier (replicated backups follow it)."
+  value       = aws_db_instance.this.resource_id
+}
+
+output "master_secret_replicas" {
+  description = "Regions and keys the master secret is replicated to (\"<region> <key ARN>\"; empty without a replica)."
+  value       = flatten([for s in aws_secretsmanager_secret.master : [for r in s.replica : "${r.region} ${r.kms_key_id}"]])
+}

@@ -42,3 +42,8 @@ output "security_group_id" {
   description = "Security group of the cluster."
   value       = aws_security_group.this.id
 }
+
+output "master_secret_replicas" {
+  description = "Regions and keys the master secret is replicated to (\"<region> <key ARN>\"; empty without a replica)."
+  value       = flatten([for s in aws_secretsmanager_secret.master : [for r in s.replica : "${r.region} ${r.kms_key_id}"]])
+}

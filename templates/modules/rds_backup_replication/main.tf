@@ -2,10 +2,24 @@
 # Automated backups of a primary-region instance, replicated into this region
 ################################################################################
 
+# Replicated automated backups belong to one source instance, identified by
+# its resource ID (DbiResourceId), not by its name: DescribeDBInstanceAutomated
+# Backups keys them on it (RDS API reference). A failback that restores a new
+# instance under the old identifier leaves the ARN unchanged, so the
+# replication is keyed on the resource ID too and replaced when it changes:
+# it then follows the new instance, not the renamed old one.
+resource "terraform_data" "source" {
+  input = var.source_db_resource_id
+}
+
 resource "aws_db_instance_automated_backups_replication" "this" {
   source_db_instance_arn = var.source_db_instance_arn
   kms_key_id             = var.kms_key_arn
   retention_period       = var.retention_days
+
+  lifecycle {
+    replace_triggered_by = [terraform_data.source]
+  }
 }
 
 # Where a restore lands: private subnets of the DR VPC, ready before the disaster.

@@ -3,6 +3,12 @@ variable "source_db_instance_arn" {
   type        = string
 }
 
+variable "source_db_resource_id" {
+  description = "Resource ID (DbiResourceId) of the instance in the primary region: when it changes (a new instance under the same identifier), the replication is replaced to follow it. Null until the primary published it."
+  type        = string
+  default     = null
+}
+
 variable "kms_key_arn" {
   description = "KMS key in this region encrypting the replicated backups."
   type        = string

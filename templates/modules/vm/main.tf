@@ -108,21 +108,29 @@ locals {
     "ExecStartPre=/bin/sh -c 'aws ecr get-login-password --region ${try(split(".", local.registry)[3], "")} | docker login --username AWS --password-stdin ${local.registry}'",
   ] : []
 
+  # An instance in a public subnet reaches the internet only once its
+  # Elastic IP is associated, which happens after launch: the package
+  # install retries for up to 10 minutes, and systemd retries the image pull
+  # (and the container) every 5 s without a start limit.
   user_data = var.app_image == null ? null : join("\n", concat([
     "#!/bin/bash",
     "set -euo pipefail",
-    "dnf install -y docker",
+    "for attempt in $(seq 1 60); do dnf install -y docker && break; echo \"dnf: no network yet (attempt $attempt of 60)\" >&2; sleep 10; done",
+    "rpm -q docker >/dev/null",
     "systemctl enable --now docker",
     "cat > /etc/systemd/system/app.service <<'UNIT'",
     "[Unit]",
     "Description=Application container (acmegen)",
     "After=docker.service network-online.target",
+    "Wants=network-online.target",
     "Requires=docker.service",
+    "StartLimitIntervalSec=0",
     "[Service]",
     "Restart=always",
     "RestartSec=5",
     "ExecStartPre=-/usr/bin/docker rm -f app",
     ], local.ecr_login, [
+    "ExecStartPre=/usr/bin/docker pull ${var.app_image}",
     "ExecStart=/usr/bin/docker run --rm --name app -p ${coalesce(var.app_port, 80)}:${local.container_port} ${var.app_image}",
     "ExecStop=/usr/bin/docker stop app",
     "[Install]",

@@ -31,9 +31,11 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_servicequotas_service_quota" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -75,14 +77,108 @@ variables {
 }
 
 # With every fact of the other root in the store (the steady state).
+# After the apply: what a reviewer checks by hand (tags, key policies,
+# encryption, bucket policies, alarm topics), on the root's own expressions.
+# Policy documents are asserted as evaluated statements: their JSON is a
+# mocked value offline.
 run "apply" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-1:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
     }
+  }
+
+  assert {
+    condition     = local.tags["ManagedBy"] == "acmegen" && local.tags["Project"] == "acme-eks" && local.tags["DrRole"] == "dr"
+    error_message = "the root's common tags (every resource's default tags) are not set"
+  }
+
+  assert {
+    condition     = module.platform.key_rotation_enabled
+    error_message = "key platform: automatic rotation is off"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.platform.policy_statements : s.sid == "AccountAdministration" && contains(s.principals, "AWS:arn:aws:iam::123456789012:root")])
+    error_message = "key platform: the policy does not delegate to the account's IAM policies"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.platform.policy_statements : s.sid == "CloudWatchLogs" && contains(s.principals, "Service:logs.us-west-2.amazonaws.com") && contains(s.conditions, "ArnLike kms:EncryptionContext:aws:logs:arn arn:aws:logs:us-west-2:123456789012:*")])
+    error_message = "key platform: CloudWatch Logs of us-west-2 cannot use the key, or without the log-group context condition"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.platform.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "key platform: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.platform.policy_statements : s.sid == "AutoScalingServiceLinkedRoleUse" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.actions, "kms:GenerateDataKey*") && contains(s.actions, "kms:Decrypt")])
+    error_message = "key platform: EKS nodes launch through Auto Scaling, whose service-linked role cannot use the key"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.platform.policy_statements : s.sid == "AutoScalingServiceLinkedRoleGrants" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.conditions, "Bool kms:GrantIsForAWSResource true")])
+    error_message = "key platform: the Auto Scaling role cannot create grants for AWS resources"
+  }
+
+  assert {
+    condition     = module.audit_bucket.protection.sse_algorithm == "aws:kms" && module.audit_bucket.protection.kms_key == module.platform.key_arn && module.audit_bucket.protection.bucket_key_enabled
+    error_message = "bucket audit_bucket: not encrypted with the region's key (SSE-KMS, bucket keys)"
+  }
+
+  assert {
+    condition     = module.audit_bucket.protection.versioning == "Enabled" && module.audit_bucket.protection.public_access_blocked
+    error_message = "bucket audit_bucket: not versioned, or public access is not blocked"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.audit_bucket.policy_statements : s.effect == "Deny" && contains(s.principals, "*:*") && contains(s.conditions, "Bool aws:SecureTransport false")])
+    error_message = "bucket audit_bucket: requests without TLS are not denied"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.audit_bucket.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "bucket audit_bucket: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = module.backups.protection.sse_algorithm == "aws:kms" && module.backups.protection.kms_key == module.platform.key_arn && module.backups.protection.bucket_key_enabled
+    error_message = "bucket backups: not encrypted with the region's key (SSE-KMS, bucket keys)"
+  }
+
+  assert {
+    condition     = module.backups.protection.versioning == "Enabled" && module.backups.protection.public_access_blocked
+    error_message = "bucket backups: not versioned, or public access is not blocked"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.backups.policy_statements : s.effect == "Deny" && contains(s.principals, "*:*") && contains(s.conditions, "Bool aws:SecureTransport false")])
+    error_message = "bucket backups: requests without TLS are not denied"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.backups.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "bucket backups: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = module.db[0].identity.source_resource_id == "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"
+    error_message = "backup replication db: does not follow the source instance's published resource ID"
+  }
+
+  assert {
+    condition     = module.observability.topic_kms_key == module.platform.key_arn
+    error_message = "alarm topic observability: not encrypted with the region's key"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.observability.topic_policy_statements : s.sid == "CloudWatchAlarmsPublish" && contains(s.conditions, "StringEquals aws:SourceAccount 123456789012") && contains(s.conditions, "ArnLike aws:SourceArn arn:aws:cloudwatch:us-west-2:123456789012:alarm:*")])
+    error_message = "alarm topic observability: CloudWatch may publish without this account's source conditions"
   }
 }

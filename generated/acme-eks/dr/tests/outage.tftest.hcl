@@ -32,9 +32,11 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_servicequotas_service_quota" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -101,9 +103,11 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_servicequotas_service_quota" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -147,8 +151,8 @@ run "dr_first_deployment" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev"]
-      values = ["Z0123456789ABCDEFGHIJ"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ"]
     }
   }
 
@@ -174,13 +178,13 @@ run "primary" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups"]
     }
   }
 
   assert {
-    condition     = module.facts.published == tolist(["db_arn", "public_dns_rotation_health_check_id"])
+    condition     = module.facts.published == tolist(["db_arn", "db_resource_id", "public_dns_rotation_health_check_id"])
     error_message = "the primary publishes exactly what the DR root reads"
   }
 }
@@ -196,14 +200,59 @@ run "primary_again" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups"]
     }
   }
 
   assert {
-    condition     = module.facts.published == tolist(["db_arn", "public_dns_rotation_health_check_id"])
+    condition     = module.facts.published == tolist(["db_arn", "db_resource_id", "public_dns_rotation_health_check_id"])
     error_message = "the primary publishes exactly what the DR root reads"
+  }
+
+  assert {
+    condition     = output.identities["apps"] == run.primary.identities["apps"]
+    error_message = "apps (eks) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["audit_bucket"] == run.primary.identities["audit_bucket"]
+    error_message = "audit_bucket (s3) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["backups"] == run.primary.identities["backups"]
+    error_message = "backups (s3) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["db"] == run.primary.identities["db"]
+    error_message = "db (rds) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["ingress"] == run.primary.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.primary.identities["network"]
+    error_message = "network (vpc) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.primary.identities["platform"]
+    error_message = "platform (kms) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["public_dns"] == run.primary.identities["public_dns"]
+    error_message = "public_dns (route53_record) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["services"] == run.primary.identities["services"]
+    error_message = "services (ecr) was replaced or changed by a later primary apply"
   }
 }
 
@@ -214,8 +263,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "mock-public_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", "mock-public_dns_rotation_health_check_id"]
     }
   }
 
@@ -231,6 +280,7 @@ run "dr_steady_state" {
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
 run "dr_failover" {
   command = apply
 
@@ -244,8 +294,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "mock-public_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", "mock-public_dns_rotation_health_check_id"]
     }
   }
 
@@ -255,13 +305,48 @@ run "dr_failover" {
   }
 
   assert {
-    condition     = output.backups_bucket == run.dr_steady_state.backups_bucket
-    error_message = "backups_bucket was destroyed or replaced in run dr_failover"
+    condition     = output.identities["apps"] == run.dr_steady_state.identities["apps"]
+    error_message = "apps (eks) was replaced or changed in run dr_failover"
   }
 
   assert {
-    condition     = output.db_backup_replication_arn == run.dr_steady_state.db_backup_replication_arn
-    error_message = "db_backup_replication_arn was destroyed or replaced in run dr_failover"
+    condition     = output.identities["audit_bucket"] == run.dr_steady_state.identities["audit_bucket"]
+    error_message = "audit_bucket (s3) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["backups"] == run.dr_steady_state.identities["backups"]
+    error_message = "backups (s3) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["db"] == run.dr_steady_state.identities["db"]
+    error_message = "db (rds_backup_replication) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["ingress"] == run.dr_steady_state.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.dr_steady_state.identities["network"]
+    error_message = "network (vpc) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.dr_steady_state.identities["platform"]
+    error_message = "platform (kms) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["public_dns"] == run.dr_steady_state.identities["public_dns"]
+    error_message = "public_dns (route53_record) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["services"] == run.dr_steady_state.identities["services"]
+    error_message = "services (ecr) was replaced or changed in run dr_failover"
   }
 
   assert {
@@ -270,15 +355,93 @@ run "dr_failover" {
   }
 }
 
-# 5. Failback: the standby values again.
+# 5. Failback of the primary: the region is back; db restored as new instance(s) under the
+# same identifier (replaced here), which publish new resource IDs.
+run "primary_failback" {
+  command = apply
+
+  module {
+    source = "../primary"
+  }
+
+  plan_options {
+    replace = [module.db.aws_db_instance.this]
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups"]
+    }
+  }
+
+  assert {
+    condition     = output.identities["apps"] == run.primary_again.identities["apps"]
+    error_message = "apps (eks) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["audit_bucket"] == run.primary_again.identities["audit_bucket"]
+    error_message = "audit_bucket (s3) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["backups"] == run.primary_again.identities["backups"]
+    error_message = "backups (s3) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["db"].master_secret_arn == run.primary_again.identities["db"].master_secret_arn
+    error_message = "db: the failback lost the master secret or its DR replica (master_secret_arn)"
+  }
+
+  assert {
+    condition     = output.identities["db"].master_secret_replicas == run.primary_again.identities["db"].master_secret_replicas
+    error_message = "db: the failback lost the master secret or its DR replica (master_secret_replicas)"
+  }
+
+  assert {
+    condition     = output.db_resource_id != run.primary_again.db_resource_id
+    error_message = "db: the restored instance must publish its new resource ID"
+  }
+
+  assert {
+    condition     = output.identities["ingress"] == run.primary_again.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.primary_again.identities["network"]
+    error_message = "network (vpc) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.primary_again.identities["platform"]
+    error_message = "platform (kms) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["public_dns"] == run.primary_again.identities["public_dns"]
+    error_message = "public_dns (route53_record) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["services"] == run.primary_again.identities["services"]
+    error_message = "services (ecr) was replaced or changed by the primary's failback apply"
+  }
+}
+
+# 6. DR failback: the standby values again; the primary's new instance published a new
+# resource ID, so the backup replication of db is replaced to follow it.
 run "dr_failback" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "mock-public_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-FAILBACKNEWINSTANCE0000001", "mock-public_dns_rotation_health_check_id"]
     }
   }
 
@@ -288,17 +451,52 @@ run "dr_failback" {
   }
 
   assert {
-    condition     = output.backups_bucket == run.dr_steady_state.backups_bucket
-    error_message = "backups_bucket was destroyed or replaced in run dr_failback"
+    condition     = output.identities["apps"] == run.dr_steady_state.identities["apps"]
+    error_message = "apps (eks) was replaced or changed in run dr_failback"
   }
 
   assert {
-    condition     = output.db_backup_replication_arn == run.dr_steady_state.db_backup_replication_arn
-    error_message = "db_backup_replication_arn was destroyed or replaced in run dr_failback"
+    condition     = output.identities["audit_bucket"] == run.dr_steady_state.identities["audit_bucket"]
+    error_message = "audit_bucket (s3) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["backups"] == run.dr_steady_state.identities["backups"]
+    error_message = "backups (s3) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["ingress"] == run.dr_steady_state.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.dr_steady_state.identities["network"]
+    error_message = "network (vpc) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.dr_steady_state.identities["platform"]
+    error_message = "platform (kms) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["public_dns"] == run.dr_steady_state.identities["public_dns"]
+    error_message = "public_dns (route53_record) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["services"] == run.dr_steady_state.identities["services"]
+    error_message = "services (ecr) was replaced or changed in run dr_failback"
   }
 
   assert {
     condition     = module.apps.node_desired_size == 1
     error_message = "apps must run 1 nodes in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["db"].id != run.dr_steady_state.identities["db"].id && output.identities["db"].source_resource_id == "db-FAILBACKNEWINSTANCE0000001"
+    error_message = "the backup replication db still follows the old instance after the failback (it must be replaced to follow the new resource ID)"
   }
 }

@@ -31,16 +31,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -86,17 +88,92 @@ mock_provider "helm" {
 variables {
   admin_cidrs      = ["203.0.113.0/24"]
   admin_public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample admin@example"
+  alert_emails     = ["oncall@example.org"]
 }
 
 # With every fact of the other root in the store (the steady state).
+# After the apply: what a reviewer checks by hand (tags, key policies,
+# encryption, bucket policies, alarm topics), on the root's own expressions.
+# Policy documents are asserted as evaluated statements: their JSON is a
+# mocked value offline.
 run "apply" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "mock-db_engine_version", "mock-db"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "mock-db_engine_version", "mock-db"]
     }
+  }
+
+  assert {
+    condition     = local.tags["ManagedBy"] == "acmegen" && local.tags["Project"] == "acme-flask" && local.tags["DrRole"] == "dr"
+    error_message = "the root's common tags (every resource's default tags) are not set"
+  }
+
+  assert {
+    condition     = module.kms.key_rotation_enabled
+    error_message = "key kms: automatic rotation is off"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AccountAdministration" && contains(s.principals, "AWS:arn:aws:iam::123456789012:root")])
+    error_message = "key kms: the policy does not delegate to the account's IAM policies"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "CloudWatchLogs" && contains(s.principals, "Service:logs.us-west-1.amazonaws.com") && contains(s.conditions, "ArnLike kms:EncryptionContext:aws:logs:arn arn:aws:logs:us-west-1:123456789012:*")])
+    error_message = "key kms: CloudWatch Logs of us-west-1 cannot use the key, or without the log-group context condition"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.kms.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "key kms: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AutoScalingServiceLinkedRoleUse" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.actions, "kms:GenerateDataKey*") && contains(s.actions, "kms:Decrypt")])
+    error_message = "key kms: EKS nodes launch through Auto Scaling, whose service-linked role cannot use the key"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AutoScalingServiceLinkedRoleGrants" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.conditions, "Bool kms:GrantIsForAWSResource true")])
+    error_message = "key kms: the Auto Scaling role cannot create grants for AWS resources"
+  }
+
+  assert {
+    condition     = module.db_backups.protection.sse_algorithm == "aws:kms" && module.db_backups.protection.kms_key == module.kms.key_arn && module.db_backups.protection.bucket_key_enabled
+    error_message = "bucket db_backups: not encrypted with the region's key (SSE-KMS, bucket keys)"
+  }
+
+  assert {
+    condition     = module.db_backups.protection.versioning == "Enabled" && module.db_backups.protection.public_access_blocked
+    error_message = "bucket db_backups: not versioned, or public access is not blocked"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.db_backups.policy_statements : s.effect == "Deny" && contains(s.principals, "*:*") && contains(s.conditions, "Bool aws:SecureTransport false")])
+    error_message = "bucket db_backups: requests without TLS are not denied"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.db_backups.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "bucket db_backups: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = module.replication_alarms.topic_kms_key == module.kms.key_arn
+    error_message = "alarm topic replication_alarms: not encrypted with the region's key"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.replication_alarms.topic_policy_statements : s.sid == "CloudWatchAlarmsPublish" && contains(s.conditions, "StringEquals aws:SourceAccount 123456789012") && contains(s.conditions, "ArnLike aws:SourceArn arn:aws:cloudwatch:us-west-1:123456789012:alarm:*")])
+    error_message = "alarm topic replication_alarms: CloudWatch may publish without this account's source conditions"
+  }
+
+  assert {
+    condition     = module.replication_alarms.alarms["db-global-lag"].treat_missing_data == "breaching" && contains(module.replication_alarms.alarms["db-global-lag"].alarm_actions, module.replication_alarms.alarm_topic_arn)
+    error_message = "alarm db-global-lag: a replica that stops replicating would not alarm (missing data must breach)"
   }
 }

@@ -32,16 +32,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -115,16 +117,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -166,6 +170,7 @@ mock_provider "aws" {
 variables {
   admin_cidrs      = ["203.0.113.0/24"]
   admin_public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample admin@example"
+  alert_emails     = ["oncall@example.org"]
 }
 
 # 1. First deployment, DR root first: nothing of the primary exists yet.
@@ -175,8 +180,8 @@ run "dr_first_deployment" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev"]
-      values = ["Z0123456789ABCDEFGHIJ"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ"]
     }
   }
 
@@ -202,8 +207,8 @@ run "primary" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -224,14 +229,49 @@ run "primary_again" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
   assert {
     condition     = module.facts.published == tolist(["db_engine_version", "db_global_cluster_id", "site_dns_rotation_health_check_id"])
     error_message = "the primary publishes exactly what the DR root reads"
+  }
+
+  assert {
+    condition     = output.identities["db"] == run.primary.identities["db"]
+    error_message = "db (aurora) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["db_backups"] == run.primary.identities["db_backups"]
+    error_message = "db_backups (s3) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.primary.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["site_dns"] == run.primary.identities["site_dns"]
+    error_message = "site_dns (route53_record) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.primary.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["website"] == run.primary.identities["website"]
+    error_message = "website (alb) was replaced or changed by a later primary apply"
   }
 }
 
@@ -242,8 +282,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
     }
   }
 
@@ -254,14 +294,15 @@ run "dr_steady_state" {
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
 run "dr_failover" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
     }
   }
 
@@ -271,25 +312,102 @@ run "dr_failover" {
   }
 
   assert {
-    condition     = output.db_backups_bucket == run.dr_steady_state.db_backups_bucket
-    error_message = "db_backups_bucket was destroyed or replaced in run dr_failover"
+    condition     = output.identities["db"] == run.dr_steady_state.identities["db"]
+    error_message = "db (aurora) was replaced or changed in run dr_failover"
   }
 
   assert {
-    condition     = output.db_cluster_arn == run.dr_steady_state.db_cluster_arn
-    error_message = "db_cluster_arn was destroyed or replaced in run dr_failover"
+    condition     = output.identities["db_backups"] == run.dr_steady_state.identities["db_backups"]
+    error_message = "db_backups (s3) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.dr_steady_state.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["site_dns"] == run.dr_steady_state.identities["site_dns"]
+    error_message = "site_dns (route53_record) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.dr_steady_state.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["website"] == run.dr_steady_state.identities["website"]
+    error_message = "website (alb) was replaced or changed in run dr_failover"
   }
 }
 
-# 5. Failback: the standby values again.
+# 5. Failback of the primary: the region is back; its apply keeps everything it had.
+run "primary_failback" {
+  command = apply
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+    }
+  }
+
+  assert {
+    condition     = output.identities["db"] == run.primary_again.identities["db"]
+    error_message = "db (aurora) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["db_backups"] == run.primary_again.identities["db_backups"]
+    error_message = "db_backups (s3) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary_again.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.primary_again.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["site_dns"] == run.primary_again.identities["site_dns"]
+    error_message = "site_dns (route53_record) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.primary_again.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["website"] == run.primary_again.identities["website"]
+    error_message = "website (alb) was replaced or changed by the primary's failback apply"
+  }
+}
+
+# 6. DR failback: the standby values again.
 run "dr_failback" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
     }
   }
 
@@ -299,12 +417,37 @@ run "dr_failback" {
   }
 
   assert {
-    condition     = output.db_backups_bucket == run.dr_steady_state.db_backups_bucket
-    error_message = "db_backups_bucket was destroyed or replaced in run dr_failback"
+    condition     = output.identities["db"] == run.dr_steady_state.identities["db"]
+    error_message = "db (aurora) was replaced or changed in run dr_failback"
   }
 
   assert {
-    condition     = output.db_cluster_arn == run.dr_steady_state.db_cluster_arn
-    error_message = "db_cluster_arn was destroyed or replaced in run dr_failback"
+    condition     = output.identities["db_backups"] == run.dr_steady_state.identities["db_backups"]
+    error_message = "db_backups (s3) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.dr_steady_state.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["site_dns"] == run.dr_steady_state.identities["site_dns"]
+    error_message = "site_dns (route53_record) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.dr_steady_state.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["website"] == run.dr_steady_state.identities["website"]
+    error_message = "website (alb) was replaced or changed in run dr_failback"
   }
 }

@@ -31,16 +31,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -110,16 +112,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -168,14 +172,73 @@ variables {
 }
 
 # With every fact of the other root in the store (the steady state).
+# After the apply: what a reviewer checks by hand (tags, key policies,
+# encryption, bucket policies, alarm topics), on the root's own expressions.
+# Policy documents are asserted as evaluated statements: their JSON is a
+# mocked value offline.
 run "apply" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
+  }
+
+  assert {
+    condition     = local.tags["ManagedBy"] == "acmegen" && local.tags["Project"] == "acme-flask" && local.tags["DrRole"] == "primary"
+    error_message = "the root's common tags (every resource's default tags) are not set"
+  }
+
+  assert {
+    condition     = module.kms.key_rotation_enabled
+    error_message = "key kms: automatic rotation is off"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AccountAdministration" && contains(s.principals, "AWS:arn:aws:iam::123456789012:root")])
+    error_message = "key kms: the policy does not delegate to the account's IAM policies"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "CloudWatchLogs" && contains(s.principals, "Service:logs.us-east-2.amazonaws.com") && contains(s.conditions, "ArnLike kms:EncryptionContext:aws:logs:arn arn:aws:logs:us-east-2:123456789012:*")])
+    error_message = "key kms: CloudWatch Logs of us-east-2 cannot use the key, or without the log-group context condition"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.kms.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "key kms: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AutoScalingServiceLinkedRoleUse" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.actions, "kms:GenerateDataKey*") && contains(s.actions, "kms:Decrypt")])
+    error_message = "key kms: EKS nodes launch through Auto Scaling, whose service-linked role cannot use the key"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AutoScalingServiceLinkedRoleGrants" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.conditions, "Bool kms:GrantIsForAWSResource true")])
+    error_message = "key kms: the Auto Scaling role cannot create grants for AWS resources"
+  }
+
+  assert {
+    condition     = module.db_backups.protection.sse_algorithm == "aws:kms" && module.db_backups.protection.kms_key == module.kms.key_arn && module.db_backups.protection.bucket_key_enabled
+    error_message = "bucket db_backups: not encrypted with the region's key (SSE-KMS, bucket keys)"
+  }
+
+  assert {
+    condition     = module.db_backups.protection.versioning == "Enabled" && module.db_backups.protection.public_access_blocked
+    error_message = "bucket db_backups: not versioned, or public access is not blocked"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.db_backups.policy_statements : s.effect == "Deny" && contains(s.principals, "*:*") && contains(s.conditions, "Bool aws:SecureTransport false")])
+    error_message = "bucket db_backups: requests without TLS are not denied"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.db_backups.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "bucket db_backups: a service principal is granted without a condition (confused deputy)"
   }
 }

@@ -32,9 +32,11 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_servicequotas_service_quota" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -108,9 +110,11 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_servicequotas_service_quota" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -161,8 +165,8 @@ run "dr_first_deployment" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev"]
-      values = ["Z0123456789ABCDEFGHIJ"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ"]
     }
   }
 
@@ -198,8 +202,8 @@ run "primary" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0"]
     }
   }
 
@@ -225,8 +229,8 @@ run "primary_again" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0"]
     }
   }
 
@@ -241,8 +245,53 @@ run "primary_again" {
   }
 
   assert {
-    condition     = output.vpc_peering_connection_id == run.primary.vpc_peering_connection_id
-    error_message = "a later primary apply must not replace or drop the peering"
+    condition     = output.identities["app_dns"] == run.primary.identities["app_dns"]
+    error_message = "app_dns (route53_record) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["cross_region"] == run.primary.identities["cross_region"]
+    error_message = "cross_region (vpc_peering_requester) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["edge"] == run.primary.identities["edge"]
+    error_message = "edge (global_accelerator) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["edge_primary_endpoints"] == run.primary.identities["edge_primary_endpoints"]
+    error_message = "edge_primary_endpoints (ga_endpoint_group) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["ingress"] == run.primary.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.primary.identities["network"]
+    error_message = "network (vpc) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.primary.identities["platform"]
+    error_message = "platform (eks) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["postgres"] == run.primary.identities["postgres"]
+    error_message = "postgres (rds) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["services"] == run.primary.identities["services"]
+    error_message = "services (ecr) was replaced or changed by a later primary apply"
   }
 }
 
@@ -253,8 +302,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
     }
   }
 
@@ -280,6 +329,7 @@ run "dr_steady_state" {
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
 run "dr_failover" {
   command = apply
 
@@ -290,8 +340,8 @@ run "dr_failover" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
     }
   }
 
@@ -311,18 +361,43 @@ run "dr_failover" {
   }
 
   assert {
-    condition     = output.edge_endpoint_group_arn == run.dr_steady_state.edge_endpoint_group_arn
-    error_message = "edge_endpoint_group_arn was destroyed or replaced in run dr_failover"
+    condition     = output.identities["cross_region"] == run.dr_steady_state.identities["cross_region"]
+    error_message = "cross_region (vpc_peering_accepter) was replaced or changed in run dr_failover"
   }
 
   assert {
-    condition     = output.postgres_arn == run.dr_steady_state.postgres_arn
-    error_message = "postgres_arn was destroyed or replaced in run dr_failover"
+    condition     = output.identities["edge_dr_endpoints"] == run.dr_steady_state.identities["edge_dr_endpoints"]
+    error_message = "edge_dr_endpoints (ga_endpoint_group) was replaced or changed in run dr_failover"
   }
 
   assert {
-    condition     = output.vpc_peering_connection_id == run.dr_steady_state.vpc_peering_connection_id
-    error_message = "vpc_peering_connection_id was destroyed or replaced in run dr_failover"
+    condition     = output.identities["ingress"] == run.dr_steady_state.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.dr_steady_state.identities["network"]
+    error_message = "network (vpc) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.dr_steady_state.identities["platform"]
+    error_message = "platform (eks) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["postgres"] == run.dr_steady_state.identities["postgres"]
+    error_message = "postgres (rds) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["services"] == run.dr_steady_state.identities["services"]
+    error_message = "services (ecr) was replaced or changed in run dr_failover"
   }
 
   assert {
@@ -331,15 +406,82 @@ run "dr_failover" {
   }
 }
 
-# 5. Failback: the standby values again.
+# 5. Failback of the primary: the region is back; its apply keeps everything it had.
+run "primary_failback" {
+  command = apply
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0"]
+    }
+  }
+
+  assert {
+    condition     = output.identities["app_dns"] == run.primary_again.identities["app_dns"]
+    error_message = "app_dns (route53_record) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["cross_region"] == run.primary_again.identities["cross_region"]
+    error_message = "cross_region (vpc_peering_requester) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["edge"] == run.primary_again.identities["edge"]
+    error_message = "edge (global_accelerator) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["edge_primary_endpoints"] == run.primary_again.identities["edge_primary_endpoints"]
+    error_message = "edge_primary_endpoints (ga_endpoint_group) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["ingress"] == run.primary_again.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary_again.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.primary_again.identities["network"]
+    error_message = "network (vpc) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.primary_again.identities["platform"]
+    error_message = "platform (eks) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["postgres"] == run.primary_again.identities["postgres"]
+    error_message = "postgres (rds) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["services"] == run.primary_again.identities["services"]
+    error_message = "services (ecr) was replaced or changed by the primary's failback apply"
+  }
+}
+
+# 6. DR failback: the standby values again.
 run "dr_failback" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
     }
   }
 
@@ -359,18 +501,43 @@ run "dr_failback" {
   }
 
   assert {
-    condition     = output.edge_endpoint_group_arn == run.dr_steady_state.edge_endpoint_group_arn
-    error_message = "edge_endpoint_group_arn was destroyed or replaced in run dr_failback"
+    condition     = output.identities["cross_region"] == run.dr_steady_state.identities["cross_region"]
+    error_message = "cross_region (vpc_peering_accepter) was replaced or changed in run dr_failback"
   }
 
   assert {
-    condition     = output.postgres_arn == run.dr_steady_state.postgres_arn
-    error_message = "postgres_arn was destroyed or replaced in run dr_failback"
+    condition     = output.identities["edge_dr_endpoints"] == run.dr_steady_state.identities["edge_dr_endpoints"]
+    error_message = "edge_dr_endpoints (ga_endpoint_group) was replaced or changed in run dr_failback"
   }
 
   assert {
-    condition     = output.vpc_peering_connection_id == run.dr_steady_state.vpc_peering_connection_id
-    error_message = "vpc_peering_connection_id was destroyed or replaced in run dr_failback"
+    condition     = output.identities["ingress"] == run.dr_steady_state.identities["ingress"]
+    error_message = "ingress (alb) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["network"] == run.dr_steady_state.identities["network"]
+    error_message = "network (vpc) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["platform"] == run.dr_steady_state.identities["platform"]
+    error_message = "platform (eks) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["postgres"] == run.dr_steady_state.identities["postgres"]
+    error_message = "postgres (rds) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["services"] == run.dr_steady_state.identities["services"]
+    error_message = "services (ecr) was replaced or changed in run dr_failback"
   }
 
   assert {

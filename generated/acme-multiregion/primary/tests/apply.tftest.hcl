@@ -31,9 +31,11 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_servicequotas_service_quota" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -103,9 +105,11 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
+  mock_data "aws_servicequotas_service_quota" {
     defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -154,14 +158,63 @@ variables {
 }
 
 # With every fact of the other root in the store (the steady state).
+# After the apply: what a reviewer checks by hand (tags, key policies,
+# encryption, bucket policies, alarm topics), on the root's own expressions.
+# Policy documents are asserted as evaluated statements: their JSON is a
+# mocked value offline.
 run "apply" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0"]
     }
+  }
+
+  assert {
+    condition     = local.tags["ManagedBy"] == "acmegen" && local.tags["Project"] == "acme-multiregion" && local.tags["DrRole"] == "primary"
+    error_message = "the root's common tags (every resource's default tags) are not set"
+  }
+
+  assert {
+    condition     = module.kms.key_rotation_enabled
+    error_message = "key kms: automatic rotation is off"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AccountAdministration" && contains(s.principals, "AWS:arn:aws:iam::123456789012:root")])
+    error_message = "key kms: the policy does not delegate to the account's IAM policies"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "CloudWatchLogs" && contains(s.principals, "Service:logs.us-east-1.amazonaws.com") && contains(s.conditions, "ArnLike kms:EncryptionContext:aws:logs:arn arn:aws:logs:us-east-1:123456789012:*")])
+    error_message = "key kms: CloudWatch Logs of us-east-1 cannot use the key, or without the log-group context condition"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.kms.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "key kms: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AutoScalingServiceLinkedRoleUse" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.actions, "kms:GenerateDataKey*") && contains(s.actions, "kms:Decrypt")])
+    error_message = "key kms: EKS nodes launch through Auto Scaling, whose service-linked role cannot use the key"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AutoScalingServiceLinkedRoleGrants" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.conditions, "Bool kms:GrantIsForAWSResource true")])
+    error_message = "key kms: the Auto Scaling role cannot create grants for AWS resources"
+  }
+
+  assert {
+    condition     = module.alarms.topic_kms_key == module.kms.key_arn
+    error_message = "alarm topic alarms: not encrypted with the region's key"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.alarms.topic_policy_statements : s.sid == "CloudWatchAlarmsPublish" && contains(s.conditions, "StringEquals aws:SourceAccount 123456789012") && contains(s.conditions, "ArnLike aws:SourceArn arn:aws:cloudwatch:us-east-1:123456789012:alarm:*")])
+    error_message = "alarm topic alarms: CloudWatch may publish without this account's source conditions"
   }
 }

@@ -26,16 +26,16 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_resource "aws_kms_key" {
     defaults = {
       arn    = "arn:aws:kms:eu-west-3:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
       key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
+    }
+  }
+
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
     }
   }
 }
@@ -64,20 +64,124 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_resource "aws_kms_key" {
     defaults = {
       arn    = "arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
       key_id = "0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"
     }
   }
+
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      domain_validation_options = [{ domain_name = "app.example.org", resource_record_name = "_0123.app.example.org.", resource_record_type = "CNAME", resource_record_value = "_4567.acm-validations.aws." }]
+    }
+  }
 }
 
+# After the apply: what a reviewer checks by hand (tags, key policies,
+# encryption, bucket policies, alarm topics), on the root's own expressions.
+# Policy documents are asserted as evaluated statements: their JSON is a
+# mocked value offline.
 run "apply" {
   command = apply
+
+  assert {
+    condition     = module.kms_primary.key_rotation_enabled
+    error_message = "key kms_primary: automatic rotation is off"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms_primary.policy_statements : s.sid == "AccountAdministration" && contains(s.principals, "AWS:arn:aws:iam::123456789012:root")])
+    error_message = "key kms_primary: the policy does not delegate to the account's IAM policies"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms_primary.policy_statements : s.sid == "CloudWatchLogs" && contains(s.principals, "Service:logs.eu-west-3.amazonaws.com") && contains(s.conditions, "ArnLike kms:EncryptionContext:aws:logs:arn arn:aws:logs:eu-west-3:123456789012:*")])
+    error_message = "key kms_primary: CloudWatch Logs of eu-west-3 cannot use the key, or without the log-group context condition"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.kms_primary.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "key kms_primary: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = module.state_primary.protection.sse_algorithm == "aws:kms" && module.state_primary.protection.kms_key == module.kms_primary.key_arn && module.state_primary.protection.bucket_key_enabled
+    error_message = "bucket state_primary: not encrypted with the region's key (SSE-KMS, bucket keys)"
+  }
+
+  assert {
+    condition     = module.state_primary.protection.versioning == "Enabled" && module.state_primary.protection.public_access_blocked
+    error_message = "bucket state_primary: not versioned, or public access is not blocked"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.state_primary.policy_statements : s.effect == "Deny" && contains(s.principals, "*:*") && contains(s.conditions, "Bool aws:SecureTransport false")])
+    error_message = "bucket state_primary: requests without TLS are not denied"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.state_primary.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "bucket state_primary: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = module.kms_dr.key_rotation_enabled
+    error_message = "key kms_dr: automatic rotation is off"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms_dr.policy_statements : s.sid == "AccountAdministration" && contains(s.principals, "AWS:arn:aws:iam::123456789012:root")])
+    error_message = "key kms_dr: the policy does not delegate to the account's IAM policies"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms_dr.policy_statements : s.sid == "CloudWatchLogs" && contains(s.principals, "Service:logs.eu-central-1.amazonaws.com") && contains(s.conditions, "ArnLike kms:EncryptionContext:aws:logs:arn arn:aws:logs:eu-central-1:123456789012:*")])
+    error_message = "key kms_dr: CloudWatch Logs of eu-central-1 cannot use the key, or without the log-group context condition"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.kms_dr.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "key kms_dr: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = module.state_dr.protection.sse_algorithm == "aws:kms" && module.state_dr.protection.kms_key == module.kms_dr.key_arn && module.state_dr.protection.bucket_key_enabled
+    error_message = "bucket state_dr: not encrypted with the region's key (SSE-KMS, bucket keys)"
+  }
+
+  assert {
+    condition     = module.state_dr.protection.versioning == "Enabled" && module.state_dr.protection.public_access_blocked
+    error_message = "bucket state_dr: not versioned, or public access is not blocked"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.state_dr.policy_statements : s.effect == "Deny" && contains(s.principals, "*:*") && contains(s.conditions, "Bool aws:SecureTransport false")])
+    error_message = "bucket state_dr: requests without TLS are not denied"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.state_dr.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "bucket state_dr: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = contains(keys(module.service_linked_roles.arns), "autoscaling") && module.service_linked_roles.deletion_protection
+    error_message = "the Auto Scaling service-linked role is missing, or a destroy of this root would delete it"
+  }
+}
+
+# A deliberate teardown lifts the deletion protection of the service-linked
+# roles by an apply first (so does this test, whose cleanup destroys them).
+run "lift_deletion_protection" {
+  command = apply
+
+  variables {
+    service_linked_role_deletion_protection = false
+  }
+
+  assert {
+    condition     = !module.service_linked_roles.deletion_protection
+    error_message = "the deletion protection of the service-linked roles cannot be lifted by an apply"
+  }
 }

@@ -31,16 +31,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -81,6 +83,65 @@ variables {
   admin_cidrs = ["203.0.113.0/24"]
 }
 
+# After the apply: what a reviewer checks by hand (tags, key policies,
+# encryption, bucket policies, alarm topics), on the root's own expressions.
+# Policy documents are asserted as evaluated statements: their JSON is a
+# mocked value offline.
 run "apply" {
   command = apply
+
+  assert {
+    condition     = local.tags["ManagedBy"] == "acmegen" && local.tags["Project"] == "acme-traefik" && local.tags["DrRole"] == "dr"
+    error_message = "the root's common tags (every resource's default tags) are not set"
+  }
+
+  assert {
+    condition     = module.kms.key_rotation_enabled
+    error_message = "key kms: automatic rotation is off"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AccountAdministration" && contains(s.principals, "AWS:arn:aws:iam::123456789012:root")])
+    error_message = "key kms: the policy does not delegate to the account's IAM policies"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "CloudWatchLogs" && contains(s.principals, "Service:logs.eu-central-1.amazonaws.com") && contains(s.conditions, "ArnLike kms:EncryptionContext:aws:logs:arn arn:aws:logs:eu-central-1:123456789012:*")])
+    error_message = "key kms: CloudWatch Logs of eu-central-1 cannot use the key, or without the log-group context condition"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.kms.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "key kms: a service principal is granted without a condition (confused deputy)"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AutoScalingServiceLinkedRoleUse" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.actions, "kms:GenerateDataKey*") && contains(s.actions, "kms:Decrypt")])
+    error_message = "key kms: EKS nodes launch through Auto Scaling, whose service-linked role cannot use the key"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.kms.policy_statements : s.sid == "AutoScalingServiceLinkedRoleGrants" && contains(s.principals, "AWS:arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling") && contains(s.conditions, "Bool kms:GrantIsForAWSResource true")])
+    error_message = "key kms: the Auto Scaling role cannot create grants for AWS resources"
+  }
+
+  assert {
+    condition     = module.pg_backups.protection.sse_algorithm == "aws:kms" && module.pg_backups.protection.kms_key == module.kms.key_arn && module.pg_backups.protection.bucket_key_enabled
+    error_message = "bucket pg_backups: not encrypted with the region's key (SSE-KMS, bucket keys)"
+  }
+
+  assert {
+    condition     = module.pg_backups.protection.versioning == "Enabled" && module.pg_backups.protection.public_access_blocked
+    error_message = "bucket pg_backups: not versioned, or public access is not blocked"
+  }
+
+  assert {
+    condition     = anytrue([for s in module.pg_backups.policy_statements : s.effect == "Deny" && contains(s.principals, "*:*") && contains(s.conditions, "Bool aws:SecureTransport false")])
+    error_message = "bucket pg_backups: requests without TLS are not denied"
+  }
+
+  assert {
+    condition     = alltrue([for s in module.pg_backups.policy_statements : length(s.conditions) > 0 if anytrue([for p in s.principals : startswith(p, "Service:")])])
+    error_message = "bucket pg_backups: a service principal is granted without a condition (confused deputy)"
+  }
 }

@@ -32,16 +32,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -109,16 +111,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -215,6 +219,36 @@ run "primary_again" {
     condition     = length(module.facts.published) == 0
     error_message = "the primary publishes exactly what the DR root reads"
   }
+
+  assert {
+    condition     = output.identities["api_images"] == run.primary.identities["api_images"]
+    error_message = "api_images (ecr) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["cluster"] == run.primary.identities["cluster"]
+    error_message = "cluster (eks) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["pg_backups"] == run.primary.identities["pg_backups"]
+    error_message = "pg_backups (s3) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["traefik"] == run.primary.identities["traefik"]
+    error_message = "traefik (alb) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.primary.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed by a later primary apply"
+  }
 }
 
 # 3. The DR root again: replicas and cross-region links join the primary's.
@@ -236,6 +270,7 @@ run "dr_steady_state" {
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
 run "dr_failover" {
   command = apply
 
@@ -257,8 +292,33 @@ run "dr_failover" {
   }
 
   assert {
-    condition     = output.pg_backups_bucket == run.dr_steady_state.pg_backups_bucket
-    error_message = "pg_backups_bucket was destroyed or replaced in run dr_failover"
+    condition     = output.identities["api_images"] == run.dr_steady_state.identities["api_images"]
+    error_message = "api_images (ecr) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["cluster"] == run.dr_steady_state.identities["cluster"]
+    error_message = "cluster (eks) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["pg_backups"] == run.dr_steady_state.identities["pg_backups"]
+    error_message = "pg_backups (s3) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["traefik"] == run.dr_steady_state.identities["traefik"]
+    error_message = "traefik (alb) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.dr_steady_state.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed in run dr_failover"
   }
 
   assert {
@@ -267,7 +327,54 @@ run "dr_failover" {
   }
 }
 
-# 5. Failback: the standby values again.
+# 5. Failback of the primary: the region is back; its apply keeps everything it had.
+run "primary_failback" {
+  command = apply
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn"]
+      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1"]
+    }
+  }
+
+  assert {
+    condition     = output.identities["api_images"] == run.primary_again.identities["api_images"]
+    error_message = "api_images (ecr) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["cluster"] == run.primary_again.identities["cluster"]
+    error_message = "cluster (eks) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary_again.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["pg_backups"] == run.primary_again.identities["pg_backups"]
+    error_message = "pg_backups (s3) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["traefik"] == run.primary_again.identities["traefik"]
+    error_message = "traefik (alb) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.primary_again.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed by the primary's failback apply"
+  }
+}
+
+# 6. DR failback: the standby values again.
 run "dr_failback" {
   command = apply
 
@@ -280,8 +387,33 @@ run "dr_failback" {
   }
 
   assert {
-    condition     = output.pg_backups_bucket == run.dr_steady_state.pg_backups_bucket
-    error_message = "pg_backups_bucket was destroyed or replaced in run dr_failback"
+    condition     = output.identities["api_images"] == run.dr_steady_state.identities["api_images"]
+    error_message = "api_images (ecr) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["cluster"] == run.dr_steady_state.identities["cluster"]
+    error_message = "cluster (eks) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["pg_backups"] == run.dr_steady_state.identities["pg_backups"]
+    error_message = "pg_backups (s3) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["traefik"] == run.dr_steady_state.identities["traefik"]
+    error_message = "traefik (alb) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.dr_steady_state.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed in run dr_failback"
   }
 
   assert {

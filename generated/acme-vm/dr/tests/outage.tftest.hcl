@@ -32,16 +32,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -115,16 +117,18 @@ mock_provider "aws" {
     }
   }
 
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
   mock_data "aws_ssm_parameter" {
     defaults = {
       value          = "ami-0123456789abcdef0"
       insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_servicequotas_service_quota" {
+    defaults = {
+      value         = 1152
+      adjustable    = true
+      default_value = 32
     }
   }
 
@@ -164,7 +168,8 @@ mock_provider "aws" {
 }
 
 variables {
-  admin_cidrs = ["203.0.113.0/24"]
+  admin_cidrs  = ["203.0.113.0/24"]
+  alert_emails = ["oncall@example.org"]
 }
 
 # 1. First deployment, DR root first: nothing of the primary exists yet.
@@ -174,8 +179,8 @@ run "dr_first_deployment" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev"]
-      values = ["Z0123456789ABCDEFGHIJ"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ"]
     }
   }
 
@@ -201,8 +206,8 @@ run "primary" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
@@ -223,14 +228,44 @@ run "primary_again" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
     }
   }
 
   assert {
     condition     = module.facts.published == tolist(["app_dns_rotation_health_check_id", "db_arn"])
     error_message = "the primary publishes exactly what the DR root reads"
+  }
+
+  assert {
+    condition     = output.identities["app_dns"] == run.primary.identities["app_dns"]
+    error_message = "app_dns (route53_record) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["db"] == run.primary.identities["db"]
+    error_message = "db (rds) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.primary.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.primary.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed by a later primary apply"
+  }
+
+  assert {
+    condition     = output.identities["web"] == run.primary.identities["web"]
+    error_message = "web (alb) was replaced or changed by a later primary apply"
   }
 }
 
@@ -241,8 +276,8 @@ run "dr_steady_state" {
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 
@@ -253,14 +288,15 @@ run "dr_steady_state" {
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
 run "dr_failover" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 
@@ -270,20 +306,92 @@ run "dr_failover" {
   }
 
   assert {
-    condition     = output.db_arn == run.dr_steady_state.db_arn
-    error_message = "db_arn was destroyed or replaced in run dr_failover"
+    condition     = output.identities["app_dns"] == run.dr_steady_state.identities["app_dns"]
+    error_message = "app_dns (route53_record) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["db"] == run.dr_steady_state.identities["db"]
+    error_message = "db (rds) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.dr_steady_state.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.dr_steady_state.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed in run dr_failover"
+  }
+
+  assert {
+    condition     = output.identities["web"] == run.dr_steady_state.identities["web"]
+    error_message = "web (alb) was replaced or changed in run dr_failover"
   }
 }
 
-# 5. Failback: the standby values again.
+# 5. Failback of the primary: the region is back; its apply keeps everything it had.
+run "primary_failback" {
+  command = apply
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+    }
+  }
+
+  assert {
+    condition     = output.identities["app_dns"] == run.primary_again.identities["app_dns"]
+    error_message = "app_dns (route53_record) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["db"] == run.primary_again.identities["db"]
+    error_message = "db (rds) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.primary_again.identities["kms"]
+    error_message = "kms (kms) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.primary_again.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.primary_again.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["web"] == run.primary_again.identities["web"]
+    error_message = "web (alb) was replaced or changed by the primary's failback apply"
+  }
+}
+
+# 6. DR failback: the standby values again.
 run "dr_failback" {
   command = apply
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
     }
   }
 
@@ -293,7 +401,32 @@ run "dr_failback" {
   }
 
   assert {
-    condition     = output.db_arn == run.dr_steady_state.db_arn
-    error_message = "db_arn was destroyed or replaced in run dr_failback"
+    condition     = output.identities["app_dns"] == run.dr_steady_state.identities["app_dns"]
+    error_message = "app_dns (route53_record) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["db"] == run.dr_steady_state.identities["db"]
+    error_message = "db (rds) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["kms"] == run.dr_steady_state.identities["kms"]
+    error_message = "kms (kms) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["monitoring"] == run.dr_steady_state.identities["monitoring"]
+    error_message = "monitoring (eks) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["vpc"] == run.dr_steady_state.identities["vpc"]
+    error_message = "vpc (vpc) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["web"] == run.dr_steady_state.identities["web"]
+    error_message = "web (alb) was replaced or changed in run dr_failback"
   }
 }
