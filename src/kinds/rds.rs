@@ -484,7 +484,12 @@ mod tests {
         for i in 0..70 {
             inv.push_str(&format!("  - {{kind: vm, name: app-{i}, size: t3.micro, dr: active}}\n"));
         }
-        let p = planned(&inv);
+        // 70 servers: over the 32 On-Demand vCPUs a new account may run.
+        let text = format!(
+            "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nquotas: {{us-east-2: {{on_demand_standard_vcpus: 200}}, us-west-1: {{on_demand_standard_vcpus: 200}}}}\nassets:\n{inv}"
+        );
+        let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).expect("parses");
+        let p = crate::plan::plan(&crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}")));
         for root in [&p.primary, &p.dr] {
             let db = module(root, "db").unwrap();
             assert_eq!(
