@@ -283,7 +283,7 @@ fn shapes() -> Vec<String> {
         format!("{WEB}{DNS}{}{BUCKET}", RDS.replace("DR", "replica")),
         format!("{WEB}{EDGE}{}", RDS.replace("DR", "backup")),
         format!("{WEB}{DNS}{AURORA}{BUCKET}"),
-        "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 2, max: 6, version: \"1.35\", dr: pilot-light}\n  - {kind: vm, name: app, size: t3.micro, qty: 4, image: nginx, dr: pilot-light, dr_qty: 0}\n  - {kind: alb, name: lb, target: app, dr: active}\n  - {kind: eip, name: ips, qty: 2, target: app, dr: pilot-light, dr_qty: 0}\n".to_string(),
+        "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 2, max: 6, version: \"1.35\", dr: pilot-light}\n  - {kind: vm, name: app, size: t3.micro, qty: 2, image: nginx, dr: pilot-light, dr_qty: 0}\n  - {kind: alb, name: lb, target: app, dr: active}\n  - {kind: eip, name: ips, qty: 2, target: app, dr: pilot-light, dr_qty: 0}\n".to_string(),
     ]
 }
 
@@ -732,7 +732,7 @@ fn drill_teardown_makes_the_drill_deletable_before_destroying_it() {
 fn failover_levers_are_api_calls_and_terraform_follows() {
     let assets = format!(
         "{}{EDGE}",
-        "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 2, max: 6, version: \"1.35\", dr: pilot-light}\n  - {kind: vm, name: app, size: t3.micro, qty: 4, image: nginx, dr: pilot-light, dr_qty: 0}\n  - {kind: alb, name: lb, target: app, dr: active}\n  - {kind: eip, name: ips, qty: 2, target: app, dr: pilot-light, dr_qty: 0}\n"
+        "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 2, max: 6, version: \"1.35\", dr: pilot-light}\n  - {kind: vm, name: app, size: t3.micro, qty: 2, image: nginx, dr: pilot-light, dr_qty: 0}\n  - {kind: alb, name: lb, target: app, dr: active}\n  - {kind: eip, name: ips, qty: 2, target: app, dr: pilot-light, dr_qty: 0}\n"
     );
     let (rb, md) = book(&assets);
     let f = &rb.failover;
