@@ -3,9 +3,7 @@
 //! 4 file system problem).
 
 mod cli;
-mod commands;
-mod commands_ci;
-mod commands_deploy;
+mod cmd;
 mod console;
 
 use clap::Parser;
@@ -13,7 +11,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    match cmd::run(cli) {
         Ok(code) => code,
         Err(e) => {
             console::err(&e.to_string());

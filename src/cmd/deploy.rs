@@ -1,6 +1,6 @@
 //! `acmegen deploy`.
 
-use crate::commands::{compile_all, say, say_raw, Failure};
+use super::{compile_all, say, say_raw, Failure};
 use acmegen::deploy::{self, DeployError, Options};
 use acmegen::output;
 use std::path::PathBuf;

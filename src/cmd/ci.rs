@@ -1,6 +1,6 @@
 //! `acmegen ci`, and the workflow half of `acmegen check`.
 
-use crate::commands::{compile_all, inventories, say, say_raw, Failure};
+use super::{compile_all, inventories, say, say_raw, Failure};
 use crate::console::err;
 use acmegen::ci::{self, write, CiError, WorkflowSet};
 use acmegen::emit::Emitter;

@@ -1,0 +1,71 @@
+//! `acmegen render`.
+
+use super::*;
+
+pub(super) fn render(
+    given: Vec<PathBuf>,
+    out: &Path,
+    force: bool,
+    lock_timeout: Duration,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let (paths, all) = inventories(given)?;
+    let (files, compiled) = compile_all(&paths)?;
+    let opts = WriteOptions {
+        force,
+        remove_orphans: all,
+        lock_timeout,
+        failpoint: failpoint(),
+        exchange: true,
+    };
+    let report = output::write(out, &files, &opts, waiting(out, lock_timeout))?;
+    for line in &report.recovered {
+        err(&format!("note: {line}"));
+    }
+    for (dir, kept) in &report.kept {
+        let list: Vec<String> = kept
+            .iter()
+            .take(10)
+            .map(|k| format!("\n  {}", dir.join(k).display()))
+            .collect();
+        err(&format!(
+            "warning: kept {}: it holds files acmegen did not write:{}{}\n  = help: move them somewhere else, then delete {}",
+            dir.display(),
+            list.concat(),
+            if kept.len() > 10 { "\n  …" } else { "" },
+            dir.display()
+        ));
+    }
+    if !quiet {
+        for c in &compiled {
+            let n = c.files.len();
+            say(&format!(
+                "rendered {} → {} ({n} files, primary {} / dr {})",
+                c.loaded.path.display(),
+                out.join(&c.plan.name).display(),
+                c.plan.primary.region,
+                c.plan.dr.region
+            ))?;
+        }
+        for (dir, left) in &report.removed {
+            say(&format!("removed {} (no inventory renders it)", dir.display()))?;
+            if !left.is_empty() {
+                let list: Vec<String> = left.iter().map(|f| format!("\n  {}", dir.join(f).display())).collect();
+                err(&format!(
+                    "note: kept your local files in {}:{}\n  = help: once `terraform destroy` ran where they apply, delete them",
+                    dir.display(),
+                    list.concat()
+                ));
+            }
+        }
+    }
+    if all {
+        for o in output::orphans(out, &files).iter().filter(|o| !o.has_manifest) {
+            err(&format!(
+                "warning: {} is rendered by no inventory and has no .acmegen-manifest, so acmegen leaves it\n  = help: delete it if its inventory is gone",
+                out.join(&o.name).display()
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
