@@ -479,6 +479,92 @@ mod tests {
         );
     }
 
+    /// An embedded file of the shared modules or local charts.
+    fn embedded_file(table: &[(&str, &str)], rel: &str) -> String {
+        table
+            .iter()
+            .find(|(p, _)| *p == rel)
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_else(|| panic!("{rel} is not embedded"))
+    }
+
+    #[test]
+    fn the_vpc_cni_enforces_network_policies_and_app_namespaces_are_default_deny() {
+        // The eks module turns on the VPC CNI's network policy agent on the
+        // add-on created before the nodes.
+        let eks = embedded_file(embedded::MODULES, "eks/main.tf");
+        let body = hcl::parse(&eks).unwrap();
+        let addon = body
+            .blocks()
+            .find(|b| {
+                b.identifier() == "resource"
+                    && b.labels()
+                        .iter()
+                        .map(|l| l.as_str())
+                        .eq(["aws_eks_addon", "before_compute"])
+            })
+            .expect("the before-compute add-ons");
+        let config = addon
+            .body()
+            .attributes()
+            .find(|a| a.key() == "configuration_values")
+            .expect("configuration_values");
+        assert_eq!(
+            config.expr().to_string(),
+            "lookup(local.addon_configuration, each.key, null)"
+        );
+        assert!(
+            eks.contains("vpc-cni = jsonencode({ enableNetworkPolicy = \"true\" })"),
+            "vpc-cni without enableNetworkPolicy"
+        );
+
+        // The chart isolates the whole namespace both ways and always admits DNS.
+        let deny = embedded_file(embedded::CHARTS, "k8s-app/templates/networkpolicy-default-deny.yaml");
+        assert!(
+            deny.contains("podSelector: {}") && deny.contains("- Ingress") && deny.contains("- Egress"),
+            "{deny}"
+        );
+        let egress = embedded_file(embedded::CHARTS, "k8s-app/templates/networkpolicy-egress.yaml");
+        for needed in [
+            "kubernetes.io/metadata.name: kube-system",
+            "k8s-app: kube-dns",
+            "protocol: UDP",
+            "protocol: TCP",
+            "port: 53",
+        ] {
+            assert!(egress.contains(needed), "egress policy lacks `{needed}`");
+        }
+        // The internet only behind its switch, which is off by default.
+        let internet = egress.find("0.0.0.0/0").expect("the internet rule");
+        let switch = egress.find("{{- if $egress.internet }}").expect("the internet switch");
+        assert!(switch < internet && !egress[switch..internet].contains("{{- end }}"));
+        let values: serde_yaml::Value =
+            serde_yaml::from_str(&embedded_file(embedded::CHARTS, "k8s-app/values.yaml")).unwrap();
+        assert_eq!(values["networkPolicy"]["defaultDeny"], serde_yaml::Value::Bool(true));
+        assert_eq!(
+            values["networkPolicy"]["egress"]["internet"],
+            serde_yaml::Value::Bool(false)
+        );
+
+        // The k8s_app module keeps the namespace default-deny, the internet off unless asked.
+        let app = embedded_file(embedded::MODULES, "k8s_app/main.tf");
+        assert!(
+            app.contains("defaultDeny    = true") && app.contains("internet     = var.egress_to_internet"),
+            "{app}"
+        );
+        let vars = hcl::parse(&embedded_file(embedded::MODULES, "k8s_app/variables.tf")).unwrap();
+        let internet = vars
+            .blocks()
+            .find(|b| b.labels().iter().map(|l| l.as_str()).eq(["egress_to_internet"]))
+            .expect("variable egress_to_internet");
+        let default = internet
+            .body()
+            .attributes()
+            .find(|a| a.key() == "default")
+            .expect("a default");
+        assert_eq!(default.expr().to_string(), "false");
+    }
+
     #[test]
     fn module_sources_are_canonical_and_listed() {
         for (rel, text) in embedded::MODULES {

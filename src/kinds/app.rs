@@ -4,7 +4,11 @@
 //! `max`, a NetworkPolicy admitting only its port. Traffic reaches it
 //! through the cluster's Traefik (an Ingress on `path`), or, when it is the
 //! cluster's only app behind a load balancer, on the load balancer's
-//! NodePort itself.
+//! NodePort itself. Its namespace is default-deny (seed 002: network
+//! policies by pod selector and namespace): the app may reach the cluster
+//! DNS, the VPC (RDS and Aurora databases, VPC endpoints) and the
+//! namespaces of the in-cluster PostgreSQL clusters on its cluster, and
+//! not the internet.
 
 use super::workloads::{self, Ingress};
 use super::{Quantity, SizeClass, Spec};
@@ -194,7 +198,15 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("replicas", replicas)
         .arg("max_replicas", max)
         .arg("port", Expr::Num(i64::from(o.port)))
-        .arg("health_check_path", Expr::s(&o.health_check_path));
+        .arg("health_check_path", Expr::s(&o.health_check_path))
+        .arg("egress_cidrs", Expr::List(vec![p.vpc("vpc_cidr_block")]));
+    let databases: Vec<Expr> = p
+        .targeting(&cluster.name, Kind::PostgresOperator)
+        .map(|d| Expr::module(d.ident(), "namespace"))
+        .collect();
+    if !databases.is_empty() {
+        m.arg("egress_namespaces", Expr::List(databases));
+    }
     match (ingress, lbs.first()) {
         (Ingress::Traefik(t), _) => {
             let traefik = p.asset(t).map_or(t.to_string(), |x| x.ident());
@@ -263,6 +275,24 @@ mod tests {
         }
         let p = planned(&format!("{CLUSTER}  - {{kind: app, name: web, target: k8s, image: images, dr: pilot-light}}\n"));
         assert_eq!(module(&p.primary, "web").unwrap().depends_on, vec!["k8s".to_string()]);
+    }
+
+    #[test]
+    fn apps_reach_the_vpc_and_the_in_cluster_databases_of_their_cluster_only() {
+        let p = planned(&format!("{CLUSTER}  - {{kind: app, name: web, target: k8s, image: images, dr: pilot-light}}\n"));
+        for root in [&p.primary, &p.dr] {
+            let web = module(root, "web").unwrap();
+            assert_eq!(arg(web, "egress_cidrs"), "[module.vpc.vpc_cidr_block]");
+            assert!(web.argument("egress_namespaces").is_none());
+            assert!(web.argument("egress_to_internet").is_none(), "the internet stays closed");
+        }
+        let p = planned(&format!(
+            "{CLUSTER}  - {{kind: s3, name: pg-backups, dr: replica}}\n  - {{kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, dr: replica}}\n  - {{kind: app, name: web, target: k8s, image: images, dr: pilot-light}}\n"
+        ));
+        for root in [&p.primary, &p.dr] {
+            let web = module(root, "web").unwrap();
+            assert_eq!(arg(web, "egress_namespaces"), "[module.pg.namespace]");
+        }
     }
 
     #[test]

@@ -307,6 +307,7 @@ module "web" {
   max_replicas         = var.web_max_replicas
   port                 = 8000
   health_check_path    = "/healthz"
+  egress_cidrs         = [module.network.vpc_cidr_block]
   exposure             = "node_port"
   node_port            = 30080
   source_cidrs         = [module.network.vpc_cidr_block]

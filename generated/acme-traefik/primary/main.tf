@@ -111,6 +111,8 @@ module "api" {
   max_replicas         = var.api_max_replicas
   port                 = 8000
   health_check_path    = "/healthz"
+  egress_cidrs         = [module.vpc.vpc_cidr_block]
+  egress_namespaces    = [module.db.namespace]
   exposure             = "traefik"
   traefik_namespace    = module.router.namespace
   ingress_class_name   = module.router.ingress_class_name

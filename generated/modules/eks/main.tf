@@ -408,7 +408,21 @@ resource "aws_autoscaling_group_tag" "cluster_autoscaler" {
 # `before_compute`: nodes become Ready only once the CNI can assign pod IPs,
 # and the node role deliberately has no CNI policy. CoreDNS and the EBS CSI
 # driver run as pods, so they follow the node group.
+#
+# The VPC CNI enforces Kubernetes NetworkPolicies (enableNetworkPolicy, VPC
+# CNI 1.14 or later; the add-on's default version for every Kubernetes
+# version acmegen offers is newer): its node agent turns each policy into
+# eBPF filters on the pods' interfaces, so the default-deny policies of the
+# application and Traefik namespaces take effect. Standard enforcement mode:
+# pods no policy selects stay open, the node's own address (kubelet probes)
+# is always admitted.
 ################################################################################
+
+locals {
+  addon_configuration = {
+    vpc-cni = jsonencode({ enableNetworkPolicy = "true" })
+  }
+}
 
 locals {
   addons_before_compute = {
@@ -429,6 +443,7 @@ resource "aws_eks_addon" "before_compute" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.key
   service_account_role_arn    = each.value
+  configuration_values        = lookup(local.addon_configuration, each.key, null)
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 

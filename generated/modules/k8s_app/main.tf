@@ -6,7 +6,11 @@
 # NodePort of every node (the load balancer's target group registers the
 # nodes), through Traefik (an Ingress of its IngressClass), or not at all. A
 # NetworkPolicy admits only the application port, from Traefik's namespace
-# or from source_cidrs (enforced once the VPC CNI's network policy is on).
+# or from source_cidrs (NodePort traffic arrives from the load balancer
+# through the nodes, so the VPC CIDR). The namespace is default-deny in both
+# directions; the application may reach the cluster DNS, egress_cidrs and
+# egress_namespaces, and the internet on HTTPS only with egress_to_internet.
+# Enforced by the VPC CNI's network policy agent (the eks module turns it on).
 ################################################################################
 
 locals {
@@ -51,6 +55,12 @@ resource "helm_release" "this" {
       enabled        = true
       fromNamespaces = var.exposure == "traefik" ? [var.traefik_namespace] : []
       fromCIDRs      = contains(["target_group_binding", "node_port"], var.exposure) ? var.source_cidrs : []
+      defaultDeny    = true
+      egress = {
+        toCIDRs      = var.egress_cidrs
+        toNamespaces = var.egress_namespaces
+        internet     = var.egress_to_internet
+      }
     }
     exposure = {
       mode     = local.exposure_modes[var.exposure]

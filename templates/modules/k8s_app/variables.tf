@@ -188,6 +188,24 @@ variable "source_cidrs" {
   default     = []
 }
 
+variable "egress_cidrs" {
+  description = "CIDRs the application may reach on any port (the VPC CIDR: RDS and Aurora databases, VPC endpoints, pods by address). The namespace is default-deny; the cluster DNS is always admitted."
+  type        = list(string)
+  default     = []
+}
+
+variable "egress_namespaces" {
+  description = "Namespaces the application may reach on any port, through their Services (in-cluster databases, e.g. output namespace of the postgres_operator module)."
+  type        = list(string)
+  default     = []
+}
+
+variable "egress_to_internet" {
+  description = "Whether the application may reach the internet on HTTPS (AWS APIs without a VPC endpoint, e.g. STS for IRSA; external APIs). Off: no egress beyond the DNS, egress_cidrs and egress_namespaces."
+  type        = bool
+  default     = false
+}
+
 variable "traefik_namespace" {
   description = "With exposure traefik: namespace of Traefik, the only one the NetworkPolicy admits (output namespace of the traefik module)."
   type        = string
