@@ -9,6 +9,7 @@
 
 mod references;
 pub mod rules;
+use rules::tree::normalize;
 pub mod schema;
 
 use crate::emit::FileSet;
@@ -426,20 +427,6 @@ fn unresolved<'d>(
         },
         _ => None,
     }
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //! files being verified.
 
 mod policy;
-mod tree;
+pub(crate) mod tree;
 
 mod alb_https;
 mod alias_kms;
