@@ -245,7 +245,10 @@ mod tests {
         assert_eq!(days_between("2026-11-26", "2026-12-02"), 6);
         // The warning starts exactly SUPPORT_WARNING_DAYS before the end (1.35: 2027-03-27).
         assert_eq!(days_between("2026-12-27", "2027-03-27"), SUPPORT_WARNING_DAYS);
-        assert!(kubernetes_status_on("1.35", "2026-12-27").unwrap().unwrap().contains("90 days after the catalogue date 2026-12-27"));
+        assert!(kubernetes_status_on("1.35", "2026-12-27")
+            .unwrap()
+            .unwrap()
+            .contains("90 days after the catalogue date 2026-12-27"));
         assert_eq!(kubernetes_status_on("1.35", "2026-12-26"), Ok(None));
         assert!(kubernetes_status_on("1.35", "2027-03-28").is_err());
         assert_eq!(days_between("2024-02-28", "2024-03-01"), 2);
