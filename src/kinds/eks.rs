@@ -538,6 +538,27 @@ mod tests {
     }
 
     #[test]
+    fn every_node_group_follows_the_cluster_version_and_the_recommended_ami_release() {
+        let main = include_str!("../../templates/modules/eks/main.tf");
+        let groups: Vec<&str> = main.split("resource \"aws_eks_node_group\"").skip(1).collect();
+        assert_eq!(groups.len(), 2, "the default and the further node groups");
+        for g in groups {
+            let body = &g[..g.find("\n}\n").expect("resource ends")];
+            assert!(body.contains("version         = aws_eks_cluster.this.version"), "{body}");
+            assert!(body.contains("release_version = data.aws_ssm_parameter.node_release_version["), "{body}");
+            assert!(body.contains("max_unavailable = var.node_max_unavailable"), "{body}");
+        }
+        assert!(main.contains(
+            "name = \"/aws/service/eks/optimized-ami/${var.kubernetes_version}/${local.ami_parameter_paths[each.key]}/recommended/release_version\""
+        ));
+        // Every AMI type the planner picks has its public parameter path.
+        for (size, path) in [("m6i.large", "amazon-linux-2023/x86_64/standard"), ("m7g.large", "amazon-linux-2023/arm64/standard")] {
+            let line = format!("{} = \"{path}\"", super::ami_type(size));
+            assert!(main.contains(&line), "{line}");
+        }
+    }
+
+    #[test]
     fn label_keys_follow_kubernetes() {
         use super::{is_label_key, is_label_value};
         assert!(is_label_key("role") && is_label_key("example.com/role") && is_label_key("a_b.c-d"));

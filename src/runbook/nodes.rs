@@ -51,3 +51,57 @@ pub(super) fn node_roll(c: &Ctx<'_>) -> Vec<Step> {
     }
     steps
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn runbook(assets: &str) -> super::super::Runbook {
+        let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
+        let loaded = crate::inventory::parse(&text, Path::new("t.yaml")).expect("parses");
+        let valid = crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
+        super::super::runbook(
+            &loaded.inventory,
+            &crate::plan::plan(&valid),
+            Path::new("inventory/t.yaml"),
+        )
+    }
+
+    #[test]
+    fn clusters_get_a_render_then_a_roll_per_region() {
+        let rb = runbook("  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: pilot-light}\n");
+        let titles: Vec<&str> = rb.node_roll.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(rb.node_roll.len(), 3, "{titles:?}");
+        assert!(
+            titles[0].starts_with("Bump `version` of `k8s` in `inventory/t.yaml`"),
+            "{titles:?}"
+        );
+        assert_eq!(
+            rb.node_roll[0].commands,
+            vec!["acmegen render inventory/t.yaml", "acmegen check inventory/t.yaml"]
+        );
+        assert!(
+            titles[1].starts_with("Roll the nodes in us-east-2")
+                && titles[2].starts_with("Roll the nodes in us-west-1"),
+            "{titles:?}"
+        );
+        assert_eq!(
+            rb.node_roll[2].commands,
+            vec![
+                "terraform -chdir=generated/t/dr plan -out=roll.tfplan",
+                "terraform -chdir=generated/t/dr apply roll.tfplan"
+            ]
+        );
+        let dr_verify = rb.node_roll[2].verify.join("\n");
+        assert!(
+            dr_verify.contains("--cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-default --region us-west-1"),
+            "{dr_verify}"
+        );
+    }
+
+    #[test]
+    fn no_cluster_no_roll() {
+        let rb = runbook("  - {kind: s3, name: files, dr: replica}\n");
+        assert!(rb.node_roll.is_empty());
+    }
+}
