@@ -36,6 +36,21 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The problem as a warning (`warning:` instead of `error:`), for
+    /// problems that do not stop the render.
+    pub fn as_warning(&self) -> String {
+        format!(
+            "warning: {}\n  --> {}:{}:{}\n  = help: {}",
+            self.message,
+            self.file.display(),
+            self.line,
+            self.column,
+            self.help
+        )
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;

@@ -1,6 +1,6 @@
 //! Runs the stages in order for one inventory and returns its files.
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{Emitter, FileSet};
 use crate::inventory::{self, Loaded};
 use crate::plan::{self, Plan};
@@ -50,6 +50,8 @@ pub struct Compiled {
     pub plan: Plan,
     /// Root-module files of both regions and the runbook.
     pub files: FileSet,
+    /// Validation warnings (the render went ahead), in inventory order.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The shared modules, rendered and verified once, with their declarations
@@ -97,5 +99,10 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules) -> Result<Compil
     if !findings.is_empty() {
         return Err(Error::Verify(findings));
     }
-    Ok(Compiled { loaded, plan, files })
+    Ok(Compiled {
+        loaded,
+        plan,
+        files,
+        warnings: validated.warnings,
+    })
 }

@@ -32,6 +32,9 @@ pub struct Validated {
     pub assets: Vec<ValidAsset>,
     /// Both regions' networks, subnets computed.
     pub network: Networks,
+    /// Problems that do not stop the render (e.g. a Kubernetes version near
+    /// the end of standard support), in inventory order.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The network of each region.
@@ -91,6 +94,7 @@ pub fn validate(loaded: &Loaded) -> Result<Validated, Diagnostics> {
     let mut v = Validator {
         loaded,
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     v.metadata();
     v.errors.extend(crate::ci::validate(loaded));
@@ -108,6 +112,7 @@ pub fn validate(loaded: &Loaded) -> Result<Validated, Diagnostics> {
                 inventory: inv.clone(),
                 assets,
                 network: Networks { primary, dr },
+                warnings: v.warnings,
             })
         }
         (true, _, _) => Err(Diagnostics(vec![loaded.error(
@@ -126,6 +131,7 @@ pub struct Check<'a> {
     index: usize,
     by_name: &'a BTreeMap<&'a str, usize>,
     errors: &'a mut Vec<Diagnostic>,
+    warnings: &'a mut Vec<Diagnostic>,
 }
 
 impl<'a> Check<'a> {
@@ -144,6 +150,13 @@ impl<'a> Check<'a> {
     pub fn error(&mut self, field: &'static str, message: impl Into<String>, help: impl Into<String>) {
         let at = [Seg::Key("assets"), Seg::Index(self.index), Seg::Key(field)];
         self.errors.push(self.loaded.error(&at, message, help));
+    }
+
+    /// A warning at `field` of the asset being checked: reported, but the
+    /// inventory still renders.
+    pub fn warn(&mut self, field: &'static str, message: impl Into<String>, help: impl Into<String>) {
+        let at = [Seg::Key("assets"), Seg::Index(self.index), Seg::Key(field)];
+        self.warnings.push(self.loaded.error(&at, message, help));
     }
 
     /// An error at an element nested in the asset being checked: `path`
@@ -182,6 +195,7 @@ impl<'a> Check<'a> {
 struct Validator<'a> {
     loaded: &'a Loaded,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 fn is_dns_label(s: &str, max: usize) -> bool {
@@ -455,6 +469,7 @@ impl<'a> Validator<'a> {
                 index: i,
                 by_name,
                 errors: &mut self.errors,
+                warnings: &mut self.warnings,
             };
             a.kind.check(&mut check, a)
         };

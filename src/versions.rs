@@ -170,30 +170,40 @@ fn days_between(a: &str, b: &str) -> i64 {
     days(b) - days(a)
 }
 
+/// How many days before the end of standard support (counted from
+/// [`CHECKED`]) validation warns that a cluster's version is ending.
+pub const SUPPORT_WARNING_DAYS: i64 = 90;
+
 /// How Kubernetes `version` stands on EKS as of [`CHECKED`]: an error when
 /// clusters cannot run it on standard support, a warning when standard
-/// support ends within 120 days (plan the upgrade), None when it is fine.
+/// support ends within [`SUPPORT_WARNING_DAYS`] (plan the upgrade), None
+/// when it is fine.
 pub fn kubernetes_status(version: &str) -> Result<Option<String>, (String, String)> {
+    kubernetes_status_on(version, CHECKED)
+}
+
+/// [`kubernetes_status`] as of the ISO date `checked`.
+fn kubernetes_status_on(version: &str, checked: &str) -> Result<Option<String>, (String, String)> {
     let listed = KUBERNETES.iter().map(|k| k.version).collect::<Vec<_>>().join(", ");
     let Some(k) = KUBERNETES.iter().find(|k| k.version == version) else {
         return Err((
-            format!("Kubernetes {version} is not an EKS version in the catalogue (checked {CHECKED})"),
+            format!("Kubernetes {version} is not an EKS version in the catalogue (checked {checked})"),
             format!("use one of: {listed} (e.g. \"{DEFAULT_KUBERNETES}\")"),
         ));
     };
-    if k.end_of_standard_support < CHECKED {
+    if k.end_of_standard_support < checked {
         return Err((
             format!(
-                "Kubernetes {version} left EKS standard support on {} (catalogue checked {CHECKED}): the cluster would run on paid extended support until {}",
+                "Kubernetes {version} left EKS standard support on {} (catalogue checked {checked}): the cluster would run on paid extended support until {}",
                 k.end_of_standard_support, k.end_of_extended_support
             ),
             format!("use \"{DEFAULT_KUBERNETES}\" or newer; upgrade existing clusters one minor version at a time"),
         ));
     }
-    let left = days_between(CHECKED, k.end_of_standard_support);
-    Ok((left <= 120).then(|| {
+    let left = days_between(checked, k.end_of_standard_support);
+    Ok((left <= SUPPORT_WARNING_DAYS).then(|| {
         format!(
-            "Kubernetes {version} leaves EKS standard support on {} ({left} days after {CHECKED}): plan the upgrade to {DEFAULT_KUBERNETES}",
+            "Kubernetes {version} leaves EKS standard support on {} ({left} days after the catalogue date {checked}): plan the upgrade to {DEFAULT_KUBERNETES}",
             k.end_of_standard_support
         )
     }))
@@ -233,6 +243,14 @@ mod tests {
         assert!(kubernetes_status("1.34").unwrap().unwrap().contains("6 days"));
         assert!(kubernetes_status("1.99").is_err());
         assert_eq!(days_between("2026-11-26", "2026-12-02"), 6);
+        // The warning starts exactly SUPPORT_WARNING_DAYS before the end (1.35: 2027-03-27).
+        assert_eq!(days_between("2026-12-27", "2027-03-27"), SUPPORT_WARNING_DAYS);
+        assert!(kubernetes_status_on("1.35", "2026-12-27")
+            .unwrap()
+            .unwrap()
+            .contains("90 days after the catalogue date 2026-12-27"));
+        assert_eq!(kubernetes_status_on("1.35", "2026-12-26"), Ok(None));
+        assert!(kubernetes_status_on("1.35", "2027-03-28").is_err());
         assert_eq!(days_between("2024-02-28", "2024-03-01"), 2);
     }
 }

@@ -175,6 +175,9 @@ pub(crate) fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>),
             .join("\n\n");
         return Err(Failure { message, code });
     }
+    for w in compiled.iter().flat_map(|c| &c.warnings) {
+        err(&w.as_warning());
+    }
     let mut files = modules.files;
     let mut names = std::collections::BTreeMap::new();
     for c in &compiled {

@@ -229,8 +229,14 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             format!("add e.g. `version: \"{}\"`", crate::versions::DEFAULT_KUBERNETES),
         ),
         Some(v) => {
-            if let Err((message, help)) = crate::versions::kubernetes_status(v) {
-                c.error("version", message, help);
+            match crate::versions::kubernetes_status(v) {
+                Err((message, help)) => c.error("version", message, help),
+                Ok(Some(ending)) => c.warn(
+                    "version",
+                    ending,
+                    "bump `version` one minor at a time, render, apply: the control plane upgrades first, then every node group rolls to it (RUNBOOK, \"Roll the nodes\")",
+                ),
+                Ok(None) => {}
             }
         }
     }
@@ -451,7 +457,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, default_of, errors, module, planned};
+    use crate::kinds::testing::{arg, default_of, errors, module, planned, warnings};
 
     const GROUPS: &str = "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 3\n    version: \"1.35\"\n    dr: pilot-light\n    dr_qty: 1\n    node_groups:\n      - {name: monitoring, size: m6i.xlarge, qty: 2, max: 4, labels: {role: monitoring}, taints: [{key: dedicated, value: monitoring, effect: NoSchedule}]}\n      - {name: edge-pool, qty: 2, ingress: true, taints: [{key: edge, effect: PreferNoSchedule}]}\n  - {kind: alb, name: lb, target: k8s, port: 30080, dr: active}\n  - {kind: app, name: web, target: k8s, image: \"public.ecr.aws/nginx/nginx:1.27\", port: 8080, dr: active}\n";
 
@@ -514,6 +520,42 @@ mod tests {
         let clash = errors("  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active, node_groups: [{name: b}]}\n  - {kind: eks, name: k8s-b, size: m6i.large, version: \"1.35\", dr: active}\n").join("\n");
         assert!(clash.contains("would share its variables"), "{clash}");
         assert!(bad("{name: a, labels: {role: a}}").is_empty());
+    }
+
+    #[test]
+    fn a_version_near_the_end_of_standard_support_warns_and_still_renders() {
+        // 1.34 leaves standard support 6 days after the catalogue's date.
+        let ending = "  - {kind: eks, name: k8s, size: m6i.large, version: \"1.34\", dr: active}\n";
+        let w = warnings(ending);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("warning: Kubernetes 1.34 leaves EKS standard support on 2026-12-02"), "{}", w[0]);
+        assert!(w[0].contains("--> t.yaml:6:"), "{}", w[0]);
+        assert!(w[0].contains("Roll the nodes"), "{}", w[0]);
+        assert!(errors(ending).is_empty());
+        assert_eq!(arg(module(&planned(ending).primary, "k8s").unwrap(), "kubernetes_version"), "\"1.34\"");
+        // The default version is months from its end: no warning.
+        assert!(warnings("  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active}\n").is_empty());
+    }
+
+    #[test]
+    fn every_node_group_follows_the_cluster_version_and_the_recommended_ami_release() {
+        let main = include_str!("../../templates/modules/eks/main.tf");
+        let groups: Vec<&str> = main.split("resource \"aws_eks_node_group\"").skip(1).collect();
+        assert_eq!(groups.len(), 2, "the default and the further node groups");
+        for g in groups {
+            let body = &g[..g.find("\n}\n").expect("resource ends")];
+            assert!(body.contains("version         = aws_eks_cluster.this.version"), "{body}");
+            assert!(body.contains("release_version = data.aws_ssm_parameter.node_release_version["), "{body}");
+            assert!(body.contains("max_unavailable = var.node_max_unavailable"), "{body}");
+        }
+        assert!(main.contains(
+            "name = \"/aws/service/eks/optimized-ami/${var.kubernetes_version}/${local.ami_parameter_paths[each.key]}/recommended/release_version\""
+        ));
+        // Every AMI type the planner picks has its public parameter path.
+        for (size, path) in [("m6i.large", "amazon-linux-2023/x86_64/standard"), ("m7g.large", "amazon-linux-2023/arm64/standard")] {
+            let line = format!("{} = \"{path}\"", super::ami_type(size));
+            assert!(main.contains(&line), "{line}");
+        }
     }
 
     #[test]

@@ -318,6 +318,14 @@ pub(crate) mod testing {
         }
     }
 
+    /// The validation warnings of a valid inventory holding `assets`,
+    /// rendered as the CLI prints them; panics when it is invalid.
+    pub(crate) fn warnings(assets: &str) -> Vec<String> {
+        let loaded = crate::inventory::parse(&inventory(assets), Path::new("t.yaml")).expect("parses");
+        let valid = crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
+        valid.warnings.iter().map(|w| w.as_warning()).collect()
+    }
+
     /// The module call labelled `label`.
     pub(crate) fn module<'a>(root: &'a RootPlan, label: &str) -> Option<&'a ModuleCall> {
         root.modules.iter().find(|m| m.label == label)

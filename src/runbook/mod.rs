@@ -22,6 +22,7 @@ mod databases;
 mod drill;
 mod failback;
 mod failover;
+mod nodes;
 mod shell;
 mod standby;
 mod values;
@@ -154,6 +155,8 @@ pub struct Runbook {
     pub drill: Vec<Step>,
     /// Variable changes of the failover apply.
     pub changes: Vec<VarChange>,
+    /// "Roll the nodes": updating the clusters' worker nodes (empty without clusters).
+    pub node_roll: Vec<Step>,
 }
 
 fn rank(strategy: DrStrategy) -> u8 {
@@ -339,6 +342,7 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
         failback: failback(&c, !f.variable_changes.is_empty()),
         drill: drill(&c),
         changes: f.variable_changes,
+        node_roll: nodes::node_roll(&c),
     }
 }
 

@@ -45,6 +45,22 @@ variable "node_ami_type" {
   description = "EKS AMI type of the nodes."
   type        = string
   default     = "AL2023_x86_64_STANDARD"
+
+  validation {
+    condition     = contains(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"], var.node_ami_type)
+    error_message = "node_ami_type must be AL2023_x86_64_STANDARD or AL2023_ARM_64_STANDARD (the AMI types whose release version this module tracks)."
+  }
+}
+
+variable "node_max_unavailable" {
+  description = "Nodes of each node group replaced at a time during a version or AMI roll."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.node_max_unavailable >= 1 && var.node_max_unavailable <= 100
+    error_message = "node_max_unavailable must be between 1 and 100 (the EKS limit)."
+  }
 }
 
 variable "node_min_size" {

@@ -278,6 +278,28 @@ resource "aws_launch_template" "node" {
   tags = var.tags
 }
 
+################################################################################
+# Node updates: every node group runs the cluster's Kubernetes version and the
+# EKS optimized AMI release AWS currently recommends for that version and AMI
+# type (read from AWS's public SSM parameters), so a plan shows the node roll
+# when the cluster version is bumped or AWS publishes a new AMI release;
+# update_config replaces at most one node of a group at a time.
+################################################################################
+
+locals {
+  ami_parameter_paths = {
+    AL2023_x86_64_STANDARD = "amazon-linux-2023/x86_64/standard"
+    AL2023_ARM_64_STANDARD = "amazon-linux-2023/arm64/standard"
+  }
+  node_ami_types = toset(concat([var.node_ami_type], [for g in values(var.node_groups) : g.ami_type]))
+}
+
+data "aws_ssm_parameter" "node_release_version" {
+  for_each = local.node_ami_types
+
+  name = "/aws/service/eks/optimized-ami/${var.kubernetes_version}/${local.ami_parameter_paths[each.key]}/recommended/release_version"
+}
+
 resource "aws_eks_node_group" "this" {
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = "${var.name}-default"
@@ -286,6 +308,8 @@ resource "aws_eks_node_group" "this" {
   instance_types  = var.node_instance_types
   ami_type        = var.node_ami_type
   capacity_type   = "ON_DEMAND"
+  version         = aws_eks_cluster.this.version
+  release_version = data.aws_ssm_parameter.node_release_version[var.node_ami_type].insecure_value
 
   scaling_config {
     min_size     = var.node_min_size
@@ -294,7 +318,7 @@ resource "aws_eks_node_group" "this" {
   }
 
   update_config {
-    max_unavailable = 1
+    max_unavailable = var.node_max_unavailable
   }
 
   launch_template {
@@ -332,6 +356,8 @@ resource "aws_eks_node_group" "additional" {
   instance_types  = each.value.instance_types
   ami_type        = each.value.ami_type
   capacity_type   = "ON_DEMAND"
+  version         = aws_eks_cluster.this.version
+  release_version = data.aws_ssm_parameter.node_release_version[each.value.ami_type].insecure_value
   labels          = each.value.labels
 
   dynamic "taint" {
@@ -351,7 +377,7 @@ resource "aws_eks_node_group" "additional" {
   }
 
   update_config {
-    max_unavailable = 1
+    max_unavailable = var.node_max_unavailable
   }
 
   launch_template {

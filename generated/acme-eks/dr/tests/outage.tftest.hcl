@@ -32,6 +32,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_ssm_parameter" {
+    defaults = {
+      value          = "ami-0123456789abcdef0"
+      insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
   mock_data "aws_servicequotas_service_quota" {
     defaults = {
       value         = 1152
@@ -100,6 +107,13 @@ mock_provider "aws" {
     defaults = {
       name   = "us-west-2"
       region = "us-west-2"
+    }
+  }
+
+  mock_data "aws_ssm_parameter" {
+    defaults = {
+      value          = "ami-0123456789abcdef0"
+      insecure_value = "ami-0123456789abcdef0"
     }
   }
 

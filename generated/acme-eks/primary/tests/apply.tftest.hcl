@@ -31,6 +31,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_ssm_parameter" {
+    defaults = {
+      value          = "ami-0123456789abcdef0"
+      insecure_value = "ami-0123456789abcdef0"
+    }
+  }
+
   mock_data "aws_servicequotas_service_quota" {
     defaults = {
       value         = 1152
@@ -95,6 +102,13 @@ mock_provider "aws" {
     defaults = {
       name   = "us-west-2"
       region = "us-west-2"
+    }
+  }
+
+  mock_data "aws_ssm_parameter" {
+    defaults = {
+      value          = "ami-0123456789abcdef0"
+      insecure_value = "ami-0123456789abcdef0"
     }
   }
 

@@ -1,0 +1,107 @@
+//! "Roll the nodes": updating an EKS cluster's worker nodes. Every managed
+//! node group follows its cluster's Kubernetes version and the AMI release
+//! AWS recommends for it (`templates/modules/eks`), replacing at most
+//! `node_max_unavailable` nodes of a group at a time; so an update is an
+//! inventory edit (or nothing, for a new AMI release), a render and an apply
+//! per region.
+
+use super::failover::NODE_GROUP_SUFFIX;
+use super::values::arg_str;
+use super::{Ctx, Step};
+use crate::inventory::Kind;
+use crate::plan::Role;
+
+/// The steps that roll every cluster's nodes, primary region first (empty
+/// without clusters).
+pub(super) fn node_roll(c: &Ctx<'_>) -> Vec<Step> {
+    let mut clusters: Vec<_> = c.of(Kind::Eks).collect();
+    if clusters.is_empty() {
+        return Vec::new();
+    }
+    clusters.sort_by(|a, b| a.name.cmp(&b.name));
+    let names = clusters
+        .iter()
+        .map(|a| format!("`{}`", a.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut steps = vec![Step::new(
+        format!("Bump `version` of {names} in `{}` by one minor version (a new AMI release for the same version needs no edit), then render", c.file),
+        vec![format!("acmegen render {}", c.file), format!("acmegen check {}", c.file)],
+        vec!["`git diff generated/` shows only the `kubernetes_version` argument changed (validation warns when a version is within 90 days of the end of EKS standard support).".into()],
+    )];
+    for role in [Role::Primary, Role::Dr] {
+        let dir = if role == Role::Primary { "primary" } else { "dr" };
+        let region = c.region(role);
+        let mut verify = vec![
+            "the plan updates `aws_eks_cluster.this` (version, when bumped) first, then every `aws_eks_node_group` in place (`version`, `release_version`); no node group is replaced.".to_string(),
+        ];
+        for a in &clusters {
+            let Some(cluster) = c.call(a, role, "eks").and_then(|m| arg_str(m, "name", c.root(role))) else {
+                continue;
+            };
+            verify.push(format!(
+                "`aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {cluster}{NODE_GROUP_SUFFIX} --region {region} --query 'nodegroup.[version,releaseVersion,status]'` shows the new version, the recommended release and ACTIVE (likewise each further node group); `kubectl get nodes` lists every node Ready on it."
+            ));
+        }
+        steps.push(Step::new(
+            format!("Roll the nodes in {region}: the control plane upgrades, then each node group replaces one node at a time (`update_config` max unavailable)"),
+            vec![c.tf(dir, "plan -out=roll.tfplan"), c.tf(dir, "apply roll.tfplan")],
+            verify,
+        ));
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn runbook(assets: &str) -> super::super::Runbook {
+        let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
+        let loaded = crate::inventory::parse(&text, Path::new("t.yaml")).expect("parses");
+        let valid = crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
+        super::super::runbook(
+            &loaded.inventory,
+            &crate::plan::plan(&valid),
+            Path::new("inventory/t.yaml"),
+        )
+    }
+
+    #[test]
+    fn clusters_get_a_render_then_a_roll_per_region() {
+        let rb = runbook("  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: pilot-light}\n");
+        let titles: Vec<&str> = rb.node_roll.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(rb.node_roll.len(), 3, "{titles:?}");
+        assert!(
+            titles[0].starts_with("Bump `version` of `k8s` in `inventory/t.yaml`"),
+            "{titles:?}"
+        );
+        assert_eq!(
+            rb.node_roll[0].commands,
+            vec!["acmegen render inventory/t.yaml", "acmegen check inventory/t.yaml"]
+        );
+        assert!(
+            titles[1].starts_with("Roll the nodes in us-east-2")
+                && titles[2].starts_with("Roll the nodes in us-west-1"),
+            "{titles:?}"
+        );
+        assert_eq!(
+            rb.node_roll[2].commands,
+            vec![
+                "terraform -chdir=generated/t/dr plan -out=roll.tfplan",
+                "terraform -chdir=generated/t/dr apply roll.tfplan"
+            ]
+        );
+        let dr_verify = rb.node_roll[2].verify.join("\n");
+        assert!(
+            dr_verify.contains("--cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-default --region us-west-1"),
+            "{dr_verify}"
+        );
+    }
+
+    #[test]
+    fn no_cluster_no_roll() {
+        let rb = runbook("  - {kind: s3, name: files, dr: replica}\n");
+        assert!(rb.node_roll.is_empty());
+    }
+}
