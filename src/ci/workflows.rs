@@ -304,8 +304,11 @@ fn by_root(steps: &[Step], dir: &str, first: &'static str) -> Vec<(&'static str,
         let n = parts.len();
         for (k, (root, mut lines)) in parts.into_iter().enumerate() {
             // RUNBOOK.md's commands as written: its IDs and ARNs have no
-            // spaces. The directive covers the group that follows it.
-            lines = std::iter::once("# shellcheck disable=SC2046,SC2086".to_string())
+            // spaces (SC2046, SC2086); a step sets the variables any of its
+            // blocks or its commented alternatives use, also where this
+            // root's part does not (SC2034). The directive covers the group
+            // that follows it.
+            lines = std::iter::once("# shellcheck disable=SC2034,SC2046,SC2086".to_string())
                 .chain(std::iter::once("{".to_string()))
                 .chain(lines.into_iter().map(|l| format!("  {l}")))
                 .chain(std::iter::once("}".to_string()))
