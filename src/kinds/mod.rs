@@ -304,7 +304,13 @@ pub(crate) mod testing {
     /// The plan of an inventory `t` (us-east-2 → us-west-1) holding `assets`
     /// (YAML list items); panics with the diagnostics when it is invalid.
     pub(crate) fn planned(assets: &str) -> Plan {
-        let loaded = crate::inventory::parse(&inventory(assets), Path::new("t.yaml")).expect("parses");
+        planned_text(&inventory(assets))
+    }
+
+    /// The plan of the whole inventory `text` (for tests that need more
+    /// than assets, e.g. quotas); panics with the diagnostics when invalid.
+    pub(crate) fn planned_text(text: &str) -> Plan {
+        let loaded = crate::inventory::parse(text, Path::new("t.yaml")).expect("parses");
         let valid = crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
         plan(&valid)
     }

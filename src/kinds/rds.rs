@@ -488,8 +488,7 @@ mod tests {
         let text = format!(
             "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nquotas: {{us-east-2: {{on_demand_standard_vcpus: 200}}, us-west-1: {{on_demand_standard_vcpus: 200}}}}\nassets:\n{inv}"
         );
-        let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).expect("parses");
-        let p = crate::plan::plan(&crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}")));
+        let p = crate::kinds::testing::planned_text(&text);
         for root in [&p.primary, &p.dr] {
             let db = module(root, "db").unwrap();
             assert_eq!(

@@ -51,14 +51,16 @@ fn has_binding(dir: &Dir<'_>, lb: &Call<'_>) -> bool {
             })
         })
     };
-    dir.reads_of(lb.label()).iter().any(|(from, output)| {
-        output == "target_group_arn"
-            && from
-                .strip_prefix("module.")
-                .and_then(|label| dir.call(label))
-                .and_then(|call| call.module())
-                .is_some_and(|m| declares(&m))
-    })
+    given_the_target_group(dir, lb).any(|m| declares(&m))
+}
+
+/// The modules, other than `lb`'s own, that the root gives `lb`'s target group ARN.
+fn given_the_target_group<'a>(dir: &'a Dir<'a>, lb: &'a Call<'a>) -> impl Iterator<Item = Dir<'a>> + 'a {
+    let own = format!("module.{}", lb.label());
+    dir.reads_of(lb.label())
+        .iter()
+        .filter(move |(from, output)| *from != own && output == "target_group_arn")
+        .filter_map(|(from, _)| dir.module_at(from))
 }
 
 /// Whether something in the root registers instances with `lb`'s target group.
@@ -70,26 +72,16 @@ fn registers_instances(dir: &Dir<'_>, lb: &Call<'_>, module: &Dir<'_>) -> bool {
             None => true,
         }
     });
-    let own = format!("module.{}", lb.label());
     // Only a reader that attaches Auto Scaling groups or targets registers
     // anything; a reader that merely scopes IAM to the ARN (the add-ons'
     // controller policy) leaves the target group empty.
-    let registers = |from: &str| {
-        from.strip_prefix("module.")
-            .and_then(|label| dir.call(label))
-            .and_then(|call| call.module())
-            .is_some_and(|m| {
-                m.resources("aws_autoscaling_attachment").next().is_some()
-                    || m.resources("aws_lb_target_group_attachment").next().is_some()
-                    || m.resources("aws_autoscaling_group")
-                        .any(|g| g.attr("target_group_arns").is_some())
-            })
+    let registers = |m: Dir<'_>| {
+        m.resources("aws_autoscaling_attachment").next().is_some()
+            || m.resources("aws_lb_target_group_attachment").next().is_some()
+            || m.resources("aws_autoscaling_group")
+                .any(|g| g.attr("target_group_arns").is_some())
     };
-    let passed = dir
-        .reads_of(lb.label())
-        .iter()
-        .any(|(from, output)| *from != own && output == "target_group_arn" && registers(from));
-    attached || passed
+    attached || given_the_target_group(dir, lb).any(registers)
 }
 
 fn check(tree: &Tree<'_>, sink: &mut Sink<'_>) {

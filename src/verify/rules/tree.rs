@@ -435,6 +435,13 @@ impl<'a> Dir<'a> {
         reads.get(label).map(Vec::as_slice).unwrap_or_default()
     }
 
+    /// The module called by the reader at `address` (`module.x` → the module
+    /// call `x` sources), as [`Dir::reads_of`] names readers; None for
+    /// readers that are not module calls.
+    pub fn module_at(&self, address: &str) -> Option<Dir<'a>> {
+        self.call(address.strip_prefix("module.")?)?.module()
+    }
+
     /// The call whose output `e` reads (`module.x.out` → call `x`).
     pub fn call_read_by(&self, e: &Expression) -> Option<Call<'a>> {
         let t = text(e);

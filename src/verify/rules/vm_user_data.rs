@@ -49,11 +49,10 @@ fn check(tree: &Tree<'_>, sink: &mut Sink<'_>) {
                 continue;
             };
             let behind_lb = dir.reads_of(vm.label()).iter().any(|(from, _)| {
-                from.strip_prefix("module.")
-                    .filter(|l| *l != vm.label())
-                    .and_then(|l| dir.call(l))
-                    .and_then(|c| c.module())
-                    .is_some_and(|m| m.resources("aws_lb_target_group").next().is_some())
+                (from.strip_prefix("module.") != Some(vm.label()))
+                    && dir
+                        .module_at(from)
+                        .is_some_and(|m| m.resources("aws_lb_target_group").next().is_some())
             });
             if !behind_lb {
                 continue;
