@@ -9,6 +9,7 @@
 
 use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Route 53 health checks: request interval (s) and failure threshold
 /// (`modules/route53_record`).
@@ -69,21 +70,16 @@ const GA_API: &str = "the Global Accelerator API (us-west-2), neither the primar
 /// How traffic reaches the DR region for `a` (a load balancer or what it
 /// fronts): through Route 53 failover, the accelerator's dial, or not at
 /// all; and what that needs.
-fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String, &'static str) {
-    let fronts = |x: &Asset, name: &str| x.target.as_deref() == Some(name);
+fn traffic_switch(inv: &Fronts<'_>, a: &Asset) -> (String, String, &'static str) {
     let albs: Vec<&Asset> = if a.kind == Kind::Alb {
         vec![a]
     } else {
-        inv.assets
-            .iter()
-            .filter(|l| l.kind == Kind::Alb && fronts(l, &a.name))
-            .collect()
+        inv.fronting(&a.name).filter(|l| l.kind == Kind::Alb).collect()
     };
     for alb in albs {
         if inv
-            .assets
-            .iter()
-            .any(|r| r.kind == Kind::Route53 && r.dr != DrStrategy::None && fronts(r, &alb.name))
+            .fronting(&alb.name)
+            .any(|r| r.kind == Kind::Route53 && r.dr != DrStrategy::None)
         {
             let s = dns_failover_seconds();
             return (
@@ -96,9 +92,8 @@ fn traffic_switch(inv: &Inventory, a: &Asset) -> (String, String, &'static str) 
             );
         }
         if inv
-            .assets
-            .iter()
-            .any(|g| g.kind == Kind::GlobalAccelerator && g.in_dr() && fronts(g, &alb.name))
+            .fronting(&alb.name)
+            .any(|g| g.kind == Kind::GlobalAccelerator && g.in_dr())
         {
             return (
                 "≈ 1 min to raise the DR traffic dial (an update-endpoint-group call)".into(),
@@ -126,14 +121,45 @@ fn scale_api(a: &Asset) -> &'static str {
     }
 }
 
+/// The inventory's assets by name and by the asset they target.
+struct Fronts<'a> {
+    by_name: HashMap<&'a str, &'a Asset>,
+    by_target: HashMap<&'a str, Vec<&'a Asset>>,
+}
+
+impl<'a> Fronts<'a> {
+    fn new(inv: &'a Inventory) -> Self {
+        let mut by_target: HashMap<&str, Vec<&Asset>> = HashMap::new();
+        for a in &inv.assets {
+            if let Some(t) = a.target.as_deref() {
+                by_target.entry(t).or_default().push(a);
+            }
+        }
+        Fronts {
+            by_name: inv.assets.iter().map(|a| (a.name.as_str(), a)).collect(),
+            by_target,
+        }
+    }
+
+    /// The assets whose target is `name`, in inventory order.
+    fn fronting(&self, name: &str) -> impl Iterator<Item = &'a Asset> + '_ {
+        self.by_target.get(name).into_iter().flatten().copied()
+    }
+}
+
+/// The objectives of `assets` (of `inv`), in the order given.
+pub fn objectives(inv: &Inventory, assets: &[&Asset]) -> Vec<Objective> {
+    let fronts = Fronts::new(inv);
+    assets.iter().map(|a| objective(&fronts, a)).collect()
+}
+
 /// The objectives of `a`, from its strategy and the generated settings.
-pub fn objective(inv: &Inventory, a: &Asset) -> Objective {
+fn objective(inv: &Fronts<'_>, a: &Asset) -> Objective {
     let targets_accelerator = a.kind == Kind::Route53
-        && a.target.as_deref().is_some_and(|t| {
-            inv.assets
-                .iter()
-                .any(|g| g.name == t && g.kind == Kind::GlobalAccelerator)
-        });
+        && a.target
+            .as_deref()
+            .and_then(|t| inv.by_name.get(t))
+            .is_some_and(|g| g.kind == Kind::GlobalAccelerator);
     let nothing = "nothing: the DR region's copy runs already".to_string();
     let rds_api = "the RDS API of the DR region".to_string();
     let (rto, rpo, basis, needs) = match (a.kind, a.dr) {

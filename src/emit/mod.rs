@@ -331,8 +331,9 @@ pub(crate) struct RootMocks {
 /// The mocks of `root`, whose own files are `files`.
 pub(crate) fn root_mocks(root: &RootPlan, files: &FileSet) -> RootMocks {
     let mut used: BTreeSet<String> = files.values().flat_map(|t| tftest::block_types(t)).collect();
-    for m in &root.modules {
-        used.extend(tftest::block_types(module_main(&m.source)));
+    let sources: BTreeSet<&str> = root.modules.iter().map(|m| m.source.as_str()).collect();
+    for source in sources {
+        used.extend(tftest::block_types(module_main(source)));
     }
     let mut providers = vec![tftest::MockProvider {
         name: "aws".into(),

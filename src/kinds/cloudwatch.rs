@@ -3,7 +3,8 @@
 
 use super::{MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy};
-use crate::plan::{names, Expr, Origin, Planner, VarRole};
+use crate::plan::{names, Expr, ModuleCall, Origin, Planner, VarRole};
+use std::collections::HashMap;
 use crate::validate::{Check, ValidAsset, LOG_RETENTION_DAYS};
 
 /// The cloudwatch kind.
@@ -62,6 +63,7 @@ pub(crate) fn check_log_retention(c: &mut Check<'_>, a: &Asset) {
 fn alarms(p: &Planner<'_>, replication_only: bool) -> Expr {
     let mut always: Vec<(String, Expr)> = Vec::new();
     let mut gated: Vec<(Expr, String, Expr)> = Vec::new();
+    let modules: HashMap<&str, &ModuleCall> = p.root.modules.iter().map(|m| (m.label.as_str(), m)).collect();
     for a in p.assets() {
         for spec in a.kind.spec().alarms {
             let role_fits = spec.role.is_none_or(|r| r == p.role);
@@ -88,7 +90,7 @@ fn alarms(p: &Planner<'_>, replication_only: bool) -> Expr {
                 body.push(("treat_missing_data".into(), Expr::s(spec.missing_data.as_str())));
             }
             let key = format!("{}-{}", a.name.replace('_', "-"), spec.suffix);
-            match module_gate(p, &a.ident()) {
+            match module_gate(&modules, &a.ident()) {
                 Some(condition) => gated.push((condition, key, Expr::Map(body))),
                 None => always.push((key, Expr::Map(body))),
             }
@@ -121,9 +123,8 @@ fn alarms(p: &Planner<'_>, replication_only: bool) -> Expr {
 
 /// The condition under which module `label` of this root exists, when its
 /// count depends on the other root's facts (`condition ? 1 : 0`).
-fn module_gate(p: &Planner<'_>, label: &str) -> Option<Expr> {
-    let m = p.root.modules.iter().find(|m| m.label == label)?;
-    match m.count.as_ref()? {
+fn module_gate(modules: &HashMap<&str, &ModuleCall>, label: &str) -> Option<Expr> {
+    match modules.get(label)?.count.as_ref()? {
         Expr::Cond(condition, _, _) => Some((**condition).clone()),
         _ => None,
     }

@@ -240,7 +240,7 @@ fn joins_clients_group(kind: Kind) -> bool {
 /// security group"), and the inventory does not say which servers use which
 /// database.
 pub(crate) fn has_clients_group(p: &Planner<'_>) -> bool {
-    p.assets().any(|a| matches!(a.kind, Kind::Rds | Kind::Aurora)) && p.assets().any(|a| joins_clients_group(a.kind))
+    (p.has_kind(Kind::Rds) || p.has_kind(Kind::Aurora)) && p.kinds().any(joins_clients_group)
 }
 
 /// The security groups a database admits in this root: the shared group of

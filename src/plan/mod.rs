@@ -147,7 +147,9 @@ impl RootPlan {
 
     /// The variable named `name`.
     pub fn variable(&self, name: &str) -> Option<&Variable> {
-        self.variables.iter().find(|v| v.name == name)
+        // Planning sorts the variables by name (binary search).
+        let i = self.variables.binary_search_by(|v| v.name.as_str().cmp(name)).ok()?;
+        Some(&self.variables[i])
     }
 
     /// The providers this root requires: aws always, the others those its

@@ -9,7 +9,7 @@ use super::network::Layout;
 use super::{ModuleCall, Origin, Output, Role, RootPlan, Validation, VarRole, Variable};
 use crate::inventory::{DrStrategy, Kind};
 use crate::validate::{ValidAsset, Validated};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// A fact one root publishes for the other (see the `facts` module): its
 /// name under the publisher, its value, and the condition under which it
@@ -32,11 +32,16 @@ pub struct Planner<'a> {
     pub peer_layout: &'a Layout,
     /// Assets present in this root, by the name of the asset they target.
     targeting: BTreeMap<&'a str, Vec<&'a ValidAsset>>,
+    /// The inventory's assets by name (present here or not).
+    by_name: HashMap<&'a str, &'a ValidAsset>,
+    /// The kinds of the assets present in this root, each once.
+    kinds_here: Vec<Kind>,
     /// Label of the module whose key encrypts this root's assets.
     kms_label: String,
     /// Label of this root's network module.
     vpc_label: String,
-    var_names: BTreeSet<String>,
+    /// Position of each declared variable in `root.variables`.
+    var_index: HashMap<String, usize>,
     published: Vec<Published>,
     reads_facts: bool,
     /// The root being built.
@@ -107,6 +112,13 @@ impl<'a> Planner<'a> {
                 targeting.entry(t.as_str()).or_default().push(a);
             }
         }
+        let mut kinds_here: Vec<Kind> = Vec::new();
+        for a in v.assets.iter().filter(|a| present(a, role)) {
+            if !kinds_here.contains(&a.kind) {
+                kinds_here.push(a.kind);
+            }
+        }
+        let by_name = v.assets.iter().map(|a| (a.name.as_str(), a)).collect();
         let kms_label = v
             .assets
             .iter()
@@ -123,9 +135,11 @@ impl<'a> Planner<'a> {
             layout,
             peer_layout,
             targeting,
+            by_name,
+            kinds_here,
             kms_label,
             vpc_label,
-            var_names: BTreeSet::new(),
+            var_index: HashMap::new(),
             published: Vec::new(),
             reads_facts: false,
             root,
@@ -191,7 +205,17 @@ impl<'a> Planner<'a> {
 
     /// The asset named `name` (present here or not).
     pub fn asset(&self, name: &str) -> Option<&'a ValidAsset> {
-        self.v.assets.iter().find(|a| a.name == name)
+        self.by_name.get(name).copied()
+    }
+
+    /// Whether an asset of `kind` is present in this root.
+    pub fn has_kind(&self, kind: Kind) -> bool {
+        self.kinds_here.contains(&kind)
+    }
+
+    /// The kinds of the assets present in this root, each once.
+    pub fn kinds(&self) -> impl Iterator<Item = Kind> + '_ {
+        self.kinds_here.iter().copied()
     }
 
     /// Assets of `kind` in this root whose target is `name`.
@@ -238,7 +262,8 @@ impl<'a> Planner<'a> {
         example: Option<Expr>,
         role: VarRole,
     ) -> Expr {
-        if self.var_names.insert(name.to_string()) {
+        if !self.var_index.contains_key(name) {
+            self.var_index.insert(name.to_string(), self.root.variables.len());
             self.root.variables.push(Variable {
                 name: name.to_string(),
                 description: description.to_string(),
@@ -254,8 +279,8 @@ impl<'a> Planner<'a> {
 
     /// Set the validation of variable `name`.
     pub fn validate_var(&mut self, name: &str, validation: Validation) {
-        if let Some(v) = self.root.variables.iter_mut().find(|v| v.name == name) {
-            v.validation = Some(validation);
+        if let Some(&i) = self.var_index.get(name) {
+            self.root.variables[i].validation = Some(validation);
         }
     }
 

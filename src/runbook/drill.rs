@@ -50,7 +50,7 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
         let root = d.root(role);
         let region = d.region(role);
         for m in &root.modules {
-            let Some(a) = d.inv.assets.iter().find(|a| a.name == m.origin.asset()) else {
+            let Some(a) = d.asset_of(m) else {
                 continue;
             };
             let rename = |s: String| match s.strip_prefix(&d.inv.name) {

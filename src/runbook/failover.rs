@@ -119,7 +119,7 @@ pub(super) fn failover_with(c: &Ctx<'_>, inv: &Inventory, plan: &Plan) -> Failov
         capacity_steps: capacity_steps(c, &changes),
         rotation_steps: rotation_step(c, false).into_iter().collect(),
         variable_changes: changes,
-        objectives: assets.iter().map(|a| crate::objectives::objective(inv, a)).collect(),
+        objectives: crate::objectives::objectives(inv, &assets),
     }
 }
 
@@ -249,9 +249,24 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
     steps
 }
 
-/// The DR module call a root variable feeds, if any.
-pub(super) fn fed_by<'a>(root: &'a RootPlan, var: &str) -> Option<&'a ModuleCall> {
-    root.modules.iter().find(|m| m.args.iter().any(|(_, e)| is_var(e, var)))
+/// The module call each root variable feeds directly (the first, in plan
+/// order), by variable name.
+pub(super) fn fed_by(root: &RootPlan) -> HashMap<&str, &ModuleCall> {
+    let mut feeds = HashMap::new();
+    for m in &root.modules {
+        for (_, e) in &m.args {
+            if let Expr::Ref(Ref {
+                root: Root::Var(v),
+                steps,
+            }) = e
+            {
+                if steps.is_empty() {
+                    feeds.entry(v.as_str()).or_insert(m);
+                }
+            }
+        }
+    }
+    feeds
 }
 
 /// The variable's failover value (changed) or its DR default.
@@ -262,10 +277,11 @@ pub(super) fn dr_value(c: &Ctx<'_>, changes: &[VarChange], m: &ModuleCall, arg: 
     else {
         return m.argument(arg).map_or(String::new(), |e| e.render());
     };
+    // `failover_changes` lists the changes in the DR root's variable order: by name.
     changes
-        .iter()
-        .find(|ch| &ch.name == var)
-        .map(|ch| ch.to.clone())
+        .binary_search_by(|ch| ch.name.as_str().cmp(var))
+        .ok()
+        .map(|i| changes[i].to.clone())
         .or_else(|| c.plan.dr.variable(var)?.default.as_ref().map(|d| d.render()))
         .unwrap_or_default()
 }
@@ -304,15 +320,14 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
         vec![format!("acmegen failover {} --apply-vars", c.file)],
         vec![format!("`{}/dr/failover.auto.tfvars` sets {list}.", c.dir)],
     )];
-    let mut fed: Vec<&ModuleCall> = Vec::new();
-    for ch in changes {
-        if let Some(m) = fed_by(&c.plan.dr, &ch.name) {
-            if !fed.iter().any(|f| f.label == m.label) {
-                fed.push(m);
-            }
-        }
-    }
-    let asset = |m: &ModuleCall| c.inv.assets.iter().find(|a| a.name == m.origin.asset());
+    let feeds = fed_by(&c.plan.dr);
+    let mut seen = HashSet::new();
+    let fed: Vec<&ModuleCall> = changes
+        .iter()
+        .filter_map(|ch| feeds.get(ch.name.as_str()).copied())
+        .filter(|m| seen.insert(m.label.as_str()))
+        .collect();
+    let asset = |m: &ModuleCall| c.asset_of(m);
     // EKS managed node groups: UpdateNodegroupConfig changes the scaling of
     // the group's Auto Scaling group through the EKS API of the DR region.
     for m in fed.iter().filter(|m| m.source == "eks") {

@@ -16,6 +16,7 @@ use crate::kinds::rds::fixed;
 use crate::plan::expr::{Part, Ref, Root};
 use crate::plan::{fact_store_path, names, Expr, ModuleCall, Plan, Role, RootPlan, VarRole};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 
 mod bootstrap;
 mod databases;
@@ -180,6 +181,8 @@ struct Ctx<'a> {
     dr: &'a str,
     primary: &'a str,
     dir: String,
+    /// The inventory's assets by name.
+    assets: HashMap<&'a str, &'a Asset>,
 }
 
 impl<'a> Ctx<'a> {
@@ -192,6 +195,7 @@ impl<'a> Ctx<'a> {
             dr: &inv.regions.dr,
             primary: &inv.regions.primary,
             dir: format!("generated/{}", inv.name),
+            assets: inv.assets.iter().map(|a| (a.name.as_str(), a)).collect(),
         }
     }
 
@@ -206,7 +210,13 @@ impl<'a> Ctx<'a> {
             file: format!("inventory/{}-drill.yaml", self.inv.name),
             dr: self.dr,
             primary: self.primary,
+            assets: self.assets.clone(),
         }
+    }
+
+    /// The asset a module call was planned for, if any.
+    fn asset_of(&self, m: &ModuleCall) -> Option<&'a Asset> {
+        self.assets.get(m.origin.asset()).copied()
     }
 
     fn region(&self, role: Role) -> &'a str {
