@@ -29,7 +29,7 @@ use crate::emit::tftest::{self, assert_block, MockProvider};
 use crate::emit::RootMocks;
 use crate::plan::{fact_store_path, Plan, RootPlan};
 use crate::runbook::failover_changes;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
 /// Module calls of `root` that exist only once the other root published a fact.
@@ -53,13 +53,18 @@ fn identity_keys(root: &RootPlan) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// What a module of `root` is, for messages: `label (source)`.
-fn what(root: &RootPlan, label: &str) -> String {
-    let source = root
-        .modules
+/// The module sources of `root` by label, for [`what`].
+fn sources(root: &RootPlan) -> HashMap<&str, &str> {
+    root.modules
         .iter()
-        .find(|m| m.label == label)
-        .map_or("", |m| m.source.as_str());
+        .map(|m| (m.label.as_str(), m.source.as_str()))
+        .collect()
+}
+
+/// What a module is, for messages: `label (source)`, its source looked up
+/// in [`sources`] of its root.
+fn what(sources: &HashMap<&str, &str>, label: &str) -> String {
+    let source = sources.get(label).copied().unwrap_or("");
     format!("{label} ({source})")
 }
 
@@ -205,13 +210,14 @@ pub fn outage_test(plan: &Plan, primary: &RootMocks, dr: &RootMocks) -> String {
             "the primary publishes exactly what the DR root reads",
         );
         if run == "primary_again" {
+            let primary_sources = sources(&plan.primary);
             for k in identity_keys(&plan.primary) {
                 assert_block(
                     &mut out,
                     &format!("output.identities[\"{k}\"] == run.primary.identities[\"{k}\"]"),
                     &format!(
                         "{} was replaced or changed by a later primary apply",
-                        what(&plan.primary, &k)
+                        what(&primary_sources, &k)
                     ),
                 );
             }
@@ -303,11 +309,12 @@ fn dr_run(out: &mut String, plan: &Plan, run: &str, title: &str, store: &str, tf
             &format!("{m} must exist in run {run}"),
         );
     }
+    let dr_sources = sources(&plan.dr);
     for k in kept {
         assert_block(
             out,
             &format!("output.identities[\"{k}\"] == run.dr_steady_state.identities[\"{k}\"]"),
-            &format!("{} was replaced or changed in run {run}", what(&plan.dr, k)),
+            &format!("{} was replaced or changed in run {run}", what(&dr_sources, k)),
         );
     }
     for c in &failover_changes(plan) {
@@ -371,6 +378,7 @@ fn primary_failback(out: &mut String, plan: &Plan, store: &str, dr_store: &[Stri
         let _ = writeln!(out, "plan_options {{\nreplace = [{}]\n}}\n", targets.join(", "));
     }
     out.push_str(&override_store(store, dr_store, regions, false));
+    let primary_sources = sources(&plan.primary);
     for k in identity_keys(&plan.primary) {
         if restored.contains(&k) {
             // The restored instance is new; its secret and its replica are not.
@@ -392,7 +400,7 @@ fn primary_failback(out: &mut String, plan: &Plan, store: &str, dr_store: &[Stri
                 &format!("output.identities[\"{k}\"] == run.primary_again.identities[\"{k}\"]"),
                 &format!(
                     "{} was replaced or changed by the primary's failback apply",
-                    what(&plan.primary, &k)
+                    what(&primary_sources, &k)
                 ),
             );
         }

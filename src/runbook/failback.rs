@@ -207,13 +207,14 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
 /// Load balancers no DNS failover record or accelerator fronts: their
 /// clients are pointed at `to`'s load balancer by hand.
 pub(super) fn by_hand(c: &Ctx<'_>, to: Role) -> Option<Step> {
-    let fronted = |l: &Asset| {
-        c.inv.assets.iter().any(|x| {
-            matches!(x.kind, Kind::Route53 | Kind::GlobalAccelerator)
-                && x.in_dr()
-                && x.target.as_deref() == Some(l.name.as_str())
-        })
-    };
+    let fronted_names: HashSet<&str> = c
+        .inv
+        .assets
+        .iter()
+        .filter(|x| matches!(x.kind, Kind::Route53 | Kind::GlobalAccelerator) && x.in_dr())
+        .filter_map(|x| x.target.as_deref())
+        .collect();
+    let fronted = |l: &Asset| fronted_names.contains(l.name.as_str());
     let albs: Vec<&Asset> = c.of(Kind::Alb).filter(|l| l.in_dr() && !fronted(l)).collect();
     if albs.is_empty() {
         return None;
