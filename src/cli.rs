@@ -85,6 +85,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Move a DNS migration: set the weight (percent of answers to the new stack) of a route53 asset's `migration:` block in the inventory, then print the render, apply, checks and rollback.
+    #[command(
+        after_help = "Examples:\n  acmegen migrate inventory/acme-eks.yaml --weight 10\n  acmegen migrate inventory/acme-eks.yaml --asset public-dns --weight 0   # roll back\n\nOnly the `weight:` line changes (comments and layout are kept); the edited inventory is validated before the file is replaced.\n\nExit codes: 0 written, 2 bad input (no migration block, weight above 100: file:line and help; the file is unchanged), 4 cannot write the file."
+    )]
+    Migrate {
+        /// Inventory file.
+        inventory: PathBuf,
+        /// Percent of the DNS answers for the new stack (0 to 100); the existing endpoint gets the rest.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+        weight: u32,
+        /// The route53 asset whose migration moves (default: the only one with a migration block).
+        #[arg(long)]
+        asset: Option<String>,
+    },
     /// Draft an inventory from a Markdown design doc: its asset table (Table 1.1), else the components its headings and bullets name.
     #[command(
         after_help = "Examples:\n  acmegen import docs/design.md -o inventory/shop.yaml\n  acmegen import docs/design.md            # print the inventory\n\nRows (or named components) that map to no asset kind are kept as commented TODO entries and listed on stderr.\nEvery inference is a `# guess:` comment; regions the document does not name are left as placeholders to fill in."

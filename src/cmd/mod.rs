@@ -12,6 +12,7 @@ mod ci;
 mod deploy;
 mod failover;
 mod import;
+mod migrate;
 mod render;
 mod verify_dir;
 
@@ -264,6 +265,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             format,
             out,
         } => failover::failover(inventory, apply_vars, format, &out, lock_timeout, quiet),
+        Command::Migrate {
+            inventory,
+            asset,
+            weight,
+        } => migrate::migrate(inventory, asset, weight, quiet),
         Command::Import {
             document,
             output,
