@@ -34,19 +34,31 @@ pub enum Format {
     Json,
 }
 
+/// Terraform syntax `render` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TfFormat {
+    /// Native syntax, `*.tf`.
+    Hcl,
+    /// Terraform JSON, `*.tf.json` (as CDKTF synthesizes).
+    TfJson,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate inventories and write Terraform under the output directory.
     #[command(
-        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml; removes trees of deleted inventories\n  acmegen render inventory/x.yaml --out /tmp/gen\n\nacmegen replaces only files it wrote (listed in each directory's .acmegen-manifest) and keeps\n.terraform/, *.tfstate*, *.tfvars and *.tfvars.json; a directory holding other files is refused unless --force.\n\nExit codes: 0 written, 2 bad inventory, 3 internal error, 4 output directory problem (nothing changed)."
+        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml; removes trees of deleted inventories\n  acmegen render inventory/x.yaml --out /tmp/gen\n  acmegen render --format tf-json      # Terraform JSON roots under generated-json/\n\nacmegen replaces only files it wrote (listed in each directory's .acmegen-manifest) and keeps\n.terraform/, *.tfstate*, *.tfvars and *.tfvars.json; a directory holding other files is refused unless --force.\n\nExit codes: 0 written, 2 bad inventory, 3 internal error, 4 output directory problem (nothing changed)."
     )]
     Render {
         /// Inventory files (default: every inventory/*.yaml).
         inventories: Vec<PathBuf>,
-        /// Output directory.
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
+        /// Output directory (default: generated, or generated-json with --format tf-json).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Terraform syntax of the roots: native HCL (`*.tf`) or Terraform JSON (`*.tf.json`, the shared modules and test files stay HCL).
+        #[arg(long, value_enum, default_value = "hcl")]
+        format: TfFormat,
         /// Replace output directories even when they hold files acmegen did not write (deleting those files).
         #[arg(long)]
         force: bool,
