@@ -34,19 +34,31 @@ pub enum Format {
     Json,
 }
 
+/// Terraform syntax `render` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TfFormat {
+    /// Native syntax, `*.tf`.
+    Hcl,
+    /// Terraform JSON, `*.tf.json` (as CDKTF synthesizes).
+    TfJson,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate inventories and write Terraform under the output directory.
     #[command(
-        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml; removes trees of deleted inventories\n  acmegen render inventory/x.yaml --out /tmp/gen\n\nacmegen replaces only files it wrote (listed in each directory's .acmegen-manifest) and keeps\n.terraform/, *.tfstate*, *.tfvars and *.tfvars.json; a directory holding other files is refused unless --force.\n\nExit codes: 0 written, 2 bad inventory, 3 internal error, 4 output directory problem (nothing changed)."
+        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml; removes trees of deleted inventories\n  acmegen render inventory/x.yaml --out /tmp/gen\n  acmegen render --format tf-json      # Terraform JSON roots under generated-json/\n\nacmegen replaces only files it wrote (listed in each directory's .acmegen-manifest) and keeps\n.terraform/, *.tfstate*, *.tfvars and *.tfvars.json; a directory holding other files is refused unless --force.\n\nExit codes: 0 written, 2 bad inventory, 3 internal error, 4 output directory problem (nothing changed)."
     )]
     Render {
         /// Inventory files (default: every inventory/*.yaml).
         inventories: Vec<PathBuf>,
-        /// Output directory.
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
+        /// Output directory (default: generated, or generated-json with --format tf-json).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Terraform syntax of the roots: native HCL (`*.tf`) or Terraform JSON (`*.tf.json`, the shared modules and test files stay HCL).
+        #[arg(long, value_enum, default_value = "hcl")]
+        format: TfFormat,
         /// Replace output directories even when they hold files acmegen did not write (deleting those files).
         #[arg(long)]
         force: bool,
@@ -84,6 +96,20 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+    },
+    /// Move a DNS migration: set the weight (percent of answers to the new stack) of a route53 asset's `migration:` block in the inventory, then print the render, apply, checks and rollback.
+    #[command(
+        after_help = "Examples:\n  acmegen migrate inventory/acme-eks.yaml --weight 10\n  acmegen migrate inventory/acme-eks.yaml --asset public-dns --weight 0   # roll back\n\nOnly the `weight:` line changes (comments and layout are kept); the edited inventory is validated before the file is replaced.\n\nExit codes: 0 written, 2 bad input (no migration block, weight above 100: file:line and help; the file is unchanged), 4 cannot write the file."
+    )]
+    Migrate {
+        /// Inventory file.
+        inventory: PathBuf,
+        /// Percent of the DNS answers for the new stack (0 to 100); the existing endpoint gets the rest.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+        weight: u32,
+        /// The route53 asset whose migration moves (default: the only one with a migration block).
+        #[arg(long)]
+        asset: Option<String>,
     },
     /// Draft an inventory from a Markdown design doc: its asset table (Table 1.1), else the components its headings and bullets name.
     #[command(

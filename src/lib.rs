@@ -34,6 +34,7 @@ pub mod limits;
 pub mod locate;
 pub mod lock;
 pub mod manifest;
+pub mod migrate;
 pub mod objectives;
 pub mod output;
 pub mod ownership;

@@ -986,3 +986,69 @@ fn postgres_standby_is_promoted_on_failover_and_returned_to_standby_on_failback(
     assert!(!commands(&rb.failover).contains("patronictl"));
     assert!(!commands(&rb.failback).contains("pg_dump"));
 }
+
+#[test]
+fn a_migration_gets_its_section_with_steps_checks_and_a_one_command_rollback() {
+    let web = "  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n  - {kind: cloudwatch, name: watch, dr: active}\n";
+    let dns = "  - kind: route53\n    name: dns\n    zone: shop.acme-platform.dev\n    record: app\n    target: lb\n    dr: active\n    migration: {from: legacy.acme-platform.dev, weight: 0}\n";
+    let (rb, md) = book(&format!("{web}{dns}"));
+    let titles: Vec<&str> = rb.migration.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(rb.migration.len(), 6, "{titles:?}");
+    assert!(
+        titles[0].starts_with("Start the migration of app.shop.acme-platform.dev at weight 0"),
+        "{titles:?}"
+    );
+    for (i, w) in [10, 50, 100].iter().enumerate() {
+        assert!(
+            titles[i + 1].starts_with(&format!("Send {w} % of the answers")),
+            "{titles:?}"
+        );
+        assert_eq!(
+            rb.migration[i + 1].commands,
+            vec![
+                format!("acmegen migrate inventory/t.yaml --asset dns --weight {w}"),
+                "acmegen render inventory/t.yaml".to_string(),
+                "terraform -chdir=generated/t/primary plan -out=migrate.tfplan".to_string(),
+                "terraform -chdir=generated/t/primary apply migrate.tfplan".to_string(),
+            ]
+        );
+        let checks = rb.migration[i + 1].verify.join("\n");
+        assert!(
+            checks.contains("--alarm-name-prefix t-watch-use2- --state-value ALARM --region us-east-2"),
+            "{checks}"
+        );
+        assert!(checks.contains("--metric-name HealthCheckStatus"), "{checks}");
+        assert!(
+            checks.contains("dig +short failover.app.shop.acme-platform.dev"),
+            "{checks}"
+        );
+    }
+    // Enabling moves DR's SECONDARY first, then the primary.
+    let start = &rb.migration[0].commands;
+    let dr = start.iter().position(|c| c.ends_with("/dr apply")).unwrap();
+    let primary = start.iter().position(|c| c.ends_with("/primary apply")).unwrap();
+    assert!(dr < primary, "{start:?}");
+    assert!(titles[4].starts_with("Roll back"), "{titles:?}");
+    assert_eq!(
+        rb.migration[4].commands,
+        vec!["acmegen migrate inventory/t.yaml --asset dns --weight 0 && acmegen render inventory/t.yaml && terraform -chdir=generated/t/primary apply"]
+    );
+    // The end of the migration states the window of the records' type change.
+    let end = rb.migration[5].verify.join("\n");
+    assert!(
+        end.contains("ChangeResourceRecordSets") && end.contains("keep weight 100"),
+        "{end}"
+    );
+    assert!(
+        md.contains("## Migration") && md.contains("acmegen migrate inventory/t.yaml --asset dns --weight 50"),
+        "{md}"
+    );
+
+    // No migration block: no section.
+    let (rb, md) = book(&format!(
+        "{web}{}",
+        dns.replace("    migration: {from: legacy.acme-platform.dev, weight: 0}\n", "")
+    ));
+    assert!(rb.migration.is_empty());
+    assert!(!md.contains("## Migration"));
+}

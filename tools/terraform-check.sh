@@ -6,6 +6,8 @@
 # `terraform test`, which runs the test files acmegen generates into each
 # root's tests/ directory: a mocked apply of the root and, in DR roots, the
 # mocked outage (first deployment, failover and failback in order).
+# Roots in native syntax (*.tf) and in Terraform JSON (*.tf.json, written by
+# `acmegen render --format tf-json`) are checked alike.
 #
 # Providers: offline through the stand-in provider of ../shared/tools/tfshim
 # (real aws/helm/random schemas, mocked behaviour) when that folder exists
@@ -58,7 +60,7 @@ if [ $# -gt 0 ]; then
   roots=("$@")
 else
   mapfile -t roots < <(cd "$work" && find . -mindepth 2 -maxdepth 2 -type d ! -path './modules/*' ! -path './charts/*' |
-    sed 's|^\./||' | while read -r d; do ls "$work/$d"/*.tf >/dev/null 2>&1 && echo "$d"; done | sort)
+    sed 's|^\./||' | while read -r d; do find "$work/$d" -maxdepth 1 \( -name '*.tf' -o -name '*.tf.json' \) | grep -q . && echo "$d"; done | sort)
 fi
 [ ${#roots[@]} -gt 0 ] || { echo "error: no roots under $gen" >&2; exit 2; }
 

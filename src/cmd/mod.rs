@@ -12,10 +12,11 @@ mod ci;
 mod deploy;
 mod failover;
 mod import;
+mod migrate;
 mod render;
 mod verify_dir;
 
-use crate::cli::{Cli, Command, Format};
+use crate::cli::{Cli, Command, Format, TfFormat};
 use crate::console::{self, err};
 use acmegen::emit::{Emitter, FileSet};
 use acmegen::output::{self, OutputError, WriteOptions};
@@ -213,8 +214,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Render {
             inventories: given,
             out,
+            format,
             force,
-        } => render::render(given, &out, force, lock_timeout, quiet),
+        } => {
+            let json = format == TfFormat::TfJson;
+            let out = out.unwrap_or_else(|| PathBuf::from(if json { "generated-json" } else { "generated" }));
+            render::render(given, &out, json, force, lock_timeout, quiet)
+        }
         Command::Check {
             inventories: given,
             out,
@@ -264,6 +270,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             format,
             out,
         } => failover::failover(inventory, apply_vars, format, &out, lock_timeout, quiet),
+        Command::Migrate {
+            inventory,
+            asset,
+            weight,
+        } => migrate::migrate(inventory, asset, weight, quiet),
         Command::Import {
             document,
             output,

@@ -5,12 +5,19 @@ use super::*;
 pub(super) fn render(
     given: Vec<PathBuf>,
     out: &Path,
+    json: bool,
     force: bool,
     lock_timeout: Duration,
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let (paths, all) = inventories(given)?;
     let (files, compiled) = compile_all(&paths)?;
+    // Terraform JSON: the same (verified) roots, converted file by file.
+    let files = if json {
+        acmegen::emit::tfjson::to_json_files(&files)?
+    } else {
+        files
+    };
     let opts = WriteOptions {
         force,
         remove_orphans: all,

@@ -15,6 +15,7 @@ use tera::Tera;
 
 mod asserts;
 mod outage;
+pub mod tfjson;
 pub mod tftest;
 mod view;
 

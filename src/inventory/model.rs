@@ -327,6 +327,10 @@ pub struct Asset {
     /// route53: record name inside the zone, e.g. `app`.
     #[serde(default)]
     pub record: Option<String>,
+    /// route53: a DNS shift from an existing endpoint to this stack through
+    /// weighted records (`weight` percent to the new stack).
+    #[serde(default)]
+    pub migration: Option<Migration>,
 
     /// postgres_operator: the s3 asset holding its WAL and base backups.
     #[serde(default)]
@@ -358,6 +362,24 @@ pub struct Asset {
     /// Extra tags for this asset's resources.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+}
+
+/// route53: the migration of a public name from an existing endpoint to
+/// the new stack, in weighted steps.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Migration {
+    /// DNS name of the existing (legacy) endpoint, e.g. a load balancer's
+    /// `legacy-123.us-east-1.elb.amazonaws.com`.
+    pub from: String,
+    /// Hosted zone ID of `from` when it is an AWS alias target (a load
+    /// balancer's canonical hosted zone): both weighted records are then
+    /// alias A records; without it both are CNAMEs (TTL 60).
+    #[serde(default)]
+    pub from_zone_id: Option<String>,
+    /// Share of the answers (percent, 0 to 100) that go to the new stack;
+    /// the existing endpoint gets the rest.
+    pub weight: u32,
 }
 
 /// eks: one further managed node group of a cluster.
@@ -462,6 +484,7 @@ impl Asset {
         "zone",
         "zone_id",
         "record",
+        "migration",
         "backup_bucket",
         "addons",
         "path",
@@ -506,6 +529,7 @@ impl Asset {
             self.zone.is_some(),
             self.zone_id.is_some(),
             self.record.is_some(),
+            self.migration.is_some(),
             self.backup_bucket.is_some(),
             self.addons.is_some(),
             self.path.is_some(),

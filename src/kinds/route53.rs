@@ -5,6 +5,7 @@
 use super::{Options as KindOptions, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind};
 use crate::plan::{Expr, Planner, VarRole};
+use crate::inventory::source_map::Seg;
 use crate::validate::{reserved_domain, Check, ValidAsset};
 
 /// The route53 kind.
@@ -14,7 +15,7 @@ pub const SPEC: Spec = Spec {
     dr: &[DrStrategy::Active, DrStrategy::None],
     dr_hints: &[],
     targets: &[Kind::Alb, Kind::GlobalAccelerator],
-    fields: &["target", "zone", "zone_id", "record", "health_check_path"],
+    fields: &["target", "zone", "zone_id", "record", "health_check_path", "migration"],
     size: SizeClass::None,
     needs_vpc: false,
     needs_kms: false,
@@ -38,6 +39,124 @@ pub struct Options {
     pub record: String,
     /// Health check path, when it differs from the load balancer's.
     pub health_check_path: Option<String>,
+    /// A DNS shift from an existing endpoint, when the inventory has one.
+    pub migration: Option<Migration>,
+}
+
+/// Prefix of the name holding the failover pair while a migration's
+/// weighted records hold the public name.
+pub const MIGRATION_PREFIX: &str = "failover";
+
+/// A validated `migration:` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    /// DNS name of the existing endpoint (no trailing dot).
+    pub from: String,
+    /// Its hosted zone when it is an alias target (A alias records), else
+    /// None (CNAME records).
+    pub from_zone_id: Option<String>,
+    /// Percent of the answers that go to the new stack.
+    pub weight: u32,
+}
+
+impl Options {
+    /// The name of the failover pair inside the zone: the record itself, or
+    /// `failover.<record>` while a migration's weighted records hold it.
+    pub fn failover_record(&self) -> String {
+        match &self.migration {
+            Some(_) => format!("{MIGRATION_PREFIX}.{}", self.record),
+            None => self.record.clone(),
+        }
+    }
+
+    /// The public name users reach, `record.zone`.
+    pub fn fqdn(&self) -> String {
+        format!("{}.{}", self.record, self.zone.trim_end_matches('.'))
+    }
+}
+
+/// A Route 53 hosted zone ID: Z, then capitals and digits.
+fn is_zone_id(id: &str) -> bool {
+    id.starts_with('Z') && (10..=32).contains(&id.len()) && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// A host name of letters, digits, hyphens and dots, with at least two labels.
+fn is_host_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    name.len() <= 253
+        && name.split('.').count() >= 2
+        && name.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// The `migration:` block: an existing endpoint that is not the public name
+/// itself, a weight in 0..=100, and the failover pair it needs.
+fn check_migration(c: &mut Check<'_>, a: &Asset) -> Option<Migration> {
+    let m = a.migration.as_ref()?;
+    let at = |field| [Seg::Key("migration"), Seg::Key(field)];
+    let mut ok = true;
+    if !is_host_name(&m.from) {
+        c.error_in(
+            &at("from"),
+            format!("migration.from `{}` is not a DNS name", m.from),
+            "give the DNS name of the existing endpoint, e.g. its load balancer's `legacy-123.us-east-1.elb.amazonaws.com`",
+        );
+        ok = false;
+    }
+    let from = m.from.trim_end_matches('.').to_ascii_lowercase();
+    if let (Some(zone), Some(record)) = (&a.zone, &a.record) {
+        let public = format!("{record}.{}", zone.trim_end_matches('.')).to_ascii_lowercase();
+        let failover = format!("{MIGRATION_PREFIX}.{public}");
+        if from == public || from == failover {
+            c.error_in(
+                &at("from"),
+                format!("migration.from `{}` is this record's own name", m.from),
+                "give the existing endpoint's own DNS name (its load balancer or server), not the public name the migration moves",
+            );
+            ok = false;
+        }
+    }
+    if m.weight > 100 {
+        c.error_in(
+            &at("weight"),
+            format!("migration.weight {} is above 100", m.weight),
+            "give the percentage of answers for the new stack, 0 to 100 (`acmegen migrate <inventory> --weight N` edits it)",
+        );
+        ok = false;
+    }
+    if let Some(id) = &m.from_zone_id {
+        if !is_zone_id(id) {
+            c.error_in(
+                &at("from_zone_id"),
+                format!("`{id}` is not a Route 53 hosted zone ID"),
+                "give the canonical hosted zone ID of the existing load balancer (`aws elbv2 describe-load-balancers --query 'LoadBalancers[].CanonicalHostedZoneId'`), or remove from_zone_id for CNAME records",
+            );
+            ok = false;
+        }
+    }
+    let on_alb = a
+        .target
+        .as_deref()
+        .and_then(|t| c.named(t))
+        .is_some_and(|(_, t)| t.kind == Kind::Alb);
+    if !on_alb || a.dr != DrStrategy::Active {
+        c.error_in(
+            &[Seg::Key("migration")],
+            format!("route53 asset `{}`: a migration needs the failover pair of a load balancer record", a.name),
+            "give the record `target: <alb asset>` and `dr: active` (its PRIMARY/SECONDARY pair moves to failover.<record> and the weighted records share the public name between it and the existing endpoint)",
+        );
+        ok = false;
+    }
+    ok.then(|| Migration {
+        from,
+        from_zone_id: m.from_zone_id.clone(),
+        weight: m.weight,
+    })
 }
 
 /// A zone that can be delegated, a well-formed zone ID, both names given.
@@ -52,10 +171,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         }
     }
     if let Some(id) = &a.zone_id {
-        let valid = id.starts_with('Z')
-            && (10..=32).contains(&id.len())
-            && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-        if !valid {
+        if !is_zone_id(id) {
             c.error(
                 "zone_id",
                 format!("`{id}` is not a Route 53 hosted zone ID"),
@@ -71,11 +187,13 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             );
         }
     }
+    let migration = check_migration(c, a);
     Options {
         zone: a.zone.clone().unwrap_or_default(),
         zone_id: a.zone_id.clone(),
         record: a.record.clone().unwrap_or_default(),
         health_check_path: a.health_check_path.clone(),
+        migration,
     }
 }
 
@@ -104,9 +222,10 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     }
     let zone_id = zone_id(p, a);
     let mut m = p.call(&id, "route53_record", a);
+    let record_name = if accelerator { o.record.clone() } else { o.failover_record() };
     m.arg("zone_id", zone_id)
         .arg("zone_name", Expr::s(&o.zone))
-        .arg("record_name", Expr::s(&o.record));
+        .arg("record_name", Expr::s(record_name));
     let t = target.ident();
     if accelerator {
         m.arg("target_dns_name", Expr::module(&t, "dns_name"))
@@ -131,6 +250,16 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
                     VarRole::TrafficDial,
                 );
                 m.arg("in_rotation", rotation);
+                // The weighted records of a migration are global: they
+                // live in the primary root, next to the PRIMARY record.
+                if let Some(mig) = &o.migration {
+                    m.arg("migration_record_name", Expr::s(&o.record))
+                        .arg("migration_from", Expr::s(&mig.from))
+                        .arg("migration_weight", Expr::Num(i64::from(mig.weight)));
+                    if let Some(z) = &mig.from_zone_id {
+                        m.arg("migration_from_zone_id", Expr::s(z));
+                    }
+                }
                 // The failover takes the primary out of rotation with the
                 // calculated check while the primary's state is unreachable:
                 // its ID lives in the fact store, in the DR region.
@@ -192,5 +321,57 @@ mod tests {
             "{WEB}  - {{kind: route53, name: dns, zone: example.com, record: app, target: lb, dr: active}}\n"
         ));
         assert!(e.iter().any(|e| e.contains("reserved for documentation")), "{e:?}");
+    }
+
+    const MIGRATING: &str = "  - kind: route53\n    name: dns\n    zone: shop.acme-platform.dev\n    record: app\n    target: lb\n    dr: active\n    migration:\n      from: legacy-123.us-east-2.elb.amazonaws.com\n      weight: 10\n";
+
+    #[test]
+    fn a_migration_moves_the_failover_pair_and_weights_the_public_name_in_the_primary_root() {
+        let p = planned(&format!("{WEB}{MIGRATING}"));
+        let primary = module(&p.primary, "dns").unwrap();
+        let dr = module(&p.dr, "dns").unwrap();
+        // Both halves of the failover pair move to failover.<record>.
+        assert_eq!(arg(primary, "record_name"), "\"failover.app\"");
+        assert_eq!(arg(dr, "record_name"), "\"failover.app\"");
+        // The weighted records live once, in the primary root.
+        assert_eq!(arg(primary, "migration_record_name"), "\"app\"");
+        assert_eq!(arg(primary, "migration_from"), "\"legacy-123.us-east-2.elb.amazonaws.com\"");
+        assert_eq!(arg(primary, "migration_weight"), "10");
+        assert!(primary.argument("migration_from_zone_id").is_none(), "CNAME records without a zone");
+        for name in ["migration_record_name", "migration_from", "migration_weight"] {
+            assert!(dr.argument(name).is_none(), "{name} in DR");
+        }
+    }
+
+    #[test]
+    fn without_a_migration_the_pair_holds_the_public_name() {
+        let p = planned(&format!(
+            "{WEB}  - {{kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}}\n"
+        ));
+        assert_eq!(arg(module(&p.primary, "dns").unwrap(), "record_name"), "\"app\"");
+        assert!(module(&p.primary, "dns").unwrap().argument("migration_from").is_none());
+    }
+
+    #[test]
+    fn an_alias_target_gives_its_zone() {
+        let p = planned(&format!(
+            "{WEB}{MIGRATING}      from_zone_id: Z35SXDOTRQ7X7K\n"
+        ));
+        assert_eq!(arg(module(&p.primary, "dns").unwrap(), "migration_from_zone_id"), "\"Z35SXDOTRQ7X7K\"");
+    }
+
+    #[test]
+    fn bad_migrations_are_refused_at_their_line() {
+        let e = errors(&format!("{WEB}{}", MIGRATING.replace("weight: 10", "weight: 101")));
+        assert!(e.iter().any(|e| e.contains("t.yaml:16:") && e.contains("above 100")), "{e:?}");
+        let e = errors(&format!("{WEB}{}", MIGRATING.replace("legacy-123.us-east-2.elb.amazonaws.com", "app.shop.acme-platform.dev")));
+        assert!(e.iter().any(|e| e.contains("t.yaml:15:") && e.contains("own name")), "{e:?}");
+        let e = errors(&format!("{WEB}{}", MIGRATING.replace("legacy-123.us-east-2.elb.amazonaws.com", "not a name")));
+        assert!(e.iter().any(|e| e.contains("is not a DNS name")), "{e:?}");
+        let e = errors(&format!("{WEB}{MIGRATING}      from_zone_id: nope\n"));
+        assert!(e.iter().any(|e| e.contains("t.yaml:17:") && e.contains("hosted zone ID")), "{e:?}");
+        // A record without the failover pair has nothing to move.
+        let e = errors(&format!("{WEB}{}", MIGRATING.replace("dr: active", "dr: none")));
+        assert!(e.iter().any(|e| e.contains("needs the failover pair")), "{e:?}");
     }
 }

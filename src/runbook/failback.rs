@@ -258,9 +258,8 @@ pub(super) fn restore_rotation(c: &Ctx<'_>, hold_file: &str) -> Option<Step> {
         vec!["The apply changes only the traffic variables back to their defaults and destroys nothing.".to_string()];
     for a in &records {
         verify.push(format!(
-            "`dig +short {}.{}` answers with the {} load balancer (the rotation check follows its endpoint check again).",
-            a.record.as_deref().unwrap_or(""),
-            a.zone.as_deref().unwrap_or(""),
+            "`dig +short {}` answers with the {} load balancer (the rotation check follows its endpoint check again).",
+            super::migration::failover_name(a),
             c.primary
         ));
     }

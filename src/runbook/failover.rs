@@ -553,11 +553,7 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
     }
     steps.extend(by_hand(c, Role::Dr));
     for a in failover_records(c) {
-        let fqdn = format!(
-            "{}.{}",
-            a.record.as_deref().unwrap_or(""),
-            a.zone.as_deref().unwrap_or("")
-        );
+        let fqdn = super::migration::failover_name(a);
         steps.push(Step::new(
             format!("Confirm DNS failover of {fqdn}"),
             vec![format!("dig +short {fqdn}")],

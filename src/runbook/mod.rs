@@ -23,6 +23,7 @@ mod databases;
 mod drill;
 mod failback;
 mod failover;
+mod migration;
 mod nodes;
 mod shell;
 mod standby;
@@ -158,6 +159,9 @@ pub struct Runbook {
     pub changes: Vec<VarChange>,
     /// "Roll the nodes": updating the clusters' worker nodes (empty without clusters).
     pub node_roll: Vec<Step>,
+    /// "Migration": the weighted DNS shift from an existing endpoint (empty
+    /// without a route53 `migration:` block).
+    pub migration: Vec<Step>,
 }
 
 fn rank(strategy: DrStrategy) -> u8 {
@@ -353,7 +357,24 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
         drill: drill(&c),
         changes: f.variable_changes,
         node_roll: nodes::node_roll(&c),
+        migration: migration::migration(&c),
     }
+}
+
+/// What `acmegen migrate` prints after it moved the weight of route53 asset
+/// `asset` from `old` to `new` in the inventory at `path`: the commands
+/// that apply it, the checks and the rollback (None: no such migration).
+pub fn migration_next_steps(
+    inv: &Inventory,
+    plan: &Plan,
+    path: &std::path::Path,
+    asset: &str,
+    old: u32,
+    new: u32,
+) -> Option<String> {
+    let c = Ctx::new(inv, plan, path.display().to_string());
+    let a = migration::migrating(&c).into_iter().find(|a| a.name == asset)?;
+    Some(migration::next_steps(&c, a, old, new))
 }
 
 /// `inventory/<file name>` of the inventory read from `path`.

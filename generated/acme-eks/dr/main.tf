@@ -217,7 +217,7 @@ module "public_dns" {
 
   zone_id               = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
   zone_name             = "eks.acme-platform.dev"
-  record_name           = "www"
+  record_name           = "failover.www"
   target_dns_name       = module.ingress.dns_name
   target_zone_id        = module.ingress.zone_id
   failover_role         = "SECONDARY"

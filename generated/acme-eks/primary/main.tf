@@ -256,11 +256,14 @@ module "public_dns" {
 
   zone_id               = module.facts.values["bootstrap/zone_id_eks_acme_platform_dev"]
   zone_name             = "eks.acme-platform.dev"
-  record_name           = "www"
+  record_name           = "failover.www"
   target_dns_name       = module.ingress.dns_name
   target_zone_id        = module.ingress.zone_id
   failover_role         = "PRIMARY"
   in_rotation           = var.public_dns_in_rotation
+  migration_record_name = "www"
+  migration_from        = "legacy-www.acme-platform.dev"
+  migration_weight      = 0
   health_check_protocol = "HTTPS"
   health_check_path     = "/healthz"
   tags                  = merge(local.tags, { Asset = "public-dns" })

@@ -60,3 +60,70 @@ resource "aws_route53_record" "this" {
     }
   }
 }
+
+################################################################################
+# Migration (PRIMARY record only, when migration_from is set): the public name
+# holds two weighted records, the existing endpoint and the failover pair of
+# this stack (which then lives at failover.<record>). Both are alias A records
+# when the existing endpoint is an alias target (migration_from_zone_id), else
+# CNAMEs with a 60 s TTL (a CNAME cannot share its name with an A record).
+# Route 53 answers in proportion to the weights: migration_weight percent go
+# to the new stack, the rest to the existing endpoint. The new stack's record
+# refers to the PRIMARY record, so Terraform writes it after the pair moved.
+################################################################################
+
+locals {
+  migrating       = var.failover_role == "PRIMARY" && var.migration_from != null
+  migration_alias = var.migration_from_zone_id != null
+}
+
+resource "aws_route53_record" "migration_new" {
+  count = local.migrating ? 1 : 0
+
+  zone_id        = var.zone_id
+  name           = var.migration_record_name
+  type           = local.migration_alias ? "A" : "CNAME"
+  set_identifier = "new-stack"
+  ttl            = local.migration_alias ? null : 60
+  records        = local.migration_alias ? null : [aws_route53_record.this.fqdn]
+
+  dynamic "alias" {
+    for_each = local.migration_alias ? [aws_route53_record.this.fqdn] : []
+
+    content {
+      name                   = alias.value
+      zone_id                = var.zone_id
+      evaluate_target_health = true
+    }
+  }
+
+  weighted_routing_policy {
+    weight = var.migration_weight
+  }
+}
+
+resource "aws_route53_record" "migration_existing" {
+  #checkov:skip=CKV2_AWS_23:The existing endpoint is the old infrastructure being migrated from, outside this configuration by definition; the record goes away with the migration block
+  count = local.migrating ? 1 : 0
+
+  zone_id        = var.zone_id
+  name           = var.migration_record_name
+  type           = local.migration_alias ? "A" : "CNAME"
+  set_identifier = "existing"
+  ttl            = local.migration_alias ? null : 60
+  records        = local.migration_alias ? null : [var.migration_from]
+
+  dynamic "alias" {
+    for_each = local.migration_alias ? [var.migration_from] : []
+
+    content {
+      name                   = alias.value
+      zone_id                = var.migration_from_zone_id
+      evaluate_target_health = true
+    }
+  }
+
+  weighted_routing_policy {
+    weight = 100 - var.migration_weight
+  }
+}

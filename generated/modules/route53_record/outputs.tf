@@ -13,6 +13,11 @@ output "rotation_health_check_id" {
   value       = one(aws_route53_health_check.rotation[*].id)
 }
 
+output "migration_fqdn" {
+  description = "The public name the migration's weighted records share, or null without a migration (or outside the primary root)."
+  value       = one(aws_route53_record.migration_new[*].fqdn)
+}
+
 output "identity" {
   description = "What identifies the record and its health check: the record's place in the failover pair (role, set identifier), its alias target and the health check's ID and target (compared across runs by the generated outage test)."
   value = {

@@ -52,3 +52,32 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "migration_record_name" {
+  description = "Migration only: the public record name (inside the zone) that the weighted records share; record_name then holds the failover pair (failover.<record>)."
+  type        = string
+  default     = null
+}
+
+variable "migration_from" {
+  description = "Migration only: DNS name of the existing endpoint that keeps 100 - migration_weight percent of the answers; null: no migration."
+  type        = string
+  default     = null
+}
+
+variable "migration_from_zone_id" {
+  description = "Migration only: hosted zone ID of the existing endpoint when it is an alias target (alias A records); null: CNAME records with a 60 s TTL."
+  type        = string
+  default     = null
+}
+
+variable "migration_weight" {
+  description = "Migration only: percent of the answers (0 to 100) that go to the new stack."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.migration_weight >= 0 && var.migration_weight <= 100 && floor(var.migration_weight) == var.migration_weight
+    error_message = "migration_weight is a whole percentage, 0 to 100."
+  }
+}
