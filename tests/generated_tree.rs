@@ -233,3 +233,106 @@ fn the_bootstrap_adopts_and_protects_the_auto_scaling_service_linked_role() {
     }
     assert!(seen >= 2, "expected the EKS inventories' bootstraps, saw {seen}");
 }
+
+/// The body of `module "<label>"` in a root's main.tf.
+fn module_call<'t>(main: &'t str, label: &str) -> &'t str {
+    let start = main
+        .find(&format!("module \"{label}\" {{"))
+        .unwrap_or_else(|| panic!("no module {label}"));
+    let end = main[start..].find("\n}").map_or(main.len(), |e| start + e);
+    &main[start..end]
+}
+
+/// The text of `resource "<type>" "<name>"` (or data) in a module file.
+fn block<'t>(text: &'t str, header: &str) -> &'t str {
+    let start = text.find(header).unwrap_or_else(|| panic!("no {header}"));
+    let end = text[start..].find("\n}").map_or(text.len(), |e| start + e);
+    &text[start..end]
+}
+
+/// Issue 14 item 1 (seed 000: "each cluster will monitor its VM instances of
+/// the same region"): in both regions of acme-vm the application servers run
+/// a pinned node_exporter, their security group admits its port from the
+/// monitoring cluster's nodes only, and the region's Prometheus finds them by
+/// tag through EC2 service discovery with an IRSA role allowed to describe
+/// instances.
+#[test]
+fn each_regions_prometheus_scrapes_the_node_exporter_of_its_vms() {
+    let path = common::inventories_dir().join("acme-vm.yaml");
+    let (modules, roots) = common::render(&path);
+    let module_file = |rel: &str| {
+        modules
+            .iter()
+            .find(|(p, _)| p.ends_with(rel))
+            .map(|(_, t)| t.as_str())
+            .unwrap_or_else(|| panic!("no {rel}"))
+    };
+    for role in ["primary", "dr"] {
+        let main = roots
+            .iter()
+            .find(|(p, _)| p.ends_with(format!("{role}/main.tf")))
+            .map(|(_, t)| t.as_str())
+            .unwrap();
+        let app = module_call(main, "app");
+        assert!(
+            app.contains("node_exporter_image           = \"quay.io/prometheus/node-exporter:v1."),
+            "{role}: {app}"
+        );
+        assert!(app.contains("node_exporter_port            = 9100"), "{role}: {app}");
+        assert!(
+            app.contains("metrics_security_group_ids    = [module.monitoring.cluster_security_group_id]"),
+            "{role}: {app}"
+        );
+        let stack = module_call(main, "prometheus_grafana");
+        assert!(
+            stack.contains("ec2_scrape_targets = [module.app.node_exporter_target]"),
+            "{role}: {stack}"
+        );
+        assert!(
+            stack.contains("oidc_provider_arn  = module.monitoring.oidc_provider_arn"),
+            "{role}: {stack}"
+        );
+        assert!(stack.contains("region             = var.region"), "{role}: {stack}");
+    }
+
+    // The exporter's port admits the monitoring nodes' security group, and
+    // nothing else; the instances carry the tag discovery filters on.
+    let vm = module_file("modules/vm/main.tf");
+    let rule = block(vm, "resource \"aws_vpc_security_group_ingress_rule\" \"node_exporter\"");
+    assert!(
+        rule.contains("referenced_security_group_id = var.metrics_security_group_ids[count.index]"),
+        "{rule}"
+    );
+    assert!(
+        rule.contains("from_port                    = var.node_exporter_port"),
+        "{rule}"
+    );
+    assert!(!rule.contains("cidr_ipv4"), "{rule}");
+    assert!(vm.contains("node_exporter_tag_key = \"acmegen:node-exporter\""));
+    assert!(block(vm, "resource \"aws_instance\" \"this\"").contains("local.node_exporter_tags"));
+    assert!(vm.contains("--network host --pid host --read-only --cap-drop ALL"));
+    let outputs = module_file("modules/vm/outputs.tf");
+    assert!(outputs.contains("tag_key   = local.node_exporter_tag_key") && outputs.contains("tag_value = var.name"));
+
+    // The nodes Prometheus runs on are in the cluster security group: the
+    // node launch template names no security group of its own.
+    let eks = module_file("modules/eks/main.tf");
+    assert!(!block(eks, "resource \"aws_launch_template\" \"node\"").contains("security_group"));
+
+    // The scrape job: EC2 service discovery in the region, filtered by the
+    // instances' tag, scraped on the private IP; the role may describe
+    // instances (and zones) in its own region only.
+    let mon = module_file("modules/k8s_monitoring/main.tf");
+    assert!(mon.contains("additionalScrapeConfigs = [for t in var.ec2_scrape_targets"));
+    assert!(mon.contains("{ name = \"tag:${t.tag_key}\", values = [t.tag_value] }"));
+    assert!(mon.contains("source_labels = [\"__meta_ec2_private_ip\"]"));
+    assert!(mon.contains("prometheusSpec = merge(local.placement, local.remote_write, local.ec2_scrape_configs"));
+    let policy = block(mon, "data \"aws_iam_policy_document\" \"prometheus\"");
+    assert!(
+        policy.contains("actions   = [\"ec2:DescribeAvailabilityZones\", \"ec2:DescribeInstances\"]"),
+        "{policy}"
+    );
+    assert!(policy.contains("variable = \"aws:RequestedRegion\""), "{policy}");
+    assert!(mon.contains("prometheus_irsa = var.managed_prometheus || length(var.ec2_scrape_targets) > 0"));
+    assert!(mon.contains("prometheus_service_account = local.prometheus_irsa ?"));
+}

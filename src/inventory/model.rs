@@ -288,6 +288,10 @@ pub struct Asset {
     /// k8s_monitoring: a CloudWatch data source in Grafana (read-only IRSA role).
     #[serde(default)]
     pub cloudwatch_data_source: Option<bool>,
+    /// k8s_monitoring: scrape node_exporter on the region's vm instances
+    /// (default true).
+    #[serde(default)]
+    pub monitor_vms: Option<bool>,
 
     /// rds/aurora: engine.
     #[serde(default)]
@@ -450,6 +454,7 @@ impl Asset {
         "node_group",
         "cross_region",
         "cloudwatch_data_source",
+        "monitor_vms",
         "engine",
         "engine_version",
         "dr_engine_version",
@@ -494,6 +499,7 @@ impl Asset {
             self.node_group.is_some(),
             self.cross_region.is_some(),
             self.cloudwatch_data_source.is_some(),
+            self.monitor_vms.is_some(),
             self.engine.is_some(),
             self.engine_version.is_some(),
             self.dr_engine_version.is_some(),
