@@ -336,3 +336,111 @@ fn each_regions_prometheus_scrapes_the_node_exporter_of_its_vms() {
     assert!(mon.contains("prometheus_irsa = var.managed_prometheus || length(var.ec2_scrape_targets) > 0"));
     assert!(mon.contains("prometheus_service_account = local.prometheus_irsa ?"));
 }
+
+/// Issue 14 item 5 (seed 004 "Log management", seed 003 "Audit Logs ...
+/// securely stored and retained"): in both regions of acme-traefik and
+/// acme-multiregion, Fluent Bit ships container logs into a log group
+/// Terraform creates with the region's key and a retention, through an IRSA
+/// role that writes streams of that group only; the control plane's audit
+/// log group is Terraform's too, created before the cluster (so EKS never
+/// creates it without key and retention).
+#[test]
+fn container_and_audit_logs_land_in_encrypted_log_groups_with_retention_in_both_regions() {
+    for inventory in ["acme-traefik", "acme-multiregion"] {
+        let path = common::inventories_dir().join(format!("{inventory}.yaml"));
+        let (modules, roots) = common::render(&path);
+        for role in ["primary", "dr"] {
+            let main = roots
+                .iter()
+                .find(|(p, _)| p.ends_with(format!("{role}/main.tf")))
+                .map(|(_, t)| t.as_str())
+                .unwrap();
+            let addons = module_call(main, "addons");
+            // Argument lines, whatever their alignment.
+            let lines: Vec<String> = addons
+                .lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
+            for want in [
+                "enable_container_logs = true",
+                "container_log_retention_days = 90",
+                "kms_key_arn = module.kms.key_arn",
+            ] {
+                assert!(
+                    lines.iter().any(|l| l == want),
+                    "{inventory}/{role}: no `{want}` in {addons}"
+                );
+            }
+        }
+        let file = |rel: &str| {
+            modules
+                .iter()
+                .find(|(p, _)| p.ends_with(rel))
+                .map(|(_, t)| t.as_str())
+                .unwrap_or_else(|| panic!("no {rel}"))
+        };
+        let m = file("modules/eks_addons/main.tf");
+        let group = block(m, "resource \"aws_cloudwatch_log_group\" \"containers\"");
+        assert!(
+            group.contains("name              = \"/aws/eks/${var.cluster_name}/containers\""),
+            "{group}"
+        );
+        assert!(
+            group.contains("retention_in_days = var.container_log_retention_days"),
+            "{group}"
+        );
+        assert!(group.contains("kms_key_id        = var.kms_key_arn"), "{group}");
+        assert!(group.contains("tags = var.tags"), "{group}");
+        let policy = block(m, "data \"aws_iam_policy_document\" \"fluent_bit\"");
+        assert!(
+            policy
+                .contains("actions   = [\"logs:CreateLogStream\", \"logs:DescribeLogStreams\", \"logs:PutLogEvents\"]"),
+            "{policy}"
+        );
+        assert!(
+            !policy.contains("CreateLogGroup") && !policy.contains("\"*\""),
+            "{policy}"
+        );
+        assert!(
+            policy.contains("aws_cloudwatch_log_group.containers[0].arn"),
+            "{policy}"
+        );
+        let release = block(m, "resource \"helm_release\" \"aws_for_fluent_bit\"");
+        assert!(release.contains("autoCreateGroup = false"), "{release}");
+        assert!(
+            release.contains("logGroupName    = aws_cloudwatch_log_group.containers[0].name"),
+            "{release}"
+        );
+        assert!(
+            release.contains("\"eks.amazonaws.com/role-arn\" = aws_iam_role.irsa[\"fluent_bit\"].arn"),
+            "{release}"
+        );
+        assert!(
+            release.contains("tolerations = [{ operator = \"Exists\" }]"),
+            "{release}"
+        );
+        assert!(m.contains("service_account = \"aws-for-fluent-bit\""));
+
+        // Control-plane logs, audit included: Terraform's group, before the cluster.
+        let eks = file("modules/eks/main.tf");
+        let cluster_group = block(eks, "resource \"aws_cloudwatch_log_group\" \"cluster\"");
+        assert!(cluster_group.contains("name              = \"/aws/eks/${var.name}/cluster\""));
+        assert!(cluster_group.contains("kms_key_id        = var.kms_key_arn"));
+        assert!(cluster_group.contains("retention_in_days = var.log_retention_days"));
+        let cluster = block(eks, "resource \"aws_eks_cluster\" \"this\"");
+        assert!(cluster.contains("\"audit\""), "{cluster}");
+        assert!(cluster.contains("aws_cloudwatch_log_group.cluster,"), "{cluster}");
+
+        // The region's key lets CloudWatch Logs use it for this account's groups.
+        let kms = file("modules/kms/main.tf");
+        assert!(kms.contains("variable = \"kms:EncryptionContext:aws:logs:arn\""));
+
+        // The runbook says where the DR logs are.
+        let runbook = roots
+            .iter()
+            .find(|(p, _)| p.ends_with("RUNBOOK.md"))
+            .map(|(_, t)| t.as_str())
+            .unwrap();
+        assert!(runbook.contains("/containers` (Fluent Bit)"), "{inventory}");
+    }
+}

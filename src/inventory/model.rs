@@ -160,6 +160,16 @@ impl std::fmt::Display for DrStrategy {
     }
 }
 
+/// Where a cluster's container logs go (`container_logs` of cluster_addons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContainerLogs {
+    /// Fluent Bit into a KMS-encrypted CloudWatch Logs group of the region.
+    Cloudwatch,
+    /// Not shipped (the default).
+    None,
+}
+
 /// Where a VM's instances live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -311,7 +321,8 @@ pub struct Asset {
     /// rds/aurora: initial database name.
     #[serde(default)]
     pub db_name: Option<String>,
-    /// rds/aurora/cloudwatch/cloudtrail/s3: retention in days (backups or logs).
+    /// rds/aurora/cloudwatch/cloudtrail/s3/cluster_addons: retention in days
+    /// (backups or logs; cluster_addons: the container logs).
     #[serde(default)]
     pub retention_days: Option<u32>,
 
@@ -339,6 +350,10 @@ pub struct Asset {
     /// controller, cert-manager, cluster-autoscaler and metrics-server).
     #[serde(default)]
     pub addons: Option<Vec<String>>,
+    /// cluster_addons: ship container logs (`cloudwatch`: Fluent Bit into a
+    /// CloudWatch Logs group of the region, retention `retention_days`).
+    #[serde(default)]
+    pub container_logs: Option<ContainerLogs>,
     /// app: URL path prefix Traefik routes to it (default `/`).
     #[serde(default)]
     pub path: Option<String>,
@@ -469,6 +484,7 @@ impl Asset {
         "record",
         "backup_bucket",
         "addons",
+        "container_logs",
         "path",
         "schedule",
         "copy_retention_days",
@@ -514,6 +530,7 @@ impl Asset {
             self.record.is_some(),
             self.backup_bucket.is_some(),
             self.addons.is_some(),
+            self.container_logs.is_some(),
             self.path.is_some(),
             self.schedule.is_some(),
             self.copy_retention_days.is_some(),
