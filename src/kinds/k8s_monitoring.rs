@@ -182,12 +182,15 @@ pub(crate) fn vm_monitors<'a>(p: &Planner<'a>) -> Vec<&'a ValidAsset> {
     stacks
 }
 
-/// The vm assets of this root whose instances the stack scrapes.
+/// The vm assets of this root whose instances the stack scrapes: those
+/// running an application container (node_exporter runs next to it).
 fn scraped_vms<'a>(p: &Planner<'a>, o: &Options) -> Vec<&'a ValidAsset> {
     if !o.monitor_vms {
         return Vec::new();
     }
-    p.assets().filter(|x| x.kind == Kind::Vm).collect()
+    p.assets()
+        .filter(|x| matches!(&x.options, super::Options::Vm(vm) if vm.image.is_some()))
+        .collect()
 }
 
 /// The chart, through the cluster's Helm provider, after the cluster.
@@ -321,7 +324,7 @@ mod tests {
         }
     }
 
-    const VMS: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, dr: active}\n  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active}\n";
+    const VMS: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, image: \"public.ecr.aws/nginx/nginx:stable\", dr: active}\n  - {kind: vm, name: batch, size: t3.micro, dr: active}\n  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active}\n";
 
     #[test]
     fn each_regions_prometheus_scrapes_node_exporter_on_its_vms_only_from_the_cluster_nodes() {
@@ -332,6 +335,8 @@ mod tests {
             assert!(image.starts_with("\"quay.io/prometheus/node-exporter:v1."), "{image}");
             assert_eq!(arg(app, "node_exporter_port"), "9100");
             assert_eq!(arg(app, "metrics_security_group_ids"), "[module.k8s.cluster_security_group_id]");
+            // A vm without an application container runs no exporter.
+            assert!(module(root, "batch").unwrap().argument("node_exporter_image").is_none());
             let mon = module(root, "mon").unwrap();
             assert_eq!(arg(mon, "ec2_scrape_targets"), "[module.app.node_exporter_target]");
             // Discovery needs the IRSA role: the cluster's OIDC provider and the region.

@@ -149,16 +149,17 @@ pub(crate) fn plan_instances(p: &mut Planner<'_>, a: &ValidAsset, i: Instances<'
             }
         }
         m.arg("ingress_security_group_ids", Expr::List(albs));
-        // Monitored by the region's Prometheus: node_exporter, reachable from
-        // the monitoring clusters' nodes (managed node groups run in the
-        // cluster security group: the launch template sets no other).
+        // Monitored by the region's Prometheus: node_exporter next to the
+        // application's container, reachable from the monitoring clusters'
+        // nodes (managed node groups run in the cluster security group: the
+        // launch template sets no other).
         let mut clusters: Vec<String> = super::k8s_monitoring::vm_monitors(p)
             .iter()
             .filter_map(|s| s.target.clone())
             .collect();
         clusters.sort();
         clusters.dedup();
-        if !clusters.is_empty() {
+        if !clusters.is_empty() && image.is_some() {
             m.arg("node_exporter_image", Expr::s(NODE_EXPORTER_IMAGE))
                 .arg("node_exporter_port", Expr::Num(i64::from(NODE_EXPORTER_PORT)))
                 .arg(

@@ -70,7 +70,7 @@ resource "aws_vpc_security_group_ingress_rule" "app_from_sources" {
 
 # node_exporter answers only the monitoring clusters' nodes (where Prometheus runs).
 resource "aws_vpc_security_group_ingress_rule" "node_exporter" {
-  count = var.node_exporter_image == null ? 0 : length(var.metrics_security_group_ids)
+  count = local.node_exporter ? length(var.metrics_security_group_ids) : 0
 
   security_group_id            = aws_security_group.this.id
   description                  = "node_exporter metrics from the monitoring cluster's nodes"
@@ -122,7 +122,10 @@ locals {
     "ExecStartPre=/bin/sh -c 'aws ecr get-login-password --region ${try(split(".", local.registry)[3], "")} | docker login --username AWS --password-stdin ${local.registry}'",
   ] : []
 
-  # The application's unit, when there is an application.
+  # node_exporter runs next to the application's container (docker is
+  # installed for it), so only where there is an application.
+  node_exporter = var.node_exporter_image != null && var.app_image != null
+
   app_unit = var.app_image == null ? [] : concat([
     "cat > /etc/systemd/system/app.service <<'UNIT'",
     "[Unit]",
@@ -150,7 +153,7 @@ locals {
   # runs it in a container: the host's network and PID namespaces, the host's
   # root mounted read-only (rslave, so later mounts show), a read-only
   # container filesystem, no capabilities, the image's unprivileged user.
-  node_exporter_unit = var.node_exporter_image == null ? [] : [
+  node_exporter_unit = local.node_exporter ? [
     "cat > /etc/systemd/system/node-exporter.service <<'UNIT'",
     "[Unit]",
     "Description=Prometheus node_exporter (acmegen)",
@@ -170,13 +173,13 @@ locals {
     "UNIT",
     "systemctl daemon-reload",
     "systemctl enable --now node-exporter.service",
-  ]
+  ] : []
 
   # An instance in a public subnet reaches the internet only once its
   # Elastic IP is associated, which happens after launch: the package
   # install retries for up to 10 minutes, and systemd retries the image pulls
   # (and the containers) every 5 s without a start limit.
-  user_data = var.app_image == null && var.node_exporter_image == null ? null : join("\n", concat([
+  user_data = var.app_image == null ? null : join("\n", concat([
     "#!/bin/bash",
     "set -euo pipefail",
     "for attempt in $(seq 1 60); do dnf install -y docker && break; echo \"dnf: no network yet (attempt $attempt of 60)\" >&2; sleep 10; done",
@@ -186,7 +189,7 @@ locals {
 
   # Prometheus finds the instances by this tag (EC2 service discovery).
   node_exporter_tag_key = "acmegen:node-exporter"
-  node_exporter_tags    = var.node_exporter_image == null ? {} : { (local.node_exporter_tag_key) = var.name }
+  node_exporter_tags    = local.node_exporter ? { (local.node_exporter_tag_key) = var.name } : {}
 }
 
 ################################################################################

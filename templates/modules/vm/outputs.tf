@@ -24,11 +24,11 @@ output "instance_arns" {
 }
 
 output "node_exporter_target" {
-  description = "How Prometheus finds the instances' node_exporter (EC2 service discovery): job name, tag key and value the instances carry, port; null without node_exporter."
-  value = var.node_exporter_image == null ? null : {
+  description = "How Prometheus finds the instances' node_exporter (EC2 service discovery): job name, tag key and value the instances carry, port; null without node_exporter (or without app_image)."
+  value = local.node_exporter ? {
     job       = "node-${var.name}"
     tag_key   = local.node_exporter_tag_key
     tag_value = var.name
     port      = var.node_exporter_port
-  }
+  } : null
 }

@@ -59,7 +59,7 @@ variable "container_port" {
 }
 
 variable "node_exporter_image" {
-  description = "Pinned Prometheus node_exporter image the instances run next to the application (host network and PID namespace, host root read-only); null runs none."
+  description = "Pinned Prometheus node_exporter image the instances run next to the application container (host network and PID namespace, host root read-only; only with app_image); null runs none."
   type        = string
   default     = null
 }
