@@ -233,3 +233,214 @@ fn the_bootstrap_adopts_and_protects_the_auto_scaling_service_linked_role() {
     }
     assert!(seen >= 2, "expected the EKS inventories' bootstraps, saw {seen}");
 }
+
+/// The body of `module "<label>"` in a root's main.tf.
+fn module_call<'t>(main: &'t str, label: &str) -> &'t str {
+    let start = main
+        .find(&format!("module \"{label}\" {{"))
+        .unwrap_or_else(|| panic!("no module {label}"));
+    let end = main[start..].find("\n}").map_or(main.len(), |e| start + e);
+    &main[start..end]
+}
+
+/// The text of `resource "<type>" "<name>"` (or data) in a module file.
+fn block<'t>(text: &'t str, header: &str) -> &'t str {
+    let start = text.find(header).unwrap_or_else(|| panic!("no {header}"));
+    let end = text[start..].find("\n}").map_or(text.len(), |e| start + e);
+    &text[start..end]
+}
+
+/// Issue 14 item 1 (seed 000: "each cluster will monitor its VM instances of
+/// the same region"): in both regions of acme-vm the application servers run
+/// a pinned node_exporter, their security group admits its port from the
+/// monitoring cluster's nodes only, and the region's Prometheus finds them by
+/// tag through EC2 service discovery with an IRSA role allowed to describe
+/// instances.
+#[test]
+fn each_regions_prometheus_scrapes_the_node_exporter_of_its_vms() {
+    let path = common::inventories_dir().join("acme-vm.yaml");
+    let (modules, roots) = common::render(&path);
+    let module_file = |rel: &str| {
+        modules
+            .iter()
+            .find(|(p, _)| p.ends_with(rel))
+            .map(|(_, t)| t.as_str())
+            .unwrap_or_else(|| panic!("no {rel}"))
+    };
+    for role in ["primary", "dr"] {
+        let main = roots
+            .iter()
+            .find(|(p, _)| p.ends_with(format!("{role}/main.tf")))
+            .map(|(_, t)| t.as_str())
+            .unwrap();
+        let app = module_call(main, "app");
+        assert!(
+            app.contains("node_exporter_image           = \"quay.io/prometheus/node-exporter:v1."),
+            "{role}: {app}"
+        );
+        assert!(app.contains("node_exporter_port            = 9100"), "{role}: {app}");
+        assert!(
+            app.contains("metrics_security_group_ids    = [module.monitoring.cluster_security_group_id]"),
+            "{role}: {app}"
+        );
+        let stack = module_call(main, "prometheus_grafana");
+        assert!(
+            stack.contains("ec2_scrape_targets = [module.app.node_exporter_target]"),
+            "{role}: {stack}"
+        );
+        assert!(
+            stack.contains("oidc_provider_arn  = module.monitoring.oidc_provider_arn"),
+            "{role}: {stack}"
+        );
+        assert!(stack.contains("region             = var.region"), "{role}: {stack}");
+    }
+
+    // The exporter's port admits the monitoring nodes' security group, and
+    // nothing else; the instances carry the tag discovery filters on.
+    let vm = module_file("modules/vm/main.tf");
+    let rule = block(vm, "resource \"aws_vpc_security_group_ingress_rule\" \"node_exporter\"");
+    assert!(
+        rule.contains("referenced_security_group_id = var.metrics_security_group_ids[count.index]"),
+        "{rule}"
+    );
+    assert!(
+        rule.contains("from_port                    = var.node_exporter_port"),
+        "{rule}"
+    );
+    assert!(!rule.contains("cidr_ipv4"), "{rule}");
+    assert!(vm.contains("node_exporter_tag_key = \"acmegen:node-exporter\""));
+    assert!(block(vm, "resource \"aws_instance\" \"this\"").contains("local.node_exporter_tags"));
+    assert!(vm.contains("--network host --pid host --read-only --cap-drop ALL"));
+    let outputs = module_file("modules/vm/outputs.tf");
+    assert!(outputs.contains("tag_key   = local.node_exporter_tag_key") && outputs.contains("tag_value = var.name"));
+
+    // The nodes Prometheus runs on are in the cluster security group: the
+    // node launch template names no security group of its own.
+    let eks = module_file("modules/eks/main.tf");
+    assert!(!block(eks, "resource \"aws_launch_template\" \"node\"").contains("security_group"));
+
+    // The scrape job: EC2 service discovery in the region, filtered by the
+    // instances' tag, scraped on the private IP; the role may describe
+    // instances (and zones) in its own region only.
+    let mon = module_file("modules/k8s_monitoring/main.tf");
+    assert!(mon.contains("additionalScrapeConfigs = [for t in var.ec2_scrape_targets"));
+    assert!(mon.contains("{ name = \"tag:${t.tag_key}\", values = [t.tag_value] }"));
+    assert!(mon.contains("source_labels = [\"__meta_ec2_private_ip\"]"));
+    assert!(mon.contains("prometheusSpec = merge(local.placement, local.remote_write, local.ec2_scrape_configs"));
+    let policy = block(mon, "data \"aws_iam_policy_document\" \"prometheus\"");
+    assert!(
+        policy.contains("actions   = [\"ec2:DescribeAvailabilityZones\", \"ec2:DescribeInstances\"]"),
+        "{policy}"
+    );
+    assert!(policy.contains("variable = \"aws:RequestedRegion\""), "{policy}");
+    assert!(mon.contains("prometheus_irsa = var.managed_prometheus || length(var.ec2_scrape_targets) > 0"));
+    assert!(mon.contains("prometheus_service_account = local.prometheus_irsa ?"));
+}
+
+/// Issue 14 item 5 (seed 004 "Log management", seed 003 "Audit Logs ...
+/// securely stored and retained"): in both regions of acme-traefik and
+/// acme-multiregion, Fluent Bit ships container logs into a log group
+/// Terraform creates with the region's key and a retention, through an IRSA
+/// role that writes streams of that group only; the control plane's audit
+/// log group is Terraform's too, created before the cluster (so EKS never
+/// creates it without key and retention).
+#[test]
+fn container_and_audit_logs_land_in_encrypted_log_groups_with_retention_in_both_regions() {
+    for inventory in ["acme-traefik", "acme-multiregion"] {
+        let path = common::inventories_dir().join(format!("{inventory}.yaml"));
+        let (modules, roots) = common::render(&path);
+        for role in ["primary", "dr"] {
+            let main = roots
+                .iter()
+                .find(|(p, _)| p.ends_with(format!("{role}/main.tf")))
+                .map(|(_, t)| t.as_str())
+                .unwrap();
+            let addons = module_call(main, "addons");
+            // Argument lines, whatever their alignment.
+            let lines: Vec<String> = addons
+                .lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
+            for want in [
+                "enable_container_logs = true",
+                "container_log_retention_days = 90",
+                "kms_key_arn = module.kms.key_arn",
+            ] {
+                assert!(
+                    lines.iter().any(|l| l == want),
+                    "{inventory}/{role}: no `{want}` in {addons}"
+                );
+            }
+        }
+        let file = |rel: &str| {
+            modules
+                .iter()
+                .find(|(p, _)| p.ends_with(rel))
+                .map(|(_, t)| t.as_str())
+                .unwrap_or_else(|| panic!("no {rel}"))
+        };
+        let m = file("modules/eks_addons/main.tf");
+        let group = block(m, "resource \"aws_cloudwatch_log_group\" \"containers\"");
+        assert!(
+            group.contains("name              = \"/aws/eks/${var.cluster_name}/containers\""),
+            "{group}"
+        );
+        assert!(
+            group.contains("retention_in_days = var.container_log_retention_days"),
+            "{group}"
+        );
+        assert!(group.contains("kms_key_id        = var.kms_key_arn"), "{group}");
+        assert!(group.contains("tags = var.tags"), "{group}");
+        let policy = block(m, "data \"aws_iam_policy_document\" \"fluent_bit\"");
+        assert!(
+            policy
+                .contains("actions   = [\"logs:CreateLogStream\", \"logs:DescribeLogStreams\", \"logs:PutLogEvents\"]"),
+            "{policy}"
+        );
+        assert!(
+            !policy.contains("CreateLogGroup") && !policy.contains("\"*\""),
+            "{policy}"
+        );
+        assert!(
+            policy.contains("aws_cloudwatch_log_group.containers[0].arn"),
+            "{policy}"
+        );
+        let release = block(m, "resource \"helm_release\" \"aws_for_fluent_bit\"");
+        assert!(release.contains("autoCreateGroup = false"), "{release}");
+        assert!(
+            release.contains("logGroupName    = aws_cloudwatch_log_group.containers[0].name"),
+            "{release}"
+        );
+        assert!(
+            release.contains("\"eks.amazonaws.com/role-arn\" = aws_iam_role.irsa[\"fluent_bit\"].arn"),
+            "{release}"
+        );
+        assert!(
+            release.contains("tolerations = [{ operator = \"Exists\" }]"),
+            "{release}"
+        );
+        assert!(m.contains("service_account = \"aws-for-fluent-bit\""));
+
+        // Control-plane logs, audit included: Terraform's group, before the cluster.
+        let eks = file("modules/eks/main.tf");
+        let cluster_group = block(eks, "resource \"aws_cloudwatch_log_group\" \"cluster\"");
+        assert!(cluster_group.contains("name              = \"/aws/eks/${var.name}/cluster\""));
+        assert!(cluster_group.contains("kms_key_id        = var.kms_key_arn"));
+        assert!(cluster_group.contains("retention_in_days = var.log_retention_days"));
+        let cluster = block(eks, "resource \"aws_eks_cluster\" \"this\"");
+        assert!(cluster.contains("\"audit\""), "{cluster}");
+        assert!(cluster.contains("aws_cloudwatch_log_group.cluster,"), "{cluster}");
+
+        // The region's key lets CloudWatch Logs use it for this account's groups.
+        let kms = file("modules/kms/main.tf");
+        assert!(kms.contains("variable = \"kms:EncryptionContext:aws:logs:arn\""));
+
+        // The runbook says where the DR logs are.
+        let runbook = roots
+            .iter()
+            .find(|(p, _)| p.ends_with("RUNBOOK.md"))
+            .map(|(_, t)| t.as_str())
+            .unwrap();
+        assert!(runbook.contains("/containers` (Fluent Bit)"), "{inventory}");
+    }
+}

@@ -160,6 +160,16 @@ impl std::fmt::Display for DrStrategy {
     }
 }
 
+/// Where a cluster's container logs go (`container_logs` of cluster_addons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContainerLogs {
+    /// Fluent Bit into a KMS-encrypted CloudWatch Logs group of the region.
+    Cloudwatch,
+    /// Not shipped (the default).
+    None,
+}
+
 /// Where a VM's instances live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -288,6 +298,10 @@ pub struct Asset {
     /// k8s_monitoring: a CloudWatch data source in Grafana (read-only IRSA role).
     #[serde(default)]
     pub cloudwatch_data_source: Option<bool>,
+    /// k8s_monitoring: scrape node_exporter on the region's vm instances
+    /// (default true).
+    #[serde(default)]
+    pub monitor_vms: Option<bool>,
 
     /// rds/aurora: engine.
     #[serde(default)]
@@ -307,7 +321,8 @@ pub struct Asset {
     /// rds/aurora: initial database name.
     #[serde(default)]
     pub db_name: Option<String>,
-    /// rds/aurora/cloudwatch/cloudtrail/s3: retention in days (backups or logs).
+    /// rds/aurora/cloudwatch/cloudtrail/s3/cluster_addons: retention in days
+    /// (backups or logs; cluster_addons: the container logs).
     #[serde(default)]
     pub retention_days: Option<u32>,
 
@@ -339,6 +354,10 @@ pub struct Asset {
     /// controller, cert-manager, cluster-autoscaler and metrics-server).
     #[serde(default)]
     pub addons: Option<Vec<String>>,
+    /// cluster_addons: ship container logs (`cloudwatch`: Fluent Bit into a
+    /// CloudWatch Logs group of the region, retention `retention_days`).
+    #[serde(default)]
+    pub container_logs: Option<ContainerLogs>,
     /// app: URL path prefix Traefik routes to it (default `/`).
     #[serde(default)]
     pub path: Option<String>,
@@ -472,6 +491,7 @@ impl Asset {
         "node_group",
         "cross_region",
         "cloudwatch_data_source",
+        "monitor_vms",
         "engine",
         "engine_version",
         "dr_engine_version",
@@ -487,6 +507,7 @@ impl Asset {
         "migration",
         "backup_bucket",
         "addons",
+        "container_logs",
         "path",
         "schedule",
         "copy_retention_days",
@@ -517,6 +538,7 @@ impl Asset {
             self.node_group.is_some(),
             self.cross_region.is_some(),
             self.cloudwatch_data_source.is_some(),
+            self.monitor_vms.is_some(),
             self.engine.is_some(),
             self.engine_version.is_some(),
             self.dr_engine_version.is_some(),
@@ -532,6 +554,7 @@ impl Asset {
             self.migration.is_some(),
             self.backup_bucket.is_some(),
             self.addons.is_some(),
+            self.container_logs.is_some(),
             self.path.is_some(),
             self.schedule.is_some(),
             self.copy_retention_days.is_some(),

@@ -2,11 +2,14 @@
 //! a Helm release with its own IRSA role scoped to what it touches: the AWS
 //! Load Balancer Controller, cert-manager (DNS-01 in the inventory's Route 53
 //! zones), cluster-autoscaler (only this cluster's node groups),
-//! metrics-server, and optionally external-dns. Chart versions: the
-//! catalogue in the module's header (`templates/modules/eks_addons`).
+//! metrics-server, and optionally external-dns; with `container_logs:
+//! cloudwatch`, Fluent Bit shipping every container's logs into a
+//! KMS-encrypted CloudWatch Logs group of the region (`retention_days`,
+//! default 90). Chart versions: the catalogue in the module's header
+//! (`templates/modules/eks_addons`).
 
 use super::{Options as KindOptions, Quantity, SizeClass, Spec};
-use crate::inventory::{Asset, DrStrategy, Kind};
+use crate::inventory::{Asset, ContainerLogs, DrStrategy, Kind};
 use crate::plan::{Expr, Planner};
 use crate::validate::{Check, ValidAsset};
 
@@ -34,7 +37,7 @@ pub const SPEC: Spec = Spec {
     dr: &[DrStrategy::Active, DrStrategy::PilotLight, DrStrategy::None],
     dr_hints: &[],
     targets: &[Kind::Eks],
-    fields: &["target", "addons"],
+    fields: &["target", "addons", "container_logs", "retention_days"],
     size: SizeClass::None,
     needs_vpc: true,
     needs_kms: false,
@@ -52,7 +55,14 @@ pub const SPEC: Spec = Spec {
 pub struct Options {
     /// Add-ons to install, in [`ADDONS`] order.
     pub addons: Vec<&'static str>,
+    /// Ship container logs to CloudWatch Logs (Fluent Bit).
+    pub container_logs: bool,
+    /// Retention of the container log group, in days.
+    pub log_retention_days: u32,
 }
+
+/// Retention of the container logs when the inventory names none.
+pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 90;
 
 /// Known add-on names; one set of add-ons per cluster.
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
@@ -92,7 +102,20 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             );
         }
     }
-    Options { addons }
+    super::cloudwatch::check_log_retention(c, a);
+    let container_logs = a.container_logs == Some(ContainerLogs::Cloudwatch);
+    if a.retention_days.is_some() && !container_logs {
+        c.error(
+            "retention_days",
+            format!("`{}` ships no container logs for retention_days to apply to", a.name),
+            "add `container_logs: cloudwatch`, or remove retention_days",
+        );
+    }
+    Options {
+        addons,
+        container_logs,
+        log_retention_days: a.retention_days.unwrap_or(DEFAULT_LOG_RETENTION_DAYS),
+    }
 }
 
 /// The Route 53 zones of the inventory: DNS name → zone ID expression.
@@ -157,6 +180,11 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
             Expr::strs(zones.iter().map(|(z, _)| z.clone())),
         );
     }
+    if o.container_logs {
+        m.arg("enable_container_logs", Expr::Bool(true))
+            .arg("container_log_retention_days", Expr::Num(i64::from(o.log_retention_days)))
+            .arg("kms_key_arn", p.kms());
+    }
     let tags = p.tags(Some(a));
     p.push(m, Some(tags));
 }
@@ -181,6 +209,42 @@ mod tests {
             assert_eq!(arg(m, "target_group_arns"), "[module.lb.target_group_arn]");
         }
         assert_eq!(default_of(&p.dr, "addons_replicas").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn container_logs_go_to_an_encrypted_log_group_of_each_region_with_a_retention() {
+        let p = planned(&format!(
+            "{CLUSTER}  - {{kind: cluster_addons, name: addons, target: k8s, container_logs: cloudwatch, retention_days: 180, dr: pilot-light}}\n"
+        ));
+        for root in p.roots() {
+            let m = module(root, "addons").unwrap();
+            assert_eq!(arg(m, "enable_container_logs"), "true");
+            assert_eq!(arg(m, "container_log_retention_days"), "180");
+            assert_eq!(arg(m, "kms_key_arn"), "module.kms.key_arn");
+        }
+        // The default retention, and nothing without the switch.
+        let p = planned(&format!(
+            "{CLUSTER}  - {{kind: cluster_addons, name: addons, target: k8s, container_logs: cloudwatch, dr: pilot-light}}\n"
+        ));
+        assert_eq!(arg(module(&p.dr, "addons").unwrap(), "container_log_retention_days"), "90");
+        for logs in ["", ", container_logs: none"] {
+            let p = planned(&format!("{CLUSTER}  - {{kind: cluster_addons, name: addons, target: k8s{logs}, dr: pilot-light}}\n"));
+            for root in p.roots() {
+                let m = module(root, "addons").unwrap();
+                assert!(m.argument("enable_container_logs").is_none(), "{logs}");
+                assert!(m.argument("kms_key_arn").is_none(), "{logs}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_retention_that_is_no_cloudwatch_period_or_applies_to_nothing_is_refused() {
+        let e = errors(&format!(
+            "{CLUSTER}  - {{kind: cluster_addons, name: addons, target: k8s, container_logs: cloudwatch, retention_days: 100, dr: pilot-light}}\n"
+        ));
+        assert!(e.iter().any(|e| e.contains("100 is not a CloudWatch Logs retention period")), "{e:?}");
+        let e = errors(&format!("{CLUSTER}  - {{kind: cluster_addons, name: addons, target: k8s, retention_days: 90, dr: pilot-light}}\n"));
+        assert!(e.iter().any(|e| e.contains("ships no container logs")), "{e:?}");
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! Grafana through a managed Prometheus workspace per region (the other
 //! region's found in the fact store, which outlives the primary region), a
 //! CloudWatch data source, and alerts routed to the region's alarm topic.
+//! Prometheus scrapes node_exporter on the `vm` instances of its region
+//! (EC2 service discovery by tag, IRSA role for discovery), which admit the
+//! exporter port from the cluster's nodes only (`monitor_vms`, default on).
 
 use super::{Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind, Taint};
@@ -21,7 +24,7 @@ pub const SPEC: Spec = Spec {
     dr: &[DrStrategy::Active, DrStrategy::None],
     dr_hints: &[],
     targets: &[Kind::Eks],
-    fields: &["target", "chart_version", "node_group", "cross_region", "cloudwatch_data_source"],
+    fields: &["target", "chart_version", "node_group", "cross_region", "cloudwatch_data_source", "monitor_vms"],
     size: SizeClass::None,
     needs_vpc: false,
     needs_kms: false,
@@ -45,6 +48,8 @@ pub struct Options {
     pub cross_region: bool,
     /// A CloudWatch data source in Grafana.
     pub cloudwatch_data_source: bool,
+    /// Scrape node_exporter on the vm instances of the stack's region.
+    pub monitor_vms: bool,
 }
 
 /// Where the stack's pods go: a node group's labels and taints.
@@ -131,6 +136,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         node_group,
         cross_region,
         cloudwatch_data_source: a.cloudwatch_data_source.unwrap_or(false),
+        monitor_vms: a.monitor_vms.unwrap_or(true),
     }
 }
 
@@ -163,6 +169,30 @@ fn alarm_topic<'a>(p: &Planner<'a>) -> Option<&'a ValidAsset> {
     topics.first().copied()
 }
 
+/// The monitoring stacks of this root that scrape its vm instances, by name:
+/// a vm runs node_exporter and admits the stacks' cluster nodes when there
+/// is one (none: the region's VMs run no exporter).
+pub(crate) fn vm_monitors<'a>(p: &Planner<'a>) -> Vec<&'a ValidAsset> {
+    let mut stacks: Vec<&'a ValidAsset> = p
+        .assets()
+        .filter(|x| matches!(&x.options, super::Options::K8sMonitoring(o) if o.monitor_vms))
+        .filter(|x| x.target.as_deref().and_then(|t| p.asset(t)).is_some())
+        .collect();
+    stacks.sort_by(|a, b| a.name.cmp(&b.name));
+    stacks
+}
+
+/// The vm assets of this root whose instances the stack scrapes: those
+/// running an application container (node_exporter runs next to it).
+fn scraped_vms<'a>(p: &Planner<'a>, o: &Options) -> Vec<&'a ValidAsset> {
+    if !o.monitor_vms {
+        return Vec::new();
+    }
+    p.assets()
+        .filter(|x| matches!(&x.options, super::Options::Vm(vm) if vm.image.is_some()))
+        .collect()
+}
+
 /// The chart, through the cluster's Helm provider, after the cluster.
 pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     let id = a.ident();
@@ -185,7 +215,8 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("require_dedicated_nodes", Expr::Bool(true));
     }
     let topic = alarm_topic(p);
-    let irsa = topic.is_some() || o.cross_region || o.cloudwatch_data_source;
+    let vms = scraped_vms(p, o);
+    let irsa = topic.is_some() || o.cross_region || o.cloudwatch_data_source || !vms.is_empty();
     if irsa {
         m.arg("cluster_name", Expr::module(&c, "cluster_name"))
             .arg("oidc_provider_arn", Expr::module(&c, "oidc_provider_arn"))
@@ -198,6 +229,12 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     }
     if o.cloudwatch_data_source {
         m.arg("cloudwatch_data_source", Expr::Bool(true));
+    }
+    if !vms.is_empty() {
+        m.arg(
+            "ec2_scrape_targets",
+            Expr::List(vms.iter().map(|vm| Expr::module(vm.ident(), "node_exporter_target")).collect()),
+        );
     }
     let (arn_fact, endpoint_fact) = (format!("{id}_prometheus_arn"), format!("{id}_prometheus_endpoint"));
     if o.cross_region {
@@ -284,6 +321,55 @@ mod tests {
         for root in [&p.primary, &p.dr] {
             assert!(root.facts_published.contains(&"mon_prometheus_arn".to_string()));
             assert!(root.facts_published.contains(&"mon_prometheus_endpoint".to_string()));
+        }
+    }
+
+    const VMS: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, image: \"public.ecr.aws/nginx/nginx:stable\", dr: active}\n  - {kind: vm, name: batch, size: t3.micro, dr: active}\n  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active}\n";
+
+    #[test]
+    fn each_regions_prometheus_scrapes_node_exporter_on_its_vms_only_from_the_cluster_nodes() {
+        let p = planned(&format!("{VMS}  - {{kind: k8s_monitoring, name: mon, target: k8s, dr: active}}\n"));
+        for root in p.roots() {
+            let app = module(root, "app").unwrap();
+            let image = arg(app, "node_exporter_image");
+            assert!(image.starts_with("\"quay.io/prometheus/node-exporter:v1."), "{image}");
+            assert_eq!(arg(app, "node_exporter_port"), "9100");
+            assert_eq!(arg(app, "metrics_security_group_ids"), "[module.k8s.cluster_security_group_id]");
+            // A vm without an application container runs no exporter.
+            assert!(module(root, "batch").unwrap().argument("node_exporter_image").is_none());
+            let mon = module(root, "mon").unwrap();
+            assert_eq!(arg(mon, "ec2_scrape_targets"), "[module.app.node_exporter_target]");
+            // Discovery needs the IRSA role: the cluster's OIDC provider and the region.
+            assert_eq!(arg(mon, "oidc_provider_arn"), "module.k8s.oidc_provider_arn");
+            assert_eq!(arg(mon, "cluster_name"), "module.k8s.cluster_name");
+            assert_eq!(arg(mon, "region"), "var.region");
+            assert!(mon.argument("tags").is_some());
+        }
+    }
+
+    #[test]
+    fn vms_of_a_region_without_a_monitoring_stack_run_no_exporter() {
+        // The stack stays in the primary region: the DR VMs are nobody's targets.
+        let p = planned(&format!("{VMS}  - {{kind: k8s_monitoring, name: mon, target: k8s, dr: none}}\n"));
+        assert!(module(&p.primary, "app").unwrap().argument("node_exporter_image").is_some());
+        let dr = module(&p.dr, "app").unwrap();
+        assert!(dr.argument("node_exporter_image").is_none());
+        assert!(dr.argument("metrics_security_group_ids").is_none());
+        assert!(module(&p.dr, "mon").is_none());
+        // No stack at all, or one told not to scrape the VMs: nothing.
+        for assets in [
+            VMS.to_string(),
+            format!("{VMS}  - {{kind: k8s_monitoring, name: mon, target: k8s, monitor_vms: false, dr: active}}\n"),
+        ] {
+            let p = planned(&assets);
+            for root in p.roots() {
+                let app = module(root, "app").unwrap();
+                assert!(app.argument("node_exporter_image").is_none(), "{assets}");
+                if let Some(mon) = module(root, "mon") {
+                    assert!(mon.argument("ec2_scrape_targets").is_none());
+                    assert!(mon.argument("oidc_provider_arn").is_none());
+                }
+            }
         }
     }
 

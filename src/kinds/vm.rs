@@ -7,6 +7,14 @@ use crate::plan::expr::Part;
 use crate::plan::{Expr, Planner, VarRole};
 use crate::validate::{Check, ValidAsset};
 
+/// The node_exporter image the instances run when a monitoring stack of
+/// their region scrapes them: the upstream image, pinned (node_exporter
+/// 1.11.1, the newest release found 2026-11-26).
+pub const NODE_EXPORTER_IMAGE: &str = "quay.io/prometheus/node-exporter:v1.11.1";
+
+/// The port node_exporter listens on (its registered default).
+pub const NODE_EXPORTER_PORT: u16 = 9100;
+
 /// The vm kind.
 pub const SPEC: Spec = Spec {
     name: "vm",
@@ -141,6 +149,30 @@ pub(crate) fn plan_instances(p: &mut Planner<'_>, a: &ValidAsset, i: Instances<'
             }
         }
         m.arg("ingress_security_group_ids", Expr::List(albs));
+        // Monitored by the region's Prometheus: node_exporter next to the
+        // application's container, reachable from the monitoring clusters'
+        // nodes (managed node groups run in the cluster security group: the
+        // launch template sets no other).
+        let mut clusters: Vec<String> = super::k8s_monitoring::vm_monitors(p)
+            .iter()
+            .filter_map(|s| s.target.clone())
+            .collect();
+        clusters.sort();
+        clusters.dedup();
+        if !clusters.is_empty() && image.is_some() {
+            m.arg("node_exporter_image", Expr::s(NODE_EXPORTER_IMAGE))
+                .arg("node_exporter_port", Expr::Num(i64::from(NODE_EXPORTER_PORT)))
+                .arg(
+                    "metrics_security_group_ids",
+                    Expr::List(
+                        clusters
+                            .iter()
+                            .filter_map(|c| p.asset(c))
+                            .map(|c| Expr::module(c.ident(), "cluster_security_group_id"))
+                            .collect(),
+                    ),
+                );
+        }
     }
     if super::rds::has_clients_group(p) {
         m.arg(

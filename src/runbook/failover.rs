@@ -564,14 +564,44 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
             )],
         ));
     }
-    steps.push(Step::new(
-        "Verify the service end to end",
-        vec![],
-        vec![
-            "Smoke-test the application through its public name.".into(),
-            "CloudWatch alarms of the DR root are OK; the alarm topic's subscribers (alert_emails) receive them."
-                .into(),
-        ],
-    ));
+    let mut verify = vec![
+        "Smoke-test the application through its public name.".into(),
+        "CloudWatch alarms of the DR root are OK; the alarm topic's subscribers (alert_emails) receive them.".into(),
+    ];
+    verify.extend(container_log_groups(c));
+    steps.push(Step::new("Verify the service end to end", vec![], verify));
     steps
+}
+
+/// Where the DR clusters' logs are: container logs (cluster_addons with
+/// `container_logs`) and the control plane's, in log groups of the DR region
+/// that exist (and fill) before any failover.
+fn container_log_groups(c: &Ctx<'_>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for m in c.plan.dr.modules.iter().filter(|m| m.source == "eks_addons") {
+        if m.argument("enable_container_logs").is_none() {
+            continue;
+        }
+        let cluster = c
+            .inv
+            .assets
+            .iter()
+            .find(|a| a.name == m.origin.asset())
+            .and_then(|a| a.target.as_deref())
+            .and_then(|t| {
+                c.plan
+                    .dr
+                    .modules
+                    .iter()
+                    .find(|e| e.source == "eks" && e.label == t.replace('-', "_"))
+            })
+            .and_then(|e| arg_str(e, "name", &c.plan.dr));
+        if let Some(cluster) = cluster {
+            lines.push(format!(
+                "Logs of the DR cluster are in CloudWatch Logs of {dr} since it came up, before the failover: containers in `/aws/eks/{cluster}/containers` (Fluent Bit), the control plane (audit included) in `/aws/eks/{cluster}/cluster`; read them there (`aws logs tail /aws/eks/{cluster}/containers --since 15m --region {dr}`).",
+                dr = c.dr
+            ));
+        }
+    }
+    lines
 }

@@ -117,6 +117,9 @@ module "flask" {
   app_image_from_ecr            = false
   container_port                = 80
   ingress_security_group_ids    = [module.website.security_group_id]
+  node_exporter_image           = "quay.io/prometheus/node-exporter:v1.11.1"
+  node_exporter_port            = 9100
+  metrics_security_group_ids    = [module.monitoring.cluster_security_group_id]
   additional_security_group_ids = [module.vpc.database_clients_security_group_id]
   key_name                      = module.admin.key_name
   kms_key_arn                   = module.kms.key_arn
@@ -131,8 +134,13 @@ module "grafana_prometheus" {
     helm = helm.monitoring
   }
 
-  name          = "grafana-prometheus"
-  chart_version = "77.0.0"
+  name               = "grafana-prometheus"
+  chart_version      = "77.0.0"
+  cluster_name       = module.monitoring.cluster_name
+  oidc_provider_arn  = module.monitoring.oidc_provider_arn
+  region             = var.region
+  ec2_scrape_targets = [module.flask.node_exporter_target]
+  tags               = merge(local.tags, { Asset = "grafana-prometheus" })
 
   depends_on = [module.monitoring]
 }

@@ -85,7 +85,10 @@ module "addons" {
   cert_manager_route53_zones = {
     "platform.acme-platform.dev" = module.facts.values["bootstrap/zone_id_platform_acme_platform_dev"]
   }
-  tags = merge(local.tags, { Asset = "addons" })
+  enable_container_logs        = true
+  container_log_retention_days = 90
+  kms_key_arn                  = module.kms.key_arn
+  tags                         = merge(local.tags, { Asset = "addons" })
 
   depends_on = [module.platform]
 }

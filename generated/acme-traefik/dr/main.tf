@@ -74,6 +74,9 @@ module "addons" {
   enable_cluster_autoscaler           = true
   enable_metrics_server               = true
   enable_external_dns                 = false
+  enable_container_logs               = true
+  container_log_retention_days        = 90
+  kms_key_arn                         = module.kms.key_arn
   tags                                = merge(local.tags, { Asset = "addons" })
 
   depends_on = [module.cluster]

@@ -71,6 +71,9 @@ module "app" {
   app_image                     = "public.ecr.aws/nginx/nginx:stable"
   app_image_from_ecr            = false
   ingress_security_group_ids    = [module.web.security_group_id]
+  node_exporter_image           = "quay.io/prometheus/node-exporter:v1.11.1"
+  node_exporter_port            = 9100
+  metrics_security_group_ids    = [module.monitoring.cluster_security_group_id]
   additional_security_group_ids = [module.vpc.database_clients_security_group_id]
   kms_key_arn                   = module.kms.key_arn
   tags                          = merge(local.tags, { Asset = "app" })
@@ -154,8 +157,13 @@ module "prometheus_grafana" {
     helm = helm.monitoring
   }
 
-  name          = "prometheus-grafana"
-  chart_version = "77.0.0"
+  name               = "prometheus-grafana"
+  chart_version      = "77.0.0"
+  cluster_name       = module.monitoring.cluster_name
+  oidc_provider_arn  = module.monitoring.oidc_provider_arn
+  region             = var.region
+  ec2_scrape_targets = [module.app.node_exporter_target]
+  tags               = merge(local.tags, { Asset = "prometheus-grafana" })
 
   depends_on = [module.monitoring]
 }

@@ -10,6 +10,7 @@
 #     image per Kubernetes minor: 1.33 v1.33.6, 1.34 v1.34.5, 1.35 v1.35.2, 1.36 v1.36.1 (2026-07-22)
 #   metrics-server                3.13.1  (app 0.8.1, 2026-06-11)   https://kubernetes-sigs.github.io/metrics-server
 #   external-dns                  1.21.1  (app 0.21.0, 2026-04-30)  https://kubernetes-sigs.github.io/external-dns
+#   aws-for-fluent-bit            0.2.0   (AWS for Fluent Bit 3.2.1, 2026-02-03)  https://aws.github.io/eks-charts
 ################################################################################
 
 data "aws_partition" "current" {}
@@ -88,6 +89,12 @@ locals {
         service_account = "external-dns"
         role            = "external-dns"
       }
+      fluent_bit = {
+        enabled         = var.enable_container_logs
+        namespace       = "kube-system"
+        service_account = "aws-for-fluent-bit"
+        role            = "fluent-bit"
+      }
     } : k => v if v.enabled
   }
 
@@ -96,6 +103,7 @@ locals {
     cert_manager                 = one(data.aws_iam_policy_document.cert_manager[*].json)
     cluster_autoscaler           = one(data.aws_iam_policy_document.cluster_autoscaler[*].json)
     external_dns                 = one(data.aws_iam_policy_document.external_dns[*].json)
+    fluent_bit                   = one(data.aws_iam_policy_document.fluent_bit[*].json)
   }
 }
 
@@ -707,4 +715,62 @@ resource "helm_release" "external_dns" {
   })]
 
   depends_on = [helm_release.aws_load_balancer_controller, aws_iam_role_policy.irsa]
+}
+
+################################################################################
+# Container logs (optional): Fluent Bit (AWS for Fluent Bit) on every node,
+# tolerating every taint, ships each container's log lines into one log group
+# of this region that Terraform creates first: encrypted with the region's
+# key, with a retention. Its IRSA role writes streams of that group only (no
+# CreateLogGroup: a group Fluent Bit created would have neither key nor
+# retention).
+################################################################################
+
+resource "aws_cloudwatch_log_group" "containers" {
+  count = var.enable_container_logs ? 1 : 0
+
+  name              = "/aws/eks/${var.cluster_name}/containers"
+  retention_in_days = var.container_log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "fluent_bit" {
+  count = var.enable_container_logs ? 1 : 0
+
+  statement {
+    sid       = "WriteStreamsOfTheContainerLogGroup"
+    actions   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    resources = [aws_cloudwatch_log_group.containers[0].arn, "${aws_cloudwatch_log_group.containers[0].arn}:log-stream:*"]
+  }
+}
+
+resource "helm_release" "aws_for_fluent_bit" {
+  count = var.enable_container_logs ? 1 : 0
+
+  name       = "aws-for-fluent-bit"
+  namespace  = "kube-system"
+  repository = "https://aws.github.io/eks-charts"
+  chart      = "aws-for-fluent-bit"
+  version    = var.aws_for_fluent_bit_chart_version
+
+  values = [yamlencode({
+    serviceAccount = {
+      create      = true
+      name        = "aws-for-fluent-bit"
+      annotations = { "eks.amazonaws.com/role-arn" = aws_iam_role.irsa["fluent_bit"].arn }
+    }
+    cloudWatchLogs = {
+      enabled         = true
+      region          = var.region
+      logGroupName    = aws_cloudwatch_log_group.containers[0].name
+      logStreamPrefix = "${var.cluster_name}."
+      autoCreateGroup = false
+    }
+    # A DaemonSet: every node's containers, whatever the node's taints.
+    tolerations = [{ operator = "Exists" }]
+  })]
+
+  depends_on = [aws_iam_role_policy.irsa]
 }

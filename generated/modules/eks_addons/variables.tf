@@ -172,6 +172,40 @@ variable "enable_external_dns" {
   }
 }
 
+variable "enable_container_logs" {
+  description = "Ship every container's logs to CloudWatch Logs with Fluent Bit (a DaemonSet) into the log group /aws/eks/<cluster>/containers, created here with kms_key_arn and container_log_retention_days."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.enable_container_logs || var.kms_key_arn != null
+    error_message = "enable_container_logs needs kms_key_arn (the log group is encrypted with the region's key)."
+  }
+}
+
+variable "container_log_retention_days" {
+  description = "Retention of the container log group, in days (a CloudWatch Logs retention period)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.container_log_retention_days)
+    error_message = "container_log_retention_days must be a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827 ... 3653)."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "KMS key (of this region) encrypting the container log group; its key policy lets CloudWatch Logs use it for this account's log groups."
+  type        = string
+  default     = null
+}
+
+variable "aws_for_fluent_bit_chart_version" {
+  description = "Version of the aws-for-fluent-bit chart (https://aws.github.io/eks-charts)."
+  type        = string
+  default     = "0.2.0"
+}
+
 variable "external_dns_chart_version" {
   description = "Version of the external-dns chart (https://kubernetes-sigs.github.io/external-dns)."
   type        = string

@@ -23,6 +23,12 @@
 # API call. With the primary's cluster lost but its region up, its history
 # stays queryable in its workspace.
 #
+# VM instances of the region (ec2_scrape_targets): Prometheus discovers them
+# through EC2 service discovery by the tag the vm module gives its instances
+# (IRSA role: ec2:DescribeInstances and ec2:DescribeAvailabilityZones in this
+# region) and scrapes their node_exporter on the private IP; the instances'
+# security group admits the exporter port from this cluster's nodes only.
+#
 # Secrets: the Grafana admin password is generated here (random_password,
 # kept in the encrypted state) and given to the chart as a sensitive value;
 # data sources authenticate with IRSA, so no AWS key is anywhere.
@@ -119,7 +125,7 @@ locals {
   # Only with managed_prometheus: Prometheus writes into this region's
   # workspace as its own service account (IRSA), and Grafana gets the plugin
   # of the managed data sources; otherwise the chart's defaults stay.
-  prometheus_service_account = var.managed_prometheus ? {
+  prometheus_service_account = local.prometheus_irsa ? {
     serviceAccount = {
       name        = "${var.name}-prometheus"
       annotations = { "eks.amazonaws.com/role-arn" = one(aws_iam_role.prometheus[*].arn) }
@@ -132,6 +138,35 @@ locals {
       sigv4 = { region = var.region }
     }]
   } : {}
+
+  # EC2 service discovery of the region's instances running node_exporter:
+  # one job per group of instances, found by the tag they carry (running
+  # instances only), scraped on their private IP (the VPC's address; never
+  # the public one).
+  ec2_scrape_configs = length(var.ec2_scrape_targets) == 0 ? {} : {
+    additionalScrapeConfigs = [for t in var.ec2_scrape_targets : {
+      job_name = t.job
+      ec2_sd_configs = [{
+        region = var.region
+        port   = t.port
+        filters = [
+          { name = "tag:${t.tag_key}", values = [t.tag_value] },
+          { name = "instance-state-name", values = ["running"] },
+        ]
+      }]
+      relabel_configs = [
+        {
+          source_labels = ["__meta_ec2_private_ip"]
+          regex         = "(.+)"
+          target_label  = "__address__"
+          replacement   = "$${1}:${t.port}"
+        },
+        { source_labels = ["__meta_ec2_tag_Name"], target_label = "instance" },
+        { source_labels = ["__meta_ec2_instance_id"], target_label = "instance_id" },
+        { source_labels = ["__meta_ec2_availability_zone"], target_label = "availability_zone" },
+      ]
+    }]
+  }
 
   amp_plugin      = var.amp_plugin_version == null ? "grafana-amazonprometheus-datasource" : "grafana-amazonprometheus-datasource ${var.amp_plugin_version}"
   grafana_plugins = var.managed_prometheus ? { plugins = [local.amp_plugin] } : {}
@@ -153,7 +188,7 @@ resource "helm_release" "this" {
 
   values = [yamlencode({
     prometheus = merge(local.prometheus_service_account, {
-      prometheusSpec = merge(local.placement, local.remote_write, {
+      prometheusSpec = merge(local.placement, local.remote_write, local.ec2_scrape_configs, {
         retention = "${var.retention_days}d"
         storageSpec = {
           volumeClaimTemplate = {
@@ -234,11 +269,16 @@ resource "aws_prometheus_workspace" "this" {
 ################################################################################
 
 locals {
-  grafana_irsa = var.cloudwatch_data_source || var.managed_prometheus
-  irsa_enabled = local.grafana_irsa || local.sns_alerts
-  oidc_issuer  = local.irsa_enabled ? replace(var.oidc_provider_arn, "/^arn:[^:]+:iam::[0-9]+:oidc-provider\\//", "") : null
-  partition    = one(data.aws_partition.current[*].partition)
-  account_id   = one(data.aws_caller_identity.current[*].account_id)
+  grafana_irsa    = var.cloudwatch_data_source || var.managed_prometheus
+  prometheus_irsa = var.managed_prometheus || length(var.ec2_scrape_targets) > 0
+  irsa_enabled    = local.grafana_irsa || local.sns_alerts || local.prometheus_irsa
+  prometheus_role_does = join(" and ", concat(
+    var.managed_prometheus ? ["remote-writes into the managed Prometheus workspace"] : [],
+    length(var.ec2_scrape_targets) > 0 ? ["discovers the EC2 instances it scrapes"] : [],
+  ))
+  oidc_issuer = local.irsa_enabled ? replace(var.oidc_provider_arn, "/^arn:[^:]+:iam::[0-9]+:oidc-provider\\//", "") : null
+  partition   = one(data.aws_partition.current[*].partition)
+  account_id  = one(data.aws_caller_identity.current[*].account_id)
 }
 
 data "aws_partition" "current" {
@@ -253,7 +293,7 @@ data "aws_iam_policy_document" "assume" {
   for_each = toset(concat(
     local.grafana_irsa ? ["grafana"] : [],
     local.sns_alerts ? ["alertmanager"] : [],
-    var.managed_prometheus ? ["prometheus"] : [],
+    local.prometheus_irsa ? ["prometheus"] : [],
   ))
 
   statement {
@@ -363,29 +403,52 @@ resource "aws_iam_role_policy" "grafana" {
 }
 
 data "aws_iam_policy_document" "prometheus" {
-  count = var.managed_prometheus ? 1 : 0
+  count = local.prometheus_irsa ? 1 : 0
 
-  statement {
-    sid       = "RemoteWriteToThisRegionsWorkspace"
-    actions   = ["aps:RemoteWrite"]
-    resources = [local.workspace_arn]
+  dynamic "statement" {
+    for_each = var.managed_prometheus ? [1] : []
+
+    content {
+      sid       = "RemoteWriteToThisRegionsWorkspace"
+      actions   = ["aps:RemoteWrite"]
+      resources = [local.workspace_arn]
+    }
+  }
+
+  # EC2 service discovery lists the region's instances (and their zones for
+  # the zone-ID label); these Describe calls support no resource-level
+  # permissions, so they are limited to this region by condition.
+  dynamic "statement" {
+    for_each = length(var.ec2_scrape_targets) > 0 ? [1] : []
+
+    content {
+      sid       = "DiscoverInstancesOfThisRegion"
+      actions   = ["ec2:DescribeAvailabilityZones", "ec2:DescribeInstances"]
+      resources = ["*"]
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:RequestedRegion"
+        values   = [var.region]
+      }
+    }
   }
 }
 
 resource "aws_iam_role" "prometheus" {
-  count = var.managed_prometheus ? 1 : 0
+  count = local.prometheus_irsa ? 1 : 0
 
   name               = "${var.cluster_name}-${var.name}-prometheus"
-  description        = "IRSA role of Prometheus (${var.namespace}/${var.name}-prometheus): remote-writes into the managed Prometheus workspace of ${var.region}"
+  description        = "IRSA role of Prometheus (${var.namespace}/${var.name}-prometheus): ${local.prometheus_role_does} in ${var.region}"
   assume_role_policy = data.aws_iam_policy_document.assume["prometheus"].json
 
   tags = var.tags
 }
 
 resource "aws_iam_role_policy" "prometheus" {
-  count = var.managed_prometheus ? 1 : 0
+  count = local.prometheus_irsa ? 1 : 0
 
-  name   = "remote-write"
+  name   = "prometheus"
   role   = aws_iam_role.prometheus[0].id
   policy = data.aws_iam_policy_document.prometheus[0].json
 }

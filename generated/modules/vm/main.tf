@@ -68,6 +68,20 @@ resource "aws_vpc_security_group_ingress_rule" "app_from_sources" {
   referenced_security_group_id = var.ingress_security_group_ids[count.index]
 }
 
+# node_exporter answers only the monitoring clusters' nodes (where Prometheus runs).
+resource "aws_vpc_security_group_ingress_rule" "node_exporter" {
+  count = local.node_exporter ? length(var.metrics_security_group_ids) : 0
+
+  security_group_id            = aws_security_group.this.id
+  description                  = "node_exporter metrics from the monitoring cluster's nodes"
+  ip_protocol                  = "tcp"
+  from_port                    = var.node_exporter_port
+  to_port                      = var.node_exporter_port
+  referenced_security_group_id = var.metrics_security_group_ids[count.index]
+
+  tags = var.tags
+}
+
 resource "aws_vpc_security_group_ingress_rule" "ssh" {
   count = length(var.ssh_cidrs)
 
@@ -108,16 +122,11 @@ locals {
     "ExecStartPre=/bin/sh -c 'aws ecr get-login-password --region ${try(split(".", local.registry)[3], "")} | docker login --username AWS --password-stdin ${local.registry}'",
   ] : []
 
-  # An instance in a public subnet reaches the internet only once its
-  # Elastic IP is associated, which happens after launch: the package
-  # install retries for up to 10 minutes, and systemd retries the image pull
-  # (and the container) every 5 s without a start limit.
-  user_data = var.app_image == null ? null : join("\n", concat([
-    "#!/bin/bash",
-    "set -euo pipefail",
-    "for attempt in $(seq 1 60); do dnf install -y docker && break; echo \"dnf: no network yet (attempt $attempt of 60)\" >&2; sleep 10; done",
-    "rpm -q docker >/dev/null",
-    "systemctl enable --now docker",
+  # node_exporter runs next to the application's container (docker is
+  # installed for it), so only where there is an application.
+  node_exporter = var.node_exporter_image != null && var.app_image != null
+
+  app_unit = var.app_image == null ? [] : concat([
     "cat > /etc/systemd/system/app.service <<'UNIT'",
     "[Unit]",
     "Description=Application container (acmegen)",
@@ -138,7 +147,49 @@ locals {
     "UNIT",
     "systemctl daemon-reload",
     "systemctl enable --now app.service",
-  ]))
+  ])
+
+  # node_exporter from its pinned upstream image, as the node_exporter README
+  # runs it in a container: the host's network and PID namespaces, the host's
+  # root mounted read-only (rslave, so later mounts show), a read-only
+  # container filesystem, no capabilities, the image's unprivileged user.
+  node_exporter_unit = local.node_exporter ? [
+    "cat > /etc/systemd/system/node-exporter.service <<'UNIT'",
+    "[Unit]",
+    "Description=Prometheus node_exporter (acmegen)",
+    "After=docker.service network-online.target",
+    "Wants=network-online.target",
+    "Requires=docker.service",
+    "StartLimitIntervalSec=0",
+    "[Service]",
+    "Restart=always",
+    "RestartSec=5",
+    "ExecStartPre=-/usr/bin/docker rm -f node-exporter",
+    "ExecStartPre=/usr/bin/docker pull ${var.node_exporter_image}",
+    "ExecStart=/usr/bin/docker run --rm --name node-exporter --network host --pid host --read-only --cap-drop ALL --security-opt no-new-privileges --volume /:/host:ro,rslave ${var.node_exporter_image} --path.rootfs=/host --web.listen-address=:${var.node_exporter_port}",
+    "ExecStop=/usr/bin/docker stop node-exporter",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "UNIT",
+    "systemctl daemon-reload",
+    "systemctl enable --now node-exporter.service",
+  ] : []
+
+  # An instance in a public subnet reaches the internet only once its
+  # Elastic IP is associated, which happens after launch: the package
+  # install retries for up to 10 minutes, and systemd retries the image pulls
+  # (and the containers) every 5 s without a start limit.
+  user_data = var.app_image == null ? null : join("\n", concat([
+    "#!/bin/bash",
+    "set -euo pipefail",
+    "for attempt in $(seq 1 60); do dnf install -y docker && break; echo \"dnf: no network yet (attempt $attempt of 60)\" >&2; sleep 10; done",
+    "rpm -q docker >/dev/null",
+    "systemctl enable --now docker",
+  ], local.app_unit, local.node_exporter_unit))
+
+  # Prometheus finds the instances by this tag (EC2 service discovery).
+  node_exporter_tag_key = "acmegen:node-exporter"
+  node_exporter_tags    = local.node_exporter ? { (local.node_exporter_tag_key) = var.name } : {}
 }
 
 ################################################################################
@@ -172,7 +223,7 @@ resource "aws_instance" "this" {
     delete_on_termination = true
   }
 
-  tags = merge(var.tags, { Name = "${var.name}-${count.index + 1}" })
+  tags = merge(var.tags, local.node_exporter_tags, { Name = "${var.name}-${count.index + 1}" })
 
   lifecycle {
     ignore_changes = [ami]

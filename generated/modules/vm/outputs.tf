@@ -22,3 +22,13 @@ output "instance_arns" {
   description = "ARNs of the instances (AWS Backup selects by ARN)."
   value       = aws_instance.this[*].arn
 }
+
+output "node_exporter_target" {
+  description = "How Prometheus finds the instances' node_exporter (EC2 service discovery): job name, tag key and value the instances carry, port; null without node_exporter (or without app_image)."
+  value = local.node_exporter ? {
+    job       = "node-${var.name}"
+    tag_key   = local.node_exporter_tag_key
+    tag_value = var.name
+    port      = var.node_exporter_port
+  } : null
+}

@@ -137,6 +137,27 @@ variable "cloudwatch_data_source" {
   }
 }
 
+variable "ec2_scrape_targets" {
+  description = "EC2 instances Prometheus scrapes (EC2 service discovery in var.region): per job, the tag key and value the instances carry and the exporter port. Needs oidc_provider_arn, cluster_name and region (IRSA role for discovery)."
+  type = list(object({
+    job       = string
+    tag_key   = string
+    tag_value = string
+    port      = number
+  }))
+  default = []
+
+  validation {
+    condition     = length(var.ec2_scrape_targets) == 0 || (var.oidc_provider_arn != null && var.cluster_name != null && var.region != null)
+    error_message = "ec2_scrape_targets needs oidc_provider_arn, cluster_name and region."
+  }
+
+  validation {
+    condition     = length(distinct([for t in var.ec2_scrape_targets : t.job])) == length(var.ec2_scrape_targets)
+    error_message = "Every ec2_scrape_targets job needs its own name."
+  }
+}
+
 variable "send_alerts_to_sns" {
   description = "Route every alert to alert_sns_topic_arn (the inventory's alert target) through an IRSA role of Alertmanager; false keeps the chart's default routing. Needs cluster_name, oidc_provider_arn, region and an AWS provider."
   type        = bool

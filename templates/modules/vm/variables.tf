@@ -58,6 +58,29 @@ variable "container_port" {
   default     = null
 }
 
+variable "node_exporter_image" {
+  description = "Pinned Prometheus node_exporter image the instances run next to the application container (host network and PID namespace, host root read-only; only with app_image); null runs none."
+  type        = string
+  default     = null
+}
+
+variable "node_exporter_port" {
+  description = "Port node_exporter listens on."
+  type        = number
+  default     = 9100
+
+  validation {
+    condition     = var.node_exporter_port > 0 && var.node_exporter_port < 65536
+    error_message = "node_exporter_port must be a TCP port (1-65535)."
+  }
+}
+
+variable "metrics_security_group_ids" {
+  description = "Security groups (the monitoring clusters' nodes) allowed to reach node_exporter_port."
+  type        = list(string)
+  default     = []
+}
+
 variable "ingress_security_group_ids" {
   description = "Security groups (load balancers) allowed to reach app_port."
   type        = list(string)
