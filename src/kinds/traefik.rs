@@ -179,7 +179,7 @@ mod tests {
             ))
         }
         fn cidrhost(args: FuncArgs) -> Result<Value, String> {
-            let c: crate::cidr::Cidr = args[0].as_str().unwrap().parse().map_err(|e| format!("{e}"))?;
+            let c = args[0].as_str().unwrap().parse::<crate::cidr::Cidr>().map_err(|e| e.to_string())?;
             let host = c.addr + args[1].as_u64().unwrap() as u32;
             Ok(Value::from(std::net::Ipv4Addr::from(host).to_string()))
         }

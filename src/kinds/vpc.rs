@@ -181,10 +181,8 @@ fn expose(m: &ModuleCall, e: &mut Exposure) {
             let tier = if public { Tier::Public } else { Tier::Private };
             e.ssh.extend(cidrs("ssh_cidrs").into_iter().map(|c| (tier, c)));
         }
-        "rds" | "aurora" => {
-            if !cidrs("allowed_cidr_blocks").is_empty() {
-                e.db_from_peer.extend(num("port"));
-            }
+        "rds" | "aurora" if !cidrs("allowed_cidr_blocks").is_empty() => {
+            e.db_from_peer.extend(num("port"));
         }
         _ => {}
     }
