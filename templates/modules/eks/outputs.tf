@@ -43,5 +43,5 @@ output "node_group_names" {
 
 output "service_ipv4_cidr" {
   description = "Range the cluster's Service ClusterIPs come from (its first address is the kubernetes API Service)."
-  value       = aws_eks_cluster.this.kubernetes_network_config[0].service_ipv4_cidr
+  value       = one(aws_eks_cluster.this.kubernetes_network_config[*].service_ipv4_cidr)
 }
