@@ -37,6 +37,7 @@ const SERVICES: &[(&str, &str)] = &[
     ("aws_launch_template", "ec2"),
     ("aws_lb", "elasticloadbalancing"),
     ("aws_nat_gateway", "ec2"),
+    ("aws_network_acl", "ec2"),
     ("aws_partition", ""),
     ("aws_prometheus_", "aps"),
     ("aws_rds_", "rds"),

@@ -284,6 +284,11 @@ pub struct Asset {
     #[serde(default)]
     pub node_groups: Option<Vec<NodeGroup>>,
 
+    /// vpc: a network ACL per subnet tier, derived from what the root
+    /// exposes (default false: the subnets keep the VPC's default ACL).
+    #[serde(default)]
+    pub network_acls: Option<bool>,
+
     /// k8s_monitoring: kube-prometheus-stack chart version.
     #[serde(default)]
     pub chart_version: Option<String>,
@@ -487,6 +492,7 @@ impl Asset {
         "min",
         "max",
         "node_groups",
+        "network_acls",
         "chart_version",
         "node_group",
         "cross_region",
@@ -534,6 +540,7 @@ impl Asset {
             self.min.is_some(),
             self.max.is_some(),
             self.node_groups.is_some(),
+            self.network_acls.is_some(),
             self.chart_version.is_some(),
             self.node_group.is_some(),
             self.cross_region.is_some(),

@@ -174,7 +174,14 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     }
     m.arg("cluster_name", Expr::module(&c, "cluster_name"))
         .arg("oidc_provider_arn", Expr::module(&c, "oidc_provider_arn"))
-        .arg("region", Expr::var("region"));
+        .arg("region", Expr::var("region"))
+        .arg(
+            "network_policy",
+            Expr::Map(vec![
+                ("vpc_cidr".into(), p.vpc("vpc_cidr_block")),
+                ("service_cidr".into(), Expr::module(&c, "service_ipv4_cidr")),
+            ]),
+        );
     let tags = p.tags(Some(a));
     p.push(m, Some(tags));
     p.output(
@@ -205,6 +212,45 @@ mod tests {
         assert_eq!(arg(dr, "backup_bucket"), "module.pg_backups.bucket_id");
         assert_eq!(default_of(&p.primary, "pg_replicas").as_deref(), Some("2"));
         assert_eq!(default_of(&p.dr, "pg_standby").as_deref(), Some("true"));
+    }
+
+    #[test]
+    fn the_operator_namespace_gets_its_network_policy_in_both_regions() {
+        let p = planned(&format!(
+            "{CLUSTER}  - {{kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, qty: 3, db_name: shop, dr: replica}}\n"
+        ));
+        for root in p.roots() {
+            let np = arg(module(root, "pg").unwrap(), "network_policy");
+            assert!(np.contains("vpc_cidr = module.vpc.vpc_cidr_block"), "{np}");
+            assert!(np.contains("service_cidr = module.k8s.service_ipv4_cidr"), "{np}");
+        }
+    }
+
+    /// The chart's policies for the operator's namespace (a text check: no
+    /// Helm here to render the template).
+    #[test]
+    fn the_operator_namespace_is_default_deny_with_the_operators_allows() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let chart =
+            std::fs::read_to_string(format!("{dir}/charts/postgres-cluster/templates/networkpolicy-operator.yaml")).unwrap();
+        let (deny, allow) = chart.split_once("\n---\n").expect("two policies");
+        assert!(deny.contains("name: default-deny") && deny.contains("namespace: {{ .namespace }}"));
+        assert!(deny.contains("podSelector: {}") && deny.contains("- Ingress") && deny.contains("- Egress"));
+        assert!(!allow.contains("ingress:"), "nothing calls the operator");
+        for needed in [
+            "k8s-app: kube-dns",
+            "port: 53",
+            "{{- range .apiServerCIDRs }}",
+            "port: 443",
+            "kubernetes.io/metadata.name: {{ $.Release.Namespace | quote }}",
+            "port: 5432",
+            "port: 8008",
+        ] {
+            assert!(allow.contains(needed), "operator policy lacks `{needed}`");
+        }
+        let module = std::fs::read_to_string(format!("{dir}/modules/postgres_operator/main.tf")).unwrap();
+        assert!(module.contains("namespace = var.network_policy == null ? \"\" : var.operator_namespace"));
+        assert!(module.contains("cidrhost(var.network_policy.service_cidr, 1)"));
     }
 
     #[test]

@@ -261,17 +261,24 @@ pub(crate) fn client_groups(p: &Planner<'_>) -> Expr {
 /// Peer-region ranges a database admits: only where the VPCs peer and the
 /// other region runs clients of `db` but keeps no copy of it.
 pub(crate) fn peer_ranges(p: &Planner<'_>, db: &ValidAsset) -> Expr {
+    if p.has_peering() && p.primary() && admits_dr_clients(p, db) {
+        Expr::strs([p.peer_layout.cidr.to_string()])
+    } else {
+        Expr::List(vec![])
+    }
+}
+
+/// Whether the primary copy of `db` admits the DR VPC's range (given
+/// peering): the DR region runs clients of it but keeps no copy of it. The
+/// DR root reads this too, for its network ACL rules towards the primary.
+pub(crate) fn admits_dr_clients(p: &Planner<'_>, db: &ValidAsset) -> bool {
     let peer_has_clients = p
         .v
         .assets
         .iter()
         .any(|a| matches!(a.kind, Kind::Vm | Kind::Bastion | Kind::Eks) && a.in_dr());
     let copy_in_peer = db.in_dr() && db.dr != DrStrategy::Backup;
-    if p.has_peering() && p.primary() && peer_has_clients && !copy_in_peer {
-        Expr::strs([p.peer_layout.cidr.to_string()])
-    } else {
-        Expr::List(vec![])
-    }
+    peer_has_clients && !copy_in_peer
 }
 
 /// The DR key the master secret of `db` is replicated under (primary root,

@@ -2,9 +2,11 @@
 //! flow logs). A region whose assets need a network gets one: the
 //! inventory's vpc asset, or an implicit network.
 
-use super::{Quantity, SizeClass, Spec};
+use super::{Options as KindOptions, Quantity, SizeClass, Spec};
+use crate::cidr::Cidr;
 use crate::inventory::{Asset, DrStrategy, Kind};
-use crate::plan::{names, Expr, Origin, Planner};
+use crate::plan::nacl::{self, Exposure, Tier};
+use crate::plan::{names, present, Expr, ModuleCall, Origin, Planner, Role};
 use crate::validate::{Check, ValidAsset};
 
 /// The vpc kind.
@@ -14,7 +16,7 @@ pub const SPEC: Spec = Spec {
     dr: &[DrStrategy::Active, DrStrategy::None],
     dr_hints: &[],
     targets: &[],
-    fields: &[],
+    fields: &["network_acls"],
     size: SizeClass::None,
     needs_vpc: false,
     needs_kms: true,
@@ -27,9 +29,12 @@ pub const SPEC: Spec = Spec {
     alarms: &[],
 };
 
-/// A vpc asset has no options: the network comes from `network:`.
+/// A vpc asset's options (the ranges come from `network:`).
 #[derive(Debug, Clone)]
-pub struct Options;
+pub struct Options {
+    /// A network ACL per subnet tier (see [`crate::plan::nacl`]).
+    pub network_acls: bool,
+}
 
 /// A VPC kept out of DR must not strand assets that run there.
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
@@ -45,7 +50,9 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             );
         }
     }
-    Options
+    Options {
+        network_acls: a.network_acls.unwrap_or(false),
+    }
 }
 
 /// The network is planned for the whole region by [`plan_network`].
@@ -99,6 +106,85 @@ pub fn plan_network(p: &mut Planner<'_>) {
         ("public_subnet_ids", "Public subnets, one per AZ."),
     ] {
         p.output(out.into(), what.into(), Expr::module(&label, out));
+    }
+}
+
+/// With `network_acls: true`, give the region's network module a network
+/// ACL per subnet tier, derived from what the root's module calls expose
+/// (run after every asset is planned).
+pub fn plan_network_acls(p: &mut Planner<'_>) {
+    let wanted = p.assets().any(|a| matches!(&a.options, KindOptions::Vpc(o) if o.network_acls));
+    if !wanted || !p.has_vpc() {
+        return;
+    }
+    let mut e = Exposure::default();
+    for m in &p.root.modules {
+        expose(m, &mut e);
+    }
+    // The other region's hosts that admit this VPC: the primary's databases
+    // its DR clients use, bastions whose SSH ranges cover this VPC.
+    let other = if p.primary() { Role::Dr } else { Role::Primary };
+    for a in p.v.assets.iter().filter(|a| present(a, other)) {
+        match &a.options {
+            KindOptions::Rds(o) if !p.primary() && super::rds::admits_dr_clients(p, a) => {
+                e.to_peer.insert(o.db.engine.port());
+            }
+            KindOptions::Aurora(o) if !p.primary() && super::rds::admits_dr_clients(p, a) => {
+                e.to_peer.insert(o.db.engine.port());
+            }
+            KindOptions::Bastion(o) => {
+                let here = p.layout.cidr;
+                if o.ssh_cidrs.iter().filter_map(|c| c.parse::<Cidr>().ok()).any(|c| c.overlaps(here)) {
+                    e.to_peer.insert(22);
+                }
+            }
+            _ => {}
+        }
+    }
+    let peer = p.has_peering().then_some(p.peer_layout.cidr);
+    let acls = nacl::derive(p.layout, peer, &e).to_expr();
+    let label = p.vpc_label().to_string();
+    if let Some(m) = p.root.modules.iter_mut().find(|m| m.label == label) {
+        let at = m.args.iter().position(|(n, _)| n == "tags").unwrap_or(m.args.len());
+        m.args.insert(at, ("network_acls".into(), acls));
+    }
+}
+
+/// What the module call `m` exposes through its security groups.
+fn expose(m: &ModuleCall, e: &mut Exposure) {
+    let num = |name: &str| match m.argument(name) {
+        Some(Expr::Num(n)) => u16::try_from(*n).ok(),
+        _ => None,
+    };
+    let cidrs = |name: &str| -> Vec<Cidr> {
+        match m.argument(name) {
+            Some(Expr::List(items)) => items
+                .iter()
+                .filter_map(|i| match i {
+                    Expr::Str(s) => s.parse().ok(),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    match m.source.as_str() {
+        "alb" => {
+            e.listeners.insert(80);
+            if m.argument("https") == Some(&Expr::Bool(true)) {
+                e.listeners.insert(443);
+            }
+            e.target_ports.extend(num("target_port"));
+        }
+        "vm" => {
+            let public = m.argument("subnet_ids").is_some_and(|s| s.render().contains("public_subnet_ids"));
+            let tier = if public { Tier::Public } else { Tier::Private };
+            e.ssh.extend(cidrs("ssh_cidrs").into_iter().map(|c| (tier, c)));
+        }
+        "rds" | "aurora" if !cidrs("allowed_cidr_blocks").is_empty() => {
+            e.db_from_peer.extend(num("port"));
+        }
+        _ => {}
     }
 }
 

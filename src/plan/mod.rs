@@ -10,13 +10,14 @@
 
 pub mod expr;
 pub mod modules;
+pub mod nacl;
 pub mod names;
 pub mod network;
 mod planner;
 
 pub use expr::Expr;
 pub use names::{fact_store_path, region_code, zone_label};
-pub use planner::Planner;
+pub use planner::{present, Planner};
 
 use crate::inventory::{DrStrategy, Kind};
 use crate::validate::Validated;

@@ -155,6 +155,7 @@ impl<'a> Planner<'a> {
         for a in v.assets.iter().filter(|a| present(a, role)) {
             a.options.plan(&mut self, a);
         }
+        crate::kinds::vpc::plan_network_acls(&mut self);
         crate::kinds::cloudwatch::plan_alarms(&mut self);
         crate::kinds::ecr::plan_replication(&mut self);
         self.plan_facts();

@@ -49,7 +49,181 @@ module "network" {
   private_subnets    = ["10.1.64.0/18", "10.1.128.0/18"]
   nat_gateway_per_az = false
   kms_key_arn        = module.kms.key_arn
-  tags               = merge(local.tags, { Asset = "network" })
+  network_acls = {
+    public = {
+      inbound = [
+        {
+          rule_number = 100
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 80
+          to_port     = 80
+        },
+        {
+          rule_number = 110
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 443
+          to_port     = 443
+        },
+        {
+          rule_number = 300
+          rule_action = "allow"
+          protocol    = "-1"
+          cidr_block  = "10.1.0.0/16"
+          from_port   = 0
+          to_port     = 0
+        },
+        {
+          rule_number = 400
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 1024
+          to_port     = 65535
+        },
+        {
+          rule_number = 410
+          rule_action = "allow"
+          protocol    = "icmp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 0
+          to_port     = 0
+          icmp_type   = 3
+          icmp_code   = 4
+        },
+      ]
+      outbound = [
+        {
+          rule_number = 100
+          rule_action = "allow"
+          protocol    = "-1"
+          cidr_block  = "10.1.0.0/16"
+          from_port   = 0
+          to_port     = 0
+        },
+        {
+          rule_number = 110
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 80
+          to_port     = 80
+        },
+        {
+          rule_number = 120
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 443
+          to_port     = 443
+        },
+        {
+          rule_number = 130
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 1024
+          to_port     = 65535
+        },
+        {
+          rule_number = 140
+          rule_action = "allow"
+          protocol    = "icmp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 0
+          to_port     = 0
+          icmp_type   = 3
+          icmp_code   = 4
+        },
+      ]
+    }
+    private = {
+      inbound = [
+        {
+          rule_number = 100
+          rule_action = "allow"
+          protocol    = "-1"
+          cidr_block  = "10.1.64.0/18"
+          from_port   = 0
+          to_port     = 0
+        },
+        {
+          rule_number = 110
+          rule_action = "allow"
+          protocol    = "-1"
+          cidr_block  = "10.1.128.0/18"
+          from_port   = 0
+          to_port     = 0
+        },
+        {
+          rule_number = 200
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "10.1.0.0/16"
+          from_port   = 30080
+          to_port     = 30080
+        },
+        {
+          rule_number = 500
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 1024
+          to_port     = 65535
+        },
+        {
+          rule_number = 510
+          rule_action = "allow"
+          protocol    = "icmp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 0
+          to_port     = 0
+          icmp_type   = 3
+          icmp_code   = 4
+        },
+      ]
+      outbound = [
+        {
+          rule_number = 100
+          rule_action = "allow"
+          protocol    = "-1"
+          cidr_block  = "10.1.0.0/16"
+          from_port   = 0
+          to_port     = 0
+        },
+        {
+          rule_number = 110
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 80
+          to_port     = 80
+        },
+        {
+          rule_number = 120
+          rule_action = "allow"
+          protocol    = "tcp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 443
+          to_port     = 443
+        },
+        {
+          rule_number = 400
+          rule_action = "allow"
+          protocol    = "icmp"
+          cidr_block  = "0.0.0.0/0"
+          from_port   = 0
+          to_port     = 0
+          icmp_type   = 3
+          icmp_code   = 4
+        },
+      ]
+    }
+  }
+  tags = merge(local.tags, { Asset = "network" })
 }
 
 # addons (cluster_addons): AWS Load Balancer Controller, cluster autoscaler (auto-discovery tags), cert-manager, metrics-server; IRSA each — DR: active

@@ -182,7 +182,11 @@ module "db" {
   cluster_name      = module.cluster.cluster_name
   oidc_provider_arn = module.cluster.oidc_provider_arn
   region            = var.region
-  tags              = merge(local.tags, { Asset = "db" })
+  network_policy = {
+    vpc_cidr     = module.vpc.vpc_cidr_block
+    service_cidr = module.cluster.service_ipv4_cidr
+  }
+  tags = merge(local.tags, { Asset = "db" })
 
   depends_on = [module.cluster, module.addons]
 }
@@ -229,6 +233,16 @@ module "router" {
   node_port         = 30080
   trusted_ips       = [module.vpc.vpc_cidr_block]
   health_check_path = "/ping"
+  network_policy = {
+    vpc_cidr     = module.vpc.vpc_cidr_block
+    service_cidr = module.cluster.service_ipv4_cidr
+    backends = [
+      {
+        namespace = "api"
+        port      = 8000
+      },
+    ]
+  }
 
   depends_on = [module.cluster, module.addons]
 }

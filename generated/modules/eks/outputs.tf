@@ -40,3 +40,8 @@ output "node_group_names" {
     { for k, g in aws_eks_node_group.additional : k => g.node_group_name },
   )
 }
+
+output "service_ipv4_cidr" {
+  description = "Range the cluster's Service ClusterIPs come from (its first address is the kubernetes API Service)."
+  value       = one(aws_eks_cluster.this.kubernetes_network_config[*].service_ipv4_cidr)
+}

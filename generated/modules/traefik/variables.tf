@@ -118,3 +118,16 @@ variable "resources" {
     limits   = { cpu = "1", memory = "256Mi" }
   }
 }
+
+variable "network_policy" {
+  description = "Default-deny NetworkPolicies for Traefik's namespace with the allows Traefik needs (null: none): the web entrypoint from vpc_cidr (the load balancer, or the nodes forwarding its NodePort), DNS to kube-dns, the API server on 443 (its interfaces in vpc_cidr, and the kubernetes Service, the first address of service_cidr), and each backend namespace on its port."
+  type = object({
+    vpc_cidr     = string
+    service_cidr = optional(string)
+    backends = list(object({
+      namespace = string
+      port      = number
+    }))
+  })
+  default = null
+}

@@ -160,6 +160,58 @@ resource "aws_route_table_association" "private" {
 }
 
 ################################################################################
+# Network ACLs: one per subnet tier (network_acls), numbered rules evaluated
+# in ascending order, the first match wins. They are stateless: the rules
+# acmegen derives admit the answers (ephemeral ports 1024-65535) of every
+# flow the security groups allow. The Amazon DNS server (VPC base + 2),
+# instance metadata and the Time Sync Service are never filtered by them.
+################################################################################
+
+locals {
+  network_acl_rules = merge(flatten([
+    for tier, acl in var.network_acls : [
+      { for r in acl.inbound : "${tier}-inbound-${r.rule_number}" => merge(r, { tier = tier, egress = false }) },
+      { for r in acl.outbound : "${tier}-outbound-${r.rule_number}" => merge(r, { tier = tier, egress = true }) },
+    ]
+  ])...)
+}
+
+resource "aws_network_acl" "public" {
+  count = contains(keys(var.network_acls), "public") ? 1 : 0
+
+  vpc_id     = aws_vpc.this.id
+  subnet_ids = aws_subnet.public[*].id
+
+  tags = merge(var.tags, { Name = "${var.name}-public", Tier = "public" })
+}
+
+resource "aws_network_acl" "private" {
+  count = contains(keys(var.network_acls), "private") ? 1 : 0
+
+  vpc_id     = aws_vpc.this.id
+  subnet_ids = aws_subnet.private[*].id
+
+  tags = merge(var.tags, { Name = "${var.name}-private", Tier = "private" })
+}
+
+resource "aws_network_acl_rule" "this" {
+  #checkov:skip=CKV_AWS_231:The answers rule (TCP 1024-65535 from anywhere) must admit every ephemeral port NAT gateways and load balancers answer on, 3389 included; no listener of the tier is on 3389 and the security groups admit none (acmegen tests that only that rule opens it)
+  #checkov:skip=CKV_AWS_352:All-port rules name only ranges inside the VPC (the private subnets, the VPC for the NAT gateways) and ICMP path-MTU rules carry no ports; the security groups narrow them (acmegen tests this)
+  for_each = local.network_acl_rules
+
+  network_acl_id = each.value.tier == "public" ? aws_network_acl.public[0].id : aws_network_acl.private[0].id
+  rule_number    = each.value.rule_number
+  egress         = each.value.egress
+  protocol       = each.value.protocol
+  rule_action    = each.value.rule_action
+  cidr_block     = each.value.cidr_block
+  from_port      = each.value.from_port
+  to_port        = each.value.to_port
+  icmp_type      = each.value.icmp_type
+  icmp_code      = each.value.icmp_code
+}
+
+################################################################################
 # Flow logs
 ################################################################################
 

@@ -181,6 +181,13 @@ resource "helm_release" "cluster" {
     users     = var.users
     databases = var.databases
     standby   = { s3WalPath = local.source_path }
+    operatorNetworkPolicy = {
+      namespace = var.network_policy == null ? "" : var.operator_namespace
+      apiServerCIDRs = var.network_policy == null ? [] : concat(
+        [var.network_policy.vpc_cidr],
+        var.network_policy.service_cidr == null ? [] : ["${cidrhost(var.network_policy.service_cidr, 1)}/32"],
+      )
+    }
     # Cluster-level variables win over the operator's: WAL-G (the only tool
     # of the image that uses IRSA) for backup and restore, SSE-KMS with the
     # bucket's key, and the region as the archive's suffix.

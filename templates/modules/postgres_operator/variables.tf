@@ -176,3 +176,12 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "network_policy" {
+  description = "Default-deny NetworkPolicies for the operator's namespace, with the operator's way to DNS, the API server on 443 (its interfaces in vpc_cidr, and the kubernetes Service, the first address of service_cidr) and the cluster's pods (5432, 8008). Null: none."
+  type = object({
+    vpc_cidr     = string
+    service_cidr = optional(string)
+  })
+  default = null
+}

@@ -38,6 +38,61 @@ locals {
   }]
 }
 
+################################################################################
+# NetworkPolicies (network_policy): the namespace is default-deny both ways;
+# Traefik's pods may receive on the web entrypoint from the VPC (with
+# instance targets the source is the load balancer or, after the NodePort's
+# SNAT, a node) and reach DNS, the API server (it watches Ingresses, Services
+# and Endpoints) and the backends' namespaces on their ports. The VPC CNI
+# admits the node's own address (kubelet probes) whatever the policies say.
+################################################################################
+
+locals {
+  network_policies = flatten([for np in var.network_policy == null ? [] : [var.network_policy] : [
+    {
+      apiVersion = "networking.k8s.io/v1"
+      kind       = "NetworkPolicy"
+      metadata   = { name = "default-deny", namespace = var.namespace }
+      spec       = { podSelector = {}, policyTypes = ["Ingress", "Egress"] }
+    },
+    {
+      apiVersion = "networking.k8s.io/v1"
+      kind       = "NetworkPolicy"
+      metadata   = { name = var.name, namespace = var.namespace }
+      spec = {
+        podSelector = { matchLabels = local.selector }
+        policyTypes = ["Ingress", "Egress"]
+        ingress = [{
+          from  = [{ ipBlock = { cidr = np.vpc_cidr } }]
+          ports = [{ protocol = "TCP", port = var.web_port }]
+        }]
+        egress = concat(
+          [
+            {
+              to = [{
+                namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = "kube-system" } }
+                podSelector       = { matchLabels = { "k8s-app" = "kube-dns" } }
+              }]
+              ports = [{ protocol = "UDP", port = 53 }, { protocol = "TCP", port = 53 }]
+            },
+            {
+              to = [
+                for c in concat([np.vpc_cidr], np.service_cidr == null ? [] : ["${cidrhost(np.service_cidr, 1)}/32"]) :
+                { ipBlock = { cidr = c } }
+              ]
+              ports = [{ protocol = "TCP", port = 443 }]
+            },
+          ],
+          [for b in np.backends : {
+            to    = [{ namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = b.namespace } } }]
+            ports = [{ protocol = "TCP", port = b.port }]
+          }],
+        )
+      }
+    },
+  ]])
+}
+
 resource "helm_release" "this" {
   name             = var.name
   namespace        = var.namespace
@@ -89,6 +144,6 @@ resource "helm_release" "this" {
       name           = var.ingress_class_name
     }
     resources    = var.resources
-    extraObjects = local.target_group_binding
+    extraObjects = concat(local.target_group_binding, local.network_policies)
   })]
 }

@@ -37,3 +37,8 @@ output "database_clients_security_group_id" {
   description = "Security group whose members the root's databases admit (null unless database_clients_group)."
   value       = one(aws_security_group.database_clients[*].id)
 }
+
+output "network_acl_ids" {
+  description = "Network ACL of each subnet tier (empty without network_acls)."
+  value       = merge({ for a in aws_network_acl.public : "public" => a.id }, { for a in aws_network_acl.private : "private" => a.id })
+}

@@ -47,6 +47,38 @@ variable "excluded_az_ids" {
   default     = []
 }
 
+variable "network_acls" {
+  description = "Network ACL rules per subnet tier (public, private): inbound and outbound, each rule numbered. Empty keeps the subnets on the VPC's default network ACL."
+  type = map(object({
+    inbound = list(object({
+      rule_number = number
+      rule_action = string
+      protocol    = string
+      cidr_block  = string
+      from_port   = number
+      to_port     = number
+      icmp_type   = optional(number)
+      icmp_code   = optional(number)
+    }))
+    outbound = list(object({
+      rule_number = number
+      rule_action = string
+      protocol    = string
+      cidr_block  = string
+      from_port   = number
+      to_port     = number
+      icmp_type   = optional(number)
+      icmp_code   = optional(number)
+    }))
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for tier in keys(var.network_acls) : contains(["public", "private"], tier)])
+    error_message = "network_acls is keyed by subnet tier: public or private."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)
