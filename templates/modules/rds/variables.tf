@@ -141,6 +141,24 @@ variable "secret_replica_kms_key_arn" {
   default     = null
 }
 
+variable "dns_zone_id" {
+  description = "Private hosted zone of the writer's stable name; null for no record."
+  type        = string
+  default     = null
+}
+
+variable "dns_name" {
+  description = "Stable name of the writer in dns_zone_id, e.g. db.shop.internal (a CNAME to the writer endpoint)."
+  type        = string
+  default     = null
+}
+
+variable "dns_ttl" {
+  description = "TTL of the writer's record in seconds: how long clients may keep resolving to an old target."
+  type        = number
+  default     = 30
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)
