@@ -263,7 +263,10 @@ pub(super) fn rebuild_dr_copy(c: &Ctx<'_>, a: &Asset) -> Step {
             format!("`{d}` replicates from `{p}` again, with deletion protection on (the module sets it)."),
         ];
         if let Some(name) = writer_name(c, a) {
-            verify.push(format!("`{name}` in the {} VPC names the new replica: it has the old one's identifier, hence its address.", c.dr));
+            verify.push(format!(
+                "`{name}` in the {} VPC names the new replica: it has the old one's identifier, hence its address.",
+                c.dr
+            ));
         }
         Step::new(
             format!("Make the DR copy of `{}` a read replica again (it is replaced: deletion protection is lifted on purpose)", a.name),

@@ -53,6 +53,9 @@ pub struct DbName {
     pub asset: String,
     /// What the name reaches once the data steps are done, and why.
     pub reaches: String,
+    /// Whether a data step moves the record (a Route 53 API call: its
+    /// control plane is in us-east-1).
+    pub moved: bool,
 }
 
 /// The stable names of the databases with a copy in DR.
@@ -61,9 +64,12 @@ fn db_names(c: &Ctx<'_>) -> Vec<DbName> {
     for a in c.of(Kind::Rds).chain(c.of(Kind::Aurora)).filter(|a| a.in_dr()) {
         let Some(name) = writer_name(c, a) else { continue };
         let id = c.ident(a, Role::Dr);
+        let moved = a.kind == Kind::Rds && a.dr == DrStrategy::Backup;
         let reaches = match (a.kind, a.dr) {
             (Kind::Aurora, _) => format!("the writer of cluster {id} (its cluster endpoint; no record moves)"),
-            (_, DrStrategy::Replica) => format!("the promoted instance {id} (a promotion keeps its address; no record moves)"),
+            (_, DrStrategy::Replica) => {
+                format!("the promoted instance {id} (a promotion keeps its address; no record moves)")
+            }
             _ if c.plan.dr.modules.iter().any(|m| m.source == "private_zone") => {
                 format!("the restored instance {id} (the data step above points the record at it)")
             }
@@ -73,6 +79,7 @@ fn db_names(c: &Ctx<'_>) -> Vec<DbName> {
             name,
             asset: a.name.clone(),
             reaches,
+            moved,
         });
     }
     names
