@@ -106,6 +106,9 @@ pub mod fixed {
     pub const INSIGHTS_RETENTION_DAYS: u32 = 7;
     /// Storage autoscaling ceiling: this many times the allocated storage.
     pub const STORAGE_CEILING_FACTOR: i64 = 4;
+    /// TTL (s) of the writer's record in the private zone (`dns_ttl`): how
+    /// long a client may keep resolving to an old target.
+    pub const DNS_TTL: u32 = 30;
 
     /// Name of the enhanced-monitoring role of database `identifier`.
     pub fn monitoring_role(identifier: &str) -> String {
@@ -306,8 +309,9 @@ pub(crate) fn output_writer_name(p: &mut Planner<'_>, a: &ValidAsset, m: &crate:
     p.output(
         format!("{}_dns_name", a.ident()),
         format!(
-            "Stable name of the writer of {what} {} in this region's private zone (CNAME, TTL 30 s, to its endpoint in {region}): the host applications connect to, unchanged by a failover.",
-            a.name
+            "Stable name of the writer of {what} {} in this region's private zone (CNAME, TTL {} s, to its endpoint in {region}): the host applications connect to, unchanged by a failover.",
+            a.name,
+            fixed::DNS_TTL
         ),
         m.out_or_null("dns_name"),
     );
@@ -699,6 +703,12 @@ mod tests {
             assert!(aurora.contains(&line), "aurora module lacks `{line}`");
         }
         assert_eq!(monitoring_role("t-db-use2"), "t-db-use2-monitoring");
+        for m in ["rds", "aurora"] {
+            let vars = std::fs::read_to_string(root.join(m).join("variables.tf")).unwrap();
+            let ttl = &vars[vars.find("variable \"dns_ttl\"").unwrap()..];
+            let block = &ttl[..ttl.find("\n}").unwrap()];
+            assert!(block.contains(&format!("default     = {DNS_TTL}")), "{m}: {block}");
+        }
     }
 
     #[test]

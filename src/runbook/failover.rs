@@ -53,6 +53,8 @@ pub struct DbName {
     pub asset: String,
     /// What the name reaches once the data steps are done, and why.
     pub reaches: String,
+    /// TTL (s) of the record.
+    pub ttl: u32,
     /// Whether a data step moves the record (a Route 53 API call: its
     /// control plane is in us-east-1).
     pub moved: bool,
@@ -79,6 +81,7 @@ fn db_names(c: &Ctx<'_>) -> Vec<DbName> {
             name,
             asset: a.name.clone(),
             reaches,
+            ttl: fixed::DNS_TTL,
             moved,
         });
     }
@@ -189,7 +192,7 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 vec![
                     format!("`aws rds describe-db-instances --db-instance-identifier {id} --region {} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier'` prints null.", c.dr),
                     match writer_name(c, a) {
-                        Some(name) => format!("Applications keep their connection string: `{name}` in the DR VPC is a CNAME (TTL 30 s) to this instance's address, which the promotion keeps (output `{}_dns_name` of the DR root); the DR root's next apply keeps the promoted instance (it ignores `replicate_source_db`).", a.ident()),
+                        Some(name) => format!("Applications keep their connection string: `{name}` in the DR VPC is a CNAME (TTL {} s) to this instance's address, which the promotion keeps (output `{}_dns_name` of the DR root); the DR root's next apply keeps the promoted instance (it ignores `replicate_source_db`).", fixed::DNS_TTL, a.ident()),
                         None => format!("The application's connection string points at the DR endpoint (output `{}_endpoint` of the DR root); the DR root's next apply keeps the promoted instance (it ignores `replicate_source_db`).", a.ident()),
                     },
                 ],
@@ -255,7 +258,8 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 )];
                 if let Some(name) = writer_name(c, a) {
                     verify.push(format!(
-                        "Applications keep their connection string: `{name}` in the DR VPC is a CNAME (TTL 30 s) to the cluster endpoint of the {} cluster, which now reaches its writer (output `{}_dns_name` of the DR root).",
+                        "Applications keep their connection string: `{name}` in the DR VPC is a CNAME (TTL {} s) to the cluster endpoint of the {} cluster, which now reaches its writer (output `{}_dns_name` of the DR root).",
+                        fixed::DNS_TTL,
                         c.dr,
                         a.ident()
                     ));
@@ -335,13 +339,11 @@ pub(super) fn restored_record_change(c: &Ctx<'_>, id: &str, name: &str, action: 
             c.dr
         ),
         format!(
-            r#"aws route53 change-resource-record-sets --hosted-zone-id "$ZONE" --change-batch '{{"Changes":[{{"Action":"{action}","ResourceRecordSet":{{"Name":"{name}","Type":"CNAME","TTL":{RECORD_TTL},"ResourceRecords":[{{"Value":"'"$ADDRESS"'"}}]}}}}]}}'"#
+            r#"aws route53 change-resource-record-sets --hosted-zone-id "$ZONE" --change-batch '{{"Changes":[{{"Action":"{action}","ResourceRecordSet":{{"Name":"{name}","Type":"CNAME","TTL":{},"ResourceRecords":[{{"Value":"'"$ADDRESS"'"}}]}}}}]}}'"#,
+            fixed::DNS_TTL
         ),
     ]
 }
-
-/// TTL (s) of a database's record (`dns_ttl` of the rds and aurora modules).
-pub(super) const RECORD_TTL: u32 = 30;
 
 /// Backup strategy: the restored instance takes the database's stable name
 /// in the DR root's private zone (the DR root has no instance to name

@@ -281,7 +281,7 @@ resource "aws_rds_cluster_instance" "this" {
 ################################################################################
 
 resource "aws_route53_record" "writer" {
-  count = var.dns_zone_id == null ? 0 : 1
+  count = var.dns_name == null ? 0 : 1
 
   zone_id = var.dns_zone_id
   name    = var.dns_name

@@ -147,13 +147,13 @@ variable "secret_replica_kms_key_arn" {
 }
 
 variable "dns_zone_id" {
-  description = "Private hosted zone of the writer's stable name; null for no record."
+  description = "Private hosted zone of the writer's stable name (required with dns_name)."
   type        = string
   default     = null
 }
 
 variable "dns_name" {
-  description = "Stable name of the writer in dns_zone_id, e.g. db.shop.internal (a CNAME to the writer endpoint)."
+  description = "Stable name of the writer in dns_zone_id, e.g. db.shop.internal (a CNAME to the writer endpoint); null for no record. It decides the record's count, so it is known at plan time (the zone ID may not be)."
   type        = string
   default     = null
 }
