@@ -259,7 +259,7 @@ fn any_bound(field: &str) -> Option<Bound> {
 pub fn field_help(field: &str) -> Option<String> {
     let text = match field {
         "name" | "owner" | "description" | "source" | "purpose" | "size" | "target" | "key_pair" | "zone"
-        | "record" | "health_check_path" | "db_name" => format!("`{field}` is text"),
+        | "record" | "health_check_path" | "db_name" | "dns_name" => format!("`{field}` is text"),
         "version" | "engine_version" | "dr_engine_version" | "chart_version" | "image_tag" | "dr_image_tag" => {
             format!("`{field}` is text: quote versions so YAML keeps them as written, e.g. \"16.4\"")
         }
@@ -442,7 +442,7 @@ pub fn check_asset(a: &Asset, inventory_tags: usize) -> Vec<Violation> {
         MAX_TEXT_CHARS,
         "it is copied into a comment line",
     );
-    let strings: [(&'static str, Option<&str>); 13] = [
+    let strings: [(&'static str, Option<&str>); 14] = [
         ("name", Some(&a.name)),
         ("size", a.size.as_deref()),
         ("target", a.target.as_deref()),
@@ -452,6 +452,7 @@ pub fn check_asset(a: &Asset, inventory_tags: usize) -> Vec<Violation> {
         ("engine_version", a.engine_version.as_deref()),
         ("dr_engine_version", a.dr_engine_version.as_deref()),
         ("db_name", a.db_name.as_deref()),
+        ("dns_name", a.dns_name.as_deref()),
         ("image_tag", a.image_tag.as_deref()),
         ("dr_image_tag", a.dr_image_tag.as_deref()),
         ("zone", a.zone.as_deref()),

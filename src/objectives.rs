@@ -176,7 +176,7 @@ fn objective(inv: &Fronts<'_>, a: &Asset) -> Objective {
             "n/a".to_string(),
         ),
         (Kind::Rds, DrStrategy::Replica) => (
-            "≈ 10 min: promote the read replica, then point clients at the DR endpoint".into(),
+            "≈ 10 min: promote the read replica; clients keep its stable name in the DR VPC (the promotion keeps its address)".into(),
             format!("≤ {} min (typically seconds)", REPLICA_LAG_ALARM_SECONDS / 60),
             format!(
                 "asynchronous cross-region replica; the ReplicaLag alarm fires above {}s",
@@ -194,7 +194,7 @@ fn objective(inv: &Fronts<'_>, a: &Asset) -> Objective {
                 "automated backups replicated to DR, kept {} days",
                 a.retention_days.unwrap_or(7)
             ),
-            rds_api.clone(),
+            format!("{rds_api}; naming the restored instance in the DR private zone needs the Route 53 API (us-east-1)"),
         ),
         (Kind::Aurora, DrStrategy::Replica) => (
             "≈ 2 min: managed failover of the global database".into(),

@@ -198,7 +198,7 @@ struct Validator<'a> {
     warnings: Vec<Diagnostic>,
 }
 
-fn is_dns_label(s: &str, max: usize) -> bool {
+pub(crate) fn is_dns_label(s: &str, max: usize) -> bool {
     !s.is_empty()
         && s.len() <= max
         && s.starts_with(|c: char| c.is_ascii_lowercase())

@@ -1052,3 +1052,108 @@ fn a_migration_gets_its_section_with_steps_checks_and_a_one_command_rollback() {
     assert!(rb.migration.is_empty());
     assert!(!md.contains("## Migration"));
 }
+
+/// The failover step titled `prefix…` and its index.
+fn step<'a>(steps: &'a [Step], prefix: &str) -> (usize, &'a Step) {
+    steps
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.title.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no step {prefix}"))
+}
+
+fn printed_failover(assets: &str) -> String {
+    let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
+    let loaded = parse(&text, Path::new("inventory/t.yaml")).unwrap();
+    let p = plan(&validate(&loaded).unwrap());
+    failover_text(&p, &failover_plan(&loaded.inventory, &p, &loaded.path))
+}
+
+#[test]
+fn a_replica_keeps_its_name_through_failover_and_failback() {
+    let assets = RDS.replace("DR", "replica");
+    let (rb, md) = book(&assets);
+    // The DR record already names the replica; the promotion keeps its
+    // address: no Route 53 call in the failover.
+    let (_, promote) = step(&rb.failover, "Promote the read replica of `db`");
+    assert!(
+        promote
+            .verify
+            .iter()
+            .any(|v| v.contains("`db.t.internal` in the DR VPC is a CNAME")),
+        "{:?}",
+        promote.verify
+    );
+    assert!(!commands(&rb.failover).contains("change-resource-record-sets"));
+    let printed = printed_failover(&assets);
+    assert!(
+        printed.contains("db.t.internal -> the promoted instance t-db-usw1"),
+        "{printed}"
+    );
+    assert!(
+        md.contains("| `db.t.internal` | the promoted instance t-db-usw1"),
+        "{md}"
+    );
+    assert!(!md.contains("The one exception to \"no Route 53 control plane\""));
+    // Failback: the adopted primary and the rebuilt replica keep the identifiers, hence the names.
+    let (_, adopt) = step(&rb.failback, "Adopt the databases");
+    assert!(adopt
+        .verify
+        .iter()
+        .any(|v| v.contains("`db.t.internal` in the us-east-2 VPC names the adopted `db`")));
+    let (_, rebuild) = step(&rb.failback, "Make the DR copy of `db` a read replica again");
+    assert!(rebuild
+        .verify
+        .iter()
+        .any(|v| v.contains("`db.t.internal` in the us-west-1 VPC names the new replica")));
+}
+
+#[test]
+fn a_restored_backup_is_named_on_failover_and_unnamed_before_failback_removes_it() {
+    let assets = RDS.replace("DR", "backup");
+    let (rb, md) = book(&assets);
+    let (restore, _) = step(&rb.failover, "Restore `db`");
+    let (name, named) = step(&rb.failover, "Point `db.t.internal` at the restored `db`");
+    assert_eq!(
+        name,
+        restore + 1,
+        "the name moves once the restored instance is available"
+    );
+    let upsert = named.commands.join("\n");
+    assert!(
+        upsert.contains("ZONE=$(terraform -chdir=generated/t/dr output -raw private_zone_id)"),
+        "{upsert}"
+    );
+    assert!(upsert.contains("--db-instance-identifier t-db-usw1"), "{upsert}");
+    assert!(
+        upsert.contains(r#""Action":"UPSERT","ResourceRecordSet":{"Name":"db.t.internal","Type":"CNAME","TTL":30,"ResourceRecords":[{"Value":"'"$ADDRESS"'"}]}"#),
+        "{upsert}"
+    );
+    assert!(printed_failover(&assets).contains("\"Action\":\"UPSERT\""));
+    assert!(md.contains("The one exception to \"no Route 53 control plane\""));
+    // Failback: the record goes before the restored instance it names.
+    let (_, remove) = step(&rb.failback, "Remove the restored DR copy of `db`");
+    let c = remove.commands.join("\n");
+    let delete = c.find(r#""Action":"DELETE""#).expect("the record is deleted");
+    assert!(delete < c.find("aws rds delete-db-instance").unwrap(), "{c}");
+    // The objectives say what naming it needs.
+    let o = rb.objectives.iter().find(|o| o.asset == "db").unwrap();
+    assert!(o.needs.contains("Route 53 API (us-east-1)"), "{}", o.needs);
+}
+
+#[test]
+fn an_aurora_secondary_is_reached_by_its_name_once_the_global_database_fails_over() {
+    let assets = "  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n";
+    let (rb, _) = book(assets);
+    let (_, fail) = step(&rb.failover, "Fail the Aurora global database");
+    assert!(fail
+        .verify
+        .iter()
+        .any(|v| v.contains("`db.t.internal` in the DR VPC is a CNAME (TTL 30 s) to the cluster endpoint")));
+    let (_, back) = step(&rb.failback, "Switch the Aurora global database");
+    assert!(back
+        .verify
+        .iter()
+        .any(|v| v.contains("`db.t.internal` in the us-east-2 VPC reaches the writer again")));
+    assert!(printed_failover(assets).contains("db.t.internal -> the writer of cluster t-db-usw1"));
+}

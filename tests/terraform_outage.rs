@@ -124,6 +124,45 @@ fn the_outage_test_catches_a_failover_that_replaces_the_load_balancer_and_flips_
     }
 }
 
+/// A failover apply that drops a database's name from the DR private zone
+/// (the record gated on a failover value): applications in DR would lose
+/// their connection string exactly when they take over. The outage test
+/// compares each database's record in its identities, so it must fail.
+#[test]
+fn the_outage_test_catches_a_failover_that_drops_the_database_name() {
+    if !terraform_present() {
+        return;
+    }
+    let files = common::render_text_as(MIX, Path::new("inventory/mix.yaml")).unwrap();
+    let main = PathBuf::from("mix/dr/main.tf");
+    let text = files[&main].clone();
+    let zone = "dns_zone_id                = module.private_zone.zone_id";
+    assert!(text.contains(zone), "the generated DR root changed: update this test");
+    let mut files = files;
+    // Only the failover run raises the pilot light's instance count.
+    files.insert(
+        main,
+        text.replacen(
+            zone,
+            "dns_zone_id                = var.api_instance_count > 1 ? null : module.private_zone.zone_id",
+            1,
+        ),
+    );
+    let (modules, _) = common::render(&common::inventories()[0]);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &modules);
+    write(dir.path(), &files);
+    let (ok, output) = check(dir.path(), &["mix/dr"]);
+    assert!(
+        !ok,
+        "the outage test passed a failover that drops the database's name:\n{output}"
+    );
+    assert!(
+        output.contains("orders (aurora) was replaced or changed in run dr_failover"),
+        "{output}"
+    );
+}
+
 /// A mix the shipped inventories lack: Aurora global database, RDS backups,
 /// S3 backup replication, peering and an accelerator, with pilot lights.
 const MIX: &str = "name: mix\nowner: qa\nebs_default_encryption: true\nregions: {primary: eu-west-1, dr: eu-central-1}\nnetwork:\n  primary: {cidr: 10.40.0.0/16, nat_per_az: false}\n  dr: {cidr: 10.41.0.0/16, nat_per_az: false}\nassets:\n  - {kind: vpc, name: net, dr: active}\n  - {kind: vpc_peering, name: link, dr: active}\n  - {kind: aurora, name: orders, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n  - {kind: rds, name: reports, size: db.m6i.large, engine: mysql, engine_version: \"8.4\", dr: backup}\n  - {kind: s3, name: archive, dr: backup}\n  - {kind: vm, name: api, size: t3.small, qty: 2, image: public.ecr.aws/nginx/nginx:stable, dr: pilot-light}\n  - {kind: alb, name: front, target: api, dr: active}\n  - {kind: global_accelerator, name: edge, target: front, dr: active}\n  - {kind: cloudwatch, name: alarms, dr: active}\n";

@@ -326,6 +326,10 @@ pub struct Asset {
     /// rds/aurora: initial database name.
     #[serde(default)]
     pub db_name: Option<String>,
+    /// rds/aurora: label of the writer's stable name in the inventory's
+    /// private zone, `<dns_name>.<inventory>.internal` (default: the asset's name).
+    #[serde(default)]
+    pub dns_name: Option<String>,
     /// rds/aurora/cloudwatch/cloudtrail/s3/cluster_addons: retention in days
     /// (backups or logs; cluster_addons: the container logs).
     #[serde(default)]
@@ -504,6 +508,7 @@ impl Asset {
         "storage_gb",
         "multi_az",
         "db_name",
+        "dns_name",
         "retention_days",
         "image_tag",
         "dr_image_tag",
@@ -552,6 +557,7 @@ impl Asset {
             self.storage_gb.is_some(),
             self.multi_az.is_some(),
             self.db_name.is_some(),
+            self.dns_name.is_some(),
             self.retention_days.is_some(),
             self.image_tag.is_some(),
             self.dr_image_tag.is_some(),

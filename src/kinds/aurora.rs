@@ -2,7 +2,8 @@
 //! global database (the primary creates the global database and publishes it).
 
 use super::rds::{
-    check_database, client_groups, family, password_version, peer_ranges, performance_insights, secret_replica_key, Database,
+    check_database, client_groups, family, name_writer, output_writer_name, password_version, peer_ranges,
+    performance_insights, secret_replica_key, Database,
 };
 use super::{AlarmSpec, MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Engine};
@@ -22,12 +23,20 @@ pub const SPEC: Spec = Spec {
         (DrStrategy::PilotLight, "the data tier of a pilot light is a `replica`"),
     ],
     targets: &[],
-    fields: &["size", "engine", "engine_version", "dr_engine_version", "db_name", "retention_days"],
+    fields: &[
+        "size",
+        "engine",
+        "engine_version",
+        "dr_engine_version",
+        "db_name",
+        "dns_name",
+        "retention_days",
+    ],
     size: SizeClass::Db,
     needs_vpc: true,
     needs_kms: true,
     singleton: false,
-    modules: &["aurora"],
+    modules: &["aurora", "private_zone"],
     import_keywords: &[" aurora "],
     default_qty: 1,
     quantity: Quantity::DbInstances,
@@ -160,8 +169,10 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     if let Some(key) = secret_replica_key(p, a) {
         m.arg("secret_replica_kms_key_arn", key);
     }
+    name_writer(p, a, &o.db, &mut m);
     let tags = p.tags(Some(a));
     let m = p.push(m, Some(tags));
+    output_writer_name(p, a, &m);
     p.output(
         format!("{id}_endpoint"),
         format!("Writer endpoint of cluster {}.", a.name),
@@ -229,5 +240,22 @@ mod tests {
             "var.db_password_version"
         );
         assert!(module(&p.dr, "db").unwrap().argument("password_version").is_none());
+    }
+
+    #[test]
+    fn both_clusters_name_their_writer_endpoint_in_their_region() {
+        let p = planned("  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n");
+        for root in [&p.primary, &p.dr] {
+            let db = module(root, "db").unwrap();
+            assert_eq!(arg(db, "dns_zone_id"), "module.private_zone.zone_id");
+            assert_eq!(arg(db, "dns_name"), "\"db.t.internal\"");
+        }
+        // The module's record is a CNAME to the cluster (writer) endpoint,
+        // which a secondary keeps when the global database fails over to it.
+        let main = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/modules/aurora/main.tf"),
+        )
+        .unwrap();
+        assert!(main.contains("records = [aws_rds_cluster.this.endpoint]"));
     }
 }

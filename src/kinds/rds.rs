@@ -28,13 +28,14 @@ pub const SPEC: Spec = Spec {
         "storage_gb",
         "multi_az",
         "db_name",
+        "dns_name",
         "retention_days",
     ],
     size: SizeClass::Db,
     needs_vpc: true,
     needs_kms: true,
     singleton: false,
-    modules: &["rds", "rds_backup_replication"],
+    modules: &["rds", "rds_backup_replication", "private_zone"],
     import_keywords: &[" rds ", " database", " db ", " postgres", " mysql", " sql "],
     default_qty: 1,
     quantity: Quantity::None,
@@ -105,6 +106,9 @@ pub mod fixed {
     pub const INSIGHTS_RETENTION_DAYS: u32 = 7;
     /// Storage autoscaling ceiling: this many times the allocated storage.
     pub const STORAGE_CEILING_FACTOR: i64 = 4;
+    /// TTL (s) of the writer's record in the private zone (`dns_ttl`): how
+    /// long a client may keep resolving to an old target.
+    pub const DNS_TTL: u32 = 30;
 
     /// Name of the enhanced-monitoring role of database `identifier`.
     pub fn monitoring_role(identifier: &str) -> String {
@@ -125,6 +129,9 @@ pub struct Database {
     pub db_name: Option<String>,
     /// Days of automated backups (default 7).
     pub retention_days: u32,
+    /// Label of the writer's name in the private zone (default: the
+    /// asset's name, `_` as `-`).
+    pub dns_name: String,
 }
 
 /// An RDS instance's fields, defaulted.
@@ -179,13 +186,135 @@ pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
             );
         }
     }
+    let dns_name = dns_label(a);
+    if a.dns_name.is_some() && !crate::validate::is_dns_label(&dns_name, 63) {
+        c.error(
+            "dns_name",
+            format!("`{dns_name}` is not a DNS label"),
+            "use 1-63 lowercase letters, digits and dashes, starting with a letter; the writer is then `<dns_name>.<inventory>.internal`",
+        );
+    }
+    let inventory = c.inventory();
+    let earlier = inventory
+        .assets
+        .iter()
+        .take_while(|o| o.name != a.name)
+        .find(|o| matches!(o.kind, Kind::Rds | Kind::Aurora) && dns_label(o) == dns_name);
+    if let Some(other) = earlier {
+        c.error(
+            if a.dns_name.is_some() { "dns_name" } else { "name" },
+            format!(
+                "databases `{}` and `{}` both take the name {dns_name}.{}",
+                other.name,
+                a.name,
+                private_zone_name(&inventory.name)
+            ),
+            "give one of them another `dns_name`",
+        );
+    }
     Database {
         size: a.size.clone().unwrap_or_default(),
         engine: a.engine.unwrap_or(Engine::Postgres),
         engine_version: a.engine_version.clone().unwrap_or_default(),
         db_name: a.db_name.clone(),
         retention_days: a.retention_days.unwrap_or(7),
+        dns_name,
     }
+}
+
+/// The label of database `a`'s name in the private zone.
+fn dns_label(a: &Asset) -> String {
+    a.dns_name.clone().unwrap_or_else(|| a.name.replace('_', "-"))
+}
+
+/// Label of the module call of each root's private hosted zone.
+pub const PRIVATE_ZONE: &str = "private_zone";
+
+/// The private zone of `inventory`: `<inventory>.internal` (`.internal` is
+/// the top-level domain ICANN reserves for private use: it never resolves
+/// on the internet).
+pub fn private_zone_name(inventory: &str) -> String {
+    format!("{inventory}.internal")
+}
+
+/// Whether database `a` has a writer in this root that its stable name
+/// points at: every database in the primary root, the read replica or
+/// secondary cluster in DR (a `backup` database has no instance in DR until
+/// the failover restores one; the runbook names it then).
+pub(crate) fn named_here(p: &Planner<'_>, a: &ValidAsset) -> bool {
+    matches!(a.kind, Kind::Rds | Kind::Aurora) && (p.primary() || a.dr == DrStrategy::Replica)
+}
+
+/// The root's private hosted zone, associated with this region's VPC,
+/// where a database of this root has a stable name (or the failover may
+/// restore one into it).
+pub fn plan_private_zone(p: &mut Planner<'_>) {
+    let restores = !p.primary() && p.assets().any(|a| a.kind == Kind::Rds && a.dr == DrStrategy::Backup);
+    if !p.has_vpc() || !(p.assets().any(|a| named_here(p, a)) || restores) {
+        return;
+    }
+    let zone = private_zone_name(p.inventory());
+    let mut m = p.implicit_call(
+        PRIVATE_ZONE,
+        "private_zone",
+        crate::plan::Origin::Implicit {
+            what: "private DNS zone",
+            kind: None,
+        },
+        format!(
+            "Private zone {zone} of this region's VPC: stable names of the database writers (applications never change their connection string)"
+        ),
+    );
+    m.arg("name", Expr::s(&zone))
+        .arg(
+            "comment",
+            Expr::s(format!(
+                "Stable names of the {} databases in {}",
+                p.inventory(),
+                p.region()
+            )),
+        )
+        .arg("vpc_id", p.vpc("vpc_id"));
+    let tags = p.tags(None);
+    p.push(m, Some(tags));
+    p.output(
+        "private_zone_id".into(),
+        format!("ID of the private hosted zone {zone} of this region's VPC."),
+        Expr::module(PRIVATE_ZONE, "zone_id"),
+    );
+}
+
+/// The writer's stable name of database `a` (`<label>.<zone>`): the record
+/// arguments of its module call and the root output naming it.
+pub(crate) fn name_writer(p: &mut Planner<'_>, a: &ValidAsset, db: &Database, m: &mut crate::plan::ModuleCall) {
+    if !named_here(p, a) || !p.has_vpc() {
+        return;
+    }
+    m.arg("dns_zone_id", Expr::module(PRIVATE_ZONE, "zone_id"))
+        .arg("dns_name", Expr::s(writer_name(p.inventory(), db)));
+}
+
+/// `<label>.<inventory>.internal`.
+pub fn writer_name(inventory: &str, db: &Database) -> String {
+    format!("{}.{}", db.dns_name, private_zone_name(inventory))
+}
+
+/// Root output `<id>_dns_name`: the name applications connect to.
+pub(crate) fn output_writer_name(p: &mut Planner<'_>, a: &ValidAsset, m: &crate::plan::ModuleCall) {
+    if !named_here(p, a) || !p.has_vpc() {
+        return;
+    }
+    let what = if a.kind == Kind::Aurora { "cluster" } else { "database" };
+    let region = p.region();
+    p.output(
+        format!("{}_dns_name", a.ident()),
+        format!(
+            "Stable name of the writer of {what} {} in this region's private zone (CNAME, TTL {} s, to its endpoint in {region}): the host applications connect to, unchanged by a failover.",
+            a.name,
+            fixed::DNS_TTL
+        ),
+        m.out_or_null("dns_name"),
+    );
 }
 
 /// The common database checks; one instance (the standby is not counted).
@@ -365,8 +494,10 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     if let Some(key) = secret_replica_key(p, a) {
         m.arg("secret_replica_kms_key_arn", key);
     }
+    name_writer(p, a, &o.db, &mut m);
     let tags = p.tags(Some(a));
     let m = p.push(m, Some(tags));
+    output_writer_name(p, a, &m);
     p.output(
         format!("{id}_endpoint"),
         format!("Endpoint of database {}.", a.name),
@@ -579,6 +710,12 @@ mod tests {
             assert!(aurora.contains(&line), "aurora module lacks `{line}`");
         }
         assert_eq!(monitoring_role("t-db-use2"), "t-db-use2-monitoring");
+        for m in ["rds", "aurora"] {
+            let vars = std::fs::read_to_string(root.join(m).join("variables.tf")).unwrap();
+            let ttl = &vars[vars.find("variable \"dns_ttl\"").unwrap()..];
+            let block = &ttl[..ttl.find("\n}").unwrap()];
+            assert!(block.contains(&format!("default     = {DNS_TTL}")), "{m}: {block}");
+        }
     }
 
     #[test]
@@ -586,5 +723,61 @@ mod tests {
         let p = planned("  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", storage_gb: 100, dr: replica}\n");
         assert_eq!(arg(module(&p.dr, "db").unwrap(), "allocated_storage"), "100");
         assert!(module(&p.dr, "db").unwrap().argument("db_name").is_none());
+    }
+
+    #[test]
+    fn each_region_names_its_own_writer_in_a_private_zone_of_its_own_vpc() {
+        let p = planned(&format!("{}{}", RDS.replace("DR", "replica"), "  - {kind: vm, name: app, size: t3.micro, dr: active}\n"));
+        for root in [&p.primary, &p.dr] {
+            let zone = module(root, "private_zone").unwrap();
+            assert_eq!(arg(zone, "name"), "\"t.internal\"");
+            // Associated with this region's VPC only: the DR region never
+            // resolves a zone the primary root owns.
+            assert_eq!(arg(zone, "vpc_id"), "module.vpc.vpc_id");
+            let db = module(root, "db").unwrap();
+            assert_eq!(arg(db, "dns_zone_id"), "module.private_zone.zone_id");
+            assert_eq!(arg(db, "dns_name"), "\"db.t.internal\"");
+            let out = root.outputs.iter().find(|o| o.name == "db_dns_name").unwrap();
+            assert!(out.description.contains("unchanged by a failover"), "{}", out.description);
+            assert!(root.outputs.iter().any(|o| o.name == "private_zone_id"));
+        }
+        // The DR record belongs to the replica's module call: it exists
+        // exactly when the replica does, and a promotion keeps its address.
+        assert_eq!(
+            p.dr.outputs.iter().find(|o| o.name == "db_dns_name").unwrap().value.render(),
+            "one(module.db[*].dns_name)"
+        );
+        assert_eq!(
+            p.primary.outputs.iter().find(|o| o.name == "db_dns_name").unwrap().value.render(),
+            "module.db.dns_name"
+        );
+    }
+
+    #[test]
+    fn a_backup_database_has_a_zone_in_dr_for_the_restore_but_no_record_yet() {
+        let p = planned("  - {kind: rds, name: orders_db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dns_name: orders, dr: backup}\n");
+        assert_eq!(arg(module(&p.primary, "orders_db").unwrap(), "dns_name"), "\"orders.t.internal\"");
+        assert!(module(&p.dr, "private_zone").is_some(), "the failover restores into a named zone");
+        assert!(module(&p.dr, "orders_db").unwrap().argument("dns_name").is_none());
+        assert!(p.dr.outputs.iter().all(|o| o.name != "orders_db_dns_name"));
+        // Without a DR copy the DR root has no database and no zone.
+        let p = planned(&RDS.replace("DR", "none"));
+        assert!(module(&p.dr, "private_zone").is_none());
+        assert!(module(&p.primary, "private_zone").is_some());
+    }
+
+    #[test]
+    fn dns_names_are_labels_and_unique() {
+        use crate::kinds::testing::errors;
+        let e = errors(&RDS.replace("DR", "replica").replace("dr: replica", "dns_name: Db.Main, dr: replica"));
+        assert!(e.iter().any(|e| e.contains("`Db.Main` is not a DNS label")), "{e:?}");
+        let e = errors(&format!(
+            "{}  - {{kind: aurora, name: other, size: db.r6g.large, engine: postgres, engine_version: \"16\", dns_name: db, dr: replica}}\n",
+            RDS.replace("DR", "replica")
+        ));
+        assert!(e.iter().any(|e| e.contains("databases `db` and `other` both take the name db.t.internal")), "{e:?}");
+        // An asset name with `_` becomes a label with `-`.
+        let p = planned(&RDS.replace("DR", "replica").replace("name: db", "name: main_db"));
+        assert_eq!(arg(module(&p.primary, "main_db").unwrap(), "dns_name"), "\"main-db.t.internal\"");
     }
 }

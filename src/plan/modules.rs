@@ -93,6 +93,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &["helm"],
     },
     ModuleSpec {
+        name: "private_zone",
+        extra_providers: &[],
+    },
+    ModuleSpec {
         name: "rds",
         extra_providers: &["random"],
     },

@@ -151,6 +151,7 @@ impl<'a> Planner<'a> {
     pub fn run(mut self) -> RootPlan {
         crate::kinds::kms::plan_keys(&mut self);
         crate::kinds::vpc::plan_network(&mut self);
+        crate::kinds::rds::plan_private_zone(&mut self);
         let (v, role) = (self.v, self.role);
         for a in v.assets.iter().filter(|a| present(a, role)) {
             a.options.plan(&mut self, a);
@@ -599,6 +600,7 @@ impl<'a> Planner<'a> {
                     continue;
                 }
                 "kms" => &[("key_arn", "key_arn")],
+                "private_zone" => &[("zone_id", "zone_id")],
                 "vpc" => &[("vpc_id", "vpc_id")],
                 "vpc_peering_requester" => &[("peering_connection_id", "peering_connection_id")],
                 "global_accelerator" => &[("listener_arn", "listener_arn")],
@@ -613,6 +615,7 @@ impl<'a> Planner<'a> {
                     ("identifier", "identifier"),
                     ("master_secret_arn", "master_secret_arn"),
                     ("master_secret_replicas", "master_secret_replicas"),
+                    ("dns_record", "dns_record"),
                 ],
                 "aurora" => &[
                     ("cluster_arn", "cluster_arn"),
@@ -620,6 +623,7 @@ impl<'a> Planner<'a> {
                     ("global_cluster_identifier", "global_cluster_identifier"),
                     ("master_secret_arn", "master_secret_arn"),
                     ("master_secret_replicas", "master_secret_replicas"),
+                    ("dns_record", "dns_record"),
                 ],
                 _ => continue,
             };

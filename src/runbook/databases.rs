@@ -258,16 +258,29 @@ pub(super) fn rebuild_dr_copy(c: &Ctx<'_>, a: &Asset) -> Step {
             "dr",
             &format!("apply -replace='module.{}[0].aws_db_instance.this'", a.ident()),
         ));
+        let mut verify = vec![
+            no_protection_check(&d, c.dr, "replace"),
+            format!("`{d}` replicates from `{p}` again, with deletion protection on (the module sets it)."),
+        ];
+        if let Some(name) = writer_name(c, a) {
+            verify.push(format!(
+                "`{name}` in the {} VPC names the new replica: it has the old one's identifier, hence its address.",
+                c.dr
+            ));
+        }
         Step::new(
             format!("Make the DR copy of `{}` a read replica again (it is replaced: deletion protection is lifted on purpose)", a.name),
             commands,
-            vec![
-                no_protection_check(&d, c.dr, "replace"),
-                format!("`{d}` replicates from `{p}` again, with deletion protection on (the module sets it)."),
-            ],
+            verify,
         )
     } else {
-        let mut commands = unprotect_instance(&d, c.dr);
+        let named = writer_name(c, a).filter(|_| c.plan.dr.modules.iter().any(|m| m.source == "private_zone"));
+        let mut commands = Vec::new();
+        if let Some(name) = &named {
+            // The failover's record names the instance about to go.
+            commands.extend(restored_record_change(c, &d, name, "DELETE"));
+        }
+        commands.extend(unprotect_instance(&d, c.dr));
         commands.push(format!("aws rds delete-db-instance --db-instance-identifier {d} --final-db-snapshot-identifier {d}-final --region {}", c.dr));
         commands.push(wait_instance_deleted(&d, c.dr));
         Step::new(
@@ -276,6 +289,10 @@ pub(super) fn rebuild_dr_copy(c: &Ctx<'_>, a: &Asset) -> Step {
             vec![
                 no_protection_check(&d, c.dr, "delete"),
                 format!("`{d}` is gone, its final snapshot `{d}-final` kept; only the replicated automated backups remain in DR, as before the outage."),
+                match &named {
+                    Some(name) => format!("The {} private zone holds no `{name}` record any more (the failover's, deleted first); applications in {} use the name in their own region's zone.", c.dr, c.primary),
+                    None => "No record of the restored instance is left to remove.".into(),
+                },
             ],
         )
     }
@@ -373,6 +390,12 @@ pub(super) fn switch_cluster_back(c: &Ctx<'_>, a: &Asset) -> Step {
             ),
             wait_global_writer(&global, &target, c.primary),
         ],
-        vec!["A switchover synchronizes the secondary before it changes roles, so it loses no data; the primary-region cluster is writer again, the DR cluster a secondary.".into()],
+        {
+            let mut verify = vec!["A switchover synchronizes the secondary before it changes roles, so it loses no data; the primary-region cluster is writer again, the DR cluster a secondary.".to_string()];
+            if let Some(name) = writer_name(c, a) {
+                verify.push(format!("`{name}` in the {} VPC reaches the writer again through the cluster endpoint it names (no record moves).", c.primary));
+            }
+            verify
+        },
     )
 }

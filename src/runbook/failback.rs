@@ -136,6 +136,11 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
                 c.primary
             ));
         }
+        for a in &dbs {
+            if let Some(name) = writer_name(c, a) {
+                verify.push(format!("`{name}` in the {} VPC names the adopted `{}` again: it has the identifier, hence the address, of the instance it replaced, so the record does not change.", c.primary, a.name));
+            }
+        }
         verify.push("Bumping `<db>_password_version` in the primary root's terraform.tfvars, then applying, writes a new password to the database and its secret in one apply, whenever you want to rotate.".into());
         steps.push(Step::new(
             format!(

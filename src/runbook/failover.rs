@@ -37,8 +37,55 @@ pub struct Failover {
     /// The same values for Terraform (`failover.auto.tfvars`), applied in the
     /// DR root once IAM and Route 53 answer.
     pub variable_changes: Vec<VarChange>,
+    /// The databases' stable names in the DR VPC and what they reach after
+    /// the failover.
+    pub db_names: Vec<DbName>,
     /// Recovery objectives per asset.
     pub objectives: Vec<Objective>,
+}
+
+/// A database's stable name in the DR region's private zone after a failover.
+#[derive(Debug, Clone, Serialize)]
+pub struct DbName {
+    /// The name applications connect to (`<dns_name>.<inventory>.internal`).
+    pub name: String,
+    /// The database asset.
+    pub asset: String,
+    /// What the name reaches once the data steps are done, and why.
+    pub reaches: String,
+    /// TTL (s) of the record.
+    pub ttl: u32,
+    /// Whether a data step moves the record (a Route 53 API call: its
+    /// control plane is in us-east-1).
+    pub moved: bool,
+}
+
+/// The stable names of the databases with a copy in DR.
+fn db_names(c: &Ctx<'_>) -> Vec<DbName> {
+    let mut names = Vec::new();
+    for a in c.of(Kind::Rds).chain(c.of(Kind::Aurora)).filter(|a| a.in_dr()) {
+        let Some(name) = writer_name(c, a) else { continue };
+        let id = c.ident(a, Role::Dr);
+        let moved = a.kind == Kind::Rds && a.dr == DrStrategy::Backup;
+        let reaches = match (a.kind, a.dr) {
+            (Kind::Aurora, _) => format!("the writer of cluster {id} (its cluster endpoint; no record moves)"),
+            (_, DrStrategy::Replica) => {
+                format!("the promoted instance {id} (a promotion keeps its address; no record moves)")
+            }
+            _ if c.plan.dr.modules.iter().any(|m| m.source == "private_zone") => {
+                format!("the restored instance {id} (the data step above points the record at it)")
+            }
+            _ => continue,
+        };
+        names.push(DbName {
+            name,
+            asset: a.name.clone(),
+            reaches,
+            ttl: fixed::DNS_TTL,
+            moved,
+        });
+    }
+    names
 }
 
 pub(super) fn print_steps(out: &mut String, heading: &str, steps: &[Step], first: usize) {
@@ -93,6 +140,12 @@ pub fn failover_text(plan: &Plan, f: &Failover) -> String {
             out.push_str(&format!("  {:<width$}  {} -> {}\n", c.name, c.from, c.to));
         }
     }
+    if !f.db_names.is_empty() {
+        out.push_str("\nDatabase names in the DR VPC (applications keep their connection string):\n");
+        for d in &f.db_names {
+            out.push_str(&format!("  {} -> {}\n", d.name, d.reaches));
+        }
+    }
     out.push_str("\nRecovery objectives:\n");
     for o in &f.objectives {
         out.push_str(&format!(
@@ -119,6 +172,7 @@ pub(super) fn failover_with(c: &Ctx<'_>, inv: &Inventory, plan: &Plan) -> Failov
         capacity_steps: capacity_steps(c, &changes),
         rotation_steps: rotation_step(c, false).into_iter().collect(),
         variable_changes: changes,
+        db_names: db_names(c),
         objectives: crate::objectives::objectives(inv, &assets),
     }
 }
@@ -137,7 +191,10 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 ],
                 vec![
                     format!("`aws rds describe-db-instances --db-instance-identifier {id} --region {} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier'` prints null.", c.dr),
-                    format!("The application's connection string points at the DR endpoint (output `{}_endpoint` of the DR root); the DR root's next apply keeps the promoted instance (it ignores `replicate_source_db`).", a.ident()),
+                    match writer_name(c, a) {
+                        Some(name) => format!("Applications keep their connection string: `{name}` in the DR VPC is a CNAME (TTL {} s) to this instance's address, which the promotion keeps (output `{}_dns_name` of the DR root); the DR root's next apply keeps the promoted instance (it ignores `replicate_source_db`).", fixed::DNS_TTL, a.ident()),
+                        None => format!("The application's connection string points at the DR endpoint (output `{}_endpoint` of the DR root); the DR root's next apply keeps the promoted instance (it ignores `replicate_source_db`).", a.ident()),
+                    },
                 ],
             )),
             DrStrategy::Backup => {
@@ -174,6 +231,9 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                         "It runs the engine's default parameter group (the DR root keeps none for a copy that exists only after a restore): clients connect with TLS themselves.".into(),
                     ],
                 ));
+                if let Some(step) = name_restored(c, a) {
+                    steps.push(step);
+                }
             }
             _ => {}
         }
@@ -191,10 +251,21 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 ),
                 wait_global_writer(&global, &target, c.dr),
             ],
-            vec![format!(
-                "`aws rds describe-global-clusters --global-cluster-identifier {global} --region {}` shows the {} cluster as writer.",
-                c.dr, c.dr
-            )],
+            {
+                let mut verify = vec![format!(
+                    "`aws rds describe-global-clusters --global-cluster-identifier {global} --region {}` shows the {} cluster as writer.",
+                    c.dr, c.dr
+                )];
+                if let Some(name) = writer_name(c, a) {
+                    verify.push(format!(
+                        "Applications keep their connection string: `{name}` in the DR VPC is a CNAME (TTL {} s) to the cluster endpoint of the {} cluster, which now reaches its writer (output `{}_dns_name` of the DR root).",
+                        fixed::DNS_TTL,
+                        c.dr,
+                        a.ident()
+                    ));
+                }
+                verify
+            },
         ));
     }
     for a in replicated_secrets(c) {
@@ -247,6 +318,48 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
         ));
     }
     steps
+}
+
+/// The stable name of database `a`'s writer (`<dns_name>.<inventory>.internal`,
+/// the `dns_name` of its primary module call), if it has one.
+pub(super) fn writer_name(c: &Ctx<'_>, a: &Asset) -> Option<String> {
+    let source = if a.kind == Kind::Aurora { "aurora" } else { "rds" };
+    c.call(a, Role::Primary, source)
+        .and_then(|m| arg_str(m, "dns_name", &c.plan.primary))
+}
+
+/// The Route 53 change of the CNAME `name` to the address of instance
+/// `id` (looked up first) in the DR root's private zone: `action` UPSERT
+/// or DELETE (a deletion names the record exactly as it is).
+pub(super) fn restored_record_change(c: &Ctx<'_>, id: &str, name: &str, action: &str) -> Vec<String> {
+    vec![
+        format!("ZONE={}", dr_output(c, "private_zone_id")),
+        format!(
+            "ADDRESS=$(aws rds describe-db-instances --db-instance-identifier {id} --region {} --query 'DBInstances[0].Endpoint.Address' --output text)",
+            c.dr
+        ),
+        format!(
+            r#"aws route53 change-resource-record-sets --hosted-zone-id "$ZONE" --change-batch '{{"Changes":[{{"Action":"{action}","ResourceRecordSet":{{"Name":"{name}","Type":"CNAME","TTL":{},"ResourceRecords":[{{"Value":"'"$ADDRESS"'"}}]}}}}]}}'"#,
+            fixed::DNS_TTL
+        ),
+    ]
+}
+
+/// Backup strategy: the restored instance takes the database's stable name
+/// in the DR root's private zone (the DR root has no instance to name
+/// before the restore, so Terraform keeps no record there).
+fn name_restored(c: &Ctx<'_>, a: &Asset) -> Option<Step> {
+    let name = writer_name(c, a)?;
+    c.plan.dr.modules.iter().find(|m| m.source == "private_zone")?;
+    let id = c.ident(a, Role::Dr);
+    Some(Step::new(
+        format!("Point `{name}` at the restored `{}` in the {} private zone", a.name, c.dr),
+        restored_record_change(c, &id, &name, "UPSERT"),
+        vec![
+            format!("From a host in the {} VPC, `dig +short {name}` answers with `{id}`'s address: applications keep their connection string.", c.dr),
+            "Route 53's control plane (us-east-1) takes this change: if it fails, repeat it until it succeeds; until then applications reach the restored database by its address ($ADDRESS). Terraform does not manage this record (nor the restored instance): the failback deletes it.".into(),
+        ],
+    ))
 }
 
 /// The module call each root variable feeds directly (the first, in plan

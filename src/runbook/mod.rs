@@ -38,7 +38,7 @@ use shell::*;
 use standby::*;
 use values::*;
 
-pub use failover::{failover_plan, failover_text, Failover};
+pub use failover::{failover_plan, failover_text, DbName, Failover};
 
 /// One DR root variable that failover changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -157,6 +157,8 @@ pub struct Runbook {
     pub drill: Vec<Step>,
     /// Variable changes of the failover apply.
     pub changes: Vec<VarChange>,
+    /// The databases' stable names in the DR VPC after the failover.
+    pub db_names: Vec<DbName>,
     /// "Roll the nodes": updating the clusters' worker nodes (empty without clusters).
     pub node_roll: Vec<Step>,
     /// "Migration": the weighted DNS shift from an existing endpoint (empty
@@ -356,6 +358,7 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
         failback: failback(&c, !f.variable_changes.is_empty()),
         drill: drill(&c),
         changes: f.variable_changes,
+        db_names: f.db_names,
         node_roll: nodes::node_roll(&c),
         migration: migration::migration(&c),
     }
