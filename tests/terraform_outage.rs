@@ -143,8 +143,8 @@ fn the_outage_test_catches_a_failover_that_drops_the_database_name() {
     files.insert(
         main,
         text.replacen(
-            zone,
-            "dns_zone_id                = var.api_instance_count > 1 ? null : module.private_zone.zone_id",
+            name,
+            "dns_name                   = var.api_instance_count > 1 ? null : \"orders.mix.internal\"",
             1,
         ),
     );
