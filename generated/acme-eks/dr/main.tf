@@ -57,6 +57,16 @@ module "network" {
   tags               = merge(local.tags, { Asset = "network" })
 }
 
+# Private zone acme-eks.internal of this region's VPC: stable names of the database writers (applications never change their connection string)
+module "private_zone" {
+  source = "../../modules/private_zone"
+
+  name    = "acme-eks.internal"
+  comment = "Stable names of the acme-eks databases in us-west-2"
+  vpc_id  = module.network.vpc_id
+  tags    = local.tags
+}
+
 # addons (cluster_addons): Load balancer controller, cluster autoscaler, cert-manager and metrics-server for the microservices — DR: pilot-light (1 of 2 in DR until failover)
 module "addons" {
   source = "../../modules/eks_addons"

@@ -61,6 +61,9 @@ output "identities" {
     platform = {
       key_arn = module.platform.key_arn
     }
+    private_zone = {
+      zone_id = module.private_zone.zone_id
+    }
     public_dns = module.public_dns.identity
     services = {
       repository_arn = module.services.repository_arn
@@ -91,6 +94,11 @@ output "platform_key_arn" {
 output "private_subnet_ids" {
   description = "Private subnets, one per AZ."
   value       = module.network.private_subnet_ids
+}
+
+output "private_zone_id" {
+  description = "ID of the private hosted zone acme-eks.internal of this region's VPC."
+  value       = module.private_zone.zone_id
 }
 
 output "public_dns_fqdn" {

@@ -62,6 +62,16 @@ module "network" {
   tags               = merge(local.tags, { Asset = "network" })
 }
 
+# Private zone acme-eks.internal of this region's VPC: stable names of the database writers (applications never change their connection string)
+module "private_zone" {
+  source = "../../modules/private_zone"
+
+  name    = "acme-eks.internal"
+  comment = "Stable names of the acme-eks databases in us-east-1"
+  vpc_id  = module.network.vpc_id
+  tags    = local.tags
+}
+
 # addons (cluster_addons): Load balancer controller, cluster autoscaler, cert-manager and metrics-server for the microservices — DR: pilot-light
 module "addons" {
   source = "../../modules/eks_addons"
@@ -175,6 +185,8 @@ module "db" {
   backup_retention_days      = 14
   performance_insights       = true
   secret_replica_kms_key_arn = lookup(module.facts.values, "dr/kms_key_arn", null)
+  dns_zone_id                = module.private_zone.zone_id
+  dns_name                   = "db.acme-eks.internal"
   tags                       = merge(local.tags, { Asset = "db" })
 }
 

@@ -33,6 +33,11 @@ output "db_arn" {
   value       = module.db.arn
 }
 
+output "db_dns_name" {
+  description = "Stable name of the writer of database db in this region's private zone (CNAME, TTL 30 s, to its endpoint in us-east-1): the host applications connect to, unchanged by a failover."
+  value       = module.db.dns_name
+}
+
 output "db_endpoint" {
   description = "Endpoint of database db."
   value       = module.db.endpoint
@@ -78,6 +83,7 @@ output "identities" {
       identifier             = module.db.identifier
       master_secret_arn      = module.db.master_secret_arn
       master_secret_replicas = module.db.master_secret_replicas
+      dns_record             = module.db.dns_record
     }
     ingress = module.ingress.identity
     network = {
@@ -85,6 +91,9 @@ output "identities" {
     }
     platform = {
       key_arn = module.platform.key_arn
+    }
+    private_zone = {
+      zone_id = module.private_zone.zone_id
     }
     public_dns = module.public_dns.identity
     services = {
@@ -116,6 +125,11 @@ output "platform_key_arn" {
 output "private_subnet_ids" {
   description = "Private subnets, one per AZ."
   value       = module.network.private_subnet_ids
+}
+
+output "private_zone_id" {
+  description = "ID of the private hosted zone acme-eks.internal of this region's VPC."
+  value       = module.private_zone.zone_id
 }
 
 output "public_dns_fqdn" {

@@ -57,6 +57,16 @@ module "vpc" {
   tags                   = local.tags
 }
 
+# Private zone acme-flask.internal of this region's VPC: stable names of the database writers (applications never change their connection string)
+module "private_zone" {
+  source = "../../modules/private_zone"
+
+  name    = "acme-flask.internal"
+  comment = "Stable names of the acme-flask databases in us-west-1"
+  vpc_id  = module.vpc.vpc_id
+  tags    = local.tags
+}
+
 # admin (key_pair): SSH keys for administering the EC2 instances — DR: active
 module "admin" {
   source = "../../modules/key_pair"
@@ -88,6 +98,8 @@ module "db" {
   kms_key_arn                = module.kms.key_arn
   backup_retention_days      = 7
   performance_insights       = true
+  dns_zone_id                = module.private_zone.zone_id
+  dns_name                   = "db.acme-flask.internal"
   tags                       = merge(local.tags, { Asset = "db" })
 }
 

@@ -13,6 +13,11 @@ output "db_cluster_arn" {
   value       = one(module.db[*].cluster_arn)
 }
 
+output "db_dns_name" {
+  description = "Stable name of the writer of cluster db in this region's private zone (CNAME, TTL 30 s, to its endpoint in us-west-1): the host applications connect to, unchanged by a failover."
+  value       = one(module.db[*].dns_name)
+}
+
 output "db_endpoint" {
   description = "Writer endpoint of cluster db."
   value       = one(module.db[*].endpoint)
@@ -42,6 +47,7 @@ output "identities" {
       global_cluster_identifier = one(module.db[*].global_cluster_identifier)
       master_secret_arn         = one(module.db[*].master_secret_arn)
       master_secret_replicas    = one(module.db[*].master_secret_replicas)
+      dns_record                = one(module.db[*].dns_record)
     }
     db_backups = {
       bucket = module.db_backups.bucket_id
@@ -53,6 +59,9 @@ output "identities" {
     monitoring = {
       cluster_name      = module.monitoring.cluster_name
       oidc_provider_arn = module.monitoring.oidc_provider_arn
+    }
+    private_zone = {
+      zone_id = module.private_zone.zone_id
     }
     site_dns = module.site_dns.identity
     vpc = {
@@ -80,6 +89,11 @@ output "monitoring_oidc_provider_arn" {
 output "private_subnet_ids" {
   description = "Private subnets, one per AZ."
   value       = module.vpc.private_subnet_ids
+}
+
+output "private_zone_id" {
+  description = "ID of the private hosted zone acme-flask.internal of this region's VPC."
+  value       = module.private_zone.zone_id
 }
 
 output "public_subnet_ids" {

@@ -563,7 +563,7 @@ data "aws_iam_policy_document" "ci_read_dr" {
 
   statement {
     sid       = "ReadGlobal"
-    actions   = ["globalaccelerator:Describe*", "globalaccelerator:List*", "iam:Get*", "iam:List*"]
+    actions   = ["globalaccelerator:Describe*", "globalaccelerator:List*", "iam:Get*", "iam:List*", "route53:Get*", "route53:List*"]
     resources = ["*"]
   }
 
@@ -647,7 +647,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
 
   statement {
     sid       = "GlobalServices"
-    actions   = ["globalaccelerator:*"]
+    actions   = ["globalaccelerator:*", "route53:*"]
     resources = ["*"]
   }
 

@@ -52,6 +52,16 @@ module "network" {
   tags               = merge(local.tags, { Asset = "network" })
 }
 
+# Private zone acme-multiregion.internal of this region's VPC: stable names of the database writers (applications never change their connection string)
+module "private_zone" {
+  source = "../../modules/private_zone"
+
+  name    = "acme-multiregion.internal"
+  comment = "Stable names of the acme-multiregion databases in us-west-2"
+  vpc_id  = module.network.vpc_id
+  tags    = local.tags
+}
+
 # addons (cluster_addons): AWS Load Balancer Controller, cluster autoscaler (auto-discovery tags), cert-manager, metrics-server; IRSA each — DR: active
 module "addons" {
   source = "../../modules/eks_addons"
@@ -279,6 +289,8 @@ module "postgres" {
   kms_key_arn                = module.kms.key_arn
   backup_retention_days      = 7
   performance_insights       = true
+  dns_zone_id                = module.private_zone.zone_id
+  dns_name                   = "postgres.acme-multiregion.internal"
   tags                       = merge(local.tags, { Asset = "postgres" })
 }
 

@@ -60,6 +60,10 @@ output "identities" {
       identifier             = module.postgres.identifier
       master_secret_arn      = module.postgres.master_secret_arn
       master_secret_replicas = module.postgres.master_secret_replicas
+      dns_record             = module.postgres.dns_record
+    }
+    private_zone = {
+      zone_id = module.private_zone.zone_id
     }
     services = {
       repository_arn = module.services.repository_arn
@@ -97,6 +101,11 @@ output "postgres_arn" {
   value       = module.postgres.arn
 }
 
+output "postgres_dns_name" {
+  description = "Stable name of the writer of database postgres in this region's private zone (CNAME, TTL 30 s, to its endpoint in us-east-1): the host applications connect to, unchanged by a failover."
+  value       = module.postgres.dns_name
+}
+
 output "postgres_endpoint" {
   description = "Endpoint of database postgres."
   value       = module.postgres.endpoint
@@ -120,6 +129,11 @@ output "postgres_security_group_id" {
 output "private_subnet_ids" {
   description = "Private subnets, one per AZ."
   value       = module.network.private_subnet_ids
+}
+
+output "private_zone_id" {
+  description = "ID of the private hosted zone acme-multiregion.internal of this region's VPC."
+  value       = module.private_zone.zone_id
 }
 
 output "public_subnet_ids" {

@@ -56,6 +56,16 @@ module "vpc" {
   tags                   = local.tags
 }
 
+# Private zone acme-vm.internal of this region's VPC: stable names of the database writers (applications never change their connection string)
+module "private_zone" {
+  source = "../../modules/private_zone"
+
+  name    = "acme-vm.internal"
+  comment = "Stable names of the acme-vm databases in us-east-2"
+  vpc_id  = module.vpc.vpc_id
+  tags    = local.tags
+}
+
 # app (vm): Server that will serve the application code to the internet — DR: active
 module "app" {
   source = "../../modules/vm"
@@ -125,6 +135,8 @@ module "db" {
   backup_retention_days      = 7
   performance_insights       = true
   secret_replica_kms_key_arn = lookup(module.facts.values, "dr/kms_key_arn", null)
+  dns_zone_id                = module.private_zone.zone_id
+  dns_name                   = "db.acme-vm.internal"
   tags                       = merge(local.tags, { Asset = "db" })
 }
 

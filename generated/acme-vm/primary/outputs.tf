@@ -28,6 +28,11 @@ output "db_arn" {
   value       = module.db.arn
 }
 
+output "db_dns_name" {
+  description = "Stable name of the writer of database db in this region's private zone (CNAME, TTL 30 s, to its endpoint in us-east-2): the host applications connect to, unchanged by a failover."
+  value       = module.db.dns_name
+}
+
 output "db_endpoint" {
   description = "Endpoint of database db."
   value       = module.db.endpoint
@@ -57,6 +62,7 @@ output "identities" {
       identifier             = module.db.identifier
       master_secret_arn      = module.db.master_secret_arn
       master_secret_replicas = module.db.master_secret_replicas
+      dns_record             = module.db.dns_record
     }
     kms = {
       key_arn = module.kms.key_arn
@@ -64,6 +70,9 @@ output "identities" {
     monitoring = {
       cluster_name      = module.monitoring.cluster_name
       oidc_provider_arn = module.monitoring.oidc_provider_arn
+    }
+    private_zone = {
+      zone_id = module.private_zone.zone_id
     }
     vpc = {
       vpc_id = module.vpc.vpc_id
@@ -90,6 +99,11 @@ output "monitoring_oidc_provider_arn" {
 output "private_subnet_ids" {
   description = "Private subnets, one per AZ."
   value       = module.vpc.private_subnet_ids
+}
+
+output "private_zone_id" {
+  description = "ID of the private hosted zone acme-vm.internal of this region's VPC."
+  value       = module.private_zone.zone_id
 }
 
 output "public_subnet_ids" {

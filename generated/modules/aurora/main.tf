@@ -272,3 +272,20 @@ resource "aws_rds_cluster_instance" "this" {
 
   tags = merge(var.tags, { Name = "${var.cluster_identifier}-${count.index + 1}" })
 }
+
+################################################################################
+# Stable name of the writer in the region's private zone: a CNAME to the
+# cluster (writer) endpoint. A secondary cluster keeps its endpoint when the
+# global database fails over to it, so the DR record names the DR writer
+# after a failover without a change.
+################################################################################
+
+resource "aws_route53_record" "writer" {
+  count = var.dns_name == null ? 0 : 1
+
+  zone_id = var.dns_zone_id
+  name    = var.dns_name
+  type    = "CNAME"
+  ttl     = var.dns_ttl
+  records = [aws_rds_cluster.this.endpoint]
+}

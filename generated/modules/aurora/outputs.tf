@@ -47,3 +47,17 @@ output "master_secret_replicas" {
   description = "Regions and keys the master secret is replicated to (\"<region> <key ARN>\"; empty without a replica)."
   value       = flatten([for s in aws_secretsmanager_secret.master : [for r in s.replica : "${r.region} ${r.kms_key_id}"]])
 }
+
+output "dns_name" {
+  description = "Fully qualified stable name of the writer in the private zone, or null without a record."
+  value       = one(aws_route53_record.writer[*].fqdn)
+}
+
+output "dns_record" {
+  description = "The writer's record in the private zone (ID, name, target), or null without one."
+  value = one([for r in aws_route53_record.writer : {
+    record_id = r.id
+    fqdn      = r.fqdn
+    target    = one(r.records)
+  }])
+}

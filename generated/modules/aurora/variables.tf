@@ -146,6 +146,24 @@ variable "secret_replica_kms_key_arn" {
   default     = null
 }
 
+variable "dns_zone_id" {
+  description = "Private hosted zone of the writer's stable name (required with dns_name)."
+  type        = string
+  default     = null
+}
+
+variable "dns_name" {
+  description = "Stable name of the writer in dns_zone_id, e.g. db.shop.internal (a CNAME to the writer endpoint); null for no record. It decides the record's count, so it is known at plan time (the zone ID may not be)."
+  type        = string
+  default     = null
+}
+
+variable "dns_ttl" {
+  description = "TTL of the writer's record in seconds: how long clients may keep resolving to an old target."
+  type        = number
+  default     = 30
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)

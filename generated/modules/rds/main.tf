@@ -260,3 +260,19 @@ resource "aws_db_instance" "this" {
 
   depends_on = [aws_cloudwatch_log_group.exports]
 }
+
+################################################################################
+# Stable name of the writer in the region's private zone: a CNAME to this
+# instance's address. A read replica keeps its address when it is promoted,
+# so the DR record names the DR writer after a failover without a change.
+################################################################################
+
+resource "aws_route53_record" "writer" {
+  count = var.dns_name == null ? 0 : 1
+
+  zone_id = var.dns_zone_id
+  name    = var.dns_name
+  type    = "CNAME"
+  ttl     = var.dns_ttl
+  records = [aws_db_instance.this.address]
+}

@@ -260,6 +260,11 @@ run "primary_again" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.primary.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed by a later primary apply"
+  }
+
+  assert {
     condition     = output.identities["public_dns"] == run.primary.identities["public_dns"]
     error_message = "public_dns (route53_record) was replaced or changed by a later primary apply"
   }
@@ -354,6 +359,11 @@ run "dr_failover" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.dr_steady_state.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed in run dr_failover"
+  }
+
+  assert {
     condition     = output.identities["public_dns"] == run.dr_steady_state.identities["public_dns"]
     error_message = "public_dns (route53_record) was replaced or changed in run dr_failover"
   }
@@ -436,6 +446,11 @@ run "primary_failback" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.primary_again.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
     condition     = output.identities["public_dns"] == run.primary_again.identities["public_dns"]
     error_message = "public_dns (route53_record) was replaced or changed by the primary's failback apply"
   }
@@ -492,6 +507,11 @@ run "dr_failback" {
   assert {
     condition     = output.identities["platform"] == run.dr_steady_state.identities["platform"]
     error_message = "platform (kms) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["private_zone"] == run.dr_steady_state.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed in run dr_failback"
   }
 
   assert {

@@ -260,6 +260,11 @@ run "primary_again" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.primary.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed by a later primary apply"
+  }
+
+  assert {
     condition     = output.identities["site_dns"] == run.primary.identities["site_dns"]
     error_message = "site_dns (route53_record) was replaced or changed by a later primary apply"
   }
@@ -332,6 +337,11 @@ run "dr_failover" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.dr_steady_state.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed in run dr_failover"
+  }
+
+  assert {
     condition     = output.identities["site_dns"] == run.dr_steady_state.identities["site_dns"]
     error_message = "site_dns (route53_record) was replaced or changed in run dr_failover"
   }
@@ -381,6 +391,11 @@ run "primary_failback" {
   assert {
     condition     = output.identities["monitoring"] == run.primary_again.identities["monitoring"]
     error_message = "monitoring (eks) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["private_zone"] == run.primary_again.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed by the primary's failback apply"
   }
 
   assert {
@@ -434,6 +449,11 @@ run "dr_failback" {
   assert {
     condition     = output.identities["monitoring"] == run.dr_steady_state.identities["monitoring"]
     error_message = "monitoring (eks) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["private_zone"] == run.dr_steady_state.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed in run dr_failback"
   }
 
   assert {

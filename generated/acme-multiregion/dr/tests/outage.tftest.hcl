@@ -304,6 +304,11 @@ run "primary_again" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.primary.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed by a later primary apply"
+  }
+
+  assert {
     condition     = output.identities["services"] == run.primary.identities["services"]
     error_message = "services (ecr) was replaced or changed by a later primary apply"
   }
@@ -410,6 +415,11 @@ run "dr_failover" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.dr_steady_state.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed in run dr_failover"
+  }
+
+  assert {
     condition     = output.identities["services"] == run.dr_steady_state.identities["services"]
     error_message = "services (ecr) was replaced or changed in run dr_failover"
   }
@@ -482,6 +492,11 @@ run "primary_failback" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.primary_again.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
     condition     = output.identities["services"] == run.primary_again.identities["services"]
     error_message = "services (ecr) was replaced or changed by the primary's failback apply"
   }
@@ -547,6 +562,11 @@ run "dr_failback" {
   assert {
     condition     = output.identities["postgres"] == run.dr_steady_state.identities["postgres"]
     error_message = "postgres (rds) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["private_zone"] == run.dr_steady_state.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed in run dr_failback"
   }
 
   assert {

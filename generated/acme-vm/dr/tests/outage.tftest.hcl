@@ -259,6 +259,11 @@ run "primary_again" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.primary.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed by a later primary apply"
+  }
+
+  assert {
     condition     = output.identities["vpc"] == run.primary.identities["vpc"]
     error_message = "vpc (vpc) was replaced or changed by a later primary apply"
   }
@@ -326,6 +331,11 @@ run "dr_failover" {
   }
 
   assert {
+    condition     = output.identities["private_zone"] == run.dr_steady_state.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed in run dr_failover"
+  }
+
+  assert {
     condition     = output.identities["vpc"] == run.dr_steady_state.identities["vpc"]
     error_message = "vpc (vpc) was replaced or changed in run dr_failover"
   }
@@ -370,6 +380,11 @@ run "primary_failback" {
   assert {
     condition     = output.identities["monitoring"] == run.primary_again.identities["monitoring"]
     error_message = "monitoring (eks) was replaced or changed by the primary's failback apply"
+  }
+
+  assert {
+    condition     = output.identities["private_zone"] == run.primary_again.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed by the primary's failback apply"
   }
 
   assert {
@@ -418,6 +433,11 @@ run "dr_failback" {
   assert {
     condition     = output.identities["monitoring"] == run.dr_steady_state.identities["monitoring"]
     error_message = "monitoring (eks) was replaced or changed in run dr_failback"
+  }
+
+  assert {
+    condition     = output.identities["private_zone"] == run.dr_steady_state.identities["private_zone"]
+    error_message = "private_zone (private_zone) was replaced or changed in run dr_failback"
   }
 
   assert {
