@@ -136,15 +136,15 @@ fn the_outage_test_catches_a_failover_that_drops_the_database_name() {
     let files = common::render_text_as(MIX, Path::new("inventory/mix.yaml")).unwrap();
     let main = PathBuf::from("mix/dr/main.tf");
     let text = files[&main].clone();
-    let zone = "dns_zone_id                = module.private_zone.zone_id";
-    assert!(text.contains(zone), "the generated DR root changed: update this test");
+    let name = "dns_name                   = \"orders.mix.internal\"";
+    assert!(text.contains(name), "the generated DR root changed: update this test");
     let mut files = files;
     // Only the failover run raises the pilot light's instance count.
     files.insert(
         main,
         text.replacen(
-            zone,
-            "dns_zone_id                = var.api_instance_count > 1 ? null : module.private_zone.zone_id",
+            name,
+            "dns_name                   = var.api_instance_count > 1 ? null : \"orders.mix.internal\"",
             1,
         ),
     );
