@@ -55,6 +55,7 @@ const MODELLED: &[(&str, &str)] = &[
     ("aurora", "client_ranges"),
     ("rds_backup_replication", "restore_clients"),
     ("vm", "app_from_sources"),
+    ("vm", "node_exporter"),
     ("vm", "ssh"),
     ("vm", "https"),
     ("vm", "vpc"),
@@ -346,6 +347,18 @@ fn flows(root: &RootPlan, own: &Net, peer: Option<&Net>) -> Vec<Flow> {
                             Protocol::Tcp,
                             (port, port),
                         );
+                    }
+                }
+                // The module's rule exists only where node_exporter runs (an
+                // exporter image next to an application image).
+                if m.argument("node_exporter_image").is_some() && m.argument("app_image").is_some() {
+                    let port = num(m.argument("node_exporter_port")).unwrap_or(9100);
+                    for group in list(m.argument("metrics_security_group_ids")) {
+                        let from = member_tiers(root, group)
+                            .into_iter()
+                            .flat_map(|t| own.zones(t))
+                            .collect();
+                        add(what("node_exporter"), from, here.clone(), Protocol::Tcp, (port, port));
                     }
                 }
                 for range in cidrs(m.argument("ssh_cidrs")) {
@@ -675,4 +688,30 @@ fn without_the_option_no_acls_are_planned() {
         let vpc = root.modules.iter().find(|m| m.source == "vpc").unwrap();
         assert!(vpc.argument("network_acls").is_none());
     }
+}
+
+/// Seed 000's shape with ACLs on: application servers a monitoring
+/// cluster of the same region scrapes (node_exporter).
+const MONITORED_VMS: &str =
+    "name: t\nowner: me\nebs_default_encryption: true\nregions: {primary: us-east-2, dr: us-west-1}\nassets:
+  - {kind: vpc, name: net, network_acls: true, dr: active}
+  - {kind: vm, name: app, size: t3.micro, qty: 2, image: nginx, port: 8080, dr: active}
+  - {kind: alb, name: lb, target: app, dr: active}
+  - {kind: eks, name: monitoring, size: t3.small, qty: 2, version: \"1.35\", dr: active}
+  - {kind: k8s_monitoring, name: prom, target: monitoring, dr: active}
+";
+
+#[test]
+fn node_exporter_scrapes_from_the_cluster_pass_the_acls() {
+    let p = planned(MONITORED_VMS);
+    for root in [&p.primary, &p.dr] {
+        let own = net(root).expect("a network");
+        let scrapes: Vec<Flow> = flows(root, &own, None)
+            .into_iter()
+            .filter(|f| f.what.ends_with("node_exporter"))
+            .collect();
+        assert!(!scrapes.is_empty(), "{}: no node_exporter flow walked", root.region);
+        assert!(scrapes.iter().all(|f| f.ports == (9100, 9100)), "{scrapes:?}");
+    }
+    assert_clean(&p);
 }

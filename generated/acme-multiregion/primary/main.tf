@@ -254,16 +254,6 @@ module "private_zone" {
   tags    = local.tags
 }
 
-# Private zone acme-multiregion.internal of this region's VPC: stable names of the database writers (applications never change their connection string)
-module "private_zone" {
-  source = "../../modules/private_zone"
-
-  name    = "acme-multiregion.internal"
-  comment = "Stable names of the acme-multiregion databases in us-east-1"
-  vpc_id  = module.network.vpc_id
-  tags    = local.tags
-}
-
 # addons (cluster_addons): AWS Load Balancer Controller, cluster autoscaler (auto-discovery tags), cert-manager, metrics-server; IRSA each — DR: active
 module "addons" {
   source = "../../modules/eks_addons"
