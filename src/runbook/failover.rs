@@ -367,16 +367,8 @@ fn name_restored(c: &Ctx<'_>, a: &Asset) -> Option<Step> {
 pub(super) fn fed_by(root: &RootPlan) -> HashMap<&str, &ModuleCall> {
     let mut feeds = HashMap::new();
     for m in &root.modules {
-        for (_, e) in &m.args {
-            if let Expr::Ref(Ref {
-                root: Root::Var(v),
-                steps,
-            }) = e
-            {
-                if steps.is_empty() {
-                    feeds.entry(v.as_str()).or_insert(m);
-                }
-            }
+        for v in m.args.iter().filter_map(|(_, e)| var_name(e)) {
+            feeds.entry(v).or_insert(m);
         }
     }
     feeds

@@ -51,7 +51,18 @@ pub(super) fn arg_strs(m: &ModuleCall, name: &str, root: &RootPlan) -> Vec<Strin
 
 /// Whether `e` is exactly `var.<name>`.
 pub(super) fn is_var(e: &Expr, name: &str) -> bool {
-    matches!(e, Expr::Ref(Ref { root: Root::Var(v), steps }) if v == name && steps.is_empty())
+    var_name(e) == Some(name)
+}
+
+/// The name of the root variable `e` is, if it is one (`var.<name>`).
+pub(super) fn var_name(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Ref(Ref {
+            root: Root::Var(v),
+            steps,
+        }) if steps.is_empty() => Some(v),
+        _ => None,
+    }
 }
 
 /// A bucket name (a template over `local.account_id`) as a shell word with
