@@ -5,19 +5,13 @@
 //! the `ci:` section is validated with locations; the drill copy renders.
 
 mod common;
+use common::acmegen;
 
 use acmegen::ci::workflows;
 use acmegen::emit::Emitter;
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn acmegen(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("acmegen").unwrap();
-    c.current_dir(dir);
-    c
-}
 
 /// A copy of the shipped inventories in a fresh project directory.
 fn project() -> tempfile::TempDir {

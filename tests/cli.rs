@@ -1,25 +1,13 @@
 //! The acmegen binary as people use it: render, check, explain, verify,
 //! diagnostics with exit code 2, atomic writes, help and completions.
 
-use assert_cmd::Command;
+mod common;
+use common::{acmegen, project};
+
 use predicates::prelude::*;
 use std::fs;
-use std::path::Path;
-
-fn acmegen(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("acmegen").unwrap();
-    c.current_dir(dir);
-    c
-}
 
 const GOOD: &str = "name: demo\nowner: me\nregions:\n  primary: us-east-2\n  dr: us-west-1\nassets:\n  - kind: vm\n    name: app\n    size: t3.micro\n    qty: 2\n    dr: active\n  - kind: s3\n    name: data\n    dr: replica\n";
-
-fn project(inventory: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("inventory")).unwrap();
-    fs::write(dir.path().join("inventory/demo.yaml"), inventory).unwrap();
-    dir
-}
 
 #[test]
 fn render_then_check_is_clean() {

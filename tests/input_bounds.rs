@@ -3,23 +3,17 @@
 //! at the fix (did you mean, the field's range, the byte offset), never at
 //! acmegen's source files.
 
-use assert_cmd::Command;
+mod common;
+use common::{acmegen, project};
+
 use std::fs;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 const GOOD: &str = "name: demo\nowner: me\nregions:\n  primary: us-east-2\n  dr: us-west-1\nassets:\n  - kind: vm\n    name: app\n    size: t3.micro\n    qty: 2\n    dr: active\n";
 
-fn acmegen(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("acmegen").unwrap();
-    c.current_dir(dir);
-    c
-}
-
 /// Render `inventory` (as inventory/demo.yaml); exit code and stderr.
 fn render(inventory: &[u8]) -> (i32, String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("inventory")).unwrap();
+    let dir = project("");
     fs::write(dir.path().join("inventory/demo.yaml"), inventory).unwrap();
     let out = acmegen(dir.path())
         .args(["render", "inventory/demo.yaml"])
@@ -48,9 +42,7 @@ fn rejected(inventory: &str, wanted: &[&str]) -> String {
 #[allow(clippy::zombie_processes)] // reaped by wait4, which std does not see
 fn render_timed(inventory: &str) -> (i32, String, Duration) {
     use std::io::Read;
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("inventory")).unwrap();
-    fs::write(dir.path().join("inventory/demo.yaml"), inventory).unwrap();
+    let dir = project(inventory);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("acmegen"))
         .current_dir(dir.path())
         .args(["render", "inventory/demo.yaml"])

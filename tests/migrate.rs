@@ -2,26 +2,14 @@
 //! moves by editing its one line; bad input is exit 2 with file:line and
 //! leaves the file as it was.
 
-use assert_cmd::Command;
+mod common;
+use common::{acmegen, project};
+
 use predicates::prelude::*;
 use std::fs;
-use std::path::Path;
-
-fn acmegen(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("acmegen").unwrap();
-    c.current_dir(dir);
-    c
-}
 
 /// An inventory with a commented migration block (the weight on line 21).
 const MIGRATING: &str = "name: demo\nowner: me\nregions:\n  primary: us-east-2\n  dr: us-west-1\nassets:\n  - kind: vm\n    name: app\n    size: t3.micro\n    image: nginx\n    dr: active\n  - {kind: alb, name: lb, target: app, dr: active}\n  - kind: route53 # the public name\n    name: dns\n    zone: shop.acme-platform.dev\n    record: app\n    target: lb\n    dr: active\n    migration:\n      from: legacy.acme-platform.dev   # the old stack\n      weight: 0 # start\n";
-
-fn project(inventory: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("inventory")).unwrap();
-    fs::write(dir.path().join("inventory/demo.yaml"), inventory).unwrap();
-    dir
-}
 
 #[test]
 fn the_weight_line_alone_changes_and_the_next_steps_are_printed() {

@@ -5,6 +5,9 @@
 //! the fix of every file system problem (exit code 4).
 #![cfg(unix)]
 
+mod common;
+use common::project;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::collections::BTreeMap;
@@ -21,13 +24,6 @@ fn acmegen(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("acmegen").unwrap();
     c.current_dir(dir).env_remove("ACMEGEN_TEST_FAIL_AFTER");
     c
-}
-
-fn project(inventory: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("inventory")).unwrap();
-    fs::write(dir.path().join("inventory/demo.yaml"), inventory).unwrap();
-    dir
 }
 
 /// Every file under `root` (relative path → bytes), symlinks as their target.

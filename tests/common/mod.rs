@@ -50,3 +50,18 @@ pub fn concat(files: &FileSet) -> String {
     }
     out
 }
+
+/// The acmegen binary, run in `dir`.
+pub fn acmegen(dir: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("acmegen").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+/// A temporary project holding `inventory` as inventory/demo.yaml.
+pub fn project(inventory: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("inventory")).unwrap();
+    std::fs::write(dir.path().join("inventory/demo.yaml"), inventory).unwrap();
+    dir
+}
