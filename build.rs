@@ -43,7 +43,10 @@ fn table(doc: &str, name: &str, root: &Path, files: &[PathBuf]) -> String {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    // Read at run time: a build-script binary reused from another checkout
+    // must read this checkout's templates.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("templates");
     let charts = root.join("charts");
     let modules = root.join("modules");
     println!("cargo:rerun-if-changed=templates");
