@@ -164,7 +164,7 @@ fn tolerations(taints: &[Taint]) -> Expr {
 /// The alarm topic of this region's first cloudwatch asset: where the
 /// inventory's alerts go (its e-mail subscribers).
 fn alarm_topic<'a>(p: &Planner<'a>) -> Option<&'a ValidAsset> {
-    let mut topics: Vec<&'a ValidAsset> = p.assets().filter(|x| x.kind == Kind::Cloudwatch).collect();
+    let mut topics: Vec<&'a ValidAsset> = p.of_kind(Kind::Cloudwatch).collect();
     topics.sort_by(|a, b| a.name.cmp(&b.name));
     topics.first().copied()
 }
@@ -174,7 +174,7 @@ fn alarm_topic<'a>(p: &Planner<'a>) -> Option<&'a ValidAsset> {
 /// is one (none: the region's VMs run no exporter).
 pub(crate) fn vm_monitors<'a>(p: &Planner<'a>) -> Vec<&'a ValidAsset> {
     let mut stacks: Vec<&'a ValidAsset> = p
-        .assets()
+        .of_kind(Kind::K8sMonitoring)
         .filter(|x| matches!(&x.options, super::Options::K8sMonitoring(o) if o.monitor_vms))
         .filter(|x| x.target.as_deref().and_then(|t| p.asset(t)).is_some())
         .collect();
@@ -188,7 +188,7 @@ fn scraped_vms<'a>(p: &Planner<'a>, o: &Options) -> Vec<&'a ValidAsset> {
     if !o.monitor_vms {
         return Vec::new();
     }
-    p.assets()
+    p.of_kind(Kind::Vm)
         .filter(|x| matches!(&x.options, super::Options::Vm(vm) if vm.image.is_some()))
         .collect()
 }

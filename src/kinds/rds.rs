@@ -249,7 +249,7 @@ pub(crate) fn named_here(p: &Planner<'_>, a: &ValidAsset) -> bool {
 /// where a database of this root has a stable name (or the failover may
 /// restore one into it).
 pub fn plan_private_zone(p: &mut Planner<'_>) {
-    let restores = !p.primary() && p.assets().any(|a| a.kind == Kind::Rds && a.dr == DrStrategy::Backup);
+    let restores = !p.primary() && p.of_kind(Kind::Rds).any(|a| a.dr == DrStrategy::Backup);
     if !p.has_vpc() || !(p.assets().any(|a| named_here(p, a)) || restores) {
         return;
     }
@@ -381,7 +381,7 @@ pub(crate) fn client_groups(p: &Planner<'_>) -> Expr {
     }
     groups.extend(
         p.assets()
-            .filter(|a| !joins_clients_group(a.kind))
+            .filter(|a| !joins_clients_group(a.kind) && a.kind.spec().db_client_group.is_some())
             .filter_map(|a| Some(Expr::module(a.ident(), a.kind.spec().db_client_group?))),
     );
     Expr::List(groups)

@@ -63,7 +63,7 @@ pub(crate) fn ingress_here<'a>(p: &Planner<'a>, cluster: &str) -> Ingress<'a> {
 /// The cluster `a` runs on (its target), when it is deployed in this root.
 pub(crate) fn cluster<'a>(p: &Planner<'a>, a: &ValidAsset) -> Option<&'a ValidAsset> {
     let cluster = p.asset(a.target.as_deref()?)?;
-    p.assets().any(|x| x.name == cluster.name).then_some(cluster)
+    p.is_here(&cluster.name).then_some(cluster)
 }
 
 /// The labels of the `cluster_addons` calls on `cluster` in this root: the

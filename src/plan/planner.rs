@@ -36,6 +36,10 @@ pub struct Planner<'a> {
     by_name: HashMap<&'a str, &'a ValidAsset>,
     /// The kinds of the assets present in this root, each once.
     kinds_here: Vec<Kind>,
+    /// Assets present in this root by kind, in inventory order.
+    by_kind: HashMap<Kind, Vec<&'a ValidAsset>>,
+    /// Whether each asset (by name) is present in this root.
+    here: HashMap<&'a str, bool>,
     /// Label of the module whose key encrypts this root's assets.
     kms_label: String,
     /// Label of this root's network module.
@@ -113,11 +117,14 @@ impl<'a> Planner<'a> {
             }
         }
         let mut kinds_here: Vec<Kind> = Vec::new();
+        let mut by_kind: HashMap<Kind, Vec<&ValidAsset>> = HashMap::new();
         for a in v.assets.iter().filter(|a| present(a, role)) {
             if !kinds_here.contains(&a.kind) {
                 kinds_here.push(a.kind);
             }
+            by_kind.entry(a.kind).or_default().push(a);
         }
+        let here = v.assets.iter().map(|a| (a.name.as_str(), present(a, role))).collect();
         let by_name = v.assets.iter().map(|a| (a.name.as_str(), a)).collect();
         let kms_label = v
             .assets
@@ -137,6 +144,8 @@ impl<'a> Planner<'a> {
             targeting,
             by_name,
             kinds_here,
+            by_kind,
+            here,
             kms_label,
             vpc_label,
             var_index: HashMap::new(),
@@ -203,6 +212,16 @@ impl<'a> Planner<'a> {
     pub fn assets(&self) -> impl Iterator<Item = &'a ValidAsset> + '_ {
         let role = self.role;
         self.v.assets.iter().filter(move |a| present(a, role))
+    }
+
+    /// Assets of `kind` deployed in this root, in inventory order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a ValidAsset> + '_ {
+        self.by_kind.get(&kind).into_iter().flatten().copied()
+    }
+
+    /// Whether the asset named `name` is deployed in this root.
+    pub fn is_here(&self, name: &str) -> bool {
+        self.here.get(name).copied().unwrap_or(false)
     }
 
     /// The asset named `name` (present here or not).
