@@ -98,7 +98,11 @@ pub fn is_internal(rel: &Path) -> bool {
 /// `files` plus, for each top-level directory they cover, its manifest
 /// (`<top>/.acmegen-manifest` listing the files under `<top>`).
 pub fn with_manifests(files: &FileSet) -> FileSet {
-    let mut out = files.clone();
+    add_manifests(files.clone())
+}
+
+/// [`with_manifests`], adding the manifests to `files` itself.
+pub fn add_manifests(mut files: FileSet) -> FileSet {
     let mut per_top: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> = Default::default();
     for rel in files.keys() {
         let mut parts = rel.components();
@@ -114,9 +118,9 @@ pub fn with_manifests(files: &FileSet) -> FileSet {
             .push(rest.to_path_buf());
     }
     for (top, list) in per_top {
-        out.insert(top.join(FILE_NAME), Manifest::new(list).render());
+        files.insert(top.join(FILE_NAME), Manifest::new(list).render());
     }
-    out
+    files
 }
 
 #[cfg(test)]

@@ -206,6 +206,17 @@ impl Default for WriteOptions {
 /// acmegen did not write, and files of removed assets disappear.
 /// `on_wait` runs when another acmegen holds the directory's lock.
 pub fn write(out: &Path, files: &FileSet, opts: &WriteOptions, on_wait: impl FnOnce()) -> Result<Report, OutputError> {
+    write_owned(out, files.clone(), opts, on_wait)
+}
+
+/// [`write`], taking the files: their texts move into the transaction
+/// instead of being copied (a large render holds its output once).
+pub fn write_owned(
+    out: &Path,
+    files: FileSet,
+    opts: &WriteOptions,
+    on_wait: impl FnOnce(),
+) -> Result<Report, OutputError> {
     if let Ok(m) = fs::metadata(out) {
         if !m.is_dir() {
             return Err(OutputError::Io {
@@ -223,18 +234,8 @@ pub fn write(out: &Path, files: &FileSet, opts: &WriteOptions, on_wait: impl FnO
         note: None,
     })?;
     let _lock = lock::lock(out, lock::Mode::Exclusive, opts.lock_timeout, on_wait).map_err(OutputError::Lock)?;
-    let all = manifest::with_manifests(files);
-    let mut per_top: BTreeMap<String, FileSet> = BTreeMap::new();
-    for (rel, text) in &all {
-        let mut parts = rel.components();
-        let Some(top) = parts.next() else { continue };
-        per_top
-            .entry(top.as_os_str().to_string_lossy().into_owned())
-            .or_default()
-            .insert(parts.as_path().to_path_buf(), text.clone());
-    }
     let orphans: Vec<String> = if opts.remove_orphans {
-        orphans(out, files)
+        orphans(out, &files)
             .into_iter()
             .filter(|o| o.has_manifest)
             .map(|o| o.name)
@@ -242,6 +243,16 @@ pub fn write(out: &Path, files: &FileSet, opts: &WriteOptions, on_wait: impl FnO
     } else {
         Vec::new()
     };
+    let all = manifest::add_manifests(files);
+    let mut per_top: BTreeMap<String, FileSet> = BTreeMap::new();
+    for (rel, text) in all {
+        let mut parts = rel.components();
+        let Some(top) = parts.next() else { continue };
+        per_top
+            .entry(top.as_os_str().to_string_lossy().into_owned())
+            .or_default()
+            .insert(parts.as_path().to_path_buf(), text);
+    }
     let how = transaction::Options {
         force: opts.force,
         failpoint: opts.failpoint,
