@@ -48,7 +48,10 @@ pub enum TfFormat {
 pub enum Command {
     /// Validate inventories and write Terraform under the output directory.
     #[command(
-        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml; removes trees of deleted inventories\n  acmegen render inventory/x.yaml --out /tmp/gen\n  acmegen render --format tf-json      # Terraform JSON roots under generated-json/\n\nacmegen replaces only files it wrote (listed in each directory's .acmegen-manifest) and keeps\n.terraform/, *.tfstate*, *.tfvars and *.tfvars.json; a directory holding other files is refused unless --force.\n\nExit codes: 0 written, 2 bad inventory, 3 internal error, 4 output directory problem (nothing changed)."
+        after_help = "Examples:\n  acmegen render inventory/acme-vm.yaml\n  acmegen render                      # every inventory/*.yaml; removes trees of deleted inventories\n  acmegen render inventory/x.yaml --out /tmp/gen\n  acmegen render --format tf-json      # Terraform JSON roots under generated-json/\n\nacmegen replaces only files it wrote (listed in each directory's .acmegen-manifest) and keeps\n.terraform/, *.tfstate*, *.tfvars and *.tfvars.json; a directory holding other files is refused unless --force.\n\nRoots are verified by structure (repeated blocks of one shape parsed once); `acmegen check`, which CI
+and the pre-commit hook run, and --full-verify parse every byte and run the deployability rules.
+
+Exit codes: 0 written, 2 bad inventory, 3 internal error, 4 output directory problem (nothing changed)."
     )]
     Render {
         /// Inventory files (default: every inventory/*.yaml).
@@ -62,6 +65,9 @@ pub enum Command {
         /// Replace output directories even when they hold files acmegen did not write (deleting those files).
         #[arg(long)]
         force: bool,
+        /// Verify the roots as `acmegen check` does (parse every byte, canonical layout, deployability rules) instead of by structure.
+        #[arg(long)]
+        full_verify: bool,
     },
     /// Re-render in memory and fail (exit 1) with a diff when the output directory is stale or hand-edited.
     #[command(

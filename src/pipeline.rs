@@ -50,6 +50,8 @@ pub struct Compiled {
     pub plan: Plan,
     /// Root-module files of both regions and the runbook.
     pub files: FileSet,
+    /// How many files the inventory renders (`files` may have been moved out).
+    pub file_count: usize,
     /// Validation warnings (the render went ahead), in inventory order.
     pub warnings: Vec<Diagnostic>,
 }
@@ -76,17 +78,27 @@ pub fn modules(emitter: &Emitter) -> Result<Modules, Error> {
 /// Parse, validate, plan and emit the inventory at `path`, then verify its
 /// roots against the shared `modules`.
 pub fn compile(path: &Path, emitter: &Emitter, modules: &Modules) -> Result<Compiled, Error> {
+    compile_to_depth(path, emitter, modules, verify::Depth::Full)
+}
+
+/// [`compile`], verifying the roots to `depth` (`render` verifies by structure).
+pub fn compile_to_depth(
+    path: &Path,
+    emitter: &Emitter,
+    modules: &Modules,
+    depth: verify::Depth,
+) -> Result<Compiled, Error> {
     let loaded = inventory::load(path).map_err(Error::Input)?;
-    finish(loaded, emitter, modules)
+    finish(loaded, emitter, modules, depth)
 }
 
 /// Like [`compile`], from text already in memory (`path` names it in errors).
 pub fn compile_text(text: &str, path: &Path, emitter: &Emitter, modules: &Modules) -> Result<Compiled, Error> {
     let loaded = inventory::parse(text, path).map_err(Error::Input)?;
-    finish(loaded, emitter, modules)
+    finish(loaded, emitter, modules, verify::Depth::Full)
 }
 
-fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules) -> Result<Compiled, Error> {
+fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules, depth: verify::Depth) -> Result<Compiled, Error> {
     let validated = validate::validate(&loaded).map_err(Error::Input)?;
     let plan = plan::plan(&validated);
     let mut files = FileSet::new();
@@ -95,13 +107,14 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules) -> Result<Compil
     crate::ci::bootstrap(emitter, &loaded.inventory, &plan, &mut files).map_err(Error::Internal)?;
     let rb = crate::runbook::runbook(&loaded.inventory, &plan, &loaded.path);
     emitter.runbook(&rb, &mut files).map_err(Error::Internal)?;
-    let (findings, _) = verify::verify_against(&files, &modules.index);
+    let (findings, _) = verify::verify_to_depth(&files, &modules.index, depth);
     if !findings.is_empty() {
         return Err(Error::Verify(findings));
     }
     Ok(Compiled {
         loaded,
         plan,
+        file_count: files.len(),
         files,
         warnings: validated.warnings,
     })

@@ -22,6 +22,7 @@ use acmegen::emit::{Emitter, FileSet};
 use acmegen::output::{self, OutputError, WriteOptions};
 use acmegen::pipeline::{self, Compiled, Error};
 use acmegen::transaction::Failpoint;
+use acmegen::verify::Depth;
 use acmegen::{explain, lock, runbook, verify};
 use clap::CommandFactory;
 use std::fmt;
@@ -156,13 +157,21 @@ pub(crate) fn inventories(given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, bool), F
 }
 
 /// Compile every inventory; all problems of all files are reported together.
+/// The files of every inventory (and the shared modules) are returned
+/// together; each [`Compiled`] keeps its parse and plan, its files moved out
+/// (`file_count` says how many it had).
 pub(crate) fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>), Failure> {
+    compile_all_to_depth(paths, Depth::Full)
+}
+
+/// [`compile_all`], verifying the roots to `depth`.
+pub(crate) fn compile_all_to_depth(paths: &[PathBuf], depth: Depth) -> Result<(FileSet, Vec<Compiled>), Failure> {
     let emitter = Emitter::new()?;
     let modules = pipeline::modules(&emitter)?;
     let mut compiled = Vec::new();
     let mut errors: Vec<Failure> = Vec::new();
     for p in paths {
-        match pipeline::compile(p, &emitter, &modules) {
+        match pipeline::compile_to_depth(p, &emitter, &modules, depth) {
             Ok(c) => compiled.push(c),
             Err(e) => errors.push(e.into()),
         }
@@ -181,7 +190,7 @@ pub(crate) fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>),
     }
     let mut files = modules.files;
     let mut names = std::collections::BTreeMap::new();
-    for c in &compiled {
+    for c in &mut compiled {
         if let Some(prev) = names.insert(c.plan.name.clone(), c.loaded.path.clone()) {
             return Err(usage(format!(
                 "error: inventories {} and {} share the name `{}`\n  = help: give each inventory a unique name",
@@ -190,7 +199,8 @@ pub(crate) fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>),
                 c.plan.name
             )));
         }
-        files.extend(c.files.iter().map(|(k, v)| (k.clone(), v.clone())));
+        // Moved, not copied: a large render holds its output once.
+        files.append(&mut c.files);
     }
     Ok((files, compiled))
 }
@@ -216,10 +226,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             out,
             format,
             force,
+            full_verify,
         } => {
             let json = format == TfFormat::TfJson;
             let out = out.unwrap_or_else(|| PathBuf::from(if json { "generated-json" } else { "generated" }));
-            render::render(given, &out, json, force, lock_timeout, quiet)
+            let depth = if full_verify { Depth::Full } else { Depth::Structural };
+            render::render(given, &out, json, force, depth, lock_timeout, quiet)
         }
         Command::Check {
             inventories: given,

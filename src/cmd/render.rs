@@ -7,11 +7,12 @@ pub(super) fn render(
     out: &Path,
     json: bool,
     force: bool,
+    depth: Depth,
     lock_timeout: Duration,
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let (paths, all) = inventories(given)?;
-    let (files, compiled) = compile_all(&paths)?;
+    let (files, compiled) = compile_all_to_depth(&paths, depth)?;
     // Terraform JSON: the same (verified) roots, converted file by file.
     let files = if json {
         acmegen::emit::tfjson::to_json_files(&files)?
@@ -25,7 +26,17 @@ pub(super) fn render(
         failpoint: failpoint(),
         exchange: true,
     };
-    let report = output::write(out, &files, &opts, waiting(out, lock_timeout))?;
+    // Directories no inventory renders and acmegen did not write (the write
+    // leaves them alone, so listing them first gives the same answer).
+    let unmanaged: Vec<output::Orphan> = if all {
+        output::orphans(out, &files)
+            .into_iter()
+            .filter(|o| !o.has_manifest)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let report = output::write_owned(out, files, &opts, waiting(out, lock_timeout))?;
     for line in &report.recovered {
         err(&format!("note: {line}"));
     }
@@ -45,7 +56,7 @@ pub(super) fn render(
     }
     if !quiet {
         for c in &compiled {
-            let n = c.files.len();
+            let n = c.file_count;
             say(&format!(
                 "rendered {} → {} ({n} files, primary {} / dr {})",
                 c.loaded.path.display(),
@@ -66,13 +77,11 @@ pub(super) fn render(
             }
         }
     }
-    if all {
-        for o in output::orphans(out, &files).iter().filter(|o| !o.has_manifest) {
-            err(&format!(
-                "warning: {} is rendered by no inventory and has no .acmegen-manifest, so acmegen leaves it\n  = help: delete it if its inventory is gone",
-                out.join(&o.name).display()
-            ));
-        }
+    for o in &unmanaged {
+        err(&format!(
+            "warning: {} is rendered by no inventory and has no .acmegen-manifest, so acmegen leaves it\n  = help: delete it if its inventory is gone",
+            out.join(&o.name).display()
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@
 
 mod references;
 pub mod rules;
+mod structure;
 use rules::tree::normalize;
 pub mod schema;
 
@@ -34,6 +35,22 @@ impl fmt::Display for Finding {
     }
 }
 
+/// How deeply files are verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Every file is parsed whole and checked for canonical layout, and the
+    /// deployability rules ([`rules`]) run: `acmegen verify`, `acmegen
+    /// check`, the tests.
+    Full,
+    /// By structure (`acmegen render`): module calls, variables and outputs
+    /// of one shape are parsed once and otherwise read by their canonical
+    /// layout ([`structure`]); every other block is parsed; declarations,
+    /// module arguments, literal types and references are checked as in
+    /// [`Depth::Full`]; layout and the deployability rules are left to
+    /// `check`/`verify`, which CI and the pre-commit hook run.
+    Structural,
+}
+
 /// Declarations of one directory (a Terraform module or root).
 #[derive(Debug, Default)]
 struct Declared {
@@ -56,7 +73,7 @@ const META_ARGS: [&str; 5] = ["source", "count", "for_each", "providers", "depen
 type ModuleArgs = BTreeMap<String, Option<Literal>>;
 
 /// The kind of a literal argument value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Literal {
     Null,
     Bool,
@@ -176,12 +193,32 @@ struct FileResult {
     body: hcl::Body,
 }
 
+/// Record what the layout reading of a repeated block declares.
+fn declare(shape: structure::Shape, file: &Path, d: &mut Declared) {
+    match shape {
+        structure::Shape::Module { label, source, args } => {
+            d.modules
+                .insert(label, (source, args.into_iter().collect(), file.to_path_buf()));
+        }
+        structure::Shape::Variable { name, has_default, ty } => {
+            d.origins.insert(format!("var.{name}"), file.to_path_buf());
+            d.variables.insert(name, (has_default, ty));
+        }
+        structure::Shape::Output { name } => {
+            d.outputs.insert(name);
+        }
+    }
+}
+
 /// Parse one file and run every check that needs only that file.
-fn check_file(path: &Path, text: &str) -> FileResult {
+fn check_file(path: &Path, text: &str, depth: Depth) -> FileResult {
     let mut findings = Vec::new();
     let mut declared = Declared::default();
     let mut structures = Vec::new();
-    let canonical = format_hcl(text) == *text;
+    // Shapes of repeated blocks seen in this file: Some(true) when their
+    // layout reading agreed with the parse of the first one.
+    let mut shapes: std::collections::HashMap<u64, bool> = std::collections::HashMap::new();
+    let canonical = depth == Depth::Structural || format_hcl(text) == *text;
     if !canonical {
         findings.push(Finding {
             file: path.to_path_buf(),
@@ -197,6 +234,20 @@ fn check_file(path: &Path, text: &str) -> FileResult {
         vec![(1, text)]
     };
     for (line, chunk) in chunks {
+        let mut first_of_shape = None;
+        if depth == Depth::Structural && structure::is_repeated(chunk) {
+            let key = structure::shape_key(chunk);
+            match shapes.get(&key) {
+                Some(true) => {
+                    if let Some(shape) = structure::read(chunk) {
+                        declare(shape, path, &mut declared);
+                        continue;
+                    }
+                }
+                Some(false) => {}
+                None => first_of_shape = Some(key),
+            }
+        }
         match hcl::parse(chunk) {
             Ok(body) => {
                 // Data sources scoped to a `check` block are checked like the others.
@@ -212,8 +263,16 @@ fn check_file(path: &Path, text: &str) -> FileResult {
                         message,
                     }));
                 }
+                if let Some(key) = first_of_shape {
+                    let parsed = body.blocks().next().and_then(structure::from_parse);
+                    let read = structure::read(chunk);
+                    let agrees = matches!((&read, &parsed), (Some(r), Some(p)) if structure::agrees(r, p));
+                    shapes.insert(key, agrees && body.blocks().count() == 1);
+                }
                 collect(&body, path, &mut declared);
-                structures.extend(body.into_inner());
+                if depth == Depth::Full {
+                    structures.extend(body.into_inner());
+                }
             }
             Err(e) => findings.push(Finding {
                 file: path.to_path_buf(),
@@ -253,7 +312,7 @@ fn top_level_chunks(text: &str) -> Vec<(usize, &str)> {
 
 /// Run `check_file` over the `.tf` files, spread over the available cores
 /// (largest files first, each to the least loaded worker).
-fn check_files(files: &FileSet) -> Vec<(PathBuf, FileResult)> {
+fn check_files(files: &FileSet, depth: Depth) -> Vec<(PathBuf, FileResult)> {
     let mut tf: Vec<(&PathBuf, &String)> = files
         .iter()
         .filter(|(p, _)| p.extension().is_some_and(|e| e == "tf"))
@@ -278,7 +337,7 @@ fn check_files(files: &FileSet) -> Vec<(PathBuf, FileResult)> {
                 scope.spawn(move || {
                     bucket
                         .into_iter()
-                        .map(|(p, t)| (p.clone(), check_file(p, t)))
+                        .map(|(p, t)| (p.clone(), check_file(p, t, depth)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -309,11 +368,17 @@ pub fn verify(files: &FileSet) -> Vec<Finding> {
 /// Verify `files`, resolving module sources against `base` as well as
 /// against `files` themselves. Returns the findings and the index of `files`.
 pub fn verify_against(files: &FileSet, base: &Index) -> (Vec<Finding>, Index) {
+    verify_to_depth(files, base, Depth::Full)
+}
+
+/// [`verify_against`] to `depth`: [`Depth::Structural`] runs no
+/// deployability rules and returns an index without their sources.
+pub fn verify_to_depth(files: &FileSet, base: &Index, depth: Depth) -> (Vec<Finding>, Index) {
     let mut findings = Vec::new();
     let mut own: BTreeMap<PathBuf, Declared> = BTreeMap::new();
     let mut refs = Vec::new();
     let mut bodies = Vec::new();
-    for (path, r) in check_files(files) {
+    for (path, r) in check_files(files, depth) {
         findings.extend(r.findings);
         bodies.push((path.clone(), r.body));
         merge(own.entry(r.dir.clone()).or_default(), r.declared);
@@ -391,8 +456,13 @@ pub fn verify_against(files: &FileSet, base: &Index) -> (Vec<Finding>, Index) {
         }
     }
     // Deployability rules (src/verify/rules/), over these files and the base's.
-    let sources = rules::Sources::new(files, bodies);
-    findings.extend(rules::check(&sources, &base.sources));
+    let sources = if depth == Depth::Full {
+        let sources = rules::Sources::new(files, bodies);
+        findings.extend(rules::check(&sources, &base.sources));
+        sources
+    } else {
+        rules::Sources::default()
+    };
     (findings, Index { dirs: own, sources })
 }
 
