@@ -122,7 +122,21 @@ impl Emitter {
         let mut files = FileSet::new();
         files.insert(dir.join("versions.tf"), self.versions(&root.providers(), true)?);
         for f in ROOT_FILES {
-            let text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
+            let mut text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
+            // The repeated blocks, written block by block (see `view`).
+            match f {
+                "main" => {
+                    view::module_blocks(root, &mut text);
+                    let tail = self.render("root/main_tail.tf.tera", &ctx)?;
+                    if !tail.is_empty() {
+                        text.push('\n');
+                        text.push_str(&tail);
+                    }
+                }
+                "variables" => view::variable_blocks(root, &mut text),
+                "outputs" => view::output_blocks(root, &mut text),
+                _ => {}
+            }
             files.insert(dir.join(format!("{f}.tf")), text);
         }
         let mocks = root_mocks(root, &files);

@@ -1,9 +1,18 @@
-//! The typed root plan, turned into the strings the root templates print.
-//! This is the one place where plan expressions become HCL text.
+//! The typed root plan, turned into HCL text: the frame of each root file
+//! (banner, providers, locals, backend) through the templates under
+//! `templates/root/`, the repeated blocks (module calls, variables,
+//! outputs) written here one block at a time, each laid out canonically on
+//! its own. This is the one place where plan expressions become HCL text.
+//!
+//! Writing the repeated blocks directly, instead of through a template
+//! context holding every block's strings, keeps a root of thousands of
+//! assets from being held several times over while it renders.
 
+use crate::format::format_hcl;
 use crate::plan::expr::{key, quote};
-use crate::plan::{Expr, RootPlan, Validation, Variable};
+use crate::plan::{Expr, ModuleCall, Output, RootPlan, Validation, Variable};
 use serde::Serialize;
+use std::fmt::Write as _;
 
 /// A root as the templates under `templates/root/` see it.
 #[derive(Serialize)]
@@ -19,9 +28,6 @@ pub(crate) struct RootView<'a> {
     caller_identity: bool,
     dr_provider: bool,
     helm_clusters: &'a [String],
-    variables: Vec<VariableView<'a>>,
-    modules: Vec<ModuleView<'a>>,
-    outputs: Vec<OutputView<'a>>,
     vcpus: Option<VcpuView>,
 }
 
@@ -32,35 +38,6 @@ struct VcpuView {
     parts: String,
     service: &'static str,
     code: &'static str,
-}
-
-#[derive(Serialize)]
-struct VariableView<'a> {
-    name: &'a str,
-    description: &'a str,
-    #[serde(rename = "type")]
-    ty: &'a str,
-    default: Option<String>,
-    validation: Option<(&'static str, &'static str)>,
-}
-
-#[derive(Serialize)]
-struct ModuleView<'a> {
-    label: &'a str,
-    source: &'a str,
-    comment: &'a str,
-    count: Option<String>,
-    providers: Option<String>,
-    args: Vec<(&'a str, String)>,
-    depends_on: &'a [String],
-}
-
-#[derive(Serialize)]
-struct OutputView<'a> {
-    name: &'a str,
-    description: &'a str,
-    value: String,
-    sensitive: bool,
 }
 
 /// The condition and error message of a variable validation.
@@ -74,16 +51,6 @@ fn validation(v: Validation) -> (&'static str, &'static str) {
             "alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !endswith(c, \"/0\")])",
             "Give ranges as a.b.c.d/nn; /0 would open the cluster API to the internet.",
         ),
-    }
-}
-
-fn variable(v: &Variable) -> VariableView<'_> {
-    VariableView {
-        name: &v.name,
-        description: &v.description,
-        ty: v.ty,
-        default: v.default.as_ref().map(Expr::render),
-        validation: v.validation.map(validation),
     }
 }
 
@@ -108,32 +75,122 @@ impl<'a> RootView<'a> {
                 service: crate::quotas::vcpu_quota().service,
                 code: crate::quotas::vcpu_quota().code,
             }),
-            variables: root.variables.iter().map(variable).collect(),
-            modules: root
-                .modules
-                .iter()
-                .map(|m| ModuleView {
-                    label: &m.label,
-                    source: &m.source,
-                    comment: &m.comment,
-                    count: m.count.as_ref().map(Expr::render),
-                    providers: (!m.providers.is_empty()).then(|| {
-                        Expr::Map(m.providers.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()).render()
-                    }),
-                    args: m.args.iter().map(|(n, v)| (n.as_str(), v.render())).collect(),
-                    depends_on: &m.depends_on,
-                })
-                .collect(),
-            outputs: root
-                .outputs
-                .iter()
-                .map(|o| OutputView {
-                    name: &o.name,
-                    description: &o.description,
-                    value: o.value.render(),
-                    sensitive: o.sensitive,
-                })
-                .collect(),
         }
+    }
+}
+
+/// A description as a quoted HCL string (double quotes escaped, as the
+/// templates did).
+fn described(out: &mut String, description: &str) {
+    out.push('"');
+    out.push_str(&description.replace('"', "\\\""));
+    out.push('"');
+}
+
+/// Append `block` (laid out canonically) to `out`, after a blank line.
+fn append(out: &mut String, block: &str) {
+    out.push('\n');
+    out.push_str(&format_hcl(block));
+}
+
+/// `module` block of `m`.
+fn module_block(m: &ModuleCall, raw: &mut String) {
+    raw.clear();
+    if !m.comment.is_empty() {
+        let _ = writeln!(raw, "# {}", m.comment);
+    }
+    let _ = write!(
+        raw,
+        "module \"{}\" {{\nsource = \"../../modules/{}\"\n",
+        m.label, m.source
+    );
+    if let Some(count) = &m.count {
+        raw.push_str("count = ");
+        count.write(raw);
+        raw.push('\n');
+    }
+    if !m.providers.is_empty() {
+        raw.push_str("\nproviders = ");
+        Expr::Map(m.providers.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()).write(raw);
+        raw.push('\n');
+    }
+    raw.push('\n');
+    for (name, value) in &m.args {
+        raw.push_str(name);
+        raw.push_str(" = ");
+        value.write(raw);
+        raw.push('\n');
+    }
+    if !m.depends_on.is_empty() {
+        raw.push_str("\ndepends_on = [");
+        for (i, d) in m.depends_on.iter().enumerate() {
+            if i > 0 {
+                raw.push_str(", ");
+            }
+            raw.push_str("module.");
+            raw.push_str(d);
+        }
+        raw.push_str("]\n");
+    }
+    raw.push_str("}\n");
+}
+
+/// `variable` block of `v`.
+fn variable_block(v: &Variable, raw: &mut String) {
+    raw.clear();
+    let _ = write!(raw, "variable \"{}\" {{\ndescription = ", v.name);
+    described(raw, &v.description);
+    let _ = write!(raw, "\ntype = {}\n", v.ty);
+    if let Some(default) = &v.default {
+        raw.push_str("default = ");
+        default.write(raw);
+        raw.push('\n');
+    }
+    if let Some((condition, message)) = v.validation.map(validation) {
+        let _ = write!(raw, "\nvalidation {{\ncondition = {condition}\nerror_message = ");
+        described(raw, message);
+        raw.push_str("\n}\n");
+    }
+    raw.push_str("}\n");
+}
+
+/// `output` block of `o`.
+fn output_block(o: &Output, raw: &mut String) {
+    raw.clear();
+    let _ = write!(raw, "output \"{}\" {{\ndescription = ", o.name);
+    described(raw, &o.description);
+    raw.push_str("\nvalue = ");
+    o.value.write(raw);
+    raw.push('\n');
+    if o.sensitive {
+        raw.push_str("sensitive = true\n");
+    }
+    raw.push_str("}\n");
+}
+
+/// Append the module blocks of `root` to `out`.
+pub(crate) fn module_blocks(root: &RootPlan, out: &mut String) {
+    let mut raw = String::new();
+    for m in &root.modules {
+        module_block(m, &mut raw);
+        append(out, &raw);
+    }
+}
+
+/// Append the variable blocks of `root` to `out`.
+pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String) {
+    let mut raw = String::new();
+    for v in &root.variables {
+        variable_block(v, &mut raw);
+        append(out, &raw);
+    }
+}
+
+/// Append the output blocks of `root` to `out`.
+pub(crate) fn output_blocks(root: &RootPlan, out: &mut String) {
+    let mut raw = String::new();
+    for o in &root.outputs {
+        output_block(o, &mut raw);
+        append(out, &raw);
     }
 }

@@ -178,7 +178,8 @@ impl Expr {
         out
     }
 
-    fn write(&self, out: &mut String) {
+    /// Append the HCL text of this expression to `out`.
+    pub fn write(&self, out: &mut String) {
         match self {
             Expr::Str(s) => out.push_str(&quote(s)),
             Expr::Num(n) => out.push_str(&n.to_string()),
@@ -322,7 +323,8 @@ impl Expr {
 }
 
 impl Ref {
-    fn write(&self, out: &mut String) {
+    /// Append the HCL text of this expression to `out`.
+    pub fn write(&self, out: &mut String) {
         match &self.root {
             Root::Var(n) => {
                 out.push_str("var.");
