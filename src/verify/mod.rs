@@ -586,4 +586,78 @@ mod tests {
             "{msgs:?}"
         );
     }
+
+    /// Three calls of one shape: only the first is parsed by structure.
+    fn same_shape_calls(third: &str) -> FileSet {
+        let call =
+            |l: &str| format!("module \"{l}\" {{\n  source = \"../../modules/m\"\n\n  a = var.{l}\n  n = 1\n}}\n");
+        let main = format!("{}\n{}\n{third}", call("x"), call("y"));
+        let vars = ["x", "y", "z"]
+            .iter()
+            .map(|v| format!("variable \"{v}\" {{\n  description = \"d\"\n  type        = string\n}}\n"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        set(&[
+            (
+                "modules/m/variables.tf",
+                "variable \"a\" {\n  type = string\n}\n\nvariable \"n\" {\n  type    = number\n  default = 1\n}\n",
+            ),
+            (
+                "modules/m/outputs.tf",
+                "output \"o\" {\n  value = var.a\n}\n\noutput \"n\" {\n  value = var.n\n}\n",
+            ),
+            ("x/primary/main.tf", &main),
+            ("x/primary/variables.tf", &vars),
+        ])
+    }
+
+    fn structural(files: &FileSet) -> Vec<String> {
+        verify_to_depth(files, &Index::default(), Depth::Structural)
+            .0
+            .iter()
+            .map(|f| f.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn by_structure_a_clean_tree_passes_and_defects_in_unparsed_blocks_are_found() {
+        let clean = "module \"z\" {\n  source = \"../../modules/m\"\n\n  a = var.z\n  n = 2\n}\n";
+        assert_eq!(structural(&same_shape_calls(clean)), Vec::<String>::new());
+        // Each defect sits in a block whose shape was parsed already
+        // (the third call), unless said otherwise.
+        let cases = [
+            (
+                "  a = var.z\n  n = 2",
+                "  b = var.z\n  n = 2",
+                "argument `b` is not a variable",
+            ),
+            (
+                "  a = var.z\n  n = 2",
+                "  a = var.nope\n  n = 2",
+                "reference var.nope: no such variable",
+            ),
+            ("  a = var.z\n  n = 2", "  a = module.x.q\n  n = 2", "has no output `q`"),
+            // (a missing argument changes the shape: that block is parsed)
+            ("  a = var.z\n  n = 2", "  n = 2", "required variable `a`"),
+            (
+                "  a = var.z\n  n = 2",
+                "  a = var.z\n  n = \"2\"",
+                "is a String literal",
+            ),
+            (
+                "\"../../modules/m\"",
+                "\"../../modules/gone\"",
+                "is not a rendered module",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            let third = clean.replace(from, to);
+            let found = structural(&same_shape_calls(&third));
+            assert!(found.iter().any(|m| m.contains(expected)), "{to}: {found:?}");
+        }
+        // A new shape is parsed: its syntax error is found.
+        let broken = "module \"z\" {\n  source = \"../../modules/m\"\n\n  a = var.z +\n}\n";
+        let found = structural(&same_shape_calls(broken));
+        assert!(found.iter().any(|m| m.contains("does not parse")), "{found:?}");
+    }
 }

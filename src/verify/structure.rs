@@ -333,4 +333,32 @@ mod tests {
         // says, `agrees` compares the two exactly.
         assert_eq!(agrees(&read(text).unwrap(), &parsed), read(text).unwrap() == parsed);
     }
+
+    #[test]
+    fn every_repeated_block_of_the_shipped_tree_reads_as_it_parses() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("generated");
+        let mut checked = 0;
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "tf") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for (_, chunk) in super::super::top_level_chunks(&text) {
+                if !is_repeated(chunk) {
+                    continue;
+                }
+                let body: hcl::Body = hcl::parse(chunk).unwrap();
+                let parsed = from_parse(body.blocks().next().unwrap()).unwrap();
+                let read = read(chunk).unwrap();
+                assert!(
+                    agrees(&read, &parsed),
+                    "{}: {read:?} vs {parsed:?}",
+                    entry.path().display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "only {checked} blocks found under generated/");
+    }
 }
