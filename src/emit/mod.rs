@@ -15,6 +15,7 @@ use tera::Tera;
 
 mod asserts;
 mod outage;
+mod runbook_md;
 pub mod tfjson;
 pub mod tftest;
 mod view;
@@ -259,21 +260,9 @@ impl Emitter {
         Ok(())
     }
 
-    /// `<name>/RUNBOOK.md`: the DR runbook (Markdown, not reformatted).
+    /// `<name>/RUNBOOK.md`: the DR runbook (Markdown, see [`runbook_md`]).
     pub fn runbook(&self, rb: &crate::runbook::Runbook, files: &mut FileSet) -> Result<()> {
-        let mut ctx = tera::Context::new();
-        ctx.insert("rb", rb);
-        let mut text = self
-            .tera
-            .render("runbook/RUNBOOK.md.tera", &ctx)
-            .context("rendering the runbook")?;
-        while text.contains("\n\n\n") {
-            text = text.replace("\n\n\n", "\n\n");
-        }
-        files.insert(
-            PathBuf::from(&rb.name).join("RUNBOOK.md"),
-            text.trim_end().to_string() + "\n",
-        );
+        files.insert(PathBuf::from(&rb.name).join("RUNBOOK.md"), runbook_md::runbook(rb));
         Ok(())
     }
 
