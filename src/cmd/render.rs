@@ -83,5 +83,9 @@ pub(super) fn render(
             out.join(&o.name).display()
         ));
     }
+    // The process ends after this: leave the parses and plans to the OS
+    // instead of freeing their hundreds of thousands of nodes one by one
+    // (about 6 % of the CPU of a 10,000-asset render).
+    std::mem::forget(compiled);
     Ok(ExitCode::SUCCESS)
 }

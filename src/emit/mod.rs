@@ -92,7 +92,7 @@ impl Emitter {
     /// Files of both roots of `plan`, under `<name>/primary` and `<name>/dr`.
     pub fn roots(&self, plan: &Plan, files: &mut FileSet) -> Result<()> {
         // The two roots are independent: render them on two threads.
-        let rendered: Vec<Result<FileSet>> = std::thread::scope(|scope| {
+        let rendered: Vec<Result<(FileSet, RootMocks)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = plan
                 .roots()
                 .into_iter()
@@ -104,9 +104,9 @@ impl Emitter {
                 .collect()
         });
         let mut mocks = Vec::new();
-        for (root, r) in plan.roots().into_iter().zip(rendered) {
-            let r = r?;
-            mocks.push(root_mocks(root, &r));
+        for r in rendered {
+            let (r, m) = r?;
+            mocks.push(m);
             files.extend(r);
         }
         files.insert(
@@ -116,7 +116,8 @@ impl Emitter {
         Ok(())
     }
 
-    fn root(&self, name: &str, root: &RootPlan) -> Result<FileSet> {
+    /// The files of `root` and the mocks its tests use.
+    fn root(&self, name: &str, root: &RootPlan) -> Result<(FileSet, RootMocks)> {
         let dir = PathBuf::from(name).join(root.role.as_str());
         let mut ctx = tera::Context::new();
         ctx.insert("root", &view::RootView::new(root));
@@ -160,7 +161,7 @@ impl Emitter {
         if !examples.is_empty() {
             files.insert(dir.join("terraform.tfvars.example"), tfvars_example(&examples));
         }
-        Ok(files)
+        Ok((files, mocks))
     }
 
     /// `<name>/bootstrap/`: a root with local state that creates the state

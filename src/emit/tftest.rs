@@ -176,14 +176,21 @@ pub fn facts_override(store_path: &str, facts: &[(String, String)]) -> String {
 /// The block types (`"data aws_region"`, `"resource aws_instance"`) declared
 /// in a module's `main.tf` text.
 pub fn block_types(text: &str) -> BTreeSet<String> {
-    text.lines()
-        .filter_map(|l| {
-            let (kind, rest) = l.trim_start().split_once(" \"")?;
-            matches!(kind, "data" | "resource").then_some(())?;
-            let ty = rest.split('"').next()?;
-            Some(format!("{kind} {ty}"))
-        })
-        .collect()
+    let mut found = BTreeSet::new();
+    for kind in ["data", "resource"] {
+        let header = format!("{kind} \"");
+        for (at, _) in text.match_indices(&header) {
+            // Only a block header: nothing but indentation before it on its line.
+            let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            if !text[line_start..at].bytes().all(|c| c == b' ' || c == b'\t') {
+                continue;
+            }
+            if let Some(ty) = text[at + header.len()..].split('"').next() {
+                found.insert(format!("{kind} {ty}"));
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]

@@ -189,6 +189,19 @@ struct Ctx<'a> {
     dir: String,
     /// The inventory's assets by name.
     assets: HashMap<&'a str, &'a Asset>,
+    /// The first call of each (root is DR, asset, module source).
+    calls: HashMap<(bool, &'a str, &'a str), &'a ModuleCall>,
+}
+
+/// The first module call of each (root is DR, asset, module source) of `plan`.
+fn calls_of(plan: &Plan) -> HashMap<(bool, &str, &str), &ModuleCall> {
+    let mut calls = HashMap::new();
+    for (dr, root) in [(false, &plan.primary), (true, &plan.dr)] {
+        for m in &root.modules {
+            calls.entry((dr, m.origin.asset(), m.source.as_str())).or_insert(m);
+        }
+    }
+    calls
 }
 
 impl<'a> Ctx<'a> {
@@ -202,6 +215,7 @@ impl<'a> Ctx<'a> {
             primary: &inv.regions.primary,
             dir: format!("generated/{}", inv.name),
             assets: inv.assets.iter().map(|a| (a.name.as_str(), a)).collect(),
+            calls: calls_of(plan),
         }
     }
 
@@ -217,6 +231,7 @@ impl<'a> Ctx<'a> {
             dr: self.dr,
             primary: self.primary,
             assets: self.assets.clone(),
+            calls: self.calls.clone(),
         }
     }
 
@@ -255,10 +270,7 @@ impl<'a> Ctx<'a> {
 
     /// The call of module `source` that asset `a` plans in the `role` root.
     fn call(&self, a: &Asset, role: Role, source: &str) -> Option<&'a ModuleCall> {
-        self.root(role)
-            .modules
-            .iter()
-            .find(|m| m.origin.asset() == a.name && m.source == source)
+        self.calls.get(&(role == Role::Dr, a.name.as_str(), source)).copied()
     }
 
     /// A shell assignment of `var` to the fact `publisher/fact`, read from the

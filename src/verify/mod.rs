@@ -434,8 +434,18 @@ pub fn verify_to_depth(files: &FileSet, base: &Index, depth: Depth) -> (Vec<Find
                 Module(..) => false,
             };
         }
+        // Module sources resolved once per directory, not per reference.
+        let mut sources: std::collections::HashMap<String, Option<&Declared>> = std::collections::HashMap::new();
+        let mut module_of = |source: &str| -> Option<&Declared> {
+            if let Some(m) = sources.get(source) {
+                return *m;
+            }
+            let m = lookup(&normalize(&dir.join(source)));
+            sources.insert(source.to_string(), m);
+            m
+        };
         for r in references {
-            if let Some(message) = unresolved(r, d, dir, &lookup) {
+            if let Some(message) = unresolved(r, d, &mut module_of) {
                 findings.push(Finding {
                     file: path.clone(),
                     message,
@@ -469,8 +479,7 @@ pub fn verify_to_depth(files: &FileSet, base: &Index, depth: Depth) -> (Vec<Find
 fn unresolved<'d>(
     r: &references::Reference,
     d: &Declared,
-    dir: &Path,
-    lookup: &impl Fn(&Path) -> Option<&'d Declared>,
+    module_of: &mut impl FnMut(&str) -> Option<&'d Declared>,
 ) -> Option<String> {
     use references::Reference::*;
     match r {
@@ -490,7 +499,7 @@ fn unresolved<'d>(
         Module(label, out) => match d.modules.get(label) {
             None => Some(format!("reference module.{label}: no such module call")),
             Some((source, _, _)) => {
-                let m = lookup(&normalize(&dir.join(source)))?;
+                let m = module_of(source)?;
                 (!m.outputs.contains(out))
                     .then(|| format!("reference module.{label}.{out}: {source} has no output `{out}`"))
             }
