@@ -16,17 +16,29 @@ pub enum Reference {
     Address(String, Option<String>),
 }
 
-/// Code of `text` with string text blanked (interpolations kept) and
-/// comments removed.
+/// Code of `text` with string text blanked (interpolations kept), comments
+/// and the address lines of `moved`/`removed`/`import` blocks removed.
 fn code_only(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     for line in text.as_bytes().split(|b| *b == b'\n') {
-        classify(line, |_, c, class| {
-            out.push(if class == Class::Text { b' ' } else { c })
-        });
+        if !is_address_line(line) {
+            classify(line, |_, c, class| {
+                out.push(if class == Class::Text { b' ' } else { c })
+            });
+        }
         out.push(b'\n');
     }
     out
+}
+
+/// Whether `line` is `from = …` or `to = …`: the addresses of `moved`,
+/// `removed` and `import` blocks name resources, possibly inside modules or
+/// gone; they are not references to values.
+fn is_address_line(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    [&b"from"[..], &b"to"[..]]
+        .iter()
+        .any(|k| t.strip_prefix(*k).is_some_and(|r| r.trim_ascii_start().starts_with(b"=")))
 }
 
 fn ident_char(c: u8) -> bool {
@@ -63,31 +75,19 @@ fn path_at(code: &[u8], start: usize) -> (Vec<&str>, usize) {
 
 /// Every reference in `text`.
 pub fn scan(text: &str) -> Vec<Reference> {
-    // The addresses of `moved`, `removed` and `import` blocks (`from = …`,
-    // `to = …`) name resources, possibly inside modules or gone: they are
-    // not references to values.
-    let text: String = text
-        .lines()
-        .map(|l| {
-            let t = l.trim_start();
-            let address = ["from", "to"]
-                .iter()
-                .any(|k| t.strip_prefix(k).is_some_and(|r| r.trim_start().starts_with('=')));
-            if address {
-                ""
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let code = code_only(&text);
+    let code = code_only(text);
     let mut refs = Vec::new();
     let mut i = 0;
     while i < code.len() {
         let boundary = i == 0 || !(ident_char(code[i - 1]) || code[i - 1] == b'.');
         if !boundary || !code[i].is_ascii_alphabetic() {
             i += 1;
+            continue;
+        }
+        // Most words are argument names: skip any word not followed by a dot.
+        let word_end = i + code[i..].iter().take_while(|c| ident_char(**c)).count();
+        if code.get(word_end) != Some(&b'.') && code.get(word_end) != Some(&b'[') {
+            i = word_end;
             continue;
         }
         let (p, end) = path_at(&code, i);
