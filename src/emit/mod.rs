@@ -462,20 +462,6 @@ fn tfvars_example(examples: &[(&str, &str)]) -> String {
     format_hcl(&text)
 }
 
-/// Resource types (`aws_…`) declared by module `name`, sorted and unique.
-pub fn module_resource_types(name: &str) -> Vec<String> {
-    let text = module_main(name);
-    let mut types: Vec<String> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("resource \"").or_else(|| l.strip_prefix("ephemeral \"")))
-        .filter_map(|l| l.split('"').next())
-        .map(str::to_string)
-        .collect();
-    types.sort();
-    types.dedup();
-    types
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
