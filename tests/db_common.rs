@@ -92,6 +92,73 @@ fn rds_and_aurora_call_db_common_and_move_their_old_resources_into_it() {
     }
 }
 
+/// The callers use what db_common creates: the baseline in their parameter
+/// group, its subnet group, security group and monitoring role on their
+/// database (checkov cannot follow these module outputs: see the skips).
+#[test]
+fn rds_and_aurora_use_the_baseline_and_the_groups_of_db_common() {
+    for (caller, group, db) in [
+        ("rds", "aws_db_parameter_group", "aws_db_instance"),
+        ("aurora", "aws_rds_cluster_parameter_group", "aws_rds_cluster_instance"),
+    ] {
+        let body = hcl::parse(module_file(&format!("{caller}/main.tf"))).unwrap();
+        let resource = |ty: &str| {
+            body.blocks()
+                .find(|b| b.identifier() == "resource" && b.labels()[0].as_str() == ty)
+                .unwrap_or_else(|| panic!("{caller}: no {ty}"))
+                .clone()
+        };
+        let arg = |b: &hcl::Block, k: &str| {
+            b.body()
+                .attributes()
+                .find(|a| a.key() == k)
+                .map(|a| a.expr().to_string())
+                .unwrap_or_default()
+        };
+        let parameters = resource(group);
+        let dynamic = parameters
+            .body()
+            .blocks()
+            .find(|b| b.identifier() == "dynamic" && b.labels()[0].as_str() == "parameter")
+            .unwrap_or_else(|| panic!("{caller}: {group} has no dynamic parameter block"));
+        assert_eq!(
+            arg(dynamic, "for_each"),
+            "concat(module.common.baseline_parameters, var.parameters)",
+            "{caller}"
+        );
+        assert_eq!(
+            parameters
+                .body()
+                .blocks()
+                .filter(|b| b.identifier() == "parameter")
+                .count(),
+            0,
+            "{caller}: a parameter besides the baseline and the caller's"
+        );
+        let db = resource(db);
+        assert_eq!(
+            arg(&db, "db_subnet_group_name"),
+            "module.common.subnet_group_name",
+            "{caller}"
+        );
+        assert_eq!(
+            arg(&db, "monitoring_role_arn"),
+            "module.common.monitoring_role_arn",
+            "{caller}"
+        );
+    }
+    for (caller, db) in [("rds", "aws_db_instance"), ("aurora", "aws_rds_cluster")] {
+        let body = hcl::parse(module_file(&format!("{caller}/main.tf"))).unwrap();
+        let groups = body
+            .blocks()
+            .find(|b| b.identifier() == "resource" && b.labels()[0].as_str() == db)
+            .and_then(|b| b.body().attributes().find(|a| a.key() == "vpc_security_group_ids"))
+            .map(|a| a.expr().to_string().split_whitespace().collect::<String>())
+            .unwrap_or_default();
+        assert_eq!(groups, "[module.common.security_group_id]", "{caller}: {db}");
+    }
+}
+
 #[test]
 fn the_emitter_sees_the_child_module_of_rds_and_aurora() {
     let common = module_file("db_common/main.tf");
@@ -128,9 +195,9 @@ module "db" {
   dns_ttl             = 30
 }
 
-output "tls" {
-  description = "The TLS parameter of each engine."
-  value       = { for engine, m in module.db : engine => m.baseline_parameters[0] }
+output "baseline" {
+  description = "The baseline parameters of each engine."
+  value       = { for engine, m in module.db : engine => m.baseline_parameters }
 }
 "#;
 
@@ -152,23 +219,35 @@ run "apply" {
   command = apply
 
   assert {
-    condition     = output.tls["postgres"] == { name = "rds.force_ssl", value = "1" }
-    error_message = "RDS for PostgreSQL: rds.force_ssl = 1"
+    condition = output.baseline["postgres"] == [
+      { name = "rds.force_ssl", value = "1" },
+      { name = "log_statement", value = "ddl" },
+      { name = "log_min_duration_statement", value = "1000" },
+    ]
+    error_message = "RDS for PostgreSQL: rds.force_ssl = 1, DDL and slow statements logged"
   }
 
   assert {
-    condition     = output.tls["aurora-postgresql"] == { name = "rds.force_ssl", value = "1" }
-    error_message = "Aurora PostgreSQL: rds.force_ssl = 1"
+    condition     = output.baseline["aurora-postgresql"] == output.baseline["postgres"]
+    error_message = "Aurora PostgreSQL: the same parameters as RDS for PostgreSQL"
   }
 
   assert {
-    condition     = output.tls["mysql"] == { name = "require_secure_transport", value = "1" }
-    error_message = "RDS for MySQL (DB parameter group): require_secure_transport = 1"
+    condition = output.baseline["mysql"] == [
+      { name = "require_secure_transport", value = "1" },
+      { name = "slow_query_log", value = "1" },
+      { name = "long_query_time", value = "1" },
+    ]
+    error_message = "RDS for MySQL (DB parameter group): require_secure_transport = 1, slow queries logged"
   }
 
   assert {
-    condition     = output.tls["aurora-mysql"] == { name = "require_secure_transport", value = "ON" }
-    error_message = "Aurora MySQL (DB cluster parameter group): require_secure_transport = ON"
+    condition = output.baseline["aurora-mysql"] == [
+      { name = "require_secure_transport", value = "ON" },
+      { name = "slow_query_log", value = "1" },
+      { name = "long_query_time", value = "1" },
+    ]
+    error_message = "Aurora MySQL (DB cluster parameter group): require_secure_transport = ON, slow queries logged"
   }
 }
 "#;

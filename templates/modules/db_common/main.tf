@@ -69,6 +69,7 @@ resource "aws_db_subnet_group" "this" {
 }
 
 resource "aws_security_group" "this" {
+  #checkov:skip=CKV2_AWS_5:The caller attaches it to its database (vpc_security_group_ids = [module.common.security_group_id] in rds and aurora); checkov does not follow module outputs, verify rule AG015 does
   name        = "${var.name}-db"
   description = local.aurora ? "Aurora cluster ${var.name}" : "Database ${var.name}"
   vpc_id      = var.vpc_id
