@@ -1,9 +1,10 @@
 //! `acmegen explain`: what each region gets, per asset, before anyone reads HCL.
 
-use crate::emit::module_resource_types;
 use crate::plan::expr::{Ref, Root as RefRoot};
 use crate::plan::{Expr, ModuleCall, Origin, Plan, RootPlan, VarRole};
+use crate::verify::Index;
 use serde::Serialize;
+use std::path::Path;
 
 /// The plan of both regions.
 #[derive(Debug, Serialize)]
@@ -40,7 +41,8 @@ pub struct Row {
     pub quantity: Option<i64>,
     /// Condition under which the call is created, if any.
     pub condition: Option<String>,
-    /// Resource types the module manages.
+    /// Resource types the module manages, with those of the modules it
+    /// calls (as the verifier indexed them).
     pub resources: Vec<String>,
 }
 
@@ -62,7 +64,7 @@ fn quantity(root: &RootPlan, m: &ModuleCall) -> Option<i64> {
     })
 }
 
-fn region(root: &RootPlan) -> RegionReport {
+fn region(root: &RootPlan, index: &Index) -> RegionReport {
     let rows = root
         .modules
         .iter()
@@ -84,7 +86,7 @@ fn region(root: &RootPlan) -> RegionReport {
                 strategy,
                 quantity: quantity(root, m),
                 condition: m.count.as_ref().map(Expr::render),
-                resources: module_resource_types(&m.source),
+                resources: index.resource_types(&Path::new("modules").join(&m.source)),
             }
         })
         .collect();
@@ -95,11 +97,12 @@ fn region(root: &RootPlan) -> RegionReport {
     }
 }
 
-/// Build the report of `plan`.
-pub fn explain(plan: &Plan) -> Report {
+/// Build the report of `plan`, whose modules' resource types come from
+/// `index`: the verified shared modules ([`crate::pipeline::Modules::index`]).
+pub fn explain(plan: &Plan, index: &Index) -> Report {
     Report {
         name: plan.name.clone(),
-        regions: plan.roots().iter().map(|r| region(r)).collect(),
+        regions: plan.roots().iter().map(|r| region(r, index)).collect(),
     }
 }
 

@@ -64,6 +64,14 @@ pub struct Modules {
     index: verify::Index,
 }
 
+impl Modules {
+    /// The verified declarations of the shared modules (e.g. the resource
+    /// types a module and its children declare, for `acmegen explain`).
+    pub fn index(&self) -> &verify::Index {
+        &self.index
+    }
+}
+
 /// Render and verify the shared modules once.
 pub fn modules(emitter: &Emitter) -> Result<Modules, Error> {
     let mut files = FileSet::new();

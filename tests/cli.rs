@@ -313,6 +313,57 @@ fn explain_prints_each_region_as_a_table_and_as_json() {
     assert!(app["resources"].as_array().unwrap().iter().any(|r| r == "aws_instance"));
 }
 
+/// Issue 11.6: explain lists what the verified modules declare, the
+/// resources of their child modules included (rds and aurora call
+/// db_common for their secret, network, monitoring role and DNS record).
+#[test]
+fn explain_lists_the_resources_of_child_modules_from_the_verified_index() {
+    let dir = project(&format!(
+        "{GOOD}  - {{kind: rds, name: db, size: db.t3.medium, engine: postgres, engine_version: \"16\", dr: replica}}\n  - {{kind: aurora, name: cl, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}}\n"
+    ));
+    let out = acmegen(dir.path())
+        .args(["explain", "inventory/demo.yaml", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let resources = |module: &str| -> Vec<String> {
+        json["regions"][0]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["module"] == module)
+            .unwrap_or_else(|| panic!("no row {module}"))["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect()
+    };
+    for (module, own) in [("db", "aws_db_instance"), ("cl", "aws_rds_cluster")] {
+        let types = resources(module);
+        for t in [
+            own,
+            "random_password",
+            "aws_secretsmanager_secret_version",
+            // db_common's, through module.common
+            "aws_secretsmanager_secret",
+            "aws_db_subnet_group",
+            "aws_security_group",
+            "aws_iam_role",
+            "aws_route53_record",
+        ] {
+            assert!(types.contains(&t.to_string()), "{module}: {t} missing in {types:?}");
+        }
+        let mut sorted = types.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(types, sorted, "{module}: sorted and unique");
+    }
+}
+
 #[test]
 fn verify_checks_a_tree_on_disk() {
     let dir = project(GOOD);

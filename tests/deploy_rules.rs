@@ -297,10 +297,10 @@ fn ag011_db_logs_without_their_log_groups() {
 fn ag012_service_principal_without_source_condition() {
     fires(
         "AG012",
-        "modules/rds/main.tf",
+        "modules/db_common/main.tf",
         "    condition {\n      test     = \"StringEquals\"\n      variable = \"aws:SourceAccount\"\n      values   = [data.aws_caller_identity.current.account_id]\n    }\n\n    condition {\n      test     = \"ArnLike\"\n      variable = \"aws:SourceArn\"",
         "    condition {\n      test     = \"ArnLike\"\n      variable = \"aws:PrincipalArn\"",
-        "modules/rds/main.tf",
+        "modules/db_common/main.tf",
         &["data \"aws_iam_policy_document\" \"monitoring_assume\"", "monitoring.rds.amazonaws.com", "confused deputy"],
     );
 }

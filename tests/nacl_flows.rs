@@ -49,10 +49,11 @@ const MODELLED: &[(&str, &str)] = &[
     ("alb", "https"),
     ("alb", "targets"),
     ("eks", "node_port"),
-    ("rds", "client_groups"),
-    ("rds", "client_ranges"),
-    ("aurora", "client_groups"),
-    ("aurora", "client_ranges"),
+    // The database client rules of rds and aurora live in their child
+    // db_common, which takes the callers' port and client lists as given:
+    // the walk models them on the rds and aurora calls.
+    ("db_common", "client_groups"),
+    ("db_common", "client_ranges"),
     ("rds_backup_replication", "restore_clients"),
     ("vm", "app_from_sources"),
     ("vm", "node_exporter"),

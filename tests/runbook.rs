@@ -551,8 +551,8 @@ fn cli_created_databases_carry_the_primary_settings() {
     for t in [
         "aws_db_parameter_group.this",
         "aws_cloudwatch_log_group.exports",
-        "aws_iam_role_policy_attachment.monitoring",
-        "aws_db_subnet_group.this",
+        "module.common.aws_iam_role_policy_attachment.monitoring",
+        "module.common.aws_db_subnet_group.this",
     ] {
         assert!(targeted.contains(&format!("-target=module.db.{t}")), "{targeted}");
     }
@@ -843,9 +843,12 @@ fn secrets_return_without_a_gap_or_a_second_password() {
     let aurora = std::fs::read_to_string(root.join("aurora/main.tf")).unwrap();
     assert!(aurora
         .contains("replace_triggered_by = [aws_rds_cluster.this.id, aws_rds_cluster.this.master_password_wo_version]"));
+    // The secret itself is db_common's; both write their version into it.
     for m in [&rds, &aurora] {
-        assert!(m.contains("force_overwrite_replica_secret = true"));
+        assert!(m.contains("secret_id                = module.common.master_secret_id"));
     }
+    let common = std::fs::read_to_string(root.join("db_common/main.tf")).unwrap();
+    assert!(common.contains("force_overwrite_replica_secret = true"));
     // "Bump password_version" is possible as written: the primary root has it.
     let (_, files) = common::render(&common::inventories_dir().join("acme-vm.yaml"));
     assert!(files[Path::new("acme-vm/primary/variables.tf")].contains("variable \"db_password_version\""));
@@ -1156,4 +1159,114 @@ fn an_aurora_secondary_is_reached_by_its_name_once_the_global_database_fails_ove
         .iter()
         .any(|v| v.contains("`db.t.internal` in the us-east-2 VPC reaches the writer again")));
     assert!(printed_failover(assets).contains("db.t.internal -> the writer of cluster t-db-usw1"));
+}
+
+/// The Terraform addresses the runbooks name (`-target=`, `-replace=`,
+/// `state rm`, `import`) exist in the root they run in: each `module.<label>`
+/// step follows the call's source (into child modules such as rds's
+/// `module.common`, db_common), and a final `type.name` is a resource there.
+#[test]
+fn every_address_a_runbook_names_exists_in_its_root() {
+    use std::path::PathBuf;
+    let mut checked = 0;
+    for path in common::inventories() {
+        let (modules, roots) = common::render(&path);
+        let files: acmegen::emit::FileSet = modules.into_iter().chain(roots).collect();
+        let blocks = |dir: &Path| -> Vec<hcl::Block> {
+            files
+                .iter()
+                .filter(|(p, _)| p.parent() == Some(dir) && p.extension().is_some_and(|e| e == "tf"))
+                .flat_map(|(_, t)| hcl::parse(t).unwrap().into_blocks())
+                .collect()
+        };
+        let resolve = |root: &Path, address: &str| -> Result<(), String> {
+            let plain: String = {
+                let mut out = String::new();
+                let mut depth = 0;
+                for c in address.chars() {
+                    match c {
+                        '[' => depth += 1,
+                        ']' => depth -= 1,
+                        _ if depth == 0 => out.push(c),
+                        _ => {}
+                    }
+                }
+                out
+            };
+            let parts: Vec<&str> = plain.split('.').collect();
+            let mut dir = root.to_path_buf();
+            let mut i = 0;
+            while parts.get(i) == Some(&"module") {
+                let label = parts.get(i + 1).ok_or(format!("{address}: no module label"))?;
+                let call = blocks(&dir)
+                    .into_iter()
+                    .find(|b| b.identifier() == "module" && b.labels()[0].as_str() == *label)
+                    .ok_or(format!("{address}: no module \"{label}\" in {}", dir.display()))?;
+                let source = call
+                    .body()
+                    .attributes()
+                    .find(|a| a.key() == "source")
+                    .map(|a| a.expr().to_string().trim_matches('"').to_string())
+                    .unwrap();
+                let mut next = PathBuf::new();
+                for c in dir.join(source).components() {
+                    match c {
+                        std::path::Component::ParentDir => {
+                            next.pop();
+                        }
+                        other => next.push(other),
+                    }
+                }
+                dir = next;
+                i += 2;
+            }
+            match &parts[i..] {
+                [] => Ok(()),
+                [ty, name] => blocks(&dir)
+                    .iter()
+                    .any(|b| {
+                        b.identifier() == "resource" && b.labels()[0].as_str() == *ty && b.labels()[1].as_str() == *name
+                    })
+                    .then_some(())
+                    .ok_or(format!("{address}: no resource {ty}.{name} in {}", dir.display())),
+                rest => Err(format!("{address}: unexpected tail {rest:?}")),
+            }
+        };
+        for (rel, text) in files.iter().filter(|(p, _)| p.ends_with("RUNBOOK.md")) {
+            for line in text.lines() {
+                let Some(chdir) = line.split("-chdir=generated/").nth(1) else {
+                    continue;
+                };
+                let root = PathBuf::from(chdir.split_whitespace().next().unwrap());
+                let words: Vec<&str> = line.split_whitespace().collect();
+                let mut addresses: Vec<String> = Vec::new();
+                for (n, w) in words.iter().enumerate() {
+                    for flag in ["-target=", "-replace="] {
+                        if let Some(a) = w.strip_prefix(flag) {
+                            addresses.push(a.trim_matches(['\'', '"']).to_string());
+                        }
+                    }
+                    if *w == "import" || (*w == "rm" && n > 0 && words[n - 1] == "state") {
+                        let take = if *w == "import" { 1 } else { usize::MAX };
+                        addresses.extend(
+                            words[n + 1..]
+                                .iter()
+                                .take(take)
+                                .map(|a| a.trim_matches(['\'', '"', ';', '`', '.']))
+                                .take_while(|a| a.starts_with("module."))
+                                .map(str::to_string),
+                        );
+                    }
+                }
+                for a in addresses {
+                    resolve(&root, &a).unwrap_or_else(|e| panic!("{}: {e}\n  in: {line}", rel.display()));
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 20,
+        "only {checked} addresses found: the scan looked in the wrong place"
+    );
 }

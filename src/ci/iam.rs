@@ -76,7 +76,7 @@ pub fn service_of(ty: &str) -> Option<&'static str> {
 }
 
 /// Resource and data source types a root manages or reads: its own files'
-/// and those of every module it calls.
+/// and those of every module it calls (and of the modules those call).
 pub fn root_types(root: &RootPlan, root_files: &[&str]) -> BTreeSet<String> {
     let mut types = BTreeSet::new();
     let mut scan = |text: &str| {
@@ -94,7 +94,9 @@ pub fn root_types(root: &RootPlan, root_files: &[&str]) -> BTreeSet<String> {
         scan(text);
     }
     for m in &root.modules {
-        scan(crate::emit::module_template(&m.source));
+        for text in crate::emit::module_mains(&m.source) {
+            scan(text);
+        }
     }
     types
 }

@@ -166,6 +166,27 @@ pub(crate) fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>),
 
 /// [`compile_all`], verifying the roots to `depth`.
 pub(crate) fn compile_all_to_depth(paths: &[PathBuf], depth: Depth) -> Result<(FileSet, Vec<Compiled>), Failure> {
+    let (modules, mut compiled) = compile_each(paths, depth)?;
+    let mut files = modules.files;
+    let mut names = std::collections::BTreeMap::new();
+    for c in &mut compiled {
+        if let Some(prev) = names.insert(c.plan.name.clone(), c.loaded.path.clone()) {
+            return Err(usage(format!(
+                "error: inventories {} and {} share the name `{}`\n  = help: give each inventory a unique name",
+                prev.display(),
+                c.loaded.path.display(),
+                c.plan.name
+            )));
+        }
+        // Moved, not copied: a large render holds its output once.
+        files.append(&mut c.files);
+    }
+    Ok((files, compiled))
+}
+
+/// The verified shared modules and every inventory compiled against them to
+/// `depth` (warnings printed); all problems of all files are reported together.
+pub(crate) fn compile_each(paths: &[PathBuf], depth: Depth) -> Result<(pipeline::Modules, Vec<Compiled>), Failure> {
     let emitter = Emitter::new()?;
     let modules = pipeline::modules(&emitter)?;
     let mut compiled = Vec::new();
@@ -188,21 +209,7 @@ pub(crate) fn compile_all_to_depth(paths: &[PathBuf], depth: Depth) -> Result<(F
     for w in compiled.iter().flat_map(|c| &c.warnings) {
         err(&w.as_warning());
     }
-    let mut files = modules.files;
-    let mut names = std::collections::BTreeMap::new();
-    for c in &mut compiled {
-        if let Some(prev) = names.insert(c.plan.name.clone(), c.loaded.path.clone()) {
-            return Err(usage(format!(
-                "error: inventories {} and {} share the name `{}`\n  = help: give each inventory a unique name",
-                prev.display(),
-                c.loaded.path.display(),
-                c.plan.name
-            )));
-        }
-        // Moved, not copied: a large render holds its output once.
-        files.append(&mut c.files);
-    }
-    Ok((files, compiled))
+    Ok((modules, compiled))
 }
 
 /// The lock wait message.
@@ -267,9 +274,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         ),
         Command::Verify { out } => verify_dir::verify_dir(&out, quiet),
         Command::Explain { inventory, format } => {
-            let (_, compiled) = compile_all(&[inventory])?;
+            let (modules, compiled) = compile_each(&[inventory], Depth::Full)?;
             let c = &compiled[0];
-            let report = explain::explain(&c.plan);
+            let report = explain::explain(&c.plan, modules.index());
             match format {
                 Format::Table => say_raw(&explain::table(&report))?,
                 Format::Json => say(&serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?)?,

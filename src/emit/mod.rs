@@ -316,6 +316,32 @@ pub fn templates() -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The `main.tf` of shared module `name` and of every shared module it
+/// calls, directly or through its children (`source = "../<child>"`), each
+/// once: the module's own first.
+pub fn module_mains(name: &str) -> Vec<&'static str> {
+    let mut names = vec![name.to_string()];
+    let mut i = 0;
+    while i < names.len() {
+        for child in child_modules(module_main(&names[i])) {
+            if !names.iter().any(|n| n == child) {
+                names.push(child.to_string());
+            }
+        }
+        i += 1;
+    }
+    names.iter().map(|n| module_main(n)).collect()
+}
+
+/// Shared modules a module's `main.tf` calls (`source = "../<child>"`).
+fn child_modules(main: &str) -> impl Iterator<Item = &str> {
+    main.lines().filter_map(|l| {
+        let value = l.trim_start().strip_prefix("source")?.trim_start().strip_prefix('=')?;
+        let child = value.trim().strip_prefix("\"../")?.strip_suffix('"')?;
+        (!child.contains('/')).then_some(child)
+    })
+}
+
 /// The `main.tf` of shared module `name` ("" when there is none).
 fn module_main(name: &str) -> &'static str {
     let path = format!("{name}/main.tf");
@@ -338,7 +364,9 @@ pub(crate) fn root_mocks(root: &RootPlan, files: &FileSet) -> RootMocks {
     let mut used: BTreeSet<String> = files.values().flat_map(|t| tftest::block_types(t)).collect();
     let sources: BTreeSet<&str> = root.modules.iter().map(|m| m.source.as_str()).collect();
     for source in sources {
-        used.extend(tftest::block_types(module_main(source)));
+        for text in module_mains(source) {
+            used.extend(tftest::block_types(text));
+        }
     }
     let mut providers = vec![tftest::MockProvider {
         name: "aws".into(),
@@ -436,20 +464,6 @@ fn tfvars_example(examples: &[(&str, &str)]) -> String {
         text.push_str(&format!("{name} = {value}\n"));
     }
     format_hcl(&text)
-}
-
-/// Resource types (`aws_…`) declared by module `name`, sorted and unique.
-pub fn module_resource_types(name: &str) -> Vec<String> {
-    let text = module_main(name);
-    let mut types: Vec<String> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("resource \"").or_else(|| l.strip_prefix("ephemeral \"")))
-        .filter_map(|l| l.split('"').next())
-        .map(str::to_string)
-        .collect();
-    types.sort();
-    types.dedup();
-    types
 }
 
 #[cfg(test)]

@@ -250,12 +250,13 @@ mod tests {
             assert_eq!(arg(db, "dns_zone_id"), "module.private_zone.zone_id");
             assert_eq!(arg(db, "dns_name"), "\"db.t.internal\"");
         }
-        // The module's record is a CNAME to the cluster (writer) endpoint,
-        // which a secondary keeps when the global database fails over to it.
-        let main = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/modules/aurora/main.tf"),
-        )
-        .unwrap();
-        assert!(main.contains("records = [aws_rds_cluster.this.endpoint]"));
+        // The module's record (db_common's) is a CNAME to the cluster
+        // (writer) endpoint, which a secondary keeps when the global
+        // database fails over to it.
+        let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/modules");
+        let main = std::fs::read_to_string(modules.join("aurora/main.tf")).unwrap();
+        assert!(main.contains("dns_target                 = aws_rds_cluster.this.endpoint"));
+        let common = std::fs::read_to_string(modules.join("db_common/main.tf")).unwrap();
+        assert!(common.contains("records = [var.dns_target]"));
     }
 }

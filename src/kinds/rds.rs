@@ -695,17 +695,20 @@ mod tests {
             format!("monitoring_interval                   = {MONITORING_INTERVAL}"),
             format!("performance_insights_retention_period = var.performance_insights ? {INSIGHTS_RETENTION_DAYS} : null"),
             format!("max_allocated_storage = var.allocated_storage * {STORAGE_CEILING_FACTOR}"),
-            "name               = \"${var.identifier}-monitoring\"".to_string(),
+            "name                       = var.identifier".to_string(),
         ] {
             assert!(rds.contains(&line), "rds module lacks `{line}`");
         }
+        // The monitoring role is db_common's, named after the caller's identifier.
+        let common = std::fs::read_to_string(root.join("db_common/main.tf")).unwrap();
+        assert!(common.contains("name               = \"${var.name}-monitoring\""), "{common}");
         let aurora = std::fs::read_to_string(root.join("aurora/main.tf")).unwrap();
         for line in [
             format!("preferred_backup_window             = \"{BACKUP_WINDOW}\""),
             format!("preferred_maintenance_window        = \"{MAINTENANCE_WINDOW}\""),
             format!("monitoring_interval                   = {MONITORING_INTERVAL}"),
             format!("performance_insights_retention_period = var.performance_insights ? {INSIGHTS_RETENTION_DAYS} : null"),
-            "name               = \"${var.cluster_identifier}-monitoring\"".to_string(),
+            "name                       = var.cluster_identifier".to_string(),
         ] {
             assert!(aurora.contains(&line), "aurora module lacks `{line}`");
         }
@@ -715,6 +718,9 @@ mod tests {
             let ttl = &vars[vars.find("variable \"dns_ttl\"").unwrap()..];
             let block = &ttl[..ttl.find("\n}").unwrap()];
             assert!(block.contains(&format!("default     = {DNS_TTL}")), "{m}: {block}");
+            // ... and hands it to db_common, which has no default of its own.
+            let main = std::fs::read_to_string(root.join(m).join("main.tf")).unwrap();
+            assert!(main.contains("dns_ttl                    = var.dns_ttl"), "{m}");
         }
     }
 

@@ -41,6 +41,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "db_common",
+        extra_providers: &[],
+    },
+    ModuleSpec {
         name: "ecr",
         extra_providers: &[],
     },

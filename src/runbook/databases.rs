@@ -115,12 +115,14 @@ pub(super) fn db_prerequisites(a: &Asset) -> Vec<String> {
     } else {
         "aws_db_parameter_group.this"
     };
+    // The subnet group, security group and monitoring role live in the
+    // module's child `common` (templates/modules/db_common).
     [
-        "aws_db_subnet_group.this",
-        "aws_security_group.this",
+        "module.common.aws_db_subnet_group.this",
+        "module.common.aws_security_group.this",
         parameters,
         "aws_cloudwatch_log_group.exports",
-        "aws_iam_role_policy_attachment.monitoring",
+        "module.common.aws_iam_role_policy_attachment.monitoring",
     ]
     .iter()
     .map(|r| format!("-target=module.{id}.{r}"))

@@ -183,6 +183,31 @@ pub struct Index {
     sources: rules::Sources,
 }
 
+impl Index {
+    /// Resource types (`aws_…`, and ephemeral types such as
+    /// `random_password`) that the verified module in directory `dir`
+    /// declares, with those of the modules it calls (a caller of
+    /// `../db_common` lists db_common's): sorted and unique.
+    pub fn resource_types(&self, dir: &Path) -> Vec<String> {
+        let mut types = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![normalize(dir)];
+        while let Some(dir) = todo.pop() {
+            let Some(d) = self.dirs.get(&dir).filter(|_| seen.insert(dir.clone())) else {
+                continue;
+            };
+            for a in &d.addresses {
+                let a = a.strip_prefix("ephemeral.").unwrap_or(a);
+                if !a.starts_with("data.") {
+                    types.insert(a.split('.').next().unwrap_or(a).to_string());
+                }
+            }
+            todo.extend(d.modules.values().map(|(source, _, _)| normalize(&dir.join(source))));
+        }
+        types.into_iter().collect()
+    }
+}
+
 /// What one file contributes: its findings, declarations and references.
 struct FileResult {
     dir: PathBuf,
@@ -536,6 +561,30 @@ mod tests {
                 .any(|m| m.contains("argument `n` is a String literal but ../../modules/m declares it `number`")),
             "{msgs:?}"
         );
+    }
+
+    #[test]
+    fn the_index_lists_resource_types_of_a_module_and_its_children() {
+        let files = set(&[
+            ("modules/db/main.tf", "module \"common\" {\n  source = \"../common\"\n}\n\nephemeral \"random_password\" \"p\" {\n  length = 8\n}\n\nresource \"aws_db_instance\" \"this\" {\n  instance_class = \"db.t3.micro\"\n  password_wo    = ephemeral.random_password.p.result\n}\n"),
+            ("modules/common/main.tf", "data \"aws_region\" \"here\" {}\n\nresource \"aws_security_group\" \"this\" {\n  description = data.aws_region.here.region\n}\n\nresource \"aws_db_subnet_group\" \"this\" {\n  subnet_ids = []\n}\n"),
+        ]);
+        let (findings, index) = verify_against(&files, &Index::default());
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(
+            index.resource_types(Path::new("modules/db")),
+            [
+                "aws_db_instance",
+                "aws_db_subnet_group",
+                "aws_security_group",
+                "random_password"
+            ]
+        );
+        assert_eq!(
+            index.resource_types(Path::new("modules/common")),
+            ["aws_db_subnet_group", "aws_security_group"]
+        );
+        assert!(index.resource_types(Path::new("modules/none")).is_empty());
     }
 
     #[test]

@@ -36,9 +36,10 @@ fn code_only(text: &str) -> Vec<u8> {
 /// gone; they are not references to values.
 fn is_address_line(line: &[u8]) -> bool {
     let t = line.trim_ascii_start();
-    [&b"from"[..], &b"to"[..]]
-        .iter()
-        .any(|k| t.strip_prefix(*k).is_some_and(|r| r.trim_ascii_start().starts_with(b"=")))
+    [&b"from"[..], &b"to"[..]].iter().any(|k| {
+        t.strip_prefix(*k)
+            .is_some_and(|r| r.trim_ascii_start().starts_with(b"="))
+    })
 }
 
 fn ident_char(c: u8) -> bool {

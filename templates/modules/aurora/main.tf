@@ -30,36 +30,10 @@ ephemeral "random_password" "master" {
   override_special = "!#%^*-_=+"
 }
 
-resource "aws_secretsmanager_secret" "master" {
-  #checkov:skip=CKV2_AWS_57:The password is write-only: bumping password_version writes a new one to the database and this secret; a rotation Lambda would fight Terraform
-  count = local.is_secondary ? 0 : 1
-
-  name_prefix = "${var.cluster_identifier}-master-"
-  description = "Master credentials of ${var.cluster_identifier}"
-  kms_key_id  = var.kms_key_arn
-
-  # Re-adding the replica on failback overwrites the standalone copy a
-  # failover left under the same name in the DR region (ForceOverwriteReplicaSecret).
-  force_overwrite_replica_secret = true
-
-  # Replicated into the DR region under its key: the secondary cluster, once
-  # promoted, has the same credentials, and they survive the primary region.
-  dynamic "replica" {
-    for_each = var.secret_replica_kms_key_arn == null ? [] : [var.secret_replica_kms_key_arn]
-
-    content {
-      region     = split(":", replica.value)[3]
-      kms_key_id = replica.value
-    }
-  }
-
-  tags = var.tags
-}
-
 resource "aws_secretsmanager_secret_version" "master" {
   count = local.is_secondary ? 0 : 1
 
-  secret_id                = aws_secretsmanager_secret.master[0].id
+  secret_id                = module.common.master_secret_id
   secret_string_wo         = jsonencode({ username = var.username, password = ephemeral.random_password.master.result })
   secret_string_wo_version = var.password_version
 
@@ -72,72 +46,84 @@ resource "aws_secretsmanager_secret_version" "master" {
 }
 
 ################################################################################
-# Network
+# What aurora and rds share (../db_common): the credentials secret, subnet
+# group, security group and its client rules, the baseline parameters,
+# the enhanced-monitoring role and the writer's private DNS name
 ################################################################################
 
-resource "aws_db_subnet_group" "this" {
-  name       = var.cluster_identifier
-  subnet_ids = var.subnet_ids
+module "common" {
+  source = "../db_common"
 
-  tags = merge(var.tags, { Name = var.cluster_identifier })
+  name                       = var.cluster_identifier
+  engine                     = var.engine
+  create_secret              = !local.is_secondary
+  kms_key_arn                = var.kms_key_arn
+  secret_replica_kms_key_arn = var.secret_replica_kms_key_arn
+  vpc_id                     = var.vpc_id
+  subnet_ids                 = var.subnet_ids
+  port                       = var.port
+  allowed_security_group_ids = var.allowed_security_group_ids
+  allowed_cidr_blocks        = var.allowed_cidr_blocks
+  monitored_instances        = "${var.cluster_identifier}-*"
+  dns_zone_id                = var.dns_zone_id
+  dns_name                   = var.dns_name
+  dns_target                 = aws_rds_cluster.this.endpoint
+  dns_ttl                    = var.dns_ttl
+  tags                       = var.tags
 }
 
-resource "aws_security_group" "this" {
-  name        = "${var.cluster_identifier}-db"
-  description = "Aurora cluster ${var.cluster_identifier}"
-  vpc_id      = var.vpc_id
-
-  tags = merge(var.tags, { Name = "${var.cluster_identifier}-db" })
+# Resources that moved into module.common keep their objects (no replacement).
+moved {
+  from = aws_secretsmanager_secret.master
+  to   = module.common.aws_secretsmanager_secret.master
 }
 
-resource "aws_vpc_security_group_ingress_rule" "client_groups" {
-  count = length(var.allowed_security_group_ids)
-
-  security_group_id            = aws_security_group.this.id
-  description                  = "Database clients (application security group)"
-  ip_protocol                  = "tcp"
-  from_port                    = var.port
-  to_port                      = var.port
-  referenced_security_group_id = var.allowed_security_group_ids[count.index]
+moved {
+  from = aws_db_subnet_group.this
+  to   = module.common.aws_db_subnet_group.this
 }
 
-resource "aws_vpc_security_group_ingress_rule" "client_ranges" {
-  count = length(var.allowed_cidr_blocks)
-
-  security_group_id = aws_security_group.this.id
-  description       = "Database clients (peer-region range)"
-  ip_protocol       = "tcp"
-  from_port         = var.port
-  to_port           = var.port
-  cidr_ipv4         = var.allowed_cidr_blocks[count.index]
+moved {
+  from = aws_security_group.this
+  to   = module.common.aws_security_group.this
 }
+
+moved {
+  from = aws_vpc_security_group_ingress_rule.client_groups
+  to   = module.common.aws_vpc_security_group_ingress_rule.client_groups
+}
+
+moved {
+  from = aws_vpc_security_group_ingress_rule.client_ranges
+  to   = module.common.aws_vpc_security_group_ingress_rule.client_ranges
+}
+
+moved {
+  from = aws_iam_role.monitoring
+  to   = module.common.aws_iam_role.monitoring
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.monitoring
+  to   = module.common.aws_iam_role_policy_attachment.monitoring
+}
+
+moved {
+  from = aws_route53_record.writer
+  to   = module.common.aws_route53_record.writer
+}
+
+################################################################################
+# Cluster parameters: the engine's baseline (TLS required) and the caller's
+################################################################################
 
 resource "aws_rds_cluster_parameter_group" "this" {
   name_prefix = "${var.cluster_identifier}-"
   family      = var.parameter_group_family
   description = "Parameters of ${var.cluster_identifier}"
 
-  # Baseline for every engine: TLS only, DDL (Postgres) and slow statements logged.
-  parameter {
-    name         = var.engine == "aurora-postgresql" ? "rds.force_ssl" : "require_secure_transport"
-    value        = var.engine == "aurora-postgresql" ? "1" : "ON"
-    apply_method = "pending-reboot"
-  }
-
-  parameter {
-    name         = var.engine == "aurora-postgresql" ? "log_statement" : "slow_query_log"
-    value        = var.engine == "aurora-postgresql" ? "ddl" : "1"
-    apply_method = "pending-reboot"
-  }
-
-  parameter {
-    name         = var.engine == "aurora-postgresql" ? "log_min_duration_statement" : "long_query_time"
-    value        = var.engine == "aurora-postgresql" ? "1000" : "1"
-    apply_method = "pending-reboot"
-  }
-
   dynamic "parameter" {
-    for_each = var.parameters
+    for_each = concat(module.common.baseline_parameters, var.parameters)
 
     content {
       name         = parameter.value.name
@@ -173,6 +159,7 @@ resource "aws_cloudwatch_log_group" "exports" {
 ################################################################################
 
 resource "aws_rds_cluster" "this" {
+  #checkov:skip=CKV2_AWS_27:Query logging (log_statement = ddl, log_min_duration_statement) is in the baseline db_common gives the cluster parameter group; checkov does not follow a module output into a dynamic parameter block (tests/db_common.rs checks the baseline with Terraform)
   #checkov:skip=CKV2_AWS_8:Automated backups (backup_retention_period) and the global database's DR region are the backups; AWS Backup plans are an account-level choice
   cluster_identifier        = var.cluster_identifier
   engine                    = var.engine
@@ -185,8 +172,8 @@ resource "aws_rds_cluster" "this" {
   master_password_wo_version = local.is_secondary ? null : var.password_version
 
   port                            = var.port
-  db_subnet_group_name            = aws_db_subnet_group.this.name
-  vpc_security_group_ids          = [aws_security_group.this.id]
+  db_subnet_group_name            = module.common.subnet_group_name
+  vpc_security_group_ids          = [module.common.security_group_id]
   db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.this.name
   storage_encrypted               = true
   kms_key_id                      = var.kms_key_arn
@@ -214,46 +201,6 @@ resource "aws_rds_cluster" "this" {
   depends_on = [aws_cloudwatch_log_group.exports]
 }
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-# Enhanced monitoring, with the confused-deputy guard the RDS user guide documents.
-data "aws_iam_policy_document" "monitoring_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["monitoring.rds.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:aws:rds:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:db:${var.cluster_identifier}-*"]
-    }
-  }
-}
-
-resource "aws_iam_role" "monitoring" {
-  name               = "${var.cluster_identifier}-monitoring"
-  assume_role_policy = data.aws_iam_policy_document.monitoring_assume.json
-
-  tags = var.tags
-}
-
-resource "aws_iam_role_policy_attachment" "monitoring" {
-  role       = aws_iam_role.monitoring.name
-  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
-}
-
 resource "aws_rds_cluster_instance" "this" {
   count = var.instance_count
 
@@ -261,31 +208,14 @@ resource "aws_rds_cluster_instance" "this" {
   cluster_identifier                    = aws_rds_cluster.this.id
   engine                                = aws_rds_cluster.this.engine
   instance_class                        = var.instance_class
-  db_subnet_group_name                  = aws_db_subnet_group.this.name
+  db_subnet_group_name                  = module.common.subnet_group_name
   publicly_accessible                   = false
   auto_minor_version_upgrade            = var.auto_minor_version_upgrade
   monitoring_interval                   = 30
-  monitoring_role_arn                   = aws_iam_role.monitoring.arn
+  monitoring_role_arn                   = module.common.monitoring_role_arn
   performance_insights_enabled          = var.performance_insights
   performance_insights_kms_key_id       = var.performance_insights ? var.kms_key_arn : null
   performance_insights_retention_period = var.performance_insights ? 7 : null
 
   tags = merge(var.tags, { Name = "${var.cluster_identifier}-${count.index + 1}" })
-}
-
-################################################################################
-# Stable name of the writer in the region's private zone: a CNAME to the
-# cluster (writer) endpoint. A secondary cluster keeps its endpoint when the
-# global database fails over to it, so the DR record names the DR writer
-# after a failover without a change.
-################################################################################
-
-resource "aws_route53_record" "writer" {
-  count = var.dns_name == null ? 0 : 1
-
-  zone_id = var.dns_zone_id
-  name    = var.dns_name
-  type    = "CNAME"
-  ttl     = var.dns_ttl
-  records = [aws_rds_cluster.this.endpoint]
 }

@@ -15,12 +15,12 @@ output "endpoint" {
 
 output "master_secret_arn" {
   description = "Secrets Manager secret with the master credentials (null on a replica)."
-  value       = one(aws_secretsmanager_secret.master[*].arn)
+  value       = module.common.master_secret_arn
 }
 
 output "security_group_id" {
   description = "Security group of the instance."
-  value       = aws_security_group.this.id
+  value       = module.common.security_group_id
 }
 
 output "parameter_group_name" {
@@ -35,19 +35,15 @@ output "resource_id" {
 
 output "master_secret_replicas" {
   description = "Regions and keys the master secret is replicated to (\"<region> <key ARN>\"; empty without a replica)."
-  value       = flatten([for s in aws_secretsmanager_secret.master : [for r in s.replica : "${r.region} ${r.kms_key_id}"]])
+  value       = module.common.master_secret_replicas
 }
 
 output "dns_name" {
   description = "Fully qualified stable name of the writer in the private zone, or null without a record."
-  value       = one(aws_route53_record.writer[*].fqdn)
+  value       = module.common.dns_name
 }
 
 output "dns_record" {
   description = "The writer's record in the private zone (ID, name, target), or null without one."
-  value = one([for r in aws_route53_record.writer : {
-    record_id = r.id
-    fqdn      = r.fqdn
-    target    = one(r.records)
-  }])
+  value       = module.common.dns_record
 }
