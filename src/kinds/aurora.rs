@@ -211,6 +211,24 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     }
 }
 
+/// Recovery objectives: a managed failover of the global database.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::Replica => crate::objectives::Estimate::new(
+            "≈ 2 min: managed failover of the global database",
+            format!("≤ {} s (typically under 1 s)", crate::objectives::GLOBAL_LAG_ALARM_MS / 1000),
+            format!(
+                "Aurora global database storage replication; the lag alarm fires above {} s",
+                crate::objectives::GLOBAL_LAG_ALARM_MS / 1000
+            ),
+            crate::objectives::RDS_API,
+        ),
+        // Not allowed by SPEC.dr: validation rejects them.
+        DrStrategy::Active | DrStrategy::PilotLight | DrStrategy::Backup => crate::objectives::Estimate::own_copy(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, module, planned};

@@ -80,6 +80,16 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     );
 }
 
+/// Recovery objectives: pilot light boots the DR bastion by a targeted
+/// apply; an active one is there already.
+pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::PilotLight => crate::objectives::pilot_light(ctx, a, crate::objectives::INSTANCES_SCALE_UP),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, errors, module, planned};

@@ -189,6 +189,12 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     p.push(m, Some(tags));
 }
 
+/// Recovery objectives: a stateless workload; pilot light raises its
+/// replicas once the nodes are up.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    super::workloads::objective(a)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, default_of, errors, module, planned};

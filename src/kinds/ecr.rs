@@ -95,6 +95,20 @@ pub fn plan_replication(p: &mut Planner<'_>) {
     p.push(m, None);
 }
 
+/// Recovery objectives: the DR registry serves what was replicated.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::Replica => crate::objectives::Estimate::new(
+            "0: the DR registry serves the replicated images",
+            "images pushed before the outage (replication takes minutes)",
+            "registry replication of the repository prefix",
+            crate::objectives::NOTHING,
+        ),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, module, planned};

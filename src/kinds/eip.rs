@@ -107,6 +107,16 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, _o: &Options) {
     );
 }
 
+/// Recovery objectives: the addresses follow their instances: pilot light
+/// scales them up by a targeted apply, then traffic moves.
+pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::PilotLight => crate::objectives::pilot_light(ctx, a, crate::objectives::INSTANCES_SCALE_UP),
+        _ => crate::objectives::full_capacity(ctx, a),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, module, planned, WEB};

@@ -114,6 +114,19 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     p.push(m, None);
 }
 
+/// Recovery objectives: the failover sets the endpoint groups' dials.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::new(
+            "≈ 1 min: update-endpoint-group calls set the DR dial to 100 and the primary's to 0",
+            "n/a",
+            "static anycast IPs; DR endpoint group at dial 0 until failover",
+            crate::objectives::GA_API,
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, default_of, module, planned, WEB};

@@ -272,6 +272,20 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     }
 }
 
+/// Recovery objectives: a monitoring stack per cluster; metrics stay where
+/// they were scraped.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::new(
+            "0: the DR cluster runs its own stack",
+            "metrics of the primary region are not copied",
+            "an independent Prometheus and Grafana per region",
+            crate::objectives::NOTHING,
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, errors, module, planned};

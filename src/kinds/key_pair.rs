@@ -53,6 +53,14 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, _o: &Options) {
     p.push(m, Some(tags));
 }
 
+/// Recovery objectives: a key pair per region: nothing to fail over.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{module, planned};

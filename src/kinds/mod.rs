@@ -10,10 +10,13 @@
 //! - `Options` and `check`: its fields, validated, with defaults resolved
 //!   once (the validated model's per-kind part);
 //! - `plan`: its module calls in the primary and the DR root;
+//! - `objective`: its recovery objectives under each DR strategy (the
+//!   runbook's and `acmegen failover`'s figures; shared phrases and
+//!   settings live in [`crate::objectives`]);
 //! - its DR-mapping tests.
 //!
 //! [`kinds!`](crate::kinds) below lists the modules once; `Kind`,
-//! `Kind::ALL`, the options enum and both dispatches are derived from that
+//! `Kind::ALL`, the options enum and the dispatches are derived from that
 //! list, so a kind cannot be forgotten anywhere the compiler looks.
 
 use crate::inventory::DrStrategy;
@@ -179,6 +182,18 @@ macro_rules! kinds {
                     $(Kind::$variant => Options::$variant($module::check(c, asset))),*
                 }
             }
+
+            /// The recovery objectives of `asset` (of this kind) under its
+            /// DR strategy, from the settings acmegen generates.
+            pub fn objective(
+                self,
+                ctx: &crate::objectives::Context<'_>,
+                asset: &crate::inventory::Asset,
+            ) -> crate::objectives::Estimate {
+                match self {
+                    $(Kind::$variant => $module::objective(ctx, asset)),*
+                }
+            }
         }
 
         /// The validated, defaulted fields of an asset, per kind.
@@ -313,6 +328,20 @@ pub(crate) mod testing {
         let loaded = crate::inventory::parse(text, Path::new("t.yaml")).expect("parses");
         let valid = crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
         plan(&valid)
+    }
+
+    /// The recovery objectives of asset `name` in the valid inventory
+    /// holding `assets`; panics when it is invalid.
+    pub(crate) fn objective(assets: &str, name: &str) -> crate::objectives::Objective {
+        let loaded = crate::inventory::parse(&inventory(assets), Path::new("t.yaml")).expect("parses");
+        crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
+        let inv = &loaded.inventory;
+        let a = inv
+            .assets
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("no asset {name}"));
+        crate::objectives::objectives(inv, &[a]).remove(0)
     }
 
     /// The validation errors of an inventory holding `assets`.

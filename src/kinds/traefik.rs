@@ -116,6 +116,12 @@ fn network_policy(p: &Planner<'_>, cluster: &ValidAsset) -> Expr {
     ])
 }
 
+/// Recovery objectives: a stateless workload; pilot light raises its
+/// replicas once the nodes are up.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    workloads::objective(a)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, default_of, errors, module, planned};

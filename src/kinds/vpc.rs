@@ -188,6 +188,14 @@ fn expose(m: &ModuleCall, e: &mut Exposure) {
     }
 }
 
+/// Recovery objectives: a VPC per region: nothing to fail over.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, module, planned};

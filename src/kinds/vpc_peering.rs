@@ -81,6 +81,14 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, _o: &Options) {
     p.push(m, Some(tags));
 }
 
+/// Recovery objectives: the peering connects the two regions' VPCs: nothing to fail over.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, module, planned};
