@@ -25,6 +25,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::Instances,
     db_client_group: Some("security_group_id"),
+    service_linked_roles: &[],
     alarms: &[],
 };
 

@@ -26,6 +26,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::Nodes,
     db_client_group: Some("cluster_security_group_id"),
+    service_linked_roles: &["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", super::AUTOSCALING],
     alarms: &[],
 };
 

@@ -24,6 +24,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &["globalaccelerator.amazonaws.com"],
     alarms: &[],
 };
 

@@ -109,6 +109,9 @@ pub struct AlarmSpec {
     pub missing_data: MissingData,
 }
 
+/// The service principal of EC2 Auto Scaling's service-linked role.
+pub const AUTOSCALING: &str = "autoscaling.amazonaws.com";
+
 /// Everything declared about a kind.
 #[derive(Debug)]
 pub struct Spec {
@@ -149,6 +152,10 @@ pub struct Spec {
     pub db_client_group: Option<&'static str>,
     /// Alarms on its assets (rendered by the cloudwatch kind).
     pub alarms: &'static [AlarmSpec],
+    /// Service principals whose service-linked role AWS creates on first
+    /// use by the caller, who therefore needs `iam:CreateServiceLinkedRole`
+    /// for them (the CI roles).
+    pub service_linked_roles: &'static [&'static str],
 }
 
 /// Declares the kinds: `Variant => module`. Generates the `Kind` enum, its
@@ -288,6 +295,13 @@ impl Kind {
         self.spec().targets
     }
 
+    /// Whether its assets launch instances through EC2 Auto Scaling (its
+    /// spec names Auto Scaling's service-linked role): key policies of
+    /// the keys those instances encrypt with must name that role.
+    pub fn uses_autoscaling(self) -> bool {
+        self.spec().service_linked_roles.contains(&AUTOSCALING)
+    }
+
     /// The kind named `name` in YAML.
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.iter().copied().find(|k| k.as_str() == name)
@@ -416,6 +430,12 @@ mod tests {
             }
             for f in s.fields {
                 assert!(crate::inventory::Asset::FIELDS.contains(f), "{k}: unknown field {f}");
+            }
+            for principal in s.service_linked_roles {
+                assert!(
+                    principal.ends_with(".amazonaws.com"),
+                    "{k}: {principal} is not a service principal"
+                );
             }
             assert_eq!(
                 s.targets.is_empty(),

@@ -31,6 +31,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 2,
     quantity: Quantity::Pods,
     db_client_group: None,
+    service_linked_roles: &[],
     alarms: &[],
 };
 
