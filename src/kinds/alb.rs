@@ -32,6 +32,7 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::None,
     db_client_group: None,
     service_linked_roles: &["elasticloadbalancing.amazonaws.com"],
+    quota: super::QuotaUse::None,
     alarms: &[AlarmSpec {
         role: None,
         strategy: None,

@@ -39,6 +39,7 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::Pods,
     db_client_group: None,
     service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 

@@ -42,6 +42,7 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::DbInstances,
     db_client_group: None,
     service_linked_roles: &["rds.amazonaws.com"],
+    quota: super::QuotaUse::DbInstances(db_instances),
     alarms: &[
         AlarmSpec {
             role: Some(Role::Primary),
@@ -73,6 +74,15 @@ pub const SPEC: Spec = Spec {
         },
     ],
 };
+
+/// Its DB instances in one region.
+fn db_instances(a: &Asset, dr: bool) -> u32 {
+    if dr {
+        a.dr_count()
+    } else {
+        a.qty()
+    }
+}
 
 /// A cluster's fields, defaulted.
 #[derive(Debug, Clone)]

@@ -26,8 +26,17 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::Instances,
     db_client_group: Some("security_group_id"),
     service_linked_roles: &[],
+    quota: super::QuotaUse::Instances(instances),
     alarms: &[],
 };
+
+/// EC2 instance type when the inventory gives none.
+pub const DEFAULT_SIZE: &str = "t3.micro";
+
+/// The one EC2 instance it runs in a region.
+fn instances(a: &Asset, _dr: bool, _at_most: bool) -> Option<(u32, &'static str, &str)> {
+    Some((1, "instance", a.size.as_deref().unwrap_or(DEFAULT_SIZE)))
+}
 
 /// A bastion's fields, defaulted.
 #[derive(Debug, Clone)]
@@ -57,7 +66,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         }
     }
     Options {
-        size: a.size.clone().unwrap_or_else(|| "t3.micro".into()),
+        size: a.size.clone().unwrap_or_else(|| DEFAULT_SIZE.into()),
         ssh_cidrs: a.ssh_cidrs.clone().unwrap_or_default(),
         key_pair: a.key_pair.clone(),
         volume_gb: a.volume_gb,

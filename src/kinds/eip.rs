@@ -23,6 +23,7 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::Addresses,
     db_client_group: None,
     service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 

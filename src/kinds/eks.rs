@@ -27,8 +27,22 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::Nodes,
     db_client_group: Some("cluster_security_group_id"),
     service_linked_roles: &["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", super::AUTOSCALING],
+    quota: super::QuotaUse::Instances(nodes),
     alarms: &[],
 };
+
+/// The nodes of its default group in one region, or (`at_most`) as many as
+/// the group may scale to (`max`, default twice `qty`). EKS node updates
+/// can surge above the maximum for a while (EKS UG, managed node group
+/// update behavior); that headroom is not counted.
+fn nodes(a: &Asset, _dr: bool, at_most: bool) -> Option<(u32, &'static str, &str)> {
+    let size = a.size.as_deref()?;
+    Some(if at_most {
+        (a.max.unwrap_or(a.qty() * 2).max(a.qty()), "nodes at most", size)
+    } else {
+        (a.qty(), "nodes", size)
+    })
+}
 
 /// A cluster's fields, defaulted.
 #[derive(Debug, Clone)]

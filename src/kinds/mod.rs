@@ -109,6 +109,26 @@ pub struct AlarmSpec {
     pub missing_data: MissingData,
 }
 
+/// The EC2 instances an asset runs in one region (arguments: the asset,
+/// whether the region is the DR one, whether to count what it may scale
+/// to): how many, what they are (`"instances"`, `"nodes at most"`) and
+/// their instance type; None when the type is unknown.
+pub type InstanceCount = fn(&crate::inventory::Asset, bool, bool) -> Option<(u32, &'static str, &str)>;
+
+/// What an asset of a kind counts against the regional quotas of
+/// `src/quotas.rs` besides those of its own kind (load balancers, clusters,
+/// addresses). The functions take the asset, whether the region is the DR
+/// one, and whether to count what it may scale to (`at_most`).
+#[derive(Debug, Clone, Copy)]
+pub enum QuotaUse {
+    /// Nothing those quotas count.
+    None,
+    /// EC2 On-Demand instances.
+    Instances(InstanceCount),
+    /// RDS DB instances in one region.
+    DbInstances(fn(&crate::inventory::Asset, bool) -> u32),
+}
+
 /// The service principal of EC2 Auto Scaling's service-linked role.
 pub const AUTOSCALING: &str = "autoscaling.amazonaws.com";
 
@@ -156,6 +176,8 @@ pub struct Spec {
     /// use by the caller, who therefore needs `iam:CreateServiceLinkedRole`
     /// for them (the CI roles).
     pub service_linked_roles: &'static [&'static str],
+    /// What its assets count against the regional quotas.
+    pub quota: QuotaUse,
 }
 
 /// Declares the kinds: `Variant => module`. Generates the `Kind` enum, its
@@ -430,6 +452,14 @@ mod tests {
             }
             for f in s.fields {
                 assert!(crate::inventory::Asset::FIELDS.contains(f), "{k}: unknown field {f}");
+            }
+            match s.quota {
+                QuotaUse::Instances(_) => assert!(
+                    matches!(s.size, SizeClass::Ec2 { .. }),
+                    "{k}: instances without an instance type"
+                ),
+                QuotaUse::DbInstances(_) => assert_eq!(s.size, SizeClass::Db, "{k}: DB instances without a DB class"),
+                QuotaUse::None => assert_eq!(s.size, SizeClass::None, "{k}: sized but counted by no quota"),
             }
             for principal in s.service_linked_roles {
                 assert!(

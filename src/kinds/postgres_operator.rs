@@ -48,6 +48,7 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::DbInstances,
     db_client_group: None,
     service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 

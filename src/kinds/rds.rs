@@ -41,6 +41,7 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::None,
     db_client_group: None,
     service_linked_roles: &["rds.amazonaws.com"],
+    quota: super::QuotaUse::DbInstances(db_instances),
     alarms: &[
         AlarmSpec {
             role: Some(Role::Primary),
@@ -86,6 +87,12 @@ pub const SPEC: Spec = Spec {
         },
     ],
 };
+
+/// Its DB instances in one region: one (the standby of Multi-AZ is not
+/// counted), none in DR until a backup is restored.
+fn db_instances(a: &Asset, dr: bool) -> u32 {
+    u32::from(!(dr && a.dr == DrStrategy::Backup))
+}
 
 /// Settings the `rds` and `aurora` modules fix for every database
 /// (`templates/modules/{rds,aurora}/main.tf`, checked by a test). The

@@ -25,6 +25,7 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::None,
     db_client_group: None,
     service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 

@@ -33,8 +33,16 @@ pub const SPEC: Spec = Spec {
     quantity: Quantity::Instances,
     db_client_group: Some("security_group_id"),
     service_linked_roles: &[],
+    quota: super::QuotaUse::Instances(instances),
     alarms: &[],
 };
+
+/// The EC2 instances it runs in one region: in DR as many as the primary,
+/// which a failover raises a pilot light to.
+fn instances(a: &Asset, dr: bool, _at_most: bool) -> Option<(u32, &'static str, &str)> {
+    let n = if dr { a.qty().max(a.dr_count()) } else { a.qty() };
+    Some((n, "instances", a.size.as_deref()?))
+}
 
 /// A VM asset's fields, defaulted.
 #[derive(Debug, Clone)]
