@@ -3,6 +3,12 @@
 //! DNS TTLs and what a failover has to do (promote, restore, scale up).
 //! The runbook and `acmegen failover --format json` show the same figures.
 //!
+//! Each kind gives its own figures (`objective` in `src/kinds/<kind>.rs`,
+//! dispatched by `Kind::objective`); this module holds what they share: the
+//! settings the figures follow from, the phrases for what a recovery needs,
+//! how traffic reaches the DR region, and the [`Context`] they look up the
+//! assets in front of an asset in.
+//!
 //! Times are estimates for planning: detection figures follow exactly from
 //! the generated settings; durations of AWS operations (a promotion, a
 //! restore, nodes joining) are AWS's typical values and are marked "≈".
@@ -61,23 +67,129 @@ pub fn target_detection_seconds() -> u32 {
 }
 
 /// What the Route 53 failover needs: only its data plane.
-const ROUTE53_DATA_PLANE: &str =
+pub const ROUTE53_DATA_PLANE: &str =
     "Route 53's data plane only (health checks and DNS answers keep working without its control plane in us-east-1)";
 
 /// What an accelerator's dial change needs.
-const GA_API: &str = "the Global Accelerator API (us-west-2), neither the primary region nor us-east-1";
+pub const GA_API: &str = "the Global Accelerator API (us-west-2), neither the primary region nor us-east-1";
+
+/// What the recovery of an asset whose DR copy already serves needs.
+pub const NOTHING: &str = "nothing: the DR region's copy runs already";
+
+/// What promoting or restoring a database needs.
+pub const RDS_API: &str = "the RDS API of the DR region";
+
+/// What a failover of a workload on an EKS cluster needs.
+pub const KUBERNETES_API: &str = "the EKS and Kubernetes APIs of the DR region (a targeted apply without refresh)";
+
+/// The recovery figures of one asset, as its kind's `objective` gives them
+/// (an [`Objective`] without the asset's name, kind and strategy).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Estimate {
+    /// Recovery time objective.
+    pub rto: String,
+    /// Recovery point objective.
+    pub rpo: String,
+    /// The generated settings (or AWS behaviour) the figures follow from.
+    pub basis: String,
+    /// The AWS APIs the recovery calls (see [`Objective::needs`]).
+    pub needs: String,
+}
+
+impl Estimate {
+    /// The four figures.
+    pub fn new(
+        rto: impl Into<String>,
+        rpo: impl Into<String>,
+        basis: impl Into<String>,
+        needs: impl Into<String>,
+    ) -> Self {
+        Estimate {
+            rto: rto.into(),
+            rpo: rpo.into(),
+            basis: basis.into(),
+            needs: needs.into(),
+        }
+    }
+
+    /// An asset kept out of DR (`dr: none`).
+    pub fn not_in_dr() -> Self {
+        Estimate::new(
+            "not recoverable in DR",
+            "not recoverable in DR",
+            "the DR region gets nothing for this asset",
+            "n/a",
+        )
+    }
+
+    /// An asset each region has its own copy of, with nothing to fail over
+    /// (a VPC, a key, a log group).
+    pub fn own_copy() -> Self {
+        Estimate::new(
+            "0: the DR region has its own",
+            "n/a",
+            "an independent copy per region",
+            NOTHING,
+        )
+    }
+}
+
+/// How a pilot-light kind scales up in the DR region.
+#[derive(Debug, Clone, Copy)]
+pub struct ScaleUp {
+    /// The change, in the RTO's words.
+    pub how: &'static str,
+    /// The API that makes it.
+    pub api: &'static str,
+}
+
+/// EC2 instances (vm, bastion, the addresses attached to them): a targeted
+/// apply without refresh.
+pub const INSTANCES_SCALE_UP: ScaleUp = ScaleUp {
+    how: "a targeted apply, instances boot",
+    api: "the EC2 and Elastic Load Balancing APIs of the DR region (a targeted apply without refresh)",
+};
+
+/// A pilot-light asset of stateless compute: scale `a` up with `scale`, then
+/// move its traffic.
+pub fn pilot_light(ctx: &Context<'_>, a: &Asset, scale: ScaleUp) -> Estimate {
+    let (switch, why, traffic) = traffic_switch(ctx, a);
+    Estimate::new(
+        format!(
+            "≈ 10-15 min: scale {} → {} ({}), then {switch}",
+            a.dr_count(),
+            a.qty(),
+            scale.how
+        ),
+        "stateless: nothing to lose",
+        format!("pilot light at {} of {}; {why}", a.dr_count(), a.qty()),
+        format!("{}; traffic: {traffic}", scale.api),
+    )
+}
+
+/// Stateless compute (or its load balancer) at full capacity in DR: only
+/// its traffic moves.
+pub fn full_capacity(ctx: &Context<'_>, a: &Asset) -> Estimate {
+    let (switch, why, traffic) = traffic_switch(ctx, a);
+    Estimate::new(
+        switch,
+        "stateless: nothing to lose",
+        format!("full capacity in DR; {why}"),
+        format!("traffic: {traffic}"),
+    )
+}
 
 /// How traffic reaches the DR region for `a` (a load balancer or what it
 /// fronts): through Route 53 failover, the accelerator's dial, or not at
 /// all; and what that needs.
-fn traffic_switch(inv: &Fronts<'_>, a: &Asset) -> (String, String, &'static str) {
+fn traffic_switch(ctx: &Context<'_>, a: &Asset) -> (String, String, &'static str) {
     let albs: Vec<&Asset> = if a.kind == Kind::Alb {
         vec![a]
     } else {
-        inv.fronting(&a.name).filter(|l| l.kind == Kind::Alb).collect()
+        ctx.fronting(&a.name).filter(|l| l.kind == Kind::Alb).collect()
     };
     for alb in albs {
-        if inv
+        if ctx
             .fronting(&alb.name)
             .any(|r| r.kind == Kind::Route53 && r.dr != DrStrategy::None)
         {
@@ -91,7 +203,7 @@ fn traffic_switch(inv: &Fronts<'_>, a: &Asset) -> (String, String, &'static str)
                 ROUTE53_DATA_PLANE,
             );
         }
-        if inv
+        if ctx
             .fronting(&alb.name)
             .any(|g| g.kind == Kind::GlobalAccelerator && g.in_dr())
         {
@@ -112,206 +224,49 @@ fn traffic_switch(inv: &Fronts<'_>, a: &Asset) -> (String, String, &'static str)
     )
 }
 
-/// The API that scales `a` up in the DR region: the EKS API for a node
-/// group, a targeted apply without refresh (EC2, ELB) for instances.
-fn scale_api(a: &Asset) -> &'static str {
-    match a.kind {
-        Kind::Eks => "the EKS API of the DR region (update-nodegroup-config)",
-        _ => "the EC2 and Elastic Load Balancing APIs of the DR region (a targeted apply without refresh)",
-    }
-}
-
-/// The inventory's assets by name and by the asset they target.
-struct Fronts<'a> {
+/// What a kind's `objective` may look up: the inventory's assets by name
+/// and by the asset they target.
+pub struct Context<'a> {
     by_name: HashMap<&'a str, &'a Asset>,
     by_target: HashMap<&'a str, Vec<&'a Asset>>,
 }
 
-impl<'a> Fronts<'a> {
-    fn new(inv: &'a Inventory) -> Self {
+impl<'a> Context<'a> {
+    /// The context of the assets of `inv`.
+    pub fn new(inv: &'a Inventory) -> Self {
         let mut by_target: HashMap<&str, Vec<&Asset>> = HashMap::new();
         for a in &inv.assets {
             if let Some(t) = a.target.as_deref() {
                 by_target.entry(t).or_default().push(a);
             }
         }
-        Fronts {
+        Context {
             by_name: inv.assets.iter().map(|a| (a.name.as_str(), a)).collect(),
             by_target,
         }
     }
 
+    /// The asset named `name`.
+    pub fn asset(&self, name: &str) -> Option<&'a Asset> {
+        self.by_name.get(name).copied()
+    }
+
     /// The assets whose target is `name`, in inventory order.
-    fn fronting(&self, name: &str) -> impl Iterator<Item = &'a Asset> + '_ {
+    pub fn fronting(&self, name: &str) -> impl Iterator<Item = &'a Asset> + '_ {
         self.by_target.get(name).into_iter().flatten().copied()
     }
 }
 
 /// The objectives of `assets` (of `inv`), in the order given.
 pub fn objectives(inv: &Inventory, assets: &[&Asset]) -> Vec<Objective> {
-    let fronts = Fronts::new(inv);
-    assets.iter().map(|a| objective(&fronts, a)).collect()
+    let ctx = Context::new(inv);
+    assets.iter().map(|a| objective(&ctx, a)).collect()
 }
 
-/// The objectives of `a`, from its strategy and the generated settings.
-fn objective(inv: &Fronts<'_>, a: &Asset) -> Objective {
-    let targets_accelerator = a.kind == Kind::Route53
-        && a.target
-            .as_deref()
-            .and_then(|t| inv.by_name.get(t))
-            .is_some_and(|g| g.kind == Kind::GlobalAccelerator);
-    let nothing = "nothing: the DR region's copy runs already".to_string();
-    let rds_api = "the RDS API of the DR region".to_string();
-    let (rto, rpo, basis, needs) = match (a.kind, a.dr) {
-        (Kind::Route53, _) if targets_accelerator => (
-            "0: the record names the accelerator, which is global".to_string(),
-            "n/a".to_string(),
-            "Route 53 answers from every region; the accelerator moves traffic between regions".to_string(),
-            ROUTE53_DATA_PLANE.to_string(),
-        ),
-        (_, DrStrategy::None) => (
-            "not recoverable in DR".to_string(),
-            "not recoverable in DR".to_string(),
-            "the DR region gets nothing for this asset".to_string(),
-            "n/a".to_string(),
-        ),
-        (Kind::Rds, DrStrategy::Replica) => (
-            "≈ 10 min: promote the read replica; clients keep its stable name in the DR VPC (the promotion keeps its address)".into(),
-            format!("≤ {} min (typically seconds)", REPLICA_LAG_ALARM_SECONDS / 60),
-            format!(
-                "asynchronous cross-region replica; the ReplicaLag alarm fires above {}s",
-                REPLICA_LAG_ALARM_SECONDS
-            ),
-            rds_api.clone(),
-        ),
-        (Kind::Rds, DrStrategy::Backup) => (
-            format!(
-                "≈ 1 h+: point-in-time restore of {} GiB from the replicated backups",
-                a.storage_gb.unwrap_or(20)
-            ),
-            "the replicated backups' latest restorable time (transaction logs are copied every few minutes)".into(),
-            format!(
-                "automated backups replicated to DR, kept {} days",
-                a.retention_days.unwrap_or(7)
-            ),
-            format!("{rds_api}; naming the restored instance in the DR private zone needs the Route 53 API (us-east-1)"),
-        ),
-        (Kind::Aurora, DrStrategy::Replica) => (
-            "≈ 2 min: managed failover of the global database".into(),
-            format!("≤ {} s (typically under 1 s)", GLOBAL_LAG_ALARM_MS / 1000),
-            format!(
-                "Aurora global database storage replication; the lag alarm fires above {} s",
-                GLOBAL_LAG_ALARM_MS / 1000
-            ),
-            rds_api,
-        ),
-        (Kind::S3, DrStrategy::Replica | DrStrategy::Backup) => (
-            "0: the DR bucket serves reads now; switch clients to it".into(),
-            format!("most objects within {S3_REPLICATION_MINUTES} min (replication without S3 RTC has no SLA)"),
-            format!(
-                "cross-region replication{}; objects written in DR are copied back on failback",
-                if a.dr == DrStrategy::Backup {
-                    " into GLACIER_IR"
-                } else {
-                    ""
-                }
-            ),
-            "nothing: the DR bucket is independent of the primary region".into(),
-        ),
-        (Kind::BackupPlan, _) => {
-            let (schedule, copy_days) = crate::kinds::backup_plan::copy_settings(a);
-            (
-                "≈ 1 h+: restore jobs from the recovery points in the DR vault, one per resource".into(),
-                format!("the last recovery point copied to DR: at most one schedule interval ({schedule}) plus the copy time"),
-                format!("AWS Backup copies every recovery point into the DR vault, kept {copy_days} days"),
-                "the AWS Backup API of the DR region".into(),
-            )
-        }
-        (Kind::S3, _) => (
-            "0: the DR bucket exists".into(),
-            "nothing replicated: objects of the primary bucket are not in DR".into(),
-            "an independent bucket per region".into(),
-            nothing,
-        ),
-        (Kind::Ecr, DrStrategy::Replica) => (
-            "0: the DR registry serves the replicated images".into(),
-            "images pushed before the outage (replication takes minutes)".into(),
-            "registry replication of the repository prefix".into(),
-            nothing,
-        ),
-        (Kind::Vm | Kind::Eks | Kind::Bastion | Kind::Eip, DrStrategy::PilotLight) => {
-            let (switch, why, traffic) = traffic_switch(inv, a);
-            let how = if a.kind == Kind::Eks {
-                "an update-nodegroup-config call, nodes join"
-            } else {
-                "a targeted apply, instances boot"
-            };
-            (
-                format!(
-                    "≈ 10-15 min: scale {} → {} ({how}), then {switch}",
-                    a.dr_count(),
-                    a.qty()
-                ),
-                "stateless: nothing to lose".into(),
-                format!("pilot light at {} of {}; {why}", a.dr_count(), a.qty()),
-                format!("{}; traffic: {traffic}", scale_api(a)),
-            )
-        }
-        (Kind::Vm | Kind::Eks | Kind::Alb | Kind::Eip, _) => {
-            let (switch, why, traffic) = traffic_switch(inv, a);
-            (
-                switch,
-                "stateless: nothing to lose".into(),
-                format!("full capacity in DR; {why}"),
-                format!("traffic: {traffic}"),
-            )
-        }
-        (Kind::Route53, _) => (
-            format!("{}s", dns_failover_seconds()),
-            "n/a".into(),
-            format!(
-                "health checks every {}s, {} failures, {}s alias TTL",
-                ROUTE53_HEALTH_CHECK.0, ROUTE53_HEALTH_CHECK.1, ALIAS_TTL_SECONDS
-            ),
-            format!("{ROUTE53_DATA_PLANE}; holding the primary out of rotation until failback needs the Route 53 API (us-east-1)"),
-        ),
-        (Kind::GlobalAccelerator, _) => (
-            "≈ 1 min: update-endpoint-group calls set the DR dial to 100 and the primary's to 0".into(),
-            "n/a".into(),
-            "static anycast IPs; DR endpoint group at dial 0 until failover".into(),
-            GA_API.into(),
-        ),
-        (Kind::PostgresOperator, DrStrategy::Replica) => (
-            "≈ 5 min after the nodes: promote the standby (standby = false, a targeted apply of its Helm release), then point clients at the DR master service".into(),
-            format!("WAL not yet archived (Spilo archives a segment when full, or after archive_timeout) or not yet replicated to DR (most objects within {S3_REPLICATION_MINUTES} min)"),
-            "a standby cluster restoring and following the primary's WAL-G archive in the replicated bucket".into(),
-            "the EKS and Kubernetes APIs of the DR region (a targeted apply without refresh)".into(),
-        ),
-        (Kind::App | Kind::Traefik | Kind::ClusterAddons, DrStrategy::PilotLight) => (
-            "≈ 2-5 min once the nodes are up: raise its replicas to the primary's (a targeted apply of its Helm release)".into(),
-            "stateless: nothing to lose".into(),
-            "pilot light: fewer replicas in DR until failover".into(),
-            "the EKS and Kubernetes APIs of the DR region (a targeted apply without refresh)".into(),
-        ),
-        (Kind::App | Kind::Traefik | Kind::ClusterAddons, _) => (
-            "0: the DR cluster runs it at full capacity".into(),
-            "stateless: nothing to lose".into(),
-            "full capacity in DR".into(),
-            nothing,
-        ),
-        (Kind::K8sMonitoring, _) => (
-            "0: the DR cluster runs its own stack".into(),
-            "metrics of the primary region are not copied".into(),
-            "an independent Prometheus and Grafana per region".into(),
-            nothing,
-        ),
-        _ => (
-            "0: the DR region has its own".into(),
-            "n/a".into(),
-            "an independent copy per region".into(),
-            nothing,
-        ),
-    };
+/// The objectives of `a`: its kind's estimate (`kinds/<kind>.rs`,
+/// `objective`), from its strategy and the generated settings.
+fn objective(ctx: &Context<'_>, a: &Asset) -> Objective {
+    let Estimate { rto, rpo, basis, needs } = a.kind.objective(ctx, a);
     Objective {
         asset: a.name.clone(),
         kind: a.kind.as_str().into(),
@@ -331,6 +286,49 @@ mod tests {
     fn detection_follows_the_generated_settings() {
         assert_eq!(dns_failover_seconds(), 90);
         assert_eq!(target_detection_seconds(), 45);
+    }
+
+    /// The inventory holding one asset of `kind` with strategy `dr`, parsed
+    /// (not validated: the objectives read only kind, strategy and targets).
+    fn one(kind: Kind, dr: DrStrategy) -> Inventory {
+        let text = format!(
+            "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n  - {{kind: {kind}, name: a, dr: {}}}\n",
+            dr.as_str()
+        );
+        crate::inventory::parse(&text, std::path::Path::new("t.yaml"))
+            .expect("parses")
+            .inventory
+    }
+
+    /// Every kind's `objective` answers `dr: none` (a kind that forgot the
+    /// arm would promise a recovery the DR region cannot make).
+    #[test]
+    fn every_kind_kept_out_of_dr_is_not_recoverable_there() {
+        for &k in Kind::ALL {
+            let inv = one(k, DrStrategy::None);
+            let o = objectives(&inv, &[&inv.assets[0]]).remove(0);
+            assert_eq!(
+                (o.rto.as_str(), o.rpo.as_str(), o.needs.as_str()),
+                ("not recoverable in DR", "not recoverable in DR", "n/a"),
+                "{k}"
+            );
+            assert_eq!((o.kind.as_str(), o.strategy.as_str()), (k.as_str(), "none"));
+        }
+    }
+
+    /// Every strategy a kind allows besides `none` gets figures of its own.
+    #[test]
+    fn every_allowed_strategy_has_figures() {
+        for &k in Kind::ALL {
+            for &dr in k.allowed_dr().iter().filter(|&&d| d != DrStrategy::None) {
+                let inv = one(k, dr);
+                let e = k.objective(&Context::new(&inv), &inv.assets[0]);
+                assert_ne!(e, Estimate::not_in_dr(), "{k} {dr:?}");
+                for field in [&e.rto, &e.rpo, &e.basis, &e.needs] {
+                    assert!(!field.is_empty(), "{k} {dr:?}: {e:?}");
+                }
+            }
+        }
     }
 
     /// The constants are the values the modules are rendered with.

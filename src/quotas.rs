@@ -4,6 +4,7 @@
 //! acmegen the account's raised value (`quotas:` in the inventory).
 
 use crate::inventory::{Inventory, Kind};
+use crate::kinds::QuotaUse;
 use crate::plan::network::layout;
 use std::collections::BTreeMap;
 
@@ -132,10 +133,9 @@ fn usage_at(inv: &Inventory, key: &str, at_most: bool) -> Vec<Usage> {
             }
             "db_instances" => {
                 for a in inv.assets.iter().filter(here) {
-                    let n = match a.kind {
-                        Kind::Rds if !(dr && a.dr == crate::inventory::DrStrategy::Backup) => 1,
-                        Kind::Aurora => count_here(a),
-                        _ => 0,
+                    let n = match a.kind.spec().quota {
+                        QuotaUse::DbInstances(count) => count(a, dr),
+                        QuotaUse::None | QuotaUse::Instances(_) => 0,
                     };
                     if n > 0 {
                         parts.push((n, format!("{n} for {}", a.name)));
@@ -161,23 +161,15 @@ fn usage_at(inv: &Inventory, key: &str, at_most: bool) -> Vec<Usage> {
     out
 }
 
-/// The most vCPUs asset `a` can run in one region, and how: EC2 instances
-/// (vm, bastion) and EKS nodes up to the node group's maximum. In DR a
-/// failover raises pilot lights to the primary's capacity, so DR counts the
-/// primary's quantities too (the scale-up must fit the quota as well). EKS
-/// node updates can surge above the maximum for a while (EKS UG, managed
-/// node group update behavior); that headroom is not counted.
+/// The most vCPUs asset `a` can run in one region: the EC2 instances its
+/// kind's spec counts (`QuotaUse::Instances`: vm, bastion, and EKS nodes up
+/// to the node group's maximum). In DR a failover raises pilot lights to
+/// the primary's capacity, so DR counts the primary's quantities too (the
+/// scale-up must fit the quota as well).
 fn vcpu_usage(a: &crate::inventory::Asset, dr: bool, at_most: bool) -> Option<(u32, String)> {
-    let size = a.size.as_deref();
-    let (instances, what, size) = match a.kind {
-        Kind::Vm => {
-            let n = if dr { a.qty().max(a.dr_count()) } else { a.qty() };
-            (n, "instances", size?)
-        }
-        Kind::Bastion => (1, "instance", size.unwrap_or("t3.micro")),
-        Kind::Eks if at_most => (a.max.unwrap_or(a.qty() * 2).max(a.qty()), "nodes at most", size?),
-        Kind::Eks => (a.qty(), "nodes", size?),
-        _ => return None,
+    let (instances, what, size) = match a.kind.spec().quota {
+        QuotaUse::Instances(count) => count(a, dr, at_most)?,
+        QuotaUse::None | QuotaUse::DbInstances(_) => return None,
     };
     let per = crate::catalog::vcpus(size)?;
     let n = instances * per;
@@ -208,4 +200,55 @@ pub fn raise_command(quota: &Quota, value: u32, region: &str) -> String {
         "aws service-quotas request-service-quota-increase --service-code {} --quota-code {} --desired-value {value} --region {region}",
         quota.service, quota.code
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inventory(assets: &str) -> Inventory {
+        let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
+        crate::inventory::parse(&text, std::path::Path::new("t.yaml"))
+            .expect("parses")
+            .inventory
+    }
+
+    /// What each kind's spec counts: instances of vm (DR: the primary's
+    /// count a failover raises it to) and bastion (default type), EKS nodes
+    /// at their maximum or desired size; nothing for the other kinds.
+    #[test]
+    fn vcpus_are_the_instances_the_kinds_specs_count() {
+        let inv = inventory(
+            "  - {kind: vm, name: app, size: m6i.large, qty: 3, dr_qty: 1, dr: pilot-light}\n  - {kind: bastion, name: jump, dr: active}\n  - {kind: eks, name: k8s, size: m6i.xlarge, qty: 2, max: 5, dr: active}\n  - {kind: s3, name: files, dr: replica}\n",
+        );
+        let [primary, dr] = &usage(&inv, "on_demand_standard_vcpus")[..] else {
+            panic!("two regions")
+        };
+        assert_eq!(
+            primary.parts,
+            [
+                "6 for app (3 instances × m6i.large)",
+                "2 for jump (1 instance × t3.micro)",
+                "20 for k8s (5 nodes at most × m6i.xlarge)"
+            ]
+        );
+        assert_eq!(primary.total, 28);
+        assert_eq!(dr.parts[0], "6 for app (3 instances × m6i.large)");
+        let desired = &usage_at(&inv, "on_demand_standard_vcpus", false)[0];
+        assert_eq!(desired.parts[2], "8 for k8s (2 nodes × m6i.xlarge)");
+    }
+
+    /// RDS counts one instance, none in DR before a restore; Aurora its
+    /// instances per region.
+    #[test]
+    fn db_instances_are_those_the_kinds_specs_count() {
+        let inv = inventory(
+            "  - {kind: rds, name: restored, size: db.m6i.large, dr: backup}\n  - {kind: rds, name: replicated, size: db.m6i.large, dr: replica}\n  - {kind: aurora, name: global, size: db.r6g.large, qty: 3, dr: replica}\n  - {kind: eks, name: k8s, size: m6i.large, dr: active}\n",
+        );
+        let [primary, dr] = &usage(&inv, "db_instances")[..] else {
+            panic!("two regions")
+        };
+        assert_eq!(primary.parts, ["1 for restored", "1 for replicated", "3 for global"]);
+        assert_eq!(dr.parts, ["1 for replicated", "3 for global"]);
+    }
 }

@@ -44,13 +44,48 @@ fn outcome(text: &str) -> Result<bool, String> {
     }
 }
 
+/// `rows` with, before each row of a kind that targets another, a row of a
+/// kind it may target (the first: route53 → alb → vm), and before a
+/// postgres_operator a replicated bucket for its archive; so the kinds that
+/// need another asset compile more often than by chance.
+fn with_dependencies(rows: &[(usize, usize, u32, u32)]) -> Vec<(usize, usize, u32, u32)> {
+    use acmegen::inventory::{DrStrategy, Kind};
+    fn push(out: &mut Vec<(usize, usize, u32, u32)>, row: (usize, usize, u32, u32), depth: u32) {
+        let (k, d, qty, pick) = row;
+        let index = |kind: Kind| Kind::ALL.iter().position(|&x| x == kind).unwrap();
+        let kind = Kind::ALL[k % Kind::ALL.len()];
+        let targets = kind.target_kinds();
+        if let (true, Some(&target)) = (depth > 0, targets.first()) {
+            // An odd pick: a VM placed as a target runs an application;
+            // qty 0 (one instance): as many as one Elastic IP.
+            push(out, (index(target), d, 0, pick | 1), depth - 1);
+        }
+        if kind == Kind::PostgresOperator {
+            let replica = Kind::S3
+                .allowed_dr()
+                .iter()
+                .position(|&s| s == DrStrategy::Replica)
+                .unwrap();
+            out.push((index(Kind::S3), replica, qty, pick));
+        }
+        out.push(row);
+    }
+    let mut out = Vec::new();
+    for &row in rows {
+        push(&mut out, row, 3);
+    }
+    out
+}
+
 /// Build a plausible inventory from per-row choices: unique names, fields
 /// that belong to each kind, a DR strategy the kind allows, and targets of
 /// the right kind when one exists. `defect` (when Some) breaks one thing.
 fn build(rows: &[(usize, usize, u32, u32)], dr_region: &str, defect: Option<(usize, usize)>) -> String {
     use acmegen::inventory::Kind;
     let mut out = format!("name: fuzz\nowner: qa\nebs_default_encryption: true\nregions:\n  primary: us-east-2\n  dr: {dr_region}\nassets:\n");
+    let rows = &with_dependencies(rows)[..];
     let mut placed: Vec<(Kind, String, bool)> = Vec::new();
+    let mut buckets: Vec<(String, bool)> = Vec::new();
     for (i, &(k, d, qty, pick)) in rows.iter().enumerate() {
         let kind = Kind::ALL[k % Kind::ALL.len()];
         let allowed = kind.allowed_dr();
@@ -69,7 +104,19 @@ fn build(rows: &[(usize, usize, u32, u32)], dr_region: &str, defect: Option<(usi
         };
         row.push_str(&format!("    qty: {qty}\n"));
         match kind {
+            // Most VMs run an application: a load balancer in front of one
+            // without needs a health check that can pass.
+            Kind::Vm if pick % 4 != 0 => row.push_str("    size: t3.micro\n    image: nginx\n"),
             Kind::Vm | Kind::Bastion => row.push_str("    size: t3.micro\n"),
+            Kind::App => row.push_str("    image: \"public.ecr.aws/nginx/nginx:1.27\"\n"),
+            Kind::PostgresOperator => {
+                // Its archive: an s3 asset, replicated when a standby follows it in DR.
+                let in_dr = dr != acmegen::inventory::DrStrategy::None;
+                match buckets.iter().find(|(_, replicated)| *replicated || !in_dr) {
+                    Some((b, _)) => row.push_str(&format!("    backup_bucket: {b}\n")),
+                    None => continue,
+                }
+            }
             Kind::Eks => row.push_str("    size: m6i.large\n    version: \"1.35\"\n"),
             Kind::Rds => row.push_str("    size: db.m6i.large\n    engine: postgres\n    engine_version: \"16\"\n"),
             Kind::Aurora => row.push_str(
@@ -103,6 +150,13 @@ fn build(rows: &[(usize, usize, u32, u32)], dr_region: &str, defect: Option<(usi
                     _ => row + "    colour: blue\n",
                 };
             }
+        }
+        if kind == Kind::S3 {
+            let replicated = matches!(
+                dr,
+                acmegen::inventory::DrStrategy::Replica | acmegen::inventory::DrStrategy::Backup
+            );
+            buckets.push((name.clone(), replicated));
         }
         placed.push((kind, name, dr != acmegen::inventory::DrStrategy::None));
         out.push_str(&row);
@@ -164,12 +218,29 @@ fn the_generator_produces_valid_inventories_too() {
     // Guard against a generator that only ever produces rejected input.
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let mut compiled = 0;
+    let mut kinds = std::collections::BTreeSet::new();
     for _ in 0..300 {
         let text = inventory().new_tree(&mut runner).unwrap().current();
         if outcome(&text).unwrap_or(false) {
             compiled += 1;
+            kinds.extend(
+                text.lines()
+                    .filter_map(|l| l.strip_prefix("  - kind: "))
+                    .map(str::to_string),
+            );
         }
     }
     assert!(compiled > 100, "only {compiled} of 300 generated inventories compiled");
+    // Every kind is fuzzed: a kind the generator cannot give its required
+    // fields would only ever be rejected, never compiled and verified.
+    let missing: Vec<&str> = acmegen::inventory::Kind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .filter(|k| !kinds.contains(*k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no compiled inventory holds {missing:?}: give them their fields in build()"
+    );
     println!("{compiled} of 300 generated inventories compiled");
 }

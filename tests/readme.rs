@@ -143,3 +143,62 @@ fn nothing_a_user_reads_points_into_the_sources() {
         assert!(!help.contains("src/"), "{sub} --help points into src/: {help}");
     }
 }
+
+/// The README's kind table: (kind, options, DR strategies) per row.
+fn kind_table() -> Vec<(String, String, String)> {
+    let text = readme();
+    let reference = section(&text, "## Inventory reference");
+    let header = "| kind | options | DR strategies | what the DR root gets |";
+    let start = reference.find(header).expect("the kind table");
+    reference[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            assert_eq!(cells.len(), 4, "a row of four cells: {l}");
+            (
+                cells[0].trim_matches('`').to_string(),
+                cells[1].to_string(),
+                cells[2].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every kind has exactly one row in the README's kind table, naming the DR strategies it allows and every field it reads; a kind
+/// added without its row (or a strategy or field without its mention)
+/// fails here.
+#[test]
+fn the_kind_table_lists_every_kind_its_strategies_and_fields() {
+    use acmegen::inventory::Kind;
+    let rows = kind_table();
+    let mut names: Vec<&str> = rows.iter().map(|(k, _, _)| k.as_str()).collect();
+    names.sort_unstable();
+    let mut kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    kinds.sort_unstable();
+    assert_eq!(names, kinds, "the README's kind table vs Kind::ALL");
+    let mut problems = Vec::new();
+    for k in Kind::ALL {
+        let (_, options, strategies) = rows.iter().find(|(name, _, _)| name == k.as_str()).unwrap();
+        let listed: Vec<&str> = strategies.split(", ").collect();
+        let allowed: Vec<&str> = k.allowed_dr().iter().map(|d| d.as_str()).collect();
+        if listed != allowed {
+            problems.push(format!(
+                "{k}: the README lists DR strategies {listed:?}, its SPEC allows {allowed:?}"
+            ));
+        }
+        let mut missing: Vec<&str> = Vec::new();
+        let words: Vec<&str> = options
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        missing.extend(k.spec().fields.iter().copied().filter(|f| !words.contains(f)));
+        if !missing.is_empty() {
+            problems.push(format!(
+                "{k}: fields {missing:?} are not in the README's options ({options})"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

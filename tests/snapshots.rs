@@ -23,3 +23,23 @@ fn shared_modules_render_to_their_snapshot() {
     let (modules, _) = common::render(&common::inventories()[0]);
     insta::assert_snapshot!("modules", common::concat(&modules));
 }
+
+/// Every kind is in a shipped inventory, so it is rendered, verified,
+/// snapshotted here, and checked by `terraform validate`, `terraform test`
+/// and checkov in `.ci/run`: a kind added without an inventory using it
+/// fails here.
+#[test]
+fn every_kind_is_in_a_shipped_inventory() {
+    let mut used = std::collections::BTreeSet::new();
+    for path in common::inventories() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let loaded = acmegen::inventory::parse(&text, &path).unwrap_or_else(|d| panic!("{d}"));
+        used.extend(loaded.inventory.assets.iter().map(|a| a.kind));
+    }
+    let missing: Vec<&str> = acmegen::inventory::Kind::ALL
+        .iter()
+        .filter(|k| !used.contains(k))
+        .map(|k| k.as_str())
+        .collect();
+    assert!(missing.is_empty(), "no inventory in inventory/ uses {missing:?}");
+}

@@ -4,7 +4,7 @@
 //! A template that starts using a new resource type changes the policies
 //! with it (and a test fails until the type is mapped to its service).
 
-use crate::inventory::{Inventory, Kind};
+use crate::inventory::Inventory;
 use crate::plan::{region_code, Plan, RootPlan};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -166,32 +166,12 @@ pub fn managed_policies() -> BTreeSet<String> {
 }
 
 /// Service principals whose service-linked role AWS creates on first use
-/// by the caller (who therefore needs `iam:CreateServiceLinkedRole`).
+/// by the caller (who therefore needs `iam:CreateServiceLinkedRole`): those
+/// its kinds' specs name.
 pub fn service_linked(inv: &Inventory) -> BTreeSet<&'static str> {
     let mut out = BTreeSet::new();
     for a in &inv.assets {
-        match a.kind {
-            Kind::Eks => {
-                out.extend([
-                    "eks.amazonaws.com",
-                    "eks-nodegroup.amazonaws.com",
-                    "autoscaling.amazonaws.com",
-                ]);
-            }
-            Kind::Rds | Kind::Aurora => {
-                out.insert("rds.amazonaws.com");
-            }
-            Kind::Alb => {
-                out.insert("elasticloadbalancing.amazonaws.com");
-            }
-            Kind::GlobalAccelerator => {
-                out.insert("globalaccelerator.amazonaws.com");
-            }
-            Kind::Ecr => {
-                out.insert("replication.ecr.amazonaws.com");
-            }
-            _ => {}
-        }
+        out.extend(a.kind.spec().service_linked_roles);
     }
     // Every root has a VPC with NAT gateways and flow logs; no SLR there.
     out
@@ -310,6 +290,24 @@ mod tests {
     fn a_backup_vault_brings_the_storage_permission_it_needs() {
         let types: BTreeSet<String> = ["aws_backup_vault".to_string()].into();
         assert_eq!(services(&types), ["backup", "backup-storage"].into());
+    }
+
+    /// The CI role may create the service-linked roles its kinds' specs
+    /// name, and no others (s3 and kms have none).
+    #[test]
+    fn service_linked_roles_are_those_of_the_kinds_in_use() {
+        let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - {kind: eks, name: k8s, dr: none}\n  - {kind: aurora, name: db, dr: none}\n  - {kind: s3, name: files, dr: none}\n  - {kind: kms, name: key, dr: none}\n";
+        let loaded = crate::inventory::parse(text, std::path::Path::new("t.yaml")).unwrap();
+        assert_eq!(
+            service_linked(&loaded.inventory),
+            [
+                "autoscaling.amazonaws.com",
+                "eks-nodegroup.amazonaws.com",
+                "eks.amazonaws.com",
+                "rds.amazonaws.com"
+            ]
+            .into()
+        );
     }
 
     #[test]

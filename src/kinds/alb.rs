@@ -31,6 +31,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &["elasticloadbalancing.amazonaws.com"],
+    quota: super::QuotaUse::None,
     alarms: &[AlarmSpec {
         role: None,
         strategy: None,
@@ -279,9 +281,18 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     );
 }
 
+/// Recovery objectives: a load balancer per region; its traffic moves
+/// (whatever the strategy of what it fronts).
+pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::full_capacity(ctx, a),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, errors, module, planned, WEB};
+    use crate::kinds::testing::{arg, errors, module, objective, planned, WEB};
 
     #[test]
     fn alb_targets_register_instances_and_open_the_app_port_from_the_alb() {
@@ -326,5 +337,22 @@ mod tests {
             assert_eq!(arg(cert, "domain_name"), "\"app.shop.acme-platform.dev\"");
             assert_eq!(arg(module(root, "lb").unwrap(), "https"), "true");
         }
+    }
+
+    /// A load balancer's traffic moves by DNS failover, by the
+    /// accelerator's dial, or by hand, whichever fronts it in DR.
+    #[test]
+    fn objective_follows_what_fronts_the_load_balancer() {
+        assert_eq!(objective(WEB, "lb").rto, "clients switch by hand");
+        let dns = objective(
+            &format!("{WEB}  - {{kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}}\n"),
+            "lb",
+        );
+        assert_eq!(dns.rto, "90s to move DNS");
+        assert!(dns.basis.contains("health checks every 10s, failover after 3 failures"), "{}", dns.basis);
+        let ga = objective(&format!("{WEB}  - {{kind: global_accelerator, name: edge, target: lb, dr: active}}\n"), "lb");
+        assert!(ga.rto.contains("update-endpoint-group"), "{}", ga.rto);
+        assert!(ga.basis.contains("unhealthy after 45s"), "{}", ga.basis);
+        assert_eq!(ga.needs, format!("traffic: {}", crate::objectives::GA_API));
     }
 }

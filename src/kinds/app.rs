@@ -38,6 +38,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 2,
     quantity: Quantity::Pods,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -226,6 +228,12 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         }
     }
     p.push(m, None);
+}
+
+/// Recovery objectives: a stateless workload; pilot light raises its
+/// replicas once the nodes are up.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    workloads::objective(a)
 }
 
 #[cfg(test)]

@@ -41,6 +41,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::DbInstances,
     db_client_group: None,
+    service_linked_roles: &["rds.amazonaws.com"],
+    quota: super::QuotaUse::DbInstances(db_instances),
     alarms: &[
         AlarmSpec {
             role: Some(Role::Primary),
@@ -72,6 +74,15 @@ pub const SPEC: Spec = Spec {
         },
     ],
 };
+
+/// Its DB instances in one region.
+fn db_instances(a: &Asset, dr: bool) -> u32 {
+    if dr {
+        a.dr_count()
+    } else {
+        a.qty()
+    }
+}
 
 /// A cluster's fields, defaulted.
 #[derive(Debug, Clone)]
@@ -208,6 +219,24 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     if role == "global-primary" {
         p.publish(&global_fact, m.out("global_cluster_identifier"), None);
         p.publish(&version_fact, m.out("engine_version_actual"), None);
+    }
+}
+
+/// Recovery objectives: a managed failover of the global database.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::Replica => crate::objectives::Estimate::new(
+            "≈ 2 min: managed failover of the global database",
+            format!("≤ {} s (typically under 1 s)", crate::objectives::GLOBAL_LAG_ALARM_MS / 1000),
+            format!(
+                "Aurora global database storage replication; the lag alarm fires above {} s",
+                crate::objectives::GLOBAL_LAG_ALARM_MS / 1000
+            ),
+            crate::objectives::RDS_API,
+        ),
+        // Not allowed by SPEC.dr: validation rejects them.
+        DrStrategy::Active | DrStrategy::PilotLight | DrStrategy::Backup => crate::objectives::Estimate::own_copy(),
     }
 }
 

@@ -52,6 +52,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -294,6 +296,23 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     );
 }
 
+/// Recovery objectives: restore jobs from the recovery points copied to
+/// the DR vault.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => {
+            let (schedule, copy_days) = copy_settings(a);
+            crate::objectives::Estimate::new(
+                "≈ 1 h+: restore jobs from the recovery points in the DR vault, one per resource",
+                format!("the last recovery point copied to DR: at most one schedule interval ({schedule}) plus the copy time"),
+                format!("AWS Backup copies every recovery point into the DR vault, kept {copy_days} days"),
+                "the AWS Backup API of the DR region",
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,5 +441,17 @@ mod tests {
         assert!(m.argument("copy_destination_vault_arn").is_none());
         assert_eq!(arg(m, "resource_arns"), "[module.files.bucket_arn]");
         assert!(module(&p.dr, "nightly").is_none());
+    }
+
+    /// The objectives quote the schedule and the days copies stay in DR.
+    #[test]
+    fn objective_quotes_the_schedule_and_the_copy_retention() {
+        let o = crate::kinds::testing::objective(
+            &format!("{DATA}  - {{kind: backup_plan, name: nightly, dr: backup, retention_days: 7, copy_retention_days: 90, schedule: \"cron(30 2 ? * SUN *)\"}}\n"),
+            "nightly",
+        );
+        assert!(o.rpo.contains("at most one schedule interval (cron(30 2 ? * SUN *))"), "{}", o.rpo);
+        assert!(o.basis.ends_with("kept 90 days"), "{}", o.basis);
+        assert_eq!(o.needs, "the AWS Backup API of the DR region");
     }
 }

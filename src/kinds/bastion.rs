@@ -25,8 +25,18 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::Instances,
     db_client_group: Some("security_group_id"),
+    service_linked_roles: &[],
+    quota: super::QuotaUse::Instances(instances),
     alarms: &[],
 };
+
+/// EC2 instance type when the inventory gives none.
+pub const DEFAULT_SIZE: &str = "t3.micro";
+
+/// The one EC2 instance it runs in a region.
+fn instances(a: &Asset, _dr: bool, _at_most: bool) -> Option<(u32, &'static str, &str)> {
+    Some((1, "instance", a.size.as_deref().unwrap_or(DEFAULT_SIZE)))
+}
 
 /// A bastion's fields, defaulted.
 #[derive(Debug, Clone)]
@@ -56,7 +66,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         }
     }
     Options {
-        size: a.size.clone().unwrap_or_else(|| "t3.micro".into()),
+        size: a.size.clone().unwrap_or_else(|| DEFAULT_SIZE.into()),
         ssh_cidrs: a.ssh_cidrs.clone().unwrap_or_default(),
         key_pair: a.key_pair.clone(),
         volume_gb: a.volume_gb,
@@ -78,6 +88,16 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
             volume_gb: o.volume_gb,
         },
     );
+}
+
+/// Recovery objectives: pilot light boots the DR bastion by a targeted
+/// apply; an active one is there already.
+pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::PilotLight => crate::objectives::pilot_light(ctx, a, crate::objectives::INSTANCES_SCALE_UP),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
 }
 
 #[cfg(test)]

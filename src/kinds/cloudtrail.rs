@@ -25,6 +25,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -77,6 +79,14 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         format!("ARN of trail {}.", a.name),
         Expr::module(&id, "arn"),
     );
+}
+
+/// Recovery objectives: a trail per region: nothing to fail over.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
 }
 
 #[cfg(test)]

@@ -24,6 +24,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -220,6 +222,14 @@ pub fn plan_alarms(p: &mut Planner<'_>) {
         "SNS topic of the replication-health alarms.".into(),
         Expr::module(IMPLICIT_LABEL, "alarm_topic_arn"),
     );
+}
+
+/// Recovery objectives: log groups, alarm topic and alarms per region: nothing to fail over.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
 }
 
 #[cfg(test)]

@@ -47,6 +47,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 2,
     quantity: Quantity::Pods,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -187,6 +189,12 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     }
     let tags = p.tags(Some(a));
     p.push(m, Some(tags));
+}
+
+/// Recovery objectives: a stateless workload; pilot light raises its
+/// replicas once the nodes are up.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    super::workloads::objective(a)
 }
 
 #[cfg(test)]

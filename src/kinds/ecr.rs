@@ -23,6 +23,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &["replication.ecr.amazonaws.com"],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -93,6 +95,20 @@ pub fn plan_replication(p: &mut Planner<'_>) {
     m.arg("destination_region", Expr::s(p.peer_region()))
         .arg("repository_prefixes", Expr::strs(prefixes));
     p.push(m, None);
+}
+
+/// Recovery objectives: the DR registry serves what was replicated.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::Replica => crate::objectives::Estimate::new(
+            "0: the DR registry serves the replicated images",
+            "images pushed before the outage (replication takes minutes)",
+            "registry replication of the repository prefix",
+            crate::objectives::NOTHING,
+        ),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
 }
 
 #[cfg(test)]

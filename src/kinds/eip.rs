@@ -22,6 +22,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::Addresses,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -105,6 +107,16 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, _o: &Options) {
         format!("Elastic IPs of {}.", a.name),
         Expr::module(&id, "public_ips"),
     );
+}
+
+/// Recovery objectives: the addresses follow their instances: pilot light
+/// scales them up by a targeted apply, then traffic moves.
+pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::PilotLight => crate::objectives::pilot_light(ctx, a, crate::objectives::INSTANCES_SCALE_UP),
+        _ => crate::objectives::full_capacity(ctx, a),
+    }
 }
 
 #[cfg(test)]

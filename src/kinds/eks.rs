@@ -26,8 +26,23 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::Nodes,
     db_client_group: Some("cluster_security_group_id"),
+    service_linked_roles: &["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", super::AUTOSCALING],
+    quota: super::QuotaUse::Instances(nodes),
     alarms: &[],
 };
+
+/// The nodes of its default group in one region, or (`at_most`) as many as
+/// the group may scale to (`max`, default twice `qty`). EKS node updates
+/// can surge above the maximum for a while (EKS UG, managed node group
+/// update behavior); that headroom is not counted.
+fn nodes(a: &Asset, _dr: bool, at_most: bool) -> Option<(u32, &'static str, &str)> {
+    let size = a.size.as_deref()?;
+    Some(if at_most {
+        (a.max.unwrap_or(a.qty() * 2).max(a.qty()), "nodes at most", size)
+    } else {
+        (a.qty(), "nodes", size)
+    })
+}
 
 /// A cluster's fields, defaulted.
 #[derive(Debug, Clone)]
@@ -455,9 +470,25 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     }
 }
 
+/// How a pilot-light node group scales up: the EKS API.
+const NODES_SCALE_UP: crate::objectives::ScaleUp = crate::objectives::ScaleUp {
+    how: "an update-nodegroup-config call, nodes join",
+    api: "the EKS API of the DR region (update-nodegroup-config)",
+};
+
+/// Recovery objectives: stateless nodes; pilot light scales the node group
+/// up through the EKS API, then traffic moves.
+pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::PilotLight => crate::objectives::pilot_light(ctx, a, NODES_SCALE_UP),
+        _ => crate::objectives::full_capacity(ctx, a),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, default_of, errors, module, planned, warnings};
+    use crate::kinds::testing::{arg, default_of, errors, module, objective, planned, warnings};
 
     const GROUPS: &str = "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 3\n    version: \"1.35\"\n    dr: pilot-light\n    dr_qty: 1\n    node_groups:\n      - {name: monitoring, size: m6i.xlarge, qty: 2, max: 4, labels: {role: monitoring}, taints: [{key: dedicated, value: monitoring, effect: NoSchedule}]}\n      - {name: edge-pool, qty: 2, ingress: true, taints: [{key: edge, effect: PreferNoSchedule}]}\n  - {kind: alb, name: lb, target: k8s, port: 30080, dr: active}\n  - {kind: app, name: web, target: k8s, image: \"public.ecr.aws/nginx/nginx:1.27\", port: 8080, dr: active}\n";
 
@@ -578,5 +609,17 @@ mod tests {
         assert_eq!(mon.depends_on, vec!["k8s".to_string()]);
         assert_eq!(p.dr.helm_clusters, vec!["k8s".to_string()]);
         assert_eq!(arg(module(&p.dr, "k8s").unwrap(), "public_access_cidrs"), "var.admin_cidrs");
+    }
+
+    /// A pilot-light cluster scales its node group through the EKS API,
+    /// not by a targeted apply of instances.
+    #[test]
+    fn pilot_light_objective_scales_the_node_group_through_the_eks_api() {
+        let o = objective(GROUPS, "k8s");
+        assert!(o.rto.starts_with("≈ 10-15 min: scale 1 → 3 (an update-nodegroup-config call, nodes join), then clients switch by hand"), "{}", o.rto);
+        assert!(o.needs.starts_with("the EKS API of the DR region (update-nodegroup-config)"), "{}", o.needs);
+        let active = objective(&GROUPS.replace("dr: pilot-light\n    dr_qty: 1\n", "dr: active\n"), "k8s");
+        assert_eq!(active.rto, "clients switch by hand");
+        assert!(!active.needs.contains("EKS API"), "{}", active.needs);
     }
 }

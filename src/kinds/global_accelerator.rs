@@ -24,6 +24,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &["globalaccelerator.amazonaws.com"],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -112,6 +114,19 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("health_check_protocol", Expr::s(protocol))
         .arg("health_check_path", Expr::s(path));
     p.push(m, None);
+}
+
+/// Recovery objectives: the failover sets the endpoint groups' dials.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::new(
+            "≈ 1 min: update-endpoint-group calls set the DR dial to 100 and the primary's to 0",
+            "n/a",
+            "static anycast IPs; DR endpoint group at dial 0 until failover",
+            crate::objectives::GA_API,
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -269,6 +271,20 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     if o.cross_region {
         p.publish(&arn_fact, m.out("prometheus_workspace_arn"), None);
         p.publish(&endpoint_fact, m.out("prometheus_workspace_endpoint"), None);
+    }
+}
+
+/// Recovery objectives: a monitoring stack per cluster; metrics stay where
+/// they were scraped.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::new(
+            "0: the DR cluster runs its own stack",
+            "metrics of the primary region are not copied",
+            "an independent Prometheus and Grafana per region",
+            crate::objectives::NOTHING,
+        ),
     }
 }
 

@@ -22,6 +22,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -51,6 +53,14 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, _o: &Options) {
         .arg("public_key", key);
     let tags = p.tags(Some(a));
     p.push(m, Some(tags));
+}
+
+/// Recovery objectives: a key pair per region: nothing to fail over.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::own_copy(),
+    }
 }
 
 #[cfg(test)]

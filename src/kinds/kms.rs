@@ -23,6 +23,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -94,6 +96,14 @@ pub fn plan_keys(p: &mut Planner<'_>) {
             format!("ARN of KMS key {}.", k.name),
             Expr::module(&id, "key_arn"),
         );
+    }
+}
+
+/// Recovery objectives: a key per region: nothing to fail over.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::own_copy(),
     }
 }
 

@@ -10,10 +10,13 @@
 //! - `Options` and `check`: its fields, validated, with defaults resolved
 //!   once (the validated model's per-kind part);
 //! - `plan`: its module calls in the primary and the DR root;
+//! - `objective`: its recovery objectives under each DR strategy (the
+//!   runbook's and `acmegen failover`'s figures; shared phrases and
+//!   settings live in [`crate::objectives`]);
 //! - its DR-mapping tests.
 //!
 //! [`kinds!`](crate::kinds) below lists the modules once; `Kind`,
-//! `Kind::ALL`, the options enum and both dispatches are derived from that
+//! `Kind::ALL`, the options enum and the dispatches are derived from that
 //! list, so a kind cannot be forgotten anywhere the compiler looks.
 
 use crate::inventory::DrStrategy;
@@ -106,6 +109,29 @@ pub struct AlarmSpec {
     pub missing_data: MissingData,
 }
 
+/// The EC2 instances an asset runs in one region (arguments: the asset,
+/// whether the region is the DR one, whether to count what it may scale
+/// to): how many, what they are (`"instances"`, `"nodes at most"`) and
+/// their instance type; None when the type is unknown.
+pub type InstanceCount = fn(&crate::inventory::Asset, bool, bool) -> Option<(u32, &'static str, &str)>;
+
+/// What an asset of a kind counts against the regional quotas of
+/// `src/quotas.rs` besides those of its own kind (load balancers, clusters,
+/// addresses). The functions take the asset, whether the region is the DR
+/// one, and whether to count what it may scale to (`at_most`).
+#[derive(Debug, Clone, Copy)]
+pub enum QuotaUse {
+    /// Nothing those quotas count.
+    None,
+    /// EC2 On-Demand instances.
+    Instances(InstanceCount),
+    /// RDS DB instances in one region.
+    DbInstances(fn(&crate::inventory::Asset, bool) -> u32),
+}
+
+/// The service principal of EC2 Auto Scaling's service-linked role.
+pub const AUTOSCALING: &str = "autoscaling.amazonaws.com";
+
 /// Everything declared about a kind.
 #[derive(Debug)]
 pub struct Spec {
@@ -146,6 +172,12 @@ pub struct Spec {
     pub db_client_group: Option<&'static str>,
     /// Alarms on its assets (rendered by the cloudwatch kind).
     pub alarms: &'static [AlarmSpec],
+    /// Service principals whose service-linked role AWS creates on first
+    /// use by the caller, who therefore needs `iam:CreateServiceLinkedRole`
+    /// for them (the CI roles).
+    pub service_linked_roles: &'static [&'static str],
+    /// What its assets count against the regional quotas.
+    pub quota: QuotaUse,
 }
 
 /// Declares the kinds: `Variant => module`. Generates the `Kind` enum, its
@@ -177,6 +209,18 @@ macro_rules! kinds {
             pub fn check(self, c: &mut crate::validate::Check<'_>, asset: &crate::inventory::Asset) -> Options {
                 match self {
                     $(Kind::$variant => Options::$variant($module::check(c, asset))),*
+                }
+            }
+
+            /// The recovery objectives of `asset` (of this kind) under its
+            /// DR strategy, from the settings acmegen generates.
+            pub fn objective(
+                self,
+                ctx: &crate::objectives::Context<'_>,
+                asset: &crate::inventory::Asset,
+            ) -> crate::objectives::Estimate {
+                match self {
+                    $(Kind::$variant => $module::objective(ctx, asset)),*
                 }
             }
         }
@@ -273,6 +317,13 @@ impl Kind {
         self.spec().targets
     }
 
+    /// Whether its assets launch instances through EC2 Auto Scaling (its
+    /// spec names Auto Scaling's service-linked role): key policies of
+    /// the keys those instances encrypt with must name that role.
+    pub fn uses_autoscaling(self) -> bool {
+        self.spec().service_linked_roles.contains(&AUTOSCALING)
+    }
+
     /// The kind named `name` in YAML.
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.iter().copied().find(|k| k.as_str() == name)
@@ -313,6 +364,20 @@ pub(crate) mod testing {
         let loaded = crate::inventory::parse(text, Path::new("t.yaml")).expect("parses");
         let valid = crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
         plan(&valid)
+    }
+
+    /// The recovery objectives of asset `name` in the valid inventory
+    /// holding `assets`; panics when it is invalid.
+    pub(crate) fn objective(assets: &str, name: &str) -> crate::objectives::Objective {
+        let loaded = crate::inventory::parse(&inventory(assets), Path::new("t.yaml")).expect("parses");
+        crate::validate::validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
+        let inv = &loaded.inventory;
+        let a = inv
+            .assets
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("no asset {name}"));
+        crate::objectives::objectives(inv, &[a]).remove(0)
     }
 
     /// The validation errors of an inventory holding `assets`.
@@ -387,6 +452,20 @@ mod tests {
             }
             for f in s.fields {
                 assert!(crate::inventory::Asset::FIELDS.contains(f), "{k}: unknown field {f}");
+            }
+            match s.quota {
+                QuotaUse::Instances(_) => assert!(
+                    matches!(s.size, SizeClass::Ec2 { .. }),
+                    "{k}: instances without an instance type"
+                ),
+                QuotaUse::DbInstances(_) => assert_eq!(s.size, SizeClass::Db, "{k}: DB instances without a DB class"),
+                QuotaUse::None => assert_eq!(s.size, SizeClass::None, "{k}: sized but counted by no quota"),
+            }
+            for principal in s.service_linked_roles {
+                assert!(
+                    principal.ends_with(".amazonaws.com"),
+                    "{k}: {principal} is not a service principal"
+                );
             }
             assert_eq!(
                 s.targets.is_empty(),

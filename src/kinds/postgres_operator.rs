@@ -47,6 +47,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 2,
     quantity: Quantity::DbInstances,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -189,6 +191,24 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         format!("In-cluster DNS name of the read-write service of PostgreSQL cluster {}.", a.name),
         Expr::module(&id, "master_service"),
     );
+}
+
+/// Recovery objectives: promote the standby cluster once the DR nodes run.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::Replica => crate::objectives::Estimate::new(
+            "≈ 5 min after the nodes: promote the standby (standby = false, a targeted apply of its Helm release), then point clients at the DR master service",
+            format!(
+                "WAL not yet archived (Spilo archives a segment when full, or after archive_timeout) or not yet replicated to DR (most objects within {} min)",
+                crate::objectives::S3_REPLICATION_MINUTES
+            ),
+            "a standby cluster restoring and following the primary's WAL-G archive in the replicated bucket",
+            crate::objectives::KUBERNETES_API,
+        ),
+        // Not allowed by SPEC.dr: validation rejects them.
+        DrStrategy::Active | DrStrategy::PilotLight | DrStrategy::Backup => crate::objectives::Estimate::own_copy(),
+    }
 }
 
 #[cfg(test)]

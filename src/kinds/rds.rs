@@ -40,6 +40,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &["rds.amazonaws.com"],
+    quota: super::QuotaUse::DbInstances(db_instances),
     alarms: &[
         AlarmSpec {
             role: Some(Role::Primary),
@@ -85,6 +87,12 @@ pub const SPEC: Spec = Spec {
         },
     ],
 };
+
+/// Its DB instances in one region: one (the standby of Multi-AZ is not
+/// counted), none in DR until a backup is restored.
+fn db_instances(a: &Asset, dr: bool) -> u32 {
+    u32::from(!(dr && a.dr == DrStrategy::Backup))
+}
 
 /// Settings the `rds` and `aurora` modules fix for every database
 /// (`templates/modules/{rds,aurora}/main.tf`, checked by a test). The
@@ -144,6 +152,11 @@ pub struct Options {
     /// Multi-AZ standby (default true).
     pub multi_az: bool,
 }
+
+/// Days of automated backups when the inventory gives none (RDS and Aurora).
+pub const DEFAULT_RETENTION_DAYS: u32 = 7;
+/// Allocated storage (GiB) when the inventory gives none.
+pub const DEFAULT_STORAGE_GB: u32 = 20;
 
 /// Engine, a creatable major version, the same version in DR, backups of
 /// 1 to 35 days (RDS and Aurora).
@@ -217,7 +230,7 @@ pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
         engine: a.engine.unwrap_or(Engine::Postgres),
         engine_version: a.engine_version.clone().unwrap_or_default(),
         db_name: a.db_name.clone(),
-        retention_days: a.retention_days.unwrap_or(7),
+        retention_days: a.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS),
         dns_name,
     }
 }
@@ -329,7 +342,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     }
     Options {
         db,
-        storage_gb: a.storage_gb.unwrap_or(20),
+        storage_gb: a.storage_gb.unwrap_or(DEFAULT_STORAGE_GB),
         multi_az: a.multi_az.unwrap_or(true),
     }
 }
@@ -592,9 +605,44 @@ fn plan_backups(p: &mut Planner<'_>, a: &ValidAsset, o: &Options, source_fact: &
     }
 }
 
+/// Recovery objectives: promote the replica, or restore the replicated
+/// backups.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::Replica => crate::objectives::Estimate::new(
+            "≈ 10 min: promote the read replica; clients keep its stable name in the DR VPC (the promotion keeps its address)",
+            format!("≤ {} min (typically seconds)", crate::objectives::REPLICA_LAG_ALARM_SECONDS / 60),
+            format!(
+                "asynchronous cross-region replica; the ReplicaLag alarm fires above {}s",
+                crate::objectives::REPLICA_LAG_ALARM_SECONDS
+            ),
+            crate::objectives::RDS_API,
+        ),
+        DrStrategy::Backup => crate::objectives::Estimate::new(
+            format!(
+                "≈ 1 h+: point-in-time restore of {} GiB from the replicated backups",
+                a.storage_gb.unwrap_or(DEFAULT_STORAGE_GB)
+            ),
+            "the replicated backups' latest restorable time (transaction logs are copied every few minutes)",
+            format!(
+                "automated backups replicated to DR, kept {} days",
+                a.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS)
+            ),
+            format!(
+                "{}; naming the restored instance in the DR private zone needs the Route 53 API (us-east-1)",
+                crate::objectives::RDS_API
+            ),
+        ),
+        // Not allowed by SPEC.dr: validation rejects them.
+        DrStrategy::Active | DrStrategy::PilotLight => crate::objectives::Estimate::own_copy(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, module, planned};
+    use super::{DEFAULT_RETENTION_DAYS, DEFAULT_STORAGE_GB};
+    use crate::kinds::testing::{arg, module, objective, planned};
 
     const RDS: &str = "  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: DR}\n";
 
@@ -785,5 +833,27 @@ mod tests {
         // An asset name with `_` becomes a label with `-`.
         let p = planned(&RDS.replace("DR", "replica").replace("name: db", "name: main_db"));
         assert_eq!(arg(module(&p.primary, "main_db").unwrap(), "dns_name"), "\"main-db.t.internal\"");
+    }
+
+    /// A restore quotes the storage and retention the plan renders (the
+    /// defaults when the inventory gives none); a replica its lag alarm.
+    #[test]
+    fn objective_quotes_the_rendered_storage_retention_and_lag_alarm() {
+        let o = objective(&RDS.replace("DR", "backup"), "db");
+        assert_eq!(
+            o.rto,
+            format!("≈ 1 h+: point-in-time restore of {DEFAULT_STORAGE_GB} GiB from the replicated backups")
+        );
+        assert_eq!(o.basis, format!("automated backups replicated to DR, kept {DEFAULT_RETENTION_DAYS} days"));
+        let p = planned(&RDS.replace("DR", "backup"));
+        let db = module(&p.primary, "db").unwrap();
+        assert_eq!(arg(db, "allocated_storage"), DEFAULT_STORAGE_GB.to_string());
+        assert_eq!(arg(db, "backup_retention_days"), DEFAULT_RETENTION_DAYS.to_string());
+        let given = RDS.replace("dr: DR", "storage_gb: 100, retention_days: 14, dr: backup");
+        let o = objective(&given, "db");
+        assert!(o.rto.contains("restore of 100 GiB") && o.basis.contains("kept 14 days"), "{o:?}");
+        let o = objective(&RDS.replace("DR", "replica"), "db");
+        assert_eq!(o.basis, "asynchronous cross-region replica; the ReplicaLag alarm fires above 300s");
+        assert_eq!(o.needs, crate::objectives::RDS_API);
     }
 }

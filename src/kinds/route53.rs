@@ -25,6 +25,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -287,9 +289,40 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     );
 }
 
+/// Recovery objectives: the failover pair's health checks move DNS; a
+/// record on an accelerator never moves (whatever its strategy).
+pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    use crate::objectives::{dns_failover_seconds, ALIAS_TTL_SECONDS, ROUTE53_DATA_PLANE, ROUTE53_HEALTH_CHECK};
+    let on_accelerator = a
+        .target
+        .as_deref()
+        .and_then(|t| ctx.asset(t))
+        .is_some_and(|g| g.kind == Kind::GlobalAccelerator);
+    if on_accelerator {
+        return crate::objectives::Estimate::new(
+            "0: the record names the accelerator, which is global",
+            "n/a",
+            "Route 53 answers from every region; the accelerator moves traffic between regions",
+            ROUTE53_DATA_PLANE,
+        );
+    }
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::new(
+            format!("{}s", dns_failover_seconds()),
+            "n/a",
+            format!(
+                "health checks every {}s, {} failures, {}s alias TTL",
+                ROUTE53_HEALTH_CHECK.0, ROUTE53_HEALTH_CHECK.1, ALIAS_TTL_SECONDS
+            ),
+            format!("{ROUTE53_DATA_PLANE}; holding the primary out of rotation until failback needs the Route 53 API (us-east-1)"),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, errors, module, planned, WEB};
+    use crate::kinds::testing::{arg, errors, module, objective, planned, WEB};
 
     #[test]
     fn route53_to_an_alb_is_a_primary_secondary_failover_pair() {
@@ -373,5 +406,25 @@ mod tests {
         // A record without the failover pair has nothing to move.
         let e = errors(&format!("{WEB}{}", MIGRATING.replace("dr: active", "dr: none")));
         assert!(e.iter().any(|e| e.contains("needs the failover pair")), "{e:?}");
+    }
+
+    /// A record naming an accelerator never moves, so it recovers even when
+    /// kept out of DR; a failover pair kept out of DR does not.
+    #[test]
+    fn objective_of_a_record_on_an_accelerator_ignores_its_strategy() {
+        let ga = format!("{WEB}  - {{kind: global_accelerator, name: edge, target: lb, dr: active}}\n");
+        for dr in ["active", "none"] {
+            let o = objective(
+                &format!("{ga}  - {{kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: edge, dr: {dr}}}\n"),
+                "dns",
+            );
+            assert_eq!(o.rto, "0: the record names the accelerator, which is global", "{dr}");
+        }
+        let pair = "  - {kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: DR}\n";
+        assert_eq!(objective(&format!("{WEB}{}", pair.replace("DR", "active")), "dns").rto, "90s");
+        assert_eq!(
+            objective(&format!("{WEB}{}", pair.replace("DR", "none")), "dns").rto,
+            "not recoverable in DR"
+        );
     }
 }

@@ -24,6 +24,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -88,6 +90,32 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         format!("Name of bucket {}.", a.name),
         Expr::module(&id, "bucket_id"),
     );
+}
+
+/// Recovery objectives: the DR bucket serves reads; what it holds depends
+/// on replication.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::Replica | DrStrategy::Backup => crate::objectives::Estimate::new(
+            "0: the DR bucket serves reads now; switch clients to it",
+            format!(
+                "most objects within {} min (replication without S3 RTC has no SLA)",
+                crate::objectives::S3_REPLICATION_MINUTES
+            ),
+            format!(
+                "cross-region replication{}; objects written in DR are copied back on failback",
+                if a.dr == DrStrategy::Backup { " into GLACIER_IR" } else { "" }
+            ),
+            "nothing: the DR bucket is independent of the primary region",
+        ),
+        DrStrategy::Active | DrStrategy::PilotLight => crate::objectives::Estimate::new(
+            "0: the DR bucket exists",
+            "nothing replicated: objects of the primary bucket are not in DR",
+            "an independent bucket per region",
+            crate::objectives::NOTHING,
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 2,
     quantity: Quantity::Pods,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -114,6 +116,12 @@ fn network_policy(p: &Planner<'_>, cluster: &ValidAsset) -> Expr {
         ("service_cidr".into(), Expr::module(cluster.ident(), "service_ipv4_cidr")),
         ("backends".into(), Expr::List(backends)),
     ])
+}
+
+/// Recovery objectives: a stateless workload; pilot light raises its
+/// replicas once the nodes are up.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    workloads::objective(a)
 }
 
 #[cfg(test)]

@@ -32,8 +32,17 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::Instances,
     db_client_group: Some("security_group_id"),
+    service_linked_roles: &[],
+    quota: super::QuotaUse::Instances(instances),
     alarms: &[],
 };
+
+/// The EC2 instances it runs in one region: in DR as many as the primary,
+/// which a failover raises a pilot light to.
+fn instances(a: &Asset, dr: bool, _at_most: bool) -> Option<(u32, &'static str, &str)> {
+    let n = if dr { a.qty().max(a.dr_count()) } else { a.qty() };
+    Some((n, "instances", a.size.as_deref()?))
+}
 
 /// A VM asset's fields, defaulted.
 #[derive(Debug, Clone)]
@@ -237,9 +246,19 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     );
 }
 
+/// Recovery objectives: stateless instances; pilot light scales them up
+/// by a targeted apply, then traffic moves.
+pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        DrStrategy::PilotLight => crate::objectives::pilot_light(ctx, a, crate::objectives::INSTANCES_SCALE_UP),
+        _ => crate::objectives::full_capacity(ctx, a),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, default_of, module, planned};
+    use crate::kinds::testing::{arg, default_of, module, objective, planned};
 
     const VM: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 3, dr: DR}\n";
 
@@ -269,5 +288,22 @@ mod tests {
             assert_eq!(arg(app, "app_image"), "\"${module.api.repository_url}:1.2.3\"");
             assert_eq!(arg(app, "app_image_from_ecr"), "true");
         }
+    }
+
+    /// A pilot-light VM scales up by a targeted apply (the EC2 API), then
+    /// the DNS failover in front of its load balancer moves its traffic.
+    #[test]
+    fn pilot_light_objective_boots_instances_then_moves_dns() {
+        let o = objective(
+            "  - {kind: vm, name: app, size: t3.micro, qty: 3, dr_qty: 1, image: nginx, dr: pilot-light}\n  - {kind: alb, name: lb, target: app, dr: active}\n  - {kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}\n",
+            "app",
+        );
+        assert_eq!(
+            o.rto,
+            "≈ 10-15 min: scale 1 → 3 (a targeted apply, instances boot), then 90s to move DNS"
+        );
+        assert!(o.needs.starts_with("the EC2 and Elastic Load Balancing APIs"), "{}", o.needs);
+        assert!(o.needs.contains("Route 53's data plane only"), "{}", o.needs);
+        assert_eq!(o.rpo, "stateless: nothing to lose");
     }
 }

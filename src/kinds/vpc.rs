@@ -26,6 +26,8 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_client_group: None,
+    service_linked_roles: &[],
+    quota: super::QuotaUse::None,
     alarms: &[],
 };
 
@@ -185,6 +187,14 @@ fn expose(m: &ModuleCall, e: &mut Exposure) {
             e.db_from_peer.extend(num("port"));
         }
         _ => {}
+    }
+}
+
+/// Recovery objectives: a VPC per region: nothing to fail over.
+pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
+    match a.dr {
+        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
+        _ => crate::objectives::Estimate::own_copy(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! on, their replicas per root, and what serves the NodePort of the load
 //! balancers in front of a cluster.
 
-use crate::inventory::{Asset, Kind};
+use crate::inventory::{Asset, DrStrategy, Kind};
 use crate::plan::{Expr, Planner, VarRole};
 use crate::validate::ValidAsset;
 
@@ -99,6 +99,28 @@ pub(crate) fn replicas(p: &mut Planner<'_>, a: &ValidAsset, what: &str) -> Expr 
         Expr::Num(i64::from(here)),
         VarRole::Capacity,
     )
+}
+
+/// The recovery objectives of a stateless workload on a cluster
+/// (cluster_addons, traefik, app): pilot light raises its replicas once the
+/// nodes are up.
+pub(crate) fn objective(a: &Asset) -> crate::objectives::Estimate {
+    use crate::objectives::Estimate;
+    match a.dr {
+        DrStrategy::None => Estimate::not_in_dr(),
+        DrStrategy::PilotLight => Estimate::new(
+            "≈ 2-5 min once the nodes are up: raise its replicas to the primary's (a targeted apply of its Helm release)",
+            "stateless: nothing to lose",
+            "pilot light: fewer replicas in DR until failover",
+            crate::objectives::KUBERNETES_API,
+        ),
+        _ => Estimate::new(
+            "0: the DR cluster runs it at full capacity",
+            "stateless: nothing to lose",
+            "full capacity in DR",
+            crate::objectives::NOTHING,
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -343,7 +343,7 @@ pub fn plan(v: &Validated) -> Plan {
         dr: Planner::new(v, Role::Dr).run(),
         bootstrap: Bootstrap {
             // Key policies name the role where EKS nodes or the default EBS key need it.
-            autoscaling_slr: v.inventory.ebs_default_encryption || v.assets.iter().any(|a| a.kind == Kind::Eks),
+            autoscaling_slr: v.inventory.ebs_default_encryption || v.assets.iter().any(|a| a.kind.uses_autoscaling()),
             zones,
             validations: crate::kinds::alb::validated_names(v)
                 .into_iter()

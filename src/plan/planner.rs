@@ -413,7 +413,7 @@ impl<'a> Planner<'a> {
     /// key is the region's default EBS key): the key policy must name its
     /// service-linked role.
     pub fn uses_autoscaling(&self) -> bool {
-        self.v.inventory.ebs_default_encryption || self.assets().any(|a| a.kind == Kind::Eks)
+        self.v.inventory.ebs_default_encryption || self.assets().any(|a| a.kind.uses_autoscaling())
     }
 
     /// The `providers` entry of a call that installs charts on `cluster` (an

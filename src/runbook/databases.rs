@@ -35,9 +35,10 @@ impl DbSettings {
             port: arg_num(m, "port", root).unwrap_or_default(),
             multi_az: arg_bool(m, "multi_az", root).unwrap_or(true),
             logs: arg_strs(m, "log_exports", root),
-            retention: arg_num(m, "backup_retention_days", root).unwrap_or(7),
+            retention: arg_num(m, "backup_retention_days", root)
+                .unwrap_or(crate::kinds::rds::DEFAULT_RETENTION_DAYS.into()),
             insights: arg_bool(m, "performance_insights", root).unwrap_or(true),
-            storage_gb: arg_num(m, "allocated_storage", root).unwrap_or(20),
+            storage_gb: arg_num(m, "allocated_storage", root).unwrap_or(crate::kinds::rds::DEFAULT_STORAGE_GB.into()),
             auto_minor: arg_bool(m, "auto_minor_version_upgrade", root).unwrap_or(true),
             instances: arg_num(m, "instance_count", root).unwrap_or(1),
         }

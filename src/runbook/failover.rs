@@ -186,7 +186,7 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
             DrStrategy::Replica => steps.push(Step::new(
                 format!("Promote the read replica of `{}` to a standalone primary", a.name),
                 vec![
-                    format!("aws rds promote-read-replica --db-instance-identifier {id} --backup-retention-period {} --preferred-backup-window {} --region {}", a.retention_days.unwrap_or(7), fixed::BACKUP_WINDOW, c.dr),
+                    format!("aws rds promote-read-replica --db-instance-identifier {id} --backup-retention-period {} --preferred-backup-window {} --region {}", a.retention_days.unwrap_or(crate::kinds::rds::DEFAULT_RETENTION_DAYS), fixed::BACKUP_WINDOW, c.dr),
                     wait_instance(&id, c.dr),
                 ],
                 vec![
