@@ -28,6 +28,30 @@ fn render_then_check_is_clean() {
 }
 
 #[test]
+fn render_verified_in_full_writes_the_same_tree_as_render_by_structure() {
+    let dir = project(GOOD);
+    acmegen(dir.path()).args(["render", "--out", "by-structure"]).assert().success();
+    acmegen(dir.path())
+        .args(["render", "--full-verify", "--out", "in-full"])
+        .assert()
+        .success();
+    let tree = |d: &str| -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let root = dir.path().join(d);
+        let mut files: Vec<_> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().strip_prefix(&root).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    let (a, b) = (tree("by-structure"), tree("in-full"));
+    assert!(a.len() > 20, "{} files", a.len());
+    assert_eq!(a, b);
+}
+
+#[test]
 fn check_reports_hand_edits_missing_and_extra_files_with_exit_1() {
     let dir = project(GOOD);
     acmegen(dir.path()).arg("render").assert().success();
