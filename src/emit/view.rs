@@ -168,15 +168,111 @@ fn output_block(o: &Output, raw: &mut String) {
     raw.push_str("}\n");
 }
 
-/// Append the module blocks of `root` to `out`.
-pub(crate) fn module_blocks(root: &RootPlan, out: &mut String) {
-    let mut raw = String::new();
-    for m in &root.modules {
-        module_block(m, &mut raw);
-        append(out, &raw);
+/// Lines of one alignment run, as `terraform fmt` lays them out: each
+/// `key = value` with the `=` one space past the longest key.
+fn run(out: &mut String, pairs: &[(&str, &str)]) {
+    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in pairs {
+        out.push_str("  ");
+        out.push_str(k);
+        for _ in k.len()..=width {
+            out.push(' ');
+        }
+        out.push_str("= ");
+        out.push_str(v);
+        out.push('\n');
     }
 }
 
+/// Whether `text` can stand on one canonical line as written: no line
+/// break, no surrounding whitespace (which the layout would trim).
+fn one_line(text: &str) -> bool {
+    !text.contains('\n') && text.trim() == text
+}
+
+/// The module block of `m` in canonical layout, written directly when every
+/// value fits on one line (then the layout is only the alignment of two
+/// runs); otherwise through [`format_hcl`]. Debug builds (the tests) check
+/// the direct form against `format_hcl`.
+fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut String) {
+    values.clear();
+    let count = m.count.as_ref().map(|c| {
+        c.write(values);
+        values.len()
+    });
+    let mut ends = Vec::with_capacity(m.args.len());
+    for (_, v) in &m.args {
+        v.write(values);
+        ends.push(values.len());
+    }
+    let simple = m.providers.is_empty()
+        && !values.contains('\n')
+        && (m.comment.is_empty() || one_line(&m.comment))
+        && m.args
+            .iter()
+            .all(|(n, _)| n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'));
+    out.push('\n');
+    if !simple {
+        module_block(m, raw);
+        out.push_str(&format_hcl(raw));
+        return;
+    }
+    let start = out.len();
+    if !m.comment.is_empty() {
+        out.push_str("# ");
+        out.push_str(&m.comment);
+        out.push('\n');
+    }
+    out.push_str("module \"");
+    out.push_str(&m.label);
+    out.push_str("\" {\n");
+    let source = format!("\"../../modules/{}\"", m.source);
+    let mut header: Vec<(&str, &str)> = vec![("source", &source)];
+    let count_end = count.unwrap_or(0);
+    if count.is_some() {
+        header.push(("count", &values[..count_end]));
+    }
+    run(out, &header);
+    if !m.args.is_empty() {
+        out.push('\n');
+        let mut from = count_end;
+        let pairs: Vec<(&str, &str)> = m
+            .args
+            .iter()
+            .zip(&ends)
+            .map(|((name, _), &end)| {
+                let pair = (name.as_str(), &values[from..end]);
+                from = end;
+                pair
+            })
+            .collect();
+        run(out, &pairs);
+    }
+    if !m.depends_on.is_empty() {
+        out.push_str("\n  depends_on = [");
+        for (i, d) in m.depends_on.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str("module.");
+            out.push_str(d);
+        }
+        out.push_str("]\n");
+    }
+    out.push_str("}\n");
+    if cfg!(debug_assertions) {
+        module_block(m, raw);
+        debug_assert_eq!(&out[start..], format_hcl(raw), "direct layout of module {}", m.label);
+    }
+}
+
+/// Append the module blocks of `root` to `out`.
+pub(crate) fn module_blocks(root: &RootPlan, out: &mut String) {
+    let (mut raw, mut values) = (String::new(), String::new());
+    for m in &root.modules {
+        write_module(m, &mut raw, &mut values, out);
+    }
+}
 /// Append the variable blocks of `root` to `out`.
 pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String) {
     let mut raw = String::new();
