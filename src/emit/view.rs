@@ -273,20 +273,74 @@ pub(crate) fn module_blocks(root: &RootPlan, out: &mut String) {
         write_module(m, &mut raw, &mut values, out);
     }
 }
-/// Append the variable blocks of `root` to `out`.
+/// The quoted form of a description, as [`described`] writes it.
+fn quoted(description: &str) -> String {
+    let mut q = String::with_capacity(description.len() + 2);
+    described(&mut q, description);
+    q
+}
+
+/// Append the variable blocks of `root` to `out`: one alignment run written
+/// directly when the block has no validation and its values fit on one
+/// line, else through [`format_hcl`] (debug builds compare the two).
 pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String) {
-    let mut raw = String::new();
+    let (mut raw, mut default) = (String::new(), String::new());
     for v in &root.variables {
-        variable_block(v, &mut raw);
-        append(out, &raw);
+        default.clear();
+        if let Some(d) = &v.default {
+            d.write(&mut default);
+        }
+        let description = quoted(&v.description);
+        if v.validation.is_some() || !one_line(&default) || !one_line(&description) || !one_line(v.ty) {
+            variable_block(v, &mut raw);
+            append(out, &raw);
+            continue;
+        }
+        out.push('\n');
+        let start = out.len();
+        out.push_str("variable \"");
+        out.push_str(&v.name);
+        out.push_str("\" {\n");
+        let mut pairs: Vec<(&str, &str)> = vec![("description", &description), ("type", v.ty)];
+        if v.default.is_some() {
+            pairs.push(("default", &default));
+        }
+        run(out, &pairs);
+        out.push_str("}\n");
+        if cfg!(debug_assertions) {
+            variable_block(v, &mut raw);
+            debug_assert_eq!(&out[start..], format_hcl(&raw), "direct layout of variable {}", v.name);
+        }
     }
 }
 
-/// Append the output blocks of `root` to `out`.
+/// Append the output blocks of `root` to `out`, directly when the value
+/// fits on one line (as [`variable_blocks`]).
 pub(crate) fn output_blocks(root: &RootPlan, out: &mut String) {
-    let mut raw = String::new();
+    let (mut raw, mut value) = (String::new(), String::new());
     for o in &root.outputs {
-        output_block(o, &mut raw);
-        append(out, &raw);
+        value.clear();
+        o.value.write(&mut value);
+        let description = quoted(&o.description);
+        if !one_line(&value) || !one_line(&description) {
+            output_block(o, &mut raw);
+            append(out, &raw);
+            continue;
+        }
+        out.push('\n');
+        let start = out.len();
+        out.push_str("output \"");
+        out.push_str(&o.name);
+        out.push_str("\" {\n");
+        let mut pairs: Vec<(&str, &str)> = vec![("description", &description), ("value", &value)];
+        if o.sensitive {
+            pairs.push(("sensitive", "true"));
+        }
+        run(out, &pairs);
+        out.push_str("}\n");
+        if cfg!(debug_assertions) {
+            output_block(o, &mut raw);
+            debug_assert_eq!(&out[start..], format_hcl(&raw), "direct layout of output {}", o.name);
+        }
     }
 }

@@ -244,6 +244,8 @@ fn check_file(path: &Path, text: &str, depth: Depth) -> FileResult {
     // layout reading agreed with the parse of the first one.
     let mut shapes: std::collections::HashMap<u64, bool> = std::collections::HashMap::new();
     let canonical = depth == Depth::Structural || format_hcl(text) == *text;
+    // Full: the whole file's references at the end; by structure: chunk by chunk.
+    let mut refs = Vec::new();
     if !canonical {
         findings.push(Finding {
             file: path.to_path_buf(),
@@ -260,17 +262,22 @@ fn check_file(path: &Path, text: &str, depth: Depth) -> FileResult {
     };
     for (line, chunk) in chunks {
         let mut first_of_shape = None;
-        if depth == Depth::Structural && structure::is_repeated(chunk) {
-            let key = structure::shape_key(chunk);
-            match shapes.get(&key) {
-                Some(true) => {
-                    if let Some(shape) = structure::read(chunk) {
-                        declare(shape, path, &mut declared);
-                        continue;
+        if depth == Depth::Structural {
+            // One pass over the chunk's code gives its references and its shape.
+            let code = references::code(chunk);
+            refs.extend(references::scan_code(&code));
+            if structure::is_repeated(chunk) {
+                let key = structure::shape_key(&code);
+                match shapes.get(&key) {
+                    Some(true) => {
+                        if let Some(shape) = structure::read(chunk) {
+                            declare(shape, path, &mut declared);
+                            continue;
+                        }
                     }
+                    Some(false) => {}
+                    None => first_of_shape = Some(key),
                 }
-                Some(false) => {}
-                None => first_of_shape = Some(key),
             }
         }
         match hcl::parse(chunk) {
@@ -310,7 +317,11 @@ fn check_file(path: &Path, text: &str, depth: Depth) -> FileResult {
         dir,
         findings,
         declared,
-        references: references::scan(text),
+        references: if depth == Depth::Full {
+            references::scan(text)
+        } else {
+            refs
+        },
         body: hcl::Body(structures),
     }
 }

@@ -16,14 +16,18 @@ pub enum Reference {
     Address(String, Option<String>),
 }
 
-/// Code of `text` with string text blanked (interpolations kept), comments
-/// and the address lines of `moved`/`removed`/`import` blocks removed.
-fn code_only(text: &str) -> Vec<u8> {
+/// The byte that stands for string text in [`code`]'s output.
+pub(super) const TEXT: u8 = 0x01;
+
+/// Code of `text`, byte for byte, with string text replaced by [`TEXT`]
+/// (interpolations kept); comments and the address lines of
+/// `moved`/`removed`/`import` blocks removed.
+pub(super) fn code(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     for line in text.as_bytes().split(|b| *b == b'\n') {
         if !is_address_line(line) {
             classify(line, |_, c, class| {
-                out.push(if class == Class::Text { b' ' } else { c })
+                out.push(if class == Class::Text { TEXT } else { c })
             });
         }
         out.push(b'\n');
@@ -76,7 +80,11 @@ fn path_at(code: &[u8], start: usize) -> (Vec<&str>, usize) {
 
 /// Every reference in `text`.
 pub fn scan(text: &str) -> Vec<Reference> {
-    let code = code_only(text);
+    scan_code(&code(text))
+}
+
+/// Every reference in `code` (the output of [`code`]).
+pub(super) fn scan_code(code: &[u8]) -> Vec<Reference> {
     let mut refs = Vec::new();
     let mut i = 0;
     while i < code.len() {
@@ -91,7 +99,7 @@ pub fn scan(text: &str) -> Vec<Reference> {
             i = word_end;
             continue;
         }
-        let (p, end) = path_at(&code, i);
+        let (p, end) = path_at(code, i);
         let is_call = code.get(end) == Some(&b'(');
         match p.as_slice() {
             ["var", v, ..] => refs.push(Reference::Var(v.to_string())),

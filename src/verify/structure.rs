@@ -57,66 +57,48 @@ fn ident_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
 }
 
-/// A hash of the block's shape: its lines with comments dropped, string
-/// text removed (interpolations kept), the first word of each line kept
-/// (the argument or block name), keywords kept, and every other word
-/// replaced by `a` (a name) or `0` (a number).
-pub(super) fn shape_key(chunk: &str) -> u64 {
+/// A hash of the block's shape, from its [`code`](super::references::code):
+/// its lines with comments and string text dropped (interpolations kept),
+/// the header without its label, the first word of each line kept (the
+/// argument or block name), keywords kept, and every other word replaced by
+/// `a` (a name) or `0` (a number).
+pub(super) fn shape_key(code: &[u8]) -> u64 {
+    use super::references::TEXT;
     let mut h = DefaultHasher::new();
-    let mut lines = chunk.lines();
+    let mut lines = code.split(|c| *c == b'\n');
     // The header without its label: `module "…" {`.
     for line in lines.by_ref() {
-        if line.starts_with('#') || line.starts_with("//") || line.trim().is_empty() {
+        if line.iter().all(|c| c.is_ascii_whitespace()) {
             continue;
         }
-        line.split('"').next().hash(&mut h);
+        line.split(|c| *c == b'"').next().hash(&mut h);
         break;
     }
     let mut out: Vec<u8> = Vec::with_capacity(128);
     for line in lines {
         out.clear();
-        let bytes = line.as_bytes();
-        let mut word_start: Option<usize> = None;
-        let mut first_word = true;
-        let flush = |out: &mut Vec<u8>, start: usize, end: usize, first: &mut bool| {
-            let w = &bytes[start..end];
-            if *first || matches!(w, b"true" | b"false" | b"null" | b"for" | b"in" | b"if") {
-                out.extend_from_slice(w);
-            } else if w[0].is_ascii_digit() {
-                out.push(b'0');
-            } else {
-                out.push(b'a');
-            }
-            *first = false;
-        };
-        classify(bytes, |i, c, class| {
-            if class == Class::Text {
-                if let Some(s) = word_start.take() {
-                    flush(&mut out, s, i, &mut first_word);
-                }
-                return;
-            }
+        let mut first = true;
+        let mut i = 0;
+        while i < line.len() {
+            let c = line[i];
             if ident_byte(c) {
-                if word_start.is_none() {
-                    word_start = Some(i);
+                let end = i + line[i..].iter().take_while(|c| ident_byte(**c)).count();
+                let w = &line[i..end];
+                if first || matches!(w, b"true" | b"false" | b"null" | b"for" | b"in" | b"if") {
+                    out.extend_from_slice(w);
+                } else if w[0].is_ascii_digit() {
+                    out.push(b'0');
+                } else {
+                    out.push(b'a');
                 }
-                return;
+                first = false;
+                i = end;
+                continue;
             }
-            if let Some(s) = word_start.take() {
-                flush(&mut out, s, i, &mut first_word);
+            if c != TEXT {
+                out.push(c);
             }
-            out.push(c);
-        });
-        if let Some(s) = word_start.take() {
-            // The line ended in a word (comments are cut by classify).
-            let end = line
-                .as_bytes()
-                .iter()
-                .enumerate()
-                .skip(s)
-                .find(|(_, c)| !ident_byte(**c))
-                .map_or(line.len(), |(i, _)| i);
-            flush(&mut out, s, end, &mut first_word);
+            i += 1;
         }
         out.hash(&mut h);
     }
@@ -302,13 +284,14 @@ mod tests {
     fn blocks_that_differ_in_names_and_values_share_a_shape() {
         let a = "# vm a\nmodule \"vm_a\" {\n  source = \"../../modules/vm\"\n\n  name  = \"x-a-1\"\n  count = var.vm_a_count\n  port  = 8080\n  sgs   = [module.alb_a.id, \"${local.p}-a\"]\n}\n";
         let b = "# vm bb\nmodule \"vm_bb\" {\n  source = \"../../modules/vm\"\n\n  name  = \"y-bb-22\"\n  count = var.vm_bb_count\n  port  = 80\n  sgs   = [module.alb_b.id, \"${local.q}-bb\"]\n}\n";
-        assert_eq!(shape_key(a), shape_key(b));
+        let key = |t: &str| shape_key(&super::super::references::code(t));
+        assert_eq!(key(a), key(b));
         let other_kind = a.replace("port  = 8080", "port  = var.p");
-        assert_ne!(shape_key(a), shape_key(&other_kind));
+        assert_ne!(key(a), key(&other_kind));
         let other_key = a.replace("port  = 8080", "pork  = 8080");
-        assert_ne!(shape_key(a), shape_key(&other_key));
+        assert_ne!(key(a), key(&other_key));
         let more = a.replace("module.alb_a.id,", "module.alb_a.id, module.c.id,");
-        assert_ne!(shape_key(a), shape_key(&more));
+        assert_ne!(key(a), key(&more));
     }
 
     #[test]
