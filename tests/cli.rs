@@ -30,7 +30,10 @@ fn render_then_check_is_clean() {
 #[test]
 fn render_verified_in_full_writes_the_same_tree_as_render_by_structure() {
     let dir = project(GOOD);
-    acmegen(dir.path()).args(["render", "--out", "by-structure"]).assert().success();
+    acmegen(dir.path())
+        .args(["render", "--out", "by-structure"])
+        .assert()
+        .success();
     acmegen(dir.path())
         .args(["render", "--full-verify", "--out", "in-full"])
         .assert()
@@ -41,7 +44,12 @@ fn render_verified_in_full_writes_the_same_tree_as_render_by_structure() {
             .into_iter()
             .map(|e| e.unwrap())
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(&root).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
+            .map(|e| {
+                (
+                    e.path().strip_prefix(&root).unwrap().to_path_buf(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
             .collect();
         files.sort();
         files
