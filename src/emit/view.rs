@@ -93,6 +93,25 @@ fn append(out: &mut String, block: &str) {
     out.push_str(&format_hcl(block));
 }
 
+/// A blank line and `depends_on = [module.a, …]` at `indent`, when `labels`
+/// is not empty.
+fn depends_on(out: &mut String, indent: &str, labels: &[String]) {
+    if labels.is_empty() {
+        return;
+    }
+    out.push('\n');
+    out.push_str(indent);
+    out.push_str("depends_on = [");
+    for (i, d) in labels.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str("module.");
+        out.push_str(d);
+    }
+    out.push_str("]\n");
+}
+
 /// `module` block of `m`.
 fn module_block(m: &ModuleCall, raw: &mut String) {
     raw.clear();
@@ -121,17 +140,7 @@ fn module_block(m: &ModuleCall, raw: &mut String) {
         value.write(raw);
         raw.push('\n');
     }
-    if !m.depends_on.is_empty() {
-        raw.push_str("\ndepends_on = [");
-        for (i, d) in m.depends_on.iter().enumerate() {
-            if i > 0 {
-                raw.push_str(", ");
-            }
-            raw.push_str("module.");
-            raw.push_str(d);
-        }
-        raw.push_str("]\n");
-    }
+    depends_on(raw, "", &m.depends_on);
     raw.push_str("}\n");
 }
 
@@ -248,17 +257,7 @@ fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut
             .collect();
         run(out, &pairs);
     }
-    if !m.depends_on.is_empty() {
-        out.push_str("\n  depends_on = [");
-        for (i, d) in m.depends_on.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str("module.");
-            out.push_str(d);
-        }
-        out.push_str("]\n");
-    }
+    depends_on(out, "  ", &m.depends_on);
     out.push_str("}\n");
     if cfg!(debug_assertions) {
         module_block(m, raw);
