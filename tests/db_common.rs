@@ -159,6 +159,29 @@ fn rds_and_aurora_use_the_baseline_and_the_groups_of_db_common() {
     }
 }
 
+/// RDS checks the enhanced-monitoring role's permissions when an instance
+/// names it, so the role's ARN reaches the instances only after its policy
+/// is attached (else: "IAM role ARN value is invalid or does not include
+/// the required permissions for: ENHANCED_MONITORING").
+#[test]
+fn the_monitoring_role_reaches_the_instances_only_with_its_policy_attached() {
+    let outputs: hcl::Body = hcl::parse(module_file("db_common/outputs.tf")).unwrap();
+    let output = outputs
+        .blocks()
+        .find(|b| b.identifier() == "output" && b.labels()[0].as_str() == "monitoring_role_arn")
+        .expect("db_common outputs monitoring_role_arn");
+    let depends_on = output
+        .body()
+        .attributes()
+        .find(|a| a.key() == "depends_on")
+        .map(|a| a.expr().to_string())
+        .unwrap_or_default();
+    assert!(
+        depends_on.contains("aws_iam_role_policy_attachment.monitoring"),
+        "monitoring_role_arn depends on: {depends_on:?}"
+    );
+}
+
 #[test]
 fn the_emitter_sees_the_child_module_of_rds_and_aurora() {
     let common = module_file("db_common/main.tf");

@@ -26,6 +26,10 @@ output "security_group_id" {
 output "monitoring_role_arn" {
   description = "IAM role enhanced monitoring assumes for the database's instances."
   value       = aws_iam_role.monitoring.arn
+
+  # RDS checks the role's permissions when an instance names it: hand the
+  # ARN out only once the monitoring policy is attached.
+  depends_on = [aws_iam_role_policy_attachment.monitoring]
 }
 
 output "baseline_parameters" {
