@@ -279,9 +279,24 @@ fn quoted(description: &str) -> String {
     q
 }
 
-/// Append the variable blocks of `root` to `out`: one alignment run written
-/// directly when the block has no validation and its values fit on one
-/// line, else through [`format_hcl`] (debug builds compare the two).
+/// Append the block `kind "name"` holding the one alignment run `pairs`,
+/// written directly in canonical layout. `raw` writes the same block
+/// unformatted: debug builds (the tests) check the direct form against its
+/// [`format_hcl`] layout.
+fn append_run_block(out: &mut String, kind: &str, name: &str, pairs: &[(&str, &str)], raw: impl FnOnce() -> String) {
+    out.push('\n');
+    let start = out.len();
+    let _ = writeln!(out, "{kind} \"{name}\" {{");
+    run(out, pairs);
+    out.push_str("}\n");
+    if cfg!(debug_assertions) {
+        debug_assert_eq!(&out[start..], format_hcl(&raw()), "direct layout of {kind} {name}");
+    }
+}
+
+/// Append the variable blocks of `root` to `out`: directly when the block
+/// has no validation and its values fit on one line, else through
+/// [`format_hcl`].
 pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String) {
     let (mut raw, mut default) = (String::new(), String::new());
     for v in &root.variables {
@@ -295,21 +310,14 @@ pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String) {
             append(out, &raw);
             continue;
         }
-        out.push('\n');
-        let start = out.len();
-        out.push_str("variable \"");
-        out.push_str(&v.name);
-        out.push_str("\" {\n");
         let mut pairs: Vec<(&str, &str)> = vec![("description", &description), ("type", v.ty)];
         if v.default.is_some() {
             pairs.push(("default", &default));
         }
-        run(out, &pairs);
-        out.push_str("}\n");
-        if cfg!(debug_assertions) {
+        append_run_block(out, "variable", &v.name, &pairs, || {
             variable_block(v, &mut raw);
-            debug_assert_eq!(&out[start..], format_hcl(&raw), "direct layout of variable {}", v.name);
-        }
+            raw.clone()
+        });
     }
 }
 
@@ -326,20 +334,13 @@ pub(crate) fn output_blocks(root: &RootPlan, out: &mut String) {
             append(out, &raw);
             continue;
         }
-        out.push('\n');
-        let start = out.len();
-        out.push_str("output \"");
-        out.push_str(&o.name);
-        out.push_str("\" {\n");
         let mut pairs: Vec<(&str, &str)> = vec![("description", &description), ("value", &value)];
         if o.sensitive {
             pairs.push(("sensitive", "true"));
         }
-        run(out, &pairs);
-        out.push_str("}\n");
-        if cfg!(debug_assertions) {
+        append_run_block(out, "output", &o.name, &pairs, || {
             output_block(o, &mut raw);
-            debug_assert_eq!(&out[start..], format_hcl(&raw), "direct layout of output {}", o.name);
-        }
+            raw.clone()
+        });
     }
 }
