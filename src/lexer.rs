@@ -36,6 +36,12 @@ pub fn classify(line: &[u8], mut f: impl FnMut(usize, u8, Class)) {
                     b'"' => {
                         stack.pop();
                     }
+                    // `$${` and `%%{` are the escapes of a literal `${` and `%{`.
+                    b'$' | b'%' if next == Some(c) && line.get(i + 2) == Some(&b'{') => {
+                        f(i + 1, c, Class::Text);
+                        f(i + 2, b'{', Class::Text);
+                        i += 2;
+                    }
                     b'$' | b'%' if next == Some(b'{') => {
                         f(i + 1, b'{', Class::Text);
                         stack.push(Some(0));
@@ -92,5 +98,13 @@ mod tests {
         assert_eq!(classes(r#"a = "x${b}y" # c"#), "ccccctttiittc");
         assert_eq!(classes(r#""${f("q")}""#), "cttiiittiit");
         assert_eq!(classes(r#""a\"b" // x"#), "ctttttc");
+    }
+
+    #[test]
+    fn escaped_template_markers_are_text() {
+        // `$${` is a literal `${`: an interpolation right after it is one.
+        assert_eq!(classes(r#""$${${b}" c"#), "ctttttiitcc");
+        assert_eq!(classes(r#""%%{x" c"#), "ctttttcc");
+        assert_eq!(classes(r#""$$" c"#), "ctttcc");
     }
 }
