@@ -313,7 +313,7 @@ pub fn writer_name(inventory: &str, db: &Database) -> String {
 }
 
 /// Root output `<id>_dns_name`: the name applications connect to.
-pub(crate) fn output_writer_name(p: &mut Planner<'_>, a: &ValidAsset, m: &crate::plan::ModuleCall) {
+pub(crate) fn output_writer_name(p: &mut Planner<'_>, a: &ValidAsset, m: &crate::plan::Called) {
     if !named_here(p, a) || !p.has_vpc() {
         return;
     }
@@ -553,7 +553,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
 /// source of the automated backup"); a failback that restores a new instance
 /// under the same identifier keeps the ARN and changes the ID, and the DR
 /// replication is replaced to follow it (aws-review.md finding 2).
-fn publish_resource_id(p: &mut Planner<'_>, a: &ValidAsset, m: &crate::plan::ModuleCall) {
+fn publish_resource_id(p: &mut Planner<'_>, a: &ValidAsset, m: &crate::plan::Called) {
     let id = a.ident();
     p.output(
         format!("{id}_resource_id"),

@@ -238,24 +238,55 @@ impl ModuleCall {
 
     /// Reference to an output of this call (through `[0]` when it has a count).
     pub fn out(&self, output: &str) -> Expr {
-        match self.count {
-            Some(_) => Expr::module_first(&self.label, output),
-            None => Expr::module(&self.label, output),
-        }
+        output_of(&self.label, self.count.is_some(), output)
     }
 
     /// Output reference safe for root outputs (null when count is 0).
     pub fn out_or_null(&self, output: &str) -> Expr {
-        match self.count {
-            Some(_) => Expr::call(
-                "one",
-                vec![Expr::Splat {
-                    module: self.label.clone(),
-                    output: output.into(),
-                }],
-            ),
-            None => Expr::module(&self.label, output),
-        }
+        output_or_null(&self.label, self.count.is_some(), output)
+    }
+}
+
+/// A module call already added to its root: what reading its outputs needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Called {
+    /// Block label.
+    pub label: String,
+    /// Whether the call has a `count`.
+    pub counted: bool,
+}
+
+impl Called {
+    /// Reference to an output of the call (through `[0]` when it has a count).
+    pub fn out(&self, output: &str) -> Expr {
+        output_of(&self.label, self.counted, output)
+    }
+
+    /// Output reference safe for root outputs (null when count is 0).
+    pub fn out_or_null(&self, output: &str) -> Expr {
+        output_or_null(&self.label, self.counted, output)
+    }
+}
+
+fn output_of(label: &str, counted: bool, output: &str) -> Expr {
+    if counted {
+        Expr::module_first(label, output)
+    } else {
+        Expr::module(label, output)
+    }
+}
+
+fn output_or_null(label: &str, counted: bool, output: &str) -> Expr {
+    if counted {
+        Expr::call(
+            "one",
+            vec![Expr::Splat {
+                module: label.to_string(),
+                output: output.into(),
+            }],
+        )
+    } else {
+        Expr::module(label, output)
     }
 }
 

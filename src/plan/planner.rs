@@ -368,13 +368,18 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Add `m` (with `tags` as its last argument) to the root.
-    pub fn push(&mut self, mut m: ModuleCall, tags: Option<Expr>) -> ModuleCall {
+    /// Add `m` (with `tags` as its last argument) to the root; the returned
+    /// handle reads its outputs.
+    pub fn push(&mut self, mut m: ModuleCall, tags: Option<Expr>) -> crate::plan::Called {
         if let Some(t) = tags {
             m.args.push(("tags".into(), t));
         }
-        self.root.modules.push(m.clone());
-        m
+        let called = crate::plan::Called {
+            label: m.label.clone(),
+            counted: m.count.is_some(),
+        };
+        self.root.modules.push(m);
+        called
     }
 
     /// The key that encrypts this root's assets (`module.<kms>.key_arn`).
