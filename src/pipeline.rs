@@ -110,12 +110,18 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules, depth: verify::D
     let validated = validate::validate(&loaded).map_err(Error::Input)?;
     let plan = plan::plan(&validated);
     let mut files = FileSet::new();
-    emitter.roots(&plan, &mut files).map_err(Error::Internal)?;
+    let mut writings = verify::written::Writings::new();
+    emitter
+        .roots_written(&plan, &mut files, &mut writings)
+        .map_err(Error::Internal)?;
     emitter.bootstrap(&plan, &mut files).map_err(Error::Internal)?;
     crate::ci::bootstrap(emitter, &loaded.inventory, &plan, &mut files).map_err(Error::Internal)?;
     let rb = crate::runbook::runbook(&loaded.inventory, &plan, &loaded.path);
     emitter.runbook(&rb, &mut files).map_err(Error::Internal)?;
-    let (findings, _) = verify::verify_to_depth(&files, &modules.index, depth);
+    let (findings, index) = verify::verify_written(&files, writings, &modules.index, depth);
+    // The roots' index is not needed past here; it is only freed, node by
+    // node, and a large root's is large.
+    std::mem::forget(index);
     if !findings.is_empty() {
         return Err(Error::Verify(findings));
     }

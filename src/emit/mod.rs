@@ -7,6 +7,7 @@
 use crate::format::format_hcl;
 use crate::plan::modules::{provider_source, MODULES};
 use crate::plan::{Plan, RootPlan};
+use crate::verify::written::Writings;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,7 +30,25 @@ pub type FileSet = BTreeMap<PathBuf, String>;
 
 /// The loaded templates; build once, render many plans.
 pub struct Emitter {
+    /// The Terraform templates, parsed when the emitter is built.
     tera: Tera,
+    /// The workflow templates (`ci/*.yml.tera` and their macros), parsed
+    /// on first use: only `acmegen ci` and `check` write workflows, and
+    /// parsing them costs a render of a small inventory.
+    workflows: std::sync::OnceLock<std::result::Result<Tera, String>>,
+}
+
+/// Whether template `name` belongs to the workflow set (see [`Emitter`]).
+fn is_workflow_template(name: &str) -> bool {
+    name.starts_with("ci/") && (name.ends_with(".yml.tera") || name == "ci/macros.tera")
+}
+
+fn parse_templates(pick: impl Fn(&str) -> bool) -> Result<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![]);
+    tera.add_raw_templates(embedded::TEMPLATES.iter().copied().filter(|(n, _)| pick(n)))
+        .context("parsing templates")?;
+    Ok(tera)
 }
 
 #[derive(Serialize)]
@@ -42,13 +61,24 @@ struct ProviderReq {
 const ROOT_FILES: [&str; 5] = ["backend", "providers", "main", "variables", "outputs"];
 
 impl Emitter {
-    /// Parse every embedded template once.
+    /// Parse the embedded Terraform templates (the workflow templates on
+    /// first use).
     pub fn new() -> Result<Self> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![]);
-        tera.add_raw_templates(embedded::TEMPLATES.iter().copied())
-            .context("parsing templates")?;
-        Ok(Emitter { tera })
+        Ok(Emitter {
+            tera: parse_templates(|n| !is_workflow_template(n))?,
+            workflows: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The templates that hold `name`.
+    fn templates_of(&self, name: &str) -> Result<&Tera> {
+        if !is_workflow_template(name) {
+            return Ok(&self.tera);
+        }
+        self.workflows
+            .get_or_init(|| parse_templates(is_workflow_template).map_err(|e| format!("{e:#}")))
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     /// `versions.tf` requiring `providers`: pinned to a major in roots,
@@ -84,15 +114,21 @@ impl Emitter {
         if hcl {
             return self.render(name, ctx);
         }
-        self.tera
+        self.templates_of(name)?
             .render(name, ctx)
             .with_context(|| format!("rendering template {name}"))
     }
 
     /// Files of both roots of `plan`, under `<name>/primary` and `<name>/dr`.
     pub fn roots(&self, plan: &Plan, files: &mut FileSet) -> Result<()> {
+        self.roots_written(plan, files, &mut Writings::new())
+    }
+
+    /// [`Emitter::roots`], also saying which blocks it wrote from the
+    /// typed plan (for verification by structure, see [`crate::verify::written`]).
+    pub fn roots_written(&self, plan: &Plan, files: &mut FileSet, writings: &mut Writings) -> Result<()> {
         // The two roots are independent: render them on two threads.
-        let rendered: Vec<Result<(FileSet, RootMocks)>> = std::thread::scope(|scope| {
+        let rendered: Vec<Result<(FileSet, RootMocks, Writings)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = plan
                 .roots()
                 .into_iter()
@@ -105,9 +141,10 @@ impl Emitter {
         });
         let mut mocks = Vec::new();
         for r in rendered {
-            let (r, m) = r?;
+            let (r, m, w) = r?;
             mocks.push(m);
             files.extend(r);
+            writings.extend(w);
         }
         files.insert(
             PathBuf::from(&plan.name).join("dr/tests/outage.tftest.hcl"),
@@ -117,31 +154,44 @@ impl Emitter {
     }
 
     /// The files of `root` and the mocks its tests use.
-    fn root(&self, name: &str, root: &RootPlan) -> Result<(FileSet, RootMocks)> {
+    fn root(&self, name: &str, root: &RootPlan) -> Result<(FileSet, RootMocks, Writings)> {
         let dir = PathBuf::from(name).join(root.role.as_str());
         let mut ctx = tera::Context::new();
         ctx.insert("root", &view::RootView::new(root));
         let mut files = FileSet::new();
-        files.insert(dir.join("versions.tf"), self.versions(&root.providers(), true)?);
+        let mut writings = Writings::new();
+        let versions = self.versions(&root.providers(), true)?;
+        // Resource and data block types of the root's own files: only the
+        // templates write any (the repeated blocks are module calls,
+        // variables and outputs).
+        let mut used = tftest::block_types(&versions);
+        files.insert(dir.join("versions.tf"), versions);
         for f in ROOT_FILES {
             let mut text = self.render(&format!("root/{f}.tf.tera"), &ctx)?;
+            used.extend(tftest::block_types(&text));
+            let mut written = Vec::new();
             // The repeated blocks, written block by block (see `view`).
             match f {
                 "main" => {
-                    view::module_blocks(root, &mut text);
+                    view::module_blocks(root, &mut text, &mut written);
                     let tail = self.render("root/main_tail.tf.tera", &ctx)?;
+                    used.extend(tftest::block_types(&tail));
                     if !tail.is_empty() {
                         text.push('\n');
                         text.push_str(&tail);
                     }
                 }
-                "variables" => view::variable_blocks(root, &mut text),
-                "outputs" => view::output_blocks(root, &mut text),
+                "variables" => view::variable_blocks(root, &mut text, &mut written),
+                "outputs" => view::output_blocks(root, &mut text, &mut written),
                 _ => {}
             }
-            files.insert(dir.join(format!("{f}.tf")), text);
+            let path = dir.join(format!("{f}.tf"));
+            if !written.is_empty() {
+                writings.insert(path.clone(), written);
+            }
+            files.insert(path, text);
         }
-        let mocks = root_mocks(root, &files);
+        let mocks = root_mocks(root, used);
         let examples: Vec<(&str, &str)> = mocks.examples.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         let facts: Vec<(String, String)> = root
             .facts_read
@@ -161,7 +211,7 @@ impl Emitter {
         if !examples.is_empty() {
             files.insert(dir.join("terraform.tfvars.example"), tfvars_example(&examples));
         }
-        Ok((files, mocks))
+        Ok((files, mocks, writings))
     }
 
     /// `<name>/bootstrap/`: a root with local state that creates the state
@@ -359,9 +409,8 @@ pub(crate) struct RootMocks {
     pub(crate) examples: Vec<(String, String)>,
 }
 
-/// The mocks of `root`, whose own files are `files`.
-pub(crate) fn root_mocks(root: &RootPlan, files: &FileSet) -> RootMocks {
-    let mut used: BTreeSet<String> = files.values().flat_map(|t| tftest::block_types(t)).collect();
+/// The mocks of `root`, whose own files declare the block types `used`.
+pub(crate) fn root_mocks(root: &RootPlan, mut used: BTreeSet<String>) -> RootMocks {
     let sources: BTreeSet<&str> = root.modules.iter().map(|m| m.source.as_str()).collect();
     for source in sources {
         for text in module_mains(source) {

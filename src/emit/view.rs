@@ -11,6 +11,7 @@
 use crate::format::format_hcl;
 use crate::plan::expr::{key, quote};
 use crate::plan::{Expr, ModuleCall, Output, RootPlan, Validation, Variable};
+use crate::verify::written::Written;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -203,7 +204,7 @@ fn one_line(text: &str) -> bool {
 /// value fits on one line (then the layout is only the alignment of two
 /// runs); otherwise through [`format_hcl`]. Debug builds (the tests) check
 /// the direct form against `format_hcl`.
-fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut String) {
+fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut String, written: &mut Vec<Written>) {
     values.clear();
     let count = m.count.as_ref().map(|c| {
         c.write(values);
@@ -220,6 +221,7 @@ fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut
         && m.args
             .iter()
             .all(|(n, _)| n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'));
+    let before = out.len();
     out.push('\n');
     if !simple {
         module_block(m, raw);
@@ -259,6 +261,15 @@ fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut
     }
     depends_on(out, "  ", &m.depends_on);
     out.push_str("}\n");
+    written.push(Written::module(
+        (before, out.len()),
+        &m.label,
+        &source[1..source.len() - 1],
+        m.count.as_ref(),
+        &m.args,
+        !m.comment.is_empty(),
+        !m.depends_on.is_empty(),
+    ));
     if cfg!(debug_assertions) {
         module_block(m, raw);
         debug_assert_eq!(&out[start..], format_hcl(raw), "direct layout of module {}", m.label);
@@ -266,10 +277,10 @@ fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut
 }
 
 /// Append the module blocks of `root` to `out`.
-pub(crate) fn module_blocks(root: &RootPlan, out: &mut String) {
+pub(crate) fn module_blocks(root: &RootPlan, out: &mut String, written: &mut Vec<Written>) {
     let (mut raw, mut values) = (String::new(), String::new());
     for m in &root.modules {
-        write_module(m, &mut raw, &mut values, out);
+        write_module(m, &mut raw, &mut values, out, written);
     }
 }
 /// The quoted form of a description, as [`described`] writes it.
@@ -283,7 +294,16 @@ fn quoted(description: &str) -> String {
 /// written directly in canonical layout. `raw` writes the same block
 /// unformatted: debug builds (the tests) check the direct form against its
 /// [`format_hcl`] layout.
-fn append_run_block(out: &mut String, kind: &str, name: &str, pairs: &[(&str, &str)], raw: impl FnOnce() -> String) {
+/// Append a block whose arguments are one line each; returns its range
+/// (with the blank line before it).
+fn append_run_block(
+    out: &mut String,
+    kind: &str,
+    name: &str,
+    pairs: &[(&str, &str)],
+    raw: impl FnOnce() -> String,
+) -> (usize, usize) {
+    let before = out.len();
     out.push('\n');
     let start = out.len();
     let _ = writeln!(out, "{kind} \"{name}\" {{");
@@ -292,12 +312,13 @@ fn append_run_block(out: &mut String, kind: &str, name: &str, pairs: &[(&str, &s
     if cfg!(debug_assertions) {
         debug_assert_eq!(&out[start..], format_hcl(&raw()), "direct layout of {kind} {name}");
     }
+    (before, out.len())
 }
 
 /// Append the variable blocks of `root` to `out`: directly when the block
 /// has no validation and its values fit on one line, else through
 /// [`format_hcl`].
-pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String) {
+pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String, written: &mut Vec<Written>) {
     let (mut raw, mut default) = (String::new(), String::new());
     for v in &root.variables {
         default.clear();
@@ -314,16 +335,17 @@ pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String) {
         if v.default.is_some() {
             pairs.push(("default", &default));
         }
-        append_run_block(out, "variable", &v.name, &pairs, || {
+        let at = append_run_block(out, "variable", &v.name, &pairs, || {
             variable_block(v, &mut raw);
             raw.clone()
         });
+        written.push(Written::variable(at, &v.name, v.ty, v.default.as_ref()));
     }
 }
 
 /// Append the output blocks of `root` to `out`, directly when the value
 /// fits on one line (as [`variable_blocks`]).
-pub(crate) fn output_blocks(root: &RootPlan, out: &mut String) {
+pub(crate) fn output_blocks(root: &RootPlan, out: &mut String, written: &mut Vec<Written>) {
     let (mut raw, mut value) = (String::new(), String::new());
     for o in &root.outputs {
         value.clear();
@@ -338,9 +360,10 @@ pub(crate) fn output_blocks(root: &RootPlan, out: &mut String) {
         if o.sensitive {
             pairs.push(("sensitive", "true"));
         }
-        append_run_block(out, "output", &o.name, &pairs, || {
+        let at = append_run_block(out, "output", &o.name, &pairs, || {
             output_block(o, &mut raw);
             raw.clone()
         });
+        written.push(Written::output(at, &o.name, &o.value, o.sensitive));
     }
 }

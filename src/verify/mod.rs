@@ -10,6 +10,7 @@
 mod references;
 pub mod rules;
 mod structure;
+pub mod written;
 use rules::tree::normalize;
 pub mod schema;
 
@@ -216,6 +217,9 @@ struct FileResult {
     references: Vec<references::Reference>,
     /// The file's top-level structures, for the deployability rules.
     body: hcl::Body,
+    /// Lines of written blocks whose text said otherwise than the emitter
+    /// (see [`written`]).
+    disagreed: Vec<usize>,
 }
 
 /// Record what the layout reading of a repeated block declares.
@@ -235,44 +239,43 @@ fn declare(shape: structure::Shape, file: &Path, d: &mut Declared) {
     }
 }
 
-/// Parse one file and run every check that needs only that file.
-fn check_file(path: &Path, text: &str, depth: Depth) -> FileResult {
-    let mut findings = Vec::new();
-    let mut declared = Declared::default();
-    let mut structures = Vec::new();
-    // Shapes of repeated blocks seen in this file: Some(true) when their
-    // layout reading agreed with the parse of the first one.
-    let mut shapes: std::collections::HashMap<u64, bool> = std::collections::HashMap::new();
-    let canonical = depth == Depth::Structural || format_hcl(text) == *text;
-    // Full: the whole file's references at the end; by structure: chunk by chunk.
-    let mut refs = Vec::new();
-    if !canonical {
-        findings.push(Finding {
-            file: path.to_path_buf(),
-            message: "is not in canonical (terraform fmt) layout".into(),
-        });
-    }
-    // In canonical layout every top-level structure starts at column 0, so
-    // each can be parsed alone: the file parses exactly when they all do, and
-    // only one block's syntax tree is alive at a time.
-    let chunks = if canonical {
-        top_level_chunks(text)
-    } else {
-        vec![(1, text)]
-    };
-    for (line, chunk) in chunks {
+/// What reading one file found so far.
+struct FileCheck<'a> {
+    path: &'a Path,
+    depth: Depth,
+    findings: Vec<Finding>,
+    declared: Declared,
+    /// By structure: the references of each chunk, as it is read.
+    refs: Vec<references::Reference>,
+    /// Shapes of repeated blocks seen in this file: true when their layout
+    /// reading agreed with the parse of the first one.
+    shapes: std::collections::HashMap<u64, bool>,
+    /// Full: the parsed structures, for the deployability rules.
+    structures: Vec<hcl::Structure>,
+    /// Lines of written blocks whose text said otherwise than the emitter.
+    disagreed: Vec<usize>,
+}
+
+impl FileCheck<'_> {
+    /// Read one top-level structure starting at `line`.
+    fn chunk(&mut self, line: usize, chunk: &str) {
+        // Blank lines between blocks hold nothing to check.
+        if chunk.bytes().all(|b| b.is_ascii_whitespace()) {
+            return;
+        }
+        let path = self.path;
         let mut first_of_shape = None;
-        if depth == Depth::Structural {
+        if self.depth == Depth::Structural {
             // One pass over the chunk's code gives its references and its shape.
             let code = references::code(chunk);
-            refs.extend(references::scan_code(&code));
+            self.refs.extend(references::scan_code(&code));
             if structure::is_repeated(chunk) {
                 let key = structure::shape_key(&code);
-                match shapes.get(&key) {
+                match self.shapes.get(&key) {
                     Some(true) => {
                         if let Some(shape) = structure::read(chunk) {
-                            declare(shape, path, &mut declared);
-                            continue;
+                            declare(shape, path, &mut self.declared);
+                            return;
                         }
                     }
                     Some(false) => {}
@@ -290,7 +293,7 @@ fn check_file(path: &Path, text: &str, depth: Depth) -> FileResult {
                 let blocks = body.blocks().filter(|b| matches!(b.identifier(), "resource" | "data"));
                 for b in blocks.chain(scoped) {
                     let problems = schema::check_block(b.identifier(), b);
-                    findings.extend(problems.into_iter().map(|message| Finding {
+                    self.findings.extend(problems.into_iter().map(|message| Finding {
                         file: path.to_path_buf(),
                         message,
                     }));
@@ -299,31 +302,152 @@ fn check_file(path: &Path, text: &str, depth: Depth) -> FileResult {
                     let parsed = body.blocks().next().and_then(structure::from_parse);
                     let read = structure::read(chunk);
                     let agrees = matches!((&read, &parsed), (Some(r), Some(p)) if structure::agrees(r, p));
-                    shapes.insert(key, agrees && body.blocks().count() == 1);
+                    self.shapes.insert(key, agrees && body.blocks().count() == 1);
                 }
-                collect(&body, path, &mut declared);
-                if depth == Depth::Full {
-                    structures.extend(body.into_inner());
+                collect(&body, path, &mut self.declared);
+                if self.depth == Depth::Full {
+                    self.structures.extend(body.into_inner());
                 }
             }
-            Err(e) => findings.push(Finding {
+            Err(e) => self.findings.push(Finding {
                 file: path.to_path_buf(),
                 message: format!("does not parse as HCL (structure starting at line {line}): {e}"),
             }),
         }
     }
+
+    /// Read `text` (starting at `line`) chunk by chunk.
+    fn chunks(&mut self, line: usize, text: &str) {
+        for (n, chunk) in top_level_chunks(text) {
+            self.chunk(line + n - 1, chunk);
+        }
+    }
+
+    /// Read a block the emitter wrote (`w`, at `line`): at the emitter's word
+    /// when the first block of its skeleton in this file said the same as
+    /// its text, else from its text (the first one: and compare).
+    fn written(
+        &mut self,
+        line: usize,
+        block: &str,
+        w: written::Written,
+        confirmed: &mut std::collections::HashMap<u64, bool>,
+    ) {
+        match confirmed.get(&w.key) {
+            Some(true) => {
+                self.refs.extend(w.references);
+                declare(w.shape, self.path, &mut self.declared);
+            }
+            Some(false) => self.chunks(line, block),
+            None => {
+                let (declared, findings, refs) =
+                    (std::mem::take(&mut self.declared), self.findings.len(), self.refs.len());
+                self.chunks(line, block);
+                let read = std::mem::replace(&mut self.declared, declared);
+                let mut said = Declared::default();
+                declare(w.shape, self.path, &mut said);
+                let same = self.findings.len() == findings
+                    && self.refs[refs..] == w.references[..]
+                    && same_declarations(&read, &said);
+                if !same {
+                    self.disagreed.push(line);
+                }
+                confirmed.insert(w.key, same);
+                merge(&mut self.declared, read);
+            }
+        }
+    }
+}
+
+/// Whether two readings of a block declare the same (a variable's type
+/// only as far as which literals it accepts).
+fn same_declarations(a: &Declared, b: &Declared) -> bool {
+    use Literal::*;
+    let types_fit = |x: &str, y: &str| {
+        [Null, Bool, Number, String, List, Object]
+            .iter()
+            .all(|k| fits(*k, x) == fits(*k, y))
+    };
+    a.variables.len() == b.variables.len()
+        && a.variables
+            .iter()
+            .zip(&b.variables)
+            .all(|((n1, (d1, t1)), (n2, (d2, t2)))| n1 == n2 && d1 == d2 && types_fit(t1, t2))
+        && a.outputs == b.outputs
+        && a.locals == b.locals
+        && a.addresses == b.addresses
+        && a.origins == b.origins
+        && a.modules == b.modules
+}
+
+/// Parse one file and run every check that needs only that file; by
+/// structure, the blocks the emitter wrote from the plan (`written`, in
+/// file order) are read as [`written`] says.
+fn check_file(path: &Path, text: &str, depth: Depth, written: Vec<written::Written>) -> FileResult {
+    let canonical = depth == Depth::Structural || format_hcl(text) == *text;
+    let mut file = FileCheck {
+        path,
+        depth,
+        findings: Vec::new(),
+        declared: Declared::default(),
+        refs: Vec::new(),
+        shapes: std::collections::HashMap::new(),
+        structures: Vec::new(),
+        disagreed: Vec::new(),
+    };
+    if !canonical {
+        file.findings.push(Finding {
+            file: path.to_path_buf(),
+            message: "is not in canonical (terraform fmt) layout".into(),
+        });
+        // Not canonical: the file can only be parsed whole.
+        file.chunk(1, text);
+    } else if depth == Depth::Structural {
+        // In canonical layout every top-level structure starts at column 0,
+        // so each can be read alone: the file parses exactly when they all do.
+        let mut confirmed = std::collections::HashMap::new();
+        let (mut at, mut line) = (0usize, 1usize);
+        for w in written {
+            let Some(block) = text.get(w.start..w.end).filter(|_| w.start >= at) else {
+                file.findings.push(Finding {
+                    file: path.to_path_buf(),
+                    message: format!(
+                        "the emitter placed a block at bytes {}..{} that the file does not hold (a bug)",
+                        w.start, w.end
+                    ),
+                });
+                continue;
+            };
+            let gap = &text[at..w.start];
+            file.chunks(line, gap);
+            line += newlines(gap);
+            let end = w.end;
+            file.written(line, block, w, &mut confirmed);
+            line += newlines(block);
+            at = end;
+        }
+        file.chunks(line, &text[at..]);
+    } else {
+        // Only one block's syntax tree is alive at a time.
+        file.chunks(1, text);
+    }
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
     FileResult {
         dir,
-        findings,
-        declared,
+        findings: file.findings,
+        declared: file.declared,
         references: if depth == Depth::Full {
             references::scan(text)
         } else {
-            refs
+            file.refs
         },
-        body: hcl::Body(structures),
+        body: hcl::Body(file.structures),
+        disagreed: file.disagreed,
     }
+}
+
+fn newlines(text: &str) -> usize {
+    text.bytes().filter(|b| *b == b'\n').count()
 }
 
 /// `(first line, text)` of each top-level structure of a canonically laid
@@ -348,16 +472,18 @@ fn top_level_chunks(text: &str) -> Vec<(usize, &str)> {
 
 /// Run `check_file` over the `.tf` files, spread over the available cores
 /// (largest files first, each to the least loaded worker).
-fn check_files(files: &FileSet, depth: Depth) -> Vec<(PathBuf, FileResult)> {
-    let mut tf: Vec<(&PathBuf, &String)> = files
+fn check_files(files: &FileSet, depth: Depth, mut writings: written::Writings) -> Vec<(PathBuf, FileResult)> {
+    let mut tf: Vec<(&PathBuf, &String, Vec<written::Written>)> = files
         .iter()
         .filter(|(p, _)| p.extension().is_some_and(|e| e == "tf"))
+        .map(|(p, t)| (p, t, writings.remove(p).unwrap_or_default()))
         .collect();
-    tf.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
+    tf.sort_by_key(|(_, t, _)| std::cmp::Reverse(t.len()));
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(tf.len().max(1));
-    let mut buckets: Vec<(usize, Vec<(&PathBuf, &String)>)> = vec![(0, Vec::new()); workers];
+    type Job<'f> = (&'f PathBuf, &'f String, Vec<written::Written>);
+    let mut buckets: Vec<(usize, Vec<Job<'_>>)> = (0..workers).map(|_| (0, Vec::new())).collect();
     for f in tf {
         let lightest = buckets
             .iter_mut()
@@ -373,7 +499,7 @@ fn check_files(files: &FileSet, depth: Depth) -> Vec<(PathBuf, FileResult)> {
                 scope.spawn(move || {
                     bucket
                         .into_iter()
-                        .map(|(p, t)| (p.clone(), check_file(p, t, depth)))
+                        .map(|(p, t, w)| (p.clone(), check_file(p, t, depth, w)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -388,12 +514,18 @@ fn check_files(files: &FileSet, depth: Depth) -> Vec<(PathBuf, FileResult)> {
 }
 
 fn merge(into: &mut Declared, from: Declared) {
-    into.variables.extend(from.variables);
-    into.outputs.extend(from.outputs);
-    into.locals.extend(from.locals);
-    into.addresses.extend(from.addresses);
-    into.modules.extend(from.modules);
-    into.origins.extend(from.origins);
+    // A whole map moves when `into`'s is empty: the files of a root mostly
+    // declare one kind each (calls, variables, outputs).
+    macro_rules! take_or_extend {
+        ($($field:ident),*) => {$(
+            if into.$field.is_empty() {
+                into.$field = from.$field;
+            } else {
+                into.$field.extend(from.$field);
+            }
+        )*};
+    }
+    take_or_extend!(variables, outputs, locals, addresses, modules, origins);
 }
 
 /// Verify a self-contained file set; an empty result means it passed.
@@ -410,11 +542,28 @@ pub fn verify_against(files: &FileSet, base: &Index) -> (Vec<Finding>, Index) {
 /// [`verify_against`] to `depth`: [`Depth::Structural`] runs no
 /// deployability rules and returns an index without their sources.
 pub fn verify_to_depth(files: &FileSet, base: &Index, depth: Depth) -> (Vec<Finding>, Index) {
+    verify_written(files, written::Writings::new(), base, depth)
+}
+
+/// [`verify_to_depth`], where by structure the blocks `writings` lists
+/// are read as the emitter says it wrote them (see [`written`]); a full
+/// verification ignores `writings`.
+pub fn verify_written(
+    files: &FileSet,
+    writings: written::Writings,
+    base: &Index,
+    depth: Depth,
+) -> (Vec<Finding>, Index) {
+    let writings = if depth == Depth::Full {
+        written::Writings::new()
+    } else {
+        writings
+    };
     let mut findings = Vec::new();
     let mut own: BTreeMap<PathBuf, Declared> = BTreeMap::new();
     let mut refs = Vec::new();
     let mut bodies = Vec::new();
-    for (path, r) in check_files(files, depth) {
+    for (path, r) in check_files(files, depth, writings) {
         findings.extend(r.findings);
         bodies.push((path.clone(), r.body));
         merge(own.entry(r.dir.clone()).or_default(), r.declared);
@@ -422,8 +571,13 @@ pub fn verify_to_depth(files: &FileSet, base: &Index, depth: Depth) -> (Vec<Find
     }
     let lookup = |dir: &Path| own.get(dir).or_else(|| base.dirs.get(dir));
     for (dir, d) in &own {
+        // Module sources resolved once per directory, not per call.
+        let mut resolved: std::collections::HashMap<&str, Option<&Declared>> = std::collections::HashMap::new();
         for (label, (source, args, file)) in &d.modules {
-            let Some(m) = lookup(&normalize(&dir.join(source))) else {
+            let found = *resolved
+                .entry(source.as_str())
+                .or_insert_with(|| lookup(&normalize(&dir.join(source))));
+            let Some(m) = found else {
                 findings.push(Finding {
                     file: file.clone(),
                     message: format!("module \"{label}\": source {source} is not a rendered module"),
@@ -510,6 +664,16 @@ pub fn verify_to_depth(files: &FileSet, base: &Index, depth: Depth) -> (Vec<Find
         rules::Sources::default()
     };
     (findings, Index { dirs: own, sources })
+}
+
+/// Where the text of `files` said otherwise than `writings` (file, line of
+/// the block), so the blocks of that skeleton were read from their text:
+/// empty when every skeleton's first block agreed with the emitter.
+pub fn written_disagreements(files: &FileSet, writings: written::Writings) -> Vec<(PathBuf, usize)> {
+    check_files(files, Depth::Structural, writings)
+        .into_iter()
+        .flat_map(|(path, r)| r.disagreed.into_iter().map(move |line| (path.clone(), line)))
+        .collect()
 }
 
 fn unresolved<'d>(
@@ -728,5 +892,84 @@ mod tests {
         let broken = "module \"z\" {\n  source = \"../../modules/m\"\n\n  a = var.z +\n}\n";
         let found = structural(&same_shape_calls(broken));
         assert!(found.iter().any(|m| m.contains("does not parse")), "{found:?}");
+    }
+
+    /// [`same_shape_calls`] with `third`, and what the emitter says it
+    /// wrote in main.tf: three calls, each `a = var.<label>`, `n = 1`.
+    fn with_writings(third: &str) -> (FileSet, written::Writings) {
+        let files = same_shape_calls(third);
+        let main = &files[Path::new("x/primary/main.tf")];
+        let mut at = 0;
+        let mut said = Vec::new();
+        for label in ["x", "y", "z"] {
+            let end = main[at + 1..].find("}\n").map_or(main.len(), |i| at + 1 + i + 2);
+            said.push(written::Written::module(
+                (at, end),
+                label,
+                "../../modules/m",
+                None,
+                &[
+                    ("a".to_string(), crate::plan::Expr::var(label)),
+                    ("n".to_string(), crate::plan::Expr::Num(1)),
+                ],
+                false,
+                false,
+            ));
+            at = end;
+        }
+        (
+            files,
+            written::Writings::from([(PathBuf::from("x/primary/main.tf"), said)]),
+        )
+    }
+
+    fn by_writings(files: &FileSet, writings: written::Writings) -> Vec<String> {
+        verify_written(files, writings, &Index::default(), Depth::Structural)
+            .0
+            .iter()
+            .map(|f| f.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_emitters_word_is_taken_once_the_first_block_of_its_skeleton_agrees() {
+        let clean = "module \"z\" {\n  source = \"../../modules/m\"\n\n  a = var.z\n  n = 1\n}\n";
+        let (files, writings) = with_writings(clean);
+        assert_eq!(written_disagreements(&files, writings.clone()), vec![]);
+        assert_eq!(by_writings(&files, writings), Vec::<String>::new());
+
+        // The first block's text says otherwise than the emitter: the
+        // disagreement is seen, every block of that skeleton is read from its
+        // text, and the text's defect is found.
+        let (mut files, writings) = with_writings(clean);
+        let main = files.get_mut(Path::new("x/primary/main.tf")).unwrap();
+        *main = main.replacen("a = var.x", "a = var.q", 1);
+        assert_eq!(
+            written_disagreements(&files, writings.clone()),
+            vec![(PathBuf::from("x/primary/main.tf"), 1)]
+        );
+        let found = by_writings(&files, writings);
+        assert!(
+            found.iter().any(|m| m.contains("reference var.q: no such variable")),
+            "{found:?}"
+        );
+
+        // After the first block agreed, a later block is taken at the
+        // emitter's word (that is the trust `render` places in it); the full
+        // verification of `check`, `verify` and the tests still reads it.
+        let (files, writings) = with_writings(&clean.replace("var.z", "var.q"));
+        assert_eq!(by_writings(&files, writings), Vec::<String>::new());
+        assert!(structural(&files).iter().any(|m| m.contains("var.q")));
+        assert!(verify(&files).iter().any(|f| f.message.contains("var.q")));
+
+        // A block placed outside the file is a bug, reported as one.
+        let (files, mut writings) = with_writings(clean);
+        let said = writings.get_mut(Path::new("x/primary/main.tf")).unwrap();
+        said[2].end = 1 << 20;
+        let found = by_writings(&files, writings);
+        assert!(
+            found.iter().any(|m| m.contains("the emitter placed a block")),
+            "{found:?}"
+        );
     }
 }
