@@ -106,9 +106,62 @@ pub fn compile_text(text: &str, path: &Path, emitter: &Emitter, modules: &Module
     finish(loaded, emitter, modules, verify::Depth::Full)
 }
 
-fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules, depth: verify::Depth) -> Result<Compiled, Error> {
-    let validated = validate::validate(&loaded).map_err(Error::Input)?;
+/// What `render` keeps of one compiled inventory: its files and what it
+/// reports about them. The parse and the plan are dropped before the files
+/// are verified, so a large inventory is not held three times over.
+pub struct Rendered {
+    /// The inventory file.
+    pub path: std::path::PathBuf,
+    /// The inventory's name (its top-level output directory).
+    pub name: String,
+    /// The primary and the DR region.
+    pub regions: (String, String),
+    /// Root-module files of both regions and the runbook.
+    pub files: FileSet,
+    /// How many files the inventory renders (`files` may have been moved out).
+    pub file_count: usize,
+    /// Validation warnings (the render went ahead), in inventory order.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// [`compile_to_depth`] for `render`: the same stages and checks, keeping
+/// only what [`Rendered`] holds.
+pub fn render_to_depth(
+    path: &Path,
+    emitter: &Emitter,
+    modules: &Modules,
+    depth: verify::Depth,
+) -> Result<Rendered, Error> {
+    let loaded = inventory::load(path).map_err(Error::Input)?;
+    let e = emit(&loaded, emitter)?;
+    let rendered = Rendered {
+        path: loaded.path.clone(),
+        name: e.plan.name.clone(),
+        regions: (e.plan.primary.region.clone(), e.plan.dr.region.clone()),
+        files: FileSet::new(),
+        file_count: e.files.len(),
+        warnings: e.warnings,
+    };
+    drop(e.plan);
+    drop(loaded);
+    let files = verified(e.files, e.writings, modules, depth)?;
+    Ok(Rendered { files, ..rendered })
+}
+
+/// An inventory's plan and the files emitted from it, not yet verified.
+struct Emitted {
+    plan: Plan,
+    files: FileSet,
+    writings: verify::written::Writings,
+    warnings: Vec<Diagnostic>,
+}
+
+fn emit(loaded: &Loaded, emitter: &Emitter) -> Result<Emitted, Error> {
+    let mut validated = validate::validate(loaded).map_err(Error::Input)?;
     let plan = plan::plan(&validated);
+    let warnings = std::mem::take(&mut validated.warnings);
+    // The plan holds what it needs; the validated model goes before the files grow.
+    drop(validated);
     let mut files = FileSet::new();
     let mut writings = verify::written::Writings::new();
     emitter
@@ -118,6 +171,21 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules, depth: verify::D
     crate::ci::bootstrap(emitter, &loaded.inventory, &plan, &mut files).map_err(Error::Internal)?;
     let rb = crate::runbook::runbook(&loaded.inventory, &plan, &loaded.path);
     emitter.runbook(&rb, &mut files).map_err(Error::Internal)?;
+    Ok(Emitted {
+        plan,
+        files,
+        writings,
+        warnings,
+    })
+}
+
+/// `files`, once verified against the shared `modules` to `depth`.
+fn verified(
+    files: FileSet,
+    writings: verify::written::Writings,
+    modules: &Modules,
+    depth: verify::Depth,
+) -> Result<FileSet, Error> {
     let (findings, index) = verify::verify_written(&files, writings, &modules.index, depth);
     // The roots' index is not needed past here; it is only freed, node by
     // node, and a large root's is large.
@@ -125,11 +193,17 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules, depth: verify::D
     if !findings.is_empty() {
         return Err(Error::Verify(findings));
     }
+    Ok(files)
+}
+
+fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules, depth: verify::Depth) -> Result<Compiled, Error> {
+    let e = emit(&loaded, emitter)?;
+    let files = verified(e.files, e.writings, modules, depth)?;
     Ok(Compiled {
         loaded,
-        plan,
+        plan: e.plan,
         file_count: files.len(),
         files,
-        warnings: validated.warnings,
+        warnings: e.warnings,
     })
 }

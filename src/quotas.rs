@@ -88,7 +88,12 @@ pub struct Usage {
 /// Planned usage of quota `key` in both regions of `inv` (validated network),
 /// at the most the roots can scale to (EKS node groups at their maximum).
 pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
-    usage_at(inv, key, true)
+    usage_at(inv, key, true, [false, true])
+}
+
+/// [`usage`] in one region: the DR region's when `dr`.
+pub fn usage_in(inv: &Inventory, key: &str, dr: bool) -> Usage {
+    usage_at(inv, key, true, [dr]).remove(0)
 }
 
 /// Usage of quota `key` that an apply launches for certain: EKS node groups
@@ -97,12 +102,13 @@ pub fn usage(inv: &Inventory, key: &str) -> Vec<Usage> {
 /// scaling towards the maximum is checked against the account's applied
 /// quota at plan time (the roots' `check "on_demand_vcpu_quota"`).
 pub fn launch_usage(inv: &Inventory, key: &str) -> Vec<Usage> {
-    usage_at(inv, key, false)
+    usage_at(inv, key, false, [false, true])
 }
 
-fn usage_at(inv: &Inventory, key: &str, at_most: bool) -> Vec<Usage> {
+fn usage_at<const N: usize>(inv: &Inventory, key: &str, at_most: bool, regions: [bool; N]) -> Vec<Usage> {
     let mut out = Vec::new();
-    for (dr, region) in [(false, &inv.regions.primary), (true, &inv.regions.dr)] {
+    for dr in regions {
+        let region = if dr { &inv.regions.dr } else { &inv.regions.primary };
         let here = |a: &&crate::inventory::Asset| !dr || a.in_dr();
         let count_here = |a: &crate::inventory::Asset| if dr { a.dr_count() } else { a.qty() };
         let needs_vpc = inv.assets.iter().filter(here).any(|a| {
@@ -234,7 +240,7 @@ mod tests {
         );
         assert_eq!(primary.total, 28);
         assert_eq!(dr.parts[0], "6 for app (3 instances × m6i.large)");
-        let desired = &usage_at(&inv, "on_demand_standard_vcpus", false)[0];
+        let desired = &usage_at(&inv, "on_demand_standard_vcpus", false, [false])[0];
         assert_eq!(desired.parts[2], "8 for k8s (2 nodes × m6i.xlarge)");
     }
 

@@ -164,35 +164,75 @@ pub(crate) fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>),
     compile_all_to_depth(paths, Depth::Full)
 }
 
+/// Every inventory compiled for `render`, verifying the roots to `depth`:
+/// the files of all of them and the shared modules, and what each reports.
+pub(crate) fn render_all(paths: &[PathBuf], depth: Depth) -> Result<(FileSet, Vec<pipeline::Rendered>), Failure> {
+    let (modules, mut rendered) = compile_each_with(
+        paths,
+        |p, e, m| pipeline::render_to_depth(p, e, m, depth),
+        |r| &r.warnings,
+    )?;
+    let mut files = modules.files;
+    unique_names(rendered.iter().map(|r| (&r.name, &r.path)))?;
+    for r in &mut rendered {
+        // Moved, not copied: a large render holds its output once.
+        files.append(&mut r.files);
+    }
+    Ok((files, rendered))
+}
+
 /// [`compile_all`], verifying the roots to `depth`.
 pub(crate) fn compile_all_to_depth(paths: &[PathBuf], depth: Depth) -> Result<(FileSet, Vec<Compiled>), Failure> {
     let (modules, mut compiled) = compile_each(paths, depth)?;
     let mut files = modules.files;
-    let mut names = std::collections::BTreeMap::new();
+    unique_names(compiled.iter().map(|c| (&c.plan.name, &c.loaded.path)))?;
     for c in &mut compiled {
-        if let Some(prev) = names.insert(c.plan.name.clone(), c.loaded.path.clone()) {
-            return Err(usage(format!(
-                "error: inventories {} and {} share the name `{}`\n  = help: give each inventory a unique name",
-                prev.display(),
-                c.loaded.path.display(),
-                c.plan.name
-            )));
-        }
         // Moved, not copied: a large render holds its output once.
         files.append(&mut c.files);
     }
     Ok((files, compiled))
 }
 
+/// An error when two inventories (`(name, path)`) share a name.
+fn unique_names<'a>(named: impl Iterator<Item = (&'a String, &'a PathBuf)>) -> Result<(), Failure> {
+    let mut names = std::collections::BTreeMap::new();
+    for (name, path) in named {
+        if let Some(prev) = names.insert(name, path) {
+            return Err(usage(format!(
+                "error: inventories {} and {} share the name `{}`\n  = help: give each inventory a unique name",
+                prev.display(),
+                path.display(),
+                name
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The verified shared modules and every inventory compiled against them to
 /// `depth` (warnings printed); all problems of all files are reported together.
 pub(crate) fn compile_each(paths: &[PathBuf], depth: Depth) -> Result<(pipeline::Modules, Vec<Compiled>), Failure> {
+    compile_each_with(
+        paths,
+        |p, e, m| pipeline::compile_to_depth(p, e, m, depth),
+        |c| &c.warnings,
+    )
+}
+
+/// The verified shared modules and every inventory compiled against them
+/// by `compile` (the warnings `warnings` finds printed); all problems of all
+/// files are reported together.
+fn compile_each_with<T>(
+    paths: &[PathBuf],
+    compile: impl Fn(&Path, &Emitter, &pipeline::Modules) -> Result<T, pipeline::Error>,
+    warnings: impl Fn(&T) -> &[acmegen::diagnostics::Diagnostic],
+) -> Result<(pipeline::Modules, Vec<T>), Failure> {
     let emitter = Emitter::new()?;
     let modules = pipeline::modules(&emitter)?;
     let mut compiled = Vec::new();
     let mut errors: Vec<Failure> = Vec::new();
     for p in paths {
-        match pipeline::compile_to_depth(p, &emitter, &modules, depth) {
+        match compile(p, &emitter, &modules) {
             Ok(c) => compiled.push(c),
             Err(e) => errors.push(e.into()),
         }
@@ -206,7 +246,7 @@ pub(crate) fn compile_each(paths: &[PathBuf], depth: Depth) -> Result<(pipeline:
             .join("\n\n");
         return Err(Failure { message, code });
     }
-    for w in compiled.iter().flat_map(|c| &c.warnings) {
+    for w in compiled.iter().flat_map(warnings) {
         err(&w.as_warning());
     }
     Ok((modules, compiled))

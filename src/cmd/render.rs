@@ -12,7 +12,7 @@ pub(super) fn render(
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let (paths, all) = inventories(given)?;
-    let (files, compiled) = compile_all_to_depth(&paths, depth)?;
+    let (files, compiled) = render_all(&paths, depth)?;
     // Terraform JSON: the same (verified) roots, converted file by file.
     let files = if json {
         acmegen::emit::tfjson::to_json_files(&files)?
@@ -59,10 +59,10 @@ pub(super) fn render(
             let n = c.file_count;
             say(&format!(
                 "rendered {} → {} ({n} files, primary {} / dr {})",
-                c.loaded.path.display(),
-                out.join(&c.plan.name).display(),
-                c.plan.primary.region,
-                c.plan.dr.region
+                c.path.display(),
+                out.join(&c.name).display(),
+                c.regions.0,
+                c.regions.1
             ))?;
         }
         for (dir, left) in &report.removed {

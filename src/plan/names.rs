@@ -17,7 +17,13 @@ pub fn region_code(region: &str) -> String {
     let num = parts.next().unwrap_or_default();
     let dir_code: String = ["north", "south", "east", "west", "central"]
         .iter()
-        .fold(dir.to_string(), |acc, w| acc.replace(w, &w[..1]));
+        .fold(dir.to_string(), |acc, w| {
+            if acc.contains(w) {
+                acc.replace(w, &w[..1])
+            } else {
+                acc
+            }
+        });
     format!("{geo}{dir_code}{num}")
 }
 

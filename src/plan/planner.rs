@@ -103,8 +103,8 @@ impl<'a> Planner<'a> {
             modules: Vec::new(),
             outputs: Vec::new(),
             vcpus: {
-                let usage = &crate::quotas::usage(inv, crate::quotas::vcpu_quota().key)[usize::from(role == Role::Dr)];
-                let mut parts = usage.parts.clone();
+                let usage = crate::quotas::usage_in(inv, crate::quotas::vcpu_quota().key, role == Role::Dr);
+                let mut parts = usage.parts;
                 // Independent of the order of the inventory's rows.
                 parts.sort_by_key(|p| p.split_once(" for ").map(|(_, rest)| rest.to_string()));
                 (usage.total > 0).then_some((usage.total, parts))
