@@ -208,10 +208,11 @@ pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
         );
     }
     let inventory = c.inventory();
-    let earlier = inventory
-        .assets
+    // The assets before the first one of this name (found by the name index,
+    // not by comparing every earlier name).
+    let first = c.named(&a.name).map_or(0, |(i, _)| i);
+    let earlier = inventory.assets[..first]
         .iter()
-        .take_while(|o| o.name != a.name)
         .find(|o| matches!(o.kind, Kind::Rds | Kind::Aurora) && dns_label(o) == dns_name);
     if let Some(other) = earlier {
         c.error(
@@ -393,8 +394,8 @@ pub(crate) fn client_groups(p: &Planner<'_>) -> Expr {
         groups.push(p.vpc("database_clients_security_group_id"));
     }
     groups.extend(
-        p.assets()
-            .filter(|a| !joins_clients_group(a.kind) && a.kind.spec().db_client_group.is_some())
+        p.of_kinds(|k| !joins_clients_group(k) && k.spec().db_client_group.is_some())
+            .into_iter()
             .filter_map(|a| Some(Expr::module(a.ident(), a.kind.spec().db_client_group?))),
     );
     Expr::List(groups)

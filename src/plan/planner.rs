@@ -106,7 +106,8 @@ impl<'a> Planner<'a> {
                 let usage = crate::quotas::usage_in(inv, crate::quotas::vcpu_quota().key, role == Role::Dr);
                 let mut parts = usage.parts;
                 // Independent of the order of the inventory's rows.
-                parts.sort_by_key(|p| p.split_once(" for ").map(|(_, rest)| rest.to_string()));
+                let key = |p: &String| p.split_once(" for ").map(|(_, rest)| rest.to_string());
+                parts.sort_by_cached_key(key);
                 (usage.total > 0).then_some((usage.total, parts))
             },
         };
@@ -217,6 +218,17 @@ impl<'a> Planner<'a> {
     /// Assets of `kind` deployed in this root, in inventory order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a ValidAsset> + '_ {
         self.by_kind.get(&kind).into_iter().flatten().copied()
+    }
+
+    /// Assets of the kinds `pick` selects deployed in this root, in
+    /// inventory order (by the kind index when one kind is picked).
+    pub fn of_kinds(&self, pick: impl Fn(Kind) -> bool) -> Vec<&'a ValidAsset> {
+        let kinds: Vec<Kind> = self.kinds().filter(|k| pick(*k)).collect();
+        match kinds.as_slice() {
+            [] => Vec::new(),
+            [k] => self.of_kind(*k).collect(),
+            _ => self.assets().filter(|a| kinds.contains(&a.kind)).collect(),
+        }
     }
 
     /// Whether the asset named `name` is deployed in this root.
@@ -404,8 +416,7 @@ impl<'a> Planner<'a> {
 
     /// Whether this root has a network.
     pub fn has_vpc(&self) -> bool {
-        let assets: Vec<&ValidAsset> = self.assets().collect();
-        assets.iter().any(|a| a.kind.needs_vpc() || a.kind == Kind::Vpc)
+        self.kinds().any(|k| k.needs_vpc() || k == Kind::Vpc)
     }
 
     /// Whether this root peers its VPC with the other region.

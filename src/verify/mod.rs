@@ -20,6 +20,7 @@ use hcl::{Block, Body};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One verification failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,9 +64,9 @@ struct Declared {
     /// `type.name` of resources, `data.type.name`, `ephemeral.type.name`.
     addresses: BTreeSet<String>,
     /// `var.x`, `local.x` and `data.t.n` declarations → the file declaring them.
-    origins: BTreeMap<String, PathBuf>,
+    origins: BTreeMap<String, Arc<Path>>,
     /// Module label → (source, arguments, file).
-    modules: BTreeMap<String, (String, ModuleArgs, PathBuf)>,
+    modules: BTreeMap<String, (String, ModuleArgs, Arc<Path>)>,
 }
 
 const META_ARGS: [&str; 5] = ["source", "count", "for_each", "providers", "depends_on"];
@@ -116,7 +117,7 @@ fn label(b: &Block, i: usize) -> String {
     b.labels().get(i).map(|l| l.as_str().to_string()).unwrap_or_default()
 }
 
-fn collect(body: &Body, file: &Path, d: &mut Declared) {
+fn collect(body: &Body, file: &Arc<Path>, d: &mut Declared) {
     for b in body.blocks() {
         match b.identifier() {
             "variable" => {
@@ -127,7 +128,7 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
                     .find(|a| a.key() == "type")
                     .map(|a| a.expr().to_string())
                     .unwrap_or_default();
-                d.origins.insert(format!("var.{}", label(b, 0)), file.to_path_buf());
+                d.origins.insert(format!("var.{}", label(b, 0)), file.clone());
                 d.variables.insert(label(b, 0), (has_default, ty));
             }
             "output" => {
@@ -135,7 +136,7 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
             }
             "locals" => {
                 for a in b.body().attributes() {
-                    d.origins.insert(format!("local.{}", a.key()), file.to_path_buf());
+                    d.origins.insert(format!("local.{}", a.key()), file.clone());
                     d.locals.insert(a.key().to_string());
                 }
             }
@@ -144,7 +145,7 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
             }
             "data" => {
                 let address = format!("data.{}.{}", label(b, 0), label(b, 1));
-                d.origins.insert(address.clone(), file.to_path_buf());
+                d.origins.insert(address.clone(), file.clone());
                 d.addresses.insert(address);
             }
             // A check block's scoped data sources (visible only inside it;
@@ -166,10 +167,8 @@ fn collect(body: &Body, file: &Path, d: &mut Declared) {
                     .filter(|a| !META_ARGS.contains(&a.key()))
                     .map(|a| (a.key().to_string(), literal(a.expr())))
                     .collect();
-                d.modules.insert(
-                    label(b, 0),
-                    (source.trim_matches('"').to_string(), args, file.to_path_buf()),
-                );
+                d.modules
+                    .insert(label(b, 0), (source.trim_matches('"').to_string(), args, file.clone()));
             }
             _ => {}
         }
@@ -223,14 +222,14 @@ struct FileResult {
 }
 
 /// Record what the layout reading of a repeated block declares.
-fn declare(shape: structure::Shape, file: &Path, d: &mut Declared) {
+fn declare(shape: structure::Shape, file: &Arc<Path>, d: &mut Declared) {
     match shape {
         structure::Shape::Module { label, source, args } => {
             d.modules
-                .insert(label, (source, args.into_iter().collect(), file.to_path_buf()));
+                .insert(label, (source, args.into_iter().collect(), file.clone()));
         }
         structure::Shape::Variable { name, has_default, ty } => {
-            d.origins.insert(format!("var.{name}"), file.to_path_buf());
+            d.origins.insert(format!("var.{name}"), file.clone());
             d.variables.insert(name, (has_default, ty));
         }
         structure::Shape::Output { name } => {
@@ -242,6 +241,8 @@ fn declare(shape: structure::Shape, file: &Path, d: &mut Declared) {
 /// What reading one file found so far.
 struct FileCheck<'a> {
     path: &'a Path,
+    /// The same path, shared by every declaration of the file.
+    file: Arc<Path>,
     depth: Depth,
     findings: Vec<Finding>,
     declared: Declared,
@@ -274,7 +275,7 @@ impl FileCheck<'_> {
                 match self.shapes.get(&key) {
                     Some(true) => {
                         if let Some(shape) = structure::read(chunk) {
-                            declare(shape, path, &mut self.declared);
+                            declare(shape, &self.file, &mut self.declared);
                             return;
                         }
                     }
@@ -304,7 +305,7 @@ impl FileCheck<'_> {
                     let agrees = matches!((&read, &parsed), (Some(r), Some(p)) if structure::agrees(r, p));
                     self.shapes.insert(key, agrees && body.blocks().count() == 1);
                 }
-                collect(&body, path, &mut self.declared);
+                collect(&body, &self.file, &mut self.declared);
                 if self.depth == Depth::Full {
                     self.structures.extend(body.into_inner());
                 }
@@ -336,7 +337,7 @@ impl FileCheck<'_> {
         match confirmed.get(&w.key) {
             Some(true) => {
                 self.refs.extend(w.references);
-                declare(w.shape, self.path, &mut self.declared);
+                declare(w.shape, &self.file, &mut self.declared);
             }
             Some(false) => self.chunks(line, block),
             None => {
@@ -345,7 +346,7 @@ impl FileCheck<'_> {
                 self.chunks(line, block);
                 let read = std::mem::replace(&mut self.declared, declared);
                 let mut said = Declared::default();
-                declare(w.shape, self.path, &mut said);
+                declare(w.shape, &self.file, &mut said);
                 let same = self.findings.len() == findings
                     && self.refs[refs..] == w.references[..]
                     && same_declarations(&read, &said);
@@ -387,6 +388,7 @@ fn check_file(path: &Path, text: &str, depth: Depth, written: Vec<written::Writt
     let canonical = depth == Depth::Structural || format_hcl(text) == *text;
     let mut file = FileCheck {
         path,
+        file: Arc::from(path),
         depth,
         findings: Vec::new(),
         declared: Declared::default(),
@@ -579,7 +581,7 @@ pub fn verify_written(
                 .or_insert_with(|| lookup(&normalize(&dir.join(source))));
             let Some(m) = found else {
                 findings.push(Finding {
-                    file: file.clone(),
+                    file: file.to_path_buf(),
                     message: format!("module \"{label}\": source {source} is not a rendered module"),
                 });
                 continue;
@@ -587,11 +589,11 @@ pub fn verify_written(
             for (a, kind) in args {
                 match (m.variables.get(a), kind) {
                     (None, _) => findings.push(Finding {
-                        file: file.clone(),
+                        file: file.to_path_buf(),
                         message: format!("module \"{label}\": argument `{a}` is not a variable of {source}"),
                     }),
                     (Some((_, ty)), Some(kind)) if !fits(*kind, ty) => findings.push(Finding {
-                        file: file.clone(),
+                        file: file.to_path_buf(),
                         message: format!(
                             "module \"{label}\": argument `{a}` is a {kind:?} literal but {source} declares it `{ty}`"
                         ),
@@ -605,22 +607,23 @@ pub fn verify_written(
                 .filter(|(v, (has_default, _))| !*has_default && !args.contains_key(*v))
             {
                 findings.push(Finding {
-                    file: file.clone(),
+                    file: file.to_path_buf(),
                     message: format!("module \"{label}\": required variable `{v}` of {source} is not set"),
                 });
             }
         }
     }
-    let mut used: BTreeMap<&Path, BTreeSet<String>> = BTreeMap::new();
+    // What each directory reads: (`var`, name), (`local`, name) or ("", address).
+    let mut used: BTreeMap<&Path, std::collections::HashSet<(&str, &str)>> = BTreeMap::new();
     for (path, dir, references) in &refs {
         let Some(d) = own.get(dir) else { continue };
         let used = used.entry(dir.as_path()).or_default();
         for r in references {
             use references::Reference::*;
             match r {
-                Var(v) => used.insert(format!("var.{v}")),
-                Local(l) => used.insert(format!("local.{l}")),
-                Address(a, _) => used.insert(a.clone()),
+                Var(v) => used.insert(("var", v)),
+                Local(l) => used.insert(("local", l)),
+                Address(a, _) => used.insert(("", a)),
                 Module(..) => false,
             };
         }
@@ -647,9 +650,14 @@ pub fn verify_written(
     for (dir, d) in &own {
         let used = used.get(dir.as_path());
         for (name, file) in &d.origins {
-            if !used.is_some_and(|u| u.contains(name)) {
+            let read = match (name.strip_prefix("var."), name.strip_prefix("local.")) {
+                (Some(v), _) => ("var", v),
+                (_, Some(l)) => ("local", l),
+                _ => ("", name.as_str()),
+            };
+            if !used.is_some_and(|u| u.contains(&read)) {
                 findings.push(Finding {
-                    file: file.clone(),
+                    file: file.to_path_buf(),
                     message: format!("`{name}` is declared but never used"),
                 });
             }
