@@ -25,6 +25,7 @@ pub mod deploy;
 pub mod diagnostics;
 pub mod emit;
 pub mod explain;
+pub mod fnv;
 pub mod format;
 pub mod import;
 pub mod inventory;

@@ -148,12 +148,14 @@ pub(crate) fn runbook(rb: &Runbook) -> String {
     collapse_blank_runs(out)
 }
 
-/// At most one blank line in a row, and one newline at the end.
+/// At most one blank line in a row, and one newline at the end (in place:
+/// the runbook of a large inventory is tens of megabytes).
 fn collapse_blank_runs(text: String) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut newlines = 0;
-    for c in text.chars() {
-        if c == '\n' {
+    let mut bytes = text.into_bytes();
+    let (mut kept, mut newlines) = (0, 0);
+    for read in 0..bytes.len() {
+        let b = bytes[read];
+        if b == b'\n' {
             newlines += 1;
             if newlines > 2 {
                 continue;
@@ -161,10 +163,23 @@ fn collapse_blank_runs(text: String) -> String {
         } else {
             newlines = 0;
         }
-        out.push(c);
+        bytes[kept] = b;
+        kept += 1;
     }
+    bytes.truncate(kept);
+    // Only newline bytes were removed, so the text is still UTF-8.
+    let mut out = String::from_utf8(bytes).expect("removing newlines keeps UTF-8");
     let end = out.trim_end().len();
     out.truncate(end);
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn blank_runs_collapse_to_one_blank_line_and_one_final_newline() {
+        let text = "a\n\n\n\nb — ü\n\nc\n\n\n \n".to_string();
+        assert_eq!(super::collapse_blank_runs(text), "a\n\nb — ü\n\nc\n");
+    }
 }

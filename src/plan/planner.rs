@@ -7,9 +7,10 @@ use super::expr::{Expr, Part, Step};
 use super::names;
 use super::network::Layout;
 use super::{ModuleCall, Origin, Output, Role, RootPlan, Validation, VarRole, Variable};
+use crate::fnv::FnvMap as HashMap;
 use crate::inventory::{DrStrategy, Kind};
 use crate::validate::{ValidAsset, Validated};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A fact one root publishes for the other (see the `facts` module): its
 /// name under the publisher, its value, and the condition under which it
@@ -118,7 +119,7 @@ impl<'a> Planner<'a> {
             }
         }
         let mut kinds_here: Vec<Kind> = Vec::new();
-        let mut by_kind: HashMap<Kind, Vec<&ValidAsset>> = HashMap::new();
+        let mut by_kind: HashMap<Kind, Vec<&ValidAsset>> = HashMap::default();
         for a in v.assets.iter().filter(|a| present(a, role)) {
             if !kinds_here.contains(&a.kind) {
                 kinds_here.push(a.kind);
@@ -149,7 +150,7 @@ impl<'a> Planner<'a> {
             here,
             kms_label,
             vpc_label,
-            var_index: HashMap::new(),
+            var_index: HashMap::default(),
             published: Vec::new(),
             reads_facts: false,
             root,

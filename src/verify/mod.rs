@@ -44,9 +44,12 @@ pub enum Depth {
     /// deployability rules ([`rules`]) run: `acmegen verify`, `acmegen
     /// check`, the tests.
     Full,
-    /// By structure (`acmegen render`): module calls, variables and outputs
-    /// of one shape are parsed once and otherwise read by their canonical
-    /// layout ([`structure`]); every other block is parsed; declarations,
+    /// By structure (`acmegen render`): blocks the emitter wrote from the
+    /// typed plan are taken at its word once the first of their skeleton in
+    /// the file read the same from its text ([`written`]); other module
+    /// calls, variables and outputs of one shape are parsed once and
+    /// otherwise read by their canonical layout ([`structure`]); every other
+    /// block is parsed; declarations,
     /// module arguments, literal types and references are checked as in
     /// [`Depth::Full`]; layout and the deployability rules are left to
     /// `check`/`verify`, which CI and the pre-commit hook run.
@@ -250,7 +253,7 @@ struct FileCheck<'a> {
     refs: Vec<references::Reference>,
     /// Shapes of repeated blocks seen in this file: true when their layout
     /// reading agreed with the parse of the first one.
-    shapes: std::collections::HashMap<u64, bool>,
+    shapes: crate::fnv::FnvMap<u64, bool>,
     /// Full: the parsed structures, for the deployability rules.
     structures: Vec<hcl::Structure>,
     /// Lines of written blocks whose text said otherwise than the emitter.
@@ -332,7 +335,7 @@ impl FileCheck<'_> {
         line: usize,
         block: &str,
         w: written::Written,
-        confirmed: &mut std::collections::HashMap<u64, bool>,
+        confirmed: &mut crate::fnv::FnvMap<u64, bool>,
     ) {
         match confirmed.get(&w.key) {
             Some(true) => {
@@ -393,7 +396,7 @@ fn check_file(path: &Path, text: &str, depth: Depth, written: Vec<written::Writt
         findings: Vec::new(),
         declared: Declared::default(),
         refs: Vec::new(),
-        shapes: std::collections::HashMap::new(),
+        shapes: crate::fnv::FnvMap::default(),
         structures: Vec::new(),
         disagreed: Vec::new(),
     };
@@ -407,7 +410,7 @@ fn check_file(path: &Path, text: &str, depth: Depth, written: Vec<written::Writt
     } else if depth == Depth::Structural {
         // In canonical layout every top-level structure starts at column 0,
         // so each can be read alone: the file parses exactly when they all do.
-        let mut confirmed = std::collections::HashMap::new();
+        let mut confirmed = crate::fnv::FnvMap::default();
         let (mut at, mut line) = (0usize, 1usize);
         for w in written {
             let Some(block) = text.get(w.start..w.end).filter(|_| w.start >= at) else {
@@ -574,7 +577,7 @@ pub fn verify_written(
     let lookup = |dir: &Path| own.get(dir).or_else(|| base.dirs.get(dir));
     for (dir, d) in &own {
         // Module sources resolved once per directory, not per call.
-        let mut resolved: std::collections::HashMap<&str, Option<&Declared>> = std::collections::HashMap::new();
+        let mut resolved: crate::fnv::FnvMap<&str, Option<&Declared>> = crate::fnv::FnvMap::default();
         for (label, (source, args, file)) in &d.modules {
             let found = *resolved
                 .entry(source.as_str())
@@ -614,7 +617,7 @@ pub fn verify_written(
         }
     }
     // What each directory reads: (`var`, name), (`local`, name) or ("", address).
-    let mut used: BTreeMap<&Path, std::collections::HashSet<(&str, &str)>> = BTreeMap::new();
+    let mut used: BTreeMap<&Path, crate::fnv::FnvSet<(&str, &str)>> = BTreeMap::new();
     for (path, dir, references) in &refs {
         let Some(d) = own.get(dir) else { continue };
         let used = used.entry(dir.as_path()).or_default();
@@ -628,7 +631,7 @@ pub fn verify_written(
             };
         }
         // Module sources resolved once per directory, not per reference.
-        let mut sources: std::collections::HashMap<String, Option<&Declared>> = std::collections::HashMap::new();
+        let mut sources: crate::fnv::FnvMap<String, Option<&Declared>> = crate::fnv::FnvMap::default();
         let mut module_of = |source: &str| -> Option<&Declared> {
             if let Some(m) = sources.get(source) {
                 return *m;

@@ -12,8 +12,8 @@
 //! block; where they disagree, every block of that shape is parsed.
 
 use super::Literal;
+use crate::fnv::Fnv;
 use crate::lexer::{classify, Class};
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 /// What the layout of one top-level block says about it.
@@ -64,7 +64,7 @@ fn ident_byte(c: u8) -> bool {
 /// `a` (a name) or `0` (a number).
 pub(super) fn shape_key(code: &[u8]) -> u64 {
     use super::references::TEXT;
-    let mut h = DefaultHasher::new();
+    let mut h = Fnv::default();
     let mut lines = code.split(|c| *c == b'\n');
     // The header without its label: `module "…" {`.
     for line in lines.by_ref() {

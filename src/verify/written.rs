@@ -15,9 +15,10 @@
 use super::references::Reference;
 use super::structure::Shape;
 use super::Literal;
+use crate::fnv::Fnv;
 use crate::plan::expr::{Expr, Part, Root, Step};
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 /// One block written from the typed plan.
@@ -56,7 +57,7 @@ impl Written {
         comment: bool,
         depends_on: bool,
     ) -> Written {
-        let mut h = DefaultHasher::new();
+        let mut h = Fnv::default();
         ("module", source, comment, depends_on).hash(&mut h);
         let mut references = Vec::new();
         match count {
@@ -90,7 +91,7 @@ impl Written {
 
     /// `variable "name"` of type `ty` at `start..end`.
     pub fn variable((start, end): (usize, usize), name: &str, ty: &str, default: Option<&Expr>) -> Written {
-        let mut h = DefaultHasher::new();
+        let mut h = Fnv::default();
         ("variable", ty).hash(&mut h);
         let mut references = Vec::new();
         if let Some(d) = default {
@@ -112,7 +113,7 @@ impl Written {
 
     /// `output "name"` with `value` at `start..end`.
     pub fn output((start, end): (usize, usize), name: &str, value: &Expr, sensitive: bool) -> Written {
-        let mut h = DefaultHasher::new();
+        let mut h = Fnv::default();
         ("output", sensitive).hash(&mut h);
         skeleton(value, &mut h);
         let mut references = Vec::new();
@@ -143,7 +144,7 @@ fn literal_of(e: &Expr) -> Option<Literal> {
 
 /// Hash the form of `e`: its variants, function names, object keys and
 /// reference steps, not its names, strings or numbers.
-fn skeleton(e: &Expr, h: &mut DefaultHasher) {
+fn skeleton(e: &Expr, h: &mut Fnv) {
     std::mem::discriminant(e).hash(h);
     match e {
         Expr::Str(_) | Expr::Num(_) | Expr::Bool(_) | Expr::Null | Expr::Splat { .. } | Expr::Provider { .. } => {}
