@@ -32,15 +32,16 @@ pub type FileSet = BTreeMap<PathBuf, String>;
 pub struct Emitter {
     /// The Terraform templates, parsed when the emitter is built.
     tera: Tera,
-    /// The workflow templates (`ci/*.yml.tera` and their macros), parsed
-    /// on first use: only `acmegen ci` and `check` write workflows, and
-    /// parsing them costs a render of a small inventory.
+    /// The CI templates (`ci/`: the workflows, their macros and the CI
+    /// bootstrap), parsed on first use: only inventories with a `ci:` section
+    /// and `acmegen ci`/`check` use them, and parsing them costs about as
+    /// much as rendering a small inventory.
     workflows: std::sync::OnceLock<std::result::Result<Tera, String>>,
 }
 
-/// Whether template `name` belongs to the workflow set (see [`Emitter`]).
+/// Whether template `name` is parsed on first use (see [`Emitter`]).
 fn is_workflow_template(name: &str) -> bool {
-    name.starts_with("ci/") && (name.ends_with(".yml.tera") || name == "ci/macros.tera")
+    name.starts_with("ci/")
 }
 
 fn parse_templates(pick: impl Fn(&str) -> bool) -> Result<Tera> {
@@ -102,7 +103,7 @@ impl Emitter {
 
     fn render(&self, name: &str, ctx: &tera::Context) -> Result<String> {
         let text = self
-            .tera
+            .templates_of(name)?
             .render(name, ctx)
             .with_context(|| format!("rendering template {name}"))?;
         Ok(format_hcl(&text))
