@@ -6,7 +6,10 @@
 //!
 //! Writing the repeated blocks directly, instead of through a template
 //! context holding every block's strings, keeps a root of thousands of
-//! assets from being held several times over while it renders.
+//! assets from being held several times over while it renders. Each block
+//! written directly is also described to the verifier
+//! ([`crate::verify::written`]): where it is, what it declares, and the
+//! references of its expressions.
 
 use crate::format::format_hcl;
 use crate::plan::expr::{key, quote};
