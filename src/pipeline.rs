@@ -144,7 +144,10 @@ pub fn render_to_depth(
     };
     drop(e.plan);
     drop(loaded);
-    let files = verified(e.files, e.writings, modules, depth)?;
+    let (files, index) = verified(e.files, e.writings, modules, depth)?;
+    // `render` reads nothing of the roots' index and exits soon: freeing it
+    // node by node is all that would be left to do with it.
+    std::mem::forget(index);
     Ok(Rendered { files, ..rendered })
 }
 
@@ -179,26 +182,24 @@ fn emit(loaded: &Loaded, emitter: &Emitter) -> Result<Emitted, Error> {
     })
 }
 
-/// `files`, once verified against the shared `modules` to `depth`.
+/// `files`, once verified against the shared `modules` to `depth`, and
+/// their index.
 fn verified(
     files: FileSet,
     writings: verify::written::Writings,
     modules: &Modules,
     depth: verify::Depth,
-) -> Result<FileSet, Error> {
+) -> Result<(FileSet, verify::Index), Error> {
     let (findings, index) = verify::verify_written(&files, writings, &modules.index, depth);
-    // The roots' index is not needed past here; it is only freed, node by
-    // node, and a large root's is large.
-    std::mem::forget(index);
     if !findings.is_empty() {
         return Err(Error::Verify(findings));
     }
-    Ok(files)
+    Ok((files, index))
 }
 
 fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules, depth: verify::Depth) -> Result<Compiled, Error> {
     let e = emit(&loaded, emitter)?;
-    let files = verified(e.files, e.writings, modules, depth)?;
+    let (files, _) = verified(e.files, e.writings, modules, depth)?;
     Ok(Compiled {
         loaded,
         plan: e.plan,

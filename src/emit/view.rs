@@ -83,12 +83,11 @@ impl<'a> RootView<'a> {
     }
 }
 
-/// A description as a quoted HCL string (double quotes escaped, as the
-/// templates did).
+/// A description as a quoted HCL string, escaped as every string literal
+/// (quotes, backslashes, control characters and template markers: a
+/// description holding `${` is text, not an interpolation).
 fn described(out: &mut String, description: &str) {
-    out.push('"');
-    out.push_str(&description.replace('"', "\\\""));
-    out.push('"');
+    out.push_str(&quote(description));
 }
 
 /// Append `block` (laid out canonically) to `out`, after a blank line.
@@ -342,7 +341,7 @@ pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String, written: &mut V
             variable_block(v, &mut raw);
             raw.clone()
         });
-        written.push(Written::variable(at, &v.name, v.ty, v.default.as_ref()));
+        written.push(Written::variable(at, &v.name, v.ty, v.default.as_ref(), &v.description));
     }
 }
 
@@ -367,6 +366,6 @@ pub(crate) fn output_blocks(root: &RootPlan, out: &mut String, written: &mut Vec
             output_block(o, &mut raw);
             raw.clone()
         });
-        written.push(Written::output(at, &o.name, &o.value, o.sensitive));
+        written.push(Written::output(at, &o.name, &o.value, o.sensitive, &o.description));
     }
 }

@@ -188,19 +188,22 @@ impl Expr {
             Expr::Ref(r) => r.write(out),
             Expr::Template(parts) => {
                 out.push('"');
+                // Adjacent text parts are escaped together (`a$` then `{b`
+                // would otherwise write an unescaped `${`).
+                let mut text = String::new();
                 for p in parts {
                     match p {
-                        Part::Text(t) => {
-                            let q = quote(t);
-                            out.push_str(&q[1..q.len() - 1]);
-                        }
+                        Part::Text(t) => text.push_str(t),
                         Part::Interp(e) => {
+                            write_template_text(&text, true, out);
+                            text.clear();
                             out.push_str("${");
                             e.write(out);
                             out.push('}');
                         }
                     }
                 }
+                write_template_text(&text, false, out);
                 out.push('"');
             }
             Expr::Call {
@@ -362,6 +365,28 @@ impl Ref {
     }
 }
 
+/// Literal text of a template, escaped; `before_interpolation` when `${`
+/// follows. A literal `$` right before `${` would read as the escape `$${`
+/// (a literal `${`, losing the interpolation), so a trailing run of `$` is
+/// written as an interpolated string instead: `a$` + `${x}` → `a${"$"}${x}`.
+fn write_template_text(text: &str, before_interpolation: bool, out: &mut String) {
+    if text.is_empty() {
+        return;
+    }
+    let q = quote(text);
+    let body = &q[1..q.len() - 1];
+    let dollars = body.len() - body.trim_end_matches('$').len();
+    if before_interpolation && dollars > 0 {
+        let (head, run) = body.split_at(body.len() - dollars);
+        out.push_str(head);
+        out.push_str("${\"");
+        out.push_str(run);
+        out.push_str("\"}");
+    } else {
+        out.push_str(body);
+    }
+}
+
 /// Quote and escape a string for HCL (interpolation markers are escaped too).
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -399,6 +424,19 @@ pub fn key(k: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_text_never_escapes_the_interpolation_after_it() {
+        let t = Expr::template(vec![Part::Text("a$$".into()), Part::Interp(Expr::var("x"))]);
+        assert_eq!(t.render(), r#""a${"$$"}${var.x}""#);
+        hcl::parse(&format!("x = {}\n", t.render())).expect("parses");
+        // Adjacent text parts are escaped as one text.
+        let t = Expr::template(vec![Part::Text("a$".into()), Part::Text("{b".into())]);
+        assert_eq!(t.render(), r#""a$${b""#);
+        // A `$` at the end of the whole template needs nothing.
+        let t = Expr::template(vec![Part::Interp(Expr::var("x")), Part::Text("$".into())]);
+        assert_eq!(t.render(), r#""${var.x}$""#);
+    }
 
     #[test]
     fn escapes_strings() {

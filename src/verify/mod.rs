@@ -258,6 +258,9 @@ struct FileCheck<'a> {
     structures: Vec<hcl::Structure>,
     /// Lines of written blocks whose text said otherwise than the emitter.
     disagreed: Vec<usize>,
+    /// Compare every written block with its text, not only the first of
+    /// each skeleton (tests).
+    recheck: bool,
 }
 
 impl FileCheck<'_> {
@@ -337,24 +340,37 @@ impl FileCheck<'_> {
         w: written::Written,
         confirmed: &mut crate::fnv::FnvMap<u64, bool>,
     ) {
-        match confirmed.get(&w.key) {
-            Some(true) => {
+        // The line of the block's first text (its range starts with the blank line before it).
+        let first_line = line + block.len() - block.trim_start_matches('\n').len();
+        match confirmed.get(&w.key).copied().filter(|_| !self.recheck) {
+            Some(true) if w.frames(block) => {
                 self.refs.extend(w.references);
                 declare(w.shape, &self.file, &mut self.declared);
             }
+            Some(true) => {
+                // Not laid out as the emitter said: read from its text.
+                self.disagreed.push(first_line);
+                self.chunks(line, block);
+            }
             Some(false) => self.chunks(line, block),
             None => {
+                if self.recheck {
+                    // Every block parsed, none read by layout.
+                    self.shapes.clear();
+                }
                 let (declared, findings, refs) =
                     (std::mem::take(&mut self.declared), self.findings.len(), self.refs.len());
                 self.chunks(line, block);
                 let read = std::mem::replace(&mut self.declared, declared);
+                let framed = w.frames(block);
                 let mut said = Declared::default();
                 declare(w.shape, &self.file, &mut said);
                 let same = self.findings.len() == findings
                     && self.refs[refs..] == w.references[..]
-                    && same_declarations(&read, &said);
+                    && same_declarations(&read, &said)
+                    && framed;
                 if !same {
-                    self.disagreed.push(line);
+                    self.disagreed.push(first_line);
                 }
                 confirmed.insert(w.key, same);
                 merge(&mut self.declared, read);
@@ -387,7 +403,7 @@ fn same_declarations(a: &Declared, b: &Declared) -> bool {
 /// Parse one file and run every check that needs only that file; by
 /// structure, the blocks the emitter wrote from the plan (`written`, in
 /// file order) are read as [`written`] says.
-fn check_file(path: &Path, text: &str, depth: Depth, written: Vec<written::Written>) -> FileResult {
+fn check_file(path: &Path, text: &str, depth: Depth, written: Vec<written::Written>, recheck: bool) -> FileResult {
     let canonical = depth == Depth::Structural || format_hcl(text) == *text;
     let mut file = FileCheck {
         path,
@@ -399,6 +415,7 @@ fn check_file(path: &Path, text: &str, depth: Depth, written: Vec<written::Writt
         shapes: crate::fnv::FnvMap::default(),
         structures: Vec::new(),
         disagreed: Vec::new(),
+        recheck,
     };
     if !canonical {
         file.findings.push(Finding {
@@ -477,7 +494,12 @@ fn top_level_chunks(text: &str) -> Vec<(usize, &str)> {
 
 /// Run `check_file` over the `.tf` files, spread over the available cores
 /// (largest files first, each to the least loaded worker).
-fn check_files(files: &FileSet, depth: Depth, mut writings: written::Writings) -> Vec<(PathBuf, FileResult)> {
+fn check_files(
+    files: &FileSet,
+    depth: Depth,
+    mut writings: written::Writings,
+    recheck: bool,
+) -> Vec<(PathBuf, FileResult)> {
     let mut tf: Vec<(&PathBuf, &String, Vec<written::Written>)> = files
         .iter()
         .filter(|(p, _)| p.extension().is_some_and(|e| e == "tf"))
@@ -504,7 +526,7 @@ fn check_files(files: &FileSet, depth: Depth, mut writings: written::Writings) -
                 scope.spawn(move || {
                     bucket
                         .into_iter()
-                        .map(|(p, t, w)| (p.clone(), check_file(p, t, depth, w)))
+                        .map(|(p, t, w)| (p.clone(), check_file(p, t, depth, w, recheck)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -568,7 +590,7 @@ pub fn verify_written(
     let mut own: BTreeMap<PathBuf, Declared> = BTreeMap::new();
     let mut refs = Vec::new();
     let mut bodies = Vec::new();
-    for (path, r) in check_files(files, depth, writings) {
+    for (path, r) in check_files(files, depth, writings, false) {
         findings.extend(r.findings);
         bodies.push((path.clone(), r.body));
         merge(own.entry(r.dir.clone()).or_default(), r.declared);
@@ -677,11 +699,13 @@ pub fn verify_written(
     (findings, Index { dirs: own, sources })
 }
 
-/// Where the text of `files` said otherwise than `writings` (file, line of
-/// the block), so the blocks of that skeleton were read from their text:
-/// empty when every skeleton's first block agreed with the emitter.
-pub fn written_disagreements(files: &FileSet, writings: written::Writings) -> Vec<(PathBuf, usize)> {
-    check_files(files, Depth::Structural, writings)
+/// Where the text of `files` said otherwise than `writings` (file, first
+/// line of the block), so the blocks of that skeleton were read from their
+/// text: empty when every skeleton's first block agreed with the emitter
+/// (`every`: when every block, each parsed, agreed — what `render` takes on
+/// trust, checked by the tests).
+pub fn written_disagreements(files: &FileSet, writings: written::Writings, every: bool) -> Vec<(PathBuf, usize)> {
+    check_files(files, Depth::Structural, writings, every)
         .into_iter()
         .flat_map(|(path, r)| r.disagreed.into_iter().map(move |line| (path.clone(), line)))
         .collect()
@@ -942,7 +966,7 @@ mod tests {
     fn the_emitters_word_is_taken_once_the_first_block_of_its_skeleton_agrees() {
         let clean = "module \"z\" {\n  source = \"../../modules/m\"\n\n  a = var.z\n  n = 1\n}\n";
         let (files, writings) = with_writings(clean);
-        assert_eq!(written_disagreements(&files, writings.clone()), vec![]);
+        assert_eq!(written_disagreements(&files, writings.clone(), false), vec![]);
         assert_eq!(by_writings(&files, writings), Vec::<String>::new());
 
         // The first block's text says otherwise than the emitter: the
@@ -952,7 +976,7 @@ mod tests {
         let main = files.get_mut(Path::new("x/primary/main.tf")).unwrap();
         *main = main.replacen("a = var.x", "a = var.q", 1);
         assert_eq!(
-            written_disagreements(&files, writings.clone()),
+            written_disagreements(&files, writings.clone(), false),
             vec![(PathBuf::from("x/primary/main.tf"), 1)]
         );
         let found = by_writings(&files, writings);

@@ -5,12 +5,18 @@
 //!
 //! The emitter's word is checked, not assumed: the first block of each
 //! *skeleton* in a file (the same block type, source, argument names and
-//! expression forms; only names, strings and numbers differ) is read from
-//! its text in full — lexed for references, laid out, parsed — and has to
-//! say exactly what the emitter said. Only then are the file's other blocks
-//! of that skeleton taken at the emitter's word; where the text disagrees,
-//! every block of the skeleton is read from its text. `acmegen verify`,
-//! `acmegen check` and the tests never take the emitter's word.
+//! expression forms, and whether each name is plain and each string needs
+//! no escaping; only names, strings and numbers differ) is read from its
+//! text as any block is by structure — lexed for references, and parsed,
+//! or read by its canonical layout when a block of the same shape was
+//! parsed before it in the file — and has to say exactly what the emitter
+//! said. Only then are the file's other blocks of that skeleton taken at
+//! the emitter's word, each after a check of its frame (the header with its
+//! label, indented lines, the closing brace: the range holds that one
+//! block); where the text disagrees, every block of the skeleton is read
+//! from its text. `acmegen verify`, `acmegen check` and the tests never
+//! take the emitter's word, and `tests/written.rs` compares every block of
+//! the shipped and benchmark inventories with its parsed text.
 
 use super::references::Reference;
 use super::structure::Shape;
@@ -58,7 +64,7 @@ impl Written {
         depends_on: bool,
     ) -> Written {
         let mut h = Fnv::default();
-        ("module", source, comment, depends_on).hash(&mut h);
+        ("module", source, comment, depends_on, ident(label)).hash(&mut h);
         let mut references = Vec::new();
         match count {
             Some(c) => {
@@ -90,9 +96,15 @@ impl Written {
     }
 
     /// `variable "name"` of type `ty` at `start..end`.
-    pub fn variable((start, end): (usize, usize), name: &str, ty: &str, default: Option<&Expr>) -> Written {
+    pub fn variable(
+        (start, end): (usize, usize),
+        name: &str,
+        ty: &str,
+        default: Option<&Expr>,
+        description: &str,
+    ) -> Written {
         let mut h = Fnv::default();
-        ("variable", ty).hash(&mut h);
+        ("variable", ty, ident(name), plain(description)).hash(&mut h);
         let mut references = Vec::new();
         if let Some(d) = default {
             skeleton(d, &mut h);
@@ -112,9 +124,15 @@ impl Written {
     }
 
     /// `output "name"` with `value` at `start..end`.
-    pub fn output((start, end): (usize, usize), name: &str, value: &Expr, sensitive: bool) -> Written {
+    pub fn output(
+        (start, end): (usize, usize),
+        name: &str,
+        value: &Expr,
+        sensitive: bool,
+        description: &str,
+    ) -> Written {
         let mut h = Fnv::default();
-        ("output", sensitive).hash(&mut h);
+        ("output", sensitive, ident(name), plain(description)).hash(&mut h);
         skeleton(value, &mut h);
         let mut references = Vec::new();
         references_of(value, &mut references);
@@ -126,6 +144,55 @@ impl Written {
             references,
         }
     }
+
+    /// The block's header line, `module "label" {`.
+    pub fn header(&self) -> String {
+        let (kind, name) = match &self.shape {
+            Shape::Module { label, .. } => ("module", label),
+            Shape::Variable { name, .. } => ("variable", name),
+            Shape::Output { name } => ("output", name),
+        };
+        format!("{kind} \"{name}\" {{")
+    }
+
+    /// Whether `block` (this block's text) is framed as one top-level block
+    /// with this header: the blank line before it (if any), at most a comment line,
+    /// the header, indented lines, the closing brace in column 0. Checked for
+    /// every block taken at the emitter's word, so its range and label are
+    /// those of the text.
+    pub(super) fn frames(&self, block: &str) -> bool {
+        let mut rest = block.strip_prefix('\n').unwrap_or(block);
+        if rest.starts_with('#') {
+            let Some((_, after)) = rest.split_once('\n') else {
+                return false;
+            };
+            rest = after;
+        }
+        let header = self.header();
+        let Some(body) = rest.strip_prefix(header.as_str()).and_then(|r| r.strip_prefix('\n')) else {
+            return false;
+        };
+        let Some(inner) = body.strip_suffix("}\n") else {
+            return false;
+        };
+        inner
+            .split_terminator('\n')
+            .all(|line| line.is_empty() || line.starts_with(' '))
+    }
+}
+
+/// Whether `s` is written the same inside a string literal (nothing to
+/// escape, no template marker, no `$` or `%` next to another part): a
+/// string that is not gets a skeleton of its own, so the first of those is
+/// read from its text.
+fn plain(s: &str) -> bool {
+    !s.bytes()
+        .any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r' | b'\t' | b'$' | b'%'))
+}
+
+/// Whether `s` is a plain name (letters, digits, `_`, `-`).
+fn ident(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// The kind of literal `e` is written as, in the terms of the parse
@@ -147,20 +214,30 @@ fn literal_of(e: &Expr) -> Option<Literal> {
 fn skeleton(e: &Expr, h: &mut Fnv) {
     std::mem::discriminant(e).hash(h);
     match e {
-        Expr::Str(_) | Expr::Num(_) | Expr::Bool(_) | Expr::Null | Expr::Splat { .. } | Expr::Provider { .. } => {}
+        Expr::Str(s) => plain(s).hash(h),
+        Expr::Num(_) | Expr::Bool(_) | Expr::Null => {}
+        Expr::Splat { module, output } => (ident(module), ident(output)).hash(h),
+        Expr::Provider { alias, .. } => ident(alias).hash(h),
         Expr::Ref(r) => {
             std::mem::discriminant(&r.root).hash(h);
-            if let Root::Data(ty, _) = r.root {
-                ty.hash(h);
+            match &r.root {
+                Root::Data(ty, name) => (ty, ident(name)).hash(h),
+                Root::Var(n) | Root::Local(n) | Root::Module(n) => ident(n).hash(h),
             }
             for s in &r.steps {
                 std::mem::discriminant(s).hash(h);
+                match s {
+                    Step::Attr(a) => ident(a).hash(h),
+                    Step::Key(k) => plain(k).hash(h),
+                    Step::Index(_) => {}
+                }
             }
         }
         Expr::Template(parts) => {
+            parts.len().hash(h);
             for p in parts {
                 match p {
-                    Part::Text(_) => 0u8.hash(h),
+                    Part::Text(t) => (0u8, plain(t)).hash(h),
                     Part::Interp(e) => {
                         1u8.hash(h);
                         skeleton(e, h);
@@ -277,12 +354,145 @@ mod tests {
 
     #[test]
     fn the_skeleton_ignores_names_and_values_but_not_forms() {
-        let key = |args: Vec<(String, Expr)>| Written::module((0, 0), "m", "vm", None, &args, false, false).key;
-        let a = key(vec![("n".into(), Expr::s("x")), ("v".into(), Expr::var("a"))]);
-        let b = key(vec![("n".into(), Expr::s("yy")), ("v".into(), Expr::var("bbb"))]);
-        assert_eq!(a, b);
-        assert_ne!(a, key(vec![("n".into(), Expr::Num(1)), ("v".into(), Expr::var("a"))]));
-        assert_ne!(a, key(vec![("m".into(), Expr::s("x")), ("v".into(), Expr::var("a"))]));
-        assert_ne!(a, key(vec![("n".into(), Expr::s("x")), ("v".into(), Expr::local("a"))]));
+        let m = |args: Vec<(&str, Expr)>, count: Option<Expr>, comment: bool, depends: bool| {
+            let args: Vec<(String, Expr)> = args.into_iter().map(|(n, e)| (n.to_string(), e)).collect();
+            Written::module((0, 0), "m", "vm", count.as_ref(), &args, comment, depends).key
+        };
+        let base = m(vec![("n", Expr::s("x")), ("v", Expr::var("a"))], None, false, false);
+        // Names, strings and numbers do not count.
+        assert_eq!(
+            base,
+            m(vec![("n", Expr::s("yy")), ("v", Expr::var("bbb"))], None, false, false)
+        );
+        // Forms do: each of these is another skeleton.
+        let others = [
+            m(vec![("n", Expr::Num(1)), ("v", Expr::var("a"))], None, false, false),
+            m(vec![("m", Expr::s("x")), ("v", Expr::var("a"))], None, false, false),
+            m(vec![("n", Expr::s("x")), ("v", Expr::local("a"))], None, false, false),
+            m(
+                vec![("n", Expr::s("x")), ("v", Expr::var("a"))],
+                Some(Expr::Num(1)),
+                false,
+                false,
+            ),
+            m(vec![("n", Expr::s("x")), ("v", Expr::var("a"))], None, true, false),
+            m(vec![("n", Expr::s("x")), ("v", Expr::var("a"))], None, false, true),
+            m(vec![("n", Expr::s("x\"y")), ("v", Expr::var("a"))], None, false, false),
+            m(vec![("n", Expr::s("${x}")), ("v", Expr::var("a"))], None, false, false),
+            m(
+                vec![("n", Expr::strs(["a"])), ("v", Expr::var("a"))],
+                None,
+                false,
+                false,
+            ),
+            m(
+                vec![("n", Expr::strs(["a", "b"])), ("v", Expr::var("a"))],
+                None,
+                false,
+                false,
+            ),
+            m(
+                vec![
+                    ("n", Expr::InlineMap(vec![("k".into(), Expr::Null)])),
+                    ("v", Expr::var("a")),
+                ],
+                None,
+                false,
+                false,
+            ),
+            m(
+                vec![
+                    ("n", Expr::InlineMap(vec![("j".into(), Expr::Null)])),
+                    ("v", Expr::var("a")),
+                ],
+                None,
+                false,
+                false,
+            ),
+            m(
+                vec![
+                    (
+                        "n",
+                        Expr::template(vec![Part::Text("a$".into()), Part::Interp(Expr::var("x"))]),
+                    ),
+                    ("v", Expr::var("a")),
+                ],
+                None,
+                false,
+                false,
+            ),
+            m(
+                vec![
+                    (
+                        "n",
+                        Expr::template(vec![Part::Text("a".into()), Part::Interp(Expr::var("x"))]),
+                    ),
+                    ("v", Expr::var("a")),
+                ],
+                None,
+                false,
+                false,
+            ),
+        ];
+        for (i, k) in others.iter().enumerate() {
+            assert_ne!(*k, base, "form {i} shares the base's skeleton");
+        }
+        // Lengths, keys and escaping tell forms of the same kind apart too.
+        assert_ne!(others[8], others[9]);
+        assert_ne!(others[10], others[11]);
+        assert_ne!(others[12], others[13]);
+        assert_ne!(others[6], base);
+        // Variables and outputs: the type, a default, the description's
+        // escaping and a plain name count; the description's words do not.
+        let v = |name: &str, ty: &str, d: Option<Expr>, desc: &str| {
+            Written::variable((0, 0), name, ty, d.as_ref(), desc).key
+        };
+        let plain = v("a", "string", None, "A name.");
+        assert_eq!(plain, v("bb", "string", None, "Another name."));
+        for other in [
+            v("a", "number", None, "A name."),
+            v("a", "string", Some(Expr::s("x")), "A name."),
+            v("a", "string", None, "A \"quoted\" name."),
+            v("a", "string", None, "A ${name}."),
+            v("a b", "string", None, "A name."),
+        ] {
+            assert_ne!(plain, other);
+        }
+        let o = |value: Expr, sensitive: bool, desc: &str| Written::output((0, 0), "o", &value, sensitive, desc).key;
+        let plain = o(Expr::var("a"), false, "Out.");
+        assert_eq!(plain, o(Expr::var("bcd"), false, "Other."));
+        assert_ne!(plain, o(Expr::var("a"), true, "Out."));
+        assert_ne!(plain, o(Expr::module("m", "x"), false, "Out."));
+        assert_ne!(plain, o(Expr::var("a"), false, "50% out."));
+    }
+
+    #[test]
+    fn tricky_strings_reference_what_their_text_references() {
+        for text in [
+            "${x}",
+            "%{ if a }",
+            "a\\b",
+            "a\"b",
+            "ends$",
+            "ends%",
+            "ü — ½",
+            "$${",
+            "a\nb",
+        ] {
+            let e = Expr::List(vec![
+                Expr::s(text),
+                Expr::template(vec![Part::Text(text.into()), Part::Interp(Expr::var("v"))]),
+                Expr::template(vec![Part::Interp(Expr::local("l")), Part::Text(text.into())]),
+            ]);
+            let mut from_plan = Vec::new();
+            references_of(&e, &mut from_plan);
+            let rendered = e.render();
+            assert_eq!(
+                from_plan,
+                super::super::references::scan(&rendered),
+                "{text}: {rendered}"
+            );
+            hcl::parse(&format!("x = {rendered}\n")).unwrap_or_else(|err| panic!("{text}: {rendered}: {err}"));
+        }
     }
 }
