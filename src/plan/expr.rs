@@ -390,6 +390,16 @@ fn write_template_text(text: &str, before_interpolation: bool, out: &mut String)
 /// Quote and escape a string for HCL (interpolation markers are escaped too).
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r' | b'\t' | b'$' | b'%'))
+    {
+        // Nothing to escape (the common case).
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     out.push('"');
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

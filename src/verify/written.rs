@@ -145,21 +145,26 @@ impl Written {
         }
     }
 
-    /// The block's header line, `module "label" {`.
-    pub fn header(&self) -> String {
-        let (kind, name) = match &self.shape {
+    /// The block's type and label.
+    fn kind_and_name(&self) -> (&'static str, &str) {
+        match &self.shape {
             Shape::Module { label, .. } => ("module", label),
             Shape::Variable { name, .. } => ("variable", name),
             Shape::Output { name } => ("output", name),
-        };
+        }
+    }
+
+    /// The block's header line, `module "label" {`.
+    pub fn header(&self) -> String {
+        let (kind, name) = self.kind_and_name();
         format!("{kind} \"{name}\" {{")
     }
 
     /// Whether `block` (this block's text) is framed as one top-level block
-    /// with this header: the blank line before it (if any), at most a comment line,
-    /// the header, indented lines, the closing brace in column 0. Checked for
-    /// every block taken at the emitter's word, so its range and label are
-    /// those of the text.
+    /// with this header: the blank line before it (if any), at most a
+    /// comment line, the header, indented lines, the closing brace in column
+    /// 0. Checked for every block taken at the emitter's word, so its range
+    /// and label are those of the text.
     pub(super) fn frames(&self, block: &str) -> bool {
         let mut rest = block.strip_prefix('\n').unwrap_or(block);
         if rest.starts_with('#') {
@@ -168,16 +173,19 @@ impl Written {
             };
             rest = after;
         }
-        let header = self.header();
-        let Some(body) = rest.strip_prefix(header.as_str()).and_then(|r| r.strip_prefix('\n')) else {
+        let (kind, name) = self.kind_and_name();
+        let body = rest
+            .strip_prefix(kind)
+            .and_then(|r| r.strip_prefix(" \""))
+            .and_then(|r| r.strip_prefix(name))
+            .and_then(|r| r.strip_prefix("\" {\n"));
+        let Some(inner) = body.and_then(|b| b.strip_suffix("}\n")) else {
             return false;
         };
-        let Some(inner) = body.strip_suffix("}\n") else {
-            return false;
-        };
-        inner
-            .split_terminator('\n')
-            .all(|line| line.is_empty() || line.starts_with(' '))
+        // Every line inside is blank or indented: no other block starts.
+        let bytes = inner.as_bytes();
+        let opens = |at: usize| bytes.get(at).is_some_and(|b| *b != b' ' && *b != b'\n');
+        !opens(0) && inner.match_indices('\n').all(|(at, _)| !opens(at + 1)) && bytes.last().is_none_or(|b| *b == b'\n')
     }
 }
 
