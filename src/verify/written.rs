@@ -366,15 +366,18 @@ mod tests {
             let args: Vec<(String, Expr)> = args.into_iter().map(|(n, e)| (n.to_string(), e)).collect();
             Written::module((0, 0), "m", "vm", count.as_ref(), &args, comment, depends).key
         };
-        let base = m(vec![("n", Expr::s("x")), ("v", Expr::var("a"))], None, false, false);
+        // The argument `n` in the form given, next to `v = var.a`.
+        let n = |e: Expr| m(vec![("n", e), ("v", Expr::var("a"))], None, false, false);
+        let base = n(Expr::s("x"));
         // Names, strings and numbers do not count.
         assert_eq!(
             base,
             m(vec![("n", Expr::s("yy")), ("v", Expr::var("bbb"))], None, false, false)
         );
+        let template = |text: &str| Expr::template(vec![Part::Text(text.into()), Part::Interp(Expr::var("x"))]);
         // Forms do: each of these is another skeleton.
         let others = [
-            m(vec![("n", Expr::Num(1)), ("v", Expr::var("a"))], None, false, false),
+            n(Expr::Num(1)),
             m(vec![("m", Expr::s("x")), ("v", Expr::var("a"))], None, false, false),
             m(vec![("n", Expr::s("x")), ("v", Expr::local("a"))], None, false, false),
             m(
@@ -385,62 +388,14 @@ mod tests {
             ),
             m(vec![("n", Expr::s("x")), ("v", Expr::var("a"))], None, true, false),
             m(vec![("n", Expr::s("x")), ("v", Expr::var("a"))], None, false, true),
-            m(vec![("n", Expr::s("x\"y")), ("v", Expr::var("a"))], None, false, false),
-            m(vec![("n", Expr::s("${x}")), ("v", Expr::var("a"))], None, false, false),
-            m(
-                vec![("n", Expr::strs(["a"])), ("v", Expr::var("a"))],
-                None,
-                false,
-                false,
-            ),
-            m(
-                vec![("n", Expr::strs(["a", "b"])), ("v", Expr::var("a"))],
-                None,
-                false,
-                false,
-            ),
-            m(
-                vec![
-                    ("n", Expr::InlineMap(vec![("k".into(), Expr::Null)])),
-                    ("v", Expr::var("a")),
-                ],
-                None,
-                false,
-                false,
-            ),
-            m(
-                vec![
-                    ("n", Expr::InlineMap(vec![("j".into(), Expr::Null)])),
-                    ("v", Expr::var("a")),
-                ],
-                None,
-                false,
-                false,
-            ),
-            m(
-                vec![
-                    (
-                        "n",
-                        Expr::template(vec![Part::Text("a$".into()), Part::Interp(Expr::var("x"))]),
-                    ),
-                    ("v", Expr::var("a")),
-                ],
-                None,
-                false,
-                false,
-            ),
-            m(
-                vec![
-                    (
-                        "n",
-                        Expr::template(vec![Part::Text("a".into()), Part::Interp(Expr::var("x"))]),
-                    ),
-                    ("v", Expr::var("a")),
-                ],
-                None,
-                false,
-                false,
-            ),
+            n(Expr::s("x\"y")),
+            n(Expr::s("${x}")),
+            n(Expr::strs(["a"])),
+            n(Expr::strs(["a", "b"])),
+            n(Expr::InlineMap(vec![("k".into(), Expr::Null)])),
+            n(Expr::InlineMap(vec![("j".into(), Expr::Null)])),
+            n(template("a$")),
+            n(template("a")),
         ];
         for (i, k) in others.iter().enumerate() {
             assert_ne!(*k, base, "form {i} shares the base's skeleton");
