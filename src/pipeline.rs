@@ -133,22 +133,28 @@ pub fn render_to_depth(
     depth: verify::Depth,
 ) -> Result<Rendered, Error> {
     let loaded = inventory::load(path).map_err(Error::Input)?;
-    let e = emit(&loaded, emitter)?;
-    let rendered = Rendered {
-        path: loaded.path.clone(),
-        name: e.plan.name.clone(),
-        regions: (e.plan.primary.region.clone(), e.plan.dr.region.clone()),
-        files: FileSet::new(),
-        file_count: e.files.len(),
-        warnings: e.warnings,
-    };
-    drop(e.plan);
+    let Emitted {
+        plan,
+        files,
+        writings,
+        warnings,
+    } = emit(&loaded, emitter)?;
+    let (name, regions) = (plan.name.clone(), (plan.primary.region.clone(), plan.dr.region.clone()));
+    let (path, file_count) = (loaded.path.clone(), files.len());
+    drop(plan);
     drop(loaded);
-    let (files, index) = verified(e.files, e.writings, modules, depth)?;
+    let (files, index) = verified(files, writings, modules, depth)?;
     // `render` reads nothing of the roots' index and exits soon: freeing it
     // node by node is all that would be left to do with it.
     std::mem::forget(index);
-    Ok(Rendered { files, ..rendered })
+    Ok(Rendered {
+        path,
+        name,
+        regions,
+        files,
+        file_count,
+        warnings,
+    })
 }
 
 /// An inventory's plan and the files emitted from it, not yet verified.

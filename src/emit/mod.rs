@@ -36,11 +36,11 @@ pub struct Emitter {
     /// bootstrap), parsed on first use: only inventories with a `ci:` section
     /// and `acmegen ci`/`check` use them, and parsing them costs about as
     /// much as rendering a small inventory.
-    workflows: std::sync::OnceLock<std::result::Result<Tera, String>>,
+    ci: std::sync::OnceLock<std::result::Result<Tera, String>>,
 }
 
 /// Whether template `name` is parsed on first use (see [`Emitter`]).
-fn is_workflow_template(name: &str) -> bool {
+fn is_ci_template(name: &str) -> bool {
     name.starts_with("ci/")
 }
 
@@ -62,22 +62,21 @@ struct ProviderReq {
 const ROOT_FILES: [&str; 5] = ["backend", "providers", "main", "variables", "outputs"];
 
 impl Emitter {
-    /// Parse the embedded Terraform templates (the workflow templates on
-    /// first use).
+    /// Parse the embedded templates (those under `ci/` on first use).
     pub fn new() -> Result<Self> {
         Ok(Emitter {
-            tera: parse_templates(|n| !is_workflow_template(n))?,
-            workflows: std::sync::OnceLock::new(),
+            tera: parse_templates(|n| !is_ci_template(n))?,
+            ci: std::sync::OnceLock::new(),
         })
     }
 
     /// The templates that hold `name`.
     fn templates_of(&self, name: &str) -> Result<&Tera> {
-        if !is_workflow_template(name) {
+        if !is_ci_template(name) {
             return Ok(&self.tera);
         }
-        self.workflows
-            .get_or_init(|| parse_templates(is_workflow_template).map_err(|e| format!("{e:#}")))
+        self.ci
+            .get_or_init(|| parse_templates(is_ci_template).map_err(|e| format!("{e:#}")))
             .as_ref()
             .map_err(|e| anyhow::anyhow!("{e}"))
     }

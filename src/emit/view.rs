@@ -83,13 +83,6 @@ impl<'a> RootView<'a> {
     }
 }
 
-/// A description as a quoted HCL string, escaped as every string literal
-/// (quotes, backslashes, control characters and template markers: a
-/// description holding `${` is text, not an interpolation).
-fn described(out: &mut String, description: &str) {
-    out.push_str(&quote(description));
-}
-
 /// Append `block` (laid out canonically) to `out`, after a blank line.
 fn append(out: &mut String, block: &str) {
     out.push('\n');
@@ -151,7 +144,7 @@ fn module_block(m: &ModuleCall, raw: &mut String) {
 fn variable_block(v: &Variable, raw: &mut String) {
     raw.clear();
     let _ = write!(raw, "variable \"{}\" {{\ndescription = ", v.name);
-    described(raw, &v.description);
+    raw.push_str(&quote(&v.description));
     let _ = write!(raw, "\ntype = {}\n", v.ty);
     if let Some(default) = &v.default {
         raw.push_str("default = ");
@@ -160,7 +153,7 @@ fn variable_block(v: &Variable, raw: &mut String) {
     }
     if let Some((condition, message)) = v.validation.map(validation) {
         let _ = write!(raw, "\nvalidation {{\ncondition = {condition}\nerror_message = ");
-        described(raw, message);
+        raw.push_str(&quote(message));
         raw.push_str("\n}\n");
     }
     raw.push_str("}\n");
@@ -170,7 +163,7 @@ fn variable_block(v: &Variable, raw: &mut String) {
 fn output_block(o: &Output, raw: &mut String) {
     raw.clear();
     let _ = write!(raw, "output \"{}\" {{\ndescription = ", o.name);
-    described(raw, &o.description);
+    raw.push_str(&quote(&o.description));
     raw.push_str("\nvalue = ");
     o.value.write(raw);
     raw.push('\n');
@@ -285,19 +278,11 @@ pub(crate) fn module_blocks(root: &RootPlan, out: &mut String, written: &mut Vec
         write_module(m, &mut raw, &mut values, out, written);
     }
 }
-/// The quoted form of a description, as [`described`] writes it.
-fn quoted(description: &str) -> String {
-    let mut q = String::with_capacity(description.len() + 2);
-    described(&mut q, description);
-    q
-}
-
-/// Append the block `kind "name"` holding the one alignment run `pairs`,
-/// written directly in canonical layout. `raw` writes the same block
-/// unformatted: debug builds (the tests) check the direct form against its
+/// Append, after a blank line, the block `kind "name"` holding the one
+/// alignment run `pairs`, written directly in canonical layout; returns its
+/// range (with the blank line). `raw` writes the same block unformatted:
+/// debug builds (the tests) check the direct form against its
 /// [`format_hcl`] layout.
-/// Append a block whose arguments are one line each; returns its range
-/// (with the blank line before it).
 fn append_run_block(
     out: &mut String,
     kind: &str,
@@ -327,7 +312,7 @@ pub(crate) fn variable_blocks(root: &RootPlan, out: &mut String, written: &mut V
         if let Some(d) = &v.default {
             d.write(&mut default);
         }
-        let description = quoted(&v.description);
+        let description = quote(&v.description);
         if v.validation.is_some() || !one_line(&default) || !one_line(&description) || !one_line(v.ty) {
             variable_block(v, &mut raw);
             append(out, &raw);
@@ -352,7 +337,7 @@ pub(crate) fn output_blocks(root: &RootPlan, out: &mut String, written: &mut Vec
     for o in &root.outputs {
         value.clear();
         o.value.write(&mut value);
-        let description = quoted(&o.description);
+        let description = quote(&o.description);
         if !one_line(&value) || !one_line(&description) {
             output_block(o, &mut raw);
             append(out, &raw);

@@ -387,13 +387,18 @@ fn write_template_text(text: &str, before_interpolation: bool, out: &mut String)
     }
 }
 
+/// Whether `s` is written as it is inside an HCL string literal: nothing to
+/// escape, no template marker, and no `$` or `%` that could form one next
+/// to other text.
+pub fn needs_no_escape(s: &str) -> bool {
+    !s.bytes()
+        .any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r' | b'\t' | b'$' | b'%'))
+}
+
 /// Quote and escape a string for HCL (interpolation markers are escaped too).
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    if !s
-        .bytes()
-        .any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r' | b'\t' | b'$' | b'%'))
-    {
+    if needs_no_escape(s) {
         // Nothing to escape (the common case).
         out.push('"');
         out.push_str(s);

@@ -46,7 +46,8 @@ fn is_address_line(line: &[u8]) -> bool {
     })
 }
 
-fn ident_char(c: u8) -> bool {
+/// Whether `c` may appear in an HCL identifier (`-` included).
+pub(super) fn ident_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
 }
 

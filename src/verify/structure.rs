@@ -11,6 +11,7 @@
 //! The layout reading is checked against the parse of each shape's first
 //! block; where they disagree, every block of that shape is parsed.
 
+use super::references::ident_char;
 use super::Literal;
 use crate::fnv::Fnv;
 use crate::lexer::{classify, Class};
@@ -53,10 +54,6 @@ fn header(chunk: &str) -> &str {
         .unwrap_or("")
 }
 
-fn ident_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
-}
-
 /// A hash of the block's shape, from its [`code`](super::references::code):
 /// its lines with comments and string text dropped (interpolations kept),
 /// the header without its label, the first word of each line kept (the
@@ -81,8 +78,8 @@ pub(super) fn shape_key(code: &[u8]) -> u64 {
         let mut i = 0;
         while i < line.len() {
             let c = line[i];
-            if ident_byte(c) {
-                let end = i + line[i..].iter().take_while(|c| ident_byte(**c)).count();
+            if ident_char(c) {
+                let end = i + line[i..].iter().take_while(|c| ident_char(**c)).count();
                 let w = &line[i..end];
                 if first || matches!(w, b"true" | b"false" | b"null" | b"for" | b"in" | b"if") {
                     out.extend_from_slice(w);
@@ -177,7 +174,7 @@ fn arguments(chunk: &str) -> impl Iterator<Item = (&str, &str)> {
         }
         let (key, value) = rest.split_once('=')?;
         let key = key.trim_end();
-        if !key.bytes().all(ident_byte) || value.starts_with('=') {
+        if !key.bytes().all(ident_char) || value.starts_with('=') {
             return None;
         }
         Some((key, value.trim()))

@@ -189,18 +189,16 @@ impl Written {
     }
 }
 
-/// Whether `s` is written the same inside a string literal (nothing to
-/// escape, no template marker, no `$` or `%` next to another part): a
-/// string that is not gets a skeleton of its own, so the first of those is
-/// read from its text.
+/// Whether `s` is written as it is inside a string literal: a string that
+/// is not gets a skeleton of its own, so the first of those is read from
+/// its text.
 fn plain(s: &str) -> bool {
-    !s.bytes()
-        .any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r' | b'\t' | b'$' | b'%'))
+    crate::plan::expr::needs_no_escape(s)
 }
 
 /// Whether `s` is a plain name (letters, digits, `_`, `-`).
 fn ident(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !s.is_empty() && s.bytes().all(super::references::ident_char)
 }
 
 /// The kind of literal `e` is written as, in the terms of the parse
