@@ -7,6 +7,7 @@
 //! provider schema (see [`schema`]), references only its attributes; and the
 //! deployability rules of [`rules`] find nothing.
 
+mod parts;
 mod references;
 pub mod rules;
 mod structure;
@@ -290,7 +291,12 @@ impl FileCheck<'_> {
                 }
             }
         }
-        match hcl::parse(chunk) {
+        // A large module call or output is parsed in parts (see `parts`);
+        // they declare what the whole block does.
+        let in_parts = (self.depth == Depth::Structural && structure::is_repeated(chunk))
+            .then(|| parts::parse(chunk))
+            .flatten();
+        match in_parts.map_or_else(|| hcl::parse(chunk), Ok) {
             Ok(body) => {
                 // Data sources scoped to a `check` block are checked like the others.
                 let scoped = body
