@@ -95,6 +95,7 @@ pub fn validate(loaded: &Loaded) -> Result<Validated, Diagnostics> {
         loaded,
         errors: Vec::new(),
         warnings: Vec::new(),
+        database_labels: std::cell::OnceCell::new(),
     };
     v.metadata();
     v.errors.extend(crate::ci::validate(loaded));
@@ -130,6 +131,7 @@ pub struct Check<'a> {
     loaded: &'a Loaded,
     index: usize,
     by_name: &'a BTreeMap<&'a str, usize>,
+    database_labels: &'a std::cell::OnceCell<crate::fnv::FnvMap<String, usize>>,
     errors: &'a mut Vec<Diagnostic>,
     warnings: &'a mut Vec<Diagnostic>,
 }
@@ -144,6 +146,25 @@ impl<'a> Check<'a> {
     pub fn named(&self, name: &str) -> Option<(usize, &'a Asset)> {
         let loaded: &'a Loaded = self.loaded;
         self.by_name.get(name).map(|&i| (i, &loaded.inventory.assets[i]))
+    }
+
+    /// The index of the first database (rds or aurora) whose label in the
+    /// private zone is `label` (an index built once per inventory, so that
+    /// checking every database's name stays linear).
+    pub fn first_database_labelled(&self, label: &str) -> Option<usize> {
+        let loaded: &'a Loaded = self.loaded;
+        self.database_labels
+            .get_or_init(|| {
+                let mut labels = crate::fnv::FnvMap::default();
+                for (i, a) in loaded.inventory.assets.iter().enumerate() {
+                    if matches!(a.kind, Kind::Rds | Kind::Aurora) {
+                        labels.entry(crate::kinds::rds::dns_label(a)).or_insert(i);
+                    }
+                }
+                labels
+            })
+            .get(label)
+            .copied()
     }
 
     /// An error at `field` of the asset being checked.
@@ -196,6 +217,8 @@ struct Validator<'a> {
     loaded: &'a Loaded,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    /// Built on first use: see [`Check::first_database_labelled`].
+    database_labels: std::cell::OnceCell<crate::fnv::FnvMap<String, usize>>,
 }
 
 pub(crate) fn is_dns_label(s: &str, max: usize) -> bool {
@@ -468,6 +491,7 @@ impl<'a> Validator<'a> {
                 loaded: self.loaded,
                 index: i,
                 by_name,
+                database_labels: &self.database_labels,
                 errors: &mut self.errors,
                 warnings: &mut self.warnings,
             };

@@ -208,12 +208,13 @@ pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
         );
     }
     let inventory = c.inventory();
-    // The assets before the first one of this name (found by the name index,
-    // not by comparing every earlier name).
+    // The first database of this label, when it comes before the first
+    // asset of this name (both found by index, not by scanning).
     let first = c.named(&a.name).map_or(0, |(i, _)| i);
-    let earlier = inventory.assets[..first]
-        .iter()
-        .find(|o| matches!(o.kind, Kind::Rds | Kind::Aurora) && dns_label(o) == dns_name);
+    let earlier = c
+        .first_database_labelled(&dns_name)
+        .filter(|&i| i < first)
+        .map(|i| &inventory.assets[i]);
     if let Some(other) = earlier {
         c.error(
             if a.dns_name.is_some() { "dns_name" } else { "name" },
@@ -237,7 +238,7 @@ pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
 }
 
 /// The label of database `a`'s name in the private zone.
-fn dns_label(a: &Asset) -> String {
+pub(crate) fn dns_label(a: &Asset) -> String {
     a.dns_name.clone().unwrap_or_else(|| a.name.replace('_', "-"))
 }
 
