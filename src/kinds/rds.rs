@@ -417,10 +417,8 @@ pub(crate) fn peer_ranges(p: &Planner<'_>, db: &ValidAsset) -> Expr {
 /// DR root reads this too, for its network ACL rules towards the primary.
 pub(crate) fn admits_dr_clients(p: &Planner<'_>, db: &ValidAsset) -> bool {
     let peer_has_clients = p
-        .v
-        .assets
-        .iter()
-        .any(|a| matches!(a.kind, Kind::Vm | Kind::Bastion | Kind::Eks) && a.in_dr());
+        .kinds_in_dr()
+        .any(|k| matches!(k, Kind::Vm | Kind::Bastion | Kind::Eks));
     let copy_in_peer = db.in_dr() && db.dr != DrStrategy::Backup;
     peer_has_clients && !copy_in_peer
 }

@@ -37,6 +37,10 @@ pub struct Planner<'a> {
     by_name: HashMap<&'a str, &'a ValidAsset>,
     /// The kinds of the assets present in this root, each once.
     kinds_here: Vec<Kind>,
+    /// The kinds of the assets deployed in the DR root, each once.
+    kinds_in_dr: Vec<Kind>,
+    /// This root's region code, made once.
+    region_code: String,
     /// Assets present in this root by kind, in inventory order.
     by_kind: HashMap<Kind, Vec<&'a ValidAsset>>,
     /// Whether each asset (by name) is present in this root.
@@ -126,6 +130,12 @@ impl<'a> Planner<'a> {
             }
             by_kind.entry(a.kind).or_default().push(a);
         }
+        let mut kinds_in_dr: Vec<Kind> = Vec::new();
+        for a in v.assets.iter().filter(|a| a.in_dr()) {
+            if !kinds_in_dr.contains(&a.kind) {
+                kinds_in_dr.push(a.kind);
+            }
+        }
         let here = v.assets.iter().map(|a| (a.name.as_str(), present(a, role))).collect();
         let by_name = v.assets.iter().map(|a| (a.name.as_str(), a)).collect();
         let kms_label = v
@@ -146,6 +156,8 @@ impl<'a> Planner<'a> {
             targeting,
             by_name,
             kinds_here,
+            kinds_in_dr,
+            region_code: names::region_code(region),
             by_kind,
             here,
             kms_label,
@@ -252,6 +264,16 @@ impl<'a> Planner<'a> {
         self.kinds_here.iter().copied()
     }
 
+    /// This root's region code (see [`names::region_code`]).
+    fn region_code(&self) -> &str {
+        &self.region_code
+    }
+
+    /// The kinds deployed in the DR root (from either root).
+    pub fn kinds_in_dr(&self) -> impl Iterator<Item = Kind> + '_ {
+        self.kinds_in_dr.iter().copied()
+    }
+
     /// Assets of `kind` in this root whose target is `name`.
     pub fn targeting(&self, name: &str, kind: Kind) -> impl Iterator<Item = &'a ValidAsset> + '_ {
         self.targeting
@@ -264,7 +286,7 @@ impl<'a> Planner<'a> {
 
     /// `<inventory>-<asset>-<region code>`.
     pub fn name(&self, a: &ValidAsset) -> String {
-        names::resource(self.inventory(), &a.name, self.region())
+        names::resource_coded(self.inventory(), &a.name, self.region_code())
     }
 
     /// Count of `a` in this root: the primary quantity, or what the DR strategy gives.
@@ -337,16 +359,28 @@ impl<'a> Planner<'a> {
     }
 
     fn comment(&self, a: &ValidAsset) -> String {
+        use std::fmt::Write;
         let purpose = a.purpose.as_deref().unwrap_or("(no purpose given)");
-        let dr = match (self.role, a.dr) {
-            (Role::Primary, DrStrategy::None) => "primary only".to_string(),
-            (Role::Primary, d) => format!("DR: {d}"),
-            (Role::Dr, DrStrategy::PilotLight) => {
-                format!("DR: pilot-light ({} of {} in DR until failover)", a.dr_count, a.qty)
+        let mut comment = String::with_capacity(a.name.len() + purpose.len() + 64);
+        let _ = write!(comment, "{} ({}): ", a.name, a.kind);
+        // The purpose on one line.
+        for (i, line) in purpose.split('\n').enumerate() {
+            if i > 0 {
+                comment.push(' ');
             }
-            (Role::Dr, d) => format!("DR: {d}"),
+            comment.push_str(line);
+        }
+        comment.push_str(" — ");
+        let _ = match (self.role, a.dr) {
+            (Role::Primary, DrStrategy::None) => write!(comment, "primary only"),
+            (Role::Dr, DrStrategy::PilotLight) => write!(
+                comment,
+                "DR: pilot-light ({} of {} in DR until failover)",
+                a.dr_count, a.qty
+            ),
+            (_, d) => write!(comment, "DR: {d}"),
         };
-        format!("{} ({}): {} — {}", a.name, a.kind, purpose.replace('\n', " "), dr)
+        comment
     }
 
     /// A call of module `source` labelled `label` for asset `a`.
@@ -422,7 +456,7 @@ impl<'a> Planner<'a> {
 
     /// Whether this root peers its VPC with the other region.
     pub fn has_peering(&self) -> bool {
-        self.assets().any(|a| a.kind == Kind::VpcPeering)
+        self.of_kind(Kind::VpcPeering).next().is_some()
     }
 
     /// Whether EC2 Auto Scaling launches instances with this root's key (EKS
@@ -430,7 +464,7 @@ impl<'a> Planner<'a> {
     /// key is the region's default EBS key): the key policy must name its
     /// service-linked role.
     pub fn uses_autoscaling(&self) -> bool {
-        self.v.inventory.ebs_default_encryption || self.assets().any(|a| a.kind.uses_autoscaling())
+        self.v.inventory.ebs_default_encryption || self.kinds().any(|k| k.uses_autoscaling())
     }
 
     /// The `providers` entry of a call that installs charts on `cluster` (an
@@ -726,4 +760,3 @@ fn sort_by_name<T>(items: &mut Vec<T>, name: impl Fn(&T) -> &str) {
         .map(|&i| slots[i as usize].take().expect("each index is taken once"))
         .collect();
 }
-
