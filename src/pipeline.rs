@@ -74,9 +74,16 @@ impl Modules {
 
 /// Render and verify the shared modules once.
 pub fn modules(emitter: &Emitter) -> Result<Modules, Error> {
+    modules_to_depth(emitter, verify::Depth::Full)
+}
+
+/// [`modules`], verified to `depth`: `render` verifies them by structure,
+/// like the roots it checks against them (the modules are constant text of
+/// the binary; `check`, `verify` and the tests run every rule on them).
+pub fn modules_to_depth(emitter: &Emitter, depth: verify::Depth) -> Result<Modules, Error> {
     let mut files = FileSet::new();
     emitter.modules(&mut files).map_err(Error::Internal)?;
-    let (findings, index) = verify::verify_against(&files, &verify::Index::default());
+    let (findings, index) = verify::verify_to_depth(&files, &verify::Index::default(), depth);
     if !findings.is_empty() {
         return Err(Error::Verify(findings));
     }

@@ -169,6 +169,7 @@ pub(crate) fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>),
 pub(crate) fn render_all(paths: &[PathBuf], depth: Depth) -> Result<(FileSet, Vec<pipeline::Rendered>), Failure> {
     let (modules, mut rendered) = compile_each_with(
         paths,
+        depth,
         |p, e, m| pipeline::render_to_depth(p, e, m, depth),
         |r| &r.warnings,
     )?;
@@ -214,21 +215,23 @@ fn unique_names<'a>(named: impl Iterator<Item = (&'a String, &'a PathBuf)>) -> R
 pub(crate) fn compile_each(paths: &[PathBuf], depth: Depth) -> Result<(pipeline::Modules, Vec<Compiled>), Failure> {
     compile_each_with(
         paths,
+        depth,
         |p, e, m| pipeline::compile_to_depth(p, e, m, depth),
         |c| &c.warnings,
     )
 }
 
-/// The verified shared modules and every inventory compiled against them
-/// by `compile` (the warnings `warnings` finds printed); all problems of all
-/// files are reported together.
+/// The shared modules verified to `depth` and every inventory compiled
+/// against them by `compile` (the warnings `warnings` finds printed); all
+/// problems of all files are reported together.
 fn compile_each_with<T>(
     paths: &[PathBuf],
+    depth: Depth,
     compile: impl Fn(&Path, &Emitter, &pipeline::Modules) -> Result<T, pipeline::Error>,
     warnings: impl Fn(&T) -> &[acmegen::diagnostics::Diagnostic],
 ) -> Result<(pipeline::Modules, Vec<T>), Failure> {
     let emitter = Emitter::new()?;
-    let modules = pipeline::modules(&emitter)?;
+    let modules = pipeline::modules_to_depth(&emitter, depth)?;
     let mut compiled = Vec::new();
     let mut errors: Vec<Failure> = Vec::new();
     for p in paths {
