@@ -14,7 +14,7 @@
 use crate::format::format_hcl;
 use crate::plan::expr::{key, quote};
 use crate::plan::{Expr, ModuleCall, Output, RootPlan, Validation, Variable};
-use crate::verify::written::Written;
+use crate::verify::written::{SharedArgs, Written};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -199,7 +199,14 @@ fn one_line(text: &str) -> bool {
 /// value fits on one line (then the layout is only the alignment of two
 /// runs); otherwise through [`format_hcl`]. Debug builds (the tests) check
 /// the direct form against `format_hcl`.
-fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut String, written: &mut Vec<Written>) {
+fn write_module(
+    m: &ModuleCall,
+    raw: &mut String,
+    values: &mut String,
+    out: &mut String,
+    written: &mut Vec<Written>,
+    shared: &mut SharedArgs,
+) {
     values.clear();
     let count = m.count.as_ref().map(|c| {
         c.write(values);
@@ -264,6 +271,7 @@ fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut
         &m.args,
         !m.comment.is_empty(),
         !m.depends_on.is_empty(),
+        shared,
     ));
     if cfg!(debug_assertions) {
         module_block(m, raw);
@@ -274,8 +282,9 @@ fn write_module(m: &ModuleCall, raw: &mut String, values: &mut String, out: &mut
 /// Append the module blocks of `root` to `out`.
 pub(crate) fn module_blocks(root: &RootPlan, out: &mut String, written: &mut Vec<Written>) {
     let (mut raw, mut values) = (String::new(), String::new());
+    let mut shared = SharedArgs::default();
     for m in &root.modules {
-        write_module(m, &mut raw, &mut values, out, written);
+        write_module(m, &mut raw, &mut values, out, written, &mut shared);
     }
 }
 /// Append, after a blank line, the block `kind "name"` holding the one

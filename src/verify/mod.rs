@@ -75,8 +75,18 @@ struct Declared {
 
 const META_ARGS: [&str; 5] = ["source", "count", "for_each", "providers", "depends_on"];
 
-/// Arguments of a module call: name → the value's kind when it is a literal.
-type ModuleArgs = BTreeMap<String, Option<Literal>>;
+/// Arguments of a module call, sorted by name: each with the value's kind
+/// when it is a literal. Shared: the calls of one skeleton have the same
+/// arguments (see [`written`]), and `render` keeps them once.
+type ModuleArgs = Arc<Vec<ModuleArg>>;
+
+/// One argument of a module call: its name and, for a literal, its kind.
+type ModuleArg = (String, Option<Literal>);
+
+/// Whether `args` sets `name`.
+fn sets(args: &ModuleArgs, name: &str) -> bool {
+    args.binary_search_by(|(n, _)| n.as_str().cmp(name)).is_ok()
+}
 
 /// The kind of a literal argument value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -165,12 +175,14 @@ fn collect(body: &Body, file: &Arc<Path>, d: &mut Declared) {
                     .find(|a| a.key() == "source")
                     .map(|a| a.expr().to_string())
                     .unwrap_or_default();
-                let args = b
+                let mut args: Vec<_> = b
                     .body()
                     .attributes()
                     .filter(|a| !META_ARGS.contains(&a.key()))
                     .map(|a| (a.key().to_string(), literal(a.expr())))
                     .collect();
+                args.sort();
+                let args = Arc::new(args);
                 d.modules
                     .insert(label(b, 0), (source.trim_matches('"').to_string(), args, file.clone()));
             }
@@ -229,8 +241,7 @@ struct FileResult {
 fn declare(shape: structure::Shape, file: &Arc<Path>, d: &mut Declared) {
     match shape {
         structure::Shape::Module { label, source, args } => {
-            d.modules
-                .insert(label, (source, args.into_iter().collect(), file.clone()));
+            d.modules.insert(label, (source, args, file.clone()));
         }
         structure::Shape::Variable { name, has_default, ty } => {
             d.origins.insert(format!("var.{name}"), file.clone());
@@ -606,6 +617,9 @@ pub fn verify_written(
     for (dir, d) in &own {
         // Module sources resolved once per directory, not per call.
         let mut resolved: crate::fnv::FnvMap<&str, Option<&Declared>> = crate::fnv::FnvMap::default();
+        // Calls of one module with one shared argument list (see
+        // `written::SharedArgs`) are checked once, while they pass.
+        let mut passed: crate::fnv::FnvSet<(*const Declared, *const ModuleArg)> = crate::fnv::FnvSet::default();
         for (label, (source, args, file)) in &d.modules {
             let found = *resolved
                 .entry(source.as_str())
@@ -617,7 +631,12 @@ pub fn verify_written(
                 });
                 continue;
             };
-            for (a, kind) in args {
+            let call = (m as *const Declared, args.as_ptr());
+            if passed.contains(&call) {
+                continue;
+            }
+            let before = findings.len();
+            for (a, kind) in args.iter() {
                 match (m.variables.get(a), kind) {
                     (None, _) => findings.push(Finding {
                         file: file.to_path_buf(),
@@ -635,12 +654,15 @@ pub fn verify_written(
             for (v, _) in m
                 .variables
                 .iter()
-                .filter(|(v, (has_default, _))| !*has_default && !args.contains_key(*v))
+                .filter(|(v, (has_default, _))| !*has_default && !sets(args, v))
             {
                 findings.push(Finding {
                     file: file.to_path_buf(),
                     message: format!("module \"{label}\": required variable `{v}` of {source} is not set"),
                 });
+            }
+            if findings.len() == before {
+                passed.insert(call);
             }
         }
     }
@@ -938,6 +960,7 @@ mod tests {
         let main = &files[Path::new("x/primary/main.tf")];
         let mut at = 0;
         let mut said = Vec::new();
+        let mut shared = written::SharedArgs::default();
         for label in ["x", "y", "z"] {
             let end = main[at + 1..].find("}\n").map_or(main.len(), |i| at + 1 + i + 2);
             said.push(written::Written::module(
@@ -951,6 +974,7 @@ mod tests {
                 ],
                 false,
                 false,
+                &mut shared,
             ));
             at = end;
         }
@@ -1008,5 +1032,32 @@ mod tests {
             found.iter().any(|m| m.contains("the emitter placed a block")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn calls_that_share_an_argument_list_are_each_reported() {
+        // x, y and z share one argument list; the module lacks `a`.
+        let (mut files, writings) =
+            with_writings("module \"z\" {\n  source = \"../../modules/m\"\n\n  a = var.z\n  n = 1\n}\n");
+        let said = &writings[Path::new("x/primary/main.tf")];
+        let args = |i: usize| match &said[i].shape {
+            structure::Shape::Module { args, .. } => args.clone(),
+            _ => unreachable!(),
+        };
+        assert!(Arc::ptr_eq(&args(0), &args(2)));
+        files.insert(
+            PathBuf::from("modules/m/variables.tf"),
+            "variable \"n\" {\n  type    = number\n  default = 1\n}\n".to_string(),
+        );
+        files.insert(
+            PathBuf::from("modules/m/outputs.tf"),
+            "output \"n\" {\n  value = var.n\n}\n".to_string(),
+        );
+        let found = by_writings(&files, writings);
+        for label in ["x", "y", "z"] {
+            let message =
+                format!("x/primary/main.tf: module \"{label}\": argument `a` is not a variable of ../../modules/m");
+            assert!(found.contains(&message), "{label}: {found:?}");
+        }
     }
 }

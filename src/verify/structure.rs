@@ -25,7 +25,7 @@ pub(super) enum Shape {
     Module {
         label: String,
         source: String,
-        args: Vec<(String, Option<Literal>)>,
+        args: super::ModuleArgs,
     },
     /// `variable "name"`: whether it has a default, and its type as written
     /// on the `type` line.
@@ -199,7 +199,7 @@ pub(super) fn read(chunk: &str) -> Option<Shape> {
         return Some(Shape::Module {
             label: name,
             source,
-            args,
+            args: std::sync::Arc::new(args),
         });
     }
     if header.starts_with("variable \"") {
@@ -236,7 +236,7 @@ pub(super) fn from_parse(b: &hcl::Block) -> Option<Shape> {
                 source: attr("source")
                     .map(|a| a.expr().to_string().trim_matches('"').to_string())
                     .unwrap_or_default(),
-                args,
+                args: std::sync::Arc::new(args),
             }
         }
         "variable" => Shape::Variable {

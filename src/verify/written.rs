@@ -42,6 +42,11 @@ pub struct Written {
     pub(super) references: Vec<Reference>,
 }
 
+/// The argument lists of the module calls written so far, by skeleton:
+/// made once per skeleton, shared by its calls.
+#[derive(Debug, Default)]
+pub struct SharedArgs(crate::fnv::FnvMap<u64, super::ModuleArgs>);
+
 /// The blocks written from the typed plan, by file (relative path, as in
 /// the file set), in file order.
 pub type Writings = BTreeMap<PathBuf, Vec<Written>>;
@@ -53,7 +58,11 @@ impl Written {
     }
 
     /// `module "label"` at `start..end`, calling `source` with `args`
-    /// (`count`, `depends_on` and a comment as given).
+    /// (`count`, `depends_on` and a comment as given). The argument list it
+    /// declares is taken from `shared` when a call of the same skeleton made
+    /// it (the skeleton holds the argument names and their expressions'
+    /// forms, hence their literal kinds).
+    #[allow(clippy::too_many_arguments)]
     pub fn module(
         (start, end): (usize, usize),
         label: &str,
@@ -62,6 +71,7 @@ impl Written {
         args: &[(String, Expr)],
         comment: bool,
         depends_on: bool,
+        shared: &mut SharedArgs,
     ) -> Written {
         let mut h = Fnv::default();
         ("module", source, comment, depends_on, ident(label)).hash(&mut h);
@@ -74,22 +84,29 @@ impl Written {
             }
             None => 0u8.hash(&mut h),
         }
-        let mut shape_args = Vec::with_capacity(args.len());
         for (name, value) in args {
             name.hash(&mut h);
             skeleton(value, &mut h);
             references_of(value, &mut references);
-            shape_args.push((name.clone(), literal_of(value)));
         }
-        shape_args.sort();
+        let key = h.finish();
+        let args = shared
+            .0
+            .entry(key)
+            .or_insert_with(|| {
+                let mut declared: Vec<_> = args.iter().map(|(n, v)| (n.clone(), literal_of(v))).collect();
+                declared.sort();
+                std::sync::Arc::new(declared)
+            })
+            .clone();
         Written {
             start,
             end,
-            key: h.finish(),
+            key,
             shape: Shape::Module {
                 label: label.to_string(),
                 source: source.to_string(),
-                args: shape_args,
+                args,
             },
             references,
         }
@@ -362,7 +379,17 @@ mod tests {
     fn the_skeleton_ignores_names_and_values_but_not_forms() {
         let m = |args: Vec<(&str, Expr)>, count: Option<Expr>, comment: bool, depends: bool| {
             let args: Vec<(String, Expr)> = args.into_iter().map(|(n, e)| (n.to_string(), e)).collect();
-            Written::module((0, 0), "m", "vm", count.as_ref(), &args, comment, depends).key
+            Written::module(
+                (0, 0),
+                "m",
+                "vm",
+                count.as_ref(),
+                &args,
+                comment,
+                depends,
+                &mut SharedArgs::default(),
+            )
+            .key
         };
         // The argument `n` in the form given, next to `v = var.a`.
         let n = |e: Expr| m(vec![("n", e), ("v", Expr::var("a"))], None, false, false);
