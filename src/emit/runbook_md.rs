@@ -149,22 +149,25 @@ pub(crate) fn runbook(rb: &Runbook) -> String {
 }
 
 /// At most one blank line in a row, and one newline at the end (in place:
-/// the runbook of a large inventory is tens of megabytes).
+/// the runbook of a large inventory is tens of megabytes, so the runs of
+/// three or more newlines are found with a substring search and only the
+/// text between them is moved).
 fn collapse_blank_runs(text: String) -> String {
+    // The extra newlines of each run: those after its first two.
+    let mut extra = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("\n\n\n") {
+        let start = from + i + 2;
+        let end = start + text[start..].bytes().take_while(|b| *b == b'\n').count();
+        extra.push(start..end);
+        from = end;
+    }
     let mut bytes = text.into_bytes();
-    let (mut kept, mut newlines) = (0, 0);
-    for read in 0..bytes.len() {
-        let b = bytes[read];
-        if b == b'\n' {
-            newlines += 1;
-            if newlines > 2 {
-                continue;
-            }
-        } else {
-            newlines = 0;
-        }
-        bytes[kept] = b;
-        kept += 1;
+    let mut kept = extra.first().map_or(bytes.len(), |r| r.start);
+    for (i, run) in extra.iter().enumerate() {
+        let next = extra.get(i + 1).map_or(bytes.len(), |r| r.start);
+        bytes.copy_within(run.end..next, kept);
+        kept += next - run.end;
     }
     bytes.truncate(kept);
     // Only newline bytes were removed, so the text is still UTF-8.
@@ -181,5 +184,8 @@ mod tests {
     fn blank_runs_collapse_to_one_blank_line_and_one_final_newline() {
         let text = "a\n\n\n\nb — ü\n\nc\n\n\n \n".to_string();
         assert_eq!(super::collapse_blank_runs(text), "a\n\nb — ü\n\nc\n");
+        let text = "\n\n\n\nx\n\n\ny\nz\n\n\n\n\n".to_string();
+        assert_eq!(super::collapse_blank_runs(text), "\n\nx\n\ny\nz\n");
+        assert_eq!(super::collapse_blank_runs("plain".to_string()), "plain\n");
     }
 }
