@@ -254,7 +254,7 @@ fn write_module(
             .iter()
             .zip(&ends)
             .map(|((name, _), &end)| {
-                let pair = (name.as_str(), &values[from..end]);
+                let pair = (name.as_ref(), &values[from..end]);
                 from = end;
                 pair
             })

@@ -158,7 +158,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("vpc_id", p.vpc("vpc_id"))
         .arg("replicas", replicas);
     for addon in ADDONS {
-        m.arg(&format!("enable_{addon}"), Expr::Bool(o.addons.contains(addon)));
+        m.arg(format!("enable_{addon}"), Expr::Bool(o.addons.contains(addon)));
     }
     if o.addons.contains(&"aws_load_balancer_controller") && !lbs.is_empty() {
         m.arg(

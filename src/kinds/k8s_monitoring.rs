@@ -393,7 +393,7 @@ mod tests {
     fn without_options_the_stack_keeps_the_chart_defaults() {
         let p = planned("  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active}\n  - {kind: k8s_monitoring, name: mon, target: k8s, dr: active}\n");
         let mon = module(&p.primary, "mon").unwrap();
-        let args: Vec<&str> = mon.args.iter().map(|(k, _)| k.as_str()).collect();
+        let args: Vec<&str> = mon.args.iter().map(|(k, _)| k.as_ref()).collect();
         assert_eq!(args, ["name", "chart_version"]);
     }
 

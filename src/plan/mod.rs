@@ -203,6 +203,10 @@ impl Origin {
     }
 }
 
+/// The name of a module argument: a literal of the planning code, owned
+/// only when made from data (a root holds a few hundred thousand).
+pub type ArgName = std::borrow::Cow<'static, str>;
+
 /// A `module "label" { … }` block.
 #[derive(Debug, Clone)]
 pub struct ModuleCall {
@@ -219,15 +223,15 @@ pub struct ModuleCall {
     /// `providers` mapping: the module's provider name → the root's configuration.
     pub providers: Vec<(&'static str, Expr)>,
     /// Arguments.
-    pub args: Vec<(String, Expr)>,
+    pub args: Vec<(ArgName, Expr)>,
     /// Other module labels this call waits for.
     pub depends_on: Vec<String>,
 }
 
 impl ModuleCall {
     /// Add argument `name = value`.
-    pub fn arg(&mut self, name: &str, value: Expr) -> &mut Self {
-        self.args.push((name.to_string(), value));
+    pub fn arg(&mut self, name: impl Into<ArgName>, value: Expr) -> &mut Self {
+        self.args.push((name.into(), value));
         self
     }
 

@@ -969,8 +969,8 @@ mod tests {
                 "../../modules/m",
                 None,
                 &[
-                    ("a".to_string(), crate::plan::Expr::var(label)),
-                    ("n".to_string(), crate::plan::Expr::Num(1)),
+                    ("a".into(), crate::plan::Expr::var(label)),
+                    ("n".into(), crate::plan::Expr::Num(1)),
                 ],
                 false,
                 false,

@@ -68,7 +68,7 @@ impl Written {
         label: &str,
         source: &str,
         count: Option<&Expr>,
-        args: &[(String, Expr)],
+        args: &[(crate::plan::ArgName, Expr)],
         comment: bool,
         depends_on: bool,
         shared: &mut SharedArgs,
@@ -94,7 +94,7 @@ impl Written {
             .0
             .entry(key)
             .or_insert_with(|| {
-                let mut declared: Vec<_> = args.iter().map(|(n, v)| (n.clone(), literal_of(v))).collect();
+                let mut declared: Vec<_> = args.iter().map(|(n, v)| (n.to_string(), literal_of(v))).collect();
                 declared.sort();
                 std::sync::Arc::new(declared)
             })
@@ -378,7 +378,8 @@ mod tests {
     #[test]
     fn the_skeleton_ignores_names_and_values_but_not_forms() {
         let m = |args: Vec<(&str, Expr)>, count: Option<Expr>, comment: bool, depends: bool| {
-            let args: Vec<(String, Expr)> = args.into_iter().map(|(n, e)| (n.to_string(), e)).collect();
+            let args: Vec<(crate::plan::ArgName, Expr)> =
+                args.into_iter().map(|(n, e)| (n.to_string().into(), e)).collect();
             Written::module(
                 (0, 0),
                 "m",
