@@ -187,8 +187,11 @@ impl Emitter {
             }
             let path = dir.join(format!("{f}.tf"));
             if !written.is_empty() {
+                written.shrink_to_fit();
                 writings.insert(path.clone(), written);
             }
+            // Grown by doubling: held until the files are written, at its size.
+            text.shrink_to_fit();
             files.insert(path, text);
         }
         let mocks = root_mocks(root, used);

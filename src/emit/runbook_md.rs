@@ -175,6 +175,7 @@ fn collapse_blank_runs(text: String) -> String {
     let end = out.trim_end().len();
     out.truncate(end);
     out.push('\n');
+    out.shrink_to_fit();
     out
 }
 

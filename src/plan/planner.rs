@@ -421,6 +421,8 @@ impl<'a> Planner<'a> {
         if let Some(t) = tags {
             m.args.push(("tags".into(), t));
         }
+        // Held until the plan is emitted: at its size, not grown by doubling.
+        m.args.shrink_to_fit();
         let called = crate::plan::Called {
             label: m.label.clone(),
             counted: m.count.is_some(),
