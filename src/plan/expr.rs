@@ -76,8 +76,9 @@ pub enum Root {
 /// One step of a reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
-    /// `.name`.
-    Attr(String),
+    /// `.name`: a literal of the planning code (a module's output, an
+    /// attribute), owned only when made from data.
+    Attr(std::borrow::Cow<'static, str>),
     /// `[n]`.
     Index(i64),
     /// `["key"]`.
@@ -126,7 +127,7 @@ impl Expr {
     }
 
     /// `module.<label>.<output>`.
-    pub fn module(label: impl Into<String>, output: impl Into<String>) -> Expr {
+    pub fn module(label: impl Into<String>, output: impl Into<std::borrow::Cow<'static, str>>) -> Expr {
         Expr::Ref(Ref {
             root: Root::Module(label.into()),
             steps: vec![Step::Attr(output.into())],
@@ -134,7 +135,7 @@ impl Expr {
     }
 
     /// `module.<label>[0].<output>` (a counted module known to exist here).
-    pub fn module_first(label: impl Into<String>, output: impl Into<String>) -> Expr {
+    pub fn module_first(label: impl Into<String>, output: impl Into<std::borrow::Cow<'static, str>>) -> Expr {
         Expr::Ref(Ref {
             root: Root::Module(label.into()),
             steps: vec![Step::Index(0), Step::Attr(output.into())],

@@ -22,6 +22,7 @@ pub use planner::{present, Planner};
 use crate::inventory::{DrStrategy, Kind};
 use crate::validate::Validated;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Which root a plan is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -205,7 +206,7 @@ impl Origin {
 
 /// The name of a module argument: a literal of the planning code, owned
 /// only when made from data (a root holds a few hundred thousand).
-pub type ArgName = std::borrow::Cow<'static, str>;
+pub type ArgName = Cow<'static, str>;
 
 /// A `module "label" { … }` block.
 #[derive(Debug, Clone)]
@@ -241,12 +242,12 @@ impl ModuleCall {
     }
 
     /// Reference to an output of this call (through `[0]` when it has a count).
-    pub fn out(&self, output: &str) -> Expr {
+    pub fn out(&self, output: impl Into<Cow<'static, str>>) -> Expr {
         output_of(&self.label, self.count.is_some(), output)
     }
 
     /// Output reference safe for root outputs (null when count is 0).
-    pub fn out_or_null(&self, output: &str) -> Expr {
+    pub fn out_or_null(&self, output: impl Into<Cow<'static, str>>) -> Expr {
         output_or_null(&self.label, self.count.is_some(), output)
     }
 }
@@ -262,17 +263,17 @@ pub struct Called {
 
 impl Called {
     /// Reference to an output of the call (through `[0]` when it has a count).
-    pub fn out(&self, output: &str) -> Expr {
+    pub fn out(&self, output: impl Into<Cow<'static, str>>) -> Expr {
         output_of(&self.label, self.counted, output)
     }
 
     /// Output reference safe for root outputs (null when count is 0).
-    pub fn out_or_null(&self, output: &str) -> Expr {
+    pub fn out_or_null(&self, output: impl Into<Cow<'static, str>>) -> Expr {
         output_or_null(&self.label, self.counted, output)
     }
 }
 
-fn output_of(label: &str, counted: bool, output: &str) -> Expr {
+fn output_of(label: &str, counted: bool, output: impl Into<Cow<'static, str>>) -> Expr {
     if counted {
         Expr::module_first(label, output)
     } else {
@@ -280,13 +281,13 @@ fn output_of(label: &str, counted: bool, output: &str) -> Expr {
     }
 }
 
-fn output_or_null(label: &str, counted: bool, output: &str) -> Expr {
+fn output_or_null(label: &str, counted: bool, output: impl Into<Cow<'static, str>>) -> Expr {
     if counted {
         Expr::call(
             "one",
             vec![Expr::Splat {
                 module: label.to_string(),
-                output: output.into(),
+                output: output.into().into_owned(),
             }],
         )
     } else {

@@ -442,7 +442,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Output `out` of this root's network module.
-    pub fn vpc(&self, out: &str) -> Expr {
+    pub fn vpc(&self, out: impl Into<std::borrow::Cow<'static, str>>) -> Expr {
         Expr::module(&self.vpc_label, out)
     }
 
@@ -701,7 +701,7 @@ impl<'a> Planner<'a> {
             };
             let map = fields
                 .iter()
-                .map(|(k, out)| (k.to_string(), m.out_or_null(out)))
+                .map(|(k, out)| (k.to_string(), m.out_or_null(*out)))
                 .collect();
             entries.push((m.label.clone(), Expr::Map(map)));
         }

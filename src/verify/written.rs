@@ -309,10 +309,13 @@ fn references_of(e: &Expr, out: &mut Vec<Reference>) {
                 Root::Local(l) => out.push(Reference::Local(l.clone())),
                 Root::Module(m) => {
                     if let Some(o) = first_attr {
-                        out.push(Reference::Module(m.clone(), o.clone()));
+                        out.push(Reference::Module(m.clone(), o.to_string()));
                     }
                 }
-                Root::Data(ty, name) => out.push(Reference::Address(format!("data.{ty}.{name}"), first_attr.cloned())),
+                Root::Data(ty, name) => out.push(Reference::Address(
+                    format!("data.{ty}.{name}"),
+                    first_attr.map(|a| a.to_string()),
+                )),
             }
         }
         Expr::Splat { module, output } => out.push(Reference::Module(module.clone(), output.clone())),
