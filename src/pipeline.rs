@@ -83,6 +83,13 @@ pub fn modules(emitter: &Emitter) -> Result<Modules, Error> {
 pub fn modules_to_depth(emitter: &Emitter, depth: verify::Depth) -> Result<Modules, Error> {
     let mut files = FileSet::new();
     emitter.modules(&mut files).map_err(Error::Internal)?;
+    if depth == verify::Depth::Structural {
+        // The index made once per build from exactly these files (see
+        // `verify::module_index`).
+        if let Some(index) = verify::module_index::for_files(verify::module_index::EMBEDDED, &files) {
+            return Ok(Modules { files, index });
+        }
+    }
     let (findings, index) = verify::verify_to_depth(&files, &verify::Index::default(), depth);
     if !findings.is_empty() {
         return Err(Error::Verify(findings));

@@ -7,6 +7,7 @@
 //! provider schema (see [`schema`]), references only its attributes; and the
 //! deployability rules of [`rules`] find nothing.
 
+pub(crate) mod module_index;
 mod parts;
 mod references;
 pub mod rules;
