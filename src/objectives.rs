@@ -13,9 +13,9 @@
 //! the generated settings; durations of AWS operations (a promotion, a
 //! restore, nodes joining) are AWS's typical values and are marked "≈".
 
+use crate::fnv::FnvMap as HashMap;
 use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Route 53 health checks: request interval (s) and failure threshold
 /// (`modules/route53_record`).
@@ -234,7 +234,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// The context of the assets of `inv`.
     pub fn new(inv: &'a Inventory) -> Self {
-        let mut by_target: HashMap<&str, Vec<&Asset>> = HashMap::new();
+        let mut by_target: HashMap<&str, Vec<&Asset>> = HashMap::default();
         for a in &inv.assets {
             if let Some(t) = a.target.as_deref() {
                 by_target.entry(t).or_default().push(a);

@@ -27,9 +27,10 @@
 
 use crate::emit::tftest::{self, assert_block, MockProvider};
 use crate::emit::RootMocks;
+use crate::fnv::FnvMap as HashMap;
 use crate::plan::{fact_store_path, Plan, RootPlan};
 use crate::runbook::failover_changes;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 /// Module calls of `root` that exist only once the other root published a fact.

@@ -150,16 +150,19 @@ pub(crate) fn runbook(rb: &Runbook) -> String {
 
 /// At most one blank line in a row, and one newline at the end (in place:
 /// the runbook of a large inventory is tens of megabytes, so the runs of
-/// three or more newlines are found with a substring search and only the
+/// three or more newlines are found by searching for newlines and only the
 /// text between them is moved).
 fn collapse_blank_runs(text: String) -> String {
     // The extra newlines of each run: those after its first two.
     let mut extra = Vec::new();
     let mut from = 0;
-    while let Some(i) = text[from..].find("\n\n\n") {
-        let start = from + i + 2;
-        let end = start + text[start..].bytes().take_while(|b| *b == b'\n').count();
-        extra.push(start..end);
+    // Each newline found by memchr (`find(char)`); a run is one followed by two more.
+    while let Some(i) = text[from..].find('\n') {
+        let run = from + i;
+        let end = run + text[run..].bytes().take_while(|b| *b == b'\n').count();
+        if end - run > 2 {
+            extra.push(run + 2..end);
+        }
         from = end;
     }
     let mut bytes = text.into_bytes();

@@ -4,7 +4,7 @@
 use super::{MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy};
 use crate::plan::{names, Expr, ModuleCall, Origin, Planner, VarRole};
-use std::collections::HashMap;
+use crate::fnv::FnvMap as HashMap;
 use crate::validate::{Check, ValidAsset, LOG_RETENTION_DAYS};
 
 /// The cloudwatch kind.

@@ -365,7 +365,7 @@ fn name_restored(c: &Ctx<'_>, a: &Asset) -> Option<Step> {
 /// The module call each root variable feeds directly (the first, in plan
 /// order), by variable name.
 pub(super) fn fed_by(root: &RootPlan) -> HashMap<&str, &ModuleCall> {
-    let mut feeds = HashMap::new();
+    let mut feeds = HashMap::default();
     for m in &root.modules {
         for v in m.args.iter().filter_map(|(_, e)| var_name(e)) {
             feeds.entry(v).or_insert(m);
@@ -426,7 +426,7 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
         vec![format!("`{}/dr/failover.auto.tfvars` sets {list}.", c.dir)],
     )];
     let feeds = fed_by(&c.plan.dr);
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let fed: Vec<&ModuleCall> = changes
         .iter()
         .filter_map(|ch| feeds.get(ch.name.as_str()).copied())

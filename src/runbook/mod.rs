@@ -11,12 +11,12 @@
 //! us-east-1. The behaviour each step relies on is AWS's documented one; the
 //! comments next to the code name it.
 
+use crate::fnv::{FnvMap as HashMap, FnvSet as HashSet};
 use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
 use crate::kinds::rds::fixed;
 use crate::plan::expr::{Part, Ref, Root};
 use crate::plan::{fact_store_path, names, Expr, ModuleCall, Plan, Role, RootPlan, VarRole};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 mod bootstrap;
 mod databases;
@@ -195,7 +195,7 @@ struct Ctx<'a> {
 
 /// The first module call of each (root is DR, asset, module source) of `plan`.
 fn calls_of(plan: &Plan) -> HashMap<(bool, &str, &str), &ModuleCall> {
-    let mut calls = HashMap::new();
+    let mut calls = HashMap::default();
     for (dr, root) in [(false, &plan.primary), (true, &plan.dr)] {
         for m in &root.modules {
             calls.entry((dr, m.origin.asset(), m.source.as_str())).or_insert(m);
