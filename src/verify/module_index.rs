@@ -45,13 +45,12 @@ pub(crate) fn for_files(text: &str, files: &FileSet) -> Option<Index> {
 }
 
 /// `index` (of the module `files`) as text: a header with the files'
-/// fingerprint, then one line per declaration, tab-separated and escaped.
+/// fingerprint, then one line per declaration, a JSON array of strings.
 #[cfg(test)]
 pub(crate) fn to_text(index: &Index, files: &FileSet) -> String {
     let mut out = format!("{HEADER} {:016x}\n", fingerprint(files));
     let mut line = |fields: &[&str]| {
-        let escaped: Vec<String> = fields.iter().map(|f| escape(f)).collect();
-        out.push_str(&escaped.join("\t"));
+        out.push_str(&serde_json::to_string(fields).expect("strings serialize"));
         out.push('\n');
     };
     for (dir, d) in &index.dirs {
@@ -97,7 +96,7 @@ fn from_text(text: &str) -> Option<Index> {
         }
     };
     for raw in text.lines() {
-        let fields: Vec<String> = raw.split('\t').map(unescape).collect();
+        let fields: Vec<String> = serde_json::from_str(raw).ok()?;
         let f: Vec<&str> = fields.iter().map(String::as_str).collect();
         match f[..] {
             ["arg", name, kind] => {
@@ -185,29 +184,6 @@ fn kind_of(code: &str) -> Option<Option<Literal>> {
 }
 
 #[cfg(test)]
-fn escape(field: &str) -> String {
-    field.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n")
-}
-
-fn unescape(field: &str) -> String {
-    let mut out = String::with_capacity(field.len());
-    let mut chars = field.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use crate::verify::{verify_to_depth, Depth};
@@ -262,9 +238,23 @@ mod tests {
     }
 
     #[test]
-    fn fields_with_tabs_newlines_and_backslashes_round_trip() {
-        for s in ["a\tb", "x\ny", "back\\slash\\t", "", "plain"] {
-            assert_eq!(unescape(&escape(s)), s);
+    fn declarations_with_tabs_newlines_and_quotes_round_trip() {
+        let mut d = Declared::default();
+        for name in ["a\tb", "x\ny", "back\\slash \"q\"", "plain"] {
+            d.variables
+                .insert(name.to_string(), (true, format!("object({{\n  {name} = string\n}})")));
         }
+        let index = Index {
+            dirs: [(PathBuf::from("modules/m"), d)].into_iter().collect(),
+            sources: Default::default(),
+        };
+        let files = FileSet::new();
+        let text = to_text(&index, &files);
+        let read = for_files(&text, &files).expect("reads back");
+        assert_eq!(to_text(&read, &files), text);
+        assert_eq!(
+            read.dirs[Path::new("modules/m")].variables,
+            index.dirs[Path::new("modules/m")].variables
+        );
     }
 }
