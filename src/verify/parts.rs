@@ -13,12 +13,16 @@
 //! parsed as its *shell* (each large value emptied: `{}`, `merge()`, `[]`,
 //! which keeps the kind of literal the declaration checks read) and each
 //! run of [`ITEMS_PER_PART`] items is parsed inside its own copy of the
-//! opening and closing lines. The block parses exactly when the shell and
-//! every part do: a part that ends inside an open construct (a heredoc, an
-//! unclosed bracket) or starts inside one does not parse on its own, and
-//! argument lists are only split after a comma. When a value cannot be
-//! split so, [`parse`] says `None` and the caller parses the block whole,
-//! which also gives the exact error message.
+//! opening and closing lines (exactly `<name> = {`, `<name> = [` or
+//! `<name> = <function>(`, and the lone closing bracket). The block parses
+//! exactly when the shell does and every part parses as that one argument
+//! with a value of the bracket's kind: an object constructor, or a tuple or
+//! call whose every item ends with a comma. A part that ends inside an open
+//! construct (a heredoc, an unclosed bracket) does not parse, and one that
+//! starts inside one, closes the value early or holds a `for` expression is
+//! not one such value. When a value cannot be split so, [`parse`] says
+//! `None` and the caller parses the block whole, which also gives the exact
+//! error message.
 
 /// Blocks shorter than this are parsed whole: splitting would not pay.
 const SPLIT_ABOVE: usize = 16 * 1024;
@@ -41,8 +45,10 @@ struct Value {
     close: std::ops::Range<usize>,
     /// Start of each item; the last item ends where `close` starts.
     items: Vec<usize>,
-    /// Whether items are separated by commas (argument lists, tuples).
-    commas: bool,
+    /// The argument's name (the key of the opening line).
+    key: String,
+    /// The closing bracket: `}` (an object), `]` (a tuple), `)` (a call).
+    closer: u8,
 }
 
 /// The block `chunk` (one top-level structure) parsed as its shell, when it
@@ -64,32 +70,41 @@ pub(super) fn parse(chunk: &str) -> Option<hcl::Body> {
         for (k, part) in v.items.chunks(ITEMS_PER_PART).enumerate() {
             let end = v.items.get((k + 1) * ITEMS_PER_PART).copied().unwrap_or(v.close.start);
             let items = &chunk[part[0]..end];
-            if v.commas && !ends_with_comma(items) {
-                return None;
-            }
             let mut text = String::with_capacity(items.len() + 64);
             text.push_str(&chunk[v.open.clone()]);
             text.push_str(items);
             text.push_str(&chunk[v.close.clone()]);
-            text.parse::<hcl::edit::structure::Body>().ok()?;
+            let body = text.parse::<hcl::edit::structure::Body>().ok()?;
+            if !is_one_value(&body, v) {
+                return None;
+            }
         }
     }
     shell.push_str(&chunk[at..]);
     hcl::parse(&shell).ok()
 }
 
-/// Whether the last line of `items` that holds code ends with a comma.
-fn ends_with_comma(items: &str) -> bool {
-    items
-        .lines()
-        .rev()
-        .map(str::trim_end)
-        .find(|l| !l.trim_start().is_empty() && !is_comment(l.trim_start()))
-        .is_some_and(|l| l.ends_with(','))
-}
-
-fn is_comment(line: &str) -> bool {
-    line.starts_with('#') || line.starts_with("//")
+/// Whether a part parsed as exactly the one argument of its value, of the
+/// value's kind, with nothing after its last item that would run into the
+/// next part: an object constructor (not a `for` expression) for `}`, a
+/// tuple or a call (without `...`) whose items all end with a comma for
+/// `]` and `)`. A part that closed the value early and went on with other
+/// arguments, or whose last comma sat in a comment, is not one value.
+fn is_one_value(body: &hcl::edit::structure::Body, v: &Value) -> bool {
+    use hcl::edit::expr::Expression;
+    let mut structures = body.iter();
+    let (Some(hcl::edit::structure::Structure::Attribute(attr)), None) = (structures.next(), structures.next()) else {
+        return false;
+    };
+    if attr.key.as_str() != v.key {
+        return false;
+    }
+    match (&attr.value, v.closer) {
+        (Expression::Object(_), b'}') => true,
+        (Expression::Array(a), b']') => a.trailing_comma(),
+        (Expression::FuncCall(f), b')') => f.args.trailing_comma() && !f.args.expand_final(),
+        _ => false,
+    }
 }
 
 /// The indentation of `line` and the rest of it.
@@ -119,16 +134,23 @@ fn large_values(chunk: &str) -> Vec<Value> {
             Some(b'(') => b')',
             _ => 0,
         };
-        if indent != ARG_INDENT || closer == 0 || is_comment(code) || !code.contains(" = ") {
+        // Exactly `<name> = {`, `<name> = [` or `<name> = <function>(`.
+        let key = code.split_once(" = ").and_then(|(key, value)| {
+            let value = &value[..value.len() - 1];
+            let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            (plain(key) && (value.is_empty() || (closer == b')' && plain(value)))).then(|| key.to_string())
+        });
+        let (true, Some(key)) = (indent == ARG_INDENT && closer != 0, key) else {
             i += 1;
             continue;
-        }
+        };
         // The closing line: the next line at this indentation.
         let Some(close) = (i + 1..lines.len()).find(|&j| indented(&chunk[lines[j].clone()]).0 <= ARG_INDENT) else {
             break;
         };
+        // … closed by a line that holds exactly the closing bracket.
         let closes = indented(&chunk[lines[close].clone()]);
-        if closes.0 != ARG_INDENT || closes.1.as_bytes().first() != Some(&closer) {
+        if closes.0 != ARG_INDENT || closes.1.trim_end().as_bytes() != [closer] {
             i = close;
             continue;
         }
@@ -144,7 +166,8 @@ fn large_values(chunk: &str) -> Vec<Value> {
                 open: lines[i].clone(),
                 close: lines[close].clone(),
                 items,
-                commas: closer != b'}',
+                key,
+                closer,
             });
         }
         i = close + 1;
@@ -213,6 +236,53 @@ mod tests {
             assert!(hcl::parse(&broken).is_err(), "{from}: the whole parse fails");
             assert!(parse(&broken).is_none(), "{from}: not taken for a parse");
         }
+    }
+
+    /// `body` after a comment that makes the block large enough to split.
+    fn padded(body: &str) -> String {
+        format!("# {}\n{body}", "x".repeat(SPLIT_ABOVE))
+    }
+
+    /// Found by review: texts whose parts each parse alone, but not as the
+    /// one value the shell stands for.
+    #[test]
+    fn parts_that_are_not_one_value_of_their_kind_are_not_taken() {
+        let lines = |n: usize, f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<String>();
+        // A line at item depth closes the value and a later argument follows:
+        // the whole block has `x` and `y`, the shell only `x`.
+        let hidden = padded(&format!(
+            "module \"m\" {{\n  source = \"../m\"\n  x = {{\n{}    }}\n    y = {{\n    b = 2\n  }}\n}}\n",
+            lines(126, &|i| format!("    a_{i} = 1\n"))
+        ));
+        let whole = hcl::parse(&hidden).expect("valid HCL");
+        let b = whole.blocks().next().unwrap();
+        assert!(b.body().attributes().any(|a| a.key() == "y"));
+        assert!(parse(&hidden).is_none());
+        // A comma in a comment is no comma: the whole list does not parse.
+        let commented = padded(&format!(
+            "module \"m\" {{\n  x = [\n{}  ]\n}}\n",
+            lines(130, &|i| if i == 63 {
+                "    \"v63\" # ,\n".into()
+            } else {
+                format!("    \"v{i}\",\n")
+            })
+        ));
+        assert!(hcl::parse(&commented).is_err());
+        assert!(parse(&commented).is_none());
+        // A `for` expression starting a later part of an object.
+        let for_expr = padded(&format!(
+            "module \"m\" {{\n  x = {{\n{}    for k, v in var.m : k => [\n{}    ]\n  }}\n}}\n",
+            lines(64, &|i| format!("    a_{i} = 1\n")),
+            lines(63, &|i| format!("    {i},\n"))
+        ));
+        assert!(hcl::parse(&for_expr).is_err());
+        assert!(parse(&for_expr).is_none());
+        // A `for` expression as the value: not an object literal.
+        let for_value = padded(&format!(
+            "module \"m\" {{\n  x = {{\n    for k, v in var.m : k => v\n    }}\n    y = {{\n{}  }}\n}}\n",
+            lines(140, &|i| format!("    a_{i} = 1\n"))
+        ));
+        assert!(parse(&for_value).is_none());
     }
 
     #[test]
