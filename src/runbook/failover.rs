@@ -465,10 +465,13 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
     // PostgreSQL standbys: promoted through their Helm release once the
     // nodes are there, before the workloads that write to them scale up.
     let mut promoted = Vec::new();
+    let changed: HashSet<&str> = changes.iter().map(|ch| ch.name.as_str()).collect();
     for a in standbys(c) {
-        let promotes = c
-            .call(a, Role::Dr, "postgres_operator")
-            .is_some_and(|m| changes.iter().any(|ch| m.args.iter().any(|(_, e)| is_var(e, &ch.name))));
+        let promotes = c.call(a, Role::Dr, "postgres_operator").is_some_and(|m| {
+            m.args
+                .iter()
+                .any(|(_, e)| var_name(e).is_some_and(|v| changed.contains(v)))
+        });
         if let Some(step) = promotes.then(|| promote(c, a)).flatten() {
             steps.push(step);
             promoted.push(a.ident());
@@ -512,21 +515,16 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
         .collect();
     if !counted.is_empty() {
         let mut targets: Vec<String> = counted.iter().map(|m| format!("module.{}", m.label)).collect();
+        let mut targeted: HashSet<String> = targets.iter().cloned().collect();
+        let consumers = instance_consumers(&c.plan.dr);
         for m in &counted {
-            let uses_instances = format!("module.{}.instance_ids", m.label);
-            for consumer in c
-                .plan
-                .dr
-                .modules
-                .iter()
-                .filter(|x| x.args.iter().any(|(_, e)| e.render().contains(&uses_instances)))
-            {
+            for consumer in consumers.get(m.label.as_str()).into_iter().flatten() {
                 let target = if consumer.source == "alb" {
                     format!("module.{}.{ALB_INSTANCE_ATTACHMENT}", consumer.label)
                 } else {
                     format!("module.{}", consumer.label)
                 };
-                if !targets.contains(&target) {
+                if targeted.insert(target.clone()) {
                     targets.push(target);
                 }
             }
@@ -566,6 +564,31 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
         ));
     }
     steps
+}
+
+/// The calls of `root` that read `module.<label>.instance_ids`, by label, in
+/// the root's order: each call's arguments rendered and scanned once (the
+/// instances a failover starts must take their consumers, an ALB's
+/// attachments, along in the targeted apply).
+fn instance_consumers(root: &RootPlan) -> HashMap<String, Vec<&ModuleCall>> {
+    let label_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut consumers: HashMap<String, Vec<&ModuleCall>> = HashMap::default();
+    for x in &root.modules {
+        for (_, e) in &x.args {
+            let text = e.render();
+            for (at, _) in text.match_indices("module.") {
+                let rest = &text[at + "module.".len()..];
+                let end = rest.bytes().position(|b| !label_byte(b)).unwrap_or(rest.len());
+                if rest[end..].starts_with(".instance_ids") {
+                    let list = consumers.entry(rest[..end].to_string()).or_default();
+                    if !list.last().is_some_and(|last| std::ptr::eq(*last, x)) {
+                        list.push(x);
+                    }
+                }
+            }
+        }
+    }
+    consumers
 }
 
 /// Route 53 failover pairs (a record on a load balancer with a DR strategy).

@@ -49,11 +49,6 @@ pub(super) fn arg_strs(m: &ModuleCall, name: &str, root: &RootPlan) -> Vec<Strin
     }
 }
 
-/// Whether `e` is exactly `var.<name>`.
-pub(super) fn is_var(e: &Expr, name: &str) -> bool {
-    var_name(e) == Some(name)
-}
-
 /// The name of the root variable `e` is, if it is one (`var.<name>`).
 pub(super) fn var_name(e: &Expr) -> Option<&str> {
     match e {
