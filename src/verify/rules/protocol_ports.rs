@@ -45,6 +45,15 @@ fn port_for(protocol: &str) -> &'static str {
     }
 }
 
+/// The label of the accelerator whose listener ARN `expr` (as text) reads
+/// from the fact store: `module.facts.values["primary/edge_listener_arn"]`
+/// is `edge`'s.
+fn published_listener(expr: &str) -> Option<String> {
+    let key = expr.split_once("values[\"")?.1.split_once('"')?.0;
+    let (_, fact) = key.split_once('/')?;
+    fact.strip_suffix("_listener_arn").map(str::to_string)
+}
+
 /// Ports a Global Accelerator module's listener forwards, as `call` sets them.
 fn accelerator_ports(module: &Dir<'_>, call: &Call<'_>) -> Vec<String> {
     let mut ports = Vec::new();
@@ -176,19 +185,23 @@ fn check(tree: &Tree<'_>, sink: &mut Sink<'_>) {
                     }
                 }
                 // The accelerator's listener: in this root, or in a sibling root of the inventory.
-                let listener_call = eg
+                let listener = eg
                     .attr("listener_arn")
                     .map(text)
                     .and_then(|t| t.strip_prefix("var.").map(str::to_string))
-                    .and_then(|v| group.arg(&v))
-                    .and_then(|e| dir.call_read_by(e));
+                    .and_then(|v| group.arg(&v));
+                let listener_call = listener.and_then(|e| dir.call_read_by(e));
+                // Read from the fact store, the listener names its accelerator:
+                // `module.facts.values["<root>/<label>_listener_arn"]`.
+                let published_by = listener.map(text).and_then(|t| published_listener(&t));
                 let siblings: Vec<Dir<'_>> = tree.dirs().filter(|d| d.path.parent() == dir.path.parent()).collect();
                 let accelerator = listener_call
                     .into_iter()
                     .chain(siblings.iter().flat_map(|d| d.calls().collect::<Vec<_>>()))
                     .find(|c| {
-                        c.module()
-                            .is_some_and(|m| m.resources("aws_globalaccelerator_listener").next().is_some())
+                        published_by.as_deref().is_none_or(|label| c.label() == label)
+                            && c.module()
+                                .is_some_and(|m| m.resources("aws_globalaccelerator_listener").next().is_some())
                     });
                 let Some(acc) = accelerator else { continue };
                 let Some(am) = acc.module() else { continue };
@@ -303,5 +316,47 @@ mod tests {
             msgs[0].contains("module \"edge\": the accelerator listens on [80]"),
             "{msgs:?}"
         );
+    }
+
+    /// Found by the fuzz test: a DR endpoint group reads its listener from
+    /// the fact store, and with two accelerators in the primary the rule
+    /// took the first one, not the one the fact names.
+    #[test]
+    fn a_dr_endpoint_group_is_checked_against_the_accelerator_its_fact_names() {
+        let ga = "variable \"ports\" {\n  type = list(number)\n}\n\nresource \"aws_globalaccelerator_listener\" \"this\" {\n  dynamic \"port_range\" {\n    for_each = var.ports\n    content {\n      from_port = port_range.value\n    }\n  }\n}\n";
+        let eg = "variable \"listener_arn\" {\n  type = string\n}\n\nvariable \"endpoint_arn\" {\n  type = string\n}\n\nresource \"aws_globalaccelerator_endpoint_group\" \"this\" {\n  listener_arn          = var.listener_arn\n  health_check_protocol = \"HTTPS\"\n  health_check_port     = 443\n  endpoint_configuration {\n    endpoint_id = var.endpoint_arn\n  }\n}\n";
+        let facts = "output \"values\" {\n  value = {}\n}\n";
+        let primary = "provider \"aws\" {}\n\nmodule \"plain\" {\n  source = \"../../modules/ga\"\n  ports  = [80]\n}\n\nmodule \"secure\" {\n  source = \"../../modules/ga\"\n  ports  = [443]\n}\n";
+        let dr = |fact: &str| {
+            format!(
+                "provider \"aws\" {{}}\n\nmodule \"facts\" {{\n  source = \"../../modules/facts\"\n}}\n\nmodule \"lb\" {{\n  source = \"../../modules/alb\"\n  https  = true\n}}\n\nmodule \"group\" {{\n  source       = \"../../modules/ga_endpoint_group\"\n  listener_arn = module.facts.values[\"primary/{fact}_listener_arn\"]\n  endpoint_arn = module.lb.arn\n}}\n"
+            )
+        };
+        let msgs = |fact: &str| {
+            let dr = dr(fact);
+            run(
+                &RULE,
+                &[
+                    ("modules/alb/main.tf", ALB),
+                    ("modules/ga/main.tf", ga),
+                    ("modules/ga_endpoint_group/main.tf", eg),
+                    ("modules/facts/main.tf", facts),
+                    ("inv/primary/main.tf", primary),
+                    ("inv/dr/main.tf", &dr),
+                ],
+            )
+        };
+        assert_eq!(msgs("secure"), Vec::<String>::new());
+        let found = msgs("plain");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("module \"plain\": the accelerator listens on [80]"),
+            "{found:?}"
+        );
+        assert_eq!(
+            super::published_listener("module.facts.values[\"primary/edge_listener_arn\"]").as_deref(),
+            Some("edge")
+        );
+        assert_eq!(super::published_listener("module.edge.listener_arn"), None);
     }
 }
