@@ -303,6 +303,24 @@ impl Expr {
         found
     }
 
+    /// Labels of the modules whose output `output` this expression reads
+    /// as `module.<label>.<output>`.
+    pub fn reads_output(&self, output: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        self.visit(&mut |e| {
+            if let Expr::Ref(Ref {
+                root: Root::Module(m),
+                steps,
+            }) = e
+            {
+                if matches!(steps.first(), Some(Step::Attr(a)) if a == output) {
+                    found.push(m.as_str());
+                }
+            }
+        });
+        found
+    }
+
     fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
         f(self);
         match self {

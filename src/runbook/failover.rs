@@ -567,24 +567,16 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
 }
 
 /// The calls of `root` that read `module.<label>.instance_ids`, by label, in
-/// the root's order: each call's arguments rendered and scanned once (the
-/// instances a failover starts must take their consumers, an ALB's
-/// attachments, along in the targeted apply).
-fn instance_consumers(root: &RootPlan) -> HashMap<String, Vec<&ModuleCall>> {
-    let label_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
-    let mut consumers: HashMap<String, Vec<&ModuleCall>> = HashMap::default();
+/// the root's order, from one walk of each call's arguments (the instances
+/// a failover starts must take their consumers, an ALB's attachments, along
+/// in the targeted apply).
+fn instance_consumers(root: &RootPlan) -> HashMap<&str, Vec<&ModuleCall>> {
+    let mut consumers: HashMap<&str, Vec<&ModuleCall>> = HashMap::default();
     for x in &root.modules {
-        for (_, e) in &x.args {
-            let text = e.render();
-            for (at, _) in text.match_indices("module.") {
-                let rest = &text[at + "module.".len()..];
-                let end = rest.bytes().position(|b| !label_byte(b)).unwrap_or(rest.len());
-                if rest[end..].starts_with(".instance_ids") {
-                    let list = consumers.entry(rest[..end].to_string()).or_default();
-                    if !list.last().is_some_and(|last| std::ptr::eq(*last, x)) {
-                        list.push(x);
-                    }
-                }
+        for label in x.args.iter().flat_map(|(_, e)| e.reads_output("instance_ids")) {
+            let list = consumers.entry(label).or_default();
+            if !list.last().is_some_and(|last| std::ptr::eq(*last, x)) {
+                list.push(x);
             }
         }
     }
