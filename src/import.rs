@@ -8,6 +8,7 @@
 
 use crate::catalog;
 use crate::inventory::{DrStrategy, Kind};
+use crate::kinds::SizeClass;
 use std::fmt::Write as _;
 
 /// The result of an import.
@@ -304,20 +305,13 @@ fn yaml_str(s: &str) -> String {
 
 /// Size for `kind` from the Size cell, or a default; and a note when guessed.
 fn size_of(kind: Kind, cell: &str) -> (Option<String>, Option<String>) {
-    let db = matches!(kind, Kind::Rds | Kind::Aurora);
-    let needs = matches!(kind, Kind::Vm | Kind::Bastion | Kind::Eks | Kind::Rds | Kind::Aurora);
-    if !needs {
+    let db = kind.spec().size == SizeClass::Db;
+    let Some(default) = kind.spec().draft.size else {
         return (None, None);
-    }
+    };
     let given = cell
         .split_whitespace()
         .find(|t| t.contains('.') && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'));
-    let default = match kind {
-        Kind::Rds => "db.t3.medium",
-        Kind::Aurora => "db.r6g.large",
-        Kind::Eks => "t3.medium",
-        _ => "t3.micro",
-    };
     match given {
         Some(s) if (db && catalog::is_db_class(s)) || (!db && catalog::is_ec2_type(s)) => {
             if kind == Kind::Aurora && s.starts_with("db.t") {
@@ -609,14 +603,12 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
             // One instance; a second node of the document is its Multi-AZ standby (noted above).
             qty = 1;
         }
-        let target = match d.kind {
-            Kind::Alb => first(&[Kind::Vm]).or_else(|| first(&[Kind::Eks])),
-            Kind::Eip => first(&[Kind::Vm]),
-            Kind::K8sMonitoring => first(&[Kind::Eks]),
-            Kind::Route53 => first(&[Kind::Alb]),
-            Kind::GlobalAccelerator => first(&[Kind::Alb]),
-            _ => None,
-        };
+        // The first asset of the table of the kind's first target kind that has one.
+        let target = d
+            .kind
+            .target_kinds()
+            .iter()
+            .find_map(|k| first(std::slice::from_ref(k)));
         if d.kind == Kind::Eip {
             if let Some(v) = vm_qty {
                 if qty > v {
@@ -790,6 +782,53 @@ mod tests {
         assert_eq!(
             regions("- zone1: us-east-2\n- zone2: us-west-1\nfailover to us-west-1"),
             vec!["us-east-2", "us-west-1"]
+        );
+    }
+
+    #[test]
+    fn a_drafted_asset_targets_the_table_asset_of_its_kinds_first_target_kind() {
+        // Traefik runs on the cluster of the table; the Route 53 record,
+        // with no load balancer in the table, points at the accelerator
+        // (which itself has nothing to front, and says so).
+        let doc = "# Design\n\n\
+| Asset | Purpose | Size | Qty | DR |\n\
+|--|--|--|--|--|\n\
+| EKS cluster | Apps | m6i.large | 3 | |\n\
+| Traefik | Router | | 1 | |\n\
+| Global Accelerator | Entry | | 1 | |\n\
+| Route 53 | DNS | | 1 | |\n";
+        let imported = import(doc, "t", "t.md").unwrap();
+        let target_of = |kind: &str| {
+            let at = imported
+                .yaml
+                .find(&format!("- kind: {kind}\n"))
+                .unwrap_or_else(|| panic!("no {kind}:\n{}", imported.yaml));
+            let rest = &imported.yaml[at..];
+            let end = rest[2..].find("  - kind:").map_or(rest.len(), |e| e + 2);
+            rest[..end]
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("target: "))
+                .map(str::to_string)
+        };
+        assert_eq!(
+            target_of("traefik").as_deref(),
+            Some("eks-cluster"),
+            "{}",
+            imported.yaml
+        );
+        assert_eq!(
+            target_of("route53").as_deref(),
+            Some("global-accelerator"),
+            "{}",
+            imported.yaml
+        );
+        assert!(
+            !imported
+                .warnings
+                .iter()
+                .any(|w| w.contains("Traefik needs a target") || w.contains("Route 53 needs a target")),
+            "{:?}",
+            imported.warnings
         );
     }
 

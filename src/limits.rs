@@ -213,30 +213,49 @@ pub struct Bound {
     pub why: &'static str,
 }
 
-const fn b(min: u64, max: u64, why: &'static str) -> Option<Bound> {
-    Some(Bound { min, max, why })
+const fn b(min: u64, max: u64, why: &'static str) -> Bound {
+    Bound { min, max, why }
 }
 
-/// The range of numeric `field` for an asset of `kind`, when it has one.
+/// `qty` of a kind with no tighter limit of its own.
+pub const QTY: Bound = b(1, 1000, "acmegen accepts at most 1,000 of one asset");
+/// A TCP port.
+pub const PORT: Bound = b(1, 65535, "a TCP port is 1 to 65535");
+/// The root volume of an instance booting Amazon Linux 2023.
+pub const EBS_VOLUME_GB: Bound = b(
+    8,
+    16384,
+    "an EBS gp3 volume holds up to 16,384 GiB, and the Amazon Linux 2023 AMI's root snapshot needs 8 GiB",
+);
+/// A database's allocated storage.
+pub const DB_STORAGE_GB: Bound = b(
+    20,
+    16384,
+    "RDS gp3 storage is 20 to 65,536 GiB, and storage autoscales up to 4 × storage_gb, so storage_gb is at most 16,384",
+);
+/// Days RDS and Aurora keep automated backups.
+pub const DB_BACKUP_RETENTION_DAYS: Bound = b(
+    1,
+    35,
+    "RDS keeps automated backups 1 to 35 days (replicas need at least 1)",
+);
+/// The inventory's `azs:` (network settings, not an asset's).
+const AZS: Bound = b(1, 6, "no AWS region offers more than 6 availability zones");
+/// A subnet's prefix length (network settings).
+const SUBNET_PREFIX: Bound = b(16, 28, "AWS subnets are /16 to /28");
+
+/// The range of numeric `field` for an asset of `kind`, when it has one:
+/// from the kind's spec (`dr_qty` has the range of `qty`).
 pub fn bound(kind: Kind, field: &str) -> Option<Bound> {
-    use Kind::*;
-    match (field, kind) {
-        ("qty" | "dr_qty", Vm) => b(1, 100, "acmegen renders one EC2 instance per unit and at most 100 per vm asset; split larger fleets into several assets"),
-        ("qty" | "dr_qty", Bastion) => b(1, 10, "a bastion asset renders at most 10 hosts"),
-        ("qty" | "dr_qty", Eks) => b(1, 450, "EKS managed node group max size is 450 nodes (per node group quota)"),
-        ("qty" | "dr_qty", Aurora) => b(1, 16, "an Aurora DB cluster has at most 16 instances (1 writer + 15 Aurora Replicas)"),
-        ("qty" | "dr_qty", Eip) => b(1, 100, "one Elastic IP per instance, and a vm asset has at most 100 instances"),
-        ("qty" | "dr_qty", _) => b(1, 1000, "acmegen accepts at most 1,000 of one asset"),
-        ("min", Eks) => b(0, 450, "EKS managed node group max size is 450 nodes (per node group quota)"),
-        ("max", Eks) => b(1, 450, "EKS managed node group max size is 450 nodes (per node group quota)"),
-        ("port", _) => b(1, 65535, "a TCP port is 1 to 65535"),
-        ("volume_gb", Eks) => b(20, 16384, "an EBS gp3 volume holds up to 16,384 GiB, and the EKS-optimized AMI's root snapshot needs 20 GiB"),
-        ("volume_gb", _) => b(8, 16384, "an EBS gp3 volume holds up to 16,384 GiB, and the Amazon Linux 2023 AMI's root snapshot needs 8 GiB"),
-        ("storage_gb", _) => b(20, 16384, "RDS gp3 storage is 20 to 65,536 GiB, and storage autoscales up to 4 × storage_gb, so storage_gb is at most 16,384"),
-        ("retention_days", Rds | Aurora) => b(1, 35, "RDS keeps automated backups 1 to 35 days (replicas need at least 1)"),
-        ("retention_days", S3) => b(1, 36500, "S3 lifecycle rules count whole days from 1; acmegen caps retention at 100 years"),
-        ("azs", _) => b(1, 6, "no AWS region offers more than 6 availability zones"),
-        ("public_prefix" | "private_prefix", _) => b(16, 28, "AWS subnets are /16 to /28"),
+    let field = if field == "dr_qty" { "qty" } else { field };
+    kind.spec().bounds.iter().find(|(f, _)| *f == field).map(|(_, b)| *b)
+}
+
+/// The range of one region's network setting `field`.
+fn network_bound(field: &str) -> Option<Bound> {
+    match field {
+        "azs" => Some(AZS),
+        "public_prefix" | "private_prefix" => Some(SUBNET_PREFIX),
         _ => None,
     }
 }
@@ -245,13 +264,13 @@ pub fn bound(kind: Kind, field: &str) -> Option<Bound> {
 /// where the kind is not known (serde errors).
 fn any_bound(field: &str) -> Option<Bound> {
     if field == "qty" || field == "dr_qty" {
-        return b(
+        return Some(b(
             1,
             1000,
             "at most 1,000 of one asset, fewer for some kinds (vm 100, eks 450, aurora 16)",
-        );
+        ));
     }
-    Kind::ALL.iter().find_map(|k| bound(*k, field))
+    network_bound(field).or_else(|| Kind::ALL.iter().find_map(|k| bound(*k, field)))
 }
 
 /// Help for a value of the wrong type or out of its type's range, from the
@@ -375,7 +394,7 @@ pub fn check_network(net: &RegionNetwork) -> Vec<Violation> {
         ("public_prefix", net.public_prefix),
         ("private_prefix", net.private_prefix),
     ] {
-        let (Some(v), Some(bound)) = (value, bound(Kind::Vpc, field)) else {
+        let (Some(v), Some(bound)) = (value, network_bound(field)) else {
             continue;
         };
         if !(bound.min..=bound.max).contains(&u64::from(v)) {
@@ -432,9 +451,7 @@ pub fn check_asset(a: &Asset, inventory_tags: usize) -> Vec<Violation> {
     check_number(&mut out, a.kind, "port", a.port.map(u64::from), &what);
     check_number(&mut out, a.kind, "volume_gb", num(a.volume_gb), &what);
     check_number(&mut out, a.kind, "storage_gb", num(a.storage_gb), &what);
-    if a.kind == Kind::S3 {
-        check_number(&mut out, a.kind, "retention_days", num(a.retention_days), &what);
-    }
+    check_number(&mut out, a.kind, "retention_days", num(a.retention_days), &what);
     check_len(
         &mut out,
         "purpose",

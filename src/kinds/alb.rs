@@ -23,6 +23,11 @@ pub const SPEC: Spec = Spec {
     targets: &[Kind::Vm, Kind::Eks],
     fields: &["target", "port", "health_check_path", "certificate_arn"],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY), ("port", crate::limits::PORT)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
+    },
     needs_vpc: true,
     needs_kms: false,
     singleton: false,

@@ -30,6 +30,11 @@ pub const SPEC: Spec = Spec {
     targets: &[Kind::Eks],
     fields: &["target", "image", "port", "health_check_path", "max", "path"],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY), ("port", crate::limits::PORT)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Active, "the same in both regions"),
+    },
     needs_vpc: false,
     needs_kms: false,
     singleton: false,

@@ -10,6 +10,13 @@ use crate::inventory::{Asset, DrStrategy, Engine};
 use crate::plan::{names, Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
 
+/// The instances of a DB cluster.
+const AURORA_INSTANCES: crate::limits::Bound = crate::limits::Bound {
+    min: 1,
+    max: 16,
+    why: "an Aurora DB cluster has at most 16 instances (1 writer + 15 Aurora Replicas)",
+};
+
 /// The aurora kind.
 pub const SPEC: Spec = Spec {
     name: "aurora",
@@ -33,6 +40,11 @@ pub const SPEC: Spec = Spec {
         "retention_days",
     ],
     size: SizeClass::Db,
+    bounds: &[("qty", AURORA_INSTANCES), ("retention_days", crate::limits::DB_BACKUP_RETENTION_DAYS)],
+    draft: super::Draft {
+        size: Some("db.r6g.large"),
+        dr: (DrStrategy::Replica, "a promotable cross-region replica"),
+    },
     needs_vpc: true,
     needs_kms: true,
     singleton: false,
@@ -242,7 +254,17 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, module, planned};
+    use crate::kinds::testing::{arg, errors, module, planned};
+
+    #[test]
+    fn backup_retention_outside_what_rds_keeps_is_one_error_naming_the_range() {
+        for kind in ["aurora", "rds"] {
+            let errs = errors(&format!("  - {{kind: {kind}, name: db, size: db.r6g.large, engine: postgres, engine_version: \"16\", retention_days: 36, dr: replica}}\n"));
+            let about: Vec<&String> = errs.iter().filter(|e| e.contains("retention_days")).collect();
+            assert_eq!(about.len(), 1, "{kind}: {errs:?}");
+            assert!(about[0].contains("use 1 to 35: RDS keeps automated backups 1 to 35 days"), "{kind}: {errs:?}");
+        }
+    }
 
     #[test]
     fn aurora_replica_is_a_global_database() {

@@ -44,6 +44,11 @@ pub const SPEC: Spec = Spec {
         "vault_lock",
     ],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Backup, "every recovery point copied to the DR vault"),
+    },
     needs_vpc: false,
     needs_kms: true,
     singleton: false,

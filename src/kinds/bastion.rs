@@ -8,6 +8,13 @@ use crate::inventory::{Asset, DrStrategy};
 use crate::plan::Planner;
 use crate::validate::{Check, ValidAsset};
 
+/// At most 10 hosts per asset.
+const BASTION_QTY: crate::limits::Bound = crate::limits::Bound {
+    min: 1,
+    max: 10,
+    why: "a bastion asset renders at most 10 hosts",
+};
+
 /// The bastion kind.
 pub const SPEC: Spec = Spec {
     name: "bastion",
@@ -17,6 +24,11 @@ pub const SPEC: Spec = Spec {
     targets: &[],
     fields: &["size", "ssh_cidrs", "key_pair", "volume_gb"],
     size: SizeClass::Ec2 { required: false },
+    bounds: &[("qty", BASTION_QTY), ("volume_gb", crate::limits::EBS_VOLUME_GB)],
+    draft: super::Draft {
+        size: Some("t3.micro"),
+        dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
+    },
     needs_vpc: true,
     needs_kms: true,
     singleton: false,

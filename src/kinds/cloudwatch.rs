@@ -16,6 +16,11 @@ pub const SPEC: Spec = Spec {
     targets: &[],
     fields: &["retention_days"],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Active, "the same in both regions"),
+    },
     needs_vpc: false,
     needs_kms: true,
     singleton: false,

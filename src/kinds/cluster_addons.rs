@@ -39,6 +39,11 @@ pub const SPEC: Spec = Spec {
     targets: &[Kind::Eks],
     fields: &["target", "addons", "container_logs", "retention_days"],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Active, "the same in both regions"),
+    },
     needs_vpc: true,
     needs_kms: false,
     singleton: false,

@@ -15,6 +15,11 @@ pub const SPEC: Spec = Spec {
     targets: &[],
     fields: &["image_tag", "dr_image_tag"],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Replica, "replicated into the DR region"),
+    },
     needs_vpc: false,
     needs_kms: true,
     singleton: false,

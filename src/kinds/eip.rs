@@ -5,6 +5,13 @@ use crate::inventory::{Asset, DrStrategy, Kind};
 use crate::plan::{Expr, Planner, VarRole};
 use crate::validate::{Check, ValidAsset};
 
+/// One address per instance of a vm asset.
+const EIP_QTY: crate::limits::Bound = crate::limits::Bound {
+    min: 1,
+    max: 100,
+    why: "one Elastic IP per instance, and a vm asset has at most 100 instances",
+};
+
 /// The eip kind.
 pub const SPEC: Spec = Spec {
     name: "eip",
@@ -14,6 +21,11 @@ pub const SPEC: Spec = Spec {
     targets: &[Kind::Vm, Kind::Bastion],
     fields: &["target"],
     size: SizeClass::None,
+    bounds: &[("qty", EIP_QTY)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
+    },
     needs_vpc: false,
     needs_kms: false,
     singleton: false,

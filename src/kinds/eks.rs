@@ -9,6 +9,23 @@ use crate::inventory::{Asset, DrStrategy, Kind, NodeGroup, Seg, Taint};
 use crate::plan::{Expr, Planner, VarRole};
 use crate::validate::{Check, ValidAsset};
 
+/// The nodes of a managed node group (`qty`, `max`).
+const NODES: crate::limits::Bound = crate::limits::Bound {
+    min: 1,
+    max: 450,
+    why: "EKS managed node group max size is 450 nodes (per node group quota)",
+};
+
+/// The node group's minimum, which may be 0.
+const MIN_NODES: crate::limits::Bound = crate::limits::Bound { min: 0, ..NODES };
+
+/// A node's root volume.
+const NODE_VOLUME_GB: crate::limits::Bound = crate::limits::Bound {
+    min: 20,
+    max: 16384,
+    why: "an EBS gp3 volume holds up to 16,384 GiB, and the EKS-optimized AMI's root snapshot needs 20 GiB",
+};
+
 /// The eks kind.
 pub const SPEC: Spec = Spec {
     name: "eks",
@@ -18,6 +35,11 @@ pub const SPEC: Spec = Spec {
     targets: &[],
     fields: &["size", "version", "min", "max", "volume_gb", "node_groups"],
     size: SizeClass::Ec2 { required: true },
+    bounds: &[("qty", NODES), ("min", MIN_NODES), ("max", NODES), ("volume_gb", NODE_VOLUME_GB)],
+    draft: super::Draft {
+        size: Some("t3.medium"),
+        dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
+    },
     needs_vpc: true,
     needs_kms: true,
     singleton: false,

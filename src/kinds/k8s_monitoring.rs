@@ -26,6 +26,11 @@ pub const SPEC: Spec = Spec {
     targets: &[Kind::Eks],
     fields: &["target", "chart_version", "node_group", "cross_region", "cloudwatch_data_source", "monitor_vms"],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Active, "the same in both regions"),
+    },
     needs_vpc: false,
     needs_kms: false,
     singleton: false,

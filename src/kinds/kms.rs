@@ -15,6 +15,11 @@ pub const SPEC: Spec = Spec {
     targets: &[],
     fields: &[],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Active, "the same in both regions"),
+    },
     needs_vpc: false,
     needs_kms: false,
     singleton: false,

@@ -55,6 +55,16 @@ pub enum SizeClass {
     Db,
 }
 
+/// The defaults of a drafted asset (`acmegen import` of a table or of prose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Draft {
+    /// `size:` when the document names none (None: the kind takes no size).
+    pub size: Option<&'static str>,
+    /// The DR strategy when the document states none, and why, as the
+    /// draft's note says it.
+    pub dr: (DrStrategy, &'static str),
+}
+
 /// How an alarm treats periods without data (CloudWatch `TreatMissingData`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MissingData {
@@ -143,13 +153,19 @@ pub struct Spec {
     pub dr: &'static [DrStrategy],
     /// Why other strategies do not apply (shown with the error), by strategy.
     pub dr_hints: &'static [(DrStrategy, &'static str)],
-    /// Kinds an asset may name in `target`.
+    /// Kinds an asset may name in `target`, the one a draft prefers first.
     pub targets: &'static [Kind],
     /// Kind-specific inventory fields it reads (besides kind, name, purpose,
     /// qty, dr, dr_qty, tags, which every kind has).
     pub fields: &'static [&'static str],
     /// What `size:` is.
     pub size: SizeClass,
+    /// The ranges of its numeric fields, each with the limit that sets it
+    /// (`qty` bounds `dr_qty` too; see [`crate::limits::bound`]). A field
+    /// it reads that is not listed is checked by its own validation.
+    pub bounds: &'static [(&'static str, crate::limits::Bound)],
+    /// What a draft of it (`acmegen import`) says where the document is silent.
+    pub draft: Draft,
     /// Lives inside a VPC.
     pub needs_vpc: bool,
     /// Encrypts with the region's key.
@@ -429,6 +445,41 @@ mod tests {
             let yaml = serde_yaml::to_string(k).unwrap();
             assert_eq!(yaml.trim(), k.spec().name, "{k:?}");
             assert_eq!(Kind::from_name(k.spec().name), Some(*k));
+        }
+    }
+
+    #[test]
+    fn every_spec_bounds_its_quantity_and_the_numbers_it_reads() {
+        for k in Kind::ALL {
+            let s = k.spec();
+            assert!(s.bounds.iter().any(|(f, _)| *f == "qty"), "{k}: no range for qty");
+            for (f, b) in s.bounds {
+                assert!(
+                    *f == "qty" || s.fields.contains(f),
+                    "{k}: a range for {f}, which it does not read"
+                );
+                assert!(b.min <= b.max && !b.why.is_empty(), "{k}: {f}");
+            }
+            // The numbers no kind's own validation checks.
+            for f in ["port", "volume_gb", "storage_gb", "min"] {
+                if s.fields.contains(&f) {
+                    assert!(crate::limits::bound(*k, f).is_some(), "{k} reads {f} without a range");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_draft_default_is_one_the_kind_accepts() {
+        for k in Kind::ALL {
+            let s = k.spec();
+            assert!(s.dr.contains(&s.draft.dr.0), "{k}: drafted with a strategy it rejects");
+            match (s.size, s.draft.size) {
+                (SizeClass::None, None) => {}
+                (SizeClass::Ec2 { .. }, Some(t)) => assert!(crate::catalog::is_ec2_type(t), "{k}: {t}"),
+                (SizeClass::Db, Some(c)) => assert!(crate::catalog::is_db_class(c), "{k}: {c}"),
+                (size, draft) => panic!("{k}: size {size:?} drafted as {draft:?}"),
+            }
         }
     }
 

@@ -39,6 +39,11 @@ pub const SPEC: Spec = Spec {
     targets: &[Kind::Eks],
     fields: &["target", "backup_bucket", "engine_version", "storage_gb", "db_name", "chart_version"],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY), ("storage_gb", crate::limits::DB_STORAGE_GB)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Replica, "a standby cluster in DR following the replicated WAL archive"),
+    },
     needs_vpc: false,
     needs_kms: true,
     singleton: false,

@@ -32,6 +32,11 @@ pub const SPEC: Spec = Spec {
         "retention_days",
     ],
     size: SizeClass::Db,
+    bounds: &[("qty", crate::limits::QTY), ("storage_gb", crate::limits::DB_STORAGE_GB), ("retention_days", crate::limits::DB_BACKUP_RETENTION_DAYS)],
+    draft: super::Draft {
+        size: Some("db.t3.medium"),
+        dr: (DrStrategy::Replica, "a promotable cross-region replica"),
+    },
     needs_vpc: true,
     needs_kms: true,
     singleton: false,
@@ -190,15 +195,7 @@ pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
             }
         }
     }
-    if let Some(d) = a.retention_days {
-        if !(1..=35).contains(&d) {
-            c.error(
-                "retention_days",
-                format!("backup retention {d} days is outside 1-35"),
-                "RDS keeps automated backups 1 to 35 days (replicas need at least 1)",
-            );
-        }
-    }
+    // `retention_days` is bounded by the kinds' specs (`limits::check_asset`).
     let dns_name = dns_label(a);
     if a.dns_name.is_some() && !crate::validate::is_dns_label(&dns_name, 63) {
         c.error(

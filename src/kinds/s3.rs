@@ -7,6 +7,13 @@ use crate::inventory::{Asset, DrStrategy};
 use crate::plan::{Expr, Planner};
 use crate::validate::{Check, ValidAsset};
 
+/// Days a lifecycle rule keeps objects.
+const RETENTION_DAYS: crate::limits::Bound = crate::limits::Bound {
+    min: 1,
+    max: 36500,
+    why: "S3 lifecycle rules count whole days from 1; acmegen caps retention at 100 years",
+};
+
 /// The s3 kind.
 pub const SPEC: Spec = Spec {
     name: "s3",
@@ -16,6 +23,11 @@ pub const SPEC: Spec = Spec {
     targets: &[],
     fields: &["retention_days"],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY), ("retention_days", RETENTION_DAYS)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Replica, "replicated into the DR region"),
+    },
     needs_vpc: false,
     needs_kms: true,
     singleton: false,

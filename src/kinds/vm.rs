@@ -15,6 +15,13 @@ pub const NODE_EXPORTER_IMAGE: &str = "quay.io/prometheus/node-exporter:v1.11.1"
 /// The port node_exporter listens on (its registered default).
 pub const NODE_EXPORTER_PORT: u16 = 9100;
 
+/// At most 100 instances per asset.
+const VM_QTY: crate::limits::Bound = crate::limits::Bound {
+    min: 1,
+    max: 100,
+    why: "acmegen renders one EC2 instance per unit and at most 100 per vm asset; split larger fleets into several assets",
+};
+
 /// The vm kind.
 pub const SPEC: Spec = Spec {
     name: "vm",
@@ -24,6 +31,11 @@ pub const SPEC: Spec = Spec {
     targets: &[],
     fields: &["size", "port", "image", "container_port", "subnet", "key_pair", "volume_gb"],
     size: SizeClass::Ec2 { required: true },
+    bounds: &[("qty", VM_QTY), ("port", crate::limits::PORT), ("volume_gb", crate::limits::EBS_VOLUME_GB)],
+    draft: super::Draft {
+        size: Some("t3.micro"),
+        dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
+    },
     needs_vpc: true,
     needs_kms: true,
     singleton: false,

@@ -18,6 +18,11 @@ pub const SPEC: Spec = Spec {
     targets: &[],
     fields: &["network_acls"],
     size: SizeClass::None,
+    bounds: &[("qty", crate::limits::QTY)],
+    draft: super::Draft {
+        size: None,
+        dr: (DrStrategy::Active, "the same in both regions"),
+    },
     needs_vpc: false,
     needs_kms: true,
     singleton: true,

@@ -36,13 +36,7 @@ fn choose(intents: &[(DrStrategy, &Fact)], kind: Kind) -> Option<(DrStrategy, us
 }
 
 fn default_dr(kind: Kind) -> (DrStrategy, &'static str) {
-    use Kind::*;
-    match kind {
-        Vm | Eks | Alb | Bastion | Eip => (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
-        Rds | Aurora => (DrStrategy::Replica, "a promotable cross-region replica"),
-        S3 | Ecr => (DrStrategy::Replica, "replicated into the DR region"),
-        _ => (DrStrategy::Active, "the same in both regions"),
-    }
+    kind.spec().draft.dr
 }
 
 /// Kinds in the order their DR is resolved: targets before what points at them.

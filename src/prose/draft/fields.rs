@@ -7,6 +7,7 @@ use super::super::facts::{Fact, What};
 use super::{quote, Asset};
 use crate::catalog;
 use crate::inventory::{DrStrategy, Engine, Kind};
+use crate::kinds::SizeClass;
 use crate::validate::LOG_RETENTION_DAYS;
 
 fn stated(fact: &Fact, fallback: bool) -> (Option<usize>, Option<String>) {
@@ -24,13 +25,12 @@ fn stated(fact: &Fact, fallback: bool) -> (Option<usize>, Option<String>) {
     }
 }
 
+/// `size:` of a kind that takes one: the document's, fitted to the catalogue,
+/// or the kind's draft default.
 fn size_field(a: &mut Asset) {
-    let db = matches!(a.kind, Kind::Rds | Kind::Aurora);
-    let default = match a.kind {
-        Kind::Rds => "db.t3.medium",
-        Kind::Aurora => "db.r6g.large",
-        Kind::Eks => "t3.medium",
-        _ => "t3.micro",
+    let db = a.kind.spec().size == SizeClass::Db;
+    let Some(default) = a.kind.spec().draft.size else {
+        return;
     };
     let found = a.first(|w| match w {
         What::Size(s) if s.starts_with("db.") == db => Some(s.clone()),
@@ -80,10 +80,7 @@ pub(super) fn fields(a: &mut Asset, azs: Option<u8>, behind_load_balancer: bool)
         let line = a.line();
         a.guess(format!("the document only asks about it (line {line})"));
     }
-    match a.kind {
-        Kind::Eks | Kind::Vm | Kind::Bastion | Kind::Rds | Kind::Aurora => size_field(a),
-        _ => {}
-    }
+    size_field(a);
     match a.kind {
         Kind::Eks | Kind::Vm | Kind::Aurora => quantity(a, azs),
         _ => {}
@@ -326,10 +323,11 @@ fn retention(a: &mut Asset) {
     };
     let line = (!fallback).then_some(fact.line);
     let stated_line = fact.line;
-    let fitted = match a.kind {
-        Kind::Rds | Kind::Aurora => days.clamp(1, 35),
-        Kind::Cloudwatch | Kind::Cloudtrail => LOG_RETENTION_DAYS.iter().copied().find(|&d| d >= days).unwrap_or(3653),
-        _ => days,
+    // Into the kind's range (databases, buckets); the log groups of
+    // CloudWatch and CloudTrail take one of CloudWatch Logs' values.
+    let fitted = match crate::limits::bound(a.kind, "retention_days") {
+        Some(b) => u32::try_from(u64::from(days).clamp(b.min, b.max)).unwrap_or(days),
+        None => LOG_RETENTION_DAYS.iter().copied().find(|&d| d >= days).unwrap_or(3653),
     };
     if fitted == days {
         a.field("retention_days", days, line);

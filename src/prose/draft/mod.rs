@@ -613,15 +613,13 @@ fn ingress(assets: &mut Vec<Asset>) {
     assets.sort_by_key(|a| Kind::ALL.iter().position(|&k| k == a.kind));
 }
 
-/// Point an asset that needs a target at the draft's asset of a fitting kind
-/// (Route 53 prefers the accelerator over the load balancer, an ALB the cluster over VMs).
+/// Point an asset that needs a target at the draft's asset of a fitting kind,
+/// in the order of preference of its kind's spec (Route 53 prefers the
+/// accelerator over the load balancer).
 fn targets(assets: &mut [Asset], i: usize) {
-    let kinds = assets[i].kind.target_kinds();
-    let preferred: &[Kind] = match assets[i].kind {
-        Kind::Route53 => &[Kind::GlobalAccelerator, Kind::Alb],
-        _ => kinds,
-    };
-    let present: Vec<(Kind, String)> = preferred
+    let present: Vec<(Kind, String)> = assets[i]
+        .kind
+        .target_kinds()
         .iter()
         .filter_map(|&k| assets.iter().find(|a| a.kind == k))
         .map(|a| (a.kind, a.name.clone()))
