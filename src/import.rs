@@ -8,7 +8,7 @@
 
 use crate::catalog;
 use crate::inventory::{DrStrategy, Kind};
-use crate::kinds::SizeClass;
+use crate::kinds::{DraftFields, Quantity, SizeClass};
 use std::fmt::Write as _;
 
 /// The result of an import.
@@ -471,23 +471,13 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
         let (qty, qty_note) = quantity(&row.qty, &row.dr);
         let (dr, dr_note) = strategy(&row.dr, kind);
         let (size, size_note) = size_of(kind, &row.size);
-        let counted = !matches!(
-            kind,
-            Kind::Alb
-                | Kind::K8sMonitoring
-                | Kind::S3
-                | Kind::KeyPair
-                | Kind::Route53
-                | Kind::Vpc
-                | Kind::Kms
-                | Kind::Rds
-        );
+        let counted = kind.spec().quantity != Quantity::None;
         let count_note = if counted { None } else { uncounted_note(kind, qty, dr) };
-        let multi_az = (kind == Kind::Rds)
-            .then(|| multi_az_evidence(doc, &row.asset, row))
-            .flatten();
-        let az_note = match (kind, qty, &multi_az) {
-            (Kind::Rds, q, Some(text)) => Some(format!(
+        // A database instance with a Multi-AZ standby: its second node.
+        let has_standby = kind.spec().fields.contains(&"multi_az");
+        let multi_az = has_standby.then(|| multi_az_evidence(doc, &row.asset, row)).flatten();
+        let az_note = match (has_standby, qty, &multi_az) {
+            (true, q, Some(text)) => Some(format!(
                 "multi_az: the document says \"{text}\"{}",
                 if q > 1 {
                     format!("; its {q} nodes are the instance and its standby")
@@ -495,10 +485,10 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
                     String::new()
                 }
             )),
-            (Kind::Rds, q, None) if q > 1 => Some(format!(
+            (true, q, None) if q > 1 => Some(format!(
                 "multi_az: {q} nodes are the instance and its Multi-AZ standby (or use kind aurora for {q} instances)"
             )),
-            _ => None,
+            (true, _, None) | (false, _, _) => None,
         };
         let notes: Vec<String> = [qty_note, count_note, dr_note, size_note, az_note]
             .into_iter()
@@ -599,7 +589,7 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
             let _ = writeln!(yaml, "    size: {s}");
         }
         let mut qty = d.qty;
-        if d.kind == Kind::Rds {
+        if d.kind.spec().fields.contains(&"multi_az") {
             // One instance; a second node of the document is its Multi-AZ standby (noted above).
             qty = 1;
         }
@@ -620,14 +610,12 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
                 }
             }
         }
-        if !matches!(
-            d.kind,
-            Kind::Alb | Kind::K8sMonitoring | Kind::S3 | Kind::KeyPair | Kind::Route53 | Kind::Vpc | Kind::Kms
-        ) {
+        // What qty counts, and a database's one instance (its standby is multi_az).
+        if d.kind.spec().quantity != Quantity::None || d.kind.spec().draft.fields == DraftFields::Database {
             let _ = writeln!(yaml, "    qty: {qty}");
         }
-        match d.kind {
-            Kind::Eks => {
+        match d.kind.spec().draft.fields {
+            DraftFields::Kubernetes => {
                 let _ = writeln!(
                     yaml,
                     "    version: \"{}\" # guess: current EKS version (catalogue checked {})",
@@ -635,20 +623,20 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
                     crate::versions::CHECKED
                 );
             }
-            Kind::Rds | Kind::Aurora => {
+            DraftFields::Database => {
                 let text = words(&format!("{} {}", d.source, d.purpose));
                 let (engine, stated) = match (text.contains(" mysql"), text.contains(" postgres")) {
                     (true, _) => ("mysql", true),
                     (false, stated) => ("postgres", stated),
                 };
-                let version = match (engine, d.kind) {
-                    ("mysql", Kind::Aurora) => crate::versions::default_major("aurora-mysql"),
-                    ("mysql", _) => crate::versions::default_major("mysql"),
-                    _ => crate::versions::default_major("postgres"),
+                let family = match engine {
+                    "mysql" if d.kind == Kind::Aurora => "aurora-mysql",
+                    other => other,
                 };
+                let version = crate::versions::default_major(family);
                 let engine_note = if stated { "" } else { " # guess: engine not stated" };
                 let _ = writeln!(yaml, "    engine: {engine}{engine_note}\n    engine_version: \"{version}\" # guess: the same version runs in DR");
-                if d.kind == Kind::Rds {
+                if d.kind.spec().fields.contains(&"multi_az") {
                     let why = if d.multi_az.is_some() || d.qty > 1 {
                         "see above"
                     } else {
@@ -657,13 +645,13 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
                     let _ = writeln!(yaml, "    multi_az: true # guess: {why}");
                 }
             }
-            Kind::Route53 => {
+            DraftFields::Dns => {
                 let _ = writeln!(
                     yaml,
                     "    zone: TODO.example.org # TODO: a domain you control (acmegen creates its hosted zone)\n    record: app # TODO: record name"
                 );
             }
-            Kind::Vm => {
+            DraftFields::Servers => {
                 if let Some(k) = &key_pair {
                     let _ = writeln!(yaml, "    key_pair: {k}");
                 }
@@ -674,7 +662,7 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
                     );
                 }
             }
-            _ => {}
+            DraftFields::Defaults => {}
         }
         match (target, d.kind.target_kinds().is_empty()) {
             (Some(t), false) => {
@@ -830,6 +818,24 @@ mod tests {
             "{:?}",
             imported.warnings
         );
+    }
+
+    #[test]
+    fn a_count_of_a_kind_whose_qty_counts_nothing_becomes_a_guess_not_a_qty() {
+        let doc = "# Design\n\n\
+| Asset | Purpose | Size | Qty | DR |\n\
+|--|--|--|--|--|\n\
+| ECR | Images | | 3 | replicated |\n\
+| EKS cluster | Apps | m6i.large | 3 | |\n";
+        let imported = import(doc, "t", "t.md").unwrap();
+        let y = &imported.yaml;
+        let ecr = &y[y.find("- kind: ecr").unwrap()..y.find("- kind: eks").unwrap()];
+        assert!(!ecr.contains("qty:"), "{y}");
+        assert!(
+            y.contains("# guess: the document counts 3: one `ecr` asset is one ecr per region; add 2 more assets if they are separate"),
+            "{y}"
+        );
+        assert!(y[y.find("- kind: eks").unwrap()..].contains("    qty: 3\n"), "{y}");
     }
 
     #[test]

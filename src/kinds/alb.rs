@@ -27,6 +27,8 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: None,
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
+        fields: super::DraftFields::Defaults,
+        counted: false,
     },
     needs_vpc: true,
     needs_kms: false,

@@ -44,6 +44,8 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: Some("db.r6g.large"),
         dr: (DrStrategy::Replica, "a promotable cross-region replica"),
+        fields: super::DraftFields::Database,
+        counted: true,
     },
     needs_vpc: true,
     needs_kms: true,

@@ -48,6 +48,8 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: None,
         dr: (DrStrategy::Backup, "every recovery point copied to the DR vault"),
+        fields: super::DraftFields::Defaults,
+        counted: false,
     },
     needs_vpc: false,
     needs_kms: true,

@@ -39,6 +39,8 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: Some("t3.medium"),
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
+        fields: super::DraftFields::Kubernetes,
+        counted: true,
     },
     needs_vpc: true,
     needs_kms: true,

@@ -18,6 +18,8 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: None,
         dr: (DrStrategy::Active, "the same in both regions"),
+        fields: super::DraftFields::Defaults,
+        counted: false,
     },
     needs_vpc: false,
     needs_kms: false,

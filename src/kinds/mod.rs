@@ -63,6 +63,30 @@ pub struct Draft {
     /// The DR strategy when the document states none, and why, as the
     /// draft's note says it.
     pub dr: (DrStrategy, &'static str),
+    /// The kind's own fields a draft writes.
+    pub fields: DraftFields,
+    /// Whether the prose import counts it from the document's instances or
+    /// nodes, else one per availability zone (servers, nodes, database
+    /// instances; not a bastion, whose count stays 1).
+    pub counted: bool,
+}
+
+/// The kind's own fields an import drafts (besides kind, name, purpose,
+/// size, qty, target and dr).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftFields {
+    /// None: the kind's defaults stand, or validation asks for what is missing.
+    Defaults,
+    /// `version`: the document's Kubernetes version if EKS supports it, else the current one.
+    Kubernetes,
+    /// `engine` and `engine_version` from the document's words (and
+    /// `multi_az` where the kind has it).
+    Database,
+    /// `zone` and `record` of the DNS name.
+    Dns,
+    /// A stand-in `image` when a load balancer fronts the servers, and
+    /// (the table import) `key_pair` when the draft has one.
+    Servers,
 }
 
 /// How an alarm treats periods without data (CloudWatch `TreatMissingData`).
@@ -474,6 +498,10 @@ mod tests {
         for k in Kind::ALL {
             let s = k.spec();
             assert!(s.dr.contains(&s.draft.dr.0), "{k}: drafted with a strategy it rejects");
+            assert!(
+                !s.draft.counted || s.quantity != Quantity::None,
+                "{k}: counted, but qty counts nothing"
+            );
             match (s.size, s.draft.size) {
                 (SizeClass::None, None) => {}
                 (SizeClass::Ec2 { .. }, Some(t)) => assert!(crate::catalog::is_ec2_type(t), "{k}: {t}"),

@@ -43,6 +43,8 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: None,
         dr: (DrStrategy::Replica, "a standby cluster in DR following the replicated WAL archive"),
+        fields: super::DraftFields::Defaults,
+        counted: false,
     },
     needs_vpc: false,
     needs_kms: true,

@@ -36,6 +36,8 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: Some("db.t3.medium"),
         dr: (DrStrategy::Replica, "a promotable cross-region replica"),
+        fields: super::DraftFields::Database,
+        counted: false,
     },
     needs_vpc: true,
     needs_kms: true,

@@ -21,6 +21,8 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: None,
         dr: (DrStrategy::Active, "the same in both regions"),
+        fields: super::DraftFields::Dns,
+        counted: false,
     },
     needs_vpc: false,
     needs_kms: false,

@@ -35,6 +35,8 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: Some("t3.micro"),
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
+        fields: super::DraftFields::Servers,
+        counted: true,
     },
     needs_vpc: true,
     needs_kms: true,

@@ -7,7 +7,7 @@ use super::super::facts::{Fact, What};
 use super::{quote, Asset};
 use crate::catalog;
 use crate::inventory::{DrStrategy, Engine, Kind};
-use crate::kinds::SizeClass;
+use crate::kinds::{DraftFields, SizeClass};
 use crate::validate::LOG_RETENTION_DAYS;
 
 fn stated(fact: &Fact, fallback: bool) -> (Option<usize>, Option<String>) {
@@ -81,12 +81,11 @@ pub(super) fn fields(a: &mut Asset, azs: Option<u8>, behind_load_balancer: bool)
         a.guess(format!("the document only asks about it (line {line})"));
     }
     size_field(a);
-    match a.kind {
-        Kind::Eks | Kind::Vm | Kind::Aurora => quantity(a, azs),
-        _ => {}
+    if a.kind.spec().draft.counted {
+        quantity(a, azs);
     }
-    match a.kind {
-        Kind::Eks => {
+    match a.kind.spec().draft.fields {
+        DraftFields::Kubernetes => {
             match a.first(|w| match w {
                 What::KubeVersion(v) => Some(v.clone()),
                 _ => None,
@@ -112,20 +111,19 @@ pub(super) fn fields(a: &mut Asset, azs: Option<u8>, behind_load_balancer: bool)
                 }
             }
         }
-        Kind::Rds | Kind::Aurora => database(a),
-        Kind::Route53 => dns(a),
-        Kind::Vm if behind_load_balancer => {
-            a.lines.push(
-                "    image: public.ecr.aws/nginx/nginx:stable # TODO: the application's container image (a stand-in answering the health check)"
-                    .into(),
-            );
+        DraftFields::Database => database(a),
+        DraftFields::Dns => dns(a),
+        DraftFields::Servers => {
+            if behind_load_balancer {
+                a.lines.push(
+                    "    image: public.ecr.aws/nginx/nginx:stable # TODO: the application's container image (a stand-in answering the health check)"
+                        .into(),
+                );
+            }
         }
-        _ => {}
+        DraftFields::Defaults => {}
     }
-    if matches!(
-        a.kind,
-        Kind::S3 | Kind::Cloudwatch | Kind::Cloudtrail | Kind::Rds | Kind::Aurora
-    ) {
+    if a.kind.spec().fields.contains(&"retention_days") {
         retention(a);
     }
 }
