@@ -37,7 +37,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[" alb ", " load balancer", " elb "],
     default_qty: 1,
     quantity: Quantity::None,
-    db_client_group: None,
+    db_clients: super::DbClients::No,
     service_linked_roles: &["elasticloadbalancing.amazonaws.com"],
     quota: super::QuotaUse::None,
     alarms: &[AlarmSpec {

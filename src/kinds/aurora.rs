@@ -54,7 +54,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[" aurora "],
     default_qty: 1,
     quantity: Quantity::DbInstances,
-    db_client_group: None,
+    db_clients: super::DbClients::No,
     service_linked_roles: &["rds.amazonaws.com"],
     quota: super::QuotaUse::DbInstances(db_instances),
     alarms: &[

@@ -38,7 +38,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[" bastion"],
     default_qty: 1,
     quantity: Quantity::Instances,
-    db_client_group: Some("security_group_id"),
+    db_clients: super::DbClients::SharedGroup,
     service_linked_roles: &[],
     quota: super::QuotaUse::Instances(instances),
     alarms: &[],

@@ -30,7 +30,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[" cloudwatch"],
     default_qty: 1,
     quantity: Quantity::None,
-    db_client_group: None,
+    db_clients: super::DbClients::No,
     service_linked_roles: &[],
     quota: super::QuotaUse::None,
     alarms: &[],

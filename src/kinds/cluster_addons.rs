@@ -53,7 +53,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[],
     default_qty: 2,
     quantity: Quantity::Pods,
-    db_client_group: None,
+    db_clients: super::DbClients::No,
     service_linked_roles: &[],
     quota: super::QuotaUse::None,
     alarms: &[],

@@ -29,7 +29,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[" ecr ", " container registry", " image registry"],
     default_qty: 1,
     quantity: Quantity::None,
-    db_client_group: None,
+    db_clients: super::DbClients::No,
     service_linked_roles: &["replication.ecr.amazonaws.com"],
     quota: super::QuotaUse::None,
     alarms: &[],

@@ -35,7 +35,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[" ips ", " ip ", " elastic ip", " eip"],
     default_qty: 1,
     quantity: Quantity::Addresses,
-    db_client_group: None,
+    db_clients: super::DbClients::No,
     service_linked_roles: &[],
     quota: super::QuotaUse::None,
     alarms: &[],

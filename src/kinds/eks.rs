@@ -49,7 +49,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[" kubernetes", " k8s ", " eks "],
     default_qty: 1,
     quantity: Quantity::Nodes,
-    db_client_group: Some("cluster_security_group_id"),
+    db_clients: super::DbClients::OwnGroup("cluster_security_group_id"),
     service_linked_roles: &["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", super::AUTOSCALING],
     quota: super::QuotaUse::Instances(nodes),
     alarms: &[],

@@ -89,6 +89,19 @@ pub enum DraftFields {
     Servers,
 }
 
+/// How the databases of a region admit a kind's instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbClients {
+    /// They do not: it does not connect to databases.
+    No,
+    /// Its instances join the region's shared database-clients security
+    /// group, which every database admits (one rule however many assets).
+    SharedGroup,
+    /// Each database admits the security group its module outputs under
+    /// this name.
+    OwnGroup(&'static str),
+}
+
 /// How an alarm treats periods without data (CloudWatch `TreatMissingData`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MissingData {
@@ -207,9 +220,8 @@ pub struct Spec {
     pub default_qty: u32,
     /// What `qty` counts.
     pub quantity: Quantity,
-    /// The output of its module naming the security group its database
-    /// clients connect from (Some: databases in its region admit it).
-    pub db_client_group: Option<&'static str>,
+    /// How databases in its region admit it.
+    pub db_clients: DbClients,
     /// Alarms on its assets (rendered by the cloudwatch kind).
     pub alarms: &'static [AlarmSpec],
     /// Service principals whose service-linked role AWS creates on first

@@ -2,7 +2,7 @@
 //! replica, or the automated backups replicated for a restore; the master
 //! secret is replicated under the DR key either way.
 
-use super::{AlarmSpec, MissingData, Quantity, SizeClass, Spec};
+use super::{AlarmSpec, DbClients, MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Engine, Kind};
 use crate::plan::{Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
@@ -46,7 +46,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[" rds ", " database", " db ", " postgres", " mysql", " sql "],
     default_qty: 1,
     quantity: Quantity::None,
-    db_client_group: None,
+    db_clients: super::DbClients::No,
     service_linked_roles: &["rds.amazonaws.com"],
     quota: super::QuotaUse::DbInstances(db_instances),
     alarms: &[
@@ -373,7 +373,7 @@ pub(crate) fn performance_insights(size: &str, aurora: bool) -> bool {
 /// Whether instances of `kind` join the root's shared database-clients
 /// security group instead of being admitted one by one.
 fn joins_clients_group(kind: Kind) -> bool {
-    matches!(kind, Kind::Vm | Kind::Bastion)
+    kind.spec().db_clients == DbClients::SharedGroup
 }
 
 /// Whether this root creates the shared database-clients security group:
@@ -394,9 +394,12 @@ pub(crate) fn client_groups(p: &Planner<'_>) -> Expr {
         groups.push(p.vpc("database_clients_security_group_id"));
     }
     groups.extend(
-        p.of_kinds(|k| !joins_clients_group(k) && k.spec().db_client_group.is_some())
+        p.of_kinds(|k| matches!(k.spec().db_clients, DbClients::OwnGroup(_)))
             .into_iter()
-            .filter_map(|a| Some(Expr::module(a.ident(), a.kind.spec().db_client_group?))),
+            .filter_map(|a| match a.kind.spec().db_clients {
+                DbClients::OwnGroup(output) => Some(Expr::module(a.ident(), output)),
+                DbClients::No | DbClients::SharedGroup => None,
+            }),
     );
     Expr::List(groups)
 }

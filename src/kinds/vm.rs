@@ -45,7 +45,7 @@ pub const SPEC: Spec = Spec {
     import_keywords: &[" vm ", " ec2 ", " server", " instance", " virtual machine"],
     default_qty: 1,
     quantity: Quantity::Instances,
-    db_client_group: Some("security_group_id"),
+    db_clients: super::DbClients::SharedGroup,
     service_linked_roles: &[],
     quota: super::QuotaUse::Instances(instances),
     alarms: &[],
