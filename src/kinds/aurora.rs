@@ -55,6 +55,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::DbInstances,
     db_clients: super::DbClients::No,
+    node_port: super::NodePort::Nothing,
     service_linked_roles: &["rds.amazonaws.com"],
     quota: super::QuotaUse::DbInstances(db_instances),
     alarms: &[

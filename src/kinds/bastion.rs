@@ -39,6 +39,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::Instances,
     db_clients: super::DbClients::SharedGroup,
+    node_port: super::NodePort::Nothing,
     service_linked_roles: &[],
     quota: super::QuotaUse::Instances(instances),
     alarms: &[],

@@ -31,6 +31,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::None,
     db_clients: super::DbClients::No,
+    node_port: super::NodePort::Nothing,
     service_linked_roles: &[],
     quota: super::QuotaUse::None,
     alarms: &[],

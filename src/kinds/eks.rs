@@ -50,6 +50,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 1,
     quantity: Quantity::Nodes,
     db_clients: super::DbClients::OwnGroup("cluster_security_group_id"),
+    node_port: super::NodePort::Nothing,
     service_linked_roles: &["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", super::AUTOSCALING],
     quota: super::QuotaUse::Instances(nodes),
     alarms: &[],

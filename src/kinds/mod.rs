@@ -89,6 +89,18 @@ pub enum DraftFields {
     Servers,
 }
 
+/// What an asset serves on the NodePort of the load balancers in front of
+/// the EKS cluster it targets (see [`workloads::ingress`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodePort {
+    /// Nothing (it does not run on a cluster, or takes no traffic from them).
+    Nothing,
+    /// A router: it takes the NodePort and routes to the cluster's apps by Ingress.
+    Router,
+    /// An application, exposed on the NodePort when it is the cluster's only one.
+    App,
+}
+
 /// How the databases of a region admit a kind's instances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DbClients {
@@ -222,6 +234,9 @@ pub struct Spec {
     pub quantity: Quantity,
     /// How databases in its region admit it.
     pub db_clients: DbClients,
+    /// What it serves on the NodePort of the load balancers in front of
+    /// the cluster it targets.
+    pub node_port: NodePort,
     /// Alarms on its assets (rendered by the cloudwatch kind).
     pub alarms: &'static [AlarmSpec],
     /// Service principals whose service-linked role AWS creates on first

@@ -54,6 +54,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 2,
     quantity: Quantity::DbInstances,
     db_clients: super::DbClients::No,
+    node_port: super::NodePort::Nothing,
     service_linked_roles: &[],
     quota: super::QuotaUse::None,
     alarms: &[],

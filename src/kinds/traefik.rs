@@ -38,6 +38,7 @@ pub const SPEC: Spec = Spec {
     default_qty: 2,
     quantity: Quantity::Pods,
     db_clients: super::DbClients::No,
+    node_port: super::NodePort::Router,
     service_linked_roles: &[],
     quota: super::QuotaUse::None,
     alarms: &[],

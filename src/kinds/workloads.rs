@@ -3,6 +3,7 @@
 //! on, their replicas per root, and what serves the NodePort of the load
 //! balancers in front of a cluster.
 
+use super::NodePort;
 use crate::inventory::{Asset, DrStrategy, Kind};
 use crate::plan::{Expr, Planner, VarRole};
 use crate::validate::ValidAsset;
@@ -31,10 +32,10 @@ pub(crate) fn ingress<'a>(
         if target != Some(cluster) {
             continue;
         }
-        match kind {
-            Kind::Traefik => return Ingress::Traefik(name),
-            Kind::App => apps.push(name),
-            _ => {}
+        match kind.spec().node_port {
+            NodePort::Router => return Ingress::Traefik(name),
+            NodePort::App => apps.push(name),
+            NodePort::Nothing => {}
         }
     }
     match apps.len() {

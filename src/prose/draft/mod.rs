@@ -29,6 +29,7 @@ use super::recognise::{concrete, strength, Finding, Recognised};
 use super::text::{padded, shorten, without_asides, yaml_str};
 use super::vocabulary::{vocabulary, Role, Term};
 use crate::inventory::{DrStrategy, Kind};
+use crate::kinds::NodePort;
 use dr::{consistent_dr, resolve_dr, RESOLUTION_ORDER};
 use network::Network;
 use render::{render_asset, render_regions};
@@ -596,7 +597,7 @@ fn ingress(assets: &mut Vec<Asset>) {
     for (lb, cluster) in clusters {
         let served = assets
             .iter()
-            .any(|a| matches!(a.kind, Kind::Traefik | Kind::App) && a.target.as_deref() == Some(cluster.as_str()));
+            .any(|a| a.kind.spec().node_port != NodePort::Nothing && a.target.as_deref() == Some(cluster.as_str()));
         if served {
             continue;
         }
