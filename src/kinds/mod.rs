@@ -529,6 +529,10 @@ mod tests {
                 !s.draft.counted || s.quantity != Quantity::None,
                 "{k}: counted, but qty counts nothing"
             );
+            assert!(
+                s.node_port == NodePort::Nothing || s.targets.contains(&Kind::Eks),
+                "{k}: serves a cluster's NodePort but runs on none"
+            );
             match (s.size, s.draft.size) {
                 (SizeClass::None, None) => {}
                 (SizeClass::Ec2 { .. }, Some(t)) => assert!(crate::catalog::is_ec2_type(t), "{k}: {t}"),
