@@ -25,10 +25,8 @@ pub const SPEC: Spec = Spec {
     size: SizeClass::None,
     bounds: &[("qty", crate::limits::QTY), ("port", crate::limits::PORT)],
     draft: super::Draft {
-        size: None,
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
-        fields: super::DraftFields::Defaults,
-        counted: false,
+        ..super::Draft::PLAIN
     },
     needs_vpc: true,
     needs_kms: false,

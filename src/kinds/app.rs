@@ -31,12 +31,7 @@ pub const SPEC: Spec = Spec {
     fields: &["target", "image", "port", "health_check_path", "max", "path"],
     size: SizeClass::None,
     bounds: &[("qty", crate::limits::QTY), ("port", crate::limits::PORT)],
-    draft: super::Draft {
-        size: None,
-        dr: (DrStrategy::Active, "the same in both regions"),
-        fields: super::DraftFields::Defaults,
-        counted: false,
-    },
+    draft: super::Draft::PLAIN,
     needs_vpc: false,
     needs_kms: false,
     singleton: false,

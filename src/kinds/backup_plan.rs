@@ -44,12 +44,10 @@ pub const SPEC: Spec = Spec {
         "vault_lock",
     ],
     size: SizeClass::None,
-    bounds: &[("qty", crate::limits::QTY)],
+    bounds: super::QTY_ONLY,
     draft: super::Draft {
-        size: None,
         dr: (DrStrategy::Backup, "every recovery point copied to the DR vault"),
-        fields: super::DraftFields::Defaults,
-        counted: false,
+        ..super::Draft::PLAIN
     },
     needs_vpc: false,
     needs_kms: true,

@@ -28,8 +28,7 @@ pub const SPEC: Spec = Spec {
     draft: super::Draft {
         size: Some("t3.micro"),
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
-        fields: super::DraftFields::Defaults,
-        counted: false,
+        ..super::Draft::PLAIN
     },
     needs_vpc: true,
     needs_kms: true,

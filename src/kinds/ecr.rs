@@ -15,12 +15,10 @@ pub const SPEC: Spec = Spec {
     targets: &[],
     fields: &["image_tag", "dr_image_tag"],
     size: SizeClass::None,
-    bounds: &[("qty", crate::limits::QTY)],
+    bounds: super::QTY_ONLY,
     draft: super::Draft {
-        size: None,
         dr: (DrStrategy::Replica, "replicated into the DR region"),
-        fields: super::DraftFields::Defaults,
-        counted: false,
+        ..super::Draft::PLAIN
     },
     needs_vpc: false,
     needs_kms: true,

@@ -23,10 +23,8 @@ pub const SPEC: Spec = Spec {
     size: SizeClass::None,
     bounds: &[("qty", EIP_QTY)],
     draft: super::Draft {
-        size: None,
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
-        fields: super::DraftFields::Defaults,
-        counted: false,
+        ..super::Draft::PLAIN
     },
     needs_vpc: false,
     needs_kms: false,

@@ -71,6 +71,20 @@ pub struct Draft {
     pub counted: bool,
 }
 
+impl Draft {
+    /// The draft of a kind with nothing of its own to draft: no size, no
+    /// fields, not counted, in both regions alike.
+    pub const PLAIN: Draft = Draft {
+        size: None,
+        dr: (DrStrategy::Active, "the same in both regions"),
+        fields: DraftFields::Defaults,
+        counted: false,
+    };
+}
+
+/// The `bounds` of a kind whose only number is `qty`, with no limit of its own.
+pub const QTY_ONLY: &[(&str, crate::limits::Bound)] = &[("qty", crate::limits::QTY)];
+
 /// The kind's own fields an import drafts (besides kind, name, purpose,
 /// size, qty, target and dr).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -41,10 +41,8 @@ pub const SPEC: Spec = Spec {
     size: SizeClass::None,
     bounds: &[("qty", crate::limits::QTY), ("storage_gb", crate::limits::DB_STORAGE_GB)],
     draft: super::Draft {
-        size: None,
         dr: (DrStrategy::Replica, "a standby cluster in DR following the replicated WAL archive"),
-        fields: super::DraftFields::Defaults,
-        counted: false,
+        ..super::Draft::PLAIN
     },
     needs_vpc: false,
     needs_kms: true,

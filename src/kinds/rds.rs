@@ -37,7 +37,7 @@ pub const SPEC: Spec = Spec {
         size: Some("db.t3.medium"),
         dr: (DrStrategy::Replica, "a promotable cross-region replica"),
         fields: super::DraftFields::Database,
-        counted: false,
+        ..super::Draft::PLAIN
     },
     needs_vpc: true,
     needs_kms: true,

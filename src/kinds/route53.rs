@@ -17,12 +17,10 @@ pub const SPEC: Spec = Spec {
     targets: &[Kind::GlobalAccelerator, Kind::Alb],
     fields: &["target", "zone", "zone_id", "record", "health_check_path", "migration"],
     size: SizeClass::None,
-    bounds: &[("qty", crate::limits::QTY)],
+    bounds: super::QTY_ONLY,
     draft: super::Draft {
-        size: None,
-        dr: (DrStrategy::Active, "the same in both regions"),
         fields: super::DraftFields::Dns,
-        counted: false,
+        ..super::Draft::PLAIN
     },
     needs_vpc: false,
     needs_kms: false,

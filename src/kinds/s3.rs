@@ -25,10 +25,8 @@ pub const SPEC: Spec = Spec {
     size: SizeClass::None,
     bounds: &[("qty", crate::limits::QTY), ("retention_days", RETENTION_DAYS)],
     draft: super::Draft {
-        size: None,
         dr: (DrStrategy::Replica, "replicated into the DR region"),
-        fields: super::DraftFields::Defaults,
-        counted: false,
+        ..super::Draft::PLAIN
     },
     needs_vpc: false,
     needs_kms: true,
