@@ -400,7 +400,10 @@ fn uncounted_note(kind: Kind, qty: u32, dr: DrStrategy) -> Option<String> {
         return None;
     }
     Some(if qty == 2 && dr != DrStrategy::None {
-        format!("the document counts 2: one {kind} in each region (the DR copy is the second)")
+        match kind.spec().draft.two {
+            Some(two) => format!("the document counts 2: {two}"),
+            None => format!("the document counts 2: one {kind} in each region (the DR copy is the second)"),
+        }
     } else {
         format!(
             "the document counts {qty}: one `{kind}` asset is one {kind} per region; add {} more assets if they are separate",
@@ -575,7 +578,6 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
     let _ = writeln!(yaml, "assets:");
     let first = |kinds: &[Kind]| drafts.iter().find(|d| kinds.contains(&d.kind)).map(|d| d.name.clone());
     let key_pair = first(&[Kind::KeyPair]);
-    let vm_qty = drafts.iter().find(|d| d.kind == Kind::Vm).map(|d| d.qty);
     for d in &drafts {
         let _ = writeln!(yaml, "  # line {}: {}", d.line, d.source);
         for n in &d.notes {
@@ -593,20 +595,38 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
             // One instance; a second node of the document is its Multi-AZ standby (noted above).
             qty = 1;
         }
-        // The first asset of the table of the kind's first target kind that has one.
-        let target = d
+        // The first asset of the table of the kind's first target kind that
+        // has one (the spec lists them in order of preference), and the
+        // other kinds it could have been.
+        let present: Vec<&Draft> = d
             .kind
             .target_kinds()
             .iter()
-            .find_map(|k| first(std::slice::from_ref(k)));
+            .filter_map(|k| drafts.iter().find(|x| x.kind == *k))
+            .collect();
+        let target = present.first().map(|t| t.name.clone());
+        if let [chosen, others @ ..] = present.as_slice() {
+            if !others.is_empty() {
+                let names: Vec<String> = others.iter().map(|o| o.kind.to_string()).collect();
+                let _ = writeln!(
+                    yaml,
+                    "    # guess: target {}, the table's {} (preferred over {})",
+                    chosen.name,
+                    chosen.kind,
+                    names.join(", ")
+                );
+            }
+        }
+        // One address per instance of the target (a vm's or a bastion's).
         if d.kind == Kind::Eip {
-            if let Some(v) = vm_qty {
-                if qty > v {
+            if let Some(t) = present.first() {
+                if qty > t.qty {
                     let _ = writeln!(
                         yaml,
-                        "    # guess: {qty} addresses for {v} instances per region: one per instance"
+                        "    # guess: {qty} addresses for {} instances per region: one per instance",
+                        t.qty
                     );
-                    qty = v;
+                    qty = t.qty;
                 }
             }
         }
@@ -673,7 +693,8 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
                     "line {}: {} needs a target and the table has none; set `target:`",
                     d.line, d.source
                 ));
-                let _ = writeln!(yaml, "    target: TODO # no {} in the table", d.kind.target_kinds()[0]);
+                let kinds: Vec<&str> = d.kind.target_kinds().iter().map(|k| k.as_str()).collect();
+                let _ = writeln!(yaml, "    target: TODO # no {} in the table", kinds.join(" or "));
             }
             _ => {}
         }
@@ -836,6 +857,57 @@ mod tests {
             "{y}"
         );
         assert!(y[y.find("- kind: eks").unwrap()..].contains("    qty: 3\n"), "{y}");
+    }
+
+    #[test]
+    fn a_drafted_target_names_the_kinds_it_was_preferred_over_and_bounds_the_count() {
+        let doc = "# Design\n\n\
+| Asset | Purpose | Size | Qty | DR |\n\
+|--|--|--|--|--|\n\
+| Bastion host | Access | t3.micro | 1 | |\n\
+| Elastic IP | Static address | | 3 | |\n\
+| Application Load Balancer | Front | | 1 | |\n\
+| Global Accelerator | Entry | | 2 | active |\n\
+| Route 53 | DNS | | 1 | |\n";
+        let imported = import(doc, "t", "t.md").unwrap();
+        let y = &imported.yaml;
+        let dns = &y[y.find("- kind: route53").unwrap()..];
+        assert!(dns.contains("    target: global-accelerator\n"), "{y}");
+        assert!(
+            dns.contains("# guess: target global-accelerator, the table's global_accelerator (preferred over alb)"),
+            "{y}"
+        );
+        // The addresses go to the bastion, one per host.
+        let eip = &y[y.find("- kind: eip").unwrap()..y.find("- kind: alb").unwrap()];
+        assert!(
+            eip.contains("    target: bastion-host\n") && eip.contains("    qty: 1\n"),
+            "{y}"
+        );
+        assert!(
+            eip.contains("# guess: 3 addresses for 1 instances per region: one per instance"),
+            "{y}"
+        );
+        // An accelerator is one for both regions.
+        assert!(
+            y.contains(
+                "# guess: the document counts 2: one accelerator serves both regions, with an endpoint group in each"
+            ),
+            "{y}"
+        );
+        // With no target in the table, the TODO names every kind that would do.
+        let alone = import(
+            "| Asset | Purpose | Size | Qty | DR |\n|--|--|--|--|--|\n| Route 53 | DNS | | 1 | |\n",
+            "t",
+            "t.md",
+        )
+        .unwrap();
+        assert!(
+            alone
+                .yaml
+                .contains("target: TODO # no global_accelerator or alb in the table"),
+            "{}",
+            alone.yaml
+        );
     }
 
     #[test]

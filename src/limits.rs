@@ -260,8 +260,9 @@ fn network_bound(field: &str) -> Option<Bound> {
     }
 }
 
-/// The range of `field` for any kind: the loosest bound, for messages
-/// where the kind is not known (serde errors).
+/// The range of `field` for messages where the kind is not known (serde
+/// errors): for `qty` the loosest, for a network setting its own, else the
+/// range of the first kind (in `Kind::ALL` order) that bounds the field.
 fn any_bound(field: &str) -> Option<Bound> {
     if field == "qty" || field == "dr_qty" {
         return Some(b(
@@ -452,6 +453,13 @@ pub fn check_asset(a: &Asset, inventory_tags: usize) -> Vec<Violation> {
     check_number(&mut out, a.kind, "volume_gb", num(a.volume_gb), &what);
     check_number(&mut out, a.kind, "storage_gb", num(a.storage_gb), &what);
     check_number(&mut out, a.kind, "retention_days", num(a.retention_days), &what);
+    check_number(
+        &mut out,
+        a.kind,
+        "copy_retention_days",
+        num(a.copy_retention_days),
+        &what,
+    );
     check_len(
         &mut out,
         "purpose",

@@ -46,6 +46,7 @@ pub const SPEC: Spec = Spec {
         dr: (DrStrategy::Replica, "a promotable cross-region replica"),
         fields: super::DraftFields::Database,
         counted: true,
+        two: None,
     },
     needs_vpc: true,
     needs_kms: true,

@@ -44,7 +44,11 @@ pub const SPEC: Spec = Spec {
         "vault_lock",
     ],
     size: SizeClass::None,
-    bounds: super::QTY_ONLY,
+    bounds: &[
+        ("qty", crate::limits::QTY),
+        ("retention_days", RETENTION_DAYS),
+        ("copy_retention_days", RETENTION_DAYS),
+    ],
     draft: super::Draft {
         dr: (DrStrategy::Backup, "every recovery point copied to the DR vault"),
         ..super::Draft::PLAIN
@@ -67,8 +71,12 @@ pub const SPEC: Spec = Spec {
 pub const DEFAULT_SCHEDULE: &str = "cron(0 5 ? * * *)";
 /// Days recovery points are kept when the inventory gives none.
 pub const DEFAULT_RETENTION_DAYS: u32 = 35;
-/// The longest retention acmegen accepts (100 years).
-const MAX_RETENTION_DAYS: u32 = 36_500;
+/// Days AWS Backup keeps a recovery point (and its copy in DR).
+const RETENTION_DAYS: crate::limits::Bound = crate::limits::Bound {
+    min: 1,
+    max: 36_500,
+    why: "AWS Backup deletes recovery points after whole days from 1; acmegen caps retention at 100 years",
+};
 /// Vault, plan and selection names are at most 50 characters.
 const MAX_NAME: usize = 50;
 /// The kinds a plan can back up, and the output of their module giving ARNs.
@@ -111,18 +119,6 @@ pub fn is_backup_cron(s: &str) -> bool {
             .all(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || ",-*?/#".contains(c)))
 }
 
-fn check_days(c: &mut Check<'_>, field: &'static str, days: Option<u32>) {
-    if let Some(d) = days {
-        if !(1..=MAX_RETENTION_DAYS).contains(&d) {
-            c.error(
-                field,
-                format!("`{field}: {d}` is out of range"),
-                format!("use 1 to {MAX_RETENTION_DAYS} days: AWS Backup deletes recovery points after whole days from 1; acmegen caps retention at 100 years"),
-            );
-        }
-    }
-}
-
 /// The schedule and the days copies are kept in DR, defaulted (what the
 /// runbook's objectives quote, before validation has run).
 pub fn copy_settings(a: &Asset) -> (String, u32) {
@@ -143,8 +139,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             format!("write a cron expression in UTC with six fields and a fixed minute, e.g. `{DEFAULT_SCHEDULE}` (daily at 05:00)"),
         );
     }
-    check_days(c, "retention_days", a.retention_days);
-    check_days(c, "copy_retention_days", a.copy_retention_days);
+    // retention_days and copy_retention_days: ranged by the spec (`limits::check_asset`).
     if a.copy_retention_days.is_some() && a.dr == DrStrategy::None {
         c.error(
             "copy_retention_days",
@@ -373,6 +368,18 @@ mod tests {
         assert!(!is_backup_cron("cron(0 5 * * *)"), "five fields");
         assert!(!is_backup_cron("cron(*/5 * ? * * *)"), "more often than hourly");
         assert!(!is_backup_cron("cron(0 5 ? * * *"));
+    }
+
+    #[test]
+    fn retention_of_copies_is_ranged_like_the_recovery_points() {
+        let errs = errors(&format!("{DATA}  - {{kind: backup_plan, name: b, dr: backup, retention_days: 36500, copy_retention_days: 36501, backup_assets: [db]}}\n"));
+        let about: Vec<&String> = errs.iter().filter(|e| e.contains("retention_days")).collect();
+        assert_eq!(about.len(), 1, "{errs:?}");
+        assert!(
+            about[0].contains("`copy_retention_days: 36501` is out of range")
+                && about[0].contains("use 1 to 36500: AWS Backup deletes recovery points"),
+            "{errs:?}"
+        );
     }
 
     #[test]

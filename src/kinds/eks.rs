@@ -41,6 +41,7 @@ pub const SPEC: Spec = Spec {
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
         fields: super::DraftFields::Kubernetes,
         counted: true,
+        two: None,
     },
     needs_vpc: true,
     needs_kms: true,

@@ -17,7 +17,10 @@ pub const SPEC: Spec = Spec {
     fields: &["target", "health_check_path"],
     size: SizeClass::None,
     bounds: super::QTY_ONLY,
-    draft: super::Draft::PLAIN,
+    draft: super::Draft {
+        two: Some("one accelerator serves both regions, with an endpoint group in each"),
+        ..super::Draft::PLAIN
+    },
     needs_vpc: false,
     needs_kms: false,
     singleton: false,

@@ -69,6 +69,10 @@ pub struct Draft {
     /// nodes, else one per availability zone (servers, nodes, database
     /// instances; not a bastion, whose count stays 1).
     pub counted: bool,
+    /// What a document's count of 2 is, for a kind whose `qty` counts
+    /// nothing and that is not one per region (None: one in each region,
+    /// the DR copy being the second).
+    pub two: Option<&'static str>,
 }
 
 impl Draft {
@@ -79,6 +83,7 @@ impl Draft {
         dr: (DrStrategy::Active, "the same in both regions"),
         fields: DraftFields::Defaults,
         counted: false,
+        two: None,
     };
 }
 

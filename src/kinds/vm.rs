@@ -37,6 +37,7 @@ pub const SPEC: Spec = Spec {
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
         fields: super::DraftFields::Servers,
         counted: true,
+        two: None,
     },
     needs_vpc: true,
     needs_kms: true,
