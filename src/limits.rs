@@ -260,18 +260,34 @@ fn network_bound(field: &str) -> Option<Bound> {
     }
 }
 
-/// The range of `field` for messages where the kind is not known (serde
-/// errors): for `qty` the loosest, for a network setting its own, else the
-/// range of the first kind (in `Kind::ALL` order) that bounds the field.
-fn any_bound(field: &str) -> Option<Bound> {
+/// The ranges of `field` for messages where the kind is not known (serde
+/// errors), each with the kinds it applies to: for `qty` the loosest, for
+/// a network setting its own, else every kind's that bounds the field
+/// (kinds of one range together, in `Kind::ALL` order).
+fn any_bounds(field: &str) -> Vec<(Bound, Vec<Kind>)> {
     if field == "qty" || field == "dr_qty" {
-        return Some(b(
+        let qty = b(
             1,
             1000,
             "at most 1,000 of one asset, fewer for some kinds (vm 100, eks 450, aurora 16)",
-        ));
+        );
+        return vec![(qty, Vec::new())];
     }
-    network_bound(field).or_else(|| Kind::ALL.iter().find_map(|k| bound(*k, field)))
+    if let Some(net) = network_bound(field) {
+        return vec![(net, Vec::new())];
+    }
+    let mut ranges: Vec<(Bound, Vec<Kind>)> = Vec::new();
+    for k in Kind::ALL {
+        let Some(found) = bound(*k, field) else { continue };
+        match ranges
+            .iter_mut()
+            .find(|(r, _)| (r.min, r.max) == (found.min, found.max))
+        {
+            Some((_, kinds)) => kinds.push(*k),
+            None => ranges.push((found, vec![*k])),
+        }
+    }
+    ranges
 }
 
 /// Help for a value of the wrong type or out of its type's range, from the
@@ -287,13 +303,26 @@ pub fn field_help(field: &str) -> Option<String> {
         "tags" => "`tags` is a map of text keys to text values, e.g. {CostCenter: web}".into(),
         "ssh_cidrs" => "`ssh_cidrs` is a list of CIDRs, e.g. [10.0.0.0/8]".into(),
         "certificate_arn" => "`certificate_arn` is {primary: arn:aws:acm:…, dr: arn:aws:acm:…}".into(),
-        _ => {
-            let bound = any_bound(field)?;
-            format!(
+        _ => match any_bounds(field).as_slice() {
+            [] => return None,
+            [(bound, _)] => format!(
                 "`{field}` is a whole number from {} to {} ({})",
                 bound.min, bound.max, bound.why
-            )
-        }
+            ),
+            several => {
+                let per_kind: Vec<String> = several
+                    .iter()
+                    .map(|(r, kinds)| {
+                        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+                        format!("{} to {} for {}", r.min, r.max, names.join(", "))
+                    })
+                    .collect();
+                format!(
+                    "`{field}` is a whole number; its range depends on the kind: {}",
+                    per_kind.join("; ")
+                )
+            }
+        },
     };
     Some(text)
 }
@@ -620,6 +649,17 @@ mod tests {
         assert_eq!(bound(Kind::Vm, "port").unwrap().min, 1);
         assert_eq!(bound(Kind::Rds, "storage_gb").unwrap().max, 16384);
         assert!(field_help("port").unwrap().contains("1 to 65535"));
+        // A field with several ranges names each with its kinds, not the first kind's alone.
+        assert_eq!(
+            field_help("retention_days").unwrap(),
+            "`retention_days` is a whole number; its range depends on the kind: 1 to 35 for rds, aurora; 1 to 36500 for s3, backup_plan"
+        );
+        assert!(field_help("volume_gb")
+            .unwrap()
+            .contains("8 to 16384 for vm, bastion; 20 to 16384 for eks"));
+        assert!(field_help("storage_gb")
+            .unwrap()
+            .contains("from 20 to 16384 (RDS gp3 storage"));
         assert!(field_help("qty").unwrap().contains("from 1 to 1000"));
         assert!(field_help("engine_version").unwrap().contains("quote versions"));
         assert!(!field_help("qty").unwrap().contains("quote"));
