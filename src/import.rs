@@ -576,8 +576,7 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
         );
     }
     let _ = writeln!(yaml, "assets:");
-    let first = |kinds: &[Kind]| drafts.iter().find(|d| kinds.contains(&d.kind)).map(|d| d.name.clone());
-    let key_pair = first(&[Kind::KeyPair]);
+    let key_pair = drafts.iter().find(|d| d.kind == Kind::KeyPair).map(|d| d.name.clone());
     for d in &drafts {
         let _ = writeln!(yaml, "  # line {}: {}", d.line, d.source);
         for n in &d.notes {
@@ -794,19 +793,23 @@ mod tests {
         );
     }
 
+    /// A design document holding only a Table 1.1 with `rows`.
+    fn table(rows: &str) -> String {
+        format!("# Design\n\n| Asset | Purpose | Size | Qty | DR |\n|--|--|--|--|--|\n{rows}")
+    }
+
     #[test]
     fn a_drafted_asset_targets_the_table_asset_of_its_kinds_first_target_kind() {
         // Traefik runs on the cluster of the table; the Route 53 record,
         // with no load balancer in the table, points at the accelerator
         // (which itself has nothing to front, and says so).
-        let doc = "# Design\n\n\
-| Asset | Purpose | Size | Qty | DR |\n\
-|--|--|--|--|--|\n\
-| EKS cluster | Apps | m6i.large | 3 | |\n\
+        let doc = table(
+            "| EKS cluster | Apps | m6i.large | 3 | |\n\
 | Traefik | Router | | 1 | |\n\
 | Global Accelerator | Entry | | 1 | |\n\
-| Route 53 | DNS | | 1 | |\n";
-        let imported = import(doc, "t", "t.md").unwrap();
+| Route 53 | DNS | | 1 | |\n",
+        );
+        let imported = import(&doc, "t", "t.md").unwrap();
         let target_of = |kind: &str| {
             let at = imported
                 .yaml
@@ -843,12 +846,11 @@ mod tests {
 
     #[test]
     fn a_count_of_a_kind_whose_qty_counts_nothing_becomes_a_guess_not_a_qty() {
-        let doc = "# Design\n\n\
-| Asset | Purpose | Size | Qty | DR |\n\
-|--|--|--|--|--|\n\
-| ECR | Images | | 3 | replicated |\n\
-| EKS cluster | Apps | m6i.large | 3 | |\n";
-        let imported = import(doc, "t", "t.md").unwrap();
+        let doc = table(
+            "| ECR | Images | | 3 | replicated |\n\
+| EKS cluster | Apps | m6i.large | 3 | |\n",
+        );
+        let imported = import(&doc, "t", "t.md").unwrap();
         let y = &imported.yaml;
         let ecr = &y[y.find("- kind: ecr").unwrap()..y.find("- kind: eks").unwrap()];
         assert!(!ecr.contains("qty:"), "{y}");
@@ -861,15 +863,14 @@ mod tests {
 
     #[test]
     fn a_drafted_target_names_the_kinds_it_was_preferred_over_and_bounds_the_count() {
-        let doc = "# Design\n\n\
-| Asset | Purpose | Size | Qty | DR |\n\
-|--|--|--|--|--|\n\
-| Bastion host | Access | t3.micro | 1 | |\n\
+        let doc = table(
+            "| Bastion host | Access | t3.micro | 1 | |\n\
 | Elastic IP | Static address | | 3 | |\n\
 | Application Load Balancer | Front | | 1 | |\n\
 | Global Accelerator | Entry | | 2 | active |\n\
-| Route 53 | DNS | | 1 | |\n";
-        let imported = import(doc, "t", "t.md").unwrap();
+| Route 53 | DNS | | 1 | |\n",
+        );
+        let imported = import(&doc, "t", "t.md").unwrap();
         let y = &imported.yaml;
         let dns = &y[y.find("- kind: route53").unwrap()..];
         assert!(dns.contains("    target: global-accelerator\n"), "{y}");
@@ -895,12 +896,7 @@ mod tests {
             "{y}"
         );
         // With no target in the table, the TODO names every kind that would do.
-        let alone = import(
-            "| Asset | Purpose | Size | Qty | DR |\n|--|--|--|--|--|\n| Route 53 | DNS | | 1 | |\n",
-            "t",
-            "t.md",
-        )
-        .unwrap();
+        let alone = import(&table("| Route 53 | DNS | | 1 | |\n"), "t", "t.md").unwrap();
         assert!(
             alone
                 .yaml

@@ -75,11 +75,11 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         p.push(m, Some(tags));
         let listener = Expr::module(&id, "listener_arn");
         p.output(
-            format!("{id}_listener_arn"),
+            names::listener_fact(&id),
             "Listener of the accelerator (published to the fact store for the DR root).".into(),
             listener.clone(),
         );
-        p.publish(&format!("{id}_listener_arn"), listener.clone(), None);
+        p.publish(&names::listener_fact(&id), listener.clone(), None);
         p.output(
             format!("{id}_dns_name"),
             format!("DNS name of accelerator {}.", a.name),
@@ -92,7 +92,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         );
         listener
     } else {
-        p.fact(&format!("{id}_listener_arn"))
+        p.fact(&names::listener_fact(&id))
     };
     let dial = p.var(
         &format!("{id}_traffic_dial"),
@@ -106,7 +106,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     );
     let mut m = p.call(&format!("{id}_{}_endpoints", p.role.as_str()), "ga_endpoint_group", a);
     if !p.primary() {
-        m.count = Some(p.once_published(&format!("{id}_listener_arn")));
+        m.count = Some(p.once_published(&names::listener_fact(&id)));
     }
     p.output(
         format!("{id}_endpoint_group_arn"),

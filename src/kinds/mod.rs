@@ -133,6 +133,16 @@ pub enum DbClients {
     OwnGroup(&'static str),
 }
 
+impl DbClients {
+    /// The output naming its own group, when databases admit that group.
+    pub fn own_group(self) -> Option<&'static str> {
+        match self {
+            DbClients::OwnGroup(output) => Some(output),
+            DbClients::No | DbClients::SharedGroup => None,
+        }
+    }
+}
+
 /// How an alarm treats periods without data (CloudWatch `TreatMissingData`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MissingData {

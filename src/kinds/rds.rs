@@ -395,12 +395,9 @@ pub(crate) fn client_groups(p: &Planner<'_>) -> Expr {
         groups.push(p.vpc("database_clients_security_group_id"));
     }
     groups.extend(
-        p.of_kinds(|k| matches!(k.spec().db_clients, DbClients::OwnGroup(_)))
+        p.of_kinds(|k| k.spec().db_clients.own_group().is_some())
             .into_iter()
-            .filter_map(|a| match a.kind.spec().db_clients {
-                DbClients::OwnGroup(output) => Some(Expr::module(a.ident(), output)),
-                DbClients::No | DbClients::SharedGroup => None,
-            }),
+            .filter_map(|a| Some(Expr::module(a.ident(), a.kind.spec().db_clients.own_group()?))),
     );
     Expr::List(groups)
 }

@@ -102,6 +102,12 @@ pub fn zone_label(zone: &str) -> String {
     zone.trim_end_matches('.').replace(['.', '-'], "_")
 }
 
+/// The fact (and primary output) naming the listener of accelerator
+/// `label`, which the DR root's endpoint group and the runbook read.
+pub fn listener_fact(label: &str) -> String {
+    format!("{label}_listener_arn")
+}
+
 /// SSM path of an inventory's fact store (in its DR region).
 pub fn fact_store_path(inventory: &str) -> String {
     format!("/acmegen/{inventory}")

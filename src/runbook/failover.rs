@@ -396,7 +396,7 @@ pub(super) fn dr_value(c: &Ctx<'_>, changes: &[VarChange], m: &ModuleCall, arg: 
 /// Accelerator API, which answers in us-west-2 whatever region is lost.
 pub(super) fn endpoint_group(c: &Ctx<'_>, a: &Asset, var: &str, region: &str) -> Vec<String> {
     vec![
-        c.fact("LISTENER", "primary", &format!("{}_listener_arn", a.ident())),
+        c.fact("LISTENER", "primary", &names::listener_fact(&a.ident())),
         format!(
             "{var}=$(aws globalaccelerator list-endpoint-groups --listener-arn \"$LISTENER\" --region {GA_API_REGION} --query \"EndpointGroups[?EndpointGroupRegion=='{region}'].EndpointGroupArn\" --output text)"
         ),

@@ -35,10 +35,6 @@ fn choose(intents: &[(DrStrategy, &Fact)], kind: Kind) -> Option<(DrStrategy, us
     Option::None
 }
 
-fn default_dr(kind: Kind) -> (DrStrategy, &'static str) {
-    kind.spec().draft.dr
-}
-
 /// Kinds in the order their DR is resolved: targets before what points at them.
 pub(super) const RESOLUTION_ORDER: [Kind; 19] = [
     Kind::Vpc,
@@ -103,7 +99,7 @@ pub(super) fn resolve_dr(assets: &[Asset], i: usize, doc: &[Fact]) -> (DrStrateg
             return (s, format!("no DR strategy stated; dr {s} like its target `{}`", t.name));
         }
     }
-    let (s, why) = default_dr(a.kind);
+    let (s, why) = a.kind.spec().draft.dr;
     (s, format!("no DR strategy stated; dr {s} ({why})"))
 }
 
