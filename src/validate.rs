@@ -157,7 +157,7 @@ impl<'a> Check<'a> {
             .get_or_init(|| {
                 let mut labels = crate::fnv::FnvMap::default();
                 for (i, a) in loaded.inventory.assets.iter().enumerate() {
-                    if matches!(a.kind, Kind::Rds | Kind::Aurora) {
+                    if a.kind.spec().category == crate::kinds::Category::Database {
                         labels.entry(crate::kinds::rds::dns_label(a)).or_insert(i);
                     }
                 }
@@ -384,6 +384,9 @@ impl<'a> Validator<'a> {
                 );
                 return Some(cidr);
             }
+            if azs == 1 {
+                self.two_azs_needed(key, region);
+            }
         }
         if prefixes_ok && crate::plan::network::subnets(cidr, net, max_azs).is_none() {
             self.err(
@@ -393,6 +396,33 @@ impl<'a> Validator<'a> {
             );
         }
         Some(cidr)
+    }
+
+    /// An error at `network.<key>.azs` (one AZ in `region`) when an asset
+    /// that runs in that region needs subnets in two (its spec's `two_azs`):
+    /// the render would pass and the apply fail.
+    fn two_azs_needed(&mut self, key: &'static str, region: &str) {
+        let inv = &self.loaded.inventory;
+        let in_region = |a: &&crate::inventory::Asset| key == "primary" || a.in_dr();
+        let needing: Vec<String> = inv
+            .assets
+            .iter()
+            .filter(in_region)
+            .filter(|a| a.kind.spec().two_azs)
+            .map(|a| format!("`{}` ({})", a.name, a.kind))
+            .collect();
+        let who = match needing.as_slice() {
+            [] => return,
+            [one] => format!("asset {one} needs"),
+            [a, b] => format!("assets {a} and {b} need"),
+            [a, b, c] => format!("assets {a}, {b} and {c} need"),
+            [a, b, c, rest @ ..] => format!("assets {a}, {b}, {c} and {} more need", rest.len()),
+        };
+        self.err(
+            &[Seg::Key("network"), Seg::Key(key), Seg::Key("azs")],
+            format!("1 availability zone in {region}, but {who} subnets in two"),
+            "use `azs: 2` or more: AWS refuses an application load balancer, an EKS cluster and a DB subnet group whose subnets are all in one AZ",
+        );
     }
 
     fn assets(&mut self) -> Vec<ValidAsset> {
@@ -737,6 +767,53 @@ mod tests {
                     .collect()
             }
         }
+    }
+
+    /// The errors of an inventory with `network` (YAML under `network:`) and `assets`.
+    fn network_errors(network: &str, assets: &str) -> Vec<String> {
+        let text = format!(
+            "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nnetwork:\n{network}assets:\n{assets}"
+        );
+        let loaded = parse(&text, Path::new("t.yaml")).unwrap();
+        match validate(&loaded) {
+            Ok(_) => vec![],
+            Err(d) => {
+                d.0.iter()
+                    .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+                    .collect()
+            }
+        }
+    }
+
+    #[test]
+    fn one_az_is_refused_where_an_asset_needs_subnets_in_two() {
+        let one_az_dr = "  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\n    azs: 1\n";
+        let lb = "  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
+        let e = network_errors(one_az_dr, lb);
+        assert_eq!(
+            e,
+            vec!["9:5 1 availability zone in us-west-1, but asset `lb` (alb) needs subnets in two".to_string()]
+        );
+        // Kept out of DR, the load balancer does not run on the one-AZ network.
+        let e = network_errors(one_az_dr, &lb.replace("dr: active}\n", "dr: none}\n"));
+        assert!(e.is_empty(), "{e:?}");
+        // Servers alone run in one AZ.
+        let e = network_errors(
+            "  primary: {cidr: 10.0.0.0/16, azs: 1}\n  dr: {cidr: 10.1.0.0/16, azs: 1}\n",
+            "  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: active}\n",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let e = network_errors(
+            "  primary:\n    cidr: 10.0.0.0/16\n    azs: 1\n  dr:\n    cidr: 10.1.0.0/16\n",
+            "  - {kind: eks, name: k, size: t3.medium, version: \"1.34\", dr: none}\n  - {kind: rds, name: db, size: db.t3.medium, engine: postgres, engine_version: \"16\", dr: none}\n",
+        );
+        assert_eq!(
+            e,
+            vec![
+                "7:5 1 availability zone in us-east-2, but assets `k` (eks) and `db` (rds) need subnets in two"
+                    .to_string()
+            ]
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ pub const SPEC: Spec = Spec {
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
         ..super::Draft::PLAIN
     },
+    category: super::Category::Other,
     needs_vpc: true,
+    two_azs: true,
     needs_kms: false,
     singleton: false,
     modules: &["alb", "acm_certificate", "acm_dns_validation"],

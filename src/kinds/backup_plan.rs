@@ -53,7 +53,9 @@ pub const SPEC: Spec = Spec {
         dr: (DrStrategy::Backup, "every recovery point copied to the DR vault"),
         ..super::Draft::PLAIN
     },
+    category: super::Category::Other,
     needs_vpc: false,
+    two_azs: false,
     needs_kms: true,
     singleton: false,
     modules: &["backup_plan"],

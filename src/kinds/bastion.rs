@@ -30,7 +30,9 @@ pub const SPEC: Spec = Spec {
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
         ..super::Draft::PLAIN
     },
+    category: super::Category::Other,
     needs_vpc: true,
+    two_azs: false,
     needs_kms: true,
     singleton: false,
     modules: &["vm"],

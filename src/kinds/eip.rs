@@ -26,7 +26,9 @@ pub const SPEC: Spec = Spec {
         dr: (DrStrategy::PilotLight, "a minimal copy in DR, scaled up on failover"),
         ..super::Draft::PLAIN
     },
+    category: super::Category::Other,
     needs_vpc: false,
+    two_azs: false,
     needs_kms: false,
     singleton: false,
     modules: &["eip"],

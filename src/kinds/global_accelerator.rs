@@ -21,7 +21,9 @@ pub const SPEC: Spec = Spec {
         two: Some("one accelerator serves both regions, with an endpoint group in each"),
         ..super::Draft::PLAIN
     },
+    category: super::Category::Steering,
     needs_vpc: false,
+    two_azs: false,
     needs_kms: false,
     singleton: false,
     modules: &["global_accelerator", "ga_endpoint_group"],

@@ -120,6 +120,29 @@ pub enum NodePort {
     App,
 }
 
+/// What a kind is to the runbook and validation beyond its own planning:
+/// the kinds they treat alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// A database with a master secret, a stable name in the private zone
+    /// and a writer the failover promotes or restores.
+    Database,
+    /// An object store: data, whose copy in DR bounds the recovery point.
+    Objects,
+    /// Steers clients between the regions' load balancers (DNS failover or
+    /// an accelerator's traffic dials).
+    Steering,
+    /// None of these.
+    Other,
+}
+
+impl Category {
+    /// Whether it holds the data whose copy in DR bounds the recovery point.
+    pub fn holds_data(self) -> bool {
+        matches!(self, Category::Database | Category::Objects)
+    }
+}
+
 /// How the databases of a region admit a kind's instances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DbClients {
@@ -244,8 +267,13 @@ pub struct Spec {
     pub bounds: &'static [(&'static str, crate::limits::Bound)],
     /// What a draft of it (`acmegen import`) says where the document is silent.
     pub draft: Draft,
+    /// What the runbook and validation treat it as.
+    pub category: Category,
     /// Lives inside a VPC.
     pub needs_vpc: bool,
+    /// AWS refuses it with subnets in one availability zone: an application
+    /// load balancer, an EKS control plane, a DB subnet group each need two.
+    pub two_azs: bool,
     /// Encrypts with the region's key.
     pub needs_kms: bool,
     /// At most one per inventory.
@@ -567,6 +595,29 @@ mod tests {
                 (SizeClass::Ec2 { .. }, Some(t)) => assert!(crate::catalog::is_ec2_type(t), "{k}: {t}"),
                 (SizeClass::Db, Some(c)) => assert!(crate::catalog::is_db_class(c), "{k}: {c}"),
                 (size, draft) => panic!("{k}: size {size:?} drafted as {draft:?}"),
+            }
+        }
+    }
+
+    /// The categories agree with what the specs say otherwise: a database
+    /// sizes in DB classes and takes the database draft, a kind that
+    /// steers traffic fronts load balancers, and a kind that needs subnets
+    /// in two AZs lives in the VPC.
+    #[test]
+    fn every_category_agrees_with_the_spec() {
+        for k in Kind::ALL {
+            let s = k.spec();
+            let database = s.category == Category::Database;
+            assert_eq!(database, s.size == SizeClass::Db, "{k}: database and DB size class");
+            assert_eq!(database, s.draft.fields == DraftFields::Database, "{k}: database draft");
+            if s.category == Category::Steering {
+                assert!(
+                    s.targets.contains(&Kind::Alb),
+                    "{k}: steers traffic but fronts no load balancer"
+                );
+            }
+            if s.two_azs {
+                assert!(s.needs_vpc, "{k}: subnets in two AZs but not in the VPC");
             }
         }
     }

@@ -44,7 +44,9 @@ pub const SPEC: Spec = Spec {
         dr: (DrStrategy::Replica, "a standby cluster in DR following the replicated WAL archive"),
         ..super::Draft::PLAIN
     },
+    category: super::Category::Other,
     needs_vpc: false,
+    two_azs: false,
     needs_kms: true,
     singleton: false,
     modules: &["postgres_operator"],

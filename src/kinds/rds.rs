@@ -39,7 +39,9 @@ pub const SPEC: Spec = Spec {
         fields: super::DraftFields::Database,
         ..super::Draft::PLAIN
     },
+    category: super::Category::Database,
     needs_vpc: true,
+    two_azs: true,
     needs_kms: true,
     singleton: false,
     modules: &["rds", "rds_backup_replication", "private_zone"],
@@ -257,7 +259,7 @@ pub fn private_zone_name(inventory: &str) -> String {
 /// secondary cluster in DR (a `backup` database has no instance in DR until
 /// the failover restores one; the runbook names it then).
 pub(crate) fn named_here(p: &Planner<'_>, a: &ValidAsset) -> bool {
-    matches!(a.kind, Kind::Rds | Kind::Aurora) && (p.primary() || a.dr == DrStrategy::Replica)
+    a.kind.spec().category == super::Category::Database && (p.primary() || a.dr == DrStrategy::Replica)
 }
 
 /// The root's private hosted zone, associated with this region's VPC,
@@ -384,7 +386,7 @@ fn joins_clients_group(kind: Kind) -> bool {
 /// security group"), and the inventory does not say which servers use which
 /// database.
 pub(crate) fn has_clients_group(p: &Planner<'_>) -> bool {
-    (p.has_kind(Kind::Rds) || p.has_kind(Kind::Aurora)) && p.kinds().any(joins_clients_group)
+    p.kinds().any(|k| k.spec().category == super::Category::Database) && p.kinds().any(joins_clients_group)
 }
 
 /// The security groups a database admits in this root: the shared group of

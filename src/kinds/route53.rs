@@ -22,7 +22,9 @@ pub const SPEC: Spec = Spec {
         fields: super::DraftFields::Dns,
         ..super::Draft::PLAIN
     },
+    category: super::Category::Steering,
     needs_vpc: false,
+    two_azs: false,
     needs_kms: false,
     singleton: false,
     modules: &["route53_record", "route53_zone"],

@@ -28,7 +28,9 @@ pub const SPEC: Spec = Spec {
         dr: (DrStrategy::Replica, "replicated into the DR region"),
         ..super::Draft::PLAIN
     },
+    category: super::Category::Objects,
     needs_vpc: false,
+    two_azs: false,
     needs_kms: true,
     singleton: false,
     modules: &["s3"],

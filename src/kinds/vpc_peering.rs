@@ -11,14 +11,21 @@ use crate::validate::{Check, ValidAsset};
 pub const SPEC: Spec = Spec {
     name: "vpc_peering",
     summary: "peering between the primary and the DR VPC (primary requests, DR accepts, routes both ways)",
-    dr: &[DrStrategy::Active, DrStrategy::None],
-    dr_hints: &[],
+    // Without its DR side the primary's request would wait for an accepter
+    // that never comes (and a half-open peering routes nothing).
+    dr: &[DrStrategy::Active],
+    dr_hints: &[(
+        DrStrategy::None,
+        "a peering connects the primary and the DR VPC, so it always has a DR side; remove the asset if the regions need no peering",
+    )],
     targets: &[],
     fields: &[],
     size: SizeClass::None,
     bounds: super::QTY_ONLY,
     draft: super::Draft::PLAIN,
+    category: super::Category::Other,
     needs_vpc: true,
+    two_azs: false,
     needs_kms: false,
     singleton: true,
     modules: &["vpc_peering_requester", "vpc_peering_accepter"],
@@ -87,16 +94,13 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, _o: &Options) {
 }
 
 /// Recovery objectives: the peering connects the two regions' VPCs: nothing to fail over.
-pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::objectives::Estimate {
-    match a.dr {
-        DrStrategy::None => crate::objectives::Estimate::not_in_dr(),
-        _ => crate::objectives::Estimate::own_copy(),
-    }
+pub fn objective(_: &crate::objectives::Context<'_>, _: &Asset) -> crate::objectives::Estimate {
+    crate::objectives::Estimate::own_copy()
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, module, planned};
+    use crate::kinds::testing::{arg, errors, module, planned};
 
     #[test]
     fn vpc_peering_requests_from_primary_and_accepts_in_dr() {
@@ -124,5 +128,18 @@ mod tests {
         let facts = module(&p.primary, "facts").unwrap();
         assert_eq!(facts.providers[0].1.render(), "aws.dr", "the store is in the DR region");
         assert!(module(&p.dr, "facts").unwrap().providers.is_empty());
+    }
+
+    #[test]
+    fn a_peering_without_its_dr_side_is_refused() {
+        // `dr: none` used to render a requester that waits forever for an
+        // accepter the DR root never plans.
+        let e = errors("  - {kind: vpc, name: net, dr: active}\n  - {kind: vpc_peering, name: peer, dr: none}\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("DR strategy `none` is not possible for kind `vpc_peering`"),
+            "{e:?}"
+        );
+        assert!(e[0].contains("use one of: active (a peering connects"), "{e:?}");
     }
 }

@@ -216,7 +216,7 @@ pub(super) fn by_hand(c: &Ctx<'_>, to: Role) -> Option<Step> {
         .inv
         .assets
         .iter()
-        .filter(|x| matches!(x.kind, Kind::Route53 | Kind::GlobalAccelerator) && x.in_dr())
+        .filter(|x| x.kind.spec().category == Category::Steering && x.in_dr())
         .filter_map(|x| x.target.as_deref())
         .collect();
     let fronted = |l: &Asset| fronted_names.contains(l.name.as_str());

@@ -63,7 +63,7 @@ pub struct DbName {
 /// The stable names of the databases with a copy in DR.
 fn db_names(c: &Ctx<'_>) -> Vec<DbName> {
     let mut names = Vec::new();
-    for a in c.of(Kind::Rds).chain(c.of(Kind::Aurora)).filter(|a| a.in_dr()) {
+    for a in c.databases().filter(|a| a.in_dr()) {
         let Some(name) = writer_name(c, a) else { continue };
         let id = c.ident(a, Role::Dr);
         let moved = a.kind == Kind::Rds && a.dr == DrStrategy::Backup;

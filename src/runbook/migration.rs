@@ -72,7 +72,7 @@ fn checks(c: &Ctx<'_>, a: &Asset) -> Vec<String> {
             "the load balancer's `HTTPCode_ELB_5XX_Count` and `TargetResponseTime` (CloudWatch, AWS/ApplicationELB) stay at the existing endpoint's level (the inventory has no cloudwatch asset, so acmegen sets no alarm)".into(),
         ),
     }
-    let databases: Vec<&Asset> = c.of(Kind::Rds).chain(c.of(Kind::Aurora)).collect();
+    let databases: Vec<&Asset> = c.databases().collect();
     if !databases.is_empty() {
         let names = databases
             .iter()

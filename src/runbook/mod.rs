@@ -14,6 +14,7 @@
 use crate::fnv::{FnvMap as HashMap, FnvSet as HashSet};
 use crate::inventory::{Asset, DrStrategy, Inventory, Kind};
 use crate::kinds::rds::fixed;
+use crate::kinds::Category;
 use crate::plan::expr::{Part, Ref, Root};
 use crate::plan::{fact_store_path, names, Expr, ModuleCall, Plan, Role, RootPlan, VarRole};
 use serde::Serialize;
@@ -264,6 +265,15 @@ impl<'a> Ctx<'a> {
         self.inv.assets.iter().filter(move |a| a.kind == kind)
     }
 
+    /// The databases: every asset of each database kind, kind by kind.
+    fn databases(&self) -> impl Iterator<Item = &'a Asset> + 'a {
+        let assets = &self.inv.assets;
+        Kind::ALL
+            .iter()
+            .filter(|k| k.spec().category == Category::Database)
+            .flat_map(move |&k| assets.iter().filter(move |a| a.kind == k))
+    }
+
     fn tf(&self, role: &str, args: &str) -> String {
         format!("terraform -chdir={}/{role} {args}", self.dir)
     }
@@ -315,7 +325,7 @@ fn replicated_secrets<'a>(c: &Ctx<'a>) -> impl Iterator<Item = &'a Asset> + 'a {
     c.inv
         .assets
         .iter()
-        .filter(|a| matches!(a.kind, Kind::Rds | Kind::Aurora) && a.in_dr())
+        .filter(|a| a.kind.spec().category == Category::Database && a.in_dr())
 }
 
 /// Buckets replicated into the DR region.
@@ -345,7 +355,7 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
     let covered = || assets.iter().filter(|a| a.in_dr());
     let worst = |data_only: bool| {
         covered()
-            .filter(|a| !data_only || matches!(a.kind, Kind::Rds | Kind::Aurora | Kind::S3))
+            .filter(|a| !data_only || a.kind.spec().category.holds_data())
             .max_by_key(|a| rank(a.dr))
             .map(|a| a.dr.rto_rpo())
     };
@@ -402,7 +412,7 @@ fn inventory_file(path: &std::path::Path) -> String {
 
 fn prechecks(c: &Ctx<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    for a in c.of(Kind::Rds).chain(c.of(Kind::Aurora)).filter(|a| a.in_dr()) {
+    for a in c.databases().filter(|a| a.in_dr()) {
         let pinned = if a.kind == Kind::Aurora {
             "; the secondary joins with the primary's running version, published to the fact store"
         } else {

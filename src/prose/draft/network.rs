@@ -5,7 +5,7 @@
 use super::super::facts::{Fact, What};
 use super::Asset;
 use crate::cidr::Cidr;
-use crate::inventory::{Kind, RegionNetwork};
+use crate::inventory::RegionNetwork;
 use std::fmt::Write as _;
 
 /// The network plan the document states.
@@ -104,7 +104,7 @@ impl Network {
         };
         let two_az_kinds: Vec<&str> = assets
             .iter()
-            .filter(|a| matches!(a.kind, Kind::Eks | Kind::Alb | Kind::Rds | Kind::Aurora))
+            .filter(|a| a.kind.spec().two_azs)
             .map(|a| a.kind.as_str())
             .collect();
         let _ = writeln!(yaml, "network:\n  primary:");
