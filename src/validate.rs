@@ -142,6 +142,13 @@ impl<'a> Check<'a> {
         &self.loaded.inventory
     }
 
+    /// The assets listed before the one being checked (to report a clash
+    /// once, on the later asset).
+    pub fn earlier(&self) -> &'a [Asset] {
+        let loaded: &'a Loaded = self.loaded;
+        &loaded.inventory.assets[..self.index]
+    }
+
     /// The asset named `name` and its index.
     pub fn named(&self, name: &str) -> Option<(usize, &'a Asset)> {
         let loaded: &'a Loaded = self.loaded;
@@ -260,11 +267,11 @@ impl<'a> Validator<'a> {
 
     fn metadata(&mut self) {
         let inv = &self.loaded.inventory;
-        if !is_dns_label(&inv.name, 32) {
+        if !is_dns_label(&inv.name, 32) || inv.name.contains("--") {
             self.err(
                 &[Seg::Key("name")],
                 format!("inventory name `{}` is not a valid name", inv.name),
-                "use 1-32 lowercase letters, digits and dashes, starting with a letter (it becomes bucket and resource names)",
+                "use 1-32 lowercase letters, digits and single dashes, starting with a letter (it becomes bucket and resource names; RDS identifiers refuse `--`)",
             );
         }
         if crate::output::RESERVED_NAMES.contains(&inv.name.as_str()) {
@@ -425,6 +432,56 @@ impl<'a> Validator<'a> {
         );
     }
 
+    /// An error at the asset's name when an AWS name its modules build from
+    /// it (its spec's `aws_names`) would be longer than AWS accepts in a
+    /// region it runs in; the first such name only.
+    fn aws_names_fit(&mut self, i: usize, a: &Asset) {
+        let inv = &self.loaded.inventory;
+        let cluster = || a.target.as_deref().filter(|t| inv.assets.iter().any(|c| c.name == *t));
+        let regions = std::iter::once(&inv.regions.primary).chain(a.in_dr().then_some(&inv.regions.dr));
+        for region in regions {
+            for n in a.kind.spec().aws_names {
+                let base = match n.base {
+                    crate::kinds::NameBase::Own => crate::plan::names::resource(&inv.name, &a.name, region),
+                    crate::kinds::NameBase::Cluster => match cluster() {
+                        Some(c) => crate::plan::names::resource(&inv.name, c, region),
+                        None => continue,
+                    },
+                    crate::kinds::NameBase::OnCluster => match cluster() {
+                        Some(c) => format!(
+                            "{}-{}",
+                            crate::plan::names::resource(&inv.name, c, region),
+                            a.name.replace('_', "-")
+                        ),
+                        None => continue,
+                    },
+                };
+                let len = base.len() + n.suffix.len();
+                if len > n.max {
+                    self.err(
+                        &[Seg::Key("assets"), Seg::Index(i), Seg::Key("name")],
+                        format!(
+                            "{} `{base}{}` would be {len} characters in {region}; AWS accepts {}",
+                            n.what, n.suffix, n.max
+                        ),
+                        format!(
+                            "shorten {} by {} characters",
+                            match n.base {
+                                crate::kinds::NameBase::Own => "the asset name or the inventory name",
+                                crate::kinds::NameBase::Cluster =>
+                                    "the name of the cluster it targets or the inventory name",
+                                crate::kinds::NameBase::OnCluster =>
+                                    "the asset name, its cluster's name or the inventory name",
+                            },
+                            len - n.max
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+    }
+
     fn assets(&mut self) -> Vec<ValidAsset> {
         let loaded = self.loaded;
         let assets = &loaded.inventory.assets;
@@ -435,14 +492,69 @@ impl<'a> Validator<'a> {
                 "add at least one Table 1.1 row under `assets:`",
             );
         }
+        let inv_name = &loaded.inventory.name;
+        let state_prefix =
+            crate::plan::names::state_bucket_prefix(inv_name, loaded.inventory.state.bucket_prefix.as_deref());
+        let state_names: Vec<&str> = ["tfstate"]
+            .into_iter()
+            .chain(
+                state_prefix
+                    .strip_prefix(inv_name.as_str())
+                    .and_then(|r| r.strip_prefix('-')),
+            )
+            .collect();
         let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+        // Keyed by the Terraform name: `app-1` and `app_1` would both be `module "app_1"`.
+        let mut by_ident: BTreeMap<String, usize> = BTreeMap::new();
         for (i, a) in assets.iter().enumerate() {
-            if let Some(first) = by_name.insert(&a.name, i) {
-                by_name.insert(&assets[first].name, first);
+            by_name.entry(&a.name).or_insert(i);
+            if let Some(first) = by_ident.insert(a.ident(), i) {
+                by_ident.insert(a.ident(), first);
+                let other = &assets[first].name;
+                let (message, help) = if *other == a.name {
+                    (
+                        format!("asset name `{}` is used twice (also asset #{})", a.name, first + 1),
+                        "give every asset a unique name".to_string(),
+                    )
+                } else {
+                    (
+                        format!(
+                            "asset names `{other}` (asset #{}) and `{}` are both Terraform name `{}`",
+                            first + 1,
+                            a.name,
+                            a.ident()
+                        ),
+                        "rename one: Terraform names write `-` as `_`".to_string(),
+                    )
+                };
+                self.err(&[Seg::Key("assets"), Seg::Index(i), Seg::Key("name")], message, help);
+            }
+            // `<inventory>-<asset>` is how its buckets, keys and roles start:
+            // the state's bucket prefix and key alias would be taken.
+            if state_names.contains(&a.name.as_str()) {
                 self.err(
                     &[Seg::Key("assets"), Seg::Index(i), Seg::Key("name")],
-                    format!("asset name `{}` is used twice (also asset #{})", a.name, first + 1),
-                    "give every asset a unique name",
+                    format!(
+                        "asset name `{}` is reserved: its resources would be named like the Terraform state's ({}-…, alias/{}-tfstate)",
+                        a.name,
+                        state_prefix,
+                        loaded.inventory.name
+                    ),
+                    "rename the asset",
+                );
+            }
+            let ident = a.ident();
+            let implicit = crate::plan::names::IMPLICIT_LABELS
+                .iter()
+                .find(|(label, owner)| *label == ident && *owner != Some(a.kind));
+            if let Some((label, _)) = implicit {
+                self.err(
+                    &[Seg::Key("assets"), Seg::Index(i), Seg::Key("name")],
+                    format!(
+                        "asset name `{}` is reserved: acmegen names a module call of its own `{label}`",
+                        a.name
+                    ),
+                    "rename the asset (e.g. with a prefix of what it serves)",
                 );
             }
         }
@@ -467,17 +579,26 @@ impl<'a> Validator<'a> {
         let assets = &self.loaded.inventory.assets;
         let spec = a.kind.spec();
         let at = |field: &'static str| [Seg::Key("assets"), Seg::Index(i), Seg::Key(field)];
+        // It becomes `<inventory>-<name>-<region>` identifiers, and RDS
+        // refuses two hyphens in a row (so `db-` and `a--b` cannot be).
+        let separator = |c: char| c == '-' || c == '_';
         let valid_name = !a.name.is_empty()
             && a.name.len() <= 40
             && a.name.starts_with(|c: char| c.is_ascii_lowercase())
+            && !a.name.ends_with(separator)
+            && !a
+                .name
+                .chars()
+                .zip(a.name.chars().skip(1))
+                .any(|(x, y)| separator(x) && separator(y))
             && a.name
                 .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || separator(c));
         if !valid_name {
             self.err(
                 &at("name"),
                 format!("asset name `{}` is not a valid identifier", a.name),
-                "use up to 40 lowercase letters, digits, `-` and `_`, starting with a letter",
+                "use up to 40 lowercase letters, digits, `-` and `_`, starting with a letter and ending with a letter or digit, no two of `-`/`_` in a row",
             );
         }
         if a.qty == Some(0) {
@@ -509,6 +630,14 @@ impl<'a> Validator<'a> {
                 "remove dr_qty, or set `dr: pilot-light` to run reduced capacity in DR",
             );
         }
+        if a.dr == DrStrategy::PilotLight && a.dr_qty == Some(0) && spec.quantity == crate::kinds::Quantity::Pods {
+            self.err(
+                &at("dr_qty"),
+                format!("a pilot-light {} runs at least one replica in DR", a.kind),
+                "set dr_qty to 1 or more (its Kubernetes module refuses 0 replicas), or `dr: none` to run nothing in DR",
+            );
+        }
+        self.aws_names_fit(i, a);
         for v in crate::limits::check_asset(a, self.loaded.inventory.tags.len()) {
             self.err(&at(v.field), v.message, v.help);
         }
@@ -814,6 +943,131 @@ mod tests {
                     .to_string()
             ]
         );
+    }
+
+    #[test]
+    fn names_end_with_a_letter_or_digit_and_never_double_a_separator() {
+        for name in ["db-", "db_", "a--b", "a_-b"] {
+            let e = errors(&format!(
+                "  - {{kind: vm, name: {name}, size: t3.micro, image: nginx, dr: none}}\n"
+            ));
+            assert_eq!(e.len(), 1, "{name}: {e:?}");
+            assert!(
+                e[0].contains(&format!("asset name `{name}` is not a valid identifier")),
+                "{e:?}"
+            );
+        }
+        assert!(errors("  - {kind: vm, name: a-b_c9, size: t3.micro, image: nginx, dr: none}\n").is_empty());
+        let text = "name: a--b\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - {kind: vm, name: app, size: t3.micro, dr: none}\n";
+        let e = validate(&parse(text, Path::new("t.yaml")).unwrap()).expect_err("refused");
+        assert!(
+            e.0[0].message.contains("inventory name `a--b` is not a valid name"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn aws_names_built_from_asset_names_must_fit() {
+        // `t-<asset>-use2-monitoring` is the database's monitoring role: at most 64.
+        let db = |name: &str| {
+            format!("  - {{kind: rds, name: {name}, size: db.t3.medium, engine: postgres, engine_version: \"16\", dr: none}}\n")
+        };
+        // 58 characters: fits.
+        assert!(errors(&db(&"a".repeat(40))).is_empty());
+        let e = network_free_errors_with_name(&"i".repeat(32), &db("payments-ledger-db-primary"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("IAM role `iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii-payments-ledger-db-primary-use2-monitoring` would be 75 characters in us-east-2; AWS accepts 64"), "{e:?}");
+        // On a cluster: the autoscaler's role is named after the cluster.
+        let cluster = format!("  - {{kind: eks, name: {}, size: t3.medium, version: \"1.34\", dr: none}}\n  - {{kind: cluster_addons, name: addons, target: {}, dr: none}}\n", "c".repeat(39), "c".repeat(39));
+        let e = network_free_errors_with_name(&"i".repeat(10), &cluster);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("-cluster-autoscaler` would be 74 characters"), "{e:?}");
+    }
+
+    /// The errors of an inventory named `name` holding `assets`.
+    fn network_free_errors_with_name(name: &str, assets: &str) -> Vec<String> {
+        let text =
+            format!("name: {name}\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
+        match validate(&parse(&text, Path::new("t.yaml")).unwrap()) {
+            Ok(_) => vec![],
+            Err(d) => {
+                d.0.iter()
+                    .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+                    .collect()
+            }
+        }
+    }
+
+    #[test]
+    fn names_that_are_one_terraform_name_are_refused() {
+        let vm = |name: &str| format!("  - {{kind: vm, name: {name}, size: t3.micro, image: nginx, dr: none}}\n");
+        let e = errors(&(vm("data-1") + &vm("data_1")));
+        assert_eq!(
+            e,
+            vec!["6:3 asset names `data-1` (asset #1) and `data_1` are both Terraform name `data_1`".to_string()]
+        );
+        let e = errors(&(vm("data") + &vm("data")));
+        assert_eq!(
+            e,
+            vec!["6:3 asset name `data` is used twice (also asset #1)".to_string()]
+        );
+    }
+
+    #[test]
+    fn names_of_acmegens_own_module_calls_are_reserved() {
+        for name in [
+            "facts",
+            "private-zone",
+            "replication_alarms",
+            "ecr-replication",
+            "vpc",
+            "kms",
+        ] {
+            let e = errors(&format!(
+                "  - {{kind: vm, name: {name}, size: t3.micro, image: nginx, dr: none}}\n"
+            ));
+            assert_eq!(e.len(), 1, "{name}: {e:?}");
+            assert!(e[0].contains(&format!("asset name `{name}` is reserved")), "{e:?}");
+        }
+        // A network or key asset takes the label its implicit stand-in would have.
+        let e = errors("  - {kind: vpc, name: vpc, dr: active}\n  - {kind: kms, name: kms, dr: active}\n");
+        assert!(e.is_empty(), "{e:?}");
+    }
+
+    #[test]
+    fn names_of_the_terraform_state_are_reserved() {
+        let e = errors("  - {kind: s3, name: tfstate, dr: none}\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("asset name `tfstate` is reserved: its resources would be named like the Terraform state's (t-tfstate-…"), "{e:?}");
+        let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nstate: {bucket_prefix: t-archive}\nassets:\n  - {kind: s3, name: archive, dr: none}\n";
+        let e = validate(&parse(text, Path::new("t.yaml")).unwrap()).expect_err("refused");
+        assert!(e.0[0].message.contains("asset name `archive` is reserved"), "{e}");
+    }
+
+    #[test]
+    fn a_pilot_light_workload_keeps_a_replica_in_dr() {
+        let cluster = "  - {kind: eks, name: k, size: t3.medium, version: \"1.34\", dr: active}\n";
+        let e = errors(&format!(
+            "{cluster}  - {{kind: traefik, name: edge, target: k, qty: 2, dr: pilot-light, dr_qty: 0}}\n"
+        ));
+        assert_eq!(
+            e,
+            vec!["6:3 a pilot-light traefik runs at least one replica in DR".to_string()]
+        );
+        // Servers may stand at zero in a pilot light.
+        let e = errors("  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: pilot-light, dr_qty: 0}\n");
+        assert!(e.is_empty(), "{e:?}");
+    }
+
+    #[test]
+    fn an_app_listens_on_an_unprivileged_port() {
+        let cluster = "  - {kind: eks, name: k, size: t3.medium, version: \"1.34\", dr: active}\n";
+        let app = |port: u32| {
+            format!("{cluster}  - {{kind: app, name: web, target: k, image: \"public.ecr.aws/nginx/nginx:1.27\", port: {port}, dr: active}}\n")
+        };
+        let e = errors(&app(80));
+        assert_eq!(e, vec!["6:3 asset `web` (app) `port: 80` is out of range".to_string()]);
+        assert!(errors(&app(8080)).is_empty());
     }
 
     #[test]

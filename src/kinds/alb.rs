@@ -6,7 +6,7 @@
 use super::workloads::{self, Ingress};
 use super::{AlarmSpec, MissingData, Options as KindOptions, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind};
-use crate::plan::{Expr, Planner, Role, VarRole};
+use crate::plan::{names, Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
 use std::collections::BTreeMap;
 
@@ -29,6 +29,7 @@ pub const SPEC: Spec = Spec {
         ..super::Draft::PLAIN
     },
     category: super::Category::Other,
+    aws_names: &[],
     needs_vpc: true,
     two_azs: true,
     needs_kms: false,
@@ -69,9 +70,38 @@ pub struct Options {
     pub certificate_arn: BTreeMap<String, String>,
 }
 
+/// An error when an earlier load balancer gets the same AWS name in a
+/// region: names are cut to fit 32 characters with the target group's
+/// `-tg` (see [`names::load_balancer`]), and AWS refuses a second load
+/// balancer, target group or security group of one name.
+fn check_unique_name(c: &mut Check<'_>, a: &Asset) {
+    let inv = c.inventory();
+    let regions = std::iter::once(&inv.regions.primary).chain(a.in_dr().then_some(&inv.regions.dr));
+    for region in regions {
+        let mine = names::load_balancer(&inv.name, &a.name, region);
+        let same = c.earlier().iter().find(|o| {
+            o.kind == Kind::Alb
+                && (region == &inv.regions.primary || o.in_dr())
+                && names::load_balancer(&inv.name, &o.name, region) == mine
+        });
+        if let Some(other) = same {
+            c.error(
+                "name",
+                format!(
+                    "load balancers `{}` and `{}` would both be named {mine} in {region} (ALB names stop at 32 characters)",
+                    other.name, a.name
+                ),
+                "make the asset names differ in their first characters, or shorten the inventory name",
+            );
+            return;
+        }
+    }
+}
+
 /// VM targets must run an application; cluster targets are reached on a
 /// NodePort; certificates are given per region.
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    check_unique_name(c, a);
     if let Some((j, target)) = a.target.as_deref().and_then(|t| c.named(t)) {
         if target.kind == Kind::Vm && target.image.is_none() {
             c.error_on(
@@ -301,6 +331,29 @@ pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::obje
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, errors, module, objective, planned, WEB};
+
+    #[test]
+    fn two_load_balancers_of_one_aws_name_are_refused() {
+        // `t-` and the first 22 characters of the asset name, then the region code.
+        let lb = |name: &str, dr: &str| format!("  - {{kind: alb, name: {name}, target: app, dr: {dr}}}\n");
+        let app = "  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: active}\n";
+        let e = errors(&format!(
+            "{app}{}{}",
+            lb("public-web-frontend-lb-one", "active"),
+            lb("public-web-frontend-lb-two", "none")
+        ));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("load balancers `public-web-frontend-lb-one` and `public-web-frontend-lb-two` would both be named t-public-web-frontend-lb-use2 in us-east-2"),
+            "{e:?}"
+        );
+        let e = errors(&format!(
+            "{app}{}{}",
+            lb("public-web-frontend-lb-one", "active"),
+            lb("private-web-frontend-lb", "active")
+        ));
+        assert!(e.is_empty(), "{e:?}");
+    }
 
     #[test]
     fn alb_targets_register_instances_and_open_the_app_port_from_the_alb() {

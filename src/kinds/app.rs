@@ -21,6 +21,14 @@ pub const DEFAULT_PORT: u16 = 8000;
 /// Health path when the inventory names none.
 pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
 
+/// The container runs as non-root, so it cannot bind a privileged port
+/// (the k8s_app module refuses one at plan time).
+const PORT: crate::limits::Bound = crate::limits::Bound {
+    min: 1024,
+    max: 65535,
+    why: "the container runs as non-root and cannot bind a privileged port (e.g. 8080 instead of 80)",
+};
+
 /// The app kind.
 pub const SPEC: Spec = Spec {
     name: "app",
@@ -30,9 +38,10 @@ pub const SPEC: Spec = Spec {
     targets: &[Kind::Eks],
     fields: &["target", "image", "port", "health_check_path", "max", "path"],
     size: SizeClass::None,
-    bounds: &[("qty", crate::limits::QTY), ("port", crate::limits::PORT)],
+    bounds: &[("qty", crate::limits::QTY), ("port", PORT)],
     draft: super::Draft::PLAIN,
     category: super::Category::Other,
+    aws_names: &[],
     needs_vpc: false,
     two_azs: false,
     needs_kms: false,
@@ -145,13 +154,7 @@ fn check_image(c: &mut Check<'_>, a: &Asset, image: &str) -> Option<Image> {
             );
             return None;
         };
-        if a.in_dr() && !ecr.in_dr() {
-            c.error(
-                "image",
-                format!("`{}` runs in DR but repository `{name}` is not replicated there", a.name),
-                format!("set `dr: replica` on `{name}`, or keep `{}` out of DR", a.name),
-            );
-        }
+        super::ecr::check_pulled_in_dr(c, a, ecr);
         return Some(Image::Repository { ecr: name.to_string(), tag });
     }
     match tag {

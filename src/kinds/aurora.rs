@@ -49,6 +49,16 @@ pub const SPEC: Spec = Spec {
         two: None,
     },
     category: super::Category::Database,
+    aws_names: &[
+        super::iam_role(super::NameBase::Own, "-monitoring"),
+        super::AwsName {
+            // Instances are `<cluster>-1` to `<cluster>-16` (the `qty` bound).
+            what: "DB instance identifier",
+            base: super::NameBase::Own,
+            suffix: "-16",
+            max: 63,
+        },
+    ],
     needs_vpc: true,
     two_azs: true,
     needs_kms: true,

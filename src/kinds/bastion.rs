@@ -31,6 +31,7 @@ pub const SPEC: Spec = Spec {
         ..super::Draft::PLAIN
     },
     category: super::Category::Other,
+    aws_names: &[super::iam_role(super::NameBase::Own, "-instance")],
     needs_vpc: true,
     two_azs: false,
     needs_kms: true,

@@ -20,6 +20,7 @@ pub const SPEC: Spec = Spec {
     bounds: super::QTY_ONLY,
     draft: super::Draft::PLAIN,
     category: super::Category::Other,
+    aws_names: &[super::iam_role(super::NameBase::Own, "-cloudtrail")],
     needs_vpc: false,
     two_azs: false,
     needs_kms: true,

@@ -19,6 +19,7 @@ pub const SPEC: Spec = Spec {
     bounds: super::QTY_ONLY,
     draft: super::Draft::PLAIN,
     category: super::Category::Other,
+    aws_names: &[],
     needs_vpc: false,
     two_azs: false,
     needs_kms: true,
@@ -173,7 +174,8 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
 }
 
 /// Label of the alarm topic acmegen adds where the inventory lists none.
-const IMPLICIT_LABEL: &str = "replication_alarms";
+/// The label of the alarm module a root gets without a cloudwatch asset.
+pub(crate) const IMPLICIT_LABEL: &str = "replication_alarms";
 
 /// After every asset is planned: the alarms of each cloudwatch module of
 /// this root; and, where a database replicates into this root but the

@@ -42,6 +42,7 @@ pub const SPEC: Spec = Spec {
     bounds: super::QTY_ONLY,
     draft: super::Draft::PLAIN,
     category: super::Category::Other,
+    aws_names: &[super::iam_role(super::NameBase::Cluster, "-cluster-autoscaler")],
     needs_vpc: true,
     two_azs: false,
     needs_kms: false,

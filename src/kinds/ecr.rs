@@ -21,6 +21,7 @@ pub const SPEC: Spec = Spec {
         ..super::Draft::PLAIN
     },
     category: super::Category::Other,
+    aws_names: &[],
     needs_vpc: false,
     two_azs: false,
     needs_kms: true,
@@ -116,6 +117,19 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
             crate::objectives::NOTHING,
         ),
         _ => crate::objectives::Estimate::own_copy(),
+    }
+}
+
+/// An error on `image` when `a` runs in DR but pulls from repository
+/// `ecr`, which is not replicated there (the DR root would reference a
+/// module call it does not have).
+pub(crate) fn check_pulled_in_dr(c: &mut Check<'_>, a: &Asset, ecr: &Asset) {
+    if a.in_dr() && !ecr.in_dr() {
+        c.error(
+            "image",
+            format!("`{}` runs in DR but repository `{}` is not replicated there", a.name, ecr.name),
+            format!("set `dr: replica` on `{}`, or keep `{}` out of DR", ecr.name, a.name),
+        );
     }
 }
 

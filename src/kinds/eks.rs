@@ -44,6 +44,15 @@ pub const SPEC: Spec = Spec {
         two: None,
     },
     category: super::Category::Other,
+    aws_names: &[
+        super::iam_role(super::NameBase::Own, "-cluster"),
+        super::AwsName {
+            what: "EKS node group",
+            base: super::NameBase::Own,
+            suffix: "-default",
+            max: 63,
+        },
+    ],
     needs_vpc: true,
     two_azs: true,
     needs_kms: true,

@@ -18,6 +18,7 @@ pub const SPEC: Spec = Spec {
     bounds: super::QTY_ONLY,
     draft: super::Draft::PLAIN,
     category: super::Category::Other,
+    aws_names: &[],
     needs_vpc: false,
     two_azs: false,
     needs_kms: false,

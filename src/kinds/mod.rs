@@ -143,6 +143,43 @@ impl Category {
     }
 }
 
+/// What an AWS name built from an asset starts with (see [`AwsName`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameBase {
+    /// The asset's resource name, `<inventory>-<asset>-<region code>`.
+    Own,
+    /// The resource name of the cluster it targets.
+    Cluster,
+    /// The resource name of the cluster it targets, `-` and the asset's
+    /// name (with `-` for `_`).
+    OnCluster,
+}
+
+/// The longest AWS name of a limited length a kind's modules build from
+/// an asset: validation refuses names that would not fit, instead of the
+/// apply failing on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AwsName {
+    /// What AWS names so (e.g. "IAM role").
+    pub what: &'static str,
+    /// What the name starts with.
+    pub base: NameBase,
+    /// The longest suffix the modules append to it.
+    pub suffix: &'static str,
+    /// The most characters AWS accepts.
+    pub max: usize,
+}
+
+/// An IAM role named `<base><suffix>`: IAM role names stop at 64 characters.
+pub const fn iam_role(base: NameBase, suffix: &'static str) -> AwsName {
+    AwsName {
+        what: "IAM role",
+        base,
+        suffix,
+        max: 64,
+    }
+}
+
 /// How the databases of a region admit a kind's instances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DbClients {
@@ -269,6 +306,8 @@ pub struct Spec {
     pub draft: Draft,
     /// What the runbook and validation treat it as.
     pub category: Category,
+    /// The AWS names of a limited length its modules build from an asset.
+    pub aws_names: &'static [AwsName],
     /// Lives inside a VPC.
     pub needs_vpc: bool,
     /// AWS refuses it with subnets in one availability zone: an application
@@ -618,6 +657,50 @@ mod tests {
             }
             if s.two_azs {
                 assert!(s.needs_vpc, "{k}: subnets in two AZs but not in the VPC");
+            }
+        }
+    }
+
+    /// Every IAM role a kind's modules name `"${var.name}-<suffix>"` (or
+    /// `"${var.cluster_name}-${var.name}-<suffix>"`) from the asset is
+    /// covered by an `aws_names` entry whose suffix is at least as long, so
+    /// that validation refuses the names the apply would.
+    #[test]
+    fn every_iam_role_named_after_an_asset_is_bounded() {
+        // The vpc module is named `<inventory>-<region code>` (no asset
+        // name); s3 cuts its role name to 64 itself.
+        let not_asset_named = [Kind::Vpc, Kind::S3];
+        for k in Kind::ALL.iter().filter(|k| !not_asset_named.contains(k)) {
+            let s = k.spec();
+            for main in s.modules.iter().flat_map(|m| crate::emit::module_mains(m)) {
+                let mut in_role = false;
+                for line in main.lines() {
+                    if line.starts_with("resource \"aws_iam_role\" ") {
+                        in_role = true;
+                    } else if line.starts_with('}') {
+                        in_role = false;
+                    }
+                    let Some(value) = line.trim_start().strip_prefix("name ").filter(|_| in_role) else {
+                        continue;
+                    };
+                    let value = value.trim_start_matches([' ', '=']).trim_matches('"');
+                    let (base, suffix) = if let Some(x) = value.strip_prefix("${var.cluster_name}-${var.name}") {
+                        (NameBase::OnCluster, x)
+                    } else if let Some(x) = value.strip_prefix("${var.name}") {
+                        (NameBase::Own, x)
+                    } else {
+                        continue;
+                    };
+                    if suffix.contains('$') {
+                        continue; // a suffix of the module's own keys, not bounded here
+                    }
+                    assert!(
+                        s.aws_names
+                            .iter()
+                            .any(|n| n.base == base && n.max <= 64 && n.suffix.len() >= suffix.len()),
+                        "{k}: IAM role `{value}` is not bounded by its aws_names"
+                    );
+                }
             }
         }
     }

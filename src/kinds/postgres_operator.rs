@@ -45,6 +45,7 @@ pub const SPEC: Spec = Spec {
         ..super::Draft::PLAIN
     },
     category: super::Category::Other,
+    aws_names: &[super::iam_role(super::NameBase::OnCluster, "-postgres")],
     needs_vpc: false,
     two_azs: false,
     needs_kms: true,

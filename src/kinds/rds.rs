@@ -40,6 +40,15 @@ pub const SPEC: Spec = Spec {
         ..super::Draft::PLAIN
     },
     category: super::Category::Database,
+    aws_names: &[
+        super::iam_role(super::NameBase::Own, "-monitoring"),
+        super::AwsName {
+            what: "DB instance identifier",
+            base: super::NameBase::Own,
+            suffix: "",
+            max: 63,
+        },
+    ],
     needs_vpc: true,
     two_azs: true,
     needs_kms: true,

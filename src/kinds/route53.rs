@@ -23,6 +23,7 @@ pub const SPEC: Spec = Spec {
         ..super::Draft::PLAIN
     },
     category: super::Category::Steering,
+    aws_names: &[],
     needs_vpc: false,
     two_azs: false,
     needs_kms: false,

@@ -29,6 +29,7 @@ pub const SPEC: Spec = Spec {
         ..super::Draft::PLAIN
     },
     category: super::Category::Objects,
+    aws_names: &[],
     needs_vpc: false,
     two_azs: false,
     needs_kms: true,

@@ -40,6 +40,7 @@ pub const SPEC: Spec = Spec {
         two: None,
     },
     category: super::Category::Other,
+    aws_names: &[super::iam_role(super::NameBase::Own, "-instance")],
     needs_vpc: true,
     two_azs: false,
     needs_kms: true,
@@ -84,6 +85,25 @@ pub struct Options {
 /// The key pair names a key_pair asset.
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     check_key_pair(c, a);
+    // `<ecr asset>:<tag>` pulls from that region's copy of the repository (see `image_ref`).
+    let repository = a.image.as_deref().and_then(|i| i.split_once(':')).map(|(repo, _)| repo);
+    if let Some((_, ecr)) = repository.and_then(|r| c.named(r)).filter(|(_, x)| x.kind == Kind::Ecr) {
+        super::ecr::check_pulled_in_dr(c, a, ecr);
+    }
+    // node_exporter listens on the host's NODE_EXPORTER_PORT next to the
+    // application wherever a monitoring stack scrapes servers.
+    let scraped = c
+        .inventory()
+        .assets
+        .iter()
+        .any(|m| m.kind == Kind::K8sMonitoring && m.monitor_vms != Some(false));
+    if a.image.is_some() && a.port == Some(NODE_EXPORTER_PORT) && scraped {
+        c.error(
+            "port",
+            format!("port {NODE_EXPORTER_PORT} is node_exporter's on these instances (the monitoring stack scrapes them)"),
+            "publish the application on another port (e.g. 8080), or set `monitor_vms: false` on the k8s_monitoring asset",
+        );
+    }
     Options {
         size: a.size.clone().unwrap_or_default(),
         port: a.port.unwrap_or(80),
@@ -276,7 +296,28 @@ pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::obje
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, default_of, module, objective, planned};
+    use crate::kinds::testing::{arg, default_of, errors, module, objective, planned};
+
+    #[test]
+    fn a_server_in_dr_pulls_only_from_a_repository_replicated_there() {
+        let e = errors("  - {kind: ecr, name: svc, image_tag: \"1.0\", dr: none}\n  - {kind: vm, name: app, size: t3.micro, image: \"svc:1.0\", dr: active}\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("`app` runs in DR but repository `svc` is not replicated there"), "{e:?}");
+        let e = errors("  - {kind: ecr, name: svc, image_tag: \"1.0\", dr: none}\n  - {kind: vm, name: app, size: t3.micro, image: \"svc:1.0\", dr: none}\n");
+        assert!(e.is_empty(), "{e:?}");
+    }
+
+    #[test]
+    fn the_application_keeps_off_node_exporters_port_where_servers_are_scraped() {
+        let assets = |port: u16, monitor: &str| {
+            format!("  - {{kind: vm, name: app, size: t3.micro, image: nginx, port: {port}, dr: none}}\n  - {{kind: eks, name: k, size: t3.medium, version: \"1.34\", dr: none}}\n  - {{kind: k8s_monitoring, name: mon, target: k, monitor_vms: {monitor}, dr: none}}\n")
+        };
+        let e = errors(&assets(9100, "true"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("port 9100 is node_exporter's"), "{e:?}");
+        assert!(errors(&assets(9100, "false")).is_empty());
+        assert!(errors(&assets(8080, "true")).is_empty());
+    }
 
     const VM: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 3, dr: DR}\n";
 

@@ -24,6 +24,7 @@ pub const SPEC: Spec = Spec {
     bounds: super::QTY_ONLY,
     draft: super::Draft::PLAIN,
     category: super::Category::Other,
+    aws_names: &[],
     needs_vpc: true,
     two_azs: false,
     needs_kms: false,

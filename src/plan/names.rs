@@ -2,7 +2,23 @@
 //! writes them into the Terraform, the runbook into its commands, so the two
 //! cannot disagree.
 
+use crate::inventory::Kind;
 use crate::plan::expr::{Expr, Part};
+
+/// Labels of the module calls acmegen adds by itself: the fact store, the
+/// private DNS zone, replication alarms and ECR replication, and the network
+/// and key of a root where no asset of that kind is present (`Some(kind)`:
+/// an asset of that kind may take the label, it replaces the implicit call).
+/// An asset whose Terraform name is one of them would be a second
+/// `module` block of that name.
+pub const IMPLICIT_LABELS: &[(&str, Option<Kind>)] = &[
+    ("facts", None),
+    (crate::kinds::rds::PRIVATE_ZONE, None),
+    (crate::kinds::cloudwatch::IMPLICIT_LABEL, None),
+    ("ecr_replication", None),
+    ("vpc", Some(Kind::Vpc)),
+    ("kms", Some(Kind::Kms)),
+];
 
 /// Short region code used in resource names.
 ///
@@ -155,5 +171,38 @@ mod tests {
             bucket_in_shell("shop", "data", "$ACCOUNT_ID", "us-east-2"),
             "shop-data-$ACCOUNT_ID-us-east-2"
         );
+    }
+
+    /// Every module call acmegen adds by itself, in the examples and in an
+    /// inventory with no network or key asset, has a label of
+    /// [`IMPLICIT_LABELS`] (which validation keeps asset names off), and
+    /// every label listed is used.
+    #[test]
+    fn every_implicit_label_is_listed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
+        let mut texts: Vec<String> = std::fs::read_dir(&dir)
+            .expect("inventory/")
+            .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("reads"))
+            .collect();
+        texts.push(
+            "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: active}\n".into(),
+        );
+        let mut seen = std::collections::BTreeSet::new();
+        for text in &texts {
+            let plan = crate::kinds::testing::planned_text(text);
+            for m in plan.roots().into_iter().flat_map(|r| r.modules.iter()) {
+                if let crate::plan::Origin::Implicit { .. } = m.origin {
+                    assert!(
+                        IMPLICIT_LABELS.iter().any(|(l, _)| *l == m.label),
+                        "implicit module call `{}` is not in IMPLICIT_LABELS",
+                        m.label
+                    );
+                    seen.insert(m.label.clone());
+                }
+            }
+        }
+        for (label, _) in IMPLICIT_LABELS {
+            assert!(seen.contains(*label), "`{label}` is listed but never planned");
+        }
     }
 }
