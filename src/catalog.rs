@@ -45,41 +45,104 @@ pub fn az_count(region: &str) -> Option<u8> {
     REGIONS.iter().find(|(r, _)| *r == region).map(|(_, n)| *n)
 }
 
-const EC2_FAMILIES: &[&str] = &[
-    "t3", "t3a", "t4g", "m5", "m5a", "m6i", "m6a", "m6g", "m7i", "m7g", "c5", "c6i", "c6g", "c7i", "c7g", "r5", "r6i",
-    "r6g", "r7i", "r7g",
+/// Sizes of the burstable families t3, t3a and t4g.
+const BURSTABLE: &[&str] = &["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"];
+/// Sizes of the Graviton2/3 families m6g, m7g, c6g, c7g, r6g and r7g.
+const GRAVITON: &[&str] = &[
+    "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
 ];
-const EC2_SIZES: &[&str] = &[
+/// Sizes of m5, m5a and r5.
+const GEN5: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
+];
+/// Sizes of c5: 9xlarge and 18xlarge where the others have 8xlarge and 16xlarge.
+const C5: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge",
+];
+/// Sizes of m6i, c6i and r6i.
+const GEN6_INTEL: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge",
+];
+/// Sizes of m6a.
+const M6A: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge",
+];
+/// Sizes of m7i, c7i and r7i.
+const GEN7_INTEL: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge",
+];
+
+/// The EC2 families of the catalogue and the sizes each comes in, from
+/// AWS's Amazon EC2 Instance Types guide ("Specifications for Amazon EC2
+/// general purpose / compute optimized / memory optimized instances",
+/// table "Instance families and instance types";
+/// https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html, co.html,
+/// mo.html). Bare-metal sizes (`.metal`, `.metal-24xl`, …) are left out.
+/// Sizes differ per family: c5 has 9xlarge and 18xlarge (no 8xlarge or
+/// 16xlarge), Graviton families start at medium, the x86 ones at large.
+const EC2_FAMILIES: &[(&str, &[&str])] = &[
+    ("t3", BURSTABLE),
+    ("t3a", BURSTABLE),
+    ("t4g", BURSTABLE),
+    ("m5", GEN5),
+    ("m5a", GEN5),
+    ("m6i", GEN6_INTEL),
+    ("m6a", M6A),
+    ("m6g", GRAVITON),
+    ("m7i", GEN7_INTEL),
+    ("m7g", GRAVITON),
+    ("c5", C5),
+    ("c6i", GEN6_INTEL),
+    ("c6g", GRAVITON),
+    ("c7i", GEN7_INTEL),
+    ("c7g", GRAVITON),
+    ("r5", GEN5),
+    ("r6i", GEN6_INTEL),
+    ("r6g", GRAVITON),
+    ("r7i", GEN7_INTEL),
+    ("r7g", GRAVITON),
+];
+
+/// Sizes RDS classes of the catalogue are checked against ([`is_db_class`]).
+const DB_SIZES: &[&str] = &[
     "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
 ];
 const DB_FAMILIES: &[&str] = &["t3", "t4g", "m5", "m6i", "m6g", "m7g", "r5", "r6i", "r6g", "r7g"];
 
-/// Whether `size` is a known EC2 instance type (current generation).
-pub fn is_ec2_type(size: &str) -> bool {
-    split_type(size).is_some_and(|(family, sz)| {
-        EC2_FAMILIES.contains(&family)
-            && EC2_SIZES.contains(&sz)
-            && !(family.starts_with('t') && sz.ends_with("xlarge") && sz.len() > 7)
-            && (family.starts_with('t') || !matches!(sz, "nano" | "micro" | "small" | "medium"))
-    })
+/// The sizes EC2 family `family` comes in, or None when the catalogue does not hold it.
+fn family_sizes(family: &str) -> Option<&'static [&'static str]> {
+    EC2_FAMILIES.iter().find(|(f, _)| *f == family).map(|(_, sizes)| *sizes)
 }
 
-/// vCPUs of EC2 instance type `size` of the catalogue (every catalogue
-/// family is a Standard one: A, C, D, H, I, M, R, T, Z). Burstable types up
-/// to large have 2, then each size step doubles: xlarge 4, 2xlarge 8,
-/// 4xlarge 16, 8xlarge 32, 12xlarge 48, 16xlarge 64 (EC2 instance types
-/// specifications, "General purpose" / "Compute optimized" / "Memory
-/// optimized" tables). None for a size outside the catalogue.
-pub fn vcpus(size: &str) -> Option<u32> {
-    if !is_ec2_type(size) {
-        return None;
-    }
-    let (_, sz) = split_type(size)?;
+/// Whether `size` is a known EC2 instance type (current generation, the
+/// sizes its family comes in).
+pub fn is_ec2_type(size: &str) -> bool {
+    split_type(size).is_some_and(|(family, sz)| family_sizes(family).is_some_and(|sizes| sizes.contains(&sz)))
+}
+
+/// vCPUs of size `sz` in family `family` (whether or not the family has that size).
+fn size_vcpus(family: &str, sz: &str) -> Option<u32> {
     match sz {
+        // Graviton mediums have one core, one thread; burstable ones 2 vCPUs.
+        "medium" if !family.starts_with('t') => Some(1),
         "nano" | "micro" | "small" | "medium" | "large" => Some(2),
         "xlarge" => Some(4),
         other => other.strip_suffix("xlarge")?.parse::<u32>().ok().map(|n| 4 * n),
     }
+}
+
+/// vCPUs of EC2 instance type `size` of the catalogue (every catalogue
+/// family is a Standard one: A, C, D, H, I, M, R, T, Z). Burstable types up
+/// to large have 2; Graviton mediums 1; large 2; then an `<n>xlarge` has
+/// 4 × n (c5.9xlarge 36, c5.18xlarge 72, m6a.48xlarge 192), per the
+/// "Performance specifications" tables of the EC2 Instance Types guide.
+/// None for a type outside the catalogue.
+pub fn vcpus(size: &str) -> Option<u32> {
+    if !is_ec2_type(size) {
+        return None;
+    }
+    let (family, sz) = split_type(size)?;
+    size_vcpus(family, sz)
 }
 
 /// Whether `size` is a known RDS/Aurora instance class (current generation).
@@ -88,7 +151,7 @@ pub fn is_db_class(size: &str) -> bool {
         .and_then(split_type)
         .is_some_and(|(family, sz)| {
             DB_FAMILIES.contains(&family)
-                && EC2_SIZES.contains(&sz)
+                && DB_SIZES.contains(&sz)
                 && sz != "nano"
                 && !(family.starts_with('t') && sz.ends_with("xlarge") && sz.len() > 7)
                 && (family.starts_with('t') || !matches!(sz, "micro" | "small" | "medium"))
@@ -108,29 +171,48 @@ pub fn suggest(size: &str, db: bool) -> &'static str {
 
 /// Every EC2 type (`db == false`) or RDS class (`db == true`) of the catalogue.
 pub fn sizes(db: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    for family in if db { DB_FAMILIES } else { EC2_FAMILIES } {
-        for size in EC2_SIZES {
-            let name = if db {
-                format!("db.{family}.{size}")
-            } else {
-                format!("{family}.{size}")
-            };
-            if (db && is_db_class(&name)) || (!db && is_ec2_type(&name)) {
-                out.push(name);
-            }
-        }
+    if !db {
+        return EC2_FAMILIES
+            .iter()
+            .flat_map(|(family, sizes)| sizes.iter().map(move |size| format!("{family}.{size}")))
+            .collect();
     }
-    out
+    DB_FAMILIES
+        .iter()
+        .flat_map(|family| DB_SIZES.iter().map(move |size| format!("db.{family}.{size}")))
+        .filter(|name| is_db_class(name))
+        .collect()
 }
 
 /// The catalogue size closest to a misspelt `size` (`t3.micor` → `t3.micro`),
-/// else a nearby current one ([`suggest`]).
+/// else a nearby current one ([`suggest`]). A size its family lacks gets the
+/// family's size with the nearest vCPU count (`c5.8xlarge` → `c5.9xlarge`).
 pub fn closest_size(size: &str, db: bool) -> String {
+    if !db {
+        if let Some((family, sz)) = split_type(size) {
+            if let Some(found) = closest_in_family(family, sz) {
+                return found;
+            }
+        }
+    }
     let known = sizes(db);
     crate::suggest::closest(size, known.iter().map(String::as_str))
         .map(str::to_string)
         .unwrap_or_else(|| suggest(size, db).to_string())
+}
+
+/// The size of catalogue family `family` nearest to `sz`: by vCPUs when `sz`
+/// is a size name (`8xlarge`; ties go to the smaller), else by spelling.
+fn closest_in_family(family: &str, sz: &str) -> Option<String> {
+    let sizes = family_sizes(family)?;
+    let nearest = match size_vcpus(family, sz) {
+        Some(wanted) => sizes
+            .iter()
+            .min_by_key(|s| size_vcpus(family, s).unwrap_or(0).abs_diff(wanted))
+            .copied(),
+        None => crate::suggest::closest(sz, sizes.iter().copied()),
+    };
+    nearest.map(|s| format!("{family}.{s}"))
 }
 
 /// The catalogue in one line, for help texts (users of the binary have no source to read).
@@ -141,11 +223,22 @@ pub fn describe(db: bool) -> String {
             DB_FAMILIES.join(", ")
         )
     } else {
-        format!(
-            "the catalogue holds families {} in sizes {} (burstable t families up to 2xlarge, the others from large)",
-            EC2_FAMILIES.join(", "),
-            EC2_SIZES.join(", ")
-        )
+        // Families with the same sizes together, in catalogue order.
+        let mut groups: Vec<(Vec<&str>, &[&str])> = Vec::new();
+        for (family, sizes) in EC2_FAMILIES {
+            match groups.iter_mut().find(|(_, s)| s == sizes) {
+                Some((families, _)) => families.push(family),
+                None => groups.push((vec![family], sizes)),
+            }
+        }
+        let groups: Vec<String> = groups
+            .iter()
+            .map(|(families, sizes)| {
+                let noun = if families.len() == 1 { "family" } else { "families" };
+                format!("{noun} {} in sizes {}", families.join(", "), sizes.join(", "))
+            })
+            .collect();
+        format!("the catalogue holds {} (no bare metal)", groups.join("; "))
     }
 }
 
@@ -201,6 +294,88 @@ mod tests {
             sizes(false).iter().all(|s| vcpus(s).is_some()),
             "every catalogue type has a count"
         );
+    }
+
+    /// Each family has its own sizes (EC2 Instance Types guide): c5 has
+    /// 9xlarge and 18xlarge, not 8xlarge and 16xlarge; Graviton families a
+    /// one-vCPU medium; the larger families 24xlarge to 48xlarge.
+    #[test]
+    fn sizes_are_per_family() {
+        for bad in [
+            "c5.8xlarge",
+            "c5.16xlarge",
+            "c5.medium",
+            "m6i.9xlarge",
+            "m6g.24xlarge",
+            "m5.32xlarge",
+            "m6i.48xlarge",
+            "m7i.32xlarge",
+            "t3.4xlarge",
+            "m6i.nano",
+            "c5.metal",
+        ] {
+            assert!(!is_ec2_type(bad), "{bad}");
+            assert_eq!(vcpus(bad), None, "{bad}");
+        }
+        for (good, n) in [
+            ("c5.9xlarge", 36),
+            ("c5.18xlarge", 72),
+            ("c5.24xlarge", 96),
+            ("c6g.medium", 1),
+            ("m7g.medium", 1),
+            ("r6g.16xlarge", 64),
+            ("m5.24xlarge", 96),
+            ("m6a.48xlarge", 192),
+            ("m6i.32xlarge", 128),
+            ("r7i.48xlarge", 192),
+            ("t3.nano", 2),
+            ("t4g.medium", 2),
+            ("t3a.2xlarge", 8),
+        ] {
+            assert!(is_ec2_type(good), "{good}");
+            assert_eq!(vcpus(good), Some(n), "{good}");
+        }
+        // A size the family lacks: its nearest size by vCPUs.
+        assert_eq!(closest_size("c5.8xlarge", false), "c5.9xlarge");
+        assert_eq!(closest_size("c5.16xlarge", false), "c5.18xlarge");
+        assert_eq!(closest_size("m6i.micro", false), "m6i.large");
+        assert_eq!(closest_size("t3.4xlarge", false), "t3.2xlarge");
+        let described = describe(false);
+        assert!(
+            described.contains(
+                "; family c5 in sizes large, xlarge, 2xlarge, 4xlarge, 9xlarge, 12xlarge, 18xlarge, 24xlarge"
+            ),
+            "{described}"
+        );
+        assert!(
+            described.starts_with("the catalogue holds families t3, t3a, t4g in sizes nano,"),
+            "{described}"
+        );
+    }
+
+    /// The RDS classes are unchanged by the per-family EC2 sizes.
+    #[test]
+    fn db_classes_keep_their_sizes() {
+        assert!(is_db_class("db.r5.8xlarge") && is_db_class("db.m6i.16xlarge"));
+        assert!(!is_db_class("db.t3.nano") && !is_db_class("db.m6g.medium"));
+        assert!(sizes(true).iter().all(|c| is_db_class(c)));
+        assert!(sizes(true).contains(&"db.r6g.16xlarge".to_string()));
+    }
+
+    /// Every EC2 type the shipped inventories name is in the catalogue.
+    #[test]
+    fn the_shipped_inventories_use_catalogue_types() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.')) {
+                let Some((family, _)) = split_type(word) else { continue };
+                if family_sizes(family).is_some() {
+                    assert!(is_ec2_type(word), "{}: {word}", path.display());
+                }
+            }
+        }
     }
 
     #[test]

@@ -388,6 +388,20 @@ fn check_tags<'a>(
                 help: "AWS tag values are at most 256 characters".into(),
             });
         }
+        if let Some(c) = first_untaggable(k) {
+            out.push(Violation {
+                field: "tags",
+                message: format!("tag key `{}` contains {}", shorten(k), show_char(c)),
+                help: format!("{TAG_CHARS_HELP}; rename the tag"),
+            });
+        }
+        if let Some(c) = first_untaggable(v) {
+            out.push(Violation {
+                field: "tags",
+                message: format!("the value of tag `{}` contains {}", shorten(k), show_char(c)),
+                help: format!("{TAG_CHARS_HELP}; drop or replace the others, e.g. `R&D, web` as `R+D web`"),
+            });
+        }
         if k.to_ascii_lowercase().starts_with("aws:") {
             out.push(Violation {
                 field: "tags",
@@ -406,6 +420,40 @@ fn check_tags<'a>(
             ),
             help: format!("AWS allows {MAX_TAGS_PER_RESOURCE} tags per resource; remove some"),
         });
+    }
+}
+
+/// What tag keys and values may hold, for help texts.
+const TAG_CHARS_HELP: &str = "acmegen puts tags on IAM roles too (the inventory's through provider `default_tags`, an asset's on its own roles), and IAM takes only letters, digits, spaces and `_ . : / = + - @` in tag keys and values";
+
+/// The first character of `s` that IAM refuses in a tag key or value.
+///
+/// IAM API Reference, "Tag" data type: Key and Value match
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]*` (letters, separators, numbers and those
+/// seven signs); CreateRole and TagRole refuse anything else, and provider
+/// `default_tags` put every tag on every IAM role. Other services (EC2, S3)
+/// are laxer, so IAM's pattern is the one every tag must meet.
+/// `\p{N}` is exactly [`char::is_numeric`]; `\p{Z}` (Zs, Zl, Zp) is
+/// exactly the white space that is no control character (tab and newline
+/// are Cc); `\p{L}` is approximated by [`char::is_alphabetic`], which also
+/// admits the few `Other_Alphabetic` characters that are no letters
+/// (combining vowel signs, circled letters): IAM would still refuse those.
+pub fn first_untaggable(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        !(c.is_alphabetic()
+            || c.is_numeric()
+            || (c.is_whitespace() && !c.is_control())
+            || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@'))
+    })
+}
+
+/// A character for an error message: `` `(` `` or, for one that does not
+/// print, its code point (`U+0009`).
+fn show_char(c: char) -> String {
+    if c.is_control() || (c.is_whitespace() && c != ' ') {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("`{c}`")
     }
 }
 
@@ -448,6 +496,15 @@ pub fn check_inventory(inv: &Inventory) -> Vec<Violation> {
         256,
         "it becomes the Owner tag, and AWS tag values are at most 256 characters",
     );
+    if let Some(c) = first_untaggable(&inv.owner) {
+        out.push(Violation {
+            field: "owner",
+            message: format!("owner `{}` contains {}", shorten(&inv.owner), show_char(c)),
+            help: format!(
+                "it becomes the Owner tag: {TAG_CHARS_HELP}; e.g. write `Platform Team (SRE) <sre@acme.io>` as `Platform Team SRE - sre@acme.io`"
+            ),
+        });
+    }
     check_len(
         &mut out,
         "description",
@@ -638,6 +695,78 @@ mod tests {
         let big = format!("purpose: \"{}\"\n", "x".repeat(MAX_INVENTORY_BYTES));
         let e = check_text(&big).unwrap_err();
         assert!(e.message.contains("acmegen reads at most"), "{e:?}");
+    }
+
+    #[test]
+    fn tag_characters_follow_the_iam_pattern() {
+        for ok in [
+            "Platform Team SRE - sre@acme.io",
+            "a_b.c:d/e=f+g-h@i",
+            "Zürich 東京 ٣ Ωmega",
+            "thin\u{2009}space\u{3000}ideographic",
+            "",
+        ] {
+            assert_eq!(first_untaggable(ok), None, "{ok:?}");
+        }
+        for (bad, first) in [
+            ("Platform Team (SRE) <sre@acme.io>", '('),
+            ("R&D, web", '&'),
+            ("web, api", ','),
+            ("tab\there", '\t'),
+            ("line\nbreak", '\n'),
+            ("next\u{85}line", '\u{85}'),
+            ("a*b", '*'),
+            ("a#b", '#'),
+            ("say \"hi\"", '"'),
+            ("it's", '\''),
+            ("100%", '%'),
+            ("a;b", ';'),
+            ("a|b", '|'),
+            ("a\\b", '\\'),
+            ("a!b", '!'),
+            ("$x", '$'),
+            ("a~b", '~'),
+        ] {
+            assert_eq!(first_untaggable(bad), Some(first), "{bad:?}");
+        }
+        assert_eq!(show_char('('), "`(`");
+        assert_eq!(show_char('\t'), "U+0009");
+    }
+
+    /// The errors, as printed, of inventory `text` (its file is `t.yaml`).
+    fn validation_errors(text: &str) -> Vec<String> {
+        let loaded = crate::inventory::parse(text, std::path::Path::new("t.yaml")).expect("parses");
+        match crate::validate::validate(&loaded) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.0.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn owner_and_tags_with_characters_iam_refuses_are_errors_at_their_line() {
+        let text = "name: t\nowner: \"Platform Team (SRE) <sre@acme.io>\"\ntags: {CostCenter: \"R&D, web\", \"Cost Centre\": ok}\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - kind: vm\n    name: app\n    size: t3.micro\n    dr: active\n    tags:\n      \"App(1)\": web\n";
+        let e = validation_errors(text);
+        assert_eq!(e.len(), 3, "{e:#?}");
+        let owner = e
+            .iter()
+            .find(|e| e.contains("owner `Platform Team (SRE) <sre@acme.io>` contains `(`"));
+        let owner = owner.unwrap_or_else(|| panic!("{e:#?}"));
+        assert!(owner.contains("t.yaml:2:"), "{owner}");
+        assert!(
+            owner.contains("it becomes the Owner tag") && owner.contains("`_ . : / = + - @`"),
+            "{owner}"
+        );
+        let value = e
+            .iter()
+            .find(|e| e.contains("the value of tag `CostCenter` contains `&`"));
+        assert!(value.is_some_and(|v| v.contains("t.yaml:3:")), "{e:#?}");
+        let key = e.iter().find(|e| e.contains("tag key `App(1)` contains `(`"));
+        assert!(key.is_some_and(|k| k.contains("t.yaml:10:")), "{e:#?}");
+        let fixed = text
+            .replace("Platform Team (SRE) <sre@acme.io>", "Platform Team SRE - sre@acme.io")
+            .replace("R&D, web", "R+D web")
+            .replace("App(1)", "App 1");
+        assert_eq!(validation_errors(&fixed), Vec::<String>::new());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::workloads::{self, Ingress};
 use super::{AlarmSpec, MissingData, Options as KindOptions, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind};
+use crate::inventory::Seg;
 use crate::plan::{names, Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
 use std::collections::BTreeMap;
@@ -149,15 +150,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         }
     }
     if let Some(certs) = &a.certificate_arn {
-        for k in certs.keys() {
-            if k != "primary" && k != "dr" {
-                c.error(
-                    "certificate_arn",
-                    format!("certificate_arn key `{k}`"),
-                    "give one ARN per region: `{primary: arn:aws:acm:…, dr: arn:aws:acm:…}`",
-                );
-            }
-        }
+        check_certificates(c, a, certs);
     }
     Options {
         node_port: a.port.unwrap_or(DEFAULT_NODE_PORT),
@@ -167,6 +160,93 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             .or_else(|| default_health_path(c, a))
             .unwrap_or_else(|| "/".into()),
         certificate_arn: a.certificate_arn.clone().unwrap_or_default(),
+    }
+}
+
+/// The region in an ACM certificate ARN
+/// `arn:aws:acm:<region>:<12-digit account>:certificate/<id>`, or None when
+/// `arn` has another shape (ACM API Reference, DescribeCertificate:
+/// CertificateArn "must have the following form:
+/// arn:aws:acm:region:123456789012:certificate/12345678-1234-1234-1234-123456789012").
+/// Only the `aws` partition: the catalogue's regions are commercial ones.
+fn acm_certificate_region(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some("aws"), Some("acm"), Some(region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let id = resource.strip_prefix("certificate/")?;
+    let region_ok = !region.is_empty() && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let account_ok = account.len() == 12 && account.chars().all(|c| c.is_ascii_digit());
+    let id_ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    (region_ok && account_ok && id_ok).then_some(region)
+}
+
+/// Each given certificate is an ACM certificate ARN of its root's region,
+/// and every root the load balancer runs in has one: a root without one
+/// would get a listener on HTTP only (or a certificate of its own only where
+/// a Route 53 name reaches the load balancer), and a load balancer refuses
+/// a certificate of another region at apply.
+fn check_certificates(c: &mut Check<'_>, a: &Asset, certs: &BTreeMap<String, String>) {
+    let regions = &c.inventory().regions;
+    let (primary, dr) = (regions.primary.clone(), regions.dr.clone());
+    for (k, arn) in certs {
+        let region = match k.as_str() {
+            "primary" => &primary,
+            "dr" => &dr,
+            _ => {
+                c.error(
+                    "certificate_arn",
+                    format!("certificate_arn key `{k}`"),
+                    "give one ARN per region: `{primary: arn:aws:acm:…, dr: arn:aws:acm:…}`",
+                );
+                continue;
+            }
+        };
+        let at = [Seg::Key("certificate_arn"), Seg::Key(k)];
+        match acm_certificate_region(arn) {
+            None => c.error_in(
+                &at,
+                format!("certificate_arn `{k}` of load balancer `{}` is not an ACM certificate ARN: `{arn}`", a.name),
+                format!(
+                    "give the ARN of an ACM certificate in {region}: arn:aws:acm:{region}:<12-digit account>:certificate/<id> (`aws acm list-certificates --region {region}` lists them)"
+                ),
+            ),
+            Some(found) if found != region => c.error_in(
+                &at,
+                format!(
+                    "certificate_arn `{k}` of load balancer `{}` is a certificate of {found}, but its {k} root is in {region}",
+                    a.name
+                ),
+                format!(
+                    "a load balancer takes only certificates of its own region: give the ARN of a certificate in {region} (request or import one there: `aws acm request-certificate --region {region} …`)"
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    let in_dr = a.dr != DrStrategy::None;
+    for (key, label, region, needed) in [("primary", "primary", &primary, true), ("dr", "DR", &dr, in_dr)] {
+        if needed && !certs.contains_key(key) {
+            let why = if key == "dr" {
+                format!("load balancer `{}` runs in DR (`dr: {}`)", a.name, a.dr)
+            } else {
+                format!("load balancer `{}` runs in the primary region", a.name)
+            };
+            c.error(
+                "certificate_arn",
+                format!("certificate_arn has no `{key}` certificate, but {why}: its {label} listener would serve HTTP only"),
+                format!(
+                    "add `{key}: arn:aws:acm:{region}:<12-digit account>:certificate/<id>` (ACM certificates are regional: the {label} load balancer needs one of {region}), or remove certificate_arn"
+                ),
+            );
+        }
     }
 }
 
@@ -398,6 +478,85 @@ mod tests {
             assert_eq!(arg(cert, "domain_name"), "\"app.shop.acme-platform.dev\"");
             assert_eq!(arg(module(root, "lb").unwrap(), "https"), "true");
         }
+    }
+
+    const ARN_E2: &str = "arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+    const ARN_W1: &str = "arn:aws:acm:us-west-1:123456789012:certificate/87654321-4321-4321-4321-210987654321";
+
+    /// A load balancer `lb` in front of `app` with `dr` and the certificate lines `certs` (block style).
+    fn with_certs(dr: &str, certs: &str) -> String {
+        format!(
+            "  - {{kind: vm, name: app, size: t3.micro, qty: 2, image: nginx, dr: active}}\n  - kind: alb\n    name: lb\n    target: app\n    dr: {dr}\n    certificate_arn:\n{certs}"
+        )
+    }
+
+    #[test]
+    fn certificate_arns_are_acm_arns_of_their_roots_region() {
+        assert_eq!(super::acm_certificate_region(ARN_E2), Some("us-east-2"));
+        assert_eq!(super::acm_certificate_region("arn:aws:acm:eu-west-1:123456789012:certificate/abc"), Some("eu-west-1"));
+        for bad in [
+            "not-an-arn",
+            "",
+            "arn:aws:acm:us-east-2:12345678901:certificate/abc",
+            "arn:aws:acm:us-east-2:1234567890123:certificate/abc",
+            "arn:aws:acm:us-east-2:123456789012:certificate/",
+            "arn:aws:acm:us-east-2:123456789012:abc",
+            "arn:aws:acm::123456789012:certificate/abc",
+            "arn:aws:iam::123456789012:server-certificate/abc",
+            "arn:aws-cn:acm:cn-north-1:123456789012:certificate/abc",
+            "arn:aws:acm:us-east-2:123456789012:certificate/abc/def",
+            " arn:aws:acm:us-east-2:123456789012:certificate/abc",
+        ] {
+            assert_eq!(super::acm_certificate_region(bad), None, "{bad:?}");
+        }
+
+        // Not an ARN, and a certificate of the other region: errors at the key's line.
+        let e = errors(&with_certs(
+            "active",
+            &format!("      primary: {ARN_W1}\n      dr: not-an-arn\n"),
+        ));
+        assert_eq!(e.len(), 2, "{e:#?}");
+        let shape = e
+            .iter()
+            .find(|e| e.contains("certificate_arn `dr` of load balancer `lb` is not an ACM certificate ARN: `not-an-arn`"));
+        let shape = shape.unwrap_or_else(|| panic!("{e:#?}"));
+        assert!(shape.contains("t.yaml:13:") && shape.contains("arn:aws:acm:us-west-1:<12-digit account>"), "{shape}");
+        let region = e.iter().find(|e| {
+            e.contains("certificate_arn `primary` of load balancer `lb` is a certificate of us-west-1, but its primary root is in us-east-2")
+        });
+        assert!(region.is_some_and(|r| r.contains("t.yaml:12:")), "{e:#?}");
+
+        // Both, each of its own region: HTTPS in both roots on the given certificates.
+        let p = planned(&with_certs("active", &format!("      primary: {ARN_E2}\n      dr: {ARN_W1}\n")));
+        for root in p.roots() {
+            assert_eq!(arg(module(root, "lb").unwrap(), "https"), "true");
+            assert!(module(root, "lb_certificate").is_none(), "no certificate of acmegen's own");
+        }
+    }
+
+    /// A load balancer in DR needs a certificate for the DR root too (else
+    /// its DR listener silently serves HTTP only); one kept out of DR needs
+    /// only the primary's; the primary's is needed whenever any is given.
+    #[test]
+    fn every_root_the_load_balancer_runs_in_has_a_certificate() {
+        for dr in ["active", "pilot-light"] {
+            let e = errors(&with_certs(dr, &format!("      primary: {ARN_E2}\n")));
+            assert_eq!(e.len(), 1, "{e:#?}");
+            assert!(
+                e[0].contains(&format!(
+                    "certificate_arn has no `dr` certificate, but load balancer `lb` runs in DR (`dr: {dr}`): its DR listener would serve HTTP only"
+                )),
+                "{e:#?}"
+            );
+            assert!(e[0].contains("t.yaml:11:") && e[0].contains("add `dr: arn:aws:acm:us-west-1:"), "{}", e[0]);
+        }
+        let p = planned(&with_certs("none", &format!("      primary: {ARN_E2}\n")));
+        assert_eq!(arg(module(&p.primary, "lb").unwrap(), "https"), "true");
+        let e = errors(&with_certs("none", &format!("      dr: {ARN_W1}\n")));
+        assert!(
+            e.len() == 1 && e[0].contains("certificate_arn has no `primary` certificate"),
+            "{e:#?}"
+        );
     }
 
     /// A load balancer's traffic moves by DNS failover, by the
