@@ -231,9 +231,12 @@ fn check_certificates(c: &mut Check<'_>, a: &Asset, certs: &BTreeMap<String, Str
             Some(_) => {}
         }
     }
+    // A root without a given certificate gets acmegen's own, DNS-validated,
+    // where a Route 53 name reaches the load balancer (see `plan`).
+    let named = named_by_route53(c, a);
     let in_dr = a.dr != DrStrategy::None;
     for (key, label, region, needed) in [("primary", "primary", &primary, true), ("dr", "DR", &dr, in_dr)] {
-        if needed && !certs.contains_key(key) {
+        if needed && !named && !certs.contains_key(key) {
             let why = if key == "dr" {
                 format!("load balancer `{}` runs in DR (`dr: {}`)", a.name, a.dr)
             } else {
@@ -248,6 +251,18 @@ fn check_certificates(c: &mut Check<'_>, a: &Asset, certs: &BTreeMap<String, Str
             );
         }
     }
+}
+
+/// Whether a route53 asset names load balancer `a` (on it, or on an
+/// accelerator in front of it): the check-time twin of [`dns_name`].
+fn named_by_route53(c: &Check<'_>, a: &Asset) -> bool {
+    let fronts = |r: &Asset| {
+        r.target.as_deref() == Some(a.name.as_str())
+            || r.target.as_deref().and_then(|t| c.named(t)).is_some_and(|(_, t)| {
+                t.kind == Kind::GlobalAccelerator && t.target.as_deref() == Some(a.name.as_str())
+            })
+    };
+    c.inventory().assets.iter().any(|r| r.kind == Kind::Route53 && fronts(r))
 }
 
 /// The health path of what serves a cluster target: Traefik's ping, or the
@@ -531,6 +546,23 @@ mod tests {
         for root in p.roots() {
             assert_eq!(arg(module(root, "lb").unwrap(), "https"), "true");
             assert!(module(root, "lb_certificate").is_none(), "no certificate of acmegen's own");
+        }
+    }
+
+    /// With a Route 53 name, a root the inventory gives no certificate for
+    /// gets acmegen's own (DNS-validated): HTTPS in both roots, no error.
+    #[test]
+    fn a_route53_name_certifies_the_root_without_a_given_certificate() {
+        let text = format!(
+            "{}  - {{kind: route53, name: dns, zone: shop.acme-platform.dev, record: app, target: lb, dr: active}}\n",
+            with_certs("active", &format!("      primary: {ARN_E2}\n"))
+        );
+        assert!(errors(&text).is_empty(), "{:?}", errors(&text));
+        let p = planned(&text);
+        assert!(module(&p.primary, "lb_certificate").is_none(), "the given certificate in the primary");
+        assert!(module(&p.dr, "lb_certificate").is_some(), "acmegen's own in DR");
+        for root in p.roots() {
+            assert_eq!(arg(module(root, "lb").unwrap(), "https"), "true");
         }
     }
 
