@@ -14,6 +14,8 @@ use crate::validate::{Check, ValidAsset};
 
 /// PostgreSQL major version when the inventory names none.
 pub const DEFAULT_VERSION: &str = "17";
+/// Suffix of the owner role of the database the operator creates.
+const OWNER_SUFFIX: &str = "_owner";
 /// Data volume per instance (GiB) when the inventory names none.
 pub const DEFAULT_STORAGE_GB: u32 = 20;
 
@@ -108,13 +110,16 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         );
     }
     if let Some(db) = &a.db_name {
-        let valid = db.starts_with(|ch: char| ch.is_ascii_lowercase())
-            && db.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
-        if !valid {
+        // The owner role `<db_name>_owner` is a PostgreSQL name too.
+        let max = super::rds::db_name_max(crate::inventory::Engine::Postgres) - OWNER_SUFFIX.len();
+        if !super::rds::is_database_name(db, max, true) {
             c.error(
                 "db_name",
                 format!("`{db}` is not a database name the operator accepts"),
-                "use lowercase letters, digits and `_`, starting with a letter",
+                format!(
+                    "use 1 to {max} lowercase letters, digits and `_`, starting with a letter (e.g. `{}`): its owner role `<db_name>{OWNER_SUFFIX}` must fit PostgreSQL's 63",
+                    super::rds::database_name_like(db)
+                ),
             );
         }
     }
@@ -171,7 +176,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("replicas", replicas)
         .arg("volume_size_gb", Expr::Num(i64::from(o.storage_gb)));
     if let Some(db) = &o.db_name {
-        let owner = format!("{db}_owner");
+        let owner = format!("{db}{OWNER_SUFFIX}");
         m.arg("users", Expr::Map(vec![(owner.clone(), Expr::List(vec![]))]))
             .arg("databases", Expr::Map(vec![(db.clone(), Expr::s(owner))]));
     }
