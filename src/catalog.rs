@@ -158,6 +158,28 @@ pub fn is_db_class(size: &str) -> bool {
         })
 }
 
+/// Why Aurora cannot run on catalogue class `size`, if it cannot, with
+/// `global` the cluster of an Aurora global database. Aurora has no db.m*
+/// classes, and its burstable classes are the medium and large sizes only
+/// (Aurora User Guide, "Supported DB engines for DB instance classes": no
+/// db.m row; db.t3 and db.t4g medium and large; db.t3.small only for the
+/// retired Aurora MySQL version 2). An Aurora global database "requires DB
+/// instance classes that are optimized for memory-intensive applications"
+/// (Aurora User Guide, "Configuration requirements of an Amazon Aurora
+/// global database"): the memory-optimized db.r* classes.
+pub fn aurora_class_problem(size: &str, global: bool) -> Option<&'static str> {
+    let (family, sz) = size.strip_prefix("db.").and_then(split_type)?;
+    if family.starts_with('m') {
+        Some("Aurora has no db.m* (general purpose) classes")
+    } else if family.starts_with('t') && !matches!(sz, "medium" | "large") {
+        Some("Aurora's burstable classes are the medium and large sizes only")
+    } else if global && !family.starts_with('r') {
+        Some("an Aurora global database needs memory-optimized (db.r*) classes")
+    } else {
+        None
+    }
+}
+
 /// A nearby valid size to suggest for an unknown one.
 pub fn suggest(size: &str, db: bool) -> &'static str {
     let legacy_db = size.starts_with("db.t2") || size.starts_with("db.m4") || size.starts_with("db.r4");
@@ -278,6 +300,41 @@ mod tests {
         assert!(is_db_class("db.r6g.large"));
         assert!(!is_db_class("db.t2.small"));
         assert!(!is_db_class("t3.medium"));
+    }
+
+    #[test]
+    fn knows_the_classes_aurora_runs_on() {
+        for (size, global) in [
+            ("db.r6g.large", true),
+            ("db.r7g.2xlarge", true),
+            ("db.r5.large", true),
+            ("db.t3.medium", false),
+            ("db.t4g.large", false),
+        ] {
+            assert_eq!(aurora_class_problem(size, global), None, "{size}");
+        }
+        for (size, global) in [
+            ("db.m6i.large", false),
+            ("db.m5.xlarge", true),
+            ("db.t3.micro", false),
+            ("db.t3.small", false),
+            ("db.t4g.micro", false),
+            ("db.t3.medium", true),
+            ("db.t4g.large", true),
+        ] {
+            assert!(
+                aurora_class_problem(size, global).is_some(),
+                "{size} (global: {global})"
+            );
+        }
+        // Every family of the catalogue is Aurora's or refused by name.
+        for class in sizes(true) {
+            let family = class.split('.').nth(1).unwrap();
+            assert!(
+                matches!(&family[..1], "m" | "t" | "r"),
+                "{class}: a family the rule does not know"
+            );
+        }
     }
 
     #[test]

@@ -207,9 +207,35 @@ impl<'a> Check<'a> {
         self.errors.push(self.loaded.error(&at, message, help));
     }
 
-    /// Check that a bucket named `<inventory>-<asset>-<account>-<region>` fits 63 characters.
+    /// Check that a bucket named `<inventory>-<asset>-<account>-<region>`
+    /// is one S3 accepts (General purpose bucket naming rules, S3 User
+    /// Guide): no `_` (only lowercase letters, digits, dots and hyphens),
+    /// none of the prefixes S3 reserves, and 63 characters at most.
     pub fn bucket_name_fits(&mut self, a: &Asset) {
         let inv = &self.loaded.inventory.name;
+        let bucket = format!("{inv}-{}-<account ID>-<region>", a.name);
+        if a.name.contains('_') {
+            self.error(
+                "name",
+                format!(
+                    "{} asset name `{}` contains `_`",
+                    if a.kind == Kind::S3 { "S3" } else { a.kind.as_str() },
+                    a.name
+                ),
+                format!(
+                    "bucket names allow only lowercase letters, digits and dashes (its bucket is `{bucket}`): rename the asset, e.g. `{}`",
+                    a.name.replace('_', "-")
+                ),
+            );
+        }
+        let head = format!("{inv}-{}-", a.name);
+        if let Some(prefix) = S3_RESERVED_PREFIXES.iter().find(|p| head.starts_with(**p)) {
+            self.error(
+                "name",
+                format!("bucket name `{bucket}` starts with `{prefix}`, which S3 reserves"),
+                "rename the inventory (its name starts every bucket name)",
+            );
+        }
         if inv.len() + a.name.len() + "--123456789012-ap-southeast-2".len() > 63 {
             self.error(
                 "name",
@@ -219,6 +245,10 @@ impl<'a> Check<'a> {
         }
     }
 }
+
+/// Prefixes S3 refuses at the start of a bucket name (General purpose
+/// bucket naming rules, S3 User Guide).
+const S3_RESERVED_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
 
 struct Validator<'a> {
     loaded: &'a Loaded,

@@ -119,8 +119,23 @@ pub struct Options {
     pub db: Database,
 }
 
-/// The common database checks.
+/// The common database checks, and a class Aurora runs on (a
+/// memory-optimized one for a global database).
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    let global = a.dr == DrStrategy::Replica;
+    // A size outside the catalogue has its own error (validate's size check).
+    let size = a.size.as_deref().filter(|s| crate::catalog::is_db_class(s));
+    if let Some((size, why)) = size.and_then(|s| Some((s, crate::catalog::aurora_class_problem(s, global)?))) {
+        c.error(
+            "size",
+            format!("aurora `{}`: `{size}` is not a class Aurora runs on: {why}", a.name),
+            match (global, crate::catalog::aurora_class_problem(size, false).is_none()) {
+                (true, true) => "use a memory-optimized class such as `db.r6g.large` (a burstable class runs only outside a global database: `dr: none`)",
+                (true, false) => "use a memory-optimized class such as `db.r6g.large`",
+                (false, _) => "use a memory-optimized class such as `db.r6g.large`, or `db.t4g.medium` for development and tests",
+            },
+        );
+    }
     Options {
         db: check_database(c, a),
     }
@@ -271,6 +286,37 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, errors, module, planned};
+
+    /// Classes Aurora has not (db.m*, small burstable ones) or a global
+    /// database refuses (burstable) rendered and failed at apply.
+    #[test]
+    fn classes_aurora_does_not_run_on_are_refused() {
+        let aurora = |size: &str, dr: &str| {
+            errors(&format!(
+                "  - {{kind: aurora, name: db, size: {size}, qty: 2, engine: postgres, engine_version: \"16\", dr: {dr}}}\n"
+            ))
+        };
+        let e = aurora("db.m6i.large", "replica");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("aurora `db`: `db.m6i.large` is not a class Aurora runs on: Aurora has no db.m* (general purpose) classes"),
+            "{e:?}"
+        );
+        let e = aurora("db.t3.micro", "none");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("Aurora's burstable classes are the medium and large sizes only"), "{e:?}");
+        assert!(e[0].contains("or `db.t4g.medium` for development and tests"), "{e:?}");
+        let e = aurora("db.t4g.medium", "replica");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("an Aurora global database needs memory-optimized (db.r*) classes"), "{e:?}");
+        assert!(e[0].contains("runs only outside a global database: `dr: none`"), "{e:?}");
+        assert!(aurora("db.t4g.medium", "none").is_empty());
+        assert!(aurora("db.r7g.large", "replica").is_empty());
+        // An unknown class gets the catalogue's error alone.
+        let e = aurora("db.z9.large", "replica");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("is not an RDS instance class in the catalogue"), "{e:?}");
+    }
 
     #[test]
     fn backup_retention_outside_what_rds_keeps_is_one_error_naming_the_range() {

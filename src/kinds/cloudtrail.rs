@@ -97,7 +97,24 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, module, planned};
+    use crate::kinds::testing::{arg, errors, module, planned};
+
+    /// The trail's log bucket gets every S3 naming rule the s3 kind does.
+    #[test]
+    fn a_log_bucket_name_s3_refuses_is_refused() {
+        let e = errors("  - {kind: cloudtrail, name: audit_trail, dr: active}\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("cloudtrail asset name `audit_trail` contains `_`"), "{e:?}");
+        assert!(
+            e[0].contains("(its bucket is `t-audit_trail-<account ID>-<region>`): rename the asset, e.g. `audit-trail`"),
+            "{e:?}"
+        );
+        let text = "name: xn--shop\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - {kind: cloudtrail, name: audit, dr: active}\n  - {kind: s3, name: data, dr: active}\n";
+        let loaded = crate::inventory::parse(text, std::path::Path::new("t.yaml")).unwrap();
+        let e = crate::validate::validate(&loaded).unwrap_err().to_string();
+        assert!(e.contains("bucket name `xn--shop-audit-<account ID>-<region>` starts with `xn--`, which S3 reserves"), "{e}");
+        assert!(e.contains("bucket name `xn--shop-data-<account ID>-<region>` starts with `xn--`"), "{e}");
+    }
 
     #[test]
     fn cloudtrail_is_multi_region_in_primary_and_regional_in_dr() {

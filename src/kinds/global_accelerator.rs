@@ -45,8 +45,44 @@ pub struct Options {
     pub health_check_path: Option<String>,
 }
 
-/// Nothing beyond the common checks.
-pub fn check(_c: &mut Check<'_>, a: &Asset) -> Options {
+/// The longest accelerator name.
+const NAME_MAX: usize = 64;
+
+/// Why `name` is not an accelerator name, if it is not: at most 64
+/// characters, only letters, digits, periods and hyphens, neither first
+/// nor last a hyphen or a period (Global Accelerator API Reference,
+/// CreateAccelerator `Name`).
+fn name_problem(name: &str) -> Option<String> {
+    if let Some(ch) = name.chars().find(|ch| !(ch.is_ascii_alphanumeric() || *ch == '.' || *ch == '-')) {
+        Some(format!("it contains `{ch}`"))
+    } else if name.starts_with(['-', '.']) || name.ends_with(['-', '.']) {
+        Some("it begins or ends with a hyphen or a period".into())
+    } else if name.len() > NAME_MAX {
+        Some(format!("it is {} characters long, over {NAME_MAX}", name.len()))
+    } else {
+        None
+    }
+}
+
+/// The accelerator's name (`<inventory>-<asset>`) is one Global
+/// Accelerator accepts.
+pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
+    let name = names::accelerator(&c.inventory().name, &a.name);
+    if let Some(why) = name_problem(&name) {
+        let over = name.len().saturating_sub(NAME_MAX);
+        c.error(
+            "name",
+            format!("global_accelerator `{}` would be named `{name}`, which Global Accelerator refuses: {why}", a.name),
+            if over > 0 && !a.name.contains('_') {
+                format!("shorten the asset (or the inventory) name by {over} character{}", if over == 1 { "" } else { "s" })
+            } else {
+                format!(
+                    "accelerator names (`<inventory>-<asset>`) take at most {NAME_MAX} letters, digits, `.` and `-`: rename the asset, e.g. `{}`",
+                    a.name.replace('_', "-").trim_end_matches('-')
+                )
+            },
+        );
+    }
     Options {
         health_check_path: a.health_check_path.clone(),
     }
@@ -140,7 +176,30 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, default_of, module, planned, WEB};
+    use crate::kinds::testing::{arg, default_of, errors, module, planned, WEB};
+
+    #[test]
+    fn names_global_accelerator_refuses_are_refused() {
+        let e = errors(&format!("{WEB}  - {{kind: global_accelerator, name: edge_ga, target: lb, dr: active}}\n"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("global_accelerator `edge_ga` would be named `t-edge_ga`, which Global Accelerator refuses: it contains `_`"),
+            "{e:?}"
+        );
+        assert!(e[0].contains("rename the asset, e.g. `edge-ga`"), "{e:?}");
+        let e = errors(&format!("{WEB}  - {{kind: global_accelerator, name: edge-, target: lb, dr: active}}\n"));
+        assert!(e.iter().any(|e| e.contains("it begins or ends with a hyphen or a period")), "{e:?}");
+        // `<inventory>-<asset>`: 32 + 1 + 40 characters, 9 over.
+        let text = format!(
+            "name: {}\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{WEB}  - {{kind: global_accelerator, name: {}, target: lb, dr: active}}\n",
+            "i".repeat(32),
+            "e".repeat(40)
+        );
+        let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
+        let e = crate::validate::validate(&loaded).unwrap_err().to_string();
+        assert!(e.contains("it is 73 characters long, over 64"), "{e}");
+        assert!(e.contains("shorten the asset (or the inventory) name by 9 characters"), "{e}");
+    }
 
     #[test]
     fn global_accelerator_dials_100_primary_and_0_dr() {

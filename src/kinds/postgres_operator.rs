@@ -14,6 +14,8 @@ use crate::validate::{Check, ValidAsset};
 
 /// PostgreSQL major version when the inventory names none.
 pub const DEFAULT_VERSION: &str = "17";
+/// Suffix of the owner role of the database the operator creates.
+const OWNER_SUFFIX: &str = "_owner";
 /// Data volume per instance (GiB) when the inventory names none.
 pub const DEFAULT_STORAGE_GB: u32 = 20;
 
@@ -76,8 +78,27 @@ pub struct Options {
     pub chart_version: Option<String>,
 }
 
+/// The PostgreSQL major versions the module runs (its `postgres_version`
+/// validation, checked by a test).
+pub const VERSIONS: &[&str] = &["14", "15", "16", "17", "18"];
+
+/// The name of the `postgresql` cluster of asset `name`.
+fn cluster_name(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+/// Whether the module takes `name` as the cluster's (its `name`
+/// validation, `^[a-z][a-z0-9-]{0,38}[a-z0-9]$`, checked by a test).
+fn is_cluster_name(name: &str) -> bool {
+    (2..=40).contains(&name.len())
+        && name.starts_with(|ch: char| ch.is_ascii_lowercase())
+        && name.ends_with(|ch: char| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+        && name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+}
+
 /// The bucket is an s3 asset of the inventory, replicated to DR when the
-/// cluster has a standby there.
+/// cluster has a standby there; the version and the cluster's name are ones
+/// the module takes.
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     let bucket = a.backup_bucket.clone().unwrap_or_default();
     match (a.backup_bucket.as_deref(), a.backup_bucket.as_deref().and_then(|b| c.named(b))) {
@@ -107,15 +128,32 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             format!("`{version}` is not a PostgreSQL major version"),
             "give the major version only, e.g. \"17\" (the operator's image picks the minor)",
         );
+    } else if !VERSIONS.contains(&version.as_str()) {
+        c.error(
+            "engine_version",
+            format!("PostgreSQL {version} is not a version the postgres_operator module runs"),
+            format!("use one of {}", VERSIONS.join(", ")),
+        );
+    }
+    let cluster = cluster_name(&a.name);
+    if !is_cluster_name(&cluster) {
+        c.error(
+            "name",
+            format!("postgres_operator `{}` would name its cluster `{cluster}`, which the module refuses", a.name),
+            "use 2 to 40 lowercase letters, digits, `-` and `_`, starting with a letter and ending with a letter or digit (`_` becomes `-`: the cluster name is a Kubernetes name)",
+        );
     }
     if let Some(db) = &a.db_name {
-        let valid = db.starts_with(|ch: char| ch.is_ascii_lowercase())
-            && db.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
-        if !valid {
+        // The owner role `<db_name>_owner` is a PostgreSQL name too.
+        let max = super::rds::db_name_max(crate::inventory::Engine::Postgres) - OWNER_SUFFIX.len();
+        if !super::rds::is_database_name(db, max, true) {
             c.error(
                 "db_name",
                 format!("`{db}` is not a database name the operator accepts"),
-                "use lowercase letters, digits and `_`, starting with a letter",
+                format!(
+                    "use 1 to {max} lowercase letters, digits and `_`, starting with a letter (e.g. `{}`): its owner role `<db_name>{OWNER_SUFFIX}` must fit PostgreSQL's 63",
+                    super::rds::database_name_like(db)
+                ),
             );
         }
     }
@@ -164,7 +202,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     m.providers.push(p.helm_on(cluster));
     m.depends_on.push(c.clone());
     m.depends_on.extend(super::workloads::addons_of(p, cluster));
-    m.arg("name", Expr::s(a.name.replace('_', "-")));
+    m.arg("name", Expr::s(cluster_name(&a.name)));
     if let Some(v) = &o.chart_version {
         m.arg("chart_version", Expr::s(v));
     }
@@ -172,7 +210,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("replicas", replicas)
         .arg("volume_size_gb", Expr::Num(i64::from(o.storage_gb)));
     if let Some(db) = &o.db_name {
-        let owner = format!("{db}_owner");
+        let owner = format!("{db}{OWNER_SUFFIX}");
         m.arg("users", Expr::Map(vec![(owner.clone(), Expr::List(vec![]))]))
             .arg("databases", Expr::Map(vec![(db.clone(), Expr::s(owner))]));
     }
@@ -280,6 +318,48 @@ mod tests {
         let module = std::fs::read_to_string(format!("{dir}/modules/postgres_operator/main.tf")).unwrap();
         assert!(module.contains("namespace = var.network_policy == null ? \"\" : var.operator_namespace"));
         assert!(module.contains("cidrhost(var.network_policy.service_cidr, 1)"));
+    }
+
+    /// Versions and names the module's validations refuse at plan time.
+    #[test]
+    fn versions_and_names_the_module_refuses_are_refused() {
+        let pg = |fields: &str| {
+            errors(&format!(
+                "{CLUSTER}  - {{kind: postgres_operator, {fields}, target: k8s, backup_bucket: pg-backups, dr: replica}}\n"
+            ))
+        };
+        for v in ["13", "19"] {
+            let e = pg(&format!("name: pg, engine_version: \"{v}\""));
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(e[0].contains(&format!("PostgreSQL {v} is not a version the postgres_operator module runs")), "{e:?}");
+            assert!(e[0].contains("use one of 14, 15, 16, 17, 18"), "{e:?}");
+        }
+        for v in super::VERSIONS {
+            assert!(pg(&format!("name: pg, engine_version: \"{v}\"")).is_empty(), "{v}");
+        }
+        for name in ["p", "pg_", "pg-"] {
+            let e = pg(&format!("name: {name}"));
+            assert_eq!(e.len(), 1, "{name}: {e:?}");
+            assert!(e[0].contains(&format!("postgres_operator `{name}` would name its cluster")), "{e:?}");
+        }
+        assert!(pg("name: pg_main").is_empty());
+        // The owner role `<db_name>_owner` fits PostgreSQL's 63 characters.
+        let e = pg(&format!("name: pg, db_name: {}", "d".repeat(58)));
+        assert!(e.iter().any(|e| e.contains("use 1 to 57 lowercase letters")), "{e:?}");
+        assert!(pg(&format!("name: pg, db_name: {}", "d".repeat(57))).is_empty());
+        assert!(pg("name: pg, db_name: Shop").iter().any(|e| e.contains("(e.g. `shop`)")));
+        // The rules above are the module's.
+        let vars = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates/modules/postgres_operator/variables.tf"
+        ))
+        .unwrap();
+        let quoted: Vec<String> = super::VERSIONS.iter().map(|v| format!("\"{v}\"")).collect();
+        assert!(
+            vars.contains(&format!("condition     = contains([{}], var.postgres_version)", quoted.join(", "))),
+            "VERSIONS differ from the module's postgres_version validation"
+        );
+        assert!(vars.contains(r#"can(regex("^[a-z][a-z0-9-]{0,38}[a-z0-9]$", var.name))"#), "the module's name rule changed");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::{AlarmSpec, DbClients, MissingData, Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Engine, Kind};
-use crate::plan::{Expr, Planner, Role, VarRole};
+use crate::plan::{names, Expr, Planner, Role, VarRole};
 use crate::validate::{Check, ValidAsset};
 
 /// The rds kind.
@@ -210,6 +210,20 @@ pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
         }
     }
     // `retention_days` is bounded by the kinds' specs (`limits::check_asset`).
+    check_identifiers(c, a);
+    if let (Some(db), Some(engine)) = (&a.db_name, a.engine) {
+        let max = db_name_max(engine);
+        if !is_database_name(db, max, false) {
+            c.error(
+                "db_name",
+                format!("`{db}` is not a database name {} accepts", engine_label(engine)),
+                format!(
+                    "use 1 to {max} letters, digits and `_`, starting with a letter (e.g. `{}`)",
+                    database_name_like(db)
+                ),
+            );
+        }
+    }
     let dns_name = dns_label(a);
     if a.dns_name.is_some() && !crate::validate::is_dns_label(&dns_name, 63) {
         c.error(
@@ -245,6 +259,144 @@ pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
         db_name: a.db_name.clone(),
         retention_days: a.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS),
         dns_name,
+    }
+}
+
+/// The longest IAM role name (the database's enhanced-monitoring role).
+const IAM_ROLE_NAME_MAX: usize = 64;
+
+/// The longest database name of `engine`: 63 bytes for PostgreSQL
+/// (NAMEDATALEN - 1), 64 characters for MySQL (RDS API Reference,
+/// CreateDBInstance and CreateDBCluster, `DBName`/`DatabaseName`).
+pub(crate) fn db_name_max(engine: Engine) -> usize {
+    match engine {
+        Engine::Postgres => 63,
+        Engine::Mysql => 64,
+    }
+}
+
+fn engine_label(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Postgres => "PostgreSQL",
+        Engine::Mysql => "MySQL",
+    }
+}
+
+/// Whether `name` is a database name the engines accept unquoted: a
+/// letter, then letters, digits or `_`, at most `max` characters
+/// (`lowercase`: letters in lower case only, as the postgres-operator
+/// requires).
+pub(crate) fn is_database_name(name: &str, max: usize, lowercase: bool) -> bool {
+    let letter = |ch: char| if lowercase { ch.is_ascii_lowercase() } else { ch.is_ascii_alphabetic() };
+    name.len() <= max
+        && name.starts_with(letter)
+        && name.chars().all(|ch| letter(ch) || ch.is_ascii_digit() || ch == '_')
+}
+
+/// A database name like `name` (for the help of a refused one): `-` and
+/// other characters as `_`, a leading `db_` when it does not start with a letter.
+pub(crate) fn database_name_like(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|ch| if ch.is_ascii_alphanumeric() { ch.to_ascii_lowercase() } else { '_' })
+        .collect();
+    if !out.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+        out.insert_str(0, "db_");
+    }
+    out.truncate(63);
+    out
+}
+
+/// Why `id` is not an RDS identifier (of a DB instance, a DB cluster or a
+/// global cluster), if it is not: 1 to 63 letters, digits or hyphens, the
+/// first a letter, no two hyphens in a row, no hyphen at the end (RDS API
+/// Reference, CreateDBInstance `DBInstanceIdentifier`, CreateDBCluster
+/// `DBClusterIdentifier`, CreateGlobalCluster `GlobalClusterIdentifier`).
+pub(crate) fn identifier_problem(id: &str) -> Option<&'static str> {
+    if !id.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+        Some("it does not start with a letter")
+    } else if id.contains('_') {
+        Some("it contains `_`")
+    } else if !id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
+        Some("it contains a character other than letters, digits and hyphens")
+    } else if id.contains("--") {
+        Some("it contains two hyphens in a row")
+    } else if id.ends_with('-') {
+        Some("it ends with a hyphen")
+    } else if id.len() > 63 {
+        Some(IDENTIFIER_TOO_LONG)
+    } else {
+        None
+    }
+}
+
+/// [`identifier_problem`] of an identifier whose only fault is its length.
+const IDENTIFIER_TOO_LONG: &str = "it is longer than 63 characters";
+
+/// An asset name like `name` whose identifiers RDS accepts: `_` as `-`,
+/// no two hyphens in a row, none at the end.
+fn identifier_like(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in name.chars().map(|ch| if ch == '_' { '-' } else { ch }) {
+        if !(ch == '-' && out.ends_with('-')) {
+            out.push(ch);
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The identifiers database `a` takes (`<inventory>-<asset>-<region code>`
+/// in each region it runs in, and an Aurora global database's
+/// `<inventory>-<asset>`) are identifiers RDS accepts, and its
+/// enhanced-monitoring role name fits IAM's 64 characters (the tighter
+/// limit: an identifier that fits it leaves room for Aurora's instance
+/// suffix `-<n>` within 63).
+fn check_identifiers(c: &mut Check<'_>, a: &Asset) {
+    let inv = c.inventory();
+    let mut ids = vec![names::resource(&inv.name, &a.name, &inv.regions.primary)];
+    if a.in_dr() {
+        ids.push(names::resource(&inv.name, &a.name, &inv.regions.dr));
+    }
+    if a.kind == Kind::Aurora && a.dr == DrStrategy::Replica {
+        ids.push(names::global_cluster(&inv.name, &a.name));
+    }
+    let what = if a.kind == Kind::Aurora { "cluster" } else { "DB instance" };
+    for id in &ids {
+        // Too long: the monitoring role below, longer still, says by how much.
+        if let Some(why) = identifier_problem(id).filter(|why| *why != IDENTIFIER_TOO_LONG) {
+            let like = identifier_like(&a.name);
+            let rename = if like != a.name && !like.is_empty() {
+                format!("rename the asset, e.g. `{like}`")
+            } else {
+                "rename the asset (or the inventory)".to_string()
+            };
+            c.error(
+                "name",
+                format!("{} `{}` would get the {what} identifier `{id}`, which RDS refuses: {why}", a.kind, a.name),
+                format!(
+                    "RDS identifiers (`<inventory>-<asset>-<region code>`) take letters, digits and single hyphens, starting with a letter and not ending with a hyphen: {rename}; `dns_name` sets the name clients connect to"
+                ),
+            );
+            return;
+        }
+    }
+    let longest = ids.iter().take(2).max_by_key(|id| id.len()).cloned().unwrap_or_default();
+    let role = fixed::monitoring_role(&longest);
+    if role.len() > IAM_ROLE_NAME_MAX {
+        c.error(
+            "name",
+            format!(
+                "{} `{}` would get the {what} identifier `{longest}`, whose monitoring role `{role}` exceeds IAM's {IAM_ROLE_NAME_MAX} characters",
+                a.kind, a.name
+            ),
+            {
+                let over = role.len() - IAM_ROLE_NAME_MAX;
+                format!(
+                    "shorten the asset (or the inventory) name by {over} character{}",
+                    if over == 1 { "" } else { "s" }
+                )
+            },
+        );
     }
 }
 
@@ -820,7 +972,7 @@ mod tests {
 
     #[test]
     fn a_backup_database_has_a_zone_in_dr_for_the_restore_but_no_record_yet() {
-        let p = planned("  - {kind: rds, name: orders_db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dns_name: orders, dr: backup}\n");
+        let p = planned("  - {kind: rds, name: orders-db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dns_name: orders, dr: backup}\n");
         assert_eq!(arg(module(&p.primary, "orders_db").unwrap(), "dns_name"), "\"orders.t.internal\"");
         assert!(module(&p.dr, "private_zone").is_some(), "the failover restores into a named zone");
         assert!(module(&p.dr, "orders_db").unwrap().argument("dns_name").is_none());
@@ -841,9 +993,75 @@ mod tests {
             RDS.replace("DR", "replica")
         ));
         assert!(e.iter().any(|e| e.contains("databases `db` and `other` both take the name db.t.internal")), "{e:?}");
-        // An asset name with `_` becomes a label with `-`.
-        let p = planned(&RDS.replace("DR", "replica").replace("name: db", "name: main_db"));
-        assert_eq!(arg(module(&p.primary, "main_db").unwrap(), "dns_name"), "\"main-db.t.internal\"");
+        // A name with `_` would be an identifier RDS refuses (below); a
+        // `dns_name` of its own is still checked and used.
+        let p = planned(&RDS.replace("DR", "replica").replace("dr: replica", "dns_name: main-db, dr: replica"));
+        assert_eq!(arg(module(&p.primary, "db").unwrap(), "dns_name"), "\"main-db.t.internal\"");
+    }
+
+    /// `<inventory>-<asset>-<region code>` must be an identifier RDS takes:
+    /// `_`, a trailing `-` and `--` rendered before and failed at apply.
+    #[test]
+    fn identifiers_rds_refuses_are_refused() {
+        use crate::kinds::testing::errors;
+        for (name, why, like) in [
+            ("my_db", "contains `_`", "my-db"),
+            ("db-", "contains two hyphens in a row", "db"),
+            ("a--b", "contains two hyphens in a row", "a-b"),
+        ] {
+            let e = errors(&RDS.replace("DR", "replica").replace("name: db", &format!("name: {name}")));
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(
+                e[0].contains(&format!("rds `{name}` would get the DB instance identifier `t-{name}-use2`, which RDS refuses: it {why}")),
+                "{e:?}"
+            );
+            assert!(e[0].contains(&format!("rename the asset, e.g. `{like}`")), "{e:?}");
+        }
+        // Aurora: the cluster identifier, then the global database's.
+        let aurora = "  - {kind: aurora, name: orders_db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n";
+        let e = errors(aurora);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("aurora `orders_db` would get the cluster identifier `t-orders_db-use2`"), "{e:?}");
+        assert!(planned(&aurora.replace("orders_db", "orders-db")).primary.modules.iter().any(|m| m.label == "orders_db"));
+        // Length: the monitoring role `<identifier>-monitoring` fits 64
+        // characters (so the identifier 53), in the region of the longer code.
+        let long = "d".repeat(40);
+        let errors_of = |inventory: &str, primary: &str| {
+            let text = format!(
+                "name: {inventory}\nowner: me\nregions: {{primary: {primary}, dr: us-west-1}}\nassets:\n{}",
+                RDS.replace("DR", "replica").replace("name: db", &format!("name: {long}"))
+            );
+            let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
+            crate::validate::validate(&loaded).err().map(|d| d.to_string())
+        };
+        let e = errors_of(&"i".repeat(32), "ap-southeast-2").expect("refused");
+        assert!(e.contains(&format!("`{}-{long}-apse2-monitoring` exceeds IAM's 64 characters", "i".repeat(32))), "{e}");
+        assert!(e.contains("shorten the asset (or the inventory) name by 26 characters"), "{e}");
+        // 7 + 1 + 40 + 1 + 4 = 53 characters fit exactly; one more does not.
+        assert_eq!(errors_of("abcdefg", "us-east-2"), None);
+        let e = errors_of("abcdefgh", "us-east-2").expect("refused");
+        assert!(e.contains("by 1 character") && !e.contains("by 1 characters"), "{e}");
+    }
+
+    #[test]
+    fn database_names_the_engines_refuse_are_refused() {
+        use crate::kinds::testing::errors;
+        let e = errors(&RDS.replace("dr: DR", "db_name: my-app, dr: none"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("`my-app` is not a database name PostgreSQL accepts"), "{e:?}");
+        assert!(e[0].contains("use 1 to 63 letters, digits and `_`, starting with a letter (e.g. `my_app`)"), "{e:?}");
+        let mysql = "  - {kind: rds, name: db, size: db.m6i.large, engine: mysql, engine_version: \"8.4\", db_name: \"1app\", dr: none}\n";
+        let e = errors(mysql);
+        assert!(e.iter().any(|e| e.contains("`1app` is not a database name MySQL accepts") && e.contains("(e.g. `db_1app`)")), "{e:?}");
+        // 64 characters: one too many for PostgreSQL, enough for MySQL.
+        let long = format!("a{}", "b".repeat(63));
+        assert_eq!(errors(&mysql.replace("\"1app\"", &long)), Vec::<String>::new());
+        let e = errors(&RDS.replace("dr: DR", &format!("db_name: {long}, dr: none")));
+        assert!(e.iter().any(|e| e.contains("use 1 to 63 letters")), "{e:?}");
+        // Aurora shares the check.
+        let e = errors("  - {kind: aurora, name: db, size: db.r6g.large, engine: postgres, engine_version: \"16\", db_name: shop-db, dr: none}\n");
+        assert!(e.iter().any(|e| e.contains("`shop-db` is not a database name PostgreSQL accepts")), "{e:?}");
+        assert!(errors(&RDS.replace("dr: DR", "db_name: Shop_2, dr: none")).is_empty());
     }
 
     /// A restore quotes the storage and retention the plan renders (the

@@ -91,18 +91,69 @@ fn is_zone_id(id: &str) -> bool {
     id.starts_with('Z') && (10..=32).contains(&id.len()) && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
+/// A DNS label of a host name: 1 to 63 letters, digits and hyphens, not
+/// starting or ending with a hyphen (RFC 1123).
+fn is_host_label(l: &str) -> bool {
+    !l.is_empty()
+        && l.len() <= 63
+        && !l.starts_with('-')
+        && !l.ends_with('-')
+        && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// The longest domain name (RFC 1035, without the final dot).
+const NAME_MAX: usize = 253;
+
 /// A host name of letters, digits, hyphens and dots, with at least two labels.
 fn is_host_name(name: &str) -> bool {
     let name = name.trim_end_matches('.');
-    name.len() <= 253
-        && name.split('.').count() >= 2
-        && name.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
+    name.len() <= NAME_MAX && name.split('.').count() >= 2 && name.split('.').all(is_host_label)
+}
+
+/// The zone is a domain of two labels or more (a hosted zone acmegen
+/// creates, and whose names get certificates), the record a name inside
+/// it: not the apex (`@` or empty), whose failover pair, health checks and
+/// certificate the modules do not render (they name `<record>.<zone>`).
+fn check_names(c: &mut Check<'_>, a: &Asset) {
+    let zone_ok = match &a.zone {
+        Some(zone) if !is_host_name(zone) => {
+            c.error(
+                "zone",
+                format!("zone `{zone}` is not a domain acmegen can create a hosted zone in"),
+                "give a domain of at least two labels (e.g. shop.acme.dev), each 1-63 letters, digits and hyphens, not starting or ending with a hyphen",
+            );
+            false
+        }
+        _ => true,
+    };
+    let Some(record) = &a.record else { return };
+    let apex = record.is_empty() || record == "@";
+    if apex {
+        c.error(
+            "record",
+            format!("record `{record}` names the zone apex, which acmegen does not render"),
+            "give a name inside the zone, e.g. `record: www`: the failover pair, its health checks and the certificate acmegen renders are for <record>.<zone>, never the bare zone",
+        );
+    } else if !record.trim_end_matches('.').split('.').all(is_host_label) || record.ends_with('.') {
+        c.error(
+            "record",
+            format!("record `{record}` is not a DNS name inside the zone"),
+            "give one or more labels of 1-63 letters, digits and hyphens, not starting or ending with a hyphen, joined by `.` and without the zone (e.g. `www` or `app.eu`)",
+        );
+    } else if let (Some(zone), true) = (&a.zone, zone_ok) {
+        let migration = if a.migration.is_some() { MIGRATION_PREFIX.len() + 1 } else { 0 };
+        let len = migration + record.len() + 1 + zone.trim_end_matches('.').len();
+        if len > NAME_MAX {
+            c.error(
+                "record",
+                format!(
+                    "`{record}.{zone}` is {len} characters long{}, over the {NAME_MAX} of a DNS name",
+                    if migration > 0 { format!(" with the migration's `{MIGRATION_PREFIX}.`") } else { String::new() }
+                ),
+                "shorten the record or the zone",
+            );
+        }
+    }
 }
 
 /// The `migration:` block: an existing endpoint that is not the public name
@@ -170,9 +221,11 @@ fn check_migration(c: &mut Check<'_>, a: &Asset) -> Option<Migration> {
     })
 }
 
-/// A zone that can be delegated, a well-formed zone ID, both names given.
+/// A zone that can be delegated, a well-formed zone ID, both names given
+/// and well formed.
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
-    if let Some(zone) = &a.zone {
+    check_names(c, a);
+    if let Some(zone) = a.zone.as_ref().filter(|z| is_host_name(z)) {
         if let Some(why) = reserved_domain(zone) {
             c.error(
                 "zone",
@@ -363,6 +416,38 @@ mod tests {
             "{WEB}  - {{kind: route53, name: dns, zone: example.com, record: app, target: lb, dr: active}}\n"
         ));
         assert!(e.iter().any(|e| e.contains("reserved for documentation")), "{e:?}");
+    }
+
+    /// The apex (`@`, empty) rendered `.zone` or failed verification
+    /// (exit 3); a bare top-level domain rendered a zone AWS refuses.
+    #[test]
+    fn the_apex_bad_labels_and_a_bare_tld_are_refused() {
+        let record = |zone: &str, record: &str| {
+            errors(&format!(
+                "{WEB}  - {{kind: route53, name: dns, zone: \"{zone}\", record: \"{record}\", target: lb, dr: active}}\n"
+            ))
+        };
+        for apex in ["", "@"] {
+            let e = record("shop.acme-corp.dev", apex);
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(e[0].contains(&format!("record `{apex}` names the zone apex, which acmegen does not render")), "{e:?}");
+            assert!(e[0].contains("give a name inside the zone, e.g. `record: www`"), "{e:?}");
+        }
+        for bad in ["-www", "www-", "a..b", "w_w", "*", "www.", &"a".repeat(64)] {
+            let e = record("shop.acme-corp.dev", bad);
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert!(e[0].contains(&format!("record `{bad}` is not a DNS name inside the zone")), "{e:?}");
+        }
+        assert!(record("shop.acme-corp.dev", "app.eu").is_empty());
+        let e = record("dev", "www");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("zone `dev` is not a domain acmegen can create a hosted zone in"), "{e:?}");
+        let e = record("shop-.acme.dev", "www");
+        assert!(e[0].contains("zone `shop-.acme.dev` is not a domain"), "{e:?}");
+        // (63 + 1 + 63) + 1 + (63 + 1 + 63 + 1 + 3) = 259 characters: over 253.
+        let label = "a".repeat(63);
+        let e = record(&format!("{label}.{label}.dev"), &format!("{label}.{label}"));
+        assert!(e.iter().any(|e| e.contains("is 259 characters long, over the 253 of a DNS name")), "{e:?}");
     }
 
     const MIGRATING: &str = "  - kind: route53\n    name: dns\n    zone: shop.acme-platform.dev\n    record: app\n    target: lb\n    dr: active\n    migration:\n      from: legacy-123.us-east-2.elb.amazonaws.com\n      weight: 10\n";

@@ -52,16 +52,9 @@ pub struct Options {
     pub retention_days: Option<u32>,
 }
 
-/// Bucket names allow no `_`, and must fit 63 characters with the account ID.
+/// A bucket name S3 accepts ([`Check::bucket_name_fits`]).
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     c.bucket_name_fits(a);
-    if a.name.contains('_') {
-        c.error(
-            "name",
-            format!("S3 asset name `{}` contains `_`", a.name),
-            "bucket names allow only lowercase letters, digits and dashes",
-        );
-    }
     Options {
         retention_days: a.retention_days,
     }
@@ -136,7 +129,15 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, module, planned};
+    use crate::kinds::testing::{arg, errors, module, planned};
+
+    #[test]
+    fn a_bucket_name_with_an_underscore_is_refused() {
+        let e = errors("  - {kind: s3, name: my_data, dr: replica}\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("S3 asset name `my_data` contains `_`"), "{e:?}");
+        assert!(e[0].contains("bucket names allow only lowercase letters, digits and dashes"), "{e:?}");
+    }
 
     #[test]
     fn s3_replica_and_backup_replicate_into_the_dr_bucket() {
