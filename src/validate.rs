@@ -258,6 +258,31 @@ struct Validator<'a> {
     database_labels: std::cell::OnceCell<crate::fnv::FnvMap<String, usize>>,
 }
 
+/// Whether `name` is a valid asset name: up to 40 lowercase letters,
+/// digits, `-` and `_`, starting with a letter, ending with a letter or
+/// digit, no two of `-`/`_` in a row (it becomes `<inventory>-<name>-<region>`
+/// identifiers, and RDS refuses two hyphens in a row).
+pub(crate) fn is_asset_name(name: &str) -> bool {
+    let separator = |c: char| c == '-' || c == '_';
+    !name.is_empty()
+        && name.len() <= 40
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with(separator)
+        && !name
+            .chars()
+            .zip(name.chars().skip(1))
+            .any(|(x, y)| separator(x) && separator(y))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || separator(c))
+}
+
+/// Whether `name` is a valid inventory name: a DNS label of up to 32
+/// characters without `--` (it starts every resource name).
+pub(crate) fn is_inventory_name(name: &str) -> bool {
+    is_dns_label(name, 32) && !name.contains("--")
+}
+
 pub(crate) fn is_dns_label(s: &str, max: usize) -> bool {
     !s.is_empty()
         && s.len() <= max
@@ -297,7 +322,7 @@ impl<'a> Validator<'a> {
 
     fn metadata(&mut self) {
         let inv = &self.loaded.inventory;
-        if !is_dns_label(&inv.name, 32) || inv.name.contains("--") {
+        if !is_inventory_name(&inv.name) {
             self.err(
                 &[Seg::Key("name")],
                 format!("inventory name `{}` is not a valid name", inv.name),
@@ -411,6 +436,29 @@ impl<'a> Validator<'a> {
             );
             return None;
         }
+        let parsed = |c: &str| c.parse::<Cidr>().expect("a constant CIDR");
+        // acmegen's VPCs are private networks behind NAT (VPC User Guide,
+        // "VPC CIDR blocks": RFC 1918 ranges recommended).
+        let private = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(parsed);
+        let inside = |outer: Cidr| outer.prefix <= cidr.prefix && outer.overlaps(cidr);
+        if !private.into_iter().any(inside) {
+            self.err(
+                &at("cidr"),
+                format!("VPC CIDR {cidr} is not a private range"),
+                "use a block of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918), e.g. 10.0.0.0/16",
+            );
+            return None;
+        }
+        // The Docker bridge of the servers' container runtime: a VPC in it
+        // is unreachable from the containers (and AWS advises against it).
+        if cidr.overlaps(parsed("172.17.0.0/16")) {
+            self.err(
+                &at("cidr"),
+                format!("VPC CIDR {cidr} overlaps 172.17.0.0/16, the Docker bridge on acmegen's servers"),
+                "use another range (AWS's VPC User Guide advises against 172.17.0.0/16 too), e.g. 10.0.0.0/16",
+            );
+            return None;
+        }
         let max_azs = catalog::az_count(region).unwrap_or(3);
         if let Some(azs) = net.azs {
             if azs == 0 || azs > max_azs {
@@ -495,7 +543,7 @@ impl<'a> Validator<'a> {
                             n.what, n.suffix, n.max
                         ),
                         format!(
-                            "shorten {} by {} characters",
+                            "shorten {} by {}",
                             match n.base {
                                 crate::kinds::NameBase::Own => "the asset name or the inventory name",
                                 crate::kinds::NameBase::Cluster =>
@@ -503,7 +551,10 @@ impl<'a> Validator<'a> {
                                 crate::kinds::NameBase::OnCluster =>
                                     "the asset name, its cluster's name or the inventory name",
                             },
-                            len - n.max
+                            match len - n.max {
+                                1 => "1 character".to_string(),
+                                over => format!("{over} characters"),
+                            }
                         ),
                     );
                     return;
@@ -609,22 +660,7 @@ impl<'a> Validator<'a> {
         let assets = &self.loaded.inventory.assets;
         let spec = a.kind.spec();
         let at = |field: &'static str| [Seg::Key("assets"), Seg::Index(i), Seg::Key(field)];
-        // It becomes `<inventory>-<name>-<region>` identifiers, and RDS
-        // refuses two hyphens in a row (so `db-` and `a--b` cannot be).
-        let separator = |c: char| c == '-' || c == '_';
-        let valid_name = !a.name.is_empty()
-            && a.name.len() <= 40
-            && a.name.starts_with(|c: char| c.is_ascii_lowercase())
-            && !a.name.ends_with(separator)
-            && !a
-                .name
-                .chars()
-                .zip(a.name.chars().skip(1))
-                .any(|(x, y)| separator(x) && separator(y))
-            && a.name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || separator(c));
-        if !valid_name {
+        if !is_asset_name(&a.name) {
             self.err(
                 &at("name"),
                 format!("asset name `{}` is not a valid identifier", a.name),
@@ -945,6 +981,28 @@ mod tests {
     }
 
     #[test]
+    fn a_vpc_is_a_private_range_clear_of_the_docker_bridge() {
+        let vm = "  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: active}\n";
+        let net = |primary: &str| format!("  primary:\n    cidr: {primary}\n  dr:\n    cidr: 10.1.0.0/16\n");
+        let e = network_errors(&net("172.17.0.0/16"), vm);
+        assert_eq!(
+            e,
+            vec![
+                "6:5 VPC CIDR 172.17.0.0/16 overlaps 172.17.0.0/16, the Docker bridge on acmegen's servers"
+                    .to_string()
+            ]
+        );
+        let e = network_errors(&net("100.64.0.0/16"), vm);
+        assert_eq!(
+            e,
+            vec!["6:5 VPC CIDR 100.64.0.0/16 is not a private range".to_string()]
+        );
+        for ok in ["10.0.0.0/16", "172.16.0.0/16", "172.18.0.0/16", "192.168.0.0/16"] {
+            assert!(network_errors(&net(ok), vm).is_empty(), "{ok}");
+        }
+    }
+
+    #[test]
     fn one_az_is_refused_where_an_asset_needs_subnets_in_two() {
         let one_az_dr = "  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\n    azs: 1\n";
         let lb = "  - {kind: vm, name: app, size: t3.micro, image: nginx, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
@@ -1095,6 +1153,15 @@ mod tests {
         let app = |port: u32| {
             format!("{cluster}  - {{kind: app, name: web, target: k, image: \"public.ecr.aws/nginx/nginx:1.27\", port: {port}, dr: active}}\n")
         };
+        let short = format!(
+            "{cluster}  - {{kind: app, name: w, target: k, image: \"public.ecr.aws/nginx/nginx:1.27\", dr: active}}\n"
+        );
+        let e = errors(&short);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("app `w` would name its Helm release `w`, which the k8s_app module refuses"),
+            "{e:?}"
+        );
         let e = errors(&app(80));
         assert_eq!(e, vec!["6:3 asset `web` (app) `port: 80` is out of range".to_string()]);
         assert!(errors(&app(8080)).is_empty());

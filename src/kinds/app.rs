@@ -104,6 +104,13 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         }
         Some(image) => check_image(c, a, image),
     };
+    if a.name.len() < 2 {
+        c.error(
+            "name",
+            format!("app `{}` would name its Helm release `{}`, which the k8s_app module refuses", a.name, a.name),
+            "give the app a name of 2 or more characters (a Kubernetes name of 2 to 53)",
+        );
+    }
     let path = a.path.clone().unwrap_or_else(|| "/".into());
     let health = a.health_check_path.clone().unwrap_or_else(|| DEFAULT_HEALTH_PATH.into());
     for (field, value) in [("path", &path), ("health_check_path", &health)] {

@@ -136,7 +136,8 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         );
     }
     let cluster = cluster_name(&a.name);
-    if !is_cluster_name(&cluster) {
+    // An invalid asset name is refused as such (once).
+    if crate::validate::is_asset_name(&a.name) && !is_cluster_name(&cluster) {
         c.error(
             "name",
             format!("postgres_operator `{}` would name its cluster `{cluster}`, which the module refuses", a.name),
@@ -337,10 +338,13 @@ mod tests {
         for v in super::VERSIONS {
             assert!(pg(&format!("name: pg, engine_version: \"{v}\"")).is_empty(), "{v}");
         }
-        for name in ["p", "pg_", "pg-"] {
+        let e = pg("name: p");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("postgres_operator `p` would name its cluster"), "{e:?}");
+        for name in ["pg_", "pg-"] {
             let e = pg(&format!("name: {name}"));
             assert_eq!(e.len(), 1, "{name}: {e:?}");
-            assert!(e[0].contains(&format!("postgres_operator `{name}` would name its cluster")), "{e:?}");
+            assert!(e[0].contains(&format!("asset name `{name}` is not a valid identifier")), "{e:?}");
         }
         assert!(pg("name: pg_main").is_empty());
         // The owner role `<db_name>_owner` fits PostgreSQL's 63 characters.

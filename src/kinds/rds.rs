@@ -262,9 +262,6 @@ pub(crate) fn check_database(c: &mut Check<'_>, a: &Asset) -> Database {
     }
 }
 
-/// The longest IAM role name (the database's enhanced-monitoring role).
-const IAM_ROLE_NAME_MAX: usize = 64;
-
 /// The longest database name of `engine`: 63 bytes for PostgreSQL
 /// (NAMEDATALEN - 1), 64 characters for MySQL (RDS API Reference,
 /// CreateDBInstance and CreateDBCluster, `DBName`/`DatabaseName`).
@@ -353,6 +350,9 @@ fn identifier_like(name: &str) -> String {
 /// suffix `-<n>` within 63).
 fn check_identifiers(c: &mut Check<'_>, a: &Asset) {
     let inv = c.inventory();
+    if !crate::validate::is_asset_name(&a.name) || !crate::validate::is_inventory_name(&inv.name) {
+        return; // refused by name already
+    }
     let mut ids = vec![names::resource(&inv.name, &a.name, &inv.regions.primary)];
     if a.in_dr() {
         ids.push(names::resource(&inv.name, &a.name, &inv.regions.dr));
@@ -362,7 +362,7 @@ fn check_identifiers(c: &mut Check<'_>, a: &Asset) {
     }
     let what = if a.kind == Kind::Aurora { "cluster" } else { "DB instance" };
     for id in &ids {
-        // Too long: the monitoring role below, longer still, says by how much.
+        // Too long: the spec's `aws_names` say by how much (the monitoring role, longer still).
         if let Some(why) = identifier_problem(id).filter(|why| *why != IDENTIFIER_TOO_LONG) {
             let like = identifier_like(&a.name);
             let rename = if like != a.name && !like.is_empty() {
@@ -380,24 +380,8 @@ fn check_identifiers(c: &mut Check<'_>, a: &Asset) {
             return;
         }
     }
-    let longest = ids.iter().take(2).max_by_key(|id| id.len()).cloned().unwrap_or_default();
-    let role = fixed::monitoring_role(&longest);
-    if role.len() > IAM_ROLE_NAME_MAX {
-        c.error(
-            "name",
-            format!(
-                "{} `{}` would get the {what} identifier `{longest}`, whose monitoring role `{role}` exceeds IAM's {IAM_ROLE_NAME_MAX} characters",
-                a.kind, a.name
-            ),
-            {
-                let over = role.len() - IAM_ROLE_NAME_MAX;
-                format!(
-                    "shorten the asset (or the inventory) name by {over} character{}",
-                    if over == 1 { "" } else { "s" }
-                )
-            },
-        );
-    }
+    // Their length is bounded by the spec's `aws_names` (the monitoring
+    // role `<identifier>-monitoring` is the tightest: IAM's 64).
 }
 
 /// The label of database `a`'s name in the private zone.
@@ -1004,18 +988,19 @@ mod tests {
     #[test]
     fn identifiers_rds_refuses_are_refused() {
         use crate::kinds::testing::errors;
-        for (name, why, like) in [
-            ("my_db", "contains `_`", "my-db"),
-            ("db-", "contains two hyphens in a row", "db"),
-            ("a--b", "contains two hyphens in a row", "a-b"),
-        ] {
+        let (name, why, like) = ("my_db", "contains `_`", "my-db");
+        let e = errors(&RDS.replace("DR", "replica").replace("name: db", &format!("name: {name}")));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains(&format!("rds `{name}` would get the DB instance identifier `t-{name}-use2`, which RDS refuses: it {why}")),
+            "{e:?}"
+        );
+        assert!(e[0].contains(&format!("rename the asset, e.g. `{like}`")), "{e:?}");
+        // A trailing or doubled hyphen: the asset name is refused, once.
+        for name in ["db-", "a--b"] {
             let e = errors(&RDS.replace("DR", "replica").replace("name: db", &format!("name: {name}")));
             assert_eq!(e.len(), 1, "{e:?}");
-            assert!(
-                e[0].contains(&format!("rds `{name}` would get the DB instance identifier `t-{name}-use2`, which RDS refuses: it {why}")),
-                "{e:?}"
-            );
-            assert!(e[0].contains(&format!("rename the asset, e.g. `{like}`")), "{e:?}");
+            assert!(e[0].contains(&format!("asset name `{name}` is not a valid identifier")), "{e:?}");
         }
         // Aurora: the cluster identifier, then the global database's.
         let aurora = "  - {kind: aurora, name: orders_db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: replica}\n";
@@ -1035,8 +1020,11 @@ mod tests {
             crate::validate::validate(&loaded).err().map(|d| d.to_string())
         };
         let e = errors_of(&"i".repeat(32), "ap-southeast-2").expect("refused");
-        assert!(e.contains(&format!("`{}-{long}-apse2-monitoring` exceeds IAM's 64 characters", "i".repeat(32))), "{e}");
-        assert!(e.contains("shorten the asset (or the inventory) name by 26 characters"), "{e}");
+        assert!(
+            e.contains(&format!("IAM role `{}-{long}-apse2-monitoring` would be 90 characters in ap-southeast-2; AWS accepts 64", "i".repeat(32))),
+            "{e}"
+        );
+        assert!(e.contains("shorten the asset name or the inventory name by 26 characters"), "{e}");
         // 7 + 1 + 40 + 1 + 4 = 53 characters fit exactly; one more does not.
         assert_eq!(errors_of("abcdefg", "us-east-2"), None);
         let e = errors_of("abcdefgh", "us-east-2").expect("refused");
