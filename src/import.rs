@@ -412,6 +412,98 @@ fn uncounted_note(kind: Kind, qty: u32, dr: DrStrategy) -> Option<String> {
     })
 }
 
+/// The table asset a draft of `kind` targets: the first one of the kind's
+/// first target kind that the table has (the spec lists them in order of
+/// preference).
+fn target_of<'d>(kind: Kind, drafts: &'d [Draft]) -> Option<&'d Draft> {
+    kind.target_kinds()
+        .iter()
+        .find_map(|k| drafts.iter().find(|x| x.kind == *k))
+}
+
+/// `name` without its last words, or cut, until `fits` it (the whole name
+/// when nothing shorter fits: validation then says why).
+fn shortened(name: &str, fits: impl Fn(&str) -> bool) -> String {
+    let mut words: Vec<&str> = name.split('-').collect();
+    while words.len() > 1 && !fits(&words.join("-")) {
+        words.pop();
+    }
+    let word = words.join("-");
+    if fits(&word) {
+        return word;
+    }
+    (2..word.len())
+        .rev()
+        .map(|n| word[..n].trim_end_matches('-').to_string())
+        .find(|cut| fits(cut))
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// Shorten the drafts' names whose AWS names (their spec's `aws_names`)
+/// would not fit in `regions` of inventory `inventory`, with a `# guess:`
+/// saying why. Clusters first; a kind named after its cluster
+/// (`<cluster>-<asset>-…`) shortens its own name, then, if that is not
+/// enough, its cluster's.
+fn fit_names(drafts: &mut [Draft], inventory: &str, regions: &[&str], warnings: &mut Vec<String>) {
+    let overflow = |kind: Kind, name: &str, cluster: Option<&str>| {
+        regions
+            .iter()
+            .filter_map(|r| crate::kinds::aws_name_overflow(kind, inventory, name, cluster, r))
+            .max_by_key(|o| o.excess())
+    };
+    let rename =
+        |drafts: &mut [Draft], i: usize, to: String, why: &crate::kinds::NameOverflow, warnings: &mut Vec<String>| {
+            let mut unique = to.clone();
+            let mut k = 2;
+            while drafts.iter().enumerate().any(|(j, d)| j != i && d.name == unique) {
+                unique = format!("{to}-{k}");
+                k += 1;
+            }
+            let note = format!(
+                "name shortened from `{}`: its {} `{}` would be {} characters, AWS accepts {}",
+                drafts[i].name,
+                why.name.what,
+                why.full,
+                why.full.len(),
+                why.name.max
+            );
+            warnings.push(format!("line {}: {}: {note}", drafts[i].line, drafts[i].source));
+            drafts[i].notes.push(note);
+            drafts[i].name = unique;
+        };
+    let order: Vec<usize> = (0..drafts.len())
+        .filter(|&i| drafts[i].kind == Kind::Eks)
+        .chain((0..drafts.len()).filter(|&i| drafts[i].kind != Kind::Eks))
+        .collect();
+    for i in order {
+        let kind = drafts[i].kind;
+        let cluster = target_of(kind, drafts).map(|t| t.name.clone());
+        let Some(why) = overflow(kind, &drafts[i].name, cluster.as_deref()) else {
+            continue;
+        };
+        let own = shortened(&drafts[i].name, |n| overflow(kind, n, cluster.as_deref()).is_none());
+        if overflow(kind, &own, cluster.as_deref()).is_none() {
+            rename(drafts, i, own, &why, warnings);
+            continue;
+        }
+        // Named after its cluster: its first word, and a shorter cluster.
+        let (Some(c), Some(first)) = (
+            cluster
+                .as_ref()
+                .and_then(|c| drafts.iter().position(|d| d.name == *c && d.kind == Kind::Eks)),
+            drafts[i].name.split('-').next().map(str::to_string),
+        ) else {
+            continue;
+        };
+        let name_of_cluster = drafts[c].name.clone();
+        let short_cluster = shortened(&name_of_cluster, |n| overflow(kind, &first, Some(n)).is_none());
+        if let Some(cluster_why) = overflow(kind, &first, Some(&name_of_cluster)) {
+            rename(drafts, c, short_cluster, &cluster_why, warnings);
+        }
+        rename(drafts, i, first, &why, warnings);
+    }
+}
+
 /// Import `doc`; `name` becomes the inventory name, `source` its `source:` field.
 pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportError> {
     let Some(rows) = find_table(doc) else {
@@ -529,10 +621,17 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
         .collect();
     if !drafts.iter().any(|d| d.kind == Kind::K8sMonitoring) {
         for i in monitored {
+            // Its IAM roles are named `<cluster>-<stack>-…`: not after the cluster twice.
+            let mut stack = "monitoring".to_string();
+            let mut k = 2;
+            while drafts.iter().any(|d| d.name == stack) {
+                stack = format!("monitoring-{k}");
+                k += 1;
+            }
             let eks = &drafts[i];
             let d = Draft {
                 kind: Kind::K8sMonitoring,
-                name: format!("{}-stack", eks.name),
+                name: stack,
                 purpose: format!("Prometheus and Grafana for {}", eks.source),
                 size: None,
                 qty: 1,
@@ -549,6 +648,7 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
             drafts.push(d);
         }
     }
+    fit_names(&mut drafts, name, &[&primary, &dr], &mut warnings);
     let mut yaml = String::new();
     let _ = writeln!(yaml, "# Imported by `acmegen import` from {source}.");
     let _ = writeln!(
@@ -796,6 +896,41 @@ mod tests {
     /// A design document holding only a Table 1.1 with `rows`.
     fn table(rows: &str) -> String {
         format!("# Design\n\n| Asset | Purpose | Size | Qty | DR |\n|--|--|--|--|--|\n{rows}")
+    }
+
+    #[test]
+    fn drafted_names_are_shortened_to_fit_aws_names() {
+        // `<inventory>-<cluster>-<region>-cluster` and
+        // `<inventory>-<cluster>-<region>-<stack>-alertmanager` are at most 64.
+        let doc = table(
+            "| Kubernetes cluster for the payments processing platform | Runs the services | m5.large | 3 | Yes |\n\
+             | Prometheus and Grafana | Monitoring | - | 1 | Yes |\n",
+        );
+        let out = import(&doc, "acme-payments-platform", "doc.md").expect("imports");
+        let cluster = out
+            .yaml
+            .lines()
+            .skip_while(|l| !l.contains("kind: eks"))
+            .find_map(|l| l.trim().strip_prefix("name: "))
+            .expect("a cluster")
+            .to_string();
+        assert!(
+            cluster.len() < "kubernetes-cluster-for-the-payments".len(),
+            "{}",
+            out.yaml
+        );
+        assert!(
+            out.yaml
+                .contains("# guess: name shortened from `kubernetes-cluster-for-the-pay"),
+            "{}",
+            out.yaml
+        );
+        let loaded = crate::inventory::parse(&out.yaml, std::path::Path::new("i.yaml")).expect("parses");
+        let names_ok = match crate::validate::validate(&loaded) {
+            Ok(_) => true,
+            Err(d) => !d.to_string().contains("characters in"),
+        };
+        assert!(names_ok, "{}", out.yaml);
     }
 
     #[test]

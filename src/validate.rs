@@ -515,52 +515,34 @@ impl<'a> Validator<'a> {
     /// region it runs in; the first such name only.
     fn aws_names_fit(&mut self, i: usize, a: &Asset) {
         let inv = &self.loaded.inventory;
-        let cluster = || a.target.as_deref().filter(|t| inv.assets.iter().any(|c| c.name == *t));
+        let cluster = a.target.as_deref().filter(|t| inv.assets.iter().any(|c| c.name == *t));
         let regions = std::iter::once(&inv.regions.primary).chain(a.in_dr().then_some(&inv.regions.dr));
-        for region in regions {
-            for n in a.kind.spec().aws_names {
-                let base = match n.base {
-                    crate::kinds::NameBase::Own => crate::plan::names::resource(&inv.name, &a.name, region),
-                    crate::kinds::NameBase::Cluster => match cluster() {
-                        Some(c) => crate::plan::names::resource(&inv.name, c, region),
-                        None => continue,
-                    },
-                    crate::kinds::NameBase::OnCluster => match cluster() {
-                        Some(c) => format!(
-                            "{}-{}",
-                            crate::plan::names::resource(&inv.name, c, region),
-                            a.name.replace('_', "-")
-                        ),
-                        None => continue,
-                    },
-                };
-                let len = base.len() + n.suffix.len();
-                if len > n.max {
-                    self.err(
-                        &[Seg::Key("assets"), Seg::Index(i), Seg::Key("name")],
-                        format!(
-                            "{} `{base}{}` would be {len} characters in {region}; AWS accepts {}",
-                            n.what, n.suffix, n.max
-                        ),
-                        format!(
-                            "shorten {} by {}",
-                            match n.base {
-                                crate::kinds::NameBase::Own => "the asset name or the inventory name",
-                                crate::kinds::NameBase::Cluster =>
-                                    "the name of the cluster it targets or the inventory name",
-                                crate::kinds::NameBase::OnCluster =>
-                                    "the asset name, its cluster's name or the inventory name",
-                            },
-                            match len - n.max {
-                                1 => "1 character".to_string(),
-                                over => format!("{over} characters"),
-                            }
-                        ),
-                    );
-                    return;
+        let Some((o, region)) = regions
+            .into_iter()
+            .find_map(|r| crate::kinds::aws_name_overflow(a.kind, &inv.name, &a.name, cluster, r).map(|o| (o, r)))
+        else {
+            return;
+        };
+        let (full, len, max) = (&o.full, o.full.len(), o.name.max);
+        self.err(
+            &[Seg::Key("assets"), Seg::Index(i), Seg::Key("name")],
+            format!(
+                "{} `{full}` would be {len} characters in {region}; AWS accepts {max}",
+                o.name.what
+            ),
+            format!(
+                "shorten {} by {}",
+                match o.name.base {
+                    crate::kinds::NameBase::Own => "the asset name or the inventory name",
+                    crate::kinds::NameBase::Cluster => "the name of the cluster it targets or the inventory name",
+                    crate::kinds::NameBase::OnCluster => "the asset name, its cluster's name or the inventory name",
+                },
+                match o.excess() {
+                    1 => "1 character".to_string(),
+                    over => format!("{over} characters"),
                 }
-            }
-        }
+            ),
+        );
     }
 
     fn assets(&mut self) -> Vec<ValidAsset> {
@@ -988,15 +970,11 @@ mod tests {
         assert_eq!(
             e,
             vec![
-                "6:5 VPC CIDR 172.17.0.0/16 overlaps 172.17.0.0/16, the Docker bridge on acmegen's servers"
-                    .to_string()
+                "6:5 VPC CIDR 172.17.0.0/16 overlaps 172.17.0.0/16, the Docker bridge on acmegen's servers".to_string()
             ]
         );
         let e = network_errors(&net("100.64.0.0/16"), vm);
-        assert_eq!(
-            e,
-            vec!["6:5 VPC CIDR 100.64.0.0/16 is not a private range".to_string()]
-        );
+        assert_eq!(e, vec!["6:5 VPC CIDR 100.64.0.0/16 is not a private range".to_string()]);
         for ok in ["10.0.0.0/16", "172.16.0.0/16", "172.18.0.0/16", "192.168.0.0/16"] {
             assert!(network_errors(&net(ok), vm).is_empty(), "{ok}");
         }

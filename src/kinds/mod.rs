@@ -180,6 +180,46 @@ pub const fn iam_role(base: NameBase, suffix: &'static str) -> AwsName {
     }
 }
 
+/// An AWS name too long for AWS: which, the whole name, and its length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameOverflow {
+    /// The kind's declaration of the name.
+    pub name: AwsName,
+    /// The name in full.
+    pub full: String,
+}
+
+impl NameOverflow {
+    /// By how many characters it is too long.
+    pub fn excess(&self) -> usize {
+        self.full.len() - self.name.max
+    }
+}
+
+/// The first of `kind`'s [`AwsName`]s that asset `asset` of inventory
+/// `inventory` would make too long in `region`; `cluster` is the cluster it
+/// targets (names on a cluster are not checked without one).
+pub fn aws_name_overflow(
+    kind: Kind,
+    inventory: &str,
+    asset: &str,
+    cluster: Option<&str>,
+    region: &str,
+) -> Option<NameOverflow> {
+    use crate::plan::names::resource;
+    kind.spec().aws_names.iter().find_map(|n| {
+        let base = match n.base {
+            NameBase::Own => resource(inventory, asset, region),
+            NameBase::Cluster => resource(inventory, cluster?, region),
+            NameBase::OnCluster => format!("{}-{}", resource(inventory, cluster?, region), asset.replace('_', "-")),
+        };
+        (base.len() + n.suffix.len() > n.max).then(|| NameOverflow {
+            name: *n,
+            full: base + n.suffix,
+        })
+    })
+}
+
 /// How the databases of a region admit a kind's instances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DbClients {
