@@ -988,15 +988,11 @@ mod tests {
         assert_eq!(
             e,
             vec![
-                "6:5 VPC CIDR 172.17.0.0/16 overlaps 172.17.0.0/16, the Docker bridge on acmegen's servers"
-                    .to_string()
+                "6:5 VPC CIDR 172.17.0.0/16 overlaps 172.17.0.0/16, the Docker bridge on acmegen's servers".to_string()
             ]
         );
         let e = network_errors(&net("100.64.0.0/16"), vm);
-        assert_eq!(
-            e,
-            vec!["6:5 VPC CIDR 100.64.0.0/16 is not a private range".to_string()]
-        );
+        assert_eq!(e, vec!["6:5 VPC CIDR 100.64.0.0/16 is not a private range".to_string()]);
         for ok in ["10.0.0.0/16", "172.16.0.0/16", "172.18.0.0/16", "192.168.0.0/16"] {
             assert!(network_errors(&net(ok), vm).is_empty(), "{ok}");
         }
