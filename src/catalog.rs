@@ -184,7 +184,7 @@ pub fn vcpus(size: &str) -> Option<u32> {
 }
 
 /// Whether `size` is a known RDS/Aurora instance class (current generation,
-/// the sizes its family comes in: [`DB_FAMILIES`]).
+/// the sizes its family comes in, per the RDS User Guide).
 pub fn is_db_class(size: &str) -> bool {
     size.strip_prefix("db.")
         .and_then(split_type)
