@@ -51,7 +51,7 @@ const BURSTABLE: &[&str] = &["nano", "micro", "small", "medium", "large", "xlarg
 const GRAVITON: &[&str] = &[
     "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
 ];
-/// Sizes of m5, m5a and r5.
+/// Sizes of m5, m5a and r5, and of the RDS classes db.m5 and db.r5.
 const GEN5: &[&str] = &[
     "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
 ];
@@ -59,7 +59,7 @@ const GEN5: &[&str] = &[
 const C5: &[&str] = &[
     "large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge",
 ];
-/// Sizes of m6i, c6i and r6i.
+/// Sizes of m6i, c6i and r6i, and of the RDS classes db.m6i and db.r6i.
 const GEN6_INTEL: &[&str] = &[
     "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge",
 ];
@@ -103,15 +103,53 @@ const EC2_FAMILIES: &[(&str, &[&str])] = &[
     ("r7g", GRAVITON),
 ];
 
-/// Sizes RDS classes of the catalogue are checked against ([`is_db_class`]).
-const DB_SIZES: &[&str] = &[
-    "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
+/// Sizes of the RDS burstable classes db.t3 and db.t4g: micro to 2xlarge (no nano).
+const DB_BURSTABLE: &[&str] = &["micro", "small", "medium", "large", "xlarge", "2xlarge"];
+/// Sizes of the RDS Graviton2/3 classes db.m6g, db.m7g, db.r6g and db.r7g:
+/// large to 16xlarge (no medium, unlike their EC2 families).
+const DB_GRAVITON: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
 ];
-const DB_FAMILIES: &[&str] = &["t3", "t4g", "m5", "m6i", "m6g", "m7g", "r5", "r6i", "r6g", "r7g"];
+
+/// The RDS DB instance class families of the catalogue (`db.<family>.<size>`)
+/// and the sizes each comes in, from the Amazon RDS User Guide, "Supported DB
+/// engines for DB instance classes"
+/// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Support.html)
+/// and "Hardware specifications for DB instance classes"
+/// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html).
+/// db.t3 and db.t4g stop at 2xlarge; db.m5 and db.r5 go to 24xlarge,
+/// db.m6i and db.r6i to 32xlarge, the Graviton classes to 16xlarge.
+///
+/// Only classes both engines acmegen offers (`Engine`: RDS for PostgreSQL
+/// and RDS for MySQL) support are listed, and every one of them is
+/// supported by both, so the check needs no engine: the guide's version
+/// limits for these rows (e.g. db.t4g from MySQL 8.0.25, db.m7g and db.r7g
+/// from MySQL 8.0.32 and PostgreSQL 13.10/14.7/15.2) all lie below the
+/// newest minor of every major `versions::ENGINE_MAJORS` accepts, which is
+/// what RDS creates for a major-only `engine_version`. Aurora runs on a
+/// subset of these classes ([`aurora_class_problem`]).
+const DB_FAMILIES: &[(&str, &[&str])] = &[
+    ("t3", DB_BURSTABLE),
+    ("t4g", DB_BURSTABLE),
+    ("m5", GEN5),
+    ("m6i", GEN6_INTEL),
+    ("m6g", DB_GRAVITON),
+    ("m7g", DB_GRAVITON),
+    ("r5", GEN5),
+    ("r6i", GEN6_INTEL),
+    ("r6g", DB_GRAVITON),
+    ("r7g", DB_GRAVITON),
+];
 
 /// The sizes EC2 family `family` comes in, or None when the catalogue does not hold it.
 fn family_sizes(family: &str) -> Option<&'static [&'static str]> {
     EC2_FAMILIES.iter().find(|(f, _)| *f == family).map(|(_, sizes)| *sizes)
+}
+
+/// The sizes RDS class family `family` (`t3` of `db.t3`) comes in, or None
+/// when the catalogue does not hold it.
+fn db_family_sizes(family: &str) -> Option<&'static [&'static str]> {
+    DB_FAMILIES.iter().find(|(f, _)| *f == family).map(|(_, sizes)| *sizes)
 }
 
 /// Whether `size` is a known EC2 instance type (current generation, the
@@ -145,17 +183,12 @@ pub fn vcpus(size: &str) -> Option<u32> {
     size_vcpus(family, sz)
 }
 
-/// Whether `size` is a known RDS/Aurora instance class (current generation).
+/// Whether `size` is a known RDS/Aurora instance class (current generation,
+/// the sizes its family comes in, per the RDS User Guide).
 pub fn is_db_class(size: &str) -> bool {
     size.strip_prefix("db.")
         .and_then(split_type)
-        .is_some_and(|(family, sz)| {
-            DB_FAMILIES.contains(&family)
-                && DB_SIZES.contains(&sz)
-                && sz != "nano"
-                && !(family.starts_with('t') && sz.ends_with("xlarge") && sz.len() > 7)
-                && (family.starts_with('t') || !matches!(sz, "micro" | "small" | "medium"))
-        })
+        .is_some_and(|(family, sz)| db_family_sizes(family).is_some_and(|sizes| sizes.contains(&sz)))
 }
 
 /// Why Aurora cannot run on catalogue class `size`, if it cannot, with
@@ -201,20 +234,25 @@ pub fn sizes(db: bool) -> Vec<String> {
     }
     DB_FAMILIES
         .iter()
-        .flat_map(|family| DB_SIZES.iter().map(move |size| format!("db.{family}.{size}")))
-        .filter(|name| is_db_class(name))
+        .flat_map(|(family, sizes)| sizes.iter().map(move |size| format!("db.{family}.{size}")))
         .collect()
 }
 
 /// The catalogue size closest to a misspelt `size` (`t3.micor` → `t3.micro`),
 /// else a nearby current one ([`suggest`]). A size its family lacks gets the
-/// family's size with the nearest vCPU count (`c5.8xlarge` → `c5.9xlarge`).
+/// family's size with the nearest vCPU count (`c5.8xlarge` → `c5.9xlarge`,
+/// `db.t3.4xlarge` → `db.t3.2xlarge`).
 pub fn closest_size(size: &str, db: bool) -> String {
-    if !db {
-        if let Some((family, sz)) = split_type(size) {
-            if let Some(found) = closest_in_family(family, sz) {
-                return found;
-            }
+    // An RDS class written without `db.` (`t3.medium`) gets it back.
+    let (prefix, name) = if db {
+        ("db.", size.strip_prefix("db.").unwrap_or(size))
+    } else {
+        ("", size)
+    };
+    let families = if db { DB_FAMILIES } else { EC2_FAMILIES };
+    if let Some((family, sz)) = split_type(name) {
+        if let Some(found) = closest_in_family(families, family, sz) {
+            return format!("{prefix}{found}");
         }
     }
     let known = sizes(db);
@@ -223,11 +261,13 @@ pub fn closest_size(size: &str, db: bool) -> String {
         .unwrap_or_else(|| suggest(size, db).to_string())
 }
 
-/// The size of catalogue family `family` nearest to `sz`: by vCPUs when `sz`
-/// is a size name (`8xlarge`; ties go to the smaller), else by spelling.
-fn closest_in_family(family: &str, sz: &str) -> Option<String> {
-    let sizes = family_sizes(family)?;
+/// The size of family `family` of `families` (EC2 or RDS) nearest to `sz`:
+/// `sz` itself when the family has it, else by vCPUs when `sz` is a size
+/// name (`8xlarge`; ties go to the smaller), else by spelling.
+fn closest_in_family(families: &[(&str, &[&str])], family: &str, sz: &str) -> Option<String> {
+    let sizes = families.iter().find(|(f, _)| *f == family).map(|(_, sizes)| *sizes)?;
     let nearest = match size_vcpus(family, sz) {
+        _ if sizes.contains(&sz) => Some(sz),
         Some(wanted) => sizes
             .iter()
             .min_by_key(|s| size_vcpus(family, s).unwrap_or(0).abs_diff(wanted))
@@ -241,27 +281,35 @@ fn closest_in_family(family: &str, sz: &str) -> Option<String> {
 pub fn describe(db: bool) -> String {
     if db {
         format!(
-            "the catalogue holds db.<family>.<size> for families {} (no nano; burstable t families up to 2xlarge, the others from large)",
-            DB_FAMILIES.join(", ")
+            "the catalogue holds RDS classes db.<family>.<size> of {}",
+            describe_families(DB_FAMILIES)
         )
     } else {
-        // Families with the same sizes together, in catalogue order.
-        let mut groups: Vec<(Vec<&str>, &[&str])> = Vec::new();
-        for (family, sizes) in EC2_FAMILIES {
-            match groups.iter_mut().find(|(_, s)| s == sizes) {
-                Some((families, _)) => families.push(family),
-                None => groups.push((vec![family], sizes)),
-            }
-        }
-        let groups: Vec<String> = groups
-            .iter()
-            .map(|(families, sizes)| {
-                let noun = if families.len() == 1 { "family" } else { "families" };
-                format!("{noun} {} in sizes {}", families.join(", "), sizes.join(", "))
-            })
-            .collect();
-        format!("the catalogue holds {} (no bare metal)", groups.join("; "))
+        format!(
+            "the catalogue holds {} (no bare metal)",
+            describe_families(EC2_FAMILIES)
+        )
     }
+}
+
+/// `families` with the same sizes together, in catalogue order:
+/// `families t3, t3a in sizes nano, …; family c5 in sizes large, …`.
+fn describe_families(families: &[(&str, &[&str])]) -> String {
+    let mut groups: Vec<(Vec<&str>, &[&str])> = Vec::new();
+    for (family, sizes) in families {
+        match groups.iter_mut().find(|(_, s)| s == sizes) {
+            Some((names, _)) => names.push(family),
+            None => groups.push((vec![family], sizes)),
+        }
+    }
+    let groups: Vec<String> = groups
+        .iter()
+        .map(|(names, sizes)| {
+            let noun = if names.len() == 1 { "family" } else { "families" };
+            format!("{noun} {} in sizes {}", names.join(", "), sizes.join(", "))
+        })
+        .collect();
+    groups.join("; ")
 }
 
 fn split_type(s: &str) -> Option<(&str, &str)> {
@@ -419,7 +467,92 @@ mod tests {
         assert!(sizes(true).contains(&"db.r6g.16xlarge".to_string()));
     }
 
-    /// Every EC2 type the shipped inventories name is in the catalogue.
+    /// Each RDS class family has its own sizes (RDS User Guide, "Supported
+    /// DB engines for DB instance classes"): db.t3 and db.t4g stop at
+    /// 2xlarge, the Graviton classes have no medium and stop at 16xlarge,
+    /// db.m5/db.r5 go to 24xlarge and db.m6i/db.r6i to 32xlarge.
+    #[test]
+    fn db_classes_are_per_family() {
+        for bad in [
+            "db.t3.nano",
+            "db.t3.4xlarge",
+            "db.t3.8xlarge",
+            "db.t4g.nano",
+            "db.t4g.4xlarge",
+            "db.m5.medium",
+            "db.m5.32xlarge",
+            "db.m6i.48xlarge",
+            "db.m6g.medium",
+            "db.m6g.24xlarge",
+            "db.m7g.medium",
+            "db.m7g.24xlarge",
+            "db.r5.32xlarge",
+            "db.r6i.48xlarge",
+            "db.r6g.medium",
+            "db.r6g.24xlarge",
+            "db.r7g.24xlarge",
+            "db.r5.9xlarge",
+            "db.c5.large",
+        ] {
+            assert!(!is_db_class(bad), "{bad}");
+        }
+        for good in [
+            "db.t3.micro",
+            "db.t3.2xlarge",
+            "db.t4g.micro",
+            "db.t4g.2xlarge",
+            "db.m5.large",
+            "db.m5.24xlarge",
+            "db.m6i.32xlarge",
+            "db.m6g.large",
+            "db.m6g.16xlarge",
+            "db.m7g.12xlarge",
+            "db.r5.24xlarge",
+            "db.r6i.32xlarge",
+            "db.r6g.large",
+            "db.r6g.16xlarge",
+            "db.r7g.16xlarge",
+        ] {
+            assert!(is_db_class(good), "{good}");
+        }
+        // Every family has sizes, and each listed class is accepted.
+        for (family, sizes) in DB_FAMILIES {
+            assert!(!sizes.is_empty(), "{family}");
+        }
+        assert!(sizes(true).iter().all(|c| is_db_class(c)));
+        assert_eq!(
+            sizes(true).len(),
+            DB_FAMILIES.iter().map(|(_, s)| s.len()).sum::<usize>()
+        );
+        // A size the family lacks: its nearest size by vCPUs, as for EC2.
+        assert_eq!(closest_size("db.t3.4xlarge", true), "db.t3.2xlarge");
+        assert_eq!(closest_size("db.t3.8xlarge", true), "db.t3.2xlarge");
+        assert_eq!(closest_size("db.t3.nano", true), "db.t3.micro");
+        assert_eq!(closest_size("db.t4g.4xlarge", true), "db.t4g.2xlarge");
+        assert_eq!(closest_size("db.m6g.medium", true), "db.m6g.large");
+        assert_eq!(closest_size("db.m6g.24xlarge", true), "db.m6g.16xlarge");
+        assert_eq!(closest_size("db.m5.32xlarge", true), "db.m5.24xlarge");
+        assert_eq!(closest_size("db.r6g.48xlarge", true), "db.r6g.16xlarge");
+        // An EC2 type where an RDS class belongs gets its `db.` back.
+        assert_eq!(closest_size("t3.medium", true), "db.t3.medium");
+        let described = describe(true);
+        assert!(
+            described.starts_with(
+                "the catalogue holds RDS classes db.<family>.<size> of families t3, t4g in sizes micro, small, medium, large, xlarge, 2xlarge; "
+            ),
+            "{described}"
+        );
+        assert!(
+            described.contains(
+                "; families m6g, m7g, r6g, r7g in sizes large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge"
+            ),
+            "{described}"
+        );
+        assert!(described.contains("families m5, r5 in sizes large,") && described.contains("families m6i, r6i in"));
+    }
+
+    /// Every EC2 type and RDS class of a catalogue family the shipped
+    /// inventories name is in the catalogue.
     #[test]
     fn the_shipped_inventories_use_catalogue_types() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
@@ -427,6 +560,12 @@ mod tests {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
             for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.')) {
+                if let Some((family, _)) = word.strip_prefix("db.").and_then(split_type) {
+                    if db_family_sizes(family).is_some() {
+                        assert!(is_db_class(word), "{}: {word}", path.display());
+                    }
+                    continue;
+                }
                 let Some((family, _)) = split_type(word) else { continue };
                 if family_sizes(family).is_some() {
                     assert!(is_ec2_type(word), "{}: {word}", path.display());

@@ -793,6 +793,41 @@ mod tests {
 
     const RDS: &str = "  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: DR}\n";
 
+    /// A class its family lacks is refused like an EC2 size: the family's
+    /// nearest size as the suggestion, and the catalogue per family.
+    #[test]
+    fn a_class_size_its_family_lacks_is_refused_with_the_nearest_one() {
+        for engine in ["postgres\", engine_version: \"16", "mysql\", engine_version: \"8.4"] {
+            let with = |class: &str| {
+                crate::kinds::testing::errors(
+                    &RDS.replace("db.m6i.large", class)
+                        .replace("postgres\", engine_version: \"16", engine)
+                        .replace("DR", "replica"),
+                )
+            };
+            for (class, nearest) in [
+                ("db.t3.4xlarge", "db.t3.2xlarge"),
+                ("db.t3.8xlarge", "db.t3.2xlarge"),
+                ("db.t4g.nano", "db.t4g.micro"),
+                ("db.m5.32xlarge", "db.m5.24xlarge"),
+                ("db.r6g.24xlarge", "db.r6g.16xlarge"),
+                ("db.m7g.medium", "db.m7g.large"),
+            ] {
+                let e = with(class);
+                assert_eq!(e.len(), 1, "{e:?}");
+                assert!(e[0].contains(&format!("`{class}` is not an RDS instance class in the catalogue")), "{e:?}");
+                assert!(e[0].contains(&format!("use a current class such as `{nearest}`;")), "{e:?}");
+                assert!(
+                    e[0].contains("families t3, t4g in sizes micro, small, medium, large, xlarge, 2xlarge;"),
+                    "{e:?}"
+                );
+            }
+            for class in ["db.t3.2xlarge", "db.t4g.micro", "db.m5.24xlarge", "db.r6g.16xlarge", "db.m6i.32xlarge"] {
+                assert_eq!(with(class), Vec::<String>::new(), "{class} ({engine})");
+            }
+        }
+    }
+
     #[test]
     fn rds_replica_becomes_a_cross_region_read_replica_gated_on_the_primary() {
         let p = planned(&RDS.replace("DR", "replica"));
