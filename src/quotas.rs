@@ -122,7 +122,15 @@ fn usage_at<const N: usize>(inv: &Inventory, key: &str, at_most: bool, regions: 
                     parts.push((nat, format!("{nat} for NAT gateways")));
                 }
                 for a in inv.assets.iter().filter(here).filter(|a| a.kind == Kind::Eip) {
-                    parts.push((count_here(a), format!("{} for {}", count_here(a), a.name)));
+                    // A failover raises a pilot light's addresses to the
+                    // primary's count: the allocation must fit then too.
+                    let n = if dr && at_most {
+                        a.qty().max(count_here(a))
+                    } else {
+                        count_here(a)
+                    };
+                    let when = if n > count_here(a) { " at failover" } else { "" };
+                    parts.push((n, format!("{n} for {}{when}", a.name)));
                 }
             }
             "vpcs" if needs_vpc => {
@@ -256,5 +264,23 @@ mod tests {
         };
         assert_eq!(primary.parts, ["1 for restored", "1 for replicated", "3 for global"]);
         assert_eq!(dr.parts, ["1 for replicated", "3 for global"]);
+    }
+
+    /// A pilot light's Elastic IPs count in DR at the primary's number: the
+    /// failover allocates them.
+    #[test]
+    fn elastic_ips_in_dr_count_what_a_failover_allocates() {
+        let inv = inventory(
+            "  - {kind: vm, name: app, size: t3.micro, qty: 3, dr_qty: 1, dr: pilot-light}\n  - {kind: eip, name: ips, target: app, qty: 3, dr: pilot-light}\n",
+        );
+        let [primary, dr] = &usage(&inv, "elastic_ips")[..] else {
+            panic!("two regions")
+        };
+        assert!(primary.parts.contains(&"3 for ips".to_string()), "{:?}", primary.parts);
+        assert!(
+            dr.parts.contains(&"3 for ips at failover".to_string()),
+            "{:?}",
+            dr.parts
+        );
     }
 }

@@ -109,7 +109,10 @@ pub struct Options {
 }
 
 /// Whether `s` is an AWS Backup cron expression: `cron(` six fields `)`,
-/// with a fixed minute (AWS Backup runs a rule at most once an hour).
+/// with a fixed minute (AWS Backup runs a rule at most once an hour), and
+/// `?` in exactly one of day-of-month and day-of-week (the EventBridge cron
+/// syntax AWS Backup takes: "you can't specify the Day-of-month and
+/// Day-of-week fields in the same cron expression").
 pub fn is_backup_cron(s: &str) -> bool {
     let Some(inner) = s.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) else {
         return false;
@@ -120,6 +123,7 @@ pub fn is_backup_cron(s: &str) -> bool {
         && fields
             .iter()
             .all(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || ",-*?/#".contains(c)))
+        && ((fields[2] == "?") != (fields[4] == "?"))
 }
 
 /// The schedule and the days copies are kept in DR, defaulted (what the
@@ -139,7 +143,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         c.error(
             "schedule",
             format!("`{schedule}` is not an AWS Backup schedule"),
-            format!("write a cron expression in UTC with six fields and a fixed minute, e.g. `{DEFAULT_SCHEDULE}` (daily at 05:00)"),
+            format!("write a cron expression in UTC with six fields, a fixed minute and `?` in one of day-of-month and day-of-week, e.g. `{DEFAULT_SCHEDULE}` (daily at 05:00)"),
         );
     }
     // retention_days and copy_retention_days: ranged by the spec (`limits::check_asset`).
@@ -371,6 +375,9 @@ mod tests {
         assert!(!is_backup_cron("cron(0 5 * * *)"), "five fields");
         assert!(!is_backup_cron("cron(*/5 * ? * * *)"), "more often than hourly");
         assert!(!is_backup_cron("cron(0 5 ? * * *"));
+        assert!(!is_backup_cron("cron(0 5 * * * *)"), "both day fields set");
+        assert!(!is_backup_cron("cron(0 5 ? * ? *)"), "neither day field set");
+        assert!(is_backup_cron("cron(0 5 1 * ? *)"));
     }
 
     #[test]

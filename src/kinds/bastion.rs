@@ -68,6 +68,10 @@ pub struct Options {
     pub volume_gb: Option<u32>,
 }
 
+/// The SSH ranges a region's network ACLs admit: a block of 10 rule
+/// numbers (`plan::nacl`), whose outbound twin also answers the peer VPC.
+pub(crate) const MAX_SSH_RANGES_WITH_ACLS: usize = 9;
+
 /// SSH ranges are CIDRs, never the whole internet.
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     check_key_pair(c, a);
@@ -81,6 +85,30 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         } else if let Err(e) = cidr.parse::<Cidr>() {
             c.error("ssh_cidrs", format!("bad CIDR: {e}"), "write ranges as a.b.c.d/nn");
         }
+    }
+    // With network ACLs, SSH ranges take a block of 10 rule numbers
+    // (`plan::nacl`) of a tier's 20 inbound rules.
+    let acls = c
+        .inventory()
+        .assets
+        .iter()
+        .any(|v| v.kind == crate::inventory::Kind::Vpc && v.network_acls == Some(true));
+    let ranges: std::collections::BTreeSet<&String> = c
+        .inventory()
+        .assets
+        .iter()
+        .filter(|b| b.kind == crate::inventory::Kind::Bastion)
+        .flat_map(|b| b.ssh_cidrs.iter().flatten())
+        .collect();
+    if acls && ranges.len() > MAX_SSH_RANGES_WITH_ACLS && a.ssh_cidrs.as_ref().is_some_and(|r| !r.is_empty()) {
+        c.error(
+            "ssh_cidrs",
+            format!(
+                "{} SSH ranges over the inventory's bastions; with network ACLs at most {MAX_SSH_RANGES_WITH_ACLS}",
+                ranges.len()
+            ),
+            "summarise the ranges (e.g. one /22 for four /24s), or use SSM Session Manager for the rest: a network ACL takes 20 inbound rules by default and acmegen numbers the SSH ones in a block of 10 that also answers the peer VPC",
+        );
     }
     Options {
         size: a.size.clone().unwrap_or_else(|| DEFAULT_SIZE.into()),
@@ -127,5 +155,20 @@ mod tests {
         assert_eq!(arg(module(&p.primary, "admin").unwrap(), "subnet_ids"), "module.vpc.private_subnet_ids");
         let e = errors("  - {kind: bastion, name: admin, ssh_cidrs: [0.0.0.0/0], dr: none}\n");
         assert!(e.iter().any(|e| e.contains("SSH open to the internet")), "{e:?}");
+    }
+
+    #[test]
+    fn ssh_ranges_fit_the_network_acls_block() {
+        let ranges = |n: usize| (0..n).map(|i| format!("198.51.{i}.0/24")).collect::<Vec<_>>().join(", ");
+        let inv = |n: usize| {
+            format!("  - {{kind: vpc, name: net, network_acls: true, dr: active}}\n  - {{kind: bastion, name: admin, ssh_cidrs: [{}], dr: none}}\n", ranges(n))
+        };
+        let e = crate::kinds::testing::errors(&inv(11));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("11 SSH ranges over the inventory's bastions; with network ACLs at most 9"), "{e:?}");
+        assert!(crate::kinds::testing::errors(&inv(9)).is_empty());
+        // Without network ACLs the security group's 60 rules are the limit.
+        let e = crate::kinds::testing::errors(&inv(11).replace("network_acls: true", "network_acls: false"));
+        assert!(e.is_empty(), "{e:?}");
     }
 }

@@ -211,6 +211,9 @@ fn check_group(c: &mut Check<'_>, a: &Asset, i: usize, g: &NodeGroup, seen: &mut
             format!("use a current type such as `{}`", crate::catalog::closest_size(&size, false)),
         );
     }
+    if g.size.is_some() && too_few_pods(&size) {
+        c.error_in(&at("size"), format!("`{size}` nodes hold {NANO_MICRO_PODS} pods"), TOO_FEW_PODS_HELP);
+    }
     if g.size.is_some() && a.size.as_deref().is_some_and(|s| arm(s) != arm(&size)) {
         c.error_in(
             &at("size"),
@@ -274,6 +277,18 @@ fn check_group(c: &mut Check<'_>, a: &Asset, i: usize, g: &NodeGroup, seen: &mut
 }
 
 /// A supported Kubernetes version and a node group size that holds.
+/// Pods a nano or micro node takes with the VPC CNI (no prefix
+/// delegation): 2 network interfaces of 2 addresses, `2 × (2 − 1) + 2`
+/// (amazon-eks-ami's eni-max-pods.txt: t3.nano 4, t3.micro 4).
+const NANO_MICRO_PODS: u32 = 4;
+
+const TOO_FEW_PODS_HELP: &str = "the DaemonSets every node of the cluster runs (aws-node, kube-proxy, eks-pod-identity-agent, ebs-csi-node) take all 4, so CoreDNS and the EBS CSI controller never schedule and the add-ons never become active: use `.small` or larger (t3.small holds 11)";
+
+/// Whether nodes of EC2 type `size` hold no pod beyond the cluster's DaemonSets.
+fn too_few_pods(size: &str) -> bool {
+    size.ends_with(".nano") || size.ends_with(".micro")
+}
+
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     match &a.version {
         None => c.error_here(
@@ -306,6 +321,9 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             "an EKS pilot light needs at least one node (core add-ons must schedule)",
             "set dr_qty to 1 or more",
         );
+    }
+    if let Some(size) = a.size.as_deref().filter(|s| too_few_pods(s)) {
+        c.error("size", format!("`{size}` nodes hold {NANO_MICRO_PODS} pods"), TOO_FEW_PODS_HELP);
     }
     let mut seen = Vec::new();
     let node_groups = a
@@ -526,6 +544,16 @@ pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::obje
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, default_of, errors, module, objective, planned, warnings};
+
+    #[test]
+    fn nodes_too_small_for_the_clusters_daemonsets_are_refused() {
+        let e = errors("  - {kind: eks, name: k, size: t3.micro, version: \"1.34\", dr: none}\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("`t3.micro` nodes hold 4 pods"), "{e:?}");
+        let e = errors("  - kind: eks\n    name: k\n    size: t3.small\n    version: \"1.34\"\n    dr: none\n    node_groups:\n      - {name: tiny, size: t4g.nano, qty: 1}\n");
+        assert!(e.iter().any(|e| e.contains("`t4g.nano` nodes hold 4 pods")), "{e:?}");
+        assert!(errors("  - {kind: eks, name: k, size: t3.small, version: \"1.34\", dr: none}\n").is_empty());
+    }
 
     const GROUPS: &str = "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 3\n    version: \"1.35\"\n    dr: pilot-light\n    dr_qty: 1\n    node_groups:\n      - {name: monitoring, size: m6i.xlarge, qty: 2, max: 4, labels: {role: monitoring}, taints: [{key: dedicated, value: monitoring, effect: NoSchedule}]}\n      - {name: edge-pool, qty: 2, ingress: true, taints: [{key: edge, effect: PreferNoSchedule}]}\n  - {kind: alb, name: lb, target: k8s, port: 30080, dr: active}\n  - {kind: app, name: web, target: k8s, image: \"public.ecr.aws/nginx/nginx:1.27\", port: 8080, dr: active}\n";
 

@@ -382,16 +382,33 @@ mod tests {
 
     #[test]
     fn rule_numbers_are_unique_and_within_the_default_quota() {
-        let acls = derive(&layout(), Some("10.1.0.0/16".parse().unwrap()), &exposure());
-        for tier in [&acls.public, &acls.private] {
-            for rules in [&tier.inbound, &tier.outbound] {
-                let numbers: BTreeSet<u16> = rules.iter().map(|r| r.number).collect();
-                assert_eq!(numbers.len(), rules.len(), "duplicate rule numbers in {rules:?}");
-                assert!(
-                    rules.len() <= 20,
-                    "more rules than the default quota of 20 per direction"
-                );
-                assert!(rules.iter().all(|r| (1..=32766).contains(&r.number)));
+        // The exposure of the tests, then with the SSH ranges per tier that
+        // validation allows at most, and the peer answered too.
+        let mut many = exposure();
+        many.ssh.clear();
+        for i in 0..crate::kinds::bastion::MAX_SSH_RANGES_WITH_ACLS as u8 {
+            for tier in [Tier::Public, Tier::Private] {
+                many.ssh.insert((tier, format!("198.51.{i}.0/24").parse().unwrap()));
+            }
+        }
+        for exposure in [exposure(), many] {
+            let acls = derive(&layout(), Some("10.1.0.0/16".parse().unwrap()), &exposure);
+            numbers_are_unique_and_within_quota(&acls);
+        }
+    }
+
+    fn numbers_are_unique_and_within_quota(acls: &NetworkAcls) {
+        {
+            for tier in [&acls.public, &acls.private] {
+                for rules in [&tier.inbound, &tier.outbound] {
+                    let numbers: BTreeSet<u16> = rules.iter().map(|r| r.number).collect();
+                    assert_eq!(numbers.len(), rules.len(), "duplicate rule numbers in {rules:?}");
+                    assert!(
+                        rules.len() <= 20,
+                        "more rules than the default quota of 20 per direction"
+                    );
+                    assert!(rules.iter().all(|r| (1..=32766).contains(&r.number)));
+                }
             }
         }
     }
