@@ -415,7 +415,7 @@ fn uncounted_note(kind: Kind, qty: u32, dr: DrStrategy) -> Option<String> {
 /// The table asset a draft of `kind` targets: the first one of the kind's
 /// first target kind that the table has (the spec lists them in order of
 /// preference).
-fn target_of<'d>(kind: Kind, drafts: &'d [Draft]) -> Option<&'d Draft> {
+fn target_of(kind: Kind, drafts: &[Draft]) -> Option<&Draft> {
     kind.target_kinds()
         .iter()
         .find_map(|k| drafts.iter().find(|x| x.kind == *k))
