@@ -513,13 +513,18 @@ impl<'a> Validator<'a> {
     /// An error at the asset's name when an AWS name its modules build from
     /// it (its spec's `aws_names`) would be longer than AWS accepts in a
     /// region it runs in; the first such name only.
-    fn aws_names_fit(&mut self, i: usize, a: &Asset) {
+    fn aws_names_fit(&mut self, i: usize, a: &Asset, by_name: &BTreeMap<&str, usize>) {
         let inv = &self.loaded.inventory;
-        let cluster = a.target.as_deref().filter(|t| inv.assets.iter().any(|c| c.name == *t));
+        let cluster = a.target.as_deref().filter(|t| by_name.contains_key(t));
         let regions = std::iter::once(&inv.regions.primary).chain(a.in_dr().then_some(&inv.regions.dr));
+        if !is_asset_name(&a.name) || !is_inventory_name(&inv.name) {
+            return; // refused by name already
+        }
+        // The worst region: shortening by its excess fits both.
         let Some((o, region)) = regions
             .into_iter()
-            .find_map(|r| crate::kinds::aws_name_overflow(a.kind, &inv.name, &a.name, cluster, r).map(|o| (o, r)))
+            .filter_map(|r| crate::kinds::aws_name_overflow(a.kind, &inv.name, &a.name, cluster, r).map(|o| (o, r)))
+            .max_by_key(|(o, _)| o.excess())
         else {
             return;
         };
@@ -685,7 +690,7 @@ impl<'a> Validator<'a> {
                 "set dr_qty to 1 or more (its Kubernetes module refuses 0 replicas), or `dr: none` to run nothing in DR",
             );
         }
-        self.aws_names_fit(i, a);
+        self.aws_names_fit(i, a, by_name);
         for v in crate::limits::check_asset(a, self.loaded.inventory.tags.len()) {
             self.err(&at(v.field), v.message, v.help);
         }
@@ -1042,7 +1047,8 @@ mod tests {
         assert!(errors(&db(&"a".repeat(40))).is_empty());
         let e = network_free_errors_with_name(&"i".repeat(32), &db("payments-ledger-db-primary"));
         assert_eq!(e.len(), 1, "{e:?}");
-        assert!(e[0].contains("IAM role `iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii-payments-ledger-db-primary-use2-monitoring` would be 75 characters in us-east-2; AWS accepts 64"), "{e:?}");
+        // The worst of its names: the identifier kept aside at failback.
+        assert!(e[0].contains("DB instance identifier (kept aside at failback) `iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii-payments-ledger-db-primary-use2-stale-00000000` would be 79 characters in us-east-2; AWS accepts 63"), "{e:?}");
         // On a cluster: the autoscaler's role is named after the cluster.
         let cluster = format!("  - {{kind: eks, name: {}, size: t3.medium, version: \"1.34\", dr: none}}\n  - {{kind: cluster_addons, name: addons, target: {}, dr: none}}\n", "c".repeat(39), "c".repeat(39));
         let e = network_free_errors_with_name(&"i".repeat(10), &cluster);

@@ -88,19 +88,22 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     }
     // With network ACLs, SSH ranges take a block of 10 rule numbers
     // (`plan::nacl`) of a tier's 20 inbound rules.
-    let acls = c
-        .inventory()
-        .assets
-        .iter()
-        .any(|v| v.kind == crate::inventory::Kind::Vpc && v.network_acls == Some(true));
-    let ranges: std::collections::BTreeSet<&String> = c
-        .inventory()
-        .assets
-        .iter()
-        .filter(|b| b.kind == crate::inventory::Kind::Bastion)
-        .flat_map(|b| b.ssh_cidrs.iter().flatten())
-        .collect();
-    if acls && ranges.len() > MAX_SSH_RANGES_WITH_ACLS && a.ssh_cidrs.as_ref().is_some_and(|r| !r.is_empty()) {
+    let assets = &c.inventory().assets;
+    let acls = || {
+        assets
+            .iter()
+            .any(|v| v.kind == crate::inventory::Kind::Vpc && v.network_acls == Some(true))
+    };
+    let ranges: std::collections::BTreeSet<&String> = if a.ssh_cidrs.as_ref().is_some_and(|r| !r.is_empty()) && acls() {
+        assets
+            .iter()
+            .filter(|b| b.kind == crate::inventory::Kind::Bastion)
+            .flat_map(|b| b.ssh_cidrs.iter().flatten())
+            .collect()
+    } else {
+        Default::default()
+    };
+    if ranges.len() > MAX_SSH_RANGES_WITH_ACLS {
         c.error(
             "ssh_cidrs",
             format!(

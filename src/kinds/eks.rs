@@ -282,6 +282,9 @@ fn check_group(c: &mut Check<'_>, a: &Asset, i: usize, g: &NodeGroup, seen: &mut
 /// (amazon-eks-ami's eni-max-pods.txt: t3.nano 4, t3.micro 4).
 const NANO_MICRO_PODS: u32 = 4;
 
+/// EKS's default quota of managed node groups per cluster (L-6D54EA21).
+const MAX_NODE_GROUPS: usize = 30;
+
 const TOO_FEW_PODS_HELP: &str = "the DaemonSets every node of the cluster runs (aws-node, kube-proxy, eks-pod-identity-agent, ebs-csi-node) take all 4, so CoreDNS and the EBS CSI controller never schedule and the add-ons never become active: use `.small` or larger (t3.small holds 11)";
 
 /// Whether nodes of EC2 type `size` hold no pod beyond the cluster's DaemonSets.
@@ -324,6 +327,14 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     }
     if let Some(size) = a.size.as_deref().filter(|s| too_few_pods(s)) {
         c.error("size", format!("`{size}` nodes hold {NANO_MICRO_PODS} pods"), TOO_FEW_PODS_HELP);
+    }
+    let groups = 1 + a.node_groups.as_ref().map_or(0, Vec::len);
+    if groups > MAX_NODE_GROUPS {
+        c.error(
+            "node_groups",
+            format!("{groups} managed node groups (the default one and {} more); a cluster takes {MAX_NODE_GROUPS}", groups - 1),
+            "merge node groups of the same type and labels: EKS's quota \"Managed node groups per cluster\" is 30 by default (Service Quotas can raise it)",
+        );
     }
     let mut seen = Vec::new();
     let node_groups = a
@@ -544,6 +555,21 @@ pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::obje
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, default_of, errors, module, objective, planned, warnings};
+
+    #[test]
+    fn node_groups_fit_the_clusters_quota() {
+        let groups = |n: usize| {
+            (0..n)
+                .map(|i| format!("      - {{name: g{i}, size: t3.small, qty: 1}}\n"))
+                .collect::<String>()
+        };
+        let eks = |n: usize| {
+            format!("  - kind: eks\n    name: k\n    size: t3.small\n    version: \"1.34\"\n    dr: none\n    node_groups:\n{}", groups(n))
+        };
+        let e = errors(&eks(30));
+        assert!(e.iter().any(|e| e.contains("31 managed node groups (the default one and 30 more); a cluster takes 30")), "{e:?}");
+        assert!(errors(&eks(29)).is_empty(), "{:?}", errors(&eks(29)));
+    }
 
     #[test]
     fn nodes_too_small_for_the_clusters_daemonsets_are_refused() {

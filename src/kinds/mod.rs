@@ -196,9 +196,10 @@ impl NameOverflow {
     }
 }
 
-/// The first of `kind`'s [`AwsName`]s that asset `asset` of inventory
-/// `inventory` would make too long in `region`; `cluster` is the cluster it
-/// targets (names on a cluster are not checked without one).
+/// The one of `kind`'s [`AwsName`]s that asset `asset` of inventory
+/// `inventory` would make longest over its limit in `region` (shortening
+/// by its excess fits them all); `cluster` is the cluster it targets (names
+/// on a cluster are not checked without one).
 pub fn aws_name_overflow(
     kind: Kind,
     inventory: &str,
@@ -207,17 +208,23 @@ pub fn aws_name_overflow(
     region: &str,
 ) -> Option<NameOverflow> {
     use crate::plan::names::resource;
-    kind.spec().aws_names.iter().find_map(|n| {
-        let base = match n.base {
-            NameBase::Own => resource(inventory, asset, region),
-            NameBase::Cluster => resource(inventory, cluster?, region),
-            NameBase::OnCluster => format!("{}-{}", resource(inventory, cluster?, region), asset.replace('_', "-")),
-        };
-        (base.len() + n.suffix.len() > n.max).then(|| NameOverflow {
-            name: *n,
-            full: base + n.suffix,
+    kind.spec()
+        .aws_names
+        .iter()
+        .filter_map(|n| {
+            let base = match n.base {
+                NameBase::Own => resource(inventory, asset, region),
+                NameBase::Cluster => resource(inventory, cluster?, region),
+                NameBase::OnCluster => {
+                    format!("{}-{}", resource(inventory, cluster?, region), asset.replace('_', "-"))
+                }
+            };
+            (base.len() + n.suffix.len() > n.max).then(|| NameOverflow {
+                name: *n,
+                full: base + n.suffix,
+            })
         })
-    })
+        .max_by_key(NameOverflow::excess)
 }
 
 /// How the databases of a region admit a kind's instances.

@@ -43,9 +43,11 @@ pub const SPEC: Spec = Spec {
     aws_names: &[
         super::iam_role(super::NameBase::Own, "-monitoring"),
         super::AwsName {
-            what: "DB instance identifier",
+            // A failback keeps an old primary aside as `<identifier>-stale-<YYYYMMDD>`
+            // (RUNBOOK "Failback").
+            what: "DB instance identifier (kept aside at failback)",
             base: super::NameBase::Own,
-            suffix: "",
+            suffix: "-stale-00000000",
             max: 63,
         },
     ],
@@ -1043,8 +1045,9 @@ mod tests {
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].contains("aurora `orders_db` would get the cluster identifier `t-orders_db-use2`"), "{e:?}");
         assert!(planned(&aurora.replace("orders_db", "orders-db")).primary.modules.iter().any(|m| m.label == "orders_db"));
-        // Length: the monitoring role `<identifier>-monitoring` fits 64
-        // characters (so the identifier 53), in the region of the longer code.
+        // Length: the identifier kept aside at failback,
+        // `<identifier>-stale-<YYYYMMDD>`, fits 63 characters (so the
+        // identifier 48), in the region of the longer code.
         let long = "d".repeat(40);
         let errors_of = |inventory: &str, primary: &str| {
             let text = format!(
@@ -1054,15 +1057,15 @@ mod tests {
             let loaded = crate::inventory::parse(&text, std::path::Path::new("t.yaml")).unwrap();
             crate::validate::validate(&loaded).err().map(|d| d.to_string())
         };
-        let e = errors_of(&"i".repeat(32), "ap-southeast-2").expect("refused");
+        let e = errors_of("shop", "ap-southeast-2").expect("refused");
         assert!(
-            e.contains(&format!("IAM role `{}-{long}-apse2-monitoring` would be 90 characters in ap-southeast-2; AWS accepts 64", "i".repeat(32))),
+            e.contains(&format!("DB instance identifier (kept aside at failback) `shop-{long}-apse2-stale-00000000` would be 66 characters in ap-southeast-2; AWS accepts 63")),
             "{e}"
         );
-        assert!(e.contains("shorten the asset name or the inventory name by 26 characters"), "{e}");
-        // 7 + 1 + 40 + 1 + 4 = 53 characters fit exactly; one more does not.
-        assert_eq!(errors_of("abcdefg", "us-east-2"), None);
-        let e = errors_of("abcdefgh", "us-east-2").expect("refused");
+        assert!(e.contains("shorten the asset name or the inventory name by 3 characters"), "{e}");
+        // 2 + 1 + 40 + 1 + 4 = 48 characters fit exactly; one more does not.
+        assert_eq!(errors_of("ab", "us-east-2"), None);
+        let e = errors_of("abc", "us-east-2").expect("refused");
         assert!(e.contains("by 1 character") && !e.contains("by 1 characters"), "{e}");
     }
 

@@ -92,12 +92,13 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     }
     // node_exporter listens on the host's NODE_EXPORTER_PORT next to the
     // application wherever a monitoring stack scrapes servers.
-    let scraped = c
-        .inventory()
-        .assets
-        .iter()
-        .any(|m| m.kind == Kind::K8sMonitoring && m.monitor_vms != Some(false));
-    if a.image.is_some() && a.port == Some(NODE_EXPORTER_PORT) && scraped {
+    let scraped = || {
+        c.inventory()
+            .assets
+            .iter()
+            .any(|m| m.kind == Kind::K8sMonitoring && m.monitor_vms != Some(false))
+    };
+    if a.image.is_some() && a.port == Some(NODE_EXPORTER_PORT) && scraped() {
         c.error(
             "port",
             format!("port {NODE_EXPORTER_PORT} is node_exporter's on these instances (the monitoring stack scrapes them)"),
