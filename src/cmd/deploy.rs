@@ -86,5 +86,22 @@ pub fn deploy(inventory: PathBuf, dry_run: bool, mut opts: Options, quiet: bool)
     if !quiet {
         say(&format!("deployed {}: {} step(s) done", plan.name, steps.len()))?;
     }
+    // The inventory's own repositories were created empty: the workloads
+    // that run their images start once the user pushes them (RUNBOOK).
+    let c = &compiled[0];
+    let rb = acmegen::runbook::runbook(&c.loaded.inventory, plan, &c.loaded.path);
+    if let Some(push) = rb
+        .bootstrap
+        .iter()
+        .find(|s| s.title == acmegen::runbook::PUSH_IMAGES_TITLE)
+    {
+        if steps.iter().any(|s| s.name == "primary") {
+            let lines: Vec<String> = push.commands.iter().map(|c| format!("  {c}")).collect();
+            say(&format!(
+                "note: the applications that run images of the inventory's repositories start once you push them:\n{}",
+                lines.join("\n")
+            ))?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

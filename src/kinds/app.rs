@@ -194,12 +194,15 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         Expr::Num(i64::from(o.max)),
         VarRole::Setting,
     );
-    let (repository, tag) = match image {
+    // The inventory's own repository is created empty by the first apply:
+    // waiting for the pods would fail it (the image is pushed afterwards,
+    // RUNBOOK "First deployment"); they start once it is there.
+    let (repository, tag, wait) = match image {
         Image::Repository { ecr, tag } => match p.asset(ecr) {
-            Some(e) => (Expr::module(e.ident(), "repository_url"), tag),
+            Some(e) => (Expr::module(e.ident(), "repository_url"), tag, false),
             None => return,
         },
-        Image::Reference { repository, tag } => (Expr::s(repository), tag),
+        Image::Reference { repository, tag } => (Expr::s(repository), tag, true),
     };
     let lbs = workloads::load_balancers(p, cluster);
     let ingress = workloads::ingress_here(p, &cluster.name);
@@ -211,8 +214,11 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     m.arg("name", Expr::s(&name))
         .arg("namespace", Expr::s(&name))
         .arg("image_repository_url", repository)
-        .arg("image_tag", Expr::s(tag))
-        .arg("replicas", replicas)
+        .arg("image_tag", Expr::s(tag));
+    if !wait {
+        m.arg("wait_for_rollout", Expr::Bool(false));
+    }
+    m.arg("replicas", replicas)
         .arg("max_replicas", max)
         .arg("port", Expr::Num(i64::from(o.port)))
         .arg("health_check_path", Expr::s(&o.health_check_path))
@@ -254,6 +260,22 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, default_of, errors, module, planned};
+
+    #[test]
+    fn an_app_from_the_inventorys_own_repository_is_installed_without_waiting_for_its_image() {
+        let cluster = "  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active}\n";
+        let p = planned(&format!(
+            "{cluster}  - {{kind: ecr, name: images, image_tag: \"1.0\", dr: replica}}\n  - {{kind: app, name: api, target: k8s, image: images, dr: active}}\n"
+        ));
+        for root in p.roots() {
+            assert_eq!(arg(module(root, "api").unwrap(), "wait_for_rollout"), "false");
+        }
+        let p = planned(&format!(
+            "{cluster}  - {{kind: app, name: api, target: k8s, image: \"public.ecr.aws/nginx/nginx:1.27\", dr: active}}\n"
+        ));
+        let api = module(&p.primary, "api").unwrap();
+        assert!(api.args.iter().all(|(n, _)| n != "wait_for_rollout"), "waits (the default) for a published image");
+    }
 
     const CLUSTER: &str = "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, version: \"1.35\", dr: pilot-light}\n  - {kind: alb, name: lb, target: k8s, health_check_path: /healthz, dr: pilot-light}\n  - {kind: ecr, name: images, image_tag: \"1.4.2\", dr: replica}\n";
 

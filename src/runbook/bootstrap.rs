@@ -103,10 +103,100 @@ pub(super) fn bootstrap(c: &Ctx<'_>) -> Vec<Step> {
         vec![ACCOUNT.into(), init(c, &plan.primary), c.tf("primary", "apply")],
         vec![format!("Every primary output is set; replication rules point at the DR buckets and registry; the primary's facts are published under `{}/primary/` in {}.", fact_store_path(&c.inv.name), c.dr)],
     ));
+    if let Some(step) = push_images(c) {
+        steps.push(step);
+    }
     steps.push(Step::new(
         "Apply the DR root again: replicas and cross-region links join what the primary published",
         vec![c.tf("dr", "apply")],
         vec!["Replication runs: read replicas and secondary clusters are `available` in the DR region, buckets show replicated objects; no value was copied by hand.".into()],
     ));
     steps
+}
+
+/// The images of the inventory's own repositories that applications and
+/// servers run, as (ecr asset, tag), each once in inventory order: an app's
+/// `image: <ecr asset>[:<tag>]` (the repository's image_tag by default), a
+/// vm's `image: <ecr asset>:<tag>`.
+fn images_to_push<'a>(c: &Ctx<'a>) -> Vec<(&'a Asset, String)> {
+    let mut out: Vec<(&'a Asset, String)> = Vec::new();
+    for a in c.inv.assets.iter().filter(|a| matches!(a.kind, Kind::App | Kind::Vm)) {
+        let Some(image) = a.image.as_deref() else { continue };
+        let (name, tag) = match image.rsplit_once(':') {
+            Some((n, t)) if !t.contains('/') => (n, Some(t)),
+            _ => (image, None),
+        };
+        let Some(ecr) = c.inv.assets.iter().find(|e| e.kind == Kind::Ecr && e.name == name) else {
+            continue;
+        };
+        let tag = match (a.kind, tag) {
+            (_, Some(t)) => t.to_string(),
+            (Kind::App, None) => match &ecr.image_tag {
+                Some(t) => t.clone(),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if !out.iter().any(|(e, t)| e.name == ecr.name && *t == tag) {
+            out.push((ecr, tag));
+        }
+    }
+    out
+}
+
+/// After the primary's apply: push the images the inventory's own
+/// repositories are created empty for (the workloads installed without
+/// waiting for them start once they are there). A `replica` repository gets
+/// each push copied to DR by the replication the primary's apply set up;
+/// an `active` one is its own registry in DR, pushed to as well.
+fn push_images(c: &Ctx<'_>) -> Option<Step> {
+    let images = images_to_push(c);
+    if images.is_empty() {
+        return None;
+    }
+    let registry = |region: &str| format!("$ACCOUNT_ID.dkr.ecr.{region}.amazonaws.com");
+    let login = |region: &str| {
+        format!(
+            "aws ecr get-login-password --region {region} | docker login --username AWS --password-stdin {}",
+            registry(region)
+        )
+    };
+    let mut commands = vec![ACCOUNT.to_string(), login(c.primary)];
+    let active = images.iter().any(|(e, _)| e.dr == DrStrategy::Active);
+    if active {
+        commands.push(login(c.dr));
+    }
+    let mut verify = Vec::new();
+    for (ecr, tag) in &images {
+        let repo = crate::plan::names::repository(&c.inv.name, &ecr.name);
+        let mut regions = vec![c.primary];
+        if ecr.dr == DrStrategy::Active {
+            regions.push(c.dr);
+        }
+        for region in &regions {
+            let target = format!("{}/{repo}:{tag}", registry(region));
+            commands.push(format!(
+                "docker tag {}:{tag} {target}   # your local build, tagged {0}:{tag}",
+                ecr.name
+            ));
+            commands.push(format!("docker push {target}"));
+        }
+        let check = |region: &str| {
+            format!("`aws ecr describe-images --repository-name {repo} --image-ids imageTag={tag} --region {region}`")
+        };
+        verify.push(match ecr.dr {
+            DrStrategy::Replica => format!(
+                "{} finds it; {} too once replication copied it (usually within minutes: retry).",
+                check(c.primary),
+                check(c.dr)
+            ),
+            DrStrategy::Active => format!("{} and {} find it.", check(c.primary), check(c.dr)),
+            _ => format!("{} finds it.", check(c.primary)),
+        });
+    }
+    verify.push(
+        "The applications and servers that run these images start once they are there (the apply did not wait for them: the repositories were empty)."
+            .into(),
+    );
+    Some(Step::new(PUSH_IMAGES_TITLE, commands, verify))
 }

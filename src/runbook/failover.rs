@@ -494,13 +494,40 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
             .map(|m| format!("-target=module.{}", m.label))
             .collect::<Vec<_>>()
             .join(" ");
+        let mut commands = vec![c.tf("dr", &format!("apply -refresh=false {args}"))];
+        // Releases installed without waiting for their pods (an image of
+        // the inventory's own registry): wait for the rollout here.
+        for m in in_cluster.iter().filter(|m| m.argument("wait_for_rollout").is_some()) {
+            let (Some(a), Some(name), Some(namespace)) = (
+                asset(m),
+                arg_str(m, "name", &c.plan.dr),
+                arg_str(m, "namespace", &c.plan.dr),
+            ) else {
+                continue;
+            };
+            let Some(cluster) = a
+                .target
+                .as_deref()
+                .and_then(|t| c.inv.assets.iter().find(|x| x.name == t))
+            else {
+                continue;
+            };
+            let eks = c.ident(cluster, Role::Dr);
+            commands.push(format!(
+                "aws eks update-kubeconfig --name {eks} --region {} --alias {eks}",
+                c.dr
+            ));
+            commands.push(format!(
+                "kubectl --context {eks} -n {namespace} rollout status deployment/{name} --timeout=10m"
+            ));
+        }
         steps.push(Step::new(
             format!(
                 "Scale {} to primary capacity through the Kubernetes API of {} (a targeted apply of their Helm releases that refreshes nothing)",
                 names.join(", "),
                 c.dr
             ),
-            vec![c.tf("dr", &format!("apply -refresh=false {args}"))],
+            commands,
             vec!["The plan changes only the replica counts of these releases and destroys nothing; `kubectl get deployments -A` shows them available on the new nodes.".into()],
         ));
     }

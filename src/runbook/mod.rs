@@ -317,6 +317,10 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Title of the first deployment's step that pushes the images of the
+/// inventory's own repositories (`acmegen deploy` repeats its commands).
+pub const PUSH_IMAGES_TITLE: &str = "Push the application images to the inventory's registries";
+
 /// Sets `ACCOUNT_ID`, which state bucket and bucket names carry.
 const ACCOUNT: &str = "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)";
 

@@ -104,4 +104,66 @@ mod tests {
         let rb = runbook("  - {kind: s3, name: files, dr: replica}\n");
         assert!(rb.node_roll.is_empty());
     }
+
+    /// The inventory's own repositories are created empty: the first
+    /// deployment pushes each image the apps and servers run, once, after
+    /// the primary's apply set up replication.
+    #[test]
+    fn the_first_deployment_pushes_the_images_of_the_inventorys_repositories() {
+        let rb = runbook(
+            "  - {kind: ecr, name: images, image_tag: \"1.0\", dr: replica}\n  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active}\n  - {kind: app, name: api, target: k8s, image: images, dr: active}\n  - {kind: app, name: web, target: k8s, image: \"images:1.0\", path: /web, dr: active}\n  - {kind: vm, name: worker, size: t3.micro, image: \"images:2.0\", dr: none}\n",
+        );
+        let titles: Vec<&str> = rb.bootstrap.iter().map(|s| s.title.as_str()).collect();
+        let i = titles
+            .iter()
+            .position(|t| *t == super::super::PUSH_IMAGES_TITLE)
+            .unwrap_or_else(|| panic!("{titles:?}"));
+        assert!(titles[i - 1].starts_with("Apply the primary root"), "{titles:?}");
+        let pushes: Vec<&String> = rb.bootstrap[i]
+            .commands
+            .iter()
+            .filter(|c| c.starts_with("docker push"))
+            .collect();
+        assert_eq!(
+            pushes,
+            [
+                "docker push $ACCOUNT_ID.dkr.ecr.us-east-2.amazonaws.com/t/images:1.0",
+                "docker push $ACCOUNT_ID.dkr.ecr.us-east-2.amazonaws.com/t/images:2.0"
+            ],
+            "one push per image, to the primary: replication copies it"
+        );
+        assert!(
+            rb.bootstrap[i].verify[0].contains("--region us-west-1` too once replication copied it"),
+            "{:?}",
+            rb.bootstrap[i].verify
+        );
+        // An `active` repository is a registry of its own in DR: pushed there too.
+        let rb = runbook(
+            "  - {kind: ecr, name: images, image_tag: \"1.0\", dr: active}\n  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active}\n  - {kind: app, name: api, target: k8s, image: images, dr: active}\n",
+        );
+        let step = rb
+            .bootstrap
+            .iter()
+            .find(|s| s.title.starts_with("Push"))
+            .expect("a push step");
+        let pushes: Vec<&String> = step.commands.iter().filter(|c| c.starts_with("docker push")).collect();
+        assert_eq!(
+            pushes,
+            [
+                "docker push $ACCOUNT_ID.dkr.ecr.us-east-2.amazonaws.com/t/images:1.0",
+                "docker push $ACCOUNT_ID.dkr.ecr.us-west-1.amazonaws.com/t/images:1.0"
+            ]
+        );
+        assert!(
+            step.commands
+                .iter()
+                .any(|c| c.starts_with("aws ecr get-login-password --region us-west-1")),
+            "{:?}",
+            step.commands
+        );
+        assert!(!runbook("  - {kind: s3, name: files, dr: replica}\n")
+            .bootstrap
+            .iter()
+            .any(|s| s.title.starts_with("Push")));
+    }
 }

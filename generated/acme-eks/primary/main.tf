@@ -318,6 +318,7 @@ module "web" {
   namespace            = "web"
   image_repository_url = module.services.repository_url
   image_tag            = "2026.11.1"
+  wait_for_rollout     = false
   replicas             = var.web_replicas
   max_replicas         = var.web_max_replicas
   port                 = 8000

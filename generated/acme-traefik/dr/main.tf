@@ -109,6 +109,7 @@ module "api" {
   namespace            = "api"
   image_repository_url = module.api_images.repository_url
   image_tag            = "1.0.0"
+  wait_for_rollout     = false
   replicas             = var.api_replicas
   max_replicas         = var.api_max_replicas
   port                 = 8000

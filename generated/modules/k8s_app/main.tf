@@ -28,6 +28,7 @@ resource "helm_release" "this" {
   namespace        = var.namespace
   create_namespace = true
   chart            = "${path.module}/../../charts/k8s-app"
+  wait             = var.wait_for_rollout
 
   values = [yamlencode({
     name = var.name

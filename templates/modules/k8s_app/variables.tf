@@ -43,6 +43,12 @@ variable "image_digest" {
   }
 }
 
+variable "wait_for_rollout" {
+  description = "Whether the apply waits for the pods to become ready. False where the image may not be in its registry yet (a repository this apply creates, empty until the image is pushed): the release installs and the pods pull the image once it is there."
+  type        = bool
+  default     = true
+}
+
 variable "replicas" {
   description = "Replicas (the autoscaler's minimum; 1 in a pilot-light region)."
   type        = number
