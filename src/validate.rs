@@ -939,9 +939,14 @@ mod tests {
     use std::path::Path;
 
     fn errors(assets: &str) -> Vec<String> {
-        let text = format!("name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
-        let loaded = parse(&text, Path::new("t.yaml")).unwrap();
-        match validate(&loaded) {
+        errors_in(&format!(
+            "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}"
+        ))
+    }
+
+    /// The validation errors of inventory `text`, as `line:column message`.
+    fn errors_in(text: &str) -> Vec<String> {
+        match validate(&parse(text, Path::new("t.yaml")).unwrap()) {
             Ok(_) => vec![],
             Err(d) => {
                 d.0.iter()
@@ -953,18 +958,9 @@ mod tests {
 
     /// The errors of an inventory with `network` (YAML under `network:`) and `assets`.
     fn network_errors(network: &str, assets: &str) -> Vec<String> {
-        let text = format!(
+        errors_in(&format!(
             "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nnetwork:\n{network}assets:\n{assets}"
-        );
-        let loaded = parse(&text, Path::new("t.yaml")).unwrap();
-        match validate(&loaded) {
-            Ok(_) => vec![],
-            Err(d) => {
-                d.0.iter()
-                    .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
-                    .collect()
-            }
-        }
+        ))
     }
 
     #[test]
@@ -1058,16 +1054,9 @@ mod tests {
 
     /// The errors of an inventory named `name` holding `assets`.
     fn network_free_errors_with_name(name: &str, assets: &str) -> Vec<String> {
-        let text =
-            format!("name: {name}\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}");
-        match validate(&parse(&text, Path::new("t.yaml")).unwrap()) {
-            Ok(_) => vec![],
-            Err(d) => {
-                d.0.iter()
-                    .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
-                    .collect()
-            }
-        }
+        errors_in(&format!(
+            "name: {name}\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}"
+        ))
     }
 
     #[test]
