@@ -416,9 +416,16 @@ fn uncounted_note(kind: Kind, qty: u32, dr: DrStrategy) -> Option<String> {
 /// first target kind that the table has (the spec lists them in order of
 /// preference).
 fn target_of(kind: Kind, drafts: &[Draft]) -> Option<&Draft> {
+    target_candidates(kind, drafts).into_iter().next()
+}
+
+/// The first table asset of each of `kind`'s target kinds that the table
+/// has, in the spec's order of preference.
+fn target_candidates(kind: Kind, drafts: &[Draft]) -> Vec<&Draft> {
     kind.target_kinds()
         .iter()
-        .find_map(|k| drafts.iter().find(|x| x.kind == *k))
+        .filter_map(|k| drafts.iter().find(|x| x.kind == *k))
+        .collect()
 }
 
 /// `name` without its last words, or cut, until `fits` it (the whole name
@@ -697,12 +704,7 @@ pub fn import(doc: &str, name: &str, source: &str) -> Result<Imported, ImportErr
         // The first asset of the table of the kind's first target kind that
         // has one (the spec lists them in order of preference), and the
         // other kinds it could have been.
-        let present: Vec<&Draft> = d
-            .kind
-            .target_kinds()
-            .iter()
-            .filter_map(|k| drafts.iter().find(|x| x.kind == *k))
-            .collect();
+        let present = target_candidates(d.kind, &drafts);
         let target = present.first().map(|t| t.name.clone());
         if let [chosen, others @ ..] = present.as_slice() {
             if !others.is_empty() {

@@ -440,8 +440,7 @@ impl<'a> Validator<'a> {
         // acmegen's VPCs are private networks behind NAT (VPC User Guide,
         // "VPC CIDR blocks": RFC 1918 ranges recommended).
         let private = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(parsed);
-        let inside = |outer: Cidr| outer.prefix <= cidr.prefix && outer.overlaps(cidr);
-        if !private.into_iter().any(inside) {
+        if !private.into_iter().any(|outer| crate::plan::nacl::within(cidr, outer)) {
             self.err(
                 &at("cidr"),
                 format!("VPC CIDR {cidr} is not a private range"),

@@ -147,11 +147,17 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     }
 }
 
-fn check_image(c: &mut Check<'_>, a: &Asset, image: &str) -> Option<Image> {
-    let (name, tag) = match image.rsplit_once(':') {
+/// An app's `image` as its name and its tag, if it has one
+/// (`api:1.2`, `api`, `registry:5000/org/api:1.2`).
+pub(crate) fn split_image(image: &str) -> (&str, Option<&str>) {
+    match image.rsplit_once(':') {
         Some((n, t)) if !t.contains('/') => (n, Some(t)),
         _ => (image, None),
-    };
+    }
+}
+
+fn check_image(c: &mut Check<'_>, a: &Asset, image: &str) -> Option<Image> {
+    let (name, tag) = split_image(image);
     if let Some((_, ecr)) = c.named(name).filter(|(_, x)| x.kind == Kind::Ecr) {
         let Some(tag) = tag.map(str::to_string).or_else(|| ecr.image_tag.clone()) else {
             c.error(

@@ -122,10 +122,7 @@ fn images_to_push<'a>(c: &Ctx<'a>) -> Vec<(&'a Asset, String)> {
     let mut out: Vec<(&'a Asset, String)> = Vec::new();
     for a in c.inv.assets.iter().filter(|a| matches!(a.kind, Kind::App | Kind::Vm)) {
         let Some(image) = a.image.as_deref() else { continue };
-        let (name, tag) = match image.rsplit_once(':') {
-            Some((n, t)) if !t.contains('/') => (n, Some(t)),
-            _ => (image, None),
-        };
+        let (name, tag) = crate::kinds::app::split_image(image);
         let Some(ecr) = c.inv.assets.iter().find(|e| e.kind == Kind::Ecr && e.name == name) else {
             continue;
         };
