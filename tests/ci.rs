@@ -345,3 +345,58 @@ fn the_drill_copy_of_every_shipped_inventory_renders() {
         }
     }
 }
+
+/// The apply jobs wait for the rollouts their apply does not wait for (an
+/// app of the inventory's own ECR repository): in the job's region, failing
+/// when the image is in the registry, warning while it is not pushed yet.
+#[test]
+fn apply_jobs_wait_for_the_rollouts_terraform_does_not() {
+    let workflow = |name: &str| -> serde_yaml::Value {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-apply.yml"));
+        serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let step = |w: &serde_yaml::Value, job: &str| -> Option<String> {
+        w["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"].as_str() == Some("Rollouts the apply does not wait for"))
+            .map(|s| s["run"].as_str().unwrap().to_string())
+    };
+    // acme-eks: app `web` on cluster `apps`, image from its repository `services`.
+    let eks = workflow("acme-eks");
+    for (job, region, code) in [
+        ("dr-first", "us-west-2", "usw2"),
+        ("primary", "us-east-1", "use1"),
+        ("dr-again", "us-west-2", "usw2"),
+    ] {
+        let run = step(&eks, job).unwrap_or_else(|| panic!("{job}: no rollout step"));
+        let cluster = format!("acme-eks-apps-{code}");
+        let lines: Vec<&str> = run.lines().map(str::trim).collect();
+        assert_eq!(
+            lines[0],
+            format!("aws eks update-kubeconfig --name {cluster} --region {region} --alias {cluster}"),
+            "{job}"
+        );
+        assert_eq!(
+            lines[1],
+            format!("if ! kubectl --context {cluster} -n web rollout status deployment/web --timeout=10m; then"),
+            "{job}"
+        );
+        assert_eq!(
+            lines[2],
+            format!("if aws ecr describe-images --repository-name acme-eks/services --image-ids imageTag=2026.11.1 --region {region} > /dev/null; then"),
+            "{job}"
+        );
+        assert!(
+            lines[3].starts_with("echo \"::error ") && lines[4] == "exit 1",
+            "{job}: {run}"
+        );
+        assert!(lines[6].starts_with("echo \"::warning "), "{job}: {run}");
+    }
+    // acme-vm runs no Helm release: no step.
+    let vm = workflow("acme-vm");
+    for job in ["dr-first", "primary", "dr-again"] {
+        assert!(step(&vm, job).is_none(), "acme-vm {job}");
+    }
+}

@@ -54,6 +54,8 @@ struct ApplyJob {
     title: String,
     needs: &'static str,
     root: Root,
+    /// Rollouts the apply does not wait for (see [`crate::runbook::unawaited_rollouts`]).
+    rollouts: Vec<crate::runbook::Rollout>,
 }
 
 #[derive(Serialize)]
@@ -545,6 +547,7 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
     }
     let out = out.trim_end_matches('/');
     let roots = roots(plan, out);
+    let rollouts = |root: &RootPlan| crate::runbook::unawaited_rollouts(&loaded.inventory, root, &root.modules);
     let [primary, dr] = [roots[0].clone(), roots[1].clone()];
     let ctx = Ctx {
         header: format!("{MARKER} from {file}: do not edit (`acmegen ci` rewrites it, `acmegen check` compares it)."),
@@ -571,18 +574,21 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
                 title: format!("DR root first ({})", dr.region),
                 needs: "check",
                 root: dr.clone(),
+                rollouts: rollouts(&plan.dr),
             },
             ApplyJob {
                 id: "primary",
                 title: format!("primary root ({})", primary.region),
                 needs: "dr-first",
                 root: primary.clone(),
+                rollouts: rollouts(&plan.primary),
             },
             ApplyJob {
                 id: "dr-again",
                 title: format!("DR root again ({})", dr.region),
                 needs: "primary",
                 root: dr.clone(),
+                rollouts: rollouts(&plan.dr),
             },
         ],
         roots: roots.clone(),

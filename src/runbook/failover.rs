@@ -497,29 +497,9 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
         let mut commands = vec![c.tf("dr", &format!("apply -refresh=false {args}"))];
         // Releases installed without waiting for their pods (an image of
         // the inventory's own registry): wait for the rollout here.
-        for m in in_cluster.iter().filter(|m| m.argument("wait_for_rollout").is_some()) {
-            let (Some(a), Some(name), Some(namespace)) = (
-                asset(m),
-                arg_str(m, "name", &c.plan.dr),
-                arg_str(m, "namespace", &c.plan.dr),
-            ) else {
-                continue;
-            };
-            let Some(cluster) = a
-                .target
-                .as_deref()
-                .and_then(|t| c.inv.assets.iter().find(|x| x.name == t))
-            else {
-                continue;
-            };
-            let eks = c.ident(cluster, Role::Dr);
-            commands.push(format!(
-                "aws eks update-kubeconfig --name {eks} --region {} --alias {eks}",
-                c.dr
-            ));
-            commands.push(format!(
-                "kubectl --context {eks} -n {namespace} rollout status deployment/{name} --timeout=10m"
-            ));
+        for r in unawaited_rollouts(c.inv, &c.plan.dr, in_cluster.iter().map(|m| **m)) {
+            commands.push(r.kubeconfig);
+            commands.push(r.status);
         }
         steps.push(Step::new(
             format!(

@@ -41,6 +41,55 @@ use values::*;
 
 pub use failover::{failover_plan, failover_text, DbName, Failover};
 
+/// A rollout Terraform does not wait for (see [`unawaited_rollouts`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rollout {
+    /// Points kubectl at the release's cluster (context named after it).
+    pub kubeconfig: String,
+    /// Waits for the release's deployment.
+    pub status: String,
+    /// Succeeds when the release's image is in this region's registry.
+    pub image_present: String,
+}
+
+/// The rollouts Terraform does not wait for among `modules` of `root`: the
+/// Helm releases of an image of the inventory's own registry (k8s_app
+/// `wait_for_rollout = false`, the registry being empty at the first
+/// apply).
+pub fn unawaited_rollouts<'m>(
+    inv: &Inventory,
+    root: &RootPlan,
+    modules: impl IntoIterator<Item = &'m ModuleCall>,
+) -> Vec<Rollout> {
+    let mut out = Vec::new();
+    for m in modules.into_iter().filter(|m| m.argument("wait_for_rollout").is_some()) {
+        let (Some(name), Some(namespace), Some(tag)) = (
+            arg_str(m, "name", root),
+            arg_str(m, "namespace", root),
+            arg_str(m, "image_tag", root),
+        ) else {
+            continue;
+        };
+        let Some(app) = inv.assets.iter().find(|a| a.name == m.origin.asset()) else {
+            continue;
+        };
+        let (Some(cluster), Some(image)) = (app.target.as_deref(), app.image.as_deref()) else {
+            continue;
+        };
+        let eks = names::resource(&inv.name, cluster, &root.region);
+        let repository = names::repository(&inv.name, crate::kinds::app::split_image(image).0);
+        let region = &root.region;
+        out.push(Rollout {
+            kubeconfig: format!("aws eks update-kubeconfig --name {eks} --region {region} --alias {eks}"),
+            status: format!("kubectl --context {eks} -n {namespace} rollout status deployment/{name} --timeout=10m"),
+            image_present: format!(
+                "aws ecr describe-images --repository-name {repository} --image-ids imageTag={tag} --region {region}"
+            ),
+        });
+    }
+    out
+}
+
 /// One DR root variable that failover changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VarChange {
