@@ -109,12 +109,19 @@ pub fn validate(loaded: &Loaded) -> Result<Validated, Diagnostics> {
     match (v.errors.is_empty(), layout(inv, false), layout(inv, true)) {
         (true, Some(primary), Some(dr)) => {
             assets.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok(Validated {
+            let validated = Validated {
                 inventory: inv.clone(),
                 assets,
                 network: Networks { primary, dr },
                 warnings: v.warnings,
-            })
+            };
+            // The network ACLs are derived from the planned roots.
+            let acls = crate::kinds::vpc::check_network_acls(loaded, &validated);
+            if acls.is_empty() {
+                Ok(validated)
+            } else {
+                Err(Diagnostics(acls))
+            }
         }
         (true, _, _) => Err(Diagnostics(vec![loaded.error(
             &[Seg::Key("network")],

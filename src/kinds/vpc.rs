@@ -5,9 +5,11 @@
 use super::{Options as KindOptions, Quantity, SizeClass, Spec};
 use crate::cidr::Cidr;
 use crate::inventory::{Asset, DrStrategy, Kind};
-use crate::plan::nacl::{self, Exposure, Tier};
+use crate::diagnostics::Diagnostic;
+use crate::inventory::{Loaded, Seg};
+use crate::plan::nacl::{self, Exposure, NetworkAcls, Tier};
 use crate::plan::{names, present, Expr, ModuleCall, Origin, Planner, Role};
-use crate::validate::{Check, ValidAsset};
+use crate::validate::{Check, ValidAsset, Validated};
 
 /// The vpc kind.
 pub const SPEC: Spec = Spec {
@@ -158,6 +160,60 @@ pub fn plan_network_acls(p: &mut Planner<'_>) {
     }
 }
 
+/// With `network_acls: true`, the ACLs of both regions are ones AWS
+/// accepts ([`NetworkAcls::refused`]): at most [`nacl::RULES_PER_ACL`] rules
+/// per tier and direction, each number once. An error at the vpc asset's
+/// `network_acls` for each that is not. The ACLs are those the roots
+/// render: planned here from the validated inventory `v`.
+pub(crate) fn check_network_acls(loaded: &Loaded, v: &Validated) -> Vec<Diagnostic> {
+    let Some(at) = loaded
+        .inventory
+        .assets
+        .iter()
+        .position(|a| a.kind == Kind::Vpc && a.network_acls == Some(true))
+    else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    for role in [Role::Primary, Role::Dr] {
+        let root = Planner::new(v, role).run();
+        let acls = root
+            .modules
+            .iter()
+            .find(|m| m.source == "vpc")
+            .and_then(|m| m.argument("network_acls"))
+            .and_then(NetworkAcls::from_expr);
+        for r in acls.iter().flat_map(NetworkAcls::refused) {
+            errors.push(loaded.error(
+                &[Seg::Key("assets"), Seg::Index(at), Seg::Key("network_acls")],
+                refused_message(&r, &root.region),
+                format!(
+                    "it takes {}: use fewer of them (e.g. the same `port:` for the VMs behind load balancers), or set `network_acls: false` (the security groups still filter every flow)",
+                    nacl::rules_taken_by(r.tier, r.egress)
+                ),
+            ));
+        }
+    }
+    errors
+}
+
+/// Why AWS would refuse the rules `r` of a network ACL in `region`.
+fn refused_message(r: &nacl::Refused, region: &str) -> String {
+    let tier = if r.tier == Tier::Public { "public" } else { "private" };
+    let direction = if r.egress { "outbound" } else { "inbound" };
+    let acl = format!("the {tier} subnets' network ACL in {region}");
+    match r.reused {
+        Some(n) if r.rules <= nacl::RULES_PER_ACL => format!(
+            "{acl} would number two {direction} rules {n}: more than the 10 of a block of rule numbers (Terraform stops at a duplicate object key)"
+        ),
+        _ => format!(
+            "{acl} would hold {} {direction} rules; AWS allows {} per network ACL and direction (default quota)",
+            r.rules,
+            nacl::RULES_PER_ACL
+        ),
+    }
+}
+
 /// What the module call `m` exposes through its security groups.
 fn expose(m: &ModuleCall, e: &mut Exposure) {
     let num = |name: &str| match m.argument(name) {
@@ -206,7 +262,7 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, module, planned};
+    use crate::kinds::testing::{arg, errors, module, planned};
 
     const VM: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 3, dr: DR}\n";
 
@@ -224,6 +280,50 @@ mod tests {
             arg(module(&p.dr, "vpc").unwrap(), "public_subnets"),
             "[\"10.1.0.0/24\", \"10.1.1.0/24\"]"
         );
+    }
+
+    /// `n` VMs on ports of their own, each behind a load balancer: a
+    /// target port each in the private subnets' inbound ACL (with 3 AZs in
+    /// us-east-2, 2 in us-west-1, answers and path MTU).
+    fn load_balanced(n: usize, extra: &str) -> String {
+        let mut assets = format!("  - {{kind: vpc, name: net, network_acls: true, dr: active}}\n{extra}");
+        for i in 0..n {
+            assets += &format!(
+                "  - {{kind: vm, name: app{i}, size: t3.micro, image: nginx, port: {}, dr: active}}\n  - {{kind: alb, name: lb{i}, target: app{i}, dr: active}}\n",
+                8000 + i
+            );
+        }
+        assets
+    }
+
+    #[test]
+    fn network_acls_past_the_rules_quota_are_refused() {
+        let private_inbound = |assets: &str, root: fn(&crate::plan::Plan) -> &crate::plan::RootPlan| {
+            let p = planned(assets);
+            let acls = module(root(&p), "net").unwrap().argument("network_acls").cloned().unwrap();
+            crate::plan::nacl::NetworkAcls::from_expr(&acls).unwrap().private.inbound.len()
+        };
+        // us-east-2: 3 private subnets + 15 target ports + 2 = 20.
+        assert!(errors(&load_balanced(15, "")).is_empty());
+        assert_eq!(private_inbound(&load_balanced(15, ""), |p| &p.primary), 20);
+        let e = errors(&load_balanced(16, ""));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("the private subnets' network ACL in us-east-2 would hold 21 inbound rules; AWS allows 20 per network ACL and direction"),
+            "{e:?}"
+        );
+        assert!(e[0].contains("t.yaml:6:"), "at the vpc asset: {e:?}");
+        assert!(e[0].contains("per distinct port the load balancers reach their targets on"), "{e:?}");
+        // A database the DR clients reach over the peering takes one more
+        // in the primary.
+        let db = "  - {kind: vpc_peering, name: peer, dr: active}\n  - {kind: rds, name: db, size: db.t3.micro, engine: postgres, engine_version: \"16\", dr: none}\n";
+        assert!(errors(&load_balanced(14, db)).is_empty());
+        assert_eq!(private_inbound(&load_balanced(14, db), |p| &p.primary), 20);
+        let e = errors(&load_balanced(15, db));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("in us-east-2 would hold 21 inbound rules"), "{e:?}");
+        // Without network ACLs nothing is counted.
+        assert!(errors(&load_balanced(16, "").replace("network_acls: true", "network_acls: false")).is_empty());
     }
 
     #[test]

@@ -27,6 +27,10 @@
 //!   VPC (databases, bastions), answers to the peer VPC and to SSH ranges
 //!   outside the VPC, ICMP "fragmentation needed".
 //!
+//! Each direction of an ACL holds at most [`RULES_PER_ACL`] rules, and the
+//! rules that grow with the inventory are numbered in blocks of 10:
+//! validation refuses ACLs that would not fit ([`NetworkAcls::refused`]).
+//!
 //! Not filtered by any network ACL (AWS documents these exceptions): the
 //! Amazon DNS server (VPC base + 2), instance metadata, the Amazon Time
 //! Sync Service and DHCP — DNS and NTP need no rule.
@@ -41,6 +45,12 @@ use std::collections::BTreeSet;
 pub const EPHEMERAL_FROM: u16 = 1024;
 /// Last port of the ephemeral range.
 pub const EPHEMERAL_TO: u16 = 65535;
+
+/// Rules a network ACL may hold in each direction: "Rules per network ACL",
+/// 20 by default, a one-way quota (20 inbound and 20 outbound), adjustable
+/// up to 40 (Amazon VPC User Guide, "Amazon VPC quotas", Network ACLs).
+/// Above it `terraform apply` fails creating the rules past the quota.
+pub const RULES_PER_ACL: usize = 20;
 
 /// The protocol a rule matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,8 +182,11 @@ fn mtu(number: u16) -> AclRule {
     }
 }
 
+/// The `i`-th rule number of the block starting at `base`, 10 apart: the
+/// blocks of [`derive`] start 100 apart, so a block holds 10 rules before
+/// it runs into the next; [`NetworkAcls::refused`] reports one that does.
 fn numbered(base: u16, i: usize) -> u16 {
-    base + 10 * i as u16
+    base.saturating_add(u16::try_from(10 * i).unwrap_or(u16::MAX))
 }
 
 /// The network ACLs of the VPC `layout` describes, given what the root
@@ -349,6 +362,55 @@ impl NetworkAcls {
             Tier::Private => &self.private,
         }
     }
+
+    /// Each tier and direction AWS would refuse: more rules than
+    /// [`RULES_PER_ACL`], or a rule number used twice (a block of [`derive`]
+    /// that ran into the next: Terraform stops at "Duplicate object key",
+    /// the vpc module keying rules by number).
+    pub fn refused(&self) -> Vec<Refused> {
+        let mut refused = Vec::new();
+        for tier in [Tier::Public, Tier::Private] {
+            for egress in [false, true] {
+                let rules = self.tier(tier).rules(egress);
+                let mut seen = BTreeSet::new();
+                let reused = rules.iter().map(|r| r.number).find(|n| !seen.insert(*n));
+                if rules.len() > RULES_PER_ACL || reused.is_some() {
+                    refused.push(Refused {
+                        tier,
+                        egress,
+                        rules: rules.len(),
+                        reused,
+                    });
+                }
+            }
+        }
+        refused
+    }
+}
+
+/// A tier's rules in one direction that AWS would refuse ([`NetworkAcls::refused`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    /// The tier.
+    pub tier: Tier,
+    /// Outbound (true) or inbound.
+    pub egress: bool,
+    /// How many rules it holds.
+    pub rules: usize,
+    /// A rule number two of them take, if any.
+    pub reused: Option<u16>,
+}
+
+/// What takes a rule of `tier`'s ACL in one direction (`egress`:
+/// outbound) besides its fixed rules, as [`derive`] numbers them (each in
+/// a block of 10 rule numbers).
+pub fn rules_taken_by(tier: Tier, egress: bool) -> &'static str {
+    match (tier, egress) {
+        (Tier::Public, false) => "a rule per listener port of the load balancers and per SSH range of public instances",
+        (Tier::Public, true) => "its fixed rules only",
+        (Tier::Private, false) => "a rule per private subnet (one per AZ), per distinct port the load balancers reach their targets on, per SSH range of private instances and per database port the peer VPC reaches",
+        (Tier::Private, true) => "a rule per port of the peer region's hosts that admit this VPC and per range answered outside it (the peer VPC, SSH ranges)",
+    }
 }
 
 #[cfg(test)]
@@ -398,19 +460,107 @@ mod tests {
     }
 
     fn numbers_are_unique_and_within_quota(acls: &NetworkAcls) {
-        {
-            for tier in [&acls.public, &acls.private] {
-                for rules in [&tier.inbound, &tier.outbound] {
-                    let numbers: BTreeSet<u16> = rules.iter().map(|r| r.number).collect();
-                    assert_eq!(numbers.len(), rules.len(), "duplicate rule numbers in {rules:?}");
-                    assert!(
-                        rules.len() <= 20,
-                        "more rules than the default quota of 20 per direction"
-                    );
-                    assert!(rules.iter().all(|r| (1..=32766).contains(&r.number)));
+        let defects = defects(acls);
+        assert!(defects.is_empty(), "{defects:?}");
+    }
+
+    /// What AWS or Terraform would refuse in `acls`, found rule by rule
+    /// (independently of [`NetworkAcls::refused`]): a number used twice,
+    /// more rules in a direction than the default quota of 20, a number
+    /// outside 1-32766.
+    fn defects(acls: &NetworkAcls) -> Vec<String> {
+        let mut found = Vec::new();
+        for tier in [&acls.public, &acls.private] {
+            for rules in [&tier.inbound, &tier.outbound] {
+                let numbers: BTreeSet<u16> = rules.iter().map(|r| r.number).collect();
+                if numbers.len() != rules.len() {
+                    found.push(format!("duplicate rule numbers in {rules:?}"));
+                }
+                if rules.len() > 20 {
+                    found.push(format!(
+                        "{} rules, over the default quota of 20 per direction",
+                        rules.len()
+                    ));
+                }
+                if !rules.iter().all(|r| (1..=32766).contains(&r.number)) {
+                    found.push(format!("a rule number outside 1-32766 in {rules:?}"));
                 }
             }
         }
+        found
+    }
+
+    /// Each input of [`derive`] at 0, 1, 2... entries, the others as in
+    /// the fixture: `refused` reports an ACL exactly when it has a defect,
+    /// and the most entries that fit (`bound`: the quota or the block of 10
+    /// rule numbers, whichever comes first) pass while one more is refused.
+    #[test]
+    fn each_input_is_refused_exactly_where_its_acl_stops_fitting() {
+        fn range(i: usize) -> Cidr {
+            format!("198.51.{i}.0/24").parse().unwrap()
+        }
+        fn ports(n: usize) -> BTreeSet<u16> {
+            (0..n).map(|i| 1000 + i as u16).collect()
+        }
+        fn ssh(e: &mut Exposure, tier: Tier, n: usize) {
+            e.ssh.retain(|(t, _)| *t != tier);
+            e.ssh.extend((0..n).map(|i| (tier, range(i))));
+        }
+        type Set = fn(&mut Layout, &mut Exposure, usize);
+        let inputs: [(&str, usize, Set); 7] = [
+            // 3 fixed public inbound rules: the quota comes first.
+            ("listener ports", 17, |_, e, n| e.listeners = ports(n)),
+            // The block runs into the VPC rule (300).
+            ("public SSH ranges", 10, |_, e, n| ssh(e, Tier::Public, n)),
+            ("private subnets", 10, |l, _, n| {
+                l.private = (0..n).map(|i| format!("10.0.{i}.0/24").parse().unwrap()).collect();
+            }),
+            ("target ports", 10, |_, e, n| e.target_ports = ports(n)),
+            // Answered outbound too, after the peer VPC: 9 fill that block.
+            ("private SSH ranges", 9, |_, e, n| ssh(e, Tier::Private, n)),
+            ("database ports from the peer", 10, |_, e, n| e.db_from_peer = ports(n)),
+            ("ports of the peer's hosts", 10, |_, e, n| e.to_peer = ports(n)),
+        ];
+        let peer: Cidr = "10.1.0.0/16".parse().unwrap();
+        for (what, bound, set) in inputs {
+            for entries in 0..=bound + 1 {
+                let (mut layout, mut e) = (layout(), exposure());
+                set(&mut layout, &mut e, entries);
+                let acls = derive(&layout, Some(peer), &e);
+                let (refused, defects) = (acls.refused(), defects(&acls));
+                assert_eq!(
+                    refused.is_empty(),
+                    defects.is_empty(),
+                    "{what} × {entries}: {refused:?} {defects:?}"
+                );
+                assert_eq!(
+                    refused.is_empty(),
+                    entries <= bound,
+                    "{what} × {entries}: the bound is {bound}; {refused:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn refused_names_the_direction_its_count_and_a_reused_number() {
+        let mut e = exposure();
+        e.target_ports = (0..11).map(|i| 1000 + i).collect();
+        let r = derive(&layout(), None, &e).refused();
+        assert_eq!(
+            r,
+            [Refused {
+                tier: Tier::Private,
+                egress: false,
+                rules: 16,
+                reused: Some(300)
+            }]
+        );
+        // 2 private subnets, 17 target ports, answers and path MTU.
+        e.target_ports = (0..17).map(|i| 1000 + i).collect();
+        e.ssh.clear();
+        let r = derive(&layout(), None, &e).refused();
+        assert_eq!((r.len(), r[0].rules, r[0].reused), (1, 21, None), "{r:?}");
     }
 
     /// What checkov's CKV_AWS_229-232 guard (FTP data/control, SSH, RDP
