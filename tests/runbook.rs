@@ -498,7 +498,7 @@ fn failback_copies_objects_written_in_dr_back_before_writers_return() {
     let step = step_of(b, sync);
     assert_eq!(
         step.commands[0],
-        "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)"
+        "ACCOUNT_ID=$(aws sts get-caller-identity --region us-west-1 --query Account --output text)"
     );
     assert_eq!(step.commands[1], sync);
     assert_eq!(step.commands[2], format!("{sync} --dryrun   # must print nothing"));
@@ -1269,4 +1269,32 @@ fn every_address_a_runbook_names_exists_in_its_root() {
         checked > 20,
         "only {checked} addresses found: the scan looked in the wrong place"
     );
+}
+
+/// Hunt finding (2026-11-27): the account ID came from STS in the default
+/// region, the lost primary's on an on-call machine set up for it, and an
+/// empty ID carried on into bucket and ARN names; and nothing in the
+/// failover set up the DR root's backend on a machine that never ran it.
+#[test]
+fn the_failover_asks_sts_in_dr_and_sets_up_the_dr_root_first() {
+    let (rb, _) = book(&format!("{WEB}{DNS}{BUCKET}"));
+    let first = &rb.failover[0];
+    assert_eq!(
+        first.commands,
+        vec![
+            "ACCOUNT_ID=$(aws sts get-caller-identity --region us-west-1 --query Account --output text)".to_string(),
+            "terraform -chdir=generated/t/dr init -backend-config=\"bucket=t-tfstate-$ACCOUNT_ID-us-west-1\"".to_string(),
+        ]
+    );
+    let sections = [&rb.bootstrap, &rb.failover, &rb.failback, &rb.drill];
+    let calls: Vec<&String> = sections
+        .iter()
+        .flat_map(|s| s.iter())
+        .flat_map(|step| step.commands.iter())
+        .filter(|c| c.contains("get-caller-identity"))
+        .collect();
+    assert!(calls.len() >= 3, "{calls:?}");
+    for c in calls {
+        assert!(c.contains("get-caller-identity --region us-west-1 "), "{c}");
+    }
 }

@@ -42,7 +42,7 @@ pub(super) fn bootstrap(c: &Ctx<'_>) -> Vec<Step> {
     }
     let mut steps = vec![Step::new(
         format!("Create {} (once per inventory and account)", created.join(", ")),
-        vec![ACCOUNT.into(), c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
+        vec![c.account(), c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
         verify,
     )];
     for z in &plan.bootstrap.zones {
@@ -95,12 +95,12 @@ pub(super) fn bootstrap(c: &Ctx<'_>) -> Vec<Step> {
     }
     steps.push(Step::new(
         format!("Apply the DR root first ({})", c.dr),
-        vec![ACCOUNT.into(), init(c, &plan.dr), c.tf("dr", "apply")],
+        vec![c.account(), init(c, &plan.dr), c.tf("dr", "apply")],
         vec!["DR network, keys, buckets and registries exist and the DR root has published its facts (SSM parameters under `".to_string() + &fact_store_path(&c.inv.name) + "/dr/`), so the primary can replicate and peer into them. Copies of primary databases wait for the primary's facts."],
     ));
     steps.push(Step::new(
         format!("Apply the primary root ({})", c.primary),
-        vec![ACCOUNT.into(), init(c, &plan.primary), c.tf("primary", "apply")],
+        vec![c.account(), init(c, &plan.primary), c.tf("primary", "apply")],
         vec![format!("Every primary output is set; replication rules point at the DR buckets and registry; the primary's facts are published under `{}/primary/` in {}.", fact_store_path(&c.inv.name), c.dr)],
     ));
     if let Some(step) = push_images(c) {
@@ -158,7 +158,7 @@ fn push_images(c: &Ctx<'_>) -> Option<Step> {
             registry(region)
         )
     };
-    let mut commands = vec![ACCOUNT.to_string(), login(c.primary)];
+    let mut commands = vec![c.account(), login(c.primary)];
     let active = images.iter().any(|(e, _)| e.dr == DrStrategy::Active);
     if active {
         commands.push(login(c.dr));

@@ -166,7 +166,7 @@ pub(super) fn aside(c: &Ctx<'_>, p: &str) -> String {
 pub(super) fn start_replica_back(c: &Ctx<'_>, a: &Asset) -> Step {
     let (p, d) = (c.ident(a, Role::Primary), c.ident(a, Role::Dr));
     let kms = c.kms_alias();
-    let mut commands = vec![ACCOUNT.into(), aside(c, &p)];
+    let mut commands = vec![c.account(), aside(c, &p)];
     commands.extend(placement(c, a));
     if let Some(s) = c
         .call(a, Role::Primary, "rds")
@@ -200,7 +200,7 @@ pub(super) fn move_rds_back(c: &Ctx<'_>, a: &Asset) -> Step {
     let settings = c
         .call(a, Role::Primary, "rds")
         .map(|m| DbSettings::of(m, &c.plan.primary));
-    let mut commands = vec![ACCOUNT.into()];
+    let mut commands = vec![c.account()];
     let verify = if a.dr == DrStrategy::Replica {
         let retention = settings.as_ref().map_or(7, |s| s.retention);
         commands.push(format!(
@@ -315,7 +315,7 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
     );
     let mut steps = vec![Step::new(
         format!("Check whether the old primary cluster `{p}` rejoined the global database `{global}`"),
-        vec![ACCOUNT.into(), member.clone()],
+        vec![c.account(), member.clone()],
         vec![format!("Aurora adds the old primary cluster back to the global database as a secondary once {} recovers: the command prints `connected` (or `pending-resync` while it catches up). If it prints None, the cluster was lost: run the next step; otherwise skip it.", c.primary)],
     )];
     let kms = c.kms_alias();
@@ -326,7 +326,7 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
         return steps;
     };
     let id = a.ident();
-    let mut commands = vec![ACCOUNT.into()];
+    let mut commands = vec![c.account()];
     commands.extend(placement(c, a));
     commands.push(format!(
         "VERSION=$(aws rds describe-db-clusters --db-cluster-identifier {d} --region {} --query 'DBClusters[0].EngineVersion' --output text)   # a secondary joins with exactly the writer's version",
@@ -386,7 +386,7 @@ pub(super) fn switch_cluster_back(c: &Ctx<'_>, a: &Asset) -> Step {
     Step::new(
         format!("Switch the Aurora global database `{global}` back to {}", c.primary),
         vec![
-            ACCOUNT.into(),
+            c.account(),
             format!(
                 "aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --region {}",
                 c.primary

@@ -45,7 +45,7 @@ pub(super) fn drill(c: &Ctx<'_>) -> Vec<Step> {
 /// databases; non-empty versioned buckets and repositories) made deletable
 /// by CLI, then both roots destroyed, DR first.
 pub(super) fn teardown(d: &Ctx<'_>) -> Step {
-    let mut commands = vec![ACCOUNT.into()];
+    let mut commands = vec![d.account()];
     for role in [Role::Primary, Role::Dr] {
         let root = d.root(role);
         let region = d.region(role);

@@ -25,7 +25,7 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     let hold_file = format!("{}/primary/failback.auto.tfvars", c.dir);
     let mut steps = vec![Step::new(
         format!("Check the primary region ({}) is back and its state bucket readable", c.primary),
-        vec![ACCOUNT.into(), init(c, &c.plan.primary)],
+        vec![c.account(), init(c, &c.plan.primary)],
         vec!["`terraform init` reads the primary state; if the bucket was lost, rebuild the primary as a first deployment instead.".into()],
     )];
     if let Some(mut hold) = rotation_step(c, true) {
@@ -160,7 +160,7 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
         );
         steps.push(Step::new(
             format!("Copy what was written to `{}` in {} back to the primary bucket", a.name, c.dr),
-            vec![ACCOUNT.into(), sync.clone(), format!("{sync} --dryrun   # must print nothing")],
+            vec![c.account(), sync.clone(), format!("{sync} --dryrun   # must print nothing")],
             vec![
                 "Replication runs one way (primary to DR): objects written in DR during the outage exist only there until this copy. `sync` copies what the primary bucket lacks or holds at another size, and deletes nothing; `--size-only` keeps it from copying back every replica, whose timestamps are newer than the originals.".into(),
                 "The dry run prints nothing: every object of the DR bucket is in the primary bucket; the copies replicate to DR again like any new object.".into(),

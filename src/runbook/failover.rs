@@ -244,7 +244,7 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
         steps.push(Step::new(
             format!("Fail the Aurora global database `{global}` over to {}", c.dr),
             vec![
-                ACCOUNT.into(),
+                c.account(),
                 format!(
                     "aws rds failover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --allow-data-loss --region {}",
                     c.dr
@@ -286,7 +286,7 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
         steps.push(Step::new(
             format!("Serve `{}` from its DR bucket", a.name),
             vec![
-                ACCOUNT.into(),
+                c.account(),
                 format!("aws s3 ls s3://{}/ --region {}", names::bucket_in_shell(&c.name, &a.name, "$ACCOUNT_ID", c.dr), c.dr),
             ],
             vec![format!(
@@ -657,11 +657,13 @@ pub(super) fn rotation_step(c: &Ctx<'_>, failback: bool) -> Option<Step> {
 }
 
 pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
+    // The on-call machine may never have run the DR root: its backend is
+    // set up here, against the DR region only.
     let mut steps = vec![Step::new(
-        "Declare the incident and freeze changes to the primary region",
-        vec![],
+        "Declare the incident, freeze changes to the primary region and set up the DR root on this machine",
+        vec![c.account(), init(c, &c.plan.dr)],
         vec![format!(
-            "Nobody applies the primary root until failback; work happens in `{}/dr`, whose state, providers and facts all live in {}.",
+            "`echo $ACCOUNT_ID` prints the account ID and the init succeeds. Nobody applies the primary root until failback; work happens in `{}/dr`, whose state, providers and facts all live in {}.",
             c.dir, c.dr
         )],
     )];

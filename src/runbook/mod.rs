@@ -370,8 +370,18 @@ impl<'a> Ctx<'a> {
 /// inventory's own repositories (`acmegen deploy` repeats its commands).
 pub const PUSH_IMAGES_TITLE: &str = "Push the application images to the inventory's registries";
 
-/// Sets `ACCOUNT_ID`, which state bucket and bucket names carry.
-const ACCOUNT: &str = "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)";
+impl Ctx<'_> {
+    /// Sets `ACCOUNT_ID`, which state bucket and bucket names carry. STS is
+    /// asked in the DR region: without `--region` the CLI asks the default
+    /// region's endpoint, the lost primary's on an on-call machine set up
+    /// for it, and an empty `ACCOUNT_ID` would carry on into every name.
+    fn account(&self) -> String {
+        format!(
+            "ACCOUNT_ID=$(aws sts get-caller-identity --region {} --query Account --output text)",
+            self.dr
+        )
+    }
+}
 
 /// Databases whose master secret is replicated to DR (they have a DR copy).
 fn replicated_secrets<'a>(c: &Ctx<'a>) -> impl Iterator<Item = &'a Asset> + 'a {

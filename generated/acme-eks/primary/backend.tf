@@ -1,5 +1,6 @@
-# State lives in a bucket in this root's own region (us-east-1), so the
-# primary root can be planned and applied without the other region. The
+# State lives in a bucket in this root's own region (us-east-1); the
+# facts both roots share live in the DR region (us-west-2), so
+# planning this root needs both regions (the DR root needs only its own). The
 # bucket name carries the account ID; give it at init (see RUNBOOK.md):
 #   terraform init -backend-config="bucket=acme-eks-tfstate-$ACCOUNT_ID-us-east-1"
 terraform {

@@ -1,5 +1,6 @@
-# State lives in a bucket in this root's own region (eu-west-3), so the
-# primary root can be planned and applied without the other region. The
+# State lives in a bucket in this root's own region (eu-west-3); the
+# facts both roots share live in the DR region (eu-central-1), so
+# planning this root needs both regions (the DR root needs only its own). The
 # bucket name carries the account ID; give it at init (see RUNBOOK.md):
 #   terraform init -backend-config="bucket=acme-traefik-tfstate-$ACCOUNT_ID-eu-west-3"
 terraform {

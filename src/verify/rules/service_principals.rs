@@ -41,6 +41,11 @@ pub(super) const EXEMPT: &[(&str, Use, &str)] = &[
         "the S3 User Guide gives the replication role's trust without conditions; an unsupported one makes replication fail silently",
     ),
     (
+        "cloudtrail.amazonaws.com",
+        Use::Trust,
+        "the CloudTrail User Guide (\"Role policy document for CloudTrail to use CloudWatch Logs\"): the role it assumes to deliver to CloudWatch Logs does not support aws:SourceArn or aws:SourceAccount, so a condition makes CreateTrail fail; its bucket and key policies keep theirs",
+    ),
+    (
         "backup.amazonaws.com",
         Use::Trust,
         "the AWS Backup Developer Guide gives the service role's trust without conditions",
@@ -122,5 +127,13 @@ resource "aws_sns_topic_policy" "alarms" {
         assert!(run(&RULE, &[("m/main.tf", trust)]).is_empty());
         let monitoring = trust.replace("ec2.amazonaws.com", "monitoring.rds.amazonaws.com");
         assert_eq!(run(&RULE, &[("m/main.tf", &monitoring)]).len(), 1);
+        // CloudTrail's role for CloudWatch Logs takes no source condition;
+        // a key or bucket policy that lets CloudTrail in still needs one.
+        let trail = trust.replace("ec2.amazonaws.com", "cloudtrail.amazonaws.com");
+        assert!(run(&RULE, &[("m/main.tf", &trail)]).is_empty());
+        let bucket = TOPIC
+            .replace("cloudwatch.amazonaws.com", "cloudtrail.amazonaws.com")
+            .replace("aws:SourceAccount", "aws:PrincipalTag/x");
+        assert_eq!(run(&RULE, &[("m/main.tf", &bucket)]).len(), 1);
     }
 }

@@ -10,11 +10,11 @@ resource "aws_cloudwatch_log_group" "this" {
   tags = var.tags
 }
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-# Only this trail may deliver to the log group through the role.
+# CloudTrail assumes the role to deliver to the log group. No aws:SourceArn or
+# aws:SourceAccount condition: CloudTrail does not send them when it assumes
+# this role ("Role policy document for CloudTrail to use CloudWatch Logs",
+# CloudTrail User Guide), so such a condition would refuse the trail and
+# CreateTrail fails. The role's own policy reaches this log group only.
 data "aws_iam_policy_document" "assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -22,12 +22,6 @@ data "aws_iam_policy_document" "assume" {
     principals {
       type        = "Service"
       identifiers = ["cloudtrail.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceArn"
-      values   = ["arn:aws:cloudtrail:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:trail/${var.name}"]
     }
   }
 }
