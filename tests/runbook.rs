@@ -254,6 +254,10 @@ fn lines(steps: &[Step]) -> Vec<(usize, String)> {
 }
 
 /// Position of the first command containing `needle` (panics if none).
+/// The failover's DR applies keep the AMI release of cluster `k8s`'s
+/// default node group (see `failover_applies_keep_the_node_groups_ami_release`).
+const K8S_PIN: &str = r#" -var="k8s_node_release_versions={\"default\"=\"$K8S_DEFAULT_RELEASE\"}""#;
+
 fn at(steps: &[Step], needle: &str) -> usize {
     lines(steps)
         .iter()
@@ -742,7 +746,7 @@ fn failover_levers_are_api_calls_and_terraform_follows() {
     let dial = at(f, "--traffic-dial-percentage 100 --region us-west-2");
     let full = lines(f)
         .iter()
-        .position(|(_, c)| c == "terraform -chdir=generated/t/dr apply")
+        .position(|(_, c)| *c == format!("terraform -chdir=generated/t/dr apply{K8S_PIN}"))
         .unwrap();
     assert!(
         vars < eks && eks < vms && vms < dial && dial < full,
@@ -924,7 +928,7 @@ fn postgres_standby_is_promoted_on_failover_and_returned_to_standby_on_failback(
     );
     let full = lines(f)
         .iter()
-        .position(|(_, c)| c == "terraform -chdir=generated/t/dr apply")
+        .position(|(_, c)| *c == format!("terraform -chdir=generated/t/dr apply{K8S_PIN}"))
         .unwrap();
     assert!(
         vars < nodes && nodes < promote && promote < full,
@@ -1283,7 +1287,8 @@ fn the_failover_asks_sts_in_dr_and_sets_up_the_dr_root_first() {
         first.commands,
         vec![
             "ACCOUNT_ID=$(aws sts get-caller-identity --region us-west-1 --query Account --output text)".to_string(),
-            "terraform -chdir=generated/t/dr init -backend-config=\"bucket=t-tfstate-$ACCOUNT_ID-us-west-1\"".to_string(),
+            "terraform -chdir=generated/t/dr init -backend-config=\"bucket=t-tfstate-$ACCOUNT_ID-us-west-1\""
+                .to_string(),
         ]
     );
     let sections = [&rb.bootstrap, &rb.failover, &rb.failback, &rb.drill];
@@ -1296,5 +1301,59 @@ fn the_failover_asks_sts_in_dr_and_sets_up_the_dr_root_first() {
     assert!(calls.len() >= 3, "{calls:?}");
     for c in calls {
         assert!(c.contains("get-caller-identity --region us-west-1 "), "{c}");
+    }
+}
+
+/// Hunt finding (2026-11-27): the failover's DR applies took the cluster
+/// along (a targeted workload apply through `depends_on`, the full apply
+/// anyway), and the eks module follows the AMI release AWS recommends: one
+/// published since the last DR apply rolled every node mid-failover. Each
+/// such apply now pins the release every DR node group runs.
+#[test]
+fn failover_applies_keep_the_node_groups_ami_release() {
+    let (rb, _) = book(
+        "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 3\n    version: \"1.35\"\n    dr: pilot-light\n    node_groups:\n      - {name: mon-1, size: t3.large, qty: 1}\n  - {kind: app, name: web, target: k8s, image: \"public.ecr.aws/nginx/nginx:1.27\", port: 8080, qty: 2, dr: pilot-light}\n  - {kind: s3, name: pg-backups, dr: replica}\n  - {kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, qty: 2, db_name: shop, dr: replica}\n",
+    );
+    let read = |group: &str, shell: &str| {
+        format!("{shell}=$(aws eks describe-nodegroup --cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-{group} --region us-west-1 --query nodegroup.releaseVersion --output text)")
+    };
+    let pins =
+        r#"-var="k8s_node_release_versions={\"default\"=\"$K8S_DEFAULT_RELEASE\",\"mon-1\"=\"$K8S_MON_1_RELEASE\"}""#;
+    let applies: Vec<&acmegen::runbook::Step> = rb
+        .failover
+        .iter()
+        .filter(|s| {
+            s.commands
+                .iter()
+                .any(|c| c.starts_with("terraform -chdir=generated/t/dr apply"))
+        })
+        .collect();
+    // The standby's promotion, the workloads' scale-up, the full apply.
+    assert!(applies.len() >= 3, "{applies:#?}");
+    for step in applies {
+        let at = step
+            .commands
+            .iter()
+            .position(|c| c.starts_with("terraform -chdir=generated/t/dr apply"))
+            .unwrap();
+        assert!(at >= 2, "{}: {:?}", step.title, step.commands);
+        assert_eq!(
+            step.commands[at - 2],
+            read("default", "K8S_DEFAULT_RELEASE"),
+            "{}",
+            step.title
+        );
+        assert_eq!(
+            step.commands[at - 1],
+            read("mon-1", "K8S_MON_1_RELEASE"),
+            "{}",
+            step.title
+        );
+        assert!(
+            step.commands[at].ends_with(pins),
+            "{}: {}",
+            step.title,
+            step.commands[at]
+        );
     }
 }

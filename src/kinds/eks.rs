@@ -476,6 +476,16 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         Expr::strs(p.v.inventory.cluster_admin_arns.clone().unwrap_or_default()),
         VarRole::Setting,
     );
+    let releases = p.var(
+        &format!("{id}_node_release_versions"),
+        &format!(
+            "EKS AMI release to keep per node group of cluster {} (\"default\" or a further group's name); empty: the release AWS recommends. The failover pins the running releases (RUNBOOK.md), so that its applies do not roll the nodes.",
+            a.name
+        ),
+        "map(string)",
+        Expr::Map(vec![]),
+        VarRole::Setting,
+    );
     let mut m = p.call(&id, "eks", a);
     m.arg("name", Expr::s(p.name(a)))
         .arg("kubernetes_version", Expr::s(&o.version))
@@ -487,7 +497,8 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("node_ami_type", Expr::s(ami_type(&o.size)))
         .arg("node_min_size", vmin)
         .arg("node_desired_size", vdes)
-        .arg("node_max_size", vmax);
+        .arg("node_max_size", vmax)
+        .arg("node_release_versions", releases);
     if let Some(gb) = o.volume_gb {
         m.arg("node_volume_size", Expr::Num(i64::from(gb)));
     }
@@ -584,6 +595,18 @@ mod tests {
     const GROUPS: &str = "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 3\n    version: \"1.35\"\n    dr: pilot-light\n    dr_qty: 1\n    node_groups:\n      - {name: monitoring, size: m6i.xlarge, qty: 2, max: 4, labels: {role: monitoring}, taints: [{key: dedicated, value: monitoring, effect: NoSchedule}]}\n      - {name: edge-pool, qty: 2, ingress: true, taints: [{key: edge, effect: PreferNoSchedule}]}\n  - {kind: alb, name: lb, target: k8s, port: 30080, dr: active}\n  - {kind: app, name: web, target: k8s, image: \"public.ecr.aws/nginx/nginx:1.27\", port: 8080, dr: active}\n";
 
     #[test]
+    fn each_root_can_pin_the_ami_release_of_its_node_groups() {
+        let p = planned(GROUPS);
+        for root in [&p.primary, &p.dr] {
+            let k8s = module(root, "k8s").unwrap();
+            assert_eq!(arg(k8s, "node_release_versions"), "var.k8s_node_release_versions");
+            let v = root.variable("k8s_node_release_versions").unwrap();
+            assert_eq!((v.ty, v.role), ("map(string)", crate::plan::VarRole::Setting));
+            assert_eq!(default_of(root, "k8s_node_release_versions").as_deref(), Some("{}"));
+        }
+    }
+
+    #[test]
     fn further_node_groups_get_capacity_variables_labels_taints_and_scale_in_a_pilot_light() {
         let p = planned(GROUPS);
         let k8s = module(&p.primary, "k8s").unwrap();
@@ -667,7 +690,9 @@ mod tests {
         for g in groups {
             let body = &g[..g.find("\n}\n").expect("resource ends")];
             assert!(body.contains("version         = aws_eks_cluster.this.version"), "{body}");
-            assert!(body.contains("release_version = data.aws_ssm_parameter.node_release_version["), "{body}");
+            // The recommended release, unless the caller pins one (the failover).
+            assert!(body.contains("release_version = lookup(var.node_release_versions, "), "{body}");
+            assert!(body.contains(", data.aws_ssm_parameter.node_release_version["), "{body}");
             assert!(body.contains("max_unavailable = var.node_max_unavailable"), "{body}");
         }
         assert!(main.contains(

@@ -7,6 +7,55 @@ use super::*;
 /// Name suffix of an EKS cluster's managed node group (`modules/eks`).
 pub(super) const NODE_GROUP_SUFFIX: &str = "-default";
 
+/// A DR apply of the failover (`terraform apply` arguments `args`) that
+/// keeps the AMI release every DR node group runs: the shell lines that read
+/// each release, then the apply with `-var` pins. A release AWS published
+/// since the last DR apply would otherwise roll every node in the middle of
+/// the failover (the eks module follows the recommended release, and a
+/// targeted apply of a workload takes its cluster along through
+/// `depends_on`; data sources are read even without refresh).
+pub(super) fn dr_apply_pinned(c: &Ctx<'_>, args: &str) -> Vec<String> {
+    let root = &c.plan.dr;
+    let mut lines = Vec::new();
+    let mut pins = String::new();
+    for m in root.modules.iter().filter(|m| m.source == "eks") {
+        let var = format!("{}_node_release_versions", m.label);
+        let (Some(cluster), Some(_)) = (arg_str(m, "name", root), root.variable(&var)) else {
+            continue;
+        };
+        let mut groups = vec!["default".to_string()];
+        if let Some(Expr::Map(extra)) = m.argument("node_groups") {
+            groups.extend(extra.iter().map(|(name, _)| name.clone()));
+        }
+        let mut entries = Vec::new();
+        for g in &groups {
+            let shell: String = format!("{}_{g}_release", m.label)
+                .chars()
+                .map(|ch| {
+                    if ch.is_ascii_alphanumeric() {
+                        ch.to_ascii_uppercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            lines.push(format!(
+                "{shell}=$(aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {cluster}-{g} --region {} --query nodegroup.releaseVersion --output text)",
+                c.dr
+            ));
+            entries.push(format!("\\\"{g}\\\"=\\\"${shell}\\\""));
+        }
+        pins.push_str(&format!(" -var=\"{var}={{{}}}\"", entries.join(",")));
+    }
+    let args = if args.is_empty() {
+        "apply".to_string()
+    } else {
+        format!("apply {args}")
+    };
+    lines.push(c.tf("dr", &format!("{args}{pins}")));
+    lines
+}
+
 /// The resource of `modules/alb` that registers instance targets.
 pub(super) const ALB_INSTANCE_ATTACHMENT: &str = "aws_lb_target_group_attachment.this";
 
@@ -494,7 +543,7 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
             .map(|m| format!("-target=module.{}", m.label))
             .collect::<Vec<_>>()
             .join(" ");
-        let mut commands = vec![c.tf("dr", &format!("apply -refresh=false {args}"))];
+        let mut commands = dr_apply_pinned(c, &format!("-refresh=false {args}"));
         // Releases installed without waiting for their pods (an image of
         // the inventory's own registry): wait for the rollout here.
         for r in unawaited_rollouts(c.inv, &c.plan.dr, in_cluster.iter().map(|m| **m)) {
@@ -673,7 +722,7 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
     if !f.variable_changes.is_empty() {
         steps.push(Step::new(
             "Make Terraform agree with the failover values (once IAM and Route 53 answer)",
-            vec![c.tf("dr", "apply")],
+            dr_apply_pinned(c, ""),
             vec![
                 "The plan changes nothing the steps above already set through the AWS APIs and destroys nothing.".into(),
                 "This apply refreshes IAM roles and Route 53 records, whose control planes are in us-east-1: while they do not answer, leave it; the failover itself is done.".into(),

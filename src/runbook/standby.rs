@@ -96,11 +96,12 @@ pub(super) fn promote(c: &Ctx<'_>, a: &Asset) -> Option<Step> {
     let var = standby_var(c, a)?;
     Some(Step::new(
         format!("Promote the PostgreSQL standby `{}` in {} ({var} = false)", a.name, c.dr),
-        vec![
-            c.tf("dr", &format!("apply -refresh=false -target=module.{}", a.ident())),
-            p.kubeconfig(),
-            p.members(),
-        ],
+        {
+            let mut commands = super::failover::dr_apply_pinned(c, &format!("-refresh=false -target=module.{}", a.ident()));
+            commands.push(p.kubeconfig());
+            commands.push(p.members());
+            commands
+        },
         vec![
             format!("The apply changes only `{}`'s Helm release (its standby section removed, from failover.auto.tfvars); the operator then promotes the standby leader, which archives WAL under the {} prefix of the DR bucket.", a.name, c.dr),
             "`patronictl list` shows a Leader and no Standby Leader: the database accepts writes; re-run it until it does.".into(),

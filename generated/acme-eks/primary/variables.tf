@@ -49,6 +49,12 @@ variable "apps_node_min_size" {
   default     = 3
 }
 
+variable "apps_node_release_versions" {
+  description = "EKS AMI release to keep per node group of cluster apps (\"default\" or a further group's name); empty: the release AWS recommends. The failover pins the running releases (RUNBOOK.md), so that its applies do not roll the nodes."
+  type        = map(string)
+  default     = {}
+}
+
 variable "cluster_admin_arns" {
   description = "IAM roles or users (on-call, CI) given cluster-admin access to this root's EKS clusters through access entries, besides the identity that creates them (which must not be listed)."
   type        = list(string)

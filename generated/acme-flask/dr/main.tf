@@ -161,18 +161,19 @@ module "grafana_prometheus" {
 module "monitoring" {
   source = "../../modules/eks"
 
-  name                 = "acme-flask-monitoring-usw1"
-  kubernetes_version   = "1.35"
-  subnet_ids           = module.vpc.private_subnet_ids
-  public_access_cidrs  = var.admin_cidrs
-  admin_principal_arns = var.cluster_admin_arns
-  kms_key_arn          = module.kms.key_arn
-  node_instance_types  = [var.monitoring_instance_type]
-  node_ami_type        = "AL2023_x86_64_STANDARD"
-  node_min_size        = var.monitoring_node_min_size
-  node_desired_size    = var.monitoring_node_desired_size
-  node_max_size        = var.monitoring_node_max_size
-  tags                 = merge(local.tags, { Asset = "monitoring" })
+  name                  = "acme-flask-monitoring-usw1"
+  kubernetes_version    = "1.35"
+  subnet_ids            = module.vpc.private_subnet_ids
+  public_access_cidrs   = var.admin_cidrs
+  admin_principal_arns  = var.cluster_admin_arns
+  kms_key_arn           = module.kms.key_arn
+  node_instance_types   = [var.monitoring_instance_type]
+  node_ami_type         = "AL2023_x86_64_STANDARD"
+  node_min_size         = var.monitoring_node_min_size
+  node_desired_size     = var.monitoring_node_desired_size
+  node_max_size         = var.monitoring_node_max_size
+  node_release_versions = var.monitoring_node_release_versions
+  tags                  = merge(local.tags, { Asset = "monitoring" })
 }
 
 # site-dns (route53): Point the DNS to the secondary region on failover — DR: active

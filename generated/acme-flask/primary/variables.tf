@@ -79,6 +79,12 @@ variable "monitoring_node_min_size" {
   default     = 3
 }
 
+variable "monitoring_node_release_versions" {
+  description = "EKS AMI release to keep per node group of cluster monitoring (\"default\" or a further group's name); empty: the release AWS recommends. The failover pins the running releases (RUNBOOK.md), so that its applies do not roll the nodes."
+  type        = map(string)
+  default     = {}
+}
+
 variable "site_dns_in_rotation" {
   description = "Whether the PRIMARY record of site-dns may answer (its health check decides); false keeps traffic on the DR region (failback sets it until the data is back)."
   type        = bool

@@ -85,6 +85,12 @@ variable "platform_node_min_size" {
   default     = 3
 }
 
+variable "platform_node_release_versions" {
+  description = "EKS AMI release to keep per node group of cluster platform (\"default\" or a further group's name); empty: the release AWS recommends. The failover pins the running releases (RUNBOOK.md), so that its applies do not roll the nodes."
+  type        = map(string)
+  default     = {}
+}
+
 variable "postgres_instance_class" {
   description = "DB instance class of postgres."
   type        = string

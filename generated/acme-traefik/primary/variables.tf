@@ -74,6 +74,12 @@ variable "cluster_node_min_size" {
   default     = 3
 }
 
+variable "cluster_node_release_versions" {
+  description = "EKS AMI release to keep per node group of cluster cluster (\"default\" or a further group's name); empty: the release AWS recommends. The failover pins the running releases (RUNBOOK.md), so that its applies do not roll the nodes."
+  type        = map(string)
+  default     = {}
+}
+
 variable "db_replicas" {
   description = "Streaming replicas of PostgreSQL cluster db besides its master, in this region."
   type        = number

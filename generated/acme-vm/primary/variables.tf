@@ -80,6 +80,12 @@ variable "monitoring_node_min_size" {
   default     = 2
 }
 
+variable "monitoring_node_release_versions" {
+  description = "EKS AMI release to keep per node group of cluster monitoring (\"default\" or a further group's name); empty: the release AWS recommends. The failover pins the running releases (RUNBOOK.md), so that its applies do not roll the nodes."
+  type        = map(string)
+  default     = {}
+}
+
 variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)

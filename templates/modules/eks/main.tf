@@ -283,7 +283,10 @@ resource "aws_launch_template" "node" {
 # EKS optimized AMI release AWS currently recommends for that version and AMI
 # type (read from AWS's public SSM parameters), so a plan shows the node roll
 # when the cluster version is bumped or AWS publishes a new AMI release;
-# update_config replaces at most one node of a group at a time.
+# update_config replaces at most one node of a group at a time. A group listed
+# in var.node_release_versions keeps the release given (the failover pins the
+# running ones: a release AWS published since the last apply would otherwise
+# roll every node in the middle of it).
 ################################################################################
 
 locals {
@@ -309,7 +312,7 @@ resource "aws_eks_node_group" "this" {
   ami_type        = var.node_ami_type
   capacity_type   = "ON_DEMAND"
   version         = aws_eks_cluster.this.version
-  release_version = data.aws_ssm_parameter.node_release_version[var.node_ami_type].insecure_value
+  release_version = lookup(var.node_release_versions, "default", data.aws_ssm_parameter.node_release_version[var.node_ami_type].insecure_value)
 
   scaling_config {
     min_size     = var.node_min_size
@@ -357,7 +360,7 @@ resource "aws_eks_node_group" "additional" {
   ami_type        = each.value.ami_type
   capacity_type   = "ON_DEMAND"
   version         = aws_eks_cluster.this.version
-  release_version = data.aws_ssm_parameter.node_release_version[each.value.ami_type].insecure_value
+  release_version = lookup(var.node_release_versions, each.key, data.aws_ssm_parameter.node_release_version[each.value.ami_type].insecure_value)
   labels          = each.value.labels
 
   dynamic "taint" {

@@ -52,6 +52,12 @@ variable "node_ami_type" {
   }
 }
 
+variable "node_release_versions" {
+  description = "EKS AMI release to keep per node group (\"default\" or a key of node_groups), e.g. the running one; a group not listed runs the release AWS recommends. The failover pins the running releases, so that its applies do not roll the nodes."
+  type        = map(string)
+  default     = {}
+}
+
 variable "node_max_unavailable" {
   description = "Nodes of each node group replaced at a time during a version or AMI roll."
   type        = number
