@@ -318,6 +318,26 @@ mod tests {
         assert!(e[0].contains("is not an RDS instance class in the catalogue"), "{e:?}");
     }
 
+    /// `engine_version` of Aurora MySQL is refused, located and explained,
+    /// when AWS creates no cluster on it (deprecated or never released).
+    #[test]
+    fn aurora_mysql_versions_aws_does_not_create_are_refused() {
+        let aurora = |v: &str| {
+            errors(&format!(
+                "  - {{kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: mysql, engine_version: \"8.0.mysql_aurora.{v}\", dr: replica}}\n"
+            ))
+        };
+        let e = aurora("3.01.0");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("t.yaml:6"), "{e:?}");
+        assert!(e[0].contains("Aurora MySQL 3.01 is deprecated"), "{e:?}");
+        assert!(e[0].contains("= help: use a supported minor version"), "{e:?}");
+        let e = aurora("3.99.0");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("Aurora MySQL 3.99 does not exist"), "{e:?}");
+        assert!(aurora("3.10.3").is_empty());
+    }
+
     #[test]
     fn backup_retention_outside_what_rds_keeps_is_one_error_naming_the_range() {
         for kind in ["aurora", "rds"] {
