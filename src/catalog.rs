@@ -45,6 +45,21 @@ pub fn az_count(region: &str) -> Option<u8> {
     REGIONS.iter().find(|(r, _)| *r == region).map(|(_, n)| *n)
 }
 
+/// Catalogue regions without Aurora global databases: the Aurora User
+/// Guide, "Supported Regions and DB engines for Aurora global databases"
+/// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.GlobalDatabase.html),
+/// marks Asia Pacific (Taipei) and Asia Pacific (Thailand) "Not available"
+/// (so is Asia Pacific (New Zealand), which the catalogue does not hold).
+/// Every other catalogue region the table lists runs the Aurora MySQL 3
+/// versions `versions::AURORA_MYSQL_3` accepts and the Aurora PostgreSQL
+/// majors `versions::ENGINE_MAJORS` does.
+const NO_AURORA_GLOBAL_DATABASE: &[&str] = &["ap-east-2", "ap-southeast-7"];
+
+/// Whether Aurora global databases (a primary or a secondary cluster) run in `region`.
+pub fn has_aurora_global_database(region: &str) -> bool {
+    !NO_AURORA_GLOBAL_DATABASE.contains(&region)
+}
+
 /// Sizes of the burstable families t3, t3a and t4g.
 const BURSTABLE: &[&str] = &["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"];
 /// Sizes of the Graviton2/3 families m6g, m7g, c6g, c7g, r6g and r7g.
@@ -593,6 +608,15 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), REGIONS.len(), "a region is listed twice");
+    }
+
+    #[test]
+    fn regions_without_aurora_global_databases_are_catalogue_regions() {
+        for region in NO_AURORA_GLOBAL_DATABASE {
+            assert!(az_count(region).is_some(), "{region}");
+            assert!(!has_aurora_global_database(region), "{region}");
+        }
+        assert!(has_aurora_global_database("us-east-1"));
     }
 
     #[test]
