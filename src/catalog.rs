@@ -45,6 +45,226 @@ pub fn az_count(region: &str) -> Option<u8> {
     REGIONS.iter().find(|(r, _)| *r == region).map(|(_, n)| *n)
 }
 
+/// Catalogue regions without Aurora global databases: the Aurora User
+/// Guide, "Supported Regions and DB engines for Aurora global databases"
+/// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.GlobalDatabase.html),
+/// marks Asia Pacific (Taipei) and Asia Pacific (Thailand) "Not available"
+/// (so is Asia Pacific (New Zealand), which the catalogue does not hold).
+/// Every other catalogue region the table lists runs the Aurora MySQL 3
+/// versions `versions::AURORA_MYSQL_3` accepts and the Aurora PostgreSQL
+/// majors `versions::ENGINE_MAJORS` does.
+const NO_AURORA_GLOBAL_DATABASE: &[&str] = &["ap-east-2", "ap-southeast-7"];
+
+/// Whether Aurora global databases (a primary or a secondary cluster) run in `region`.
+pub fn has_aurora_global_database(region: &str) -> bool {
+    !NO_AURORA_GLOBAL_DATABASE.contains(&region)
+}
+
+/// The regions RDS replicates an instance's automated backups to, by source
+/// region: the RDS User Guide, "Replicating automated backups to another AWS
+/// Region", table "Source and destination AWS Region support"
+/// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html).
+/// Catalogue regions the table does not list as a source (ap-east-2,
+/// ap-southeast-7, me-south-1, mx-central-1) replicate to none.
+const AUTOMATED_BACKUP_REPLICATION: &[(&str, &[&str])] = &[
+    ("af-south-1", &["eu-central-1", "eu-west-1", "eu-west-2"]),
+    ("ap-east-1", &["ap-southeast-1", "ap-northeast-1"]),
+    ("ap-south-2", &["ap-south-1"]),
+    ("ap-southeast-3", &["ap-southeast-5", "ap-southeast-1"]),
+    ("ap-southeast-4", &["ap-southeast-2"]),
+    ("ap-southeast-5", &["ap-southeast-1"]),
+    (
+        "ap-south-1",
+        &["ap-south-2", "ap-southeast-1", "us-east-1", "us-east-2", "us-west-2"],
+    ),
+    ("ap-northeast-3", &["ap-northeast-1"]),
+    (
+        "ap-northeast-2",
+        &[
+            "ap-southeast-1",
+            "ap-northeast-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+        ],
+    ),
+    (
+        "ap-southeast-1",
+        &[
+            "ap-east-1",
+            "ap-southeast-5",
+            "ap-south-1",
+            "ap-northeast-2",
+            "ap-southeast-2",
+            "ap-northeast-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+        ],
+    ),
+    (
+        "ap-southeast-2",
+        &[
+            "ap-southeast-4",
+            "ap-southeast-1",
+            "us-east-1",
+            "us-west-1",
+            "us-west-2",
+        ],
+    ),
+    (
+        "ap-northeast-1",
+        &[
+            "ap-east-1",
+            "ap-northeast-3",
+            "ap-northeast-2",
+            "ap-southeast-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+        ],
+    ),
+    (
+        "ca-central-1",
+        &[
+            "ca-west-1",
+            "eu-west-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ],
+    ),
+    ("ca-west-1", &["ca-central-1"]),
+    (
+        "eu-central-1",
+        &[
+            "af-south-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eu-north-1",
+            "eu-central-2",
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+        ],
+    ),
+    (
+        "eu-west-1",
+        &[
+            "af-south-1",
+            "ca-central-1",
+            "eu-central-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eu-north-1",
+            "eu-central-2",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ],
+    ),
+    (
+        "eu-west-2",
+        &[
+            "af-south-1",
+            "eu-central-1",
+            "eu-west-1",
+            "eu-west-3",
+            "eu-north-1",
+            "us-east-1",
+        ],
+    ),
+    ("eu-south-1", &["eu-central-1"]),
+    (
+        "eu-west-3",
+        &["eu-central-1", "eu-west-1", "eu-west-2", "eu-north-1", "us-east-1"],
+    ),
+    ("eu-south-2", &["eu-west-1", "eu-west-3"]),
+    (
+        "eu-north-1",
+        &["eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "us-east-1"],
+    ),
+    ("eu-central-2", &["eu-central-1", "eu-west-1"]),
+    ("il-central-1", &["eu-west-1"]),
+    ("me-central-1", &["eu-central-1"]),
+    ("sa-east-1", &["us-east-1", "us-east-2"]),
+    (
+        "us-east-1",
+        &[
+            "ap-south-1",
+            "ap-northeast-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-northeast-1",
+            "ca-central-1",
+            "eu-central-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eu-north-1",
+            "sa-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ],
+    ),
+    (
+        "us-east-2",
+        &[
+            "ap-south-1",
+            "ap-northeast-2",
+            "ap-southeast-1",
+            "ap-northeast-1",
+            "ca-central-1",
+            "eu-central-1",
+            "eu-west-1",
+            "sa-east-1",
+            "us-east-1",
+            "us-west-1",
+            "us-west-2",
+        ],
+    ),
+    (
+        "us-west-1",
+        &[
+            "ap-southeast-2",
+            "ca-central-1",
+            "eu-west-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+        ],
+    ),
+    (
+        "us-west-2",
+        &[
+            "ap-south-1",
+            "ap-northeast-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-northeast-1",
+            "ca-central-1",
+            "eu-central-1",
+            "eu-west-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+        ],
+    ),
+];
+
+/// The regions RDS replicates automated backups of an instance in `source`
+/// to (none when the source region replicates to no region).
+pub fn automated_backup_destinations(source: &str) -> &'static [&'static str] {
+    AUTOMATED_BACKUP_REPLICATION
+        .iter()
+        .find(|(s, _)| *s == source)
+        .map_or(&[], |(_, to)| *to)
+}
+
 /// Sizes of the burstable families t3, t3a and t4g.
 const BURSTABLE: &[&str] = &["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"];
 /// Sizes of the Graviton2/3 families m6g, m7g, c6g, c7g, r6g and r7g.
@@ -593,6 +813,29 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), REGIONS.len(), "a region is listed twice");
+    }
+
+    #[test]
+    fn backup_replication_pairs_name_catalogue_regions() {
+        for (source, destinations) in AUTOMATED_BACKUP_REPLICATION {
+            assert!(az_count(source).is_some(), "{source}");
+            for dest in *destinations {
+                assert!(az_count(dest).is_some(), "{source} -> {dest}");
+                assert_ne!(source, dest);
+            }
+        }
+        assert!(automated_backup_destinations("us-east-2").contains(&"us-west-1"));
+        assert!(!automated_backup_destinations("eu-west-2").contains(&"ap-southeast-2"));
+        assert!(automated_backup_destinations("mx-central-1").is_empty());
+    }
+
+    #[test]
+    fn regions_without_aurora_global_databases_are_catalogue_regions() {
+        for region in NO_AURORA_GLOBAL_DATABASE {
+            assert!(az_count(region).is_some(), "{region}");
+            assert!(!has_aurora_global_database(region), "{region}");
+        }
+        assert!(has_aurora_global_database("us-east-1"));
     }
 
     #[test]

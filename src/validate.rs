@@ -318,6 +318,80 @@ fn is_iam_principal_arn(arn: &str) -> bool {
 /// Whether `name` can name an inventory: a DNS label of at most 32
 /// characters (it becomes bucket and resource names) that is not one of
 /// the directory names acmegen reserves.
+/// IPv4 blocks reserved for special use (IANA IPv4 Special-Purpose Address
+/// Registry, RFC 6890, with multicast and the former class E): private
+/// networks, shared address space, loopback, link-local, documentation,
+/// benchmarking and the rest. None of them is an address on the internet.
+const RESERVED_IPV4: &[&str] = &[
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+];
+
+/// The IPv4 block written as `a.b.c.d/nn` in `cidr`, host bits cleared
+/// (only which addresses it covers matters here); None when it is not one.
+fn ipv4_block(cidr: &str) -> Option<Cidr> {
+    let (ip, prefix) = cidr.split_once('/')?;
+    let prefix: u8 = prefix.parse().ok().filter(|p| *p <= 32)?;
+    let octets = ip
+        .split('.')
+        .map(str::parse::<u8>)
+        .collect::<Result<Vec<u8>, _>>()
+        .ok()?;
+    let [a, b, c, d] = octets[..] else {
+        return None;
+    };
+    let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+    Some(Cidr {
+        addr: u32::from_be_bytes([a, b, c, d]) & mask,
+        prefix,
+    })
+}
+
+/// Why `cidr` of `admin_cidrs` cannot be a source of the EKS public
+/// endpoint (`public_access_cidrs`), with what to give instead; None when
+/// it can. The endpoint of acmegen's IPv4 clusters takes IPv4 blocks (EKS
+/// API Reference, VpcConfigRequest `publicAccessCidrs`: no IPv6 blocks on
+/// IPv4 clusters), never the whole internet (acmegen's rule, as the roots'
+/// variable validation), and "the block cannot include reserved addresses"
+/// (EKS User Guide, "Configure network access to cluster API server
+/// endpoint", https://docs.aws.amazon.com/eks/latest/userguide/config-cluster-endpoint.html):
+/// EKS refuses a private range at CreateCluster or UpdateClusterConfig.
+fn admin_cidr_problem(cidr: &str) -> Option<(String, String)> {
+    let Some(block) = ipv4_block(cidr) else {
+        return Some((
+            format!("admin_cidrs: `{cidr}` is not an IPv4 CIDR block"),
+            "write each range as a.b.c.d/nn, e.g. the public address of your office or CI runner as a /32 (acmegen's clusters are IPv4: their public endpoint takes no IPv6 blocks)".into(),
+        ));
+    };
+    if block.prefix == 0 {
+        return Some((
+            format!("admin_cidrs: {cidr} opens the EKS API endpoint to the whole internet"),
+            "give the public ranges of your administrators and CI runners (e.g. a /32 per address), or no admin_cidrs to keep the endpoint private".into(),
+        ));
+    }
+    let reserved = RESERVED_IPV4
+        .iter()
+        .map(|r| r.parse::<Cidr>().expect("a constant CIDR"))
+        .find(|r| block.overlaps(*r))?;
+    Some((
+        format!("admin_cidrs: {cidr} includes reserved addresses ({reserved}), which EKS refuses as sources of a cluster's public endpoint"),
+        "give the public (internet) addresses your administrators and CI runners reach the endpoint from; hosts inside the VPC use the private endpoint and need no entry".into(),
+    ))
+}
+
 pub fn is_valid_inventory_name(name: &str) -> bool {
     is_dns_label(name, 32) && !crate::output::RESERVED_NAMES.contains(&name)
 }
@@ -383,6 +457,11 @@ impl<'a> Validator<'a> {
                     format!("`{arn}` is not the ARN of an IAM role or user"),
                     "give ARNs such as arn:aws:iam::123456789012:role/oncall (EKS access entries take roles and users, not groups or assumed-role sessions)",
                 );
+            }
+        }
+        for (i, cidr) in inv.admin_cidrs.iter().flatten().enumerate() {
+            if let Some((message, help)) = admin_cidr_problem(cidr) {
+                self.err(&[Seg::Key("admin_cidrs"), Seg::Index(i)], message, help);
             }
         }
         if inv.regions.primary == inv.regions.dr {
@@ -967,6 +1046,50 @@ mod tests {
         errors_in(&format!(
             "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nnetwork:\n{network}assets:\n{assets}"
         ))
+    }
+
+    /// Private ranges in admin_cidrs rendered (exit 0) into the clusters'
+    /// public_access_cidrs, which EKS refuses at CreateCluster.
+    #[test]
+    fn admin_cidrs_are_public_ipv4_ranges() {
+        let eks = "  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: active}\n";
+        let with = |cidrs: &[&str]| {
+            let list: String = cidrs.iter().map(|c| format!("  - \"{c}\"\n")).collect();
+            errors_in(&format!(
+                "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nadmin_cidrs:\n{list}assets:\n{eks}"
+            ))
+        };
+        let e = with(&[
+            "8.8.8.8/32",
+            "10.0.0.0/8",
+            "172.20.1.0/24",
+            "192.168.1.10/32",
+            "203.0.113.0/24",
+        ]);
+        assert_eq!(
+            e,
+            vec![
+                "6:3 admin_cidrs: 10.0.0.0/8 includes reserved addresses (10.0.0.0/8), which EKS refuses as sources of a cluster's public endpoint",
+                "7:3 admin_cidrs: 172.20.1.0/24 includes reserved addresses (172.16.0.0/12), which EKS refuses as sources of a cluster's public endpoint",
+                "8:3 admin_cidrs: 192.168.1.10/32 includes reserved addresses (192.168.0.0/16), which EKS refuses as sources of a cluster's public endpoint",
+                "9:3 admin_cidrs: 203.0.113.0/24 includes reserved addresses (203.0.113.0/24), which EKS refuses as sources of a cluster's public endpoint",
+            ]
+        );
+        assert_eq!(with(&["198.18.0.0/24", "8.8.8.8/32"]).len(), 1);
+        // A block that only contains a reserved range includes it too.
+        assert!(with(&["8.0.0.0/6"])[0].contains("includes reserved addresses (10.0.0.0/8)"));
+        assert_eq!(
+            with(&["0.0.0.0/0"]),
+            vec!["5:3 admin_cidrs: 0.0.0.0/0 opens the EKS API endpoint to the whole internet"]
+        );
+        for bad in ["8.8.8.8", "2001:db8::/32", "8.8.8.256/32", "8.8.8.8/33"] {
+            let e = with(&[bad]);
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert!(e[0].contains("is not an IPv4 CIDR block"), "{bad}: {e:?}");
+        }
+        // Host bits do not hide a private address.
+        assert!(with(&["10.1.2.3/8"])[0].contains("10.1.2.3/8 includes reserved addresses (10.0.0.0/8)"));
+        assert!(with(&["8.8.8.8/32", "1.1.1.0/24"]).is_empty());
     }
 
     #[test]

@@ -65,14 +65,99 @@ pub fn default_major(engine: &str) -> &'static str {
 
 /// Aurora MySQL versions are full versions (`8.0.mysql_aurora.3.10.3`):
 /// Aurora MySQL 3 (MySQL 8.0-compatible), accepted by global databases.
-fn aurora_mysql_version(v: &str) -> bool {
-    v.strip_prefix("8.0.mysql_aurora.3.").is_some_and(|rest| {
-        let parts: Vec<&str> = rest.split('.').collect();
-        parts.len() == 2
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-    })
+/// The minor and patch of a well-formed one (`("10", 3)`), else None.
+fn aurora_mysql_version(v: &str) -> Option<(&str, u32)> {
+    let (minor, patch) = v.strip_prefix("8.0.mysql_aurora.3.")?.split_once('.')?;
+    let digits = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+    if !digits(minor) || !digits(patch) {
+        return None;
+    }
+    Some((minor, patch.parse().ok()?))
+}
+
+/// One minor line of Aurora MySQL version 3 (`3.<minor>.<patch>`).
+#[derive(Debug, Clone, Copy)]
+pub struct AuroraMysqlMinor {
+    /// The minor as AWS writes it, two digits (`"04"`, `"10"`).
+    pub minor: &'static str,
+    /// The newest patch AWS had released on the catalogue date.
+    pub newest_patch: u32,
+    /// Whether new clusters can be created on it; false once AWS marks its
+    /// versions deprecated.
+    pub creatable: bool,
+}
+
+const fn amy(minor: &'static str, newest_patch: u32, creatable: bool) -> AuroraMysqlMinor {
+    AuroraMysqlMinor {
+        minor,
+        newest_patch,
+        creatable,
+    }
+}
+
+/// Aurora MySQL version 3 minor lines, newest first, from the Aurora MySQL
+/// Release Notes, "Database engine updates for Amazon Aurora MySQL version 3"
+/// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraMySQLReleaseNotes/AuroraMySQL.Updates.30Updates.html):
+/// every release up to 3.13.0 (2026-08-27) and 3.10.6 (2026-10-05); the
+/// page marks 3.01-3.03 and 3.05-3.07 "(Deprecated)". 3.04 and 3.10 are the
+/// long-term support (LTS) lines.
+pub const AURORA_MYSQL_3: &[AuroraMysqlMinor] = &[
+    amy("13", 0, true),
+    amy("12", 0, true),
+    amy("11", 1, true),
+    amy("10", 6, true),
+    amy("09", 0, true),
+    amy("08", 2, true),
+    amy("07", 1, false),
+    amy("06", 1, false),
+    amy("05", 2, false),
+    amy("04", 6, true),
+    amy("03", 3, false),
+    amy("02", 3, false),
+    amy("01", 1, false),
+];
+
+/// The minor lines of Aurora MySQL 3 that new clusters can use, as `3.04, 3.08, …`.
+fn creatable_aurora_mysql() -> String {
+    let mut lines: Vec<&str> = AURORA_MYSQL_3.iter().filter(|m| m.creatable).map(|m| m.minor).collect();
+    lines.reverse();
+    lines.iter().map(|m| format!("3.{m}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Why Aurora MySQL `version` cannot be used for a new cluster, and what to
+/// use instead; None when it can.
+fn aurora_mysql_problem(version: &str) -> Option<(String, String)> {
+    let suggestion = default_major("aurora-mysql");
+    let Some((minor, patch)) = aurora_mysql_version(version) else {
+        return Some((
+            format!("`{version}` is not an Aurora MySQL 3 version"),
+            format!(
+                "give the full version, e.g. \"{suggestion}\" (Aurora MySQL takes no major-only version; acmegen turns automatic minor upgrades off for it)"
+            ),
+        ));
+    };
+    let listed = creatable_aurora_mysql();
+    match AURORA_MYSQL_3.iter().find(|m| m.minor == minor) {
+        Some(m) if !m.creatable => Some((
+            format!("Aurora MySQL 3.{minor} is deprecated (catalogue checked {CHECKED}): AWS creates no new clusters on it"),
+            format!("use a supported minor version, e.g. \"{suggestion}\" (creatable: {listed})"),
+        )),
+        Some(m) if patch <= m.newest_patch => None,
+        Some(m) => Some((
+            format!(
+                "Aurora MySQL 3.{minor}.{patch} does not exist (catalogue checked {CHECKED}: the newest 3.{minor} is 3.{minor}.{})",
+                m.newest_patch
+            ),
+            format!("use \"8.0.mysql_aurora.3.{minor}.{}\" or another released version", m.newest_patch),
+        )),
+        None => Some((
+            format!(
+                "Aurora MySQL 3.{minor} does not exist (catalogue checked {CHECKED}: the newest is 3.{})",
+                AURORA_MYSQL_3[0].minor
+            ),
+            format!("use a released minor version, e.g. \"{suggestion}\" (creatable: {listed})"),
+        )),
+    }
 }
 
 /// Why `version` of `engine` cannot be used for a new database, and what
@@ -81,15 +166,7 @@ fn aurora_mysql_version(v: &str) -> bool {
 pub fn engine_problem(kind: Kind, engine: Engine, version: &str, global: bool) -> Option<(String, String)> {
     let name = engine.rds_name(kind == Kind::Aurora);
     if name == "aurora-mysql" {
-        return (!aurora_mysql_version(version)).then(|| {
-            (
-                format!("`{version}` is not an Aurora MySQL 3 version"),
-                format!(
-                    "give the full version, e.g. \"{}\" (Aurora MySQL takes no major-only version; acmegen turns automatic minor upgrades off for it)",
-                    default_major(name)
-                ),
-            )
-        });
+        return aurora_mysql_problem(version);
     }
     let majors: Vec<&Major> = ENGINE_MAJORS.iter().filter(|m| m.engine == name).collect();
     let listed = majors.iter().map(|m| m.major).collect::<Vec<_>>().join(", ");
@@ -231,6 +308,46 @@ mod tests {
         assert!(engine_problem(Kind::Aurora, Engine::Postgres, "16", true).is_none());
         assert!(engine_problem(Kind::Aurora, Engine::Mysql, "8.0.mysql_aurora.3.10.3", true).is_none());
         assert!(engine_problem(Kind::Aurora, Engine::Mysql, "8.0", true).is_some());
+    }
+
+    /// Aurora MySQL was checked for shape only: the deprecated 3.01 and the
+    /// nonexistent 3.99 rendered and failed at `terraform apply`.
+    #[test]
+    fn aurora_mysql_versions_are_checked_against_the_release_notes() {
+        let problem = |v: &str| engine_problem(Kind::Aurora, Engine::Mysql, &format!("8.0.mysql_aurora.{v}"), true);
+        for creatable in [
+            "3.04.0", "3.04.6", "3.08.0", "3.09.0", "3.10.3", "3.10.6", "3.11.1", "3.12.0", "3.13.0",
+        ] {
+            assert!(problem(creatable).is_none(), "{creatable}: {:?}", problem(creatable));
+        }
+        for deprecated in ["3.01.0", "3.02.3", "3.03.1", "3.05.2", "3.06.0", "3.07.1"] {
+            let (msg, help) = problem(deprecated).unwrap();
+            assert!(
+                msg.contains("is deprecated") && msg.contains(CHECKED),
+                "{deprecated}: {msg}"
+            );
+            assert!(help.contains("3.04, 3.08, 3.09, 3.10, 3.11, 3.12, 3.13"), "{help}");
+        }
+        let (msg, help) = problem("3.99.0").unwrap();
+        assert!(
+            msg.contains("Aurora MySQL 3.99 does not exist") && msg.contains("the newest is 3.13"),
+            "{msg}"
+        );
+        assert!(help.contains("8.0.mysql_aurora.3.10.3"), "{help}");
+        let (msg, help) = problem("3.10.9").unwrap();
+        assert!(
+            msg.contains("3.10.9 does not exist") && msg.contains("the newest 3.10 is 3.10.6"),
+            "{msg}"
+        );
+        assert!(help.contains("\"8.0.mysql_aurora.3.10.6\""), "{help}");
+        // Shape errors keep their own message.
+        assert!(problem("3.10").unwrap().0.contains("is not an Aurora MySQL 3 version"));
+        assert!(problem("3.1x.0")
+            .unwrap()
+            .0
+            .contains("is not an Aurora MySQL 3 version"));
+        // The version acmegen suggests is one it accepts.
+        assert!(engine_problem(Kind::Aurora, Engine::Mysql, default_major("aurora-mysql"), true).is_none());
     }
 
     #[test]

@@ -136,9 +136,36 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             },
         );
     }
+    if global {
+        check_global_regions(c, a);
+    }
     Options {
         db: check_database(c, a),
     }
+}
+
+/// An Aurora global database (`dr: replica`) needs both regions to run
+/// one: where they do not, CreateGlobalCluster or the secondary's
+/// CreateDBCluster fails at apply.
+fn check_global_regions(c: &mut Check<'_>, a: &Asset) {
+    let regions = &c.inventory().regions;
+    let missing: Vec<String> = [("primary", &regions.primary), ("DR", &regions.dr)]
+        .into_iter()
+        .filter(|(_, region)| !crate::catalog::has_aurora_global_database(region))
+        .map(|(role, region)| format!("{region} (the {role} region)"))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    c.error(
+        "dr",
+        format!(
+            "aurora `{}`: `dr: replica` makes an Aurora global database, which AWS does not offer in {}",
+            a.name,
+            missing.join(" or ")
+        ),
+        "pick regions with Aurora global databases (Aurora User Guide, \"Supported Regions and DB engines for Aurora global databases\"), or keep the cluster in the primary region only (`dr: none`)",
+    );
 }
 
 /// The cluster: standalone, the global database's primary, or its
@@ -285,7 +312,7 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, errors, module, planned};
+    use crate::kinds::testing::{arg, errors, errors_text, module, planned};
 
     /// Classes Aurora has not (db.m*, small burstable ones) or a global
     /// database refuses (burstable) rendered and failed at apply.
@@ -316,6 +343,53 @@ mod tests {
         let e = aurora("db.z9.large", "replica");
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].contains("is not an RDS instance class in the catalogue"), "{e:?}");
+    }
+
+    /// `engine_version` of Aurora MySQL is refused, located and explained,
+    /// when AWS creates no cluster on it (deprecated or never released).
+    #[test]
+    fn aurora_mysql_versions_aws_does_not_create_are_refused() {
+        let aurora = |v: &str| {
+            errors(&format!(
+                "  - {{kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: mysql, engine_version: \"8.0.mysql_aurora.{v}\", dr: replica}}\n"
+            ))
+        };
+        let e = aurora("3.01.0");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("t.yaml:6"), "{e:?}");
+        assert!(e[0].contains("Aurora MySQL 3.01 is deprecated"), "{e:?}");
+        assert!(e[0].contains("= help: use a supported minor version"), "{e:?}");
+        let e = aurora("3.99.0");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("Aurora MySQL 3.99 does not exist"), "{e:?}");
+        assert!(aurora("3.10.3").is_empty());
+    }
+
+    /// A global database in a region without Aurora global databases
+    /// rendered and failed at `terraform apply` (CreateGlobalCluster).
+    #[test]
+    fn global_databases_are_refused_in_regions_without_them() {
+        let aurora = "  - {kind: aurora, name: db, size: db.r6g.large, qty: 2, engine: postgres, engine_version: \"16\", dr: DR}\n";
+        let inventory = |primary: &str, dr: &str, strategy: &str| {
+            format!(
+                "name: t\nowner: me\nregions: {{primary: {primary}, dr: {dr}}}\nassets:\n{}",
+                aurora.replace("DR", strategy)
+            )
+        };
+        let e = errors_text(&inventory("us-east-1", "ap-east-2", "replica"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("t.yaml:5"), "{e:?}");
+        assert!(
+            e[0].contains("aurora `db`: `dr: replica` makes an Aurora global database, which AWS does not offer in ap-east-2 (the DR region)"),
+            "{e:?}"
+        );
+        assert!(e[0].contains("= help: pick regions with Aurora global databases"), "{e:?}");
+        let e = errors_text(&inventory("ap-southeast-7", "ap-east-2", "replica"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("ap-southeast-7 (the primary region) or ap-east-2 (the DR region)"), "{e:?}");
+        // A cluster of the primary region alone is no global database.
+        assert!(errors_text(&inventory("ap-southeast-7", "ap-southeast-1", "none")).is_empty());
+        assert!(errors_text(&inventory("ap-east-1", "ap-southeast-1", "replica")).is_empty());
     }
 
     #[test]

@@ -592,7 +592,13 @@ pub(crate) mod testing {
 
     /// The validation errors of an inventory holding `assets`.
     pub(crate) fn errors(assets: &str) -> Vec<String> {
-        let loaded = crate::inventory::parse(&inventory(assets), Path::new("t.yaml")).expect("parses");
+        errors_text(&inventory(assets))
+    }
+
+    /// The validation errors of the whole inventory `text` (for tests that
+    /// need other regions than `errors`' us-east-2 → us-west-1).
+    pub(crate) fn errors_text(text: &str) -> Vec<String> {
+        let loaded = crate::inventory::parse(text, Path::new("t.yaml")).expect("parses");
         match crate::validate::validate(&loaded) {
             Ok(_) => Vec::new(),
             Err(d) => d.0.iter().map(|e| e.to_string()).collect(),

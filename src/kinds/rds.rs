@@ -484,6 +484,9 @@ pub(crate) fn output_writer_name(p: &mut Planner<'_>, a: &ValidAsset, m: &crate:
 /// The common database checks; one instance (the standby is not counted).
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     let db = check_database(c, a);
+    if a.dr == DrStrategy::Backup {
+        check_backup_replication_regions(c, a);
+    }
     if a.qty() != 1 {
         c.error(
             "qty",
@@ -496,6 +499,35 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         storage_gb: a.storage_gb.unwrap_or(DEFAULT_STORAGE_GB),
         multi_az: a.multi_az.unwrap_or(true),
     }
+}
+
+/// `dr: backup` replicates the instance's automated backups from the
+/// primary region to DR (`aws_db_instance_automated_backups_replication`
+/// in the DR root), which RDS does only between some pairs of regions:
+/// for another pair StartDBInstanceAutomatedBackupsReplication fails at apply.
+fn check_backup_replication_regions(c: &mut Check<'_>, a: &Asset) {
+    let regions = &c.inventory().regions;
+    let (primary, dr) = (regions.primary.as_str(), regions.dr.as_str());
+    let destinations = crate::catalog::automated_backup_destinations(primary);
+    if destinations.contains(&dr) {
+        return;
+    }
+    let help = if destinations.is_empty() {
+        format!("RDS replicates automated backups out of {primary} to no region: use `dr: replica` (a cross-region read replica)")
+    } else {
+        format!(
+            "from {primary} RDS replicates them to {} (RDS User Guide, \"Replicating automated backups to another AWS Region\"): pick one of those as the DR region, or use `dr: replica` (a cross-region read replica)",
+            destinations.join(", ")
+        )
+    };
+    c.error(
+        "dr",
+        format!(
+            "rds `{}`: `dr: backup` replicates its automated backups from {primary} to {dr}, a pair of regions RDS does not replicate between",
+            a.name
+        ),
+        help,
+    );
 }
 
 /// Parameter group family and the logs exported to CloudWatch.
@@ -791,7 +823,7 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
 #[cfg(test)]
 mod tests {
     use super::{DEFAULT_RETENTION_DAYS, DEFAULT_STORAGE_GB};
-    use crate::kinds::testing::{arg, module, objective, planned};
+    use crate::kinds::testing::{arg, errors_text, module, objective, planned};
 
     const RDS: &str = "  - {kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: DR}\n";
 
@@ -873,6 +905,38 @@ mod tests {
         }
         let p = planned("  - {kind: vm, name: app, size: t3.micro, dr: active}\n");
         assert!(module(&p.primary, "app").unwrap().argument("additional_security_group_ids").is_none());
+    }
+
+    /// `dr: backup` between regions RDS replicates no automated backups
+    /// between (London to Sydney) rendered and failed at `terraform apply`
+    /// (StartDBInstanceAutomatedBackupsReplication).
+    #[test]
+    fn backups_are_replicated_only_between_regions_rds_supports() {
+        let inventory = |primary: &str, dr: &str, strategy: &str| {
+            format!(
+                "name: t\nowner: me\nregions: {{primary: {primary}, dr: {dr}}}\nassets:\n  - {{kind: rds, name: db, size: db.m6i.large, engine: postgres, engine_version: \"16\", dr: {strategy}}}\n"
+            )
+        };
+        let e = errors_text(&inventory("eu-west-2", "ap-southeast-2", "backup"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("t.yaml:5"), "{e:?}");
+        assert!(
+            e[0].contains("rds `db`: `dr: backup` replicates its automated backups from eu-west-2 to ap-southeast-2, a pair of regions RDS does not replicate between"),
+            "{e:?}"
+        );
+        assert!(
+            e[0].contains("= help: from eu-west-2 RDS replicates them to af-south-1, eu-central-1, eu-west-1, eu-west-3, eu-north-1, us-east-1"),
+            "{e:?}"
+        );
+        // A source region the table does not list replicates to none.
+        let e = errors_text(&inventory("me-south-1", "eu-central-1", "backup"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("RDS replicates automated backups out of me-south-1 to no region: use `dr: replica`"), "{e:?}");
+        // Only backup replication depends on the pair; the direction matters.
+        assert!(errors_text(&inventory("eu-west-2", "ap-southeast-2", "replica")).is_empty());
+        assert!(errors_text(&inventory("eu-west-2", "eu-west-1", "backup")).is_empty());
+        assert!(!errors_text(&inventory("eu-south-1", "eu-west-1", "backup")).is_empty());
+        assert!(errors_text(&inventory("eu-west-1", "eu-south-1", "backup")).len() == 1);
     }
 
     #[test]
