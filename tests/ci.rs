@@ -373,26 +373,47 @@ fn apply_jobs_wait_for_the_rollouts_terraform_does_not() {
         let run = step(&eks, job).unwrap_or_else(|| panic!("{job}: no rollout step"));
         let cluster = format!("acme-eks-apps-{code}");
         let lines: Vec<&str> = run.lines().map(str::trim).collect();
+        assert_eq!(lines[0], "if ! command -v kubectl > /dev/null; then", "{job}");
+        assert!(
+            lines[1].starts_with("echo \"::error title=kubectl missing::") && lines[2] == "exit 1",
+            "{job}: {run}"
+        );
         assert_eq!(
-            lines[0],
+            lines[4],
             format!("aws eks update-kubeconfig --name {cluster} --region {region} --alias {cluster}"),
             "{job}"
         );
         assert_eq!(
-            lines[1],
+            lines[5],
             format!("if ! kubectl --context {cluster} -n web rollout status deployment/web --timeout=10m; then"),
             "{job}"
         );
         assert_eq!(
-            lines[2],
-            format!("if aws ecr describe-images --repository-name acme-eks/services --image-ids imageTag=2026.11.1 --region {region} > /dev/null; then"),
+            lines[6],
+            format!("if found=$(aws ecr describe-images --repository-name acme-eks/services --image-ids imageTag=2026.11.1 --region {region} 2>&1); then"),
+            "{job}"
+        );
+        // The image is there: the rollout failed.
+        assert!(
+            lines[7].starts_with("echo \"::error title=rollout failed::") && lines[8] == "exit 1",
+            "{job}: {run}"
+        );
+        // Not pushed yet: a warning.
+        assert_eq!(
+            lines[9], "elif grep -qE 'ImageNotFoundException|RepositoryNotFoundException' <<< \"$found\"; then",
             "{job}"
         );
         assert!(
-            lines[3].starts_with("echo \"::error ") && lines[4] == "exit 1",
+            lines[10].starts_with("echo \"::warning title=image not pushed::"),
             "{job}: {run}"
         );
-        assert!(lines[6].starts_with("echo \"::warning "), "{job}: {run}");
+        // ECR could not say: fail.
+        assert!(
+            lines[11] == "else"
+                && lines[12].starts_with("echo \"::error title=image check failed::")
+                && lines[13] == "exit 1",
+            "{job}: {run}"
+        );
     }
     // acme-vm runs no Helm release: no step.
     let vm = workflow("acme-vm");

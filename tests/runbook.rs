@@ -1287,7 +1287,7 @@ fn the_failover_asks_sts_in_dr_and_sets_up_the_dr_root_first() {
         first.commands,
         vec![
             "ACCOUNT_ID=$(aws sts get-caller-identity --region us-west-1 --query Account --output text)".to_string(),
-            "terraform -chdir=generated/t/dr init -backend-config=\"bucket=t-tfstate-$ACCOUNT_ID-us-west-1\""
+            "terraform -chdir=generated/t/dr init -reconfigure -backend-config=\"bucket=t-tfstate-$ACCOUNT_ID-us-west-1\""
                 .to_string(),
         ]
     );

@@ -520,6 +520,8 @@ fn check_backup_replication_regions(c: &mut Check<'_>, a: &Asset) {
             destinations.join(", ")
         )
     };
+    // AWS adds pairs over time: say how to check today's list.
+    let help = format!("{help}; `aws rds describe-source-regions --region {dr}` lists the regions {dr} takes backups from today (if it lists {primary}, acmegen's table is behind: please report it)");
     c.error(
         "dr",
         format!(

@@ -710,9 +710,20 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
     // set up here, against the DR region only.
     let mut steps = vec![Step::new(
         "Declare the incident, freeze changes to the primary region and set up the DR root on this machine",
-        vec![c.account(), init(c, &c.plan.dr)],
+        vec![
+            c.account(),
+            // -reconfigure: a working directory set up against another
+            // bucket would otherwise stop and offer to migrate state.
+            c.tf(
+                "dr",
+                &format!(
+                    "init -reconfigure -backend-config=\"bucket={}\"",
+                    c.plan.dr.state_bucket("$ACCOUNT_ID")
+                ),
+            ),
+        ],
         vec![format!(
-            "`echo $ACCOUNT_ID` prints the account ID and the init succeeds. Nobody applies the primary root until failback; work happens in `{}/dr`, whose state, providers and facts all live in {}.",
+            "`echo $ACCOUNT_ID` prints the account ID and the init succeeds; `{0}/dr/terraform.tfvars` holds the values only you know, as the first deployment wrote them (copy it from where the team keeps it: an apply without it asks for them, and what you type replaces them). Nobody applies the primary root until failback; work happens in `{0}/dr`, whose state, providers and facts all live in {1}.",
             c.dir, c.dr
         )],
     )];

@@ -59,4 +59,7 @@ resource "aws_cloudtrail" "this" {
   cloud_watch_logs_role_arn     = aws_iam_role.this.arn
 
   tags = merge(var.tags, { Name = var.name })
+
+  # CreateTrail checks that the role can write to the log group: its policy first.
+  depends_on = [aws_iam_role_policy.this]
 }

@@ -56,6 +56,17 @@ variable "node_release_versions" {
   description = "EKS AMI release to keep per node group (\"default\" or a key of node_groups), e.g. the running one; a group not listed runs the release AWS recommends. The failover pins the running releases, so that its applies do not roll the nodes."
   type        = map(string)
   default     = {}
+
+  # An empty or garbled pin (a failed describe-nodegroup) would not keep the
+  # release: EKS would move the group to the latest one, the roll the pin is
+  # there to prevent. Keys other than the groups' would pin nothing.
+  validation {
+    condition = alltrue([
+      for group, release in var.node_release_versions :
+      can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+-[0-9]{8}$", release)) && (group == "default" || contains(keys(var.node_groups), group))
+    ])
+    error_message = "node_release_versions maps \"default\" or a node group's name to an EKS AMI release such as 1.35.0-20261101 (aws eks describe-nodegroup --query nodegroup.releaseVersion)."
+  }
 }
 
 variable "node_max_unavailable" {
