@@ -256,7 +256,7 @@ fn lines(steps: &[Step]) -> Vec<(usize, String)> {
 /// Position of the first command containing `needle` (panics if none).
 /// The failover's DR applies keep the AMI release of cluster `k8s`'s
 /// default node group (see `failover_applies_keep_the_node_groups_ami_release`).
-const K8S_PIN: &str = r#" -var="k8s_node_release_versions={\"default\"=\"$K8S_DEFAULT_RELEASE\"}""#;
+const K8S_PIN: &str = r#" -var="k8s_node_release_versions={\"default\"=\"$K8S__DEFAULT_RELEASE\"}""#;
 
 fn at(steps: &[Step], needle: &str) -> usize {
     lines(steps)
@@ -1318,7 +1318,7 @@ fn failover_applies_keep_the_node_groups_ami_release() {
         format!("{shell}=$(aws eks describe-nodegroup --cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-{group} --region us-west-1 --query nodegroup.releaseVersion --output text)")
     };
     let pins =
-        r#"-var="k8s_node_release_versions={\"default\"=\"$K8S_DEFAULT_RELEASE\",\"mon-1\"=\"$K8S_MON_1_RELEASE\"}""#;
+        r#"-var="k8s_node_release_versions={\"default\"=\"$K8S__DEFAULT_RELEASE\",\"mon-1\"=\"$K8S__MON_1_RELEASE\"}""#;
     let applies: Vec<&acmegen::runbook::Step> = rb
         .failover
         .iter()
@@ -1339,13 +1339,13 @@ fn failover_applies_keep_the_node_groups_ami_release() {
         assert!(at >= 2, "{}: {:?}", step.title, step.commands);
         assert_eq!(
             step.commands[at - 2],
-            read("default", "K8S_DEFAULT_RELEASE"),
+            read("default", "K8S__DEFAULT_RELEASE"),
             "{}",
             step.title
         );
         assert_eq!(
             step.commands[at - 1],
-            read("mon-1", "K8S_MON_1_RELEASE"),
+            read("mon-1", "K8S__MON_1_RELEASE"),
             "{}",
             step.title
         );

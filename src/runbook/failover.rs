@@ -29,7 +29,9 @@ pub(super) fn dr_apply_pinned(c: &Ctx<'_>, args: &str) -> Vec<String> {
         }
         let mut entries = Vec::new();
         for g in &groups {
-            let shell: String = format!("{}_{g}_release", m.label)
+            // `__` between cluster and group: neither name doubles a `_`
+            // or `-`, so two clusters' groups never share a shell variable.
+            let shell: String = format!("{}__{g}_release", m.label)
                 .chars()
                 .map(|ch| {
                     if ch.is_ascii_alphanumeric() {
