@@ -315,9 +315,6 @@ fn is_iam_principal_arn(arn: &str) -> bool {
         && resource.len() > 5
 }
 
-/// Whether `name` can name an inventory: a DNS label of at most 32
-/// characters (it becomes bucket and resource names) that is not one of
-/// the directory names acmegen reserves.
 /// IPv4 blocks reserved for special use (IANA IPv4 Special-Purpose Address
 /// Registry, RFC 6890, with multicast and the former class E): private
 /// networks, shared address space, loopback, link-local, documentation,
@@ -392,6 +389,9 @@ fn admin_cidr_problem(cidr: &str) -> Option<(String, String)> {
     ))
 }
 
+/// Whether `name` can name an inventory: a DNS label of at most 32
+/// characters (it becomes bucket and resource names) that is not one of
+/// the directory names acmegen reserves.
 pub fn is_valid_inventory_name(name: &str) -> bool {
     is_dns_label(name, 32) && !crate::output::RESERVED_NAMES.contains(&name)
 }
