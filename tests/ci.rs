@@ -274,11 +274,23 @@ fn the_ci_roles_trust_only_the_repository_and_its_branch_or_environment() {
     let plan_doc = &plan_doc[..plan_doc.find("\n}\n").unwrap()];
     assert!(plan_doc.contains("\"secretsmanager:GetSecretValue\""), "{plan_doc}");
     assert!(plan_doc.contains("effect        = \"Deny\""), "{plan_doc}");
-    // A second inventory in the account uses the provider the first created.
+    // A second inventory in the account uses the provider the first created,
+    // read: an account without one stops the plan (hunt finding, 2026-11-27:
+    // an ARN built by hand went on to IAM, which refuses a federated
+    // principal that does not exist).
     let (_, eks) = common::render(&common::inventories_dir().join("acme-eks.yaml"));
     let eks_ci = &eks[Path::new("acme-eks/bootstrap/ci.tf")];
     assert!(!eks_ci.contains("resource \"aws_iam_openid_connect_provider\""));
-    assert!(eks_ci.contains("oidc-provider/token.actions.githubusercontent.com"));
+    assert!(
+        !eks_ci.contains("oidc-provider/token.actions.githubusercontent.com"),
+        "no ARN built by hand"
+    );
+    let read = eks_ci
+        .split("data \"aws_iam_openid_connect_provider\" \"github\" {")
+        .nth(1)
+        .expect("the provider is read");
+    assert!(read[..read.find("\n}\n").unwrap()].contains("url = \"https://token.actions.githubusercontent.com\""));
+    assert!(eks_ci.contains("github_oidc_provider_arn = data.aws_iam_openid_connect_provider.github.arn"));
     // No ci: section, no CI roles.
     let plain = common::render_text("name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - {kind: s3, name: data, dr: replica}\n").unwrap();
     assert!(!plain.keys().any(|p| p.ends_with("ci.tf")));

@@ -16,9 +16,18 @@ data "aws_partition" "ci" {
 }
 
 locals {
-  ci_partition = data.aws_partition.ci.partition
-  # ci.oidc_provider: existing (the account has one provider per URL)
-  github_oidc_provider_arn = "arn:${local.ci_partition}:iam::${local.account_id}:oidc-provider/token.actions.githubusercontent.com"
+  ci_partition             = data.aws_partition.ci.partition
+  github_oidc_provider_arn = data.aws_iam_openid_connect_provider.github.arn
+}
+
+# ci.oidc_provider: existing. The account has one provider per URL, created
+# once (e.g. by another inventory's bootstrap with ci.oidc_provider: create).
+# Read, not assumed: where the account has none, the plan stops here, instead
+# of IAM refusing the roles below at apply (a federated principal must exist).
+data "aws_iam_openid_connect_provider" "github" {
+  provider = aws.primary
+
+  url = "https://token.actions.githubusercontent.com"
 }
 
 # Plan of pull requests (primary root, us-east-2)
