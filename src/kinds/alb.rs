@@ -427,6 +427,25 @@ pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::obje
 mod tests {
     use crate::kinds::testing::{arg, errors, module, objective, planned, WEB};
 
+    /// Hunt finding (2026-11-27): the anonymous-IP rule group blocked the
+    /// addresses of cloud providers, AWS's included, so Route 53's health
+    /// checks of the load balancer got 403 and the failover record took the
+    /// region out of rotation right after the first deployment.
+    #[test]
+    fn the_waf_counts_hosting_providers_instead_of_blocking_health_checkers() {
+        let main = include_str!("../../templates/modules/alb/main.tf");
+        let rule = main
+            .split("name     = \"AWSManagedRulesAnonymousIpList\"")
+            .nth(1)
+            .expect("the anonymous-IP rule group is used");
+        let rule = &rule[..rule.find("\n  }\n").expect("the rule ends")];
+        let override_at = rule
+            .find("rule_action_override {\n          name = \"HostingProviderIPList\"")
+            .unwrap_or_else(|| panic!("HostingProviderIPList is not overridden:\n{rule}"));
+        assert!(rule[override_at..].contains("action_to_use {\n            count {}"), "{rule}");
+        assert_eq!(rule.matches("rule_action_override").count(), 1, "only that rule is counted: {rule}");
+    }
+
     #[test]
     fn two_load_balancers_of_one_aws_name_are_refused() {
         // `t-` and the first 22 characters of the asset name, then the region code.

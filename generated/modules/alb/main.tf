@@ -238,6 +238,18 @@ resource "aws_wafv2_web_acl" "this" {
       managed_rule_group_statement {
         name        = "AWSManagedRulesAnonymousIpList"
         vendor_name = "AWS"
+
+        # Counted, not blocked: HostingProviderIPList holds the addresses of
+        # cloud providers, AWS's included, so it blocked Route 53's health
+        # checkers (the failover record then took the region out at once) and
+        # CI runners. AnonymousIPList (VPNs, Tor, proxies) still blocks.
+        rule_action_override {
+          name = "HostingProviderIPList"
+
+          action_to_use {
+            count {}
+          }
+        }
       }
     }
 
