@@ -427,12 +427,12 @@ pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::obje
 mod tests {
     use crate::kinds::testing::{arg, errors, module, objective, planned, WEB};
 
-    /// Hunt finding (2026-11-27): the anonymous-IP rule group blocked the
-    /// addresses of cloud providers, AWS's included, so Route 53's health
-    /// checks of the load balancer got 403 and the failover record took the
-    /// region out of rotation right after the first deployment.
+    /// The anonymous-IP rule group blocks the addresses of hosting and cloud
+    /// providers other than AWS, where legitimate server-to-server clients
+    /// and CI runners (GitHub-hosted runners run on Azure) live: that rule
+    /// counts; the anonymizers' rule still blocks.
     #[test]
-    fn the_waf_counts_hosting_providers_instead_of_blocking_health_checkers() {
+    fn the_waf_counts_hosting_providers_and_blocks_anonymizers() {
         let main = include_str!("../../templates/modules/alb/main.tf");
         let rule = main
             .split("name     = \"AWSManagedRulesAnonymousIpList\"")

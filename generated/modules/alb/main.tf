@@ -240,9 +240,10 @@ resource "aws_wafv2_web_acl" "this" {
         vendor_name = "AWS"
 
         # Counted, not blocked: HostingProviderIPList holds the addresses of
-        # cloud providers, AWS's included, so it blocked Route 53's health
-        # checkers (the failover record then took the region out at once) and
-        # CI runners. AnonymousIPList (VPNs, Tor, proxies) still blocks.
+        # web hosting and cloud providers other than AWS, where legitimate
+        # server-to-server clients, uptime monitors and CI runners live
+        # (GitHub-hosted runners run on Azure). AnonymousIPList (VPNs, Tor,
+        # proxies) still blocks; counted requests keep the rule's label.
         rule_action_override {
           name = "HostingProviderIPList"
 
