@@ -13,6 +13,17 @@ pub struct Cidr {
 }
 
 impl Cidr {
+    /// The block `a.b.c.d/nn` in `s` covers, host bits cleared (only which
+    /// addresses it covers matters, e.g. for an overlap); parsing as
+    /// [`FromStr`] does, which refuses host bits instead.
+    pub fn covering(s: &str) -> Result<Cidr, String> {
+        let (addr, prefix) = parse_parts(s)?;
+        Ok(Cidr {
+            addr: addr & mask(prefix),
+            prefix,
+        })
+    }
+
     /// Number of addresses in the block.
     pub fn size(self) -> u64 {
         1u64 << (32 - self.prefix as u32)
@@ -51,34 +62,43 @@ impl Cidr {
     }
 }
 
+/// The network mask of a `prefix`-bit block.
+fn mask(prefix: u8) -> u32 {
+    if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix as u32)
+    }
+}
+
+/// The address and prefix written in `s` (`a.b.c.d/nn`).
+fn parse_parts(s: &str) -> Result<(u32, u8), String> {
+    let (ip, prefix) = s.split_once('/').ok_or_else(|| format!("`{s}` has no /prefix"))?;
+    let prefix: u8 = prefix.parse().map_err(|_| format!("`{s}` has a non-numeric prefix"))?;
+    if prefix > 32 {
+        return Err(format!("`{s}` has a prefix over 32"));
+    }
+    let octets: Vec<u32> = ip
+        .split('.')
+        .map(|o| o.parse::<u8>().map(u32::from))
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("`{s}` is not an IPv4 address"))?;
+    if octets.len() != 4 {
+        return Err(format!("`{s}` is not an IPv4 address"));
+    }
+    Ok((octets.iter().fold(0u32, |acc, o| (acc << 8) | o), prefix))
+}
+
 impl FromStr for Cidr {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (ip, prefix) = s.split_once('/').ok_or_else(|| format!("`{s}` has no /prefix"))?;
-        let prefix: u8 = prefix.parse().map_err(|_| format!("`{s}` has a non-numeric prefix"))?;
-        if prefix > 32 {
-            return Err(format!("`{s}` has a prefix over 32"));
-        }
-        let octets: Vec<u32> = ip
-            .split('.')
-            .map(|o| o.parse::<u8>().map(u32::from))
-            .collect::<Result<_, _>>()
-            .map_err(|_| format!("`{s}` is not an IPv4 address"))?;
-        if octets.len() != 4 {
-            return Err(format!("`{s}` is not an IPv4 address"));
-        }
-        let addr = octets.iter().fold(0u32, |acc, o| (acc << 8) | o);
-        let mask = if prefix == 0 {
-            0
-        } else {
-            u32::MAX << (32 - prefix as u32)
-        };
-        if addr & !mask != 0 {
+        let (addr, prefix) = parse_parts(s)?;
+        if addr & !mask(prefix) != 0 {
             return Err(format!(
                 "`{s}` has host bits set; the network address is {}",
                 Cidr {
-                    addr: addr & mask,
+                    addr: addr & mask(prefix),
                     prefix
                 }
             ));

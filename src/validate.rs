@@ -337,26 +337,6 @@ const RESERVED_IPV4: &[&str] = &[
     "240.0.0.0/4",
 ];
 
-/// The IPv4 block written as `a.b.c.d/nn` in `cidr`, host bits cleared
-/// (only which addresses it covers matters here); None when it is not one.
-fn ipv4_block(cidr: &str) -> Option<Cidr> {
-    let (ip, prefix) = cidr.split_once('/')?;
-    let prefix: u8 = prefix.parse().ok().filter(|p| *p <= 32)?;
-    let octets = ip
-        .split('.')
-        .map(str::parse::<u8>)
-        .collect::<Result<Vec<u8>, _>>()
-        .ok()?;
-    let [a, b, c, d] = octets[..] else {
-        return None;
-    };
-    let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
-    Some(Cidr {
-        addr: u32::from_be_bytes([a, b, c, d]) & mask,
-        prefix,
-    })
-}
-
 /// Why `cidr` of `admin_cidrs` cannot be a source of the EKS public
 /// endpoint (`public_access_cidrs`), with what to give instead; None when
 /// it can. The endpoint of acmegen's IPv4 clusters takes IPv4 blocks (EKS
@@ -367,7 +347,7 @@ fn ipv4_block(cidr: &str) -> Option<Cidr> {
 /// endpoint", https://docs.aws.amazon.com/eks/latest/userguide/config-cluster-endpoint.html):
 /// EKS refuses a private range at CreateCluster or UpdateClusterConfig.
 fn admin_cidr_problem(cidr: &str) -> Option<(String, String)> {
-    let Some(block) = ipv4_block(cidr) else {
+    let Ok(block) = Cidr::covering(cidr) else {
         return Some((
             format!("admin_cidrs: `{cidr}` is not an IPv4 CIDR block"),
             "write each range as a.b.c.d/nn, e.g. the public address of your office or CI runner as a /32 (acmegen's clusters are IPv4: their public endpoint takes no IPv6 blocks)".into(),

@@ -178,9 +178,7 @@ fn push_images(c: &Ctx<'_>) -> Option<Step> {
             ));
             commands.push(format!("docker push {target}"));
         }
-        let check = |region: &str| {
-            format!("`aws ecr describe-images --repository-name {repo} --image-ids imageTag={tag} --region {region}`")
-        };
+        let check = |region: &str| format!("`{}`", describe_image(&repo, tag, region));
         verify.push(match ecr.dr {
             DrStrategy::Replica => format!(
                 "{} finds it; {} too once replication copied it (usually within minutes: retry).",

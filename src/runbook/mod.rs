@@ -82,12 +82,16 @@ pub fn unawaited_rollouts<'m>(
         out.push(Rollout {
             kubeconfig: format!("aws eks update-kubeconfig --name {eks} --region {region} --alias {eks}"),
             status: format!("kubectl --context {eks} -n {namespace} rollout status deployment/{name} --timeout=10m"),
-            image_present: format!(
-                "aws ecr describe-images --repository-name {repository} --image-ids imageTag={tag} --region {region}"
-            ),
+            image_present: describe_image(&repository, &tag, region),
         });
     }
     out
+}
+
+/// The command that finds image `repository:tag` in `region`'s registry
+/// (it fails when the image or the repository is not there).
+fn describe_image(repository: &str, tag: &str, region: &str) -> String {
+    format!("aws ecr describe-images --repository-name {repository} --image-ids imageTag={tag} --region {region}")
 }
 
 /// One DR root variable that failover changes.
