@@ -7,7 +7,7 @@ use crate::lock::{self, LockError};
 use crate::manifest;
 use crate::transaction::{self, Failpoint, Leftover, Report};
 use similar::TextDiff;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -209,56 +209,145 @@ pub fn write(out: &Path, files: &FileSet, opts: &WriteOptions, on_wait: impl FnO
     write_owned(out, files.clone(), opts, on_wait)
 }
 
-/// [`write`], taking the files: their texts move into the transaction
-/// instead of being copied (a large render holds its output once).
+/// [`write`], taking the files (kept for callers that have them all at once).
 pub fn write_owned(
     out: &Path,
     files: FileSet,
     opts: &WriteOptions,
     on_wait: impl FnOnce(),
 ) -> Result<Report, OutputError> {
-    if let Ok(m) = fs::metadata(out) {
-        if !m.is_dir() {
+    let mut writer = Writer::begin(out, opts, on_wait)?;
+    for (rel, text) in files {
+        writer.put(&rel, &text)?;
+    }
+    writer.commit()
+}
+
+/// An output being replaced file by file: [`write`] for a caller that
+/// makes its files one after another and should not hold them all (the
+/// `render` of a large inventory). It holds the output directory's lock and
+/// a [`transaction::Staging`] run; each [`Writer::put`] goes straight to the
+/// staging directory. [`Writer::commit`] swaps the new trees in; dropped
+/// without a commit, the writer removes what it staged (and the output
+/// directory, when it made it and nothing else is in it): nothing changed.
+pub struct Writer<'a> {
+    out: &'a Path,
+    staging: Option<transaction::Staging<'a>>,
+    _lock: lock::DirLock,
+    opts: WriteOptions,
+    /// Whether `out` did not exist before the writer made it.
+    made_out: bool,
+    /// How many files were put.
+    count: usize,
+}
+
+impl<'a> Writer<'a> {
+    /// Lock `out` (made if missing; `on_wait` runs when another acmegen
+    /// holds it), recover leftovers of dead runs, start staging.
+    pub fn begin(out: &'a Path, opts: &WriteOptions, on_wait: impl FnOnce()) -> Result<Self, OutputError> {
+        let made_out = match fs::metadata(out) {
+            Ok(m) if !m.is_dir() => {
+                return Err(OutputError::Io {
+                    action: "writing into".into(),
+                    path: out.to_path_buf(),
+                    source: io::ErrorKind::NotADirectory.into(),
+                    note: Some("nothing was changed".into()),
+                })
+            }
+            Ok(_) => false,
+            Err(_) => true,
+        };
+        fs::create_dir_all(out).map_err(|source| OutputError::Io {
+            action: "creating".into(),
+            path: out.to_path_buf(),
+            source,
+            note: None,
+        })?;
+        let lock = lock::lock(out, lock::Mode::Exclusive, opts.lock_timeout, on_wait).map_err(OutputError::Lock)?;
+        let staging = match transaction::Staging::begin(out, opts.failpoint) {
+            Ok(s) => s,
+            Err(e) => {
+                if made_out {
+                    let _ = fs::remove_dir(out);
+                }
+                return Err(e);
+            }
+        };
+        Ok(Writer {
+            out,
+            staging: Some(staging),
+            _lock: lock,
+            opts: opts.clone(),
+            made_out,
+            count: 0,
+        })
+    }
+
+    /// Stage `text` as the file `rel` of the output (its first component
+    /// names the top-level directory it replaces).
+    pub fn put(&mut self, rel: &Path, text: &str) -> Result<(), OutputError> {
+        let mut parts = rel.components();
+        let top = parts.next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let inner = parts.as_path();
+        let (Some(top), false) = (top, inner.as_os_str().is_empty()) else {
             return Err(OutputError::Io {
-                action: "writing into".into(),
-                path: out.to_path_buf(),
-                source: io::ErrorKind::NotADirectory.into(),
-                note: Some("nothing was changed".into()),
+                action: "writing".into(),
+                path: self.out.join(rel),
+                source: io::Error::other("acmegen writes files only inside top-level directories"),
+                note: None,
             });
+        };
+        self.staging
+            .as_mut()
+            .expect("staging until commit")
+            .put(&top, inner, text)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Stage every file of `files` ([`Writer::put`]).
+    pub fn put_all(&mut self, files: &FileSet) -> Result<(), OutputError> {
+        files.iter().try_for_each(|(rel, text)| self.put(rel, text))
+    }
+
+    /// How many files were put so far.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Swap the staged trees in; with `remove_orphans`, trees with a
+    /// manifest that nothing staged go (acmegen wrote them and no inventory
+    /// renders them any more).
+    pub fn commit(mut self) -> Result<Report, OutputError> {
+        let staging = self.staging.take().expect("staging until commit");
+        let orphans: Vec<String> = if self.opts.remove_orphans {
+            let covered: BTreeSet<PathBuf> = staging.tops().map(PathBuf::from).collect();
+            orphans_of(self.out, &covered)
+                .into_iter()
+                .filter(|o| o.has_manifest)
+                .map(|o| o.name)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let how = transaction::Options {
+            force: self.opts.force,
+            failpoint: self.opts.failpoint,
+            exchange: self.opts.exchange,
+        };
+        staging.commit(&orphans, how)
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        if let Some(staging) = self.staging.take() {
+            drop(staging);
+            if self.made_out {
+                let _ = fs::remove_dir(self.out);
+            }
         }
     }
-    fs::create_dir_all(out).map_err(|source| OutputError::Io {
-        action: "creating".into(),
-        path: out.to_path_buf(),
-        source,
-        note: None,
-    })?;
-    let _lock = lock::lock(out, lock::Mode::Exclusive, opts.lock_timeout, on_wait).map_err(OutputError::Lock)?;
-    let orphans: Vec<String> = if opts.remove_orphans {
-        orphans(out, &files)
-            .into_iter()
-            .filter(|o| o.has_manifest)
-            .map(|o| o.name)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let all = manifest::add_manifests(files);
-    let mut per_top: BTreeMap<String, FileSet> = BTreeMap::new();
-    for (rel, text) in all {
-        let mut parts = rel.components();
-        let Some(top) = parts.next() else { continue };
-        per_top
-            .entry(top.as_os_str().to_string_lossy().into_owned())
-            .or_default()
-            .insert(parts.as_path().to_path_buf(), text);
-    }
-    let how = transaction::Options {
-        force: opts.force,
-        failpoint: opts.failpoint,
-        exchange: opts.exchange,
-    };
-    transaction::apply(out, &per_top, &orphans, how)
 }
 
 /// A top-level directory of the output that no inventory being rendered writes.
@@ -274,7 +363,11 @@ pub struct Orphan {
 /// and that hold something besides the user's local files: a manifest, or
 /// files acmegen or somebody else wrote.
 pub fn orphans(out: &Path, files: &FileSet) -> Vec<Orphan> {
-    let covered = tops(files);
+    orphans_of(out, &tops(files))
+}
+
+/// [`orphans`], for the top-level directories `covered`.
+pub fn orphans_of(out: &Path, covered: &BTreeSet<PathBuf>) -> Vec<Orphan> {
     let Ok(dir) = fs::read_dir(out) else {
         return Vec::new();
     };
@@ -422,4 +515,85 @@ pub fn drift(out: &Path, files: &FileSet, whole_tree: bool) -> Result<Drift, Out
     }
     d.leftovers = transaction::leftovers(out);
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(dir: &Path) -> Vec<String> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_writer_dropped_before_its_commit_changes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("generated");
+        // The output directory it made goes again.
+        let mut w = Writer::begin(&out, &WriteOptions::default(), || {}).unwrap();
+        w.put(Path::new("inv/primary/main.tf"), "a\n").unwrap();
+        drop(w);
+        assert!(!out.exists(), "{:?}", listing(tmp.path()));
+        // A live tree stays as it was, and nothing is left of the staging.
+        let mut first = FileSet::new();
+        first.insert(PathBuf::from("inv/primary/main.tf"), "old\n".into());
+        write(&out, &first, &WriteOptions::default(), || {}).unwrap();
+        let before = listing(&out);
+        let mut w = Writer::begin(&out, &WriteOptions::default(), || {}).unwrap();
+        w.put(Path::new("inv/primary/main.tf"), "new\n").unwrap();
+        w.put(Path::new("other/x.tf"), "x\n").unwrap();
+        assert_eq!(fs::read_to_string(out.join("inv/primary/main.tf")).unwrap(), "old\n");
+        drop(w);
+        assert_eq!(listing(&out), before);
+        assert_eq!(fs::read_to_string(out.join("inv/primary/main.tf")).unwrap(), "old\n");
+    }
+
+    #[test]
+    fn a_writer_swaps_in_what_it_was_given_file_by_file_with_manifests() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("generated");
+        let mut w = Writer::begin(&out, &WriteOptions::default(), || {}).unwrap();
+        w.put(Path::new("inv/primary/main.tf"), "a\n").unwrap();
+        w.put(Path::new("inv/RUNBOOK.md"), "r\n").unwrap();
+        w.put(Path::new("modules/vm/main.tf"), "m\n").unwrap();
+        assert_eq!(w.count(), 3);
+        // A file outside every top-level directory is refused, not written.
+        assert!(w.put(Path::new("loose.tf"), "x\n").is_err());
+        w.commit().unwrap();
+        assert_eq!(
+            listing(&out),
+            [
+                "inv",
+                "inv/.acmegen-manifest",
+                "inv/RUNBOOK.md",
+                "inv/primary",
+                "inv/primary/main.tf",
+                "modules",
+                "modules/.acmegen-manifest",
+                "modules/vm",
+                "modules/vm/main.tf"
+            ]
+        );
+        let manifest = crate::manifest::Manifest::read(&out.join("inv")).unwrap().unwrap();
+        assert!(manifest.contains(Path::new("primary/main.tf")) && manifest.contains(Path::new("RUNBOOK.md")));
+        // The same files through `write` give the same tree, byte for byte.
+        let again = tmp.path().join("again");
+        let mut files = FileSet::new();
+        files.insert(PathBuf::from("inv/primary/main.tf"), "a\n".into());
+        files.insert(PathBuf::from("inv/RUNBOOK.md"), "r\n".into());
+        files.insert(PathBuf::from("modules/vm/main.tf"), "m\n".into());
+        write(&again, &files, &WriteOptions::default(), || {}).unwrap();
+        for rel in listing(&out).iter().filter(|r| out.join(r).is_file()) {
+            assert_eq!(
+                fs::read(out.join(rel)).unwrap(),
+                fs::read(again.join(rel)).unwrap(),
+                "{rel}"
+            );
+        }
+    }
 }

@@ -48,6 +48,33 @@ pub(crate) fn walk_err(root: &Path, e: walkdir::Error) -> OutputError {
 /// rewrite (which adopts an older acmegen's tree whose every file would be
 /// rewritten). A `dir` that is a file or a symlink is itself unowned.
 pub fn unowned(dir: &Path, new_files: Option<&FileSet>) -> Result<(Vec<PathBuf>, bool), OutputError> {
+    unowned_by(
+        dir,
+        new_files.map(|f| move |rel: &Path| f.get(rel).map(|text| std::borrow::Cow::Borrowed(text.as_bytes()))),
+    )
+}
+
+/// [`unowned`], with the new files already written to the tree `staged`.
+pub fn unowned_against(dir: &Path, staged: Option<&Path>) -> Result<(Vec<PathBuf>, bool), OutputError> {
+    unowned_by(
+        dir,
+        staged.map(|s| {
+            move |rel: &Path| {
+                let path = s.join(rel);
+                fs::symlink_metadata(&path)
+                    .is_ok_and(|m| m.is_file())
+                    .then(|| fs::read(&path).ok().map(std::borrow::Cow::Owned))
+                    .flatten()
+            }
+        }),
+    )
+}
+
+/// [`unowned`], reading the new tree's bytes of a file through `new`.
+fn unowned_by<'n, F>(dir: &Path, new: Option<F>) -> Result<(Vec<PathBuf>, bool), OutputError>
+where
+    F: Fn(&Path) -> Option<std::borrow::Cow<'n, [u8]>>,
+{
     let meta = match fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), false)),
@@ -72,11 +99,12 @@ pub fn unowned(dir: &Path, new_files: Option<&FileSet>) -> Result<(Vec<PathBuf>,
             // is lost: e.g. a file another branch rendered, merged before its manifest).
             Some(m) => {
                 m.contains(rel)
-                    || new_files
-                        .and_then(|f| f.get(rel))
-                        .is_some_and(|want| fs::read(entry.path()).is_ok_and(|have| have == want.as_bytes()))
+                    || new
+                        .as_ref()
+                        .and_then(|f| f(rel))
+                        .is_some_and(|want| fs::read(entry.path()).is_ok_and(|have| have == *want))
             }
-            None => new_files.is_some_and(|f| f.contains_key(rel)),
+            None => new.as_ref().is_some_and(|f| f(rel).is_some()),
         };
         if !owned {
             out.push(rel.to_path_buf());

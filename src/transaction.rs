@@ -35,7 +35,9 @@
 
 use crate::emit::FileSet;
 use crate::output::{io_err, OutputError};
-use crate::ownership::{check_writable, check_writable_tree, discard, link_user_local, unowned, Policy};
+use crate::ownership::{
+    check_writable, check_writable_tree, discard, link_user_local, unowned, unowned_against, Policy,
+};
 use crate::sys::{alive, exchange, exists, ident, Ident};
 use std::collections::BTreeMap;
 use std::fs;
@@ -306,83 +308,189 @@ pub struct Options {
     pub exchange: bool,
 }
 
-/// Replace the top-level directories `new` (name → files relative to it,
-/// manifests included) and remove `remove` (trees no inventory renders),
-/// all-or-nothing. The caller holds the output directory's lock.
+/// Replace the top-level directories `new` (name → files relative to it)
+/// and remove `remove` (trees no inventory renders), all-or-nothing: a
+/// [`Staging`] run given every file at once. The caller holds the output
+/// directory's lock.
 pub fn apply(
     out: &Path,
     new: &BTreeMap<String, FileSet>,
     remove: &[String],
     opts: Options,
 ) -> Result<Report, OutputError> {
-    let Options {
-        force,
-        failpoint: fail,
-        exchange,
-    } = opts;
-    let mut report = recover(out)?;
-
-    // 2. Check: ownership and writability, before anything changes.
-    let mut refused = Vec::new();
-    let mut tops: Vec<(String, Option<&FileSet>)> = new.iter().map(|(t, f)| (t.clone(), Some(f))).collect();
-    for top in remove {
-        let live = out.join(top);
-        let (files, _) = unowned(&live, None)?;
-        if files.is_empty() || force {
-            tops.push((top.clone(), None));
-        } else {
-            report.kept.push((live, files));
+    let mut staging = Staging::begin(out, opts.failpoint)?;
+    for (top, files) in new {
+        staging.open_top(top)?;
+        for (rel, text) in files {
+            staging.put(top, rel, text)?;
         }
     }
-    for (top, files) in &tops {
-        let live = out.join(top);
-        let (unowned_files, has_manifest) = unowned(&live, *files)?;
-        if !unowned_files.is_empty() && !force {
-            refused.push(crate::output::UnownedDir {
-                dir: live,
-                files: unowned_files,
-                has_manifest,
-            });
-        }
-    }
-    if !refused.is_empty() {
-        return Err(OutputError::Unowned(refused));
-    }
-    check_writable(out)?;
-    for (top, _) in &tops {
-        let live = out.join(top);
-        if fs::symlink_metadata(&live).is_ok_and(|m| m.is_dir()) {
-            check_writable_tree(&live)?;
-        }
+    staging.commit(remove, opts)
+}
+
+/// A run whose new trees are being written into its staging directory
+/// file by file, as the caller makes them (step 3), so that no caller has
+/// to hold a whole output in memory. [`Staging::commit`] checks, swaps and
+/// finishes (steps 2 and 4–7); dropped without a commit, the run removes
+/// what it staged and nothing was changed. The caller holds the output
+/// directory's lock from [`Staging::begin`] until the run is over.
+pub struct Staging<'a> {
+    run: Run<'a>,
+    /// Files staged under each top-level name, relative to it: what each
+    /// new tree's manifest lists.
+    staged: BTreeMap<String, Vec<PathBuf>>,
+    /// Trees no inventory renders, staged empty to replace them.
+    emptied: Vec<String>,
+    /// Whether dropping the run must remove the staged trees (not once a
+    /// commit has started: it cleans up, or recovery finishes, after it).
+    pending: bool,
+}
+
+impl<'a> Staging<'a> {
+    /// Step 1 (recover leftovers of dead runs), then a staging directory.
+    pub fn begin(out: &'a Path, fail: Option<Failpoint>) -> Result<Self, OutputError> {
+        let report = recover(out)?;
+        check_writable(out)?;
+        let staging = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
+        // A staging directory that still exists holds files recovery had
+        // to keep: it is not this run's to clean.
+        fs::create_dir(&staging).map_err(|e| io_err("creating", &staging, e).with_note("nothing was changed"))?;
+        Ok(Staging {
+            run: Run {
+                out,
+                staging,
+                fail,
+                steps: 0,
+                report,
+            },
+            staged: BTreeMap::new(),
+            emptied: Vec::new(),
+            pending: true,
+        })
     }
 
-    let staging = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
-    let mut run = Run {
-        out,
-        staging,
-        fail,
-        steps: 0,
-        report,
-    };
+    /// Start the new tree `top` (a top-level directory name), if not started.
+    pub fn open_top(&mut self, top: &str) -> Result<(), OutputError> {
+        if self.staged.contains_key(top) {
+            return Ok(());
+        }
+        let dir = self.run.staged(top);
+        fs::create_dir(&dir).map_err(|e| io_err("creating", &dir, e))?;
+        self.staged.insert(top.to_string(), Vec::new());
+        Ok(())
+    }
 
-    // 3. Stage. A staging directory that still exists holds files recovery
-    // had to keep: it is not this run's to clean.
-    fs::create_dir(&run.staging).map_err(|e| io_err("creating", &run.staging, e).with_note("nothing was changed"))?;
-    let staged = (|| -> Result<Vec<(String, Ident)>, OutputError> {
-        let mut ids = Vec::new();
-        for (top, files) in &tops {
-            let dir = run.staged(top);
-            fs::create_dir(&dir).map_err(|e| io_err("creating", &dir, e))?;
-            for (rel, text) in files.iter().flat_map(|f| f.iter()) {
-                let path = dir.join(rel);
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(|e| io_err("creating", parent, e))?;
-                }
-                fs::write(&path, text).map_err(|e| io_err("writing", &path, e))?;
+    /// Write `text` to `rel` (relative to the new tree `top`).
+    pub fn put(&mut self, top: &str, rel: &Path, text: &str) -> Result<(), OutputError> {
+        self.open_top(top)?;
+        let path = self.run.staged(top).join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_err("creating", parent, e))?;
+        }
+        fs::write(&path, text).map_err(|e| io_err("writing", &path, e))?;
+        self.staged.entry(top.to_string()).or_default().push(rel.to_path_buf());
+        Ok(())
+    }
+
+    /// The top-level names staged so far.
+    pub fn tops(&self) -> impl Iterator<Item = &str> {
+        self.staged.keys().map(String::as_str)
+    }
+
+    /// Remove every staged tree and the staging directory (nothing was changed).
+    fn abandon(&mut self) {
+        self.pending = false;
+        for top in self.staged.keys().chain(&self.emptied) {
+            let _ = discard(
+                &self.run.staged(top),
+                &self.run.live(top),
+                Policy {
+                    owned_all: true,
+                    force: false,
+                },
+            );
+        }
+        let _ = self.run.close();
+    }
+
+    /// Steps 2 and 4–7: each new tree gets its manifest; every directory to
+    /// replace, and every tree in `remove` (no inventory renders it), is
+    /// checked for files acmegen did not write (refused unless `force`;
+    /// a removed tree holding such files is kept and reported) and for
+    /// writability; then the trees are swapped in and the old ones discarded.
+    pub fn commit(mut self, remove: &[String], opts: Options) -> Result<Report, OutputError> {
+        match self.check_and_finish_staging(remove, opts.force) {
+            Ok(ids) => {
+                self.pending = false;
+                swap_and_finish(&mut self.run, ids, &self.staged, opts)
             }
-            link_user_local(&run.live(top), &dir)?;
+            Err(OutputError::Killed) => {
+                self.pending = false;
+                Err(OutputError::Killed)
+            }
+            Err(e) => {
+                self.abandon();
+                Err(e.with_note("nothing was changed"))
+            }
+        }
+    }
+
+    /// Manifests, the checks of step 2, the user's local files linked in
+    /// and the access rights kept: the staged trees' identities, once the
+    /// last staging step passed.
+    fn check_and_finish_staging(
+        &mut self,
+        remove: &[String],
+        force: bool,
+    ) -> Result<Vec<(String, Ident)>, OutputError> {
+        for (top, list) in &self.staged {
+            let path = self.run.staged(top).join(crate::manifest::FILE_NAME);
+            let text = crate::manifest::Manifest::new(list.iter().cloned()).render();
+            fs::write(&path, text).map_err(|e| io_err("writing", &path, e))?;
+        }
+        let mut tops: Vec<(String, bool)> = self.staged.keys().map(|t| (t.clone(), true)).collect();
+        for top in remove.iter().filter(|t| !self.staged.contains_key(*t)) {
+            let live = self.run.live(top);
+            let (files, _) = unowned(&live, None)?;
+            if files.is_empty() || force {
+                tops.push((top.clone(), false));
+            } else {
+                self.run.report.kept.push((live, files));
+            }
+        }
+        let mut refused = Vec::new();
+        for (top, new) in &tops {
+            let live = self.run.live(top);
+            let staged = self.run.staged(top);
+            let (files, has_manifest) = unowned_against(&live, new.then_some(staged.as_path()))?;
+            if !files.is_empty() && !force {
+                refused.push(crate::output::UnownedDir {
+                    dir: live,
+                    files,
+                    has_manifest,
+                });
+            }
+        }
+        if !refused.is_empty() {
+            return Err(OutputError::Unowned(refused));
+        }
+        for (top, _) in &tops {
+            let live = self.run.live(top);
+            if fs::symlink_metadata(&live).is_ok_and(|m| m.is_dir()) {
+                check_writable_tree(&live)?;
+            }
+        }
+        let mut ids = Vec::new();
+        for (top, _) in &tops {
+            let dir = self.run.staged(top);
+            if !self.staged.contains_key(top) {
+                // A removed tree is replaced by an empty one (plus the user's local files).
+                fs::create_dir(&dir).map_err(|e| io_err("creating", &dir, e))?;
+                self.emptied.push(top.clone());
+            }
+            link_user_local(&self.run.live(top), &dir)?;
             // The new tree keeps the access rights the user gave the old one.
-            if let Ok(m) = fs::metadata(run.live(top)) {
+            if let Ok(m) = fs::metadata(self.run.live(top)) {
                 if m.is_dir() {
                     fs::set_permissions(&dir, m.permissions())
                         .map_err(|e| io_err("setting permissions of", &dir, e))?;
@@ -391,28 +499,33 @@ pub fn apply(
             let id = ident(&dir).ok_or_else(|| io_err("reading", &dir, io::ErrorKind::NotFound.into()))?;
             ids.push((top.clone(), id));
         }
-        run.step("staging")?;
+        self.run.step("staging")?;
         Ok(ids)
-    })();
-    let ids = match staged {
-        Ok(ids) => ids,
-        Err(OutputError::Killed) => return Err(OutputError::Killed),
-        Err(e) => {
-            for (top, _) in &tops {
-                let _ = discard(
-                    &run.staged(top),
-                    &run.live(top),
-                    Policy {
-                        owned_all: true,
-                        force: false,
-                    },
-                );
-            }
-            let _ = run.close();
-            return Err(e.with_note("nothing was changed"));
-        }
-    };
+    }
+}
 
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        if self.pending {
+            self.abandon();
+        }
+    }
+}
+
+/// Steps 4–7 of a run whose trees `ids` are staged: journal, swap (undone
+/// on error), commit, discard the old trees. `staged` says which trees are
+/// new (the others replace trees no inventory renders).
+fn swap_and_finish(
+    run: &mut Run<'_>,
+    ids: Vec<(String, Ident)>,
+    staged: &BTreeMap<String, Vec<PathBuf>>,
+    opts: Options,
+) -> Result<Report, OutputError> {
+    let Options {
+        force,
+        failpoint: _,
+        exchange,
+    } = opts;
     // 4. Journal, 5. swap, 6. commit (the journal says so).
     let mut done: Vec<(String, Swap)> = Vec::new();
     let mut exchange_ok = exchange;
@@ -479,7 +592,7 @@ pub fn apply(
                 )?;
             }
             run.prune_empty(top);
-            if !new.contains_key(top) {
+            if !staged.contains_key(top) {
                 run.note_removed(top);
             }
             run.step("finish")?;
@@ -487,7 +600,7 @@ pub fn apply(
         run.close()
     })();
     match finished {
-        Ok(()) => Ok(run.report),
+        Ok(()) => Ok(std::mem::take(&mut run.report)),
         Err(OutputError::Killed) => Err(OutputError::Killed),
         Err(e) => Err(e.with_note(&format!(
             "the new files are in place; the old copy stays in {} and the next `acmegen render` removes it",
