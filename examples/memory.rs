@@ -5,16 +5,18 @@
 //! (`VmHWM`) from `/proc/self/status`:
 //! `cargo run --release --example memory -- 10000`.
 //!
-//! The stages run in the order `pipeline::render_to_depth` runs them, with
-//! the same drops; the gap between the heap and the resident set is what
-//! the allocator keeps (freed pages of other size classes, the heaps of the
-//! threads that emit the roots and verify the files). `--all` makes the
+//! The stages are the binary's (`pipeline::check_input`, then
+//! `pipeline::render_staged` into an `output::Writer` in a temporary
+//! directory), with a row after each group of files is staged; the gap
+//! between the heap and the resident set is what the allocator keeps
+//! (freed pages of other size classes, the heaps of the threads that
+//! verify the files). `--all` makes the
 //! inventory of every kind (`examples/synthetic.rs` without `--peer`).
 
-use acmegen::emit::{Emitter, FileSet};
-use acmegen::verify::{written::Writings, Depth};
+use acmegen::emit::Emitter;
+use acmegen::output::{WriteOptions, Writer};
+use acmegen::verify::Depth;
 use std::alloc::{GlobalAlloc, Layout};
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// mimalloc, counting the bytes in use and their peak.
@@ -85,47 +87,48 @@ fn main() {
     } else {
         acmegen::synthetic::peer_inventory_yaml(n)
     };
-    let path = Path::new("inventory/memory.yaml");
+    let dir = std::env::temp_dir().join(format!("acmegen-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary directory");
+    let path = dir.join("memory.yaml");
+    std::fs::write(&path, &text).expect("inventory written");
     println!(
         "{n} assets, {} KB of YAML (heap and resident set in MB)\n",
         text.len() / 1000
     );
-    println!("| after | heap | heap peak | RSS | RSS peak |\n| --- | ---: | ---: | ---: | ---: |");
-    row("start (YAML text in memory)");
-    let emitter = Emitter::new().expect("templates load");
-    let modules = acmegen::pipeline::modules_to_depth(&emitter, Depth::Structural).expect("modules render");
-    row("modules rendered and indexed");
-    let loaded = acmegen::inventory::parse(&text, path).expect("parses");
     drop(text);
-    row("inventory parsed");
-    let mut validated = acmegen::validate::validate(&loaded).expect("valid");
-    row("validated");
-    let plan = acmegen::plan::plan(&validated);
-    row("planned");
-    validated.warnings.clear();
-    drop(validated);
-    row("validated model dropped");
-    let mut files = FileSet::new();
-    let mut writings = Writings::new();
-    emitter
-        .roots_written(&plan, &mut files, &mut writings)
-        .expect("renders");
-    row("both roots emitted");
-    emitter.bootstrap(&plan, &mut files).expect("renders");
-    let rb = acmegen::runbook::runbook(&loaded.inventory, &plan, path);
-    row("runbook model built");
-    emitter.runbook(&rb, &mut files).expect("renders");
-    drop(rb);
-    row("runbook written, model dropped");
-    drop(plan);
-    drop(loaded);
-    row("plan and parse dropped");
-    let (findings, index) = acmegen::verify::verify_written(&files, writings, modules.index(), Depth::Structural);
-    assert!(findings.is_empty(), "{findings:?}");
-    drop(index);
-    row("verified (by structure)");
-    let bytes: usize = files.values().map(String::len).sum();
-    drop(files);
-    row("files dropped");
+    println!("| after | heap | heap peak | RSS | RSS peak |\n| --- | ---: | ---: | ---: | ---: |");
+    row("start");
+    let emitter = Emitter::new().expect("templates load");
+    let mut modules = acmegen::pipeline::modules_to_depth(&emitter, Depth::Structural).expect("modules render");
+    row("modules rendered and indexed");
+    let checked = acmegen::pipeline::check_input(&path).expect("valid");
+    row("inventory parsed and validated");
+    let out = dir.join("generated");
+    let mut writer = Writer::begin(&out, &WriteOptions::default(), || {}).expect("output locked");
+    writer.put_all(&std::mem::take(&mut modules.files)).expect("staged");
+    // The groups `render_staged` hands over, in its order.
+    let groups = [
+        "planned; bootstrap roots and runbook staged",
+        "primary root staged",
+        "DR root staged",
+        "outage test staged",
+    ];
+    let mut staged = 0;
+    let mut bytes = 0;
+    acmegen::pipeline::render_staged(checked, &emitter, &modules, Depth::Structural, &mut |files| {
+        bytes += files.values().map(String::len).sum::<usize>();
+        writer
+            .put_all(&files)
+            .map_err(|e| acmegen::pipeline::Error::Internal(e.into()))?;
+        drop(files);
+        row(groups.get(staged).copied().unwrap_or("staged"));
+        staged += 1;
+        Ok::<(), acmegen::pipeline::Error>(())
+    })
+    .expect("renders");
+    row("plan dropped");
+    writer.commit().expect("written");
+    row("committed");
+    let _ = std::fs::remove_dir_all(&dir);
     println!("\n{:.1} MB of output", bytes as f64 / 1e6);
 }

@@ -310,6 +310,11 @@ impl<'a> Writer<'a> {
         files.iter().try_for_each(|(rel, text)| self.put(rel, text))
     }
 
+    /// The top-level directories staged so far.
+    pub fn tops(&self) -> impl Iterator<Item = &str> {
+        self.staging.iter().flat_map(|s| s.tops())
+    }
+
     /// How many files were put so far.
     pub fn count(&self) -> usize {
         self.count

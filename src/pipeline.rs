@@ -120,9 +120,39 @@ pub fn compile_text(text: &str, path: &Path, emitter: &Emitter, modules: &Module
     finish(loaded, emitter, modules, verify::Depth::Full)
 }
 
-/// What `render` keeps of one compiled inventory: its files and what it
-/// reports about them. The parse and the plan are dropped before the files
-/// are verified, so a large inventory is not held three times over.
+/// An inventory read and validated, not yet planned: `render` checks every
+/// inventory this far before it writes anything, so that bad input changes
+/// nothing (see [`render_staged`]).
+pub struct Checked {
+    loaded: Loaded,
+    validated: validate::Validated,
+}
+
+impl Checked {
+    /// The inventory's name (its top-level output directory).
+    pub fn name(&self) -> &str {
+        &self.loaded.inventory.name
+    }
+
+    /// The inventory file.
+    pub fn path(&self) -> &Path {
+        &self.loaded.path
+    }
+
+    /// Validation warnings (the render goes ahead), in inventory order.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.validated.warnings
+    }
+}
+
+/// Parse and validate the inventory at `path`.
+pub fn check_input(path: &Path) -> Result<Checked, Error> {
+    let loaded = inventory::load(path).map_err(Error::Input)?;
+    let validated = validate::validate(&loaded).map_err(Error::Input)?;
+    Ok(Checked { loaded, validated })
+}
+
+/// What `render` reports of one rendered inventory.
 pub struct Rendered {
     /// The inventory file.
     pub path: std::path::PathBuf,
@@ -130,44 +160,59 @@ pub struct Rendered {
     pub name: String,
     /// The primary and the DR region.
     pub regions: (String, String),
-    /// Root-module files of both regions and the runbook.
-    pub files: FileSet,
-    /// How many files the inventory renders (`files` may have been moved out).
+    /// How many files the inventory renders.
     pub file_count: usize,
-    /// Validation warnings (the render went ahead), in inventory order.
-    pub warnings: Vec<Diagnostic>,
 }
 
-/// [`compile_to_depth`] for `render`: the same stages and checks, keeping
-/// only what [`Rendered`] holds.
-pub fn render_to_depth(
-    path: &Path,
+/// Plan, emit and verify a checked inventory, handing its files to
+/// `stage` one verified group at a time: the bootstrap roots and the
+/// runbook, then each region's root, then the DR root's outage test. Each
+/// group is dropped once staged, so a large inventory holds its plan and
+/// one root's files, not its whole output (issue 11). The files and their
+/// verification are those of [`compile_to_depth`]: each root directory is
+/// checked against the shared `modules` alone, so checking them group by
+/// group finds what checking them together finds.
+pub fn render_staged<E: From<Error>>(
+    checked: Checked,
     emitter: &Emitter,
     modules: &Modules,
     depth: verify::Depth,
-) -> Result<Rendered, Error> {
-    let loaded = inventory::load(path).map_err(Error::Input)?;
-    let Emitted {
-        plan,
-        files,
-        writings,
-        warnings,
-    } = emit(&loaded, emitter)?;
-    let (name, regions) = (plan.name.clone(), (plan.primary.region.clone(), plan.dr.region.clone()));
-    let (path, file_count) = (loaded.path.clone(), files.len());
-    drop(plan);
+    stage: &mut dyn FnMut(FileSet) -> Result<(), E>,
+) -> Result<Rendered, E> {
+    let Checked { loaded, validated } = checked;
+    let plan = plan::plan(&validated);
+    // The plan holds what it needs; the validated model goes before the files grow.
+    drop(validated);
+    let mut file_count = 0;
+    let mut staged = |files: FileSet, writings: verify::written::Writings| -> Result<(), E> {
+        let (files, index) = verified(files, writings, modules, depth)?;
+        drop(index);
+        file_count += files.len();
+        stage(files)
+    };
+    // What reads the inventory itself first, so that its parse goes next.
+    let mut files = FileSet::new();
+    emitter.bootstrap(&plan, &mut files).map_err(Error::Internal)?;
+    crate::ci::bootstrap(emitter, &loaded.inventory, &plan, &mut files).map_err(Error::Internal)?;
+    let rb = crate::runbook::runbook(&loaded.inventory, &plan, &loaded.path);
+    emitter.runbook(&rb, &mut files).map_err(Error::Internal)?;
+    drop(rb);
+    let path = loaded.path.clone();
     drop(loaded);
-    let (files, index) = verified(files, writings, modules, depth)?;
-    // `render` reads nothing of the roots' index and exits soon: freeing it
-    // node by node is all that would be left to do with it.
-    std::mem::forget(index);
+    staged(files, verify::written::Writings::new())?;
+    let mut mocks = Vec::new();
+    for root in plan.roots() {
+        let (files, writings, m) = emitter.root_alone(&plan, root).map_err(Error::Internal)?;
+        mocks.push(m);
+        staged(files, writings)?;
+    }
+    let (outage_path, outage) = crate::emit::outage_file(&plan, &mocks[0], &mocks[1]);
+    staged(FileSet::from([(outage_path, outage)]), verify::written::Writings::new())?;
     Ok(Rendered {
         path,
-        name,
-        regions,
-        files,
+        name: plan.name.clone(),
+        regions: (plan.primary.region.clone(), plan.dr.region.clone()),
         file_count,
-        warnings,
     })
 }
 

@@ -164,22 +164,41 @@ pub(crate) fn compile_all(paths: &[PathBuf]) -> Result<(FileSet, Vec<Compiled>),
     compile_all_to_depth(paths, Depth::Full)
 }
 
-/// Every inventory compiled for `render`, verifying the roots to `depth`:
-/// the files of all of them and the shared modules, and what each reports.
-pub(crate) fn render_all(paths: &[PathBuf], depth: Depth) -> Result<(FileSet, Vec<pipeline::Rendered>), Failure> {
-    let (modules, mut rendered) = compile_each_with(
-        paths,
-        depth,
-        |p, e, m| pipeline::render_to_depth(p, e, m, depth),
-        |r| &r.warnings,
-    )?;
-    let mut files = modules.files;
-    unique_names(rendered.iter().map(|r| (&r.name, &r.path)))?;
-    for r in &mut rendered {
-        // Moved, not copied: a large render holds its output once.
-        files.append(&mut r.files);
+/// Every inventory parsed and validated (for `render`, before it writes
+/// anything); all problems of all files are reported together, then the
+/// warnings of all.
+pub(crate) fn check_all(paths: &[PathBuf]) -> Result<Vec<pipeline::Checked>, Failure> {
+    let mut checked = Vec::new();
+    let mut errors: Vec<Failure> = Vec::new();
+    for p in paths {
+        match pipeline::check_input(p) {
+            Ok(c) => checked.push(c),
+            Err(e) => errors.push(e.into()),
+        }
     }
-    Ok((files, rendered))
+    if !errors.is_empty() {
+        return Err(joined(errors));
+    }
+    let names: Vec<(String, PathBuf)> = checked
+        .iter()
+        .map(|c| (c.name().to_string(), c.path().to_path_buf()))
+        .collect();
+    unique_names(names.iter().map(|(n, p)| (n, p)))?;
+    for w in checked.iter().flat_map(|c| c.warnings()) {
+        err(&w.as_warning());
+    }
+    Ok(checked)
+}
+
+/// Several failures as one, with the highest exit code.
+fn joined(errors: Vec<Failure>) -> Failure {
+    let code = errors.iter().map(|e| e.code).max().unwrap_or(2);
+    let message = errors
+        .iter()
+        .map(|e| e.message.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    Failure { message, code }
 }
 
 /// [`compile_all`], verifying the roots to `depth`.
@@ -241,13 +260,7 @@ fn compile_each_with<T>(
         }
     }
     if !errors.is_empty() {
-        let code = errors.iter().map(|e| e.code).max().unwrap_or(2);
-        let message = errors
-            .iter()
-            .map(|e| e.message.trim_end().to_string())
-            .collect::<Vec<_>>()
-            .join("\n\n");
-        return Err(Failure { message, code });
+        return Err(joined(errors));
     }
     for w in compiled.iter().flat_map(warnings) {
         err(&w.as_warning());

@@ -146,11 +146,19 @@ impl Emitter {
             files.extend(r);
             writings.extend(w);
         }
-        files.insert(
-            PathBuf::from(&plan.name).join("dr/tests/outage.tftest.hcl"),
-            outage::outage_test(plan, &mocks[0], &mocks[1]),
-        );
+        let (path, text) = outage_file(plan, &mocks[0], &mocks[1]);
+        files.insert(path, text);
         Ok(())
+    }
+
+    /// One root of `plan` (of `plan.roots()`) emitted alone, for a caller
+    /// that writes and drops each root's files before the next (`render`
+    /// of a large inventory): its files, which blocks it wrote, and the
+    /// mocks [`outage_file`] needs. [`Emitter::roots_written`] is both
+    /// roots at once, with the outage test.
+    pub fn root_alone(&self, plan: &Plan, root: &RootPlan) -> Result<(FileSet, Writings, RootMocks)> {
+        let (files, mocks, writings) = self.root(&plan.name, root)?;
+        Ok((files, writings, mocks))
     }
 
     /// The files of `root` and the mocks its tests use.
@@ -406,10 +414,19 @@ fn module_main(name: &str) -> &'static str {
 
 /// What a root's test files mock: its provider configurations, the block
 /// types its modules use, and example values of its required variables.
-pub(crate) struct RootMocks {
+pub struct RootMocks {
     pub(crate) providers: Vec<tftest::MockProvider>,
     pub(crate) used: BTreeSet<String>,
     pub(crate) examples: Vec<(String, String)>,
+}
+
+/// The DR root's outage test (`<name>/dr/tests/outage.tftest.hcl`), from the
+/// mocks of the primary and the DR root.
+pub fn outage_file(plan: &Plan, primary: &RootMocks, dr: &RootMocks) -> (PathBuf, String) {
+    (
+        PathBuf::from(&plan.name).join("dr/tests/outage.tftest.hcl"),
+        outage::outage_test(plan, primary, dr),
+    )
 }
 
 /// The mocks of `root`, whose own files declare the block types `used`.
