@@ -158,9 +158,7 @@ fn usage_at<const N: usize>(inv: &Inventory, key: &str, at_most: bool, regions: 
             }
             "on_demand_standard_vcpus" => {
                 for a in inv.assets.iter().filter(here) {
-                    if let Some((n, part)) = vcpu_usage(a, dr, at_most) {
-                        parts.push((n, part));
-                    }
+                    parts.extend(vcpu_usage(a, dr, at_most));
                 }
             }
             _ => {}
@@ -180,14 +178,22 @@ fn usage_at<const N: usize>(inv: &Inventory, key: &str, at_most: bool, regions: 
 /// to the node group's maximum). In DR a failover raises pilot lights to
 /// the primary's capacity, so DR counts the primary's quantities too (the
 /// scale-up must fit the quota as well).
-fn vcpu_usage(a: &crate::inventory::Asset, dr: bool, at_most: bool) -> Option<(u32, String)> {
-    let (instances, what, size) = match a.kind.spec().quota {
-        QuotaUse::Instances(count) => count(a, dr, at_most)?,
-        QuotaUse::None | QuotaUse::DbInstances(_) => return None,
+fn vcpu_usage(a: &crate::inventory::Asset, dr: bool, at_most: bool) -> Vec<(u32, String)> {
+    let instances = match a.kind.spec().quota {
+        QuotaUse::Instances(count) => count(a, dr, at_most),
+        QuotaUse::None | QuotaUse::DbInstances(_) => return Vec::new(),
     };
-    let per = crate::catalog::vcpus(size)?;
-    let n = instances * per;
-    (n > 0).then(|| (n, format!("{n} for {} ({instances} {what} × {size})", a.name)))
+    instances
+        .into_iter()
+        .filter_map(|i| {
+            let n = i.n * crate::catalog::vcpus(i.size)?;
+            let whose = match i.group {
+                Some(g) => format!("{}'s node group {g}", a.name),
+                None => a.name.clone(),
+            };
+            (n > 0).then(|| (n, format!("{n} for {whose} ({} {} × {})", i.n, i.what, i.size)))
+        })
+        .collect()
 }
 
 /// The vCPU quota.
@@ -250,6 +256,36 @@ mod tests {
         assert_eq!(dr.parts[0], "6 for app (3 instances × m6i.large)");
         let desired = &usage_at(&inv, "on_demand_standard_vcpus", false, [false])[0];
         assert_eq!(desired.parts[2], "8 for k8s (2 nodes × m6i.xlarge)");
+    }
+
+    /// Review finding (2026-11-27, stop 23): an EKS cluster's further node
+    /// groups were not counted, so acme-multiregion's preflight asked for a
+    /// quota of 12 vCPUs where its first apply launches 14 (3 × m6i.large
+    /// plus 2 × m6i.xlarge) and it may run 24. Each group counts with its
+    /// own instance type, at its desired or its maximum size.
+    #[test]
+    fn every_node_group_of_a_cluster_counts_with_its_own_instance_type() {
+        let inv = inventory(
+            "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 3\n    max: 6\n    dr: active\n    node_groups:\n      - {name: monitoring, size: m6i.xlarge, qty: 2, min: 2, max: 3}\n      - {name: batch, qty: 1}\n",
+        );
+        let [primary, _] = &usage(&inv, "on_demand_standard_vcpus")[..] else {
+            panic!("two regions")
+        };
+        assert_eq!(
+            primary.parts,
+            [
+                "12 for k8s (6 nodes at most × m6i.large)",
+                "12 for k8s's node group monitoring (3 nodes at most × m6i.xlarge)",
+                "4 for k8s's node group batch (2 nodes at most × m6i.large)"
+            ]
+        );
+        assert_eq!(primary.total, 28);
+        let launched = &launch_usage(&inv, "on_demand_standard_vcpus")[0];
+        assert_eq!(launched.total, 3 * 2 + 2 * 4 + 2);
+        assert_eq!(
+            launched.parts[1],
+            "8 for k8s's node group monitoring (2 nodes × m6i.xlarge)"
+        );
     }
 
     /// RDS counts one instance, none in DR before a restore; Aurora its

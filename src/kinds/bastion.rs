@@ -51,8 +51,13 @@ pub const SPEC: Spec = Spec {
 pub const DEFAULT_SIZE: &str = "t3.micro";
 
 /// The one EC2 instance it runs in a region.
-fn instances(a: &Asset, _dr: bool, _at_most: bool) -> Option<(u32, &'static str, &str)> {
-    Some((1, "instance", a.size.as_deref().unwrap_or(DEFAULT_SIZE)))
+fn instances(a: &Asset, _dr: bool, _at_most: bool) -> Vec<super::Instances<'_>> {
+    vec![super::Instances {
+        n: 1,
+        what: "instance",
+        size: a.size.as_deref().unwrap_or(DEFAULT_SIZE),
+        group: None,
+    }]
 }
 
 /// A bastion's fields, defaulted.

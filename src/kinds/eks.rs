@@ -68,17 +68,33 @@ pub const SPEC: Spec = Spec {
     alarms: &[],
 };
 
-/// The nodes of its default group in one region, or (`at_most`) as many as
-/// the group may scale to (`max`, default twice `qty`). EKS node updates
-/// can surge above the maximum for a while (EKS UG, managed node group
-/// update behavior); that headroom is not counted.
-fn nodes(a: &Asset, _dr: bool, at_most: bool) -> Option<(u32, &'static str, &str)> {
-    let size = a.size.as_deref()?;
-    Some(if at_most {
-        (a.max.unwrap_or(a.qty() * 2).max(a.qty()), "nodes at most", size)
-    } else {
-        (a.qty(), "nodes", size)
-    })
+/// The nodes of each of its groups in one region (the default group, then
+/// the `node_groups`), or (`at_most`) as many as each group may scale to
+/// (`max`, default twice `qty`). A failover raises a pilot light's groups
+/// to their primary size, so DR counts that size too. EKS node updates can
+/// surge above the maximum for a while (EKS UG, managed node group update
+/// behavior); that headroom is not counted.
+fn nodes(a: &Asset, _dr: bool, at_most: bool) -> Vec<super::Instances<'_>> {
+    let Some(cluster_size) = a.size.as_deref() else {
+        return Vec::new();
+    };
+    let count = |qty: u32, max: Option<u32>| if at_most { max.unwrap_or(qty * 2).max(qty) } else { qty };
+    let what = if at_most { "nodes at most" } else { "nodes" };
+    let mut out = vec![super::Instances {
+        n: count(a.qty(), a.max),
+        what,
+        size: cluster_size,
+        group: None,
+    }];
+    for g in a.node_groups.iter().flatten() {
+        out.push(super::Instances {
+            n: count(g.qty.unwrap_or(1), g.max),
+            what,
+            size: g.size.as_deref().unwrap_or(cluster_size),
+            group: Some(&g.name),
+        });
+    }
+    out
 }
 
 /// A cluster's fields, defaulted.
@@ -565,7 +581,7 @@ pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::obje
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{arg, default_of, errors, module, objective, planned, warnings};
+    use crate::kinds::testing::{arg, default_of, errors, errors_text, module, objective, planned, warnings};
 
     #[test]
     fn node_groups_fit_the_clusters_quota() {
@@ -577,9 +593,20 @@ mod tests {
         let eks = |n: usize| {
             format!("  - kind: eks\n    name: k\n    size: t3.small\n    version: \"1.34\"\n    dr: none\n    node_groups:\n{}", groups(n))
         };
-        let e = errors(&eks(30));
+        // Each group's nodes count against the vCPU quota too (30 groups of
+        // one t3.small are 60 vCPUs): the account states enough of it.
+        let with_quota = |n: usize| {
+            crate::kinds::testing::inventory(&eks(n)).replacen(
+                "assets:",
+                "quotas: {us-east-2: {on_demand_standard_vcpus: 64}}\nassets:",
+                1,
+            )
+        };
+        let e = errors_text(&with_quota(30));
         assert!(e.iter().any(|e| e.contains("31 managed node groups (the default one and 30 more); a cluster takes 30")), "{e:?}");
-        assert!(errors(&eks(29)).is_empty(), "{:?}", errors(&eks(29)));
+        assert!(errors_text(&with_quota(29)).is_empty(), "{:?}", errors_text(&with_quota(29)));
+        let e = errors(&eks(29));
+        assert!(e.iter().any(|e| e.contains("60 vCPUs") && e.contains("2 for k's node group g28")), "{e:?}");
     }
 
     #[test]

@@ -304,11 +304,23 @@ pub struct AlarmSpec {
     pub missing_data: MissingData,
 }
 
+/// EC2 instances of one type that an asset runs in one region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instances<'a> {
+    /// How many.
+    pub n: u32,
+    /// What they are (`"instances"`, `"nodes at most"`).
+    pub what: &'static str,
+    /// Their instance type.
+    pub size: &'a str,
+    /// The EKS node group they form, when not the cluster's default group.
+    pub group: Option<&'a str>,
+}
+
 /// The EC2 instances an asset runs in one region (arguments: the asset,
 /// whether the region is the DR one, whether to count what it may scale
-/// to): how many, what they are (`"instances"`, `"nodes at most"`) and
-/// their instance type; None when the type is unknown.
-pub type InstanceCount = fn(&crate::inventory::Asset, bool, bool) -> Option<(u32, &'static str, &str)>;
+/// to), one entry per instance type and group; none whose type is unknown.
+pub type InstanceCount = for<'a> fn(&'a crate::inventory::Asset, bool, bool) -> Vec<Instances<'a>>;
 
 /// What an asset of a kind counts against the regional quotas of
 /// `src/quotas.rs` besides those of its own kind (load balancers, clusters,
@@ -555,7 +567,8 @@ pub(crate) mod testing {
     /// A web tier: two VMs behind a load balancer, both active in DR.
     pub(crate) const WEB: &str = "  - {kind: vm, name: app, size: t3.micro, qty: 2, image: nginx, dr: active}\n  - {kind: alb, name: lb, target: app, dr: active}\n";
 
-    fn inventory(assets: &str) -> String {
+    /// A test inventory (us-east-2 → us-west-1) holding `assets`.
+    pub(crate) fn inventory(assets: &str) -> String {
         format!(
             "name: t\nowner: me\nebs_default_encryption: {}\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{assets}",
             assets.contains("k8s_monitoring")

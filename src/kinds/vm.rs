@@ -58,9 +58,18 @@ pub const SPEC: Spec = Spec {
 
 /// The EC2 instances it runs in one region: in DR as many as the primary,
 /// which a failover raises a pilot light to.
-fn instances(a: &Asset, dr: bool, _at_most: bool) -> Option<(u32, &'static str, &str)> {
+fn instances(a: &Asset, dr: bool, _at_most: bool) -> Vec<super::Instances<'_>> {
     let n = if dr { a.qty().max(a.dr_count()) } else { a.qty() };
-    Some((n, "instances", a.size.as_deref()?))
+    a.size
+        .as_deref()
+        .map(|size| super::Instances {
+            n,
+            what: "instances",
+            size,
+            group: None,
+        })
+        .into_iter()
+        .collect()
 }
 
 /// A VM asset's fields, defaulted.

@@ -507,13 +507,13 @@ module "web" {
 }
 
 ################################################################################
-# Preflight: this root runs at most 12 vCPUs of On-Demand Standard
+# Preflight: this root runs at most 24 vCPUs of On-Demand Standard
 # instances in us-west-2 (after a failover):
-#   12 for platform (6 nodes at most × m6i.large).
+#   12 for platform (6 nodes at most × m6i.large), 12 for platform's node group monitoring (3 nodes at most × m6i.xlarge).
 # The account's applied quota (ec2 L-1216C47A) is read from Service Quotas:
 # below it, launches fail with VcpuLimitExceeded. A failed check warns at
 # plan time (it never blocks an apply); raise the quota first:
-#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 12 --region us-west-2
+#   aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 24 --region us-west-2
 ################################################################################
 
 check "on_demand_vcpu_quota" {
@@ -523,7 +523,7 @@ check "on_demand_vcpu_quota" {
   }
 
   assert {
-    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 12
-    error_message = "The On-Demand Standard vCPU quota of this account in us-west-2 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 12 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
+    condition     = data.aws_servicequotas_service_quota.standard_vcpus.value >= 24
+    error_message = "The On-Demand Standard vCPU quota of this account in us-west-2 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 24 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
   }
 }
