@@ -568,6 +568,20 @@ mod tests {
         );
     }
 
+    /// Review finding (2026-11-27, stop 23): the traefik chart writes the
+    /// Service's `type` from `service.type` (default LoadBalancer) and then
+    /// appends `service.spec` (traefik-helm-chart `_service.tpl`); our type
+    /// in `service.spec` doubled the key, NodePort winning only because the
+    /// YAML decoder kept the last one. It is set through `service.type`.
+    #[test]
+    fn the_traefik_service_type_is_set_where_the_chart_reads_it() {
+        let main = embedded_file(embedded::MODULES, "traefik/main.tf");
+        let service = main.split("service = {").nth(1).expect("service values");
+        let block = &service[..service.find('}').expect("closed")];
+        assert!(block.contains("type = local.service_type"), "{block}");
+        assert!(!block.contains("spec"), "{block}");
+    }
+
     /// An embedded file of the shared modules or local charts.
     fn embedded_file(table: &[(&str, &str)], rel: &str) -> String {
         table

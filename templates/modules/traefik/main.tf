@@ -135,8 +135,10 @@ resource "helm_release" "this" {
       }
       websecure = { expose = { default = false } }
     }
+    # The chart writes `type` from service.type (default LoadBalancer) and
+    # then appends service.spec: a type set in spec doubled the key.
     service = {
-      spec = { type = local.service_type }
+      type = local.service_type
     }
     ingressClass = {
       enabled        = true
