@@ -254,9 +254,10 @@ fn lines(steps: &[Step]) -> Vec<(usize, String)> {
 }
 
 /// Position of the first command containing `needle` (panics if none).
-/// The failover's DR applies keep the AMI release of cluster `k8s`'s
-/// default node group (see `failover_applies_keep_the_node_groups_ami_release`).
-const K8S_PIN: &str = r#" -var="k8s_node_release_versions={\"default\"=\"$K8S__DEFAULT_RELEASE\"}""#;
+/// The failover's DR applies keep the desired size and the AMI release of
+/// cluster `k8s`'s default node group (see
+/// `failover_applies_keep_the_node_groups_ami_release_and_size`).
+const K8S_PIN: &str = r#" -var="k8s_node_desired_size=$K8S__DEFAULT_DESIRED" -var="k8s_node_release_versions={\"default\"=\"$K8S__DEFAULT_RELEASE\"}""#;
 
 fn at(steps: &[Step], needle: &str) -> usize {
     lines(steps)
@@ -1309,46 +1310,44 @@ fn the_failover_asks_sts_in_dr_and_sets_up_the_dr_root_first() {
 /// anyway), and the eks module follows the AMI release AWS recommends: one
 /// published since the last DR apply rolled every node mid-failover. Each
 /// such apply now pins the release every DR node group runs.
+/// Review finding (2026-11-27, stop 23): they also set each group's desired
+/// size back to its variable, draining the nodes the cluster autoscaler
+/// had added under the load DR now carries (the full apply refreshes the
+/// live size and "corrects" it). Each apply now pins the live desired size,
+/// never below the failover value (the group's minimum after the failover
+/// is no more than that, so EKS accepts it even where the live size could
+/// not be read).
 #[test]
-fn failover_applies_keep_the_node_groups_ami_release() {
+fn failover_applies_keep_the_node_groups_ami_release_and_size() {
     let (rb, _) = book(
-        "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 3\n    version: \"1.35\"\n    dr: pilot-light\n    node_groups:\n      - {name: mon-1, size: t3.large, qty: 1}\n  - {kind: app, name: web, target: k8s, image: \"public.ecr.aws/nginx/nginx:1.27\", port: 8080, qty: 2, dr: pilot-light}\n  - {kind: s3, name: pg-backups, dr: replica}\n  - {kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, qty: 2, db_name: shop, dr: replica}\n",
+        "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 3\n    version: \"1.35\"\n    dr: pilot-light\n    node_groups:\n      - {name: mon-1, size: t3.large, qty: 2}\n  - {kind: app, name: web, target: k8s, image: \"public.ecr.aws/nginx/nginx:1.27\", port: 8080, qty: 2, dr: pilot-light}\n  - {kind: s3, name: pg-backups, dr: replica}\n  - {kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, qty: 2, db_name: shop, dr: replica}\n",
     );
-    let read = |group: &str, shell: &str| {
-        format!("{shell}=$(aws eks describe-nodegroup --cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-{group} --region us-west-1 --query nodegroup.releaseVersion --output text)")
+    let read = |group: &str, query: &str, shell: &str| {
+        format!("{shell}=$(aws eks describe-nodegroup --cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-{group} --region us-west-1 --query {query} --output text)")
     };
-    let pins =
-        r#"-var="k8s_node_release_versions={\"default\"=\"$K8S__DEFAULT_RELEASE\",\"mon-1\"=\"$K8S__MON_1_RELEASE\"}""#;
-    let applies: Vec<&acmegen::runbook::Step> = rb
-        .failover
-        .iter()
-        .filter(|s| {
-            s.commands
-                .iter()
-                .any(|c| c.starts_with("terraform -chdir=generated/t/dr apply"))
-        })
-        .collect();
+    let floored = |group: &str, shell: &str, floor: u32| {
+        format!(
+            "{}; [ \"${shell}\" -ge {floor} ] 2>/dev/null || {shell}={floor}",
+            read(group, "nodegroup.scalingConfig.desiredSize", shell)
+        )
+    };
+    let expected_reads = [
+        read("default", "nodegroup.releaseVersion", "K8S__DEFAULT_RELEASE"),
+        // The failover values: the primary's desired sizes.
+        floored("default", "K8S__DEFAULT_DESIRED", 3),
+        read("mon-1", "nodegroup.releaseVersion", "K8S__MON_1_RELEASE"),
+        floored("mon-1", "K8S__MON_1_DESIRED", 2),
+    ];
+    let pins = r#" -var="k8s_node_desired_size=$K8S__DEFAULT_DESIRED" -var="k8s_mon_1_node_desired_size=$K8S__MON_1_DESIRED" -var="k8s_node_release_versions={\"default\"=\"$K8S__DEFAULT_RELEASE\",\"mon-1\"=\"$K8S__MON_1_RELEASE\"}""#;
+    let dr_apply = |c: &String| c.starts_with("terraform -chdir=generated/t/dr apply");
+    let applies: Vec<&acmegen::runbook::Step> =
+        rb.failover.iter().filter(|s| s.commands.iter().any(dr_apply)).collect();
     // The standby's promotion, the workloads' scale-up, the full apply.
     assert!(applies.len() >= 3, "{applies:#?}");
-    for step in applies {
-        let at = step
-            .commands
-            .iter()
-            .position(|c| c.starts_with("terraform -chdir=generated/t/dr apply"))
-            .unwrap();
-        assert!(at >= 2, "{}: {:?}", step.title, step.commands);
-        assert_eq!(
-            step.commands[at - 2],
-            read("default", "K8S__DEFAULT_RELEASE"),
-            "{}",
-            step.title
-        );
-        assert_eq!(
-            step.commands[at - 1],
-            read("mon-1", "K8S__MON_1_RELEASE"),
-            "{}",
-            step.title
-        );
+    for step in &applies {
+        let at = step.commands.iter().position(dr_apply).unwrap();
+        assert!(at >= 4, "{}: {:?}", step.title, step.commands);
+        assert_eq!(step.commands[at - 4..at], expected_reads, "{}", step.title);
         assert!(
             step.commands[at].ends_with(pins),
             "{}: {}",
@@ -1356,4 +1355,22 @@ fn failover_applies_keep_the_node_groups_ami_release() {
             step.commands[at]
         );
     }
+    // Every pinned apply runs after the EKS API raised the default group's
+    // minimum: a pin at the live size (or the failover value) is never
+    // below the minimum EKS holds.
+    let scaled = rb
+        .failover
+        .iter()
+        .position(|s| {
+            s.commands
+                .iter()
+                .any(|c| c.starts_with("aws eks update-nodegroup-config"))
+        })
+        .expect("the pilot light is scaled through the EKS API");
+    let first_apply = rb
+        .failover
+        .iter()
+        .position(|s| s.commands.iter().any(dr_apply))
+        .unwrap();
+    assert!(scaled < first_apply, "{scaled} < {first_apply}");
 }

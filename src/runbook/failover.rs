@@ -7,14 +7,23 @@ use super::*;
 /// Name suffix of an EKS cluster's managed node group (`modules/eks`).
 pub(super) const NODE_GROUP_SUFFIX: &str = "-default";
 
-/// A DR apply of the failover (`terraform apply` arguments `args`) that
-/// keeps the AMI release every DR node group runs: the shell lines that read
-/// each release, then the apply with `-var` pins. A release AWS published
-/// since the last DR apply would otherwise roll every node in the middle of
-/// the failover (the eks module follows the recommended release, and a
-/// targeted apply of a workload takes its cluster along through
-/// `depends_on`; data sources are read even without refresh).
-pub(super) fn dr_apply_pinned(c: &Ctx<'_>, args: &str) -> Vec<String> {
+/// A DR apply of the failover (`terraform apply` arguments `args`, with the
+/// failover values `changes` in effect) that keeps every DR node group as
+/// it is: the shell lines that read each group's AMI release and desired
+/// size, then the apply with `-var` pins.
+/// - The release: one AWS published since the last DR apply would otherwise
+///   roll every node in the middle of the failover (the eks module follows
+///   the recommended release, and a targeted apply of a workload takes its
+///   cluster along through `depends_on`; data sources are read even without
+///   refresh).
+/// - The desired size: the cluster autoscaler raises it under the load the
+///   DR region now carries; an apply setting it back to the variable's
+///   value would drain and terminate those nodes (EKS API reference,
+///   NodegroupScalingConfig: with the autoscaler, do not change
+///   `desiredSize` directly). The pin is the live size, and never less than
+///   the value in effect (the group's minimum after the failover is no
+///   more than that).
+pub(super) fn dr_apply_pinned(c: &Ctx<'_>, changes: &[VarChange], args: &str) -> Vec<String> {
     let root = &c.plan.dr;
     let mut lines = Vec::new();
     let mut pins = String::new();
@@ -23,29 +32,42 @@ pub(super) fn dr_apply_pinned(c: &Ctx<'_>, args: &str) -> Vec<String> {
         let (Some(cluster), Some(_)) = (arg_str(m, "name", root), root.variable(&var)) else {
             continue;
         };
-        let mut groups = vec!["default".to_string()];
+        let mut groups: Vec<(String, Option<&str>)> = vec![(
+            "default".to_string(),
+            m.argument("node_desired_size").and_then(var_name),
+        )];
         if let Some(Expr::Map(extra)) = m.argument("node_groups") {
-            groups.extend(extra.iter().map(|(name, _)| name.clone()));
+            groups.extend(extra.iter().map(|(name, fields)| {
+                let desired = match fields {
+                    Expr::Map(f) => f
+                        .iter()
+                        .find(|(k, _)| k == "desired_size")
+                        .and_then(|(_, e)| var_name(e)),
+                    _ => None,
+                };
+                (name.clone(), desired)
+            }));
         }
         let mut entries = Vec::new();
-        for g in &groups {
-            // `__` between cluster and group: neither name doubles a `_`
-            // or `-`, so two clusters' groups never share a shell variable.
-            let shell: String = format!("{}__{g}_release", m.label)
-                .chars()
-                .map(|ch| {
-                    if ch.is_ascii_alphanumeric() {
-                        ch.to_ascii_uppercase()
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            lines.push(format!(
-                "{shell}=$(aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {cluster}-{g} --region {} --query nodegroup.releaseVersion --output text)",
-                c.dr
-            ));
-            entries.push(format!("\\\"{g}\\\"=\\\"${shell}\\\""));
+        for (g, desired) in &groups {
+            let describe = |query: &str| {
+                format!(
+                    "$(aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {cluster}-{g} --region {} --query {query} --output text)",
+                    c.dr
+                )
+            };
+            let release = group_shell_var(&m.label, g, "release");
+            lines.push(format!("{release}={}", describe("nodegroup.releaseVersion")));
+            entries.push(format!("\\\"{g}\\\"=\\\"${release}\\\""));
+            if let Some(desired) = desired {
+                let size = group_shell_var(&m.label, g, "desired");
+                let floor = value_in_effect(c, changes, desired);
+                lines.push(format!(
+                    "{size}={}; [ \"${size}\" -ge {floor} ] 2>/dev/null || {size}={floor}",
+                    describe("nodegroup.scalingConfig.desiredSize")
+                ));
+                pins.push_str(&format!(" -var=\"{desired}=${size}\""));
+            }
         }
         pins.push_str(&format!(" -var=\"{var}={{{}}}\"", entries.join(",")));
     }
@@ -56,6 +78,22 @@ pub(super) fn dr_apply_pinned(c: &Ctx<'_>, args: &str) -> Vec<String> {
     };
     lines.push(c.tf("dr", &format!("{args}{pins}")));
     lines
+}
+
+/// The shell variable holding `what` of node group `group` of the cluster
+/// called `label`: `__` between cluster and group, as neither name doubles
+/// a `_` or `-`, so two clusters' groups never share a variable.
+fn group_shell_var(label: &str, group: &str, what: &str) -> String {
+    format!("{label}__{group}_{what}")
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() {
+                ch.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// The resource of `modules/alb` that registers instance targets.
@@ -433,6 +471,12 @@ pub(super) fn dr_value(c: &Ctx<'_>, changes: &[VarChange], m: &ModuleCall, arg: 
     else {
         return m.argument(arg).map_or(String::new(), |e| e.render());
     };
+    value_in_effect(c, changes, var)
+}
+
+/// The value of the DR root's variable `var` once the failover values
+/// `changes` are in effect: the changed value, else its default.
+fn value_in_effect(c: &Ctx<'_>, changes: &[VarChange], var: &str) -> String {
     // `failover_changes` lists the changes in the DR root's variable order: by name.
     changes
         .binary_search_by(|ch| ch.name.as_str().cmp(var))
@@ -523,7 +567,7 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
                 .iter()
                 .any(|(_, e)| var_name(e).is_some_and(|v| changed.contains(v)))
         });
-        if let Some(step) = promotes.then(|| promote(c, a)).flatten() {
+        if let Some(step) = promotes.then(|| promote(c, changes, a)).flatten() {
             steps.push(step);
             promoted.push(a.ident());
         }
@@ -545,7 +589,7 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
             .map(|m| format!("-target=module.{}", m.label))
             .collect::<Vec<_>>()
             .join(" ");
-        let mut commands = dr_apply_pinned(c, &format!("-refresh=false {args}"));
+        let mut commands = dr_apply_pinned(c, changes, &format!("-refresh=false {args}"));
         // Releases installed without waiting for their pods (an image of
         // the inventory's own registry): wait for the rollout here.
         for r in unawaited_rollouts(c.inv, &c.plan.dr, in_cluster.iter().map(|m| **m)) {
@@ -559,7 +603,7 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
                 c.dr
             ),
             commands,
-            vec!["The plan changes only the replica counts of these releases and destroys nothing; `kubectl get deployments -A` shows them available on the new nodes.".into()],
+            vec!["The plan changes the replica counts of these releases and destroys nothing; as it refreshes nothing, it may also restate the scaling of the node groups the steps above set (to the same sizes); `kubectl get deployments -A` shows them available on the new nodes.".into()],
         ));
     }
     // Instances (VMs, bastions, Elastic IPs, Aurora instances) are Terraform
@@ -735,7 +779,7 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
     if !f.variable_changes.is_empty() {
         steps.push(Step::new(
             "Make Terraform agree with the failover values (once IAM and Route 53 answer)",
-            dr_apply_pinned(c, ""),
+            dr_apply_pinned(c, &f.variable_changes, ""),
             vec![
                 "The plan changes nothing the steps above already set through the AWS APIs and destroys nothing.".into(),
                 "This apply refreshes IAM roles and Route 53 records, whose control planes are in us-east-1: while they do not answer, leave it; the failover itself is done.".into(),

@@ -91,13 +91,13 @@ fn standby_var(c: &Ctx<'_>, a: &Asset) -> Option<String> {
 
 /// Failover: promote the standby through its Helm release, a targeted apply
 /// that refreshes nothing (the EKS and Kubernetes APIs of the DR region).
-pub(super) fn promote(c: &Ctx<'_>, a: &Asset) -> Option<Step> {
+pub(super) fn promote(c: &Ctx<'_>, changes: &[VarChange], a: &Asset) -> Option<Step> {
     let p = Placement::of(c, a, Role::Dr)?;
     let var = standby_var(c, a)?;
     Some(Step::new(
         format!("Promote the PostgreSQL standby `{}` in {} ({var} = false)", a.name, c.dr),
         {
-            let mut commands = super::failover::dr_apply_pinned(c, &format!("-refresh=false -target=module.{}", a.ident()));
+            let mut commands = super::failover::dr_apply_pinned(c, changes, &format!("-refresh=false -target=module.{}", a.ident()));
             commands.push(p.kubeconfig());
             commands.push(p.members());
             commands
