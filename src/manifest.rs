@@ -51,16 +51,26 @@ impl Manifest {
 
     /// The manifest's text: a header, then one `/`-separated path per line.
     pub fn render(&self) -> String {
-        let mut out = String::from(HEADER);
+        let mut out = Self::header().to_string();
         for f in &self.files {
-            let parts: Vec<String> = f
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            out.push_str(&parts.join("/"));
-            out.push('\n');
+            out.push_str(&Self::line(f));
         }
         out
+    }
+
+    /// The text of an empty manifest; [`Manifest::line`]s appended to it
+    /// make one listing them (in any order).
+    pub fn header() -> &'static str {
+        HEADER
+    }
+
+    /// The line listing `rel` (relative to the directory).
+    pub fn line(rel: &Path) -> String {
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        format!("{}\n", parts.join("/"))
     }
 
     /// Parse a manifest's text; None when it is not one (no header line).

@@ -340,7 +340,13 @@ impl<'a> Writer<'a> {
             failpoint: self.opts.failpoint,
             exchange: self.opts.exchange,
         };
-        staging.commit(&orphans, how)
+        let result = staging.commit(&orphans, how);
+        if result.is_err() && self.made_out {
+            // Nothing was swapped in, or the error says what is left:
+            // an output directory this writer made goes when it is empty.
+            let _ = fs::remove_dir(self.out);
+        }
+        result
     }
 }
 
@@ -556,6 +562,45 @@ mod tests {
         drop(w);
         assert_eq!(listing(&out), before);
         assert_eq!(fs::read_to_string(out.join("inv/primary/main.tf")).unwrap(), "old\n");
+    }
+
+    /// Review finding (stop 23): a staged file named like a user's local
+    /// file (`*.tfvars`, hidden) that the live tree lacks was moved into the
+    /// live tree when a run was dropped, as discarding keeps such files of
+    /// the user's; the staged tree's manifest now lists each file before it
+    /// is written, so it is known to be acmegen's and goes.
+    #[test]
+    fn a_dropped_writer_never_moves_a_staged_file_into_the_live_tree() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("generated");
+        let mut first = FileSet::new();
+        first.insert(PathBuf::from("inv/primary/main.tf"), "old\n".into());
+        write(&out, &first, &WriteOptions::default(), || {}).unwrap();
+        let before = listing(&out);
+        let mut w = Writer::begin(&out, &WriteOptions::default(), || {}).unwrap();
+        w.put(Path::new("inv/primary/main.tf"), "new\n").unwrap();
+        w.put(Path::new("inv/primary/generated.auto.tfvars"), "x = 1\n")
+            .unwrap();
+        w.put(Path::new("inv/.hidden"), "h\n").unwrap();
+        drop(w);
+        assert_eq!(listing(&out), before);
+    }
+
+    /// Review finding (stop 23): a commit that failed (here at an injected
+    /// step, like an I/O error) left behind the output directory the writer
+    /// had made.
+    #[test]
+    fn a_failed_commit_leaves_no_output_directory_it_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("generated");
+        let opts = WriteOptions {
+            failpoint: Some(crate::transaction::Failpoint { after: 0, kill: false }),
+            ..WriteOptions::default()
+        };
+        let mut w = Writer::begin(&out, &opts, || {}).unwrap();
+        w.put(Path::new("inv/primary/main.tf"), "a\n").unwrap();
+        assert!(w.commit().is_err());
+        assert!(!out.exists(), "{:?}", listing(tmp.path()));
     }
 
     #[test]

@@ -169,9 +169,11 @@ pub struct Rendered {
 /// runbook, then each region's root, then the DR root's outage test. Each
 /// group is dropped once staged, so a large inventory holds its plan and
 /// one root's files, not its whole output (issue 11). The files and their
-/// verification are those of [`compile_to_depth`]: each root directory is
-/// checked against the shared `modules` alone, so checking them group by
-/// group finds what checking them together finds.
+/// verification are those of [`compile_to_depth`]: verified by structure,
+/// each root directory is checked against the shared `modules` alone, so
+/// checking them group by group finds what checking them together finds;
+/// verified in full, with the rules that read across directories, they are
+/// held and checked together.
 pub fn render_staged<E: From<Error>>(
     checked: Checked,
     emitter: &Emitter,
@@ -184,10 +186,19 @@ pub fn render_staged<E: From<Error>>(
     // The plan holds what it needs; the validated model goes before the files grow.
     drop(validated);
     let mut file_count = 0;
+    // Verified to `Depth::Full` (`render --full-verify`), the deployability
+    // rules read across groups (a root's required variables may be supplied
+    // by RUNBOOK.md): the inventory's files are then held and verified
+    // together, as `check` does, before any is staged.
+    let mut held = (depth == verify::Depth::Full).then(FileSet::new);
     let mut staged = |files: FileSet, writings: verify::written::Writings| -> Result<(), E> {
+        file_count += files.len();
+        if let Some(held) = held.as_mut() {
+            held.extend(files);
+            return Ok(());
+        }
         let (files, index) = verified(files, writings, modules, depth)?;
         drop(index);
-        file_count += files.len();
         stage(files)
     };
     // What reads the inventory itself first, so that its parse goes next.
@@ -208,6 +219,10 @@ pub fn render_staged<E: From<Error>>(
     }
     let (outage_path, outage) = crate::emit::outage_file(&plan, &mocks[0], &mocks[1]);
     staged(FileSet::from([(outage_path, outage)]), verify::written::Writings::new())?;
+    if let Some(all) = held {
+        let (all, _) = verified(all, verify::written::Writings::new(), modules, depth)?;
+        stage(all)?;
+    }
     Ok(Rendered {
         path,
         name: plan.name.clone(),
@@ -272,4 +287,45 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules, depth: verify::D
         files,
         warnings: e.warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streaming render hands over exactly the files the in-memory
+    /// compile makes (what `check` compares `generated/` with): by
+    /// structure in four groups, in full as one, once all of them are
+    /// verified together (review finding of stop 23: a rule reads RUNBOOK.md
+    /// for the roots' required variables, so verifying each root without it
+    /// could refuse what `check` accepts).
+    #[test]
+    fn render_staged_hands_over_the_files_compile_makes() {
+        let emitter = Emitter::new().unwrap();
+        for depth in [verify::Depth::Structural, verify::Depth::Full] {
+            let modules = modules_to_depth(&emitter, depth).unwrap();
+            for inventory in ["inventory/acme-eks.yaml", "inventory/acme-traefik.yaml"] {
+                let path = Path::new(inventory);
+                let compiled = compile_to_depth(path, &emitter, &modules, depth).unwrap();
+                let mut groups = Vec::new();
+                let checked = check_input(path).unwrap();
+                let rendered = render_staged(checked, &emitter, &modules, depth, &mut |files| {
+                    groups.push(files);
+                    Ok::<(), Error>(())
+                })
+                .unwrap();
+                let expected = if depth == verify::Depth::Full { 1 } else { 4 };
+                assert_eq!(groups.len(), expected, "{inventory} {depth:?}");
+                let mut all = FileSet::new();
+                for g in groups {
+                    let before = all.len();
+                    let n = g.len();
+                    all.extend(g);
+                    assert_eq!(all.len(), before + n, "{inventory}: a file handed over twice");
+                }
+                assert_eq!(rendered.file_count, all.len());
+                assert!(all == compiled.files, "{inventory} {depth:?}: the files differ");
+            }
+        }
+    }
 }

@@ -377,12 +377,25 @@ impl<'a> Staging<'a> {
         let dir = self.run.staged(top);
         fs::create_dir(&dir).map_err(|e| io_err("creating", &dir, e))?;
         self.staged.insert(top.to_string(), Vec::new());
+        // The manifest grows with the tree (each file is listed before it is
+        // written): a run dropped or killed half-way leaves a staged tree
+        // whose every file is known to be acmegen's, so discarding it never
+        // mistakes one named like a user's file for the user's.
+        let manifest = dir.join(crate::manifest::FILE_NAME);
+        fs::write(&manifest, crate::manifest::Manifest::header()).map_err(|e| io_err("writing", &manifest, e))?;
         Ok(())
     }
 
     /// Write `text` to `rel` (relative to the new tree `top`).
     pub fn put(&mut self, top: &str, rel: &Path, text: &str) -> Result<(), OutputError> {
+        use std::io::Write;
         self.open_top(top)?;
+        let manifest = self.run.staged(top).join(crate::manifest::FILE_NAME);
+        fs::OpenOptions::new()
+            .append(true)
+            .open(&manifest)
+            .and_then(|mut f| f.write_all(crate::manifest::Manifest::line(rel).as_bytes()))
+            .map_err(|e| io_err("writing", &manifest, e))?;
         let path = self.run.staged(top).join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| io_err("creating", parent, e))?;
