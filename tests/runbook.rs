@@ -1325,9 +1325,11 @@ fn failover_applies_keep_the_node_groups_ami_release_and_size() {
     let read = |group: &str, query: &str, shell: &str| {
         format!("{shell}=$(aws eks describe-nodegroup --cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-{group} --region us-west-1 --query {query} --output text)")
     };
+    // Raised to the floor when read; an empty read (the call failed) stays
+    // empty, which the apply refuses: fail closed, never a guessed size.
     let floored = |group: &str, shell: &str, floor: u32| {
         format!(
-            "{}; [ \"${shell}\" -ge {floor} ] 2>/dev/null || {shell}={floor}",
+            "{}; if [ -n \"${shell}\" ] && [ \"${shell}\" -lt {floor} ]; then {shell}={floor}; fi",
             read(group, "nodegroup.scalingConfig.desiredSize", shell)
         )
     };
@@ -1355,22 +1357,33 @@ fn failover_applies_keep_the_node_groups_ami_release_and_size() {
             step.commands[at]
         );
     }
-    // Every pinned apply runs after the EKS API raised the default group's
-    // minimum: a pin at the live size (or the failover value) is never
-    // below the minimum EKS holds.
-    let scaled = rb
-        .failover
-        .iter()
-        .position(|s| {
-            s.commands
-                .iter()
-                .any(|c| c.starts_with("aws eks update-nodegroup-config"))
-        })
-        .expect("the pilot light is scaled through the EKS API");
+    // Every pinned apply runs after the EKS API raised each group's
+    // minimum (the further group too: review finding of stop 23, it waited
+    // for the full apply, and so for IAM's control plane): a pin at the
+    // live size (or the failover value) is never below the minimum EKS holds.
+    let scaled: Vec<usize> = [
+        "t-k8s-usw1-default --scaling-config minSize=3,maxSize=6,desiredSize=3",
+        "t-k8s-usw1-mon-1 --scaling-config minSize=2,maxSize=4,desiredSize=2",
+    ]
+    .iter()
+    .map(|group| {
+        rb.failover
+            .iter()
+            .position(|s| {
+                s.commands
+                    .iter()
+                    .any(|c| c.starts_with("aws eks update-nodegroup-config") && c.contains(group))
+            })
+            .unwrap_or_else(|| panic!("{group} is scaled through the EKS API"))
+    })
+    .collect();
+    assert!(rb.failover[scaled[1]]
+        .title
+        .starts_with("Scale node group `mon-1` of cluster `k8s`"));
     let first_apply = rb
         .failover
         .iter()
         .position(|s| s.commands.iter().any(dr_apply))
         .unwrap();
-    assert!(scaled < first_apply, "{scaled} < {first_apply}");
+    assert!(scaled.iter().all(|s| *s < first_apply), "{scaled:?} < {first_apply}");
 }

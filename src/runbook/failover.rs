@@ -22,7 +22,9 @@ pub(super) const NODE_GROUP_SUFFIX: &str = "-default";
 ///   NodegroupScalingConfig: with the autoscaler, do not change
 ///   `desiredSize` directly). The pin is the live size, and never less than
 ///   the value in effect (the group's minimum after the failover is no
-///   more than that).
+///   more than that). A size that cannot be read stays empty, which the
+///   apply refuses (as it refuses an empty release): fail closed, never
+///   a guessed size that could scale the group in.
 pub(super) fn dr_apply_pinned(c: &Ctx<'_>, changes: &[VarChange], args: &str) -> Vec<String> {
     let root = &c.plan.dr;
     let mut lines = Vec::new();
@@ -32,38 +34,24 @@ pub(super) fn dr_apply_pinned(c: &Ctx<'_>, changes: &[VarChange], args: &str) ->
         let (Some(cluster), Some(_)) = (arg_str(m, "name", root), root.variable(&var)) else {
             continue;
         };
-        let mut groups: Vec<(String, Option<&str>)> = vec![(
-            "default".to_string(),
-            m.argument("node_desired_size").and_then(var_name),
-        )];
-        if let Some(Expr::Map(extra)) = m.argument("node_groups") {
-            groups.extend(extra.iter().map(|(name, fields)| {
-                let desired = match fields {
-                    Expr::Map(f) => f
-                        .iter()
-                        .find(|(k, _)| k == "desired_size")
-                        .and_then(|(_, e)| var_name(e)),
-                    _ => None,
-                };
-                (name.clone(), desired)
-            }));
-        }
         let mut entries = Vec::new();
-        for (g, desired) in &groups {
+        for g in node_groups_of(m) {
             let describe = |query: &str| {
                 format!(
-                    "$(aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {cluster}-{g} --region {} --query {query} --output text)",
-                    c.dr
+                    "$(aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {cluster}-{} --region {} --query {query} --output text)",
+                    g.name, c.dr
                 )
             };
-            let release = group_shell_var(&m.label, g, "release");
+            let release = group_shell_var(&m.label, &g.name, "release");
             lines.push(format!("{release}={}", describe("nodegroup.releaseVersion")));
-            entries.push(format!("\\\"{g}\\\"=\\\"${release}\\\""));
-            if let Some(desired) = desired {
-                let size = group_shell_var(&m.label, g, "desired");
+            entries.push(format!("\\\"{}\\\"=\\\"${release}\\\"", g.name));
+            if let Some(desired) = g.desired {
+                let size = group_shell_var(&m.label, &g.name, "desired");
                 let floor = value_in_effect(c, changes, desired);
+                // An empty read (the call failed) stays empty: the apply
+                // then refuses the value instead of guessing a size.
                 lines.push(format!(
-                    "{size}={}; [ \"${size}\" -ge {floor} ] 2>/dev/null || {size}={floor}",
+                    "{size}={}; if [ -n \"${size}\" ] && [ \"${size}\" -lt {floor} ]; then {size}={floor}; fi",
                     describe("nodegroup.scalingConfig.desiredSize")
                 ));
                 pins.push_str(&format!(" -var=\"{desired}=${size}\""));
@@ -78,6 +66,44 @@ pub(super) fn dr_apply_pinned(c: &Ctx<'_>, changes: &[VarChange], args: &str) ->
     };
     lines.push(c.tf("dr", &format!("{args}{pins}")));
     lines
+}
+
+/// A managed node group of an eks module call and the DR root's variables
+/// that size it.
+struct NodeGroupVars<'m> {
+    /// The group's name in the cluster (`default`, or a `node_groups` key).
+    name: String,
+    /// Variables of its minimum, desired and maximum size.
+    min: Option<&'m str>,
+    desired: Option<&'m str>,
+    max: Option<&'m str>,
+}
+
+/// The node groups of eks module call `m`: the default one, then its
+/// `node_groups`, in the order the call lists them.
+fn node_groups_of(m: &ModuleCall) -> Vec<NodeGroupVars<'_>> {
+    let arg = |name: &str| m.argument(name).and_then(var_name);
+    let mut groups = vec![NodeGroupVars {
+        name: "default".into(),
+        min: arg("node_min_size"),
+        desired: arg("node_desired_size"),
+        max: arg("node_max_size"),
+    }];
+    if let Some(Expr::Map(extra)) = m.argument("node_groups") {
+        for (name, fields) in extra {
+            let field = |key: &str| match fields {
+                Expr::Map(f) => f.iter().find(|(k, _)| k == key).and_then(|(_, e)| var_name(e)),
+                _ => None,
+            };
+            groups.push(NodeGroupVars {
+                name: name.clone(),
+                min: field("min_size"),
+                desired: field("desired_size"),
+                max: field("max_size"),
+            });
+        }
+    }
+    groups
 }
 
 /// The shell variable holding `what` of node group `group` of the cluster
@@ -529,38 +555,50 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
         .collect();
     let asset = |m: &ModuleCall| c.asset_of(m);
     // EKS managed node groups: UpdateNodegroupConfig changes the scaling of
-    // the group's Auto Scaling group through the EKS API of the DR region.
+    // the group's Auto Scaling group through the EKS API of the DR region,
+    // for every group whose size the failover changes (a further group
+    // would otherwise wait for Terraform, and so for IAM's control plane).
+    let changed: HashSet<&str> = changes.iter().map(|ch| ch.name.as_str()).collect();
     for m in fed.iter().filter(|m| m.source == "eks") {
         let (Some(cluster), Some(a)) = (arg_str(m, "name", &c.plan.dr), asset(m)) else {
             continue;
         };
-        let group = format!("{cluster}{NODE_GROUP_SUFFIX}");
-        let scaling = format!(
-            "minSize={},maxSize={},desiredSize={}",
-            dr_value(c, changes, m, "node_min_size"),
-            dr_value(c, changes, m, "node_max_size"),
-            dr_value(c, changes, m, "node_desired_size")
-        );
-        steps.push(Step::new(
-            format!("Scale cluster `{}` to primary capacity through the EKS API of {}", a.name, c.dr),
-            vec![
-                format!("aws eks update-nodegroup-config --cluster-name {cluster} --nodegroup-name {group} --scaling-config {scaling} --region {}", c.dr),
-                waited(
-                    format!("aws eks wait nodegroup-active --cluster-name {cluster} --nodegroup-name {group} --region {}", c.dr),
-                    format!("aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query 'nodegroup.status' --output text", c.dr),
-                    "40 min",
-                ),
-            ],
-            vec![format!(
-                "`aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query nodegroup.scalingConfig` shows {scaling}; the new nodes are Ready and healthy behind the load balancer.",
-                c.dr
-            )],
-        ));
+        for g in node_groups_of(m) {
+            let sizes = [g.min, g.max, g.desired];
+            if !sizes.iter().flatten().any(|v| changed.contains(v)) {
+                continue;
+            }
+            let [Some(min), Some(max), Some(desired)] = sizes.map(|v| v.map(|v| value_in_effect(c, changes, v))) else {
+                continue;
+            };
+            let group = format!("{cluster}-{}", g.name);
+            let scaling = format!("minSize={min},maxSize={max},desiredSize={desired}");
+            let whose = if g.name == "default" {
+                format!("cluster `{}`", a.name)
+            } else {
+                format!("node group `{}` of cluster `{}`", g.name, a.name)
+            };
+            steps.push(Step::new(
+                format!("Scale {whose} to primary capacity through the EKS API of {}", c.dr),
+                vec![
+                    format!("aws eks update-nodegroup-config --cluster-name {cluster} --nodegroup-name {group} --scaling-config {scaling} --region {}", c.dr),
+                    waited(
+                        format!("aws eks wait nodegroup-active --cluster-name {cluster} --nodegroup-name {group} --region {}", c.dr),
+                        format!("aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query 'nodegroup.status' --output text", c.dr),
+                        "40 min",
+                    ),
+                ],
+                vec![format!(
+                    "`aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query nodegroup.scalingConfig` shows {scaling}; the new nodes are Ready{}.",
+                    c.dr,
+                    if g.name == "default" { " and healthy behind the load balancer" } else { "" }
+                )],
+            ));
+        }
     }
     // PostgreSQL standbys: promoted through their Helm release once the
     // nodes are there, before the workloads that write to them scale up.
     let mut promoted = Vec::new();
-    let changed: HashSet<&str> = changes.iter().map(|ch| ch.name.as_str()).collect();
     for a in standbys(c) {
         let promotes = c.call(a, Role::Dr, "postgres_operator").is_some_and(|m| {
             m.args
