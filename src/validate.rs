@@ -96,6 +96,7 @@ pub fn validate(loaded: &Loaded) -> Result<Validated, Diagnostics> {
         errors: Vec::new(),
         warnings: Vec::new(),
         database_labels: std::cell::OnceCell::new(),
+        load_balancer_names: std::cell::OnceCell::new(),
     };
     v.metadata();
     v.errors.extend(crate::ci::validate(loaded));
@@ -139,6 +140,7 @@ pub struct Check<'a> {
     index: usize,
     by_name: &'a BTreeMap<&'a str, usize>,
     database_labels: &'a std::cell::OnceCell<crate::fnv::FnvMap<String, usize>>,
+    load_balancer_names: &'a std::cell::OnceCell<crate::fnv::FnvMap<(bool, String), usize>>,
     errors: &'a mut Vec<Diagnostic>,
     warnings: &'a mut Vec<Diagnostic>,
 }
@@ -179,6 +181,39 @@ impl<'a> Check<'a> {
             })
             .get(label)
             .copied()
+    }
+
+    /// The index of the first load balancer whose AWS name in the primary
+    /// region (or, with `dr`, in the DR region, among those deployed there)
+    /// is `name` (an index built once per inventory, so that checking every
+    /// load balancer's name stays linear).
+    pub fn first_load_balancer_named(&self, dr: bool, name: &str) -> Option<usize> {
+        let loaded: &'a Loaded = self.loaded;
+        self.load_balancer_names
+            .get_or_init(|| {
+                let inv = &loaded.inventory;
+                let mut names = crate::fnv::FnvMap::default();
+                for (i, a) in inv
+                    .assets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.kind == crate::kinds::Kind::Alb)
+                {
+                    let name = |region| crate::plan::names::load_balancer(&inv.name, &a.name, region);
+                    names.entry((false, name(&inv.regions.primary))).or_insert(i);
+                    if a.in_dr() {
+                        names.entry((true, name(&inv.regions.dr))).or_insert(i);
+                    }
+                }
+                names
+            })
+            .get(&(dr, name.to_string()))
+            .copied()
+    }
+
+    /// The index of the asset being checked.
+    pub fn index(&self) -> usize {
+        self.index
     }
 
     /// An error at `field` of the asset being checked.
@@ -263,6 +298,8 @@ struct Validator<'a> {
     warnings: Vec<Diagnostic>,
     /// Built on first use: see [`Check::first_database_labelled`].
     database_labels: std::cell::OnceCell<crate::fnv::FnvMap<String, usize>>,
+    /// Built on first use: see [`Check::first_load_balancer_named`].
+    load_balancer_names: std::cell::OnceCell<crate::fnv::FnvMap<(bool, String), usize>>,
 }
 
 /// Whether `name` is a valid asset name: up to 40 lowercase letters,
@@ -769,6 +806,7 @@ impl<'a> Validator<'a> {
                 index: i,
                 by_name,
                 database_labels: &self.database_labels,
+                load_balancer_names: &self.load_balancer_names,
                 errors: &mut self.errors,
                 warnings: &mut self.warnings,
             };

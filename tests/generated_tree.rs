@@ -280,13 +280,21 @@ fn each_regions_prometheus_scrapes_the_node_exporter_of_its_vms() {
         );
         assert!(app.contains("node_exporter_port            = 9100"), "{role}: {app}");
         assert!(
-            app.contains("metrics_security_group_ids    = [module.monitoring.cluster_security_group_id]"),
+            app.contains("metrics_security_group_ids    = local.metrics_client_groups"),
             "{role}: {app}"
+        );
+        assert!(
+            main.contains("  metrics_client_groups = [module.monitoring.cluster_security_group_id]\n"),
+            "{role}: the local the servers name"
         );
         let stack = module_call(main, "prometheus_grafana");
         assert!(
-            stack.contains("ec2_scrape_targets = [module.app.node_exporter_target]"),
+            stack.contains("ec2_scrape_targets = local.metrics_scrape_targets"),
             "{role}: {stack}"
+        );
+        assert!(
+            main.contains("  metrics_scrape_targets = [module.app.node_exporter_target]\n"),
+            "{role}: the local the stacks name"
         );
         assert!(
             stack.contains("oidc_provider_arn  = module.monitoring.oidc_provider_arn"),

@@ -261,7 +261,7 @@ fn flows(root: &RootPlan, own: &Net, peer: Option<&Net>) -> Vec<Flow> {
                 add(what("targets"), public, inside, Protocol::Tcp, (port, port));
             }
             "eks" => {
-                for source in list(m.argument("node_port_sources")) {
+                for source in list(m.argument("node_port_sources").map(|e| root.resolve(e))) {
                     let Expr::Map(fields) = source else {
                         panic!("node_port_sources entry")
                     };
@@ -316,7 +316,7 @@ fn flows(root: &RootPlan, own: &Net, peer: Option<&Net>) -> Vec<Flow> {
                 } else {
                     "client_groups"
                 };
-                for group in list(m.argument("allowed_security_group_ids")) {
+                for group in list(m.argument("allowed_security_group_ids").map(|e| root.resolve(e))) {
                     let from = member_tiers(root, group)
                         .into_iter()
                         .flat_map(|t| own.zones(t))
@@ -336,7 +336,7 @@ fn flows(root: &RootPlan, own: &Net, peer: Option<&Net>) -> Vec<Flow> {
             "vm" => {
                 let here = own.zones(tier_of_subnets(m));
                 if let Some(port) = num(m.argument("app_port")) {
-                    for group in list(m.argument("ingress_security_group_ids")) {
+                    for group in list(m.argument("ingress_security_group_ids").map(|e| root.resolve(e))) {
                         let from = member_tiers(root, group)
                             .into_iter()
                             .flat_map(|t| own.zones(t))
@@ -354,7 +354,7 @@ fn flows(root: &RootPlan, own: &Net, peer: Option<&Net>) -> Vec<Flow> {
                 // exporter image next to an application image).
                 if m.argument("node_exporter_image").is_some() && m.argument("app_image").is_some() {
                     let port = num(m.argument("node_exporter_port")).unwrap_or(9100);
-                    for group in list(m.argument("metrics_security_group_ids")) {
+                    for group in list(m.argument("metrics_security_group_ids").map(|e| root.resolve(e))) {
                         let from = member_tiers(root, group)
                             .into_iter()
                             .flat_map(|t| own.zones(t))

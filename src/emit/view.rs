@@ -32,6 +32,8 @@ pub(crate) struct RootView<'a> {
     caller_identity: bool,
     dr_provider: bool,
     helm_clusters: &'a [String],
+    /// Shared locals: (comment, name, value).
+    locals: Vec<(&'static str, &'static str, String)>,
     vcpus: Option<VcpuView>,
 }
 
@@ -73,6 +75,11 @@ impl<'a> RootView<'a> {
             caller_identity: root.caller_identity,
             dr_provider: root.dr_provider,
             helm_clusters: &root.helm_clusters,
+            locals: root
+                .locals
+                .iter()
+                .map(|l| (l.comment, l.name, l.value.render()))
+                .collect(),
             vcpus: root.vcpus.as_ref().map(|(total, parts)| VcpuView {
                 total: *total,
                 parts: parts.join(", "),

@@ -77,14 +77,13 @@ pub struct Options {
 /// balancer, target group or security group of one name.
 fn check_unique_name(c: &mut Check<'_>, a: &Asset) {
     let inv = c.inventory();
-    let regions = std::iter::once(&inv.regions.primary).chain(a.in_dr().then_some(&inv.regions.dr));
-    for region in regions {
+    let regions = std::iter::once((false, &inv.regions.primary)).chain(a.in_dr().then_some((true, &inv.regions.dr)));
+    for (dr, region) in regions {
         let mine = names::load_balancer(&inv.name, &a.name, region);
-        let same = c.earlier().iter().find(|o| {
-            o.kind == Kind::Alb
-                && (region == &inv.regions.primary || o.in_dr())
-                && names::load_balancer(&inv.name, &o.name, region) == mine
-        });
+        let same = c
+            .first_load_balancer_named(dr, &mine)
+            .filter(|first| *first < c.index())
+            .map(|first| &inv.assets[first]);
         if let Some(other) = same {
             c.error(
                 "name",
@@ -309,12 +308,22 @@ pub(crate) fn dns_name<'a>(p: &Planner<'a>, alb: &ValidAsset) -> Option<(String,
                 t.kind == Kind::GlobalAccelerator && t.target.as_deref() == Some(alb.name.as_str())
             })
     };
-    p.v.assets.iter().find(|a| a.kind == Kind::Route53 && fronts(a)).and_then(|r| {
-        let KindOptions::Route53(o) = &r.options else {
-            return None;
-        };
-        Some((format!("{}.{}", o.record, o.zone.trim_end_matches('.')), r))
-    })
+    // The first route53 record in inventory order that targets the load
+    // balancer, or an accelerator in front of it (by index: asked for every
+    // server behind a load balancer, a scan grew with servers × assets).
+    let mut candidates: Vec<&'a ValidAsset> = p.targeting_anywhere(&alb.name).to_vec();
+    for ga in p.targeting_anywhere(&alb.name).iter().filter(|a| a.kind == Kind::GlobalAccelerator) {
+        candidates.extend(p.targeting_anywhere(&ga.name));
+    }
+    // Elements of one vector (`v.assets`): address order is inventory order.
+    let first = candidates
+        .into_iter()
+        .filter(|a| a.kind == Kind::Route53 && fronts(a))
+        .min_by_key(|a| std::ptr::from_ref::<ValidAsset>(a) as usize)?;
+    let KindOptions::Route53(o) = &first.options else {
+        return None;
+    };
+    Some((format!("{}.{}", o.record, o.zone.trim_end_matches('.')), first))
 }
 
 /// The names whose DNS validation record the bootstrap owns: every load

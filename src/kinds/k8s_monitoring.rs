@@ -239,10 +239,13 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         m.arg("cloudwatch_data_source", Expr::Bool(true));
     }
     if !vms.is_empty() {
-        m.arg(
-            "ec2_scrape_targets",
-            Expr::List(vms.iter().map(|vm| Expr::module(vm.ident(), "node_exporter_target")).collect()),
+        // Every stack that scrapes the servers scrapes all of them: written once.
+        let targets = p.shared_local(
+            "metrics_scrape_targets",
+            "The node_exporter endpoints of the servers in this region, which every\n  # Prometheus monitoring them scrapes.",
+            |_| Expr::List(vms.iter().map(|vm| Expr::module(vm.ident(), "node_exporter_target")).collect()),
         );
+        m.arg("ec2_scrape_targets", targets);
     }
     let (arn_fact, endpoint_fact) = (format!("{id}_prometheus_arn"), format!("{id}_prometheus_endpoint"));
     if o.cross_region {
@@ -356,11 +359,17 @@ mod tests {
             let image = arg(app, "node_exporter_image");
             assert!(image.starts_with("\"quay.io/prometheus/node-exporter:v1."), "{image}");
             assert_eq!(arg(app, "node_exporter_port"), "9100");
-            assert_eq!(arg(app, "metrics_security_group_ids"), "[module.k8s.cluster_security_group_id]");
+            assert_eq!(
+                crate::kinds::testing::resolved_arg(root, app, "metrics_security_group_ids"),
+                "[module.k8s.cluster_security_group_id]"
+            );
             // A vm without an application container runs no exporter.
             assert!(module(root, "batch").unwrap().argument("node_exporter_image").is_none());
             let mon = module(root, "mon").unwrap();
-            assert_eq!(arg(mon, "ec2_scrape_targets"), "[module.app.node_exporter_target]");
+            assert_eq!(
+                crate::kinds::testing::resolved_arg(root, mon, "ec2_scrape_targets"),
+                "[module.app.node_exporter_target]"
+            );
             // Discovery needs the IRSA role: the cluster's OIDC provider and the region.
             assert_eq!(arg(mon, "oidc_provider_arn"), "module.k8s.oidc_provider_arn");
             assert_eq!(arg(mon, "cluster_name"), "module.k8s.cluster_name");

@@ -638,6 +638,16 @@ pub(crate) mod testing {
             .render()
     }
 
+    /// Argument `name` of `m` in `root`, the shared local it names resolved
+    /// (see [`RootPlan::resolve`]), rendered.
+    pub(crate) fn resolved_arg(root: &RootPlan, m: &ModuleCall, name: &str) -> String {
+        root.resolve(
+            m.argument(name)
+                .unwrap_or_else(|| panic!("{} has no argument {name}", m.label)),
+        )
+        .render()
+    }
+
     /// The default of variable `var`, rendered (None: required).
     pub(crate) fn default_of(root: &RootPlan, var: &str) -> Option<String> {
         root.variable(var)

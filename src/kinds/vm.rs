@@ -217,18 +217,23 @@ pub(crate) fn plan_instances(p: &mut Planner<'_>, a: &ValidAsset, i: Instances<'
         clusters.sort();
         clusters.dedup();
         if !clusters.is_empty() && image.is_some() {
-            m.arg("node_exporter_image", Expr::s(NODE_EXPORTER_IMAGE))
-                .arg("node_exporter_port", Expr::Num(i64::from(NODE_EXPORTER_PORT)))
-                .arg(
-                    "metrics_security_group_ids",
+            // The same for every server of the root: written once.
+            let scrapers = p.shared_local(
+                "metrics_client_groups",
+                "The security groups of the clusters whose Prometheus scrapes the servers'\n  # node_exporter in this region.",
+                |p| {
                     Expr::List(
                         clusters
                             .iter()
                             .filter_map(|c| p.asset(c))
                             .map(|c| Expr::module(c.ident(), "cluster_security_group_id"))
                             .collect(),
-                    ),
-                );
+                    )
+                },
+            );
+            m.arg("node_exporter_image", Expr::s(NODE_EXPORTER_IMAGE))
+                .arg("node_exporter_port", Expr::Num(i64::from(NODE_EXPORTER_PORT)))
+                .arg("metrics_security_group_ids", scrapers);
         }
     }
     if super::rds::has_clients_group(p) {

@@ -128,6 +128,9 @@ pub struct RootPlan {
     pub facts_published: Vec<String>,
     /// Helm providers, one per EKS cluster that runs charts.
     pub helm_clusters: Vec<String>,
+    /// Values many module calls share, written once as root locals (see
+    /// [`SharedLocal`]), in the order planning first used them.
+    pub locals: Vec<SharedLocal>,
     /// Root input variables, sorted by name.
     pub variables: Vec<Variable>,
     /// Module calls, one per asset (plus implicit infrastructure).
@@ -141,6 +144,21 @@ pub struct RootPlan {
 }
 
 impl RootPlan {
+    /// `e`, or the value of the shared local it names (`local.<name>`, see
+    /// [`SharedLocal`]): what a module call's argument holds.
+    pub fn resolve<'e>(&'e self, e: &'e Expr) -> &'e Expr {
+        if let Expr::Ref(expr::Ref {
+            root: expr::Root::Local(name),
+            steps,
+        }) = e
+        {
+            if let (true, Some(l)) = (steps.is_empty(), self.locals.iter().find(|l| l.name == name)) {
+                return &l.value;
+            }
+        }
+        e
+    }
+
     /// The state bucket of this root for `account` (an ID, or a shell
     /// variable such as `$ACCOUNT_ID`).
     pub fn state_bucket(&self, account: &str) -> String {
@@ -207,6 +225,20 @@ impl Origin {
 /// The name of a module argument: a literal of the planning code, owned
 /// only when made from data (a root holds a few hundred thousand).
 pub type ArgName = Cow<'static, str>;
+
+/// A value that every module call of some kind in a root takes (e.g. the
+/// security groups every database admits), written once as `local.<name>`
+/// and named by each call: listed in every call, such a list grows with
+/// the product of two asset counts (databases × clusters).
+#[derive(Debug, Clone)]
+pub struct SharedLocal {
+    /// The local's name.
+    pub name: &'static str,
+    /// The comment above it.
+    pub comment: &'static str,
+    /// Its value.
+    pub value: Expr,
+}
 
 /// A `module "label" { … }` block.
 #[derive(Debug, Clone)]

@@ -35,6 +35,9 @@ pub struct Planner<'a> {
     targeting: BTreeMap<&'a str, Vec<&'a ValidAsset>>,
     /// The inventory's assets by name (present here or not).
     by_name: HashMap<&'a str, &'a ValidAsset>,
+    /// The inventory's assets (present here or not) by the name of the
+    /// asset they target, in inventory order; made on first use.
+    all_targeting: std::cell::OnceCell<HashMap<&'a str, Vec<&'a ValidAsset>>>,
     /// The kinds of the assets present in this root, each once.
     kinds_here: Vec<Kind>,
     /// The kinds of the assets deployed in the DR root, each once.
@@ -104,6 +107,7 @@ impl<'a> Planner<'a> {
             facts_read: Vec::new(),
             facts_published: Vec::new(),
             helm_clusters: Vec::new(),
+            locals: Vec::new(),
             variables: Vec::new(),
             modules: Vec::new(),
             outputs: Vec::new(),
@@ -155,6 +159,7 @@ impl<'a> Planner<'a> {
             peer_layout,
             targeting,
             by_name,
+            all_targeting: std::cell::OnceCell::new(),
             kinds_here,
             kinds_in_dr,
             region_code: names::region_code(region),
@@ -274,6 +279,24 @@ impl<'a> Planner<'a> {
         self.kinds_in_dr.iter().copied()
     }
 
+    /// The inventory's assets (present in this root or not) that target
+    /// `name`, in inventory order.
+    pub fn targeting_anywhere(&self, name: &str) -> &[&'a ValidAsset] {
+        let v: &'a Validated = self.v;
+        self.all_targeting
+            .get_or_init(|| {
+                let mut map: HashMap<&'a str, Vec<&'a ValidAsset>> = HashMap::default();
+                for a in &v.assets {
+                    if let Some(t) = &a.target {
+                        map.entry(t.as_str()).or_default().push(a);
+                    }
+                }
+                map
+            })
+            .get(name)
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Assets of `kind` in this root whose target is `name`.
     pub fn targeting(&self, name: &str, kind: Kind) -> impl Iterator<Item = &'a ValidAsset> + '_ {
         self.targeting
@@ -299,6 +322,21 @@ impl<'a> Planner<'a> {
     }
 
     /// Declare variable `name` with a default; returns `var.<name>`.
+    /// `local.<name>`, a value module calls of this root share (see
+    /// [`crate::plan::SharedLocal`]): `value` is made on the first use only.
+    pub fn shared_local(
+        &mut self,
+        name: &'static str,
+        comment: &'static str,
+        value: impl FnOnce(&Self) -> Expr,
+    ) -> Expr {
+        if !self.root.locals.iter().any(|l| l.name == name) {
+            let value = value(self);
+            self.root.locals.push(crate::plan::SharedLocal { name, comment, value });
+        }
+        Expr::local(name)
+    }
+
     pub fn var(&mut self, name: &str, description: &str, ty: &'static str, default: Expr, role: VarRole) -> Expr {
         self.declare(name, description, ty, Some(default), None, role)
     }
@@ -488,7 +526,9 @@ impl<'a> Planner<'a> {
     /// Whether an asset of this root installs Helm charts (its kind's modules
     /// need the helm provider): Terraform then reaches a cluster's API.
     pub fn installs_charts(&self) -> bool {
-        self.assets().any(|a| installs_charts(a.kind))
+        // By the kinds present, not by scanning every asset: asked once per
+        // cluster, the scan made planning grow with clusters × assets.
+        self.kinds().any(installs_charts)
     }
 
     /// `local.account_id` (and the data source behind it).

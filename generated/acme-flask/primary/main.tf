@@ -15,6 +15,18 @@ locals {
     ManagedBy = "acmegen"
     DrRole    = "primary"
   }, var.tags)
+
+  # The security groups every database of this region admits (the shared group
+  # of its application servers and bastions, if any, and each EKS cluster's).
+  database_client_groups = [module.vpc.database_clients_security_group_id, module.monitoring.cluster_security_group_id]
+
+  # The security groups of the clusters whose Prometheus scrapes the servers'
+  # node_exporter in this region.
+  metrics_client_groups = [module.monitoring.cluster_security_group_id]
+
+  # The node_exporter endpoints of the servers in this region, which every
+  # Prometheus monitoring them scrapes.
+  metrics_scrape_targets = [module.flask.node_exporter_target]
 }
 
 # Fact store in the DR region (us-west-1): what the other root needs from this one, and what it published
@@ -98,7 +110,7 @@ module "db" {
   log_exports                = ["postgresql"]
   vpc_id                     = module.vpc.vpc_id
   subnet_ids                 = module.vpc.private_subnet_ids
-  allowed_security_group_ids = [module.vpc.database_clients_security_group_id, module.monitoring.cluster_security_group_id]
+  allowed_security_group_ids = local.database_client_groups
   allowed_cidr_blocks        = []
   kms_key_arn                = module.kms.key_arn
   backup_retention_days      = 7
@@ -140,7 +152,7 @@ module "flask" {
   ingress_security_group_ids    = [module.website.security_group_id]
   node_exporter_image           = "quay.io/prometheus/node-exporter:v1.11.1"
   node_exporter_port            = 9100
-  metrics_security_group_ids    = [module.monitoring.cluster_security_group_id]
+  metrics_security_group_ids    = local.metrics_client_groups
   additional_security_group_ids = [module.vpc.database_clients_security_group_id]
   key_name                      = module.admin.key_name
   kms_key_arn                   = module.kms.key_arn
@@ -160,7 +172,7 @@ module "grafana_prometheus" {
   cluster_name       = module.monitoring.cluster_name
   oidc_provider_arn  = module.monitoring.oidc_provider_arn
   region             = var.region
-  ec2_scrape_targets = [module.flask.node_exporter_target]
+  ec2_scrape_targets = local.metrics_scrape_targets
   tags               = merge(local.tags, { Asset = "grafana-prometheus" })
 
   depends_on = [module.monitoring]
