@@ -4,13 +4,16 @@
 //! A run, under the output directory's exclusive lock ([`crate::lock`]):
 //!
 //! 1. **recover** leftovers of dead runs (below);
-//! 2. **check** every directory it will replace: it may hold only files
-//!    acmegen wrote (its [`crate::manifest::Manifest`]) and the user's local files
-//!    ([`crate::output::is_user_local`]), and every directory in it must be writable;
-//!    otherwise stop before changing anything;
-//! 3. **stage** each new tree in `<out>/.acmegen-staging-<pid>/<top>`, with
-//!    the user's local files of the live tree hard-linked in (so both the
-//!    old and the new tree are complete at every instant);
+//! 2. **stage** each new tree in `<out>/.acmegen-staging-<pid>/<top>`, file
+//!    by file as the caller makes them ([`Staging::put`]), its manifest
+//!    listing each file before it is written;
+//! 3. **check** every directory it will replace: it may hold only files
+//!    acmegen wrote (its [`crate::manifest::Manifest`], or the very bytes
+//!    staged) and the user's local files ([`crate::output::is_user_local`]),
+//!    and every directory in it must be writable; otherwise discard the
+//!    staged trees and stop before any live file changes; then hard-link
+//!    the user's local files of each live tree into its staged one (so both
+//!    the old and the new tree are complete at every instant);
 //! 4. write the **journal** `<staging>/.journal`: each staged tree's
 //!    identity (device and inode);
 //! 5. **swap** each tree in with one atomic `renameat2(RENAME_EXCHANGE)`
@@ -329,9 +332,9 @@ pub fn apply(
 }
 
 /// A run whose new trees are being written into its staging directory
-/// file by file, as the caller makes them (step 3), so that no caller has
+/// file by file, as the caller makes them (step 2), so that no caller has
 /// to hold a whole output in memory. [`Staging::commit`] checks, swaps and
-/// finishes (steps 2 and 4–7); dropped without a commit, the run removes
+/// finishes (steps 3–7); dropped without a commit, the run removes
 /// what it staged and nothing was changed. The caller holds the output
 /// directory's lock from [`Staging::begin`] until the run is over.
 pub struct Staging<'a> {
@@ -426,7 +429,7 @@ impl<'a> Staging<'a> {
         let _ = self.run.close();
     }
 
-    /// Steps 2 and 4–7: each new tree gets its manifest; every directory to
+    /// Steps 3–7: each new tree gets its final manifest; every directory to
     /// replace, and every tree in `remove` (no inventory renders it), is
     /// checked for files acmegen did not write (refused unless `force`;
     /// a removed tree holding such files is kept and reported) and for
@@ -448,7 +451,7 @@ impl<'a> Staging<'a> {
         }
     }
 
-    /// Manifests, the checks of step 2, the user's local files linked in
+    /// Manifests, the checks of step 3, the user's local files linked in
     /// and the access rights kept: the staged trees' identities, once the
     /// last staging step passed.
     fn check_and_finish_staging(
