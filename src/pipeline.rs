@@ -293,6 +293,45 @@ fn finish(loaded: Loaded, emitter: &Emitter, modules: &Modules, depth: verify::D
 mod tests {
     use super::*;
 
+    /// checkov 3.3 stops evaluating a module called with `count` when an
+    /// argument names a local built from module outputs (stop 23: the DR
+    /// database replicas' 19 checks went unrun, with no failure): no counted
+    /// call names a shared local, in the shipped inventories or in the
+    /// synthetic one of every kind.
+    #[test]
+    fn no_counted_module_call_names_a_shared_local() {
+        let emitter = Emitter::new().unwrap();
+        let modules = modules_to_depth(&emitter, verify::Depth::Structural).unwrap();
+        let mut texts: Vec<(String, String)> = std::fs::read_dir("inventory")
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
+            .collect();
+        texts.push(("synthetic".into(), crate::synthetic::inventory_yaml(200)));
+        let mut shared_seen = 0;
+        for (name, text) in texts {
+            let c = compile_text(&text, Path::new(&name), &emitter, &modules).unwrap();
+            for root in c.plan.roots() {
+                shared_seen += root.locals.len();
+                for m in root.modules.iter().filter(|m| m.count.is_some()) {
+                    for (arg, value) in &m.args {
+                        let text = value.render();
+                        for l in &root.locals {
+                            assert!(
+                                !text.contains(&format!("local.{}", l.name)),
+                                "{name}: module \"{}\" has a count and its `{arg}` names local.{}",
+                                m.label,
+                                l.name
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(shared_seen > 0, "no shared local was planned: the test checks nothing");
+    }
+
     /// The streaming render hands over exactly the files the in-memory
     /// compile makes (what `check` compares `generated/` with): by
     /// structure in four groups, in full as one, once all of them are

@@ -571,29 +571,24 @@ pub(crate) fn has_clients_group(p: &Planner<'_>) -> bool {
 }
 
 /// The security groups a database admits in this root: the shared group of
-/// the application servers and bastions, and each cluster's nodes (the
-/// same for every database: `local.database_client_groups`), or `[]`.
-pub(crate) fn client_groups(p: &mut Planner<'_>) -> Expr {
+/// the application servers and bastions, and each cluster's nodes. Written
+/// into each database's call, not as a shared local (see
+/// [`crate::plan::SharedLocal`]): checkov 3.3 stops evaluating a module
+/// called with `count` (the DR replicas) whose argument names a local built
+/// from module outputs, and the list stays short in any inventory that
+/// deploys (one rule per source: past about 58 clusters in a region, a
+/// database's group exceeds the 60 inbound rules EC2 allows by default).
+pub(crate) fn client_groups(p: &Planner<'_>) -> Expr {
     let mut groups = Vec::new();
     if has_clients_group(p) {
         groups.push(p.vpc("database_clients_security_group_id"));
     }
-    let clusters = p.of_kinds(|k| k.spec().db_clients.own_group().is_some());
-    if groups.is_empty() && clusters.is_empty() {
-        return Expr::List(vec![]);
-    }
-    p.shared_local(
-        "database_client_groups",
-        "The security groups every database of this region admits (the shared group\n  # of its application servers and bastions, if any, and each EKS cluster's).",
-        |p| {
-            groups.extend(
-                p.of_kinds(|k| k.spec().db_clients.own_group().is_some())
-                    .into_iter()
-                    .filter_map(|a| Some(Expr::module(a.ident(), a.kind.spec().db_clients.own_group()?))),
-            );
-            Expr::List(groups)
-        },
-    )
+    groups.extend(
+        p.of_kinds(|k| k.spec().db_clients.own_group().is_some())
+            .into_iter()
+            .filter_map(|a| Some(Expr::module(a.ident(), a.kind.spec().db_clients.own_group()?))),
+    );
+    Expr::List(groups)
 }
 
 /// Peer-region ranges a database admits: only where the VPCs peer and the
@@ -906,10 +901,8 @@ mod tests {
         let p = crate::kinds::testing::planned_text(&text);
         for root in [&p.primary, &p.dr] {
             let db = module(root, "db").unwrap();
-            // Named once for every database of the root (a local).
-            assert_eq!(arg(db, "allowed_security_group_ids"), "local.database_client_groups");
             assert_eq!(
-                crate::kinds::testing::resolved_arg(root, db, "allowed_security_group_ids"),
+                arg(db, "allowed_security_group_ids"),
                 "[module.vpc.database_clients_security_group_id, module.k8s.cluster_security_group_id]"
             );
             assert_eq!(arg(module(root, "vpc").unwrap(), "database_clients_group"), "true");

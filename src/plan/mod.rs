@@ -227,9 +227,11 @@ impl Origin {
 pub type ArgName = Cow<'static, str>;
 
 /// A value that every module call of some kind in a root takes (e.g. the
-/// security groups every database admits), written once as `local.<name>`
-/// and named by each call: listed in every call, such a list grows with
-/// the product of two asset counts (databases × clusters).
+/// servers every Prometheus scrapes), written once as `local.<name>` and
+/// named by each call: listed in every call, such a list grows with the
+/// product of two asset counts (monitoring stacks × servers). Not for calls
+/// with `count`: checkov 3.3 stops evaluating a counted module whose
+/// argument names a local built from module outputs.
 #[derive(Debug, Clone)]
 pub struct SharedLocal {
     /// The local's name.

@@ -16,10 +16,6 @@ locals {
     DrRole      = "dr"
     Application = "acme-microservices"
   }, var.tags)
-
-  # The security groups every database of this region admits (the shared group
-  # of its application servers and bastions, if any, and each EKS cluster's).
-  database_client_groups = [module.apps.cluster_security_group_id]
 }
 
 # Fact store in the DR region (us-west-2): what the other root needs from this one, and what it published
@@ -172,7 +168,7 @@ module "db" {
   subnet_ids                 = module.network.private_subnet_ids
   vpc_id                     = module.network.vpc_id
   port                       = 5432
-  allowed_security_group_ids = local.database_client_groups
+  allowed_security_group_ids = [module.apps.cluster_security_group_id]
   tags                       = merge(local.tags, { Asset = "db" })
 }
 

@@ -16,10 +16,6 @@ locals {
     DrRole      = "primary"
     Application = "acme-microservices"
   }, var.tags)
-
-  # The security groups every database of this region admits (the shared group
-  # of its application servers and bastions, if any, and each EKS cluster's).
-  database_client_groups = [module.apps.cluster_security_group_id]
 }
 
 # Fact store in the DR region (us-west-2): what the other root needs from this one, and what it published
@@ -184,7 +180,7 @@ module "db" {
   multi_az                   = true
   vpc_id                     = module.network.vpc_id
   subnet_ids                 = module.network.private_subnet_ids
-  allowed_security_group_ids = local.database_client_groups
+  allowed_security_group_ids = [module.apps.cluster_security_group_id]
   allowed_cidr_blocks        = []
   kms_key_arn                = module.platform.key_arn
   backup_retention_days      = 14

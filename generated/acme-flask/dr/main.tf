@@ -16,10 +16,6 @@ locals {
     DrRole    = "dr"
   }, var.tags)
 
-  # The security groups every database of this region admits (the shared group
-  # of its application servers and bastions, if any, and each EKS cluster's).
-  database_client_groups = [module.vpc.database_clients_security_group_id, module.monitoring.cluster_security_group_id]
-
   # The security groups of the clusters whose Prometheus scrapes the servers'
   # node_exporter in this region.
   metrics_client_groups = [module.monitoring.cluster_security_group_id]
@@ -105,7 +101,7 @@ module "db" {
   log_exports                = ["postgresql"]
   vpc_id                     = module.vpc.vpc_id
   subnet_ids                 = module.vpc.private_subnet_ids
-  allowed_security_group_ids = local.database_client_groups
+  allowed_security_group_ids = [module.vpc.database_clients_security_group_id, module.monitoring.cluster_security_group_id]
   allowed_cidr_blocks        = []
   kms_key_arn                = module.kms.key_arn
   backup_retention_days      = 7

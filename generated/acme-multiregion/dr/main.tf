@@ -10,10 +10,6 @@ locals {
     ManagedBy = "acmegen"
     DrRole    = "dr"
   }, var.tags)
-
-  # The security groups every database of this region admits (the shared group
-  # of its application servers and bastions, if any, and each EKS cluster's).
-  database_client_groups = [module.platform.cluster_security_group_id]
 }
 
 # Fact store in the DR region (us-west-2): what the other root needs from this one, and what it published
@@ -466,7 +462,7 @@ module "postgres" {
   multi_az                   = true
   vpc_id                     = module.network.vpc_id
   subnet_ids                 = module.network.private_subnet_ids
-  allowed_security_group_ids = local.database_client_groups
+  allowed_security_group_ids = [module.platform.cluster_security_group_id]
   allowed_cidr_blocks        = []
   kms_key_arn                = module.kms.key_arn
   backup_retention_days      = 7

@@ -16,10 +16,6 @@ locals {
   # node_exporter in this region.
   metrics_client_groups = [module.monitoring.cluster_security_group_id]
 
-  # The security groups every database of this region admits (the shared group
-  # of its application servers and bastions, if any, and each EKS cluster's).
-  database_client_groups = [module.vpc.database_clients_security_group_id, module.monitoring.cluster_security_group_id]
-
   # The node_exporter endpoints of the servers in this region, which every
   # Prometheus monitoring them scrapes.
   metrics_scrape_targets = [module.app.node_exporter_target]
@@ -144,7 +140,7 @@ module "db" {
   multi_az                   = true
   vpc_id                     = module.vpc.vpc_id
   subnet_ids                 = module.vpc.private_subnet_ids
-  allowed_security_group_ids = local.database_client_groups
+  allowed_security_group_ids = [module.vpc.database_clients_security_group_id, module.monitoring.cluster_security_group_id]
   allowed_cidr_blocks        = []
   kms_key_arn                = module.kms.key_arn
   backup_retention_days      = 7
