@@ -433,3 +433,127 @@ fn apply_jobs_wait_for_the_rollouts_terraform_does_not() {
         assert!(step(&vm, job).is_none(), "acme-vm {job}");
     }
 }
+
+/// The step that reads the live node group sizes in job `job` of workflow
+/// `kind` of `name`, and the name of the step after it.
+fn live_size_step(name: &str, kind: &str, job: &str) -> Option<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-{kind}.yml"));
+    let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let steps = w["jobs"][job]["steps"].as_sequence().unwrap();
+    let at = steps
+        .iter()
+        .position(|s| s["name"].as_str() == Some("Node group sizes the cluster autoscaler set"))?;
+    Some((
+        steps[at]["run"].as_str().unwrap().to_string(),
+        steps[at + 1]["name"].as_str().unwrap().to_string(),
+    ))
+}
+
+#[test]
+fn plans_of_autoscaled_clusters_keep_the_node_group_sizes_the_autoscaler_set() {
+    // Every plan of a root whose cluster runs the autoscaler reads the live
+    // sizes first (apply, drift, pull request); acme-vm runs none.
+    for (kind, job, next) in [
+        ("apply", "dr-first", "terraform plan and apply"),
+        ("apply", "primary", "terraform plan and apply"),
+        ("apply", "dr-again", "terraform plan and apply"),
+        ("drift", "drift-primary", "terraform plan -detailed-exitcode"),
+        ("drift", "drift-dr", "terraform plan -detailed-exitcode"),
+        ("pr", "plan-primary", "terraform plan"),
+        ("pr", "plan-dr", "terraform plan"),
+    ] {
+        let (_, after) = live_size_step("acme-multiregion", kind, job).unwrap_or_else(|| panic!("{kind} {job}"));
+        assert_eq!(after, next, "{kind} {job}");
+        assert!(live_size_step("acme-vm", kind, job).is_none(), "{kind} {job}");
+    }
+    let Ok(bash) = which("bash") else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    let (script, _) = live_size_step("acme-multiregion", "apply", "primary").unwrap();
+    // The script against a stand-in aws CLI: each group's answer by name.
+    let run = |answers: &[(&str, &str, i32)]| -> (bool, String, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut fake = String::from("#!/bin/sh\ngroup=\"\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --nodegroup-name ] && group=$2; shift; done\ncase \"$group\" in\n");
+        // A failed call answers on the error stream; a successful one may
+        // warn there too (the CLI's deprecation notices).
+        for (group, answer, code) in answers {
+            let stream = if *code == 0 {
+                "echo 'a warning' >&2; echo"
+            } else {
+                "echo >&2"
+            };
+            fake.push_str(&format!(
+                "  acme-multiregion-platform-use1-{group}) {stream} '{answer}'; exit {code} ;;\n"
+            ));
+        }
+        fake.push_str("esac\necho unexpected >&2; exit 9\n");
+        let aws = dir.path().join("aws");
+        fs::write(&aws, fake).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&aws, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let env_file = dir.path().join("github_env");
+        fs::write(&env_file, "").unwrap();
+        let out = std::process::Command::new(&bash)
+            .args(["-e", "-c", &script])
+            .current_dir(dir.path())
+            .env(
+                "PATH",
+                format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default()),
+            )
+            .env("GITHUB_ENV", &env_file)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            fs::read_to_string(&env_file).unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // Both groups run: their sizes, as an HCL map for the variable.
+    let (ok, env, _) = run(&[("default", "5", 0), ("monitoring", "2", 0)]);
+    assert!(ok);
+    assert_eq!(
+        env,
+        "TF_VAR_platform_node_live_desired_sizes={\"default\" = 5, \"monitoring\" = 2}\n"
+    );
+    // A group EKS does not know yet (the first apply) is left out.
+    let missing = "An error occurred (ResourceNotFoundException) when calling the DescribeNodegroup operation: No node group found";
+    let (ok, env, _) = run(&[("default", "3", 0), ("monitoring", missing, 254)]);
+    assert!(ok);
+    assert_eq!(env, "TF_VAR_platform_node_live_desired_sizes={\"default\" = 3}\n");
+    let (ok, env, _) = run(&[("default", missing, 254), ("monitoring", missing, 254)]);
+    assert!(ok);
+    assert_eq!(env, "TF_VAR_platform_node_live_desired_sizes={}\n");
+    // Any other failure, or an answer that is no size, stops the job: an
+    // apply without the live size would scale the group back.
+    let denied = "An error occurred (AccessDeniedException) when calling the DescribeNodegroup operation";
+    for answers in [
+        [("default", denied, 254), ("monitoring", "2", 0)],
+        [("default", "None", 0), ("monitoring", "2", 0)],
+        [("default", "", 0), ("monitoring", "2", 0)],
+    ] {
+        let (ok, env, stdout) = run(&answers);
+        assert!(!ok, "{answers:?}");
+        assert_eq!(env, "", "{answers:?}");
+        assert!(
+            stdout.contains("::error title=node group size::acme-multiregion-platform-use1-default: "),
+            "{stdout}"
+        );
+        assert!(stdout.contains(answers[0].1), "{stdout}");
+    }
+}
+
+/// `name` found on PATH.
+fn which(name: &str) -> Result<PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join(name))
+                .find(|p| p.is_file())
+        })
+        .ok_or(())
+}

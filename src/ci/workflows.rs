@@ -38,6 +38,9 @@ struct Root {
     code: String,
     dir: String,
     bucket_prefix: String,
+    /// The reads of the live node group sizes of the root's autoscaled
+    /// clusters ([`live_size_lines`]), before each of its plans.
+    live_sizes: Vec<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -115,8 +118,41 @@ fn roots(plan: &Plan, out: &str) -> Vec<Root> {
             code: region_code(&r.region),
             dir: format!("{out}/{}/{}", plan.name, r.role.as_str()),
             bucket_prefix: r.state_bucket_prefix.clone(),
+            live_sizes: crate::runbook::autoscaled_clusters(r)
+                .iter()
+                .map(|c| live_size_lines(c, &r.region))
+                .collect(),
         })
         .collect()
+}
+
+/// Shell lines that read the desired size of each running node group of
+/// autoscaled cluster `c` in `region` and hand them to the job's later
+/// steps as `TF_VAR_<its live sizes variable>`: a group EKS does not know
+/// yet (the first apply) is left out; an answer that is no whole number, or
+/// any other failure, stops the job (fail closed: an apply without the live
+/// size would scale the group back to its variable).
+fn live_size_lines(c: &crate::runbook::AutoscaledCluster, region: &str) -> Vec<String> {
+    let cluster = &c.cluster;
+    // The answer alone is read (warnings of the CLI go to its error
+    // stream, which only decides whether the group is missing).
+    vec![
+        "sizes=\"\"".to_string(),
+        format!("for group in {}; do", c.groups.join(" ")),
+        format!(
+            "  if size=$(aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name \"{cluster}-$group\" --region {region} --query nodegroup.scalingConfig.desiredSize --output text 2> describe.err); then"
+        ),
+        format!(
+            "    case \"$size\" in ''|*[!0-9]*) echo \"::error title=node group size::{cluster}-$group: $size\"; exit 1 ;; esac"
+        ),
+        "    sizes=\"$sizes${sizes:+, }\\\"$group\\\" = $size\"".to_string(),
+        "  elif ! grep -q ResourceNotFoundException describe.err; then".to_string(),
+        format!("    echo \"::error title=node group size::{cluster}-$group: $(tr '\\n' ' ' < describe.err)\""),
+        "    exit 1".to_string(),
+        "  fi".to_string(),
+        "done".to_string(),
+        format!("echo \"TF_VAR_{}={{$sizes}}\" >> \"$GITHUB_ENV\"", c.var),
+    ]
 }
 
 /// The GitHub variable holding root variable `var` of inventory `name`.

@@ -253,6 +253,37 @@ pub fn bootstrap_asserts(state: &[(String, String, String)]) -> String {
     out
 }
 
+/// A run after the apply of `root` for each cluster whose node groups'
+/// sizes its cluster autoscaler sets: given a live size above every bound
+/// (as the CI passes them), the apply keeps the group at its maximum
+/// instead of its desired_size variable; `overrides` are the apply's.
+pub fn live_size_runs(root: &RootPlan, overrides: &str) -> String {
+    let mut out = String::new();
+    for m in root.modules.iter().filter(|m| m.source == "eks") {
+        let (Some(live), Some(max)) = (m.argument("node_live_desired_sizes"), m.argument("node_max_size")) else {
+            continue;
+        };
+        let live = live.render();
+        let Some(var) = live.strip_prefix("var.") else {
+            continue;
+        };
+        let mut asserts = String::new();
+        assert_block(
+            &mut asserts,
+            &format!("{} == {}", m.out("node_desired_size").render(), max.render()),
+            &format!(
+                "cluster {}: a live size above the default node group's maximum is not clamped to it",
+                m.label
+            ),
+        );
+        out.push_str(&format!(
+            "\n# The sizes the cluster autoscaler set, as the CI passes them: kept,\n# within each group's bounds.\nrun \"{}_live_node_sizes\" {{\ncommand = apply\n\nvariables {{\n{var} = {{ default = 10000 }}\n}}\n\n{overrides}\n{asserts}}}\n",
+            m.label,
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

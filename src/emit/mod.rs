@@ -215,10 +215,12 @@ impl Emitter {
             tftest::facts_override(&crate::plan::fact_store_path(name), &facts)
         };
         let asserts = asserts::root_asserts(root, &facts);
-        files.insert(
-            dir.join("tests/apply.tftest.hcl"),
-            apply_test(&mocks.providers, &mocks.used, &examples, &overrides, &asserts),
-        );
+        let mut test = apply_test(&mocks.providers, &mocks.used, &examples, &overrides, &asserts);
+        let live = asserts::live_size_runs(root, &overrides);
+        if !live.is_empty() {
+            test = format_hcl(&format!("{test}{live}"));
+        }
+        files.insert(dir.join("tests/apply.tftest.hcl"), test);
         if !examples.is_empty() {
             files.insert(dir.join("terraform.tfvars.example"), tfvars_example(&examples));
         }

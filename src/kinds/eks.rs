@@ -408,6 +408,15 @@ fn capacity(
     (vmin, vdes, vmax)
 }
 
+/// Whether cluster `a` runs the cluster autoscaler in this root: its
+/// add-ons here install it, so the desired sizes of its node groups are
+/// the autoscaler's once the groups run.
+pub fn runs_autoscaler(p: &Planner<'_>, a: &ValidAsset) -> bool {
+    p.targeting(&a.name, Kind::ClusterAddons).any(|addons| {
+        matches!(&addons.options, KindOptions::ClusterAddons(o) if o.addons.contains(&"cluster_autoscaler"))
+    })
+}
+
 /// The AMI type of nodes of `size`.
 fn ami_type(size: &str) -> &'static str {
     if arm(size) {
@@ -515,6 +524,19 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("node_desired_size", vdes)
         .arg("node_max_size", vmax)
         .arg("node_release_versions", releases);
+    if runs_autoscaler(p, a) {
+        let live = p.var(
+            &format!("{id}_node_live_desired_sizes"),
+            &format!(
+                "Desired size per running node group of cluster {} (\"default\" or a further group's name) as its cluster autoscaler set it: the CI's applies read them from EKS, so that an apply keeps them (within the groups' bounds) instead of scaling the groups back to their desired_size variables. Empty: the variables.",
+                a.name
+            ),
+            "map(number)",
+            Expr::Map(vec![]),
+            VarRole::Setting,
+        );
+        m.arg("node_live_desired_sizes", live);
+    }
     if let Some(gb) = o.volume_gb {
         m.arg("node_volume_size", Expr::Num(i64::from(gb)));
     }
@@ -631,6 +653,51 @@ mod tests {
             assert_eq!((v.ty, v.role), ("map(string)", crate::plan::VarRole::Setting));
             assert_eq!(default_of(root, "k8s_node_release_versions").as_deref(), Some("{}"));
         }
+    }
+
+    #[test]
+    fn only_a_root_whose_addons_run_the_autoscaler_takes_the_live_node_group_sizes() {
+        let addons = |list: &str, dr: &str| {
+            format!("{GROUPS}  - {{kind: cluster_addons, name: ops, target: k8s, addons: [{list}], dr: {dr}}}\n")
+        };
+        // Without add-ons, with add-ons but no autoscaler, and in a DR
+        // region where the add-ons are not installed: the variables rule.
+        let none = planned(GROUPS);
+        let no_autoscaler = planned(&addons("metrics-server", "active"));
+        let primary_only = planned(&addons("cluster-autoscaler", "none"));
+        for root in [&none.primary, &none.dr, &no_autoscaler.primary, &no_autoscaler.dr, &primary_only.dr] {
+            assert!(module(root, "k8s").unwrap().argument("node_live_desired_sizes").is_none());
+            assert!(root.variable("k8s_node_live_desired_sizes").is_none());
+        }
+        let both = planned(&addons("cluster-autoscaler", "active"));
+        for root in [&primary_only.primary, &both.primary, &both.dr] {
+            let k8s = module(root, "k8s").unwrap();
+            assert_eq!(arg(k8s, "node_live_desired_sizes"), "var.k8s_node_live_desired_sizes");
+            let v = root.variable("k8s_node_live_desired_sizes").unwrap();
+            assert_eq!((v.ty, v.role), ("map(number)", crate::plan::VarRole::Setting));
+            assert_eq!(default_of(root, "k8s_node_live_desired_sizes").as_deref(), Some("{}"));
+            let clusters = crate::runbook::autoscaled_clusters(root);
+            assert_eq!(clusters.len(), 1);
+            assert_eq!(clusters[0].var, "k8s_node_live_desired_sizes");
+            assert_eq!(clusters[0].groups, ["default", "monitoring", "edge-pool"]);
+        }
+    }
+
+    #[test]
+    fn the_module_keeps_a_live_size_within_the_groups_bounds_and_defaults_to_the_variable() {
+        let main = crate::emit::module_template("eks");
+        for group in ["\"default\", var.node_desired_size", "each.key, each.value.desired_size"] {
+            assert!(
+                main.contains(&format!("desired_size = lookup(local.node_desired_sizes, {group})")),
+                "{group}"
+            );
+        }
+        assert!(main.contains(
+            "group => min(max(size, local.node_size_bounds[group].min), local.node_size_bounds[group].max)"
+        ));
+        // The CI reads each group as `<cluster>-<group>`: the names the module gives them.
+        assert!(main.contains("node_group_name = \"${var.name}-default\""));
+        assert!(main.contains("node_group_name = \"${var.name}-${each.key}\""));
     }
 
     #[test]

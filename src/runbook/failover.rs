@@ -106,6 +106,34 @@ fn node_groups_of(m: &ModuleCall) -> Vec<NodeGroupVars<'_>> {
     groups
 }
 
+/// A cluster whose node groups' desired sizes its cluster autoscaler sets:
+/// its eks call takes their live sizes (`node_live_desired_sizes`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AutoscaledCluster {
+    /// The cluster's name in EKS.
+    pub cluster: String,
+    /// The root variable that takes the live sizes.
+    pub var: String,
+    /// Its node groups (`default`, then the further ones); each is called
+    /// `<cluster>-<group>` in EKS.
+    pub groups: Vec<String>,
+}
+
+/// The autoscaled clusters of `root`, in the order it calls them.
+pub fn autoscaled_clusters(root: &RootPlan) -> Vec<AutoscaledCluster> {
+    root.modules
+        .iter()
+        .filter(|m| m.source == "eks")
+        .filter_map(|m| {
+            Some(AutoscaledCluster {
+                cluster: arg_str(m, "name", root)?,
+                var: var_name(m.argument("node_live_desired_sizes")?)?.to_string(),
+                groups: node_groups_of(m).into_iter().map(|g| g.name).collect(),
+            })
+        })
+        .collect()
+}
+
 /// The shell variable holding `what` of node group `group` of the cluster
 /// called `label`: `__` between cluster and group, as neither name doubles
 /// a `_` or `-`, so two clusters' groups never share a variable.

@@ -39,7 +39,7 @@ use shell::*;
 use standby::*;
 use values::*;
 
-pub use failover::{failover_plan, failover_text, DbName, Failover};
+pub use failover::{autoscaled_clusters, failover_plan, failover_text, AutoscaledCluster, DbName, Failover};
 
 /// A rollout Terraform does not wait for (see [`unawaited_rollouts`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

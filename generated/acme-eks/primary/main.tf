@@ -104,19 +104,20 @@ module "addons" {
 module "apps" {
   source = "../../modules/eks"
 
-  name                  = "acme-eks-apps-use1"
-  kubernetes_version    = "1.35"
-  subnet_ids            = module.network.private_subnet_ids
-  public_access_cidrs   = var.admin_cidrs
-  admin_principal_arns  = var.cluster_admin_arns
-  kms_key_arn           = module.platform.key_arn
-  node_instance_types   = [var.apps_instance_type]
-  node_ami_type         = "AL2023_x86_64_STANDARD"
-  node_min_size         = var.apps_node_min_size
-  node_desired_size     = var.apps_node_desired_size
-  node_max_size         = var.apps_node_max_size
-  node_release_versions = var.apps_node_release_versions
-  target_group_arns     = [module.ingress.target_group_arn]
+  name                    = "acme-eks-apps-use1"
+  kubernetes_version      = "1.35"
+  subnet_ids              = module.network.private_subnet_ids
+  public_access_cidrs     = var.admin_cidrs
+  admin_principal_arns    = var.cluster_admin_arns
+  kms_key_arn             = module.platform.key_arn
+  node_instance_types     = [var.apps_instance_type]
+  node_ami_type           = "AL2023_x86_64_STANDARD"
+  node_min_size           = var.apps_node_min_size
+  node_desired_size       = var.apps_node_desired_size
+  node_max_size           = var.apps_node_max_size
+  node_release_versions   = var.apps_node_release_versions
+  node_live_desired_sizes = var.apps_node_live_desired_sizes
+  target_group_arns       = [module.ingress.target_group_arn]
   node_port_sources = [
     {
       security_group_id = module.ingress.security_group_id

@@ -449,18 +449,19 @@ module "monitoring" {
 module "platform" {
   source = "../../modules/eks"
 
-  name                  = "acme-multiregion-platform-use1"
-  kubernetes_version    = "1.35"
-  subnet_ids            = module.network.private_subnet_ids
-  public_access_cidrs   = var.admin_cidrs
-  admin_principal_arns  = var.cluster_admin_arns
-  kms_key_arn           = module.kms.key_arn
-  node_instance_types   = [var.platform_instance_type]
-  node_ami_type         = "AL2023_x86_64_STANDARD"
-  node_min_size         = var.platform_node_min_size
-  node_desired_size     = var.platform_node_desired_size
-  node_max_size         = var.platform_node_max_size
-  node_release_versions = var.platform_node_release_versions
+  name                    = "acme-multiregion-platform-use1"
+  kubernetes_version      = "1.35"
+  subnet_ids              = module.network.private_subnet_ids
+  public_access_cidrs     = var.admin_cidrs
+  admin_principal_arns    = var.cluster_admin_arns
+  kms_key_arn             = module.kms.key_arn
+  node_instance_types     = [var.platform_instance_type]
+  node_ami_type           = "AL2023_x86_64_STANDARD"
+  node_min_size           = var.platform_node_min_size
+  node_desired_size       = var.platform_node_desired_size
+  node_max_size           = var.platform_node_max_size
+  node_release_versions   = var.platform_node_release_versions
+  node_live_desired_sizes = var.platform_node_live_desired_sizes
   node_groups = {
     monitoring = {
       instance_types = [var.platform_monitoring_instance_type]

@@ -73,6 +73,12 @@ variable "platform_node_desired_size" {
   default     = 3
 }
 
+variable "platform_node_live_desired_sizes" {
+  description = "Desired size per running node group of cluster platform (\"default\" or a further group's name) as its cluster autoscaler set it: the CI's applies read them from EKS, so that an apply keeps them (within the groups' bounds) instead of scaling the groups back to their desired_size variables. Empty: the variables."
+  type        = map(number)
+  default     = {}
+}
+
 variable "platform_node_max_size" {
   description = "Maximum nodes of cluster platform."
   type        = number

@@ -138,20 +138,21 @@ module "api_images" {
 module "cluster" {
   source = "../../modules/eks"
 
-  name                  = "acme-traefik-cluster-euw3"
-  kubernetes_version    = "1.35"
-  subnet_ids            = module.vpc.private_subnet_ids
-  public_access_cidrs   = var.admin_cidrs
-  admin_principal_arns  = var.cluster_admin_arns
-  kms_key_arn           = module.kms.key_arn
-  node_instance_types   = [var.cluster_instance_type]
-  node_ami_type         = "AL2023_x86_64_STANDARD"
-  node_min_size         = var.cluster_node_min_size
-  node_desired_size     = var.cluster_node_desired_size
-  node_max_size         = var.cluster_node_max_size
-  node_release_versions = var.cluster_node_release_versions
-  node_volume_size      = 100
-  target_group_arns     = [module.traefik.target_group_arn]
+  name                    = "acme-traefik-cluster-euw3"
+  kubernetes_version      = "1.35"
+  subnet_ids              = module.vpc.private_subnet_ids
+  public_access_cidrs     = var.admin_cidrs
+  admin_principal_arns    = var.cluster_admin_arns
+  kms_key_arn             = module.kms.key_arn
+  node_instance_types     = [var.cluster_instance_type]
+  node_ami_type           = "AL2023_x86_64_STANDARD"
+  node_min_size           = var.cluster_node_min_size
+  node_desired_size       = var.cluster_node_desired_size
+  node_max_size           = var.cluster_node_max_size
+  node_release_versions   = var.cluster_node_release_versions
+  node_live_desired_sizes = var.cluster_node_live_desired_sizes
+  node_volume_size        = 100
+  target_group_arns       = [module.traefik.target_group_arn]
   node_port_sources = [
     {
       security_group_id = module.traefik.security_group_id

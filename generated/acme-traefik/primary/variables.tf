@@ -62,6 +62,12 @@ variable "cluster_node_desired_size" {
   default     = 3
 }
 
+variable "cluster_node_live_desired_sizes" {
+  description = "Desired size per running node group of cluster cluster (\"default\" or a further group's name) as its cluster autoscaler set it: the CI's applies read them from EKS, so that an apply keeps them (within the groups' bounds) instead of scaling the groups back to their desired_size variables. Empty: the variables."
+  type        = map(number)
+  default     = {}
+}
+
 variable "cluster_node_max_size" {
   description = "Maximum nodes of cluster cluster."
   type        = number

@@ -290,6 +290,19 @@ resource "aws_launch_template" "node" {
 ################################################################################
 
 locals {
+  # The cluster autoscaler owns a running group's desired size (EKS's
+  # NodegroupScalingConfig: do not change desiredSize under it). Given the
+  # live sizes, an apply keeps them, clamped to the bounds configured now,
+  # instead of scaling the groups back to their variables.
+  node_size_bounds = merge(
+    { default = { min = var.node_min_size, max = var.node_max_size } },
+    { for k, g in var.node_groups : k => { min = g.min_size, max = g.max_size } },
+  )
+  node_desired_sizes = {
+    for group, size in var.node_live_desired_sizes :
+    group => min(max(size, local.node_size_bounds[group].min), local.node_size_bounds[group].max)
+  }
+
   ami_parameter_paths = {
     AL2023_x86_64_STANDARD = "amazon-linux-2023/x86_64/standard"
     AL2023_ARM_64_STANDARD = "amazon-linux-2023/arm64/standard"
@@ -316,7 +329,7 @@ resource "aws_eks_node_group" "this" {
 
   scaling_config {
     min_size     = var.node_min_size
-    desired_size = var.node_desired_size
+    desired_size = lookup(local.node_desired_sizes, "default", var.node_desired_size)
     max_size     = var.node_max_size
   }
 
@@ -375,7 +388,7 @@ resource "aws_eks_node_group" "additional" {
 
   scaling_config {
     min_size     = each.value.min_size
-    desired_size = each.value.desired_size
+    desired_size = lookup(local.node_desired_sizes, each.key, each.value.desired_size)
     max_size     = each.value.max_size
   }
 

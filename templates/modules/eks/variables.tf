@@ -69,6 +69,20 @@ variable "node_release_versions" {
   }
 }
 
+variable "node_live_desired_sizes" {
+  description = "Desired size each running node group has now (\"default\" or a key of node_groups), as the cluster autoscaler set it; the CI's applies read it from EKS. A listed group keeps that size, within its minimum and maximum as configured; a group not listed (a new one, or a cluster without the autoscaler) gets its desired_size variable."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for group, size in var.node_live_desired_sizes :
+      size >= 0 && floor(size) == size && (group == "default" || contains(keys(var.node_groups), group))
+    ])
+    error_message = "node_live_desired_sizes maps \"default\" or a node group's name to a whole number of nodes (aws eks describe-nodegroup --query nodegroup.scalingConfig.desiredSize)."
+  }
+}
+
 variable "node_max_unavailable" {
   description = "Nodes of each node group replaced at a time during a version or AMI roll."
   type        = number

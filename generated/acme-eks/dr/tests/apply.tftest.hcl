@@ -189,3 +189,26 @@ run "apply" {
     error_message = "alarm topic observability: CloudWatch may publish without this account's source conditions"
   }
 }
+
+# The sizes the cluster autoscaler set, as the CI passes them: kept,
+# within each group's bounds.
+run "apps_live_node_sizes" {
+  command = apply
+
+  variables {
+    apps_node_live_desired_sizes = { default = 10000 }
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"]
+    }
+  }
+
+  assert {
+    condition     = module.apps.node_desired_size == var.apps_node_max_size
+    error_message = "cluster apps: a live size above the default node group's maximum is not clamped to it"
+  }
+}

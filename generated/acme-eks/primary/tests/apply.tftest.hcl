@@ -258,3 +258,26 @@ run "apply" {
     error_message = "alarm topic observability: CloudWatch may publish without this account's source conditions"
   }
 }
+
+# The sizes the cluster autoscaler set, as the CI passes them: kept,
+# within each group's bounds.
+run "apps_live_node_sizes" {
+  command = apply
+
+  variables {
+    apps_node_live_desired_sizes = { default = 10000 }
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups"]
+    }
+  }
+
+  assert {
+    condition     = module.apps.node_desired_size == var.apps_node_max_size
+    error_message = "cluster apps: a live size above the default node group's maximum is not clamped to it"
+  }
+}

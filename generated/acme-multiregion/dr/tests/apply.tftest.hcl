@@ -156,3 +156,26 @@ run "apply" {
     error_message = "alarm postgres-replica-lag: a replica that stops replicating would not alarm (missing data must breach)"
   }
 }
+
+# The sizes the cluster autoscaler set, as the CI passes them: kept,
+# within each group's bounds.
+run "platform_live_node_sizes" {
+  command = apply
+
+  variables {
+    platform_node_live_desired_sizes = { default = 10000 }
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+    }
+  }
+
+  assert {
+    condition     = module.platform.node_desired_size == var.platform_node_max_size
+    error_message = "cluster platform: a live size above the default node group's maximum is not clamped to it"
+  }
+}

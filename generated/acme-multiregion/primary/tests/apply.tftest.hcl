@@ -232,3 +232,26 @@ run "apply" {
     error_message = "alarm topic alarms: CloudWatch may publish without this account's source conditions"
   }
 }
+
+# The sizes the cluster autoscaler set, as the CI passes them: kept,
+# within each group's bounds.
+run "platform_live_node_sizes" {
+  command = apply
+
+  variables {
+    platform_node_live_desired_sizes = { default = 10000 }
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0"]
+    }
+  }
+
+  assert {
+    condition     = module.platform.node_desired_size == var.platform_node_max_size
+    error_message = "cluster platform: a live size above the default node group's maximum is not clamped to it"
+  }
+}

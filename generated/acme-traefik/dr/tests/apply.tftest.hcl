@@ -145,3 +145,18 @@ run "apply" {
     error_message = "bucket pg_backups: a service principal is granted without a condition (confused deputy)"
   }
 }
+
+# The sizes the cluster autoscaler set, as the CI passes them: kept,
+# within each group's bounds.
+run "cluster_live_node_sizes" {
+  command = apply
+
+  variables {
+    cluster_node_live_desired_sizes = { default = 10000 }
+  }
+
+  assert {
+    condition     = module.cluster.node_desired_size == var.cluster_node_max_size
+    error_message = "cluster cluster: a live size above the default node group's maximum is not clamped to it"
+  }
+}

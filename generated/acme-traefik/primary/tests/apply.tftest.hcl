@@ -229,3 +229,26 @@ run "apply" {
     error_message = "bucket pg_backups: a service principal is granted without a condition (confused deputy)"
   }
 }
+
+# The sizes the cluster autoscaler set, as the CI passes them: kept,
+# within each group's bounds.
+run "cluster_live_node_sizes" {
+  command = apply
+
+  variables {
+    cluster_node_live_desired_sizes = { default = 10000 }
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn"]
+      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1"]
+    }
+  }
+
+  assert {
+    condition     = module.cluster.node_desired_size == var.cluster_node_max_size
+    error_message = "cluster cluster: a live size above the default node group's maximum is not clamped to it"
+  }
+}
