@@ -473,8 +473,7 @@ fn plans_of_autoscaled_clusters_keep_the_node_group_sizes_the_autoscaler_set() {
     let (script, _) = live_size_step("acme-multiregion", "apply", "primary").unwrap();
     // The script against a stand-in aws CLI: each group's answer by name.
     let run = |answers: &[(&str, &str, i32)]| -> (bool, String, String) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut fake = String::from("#!/bin/sh\ngroup=\"\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --nodegroup-name ] && group=$2; shift; done\ncase \"$group\" in\n");
+        let mut fake = String::from("group=\"\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --nodegroup-name ] && group=$2; shift; done\ncase \"$group\" in\n");
         // A failed call answers on the error stream; a successful one may
         // warn there too (the CLI's deprecation notices).
         for (group, answer, code) in answers {
@@ -487,31 +486,8 @@ fn plans_of_autoscaled_clusters_keep_the_node_group_sizes_the_autoscaler_set() {
                 "  acme-multiregion-platform-use1-{group}) {stream} '{answer}'; exit {code} ;;\n"
             ));
         }
-        fake.push_str("esac\necho unexpected >&2; exit 9\n");
-        let aws = dir.path().join("aws");
-        fs::write(&aws, fake).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(&aws, fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        let env_file = dir.path().join("github_env");
-        fs::write(&env_file, "").unwrap();
-        let out = std::process::Command::new(&bash)
-            .args(["-e", "-c", &script])
-            .current_dir(dir.path())
-            .env(
-                "PATH",
-                format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default()),
-            )
-            .env("GITHUB_ENV", &env_file)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            fs::read_to_string(&env_file).unwrap(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        fake.push_str("esac\necho unexpected >&2; exit 9");
+        run_with_fakes(&bash, &script, &[("aws", fake)])
     };
     // Both groups run: their sizes, as an HCL map for the variable.
     let (ok, env, _) = run(&[("default", "5", 0), ("monitoring", "2", 0)]);
@@ -556,4 +532,229 @@ fn which(name: &str) -> Result<PathBuf, ()> {
                 .find(|p| p.is_file())
         })
         .ok_or(())
+}
+
+/// The step named `step` in job `job` of workflow `kind` of acme-vm, run
+/// under `bash -e` against a stand-in aws CLI that answers `answer` on
+/// stdout (exit 0) or stderr (`code` ≠ 0); (success, $GITHUB_ENV, stdout).
+fn run_step(kind: &str, job: &str, step: &str, answer: &str, code: i32) -> Option<(bool, String, String)> {
+    let bash = which("bash").ok()?;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-acme-vm-{kind}.yml"));
+    let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let script = w["jobs"][job]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"].as_str() == Some(step))
+        .unwrap_or_else(|| panic!("{kind} {job}: no step {step}"))["run"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stream = if code == 0 { "" } else { ">&2" };
+    // A stand-in terraform: every plan has changes; other calls are logged.
+    let fakes = [
+        ("aws", format!("printf '%s\\n' '{answer}' {stream}\nexit {code}")),
+        (
+            "terraform",
+            "for a in \"$@\"; do [ \"$a\" = plan ] && exit 2; done\necho \"$*\" >> terraform.log".to_string(),
+        ),
+    ];
+    Some(run_with_fakes(&bash, &script, &fakes))
+}
+
+/// `script` run under `bash -e` in a fresh directory whose stand-in
+/// programs `fakes` (name, sh body) come first on PATH, with GitHub's
+/// environment and summary files: (success, what it added to
+/// $GITHUB_ENV, its stdout followed by the directory's terraform.log).
+fn run_with_fakes(bash: &Path, script: &str, fakes: &[(&str, String)]) -> (bool, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in fakes {
+        let path = dir.path().join(name);
+        fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    let env_file = dir.path().join("github_env");
+    fs::write(&env_file, "").unwrap();
+    let out = std::process::Command::new(bash)
+        .args(["-e", "-c", script])
+        .current_dir(dir.path())
+        .env(
+            "PATH",
+            format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default()),
+        )
+        .env("GITHUB_ENV", &env_file)
+        .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
+        .output()
+        .unwrap();
+    let logged = fs::read_to_string(dir.path().join("terraform.log")).unwrap_or_default();
+    (
+        out.status.success(),
+        fs::read_to_string(&env_file).unwrap(),
+        format!("{}{logged}", String::from_utf8_lossy(&out.stdout)),
+    )
+}
+
+#[test]
+fn applies_stop_and_drift_stands_aside_while_a_failover_is_declared() {
+    let missing = "An error occurred (ParameterNotFound) when calling the GetParameter operation:";
+    let denied = "An error occurred (AccessDeniedException) when calling the GetParameter operation";
+    for job in ["dr-first", "primary", "dr-again"] {
+        let step = "Refuse while a failover is in effect";
+        let Some((ok, _, stdout)) = run_step("apply", job, step, "2026-11-27T10:00:00Z", 0) else {
+            eprintln!("note: no bash: the steps' scripts are not run");
+            return;
+        };
+        assert!(!ok, "{job}");
+        assert!(
+            stdout.contains("::error title=failover in effect::a failover was declared at 2026-11-27T10:00:00Z"),
+            "{stdout}"
+        );
+        let (ok, _, stdout) = run_step("apply", job, step, missing, 254).unwrap();
+        assert!(ok, "{job}: {stdout}");
+        let (ok, _, stdout) = run_step("apply", job, step, denied, 254).unwrap();
+        assert!(!ok && stdout.contains("AccessDeniedException"), "{job}: {stdout}");
+    }
+    // Declared while the job planned: the saved plan is not applied.
+    for job in ["dr-first", "primary", "dr-again"] {
+        let step = "terraform plan and apply";
+        let (ok, _, out) = run_step("apply", job, step, "2026-11-27T10:00:00Z", 0).unwrap();
+        assert!(
+            !ok && out.contains("while this job planned: nothing applied"),
+            "{job}: {out}"
+        );
+        assert!(!out.contains(" apply "), "{job}: {out}");
+        let (ok, _, out) = run_step("apply", job, step, missing, 254).unwrap();
+        assert!(
+            ok && out.contains(" apply -input=false -lock-timeout=5m -no-color tfplan"),
+            "{job}: {out}"
+        );
+        let (ok, _, out) = run_step("apply", job, step, denied, 254).unwrap();
+        assert!(!ok && !out.contains(" apply "), "{job}: {out}");
+    }
+    // A value that is no time does not reach the job's environment.
+    let (ok, env, _) = run_step(
+        "drift",
+        "drift-dr",
+        "Whether a failover is in effect",
+        "x\nBASH_ENV=/tmp/evil",
+        0,
+    )
+    .unwrap();
+    assert!(ok);
+    assert_eq!(env, "FAILOVER_DECLARED=(an unreadable time)\n");
+    for job in ["drift-primary", "drift-dr"] {
+        let step = "Whether a failover is in effect";
+        let (ok, env, _) = run_step("drift", job, step, "2026-11-27T10:00:00Z", 0).unwrap();
+        assert!(ok, "{job}");
+        assert_eq!(env, "FAILOVER_DECLARED=2026-11-27T10:00:00Z\n");
+        let (ok, env, _) = run_step("drift", job, step, missing, 254).unwrap();
+        assert!(ok && env.is_empty(), "{job}");
+        let (ok, _, _) = run_step("drift", job, step, denied, 254).unwrap();
+        assert!(!ok, "{job}");
+    }
+    // The drift plan stands aside while one is declared.
+    let drift =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/acmegen-acme-vm-drift.yml"))
+            .unwrap();
+    let guard = "if [ -n \"${FAILOVER_DECLARED:-}\" ]; then";
+    assert_eq!(drift.matches(guard).count(), 2);
+    for part in drift.split(guard).skip(1) {
+        let before_plan = &part[..part.find("terraform -chdir=").unwrap()];
+        assert!(before_plan.contains("exit 0"), "{before_plan}");
+    }
+}
+
+#[test]
+fn an_incidents_values_committed_to_the_repository_stop_the_apply() {
+    let Ok(bash) = which("bash") else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/acmegen-acme-vm-apply.yml");
+    let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let script = w["jobs"]["check"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"].as_str() == Some("No failover or failback values in the repository"))
+        .expect("the check job looks for them")["run"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let repo = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    let run = || {
+        std::process::Command::new(&bash)
+            .args(["-e", "-c", &script])
+            .current_dir(repo.path())
+            .output()
+            .unwrap()
+    };
+    for (file, what) in [
+        (
+            "generated/acme-vm/dr/terraform.tfvars",
+            "the values only the user knows",
+        ),
+        ("generated/acme-vm/dr/failover.auto.tfvars", "untracked"),
+    ] {
+        fs::create_dir_all(repo.path().join("generated/acme-vm/dr")).unwrap();
+        fs::write(repo.path().join(file), "x = 1\n").unwrap();
+        if what != "untracked" {
+            git(&["add", file]);
+        }
+        assert!(run().status.success(), "{what}");
+    }
+    for file in [
+        "generated/acme-vm/dr/failover.auto.tfvars",
+        "generated/acme-vm/primary/failback.auto.tfvars",
+    ] {
+        fs::create_dir_all(repo.path().join(file).parent().unwrap()).unwrap();
+        fs::write(repo.path().join(file), "x = 1\n").unwrap();
+        git(&["add", "-f", file]);
+        let out = run();
+        assert!(!out.status.success(), "{file}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains(file), "{file}");
+        git(&["rm", "-q", "--cached", file]);
+    }
+}
+
+/// The drill workflow splits the runbook's steps into jobs by root: the
+/// live node group sizes a plan is given are read in the same step
+/// (a read in another job would leave the plan an empty map).
+#[test]
+fn drill_plans_read_the_live_sizes_they_are_given_in_their_own_step() {
+    let mut seen = 0;
+    for name in ["acme-eks", "acme-multiregion", "acme-traefik"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-drill.yml"));
+        let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        for (job, body) in w["jobs"].as_mapping().unwrap() {
+            for step in body["steps"].as_sequence().into_iter().flatten() {
+                let Some(run) = step["run"].as_str() else { continue };
+                for (at, _) in run.match_indices("{$LIVE_") {
+                    let var: String = run[at + 2..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    seen += 1;
+                    assert!(
+                        run[..at].contains(&format!("{var}=\"\"; for GROUP in ")),
+                        "{name} {job:?}: ${var} used without its read:\n{run}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(seen >= 6, "the drills plan autoscaled roots: {seen}");
 }

@@ -595,7 +595,7 @@ fn every_shell_block_sets_the_variables_it_uses() {
             let name = &text[start..i];
             let before = text[..start].trim_end_matches(' ');
             let at_start = before.is_empty()
-                || ["\n", "&&", ";", "do", "then", "while", "until", "{"]
+                || ["\n", "&&", ";", "do", "then", "if", "while", "until", "{"]
                     .iter()
                     .any(|s| before.ends_with(s));
             if !name.is_empty() && at_start && bytes.get(i + 1) != Some(&b'=') {
@@ -742,7 +742,11 @@ fn failover_levers_are_api_calls_and_terraform_follows() {
     let (rb, md) = book(&assets);
     let f = &rb.failover;
     let vars = at(f, "acmegen failover inventory/t.yaml --apply-vars");
-    let eks = at(f, "aws eks update-nodegroup-config --cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-default --scaling-config minSize=2,maxSize=6,desiredSize=3 --region us-west-1");
+    let eks = at(f, "aws eks update-nodegroup-config --cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-default --scaling-config minSize=2,maxSize=6,desiredSize=$K8S__DEFAULT_DESIRED --region us-west-1");
+    // The desired size: the failover's, or the larger one the group runs
+    // (the DR autoscaler's); unreadable, it stays empty and the call fails.
+    let read = at(f, "K8S__DEFAULT_DESIRED=$(aws eks describe-nodegroup --cluster-name t-k8s-usw1 --nodegroup-name t-k8s-usw1-default --region us-west-1 --query nodegroup.scalingConfig.desiredSize --output text); if [ -n \"$K8S__DEFAULT_DESIRED\" ] && [ \"$K8S__DEFAULT_DESIRED\" -lt 3 ]; then K8S__DEFAULT_DESIRED=3; fi");
+    assert!(read < eks);
     let vms = at(f, "terraform -chdir=generated/t/dr apply -refresh=false -target=module.app -target=module.ips -target=module.lb.aws_lb_target_group_attachment.this");
     let dial = at(f, "--traffic-dial-percentage 100 --region us-west-2");
     let full = lines(f)
@@ -1362,8 +1366,8 @@ fn failover_applies_keep_the_node_groups_ami_release_and_size() {
     // for the full apply, and so for IAM's control plane): a pin at the
     // live size (or the failover value) is never below the minimum EKS holds.
     let scaled: Vec<usize> = [
-        "t-k8s-usw1-default --scaling-config minSize=3,maxSize=6,desiredSize=3",
-        "t-k8s-usw1-mon-1 --scaling-config minSize=2,maxSize=4,desiredSize=2",
+        "t-k8s-usw1-default --scaling-config minSize=3,maxSize=6,desiredSize=$K8S__DEFAULT_DESIRED",
+        "t-k8s-usw1-mon-1 --scaling-config minSize=2,maxSize=4,desiredSize=$K8S__MON_1_DESIRED",
     ]
     .iter()
     .map(|group| {
@@ -1380,10 +1384,179 @@ fn failover_applies_keep_the_node_groups_ami_release_and_size() {
     assert!(rb.failover[scaled[1]]
         .title
         .starts_with("Scale node group `mon-1` of cluster `k8s`"));
+    // Each scales to its failover size or the larger one it runs already,
+    // once the group is ACTIVE (an update in flight refuses the change),
+    // and at most to its maximum.
+    for (at, (var, floor, max)) in scaled
+        .iter()
+        .zip([("K8S__DEFAULT_DESIRED", 3, 6), ("K8S__MON_1_DESIRED", 2, 4)])
+    {
+        let commands = &rb.failover[*at].commands;
+        assert!(
+            commands[0].starts_with("until aws eks wait nodegroup-active "),
+            "{commands:?}"
+        );
+        let read = &commands[1];
+        assert!(
+            read.starts_with(&format!("{var}=$(aws eks describe-nodegroup ")),
+            "{read}"
+        );
+        assert!(
+            read.contains(&format!(
+                "if [ -n \"${var}\" ] && [ \"${var}\" -lt {floor} ]; then {var}={floor}; fi; if [ -n \"${var}\" ] && [ \"${var}\" -gt {max} ]; then {var}={max}; fi"
+            )),
+            "{read}"
+        );
+    }
     let first_apply = rb
         .failover
         .iter()
         .position(|s| s.commands.iter().any(dr_apply))
         .unwrap();
     assert!(scaled.iter().all(|s| *s < first_apply), "{scaled:?} < {first_apply}");
+}
+
+/// A declared failover stops the CI's applies (which know only the standby
+/// values) from the first failover step to the last failback step; without
+/// a `ci:` section there is no CI to stop.
+#[test]
+fn a_declared_failover_holds_the_ci_applies_until_the_failback_ends() {
+    let marker = "/acmegen/acme-vm/failover/declared";
+    let loaded =
+        acmegen::inventory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory/acme-vm.yaml")).unwrap();
+    let rb = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
+    let first = &rb.failover[0];
+    // First of all: it needs nothing but credentials.
+    assert!(
+        first.commands[..1].iter().any(|c| c.starts_with(&format!(
+            "aws ssm put-parameter --name {marker} --type String --value \"$(date -u"
+        )) && c.ends_with("--overwrite --region us-west-1")),
+        "{:?}",
+        first.commands
+    );
+    let last = rb.failback.last().unwrap();
+    // Deleted already (the step re-run) counts as done.
+    assert_eq!(
+        last.commands,
+        [format!(
+            "GONE=$(aws ssm delete-parameter --name {marker} --region us-west-1 2>&1) || case \"$GONE\" in *ParameterNotFound*) ;; *) echo \"$GONE\" >&2; false ;; esac"
+        )]
+    );
+    // Nothing else in either section touches it.
+    let all = format!("{}\n{}", commands(&rb.failover), commands(&rb.failback));
+    assert_eq!(all.matches(marker).count(), 2, "{all}");
+    // The CI reads the same parameter in the DR region.
+    let apply = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/acmegen-acme-vm-apply.yml"),
+    )
+    .unwrap();
+    assert!(apply.contains(&format!("aws ssm get-parameter --name {marker} --region us-west-1 ")));
+    let (rb, _) = book(&RDS.replace("DR", "replica"));
+    let all = format!("{}\n{}", commands(&rb.failover), commands(&rb.failback));
+    assert!(!all.contains("failover/declared"), "{all}");
+}
+
+/// The node roll and the failback's last plans give Terraform the desired
+/// sizes the cluster autoscaler set (as the CI's plans do): run under bash
+/// against a stand-in aws CLI and terraform, the value each plan gets.
+#[test]
+fn runbook_plans_keep_the_node_group_sizes_the_autoscaler_set() {
+    let loaded =
+        acmegen::inventory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory/acme-multiregion.yaml"))
+            .unwrap();
+    let rb = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
+    let roll = rb
+        .node_roll
+        .iter()
+        .find(|s| s.title.starts_with("Roll the nodes in us-east-1"))
+        .unwrap();
+    let confirm = rb
+        .failback
+        .iter()
+        .find(|s| s.title == "Confirm both roots match their configuration")
+        .unwrap();
+    let bash =
+        std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("bash")).find(|b| b.is_file()));
+    let Some(bash) = bash else {
+        eprintln!("note: no bash: the runbook's lines are not run");
+        return;
+    };
+    // `answers`: per node group name, (answer, exit code) of describe-nodegroup.
+    let run = |commands: &[String], answers: &[(&str, &str, i32)]| -> (bool, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut aws = String::from("#!/bin/sh\ngroup=\"\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --nodegroup-name ] && group=$2; shift; done\ncase \"$group\" in\n");
+        for (group, answer, code) in answers {
+            let stream = if *code == 0 { "" } else { ">&2" };
+            aws.push_str(&format!("  *-{group}) echo '{answer}' {stream}; exit {code} ;;\n"));
+        }
+        aws.push_str("esac\nexit 9\n");
+        let terraform = "#!/bin/sh\necho \"$1 ${TF_VAR_platform_node_live_desired_sizes-unset}\" >> terraform.log\n";
+        for (name, body) in [("aws", aws.as_str()), ("terraform", terraform)] {
+            std::fs::write(dir.path().join(name), body).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir.path().join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
+            }
+        }
+        let out = std::process::Command::new(&bash)
+            .args(["-e", "-c", &commands.join("\n")])
+            .current_dir(dir.path())
+            .env(
+                "PATH",
+                format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap()),
+            )
+            .env_remove("TF_VAR_platform_node_live_desired_sizes")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            std::fs::read_to_string(dir.path().join("terraform.log")).unwrap_or_default(),
+        )
+    };
+    let missing = "An error occurred (ResourceNotFoundException) when calling the DescribeNodegroup operation";
+    let denied = "An error occurred (AccessDeniedException) when calling the DescribeNodegroup operation";
+    // The plan gets the live sizes; the saved plan's apply needs none.
+    let (ok, log) = run(&roll.commands, &[("default", "5", 0), ("monitoring", "2", 0)]);
+    assert!(ok);
+    assert_eq!(
+        log,
+        "-chdir=generated/acme-multiregion/primary {\"default\" = 5, \"monitoring\" = 2, }\n-chdir=generated/acme-multiregion/primary unset\n"
+    );
+    // One command line, reads first: a step split by root (the drill's
+    // jobs) keeps them with the terraform call they are for.
+    assert_eq!(roll.commands.len(), 2, "{:?}", roll.commands);
+    assert!(roll.commands[0].ends_with(
+        "TF_VAR_platform_node_live_desired_sizes=\"{$LIVE_PLATFORM_USE1}\" terraform -chdir=generated/acme-multiregion/primary plan -out=roll.tfplan"
+    ));
+    // An answer that is no whole number is refused too.
+    let (_, log) = run(&roll.commands, &[("default", "None", 0), ("monitoring", "2", 0)]);
+    assert!(
+        log.starts_with("-chdir=generated/acme-multiregion/primary {\"default\" = unreadable, \"monitoring\" = 2, }\n"),
+        "{log}"
+    );
+    // A group EKS does not know is left out; a failed read is a value
+    // Terraform refuses ("Variables not allowed"): fail closed.
+    let (_, log) = run(&roll.commands, &[("default", "5", 0), ("monitoring", missing, 254)]);
+    assert!(
+        log.starts_with("-chdir=generated/acme-multiregion/primary {\"default\" = 5, }\n"),
+        "{log}"
+    );
+    let (_, log) = run(&roll.commands, &[("default", denied, 254), ("monitoring", "2", 0)]);
+    assert!(
+        log.starts_with("-chdir=generated/acme-multiregion/primary {\"default\" = unreadable, \"monitoring\" = 2, }\n"),
+        "{log}"
+    );
+    // Each root's plan gets its own region's sizes, and only that command.
+    assert_eq!(confirm.commands.len(), 2, "{:?}", confirm.commands);
+    assert!(confirm.commands[0].contains("--region us-east-1") && confirm.commands[0].contains("/primary plan"));
+    assert!(confirm.commands[1].contains("--region us-west-2") && confirm.commands[1].contains("/dr plan"));
+    let (ok, log) = run(&confirm.commands, &[("default", "4", 0), ("monitoring", "1", 0)]);
+    assert!(ok);
+    assert_eq!(log.lines().count(), 2, "{log}");
+    assert!(
+        log.lines()
+            .all(|l| l.ends_with("{\"default\" = 4, \"monitoring\" = 1, }")),
+        "{log}"
+    );
 }

@@ -77,6 +77,12 @@ struct Ctx {
     roots: Vec<Root>,
     vars: Vec<Var>,
     apply_jobs: Vec<ApplyJob>,
+    /// The SSM parameter of a declared failover ([`crate::plan::names::failover_marker`]).
+    failover_marker: String,
+    /// The DR region, where that parameter lives.
+    dr_region: String,
+    /// The read of that parameter: its value on stdout, errors to `marker.err`.
+    failover_marker_read: String,
 }
 
 #[derive(Serialize)]
@@ -628,6 +634,13 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
             },
         ],
         roots: roots.clone(),
+        failover_marker: crate::plan::names::failover_marker(&plan.name),
+        dr_region: plan.dr.region.clone(),
+        failover_marker_read: format!(
+            "aws ssm get-parameter --name {} --region {} --query Parameter.Value --output text 2> marker.err",
+            crate::plan::names::failover_marker(&plan.name),
+            plan.dr.region
+        ),
     };
     let mut tctx = tera::Context::new();
     tctx.insert("w", &ctx);

@@ -129,6 +129,14 @@ pub fn fact_store_path(inventory: &str) -> String {
     format!("/acmegen/{inventory}")
 }
 
+/// SSM parameter (in the DR region, under the fact store) that marks a
+/// declared failover: the runbook's failover writes it first, its failback
+/// deletes it last, and the CI's apply workflow applies neither root while
+/// it exists (a push would apply the DR root without the failover values).
+pub fn failover_marker(inventory: &str) -> String {
+    format!("{}/failover/declared", fact_store_path(inventory))
+}
+
 /// Default prefix of the state buckets of an inventory.
 pub fn state_bucket_prefix(inventory: &str, configured: Option<&str>) -> String {
     configured.map_or_else(|| format!("{inventory}-tfstate"), str::to_string)

@@ -200,12 +200,36 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     }
     steps.push(Step::new(
         "Confirm both roots match their configuration",
+        [Role::Primary, Role::Dr]
+            .into_iter()
+            .map(|role| super::nodes::with_live_sizes(c, role, "plan -detailed-exitcode"))
+            .collect(),
         vec![
-            c.tf("primary", "plan -detailed-exitcode"),
-            c.tf("dr", "plan -detailed-exitcode"),
+            if c.plan.roots().into_iter().any(|r| !crate::runbook::autoscaled_clusters(r).is_empty()) {
+                "Both plans exit 0 (no changes). \"Variables not allowed\" means a node group's size could not be read (the reason is printed above it), not drift."
+            } else {
+                "Both plans exit 0 (no changes)."
+            }
+            .into(),
         ],
-        vec!["Both plans exit 0 (no changes).".into()],
     ));
+    if c.inv.ci.is_some() {
+        let marker = crate::plan::names::failover_marker(&c.name);
+        steps.push(Step::new(
+            "Let the CI apply again",
+            // Deleted already (a step re-run) is done too.
+            vec![format!(
+                "GONE=$(aws ssm delete-parameter --name {marker} --region {} 2>&1) || case \"$GONE\" in *ParameterNotFound*) ;; *) echo \"$GONE\" >&2; false ;; esac",
+                c.dr
+            )],
+            vec![format!(
+                "`aws ssm get-parameter --name {marker} --region {dr}` answers ParameterNotFound, and `git ls-files '{dir}/*/*.auto.tfvars'` lists nothing (the apply workflow refuses an incident's values in the repository). Run the apply workflow now (`gh workflow run acmegen-{name}-apply.yml`): with the pushes it refused during the failover, its plans show only reviewed commits.",
+                dr = c.dr,
+                dir = c.dir,
+                name = c.name,
+            )],
+        ));
+    }
     steps
 }
 

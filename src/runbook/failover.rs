@@ -600,7 +600,26 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
                 continue;
             };
             let group = format!("{cluster}-{}", g.name);
-            let scaling = format!("minSize={min},maxSize={max},desiredSize={desired}");
+            // Never below the size the group runs now: the DR region's
+            // autoscaler may have raised it already (EKS's
+            // NodegroupScalingConfig: desiredSize is the autoscaler's). An
+            // unreadable size stays empty and the update refuses it.
+            let size = group_shell_var(&m.label, &g.name, "desired");
+            // Read once the group is ACTIVE (an update in flight would
+            // refuse the change), and never above the maximum.
+            let read = format!(
+                "{size}=$(aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query nodegroup.scalingConfig.desiredSize --output text); if [ -n \"${size}\" ] && [ \"${size}\" -lt {desired} ]; then {size}={desired}; fi; if [ -n \"${size}\" ] && [ \"${size}\" -gt {max} ]; then {size}={max}; fi; echo \"desiredSize: ${size}\"",
+                c.dr
+            );
+            let active = waited(
+                format!("aws eks wait nodegroup-active --cluster-name {cluster} --nodegroup-name {group} --region {}", c.dr),
+                format!("aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query 'nodegroup.status' --output text", c.dr),
+                "40 min",
+            );
+            let scaling = format!("minSize={min},maxSize={max},desiredSize=${size}");
+            let expected = format!(
+                "minSize={min},maxSize={max} and a desiredSize of at least the one printed ({desired} or the larger size the group ran, at most {max}; the autoscaler may have raised it since)"
+            );
             let whose = if g.name == "default" {
                 format!("cluster `{}`", a.name)
             } else {
@@ -609,6 +628,8 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
             steps.push(Step::new(
                 format!("Scale {whose} to primary capacity through the EKS API of {}", c.dr),
                 vec![
+                    active,
+                    read,
                     format!("aws eks update-nodegroup-config --cluster-name {cluster} --nodegroup-name {group} --scaling-config {scaling} --region {}", c.dr),
                     waited(
                         format!("aws eks wait nodegroup-active --cluster-name {cluster} --nodegroup-name {group} --region {}", c.dr),
@@ -617,7 +638,7 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
                     ),
                 ],
                 vec![format!(
-                    "`aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query nodegroup.scalingConfig` shows {scaling}; the new nodes are Ready{}.",
+                    "`aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query nodegroup.scalingConfig` shows {expected}; the new nodes are Ready{}.",
                     c.dr,
                     if g.name == "default" { " and healthy behind the load balancer" } else { "" }
                 )],
@@ -820,7 +841,7 @@ pub(super) fn rotation_step(c: &Ctx<'_>, failback: bool) -> Option<Step> {
 pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
     // The on-call machine may never have run the DR root: its backend is
     // set up here, against the DR region only.
-    let mut steps = vec![Step::new(
+    let mut declare = Step::new(
         "Declare the incident, freeze changes to the primary region and set up the DR root on this machine",
         vec![
             c.account(),
@@ -838,7 +859,26 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
             "`echo $ACCOUNT_ID` prints the account ID and the init succeeds; `{0}/dr/terraform.tfvars` holds the values only you know, as the first deployment wrote them (copy it from where the team keeps it: an apply without it asks for them, and what you type replaces them). Nobody applies the primary root until failback; work happens in `{0}/dr`, whose state, providers and facts all live in {1}.",
             c.dir, c.dr
         )],
-    )];
+    );
+    if c.inv.ci.is_some() {
+        // The CI's applies know only the standby values: a push during the
+        // failover would turn the DR region back to standby.
+        // First: it needs nothing but credentials.
+        let marker = crate::plan::names::failover_marker(&c.name);
+        declare.commands.insert(
+            0,
+            format!(
+                "aws ssm put-parameter --name {marker} --type String --value \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" --overwrite --region {}",
+                c.dr
+            ),
+        );
+        declare.verify.push(format!(
+            "`aws ssm get-parameter --name {marker} --region {dr}` shows the time of the declaration: until the failback's last step deletes it, the CI's apply workflow applies neither root (its applies know only the standby values, which would undo this failover) and the drift workflow checks nothing. `gh run list --workflow acmegen-{name}-apply.yml --status in_progress` lists no run: one that passed its check before this step may still apply the standby values (let it finish, then see what it changed in {dr} before pulling any lever). A false alarm, stopped before the next step: delete the parameter (`aws ssm delete-parameter --name {marker} --region {dr}`).",
+            dr = c.dr,
+            name = c.name,
+        ));
+    }
+    let mut steps = vec![declare];
     steps.extend(f.data_steps.iter().cloned());
     steps.extend(f.capacity_steps.iter().cloned());
     steps.extend(f.rotation_steps.iter().cloned());

@@ -9,7 +9,7 @@ use super::failover::NODE_GROUP_SUFFIX;
 use super::values::arg_str;
 use super::{Ctx, Step};
 use crate::inventory::Kind;
-use crate::plan::Role;
+use crate::plan::{region_code, Role};
 
 /// The steps that roll every cluster's nodes, primary region first (empty
 /// without clusters).
@@ -33,7 +33,7 @@ pub(super) fn node_roll(c: &Ctx<'_>) -> Vec<Step> {
         let dir = if role == Role::Primary { "primary" } else { "dr" };
         let region = c.region(role);
         let mut verify = vec![
-            "the plan updates `aws_eks_cluster.this` (version, when bumped) first, then every `aws_eks_node_group` in place (`version`, `release_version`); no node group is replaced.".to_string(),
+            "the plan updates `aws_eks_cluster.this` (version, when bumped) first, then every `aws_eks_node_group` in place (`version`, `release_version`; a cluster autoscaler's group keeps the desired size it runs, read first: no change of `desired_size` unless that size lies outside the group's bounds); no node group is replaced. \"Variables not allowed\" means a size could not be read (the reason is printed above it): nothing was planned.".to_string(),
         ];
         for a in &clusters {
             let Some(cluster) = c.call(a, role, "eks").and_then(|m| arg_str(m, "name", c.root(role))) else {
@@ -45,11 +45,48 @@ pub(super) fn node_roll(c: &Ctx<'_>) -> Vec<Step> {
         }
         steps.push(Step::new(
             format!("Roll the nodes in {region}: the control plane upgrades, then each node group replaces one node at a time (`update_config` max unavailable)"),
-            vec![c.tf(dir, "plan -out=roll.tfplan"), c.tf(dir, "apply roll.tfplan")],
+            vec![with_live_sizes(c, role, "plan -out=roll.tfplan"), c.tf(dir, "apply roll.tfplan")],
             verify,
         ));
     }
     steps
+}
+
+/// `terraform <args>` of the `role` root given the live desired sizes of
+/// the node groups of its autoscaled clusters (the cluster autoscaler's, as
+/// the CI's plans pass them): without them the plan would scale the groups
+/// back to their variables. One command line, reads first, so that a step
+/// split by root (the drill workflow's jobs) keeps them together and no
+/// copy of the terraform call runs without them; POSIX shell. A group EKS
+/// does not know is left out; an answer that is no whole number, or any
+/// other failure (printed), gives a value Terraform refuses (fail closed).
+/// The sizes go to that one command only: the other root's cluster may
+/// share the variable's name.
+pub(super) fn with_live_sizes(c: &Ctx<'_>, role: Role, args: &str) -> String {
+    let dir = if role == Role::Primary { "primary" } else { "dr" };
+    let region = c.region(role);
+    let mut reads = String::new();
+    let mut env = String::new();
+    for cluster in crate::runbook::autoscaled_clusters(c.root(role)) {
+        let name = &cluster.cluster;
+        let label = cluster.var.trim_end_matches("_node_live_desired_sizes");
+        let shell = format!(
+            "LIVE_{}_{}",
+            label.to_ascii_uppercase(),
+            region_code(region).to_ascii_uppercase()
+        );
+        let err = "/tmp/acmegen-describe.err";
+        let entry = |value: &str| format!("{shell}=\"${shell}\\\"$GROUP\\\" = {value}, \"");
+        reads.push_str(&format!(
+            "{shell}=\"\"; for GROUP in {}; do if SIZE=$(aws eks describe-nodegroup --cluster-name {name} --nodegroup-name \"{name}-$GROUP\" --region {region} --query nodegroup.scalingConfig.desiredSize --output text 2> {err}); then case \"$SIZE\" in ''|*[!0-9]*) echo \"{name}-$GROUP: $SIZE\" >&2; {} ;; *) {} ;; esac; else case \"$(cat {err})\" in *ResourceNotFoundException*) ;; *) cat {err} >&2; {} ;; esac; fi; done; ",
+            cluster.groups.join(" "),
+            entry("unreadable"),
+            entry("$SIZE"),
+            entry("unreadable"),
+        ));
+        env.push_str(&format!("TF_VAR_{}=\"{{${shell}}}\" ", cluster.var));
+    }
+    format!("{reads}{env}{}", c.tf(dir, args))
 }
 
 #[cfg(test)]
