@@ -758,3 +758,50 @@ fn drill_plans_read_the_live_sizes_they_are_given_in_their_own_step() {
     }
     assert!(seen >= 6, "the drills plan autoscaled roots: {seen}");
 }
+
+/// A drill job after the one that returned the DR region to standby (it
+/// removes the failover's variables) does not download them again: its
+/// plans would show the failover values as changes, fail the "Confirm both
+/// roots match" step, and skip the steps after it (the marker's deletion,
+/// the destroy jobs).
+#[test]
+fn the_drill_does_not_bring_the_failover_values_back_after_the_standby_return() {
+    let mut checked = 0;
+    // The inventories whose failover raises DR capacity (acme-vm and
+    // acme-flask change no variable the failback must return).
+    for name in ["acme-eks", "acme-multiregion", "acme-traefik"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-drill.yml"));
+        let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        let mut restored = None;
+        for (job, body) in w["jobs"].as_mapping().unwrap() {
+            let steps = body["steps"].as_sequence().cloned().unwrap_or_default();
+            let downloads = steps.iter().any(|s| {
+                s["with"]["name"]
+                    .as_str()
+                    .is_some_and(|n| n.ends_with("-failover-vars"))
+                    && s["uses"]
+                        .as_str()
+                        .is_some_and(|u| u.starts_with("actions/download-artifact"))
+            });
+            if let Some(at) = &restored {
+                assert!(
+                    !downloads,
+                    "{name}: {job:?} downloads the failover's variables after {at:?} removed them"
+                );
+                checked += 1;
+            }
+            let removes = steps.iter().filter_map(|s| s["run"].as_str()).any(|r| {
+                r.lines()
+                    .any(|l| l.trim_start().starts_with("rm ") && l.trim_end().ends_with("/dr/failover.auto.tfvars"))
+            });
+            if removes && restored.is_none() {
+                restored = Some(job.clone());
+            }
+        }
+        assert!(
+            restored.is_some(),
+            "{name}: the failback returns the DR region to standby"
+        );
+    }
+    assert!(checked > 0, "jobs follow the standby return: {checked}");
+}

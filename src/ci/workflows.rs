@@ -478,6 +478,10 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         });
     }
     let mut previous = "deploy-dr".to_string();
+    // Once a failback job has returned the DR region to standby (it removes
+    // the failover's variables), later DR jobs must not bring them back:
+    // their plans would show the failover values as changes.
+    let mut standby_restored = false;
     let mut add_group = |jobs: &mut Vec<DrillJob>,
                          id: String,
                          title: String,
@@ -486,6 +490,10 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
                          policy: String,
                          saves: bool| {
         let (role, steps, verify) = group;
+        let restores = steps
+            .iter()
+            .flat_map(|s| &s.lines)
+            .any(|l| l.trim_start().starts_with("rm ") && l.ends_with("/dr/failover.auto.tfvars"));
         jobs.push(DrillJob {
             id: id.clone(),
             title,
@@ -495,9 +503,10 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             session_policy: policy,
             steps,
             verify,
-            needs_vars: role == "dr" && !saves,
+            needs_vars: role == "dr" && !saves && !standby_restored,
             saves_vars: saves,
         });
+        standby_restored |= restores;
         previous = id;
     };
     let failover = by_root(&rb.failover, &dir, "dr");
