@@ -466,7 +466,7 @@ fn plans_of_autoscaled_clusters_keep_the_node_group_sizes_the_autoscaler_set() {
         assert_eq!(after, next, "{kind} {job}");
         assert!(live_size_step("acme-vm", kind, job).is_none(), "{kind} {job}");
     }
-    let Ok(bash) = which("bash") else {
+    let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the step's script is not run");
         return;
     };
@@ -487,7 +487,8 @@ fn plans_of_autoscaled_clusters_keep_the_node_group_sizes_the_autoscaler_set() {
             ));
         }
         fake.push_str("esac\necho unexpected >&2; exit 9");
-        run_with_fakes(&bash, &script, &[("aws", fake)])
+        let r = common::run_with_fakes(&bash, &script, &[("aws", fake)]);
+        (r.ok, r.github_env, r.stdout)
     };
     // Both groups run: their sizes, as an HCL map for the variable.
     let (ok, env, _) = run(&[("default", "5", 0), ("monitoring", "2", 0)]);
@@ -523,22 +524,11 @@ fn plans_of_autoscaled_clusters_keep_the_node_group_sizes_the_autoscaler_set() {
     }
 }
 
-/// `name` found on PATH.
-fn which(name: &str) -> Result<PathBuf, ()> {
-    std::env::var_os("PATH")
-        .and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|d| d.join(name))
-                .find(|p| p.is_file())
-        })
-        .ok_or(())
-}
-
 /// The step named `step` in job `job` of workflow `kind` of acme-vm, run
 /// under `bash -e` against a stand-in aws CLI that answers `answer` on
 /// stdout (exit 0) or stderr (`code` ≠ 0); (success, $GITHUB_ENV, stdout).
 fn run_step(kind: &str, job: &str, step: &str, answer: &str, code: i32) -> Option<(bool, String, String)> {
-    let bash = which("bash").ok()?;
+    let bash = common::bash()?;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-acme-vm-{kind}.yml"));
     let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
     let script = w["jobs"][job]["steps"]
@@ -559,43 +549,8 @@ fn run_step(kind: &str, job: &str, step: &str, answer: &str, code: i32) -> Optio
             "for a in \"$@\"; do [ \"$a\" = plan ] && exit 2; done\necho \"$*\" >> terraform.log".to_string(),
         ),
     ];
-    Some(run_with_fakes(&bash, &script, &fakes))
-}
-
-/// `script` run under `bash -e` in a fresh directory whose stand-in
-/// programs `fakes` (name, sh body) come first on PATH, with GitHub's
-/// environment and summary files: (success, what it added to
-/// $GITHUB_ENV, its stdout followed by the directory's terraform.log).
-fn run_with_fakes(bash: &Path, script: &str, fakes: &[(&str, String)]) -> (bool, String, String) {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, body) in fakes {
-        let path = dir.path().join(name);
-        fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
-        }
-    }
-    let env_file = dir.path().join("github_env");
-    fs::write(&env_file, "").unwrap();
-    let out = std::process::Command::new(bash)
-        .args(["-e", "-c", script])
-        .current_dir(dir.path())
-        .env(
-            "PATH",
-            format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default()),
-        )
-        .env("GITHUB_ENV", &env_file)
-        .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
-        .output()
-        .unwrap();
-    let logged = fs::read_to_string(dir.path().join("terraform.log")).unwrap_or_default();
-    (
-        out.status.success(),
-        fs::read_to_string(&env_file).unwrap(),
-        format!("{}{logged}", String::from_utf8_lossy(&out.stdout)),
-    )
+    let r = common::run_with_fakes(&bash, &script, &fakes);
+    Some((r.ok, r.github_env, format!("{}{}", r.stdout, r.terraform_log)))
 }
 
 #[test]
@@ -670,7 +625,7 @@ fn applies_stop_and_drift_stands_aside_while_a_failover_is_declared() {
 
 #[test]
 fn an_incidents_values_committed_to_the_repository_stop_the_apply() {
-    let Ok(bash) = which("bash") else {
+    let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the step's script is not run");
         return;
     };

@@ -1475,44 +1475,21 @@ fn runbook_plans_keep_the_node_group_sizes_the_autoscaler_set() {
         .iter()
         .find(|s| s.title == "Confirm both roots match their configuration")
         .unwrap();
-    let bash =
-        std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("bash")).find(|b| b.is_file()));
-    let Some(bash) = bash else {
+    let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the runbook's lines are not run");
         return;
     };
     // `answers`: per node group name, (answer, exit code) of describe-nodegroup.
     let run = |commands: &[String], answers: &[(&str, &str, i32)]| -> (bool, String) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut aws = String::from("#!/bin/sh\ngroup=\"\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --nodegroup-name ] && group=$2; shift; done\ncase \"$group\" in\n");
+        let mut aws = String::from("group=\"\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --nodegroup-name ] && group=$2; shift; done\ncase \"$group\" in\n");
         for (group, answer, code) in answers {
             let stream = if *code == 0 { "" } else { ">&2" };
             aws.push_str(&format!("  *-{group}) echo '{answer}' {stream}; exit {code} ;;\n"));
         }
-        aws.push_str("esac\nexit 9\n");
-        let terraform = "#!/bin/sh\necho \"$1 ${TF_VAR_platform_node_live_desired_sizes-unset}\" >> terraform.log\n";
-        for (name, body) in [("aws", aws.as_str()), ("terraform", terraform)] {
-            std::fs::write(dir.path().join(name), body).unwrap();
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(dir.path().join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
-            }
-        }
-        let out = std::process::Command::new(&bash)
-            .args(["-e", "-c", &commands.join("\n")])
-            .current_dir(dir.path())
-            .env(
-                "PATH",
-                format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap()),
-            )
-            .env_remove("TF_VAR_platform_node_live_desired_sizes")
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            std::fs::read_to_string(dir.path().join("terraform.log")).unwrap_or_default(),
-        )
+        aws.push_str("esac\nexit 9");
+        let terraform = "echo \"$1 ${TF_VAR_platform_node_live_desired_sizes-unset}\" >> terraform.log".to_string();
+        let r = common::run_with_fakes(&bash, &commands.join("\n"), &[("aws", aws), ("terraform", terraform)]);
+        (r.ok, r.terraform_log)
     };
     let missing = "An error occurred (ResourceNotFoundException) when calling the DescribeNodegroup operation";
     let denied = "An error occurred (AccessDeniedException) when calling the DescribeNodegroup operation";

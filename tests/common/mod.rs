@@ -65,3 +65,63 @@ pub fn project(inventory: &str) -> tempfile::TempDir {
     std::fs::write(dir.path().join("inventory/demo.yaml"), inventory).unwrap();
     dir
 }
+
+/// bash, from PATH (the tests that run generated shell skip without it).
+pub fn bash() -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("bash"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// What [`run_with_fakes`] saw.
+pub struct Ran {
+    /// The script succeeded.
+    pub ok: bool,
+    /// What it appended to `$GITHUB_ENV`.
+    pub github_env: String,
+    /// Its standard output.
+    pub stdout: String,
+    /// What the stand-ins logged to `terraform.log` in its directory.
+    pub terraform_log: String,
+}
+
+/// `script` run by `bash -e` in a fresh directory whose stand-in programs
+/// `fakes` (name, sh body) come first on PATH, with GitHub's environment
+/// and summary files and no `TF_VAR_*` of the caller's environment.
+pub fn run_with_fakes(bash: &Path, script: &str, fakes: &[(&str, String)]) -> Ran {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in fakes {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    let env_file = dir.path().join("github_env");
+    std::fs::write(&env_file, "").unwrap();
+    let mut command = std::process::Command::new(bash);
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("TF_VAR_")) {
+        command.env_remove(name);
+    }
+    let out = command
+        .args(["-e", "-c", script])
+        .current_dir(dir.path())
+        .env(
+            "PATH",
+            format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default()),
+        )
+        .env("GITHUB_ENV", &env_file)
+        .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
+        .output()
+        .unwrap();
+    Ran {
+        ok: out.status.success(),
+        github_env: std::fs::read_to_string(&env_file).unwrap(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        terraform_log: std::fs::read_to_string(dir.path().join("terraform.log")).unwrap_or_default(),
+    }
+}
