@@ -760,3 +760,84 @@ fn the_drill_does_not_bring_the_failover_values_back_after_the_standby_return() 
     }
     assert!(checked > 0, "jobs follow the standby return: {checked}");
 }
+
+/// In an outage of the primary region its STS endpoint is gone too: the
+/// apply and drift jobs take their credentials from the DR region, so that
+/// they still read the failover marker (and refuse, or stand aside), and a
+/// drift job that stands aside neither initialises the primary's state nor
+/// reads its node groups.
+#[test]
+fn apply_and_drift_reach_the_failover_marker_in_an_outage_of_the_primary() {
+    let read = |kind: &str| -> serde_yaml::Value {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!(".github/workflows/acmegen-acme-multiregion-{kind}.yml"));
+        serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let steps = |w: &serde_yaml::Value, job: &str| -> Vec<serde_yaml::Value> {
+        w["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap_or_else(|| panic!("no job {job}"))
+            .clone()
+    };
+    let named = |steps: &[serde_yaml::Value], prefix: &str| -> serde_yaml::Value {
+        steps
+            .iter()
+            .find(|s| s["name"].as_str().is_some_and(|n| n.starts_with(prefix)))
+            .unwrap_or_else(|| panic!("no step {prefix}"))
+            .clone()
+    };
+    let (apply, drift, pr) = (read("apply"), read("drift"), read("pr"));
+    for (w, job) in [
+        (&apply, "dr-first"),
+        (&apply, "primary"),
+        (&apply, "dr-again"),
+        (&drift, "drift-primary"),
+        (&drift, "drift-dr"),
+    ] {
+        let s = steps(w, job);
+        let credentials = named(&s, "AWS credentials");
+        assert_eq!(credentials["with"]["aws-region"].as_str(), Some("us-west-2"), "{job}");
+        let at = |prefix: &str| {
+            s.iter()
+                .position(|x| x["name"].as_str().is_some_and(|n| n.starts_with(prefix)))
+        };
+        assert!(
+            at("AWS credentials") < at("Refuse while").or(at("Whether a failover")),
+            "{job}"
+        );
+    }
+    // The PR's plans read no marker: their credentials stay in each root's region.
+    assert_eq!(
+        named(&steps(&pr, "plan-primary"), "AWS credentials")["with"]["aws-region"].as_str(),
+        Some("us-east-1")
+    );
+    for job in ["drift-primary", "drift-dr"] {
+        let s = steps(&drift, job);
+        for prefix in ["terraform init", "Node group sizes the cluster autoscaler set"] {
+            assert_eq!(
+                named(&s, prefix)["if"].as_str(),
+                Some("${{ !env.FAILOVER_DECLARED }}"),
+                "{job}: {prefix} runs only without a declared failover"
+            );
+        }
+    }
+    // Every AWS CLI call of these jobs names its region (the credentials'
+    // region is the DR region's, also in the primary's jobs).
+    let mut calls = 0;
+    for w in [&apply, &drift] {
+        for (_, job) in w["jobs"].as_mapping().unwrap() {
+            for step in job["steps"].as_sequence().into_iter().flatten() {
+                let Some(run) = step["run"].as_str() else { continue };
+                for line in run
+                    .lines()
+                    .filter(|l| l.contains("aws ") && !l.trim_start().starts_with('#'))
+                {
+                    let calls_aws = line.trim_start().starts_with("aws ") || line.contains("$(aws ");
+                    assert!(!calls_aws || line.contains("--region "), "{line}");
+                    calls += usize::from(calls_aws);
+                }
+            }
+        }
+    }
+    assert!(calls >= 10, "the marker and node group reads are seen: {calls}");
+}
