@@ -841,3 +841,71 @@ fn apply_and_drift_reach_the_failover_marker_in_an_outage_of_the_primary() {
     }
     assert!(calls >= 10, "the marker and node group reads are seen: {calls}");
 }
+
+/// Terraform keeps the credentials its job started with: a job that may run
+/// longer than its session (one hour unless asked) would lose them in the
+/// middle of an apply, leaving the state lock and half-made changes. Every
+/// job's session covers its timeout, and its role allows that session.
+#[test]
+fn every_jobs_credentials_last_as_long_as_the_job_may_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for name in ["acme-eks", "acme-flask", "acme-multiregion", "acme-traefik", "acme-vm"] {
+        let bootstrap = fs::read_to_string(root.join(format!("generated/{name}/bootstrap/ci.tf"))).unwrap();
+        // role name → max_session_duration
+        let mut max_session = std::collections::BTreeMap::new();
+        for block in bootstrap.split("resource \"aws_iam_role\" ").skip(1) {
+            let field = |key: &str| {
+                block
+                    .lines()
+                    .find_map(|l| {
+                        l.trim()
+                            .strip_prefix(key)?
+                            .trim()
+                            .strip_prefix('=')
+                            .map(|v| v.trim().trim_matches('"').to_string())
+                    })
+                    .unwrap_or_else(|| panic!("{name}: a role without {key}"))
+            };
+            max_session.insert(field("name"), field("max_session_duration").parse::<u64>().unwrap());
+        }
+        for kind in ["apply", "drift", "pr", "drill"] {
+            let path = root.join(format!(".github/workflows/acmegen-{name}-{kind}.yml"));
+            let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+            for (id, job) in w["jobs"].as_mapping().unwrap() {
+                let timeout = job["timeout-minutes"].as_u64().expect("every job has a timeout") * 60;
+                for step in job["steps"].as_sequence().into_iter().flatten() {
+                    if !step["uses"]
+                        .as_str()
+                        .is_some_and(|u| u.starts_with("aws-actions/configure-aws-credentials"))
+                    {
+                        continue;
+                    }
+                    let with = &step["with"];
+                    let session = with["role-duration-seconds"].as_u64().unwrap_or(3600);
+                    let role = with["role-to-assume"]
+                        .as_str()
+                        .unwrap()
+                        .rsplit('/')
+                        .next()
+                        .unwrap()
+                        .to_string();
+                    assert!(
+                        session >= timeout,
+                        "{name} {kind} {id:?}: a {timeout} s job on a {session} s session"
+                    );
+                    let role_name = role.replace(&format!("{name}-drill"), name);
+                    let allowed = max_session
+                        .get(&role_name)
+                        .unwrap_or_else(|| panic!("{name}: no role {role_name}"));
+                    assert!(
+                        session <= *allowed,
+                        "{name} {kind} {id:?}: asks {session} s of {role} (max {allowed} s)"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}

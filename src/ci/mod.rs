@@ -64,6 +64,11 @@ impl std::error::Error for CiError {}
 struct Kind {
     kind: &'static str,
     what: &'static str,
+    /// The role's `max_session_duration`: at least as long as the longest
+    /// job that assumes it may run. Terraform keeps the credentials the
+    /// job started with; credentials that expire in the middle of an apply
+    /// leave its state lock behind and its changes half made.
+    max_session_seconds: u32,
 }
 
 /// The role kinds, each with what it is for.
@@ -71,14 +76,17 @@ const KINDS: [Kind; 3] = [
     Kind {
         kind: "plan",
         what: "Plan of pull requests",
+        max_session_seconds: 3600,
     },
     Kind {
         kind: "drift",
         what: "Drift detection",
+        max_session_seconds: 3600,
     },
     Kind {
         kind: "apply",
         what: "Apply",
+        max_session_seconds: workflows::APPLY_ROLE_SESSION_SECONDS,
     },
 ];
 

@@ -61,9 +61,27 @@ struct ApplyJob {
     rollouts: Vec<crate::runbook::Rollout>,
 }
 
+/// Minutes an `apply` workflow job may run (one root's apply: a first
+/// apply creates EKS clusters, databases and their cross-region replicas).
+pub(crate) const APPLY_JOB_MINUTES: u32 = 120;
+/// Minutes a drill job may run (a first deployment, or a failover's waits).
+pub(crate) const DRILL_JOB_MINUTES: u32 = 180;
+/// The apply roles' longest session: the longest job that assumes them
+/// (the `apply` workflow's and the drill's), in seconds (IAM allows 1–12 h).
+pub(crate) const APPLY_ROLE_SESSION_SECONDS: u32 = 60
+    * if APPLY_JOB_MINUTES > DRILL_JOB_MINUTES {
+        APPLY_JOB_MINUTES
+    } else {
+        DRILL_JOB_MINUTES
+    };
+
 #[derive(Serialize)]
 struct Ctx {
     header: String,
+    /// [`APPLY_JOB_MINUTES`]: also the apply role's session, in seconds.
+    apply_job_minutes: u32,
+    /// [`DRILL_JOB_MINUTES`].
+    drill_job_minutes: u32,
     inventory: String,
     file: String,
     out: String,
@@ -602,6 +620,8 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
     let [primary, dr] = [roots[0].clone(), roots[1].clone()];
     let ctx = Ctx {
         header: format!("{MARKER} from {file}: do not edit (`acmegen ci` rewrites it, `acmegen check` compares it)."),
+        apply_job_minutes: APPLY_JOB_MINUTES,
+        drill_job_minutes: DRILL_JOB_MINUTES,
         inventory: plan.name.clone(),
         file: file.clone(),
         out: out.to_string(),

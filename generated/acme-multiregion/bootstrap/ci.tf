@@ -145,7 +145,7 @@ resource "aws_iam_role" "ci_apply_primary" {
   path                 = "/ci/"
   description          = "Apply: acme-corp/infrastructure, acme-multiregion primary root (us-east-1)"
   assume_role_policy   = data.aws_iam_policy_document.ci_apply_primary_trust.json
-  max_session_duration = 3600
+  max_session_duration = 10800
 }
 
 resource "aws_iam_role_policy" "ci_apply_primary" {
@@ -513,7 +513,7 @@ resource "aws_iam_role" "ci_apply_dr" {
   path                 = "/ci/"
   description          = "Apply: acme-corp/infrastructure, acme-multiregion dr root (us-west-2)"
   assume_role_policy   = data.aws_iam_policy_document.ci_apply_dr_trust.json
-  max_session_duration = 3600
+  max_session_duration = 10800
 }
 
 resource "aws_iam_role_policy" "ci_apply_dr" {
