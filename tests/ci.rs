@@ -227,15 +227,32 @@ fn workflows_are_deterministic_and_follow_the_inventory() {
     );
     assert!(f < b && b < d);
     // Another branch and runner reach every workflow.
+    let own_runner = text.lines().find(|l| l.trim_start().starts_with("runs_on:")).unwrap();
     let text2 = text.replace(
-        "  repository: acme-corp/infrastructure\n",
-        "  repository: acme-corp/infrastructure\n  branch: release\n  runs_on: self-hosted\n",
+        &format!("{own_runner}\n"),
+        "  branch: release\n  runs_on: infra-runners\n",
     );
     let b2 = render(&text2);
     assert!(b2[Path::new("acmegen-acme-multiregion-apply.yml")].contains("branches: [release]"));
     assert!(b2
         .values()
-        .all(|w| !w.contains("ubuntu-24.04") && w.contains("runs-on: self-hosted")));
+        .all(|w| !w.contains("runs-on: self-hosted") && w.contains("runs-on: infra-runners")));
+    // A runner GitHub hosts cannot reach the EKS API the charts go through
+    // (it admits admin_cidrs only): refused, at the line that chose it.
+    let compile = |text: &str| acmegen::compile_text(text, path, &emitter, &modules).unwrap();
+    for (runner, line_of) in [("", "ci:"), ("  runs_on: ubuntu-24.04\n", "runs_on:")] {
+        let t = text.replace(&format!("{own_runner}\n"), runner);
+        let c = compile(&t);
+        let e = workflows::workflows(&emitter, &c.loaded, &c.plan, "generated").unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let line = t.lines().position(|l| l.trim_start().starts_with(line_of)).unwrap() + 1;
+        let e = e.to_string();
+        assert!(e.contains(&format!("acme-multiregion.yaml:{line}:")), "{e}");
+        assert!(
+            e.contains("a runner GitHub hosts") && e.contains("runs_on: self-hosted"),
+            "{e}"
+        );
+    }
 }
 
 #[test]

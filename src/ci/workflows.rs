@@ -587,6 +587,43 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
     })
 }
 
+/// Whether `label` names a runner GitHub hosts (its images' labels).
+fn is_github_hosted(label: &str) -> bool {
+    ["ubuntu-", "windows-", "macos-"].iter().any(|p| label.starts_with(p))
+}
+
+/// A root that installs Helm charts reaches its clusters' Kubernetes API,
+/// whose public endpoint admits only `admin_cidrs` (the eks module's
+/// `public_access_cidrs`): a runner GitHub hosts has an address outside
+/// them, so every apply, drift and drill job would fail at the first chart.
+fn hosted_runner_for_charts(loaded: &Loaded, plan: &Plan) -> Option<Diagnostic> {
+    let ci = loaded.inventory.ci.as_ref()?;
+    let label = ci.runs_on();
+    let clusters: Vec<&str> = plan
+        .primary
+        .helm_clusters
+        .iter()
+        .chain(&plan.dr.helm_clusters)
+        .map(String::as_str)
+        .collect();
+    if clusters.is_empty() || !is_github_hosted(label) {
+        return None;
+    }
+    let at: &[Seg<'_>] = if ci.runs_on.is_some() {
+        &[Seg::Key("ci"), Seg::Key("runs_on")]
+    } else {
+        &[Seg::Key("ci")]
+    };
+    Some(loaded.error(
+        at,
+        format!(
+            "the workflows would run on `{label}`, a runner GitHub hosts, but the roots install Helm charts on EKS ({}), whose API admits only admin_cidrs: every apply and drift job would fail at the first chart",
+            clusters.join(", ")
+        ),
+        "run them on a self-hosted runner whose address admin_cidrs admits: add `runs_on: self-hosted` (or its own label) under `ci:` (README, CI/CD)",
+    ))
+}
+
 /// The workflows of the compiled inventory `loaded` (with its plan) when it
 /// has a `ci:` section, keyed by file name; `out` is the generated tree's
 /// directory, relative to the repository's root.
@@ -611,6 +648,8 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
             )
         })
         .collect();
+    let mut missing = missing;
+    missing.extend(hosted_runner_for_charts(loaded, plan));
     if !missing.is_empty() {
         return Err(CiError::Input(crate::diagnostics::Diagnostics(missing)));
     }
