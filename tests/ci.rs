@@ -926,3 +926,247 @@ fn every_jobs_credentials_last_as_long_as_the_job_may_run() {
     }
     assert!(checked > 50, "{checked}");
 }
+
+fn drill_workflow(name: &str) -> serde_yaml::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-drill.yml"));
+    serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn step_script(w: &serde_yaml::Value, job: &str, name_starts: &str) -> String {
+    w["jobs"][job]["steps"]
+        .as_sequence()
+        .unwrap_or_else(|| panic!("no job {job}"))
+        .iter()
+        .find(|s| s["name"].as_str().is_some_and(|n| n.starts_with(name_starts)))
+        .unwrap_or_else(|| panic!("{job}: no step {name_starts}"))["run"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A failed drill left two regions of clusters, NAT gateways and databases
+/// billing: the destroy now runs after a failure too, unless the run asks to
+/// keep them, and never when the run was not confirmed or was cancelled.
+/// What a run that stopped half-way left behind goes with it: the failover
+/// marker, and the clusters' volumes.
+#[test]
+fn a_failed_drill_is_destroyed_unless_asked_to_keep_it() {
+    for name in ["acme-eks", "acme-flask", "acme-multiregion", "acme-traefik", "acme-vm"] {
+        let w = drill_workflow(name);
+        let keep = &w["on"]["workflow_dispatch"]["inputs"]["keep_on_failure"];
+        assert_eq!(keep["type"].as_str(), Some("boolean"), "{name}");
+        assert_eq!(keep["default"].as_bool(), Some(false), "{name}");
+        assert_eq!(w["defaults"]["run"]["shell"].as_str(), Some("bash"), "{name}: pipefail");
+        let dr = &w["jobs"]["destroy-dr"];
+        let needs: Vec<&str> = dr["needs"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|n| n.as_str())
+            .collect();
+        assert!(needs.contains(&"confirm"), "{name}: {needs:?}");
+        assert_eq!(
+            dr["if"].as_str(),
+            Some("${{ !cancelled() && needs.confirm.result == 'success' && (!failure() || !inputs.keep_on_failure) }}"),
+            "{name}"
+        );
+        // The primary only once the DR root is gone: a DR root whose
+        // primary facts were destroyed can no longer be planned.
+        let primary = &w["jobs"]["destroy-primary"];
+        assert_eq!(primary["needs"].as_str(), Some("destroy-dr"), "{name}");
+        assert_eq!(
+            primary["if"].as_str(),
+            Some("${{ !cancelled() && needs.destroy-dr.result == 'success' }}"),
+            "{name}"
+        );
+        // The other jobs stop after a job that timed out (GitHub records it
+        // as cancelled; neither failure() nor cancelled() sees it).
+        for (id, j) in w["jobs"].as_mapping().unwrap() {
+            let id = id.as_str().unwrap();
+            if id == "confirm" || id.starts_with("destroy-") {
+                continue;
+            }
+            let after = j["needs"].as_str().unwrap();
+            assert!(
+                j["if"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("needs.{after}.result != 'cancelled'")),
+                "{name} {id}"
+            );
+        }
+        for job in ["destroy-dr", "destroy-primary"] {
+            let j = &w["jobs"][job];
+            // Charts and volumes first, then buckets, then the root.
+            let names: Vec<&str> = j["steps"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .filter_map(|s| s["name"].as_str())
+                .collect();
+            let at = |p: &str| names.iter().position(|n| n.starts_with(p));
+            assert!(
+                at("Uninstall the charts") < at("Lift deletion protection"),
+                "{name} {job}: {names:?}"
+            );
+            assert!(at("Lift deletion protection") < at("terraform destroy"), "{name} {job}");
+        }
+        let marker = step_script(&w, "destroy-dr", "Delete the drill's failover marker");
+        assert!(
+            marker.contains(&format!(
+                "aws ssm delete-parameter --name /acmegen/{name}-drill/failover/declared"
+            )),
+            "{marker}"
+        );
+    }
+}
+
+/// The destroy's first step uninstalls the charts (their operators would
+/// recreate what is deleted), has every volume deleted with its claim (the
+/// PostgreSQL StorageClass retains them) and waits until they are gone;
+/// volumes that stay fail the job. Run under bash with pipefail, as GitHub
+/// runs it, against stand-in terraform, kubectl and aws.
+#[test]
+fn the_drill_destroy_frees_the_clusters_volumes_before_the_root() {
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    if std::process::Command::new("jq").arg("--version").output().is_err() {
+        eprintln!("note: no jq: the step's script is not run");
+        return;
+    }
+    let w = drill_workflow("acme-traefik");
+    let script = format!(
+        "set -o pipefail\nRUNNER_TEMP=$PWD\n{}\n[ ! -e releases.json ]",
+        step_script(&w, "destroy-dr", "Uninstall the charts")
+    );
+    let state = r#"{"values":{"root_module":{"child_modules":[{"resources":[
+        {"address":"module.db.helm_release.cluster","mode":"managed","type":"helm_release","values":{"name":"db"}},
+        {"address":"module.db.data.helm_template.x","mode":"data","type":"helm_release","values":{"name":"x"}},
+        {"address":"module.cluster.aws_eks_cluster.this","mode":"managed","type":"aws_eks_cluster","values":{"name":"acme-traefik-drill-cluster-euc1"}}]}]}}}"#;
+    let run = |volumes_stay: bool| {
+        let terraform = format!(
+            "case \"$*\" in *\"show -json\"*) cat <<'JSON'\n{state}\nJSON\n;; *) echo \"terraform $*\" >> terraform.log ;; esac"
+        );
+        let kubectl = format!(
+            "echo \"kubectl $*\" >> terraform.log\ncase \"$*\" in *\"get pv -o name\"*) if [ ! -e claims-deleted ] || {volumes_stay}; then echo persistentvolume/pv-1; fi ;; *\"delete pvc\"*) touch claims-deleted ;; esac"
+        );
+        let fakes = [
+            ("terraform", terraform),
+            ("kubectl", kubectl),
+            ("aws", "echo \"aws $*\" >> terraform.log".to_string()),
+            ("sleep", "exit 0".to_string()),
+        ];
+        common::run_with_fakes(&bash, &script, &fakes)
+    };
+    let r = run(false);
+    assert!(r.ok, "{}{}", r.stdout, r.terraform_log);
+    let log: Vec<&str> = r.terraform_log.lines().collect();
+    let at = |p: &str| {
+        log.iter()
+            .position(|l| l.contains(p))
+            .unwrap_or_else(|| panic!("no {p} in {log:#?}"))
+    };
+    assert!(
+        log[at("destroy")].ends_with("destroy -input=false -target=module.db.helm_release.cluster"),
+        "{log:#?}"
+    );
+    assert_eq!(
+        log.iter().filter(|l| l.contains("-target=")).count(),
+        1,
+        "data sources are not targeted"
+    );
+    assert!(at("destroy") < at("update-kubeconfig --name acme-traefik-drill-cluster-euc1 --region eu-central-1"));
+    assert!(at("update-kubeconfig") < at("patch persistentvolume/pv-1"));
+    assert!(log[at("patch persistentvolume/pv-1")].contains("\"persistentVolumeReclaimPolicy\":\"Delete\""));
+    assert!(at("patch persistentvolume/pv-1") < at("delete statefulsets --all --all-namespaces"));
+    assert!(at("delete statefulsets") < at("delete pvc --all --all-namespaces"));
+    let r = run(true);
+    assert!(!r.ok);
+    assert!(
+        r.stdout
+            .contains("::error title=volumes left::acme-traefik-drill-cluster-euc1 still has persistentvolume/pv-1"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The failback moves a promoted PostgreSQL cluster's data from the DR
+/// cluster to the primary's in one pipe run with the primary's apply role,
+/// which EKS admits only to the cluster it created: a DR job before it gives
+/// that role an access entry on the DR cluster.
+#[test]
+fn the_drill_failback_reaches_the_dr_cluster_it_moves_data_from() {
+    let w = drill_workflow("acme-traefik");
+    assert_eq!(w["jobs"]["failback-access"]["needs"].as_str(), Some("failover"));
+    assert_eq!(w["jobs"]["failback-1"]["needs"].as_str(), Some("failback-access"));
+    assert_eq!(
+        w["jobs"]["failback-access"]["environment"].as_str(),
+        Some("acme-traefik-drill-dr")
+    );
+    let grant = step_script(&w, "failback-access", "Let the primary root's apply role reach");
+    for want in [
+        "ROLE=\"arn:aws:iam::${AWS_ACCOUNT_ID}:role/ci/acme-traefik-drill-apply-euw3\"",
+        "aws eks create-access-entry --cluster-name acme-traefik-drill-cluster-euc1 --principal-arn \"$ROLE\" --region eu-central-1",
+        "*ResourceInUseException*",
+        "aws eks associate-access-policy --cluster-name acme-traefik-drill-cluster-euc1 --principal-arn \"$ROLE\" --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope type=cluster --region eu-central-1",
+    ] {
+        assert!(grant.contains(want), "{want}\n{grant}");
+    }
+    let failback_1 = serde_yaml::to_string(&w["jobs"]["failback-1"]).unwrap();
+    assert!(
+        failback_1.contains("--context acme-traefik-drill-eu-central-1"),
+        "the job that needs it"
+    );
+    // Inventories whose failback reaches no DR cluster from the primary get no such job.
+    for name in ["acme-eks", "acme-flask", "acme-multiregion", "acme-vm"] {
+        assert!(drill_workflow(name)["jobs"]["failback-access"].is_null(), "{name}");
+    }
+}
+
+/// The failover's service check waits for the application's rollout, which
+/// an image nobody pushed into the drill account never finishes: the deploy
+/// stage stops with what to push instead of a failover that times out.
+#[test]
+fn the_drill_stops_after_its_deployment_when_the_failover_would_wait_for_a_missing_image() {
+    let w = drill_workflow("acme-traefik");
+    let script = step_script(&w, "deploy-dr", "The application images the failover waits for");
+    assert!(
+        script.contains("aws ecr describe-images --repository-name acme-traefik-drill/api-images --image-ids imageTag=1.0.0 --region eu-central-1"),
+        "{script}"
+    );
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    let run = |answer: &str, code: i32| {
+        let aws = format!("echo '{answer}' >&2; exit {code}");
+        common::run_with_fakes(&bash, &format!("set -o pipefail\n{script}"), &[("aws", aws)])
+    };
+    assert!(run("", 0).ok);
+    let r = run(
+        "An error occurred (ImageNotFoundException) when calling the DescribeImages operation",
+        254,
+    );
+    assert!(!r.ok);
+    assert!(r.stdout.contains("::error title=images not pushed::"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("imageTag=1.0.0 --region eu-central-1"),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        "An error occurred (AccessDeniedException) when calling the DescribeImages operation",
+        254,
+    );
+    assert!(!r.ok && !r.stdout.contains("images not pushed"), "{}", r.stdout);
+    // Only in the last deployment job.
+    for job in ["deploy-dr-first", "deploy-primary", "failover"] {
+        let steps = serde_yaml::to_string(&w["jobs"][job]).unwrap();
+        assert!(
+            !steps.contains("The application images the failover waits for"),
+            "{job}"
+        );
+    }
+}

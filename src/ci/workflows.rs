@@ -103,7 +103,7 @@ struct Ctx {
     failover_marker_read: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct ShellStep {
     name: String,
     lines: Vec<String>,
@@ -410,15 +410,18 @@ fn region_down_policy(region: &str) -> String {
     .to_string()
 }
 
-/// Steps that lift deletion protection and empty the buckets of a drill
+/// Steps that lift deletion protection, delete the image repositories (with
+/// their images: `force_delete` is off) and empty the buckets of a drill
 /// root's state, so that `terraform destroy` can remove it.
 fn unprotect(root: &Root) -> ShellStep {
     let d = &root.dir;
     let r = &root.region;
     let lines = [
-        format!("terraform -chdir={d} show -json > state.json"),
+        "state=\"$RUNNER_TEMP/state.json\"   # holds secrets: outside the workspace".to_string(),
+        "trap 'rm -f \"$state\"' EXIT".to_string(),
+        format!("terraform -chdir={d} show -json > \"$state\""),
         "# shellcheck disable=SC2016 # jq's own variables".to_string(),
-        "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' state.json; }".to_string(),
+        "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' \"$state\"; }".to_string(),
         "resources aws_db_instance identifier | while read -r id; do".to_string(),
         format!("  aws rds modify-db-instance --db-instance-identifier \"$id\" --no-deletion-protection --apply-immediately --region {r} >/dev/null"),
         "done".to_string(),
@@ -427,6 +430,11 @@ fn unprotect(root: &Root) -> ShellStep {
         "done".to_string(),
         "resources aws_lb arn | while read -r arn; do".to_string(),
         format!("  aws elbv2 modify-load-balancer-attributes --load-balancer-arn \"$arn\" --attributes Key=deletion_protection.enabled,Value=false --region {r} >/dev/null"),
+        "done".to_string(),
+        "resources aws_ecr_repository name | while read -r repo; do".to_string(),
+        format!("  if ! out=$(aws ecr delete-repository --repository-name \"$repo\" --force --region {r} 2>&1); then   # with its images"),
+        "    case \"$out\" in *RepositoryNotFoundException*) ;; *) echo \"$out\" >&2; exit 1 ;; esac".to_string(),
+        "  fi".to_string(),
         "done".to_string(),
         "resources aws_s3_bucket bucket | while read -r bucket; do".to_string(),
         "  while :; do".to_string(),
@@ -445,6 +453,136 @@ fn unprotect(root: &Root) -> ShellStep {
     }
 }
 
+/// A step that frees the EBS volumes of the drill root's clusters before
+/// its `terraform destroy`: the charts' StatefulSets keep their volume
+/// claims when they are uninstalled (Kubernetes' default retention), and
+/// the PostgreSQL clusters' StorageClass retains its volumes on purpose
+/// (`reclaimPolicy: Retain`), so destroying the clusters would leave the
+/// volumes billed. The charts go first (their operators would recreate
+/// what is deleted), then every volume is set to be deleted with its claim,
+/// the StatefulSets and claims are deleted, and the step waits until the
+/// EBS CSI driver has deleted the volumes.
+fn release_volumes(root: &Root) -> ShellStep {
+    let d = &root.dir;
+    let r = &root.region;
+    let lines = [
+        "state=\"$RUNNER_TEMP/releases.json\"   # holds secrets: outside the workspace, deleted below".to_string(),
+        format!("terraform -chdir={d} show -json > \"$state\""),
+        "# shellcheck disable=SC2016 # jq's own variables".to_string(),
+        "managed() { jq -r --arg t \"$1\" '.. | objects | select(.type? == $t and .mode? == \"managed\")' \"$state\"; }".to_string(),
+        "mapfile -t targets < <(managed helm_release | jq -r '\"-target=\" + .address')".to_string(),
+        "if [ \"${#targets[@]}\" -gt 0 ]; then".to_string(),
+        format!("  terraform -chdir={d} destroy -input=false \"${{targets[@]}}\""),
+        "fi".to_string(),
+        "mapfile -t clusters < <(managed aws_eks_cluster | jq -r '.values.name')".to_string(),
+        "rm -f \"$state\"".to_string(),
+        "for cluster in \"${clusters[@]}\"; do".to_string(),
+        format!("  aws eks update-kubeconfig --name \"$cluster\" --region {r} --alias \"$cluster\""),
+        "  pvs=$(kubectl --context \"$cluster\" get pv -o name)".to_string(),
+        "  for pv in $pvs; do".to_string(),
+        "    # a volume its chart's claim took along may be gone already".to_string(),
+        "    kubectl --context \"$cluster\" patch \"$pv\" -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}' || ! kubectl --context \"$cluster\" get \"$pv\" > /dev/null 2>&1".to_string(),
+        "  done".to_string(),
+        "  kubectl --context \"$cluster\" delete statefulsets --all --all-namespaces --cascade=foreground --wait=true --timeout=15m".to_string(),
+        "  kubectl --context \"$cluster\" delete pvc --all --all-namespaces --wait=true --timeout=15m".to_string(),
+        "  for _ in $(seq 90); do".to_string(),
+        "    [ -z \"$(kubectl --context \"$cluster\" get pv -o name)\" ] && break".to_string(),
+        "    sleep 10".to_string(),
+        "  done".to_string(),
+        "  left=$(kubectl --context \"$cluster\" get pv -o name | tr '\\n' ' ')".to_string(),
+        "  if [ -n \"$left\" ]; then".to_string(),
+        format!("    echo \"::error title=volumes left::$cluster still has $left after 15 minutes: their EBS volumes would outlive the drill (aws ec2 describe-volumes --region {r})\""),
+        "    exit 1".to_string(),
+        "  fi".to_string(),
+        "done".to_string(),
+    ];
+    ShellStep {
+        name: quoted(&format!(
+            "Uninstall the charts and delete the volumes of the drill's {} root's clusters",
+            root.role
+        )),
+        lines: lines.to_vec(),
+    }
+}
+
+/// A step that stops the drill after its deployment when the DR region's
+/// registry lacks an image the failover waits for (`rollouts`: the
+/// failover's service check waits for each release's rollout, which an
+/// image nobody pushed into the drill account never finishes).
+fn images_pushed(rollouts: &[crate::runbook::Rollout], dr_region: &str) -> Option<ShellStep> {
+    if rollouts.is_empty() {
+        return None;
+    }
+    let mut lines = vec!["missing=\"\"".to_string()];
+    for r in rollouts {
+        lines.push(format!("if ! found=$({} 2>&1); then", r.image_present));
+        lines.push(format!(
+            "  case \"$found\" in *ImageNotFoundException*|*RepositoryNotFoundException*) missing=\"$missing; {}\" ;; *) echo \"$found\" >&2; exit 1 ;; esac",
+            r.image_present
+        ));
+        lines.push("fi".to_string());
+    }
+    lines.push("if [ -n \"$missing\" ]; then".to_string());
+    lines.push(format!(
+        "  echo \"::error title=images not pushed::the failover waits for the application's rollout, but the drill's registry in {dr_region} lacks an image ($missing): run the drill with stage deploy and keep_on_failure ticked, push the images into the drill account (RUNBOOK.md, First deployment), then run it again from failover\""
+    ));
+    lines.push("  exit 1".to_string());
+    lines.push("fi".to_string());
+    Some(ShellStep {
+        name: quoted("The application images the failover waits for are in the drill's registry"),
+        lines,
+    })
+}
+
+/// The DR clusters a primary root's failback job reaches with `kubectl`
+/// (a command naming the DR region's context, e.g. the dump of a promoted
+/// PostgreSQL cluster piped into the primary's): their names, from the
+/// job's `update-kubeconfig` of the DR region.
+fn dr_clusters_used(steps: &[ShellStep], name: &str, dr_region: &str) -> Vec<String> {
+    let lines: Vec<&String> = steps.iter().flat_map(|s| &s.lines).collect();
+    let context = format!("--context {name}-{dr_region}");
+    if !lines.iter().any(|l| l.contains(&context)) {
+        return Vec::new();
+    }
+    let mut clusters: Vec<String> = lines
+        .iter()
+        .filter(|l| l.contains("aws eks update-kubeconfig") && l.contains(&format!("--region {dr_region} ")))
+        .filter_map(|l| l.split("--name ").nth(1)?.split_whitespace().next().map(str::to_string))
+        .collect();
+    clusters.sort();
+    clusters.dedup();
+    clusters
+}
+
+/// A step of a DR job that lets the primary root's apply role administer
+/// the DR `clusters` (an EKS access entry): only each cluster's creator,
+/// the DR apply role, is an administrator, and the failback moves data
+/// from them with the primary's role.
+fn grant_dr_clusters(clusters: &[String], primary: &Root, dr_region: &str) -> ShellStep {
+    let role = format!(
+        "arn:aws:iam::${{AWS_ACCOUNT_ID}}:role/ci/{}-apply-{}",
+        primary.inventory, primary.code
+    );
+    let mut lines = vec![format!("ROLE=\"{role}\"")];
+    for c in clusters {
+        lines.push(format!(
+            "if ! out=$(aws eks create-access-entry --cluster-name {c} --principal-arn \"$ROLE\" --region {dr_region} 2>&1); then"
+        ));
+        lines.push("  case \"$out\" in *ResourceInUseException*) ;; *) echo \"$out\" >&2; exit 1 ;; esac".to_string());
+        lines.push("fi".to_string());
+        lines.push(format!(
+            "aws eks associate-access-policy --cluster-name {c} --principal-arn \"$ROLE\" --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope type=cluster --region {dr_region} > /dev/null"
+        ));
+    }
+    ShellStep {
+        name: quoted(&format!(
+            "Let the primary root's apply role reach {} for the failback",
+            clusters.join(", ")
+        )),
+        lines,
+    }
+}
+
 fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiError> {
     let copy = drill_copy(inv);
     let name = copy.name.clone();
@@ -459,8 +597,10 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
     let root = |role: &str| roots.iter().find(|r| r.role == role).cloned().expect("both roots");
     let dir = format!("generated/{name}");
     let _ = (ci, out_roots);
-    // A job runs when the drill starts at its stage or at an earlier one.
-    let stage = |s: &str| {
+    // A job runs when the drill starts at its stage or at an earlier one,
+    // and not after a job that timed out (GitHub cancels a job past its
+    // timeout: neither failure() nor the run's cancelled() sees it).
+    let stage = |s: &str, after: &str| {
         let order = ["all", "deploy", "failover", "failback", "destroy"];
         let upto: Vec<String> = order
             .iter()
@@ -468,10 +608,14 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             .map(|o| format!("\"{o}\""))
             .collect();
         format!(
-            "${{{{ !failure() && !cancelled() && contains(fromJSON('[{}]'), inputs.stage) }}}}",
+            "${{{{ !failure() && !cancelled() && needs.{after}.result != 'cancelled' && contains(fromJSON('[{}]'), inputs.stage) }}}}",
             upto.join(",")
         )
     };
+    let images = images_pushed(
+        &crate::runbook::unawaited_rollouts(&copy, &plan.dr, &plan.dr.modules),
+        &copy.regions.dr,
+    );
     let mut jobs = Vec::new();
     for (id, title, needs, role) in [
         ("deploy-dr-first", "deploy: DR root first", "confirm", "dr"),
@@ -483,11 +627,13 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             id: id.into(),
             title: title.into(),
             needs: needs.into(),
-            condition: stage("deploy"),
-            steps: vec![ShellStep {
+            condition: stage("deploy", needs),
+            steps: std::iter::once(ShellStep {
                 name: quoted(&format!("terraform apply ({role})")),
                 lines: vec![format!("terraform -chdir={} apply -input=false", r.dir)],
-            }],
+            })
+            .chain(images.iter().filter(|_| id == "deploy-dr").cloned())
+            .collect(),
             root: r,
             session_policy: String::new(),
             verify: Vec::new(),
@@ -516,12 +662,12 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             id: id.clone(),
             title,
             needs: previous.clone(),
-            condition: stage(cond),
+            condition: stage(cond, &previous),
             root: root(role),
             session_policy: policy,
             steps,
             verify,
-            needs_vars: role == "dr" && !saves && !standby_restored,
+            needs_vars: role == "dr" && !saves && !standby_restored && !id.ends_with("-access"),
             saves_vars: saves,
         });
         standby_restored |= restores;
@@ -544,7 +690,30 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         down,
         true,
     );
-    for (i, g) in by_root(&rb.failback, &dir, "primary").into_iter().enumerate() {
+    let failback = by_root(&rb.failback, &dir, "primary");
+    let reached: Vec<String> = failback
+        .iter()
+        .filter(|g| g.0 == "primary")
+        .flat_map(|g| dr_clusters_used(&g.1, &name, &copy.regions.dr))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !reached.is_empty() {
+        add_group(
+            &mut jobs,
+            "failback-access".into(),
+            "failback: the primary's role reaches the DR clusters".into(),
+            "failback",
+            (
+                "dr",
+                vec![grant_dr_clusters(&reached, &root("primary"), &copy.regions.dr)],
+                Vec::new(),
+            ),
+            String::new(),
+            false,
+        );
+    }
+    for (i, g) in failback.into_iter().enumerate() {
         let role = g.0;
         add_group(
             &mut jobs,
@@ -556,18 +725,50 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             false,
         );
     }
+    // The destroy runs after a failure too (unless asked to keep what
+    // failed): a failed drill would otherwise leave both regions' clusters,
+    // NAT gateways and databases billing. Never when the run was not
+    // confirmed, nor when it was cancelled.
+    // The primary root goes only once the DR root is gone: the DR root reads
+    // the primary's published facts, and a DR root whose facts are gone
+    // cannot be planned, so neither destroyed, any more.
+    let destroy_when = |role: &str| match role {
+        "dr" => "${{ !cancelled() && needs.confirm.result == 'success' && (!failure() || !inputs.keep_on_failure) }}",
+        _ => "${{ !cancelled() && needs.destroy-dr.result == 'success' }}",
+    };
     for role in ["dr", "primary"] {
         let r = root(role);
+        let root_plan = if role == "dr" { &plan.dr } else { &plan.primary };
         let destroy = ShellStep {
             name: quoted(&format!("terraform destroy ({role})")),
             lines: vec![format!("terraform -chdir={} destroy -input=false", r.dir)],
         };
+        let mut steps = Vec::new();
+        if !root_plan.helm_clusters.is_empty() {
+            steps.push(release_volumes(&r));
+        }
+        steps.push(unprotect(&r));
+        if role == "dr" && copy.ci.is_some() {
+            let marker = crate::plan::names::failover_marker(&name);
+            steps.push(ShellStep {
+                name: quoted("Delete the drill's failover marker (a run that stopped between failover and failback left it)"),
+                lines: vec![format!(
+                    "GONE=$(aws ssm delete-parameter --name {marker} --region {} 2>&1) || case \"$GONE\" in *ParameterNotFound*) ;; *) echo \"$GONE\" >&2; false ;; esac",
+                    r.region
+                )],
+            });
+        }
+        steps.push(destroy);
         jobs.push(DrillJob {
             id: format!("destroy-{role}"),
             title: format!("destroy the drill's {role} root"),
-            needs: previous.clone(),
-            condition: stage("destroy"),
-            steps: vec![unprotect(&r), destroy],
+            needs: if role == "dr" {
+                format!("[{previous}, confirm]")
+            } else {
+                previous.clone()
+            },
+            condition: destroy_when(role).to_string(),
+            steps,
             root: r,
             session_policy: String::new(),
             verify: vec![format!(
