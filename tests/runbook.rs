@@ -1537,3 +1537,67 @@ fn runbook_plans_keep_the_node_group_sizes_the_autoscaler_set() {
         "{log}"
     );
 }
+
+/// The drill's teardown frees the clusters' volumes before anything is
+/// destroyed whole: the charts go first (only them: a state without any
+/// runs no untargeted destroy), every volume is set to be deleted with its
+/// claim, then StatefulSets and claims are deleted. Run under sh against
+/// stand-in terraform, aws and kubectl.
+#[test]
+fn the_drill_teardown_deletes_the_clusters_volumes_before_the_roots() {
+    let loaded =
+        acmegen::inventory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory/acme-traefik.yaml")).unwrap();
+    let rb = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
+    let teardown = rb
+        .drill
+        .iter()
+        .find(|s| s.title.starts_with("Destroy the drill"))
+        .unwrap();
+    let c = &teardown.commands;
+    let at = |needle: &str| {
+        c.iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle} in {c:#?}"))
+    };
+    let dr_charts = at("CHARTS=$(terraform -chdir=generated/acme-traefik-drill/dr state list");
+    let dr_claims = at("kubectl --context acme-traefik-drill-cluster-euc1 delete pvc --all --all-namespaces");
+    assert!(dr_charts < at("kubectl --context acme-traefik-drill-cluster-euc1 patch"));
+    assert!(
+        at("kubectl --context acme-traefik-drill-cluster-euc1 patch")
+            < at("acme-traefik-drill-cluster-euc1 delete statefulsets")
+    );
+    assert!(at("acme-traefik-drill-cluster-euc1 delete statefulsets") < dr_claims);
+    assert!(
+        at("CHARTS=$(terraform -chdir=generated/acme-traefik-drill/primary state list")
+            < at("acme-traefik-drill-cluster-euw3 delete pvc")
+    );
+    let whole = c
+        .iter()
+        .position(|l| l == "terraform -chdir=generated/acme-traefik-drill/dr destroy")
+        .expect("the DR root's destroy");
+    assert!(dr_claims < at("empty_bucket acme-traefik-drill-pg-backups") && dr_claims < whole);
+    assert!(teardown
+        .verify
+        .iter()
+        .any(|v| v.contains("`acme-traefik-drill-cluster-euc1` and `acme-traefik-drill-cluster-euw3` list no volume")));
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the runbook's lines are not run");
+        return;
+    };
+    let charts = &c[dr_charts];
+    let run = |state: &str| {
+        let terraform = format!(
+            "case \"$*\" in *\"state list\"*) printf '%s\\n' {state} ;; *) echo \"terraform $*\" >> terraform.log ;; esac"
+        );
+        common::run_with_fakes(&bash, &format!("set -u\n{charts}"), &[("terraform", terraform)])
+    };
+    let r = run("module.db.helm_release.cluster module.db.aws_s3_bucket.this 'module.apps.helm_release.app[\"api\"]'");
+    assert!(r.ok);
+    assert_eq!(
+        r.terraform_log,
+        "terraform -chdir=generated/acme-traefik-drill/dr destroy -target=module.db.helm_release.cluster -target=module.apps.helm_release.app[\"api\"]\n"
+    );
+    let r = run("module.db.aws_s3_bucket.this");
+    assert!(r.ok);
+    assert_eq!(r.terraform_log, "", "no chart left: no destroy at all");
+}

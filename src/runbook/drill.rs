@@ -87,6 +87,41 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
             }
         }
     }
+    // The charts' StatefulSets keep their volume claims when uninstalled,
+    // and the PostgreSQL StorageClass retains its volumes: uninstall the
+    // charts first (their operators would recreate what is deleted), then
+    // have every volume deleted with its claim.
+    let mut clusters = Vec::new();
+    for role in [Role::Dr, Role::Primary] {
+        let root = d.root(role);
+        if root.helm_clusters.is_empty() {
+            continue;
+        }
+        // Guarded: `destroy` without a target would destroy the whole root
+        // before its volumes are freed and its buckets emptied.
+        commands.push(format!(
+            "CHARTS=$({} | grep -E '(^|\\.)helm_release\\.' | sed 's/^/-target=/'); if [ -n \"$CHARTS\" ]; then {} $CHARTS; fi   # the charts first",
+            d.tf(role.as_str(), "state list"),
+            d.tf(role.as_str(), "destroy"),
+        ));
+        let region = d.region(role);
+        for a in d.inv.assets.iter().filter(|a| root.helm_clusters.contains(&a.ident())) {
+            let eks = d.ident(a, role);
+            commands.push(format!(
+                "aws eks update-kubeconfig --name {eks} --region {region} --alias {eks}"
+            ));
+            commands.push(format!(
+                "for PV in $(kubectl --context {eks} get pv -o name); do kubectl --context {eks} patch \"$PV\" -p '{{\"spec\":{{\"persistentVolumeReclaimPolicy\":\"Delete\"}}}}'; done"
+            ));
+            commands.push(format!(
+                "kubectl --context {eks} delete statefulsets --all --all-namespaces --cascade=foreground --timeout=15m"
+            ));
+            commands.push(format!(
+                "kubectl --context {eks} delete pvc --all --all-namespaces --wait --timeout=15m"
+            ));
+            clusters.push(eks);
+        }
+    }
     let mut buckets = Vec::new();
     for role in [Role::Primary, Role::Dr] {
         for m in d.root(role).modules.iter().filter(|m| m.source == "s3") {
@@ -103,12 +138,19 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
     }
     commands.push(format!("terraform -chdir={}/dr destroy", d.dir));
     commands.push(format!("terraform -chdir={}/primary destroy", d.dir));
+    let mut verify = vec![
+        "Nothing of the drill's primary and DR roots is left: `terraform destroy` cannot delete a deletion-protected load balancer, database or global database, nor a bucket or repository that is not empty, hence the commands before it.".to_string(),
+    ];
+    if !clusters.is_empty() {
+        verify.push(format!(
+            "Before the roots are destroyed, {} list no volume (`kubectl --context <cluster> get pv`): a volume left there is an EBS volume that outlives the drill, billed and encrypted with a key scheduled for deletion.",
+            clusters.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" and ")
+        ));
+    }
+    verify.push("The drill's bootstrap root (state buckets, hosted zones, the account's EC2 Auto Scaling service-linked role) stays for the next drill; the role is account-wide, and IAM refuses to delete it while any Auto Scaling group uses it.".to_string());
     Step::new(
-        "Destroy the drill: lift what protects it from deletion, empty its buckets, then destroy DR and primary",
+        "Destroy the drill: lift what protects it from deletion, uninstall the charts and delete the clusters' volumes, empty its buckets, then destroy DR and primary",
         commands,
-        vec![
-            "Nothing of the drill's primary and DR roots is left: `terraform destroy` cannot delete a deletion-protected load balancer, database or global database, nor a bucket or repository that is not empty, hence the commands before it.".into(),
-            format!("The drill's bootstrap root (state buckets, hosted zones, the account's EC2 Auto Scaling service-linked role) stays for the next drill; the role is account-wide, and IAM refuses to delete it while any Auto Scaling group uses it."),
-        ],
+        verify,
     )
 }
