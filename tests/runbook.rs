@@ -506,8 +506,22 @@ fn failback_copies_objects_written_in_dr_back_before_writers_return() {
         "ACCOUNT_ID=$(aws sts get-caller-identity --region us-west-1 --query Account --output text)"
     );
     assert_eq!(step.commands[1], sync);
-    assert_eq!(step.commands[2], format!("{sync} --dryrun   # must print nothing"));
-    assert!(step.verify.iter().any(|v| v.contains("dry run prints nothing")));
+    assert_eq!(
+        step.commands[2],
+        format!("DRY=$({sync} --dryrun); [ -z \"$DRY\" ]   # the dry run prints nothing: this line fails otherwise")
+    );
+    assert!(step
+        .verify
+        .iter()
+        .any(|v| v.contains("dry run prints nothing (its line exits 0)")));
+    // Run as the drill runs it (bash -e): an object still to copy, or a
+    // failed dry run, stops it.
+    if let Some(bash) = common::bash() {
+        let check = |aws: &str| common::run_with_fakes(&bash, &step.commands[2], &[("aws", aws.to_string())]).ok;
+        assert!(check("exit 0"));
+        assert!(!check("echo '(dryrun) copy: s3://a/x to s3://b/x'"));
+        assert!(!check("echo 'AccessDenied' >&2; exit 1"));
+    }
     let stop = b
         .iter()
         .position(|s| s.title.starts_with("Stop the application's writes"))
@@ -945,10 +959,36 @@ fn postgres_standby_is_promoted_on_failover_and_returned_to_standby_on_failback(
         "{}",
         step.title
     );
-    assert!(step
+    let members = "kubectl --context t-us-west-1 -n postgres exec pg-0 -c postgres -- patronictl list";
+    let wait = step
         .commands
-        .contains(&"kubectl --context t-us-west-1 -n postgres exec pg-0 -c postgres -- patronictl list".to_string()));
-    assert!(step.verify.iter().any(|v| v.contains("Leader and no Standby Leader")));
+        .iter()
+        .find(|c| {
+            c.starts_with(&format!(
+                "until {members} | grep -q '| Leader '; do {members}; sleep 10; done"
+            ))
+        })
+        .expect("the step waits for the promoted leader");
+    assert!(step
+        .verify
+        .iter()
+        .any(|v| v.contains("shows a Leader (no longer a Standby Leader)")));
+    if let Some(bash) = common::bash() {
+        // Patroni's table: the standby's role, then the promoted one.
+        let kubectl = "echo x >> calls\nif [ \"$(wc -l < calls)\" -gt 2 ]; then echo '| pg-0 | 10.0.0.1 | Leader | running | 2 |'; else echo '| pg-0 | 10.0.0.1 | Standby Leader | streaming | 1 |'; fi";
+        let r = common::run_with_fakes(
+            &bash,
+            wait,
+            &[("kubectl", kubectl.to_string()), ("sleep", "exit 0".to_string())],
+        );
+        assert!(r.ok);
+        assert_eq!(
+            r.stdout.matches("Standby Leader").count(),
+            1,
+            "printed once, then the loop ended: {}",
+            r.stdout
+        );
+    }
     assert!(md.contains("Promote the PostgreSQL standby `pg` in us-west-1 (pg_standby = false)"));
     // Failback: writes stop, the data moves back, then DR is a standby again.
     let b = &rb.failback;

@@ -160,10 +160,10 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
         );
         steps.push(Step::new(
             format!("Copy what was written to `{}` in {} back to the primary bucket", a.name, c.dr),
-            vec![c.account(), sync.clone(), format!("{sync} --dryrun   # must print nothing")],
+            vec![c.account(), sync.clone(), format!("DRY=$({sync} --dryrun); [ -z \"$DRY\" ]   # the dry run prints nothing: this line fails otherwise")],
             vec![
                 "Replication runs one way (primary to DR): objects written in DR during the outage exist only there until this copy. `sync` copies what the primary bucket lacks or holds at another size, and deletes nothing; `--size-only` keeps it from copying back every replica, whose timestamps are newer than the originals.".into(),
-                "The dry run prints nothing: every object of the DR bucket is in the primary bucket; the copies replicate to DR again like any new object.".into(),
+                "The dry run prints nothing (its line exits 0): every object of the DR bucket is in the primary bucket; the copies replicate to DR again like any new object.".into(),
             ],
         ));
     }

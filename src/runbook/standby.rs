@@ -62,6 +62,16 @@ impl Placement {
         format!("kubectl --context {} -n {} {args}", self.context, self.namespace)
     }
 
+    /// Waits until Patroni reports a `Leader` (a promoted standby's role
+    /// changes from `Standby Leader`), printing its view between tries.
+    fn until_leader(&self) -> String {
+        format!(
+            "until {} | grep -q '| Leader '; do {}; sleep 10; done   # stop (Ctrl-C) if a member shows a failed state",
+            self.members(),
+            self.members()
+        )
+    }
+
     /// `VAR=<the master pod>` (Spilo labels it spilo-role=master).
     fn master(&self, var: &str) -> String {
         format!(
@@ -99,12 +109,12 @@ pub(super) fn promote(c: &Ctx<'_>, changes: &[VarChange], a: &Asset) -> Option<S
         {
             let mut commands = super::failover::dr_apply_pinned(c, changes, &format!("-refresh=false -target=module.{}", a.ident()));
             commands.push(p.kubeconfig());
-            commands.push(p.members());
+            commands.push(p.until_leader());
             commands
         },
         vec![
             format!("The apply changes only `{}`'s Helm release (its standby section removed, from failover.auto.tfvars); the operator then promotes the standby leader, which archives WAL under the {} prefix of the DR bucket.", a.name, c.dr),
-            "`patronictl list` shows a Leader and no Standby Leader: the database accepts writes; re-run it until it does.".into(),
+            "The loop ends once `patronictl list` shows a Leader (no longer a Standby Leader): the database accepts writes.".into(),
             format!("Data is what the standby replayed from the replicated archive: WAL not yet archived or replicated when {} was lost is gone (RPO); clients use the DR master service (output `{}_master_service`).", c.primary, a.ident()),
         ],
     ))
