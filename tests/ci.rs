@@ -1170,3 +1170,87 @@ fn the_drill_stops_after_its_deployment_when_the_failover_would_wait_for_a_missi
         );
     }
 }
+
+/// `terraform apply tfplan | tee apply.txt` exits with tee's status unless
+/// the shell has pipefail, which GitHub adds only with `shell: bash`: a
+/// failed apply showed as a green job and the next root was applied. Every
+/// workflow runs its steps in bash with pipefail, and the apply step fails
+/// with its apply.
+#[test]
+fn a_failed_apply_fails_its_job() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["acme-eks", "acme-flask", "acme-multiregion", "acme-traefik", "acme-vm"] {
+        for kind in ["apply", "drift", "pr", "drill"] {
+            let path = root.join(format!(".github/workflows/acmegen-{name}-{kind}.yml"));
+            let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+            assert_eq!(w["defaults"]["run"]["shell"].as_str(), Some("bash"), "{name} {kind}");
+            for (id, job) in w["jobs"].as_mapping().unwrap() {
+                for step in job["steps"].as_sequence().into_iter().flatten() {
+                    assert!(step["shell"].is_null(), "{name} {kind} {id:?}: a step with its own shell");
+                }
+            }
+        }
+    }
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    let w: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(root.join(".github/workflows/acmegen-acme-vm-apply.yml")).unwrap()).unwrap();
+    let script = step_script(&w, "primary", "terraform plan and apply");
+    let run = |apply_code: i32| {
+        let terraform = format!(
+            "for a in \"$@\"; do [ \"$a\" = plan ] && exit 2; [ \"$a\" = apply ] && {{ echo 'Error: creating EKS Cluster'; exit {apply_code}; }}; done\nexit 0"
+        );
+        let aws = "echo 'An error occurred (ParameterNotFound)' >&2; exit 254".to_string();
+        // GitHub's `shell: bash`: bash --noprofile --norc -eo pipefail.
+        common::run_with_fakes(&bash, &format!("set -o pipefail\n{script}"), &[("terraform", terraform), ("aws", aws)])
+    };
+    assert!(run(0).ok);
+    let r = run(1);
+    assert!(!r.ok, "a failed apply passed: {}", r.stdout);
+}
+
+/// On a self-hosted runner `$HOME` outlives the job: an acmegen kept there
+/// survived a change of its sources (and a PR's build could be the one the
+/// apply's check used). It is built into the job's own temporary directory,
+/// which the cache keyed by the sources restores, and a change of those
+/// sources runs the workflows.
+#[test]
+fn acmegen_is_built_for_each_job_from_its_own_sources() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for name in ["acme-eks", "acme-flask", "acme-multiregion", "acme-traefik", "acme-vm"] {
+        for kind in ["apply", "drift", "pr", "drill"] {
+            let text = fs::read_to_string(root.join(format!(".github/workflows/acmegen-{name}-{kind}.yml"))).unwrap();
+            assert!(!text.contains("$HOME/.acmegen") && !text.contains("~/.acmegen"), "{name} {kind}");
+            let w: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            for (_, job) in w["jobs"].as_mapping().unwrap() {
+                for step in job["steps"].as_sequence().into_iter().flatten() {
+                    if step["name"].as_str() == Some("Cache acmegen") {
+                        assert_eq!(step["with"]["path"].as_str(), Some("${{ runner.temp }}/acmegen"));
+                        seen += 1;
+                    }
+                    if step["name"].as_str() == Some("Install acmegen") {
+                        let run = step["run"].as_str().unwrap();
+                        assert!(run.contains("--root \"$RUNNER_TEMP/acmegen\"") && run.contains("echo \"$RUNNER_TEMP/acmegen/bin\""), "{run}");
+                    }
+                }
+            }
+        }
+        let w: serde_yaml::Value = serde_yaml::from_str(
+            &fs::read_to_string(root.join(format!(".github/workflows/acmegen-{name}-pr.yml"))).unwrap(),
+        )
+        .unwrap();
+        let paths: Vec<&str> = w["on"]["pull_request"]["paths"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .collect();
+        for want in ["src/**", "templates/**", "Cargo.lock", "build.rs"] {
+            assert!(paths.contains(&want), "{name}: {paths:?}");
+        }
+    }
+    assert!(seen > 10);
+}

@@ -217,18 +217,34 @@ fn install(ci: &Ci) -> Install {
                 cache_key: format!(
                     "acmegen-$⟦ runner.os ⟧-$⟦ hashFiles('{prefix}Cargo.lock', '{prefix}build.rs', '{prefix}src/**', '{prefix}templates/**') ⟧"
                 ),
-                command: format!("cargo install --locked --path {p} --root \"$HOME/.acmegen\""),
+                command: format!("cargo install --locked --path {p} --root \"$RUNNER_TEMP/acmegen\""),
             }
         }
         (None, Some(git), Some(rev)) => Install {
             cache_key: format!("acmegen-$⟦ runner.os ⟧-{rev}"),
-            command: format!("cargo install --locked --git {git} --rev {rev} --root \"$HOME/.acmegen\" acmegen"),
+            command: format!("cargo install --locked --git {git} --rev {rev} --root \"$RUNNER_TEMP/acmegen\" acmegen"),
         },
         _ => Install {
             cache_key: String::new(),
             command: "false".into(),
         },
     }
+}
+
+/// The files of acmegen's source when the repository holds it (`acmegen:
+/// {path: …}`): a change there renders other roots, so it runs the
+/// workflows like a change of the inventory (the check job then says what
+/// to re-render).
+fn source_paths(ci: &Ci) -> Vec<String> {
+    let Some(p) = &ci.acmegen.path else {
+        return Vec::new();
+    };
+    let p = p.trim_end_matches('/');
+    let prefix = if p == "." { String::new() } else { format!("{p}/") };
+    ["Cargo.toml", "Cargo.lock", "build.rs", "src/**", "templates/**"]
+        .iter()
+        .map(|f| format!("{prefix}{f}"))
+        .collect()
 }
 
 /// `inventory/acme.yaml` as the workflows name it: relative, `/`-separated.
@@ -877,7 +893,10 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
             format!("{out}/modules/**"),
             format!("{out}/charts/**"),
             format!(".github/workflows/acmegen-{}-*.yml", plan.name),
-        ],
+        ]
+        .into_iter()
+        .chain(source_paths(ci))
+        .collect(),
         vars: required_vars(plan),
         apply_jobs: vec![
             ApplyJob {
