@@ -501,6 +501,15 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         Expr::strs(p.v.inventory.cluster_admin_arns.clone().unwrap_or_default()),
         VarRole::Setting,
     );
+    // The CI drift role refreshes the cluster's Helm releases: read-only
+    // Kubernetes access (its role lives in this account, under /ci/).
+    let viewers: Vec<String> = p
+        .v
+        .inventory
+        .ci
+        .iter()
+        .map(|_| format!("ci/{}", crate::ci::iam::role_name(&p.v.inventory.name, "drift", p.region())))
+        .collect();
     let releases = p.var(
         &format!("{id}_node_release_versions"),
         &format!(
@@ -524,6 +533,9 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         .arg("node_desired_size", vdes)
         .arg("node_max_size", vmax)
         .arg("node_release_versions", releases);
+    if !viewers.is_empty() {
+        m.arg("viewer_role_names", Expr::strs(viewers));
+    }
     if runs_autoscaler(p, a) {
         let live = p.var(
             &format!("{id}_node_live_desired_sizes"),
@@ -604,6 +616,24 @@ pub fn objective(ctx: &crate::objectives::Context<'_>, a: &Asset) -> crate::obje
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{arg, default_of, errors, errors_text, module, objective, planned, warnings};
+
+    /// The CI drift role refreshes the clusters' Helm releases, whose state
+    /// lives in Secrets: with `ci:` each cluster gives it read-only access
+    /// (its role in the cluster's region); without, nothing is added.
+    #[test]
+    fn the_ci_drift_role_may_read_the_clusters_it_refreshes() {
+        let eks = "  - {kind: eks, name: k8s, size: m6i.large, qty: 2, version: \"1.35\", dr: active}\n";
+        let with_ci = crate::kinds::testing::inventory(eks).replacen(
+            "assets:",
+            "ci:\n  repository: acme-corp/infra\n  acmegen: {path: .}\n  runs_on: self-hosted\nassets:",
+            1,
+        );
+        let p = crate::kinds::testing::planned_text(&with_ci);
+        assert_eq!(arg(module(&p.primary, "k8s").unwrap(), "viewer_role_names"), "[\"ci/t-drift-use2\"]");
+        assert_eq!(arg(module(&p.dr, "k8s").unwrap(), "viewer_role_names"), "[\"ci/t-drift-usw1\"]");
+        let p = planned(eks);
+        assert!(module(&p.primary, "k8s").unwrap().argument("viewer_role_names").is_none());
+    }
 
     #[test]
     fn node_groups_fit_the_clusters_quota() {

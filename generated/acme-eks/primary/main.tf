@@ -116,6 +116,7 @@ module "apps" {
   node_desired_size       = var.apps_node_desired_size
   node_max_size           = var.apps_node_max_size
   node_release_versions   = var.apps_node_release_versions
+  viewer_role_names       = ["ci/acme-eks-drift-use1"]
   node_live_desired_sizes = var.apps_node_live_desired_sizes
   target_group_arns       = [module.ingress.target_group_arn]
   node_port_sources = [

@@ -190,6 +190,7 @@ module "monitoring" {
   node_desired_size     = var.monitoring_node_desired_size
   node_max_size         = var.monitoring_node_max_size
   node_release_versions = var.monitoring_node_release_versions
+  viewer_role_names     = ["ci/acme-flask-drift-use2"]
   tags                  = merge(local.tags, { Asset = "monitoring" })
 }
 

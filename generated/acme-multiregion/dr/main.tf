@@ -415,6 +415,7 @@ module "platform" {
   node_desired_size       = var.platform_node_desired_size
   node_max_size           = var.platform_node_max_size
   node_release_versions   = var.platform_node_release_versions
+  viewer_role_names       = ["ci/acme-multiregion-drift-usw2"]
   node_live_desired_sizes = var.platform_node_live_desired_sizes
   node_groups = {
     monitoring = {

@@ -149,6 +149,7 @@ module "cluster" {
   node_desired_size       = var.cluster_node_desired_size
   node_max_size           = var.cluster_node_max_size
   node_release_versions   = var.cluster_node_release_versions
+  viewer_role_names       = ["ci/acme-traefik-drift-euc1"]
   node_live_desired_sizes = var.cluster_node_live_desired_sizes
   node_volume_size        = 100
   target_group_arns       = [module.traefik.target_group_arn]

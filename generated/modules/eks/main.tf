@@ -1,5 +1,7 @@
 data "aws_partition" "current" {}
 
+data "aws_caller_identity" "current" {}
+
 ################################################################################
 # Cluster IAM role
 ################################################################################
@@ -108,6 +110,32 @@ resource "aws_eks_access_entry" "admin" {
   type          = "STANDARD"
 
   tags = var.tags
+}
+
+# Read-only access for the roles that refresh the cluster's Helm releases
+# without changing them (the CI drift role): the releases' state lives in
+# Secrets, which AmazonEKSAdminViewPolicy reads and AmazonEKSViewPolicy does
+# not.
+resource "aws_eks_access_entry" "viewer" {
+  for_each = toset(var.viewer_role_names)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${each.value}"
+  type          = "STANDARD"
+
+  tags = var.tags
+}
+
+resource "aws_eks_access_policy_association" "viewer" {
+  for_each = toset(var.viewer_role_names)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.viewer[each.key].principal_arn
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
 }
 
 resource "aws_eks_access_policy_association" "admin" {

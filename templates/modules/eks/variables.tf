@@ -25,6 +25,12 @@ variable "admin_principal_arns" {
   default     = []
 }
 
+variable "viewer_role_names" {
+  description = "Roles of this account, by name with their path (e.g. ci/acme-drift-use1), given read-only Kubernetes access (AmazonEKSAdminViewPolicy, which reads Secrets) through access entries: the CI drift role, whose refresh reads the Helm releases' Secrets."
+  type        = list(string)
+  default     = []
+}
+
 variable "kms_key_arn" {
   description = "KMS key for secrets envelope encryption, node volumes and control-plane logs."
   type        = string
