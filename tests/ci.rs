@@ -601,7 +601,7 @@ fn applies_stop_and_drift_stands_aside_while_a_failover_is_declared() {
         assert!(!out.contains(" apply "), "{job}: {out}");
         let (ok, _, out) = run_step("apply", job, step, missing, 254).unwrap();
         assert!(
-            ok && out.contains(" apply -input=false -lock-timeout=5m -no-color tfplan"),
+            ok && out.contains(" apply -input=false -lock-timeout=5m -no-color ") && out.contains("/tfplan\n"),
             "{job}: {out}"
         );
         let (ok, _, out) = run_step("apply", job, step, denied, 254).unwrap();
@@ -1186,7 +1186,10 @@ fn a_failed_apply_fails_its_job() {
             assert_eq!(w["defaults"]["run"]["shell"].as_str(), Some("bash"), "{name} {kind}");
             for (id, job) in w["jobs"].as_mapping().unwrap() {
                 for step in job["steps"].as_sequence().into_iter().flatten() {
-                    assert!(step["shell"].is_null(), "{name} {kind} {id:?}: a step with its own shell");
+                    assert!(
+                        step["shell"].is_null(),
+                        "{name} {kind} {id:?}: a step with its own shell"
+                    );
                 }
             }
         }
@@ -1196,7 +1199,8 @@ fn a_failed_apply_fails_its_job() {
         return;
     };
     let w: serde_yaml::Value =
-        serde_yaml::from_str(&fs::read_to_string(root.join(".github/workflows/acmegen-acme-vm-apply.yml")).unwrap()).unwrap();
+        serde_yaml::from_str(&fs::read_to_string(root.join(".github/workflows/acmegen-acme-vm-apply.yml")).unwrap())
+            .unwrap();
     let script = step_script(&w, "primary", "terraform plan and apply");
     let run = |apply_code: i32| {
         let terraform = format!(
@@ -1204,7 +1208,11 @@ fn a_failed_apply_fails_its_job() {
         );
         let aws = "echo 'An error occurred (ParameterNotFound)' >&2; exit 254".to_string();
         // GitHub's `shell: bash`: bash --noprofile --norc -eo pipefail.
-        common::run_with_fakes(&bash, &format!("set -o pipefail\n{script}"), &[("terraform", terraform), ("aws", aws)])
+        common::run_with_fakes(
+            &bash,
+            &format!("set -o pipefail\n{script}"),
+            &[("terraform", terraform), ("aws", aws)],
+        )
     };
     assert!(run(0).ok);
     let r = run(1);
@@ -1223,7 +1231,10 @@ fn acmegen_is_built_for_each_job_from_its_own_sources() {
     for name in ["acme-eks", "acme-flask", "acme-multiregion", "acme-traefik", "acme-vm"] {
         for kind in ["apply", "drift", "pr", "drill"] {
             let text = fs::read_to_string(root.join(format!(".github/workflows/acmegen-{name}-{kind}.yml"))).unwrap();
-            assert!(!text.contains("$HOME/.acmegen") && !text.contains("~/.acmegen"), "{name} {kind}");
+            assert!(
+                !text.contains("$HOME/.acmegen") && !text.contains("~/.acmegen"),
+                "{name} {kind}"
+            );
             let w: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
             for (_, job) in w["jobs"].as_mapping().unwrap() {
                 for step in job["steps"].as_sequence().into_iter().flatten() {
@@ -1233,7 +1244,11 @@ fn acmegen_is_built_for_each_job_from_its_own_sources() {
                     }
                     if step["name"].as_str() == Some("Install acmegen") {
                         let run = step["run"].as_str().unwrap();
-                        assert!(run.contains("--root \"$RUNNER_TEMP/acmegen\"") && run.contains("echo \"$RUNNER_TEMP/acmegen/bin\""), "{run}");
+                        assert!(
+                            run.contains("--root \"$RUNNER_TEMP/acmegen\"")
+                                && run.contains("echo \"$RUNNER_TEMP/acmegen/bin\""),
+                            "{run}"
+                        );
                     }
                 }
             }
@@ -1253,4 +1268,99 @@ fn acmegen_is_built_for_each_job_from_its_own_sources() {
         }
     }
     assert!(seen > 10);
+}
+
+/// A re-run of an older run passes its approvals again, and a run started
+/// on another branch names the same environments: either would apply what
+/// the branch's newest commit replaced. Every apply job first checks that
+/// its commit is the branch's head (run against a stand-in git).
+#[test]
+fn only_the_newest_commit_of_the_branch_is_applied() {
+    let w: serde_yaml::Value = serde_yaml::from_str(
+        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/acmegen-acme-vm-apply.yml"))
+            .unwrap(),
+    )
+    .unwrap();
+    for job in ["dr-first", "primary", "dr-again"] {
+        let names: Vec<&str> = w["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["name"].as_str())
+            .collect();
+        let at = |p: &str| {
+            names
+                .iter()
+                .position(|n| n.starts_with(p))
+                .unwrap_or_else(|| panic!("{job}: {p}"))
+        };
+        assert!(
+            at("This run applies the newest commit of main") < at("terraform plan and apply"),
+            "{job}"
+        );
+    }
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    let script = step_script(&w, "primary", "This run applies the newest commit");
+    let run = |head: &str, code: i32| {
+        let git = format!("[ \"$*\" = 'ls-remote origin refs/heads/main' ] || exit 9\nprintf '%s\\trefs/heads/main\\n' '{head}'\nexit {code}");
+        common::run_with_fakes(
+            &bash,
+            &format!("set -o pipefail\nGITHUB_SHA=1111111111111111111111111111111111111111\n{script}"),
+            &[("git", git)],
+        )
+    };
+    assert!(run("1111111111111111111111111111111111111111", 0).ok);
+    let r = run("2222222222222222222222222222222222222222", 0);
+    assert!(
+        !r.ok && r.stdout.contains("::error title=not the newest commit::"),
+        "{}",
+        r.stdout
+    );
+    assert!(!run("", 128).ok, "an unreadable head applies nothing");
+}
+
+/// A self-hosted runner has what its owner installed: every job names the
+/// tools it needs first (run against a PATH that lacks one).
+#[test]
+fn every_job_names_the_tools_it_needs_first() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for kind in ["apply", "drift", "pr", "drill"] {
+        let w: serde_yaml::Value = serde_yaml::from_str(
+            &fs::read_to_string(root.join(format!(".github/workflows/acmegen-acme-traefik-{kind}.yml"))).unwrap(),
+        )
+        .unwrap();
+        for (id, job) in w["jobs"].as_mapping().unwrap() {
+            let steps = job["steps"].as_sequence().unwrap();
+            if id.as_str() == Some("confirm") {
+                continue; // compares a string, no tool
+            }
+            assert_eq!(steps[0]["uses"].as_str(), Some("actions/checkout@v4"), "{kind} {id:?}");
+            assert_eq!(steps[1]["name"].as_str(), Some("Tools this job needs"), "{kind} {id:?}");
+        }
+    }
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    let w = serde_yaml::from_str::<serde_yaml::Value>(
+        &fs::read_to_string(root.join(".github/workflows/acmegen-acme-traefik-drift.yml")).unwrap(),
+    )
+    .unwrap();
+    let script = step_script(&w, "drift-primary", "Tools this job needs");
+    let run = |tools: &[&'static str]| {
+        let fakes: Vec<(&str, String)> = tools.iter().map(|t| (*t, "exit 0".to_string())).collect();
+        common::run_with_fakes(&bash, &format!("PATH=$PWD\n{script}"), &fakes)
+    };
+    assert!(run(&["unzip", "aws", "gh"]).ok);
+    let r = run(&["unzip", "aws"]);
+    assert!(
+        !r.ok
+            && r.stdout
+                .contains("::error title=tools missing::install gh on this runner"),
+        "{}",
+        r.stdout
+    );
 }

@@ -115,6 +115,7 @@ pub fn run_with_fakes(bash: &Path, script: &str, fakes: &[(&str, String)]) -> Ra
             format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default()),
         )
         .env("GITHUB_ENV", &env_file)
+        .env("RUNNER_TEMP", dir.path())
         .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
         .output()
         .unwrap();
