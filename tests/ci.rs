@@ -1272,15 +1272,17 @@ fn acmegen_is_built_for_each_job_from_its_own_sources() {
 
 /// A re-run of an older run passes its approvals again, and a run started
 /// on another branch names the same environments: either would apply what
-/// the branch's newest commit replaced. Every apply job first checks that
-/// its commit is the branch's head (run against a stand-in git).
+/// a newer commit replaced. Every apply job first checks that nothing newer
+/// on the branch changes what it applies; a newer commit elsewhere (another
+/// inventory, the docs) does not stop it. Run in a real git repository.
 #[test]
-fn only_the_newest_commit_of_the_branch_is_applied() {
+fn a_run_never_applies_what_a_newer_commit_replaced() {
     let w: serde_yaml::Value = serde_yaml::from_str(
         &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/acmegen-acme-vm-apply.yml"))
             .unwrap(),
     )
     .unwrap();
+    let guard = "Nothing newer on main changes what this run applies";
     for job in ["dr-first", "primary", "dr-again"] {
         let names: Vec<&str> = w["jobs"][job]["steps"]
             .as_sequence()
@@ -1294,32 +1296,72 @@ fn only_the_newest_commit_of_the_branch_is_applied() {
                 .position(|n| n.starts_with(p))
                 .unwrap_or_else(|| panic!("{job}: {p}"))
         };
-        assert!(
-            at("This run applies the newest commit of main") < at("terraform plan and apply"),
-            "{job}"
-        );
+        assert!(at(guard) < at("terraform init"), "{job}");
     }
+    let script = step_script(&w, "primary", guard);
+    assert!(
+        script.contains("-- 'inventory/acme-vm.yaml' 'generated/acme-vm' 'generated/modules'"),
+        "{script}"
+    );
     let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the step's script is not run");
         return;
     };
-    let script = step_script(&w, "primary", "This run applies the newest commit");
-    let run = |head: &str, code: i32| {
-        let git = format!("[ \"$*\" = 'ls-remote origin refs/heads/main' ] || exit 9\nprintf '%s\\trefs/heads/main\\n' '{head}'\nexit {code}");
-        common::run_with_fakes(
-            &bash,
-            &format!("set -o pipefail\nGITHUB_SHA=1111111111111111111111111111111111111111\n{script}"),
-            &[("git", git)],
-        )
+    // origin: a bare repository; the job's checkout: a clone at `sha`.
+    let dir = tempfile::tempdir().unwrap();
+    let git = |cwd: &Path, args: &[&str]| -> String {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
     };
-    assert!(run("1111111111111111111111111111111111111111", 0).ok);
-    let r = run("2222222222222222222222222222222222222222", 0);
-    assert!(
-        !r.ok && r.stdout.contains("::error title=not the newest commit::"),
-        "{}",
-        r.stdout
-    );
-    assert!(!run("", 128).ok, "an unreadable head applies nothing");
+    let work = dir.path().join("work");
+    fs::create_dir_all(work.join("inventory")).unwrap();
+    git(dir.path(), &["init", "-q", "--bare", "origin.git"]);
+    git(dir.path(), &["init", "-q", "work"]);
+    let commit = |file: &str, text: &str| {
+        let path = work.join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, text).unwrap();
+        git(&work, &["add", file]);
+        git(&work, &["commit", "-q", "-m", file]);
+        git(&work, &["push", "-q", "../origin.git", "HEAD:refs/heads/main"]);
+        git(&work, &["rev-parse", "HEAD"])
+    };
+    let ours = commit("inventory/acme-vm.yaml", "name: acme-vm\n");
+    let checkout = dir.path().join("checkout");
+    git(dir.path(), &["clone", "-q", "origin.git", "checkout"]);
+    let run = || {
+        let out = std::process::Command::new(&bash)
+            .args(["-e", "-o", "pipefail", "-c", &script])
+            .current_dir(&checkout)
+            .env("GITHUB_SHA", &ours)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    assert!(run().0, "the head itself");
+    commit("README.md", "docs\n");
+    commit("inventory/acme-eks.yaml", "name: acme-eks\n");
+    assert!(run().0, "newer commits that change nothing this workflow applies");
+    commit("inventory/acme-vm.yaml", "name: acme-vm\nowner: me\n");
+    let (ok, out) = run();
+    assert!(!ok && out.contains("::error title=not the newest commit::"), "{out}");
 }
 
 /// A self-hosted runner has what its owner installed: every job names the

@@ -95,6 +95,9 @@ struct Ctx {
     roots: Vec<Root>,
     vars: Vec<Var>,
     apply_jobs: Vec<ApplyJob>,
+    /// What `paths` names, as git pathspecs (`dir/**` as `dir`): a newer
+    /// commit that changes none of them leaves an older run's apply current.
+    diff_paths: Vec<String>,
     /// The SSM parameter of a declared failover ([`crate::plan::names::failover_marker`]).
     failover_marker: String,
     /// The DR region, where that parameter lives.
@@ -897,6 +900,7 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
         .into_iter()
         .chain(source_paths(ci))
         .collect(),
+        diff_paths: Vec::new(),
         vars: required_vars(plan),
         apply_jobs: vec![
             ApplyJob {
@@ -930,6 +934,12 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
             plan.dr.region
         ),
     };
+    let mut ctx = ctx;
+    ctx.diff_paths = ctx
+        .paths
+        .iter()
+        .map(|p| p.strip_suffix("/**").unwrap_or(p).to_string())
+        .collect();
     let mut tctx = tera::Context::new();
     tctx.insert("w", &ctx);
     tctx.insert("d", &drill(inv, ci, &roots)?);
