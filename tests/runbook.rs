@@ -963,31 +963,33 @@ fn postgres_standby_is_promoted_on_failover_and_returned_to_standby_on_failback(
     let wait = step
         .commands
         .iter()
-        .find(|c| {
-            c.starts_with(&format!(
-                "until {members} | grep -q '| Leader '; do {members}; sleep 10; done"
-            ))
-        })
+        .find(|c| c.starts_with(&format!("for _ in $(seq 90); do MEMBERS=$({members} 2>&1) || true;")))
         .expect("the step waits for the promoted leader");
     assert!(step
         .verify
         .iter()
         .any(|v| v.contains("shows a Leader (no longer a Standby Leader)")));
     if let Some(bash) = common::bash() {
-        // Patroni's table: the standby's role, then the promoted one.
-        let kubectl = "echo x >> calls\nif [ \"$(wc -l < calls)\" -gt 2 ]; then echo '| pg-0 | 10.0.0.1 | Leader | running | 2 |'; else echo '| pg-0 | 10.0.0.1 | Standby Leader | streaming | 1 |'; fi";
-        let r = common::run_with_fakes(
-            &bash,
-            wait,
-            &[("kubectl", kubectl.to_string()), ("sleep", "exit 0".to_string())],
-        );
-        assert!(r.ok);
-        assert_eq!(
-            r.stdout.matches("Standby Leader").count(),
-            1,
-            "printed once, then the loop ended: {}",
+        // Patroni's table: the standby's role, the pod recreated by the
+        // operator (exec fails), then the promoted role. Run as the drill
+        // runs it: bash -e with pipefail.
+        let run = |promoted_after: usize| {
+            let kubectl = format!("echo x >> calls\nn=$(wc -l < calls)\nif [ \"$n\" -eq 2 ]; then echo 'error: pod db-0 not found' >&2; exit 1; fi\nif [ \"$n\" -gt {promoted_after} ]; then echo '| pg-0 | 10.0.0.1 | Leader | running | 2 |'; else echo '| pg-0 | 10.0.0.1 | Standby Leader | streaming | 1 |'; fi");
+            common::run_with_fakes(
+                &bash,
+                &format!("set -o pipefail\n{wait}"),
+                &[("kubectl", kubectl), ("sleep", "exit 0".to_string())],
+            )
+        };
+        let r = run(2);
+        assert!(r.ok, "{}", r.stdout);
+        assert!(
+            r.stdout.contains("Standby Leader") && r.stdout.contains("not found"),
+            "{}",
             r.stdout
         );
+        let r = run(1000);
+        assert!(!r.ok, "no leader within the bound: {}", r.stdout);
     }
     assert!(md.contains("Promote the PostgreSQL standby `pg` in us-west-1 (pg_standby = false)"));
     // Failback: writes stop, the data moves back, then DR is a standby again.

@@ -64,10 +64,11 @@ impl Placement {
 
     /// Waits until Patroni reports a `Leader` (a promoted standby's role
     /// changes from `Standby Leader`), printing its view between tries.
+    /// Bounded (15 minutes), and a failed read is retried: the operator
+    /// recreates the pod while it promotes it.
     fn until_leader(&self) -> String {
         format!(
-            "until {} | grep -q '| Leader '; do {}; sleep 10; done   # stop (Ctrl-C) if a member shows a failed state",
-            self.members(),
+            "for _ in $(seq 90); do MEMBERS=$({} 2>&1) || true; printf '%s\\n' \"$MEMBERS\"; case \"$MEMBERS\" in *'| Leader '*) break ;; esac; sleep 10; done; case \"$MEMBERS\" in *'| Leader '*) ;; *) echo 'no Leader after 15 minutes' >&2; false ;; esac",
             self.members()
         )
     }

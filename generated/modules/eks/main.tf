@@ -116,18 +116,27 @@ resource "aws_eks_access_entry" "admin" {
 # without changing them (the CI drift role): the releases' state lives in
 # Secrets, which AmazonEKSAdminViewPolicy reads and AmazonEKSViewPolicy does
 # not.
+locals {
+  # A viewer already among the administrators has an access entry (and more
+  # access): EKS takes one entry per principal.
+  viewer_arns = {
+    for name in var.viewer_role_names : name => "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${name}"
+    if !contains(var.admin_principal_arns, "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${name}")
+  }
+}
+
 resource "aws_eks_access_entry" "viewer" {
-  for_each = toset(var.viewer_role_names)
+  for_each = local.viewer_arns
 
   cluster_name  = aws_eks_cluster.this.name
-  principal_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${each.value}"
+  principal_arn = each.value
   type          = "STANDARD"
 
   tags = var.tags
 }
 
 resource "aws_eks_access_policy_association" "viewer" {
-  for_each = toset(var.viewer_role_names)
+  for_each = local.viewer_arns
 
   cluster_name  = aws_eks_cluster.this.name
   principal_arn = aws_eks_access_entry.viewer[each.key].principal_arn
