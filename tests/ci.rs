@@ -785,11 +785,7 @@ fn the_drill_does_not_bring_the_failover_values_back_after_the_standby_return() 
 /// reads its node groups.
 #[test]
 fn apply_and_drift_reach_the_failover_marker_in_an_outage_of_the_primary() {
-    let read = |kind: &str| -> serde_yaml::Value {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(format!(".github/workflows/acmegen-acme-multiregion-{kind}.yml"));
-        serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap()
-    };
+    let read = |kind: &str| workflow("acme-multiregion", kind);
     let steps = |w: &serde_yaml::Value, job: &str| -> Vec<serde_yaml::Value> {
         w["jobs"][job]["steps"]
             .as_sequence()
@@ -887,8 +883,7 @@ fn every_jobs_credentials_last_as_long_as_the_job_may_run() {
             max_session.insert(field("name"), field("max_session_duration").parse::<u64>().unwrap());
         }
         for kind in ["apply", "drift", "pr", "drill"] {
-            let path = root.join(format!(".github/workflows/acmegen-{name}-{kind}.yml"));
-            let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+            let w = workflow(name, kind);
             for (id, job) in w["jobs"].as_mapping().unwrap() {
                 let timeout = job["timeout-minutes"].as_u64().expect("every job has a timeout") * 60;
                 for step in job["steps"].as_sequence().into_iter().flatten() {
@@ -927,9 +922,14 @@ fn every_jobs_credentials_last_as_long_as_the_job_may_run() {
     assert!(checked > 50, "{checked}");
 }
 
-fn drill_workflow(name: &str) -> serde_yaml::Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-drill.yml"));
+/// The committed workflow `kind` of shipped inventory `name`, parsed.
+fn workflow(name: &str, kind: &str) -> serde_yaml::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-{kind}.yml"));
     serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn drill_workflow(name: &str) -> serde_yaml::Value {
+    workflow(name, "drill")
 }
 
 fn step_script(w: &serde_yaml::Value, job: &str, name_starts: &str) -> String {
@@ -1178,11 +1178,9 @@ fn the_drill_stops_after_its_deployment_when_the_failover_would_wait_for_a_missi
 /// with its apply.
 #[test]
 fn a_failed_apply_fails_its_job() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for name in ["acme-eks", "acme-flask", "acme-multiregion", "acme-traefik", "acme-vm"] {
         for kind in ["apply", "drift", "pr", "drill"] {
-            let path = root.join(format!(".github/workflows/acmegen-{name}-{kind}.yml"));
-            let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+            let w = workflow(name, kind);
             assert_eq!(w["defaults"]["run"]["shell"].as_str(), Some("bash"), "{name} {kind}");
             for (id, job) in w["jobs"].as_mapping().unwrap() {
                 for step in job["steps"].as_sequence().into_iter().flatten() {
@@ -1198,9 +1196,7 @@ fn a_failed_apply_fails_its_job() {
         eprintln!("note: no bash: the step's script is not run");
         return;
     };
-    let w: serde_yaml::Value =
-        serde_yaml::from_str(&fs::read_to_string(root.join(".github/workflows/acmegen-acme-vm-apply.yml")).unwrap())
-            .unwrap();
+    let w = workflow("acme-vm", "apply");
     let script = step_script(&w, "primary", "terraform plan and apply");
     let run = |apply_code: i32| {
         let terraform = format!(
@@ -1253,10 +1249,7 @@ fn acmegen_is_built_for_each_job_from_its_own_sources() {
                 }
             }
         }
-        let w: serde_yaml::Value = serde_yaml::from_str(
-            &fs::read_to_string(root.join(format!(".github/workflows/acmegen-{name}-pr.yml"))).unwrap(),
-        )
-        .unwrap();
+        let w = workflow(name, "pr");
         let paths: Vec<&str> = w["on"]["pull_request"]["paths"]
             .as_sequence()
             .unwrap()
@@ -1277,11 +1270,7 @@ fn acmegen_is_built_for_each_job_from_its_own_sources() {
 /// inventory, the docs) does not stop it. Run in a real git repository.
 #[test]
 fn a_run_never_applies_what_a_newer_commit_replaced() {
-    let w: serde_yaml::Value = serde_yaml::from_str(
-        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/acmegen-acme-vm-apply.yml"))
-            .unwrap(),
-    )
-    .unwrap();
+    let w = workflow("acme-vm", "apply");
     let guard = "Nothing newer on main changes what this run applies";
     for job in ["dr-first", "primary", "dr-again"] {
         let names: Vec<&str> = w["jobs"][job]["steps"]
@@ -1368,12 +1357,8 @@ fn a_run_never_applies_what_a_newer_commit_replaced() {
 /// tools it needs first (run against a PATH that lacks one).
 #[test]
 fn every_job_names_the_tools_it_needs_first() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for kind in ["apply", "drift", "pr", "drill"] {
-        let w: serde_yaml::Value = serde_yaml::from_str(
-            &fs::read_to_string(root.join(format!(".github/workflows/acmegen-acme-traefik-{kind}.yml"))).unwrap(),
-        )
-        .unwrap();
+        let w = workflow("acme-traefik", kind);
         for (id, job) in w["jobs"].as_mapping().unwrap() {
             let steps = job["steps"].as_sequence().unwrap();
             if id.as_str() == Some("confirm") {
@@ -1387,10 +1372,7 @@ fn every_job_names_the_tools_it_needs_first() {
         eprintln!("note: no bash: the step's script is not run");
         return;
     };
-    let w = serde_yaml::from_str::<serde_yaml::Value>(
-        &fs::read_to_string(root.join(".github/workflows/acmegen-acme-traefik-drift.yml")).unwrap(),
-    )
-    .unwrap();
+    let w = workflow("acme-traefik", "drift");
     let script = step_script(&w, "drift-primary", "Tools this job needs");
     let run = |tools: &[&'static str]| {
         let fakes: Vec<(&str, String)> = tools.iter().map(|t| (*t, "exit 0".to_string())).collect();
