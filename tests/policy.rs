@@ -51,3 +51,35 @@ fn databases_require_tls_in_every_generated_parameter_group() {
         assert!(text.contains("publicly_accessible") || module == "aurora", "{module}");
     }
 }
+
+/// No secret in Terraform state (the quality bar): a generated password is
+/// an ephemeral value written through write-only arguments, never a
+/// `random_password` resource, whose result the state keeps (and every role
+/// that reads the state, pull requests' plan role included, would read).
+/// Grafana's admin password comes from its chart, never from Terraform.
+#[test]
+fn no_module_keeps_a_generated_secret_in_state() {
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/modules");
+    let mut read = 0;
+    for entry in walkdir::WalkDir::new(&modules) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "tf" && e != "tera") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        read += 1;
+        for kept in [
+            "resource \"random_password\"",
+            "resource \"random_string\"",
+            "set_sensitive",
+        ] {
+            assert!(!text.contains(kept), "{}: {kept}", entry.path().display());
+        }
+    }
+    assert!(read > 50, "{read} module files");
+    let monitoring = std::fs::read_to_string(modules.join("k8s_monitoring/main.tf")).unwrap();
+    assert!(
+        monitoring.contains("adminPassword = \"\""),
+        "kube-prometheus-stack's default password is cleared"
+    );
+}

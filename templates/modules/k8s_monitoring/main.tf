@@ -29,9 +29,11 @@
 # region) and scrapes their node_exporter on the private IP; the instances'
 # security group admits the exporter port from this cluster's nodes only.
 #
-# Secrets: the Grafana admin password is generated here (random_password,
-# kept in the encrypted state) and given to the chart as a sensitive value;
-# data sources authenticate with IRSA, so no AWS key is anywhere.
+# Secrets: the Grafana admin password never passes through Terraform. The
+# chart generates it into its Secret on the first install and keeps it on
+# every upgrade (it reads the Secret back); kube-prometheus-stack's default
+# ("prom-operator") is cleared for that. Data sources authenticate with
+# IRSA, so no AWS key is anywhere.
 ################################################################################
 
 locals {
@@ -172,11 +174,6 @@ locals {
   grafana_plugins = var.managed_prometheus ? { plugins = [local.amp_plugin] } : {}
 }
 
-resource "random_password" "grafana_admin" {
-  length  = 32
-  special = false
-}
-
 resource "helm_release" "this" {
   name             = var.name
   namespace        = var.namespace
@@ -209,6 +206,7 @@ resource "helm_release" "this" {
       }
     })
     grafana = merge(local.placement, local.grafana_plugins, {
+      adminPassword = ""
       persistence = {
         enabled          = true
         storageClassName = var.storage_class
@@ -224,13 +222,6 @@ resource "helm_release" "this" {
     })
     kube-state-metrics = local.placement
   })]
-
-  set_sensitive = [
-    {
-      name  = "grafana.adminPassword"
-      value = random_password.grafana_admin.result
-    },
-  ]
 }
 
 ################################################################################
