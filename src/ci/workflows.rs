@@ -78,7 +78,8 @@ pub(crate) const APPLY_ROLE_SESSION_SECONDS: u32 = 60
 #[derive(Serialize)]
 struct Ctx {
     header: String,
-    /// [`APPLY_JOB_MINUTES`]: also the apply role's session, in seconds.
+    /// [`APPLY_JOB_MINUTES`]: the apply jobs' timeout and, times 60, the
+    /// session they ask for.
     apply_job_minutes: u32,
     /// [`DRILL_JOB_MINUTES`].
     drill_job_minutes: u32,
@@ -877,6 +878,18 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
     let roots = roots(plan, out);
     let rollouts = |root: &RootPlan| crate::runbook::unawaited_rollouts(&loaded.inventory, root, &root.modules);
     let [primary, dr] = [roots[0].clone(), roots[1].clone()];
+    // What starts the workflows; an older apply run is current while newer
+    // commits change none of it.
+    let paths: Vec<String> = [
+        file.clone(),
+        format!("{out}/{}/**", plan.name),
+        format!("{out}/modules/**"),
+        format!("{out}/charts/**"),
+        format!(".github/workflows/acmegen-{}-*.yml", plan.name),
+    ]
+    .into_iter()
+    .chain(source_paths(ci))
+    .collect();
     let ctx = Ctx {
         header: format!("{MARKER} from {file}: do not edit (`acmegen ci` rewrites it, `acmegen check` compares it)."),
         apply_job_minutes: APPLY_JOB_MINUTES,
@@ -890,17 +903,11 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
         drift_schedule: ci.drift_schedule().to_string(),
         checkov_version: CHECKOV_VERSION,
         install: install(ci),
-        paths: vec![
-            file.clone(),
-            format!("{out}/{}/**", plan.name),
-            format!("{out}/modules/**"),
-            format!("{out}/charts/**"),
-            format!(".github/workflows/acmegen-{}-*.yml", plan.name),
-        ]
-        .into_iter()
-        .chain(source_paths(ci))
-        .collect(),
-        diff_paths: Vec::new(),
+        diff_paths: paths
+            .iter()
+            .map(|p| p.strip_suffix("/**").unwrap_or(p).to_string())
+            .collect(),
+        paths,
         vars: required_vars(plan),
         apply_jobs: vec![
             ApplyJob {
@@ -934,12 +941,6 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
             plan.dr.region
         ),
     };
-    let mut ctx = ctx;
-    ctx.diff_paths = ctx
-        .paths
-        .iter()
-        .map(|p| p.strip_suffix("/**").unwrap_or(p).to_string())
-        .collect();
     let mut tctx = tera::Context::new();
     tctx.insert("w", &ctx);
     tctx.insert("d", &drill(inv, ci, &roots)?);
