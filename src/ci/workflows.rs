@@ -107,10 +107,22 @@ struct Ctx {
     failover_marker_read: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize)]
 struct ShellStep {
     name: String,
     lines: Vec<String>,
+}
+
+/// What a drill job does with the failover's variables
+/// (`dr/failover.auto.tfvars`, passed between jobs as an artifact).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FailoverVars {
+    /// Writes them (the failover) and keeps them for the failback.
+    Saves,
+    /// Runs runbook steps: a DR job needs them until the failback removes them.
+    Reads,
+    /// Runs no root with them (the failback's access grant).
+    Unused,
 }
 
 #[derive(Serialize)]
@@ -557,21 +569,19 @@ fn images_pushed(rollouts: &[crate::runbook::Rollout], dr_region: &str) -> Optio
 /// The DR clusters a primary root's failback job reaches with `kubectl`
 /// (a command naming the DR region's context, e.g. the dump of a promoted
 /// PostgreSQL cluster piped into the primary's): their names, from the
-/// job's `update-kubeconfig` of the DR region.
+/// job's `update-kubeconfig` of the DR region (repeats included).
 fn dr_clusters_used(steps: &[ShellStep], name: &str, dr_region: &str) -> Vec<String> {
     let lines: Vec<&String> = steps.iter().flat_map(|s| &s.lines).collect();
     let context = format!("--context {name}-{dr_region}");
     if !lines.iter().any(|l| l.contains(&context)) {
         return Vec::new();
     }
-    let mut clusters: Vec<String> = lines
+    let region = format!("--region {dr_region} ");
+    lines
         .iter()
-        .filter(|l| l.contains("aws eks update-kubeconfig") && l.contains(&format!("--region {dr_region} ")))
+        .filter(|l| l.contains("aws eks update-kubeconfig") && l.contains(&region))
         .filter_map(|l| l.split("--name ").nth(1)?.split_whitespace().next().map(str::to_string))
-        .collect();
-    clusters.sort();
-    clusters.dedup();
-    clusters
+        .collect()
 }
 
 /// A step of a DR job that lets the primary root's apply role administer
@@ -580,8 +590,8 @@ fn dr_clusters_used(steps: &[ShellStep], name: &str, dr_region: &str) -> Vec<Str
 /// from them with the primary's role.
 fn grant_dr_clusters(clusters: &[String], primary: &Root, dr_region: &str) -> ShellStep {
     let role = format!(
-        "arn:aws:iam::${{AWS_ACCOUNT_ID}}:role/ci/{}-apply-{}",
-        primary.inventory, primary.code
+        "arn:aws:iam::${{AWS_ACCOUNT_ID}}:role/ci/{}",
+        super::iam::role_name(&primary.inventory, "apply", &primary.region)
     );
     let mut lines = vec![format!("ROLE=\"{role}\"")];
     for c in clusters {
@@ -648,12 +658,10 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             title: title.into(),
             needs: needs.into(),
             condition: stage("deploy", needs),
-            steps: std::iter::once(ShellStep {
+            steps: vec![ShellStep {
                 name: quoted(&format!("terraform apply ({role})")),
                 lines: vec![format!("terraform -chdir={} apply -input=false", r.dir)],
-            })
-            .chain(images.iter().filter(|_| id == "deploy-dr").cloned())
-            .collect(),
+            }],
             root: r,
             session_policy: String::new(),
             verify: Vec::new(),
@@ -661,6 +669,8 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             saves_vars: false,
         });
     }
+    // The last deployment job stops the drill when an image is missing.
+    jobs.last_mut().expect("three deployment jobs").steps.extend(images);
     let mut previous = "deploy-dr".to_string();
     // Once a failback job has returned the DR region to standby (it removes
     // the failover's variables), later DR jobs must not bring them back:
@@ -672,7 +682,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
                          cond: &str,
                          group: (&'static str, Vec<ShellStep>, Vec<String>),
                          policy: String,
-                         saves: bool| {
+                         vars: FailoverVars| {
         let (role, steps, verify) = group;
         let restores = steps
             .iter()
@@ -687,8 +697,8 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             session_policy: policy,
             steps,
             verify,
-            needs_vars: role == "dr" && !saves && !standby_restored && !id.ends_with("-access"),
-            saves_vars: saves,
+            needs_vars: role == "dr" && vars == FailoverVars::Reads && !standby_restored,
+            saves_vars: vars == FailoverVars::Saves,
         });
         standby_restored |= restores;
         previous = id;
@@ -708,7 +718,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         "failover",
         merged,
         down,
-        true,
+        FailoverVars::Saves,
     );
     let failback = by_root(&rb.failback, &dir, "primary");
     let reached: Vec<String> = failback
@@ -730,7 +740,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
                 Vec::new(),
             ),
             String::new(),
-            false,
+            FailoverVars::Unused,
         );
     }
     for (i, g) in failback.into_iter().enumerate() {
@@ -742,7 +752,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             "failback",
             g,
             String::new(),
-            false,
+            FailoverVars::Reads,
         );
     }
     // The destroy runs after a failure too (unless asked to keep what
@@ -769,13 +779,11 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         }
         steps.push(unprotect(&r));
         if role == "dr" && copy.ci.is_some() {
-            let marker = crate::plan::names::failover_marker(&name);
             steps.push(ShellStep {
-                name: quoted("Delete the drill's failover marker (a run that stopped between failover and failback left it)"),
-                lines: vec![format!(
-                    "GONE=$(aws ssm delete-parameter --name {marker} --region {} 2>&1) || case \"$GONE\" in *ParameterNotFound*) ;; *) echo \"$GONE\" >&2; false ;; esac",
-                    r.region
-                )],
+                name: quoted(
+                    "Delete the drill's failover marker (a run that stopped between failover and failback left it)",
+                ),
+                lines: vec![crate::runbook::delete_failover_marker(&name, &r.region)],
             });
         }
         steps.push(destroy);

@@ -217,11 +217,7 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
         let marker = crate::plan::names::failover_marker(&c.name);
         steps.push(Step::new(
             "Let the CI apply again",
-            // Deleted already (a step re-run) is done too.
-            vec![format!(
-                "GONE=$(aws ssm delete-parameter --name {marker} --region {} 2>&1) || case \"$GONE\" in *ParameterNotFound*) ;; *) echo \"$GONE\" >&2; false ;; esac",
-                c.dr
-            )],
+            vec![super::delete_failover_marker(&c.name, c.dr)],
             vec![format!(
                 "`aws ssm get-parameter --name {marker} --region {dr}` answers ParameterNotFound, and `git ls-files '{dir}/*/*.auto.tfvars'` lists nothing (the apply workflow refuses an incident's values in the repository). Run the apply workflow now (`gh workflow run acmegen-{name}-apply.yml`): with the pushes it refused during the failover, its plans show only reviewed commits.",
                 dr = c.dr,

@@ -94,6 +94,16 @@ fn describe_image(repository: &str, tag: &str, region: &str) -> String {
     format!("aws ecr describe-images --repository-name {repository} --image-ids imageTag={tag} --region {region}")
 }
 
+/// The command that ends a declared failover of inventory `name`: deletes
+/// its marker ([`crate::plan::names::failover_marker`]) in `dr_region`.
+/// Deleted already (a step re-run) counts as done; any other error fails it.
+pub fn delete_failover_marker(name: &str, dr_region: &str) -> String {
+    format!(
+        "GONE=$(aws ssm delete-parameter --name {} --region {dr_region} 2>&1) || case \"$GONE\" in *ParameterNotFound*) ;; *) echo \"$GONE\" >&2; false ;; esac",
+        crate::plan::names::failover_marker(name)
+    )
+}
+
 /// One DR root variable that failover changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VarChange {
