@@ -380,10 +380,7 @@ fn the_drill_copy_of_every_shipped_inventory_renders() {
 /// when the image is in the registry, warning while it is not pushed yet.
 #[test]
 fn apply_jobs_wait_for_the_rollouts_terraform_does_not() {
-    let workflow = |name: &str| -> serde_yaml::Value {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-apply.yml"));
-        serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap()
-    };
+    let apply = |name: &str| workflow(name, "apply");
     let step = |w: &serde_yaml::Value, job: &str| -> Option<String> {
         w["jobs"][job]["steps"]
             .as_sequence()
@@ -393,7 +390,7 @@ fn apply_jobs_wait_for_the_rollouts_terraform_does_not() {
             .map(|s| s["run"].as_str().unwrap().to_string())
     };
     // acme-eks: app `web` on cluster `apps`, image from its repository `services`.
-    let eks = workflow("acme-eks");
+    let eks = apply("acme-eks");
     for (job, region, code) in [
         ("dr-first", "us-west-2", "usw2"),
         ("primary", "us-east-1", "use1"),
@@ -445,7 +442,7 @@ fn apply_jobs_wait_for_the_rollouts_terraform_does_not() {
         );
     }
     // acme-vm runs no Helm release: no step.
-    let vm = workflow("acme-vm");
+    let vm = apply("acme-vm");
     for job in ["dr-first", "primary", "dr-again"] {
         assert!(step(&vm, job).is_none(), "acme-vm {job}");
     }
@@ -454,8 +451,7 @@ fn apply_jobs_wait_for_the_rollouts_terraform_does_not() {
 /// The step that reads the live node group sizes in job `job` of workflow
 /// `kind` of `name`, and the name of the step after it.
 fn live_size_step(name: &str, kind: &str, job: &str) -> Option<(String, String)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-{kind}.yml"));
-    let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let w = workflow(name, kind);
     let steps = w["jobs"][job]["steps"].as_sequence().unwrap();
     let at = steps
         .iter()
@@ -546,8 +542,7 @@ fn plans_of_autoscaled_clusters_keep_the_node_group_sizes_the_autoscaler_set() {
 /// stdout (exit 0) or stderr (`code` ≠ 0); (success, $GITHUB_ENV, stdout).
 fn run_step(kind: &str, job: &str, step: &str, answer: &str, code: i32) -> Option<(bool, String, String)> {
     let bash = common::bash()?;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-acme-vm-{kind}.yml"));
-    let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let w = workflow("acme-vm", kind);
     let script = w["jobs"][job]["steps"]
         .as_sequence()
         .unwrap()
@@ -646,8 +641,7 @@ fn an_incidents_values_committed_to_the_repository_stop_the_apply() {
         eprintln!("note: no bash: the step's script is not run");
         return;
     };
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/acmegen-acme-vm-apply.yml");
-    let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let w = workflow("acme-vm", "apply");
     let script = w["jobs"]["check"]["steps"]
         .as_sequence()
         .unwrap()
@@ -709,8 +703,7 @@ fn an_incidents_values_committed_to_the_repository_stop_the_apply() {
 fn drill_plans_read_the_live_sizes_they_are_given_in_their_own_step() {
     let mut seen = 0;
     for name in ["acme-eks", "acme-multiregion", "acme-traefik"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-drill.yml"));
-        let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        let w = drill_workflow(name);
         for (job, body) in w["jobs"].as_mapping().unwrap() {
             for step in body["steps"].as_sequence().into_iter().flatten() {
                 let Some(run) = step["run"].as_str() else { continue };
@@ -742,8 +735,7 @@ fn the_drill_does_not_bring_the_failover_values_back_after_the_standby_return() 
     // The inventories whose failover raises DR capacity (acme-vm and
     // acme-flask change no variable the failback must return).
     for name in ["acme-eks", "acme-multiregion", "acme-traefik"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-drill.yml"));
-        let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        let w = drill_workflow(name);
         let mut restored = None;
         for (job, body) in w["jobs"].as_mapping().unwrap() {
             let steps = body["steps"].as_sequence().cloned().unwrap_or_default();
