@@ -117,11 +117,12 @@ resource "aws_eks_access_entry" "admin" {
 # Secrets, which AmazonEKSAdminViewPolicy reads and AmazonEKSViewPolicy does
 # not.
 locals {
+  role_arn_prefix = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/"
   # A viewer already among the administrators has an access entry (and more
   # access): EKS takes one entry per principal.
   viewer_arns = {
-    for name in var.viewer_role_names : name => "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${name}"
-    if !contains(var.admin_principal_arns, "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${name}")
+    for name in var.viewer_role_names : name => "${local.role_arn_prefix}${name}"
+    if !contains(var.admin_principal_arns, "${local.role_arn_prefix}${name}")
   }
 }
 
