@@ -467,9 +467,9 @@ fn plans_of_autoscaled_clusters_keep_the_node_group_sizes_the_autoscaler_set() {
     // Every plan of a root whose cluster runs the autoscaler reads the live
     // sizes first (apply, drift, pull request); acme-vm runs none.
     for (kind, job, next) in [
-        ("apply", "dr-first", "terraform plan and apply"),
-        ("apply", "primary", "terraform plan and apply"),
-        ("apply", "dr-again", "terraform plan and apply"),
+        ("apply", "plan-dr-first", "terraform plan"),
+        ("apply", "plan-primary", "terraform plan"),
+        ("apply", "plan-dr-again", "terraform plan"),
         ("drift", "drift-primary", "terraform plan -detailed-exitcode"),
         ("drift", "drift-dr", "terraform plan -detailed-exitcode"),
         ("pr", "plan-primary", "terraform plan"),
@@ -479,11 +479,15 @@ fn plans_of_autoscaled_clusters_keep_the_node_group_sizes_the_autoscaler_set() {
         assert_eq!(after, next, "{kind} {job}");
         assert!(live_size_step("acme-vm", kind, job).is_none(), "{kind} {job}");
     }
+    // The apply jobs apply the saved plan: they plan nothing, so read nothing.
+    for job in ["dr-first", "primary", "dr-again"] {
+        assert!(live_size_step("acme-multiregion", "apply", job).is_none(), "{job}");
+    }
     let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the step's script is not run");
         return;
     };
-    let (script, _) = live_size_step("acme-multiregion", "apply", "primary").unwrap();
+    let (script, _) = live_size_step("acme-multiregion", "apply", "plan-primary").unwrap();
     // The script against a stand-in aws CLI: each group's answer by name.
     let run = |answers: &[(&str, &str, i32)]| -> (bool, String, String) {
         let mut fake = String::from("group=\"\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --nodegroup-name ] && group=$2; shift; done\ncase \"$group\" in\n");
@@ -569,7 +573,14 @@ fn run_step(kind: &str, job: &str, step: &str, answer: &str, code: i32) -> Optio
 fn applies_stop_and_drift_stands_aside_while_a_failover_is_declared() {
     let missing = "An error occurred (ParameterNotFound) when calling the GetParameter operation:";
     let denied = "An error occurred (AccessDeniedException) when calling the GetParameter operation";
-    for job in ["dr-first", "primary", "dr-again"] {
+    for job in [
+        "plan-dr-first",
+        "dr-first",
+        "plan-primary",
+        "primary",
+        "plan-dr-again",
+        "dr-again",
+    ] {
         let step = "Refuse while a failover is in effect";
         let Some((ok, _, stdout)) = run_step("apply", job, step, "2026-11-27T10:00:00Z", 0) else {
             eprintln!("note: no bash: the steps' scripts are not run");
@@ -585,22 +596,24 @@ fn applies_stop_and_drift_stands_aside_while_a_failover_is_declared() {
         let (ok, _, stdout) = run_step("apply", job, step, denied, 254).unwrap();
         assert!(!ok && stdout.contains("AccessDeniedException"), "{job}: {stdout}");
     }
-    // Declared while the job planned: the saved plan is not applied.
+    // Declared while the plan waited for its approval: the apply job reads
+    // the marker again before it touches the saved plan.
+    let w = workflow("acme-vm", "apply");
     for job in ["dr-first", "primary", "dr-again"] {
-        let step = "terraform plan and apply";
-        let (ok, _, out) = run_step("apply", job, step, "2026-11-27T10:00:00Z", 0).unwrap();
+        let names: Vec<&str> = w["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["name"].as_str())
+            .collect();
+        let at = |p: &str| names.iter().position(|n| n.starts_with(p));
+        assert!(at("Refuse while a failover is in effect").is_some(), "{job}");
         assert!(
-            !ok && out.contains("while this job planned: nothing applied"),
-            "{job}: {out}"
+            at("Refuse while a failover is in effect") < at("The approved plan")
+                && at("The approved plan") < at("terraform init")
+                && at("terraform init") < at("terraform apply"),
+            "{job}: {names:?}"
         );
-        assert!(!out.contains(" apply "), "{job}: {out}");
-        let (ok, _, out) = run_step("apply", job, step, missing, 254).unwrap();
-        assert!(
-            ok && out.contains(" apply -input=false -lock-timeout=5m -no-color ") && out.contains("/tfplan\n"),
-            "{job}: {out}"
-        );
-        let (ok, _, out) = run_step("apply", job, step, denied, 254).unwrap();
-        assert!(!ok && !out.contains(" apply "), "{job}: {out}");
     }
     // A value that is no time does not reach the job's environment.
     let (ok, env, _) = run_step(
@@ -793,8 +806,11 @@ fn apply_and_drift_reach_the_failover_marker_in_an_outage_of_the_primary() {
     };
     let (apply, drift, pr) = (read("apply"), read("drift"), read("pr"));
     for (w, job) in [
+        (&apply, "plan-dr-first"),
         (&apply, "dr-first"),
+        (&apply, "plan-primary"),
         (&apply, "primary"),
+        (&apply, "plan-dr-again"),
         (&apply, "dr-again"),
         (&drift, "drift-primary"),
         (&drift, "drift-dr"),
@@ -1189,10 +1205,10 @@ fn a_failed_apply_fails_its_job() {
         return;
     };
     let w = workflow("acme-vm", "apply");
-    let script = step_script(&w, "primary", "terraform plan and apply");
+    let script = step_script(&w, "primary", "terraform apply (the approved plan)");
     let run = |apply_code: i32| {
         let terraform = format!(
-            "for a in \"$@\"; do [ \"$a\" = plan ] && exit 2; [ \"$a\" = apply ] && {{ echo 'Error: creating EKS Cluster'; exit {apply_code}; }}; done\nexit 0"
+            "for a in \"$@\"; do [ \"$a\" = apply ] && {{ echo 'Error: creating EKS Cluster'; exit {apply_code}; }}; done\nexit 0"
         );
         let aws = "echo 'An error occurred (ParameterNotFound)' >&2; exit 254".to_string();
         // GitHub's `shell: bash`: bash --noprofile --norc -eo pipefail.
@@ -1264,7 +1280,14 @@ fn acmegen_is_built_for_each_job_from_its_own_sources() {
 fn a_run_never_applies_what_a_newer_commit_replaced() {
     let w = workflow("acme-vm", "apply");
     let guard = "Nothing newer on main changes what this run applies";
-    for job in ["dr-first", "primary", "dr-again"] {
+    for job in [
+        "plan-dr-first",
+        "dr-first",
+        "plan-primary",
+        "primary",
+        "plan-dr-again",
+        "dr-again",
+    ] {
         let names: Vec<&str> = w["jobs"][job]["steps"]
             .as_sequence()
             .unwrap()
@@ -1379,4 +1402,464 @@ fn every_job_names_the_tools_it_needs_first() {
         "{}",
         r.stdout
     );
+}
+
+/// The reviewers of an apply approve the plan they were shown: each root is
+/// planned first by a job without an environment (the read-only drift
+/// role), which saves the plan and the provider lock in the root's state
+/// bucket and shows its resource changes on the run page; the apply job
+/// that the environment gates then applies exactly that saved plan, and is
+/// not run at all when the plan has no changes (before, the approval came
+/// before a plan nobody had seen, made and applied in one step).
+#[test]
+fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
+    for (name, regions) in [
+        (
+            "acme-vm",
+            [("dr", "usw1", "us-west-1"), ("primary", "use2", "us-east-2")],
+        ),
+        (
+            "acme-multiregion",
+            [("dr", "usw2", "us-west-2"), ("primary", "use1", "us-east-1")],
+        ),
+    ] {
+        let w = workflow(name, "apply");
+        for (job, after) in [
+            ("dr-first", None),
+            ("primary", Some("dr-first")),
+            ("dr-again", Some("primary")),
+        ] {
+            let (role, code, region) = regions[usize::from(job == "primary")];
+            let plan_job = &w["jobs"][format!("plan-{job}").as_str()];
+            let apply_job = &w["jobs"][job];
+            // The plan: no environment, the drift role, its changes as an output.
+            assert!(plan_job["environment"].is_null(), "{name} plan-{job}");
+            assert_eq!(
+                plan_job["outputs"]["changes"].as_str(),
+                Some("${{ steps.plan.outputs.changes }}"),
+                "{name} plan-{job}"
+            );
+            let role_of = |j: &serde_yaml::Value| -> String {
+                j["steps"]
+                    .as_sequence()
+                    .unwrap()
+                    .iter()
+                    .find_map(|s| s["with"]["role-to-assume"].as_str())
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            };
+            assert_eq!(role_of(plan_job), format!("{name}-drift-{code}"), "{name} plan-{job}");
+            match after {
+                None => assert_eq!(plan_job["needs"].as_str(), Some("check")),
+                Some(a) => {
+                    let needs: Vec<&str> = plan_job["needs"]
+                        .as_sequence()
+                        .unwrap()
+                        .iter()
+                        .map(|n| n.as_str().unwrap())
+                        .collect();
+                    assert_eq!(needs, [format!("plan-{a}"), a.to_string()], "{name} plan-{job}");
+                    let cond = plan_job["if"].as_str().unwrap();
+                    // After the previous apply, or its plan without changes.
+                    assert!(
+                        cond.contains(&format!("needs.plan-{a}.result == 'success'"))
+                            && cond.contains(&format!(
+                                "needs.{a}.result == 'success' || needs.{a}.result == 'skipped'"
+                            )),
+                        "{cond}"
+                    );
+                }
+            }
+            // The apply: gated by the environment, only with changes, never a plan of its own.
+            assert_eq!(
+                apply_job["environment"].as_str(),
+                Some(format!("{name}-{role}").as_str()),
+                "{name} {job}"
+            );
+            assert_eq!(role_of(apply_job), format!("{name}-apply-{code}"), "{name} {job}");
+            assert_eq!(apply_job["needs"].as_str(), Some(format!("plan-{job}").as_str()));
+            assert!(
+                apply_job["if"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("needs.plan-{job}.outputs.changes == 'true'")),
+                "{name} {job}"
+            );
+            let scripts: Vec<&str> = apply_job["steps"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .filter_map(|s| s["run"].as_str())
+                .collect();
+            assert!(
+                !scripts.iter().any(|s| s.contains(" plan -")),
+                "{name} {job} plans: {scripts:?}"
+            );
+            let key = format!("s3://{name}-tfstate-${{AWS_ACCOUNT_ID}}-{region}/ci-plans/$GITHUB_RUN_ID/{job}.tfplan");
+            let saved = step_script(&w, &format!("plan-{job}"), "terraform plan");
+            let fetched = step_script(&w, job, "The approved plan");
+            for (script, what) in [(&saved, "saves"), (&fetched, "fetches")] {
+                assert!(
+                    script.contains(&format!("\"{key}\"")),
+                    "{name} {job} {what} {key}: {script}"
+                );
+            }
+            // The digest the plan job gave, not whatever the bucket holds.
+            let fetch_step = apply_job["steps"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .find(|s| s["name"].as_str() == Some("The approved plan"))
+                .unwrap();
+            assert_eq!(
+                fetch_step["env"]["PLAN_DIGEST"].as_str(),
+                Some(format!("${{{{ needs.plan-{job}.outputs.digest }}}}").as_str())
+            );
+            assert_eq!(
+                plan_job["outputs"]["digest"].as_str(),
+                Some("${{ steps.plan.outputs.digest }}")
+            );
+            // A saved plan ignores variables: the apply job sets none.
+            let env = apply_job["env"].as_mapping().unwrap();
+            assert_eq!(env.len(), 1, "{name} {job}: {env:?}");
+            assert!(env.contains_key("AWS_ACCOUNT_ID"));
+            let session = plan_job["steps"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .find_map(|s| s["with"]["role-session-name"].as_str())
+                .unwrap();
+            assert!(session.starts_with(&format!("gha-applyplan-{role}-")), "{session}");
+            let applied = step_script(&w, job, "terraform apply (the approved plan)");
+            assert!(applied.contains("apply -input=false -lock-timeout=5m -no-color \"$RUNNER_TEMP/tfplan\""));
+        }
+    }
+    // The roles: the drift role writes the saved plans, the apply role reads
+    // and deletes them; the state bucket expires the ones left behind.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("generated/acme-vm/bootstrap");
+    let ci = fs::read_to_string(root.join("ci.tf")).unwrap();
+    for (policy, actions) in [
+        ("ci_drift_dr", "[\"s3:PutObject\"]"),
+        ("ci_apply_dr", "[\"s3:GetObject\", \"s3:DeleteObject\"]"),
+    ] {
+        let block = ci
+            .split(&format!("data \"aws_iam_policy_document\" \"{policy}\" {{"))
+            .nth(1)
+            .unwrap()
+            .split("\ndata ")
+            .next()
+            .unwrap();
+        let statement = block
+            .split("sid       = \"SavedPlans\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{policy}"));
+        let statement = &statement[..statement.find("\n  }").unwrap()];
+        assert!(
+            statement.contains(&format!("actions   = {actions}")),
+            "{policy}: {statement}"
+        );
+        assert!(
+            statement.contains("resources = [\"${module.state_dr.bucket_arn}/ci-plans/*\"]"),
+            "{policy}: {statement}"
+        );
+    }
+    let main = fs::read_to_string(root.join("main.tf")).unwrap();
+    assert_eq!(main.matches("expire_prefixes = { \"ci-plans/\" = 7 }").count(), 2);
+
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the steps' scripts are not run");
+        return;
+    };
+    let w = workflow("acme-vm", "apply");
+    let plan = step_script(&w, "plan-primary", "terraform plan");
+    let run_plan = |plan_code: i32, aws_code: i32| {
+        let terraform = format!(
+            "case \"$*\" in\n  *' show '*) printf '  # module.web.aws_instance.old has changed\\n  # module.web.aws_instance.this will be created\\nPlan: 1 to add, 0 to change, 0 to destroy.\\n' ;;\n  *' plan '*) echo plan > \"$RUNNER_TEMP/tfplan\"; exit {plan_code} ;;\nesac"
+        );
+        let aws = format!("echo \"aws $*\" >> terraform.log\n[ {aws_code} = 0 ] || echo 'An error occurred (AccessDenied)' >&2\nexit {aws_code}");
+        common::run_with_fakes(&bash, &plan, &[("terraform", terraform), ("aws", aws)])
+    };
+    // Changes: saved, summarised with its digest, and the apply job asked for.
+    let r = run_plan(2, 0);
+    assert!(r.ok, "{}", r.stdout);
+    let outputs: Vec<&str> = r.github_output.lines().collect();
+    assert_eq!(outputs.len(), 2, "{outputs:?}");
+    let digest = outputs[0].strip_prefix("digest=").unwrap();
+    assert!(
+        digest.len() == 64 && digest.chars().all(|c| c.is_ascii_hexdigit()),
+        "{digest}"
+    );
+    assert_eq!(outputs[1], "changes=true");
+    assert_eq!(
+        r.terraform_log.lines().count(),
+        1,
+        "one object saved: {}",
+        r.terraform_log
+    );
+    assert!(
+        r.terraform_log.starts_with("aws s3 cp ")
+            && r.terraform_log
+                .contains("/tfplan s3://acme-vm-tfstate--us-east-2/ci-plans//primary.tfplan --region us-east-2"),
+        "{}",
+        r.terraform_log
+    );
+    assert!(
+        r.summary.contains("changes to approve")
+            && r.summary.contains("# module.web.aws_instance.this will be created")
+            && r.summary.contains("Plan: 1 to add")
+            && !r.summary.contains("has changed"),
+        "{}",
+        r.summary
+    );
+    // No changes: nothing saved, no apply job, no approval asked.
+    let r = run_plan(0, 0);
+    assert!(r.ok);
+    assert_eq!(r.github_output, "changes=false\n");
+    assert_eq!(r.terraform_log, "");
+    // A plan that cannot be saved (a bootstrap from before the saved plans) fails.
+    let r = run_plan(2, 1);
+    assert!(!r.ok);
+    assert!(
+        r.stdout.contains("::error title=plan not saved::") && r.stdout.contains("AccessDenied"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.github_output, "");
+    // A failed plan fails.
+    assert!(!run_plan(1, 0).ok);
+    // The apply job without its saved plan applies nothing.
+    let fetch = step_script(&w, "primary", "The approved plan");
+    let r = common::run_with_fakes(
+        &bash,
+        &fetch,
+        &[(
+            "aws",
+            "echo 'fatal error: An error occurred (404)' >&2; exit 1".to_string(),
+        )],
+    );
+    assert!(
+        !r.ok && r.stdout.contains("::error title=saved plan missing::"),
+        "{}",
+        r.stdout
+    );
+    // With it: applied only when it is the plan its plan job made, with the
+    // provider lock it holds.
+    let Some(zips) = zip_plans() else {
+        eprintln!("note: no zip or sha256sum: the fetched plan is not checked");
+        return;
+    };
+    let run_fetch = |plan: &Path, digest: &str| {
+        let aws = format!("cp '{}' \"$4\"", plan.display());
+        let script = format!(
+            "export PLAN_DIGEST={digest}\nmkdir -p generated/acme-vm/primary\n{fetch}\ncat generated/acme-vm/primary/.terraform.lock.hcl"
+        );
+        common::run_with_fakes(&bash, &script, &[("aws", aws)])
+    };
+    let r = run_fetch(&zips.with_lock, &zips.with_lock_digest);
+    assert!(r.ok, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("provider \"registry.terraform.io/hashicorp/aws\""),
+        "{}",
+        r.stdout
+    );
+    for digest in [zips.without_lock_digest.as_str(), ""] {
+        let r = run_fetch(&zips.with_lock, digest);
+        assert!(
+            !r.ok && r.stdout.contains("::error title=not the approved plan::"),
+            "{}",
+            r.stdout
+        );
+    }
+    let r = run_fetch(&zips.without_lock, &zips.without_lock_digest);
+    assert!(
+        !r.ok && r.stdout.contains("::error title=no provider lock::"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Two stand-in saved plans (zip files), with and without a provider lock,
+/// and their SHA-256 digests.
+struct ZipPlans {
+    _dir: tempfile::TempDir,
+    with_lock: PathBuf,
+    with_lock_digest: String,
+    without_lock: PathBuf,
+    without_lock_digest: String,
+}
+
+/// [`ZipPlans`]; `None` without zip or sha256sum.
+fn zip_plans() -> Option<ZipPlans> {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| -> Option<String> {
+        let out = std::process::Command::new(args[0])
+            .args(&args[1..])
+            .current_dir(dir.path())
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    fs::write(
+        dir.path().join(".terraform.lock.hcl"),
+        "provider \"registry.terraform.io/hashicorp/aws\" {\n  version = \"6.25.0\"\n}\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("tfplan"), "plan").unwrap();
+    run(&["zip", "-q", "with.zip", ".terraform.lock.hcl", "tfplan"])?;
+    run(&["zip", "-q", "without.zip", "tfplan"])?;
+    let digest = |f: &str| -> Option<String> { Some(run(&["sha256sum", f])?.split(' ').next()?.to_string()) };
+    Some(ZipPlans {
+        with_lock: dir.path().join("with.zip"),
+        with_lock_digest: digest("with.zip")?,
+        without_lock: dir.path().join("without.zip"),
+        without_lock_digest: digest("without.zip")?,
+        _dir: dir,
+    })
+}
+
+/// The plan of a root whose node group sizes the cluster autoscaler sets
+/// takes the size of each group it changes from the live sizes it read;
+/// applied after the autoscaler moved them, it would set them back. The
+/// plan job gives a digest of the sizes it read when it changes a node
+/// group, and the apply job reads them again and refuses when they moved.
+#[test]
+fn an_approved_plan_is_not_applied_over_sizes_the_autoscaler_changed_since() {
+    let w = workflow("acme-multiregion", "apply");
+    let plan_job = &w["jobs"]["plan-primary"];
+    assert_eq!(
+        plan_job["outputs"]["sizes"].as_str(),
+        Some("${{ steps.plan.outputs.sizes }}")
+    );
+    let steps = w["jobs"]["primary"]["steps"].as_sequence().unwrap();
+    let check = steps
+        .iter()
+        .find(|s| s["name"].as_str() == Some("Node group sizes as the plan read them"))
+        .expect("the apply job checks the sizes");
+    assert_eq!(
+        check["if"].as_str(),
+        Some("${{ needs.plan-primary.outputs.sizes != '' }}")
+    );
+    assert_eq!(
+        check["env"]["PLAN_SIZES"].as_str(),
+        Some("${{ needs.plan-primary.outputs.sizes }}")
+    );
+    // acme-vm has no autoscaled cluster: neither the output nor the check.
+    let vm = workflow("acme-vm", "apply");
+    assert!(vm["jobs"]["plan-primary"]["outputs"]["sizes"].is_null());
+    assert!(!step_names(&vm, "primary").contains(&"Node group sizes as the plan read them".to_string()));
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the steps' scripts are not run");
+        return;
+    };
+    let plan = step_script(&w, "plan-primary", "terraform plan");
+    let run_plan = |show: &str| {
+        let terraform =
+            format!("case \"$*\" in\n  *' show '*) printf '%s\\n' '{show}' ;;\n  *' plan '*) echo plan > \"$RUNNER_TEMP/tfplan\"; exit 2 ;;\nesac");
+        let script =
+            format!("export TF_VAR_platform_node_live_desired_sizes='{{\"default\" = 5, \"monitoring\" = 2}}'\n{plan}");
+        common::run_with_fakes(
+            &bash,
+            &script,
+            &[("terraform", terraform), ("aws", "exit 0".to_string())],
+        )
+    };
+    // A plan that changes no node group gives no sizes: nothing to check.
+    let r = run_plan("  # module.web.aws_instance.this will be created");
+    assert!(r.ok, "{}", r.stdout);
+    assert!(!r.github_output.contains("sizes="), "{}", r.github_output);
+    let r = run_plan("  # module.platform.aws_eks_node_group.this[\"default\"] will be updated in-place");
+    assert!(r.ok, "{}", r.stdout);
+    let sizes = r
+        .github_output
+        .lines()
+        .find_map(|l| l.strip_prefix("sizes="))
+        .unwrap_or_else(|| panic!("no sizes: {}", r.github_output))
+        .to_string();
+    assert_eq!(sizes.len(), 64, "{sizes}");
+    let check = step_script(&w, "primary", "Node group sizes as the plan read them");
+    let run_check = |default: &str| {
+        let aws = format!(
+            "case \"$*\" in\n  *platform-use1-default*) echo {default} ;;\n  *platform-use1-monitoring*) echo 2 ;;\n  *) exit 9 ;;\nesac"
+        );
+        common::run_with_fakes(&bash, &format!("export PLAN_SIZES={sizes}\n{check}"), &[("aws", aws)])
+    };
+    // The sizes the plan read: applied.
+    let r = run_check("5");
+    assert!(r.ok, "{}", r.stdout);
+    assert_eq!(r.github_env, "", "the sizes read here do not reach the apply");
+    // The autoscaler moved a group since: refused.
+    let r = run_check("7");
+    assert!(!r.ok);
+    assert!(
+        r.stdout.contains("::error title=node group sizes changed::"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The names of the steps of job `job` of `w`.
+fn step_names(w: &serde_yaml::Value, job: &str) -> Vec<String> {
+    w["jobs"][job]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// An apply holds its root's state lock for up to two hours, and the drift
+/// workflow runs in a concurrency group of its own: a drift plan that
+/// cannot take the lock is not drift, and opens no issue.
+#[test]
+fn drift_that_finds_the_state_locked_opens_no_issue() {
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    let w = workflow("acme-vm", "drift");
+    let script = step_script(&w, "drift-dr", "terraform plan -detailed-exitcode");
+    let run = |terraform_out: &str, code: i32| {
+        common::run_with_fakes(
+            &bash,
+            &script,
+            &[
+                ("terraform", format!("printf '%s\\n' \"{terraform_out}\"\nexit {code}")),
+                ("gh", "echo \"gh $*\" >> terraform.log".to_string()),
+            ],
+        )
+    };
+    // Terraform's lock error, as it prints it.
+    let locked = |created: &str| {
+        format!("│ Error: Error acquiring the state lock\n│ Lock Info:\n│   Operation: OperationTypeApply\n│   Who:       runner@host\n│   Created:   {created}\n")
+    };
+    let r = run(&locked("$(date -u '+%Y-%m-%d %H:%M:%S.123456789 +0000') UTC"), 1);
+    assert!(r.ok, "{}", r.stdout);
+    assert!(r.stdout.contains("::warning title=state locked::"), "{}", r.stdout);
+    assert!(
+        r.summary.contains("not checked: the state is locked since 20"),
+        "{}",
+        r.summary
+    );
+    assert_eq!(r.terraform_log, "", "no issue is opened or commented");
+    // A lock older than an apply may run was left behind: reported, as is
+    // one whose time cannot be read, and any other failure.
+    for out in [
+        locked("2020-01-01 00:00:00.1 +0000 UTC"),
+        locked("sometime"),
+        "│ Error: Error acquiring the state lock\n".to_string(),
+        "Error: Unsupported argument".to_string(),
+    ] {
+        let r = run(&out, 1);
+        assert!(!r.ok, "{out}");
+        assert!(
+            r.terraform_log.contains("gh issue create"),
+            "{out}: {}",
+            r.terraform_log
+        );
+    }
 }

@@ -12,6 +12,12 @@ pub mod write;
 
 pub use validate::{is_repository, validate};
 
+/// Key prefix of the apply workflow's saved plans in each root's state
+/// bucket: written by the drift role (which plans), read and deleted by the
+/// apply role once the plan is approved, expired by the bucket's lifecycle
+/// (a plan nobody approved).
+pub const SAVED_PLANS: &str = "ci-plans/";
+
 use crate::diagnostics::Diagnostics;
 use crate::emit::{Emitter, FileSet};
 use crate::inventory::Inventory;
@@ -80,7 +86,7 @@ const KINDS: [Kind; 3] = [
     },
     Kind {
         kind: "drift",
-        what: "Drift detection",
+        what: "Drift detection and the apply workflow's plans",
         max_session_seconds: 3600,
     },
     Kind {
@@ -125,6 +131,7 @@ pub fn bootstrap(emitter: &Emitter, inv: &Inventory, plan: &Plan, files: &mut Fi
             "regions": [plan.primary.region, plan.dr.region],
             "dr_region": plan.dr.region,
             "store_path": crate::plan::fact_store_path(&plan.name),
+            "saved_plans": SAVED_PLANS,
             "managed_policies": iam::managed_policies(),
             "service_linked": iam::service_linked(inv),
         }),

@@ -55,10 +55,52 @@ struct Var {
 struct ApplyJob {
     id: &'static str,
     title: String,
-    needs: &'static str,
+    /// What the job's plan (`plan-<id>`) waits for.
+    plan_needs: String,
+    /// When that plan runs (empty: when its needs succeeded): after the
+    /// previous apply job succeeded, or was skipped for want of changes.
+    plan_if: String,
+    /// Where the plan job saves the plan for this job:
+    /// `s3://<state bucket>/ci-plans/$GITHUB_RUN_ID/<id>.tfplan` (the drift
+    /// role writes it, the apply role reads and deletes it).
+    saved_plan: String,
     root: Root,
     /// Rollouts the apply does not wait for (see [`crate::runbook::unawaited_rollouts`]).
     rollouts: Vec<crate::runbook::Rollout>,
+}
+
+/// Apply job `id` of `root` and its plan job, after apply job `after`
+/// (`None`: the first, after the check job).
+fn apply_job(
+    id: &'static str,
+    title: String,
+    after: Option<&str>,
+    root: &Root,
+    rollouts: Vec<crate::runbook::Rollout>,
+) -> ApplyJob {
+    let (plan_needs, plan_if) = match after {
+        None => ("check".to_string(), String::new()),
+        Some(a) => (
+            format!("[plan-{a}, {a}]"),
+            format!(
+                "!cancelled() && needs.plan-{a}.result == 'success' && (needs.{a}.result == 'success' || needs.{a}.result == 'skipped')"
+            ),
+        ),
+    };
+    ApplyJob {
+        id,
+        title,
+        plan_needs,
+        plan_if,
+        saved_plan: format!(
+            "s3://{}-${{AWS_ACCOUNT_ID}}-{}/{}$GITHUB_RUN_ID/{id}.tfplan",
+            root.bucket_prefix,
+            root.region,
+            super::SAVED_PLANS
+        ),
+        root: root.clone(),
+        rollouts,
+    }
 }
 
 /// Minutes an `apply` workflow job may run (one root's apply: a first
@@ -103,6 +145,8 @@ struct Ctx {
     failover_marker: String,
     /// The DR region, where that parameter lives.
     dr_region: String,
+    /// [`super::SAVED_PLANS`].
+    saved_plans: &'static str,
     /// The read of that parameter: its value on stdout, errors to `marker.err`.
     failover_marker_read: String,
 }
@@ -918,31 +962,32 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
         paths,
         vars: required_vars(plan),
         apply_jobs: vec![
-            ApplyJob {
-                id: "dr-first",
-                title: format!("DR root first ({})", dr.region),
-                needs: "check",
-                root: dr.clone(),
-                rollouts: rollouts(&plan.dr),
-            },
-            ApplyJob {
-                id: "primary",
-                title: format!("primary root ({})", primary.region),
-                needs: "dr-first",
-                root: primary.clone(),
-                rollouts: rollouts(&plan.primary),
-            },
-            ApplyJob {
-                id: "dr-again",
-                title: format!("DR root again ({})", dr.region),
-                needs: "primary",
-                root: dr.clone(),
-                rollouts: rollouts(&plan.dr),
-            },
+            apply_job(
+                "dr-first",
+                format!("DR root first ({})", dr.region),
+                None,
+                &dr,
+                rollouts(&plan.dr),
+            ),
+            apply_job(
+                "primary",
+                format!("primary root ({})", primary.region),
+                Some("dr-first"),
+                &primary,
+                rollouts(&plan.primary),
+            ),
+            apply_job(
+                "dr-again",
+                format!("DR root again ({})", dr.region),
+                Some("primary"),
+                &dr,
+                rollouts(&plan.dr),
+            ),
         ],
         roots: roots.clone(),
         failover_marker: crate::plan::names::failover_marker(&plan.name),
         dr_region: plan.dr.region.clone(),
+        saved_plans: super::SAVED_PLANS,
         failover_marker_read: format!(
             "aws ssm get-parameter --name {} --region {} --query Parameter.Value --output text 2> marker.err",
             crate::plan::names::failover_marker(&plan.name),

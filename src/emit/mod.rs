@@ -267,6 +267,7 @@ impl Emitter {
                 "validations": plan.bootstrap.validations,
                 "store_path": crate::plan::fact_store_path(&plan.name),
                 "dr_region": plan.dr.region,
+                "saved_plans": crate::ci::SAVED_PLANS,
             }),
         );
         let dir = PathBuf::from(&plan.name).join("bootstrap");

@@ -81,6 +81,10 @@ pub struct Ran {
     pub ok: bool,
     /// What it appended to `$GITHUB_ENV`.
     pub github_env: String,
+    /// What it appended to `$GITHUB_OUTPUT` (the step's outputs).
+    pub github_output: String,
+    /// What it appended to `$GITHUB_STEP_SUMMARY`.
+    pub summary: String,
     /// Its standard output.
     pub stdout: String,
     /// What the stand-ins logged to `terraform.log` in its directory.
@@ -88,8 +92,8 @@ pub struct Ran {
 }
 
 /// `script` run by `bash -e` in a fresh directory whose stand-in programs
-/// `fakes` (name, sh body) come first on PATH, with GitHub's environment
-/// and summary files and no `TF_VAR_*` of the caller's environment.
+/// `fakes` (name, sh body) come first on PATH, with GitHub's environment,
+/// output and summary files and no `TF_VAR_*` of the caller's environment.
 pub fn run_with_fakes(bash: &Path, script: &str, fakes: &[(&str, String)]) -> Ran {
     let dir = tempfile::tempdir().unwrap();
     for (name, body) in fakes {
@@ -103,6 +107,8 @@ pub fn run_with_fakes(bash: &Path, script: &str, fakes: &[(&str, String)]) -> Ra
     }
     let env_file = dir.path().join("github_env");
     std::fs::write(&env_file, "").unwrap();
+    let output_file = dir.path().join("github_output");
+    std::fs::write(&output_file, "").unwrap();
     let mut command = std::process::Command::new(bash);
     for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("TF_VAR_")) {
         command.env_remove(name);
@@ -115,6 +121,7 @@ pub fn run_with_fakes(bash: &Path, script: &str, fakes: &[(&str, String)]) -> Ra
             format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default()),
         )
         .env("GITHUB_ENV", &env_file)
+        .env("GITHUB_OUTPUT", &output_file)
         .env("RUNNER_TEMP", dir.path())
         .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
         .output()
@@ -122,6 +129,8 @@ pub fn run_with_fakes(bash: &Path, script: &str, fakes: &[(&str, String)]) -> Ra
     Ran {
         ok: out.status.success(),
         github_env: std::fs::read_to_string(&env_file).unwrap(),
+        github_output: std::fs::read_to_string(&output_file).unwrap(),
+        summary: std::fs::read_to_string(dir.path().join("summary.md")).unwrap_or_default(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         terraform_log: std::fs::read_to_string(dir.path().join("terraform.log")).unwrap_or_default(),
     }

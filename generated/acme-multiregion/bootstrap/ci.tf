@@ -72,7 +72,7 @@ resource "aws_iam_role_policy" "ci_plan_primary" {
   policy = data.aws_iam_policy_document.ci_plan_primary.json
 }
 
-# Drift detection (primary root, us-east-1)
+# Drift detection and the apply workflow's plans (primary root, us-east-1)
 data "aws_iam_policy_document" "ci_drift_primary_trust" {
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -101,7 +101,7 @@ resource "aws_iam_role" "ci_drift_primary" {
 
   name                 = "acme-multiregion-drift-use1"
   path                 = "/ci/"
-  description          = "Drift detection: acme-corp/infrastructure, acme-multiregion primary root (us-east-1)"
+  description          = "Drift detection and the apply workflow's plans: acme-corp/infrastructure, acme-multiregion primary root (us-east-1)"
   assume_role_policy   = data.aws_iam_policy_document.ci_drift_primary_trust.json
   max_session_duration = 3600
 }
@@ -248,6 +248,14 @@ data "aws_iam_policy_document" "ci_plan_primary" {
 data "aws_iam_policy_document" "ci_drift_primary" {
   source_policy_documents = [data.aws_iam_policy_document.ci_read_primary.json]
 
+  # The apply workflow plans with this role; its apply jobs apply the saved
+  # plan once approved.
+  statement {
+    sid       = "SavedPlans"
+    actions   = ["s3:PutObject"]
+    resources = ["${module.state_primary.bucket_arn}/ci-plans/*"]
+  }
+
   # The refresh of a write-only master secret still reads its current version.
   statement {
     sid       = "MasterSecrets"
@@ -273,6 +281,13 @@ data "aws_iam_policy_document" "ci_apply_primary" {
   #checkov:skip=CKV_AWS_356:Create calls (CreateVpc, CreateKey, CreateCluster…) take no resource ARN; the region condition bounds them
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
   source_policy_documents = [data.aws_iam_policy_document.ci_state_primary.json]
+
+  # The approved plan the drift role saved (read, then deleted).
+  statement {
+    sid       = "SavedPlans"
+    actions   = ["s3:GetObject", "s3:DeleteObject"]
+    resources = ["${module.state_primary.bucket_arn}/ci-plans/*"]
+  }
 
   statement {
     sid       = "Services"
@@ -390,6 +405,19 @@ data "aws_iam_policy_document" "ci_apply_primary" {
     ]
   }
 
+  # The other root's state is its own apply role's: the inventory's bucket
+  # names above match it (`acme-multiregion-tfstate-…`), and nothing of this
+  # root reads it (the roots share facts through the fact store).
+  statement {
+    sid     = "NotTheOtherRootsState"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    resources = [
+      module.state_dr.bucket_arn,
+      "${module.state_dr.bucket_arn}/*",
+    ]
+  }
+
   statement {
     sid       = "StateKeysStay"
     effect    = "Deny"
@@ -440,7 +468,7 @@ resource "aws_iam_role_policy" "ci_plan_dr" {
   policy = data.aws_iam_policy_document.ci_plan_dr.json
 }
 
-# Drift detection (dr root, us-west-2)
+# Drift detection and the apply workflow's plans (dr root, us-west-2)
 data "aws_iam_policy_document" "ci_drift_dr_trust" {
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -469,7 +497,7 @@ resource "aws_iam_role" "ci_drift_dr" {
 
   name                 = "acme-multiregion-drift-usw2"
   path                 = "/ci/"
-  description          = "Drift detection: acme-corp/infrastructure, acme-multiregion dr root (us-west-2)"
+  description          = "Drift detection and the apply workflow's plans: acme-corp/infrastructure, acme-multiregion dr root (us-west-2)"
   assume_role_policy   = data.aws_iam_policy_document.ci_drift_dr_trust.json
   max_session_duration = 3600
 }
@@ -616,6 +644,14 @@ data "aws_iam_policy_document" "ci_plan_dr" {
 data "aws_iam_policy_document" "ci_drift_dr" {
   source_policy_documents = [data.aws_iam_policy_document.ci_read_dr.json]
 
+  # The apply workflow plans with this role; its apply jobs apply the saved
+  # plan once approved.
+  statement {
+    sid       = "SavedPlans"
+    actions   = ["s3:PutObject"]
+    resources = ["${module.state_dr.bucket_arn}/ci-plans/*"]
+  }
+
   # The refresh of a write-only master secret still reads its current version.
   statement {
     sid       = "MasterSecrets"
@@ -641,6 +677,13 @@ data "aws_iam_policy_document" "ci_apply_dr" {
   #checkov:skip=CKV_AWS_356:Create calls (CreateVpc, CreateKey, CreateCluster…) take no resource ARN; the region condition bounds them
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
   source_policy_documents = [data.aws_iam_policy_document.ci_state_dr.json]
+
+  # The approved plan the drift role saved (read, then deleted).
+  statement {
+    sid       = "SavedPlans"
+    actions   = ["s3:GetObject", "s3:DeleteObject"]
+    resources = ["${module.state_dr.bucket_arn}/ci-plans/*"]
+  }
 
   statement {
     sid       = "Services"
@@ -758,6 +801,19 @@ data "aws_iam_policy_document" "ci_apply_dr" {
     ]
   }
 
+  # The other root's state is its own apply role's: the inventory's bucket
+  # names above match it (`acme-multiregion-tfstate-…`), and nothing of this
+  # root reads it (the roots share facts through the fact store).
+  statement {
+    sid     = "NotTheOtherRootsState"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    resources = [
+      module.state_primary.bucket_arn,
+      "${module.state_primary.bucket_arn}/*",
+    ]
+  }
+
   statement {
     sid       = "StateKeysStay"
     effect    = "Deny"
@@ -772,7 +828,7 @@ output "ci_plan_role_arn_primary" {
 }
 
 output "ci_drift_role_arn_primary" {
-  description = "Drift detection of the primary root: role-to-assume of the workflows."
+  description = "Drift detection and the apply workflow's plans of the primary root: role-to-assume of the workflows."
   value       = aws_iam_role.ci_drift_primary.arn
 }
 
@@ -787,7 +843,7 @@ output "ci_plan_role_arn_dr" {
 }
 
 output "ci_drift_role_arn_dr" {
-  description = "Drift detection of the dr root: role-to-assume of the workflows."
+  description = "Drift detection and the apply workflow's plans of the dr root: role-to-assume of the workflows."
   value       = aws_iam_role.ci_drift_dr.arn
 }
 

@@ -51,7 +51,10 @@ module "state_primary" {
   bucket                  = "acme-traefik-tfstate-${local.account_id}-eu-west-3"
   kms_key_arn             = module.kms_primary.key_arn
   noncurrent_version_days = 90
-  tags                    = local.tags
+  # The CI apply workflow's saved plans (they hold sensitive values): one
+  # nobody approved goes after a week, a deleted one's version after a day.
+  expire_prefixes = { "ci-plans/" = 7 }
+  tags            = local.tags
 }
 
 # State of the dr root, in eu-central-1
@@ -78,7 +81,10 @@ module "state_dr" {
   bucket                  = "acme-traefik-tfstate-${local.account_id}-eu-central-1"
   kms_key_arn             = module.kms_dr.key_arn
   noncurrent_version_days = 90
-  tags                    = local.tags
+  # The CI apply workflow's saved plans (they hold sensitive values): one
+  # nobody approved goes after a week, a deleted one's version after a day.
+  expire_prefixes = { "ci-plans/" = 7 }
+  tags            = local.tags
 }
 
 ################################################################################

@@ -68,6 +68,33 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  dynamic "rule" {
+    for_each = var.expire_prefixes
+
+    content {
+      id     = "expire-${trimsuffix(rule.key, "/")}"
+      status = "Enabled"
+
+      filter {
+        prefix = rule.key
+      }
+
+      abort_incomplete_multipart_upload {
+        days_after_initiation = 1
+      }
+
+      expiration {
+        days = rule.value
+      }
+
+      # An expiry in a versioned bucket leaves the object as a noncurrent
+      # version: gone a day later, instead of after noncurrent_version_days.
+      noncurrent_version_expiration {
+        noncurrent_days = 1
+      }
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.this]
 }
 

@@ -14,6 +14,17 @@ variable "noncurrent_version_days" {
   default     = 90
 }
 
+variable "expire_prefixes" {
+  description = "Key prefixes (ending in /) whose objects expire after the given days, and their noncurrent versions a day later (e.g. the CI's saved plans); empty for none."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.expire_prefixes : endswith(k, "/") && v >= 1 && floor(v) == v])
+    error_message = "expire_prefixes keys must end in / and their days be whole numbers of at least 1."
+  }
+}
+
 variable "cloudtrail_trail_arns" {
   description = "Trails allowed to deliver logs into the bucket (aws:SourceArn); empty for none."
   type        = list(string)
