@@ -1863,3 +1863,63 @@ fn drift_that_finds_the_state_locked_opens_no_issue() {
         );
     }
 }
+
+/// The drill destroys its DR root while the primary still replicates (S3)
+/// and archives (PostgreSQL) into the DR buckets, which it emptied just
+/// before: a destroy that stops at a bucket that got objects since empties
+/// the buckets still in the state and tries again, a bounded number of
+/// times; any other failure fails at once.
+#[test]
+fn the_drill_destroy_empties_a_bucket_again_when_objects_arrived_since() {
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    if std::process::Command::new("jq").arg("--version").output().is_err() {
+        eprintln!("note: no jq: the step's script is not run");
+        return;
+    }
+    let w = drill_workflow("acme-vm");
+    for job in ["destroy-dr", "destroy-primary"] {
+        let names = step_names(&w, job);
+        assert!(
+            names.contains(&format!("terraform destroy ({})", &job[8..])),
+            "{job}: {names:?}"
+        );
+    }
+    let script = format!(
+        "set -o pipefail\n{}",
+        step_script(&w, "destroy-dr", "terraform destroy")
+    );
+    let state = r#"{"values":{"root_module":{"child_modules":[{"resources":[
+        {"address":"module.data.aws_s3_bucket.this","mode":"managed","type":"aws_s3_bucket","values":{"bucket":"acme-vm-drill-data-usw1"}}]}]}}}"#;
+    // `failures`: how many destroys fail before one succeeds, and with what.
+    let run = |failures: u32, error: &str| {
+        let terraform = format!(
+            "case \"$*\" in\n  *\"show -json\"*) cat <<'JSON'\n{state}\nJSON\n;;\n  *destroy*) n=$(cat tries 2>/dev/null || echo 0); echo $((n + 1)) > tries; echo \"terraform $*\" >> terraform.log; if [ \"$n\" -lt {failures} ]; then echo '{error}'; exit 1; fi ;;\nesac"
+        );
+        // One object version the first time it is listed, none after.
+        let aws = "echo \"aws $*\" >> terraform.log\ncase \"$*\" in *list-object-versions*) if [ -e listed ]; then echo '{}'; else touch listed; echo '{\"Versions\":[{\"Key\":\"wal/1\",\"VersionId\":\"v1\"}]}'; fi ;; esac".to_string();
+        common::run_with_fakes(&bash, &script, &[("terraform", terraform), ("aws", aws)])
+    };
+    let not_empty = "Error: deleting S3 Bucket (acme-vm-drill-data-usw1): BucketNotEmpty: The bucket you tried to delete is not empty";
+    // Objects arrived once: emptied again, destroyed on the second try.
+    let r = run(1, not_empty);
+    assert!(r.ok, "{}{}", r.stdout, r.terraform_log);
+    assert!(r.stdout.contains("::warning title=objects arrived::"), "{}", r.stdout);
+    let log: Vec<&str> = r.terraform_log.lines().collect();
+    assert_eq!(log.iter().filter(|l| l.contains(" destroy ")).count(), 2, "{log:#?}");
+    let deleted = log
+        .iter()
+        .position(|l| l.contains("delete-objects --bucket acme-vm-drill-data-usw1") && l.contains("wal/1"))
+        .unwrap_or_else(|| panic!("{log:#?}"));
+    assert!(log[..deleted].iter().filter(|l| l.contains(" destroy ")).count() == 1);
+    // Still not empty after every attempt: the job fails.
+    let r = run(9, not_empty);
+    assert!(!r.ok);
+    assert_eq!(r.terraform_log.lines().filter(|l| l.contains(" destroy ")).count(), 3);
+    // Another failure: no second try.
+    let r = run(1, "Error: deleting EKS Cluster: ResourceInUseException");
+    assert!(!r.ok);
+    assert_eq!(r.terraform_log.lines().filter(|l| l.contains(" destroy ")).count(), 1);
+}

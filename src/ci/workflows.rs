@@ -512,20 +512,63 @@ fn unprotect(root: &Root) -> ShellStep {
         "    case \"$out\" in *RepositoryNotFoundException*) ;; *) echo \"$out\" >&2; exit 1 ;; esac".to_string(),
         "  fi".to_string(),
         "done".to_string(),
-        "resources aws_s3_bucket bucket | while read -r bucket; do".to_string(),
-        "  while :; do".to_string(),
-        "    batch=$(aws s3api list-object-versions --bucket \"$bucket\" --max-items 500 --output json | jq -c '{Objects: [(.Versions // [])[], (.DeleteMarkers // [])[] | {Key, VersionId}]}')".to_string(),
-        "    [ \"$(jq '.Objects | length' <<<\"$batch\")\" -gt 0 ] || break".to_string(),
-        "    aws s3api delete-objects --bucket \"$bucket\" --delete \"$batch\" >/dev/null".to_string(),
-        "  done".to_string(),
-        "done".to_string(),
     ];
+    let mut lines = lines.to_vec();
+    lines.extend(empty_buckets());
     ShellStep {
         name: quoted(&format!(
             "Lift deletion protection and empty the buckets of the drill's {} root",
             root.role
         )),
-        lines: lines.to_vec(),
+        lines,
+    }
+}
+
+/// Shell lines that delete every object version of each bucket in the
+/// state dump `$state` (read by the `resources` function of [`unprotect`]).
+fn empty_buckets() -> Vec<String> {
+    [
+        "resources aws_s3_bucket bucket | while read -r bucket; do",
+        "  while :; do",
+        "    batch=$(aws s3api list-object-versions --bucket \"$bucket\" --max-items 500 --output json | jq -c '{Objects: [(.Versions // [])[], (.DeleteMarkers // [])[] | {Key, VersionId}]}')",
+        "    [ \"$(jq '.Objects | length' <<<\"$batch\")\" -gt 0 ] || break",
+        "    aws s3api delete-objects --bucket \"$bucket\" --delete \"$batch\" >/dev/null",
+        "  done",
+        "done",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// How often the drill's destroy empties the buckets again when objects
+/// arrived after they were emptied.
+const DESTROY_ATTEMPTS: u32 = 3;
+
+/// The `terraform destroy` of a drill root. Its buckets were emptied
+/// before, but the other root may still write into them (the primary's S3
+/// replication and PostgreSQL archive reach the DR buckets while the DR
+/// root goes first); a destroy that stops at a bucket that is not empty
+/// empties the buckets still in the state and tries again.
+fn destroy(root: &Root) -> ShellStep {
+    let d = &root.dir;
+    let mut lines = vec![
+        "state=\"$RUNNER_TEMP/state.json\"   # holds secrets: outside the workspace".to_string(),
+        "trap 'rm -f \"$state\"' EXIT".to_string(),
+        "# shellcheck disable=SC2016 # jq's own variables".to_string(),
+        "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' \"$state\"; }".to_string(),
+        format!("for attempt in $(seq {DESTROY_ATTEMPTS}); do"),
+        format!("  if terraform -chdir={d} destroy -input=false 2>&1 | tee \"$RUNNER_TEMP/destroy.txt\"; then"),
+        "    exit 0".to_string(),
+        "  fi".to_string(),
+        "  grep -q BucketNotEmpty \"$RUNNER_TEMP/destroy.txt\" || exit 1".to_string(),
+        format!("  echo \"::warning title=objects arrived::a bucket of the drill's {} root got objects after it was emptied (replication or an archive still writing): emptying again (attempt $attempt of {DESTROY_ATTEMPTS})\"", root.role),
+        format!("  terraform -chdir={d} show -json > \"$state\""),
+    ];
+    lines.extend(empty_buckets().into_iter().map(|l| format!("  {l}")));
+    lines.extend(["done".to_string(), "exit 1".to_string()]);
+    ShellStep {
+        name: quoted(&format!("terraform destroy ({})", root.role)),
+        lines,
     }
 }
 
@@ -813,10 +856,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
     for role in ["dr", "primary"] {
         let r = root(role);
         let root_plan = if role == "dr" { &plan.dr } else { &plan.primary };
-        let destroy = ShellStep {
-            name: quoted(&format!("terraform destroy ({role})")),
-            lines: vec![format!("terraform -chdir={} destroy -input=false", r.dir)],
-        };
+        let destroy = destroy(&r);
         let mut steps = Vec::new();
         if !root_plan.helm_clusters.is_empty() {
             steps.push(release_volumes(&r));

@@ -141,6 +141,9 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
     let mut verify = vec![
         "Nothing of the drill's primary and DR roots is left: `terraform destroy` cannot delete a deletion-protected load balancer, database or global database, nor a bucket or repository that is not empty, hence the commands before it.".to_string(),
     ];
+    if !buckets.is_empty() {
+        verify.push("A DR destroy that stops at `BucketNotEmpty` met objects the primary wrote after the buckets were emptied (its S3 replication or database archive still runs while the DR root goes first): run the `empty_bucket` lines again, then the destroy.".to_string());
+    }
     if !clusters.is_empty() {
         verify.push(format!(
             "Before the roots are destroyed, {} list no volume (`kubectl --context <cluster> get pv`): a volume left there is an EBS volume that outlives the drill, billed and encrypted with a key scheduled for deletion.",
