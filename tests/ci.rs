@@ -1568,6 +1568,33 @@ fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
     }
     let main = fs::read_to_string(root.join("main.tf")).unwrap();
     assert_eq!(main.matches("expire_prefixes = { \"ci-plans/\" = 7 }").count(), 2);
+    // The apply role writes its root's state, whatever else the root has
+    // (acme-vm and acme-multiregion have no bucket of their own, whose
+    // `s3:*` on <name>-* wrote it for the others: review finding); the
+    // other roles only read it.
+    for name in ["acme-eks", "acme-flask", "acme-multiregion", "acme-traefik", "acme-vm"] {
+        let ci =
+            fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("generated/{name}/bootstrap/ci.tf")))
+                .unwrap();
+        for role in ["primary", "dr"] {
+            let policy = |kind: &str| -> String {
+                ci.split(&format!("data \"aws_iam_policy_document\" \"ci_{kind}_{role}\" {{"))
+                    .nth(1)
+                    .unwrap_or_else(|| panic!("{name}: no ci_{kind}_{role}"))
+                    .split("\ndata ")
+                    .next()
+                    .unwrap()
+                    .to_string()
+            };
+            let write = format!(
+                "sid       = \"StateWrite\"\n    actions   = [\"s3:PutObject\"]\n    resources = [\"${{module.state_{role}.bucket_arn}}/{name}/{role}/terraform.tfstate\"]"
+            );
+            assert!(policy("apply").contains(&write), "{name} {role}: {}", policy("apply"));
+            for kind in ["plan", "drift", "state"] {
+                assert!(!policy(kind).contains("StateWrite"), "{name} {kind} {role}");
+            }
+        }
+    }
 
     let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the steps' scripts are not run");
@@ -1918,6 +1945,12 @@ fn the_drill_destroy_empties_a_bucket_again_when_objects_arrived_since() {
     let r = run(9, not_empty);
     assert!(!r.ok);
     assert_eq!(r.terraform_log.lines().filter(|l| l.contains(" destroy ")).count(), 3);
+    assert_eq!(
+        r.stdout.matches("::warning title=objects arrived::").count(),
+        2,
+        "emptied again after each attempt but the last: {}",
+        r.stdout
+    );
     // Another failure: no second try.
     let r = run(1, "Error: deleting EKS Cluster: ResourceInUseException");
     assert!(!r.ok);

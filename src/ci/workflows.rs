@@ -561,6 +561,7 @@ fn destroy(root: &Root) -> ShellStep {
         "    exit 0".to_string(),
         "  fi".to_string(),
         "  grep -q BucketNotEmpty \"$RUNNER_TEMP/destroy.txt\" || exit 1".to_string(),
+        format!("  [ \"$attempt\" -lt {DESTROY_ATTEMPTS} ] || exit 1"),
         format!("  echo \"::warning title=objects arrived::a bucket of the drill's {} root got objects after it was emptied (replication or an archive still writing): emptying again (attempt $attempt of {DESTROY_ATTEMPTS})\"", root.role),
         format!("  terraform -chdir={d} show -json > \"$state\""),
     ];

@@ -282,6 +282,14 @@ data "aws_iam_policy_document" "ci_apply_primary" {
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
   source_policy_documents = [data.aws_iam_policy_document.ci_state_primary.json]
 
+  # The root's state: this role alone writes it (the others read it and
+  # take its lock).
+  statement {
+    sid       = "StateWrite"
+    actions   = ["s3:PutObject"]
+    resources = ["${module.state_primary.bucket_arn}/acme-eks/primary/terraform.tfstate"]
+  }
+
   # The approved plan the drift role saved (read, then deleted).
   statement {
     sid       = "SavedPlans"
@@ -671,6 +679,14 @@ data "aws_iam_policy_document" "ci_apply_dr" {
   #checkov:skip=CKV_AWS_356:Create calls (CreateVpc, CreateKey, CreateCluster…) take no resource ARN; the region condition bounds them
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
   source_policy_documents = [data.aws_iam_policy_document.ci_state_dr.json]
+
+  # The root's state: this role alone writes it (the others read it and
+  # take its lock).
+  statement {
+    sid       = "StateWrite"
+    actions   = ["s3:PutObject"]
+    resources = ["${module.state_dr.bucket_arn}/acme-eks/dr/terraform.tfstate"]
+  }
 
   # The approved plan the drift role saved (read, then deleted).
   statement {
