@@ -1956,3 +1956,81 @@ fn the_drill_destroy_empties_a_bucket_again_when_objects_arrived_since() {
     assert!(!r.ok);
     assert_eq!(r.terraform_log.lines().filter(|l| l.contains(" destroy ")).count(), 1);
 }
+
+/// The drill's failover promotes the DR PostgreSQL standby, which first
+/// bootstraps from the primary's first base backup once S3 replication has
+/// copied it: a failover before that promotes a standby with no data. The
+/// last deployment job waits until Patroni shows a standby leader that
+/// replays, bounded, and fails the drill otherwise.
+#[test]
+fn the_drill_fails_over_only_once_the_standbys_replay_the_primarys_archive() {
+    let step = "The PostgreSQL standbys replay the primary's archive";
+    let w = drill_workflow("acme-traefik");
+    let names = step_names(&w, "deploy-dr");
+    assert_eq!(names.iter().filter(|n| *n == step).count(), 1, "{names:?}");
+    for job in ["deploy-dr-first", "deploy-primary", "failover"] {
+        assert!(!step_names(&w, job).iter().any(|n| n == step), "{job}");
+    }
+    // acme-vm runs no PostgreSQL cluster: no wait.
+    assert!(!step_names(&drill_workflow("acme-vm"), "deploy-dr")
+        .iter()
+        .any(|n| n == step));
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    let script = step_script(&w, "deploy-dr", "The PostgreSQL standbys replay");
+    assert!(
+        script.starts_with("aws eks update-kubeconfig --name acme-traefik-drill-cluster-euc1 --region eu-central-1 --alias acme-traefik-drill-eu-central-1"),
+        "{script}"
+    );
+    let table = |role: &str, state: &str| {
+        format!("| Member | Host     | Role           | State     | TL | Lag in MB |\\n| db-0   | 10.0.1.5 | {role} | {state} |  1 |           |")
+    };
+    // `answers`: what `patronictl list` shows at each read (the last one repeats).
+    let run = |answers: &[String]| {
+        let mut kubectl = String::from("echo \"kubectl $*\" >> terraform.log\nn=$(cat reads 2>/dev/null || echo 0); echo $((n + 1)) > reads\ncase $n in\n");
+        for (i, a) in answers.iter().enumerate() {
+            let pattern = if i + 1 == answers.len() {
+                "*".to_string()
+            } else {
+                i.to_string()
+            };
+            kubectl.push_str(&format!("  {pattern}) printf '{a}\\n' ;;\n"));
+        }
+        kubectl.push_str("esac");
+        let fakes = [
+            ("kubectl", kubectl),
+            ("aws", "exit 0".to_string()),
+            ("sleep", "exit 0".to_string()),
+        ];
+        common::run_with_fakes(&bash, &script, &fakes)
+    };
+    // Bootstrapping, the pod not there yet, then replaying from the archive.
+    let r = run(&[
+        "Error from server (NotFound): pods \"db-0\" not found".to_string(),
+        table("Standby Leader", "creating replica"),
+        table("Standby Leader", "in archive recovery"),
+    ]);
+    assert!(r.ok, "{}{}", r.stdout, r.terraform_log);
+    assert!(
+        r.terraform_log.contains(
+            "kubectl --context acme-traefik-drill-eu-central-1 -n postgres exec db-0 -c postgres -- patronictl list"
+        ),
+        "{}",
+        r.terraform_log
+    );
+    assert_eq!(r.terraform_log.lines().count(), 3, "read until it replays");
+    for state in ["running  ", "streaming"] {
+        assert!(run(&[table("Standby Leader", state)]).ok, "{state}");
+    }
+    // Never replaying: the drill stops before its failover.
+    for never in [
+        table("Standby Leader", "starting "),
+        table("Replica       ", "running  "),
+    ] {
+        let r = run(&[never]);
+        assert!(!r.ok);
+        assert_eq!(r.terraform_log.lines().count(), 180, "bounded");
+    }
+}

@@ -757,8 +757,18 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             saves_vars: false,
         });
     }
-    // The last deployment job stops the drill when an image is missing.
-    jobs.last_mut().expect("three deployment jobs").steps.extend(images);
+    // The last deployment job stops the drill when an image is missing, and
+    // waits until the standbys replay the primary's archive: the failover
+    // would promote a standby that has no data yet.
+    let last = jobs.last_mut().expect("three deployment jobs");
+    last.steps.extend(images);
+    let following = crate::runbook::standbys_following(&copy, &plan);
+    if !following.is_empty() {
+        last.steps.push(ShellStep {
+            name: quoted("The PostgreSQL standbys replay the primary's archive"),
+            lines: following,
+        });
+    }
     let mut previous = "deploy-dr".to_string();
     // Once a failback job has returned the DR region to standby (it removes
     // the failover's variables), later DR jobs must not bring them back:

@@ -88,6 +88,12 @@ pub fn unawaited_rollouts<'m>(
     out
 }
 
+/// Shell lines that wait until every PostgreSQL standby of `plan`'s DR
+/// root replays the primary's archive (empty without standbys).
+pub fn standbys_following(inv: &Inventory, plan: &Plan) -> Vec<String> {
+    standby::following(&Ctx::new(inv, plan, String::new()))
+}
+
 /// The command that finds image `repository:tag` in `region`'s registry
 /// (it fails when the image or the repository is not there).
 fn describe_image(repository: &str, tag: &str, region: &str) -> String {

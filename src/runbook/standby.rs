@@ -73,6 +73,20 @@ impl Placement {
         )
     }
 
+    /// Waits until Patroni reports a `Standby Leader` that replays: state
+    /// `running`, `streaming` or (Patroni 3, from the archive alone) `in
+    /// archive recovery`; not while it still bootstraps from the primary's
+    /// first base backup, which Spilo takes once the primary runs and S3
+    /// replication then copies into the DR bucket. Bounded (30 minutes).
+    fn until_standby(&self) -> String {
+        const READY: &str = "*'| Standby Leader | running '*|*'| Standby Leader | streaming '*|*'| Standby Leader | in archive recovery '*";
+        format!(
+            "for _ in $(seq 180); do MEMBERS=$({} 2>&1) || true; case \"$MEMBERS\" in {READY}) break ;; esac; sleep 10; done; printf '%s\\n' \"$MEMBERS\"; case \"$MEMBERS\" in {READY}) ;; *) echo '{}: no standby leader replaying after 30 minutes' >&2; false ;; esac",
+            self.members(),
+            self.name
+        )
+    }
+
     /// `VAR=<the master pod>` (Spilo labels it spilo-role=master).
     fn master(&self, var: &str) -> String {
         format!(
@@ -189,4 +203,18 @@ pub(super) fn standby_verify(c: &Ctx<'_>, a: &Asset) -> Option<String> {
         p.members(),
         c.primary
     ))
+}
+
+/// Shell lines that wait until each PostgreSQL standby of the DR root
+/// replays the primary's archive (see `Placement::until_standby`): a
+/// failover before that promotes a standby that has no data yet.
+pub(super) fn following(c: &Ctx<'_>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for a in standbys(c) {
+        if let Some(p) = Placement::of(c, a, Role::Dr) {
+            lines.push(p.kubeconfig());
+            lines.push(p.until_standby());
+        }
+    }
+    lines
 }
