@@ -492,12 +492,9 @@ fn region_down_policy(region: &str) -> String {
 fn unprotect(root: &Root) -> ShellStep {
     let d = &root.dir;
     let r = &root.region;
-    let lines = [
-        "state=\"$RUNNER_TEMP/state.json\"   # holds secrets: outside the workspace".to_string(),
-        "trap 'rm -f \"$state\"' EXIT".to_string(),
-        format!("terraform -chdir={d} show -json > \"$state\""),
-        "# shellcheck disable=SC2016 # jq's own variables".to_string(),
-        "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' \"$state\"; }".to_string(),
+    let mut lines = state_reader();
+    lines.push(format!("terraform -chdir={d} show -json > \"$state\""));
+    lines.extend([
         "resources aws_db_instance identifier | while read -r id; do".to_string(),
         format!("  aws rds modify-db-instance --db-instance-identifier \"$id\" --no-deletion-protection --apply-immediately --region {r} >/dev/null"),
         "done".to_string(),
@@ -512,8 +509,7 @@ fn unprotect(root: &Root) -> ShellStep {
         "    case \"$out\" in *RepositoryNotFoundException*) ;; *) echo \"$out\" >&2; exit 1 ;; esac".to_string(),
         "  fi".to_string(),
         "done".to_string(),
-    ];
-    let mut lines = lines.to_vec();
+    ]);
     lines.extend(empty_buckets());
     ShellStep {
         name: quoted(&format!(
@@ -524,8 +520,23 @@ fn unprotect(root: &Root) -> ShellStep {
     }
 }
 
+/// Shell lines that name the state dump `$state` (in `$RUNNER_TEMP`,
+/// removed when the step ends: it holds secrets) and define `resources
+/// TYPE ATTRIBUTE`, which prints that attribute of each managed resource of
+/// that type in the dump.
+fn state_reader() -> Vec<String> {
+    [
+        "state=\"$RUNNER_TEMP/state.json\"   # holds secrets: outside the workspace",
+        "trap 'rm -f \"$state\"' EXIT",
+        "# shellcheck disable=SC2016 # jq's own variables",
+        "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' \"$state\"; }",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// Shell lines that delete every object version of each bucket in the
-/// state dump `$state` (read by the `resources` function of [`unprotect`]).
+/// state dump `$state` (see [`state_reader`]).
 fn empty_buckets() -> Vec<String> {
     [
         "resources aws_s3_bucket bucket | while read -r bucket; do",
@@ -551,11 +562,8 @@ const DESTROY_ATTEMPTS: u32 = 3;
 /// empties the buckets still in the state and tries again.
 fn destroy(root: &Root) -> ShellStep {
     let d = &root.dir;
-    let mut lines = vec![
-        "state=\"$RUNNER_TEMP/state.json\"   # holds secrets: outside the workspace".to_string(),
-        "trap 'rm -f \"$state\"' EXIT".to_string(),
-        "# shellcheck disable=SC2016 # jq's own variables".to_string(),
-        "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' \"$state\"; }".to_string(),
+    let mut lines = state_reader();
+    lines.extend([
         format!("for attempt in $(seq {DESTROY_ATTEMPTS}); do"),
         format!("  if terraform -chdir={d} destroy -input=false 2>&1 | tee \"$RUNNER_TEMP/destroy.txt\"; then"),
         "    exit 0".to_string(),
@@ -564,7 +572,7 @@ fn destroy(root: &Root) -> ShellStep {
         format!("  [ \"$attempt\" -lt {DESTROY_ATTEMPTS} ] || exit 1"),
         format!("  echo \"::warning title=objects arrived::a bucket of the drill's {} root got objects after it was emptied (replication or an archive still writing): emptying again (attempt $attempt of {DESTROY_ATTEMPTS})\"", root.role),
         format!("  terraform -chdir={d} show -json > \"$state\""),
-    ];
+    ]);
     lines.extend(empty_buckets().into_iter().map(|l| format!("  {l}")));
     lines.extend(["done".to_string(), "exit 1".to_string()]);
     ShellStep {
