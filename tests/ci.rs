@@ -1036,14 +1036,9 @@ fn a_failed_drill_is_destroyed_unless_asked_to_keep_it() {
 /// runs it, against stand-in terraform, kubectl and aws.
 #[test]
 fn the_drill_destroy_frees_the_clusters_volumes_before_the_root() {
-    let Some(bash) = common::bash() else {
-        eprintln!("note: no bash: the step's script is not run");
+    let Some(bash) = bash_with_jq() else {
         return;
     };
-    if std::process::Command::new("jq").arg("--version").output().is_err() {
-        eprintln!("note: no jq: the step's script is not run");
-        return;
-    }
     let w = drill_workflow("acme-traefik");
     let script = format!(
         "set -o pipefail\nRUNNER_TEMP=$PWD\n{}\n[ ! -e releases.json ]",
@@ -1898,14 +1893,9 @@ fn drift_that_finds_the_state_locked_opens_no_issue() {
 /// times; any other failure fails at once.
 #[test]
 fn the_drill_destroy_empties_a_bucket_again_when_objects_arrived_since() {
-    let Some(bash) = common::bash() else {
-        eprintln!("note: no bash: the step's script is not run");
+    let Some(bash) = bash_with_jq() else {
         return;
     };
-    if std::process::Command::new("jq").arg("--version").output().is_err() {
-        eprintln!("note: no jq: the step's script is not run");
-        return;
-    }
     let w = drill_workflow("acme-vm");
     for job in ["destroy-dr", "destroy-primary"] {
         let names = step_names(&w, job);
@@ -2033,4 +2023,18 @@ fn the_drill_fails_over_only_once_the_standbys_replay_the_primarys_archive() {
         assert!(!r.ok);
         assert_eq!(r.terraform_log.lines().count(), 180, "bounded");
     }
+}
+
+/// bash, when jq is there too (the drill's destroy steps read the state
+/// with it); `None`, with a note, when either is missing.
+fn bash_with_jq() -> Option<PathBuf> {
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return None;
+    };
+    if std::process::Command::new("jq").arg("--version").output().is_err() {
+        eprintln!("note: no jq: the step's script is not run");
+        return None;
+    }
+    Some(bash)
 }
