@@ -573,14 +573,7 @@ fn run_step(kind: &str, job: &str, step: &str, answer: &str, code: i32) -> Optio
 fn applies_stop_and_drift_stands_aside_while_a_failover_is_declared() {
     let missing = "An error occurred (ParameterNotFound) when calling the GetParameter operation:";
     let denied = "An error occurred (AccessDeniedException) when calling the GetParameter operation";
-    for job in [
-        "plan-dr-first",
-        "dr-first",
-        "plan-primary",
-        "primary",
-        "plan-dr-again",
-        "dr-again",
-    ] {
+    for job in APPLY_WORKFLOW_JOBS {
         let step = "Refuse while a failover is in effect";
         let Some((ok, _, stdout)) = run_step("apply", job, step, "2026-11-27T10:00:00Z", 0) else {
             eprintln!("note: no bash: the steps' scripts are not run");
@@ -600,12 +593,7 @@ fn applies_stop_and_drift_stands_aside_while_a_failover_is_declared() {
     // the marker again before it touches the saved plan.
     let w = workflow("acme-vm", "apply");
     for job in ["dr-first", "primary", "dr-again"] {
-        let names: Vec<&str> = w["jobs"][job]["steps"]
-            .as_sequence()
-            .unwrap()
-            .iter()
-            .filter_map(|s| s["name"].as_str())
-            .collect();
+        let names = step_names(&w, job);
         let at = |p: &str| names.iter().position(|n| n.starts_with(p));
         assert!(at("Refuse while a failover is in effect").is_some(), "{job}");
         assert!(
@@ -929,6 +917,17 @@ fn every_jobs_credentials_last_as_long_as_the_job_may_run() {
     }
     assert!(checked > 50, "{checked}");
 }
+
+/// The jobs of every `apply` workflow after its check, in order: each root
+/// is planned, then applied.
+const APPLY_WORKFLOW_JOBS: [&str; 6] = [
+    "plan-dr-first",
+    "dr-first",
+    "plan-primary",
+    "primary",
+    "plan-dr-again",
+    "dr-again",
+];
 
 /// The committed workflow `kind` of shipped inventory `name`, parsed.
 fn workflow(name: &str, kind: &str) -> serde_yaml::Value {
@@ -1275,20 +1274,8 @@ fn acmegen_is_built_for_each_job_from_its_own_sources() {
 fn a_run_never_applies_what_a_newer_commit_replaced() {
     let w = workflow("acme-vm", "apply");
     let guard = "Nothing newer on main changes what this run applies";
-    for job in [
-        "plan-dr-first",
-        "dr-first",
-        "plan-primary",
-        "primary",
-        "plan-dr-again",
-        "dr-again",
-    ] {
-        let names: Vec<&str> = w["jobs"][job]["steps"]
-            .as_sequence()
-            .unwrap()
-            .iter()
-            .filter_map(|s| s["name"].as_str())
-            .collect();
+    for job in APPLY_WORKFLOW_JOBS {
+        let names = step_names(&w, job);
         let at = |p: &str| {
             names
                 .iter()
