@@ -918,6 +918,21 @@ fn every_jobs_credentials_last_as_long_as_the_job_may_run() {
     assert!(checked > 50, "{checked}");
 }
 
+/// Pull requests' plans take no state lock (their role may not touch it).
+#[test]
+fn pull_request_plans_take_no_state_lock() {
+    for name in ["acme-eks", "acme-vm"] {
+        let w = workflow(name, "pr");
+        for job in ["plan-primary", "plan-dr"] {
+            let plan = step_script(&w, job, "terraform plan");
+            assert!(
+                plan.contains(" plan -refresh=false -lock=false "),
+                "{name} {job}: {plan}"
+            );
+        }
+    }
+}
+
 /// The jobs of every `apply` workflow after its check, in order: each root
 /// is planned, then applied.
 const APPLY_WORKFLOW_JOBS: [&str; 6] = [
@@ -1574,6 +1589,20 @@ fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
             assert!(policy("apply").contains(&write), "{name} {role}: {}", policy("apply"));
             for kind in ["plan", "drift", "state"] {
                 assert!(!policy(kind).contains("StateWrite"), "{name} {kind} {role}");
+            }
+            // The lock: the drift and apply roles'; pull requests' code runs
+            // with the plan role, which can neither take nor delete it.
+            let lock = format!("data.aws_iam_policy_document.ci_lock_{role}.json");
+            assert!(policy("lock").contains(".tflock\"]"), "{name} {role}");
+            for kind in ["drift", "apply"] {
+                assert!(policy(kind).contains(&lock), "{name} {kind} {role}");
+            }
+            for kind in ["plan", "read", "state"] {
+                let p = policy(kind);
+                assert!(
+                    !p.contains("ci_lock_") && !p.contains("\"StateLock\""),
+                    "{name} {kind} {role}"
+                );
             }
         }
     }

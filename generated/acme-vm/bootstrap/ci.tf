@@ -156,8 +156,8 @@ resource "aws_iam_role_policy" "ci_apply_primary" {
   policy = data.aws_iam_policy_document.ci_apply_primary.json
 }
 
-# State of the primary root: every CI role reads it and takes the lock
-# (S3 native locking writes <key>.tflock); only the apply role writes it.
+# State of the primary root: every CI role reads it; only the apply role
+# writes it.
 data "aws_iam_policy_document" "ci_state_primary" {
   statement {
     sid       = "StateBucket"
@@ -172,14 +172,26 @@ data "aws_iam_policy_document" "ci_state_primary" {
   }
 
   statement {
+    sid       = "StateKey"
+    actions   = ["kms:Decrypt"]
+    resources = [module.kms_primary.key_arn]
+  }
+}
+
+# The lock of the primary root's state (S3 native locking writes
+# <key>.tflock), and the key's encryption for what the roles write: the drift
+# and apply roles. Pull requests run their own code with the plan role, whose
+# plans take no lock: it can neither take nor delete the lock of an apply.
+data "aws_iam_policy_document" "ci_lock_primary" {
+  statement {
     sid       = "StateLock"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = ["${module.state_primary.bucket_arn}/acme-vm/primary/terraform.tfstate.tflock"]
   }
 
   statement {
-    sid       = "StateKey"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    sid       = "StateKeyWrite"
+    actions   = ["kms:Encrypt", "kms:GenerateDataKey"]
     resources = [module.kms_primary.key_arn]
   }
 }
@@ -246,7 +258,7 @@ data "aws_iam_policy_document" "ci_plan_primary" {
 }
 
 data "aws_iam_policy_document" "ci_drift_primary" {
-  source_policy_documents = [data.aws_iam_policy_document.ci_read_primary.json]
+  source_policy_documents = [data.aws_iam_policy_document.ci_read_primary.json, data.aws_iam_policy_document.ci_lock_primary.json]
 
   # The apply workflow plans with this role; its apply jobs apply the saved
   # plan once approved.
@@ -280,7 +292,7 @@ data "aws_iam_policy_document" "ci_drift_primary" {
 data "aws_iam_policy_document" "ci_apply_primary" {
   #checkov:skip=CKV_AWS_356:Create calls (CreateVpc, CreateKey, CreateCluster…) take no resource ARN; the region condition bounds them
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
-  source_policy_documents = [data.aws_iam_policy_document.ci_state_primary.json]
+  source_policy_documents = [data.aws_iam_policy_document.ci_state_primary.json, data.aws_iam_policy_document.ci_lock_primary.json]
 
   # The root's state: this role alone writes it (the others read it and
   # take its lock).
@@ -560,8 +572,8 @@ resource "aws_iam_role_policy" "ci_apply_dr" {
   policy = data.aws_iam_policy_document.ci_apply_dr.json
 }
 
-# State of the dr root: every CI role reads it and takes the lock
-# (S3 native locking writes <key>.tflock); only the apply role writes it.
+# State of the dr root: every CI role reads it; only the apply role
+# writes it.
 data "aws_iam_policy_document" "ci_state_dr" {
   statement {
     sid       = "StateBucket"
@@ -576,14 +588,26 @@ data "aws_iam_policy_document" "ci_state_dr" {
   }
 
   statement {
+    sid       = "StateKey"
+    actions   = ["kms:Decrypt"]
+    resources = [module.kms_dr.key_arn]
+  }
+}
+
+# The lock of the dr root's state (S3 native locking writes
+# <key>.tflock), and the key's encryption for what the roles write: the drift
+# and apply roles. Pull requests run their own code with the plan role, whose
+# plans take no lock: it can neither take nor delete the lock of an apply.
+data "aws_iam_policy_document" "ci_lock_dr" {
+  statement {
     sid       = "StateLock"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = ["${module.state_dr.bucket_arn}/acme-vm/dr/terraform.tfstate.tflock"]
   }
 
   statement {
-    sid       = "StateKey"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    sid       = "StateKeyWrite"
+    actions   = ["kms:Encrypt", "kms:GenerateDataKey"]
     resources = [module.kms_dr.key_arn]
   }
 }
@@ -650,7 +674,7 @@ data "aws_iam_policy_document" "ci_plan_dr" {
 }
 
 data "aws_iam_policy_document" "ci_drift_dr" {
-  source_policy_documents = [data.aws_iam_policy_document.ci_read_dr.json]
+  source_policy_documents = [data.aws_iam_policy_document.ci_read_dr.json, data.aws_iam_policy_document.ci_lock_dr.json]
 
   # The apply workflow plans with this role; its apply jobs apply the saved
   # plan once approved.
@@ -684,7 +708,7 @@ data "aws_iam_policy_document" "ci_drift_dr" {
 data "aws_iam_policy_document" "ci_apply_dr" {
   #checkov:skip=CKV_AWS_356:Create calls (CreateVpc, CreateKey, CreateCluster…) take no resource ARN; the region condition bounds them
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
-  source_policy_documents = [data.aws_iam_policy_document.ci_state_dr.json]
+  source_policy_documents = [data.aws_iam_policy_document.ci_state_dr.json, data.aws_iam_policy_document.ci_lock_dr.json]
 
   # The root's state: this role alone writes it (the others read it and
   # take its lock).
