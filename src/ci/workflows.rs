@@ -41,6 +41,9 @@ struct Root {
     /// The reads of the live node group sizes of the root's autoscaled
     /// clusters ([`live_size_lines`]), before each of its plans.
     live_sizes: Vec<Vec<String>>,
+    /// The same variables from the sizes the root's state holds
+    /// ([`state_size_lines`]): a pull request's plan, which refreshes nothing.
+    state_sizes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -206,6 +209,10 @@ fn roots(plan: &Plan, out: &str) -> Vec<Root> {
                 .iter()
                 .map(|c| live_size_lines(c, &r.region))
                 .collect(),
+            state_sizes: state_size_lines(
+                &crate::runbook::autoscaled_clusters(r),
+                &format!("{out}/{}/{}", plan.name, r.role.as_str()),
+            ),
         })
         .collect()
 }
@@ -237,6 +244,38 @@ fn live_size_lines(c: &crate::runbook::AutoscaledCluster, region: &str) -> Vec<S
         "done".to_string(),
         format!("echo \"TF_VAR_{}={{$sizes}}\" >> \"$GITHUB_ENV\"", c.var),
     ]
+}
+
+/// Shell lines that hand a pull request's plan (`-refresh=false`) the
+/// desired size of each node group of `clusters` as the state of the root
+/// in `dir` holds it, as `TF_VAR_<live sizes variable>`: that plan compares
+/// the configuration with the state, so the sizes the last apply wrote
+/// show no change, where the live ones would show the autoscaler's moves
+/// since as changes the apply (which refreshes) would not make. A group the
+/// state does not hold yet is left out. Empty without such clusters.
+fn state_size_lines(clusters: &[crate::runbook::AutoscaledCluster], dir: &str) -> Vec<String> {
+    if clusters.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        "state=\"$RUNNER_TEMP/state.json\"   # holds secrets: outside the workspace".to_string(),
+        "trap 'rm -f \"$state\"' EXIT".to_string(),
+        format!("terraform -chdir={dir} show -json > \"$state\""),
+    ];
+    for c in clusters {
+        let cluster = &c.cluster;
+        lines.extend([
+            "sizes=\"\"".to_string(),
+            format!("for group in {}; do", c.groups.join(" ")),
+            "  # shellcheck disable=SC2016 # jq's own variables".to_string(),
+            format!("  size=$(jq -r --arg n \"{cluster}-$group\" '[.. | objects | select(.type? == \"aws_eks_node_group\" and .mode? == \"managed\") | .values | select(.node_group_name == $n) | .scaling_config[0].desired_size][0] // empty' \"$state\")"),
+            "  [ -n \"$size\" ] || continue".to_string(),
+            "  sizes=\"$sizes${sizes:+, }\\\"$group\\\" = $size\"".to_string(),
+            "done".to_string(),
+            format!("echo \"TF_VAR_{}={{$sizes}}\" >> \"$GITHUB_ENV\"", c.var),
+        ]);
+    }
+    lines
 }
 
 /// The GitHub variable holding root variable `var` of inventory `name`.
