@@ -37,7 +37,20 @@ fn actionlint() -> Option<PathBuf> {
 #[test]
 fn the_workflows_of_every_shipped_inventory_pass_actionlint() {
     let dir = project();
-    acmegen(dir.path()).arg("ci").assert().success();
+    let out = acmegen(dir.path())
+        .arg("ci")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    // What the repository needs: the variables at repository level (the
+    // plans run outside the environments), the environments.
+    let said = String::from_utf8_lossy(&out);
+    assert!(
+        said.contains("acme-vm: set the repository variables AWS_ACCOUNT_ID, ACME_VM_ADMIN_CIDRS, ACME_VM_ALERT_EMAILS (the plans run outside the environments); create the environments acme-vm-primary and acme-vm-dr"),
+        "{said}"
+    );
     let wf = dir.path().join(".github/workflows");
     let files: Vec<PathBuf> = fs::read_dir(&wf)
         .unwrap()
