@@ -37,7 +37,9 @@ struct Root {
     region: String,
     code: String,
     dir: String,
-    bucket_prefix: String,
+    /// The root's state bucket, in shell: `<prefix>-${AWS_ACCOUNT_ID}-<region>`
+    /// (its backend's `bucket`, and where the saved plans go).
+    state_bucket: String,
     /// The reads of the live node group sizes of the root's autoscaled
     /// clusters ([`live_size_lines`]), before each of its plans.
     live_sizes: Vec<Vec<String>>,
@@ -96,9 +98,8 @@ fn apply_job(
         plan_needs,
         plan_if,
         saved_plan: format!(
-            "s3://{}-${{AWS_ACCOUNT_ID}}-{}/{}$GITHUB_RUN_ID/{id}.tfplan",
-            root.bucket_prefix,
-            root.region,
+            "s3://{}/{}$GITHUB_RUN_ID/{id}.tfplan",
+            root.state_bucket,
             super::SAVED_PLANS
         ),
         root: root.clone(),
@@ -198,21 +199,19 @@ struct DrillCtx {
 fn roots(plan: &Plan, out: &str) -> Vec<Root> {
     plan.roots()
         .into_iter()
-        .map(|r: &RootPlan| Root {
-            inventory: plan.name.clone(),
-            role: r.role.as_str(),
-            region: r.region.clone(),
-            code: region_code(&r.region),
-            dir: format!("{out}/{}/{}", plan.name, r.role.as_str()),
-            bucket_prefix: r.state_bucket_prefix.clone(),
-            live_sizes: crate::runbook::autoscaled_clusters(r)
-                .iter()
-                .map(|c| live_size_lines(c, &r.region))
-                .collect(),
-            state_sizes: state_size_lines(
-                &crate::runbook::autoscaled_clusters(r),
-                &format!("{out}/{}/{}", plan.name, r.role.as_str()),
-            ),
+        .map(|r: &RootPlan| {
+            let dir = format!("{out}/{}/{}", plan.name, r.role.as_str());
+            let autoscaled = crate::runbook::autoscaled_clusters(r);
+            Root {
+                inventory: plan.name.clone(),
+                role: r.role.as_str(),
+                region: r.region.clone(),
+                code: region_code(&r.region),
+                state_bucket: format!("{}-${{AWS_ACCOUNT_ID}}-{}", r.state_bucket_prefix, r.region),
+                live_sizes: autoscaled.iter().map(|c| live_size_lines(c, &r.region)).collect(),
+                state_sizes: state_size_lines(&autoscaled, &dir),
+                dir,
+            }
         })
         .collect()
 }
@@ -257,11 +256,8 @@ fn state_size_lines(clusters: &[crate::runbook::AutoscaledCluster], dir: &str) -
     if clusters.is_empty() {
         return Vec::new();
     }
-    let mut lines = vec![
-        "state=\"$RUNNER_TEMP/state.json\"   # holds secrets: outside the workspace".to_string(),
-        "trap 'rm -f \"$state\"' EXIT".to_string(),
-        format!("terraform -chdir={dir} show -json > \"$state\""),
-    ];
+    let mut lines = state_file();
+    lines.push(format!("terraform -chdir={dir} show -json > \"$state\""));
     for c in clusters {
         let cluster = &c.cluster;
         lines.extend([
@@ -559,16 +555,27 @@ fn unprotect(root: &Root) -> ShellStep {
     }
 }
 
-/// Shell lines that name the state dump `$state` (in `$RUNNER_TEMP`,
-/// removed when the step ends: it holds secrets) and define `resources
-/// TYPE ATTRIBUTE`, which prints that attribute of each managed resource of
+/// Shell lines that name the state dump `$state` ([`state_file`]) and
+/// define `resources TYPE ATTRIBUTE`, which prints that attribute of each managed resource of
 /// that type in the dump.
 fn state_reader() -> Vec<String> {
+    let mut lines = state_file();
+    lines.extend(
+        [
+        "# shellcheck disable=SC2016 # jq's own variables",
+        "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' \"$state\"; }",
+    ]
+        .map(String::from),
+    );
+    lines
+}
+
+/// Shell lines that name a state dump `$state` in `$RUNNER_TEMP` and
+/// remove it when the step ends (it holds secrets).
+fn state_file() -> Vec<String> {
     [
         "state=\"$RUNNER_TEMP/state.json\"   # holds secrets: outside the workspace",
         "trap 'rm -f \"$state\"' EXIT",
-        "# shellcheck disable=SC2016 # jq's own variables",
-        "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' \"$state\"; }",
     ]
     .map(String::from)
     .to_vec()
