@@ -67,10 +67,7 @@ impl Placement {
     /// Bounded (15 minutes), and a failed read is retried: the operator
     /// recreates the pod while it promotes it.
     fn until_leader(&self) -> String {
-        format!(
-            "for _ in $(seq 90); do MEMBERS=$({} 2>&1) || true; printf '%s\\n' \"$MEMBERS\"; case \"$MEMBERS\" in *'| Leader '*) break ;; esac; sleep 10; done; case \"$MEMBERS\" in *'| Leader '*) ;; *) echo 'no Leader after 15 minutes' >&2; false ;; esac",
-            self.members()
-        )
+        self.until_members("*'| Leader '*", 90, "no Leader after 15 minutes")
     }
 
     /// Waits until Patroni reports a `Standby Leader` that replays: state
@@ -79,11 +76,20 @@ impl Placement {
     /// first base backup, which Spilo takes once the primary runs and S3
     /// replication then copies into the DR bucket. Bounded (30 minutes).
     fn until_standby(&self) -> String {
-        const READY: &str = "*'| Standby Leader | running '*|*'| Standby Leader | streaming '*|*'| Standby Leader | in archive recovery '*";
+        self.until_members(
+            "*'| Standby Leader | running '*|*'| Standby Leader | streaming '*|*'| Standby Leader | in archive recovery '*",
+            180,
+            &format!("{}: no standby leader replaying after 30 minutes", self.name),
+        )
+    }
+
+    /// Reads Patroni's view every 10 seconds, printing it, until it matches
+    /// the `case` patterns `ready`; after `tries` reads without a match the
+    /// line fails with `failure`. A failed read is retried.
+    fn until_members(&self, ready: &str, tries: u32, failure: &str) -> String {
         format!(
-            "for _ in $(seq 180); do MEMBERS=$({} 2>&1) || true; case \"$MEMBERS\" in {READY}) break ;; esac; sleep 10; done; printf '%s\\n' \"$MEMBERS\"; case \"$MEMBERS\" in {READY}) ;; *) echo '{}: no standby leader replaying after 30 minutes' >&2; false ;; esac",
-            self.members(),
-            self.name
+            "for _ in $(seq {tries}); do MEMBERS=$({} 2>&1) || true; printf '%s\\n' \"$MEMBERS\"; case \"$MEMBERS\" in {ready}) break ;; esac; sleep 10; done; case \"$MEMBERS\" in {ready}) ;; *) echo '{failure}' >&2; false ;; esac",
+            self.members()
         )
     }
 
