@@ -294,8 +294,8 @@ data "aws_iam_policy_document" "ci_apply_primary" {
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
   source_policy_documents = [data.aws_iam_policy_document.ci_state_primary.json, data.aws_iam_policy_document.ci_lock_primary.json]
 
-  # The root's state: this role alone writes it (the others read it and
-  # take its lock).
+  # The root's state: this role alone writes it (the others read it; the
+  # drift role also takes its lock).
   statement {
     sid       = "StateWrite"
     actions   = ["s3:PutObject"]
@@ -710,8 +710,8 @@ data "aws_iam_policy_document" "ci_apply_dr" {
   #checkov:skip=CKV_AWS_111:Terraform creates and updates these services' resources; IAM, S3, secrets and parameters are scoped by name below
   source_policy_documents = [data.aws_iam_policy_document.ci_state_dr.json, data.aws_iam_policy_document.ci_lock_dr.json]
 
-  # The root's state: this role alone writes it (the others read it and
-  # take its lock).
+  # The root's state: this role alone writes it (the others read it; the
+  # drift role also takes its lock).
   statement {
     sid       = "StateWrite"
     actions   = ["s3:PutObject"]
