@@ -297,11 +297,7 @@ fn the_ci_roles_trust_only_the_repository_and_its_branch_or_environment() {
         "a wildcard subject would trust other branches"
     );
     // The pull request role reads no secret values.
-    let plan_doc = ci
-        .split("data \"aws_iam_policy_document\" \"ci_plan_primary\" {")
-        .nth(1)
-        .unwrap();
-    let plan_doc = &plan_doc[..plan_doc.find("\n}\n").unwrap()];
+    let plan_doc = policy_document(ci, "ci_plan_primary");
     assert!(plan_doc.contains("\"secretsmanager:GetSecretValue\""), "{plan_doc}");
     assert!(plan_doc.contains("effect        = \"Deny\""), "{plan_doc}");
     // A second inventory in the account uses the provider the first created,
@@ -1018,6 +1014,16 @@ const APPLY_WORKFLOW_JOBS: [&str; 6] = [
     "dr-again",
 ];
 
+/// The body of `data "aws_iam_policy_document" "<name>"` in `ci_tf`, up to
+/// its closing brace.
+fn policy_document<'a>(ci_tf: &'a str, name: &str) -> &'a str {
+    let body = ci_tf
+        .split(&format!("data \"aws_iam_policy_document\" \"{name}\" {{"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no policy document {name}"));
+    &body[..body.find("\n}\n").unwrap_or_else(|| panic!("{name} does not end"))]
+}
+
 /// The committed workflow `kind` of shipped inventory `name`, parsed.
 fn workflow(name: &str, kind: &str) -> serde_yaml::Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{name}-{kind}.yml"));
@@ -1616,14 +1622,7 @@ fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
         ("ci_drift_dr", "[\"s3:PutObject\"]"),
         ("ci_apply_dr", "[\"s3:GetObject\", \"s3:DeleteObject\"]"),
     ] {
-        let block = ci
-            .split(&format!("data \"aws_iam_policy_document\" \"{policy}\" {{"))
-            .nth(1)
-            .unwrap()
-            .split("\ndata ")
-            .next()
-            .unwrap();
-        let statement = block
+        let statement = policy_document(&ci, policy)
             .split("sid       = \"SavedPlans\"")
             .nth(1)
             .unwrap_or_else(|| panic!("{policy}"));
@@ -1648,15 +1647,7 @@ fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
             fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("generated/{name}/bootstrap/ci.tf")))
                 .unwrap();
         for role in ["primary", "dr"] {
-            let policy = |kind: &str| -> String {
-                ci.split(&format!("data \"aws_iam_policy_document\" \"ci_{kind}_{role}\" {{"))
-                    .nth(1)
-                    .unwrap_or_else(|| panic!("{name}: no ci_{kind}_{role}"))
-                    .split("\ndata ")
-                    .next()
-                    .unwrap()
-                    .to_string()
-            };
+            let policy = |kind: &str| policy_document(&ci, &format!("ci_{kind}_{role}")).to_string();
             let write = format!(
                 "sid       = \"StateWrite\"\n    actions   = [\"s3:PutObject\"]\n    resources = [\"${{module.state_{role}.bucket_arn}}/{name}/{role}/terraform.tfstate\"]"
             );
