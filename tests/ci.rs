@@ -693,6 +693,8 @@ fn an_incidents_values_committed_to_the_repository_stop_the_apply() {
     for file in [
         "generated/acme-vm/dr/failover.auto.tfvars",
         "generated/acme-vm/primary/failback.auto.tfvars",
+        "generated/acme-vm/primary/incident.auto.tfvars",
+        "generated/acme-vm/dr/incident.auto.tfvars",
     ] {
         fs::create_dir_all(repo.path().join(file).parent().unwrap()).unwrap();
         fs::write(repo.path().join(file), "x = 1\n").unwrap();
@@ -1119,6 +1121,43 @@ fn a_failed_drill_is_destroyed_unless_asked_to_keep_it() {
                 "aws ssm delete-parameter --name /acmegen/{name}-drill/failover/declared"
             )),
             "{marker}"
+        );
+        // Before anything plans: while the marker exists every plan of the
+        // roots fails on their guard, the charts' targeted destroy included.
+        let names = step_names(&w, "destroy-dr");
+        let deleted = names
+            .iter()
+            .position(|n| n.starts_with("Delete the drill's failover marker"))
+            .unwrap();
+        let first_plan = names
+            .iter()
+            .position(|n| n.starts_with("Uninstall the charts") || n.starts_with("Lift deletion protection"))
+            .unwrap();
+        assert!(deleted < first_plan, "{name}: {names:?}");
+    }
+}
+
+/// The drill's failover is declared from the failover's first step to the
+/// failback's last: exactly the jobs in between acknowledge it (the roots'
+/// plans refuse otherwise), through the environment, since the runbook's
+/// `incident.auto.tfvars` does not outlive a job's checkout.
+#[test]
+fn drill_jobs_acknowledge_the_failover_only_while_it_is_declared() {
+    for name in ["acme-eks", "acme-vm"] {
+        let w = drill_workflow(name);
+        let mut acknowledging = 0;
+        for (id, j) in w["jobs"].as_mapping().unwrap() {
+            let id = id.as_str().unwrap();
+            let during = id == "failover" || id.starts_with("failback-");
+            let env = j["env"]["TF_VAR_failover_acknowledged"].as_str();
+            assert_eq!(env, during.then_some("true"), "{name} {id}");
+            acknowledging += usize::from(during);
+        }
+        assert!(acknowledging >= 2, "{name}: {acknowledging}");
+        assert!(
+            step_script(&w, "failover", "1. Declare the incident")
+                .contains(&format!("> generated/{name}-drill/dr/incident.auto.tfvars")),
+            "{name}"
         );
     }
 }

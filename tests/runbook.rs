@@ -575,7 +575,8 @@ fn cli_created_databases_carry_the_primary_settings() {
     ] {
         assert!(targeted.contains(&format!("-target=module.db.{t}")), "{targeted}");
     }
-    assert!(at(b, "apply -target=") < create);
+    // (Both positions in the whole failback: `create` counts within its step.)
+    assert!(at(b, "apply -target=") < at(b, "create-db-instance-read-replica"));
     // A restore from a snapshot: the same, and the inventory's own values.
     let (rb, _) = book("  - {kind: rds, name: db, size: db.t3.medium, engine: mysql, engine_version: \"8.4\", multi_az: false, retention_days: 3, dr: backup}\n");
     let restore = &lines(&rb.failback)[at(&rb.failback, "restore-db-instance-from-db-snapshot")].1;
@@ -1333,6 +1334,8 @@ fn the_failover_asks_sts_in_dr_and_sets_up_the_dr_root_first() {
     assert_eq!(
         first.commands,
         vec![
+            "aws ssm put-parameter --name /acmegen/t/failover/declared --type String --value \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" --overwrite --region us-west-1".to_string(),
+            "printf '%s\\n' 'failover_acknowledged = true' > generated/t/dr/incident.auto.tfvars".to_string(),
             "ACCOUNT_ID=$(aws sts get-caller-identity --region us-west-1 --query Account --output text)".to_string(),
             "terraform -chdir=generated/t/dr init -reconfigure -backend-config=\"bucket=t-tfstate-$ACCOUNT_ID-us-west-1\""
                 .to_string(),
@@ -1458,44 +1461,115 @@ fn failover_applies_keep_the_node_groups_ami_release_and_size() {
     assert!(scaled.iter().all(|s| *s < first_apply), "{scaled:?} < {first_apply}");
 }
 
-/// A declared failover stops the CI's applies (which know only the standby
-/// values) from the first failover step to the last failback step; without
-/// a `ci:` section there is no CI to stop.
+/// A declared failover holds every apply that does not know about it, from
+/// the first failover step to the last failback step: the CI's applies
+/// (which know only the standby values) check the marker themselves, and
+/// every plan of either root fails on its `failover_declared` guard unless
+/// the root's directory holds the runbook's acknowledgement. With or
+/// without a `ci:` section: an apply by hand or by `acmegen deploy` would
+/// undo the failover all the same.
 #[test]
-fn a_declared_failover_holds_the_ci_applies_until_the_failback_ends() {
-    let marker = "/acmegen/acme-vm/failover/declared";
+fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
     let loaded =
         acmegen::inventory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory/acme-vm.yaml")).unwrap();
-    let rb = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
-    let first = &rb.failover[0];
-    // First of all: it needs nothing but credentials.
-    assert!(
-        first.commands[..1].iter().any(|c| c.starts_with(&format!(
-            "aws ssm put-parameter --name {marker} --type String --value \"$(date -u"
-        )) && c.ends_with("--overwrite --region us-west-1")),
-        "{:?}",
-        first.commands
-    );
-    let last = rb.failback.last().unwrap();
-    // Deleted already (the step re-run) counts as done.
-    assert_eq!(
-        last.commands,
-        [format!(
-            "GONE=$(aws ssm delete-parameter --name {marker} --region us-west-1 2>&1) || case \"$GONE\" in *ParameterNotFound*) ;; *) echo \"$GONE\" >&2; false ;; esac"
-        )]
-    );
-    // Nothing else in either section touches it.
-    let all = format!("{}\n{}", commands(&rb.failover), commands(&rb.failback));
-    assert_eq!(all.matches(marker).count(), 2, "{all}");
+    let shipped = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
+    let (without_ci, _) = book(&RDS.replace("DR", "replica"));
+    for (name, rb) in [("acme-vm", &shipped), ("t", &without_ci)] {
+        let marker = format!("/acmegen/{name}/failover/declared");
+        let acknowledge = |root: &str| {
+            format!("printf '%s\\n' 'failover_acknowledged = true' > generated/{name}/{root}/incident.auto.tfvars")
+        };
+        let first = &rb.failover[0];
+        // First of all (it needs nothing but credentials), then the DR
+        // root's acknowledgement, before any terraform command.
+        assert!(
+            first.commands[0].starts_with(&format!(
+                "aws ssm put-parameter --name {marker} --type String --value \"$(date -u"
+            )) && first.commands[0].ends_with("--overwrite --region us-west-1"),
+            "{name}: {:?}",
+            first.commands
+        );
+        assert_eq!(first.commands[1], acknowledge("dr"), "{name}");
+        // The failback acknowledges for both roots first: it may run on
+        // another machine than the failover.
+        let back = &rb.failback[0];
+        assert_eq!(
+            back.commands[0],
+            format!("printf '%s\\n' 'failover_acknowledged = true' | tee generated/{name}/primary/incident.auto.tfvars > generated/{name}/dr/incident.auto.tfvars"),
+            "{name}"
+        );
+        let last = rb.failback.last().unwrap();
+        // Deleted already (the step re-run) counts as done; then the
+        // acknowledgements go, so that the next failover's guard holds.
+        assert_eq!(
+            last.commands,
+            [
+                format!(
+                    "GONE=$(aws ssm delete-parameter --name {marker} --region us-west-1 2>&1) || case \"$GONE\" in *ParameterNotFound*) ;; *) echo \"$GONE\" >&2; false ;; esac"
+                ),
+                format!("rm -f generated/{name}/primary/incident.auto.tfvars generated/{name}/dr/incident.auto.tfvars"),
+            ],
+            "{name}"
+        );
+        // Nothing else in either section touches them.
+        let all = format!("{}\n{}", commands(&rb.failover), commands(&rb.failback));
+        assert_eq!(all.matches(&marker).count(), 2, "{name}: {all}");
+        assert_eq!(all.matches("incident.auto.tfvars").count(), 5, "{name}: {all}");
+        // One command for both roots: the drill's jobs split a step by the
+        // root its commands name (the drill acknowledges through its jobs'
+        // environment instead).
+        assert!(
+            back.commands
+                .iter()
+                .filter(|c| c.contains("incident.auto.tfvars"))
+                .count()
+                == 1
+        );
+    }
     // The CI reads the same parameter in the DR region.
     let apply = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/acmegen-acme-vm-apply.yml"),
     )
     .unwrap();
-    assert!(apply.contains(&format!("aws ssm get-parameter --name {marker} --region us-west-1 ")));
-    let (rb, _) = book(&RDS.replace("DR", "replica"));
-    let all = format!("{}\n{}", commands(&rb.failover), commands(&rb.failback));
-    assert!(!all.contains("failover/declared"), "{all}");
+    assert!(apply.contains("aws ssm get-parameter --name /acmegen/acme-vm/failover/declared --region us-west-1 "));
+    // Both roots read it with their facts and refuse a plan without the
+    // acknowledgement (tests/outage.tftest.hcl runs both plans, mocked).
+    let files = common::render_text(&format!(
+        "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{}",
+        RDS.replace("DR", "replica")
+    ))
+    .unwrap();
+    for root in ["primary", "dr"] {
+        let outputs = &files[Path::new(&format!("t/{root}/outputs.tf"))];
+        let guard = outputs
+            .split("\noutput ")
+            .find(|b| b.starts_with("\"failover_declared\""))
+            .unwrap_or_else(|| panic!("{root}: no failover_declared output:\n{outputs}"));
+        assert!(
+            guard.contains(
+                "condition     = contains(module.facts.names, \"failover/declared\") ? var.failover_acknowledged : true"
+            ) && guard.contains("SSM parameter /acmegen/t/failover/declared in us-west-1")
+                && guard.contains(&format!("they write {root}/incident.auto.tfvars")),
+            "{root}: {guard}"
+        );
+        let variables = &files[Path::new(&format!("t/{root}/variables.tf"))];
+        assert!(
+            variables.contains("variable \"failover_acknowledged\" {") && variables.contains("default     = false"),
+            "{root}"
+        );
+    }
+    let outage = &files[Path::new("t/dr/tests/outage.tftest.hcl")];
+    for run in ["dr_plan_while_declared", "primary_plan_while_declared"] {
+        let at = outage
+            .find(&format!("run \"{run}\""))
+            .unwrap_or_else(|| panic!("no run {run}"));
+        let body = &outage[at..at + outage[at..].find("\n}\n").unwrap()];
+        assert!(
+            body.contains("command = plan") && body.contains("expect_failures = [output.failover_declared]"),
+            "{body}"
+        );
+        assert!(!body.contains("failover_acknowledged"), "{body}");
+    }
 }
 
 /// The node roll and the failback's last plans give Terraform the desired

@@ -185,6 +185,9 @@ struct DrillJob {
     verify: Vec<String>,
     needs_vars: bool,
     saves_vars: bool,
+    /// Runs while the drill's failover is declared (the failover and the
+    /// failback): its plans need `failover_acknowledged`.
+    acknowledges_failover: bool,
 }
 
 #[derive(Serialize)]
@@ -809,6 +812,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             verify: Vec::new(),
             needs_vars: false,
             saves_vars: false,
+            acknowledges_failover: false,
         });
     }
     // The last deployment job stops the drill when an image is missing, and
@@ -851,6 +855,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             verify,
             needs_vars: role == "dr" && vars == FailoverVars::Reads && !standby_restored,
             saves_vars: vars == FailoverVars::Saves,
+            acknowledges_failover: matches!(cond, "failover" | "failback"),
         });
         standby_restored |= restores;
         previous = id;
@@ -923,11 +928,9 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         let root_plan = if role == "dr" { &plan.dr } else { &plan.primary };
         let destroy = destroy(&r);
         let mut steps = Vec::new();
-        if !root_plan.helm_clusters.is_empty() {
-            steps.push(release_volumes(&r));
-        }
-        steps.push(unprotect(&r));
-        if role == "dr" && copy.ci.is_some() {
+        if role == "dr" {
+            // First: while it exists every plan of either root fails
+            // (their `failover_declared` guard), the targeted destroys included.
             steps.push(ShellStep {
                 name: quoted(
                     "Delete the drill's failover marker (a run that stopped between failover and failback left it)",
@@ -935,6 +938,10 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
                 lines: vec![crate::runbook::delete_failover_marker(&name, &r.region)],
             });
         }
+        if !root_plan.helm_clusters.is_empty() {
+            steps.push(release_volumes(&r));
+        }
+        steps.push(unprotect(&r));
         steps.push(destroy);
         jobs.push(DrillJob {
             id: format!("destroy-{role}"),
@@ -953,6 +960,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             )],
             needs_vars: false,
             saves_vars: false,
+            acknowledges_failover: false,
         });
         previous = format!("destroy-{role}");
     }

@@ -6,9 +6,13 @@
 //!    publish exactly the facts the DR root reads, then a second primary
 //!    apply that must keep everything (no hand-copied variable is missing);
 //! 3. the second DR apply, with the primary's facts in the store;
-//! 4. the failover apply: the primary region is gone, the store (in the DR
-//!    region) still holds its facts, and the failover variables are exactly
-//!    what `acmegen failover --apply-vars` writes to `failover.auto.tfvars`;
+//! 4. the failover is declared (its marker joins the store): a plan of
+//!    either root without the runbook's acknowledgement fails on its guard;
+//!    then the failover apply: the primary region is gone, the store (in
+//!    the DR region) still holds its facts, and the failover variables are
+//!    exactly what `acmegen failover --apply-vars` writes to
+//!    `failover.auto.tfvars`, acknowledged as by `incident.auto.tfvars`
+//!    (as are the failback's applies);
 //! 5. the primary's failback apply: where a database's backups replicate to
 //!    DR, the runbook restores a new instance under the same identifier
 //!    (`plan_options.replace` stands in for it), which publishes a new
@@ -28,6 +32,7 @@
 use crate::emit::tftest::{self, assert_block, MockProvider};
 use crate::emit::RootMocks;
 use crate::fnv::FnvMap as HashMap;
+use crate::plan::names::FAILOVER_MARKER_FACT;
 use crate::plan::{fact_store_path, Plan, RootPlan};
 use crate::runbook::failover_changes;
 use std::collections::BTreeSet;
@@ -95,6 +100,7 @@ fn override_store(store: &str, facts: &[String], regions: (&str, &str), failback
             };
             let value = match f.strip_prefix("primary/").and_then(|n| n.strip_suffix("_resource_id")) {
                 Some(db) if failback => failback_resource_id(db),
+                _ if f == FAILOVER_MARKER_FACT => "2026-01-01T00:00:00Z".into(),
                 _ => tftest::fact_example(f, region),
             };
             (f.clone(), value)
@@ -238,16 +244,26 @@ pub fn outage_test(plan: &Plan, primary: &RootMocks, dr: &RootMocks) -> String {
         None,
         &[],
     );
+    // From here the failover is declared: its marker is in the store.
+    let declared = |facts: &[String]| -> Vec<String> {
+        let mut with = facts.to_vec();
+        with.push(FAILOVER_MARKER_FACT.to_string());
+        with
+    };
+    guard_runs(
+        &mut out,
+        &override_store(&store, &declared(&full_store), regions, false),
+    );
     dr_run(
         &mut out,
         plan,
         "dr_failover",
-        "# 4. Failover: the primary region is gone; its facts are still in the DR region's store.\n# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.",
-        &override_store(&store, &full_store, regions, false),
+        "# 4. Failover: the primary region is gone; its facts are still in the DR region's store.\n# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars,\n# and the acknowledgement of the declared failover (incident.auto.tfvars).",
+        &override_store(&store, &declared(&full_store), regions, false),
         Some(&crate::runbook::failover_tfvars(plan)),
         &kept,
     );
-    primary_failback(&mut out, plan, &store, &dr_store, regions);
+    primary_failback(&mut out, plan, &store, &declared(&dr_store), regions);
     let title = if replications.is_empty() {
         "# 6. DR failback: the standby values again.".to_string()
     } else {
@@ -262,7 +278,7 @@ pub fn outage_test(plan: &Plan, primary: &RootMocks, dr: &RootMocks) -> String {
         plan,
         "dr_failback",
         &title,
-        &override_store(&store, &full_store, regions, true),
+        &override_store(&store, &declared(&full_store), regions, true),
         None,
         &kept_failback,
     );
@@ -288,19 +304,21 @@ pub fn outage_test(plan: &Plan, primary: &RootMocks, dr: &RootMocks) -> String {
 fn dr_run(out: &mut String, plan: &Plan, run: &str, title: &str, store: &str, tfvars: Option<&str>, kept: &[String]) {
     let _ = writeln!(out, "{title}\nrun \"{run}\" {{\ncommand = apply\n");
     let failover = tfvars.is_some();
-    if let Some(text) = tfvars {
-        let assignments: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
-        if !assignments.is_empty() {
-            out.push_str("variables {\n");
-            for a in assignments {
-                let _ = writeln!(out, "{a}");
-            }
-            out.push_str("}\n\n");
+    let mut assignments: Vec<&str> = tfvars
+        .into_iter()
+        .flat_map(str::lines)
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    if store.contains(FAILOVER_MARKER_FACT) {
+        assignments.push(ACKNOWLEDGED);
+    }
+    if !assignments.is_empty() {
+        out.push_str("variables {\n");
+        for a in assignments {
+            let _ = writeln!(out, "{a}");
         }
+        out.push_str("}\n\n");
     }
     out.push_str(store);
     for m in fact_gated(&plan.dr) {
@@ -345,6 +363,31 @@ fn dr_run(out: &mut String, plan: &Plan, run: &str, title: &str, store: &str, tf
     out.push_str("}\n\n");
 }
 
+/// What the runbook's `incident.auto.tfvars` holds while a failover is declared.
+const ACKNOWLEDGED: &str = "failover_acknowledged = true";
+
+/// Plans of both roots while the failover is declared (`store` holds its
+/// marker), without the runbook's acknowledgement: each fails on its
+/// `failover_declared` guard (an apply with the standby values would undo
+/// the failover).
+fn guard_runs(out: &mut String, store: &str) {
+    for (run, module) in [
+        ("dr_plan_while_declared", ""),
+        ("primary_plan_while_declared", "../primary"),
+    ] {
+        let root = if module.is_empty() { "DR" } else { "primary" };
+        let _ = writeln!(
+            out,
+            "# The failover is declared: a plan of the {root} root without the runbook's acknowledgement\n# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.\nrun \"{run}\" {{\ncommand = plan\n"
+        );
+        if !module.is_empty() {
+            let _ = writeln!(out, "module {{\nsource = \"{module}\"\n}}\n");
+        }
+        out.push_str(store);
+        out.push_str("expect_failures = [output.failover_declared]\n}\n\n");
+    }
+}
+
 /// Add an assertion to the run block `out` ends with.
 fn assert_block_in_last_run(out: &mut String, condition: &str, message: &str) {
     let end = out.trim_end().len();
@@ -378,6 +421,7 @@ fn primary_failback(out: &mut String, plan: &Plan, store: &str, dr_store: &[Stri
             .collect();
         let _ = writeln!(out, "plan_options {{\nreplace = [{}]\n}}\n", targets.join(", "));
     }
+    let _ = writeln!(out, "variables {{\n{ACKNOWLEDGED}\n}}\n");
     out.push_str(&override_store(store, dr_store, regions, false));
     let primary_sources = sources(&plan.primary);
     for k in identity_keys(&plan.primary) {

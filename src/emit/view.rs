@@ -177,6 +177,13 @@ fn output_block(o: &Output, raw: &mut String) {
     if o.sensitive {
         raw.push_str("sensitive = true\n");
     }
+    if let Some((condition, message)) = &o.precondition {
+        raw.push_str("\nprecondition {\ncondition = ");
+        condition.write(raw);
+        raw.push_str("\nerror_message = ");
+        raw.push_str(&quote(message));
+        raw.push_str("\n}\n");
+    }
     raw.push_str("}\n");
 }
 
@@ -354,7 +361,7 @@ pub(crate) fn output_blocks(root: &RootPlan, out: &mut String, written: &mut Vec
         value.clear();
         o.value.write(&mut value);
         let description = quote(&o.description);
-        if !one_line(&value) || !one_line(&description) {
+        if o.precondition.is_some() || !one_line(&value) || !one_line(&description) {
             output_block(o, &mut raw);
             append(out, &raw);
             continue;

@@ -388,6 +388,9 @@ pub struct Output {
     pub value: Expr,
     /// Hide the value in CLI output.
     pub sensitive: bool,
+    /// A condition every plan of the root must meet, and the error
+    /// Terraform stops the plan with when it does not.
+    pub precondition: Option<(Expr, String)>,
 }
 
 /// Plan both roots of a validated inventory.

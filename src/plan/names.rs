@@ -129,13 +129,27 @@ pub fn fact_store_path(inventory: &str) -> String {
     format!("/acmegen/{inventory}")
 }
 
+/// The failover marker's name in the fact store (see [`failover_marker`]):
+/// the roots read it as a fact, `module.facts.names` holds it while a
+/// failover is declared.
+pub const FAILOVER_MARKER_FACT: &str = "failover/declared";
+
 /// SSM parameter (in the DR region, under the fact store) that marks a
 /// declared failover: the runbook's failover writes it first, its failback
-/// deletes it last, and the CI's apply workflow applies neither root while
-/// it exists (a push would apply the DR root without the failover values).
+/// deletes it last. While it exists the CI's apply workflow applies neither
+/// root (a push would apply the DR root without the failover values), and
+/// every plan of either root fails unless `var.failover_acknowledged` is
+/// set (the runbook's `incident.auto.tfvars`, see
+/// [`INCIDENT_TFVARS`]): an apply by hand or by `acmegen deploy` would put
+/// the standby values back.
 pub fn failover_marker(inventory: &str) -> String {
-    format!("{}/failover/declared", fact_store_path(inventory))
+    format!("{}/{FAILOVER_MARKER_FACT}", fact_store_path(inventory))
 }
+
+/// The file in each root's directory that acknowledges a declared failover
+/// (`failover_acknowledged = true`): the runbook's failover writes the DR
+/// root's, its failback both, and its last step deletes them with the marker.
+pub const INCIDENT_TFVARS: &str = "incident.auto.tfvars";
 
 /// Default prefix of the state buckets of an inventory.
 pub fn state_bucket_prefix(inventory: &str, configured: Option<&str>) -> String {

@@ -188,6 +188,7 @@ impl<'a> Planner<'a> {
         crate::kinds::cloudwatch::plan_alarms(&mut self);
         crate::kinds::ecr::plan_replication(&mut self);
         self.plan_facts();
+        self.plan_failover_guard();
         self.plan_identities();
         self.var(
             "tags",
@@ -385,6 +386,7 @@ impl<'a> Planner<'a> {
             description,
             value,
             sensitive: false,
+            precondition: None,
         });
     }
 
@@ -635,9 +637,6 @@ impl<'a> Planner<'a> {
     /// the other root's facts are read from (the primary reaches the DR
     /// region through its `aws.dr` provider).
     fn plan_facts(&mut self) {
-        if self.published.is_empty() && !self.reads_facts {
-            return;
-        }
         self.published.sort_by(|a, b| a.name.cmp(&b.name));
         let always: Vec<(String, Expr)> = self
             .published
@@ -694,6 +693,46 @@ impl<'a> Planner<'a> {
         self.root.modules.insert(0, m);
         self.root.facts_read.sort();
         self.root.facts_published = self.published.iter().map(|f| f.name.clone()).collect();
+    }
+
+    /// The guard against undoing a declared failover: while the marker
+    /// ([`names::failover_marker`]) is in the fact store, every plan of this
+    /// root fails unless `var.failover_acknowledged` is set, as the
+    /// runbook's failover and failback set it. The CI's apply workflow
+    /// checks the marker itself; this stops an apply by hand or by
+    /// `acmegen deploy`, which would put the standby values back (DR
+    /// capacity to pilot light, traffic dials to the primary, promoted
+    /// databases back to replicas).
+    fn plan_failover_guard(&mut self) {
+        let acknowledged = self.var(
+            "failover_acknowledged",
+            &format!(
+                "True only in the runbook's failover and failback ({}): while a failover is declared, a plan without it fails.",
+                names::INCIDENT_TFVARS
+            ),
+            "bool",
+            Expr::Bool(false),
+            VarRole::Setting,
+        );
+        let declared = Expr::call(
+            "contains",
+            vec![Expr::module("facts", "names"), Expr::s(names::FAILOVER_MARKER_FACT)],
+        );
+        let marker = names::failover_marker(self.inventory());
+        let dir = self.role.as_str();
+        let message = format!(
+            "A failover of {inventory} is declared (SSM parameter {marker} in {dr}): an apply without the failover's values would undo it. Follow RUNBOOK.md's failover or failback steps: they write {dir}/{file} (failover_acknowledged = true). Once the failback is done, its last step deletes the parameter and the file; a false alarm: delete the parameter (aws ssm delete-parameter --name {marker} --region {dr}).",
+            inventory = self.inventory(),
+            dr = self.v.inventory.regions.dr,
+            file = names::INCIDENT_TFVARS,
+        );
+        self.root.outputs.push(Output {
+            name: "failover_declared".into(),
+            description: "Whether a failover of this inventory is declared (its marker is in the fact store): every plan then needs failover_acknowledged.".into(),
+            value: declared.clone(),
+            sensitive: false,
+            precondition: Some((Expr::cond(declared, acknowledged, Expr::Bool(true)), message)),
+        });
     }
 
     /// The `identities` output: for every module a failover or failback must

@@ -45,7 +45,13 @@ pub(super) fn drill(c: &Ctx<'_>) -> Vec<Step> {
 /// databases; non-empty versioned buckets and repositories) made deletable
 /// by CLI, then both roots destroyed, DR first.
 pub(super) fn teardown(d: &Ctx<'_>) -> Step {
-    let mut commands = vec![d.account()];
+    // A drill stopped between failover and failback left its failover
+    // declared: every plan of its roots, the destroys', would fail.
+    let mut commands = vec![
+        d.account(),
+        super::delete_failover_marker(&d.name, d.dr),
+        super::remove_acknowledgements(&d.dir),
+    ];
     for role in [Role::Primary, Role::Dr] {
         let root = d.root(role);
         let region = d.region(role);

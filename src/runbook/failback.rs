@@ -25,8 +25,20 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     let hold_file = format!("{}/primary/failback.auto.tfvars", c.dir);
     let mut steps = vec![Step::new(
         format!("Check the primary region ({}) is back and its state bucket readable", c.primary),
-        vec![c.account(), init(c, &c.plan.primary)],
-        vec!["`terraform init` reads the primary state; if the bucket was lost, rebuild the primary as a first deployment instead.".into()],
+        vec![
+            // The failover is still declared until the last step: every
+            // apply of this failback acknowledges it, in both roots (this
+            // machine may not be the one that failed over).
+            super::acknowledge_failover(c, &["primary", "dr"]),
+            c.account(),
+            init(c, &c.plan.primary),
+        ],
+        vec![format!(
+            "`terraform init` reads the primary state; if the bucket was lost, rebuild the primary as a first deployment instead (`acmegen deploy {inventory} --from primary` applies with `{dir}/primary/{file}`). Both roots' `{file}` hold `failover_acknowledged = true`: the failover is declared until the last step, and a plan without it fails.",
+            inventory = c.file,
+            dir = c.dir,
+            file = crate::plan::names::INCIDENT_TFVARS,
+        )],
     )];
     if let Some(mut hold) = rotation_step(c, true) {
         let lines = holds
@@ -213,19 +225,33 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             .into(),
         ],
     ));
+    let marker = crate::plan::names::failover_marker(&c.name);
+    let file = crate::plan::names::INCIDENT_TFVARS;
+    let mut verify = format!(
+        "`aws ssm get-parameter --name {marker} --region {dr}` answers ParameterNotFound, `{dir}/primary/{file}` and `{dir}/dr/{file}` are gone, and `git ls-files '{dir}/*/*.auto.tfvars'` lists nothing",
+        dr = c.dr,
+        dir = c.dir,
+    );
     if c.inv.ci.is_some() {
-        let marker = crate::plan::names::failover_marker(&c.name);
-        steps.push(Step::new(
-            "Let the CI apply again",
-            vec![super::delete_failover_marker(&c.name, c.dr)],
-            vec![format!(
-                "`aws ssm get-parameter --name {marker} --region {dr}` answers ParameterNotFound, and `git ls-files '{dir}/*/*.auto.tfvars'` lists nothing (the apply workflow refuses an incident's values in the repository). Run the apply workflow now (`gh workflow run acmegen-{name}-apply.yml`): with the pushes it refused during the failover, its plans show only reviewed commits.",
-                dr = c.dr,
-                dir = c.dir,
-                name = c.name,
-            )],
+        verify.push_str(&format!(
+            " (the apply workflow refuses an incident's values in the repository). Run the apply workflow now (`gh workflow run acmegen-{name}-apply.yml`): with the pushes it refused during the failover, its plans show only reviewed commits.",
+            name = c.name,
         ));
+    } else {
+        verify.push_str(": plans of both roots run again without an acknowledgement.");
     }
+    steps.push(Step::new(
+        if c.inv.ci.is_some() {
+            "End the declared failover and let the CI apply again"
+        } else {
+            "End the declared failover"
+        },
+        vec![
+            super::delete_failover_marker(&c.name, c.dr),
+            super::remove_acknowledgements(&c.dir),
+        ],
+        vec![verify],
+    ));
     steps
 }
 

@@ -860,20 +860,30 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
             c.dir, c.dr
         )],
     );
-    if c.inv.ci.is_some() {
-        // The CI's applies know only the standby values: a push during the
-        // failover would turn the DR region back to standby.
-        // First: it needs nothing but credentials.
-        let marker = crate::plan::names::failover_marker(&c.name);
-        declare.commands.insert(
-            0,
+    // Declared first (it needs nothing but credentials): until the
+    // failback's last step, every plan of either root fails without the
+    // incident file (the roots' `failover_declared` guard), and the CI's
+    // applies, which know only the standby values, stand aside.
+    let marker = crate::plan::names::failover_marker(&c.name);
+    declare.commands.splice(
+        0..0,
+        [
             format!(
                 "aws ssm put-parameter --name {marker} --type String --value \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" --overwrite --region {}",
                 c.dr
             ),
-        );
+            super::acknowledge_failover(c, &["dr"]),
+        ],
+    );
+    declare.verify.push(format!(
+        "`aws ssm get-parameter --name {marker} --region {dr}` shows the time of the declaration. Until the failback's last step deletes it, every plan of either root fails unless its directory holds `{file}` (`failover_acknowledged = true`; this step wrote `{dir}/dr/{file}`): an apply by hand or by `acmegen deploy` with the standby values would undo this failover. A false alarm, stopped before the next step: delete the parameter (`aws ssm delete-parameter --name {marker} --region {dr}`) and the file.",
+        dr = c.dr,
+        dir = c.dir,
+        file = crate::plan::names::INCIDENT_TFVARS,
+    ));
+    if c.inv.ci.is_some() {
         declare.verify.push(format!(
-            "`aws ssm get-parameter --name {marker} --region {dr}` shows the time of the declaration: until the failback's last step deletes it, the CI's apply workflow applies neither root (its applies know only the standby values, which would undo this failover) and the drift workflow checks nothing. `gh run list --workflow acmegen-{name}-apply.yml --status in_progress` lists no run: one that passed its check before this step may still apply the standby values (let it finish, then see what it changed in {dr} before pulling any lever). A false alarm, stopped before the next step: delete the parameter (`aws ssm delete-parameter --name {marker} --region {dr}`).",
+            "While the parameter exists the CI's apply workflow applies neither root (its applies know only the standby values) and the drift workflow checks nothing. `gh run list --workflow acmegen-{name}-apply.yml --status in_progress` lists no run: one that passed its check before this step may still apply the standby values (let it finish, then see what it changed in {dr} before pulling any lever).",
             dr = c.dr,
             name = c.name,
         ));

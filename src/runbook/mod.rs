@@ -100,6 +100,30 @@ fn describe_image(repository: &str, tag: &str, region: &str) -> String {
     format!("aws ecr describe-images --repository-name {repository} --image-ids imageTag={tag} --region {region}")
 }
 
+/// The command that acknowledges the declared failover in the directories
+/// of the `roles` roots (`incident.auto.tfvars`, see
+/// [`crate::plan::names::INCIDENT_TFVARS`]): their plans then pass the
+/// roots' `failover_declared` guard. One command for both roots (the
+/// drill's workflow splits a step by the root its commands name).
+fn acknowledge_failover(c: &Ctx<'_>, roles: &[&str]) -> String {
+    let paths: Vec<String> = roles
+        .iter()
+        .map(|role| format!("{}/{role}/{}", c.dir, crate::plan::names::INCIDENT_TFVARS))
+        .collect();
+    let (last, rest) = paths.split_last().expect("at least one root");
+    let tee: String = rest.iter().map(|p| format!(" | tee {p}")).collect();
+    format!("printf '%s\\n' 'failover_acknowledged = true'{tee} > {last}")
+}
+
+/// The command that removes both roots' acknowledgements of a declared
+/// failover (see [`acknowledge_failover`]) under `dir`.
+fn remove_acknowledgements(dir: &str) -> String {
+    format!(
+        "rm -f {dir}/primary/{file} {dir}/dr/{file}",
+        file = crate::plan::names::INCIDENT_TFVARS
+    )
+}
+
 /// The command that ends a declared failover of inventory `name`: deletes
 /// its marker ([`crate::plan::names::failover_marker`]) in `dr_region`.
 /// Deleted already (a step re-run) counts as done; any other error fails it.

@@ -67,6 +67,12 @@ variable "cluster_admin_arns" {
   default     = []
 }
 
+variable "failover_acknowledged" {
+  description = "True only in the runbook's failover and failback (incident.auto.tfvars): while a failover is declared, a plan without it fails."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)

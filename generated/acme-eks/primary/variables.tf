@@ -79,6 +79,12 @@ variable "db_password_version" {
   default     = 1
 }
 
+variable "failover_acknowledged" {
+  description = "True only in the runbook's failover and failback (incident.auto.tfvars): while a failover is declared, a plan without it fails."
+  type        = bool
+  default     = false
+}
+
 variable "public_dns_in_rotation" {
   description = "Whether the PRIMARY record of public-dns may answer (its health check decides); false keeps traffic on the DR region (failback sets it until the data is back)."
   type        = bool

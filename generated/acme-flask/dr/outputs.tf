@@ -28,6 +28,16 @@ output "db_reader_endpoint" {
   value       = one(module.db[*].reader_endpoint)
 }
 
+output "failover_declared" {
+  description = "Whether a failover of this inventory is declared (its marker is in the fact store): every plan then needs failover_acknowledged."
+  value       = contains(module.facts.names, "failover/declared")
+
+  precondition {
+    condition     = contains(module.facts.names, "failover/declared") ? var.failover_acknowledged : true
+    error_message = "A failover of acme-flask is declared (SSM parameter /acmegen/acme-flask/failover/declared in us-west-1): an apply without the failover's values would undo it. Follow RUNBOOK.md's failover or failback steps: they write dr/incident.auto.tfvars (failover_acknowledged = true). Once the failback is done, its last step deletes the parameter and the file; a false alarm: delete the parameter (aws ssm delete-parameter --name /acmegen/acme-flask/failover/declared --region us-west-1)."
+  }
+}
+
 output "flask_instance_ids" {
   description = "Instances of flask."
   value       = module.flask.instance_ids

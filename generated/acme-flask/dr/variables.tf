@@ -42,6 +42,12 @@ variable "db_instance_count" {
   default     = 3
 }
 
+variable "failover_acknowledged" {
+  description = "True only in the runbook's failover and failback (incident.auto.tfvars): while a failover is declared, a plan without it fails."
+  type        = bool
+  default     = false
+}
+
 variable "flask_instance_count" {
   description = "Number of instances of flask in this region."
   type        = number

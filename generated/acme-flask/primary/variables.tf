@@ -43,6 +43,12 @@ variable "db_password_version" {
   default     = 1
 }
 
+variable "failover_acknowledged" {
+  description = "True only in the runbook's failover and failback (incident.auto.tfvars): while a failover is declared, a plan without it fails."
+  type        = bool
+  default     = false
+}
+
 variable "flask_instance_count" {
   description = "Number of instances of flask in this region."
   type        = number

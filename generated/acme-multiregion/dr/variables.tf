@@ -37,6 +37,12 @@ variable "edge_traffic_dial" {
   default     = 0
 }
 
+variable "failover_acknowledged" {
+  description = "True only in the runbook's failover and failback (incident.auto.tfvars): while a failover is declared, a plan without it fails."
+  type        = bool
+  default     = false
+}
+
 variable "platform_instance_type" {
   description = "Node instance type of cluster platform."
   type        = string

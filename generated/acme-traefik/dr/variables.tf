@@ -98,6 +98,12 @@ variable "db_standby" {
   default     = true
 }
 
+variable "failover_acknowledged" {
+  description = "True only in the runbook's failover and failback (incident.auto.tfvars): while a failover is declared, a plan without it fails."
+  type        = bool
+  default     = false
+}
+
 variable "router_replicas" {
   description = "Replicas of Traefik router in this region."
   type        = number

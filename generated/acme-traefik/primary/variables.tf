@@ -92,6 +92,12 @@ variable "db_replicas" {
   default     = 1
 }
 
+variable "failover_acknowledged" {
+  description = "True only in the runbook's failover and failback (incident.auto.tfvars): while a failover is declared, a plan without it fails."
+  type        = bool
+  default     = false
+}
+
 variable "router_replicas" {
   description = "Replicas of Traefik router in this region."
   type        = number

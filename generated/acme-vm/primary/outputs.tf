@@ -53,6 +53,16 @@ output "db_security_group_id" {
   value       = module.db.security_group_id
 }
 
+output "failover_declared" {
+  description = "Whether a failover of this inventory is declared (its marker is in the fact store): every plan then needs failover_acknowledged."
+  value       = contains(module.facts.names, "failover/declared")
+
+  precondition {
+    condition     = contains(module.facts.names, "failover/declared") ? var.failover_acknowledged : true
+    error_message = "A failover of acme-vm is declared (SSM parameter /acmegen/acme-vm/failover/declared in us-west-1): an apply without the failover's values would undo it. Follow RUNBOOK.md's failover or failback steps: they write primary/incident.auto.tfvars (failover_acknowledged = true). Once the failback is done, its last step deletes the parameter and the file; a false alarm: delete the parameter (aws ssm delete-parameter --name /acmegen/acme-vm/failover/declared --region us-west-1)."
+  }
+}
+
 output "identities" {
   description = "What identifies each resource a failover or failback must keep (IDs and the attributes AWS cannot change in place), by module: compare before and after an apply; tests/outage.tftest.hcl does."
   value = {

@@ -56,6 +56,12 @@ variable "db_password_version" {
   default     = 1
 }
 
+variable "failover_acknowledged" {
+  description = "True only in the runbook's failover and failback (incident.auto.tfvars): while a failover is declared, a plan without it fails."
+  type        = bool
+  default     = false
+}
+
 variable "monitoring_instance_type" {
   description = "Node instance type of cluster monitoring."
   type        = string

@@ -298,8 +298,45 @@ run "dr_steady_state" {
   }
 }
 
+# The failover is declared: a plan of the DR root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "dr_plan_while_declared" {
+  command = plan
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id", "/acmegen/acme-eks/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", "mock-public_dns_rotation_health_check_id", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
+# The failover is declared: a plan of the primary root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "primary_plan_while_declared" {
+  command = plan
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id", "/acmegen/acme-eks/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", "mock-public_dns_rotation_health_check_id", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
-# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars,
+# and the acknowledgement of the declared failover (incident.auto.tfvars).
 run "dr_failover" {
   command = apply
 
@@ -308,13 +345,14 @@ run "dr_failover" {
     apps_node_desired_size = 3
     apps_node_min_size     = 3
     web_replicas           = 3
+    failover_acknowledged  = true
   }
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", "mock-public_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id", "/acmegen/acme-eks/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", "mock-public_dns_rotation_health_check_id", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -392,11 +430,15 @@ run "primary_failback" {
     replace = [module.db.aws_db_instance.this]
   }
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -466,11 +508,15 @@ run "primary_failback" {
 run "dr_failback" {
   command = apply
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-FAILBACKNEWINSTANCE0000001", "mock-public_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-eks/bootstrap/acm_validation_www_eks_acme_platform_dev", "/acmegen/acme-eks/bootstrap/zone_id_eks_acme_platform_dev", "/acmegen/acme-eks/dr/backups_bucket_arn", "/acmegen/acme-eks/dr/kms_key_arn", "/acmegen/acme-eks/dr/scheduled_backups_vault_arn", "/acmegen/acme-eks/primary/db_arn", "/acmegen/acme-eks/primary/db_resource_id", "/acmegen/acme-eks/primary/public_dns_rotation_health_check_id", "/acmegen/acme-eks/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-backups-123456789012-us-west-2", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:backup:us-west-2:123456789012:backup-vault:mock-scheduled-backups", "arn:aws:rds:us-east-1:123456789012:db:mock-db", "db-FAILBACKNEWINSTANCE0000001", "mock-public_dns_rotation_health_check_id", "2026-01-01T00:00:00Z"]
     }
   }
 

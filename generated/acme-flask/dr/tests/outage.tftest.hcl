@@ -298,16 +298,57 @@ run "dr_steady_state" {
   }
 }
 
-# 4. Failover: the primary region is gone; its facts are still in the DR region's store.
-# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
-run "dr_failover" {
-  command = apply
+# The failover is declared: a plan of the DR root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "dr_plan_while_declared" {
+  command = plan
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id", "/acmegen/acme-flask/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
+# The failover is declared: a plan of the primary root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "primary_plan_while_declared" {
+  command = plan
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id", "/acmegen/acme-flask/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
+# 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars,
+# and the acknowledgement of the declared failover (incident.auto.tfvars).
+run "dr_failover" {
+  command = apply
+
+  variables {
+    failover_acknowledged = true
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id", "/acmegen/acme-flask/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -365,11 +406,15 @@ run "primary_failback" {
     source = "../primary"
   }
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -418,11 +463,15 @@ run "primary_failback" {
 run "dr_failback" {
   command = apply
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id"]
+      names  = ["/acmegen/acme-flask/bootstrap/acm_validation_flask_flask_acme_platform_dev", "/acmegen/acme-flask/bootstrap/zone_id_flask_acme_platform_dev", "/acmegen/acme-flask/dr/db_backups_bucket_arn", "/acmegen/acme-flask/dr/kms_key_arn", "/acmegen/acme-flask/primary/db_engine_version", "/acmegen/acme-flask/primary/db_global_cluster_id", "/acmegen/acme-flask/primary/site_dns_rotation_health_check_id", "/acmegen/acme-flask/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:s3:::mock-db_backups-123456789012-us-west-1", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-db_engine_version", "mock-db", "mock-site_dns_rotation_health_check_id", "2026-01-01T00:00:00Z"]
     }
   }
 

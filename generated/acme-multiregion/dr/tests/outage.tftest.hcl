@@ -347,20 +347,58 @@ run "dr_steady_state" {
   }
 }
 
-# 4. Failover: the primary region is gone; its facts are still in the DR region's store.
-# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
-run "dr_failover" {
-  command = apply
+# The failover is declared: a plan of the DR root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "dr_plan_while_declared" {
+  command = plan
 
-  variables {
-    edge_traffic_dial = 100
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id", "/acmegen/acme-multiregion/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
+# The failover is declared: a plan of the primary root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "primary_plan_while_declared" {
+  command = plan
+
+  module {
+    source = "../primary"
   }
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id", "/acmegen/acme-multiregion/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
+# 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars,
+# and the acknowledgement of the declared failover (incident.auto.tfvars).
+run "dr_failover" {
+  command = apply
+
+  variables {
+    edge_traffic_dial     = 100
+    failover_acknowledged = true
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id", "/acmegen/acme-multiregion/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -438,11 +476,15 @@ run "primary_failback" {
     source = "../primary"
   }
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -506,11 +548,15 @@ run "primary_failback" {
 run "dr_failback" {
   command = apply
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0"]
+      names  = ["/acmegen/acme-multiregion/bootstrap/acm_validation_platform_platform_acme_platform_dev", "/acmegen/acme-multiregion/bootstrap/zone_id_platform_acme_platform_dev", "/acmegen/acme-multiregion/dr/kms_key_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_arn", "/acmegen/acme-multiregion/dr/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/dr/vpc_id", "/acmegen/acme-multiregion/primary/edge_listener_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_arn", "/acmegen/acme-multiregion/primary/monitoring_prometheus_endpoint", "/acmegen/acme-multiregion/primary/postgres_arn", "/acmegen/acme-multiregion/primary/vpc_peering_connection_id", "/acmegen/acme-multiregion/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-2:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "vpc-0123456789abcdef0", "arn:aws:globalaccelerator::123456789012:accelerator/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/listener/0f1e2d3c", "arn:aws:aps:us-east-1:123456789012:workspace/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90/", "arn:aws:rds:us-east-1:123456789012:db:mock-postgres", "pcx-0123456789abcdef0", "2026-01-01T00:00:00Z"]
     }
   }
 

@@ -269,8 +269,45 @@ run "dr_steady_state" {
   }
 }
 
+# The failover is declared: a plan of the DR root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "dr_plan_while_declared" {
+  command = plan
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn", "/acmegen/acme-traefik/failover/declared"]
+      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
+# The failover is declared: a plan of the primary root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "primary_plan_while_declared" {
+  command = plan
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn", "/acmegen/acme-traefik/failover/declared"]
+      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
-# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars,
+# and the acknowledgement of the declared failover (incident.auto.tfvars).
 run "dr_failover" {
   command = apply
 
@@ -281,13 +318,14 @@ run "dr_failover" {
     cluster_node_min_size     = 3
     db_standby                = false
     router_replicas           = 2
+    failover_acknowledged     = true
   }
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn"]
-      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1"]
+      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn", "/acmegen/acme-traefik/failover/declared"]
+      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -335,11 +373,15 @@ run "primary_failback" {
     source = "../primary"
   }
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn"]
-      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1"]
+      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn", "/acmegen/acme-traefik/failover/declared"]
+      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -378,11 +420,15 @@ run "primary_failback" {
 run "dr_failback" {
   command = apply
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn"]
-      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1"]
+      names  = ["/acmegen/acme-traefik/dr/kms_key_arn", "/acmegen/acme-traefik/dr/pg_backups_bucket_arn", "/acmegen/acme-traefik/failover/declared"]
+      values = ["arn:aws:kms:eu-central-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "arn:aws:s3:::mock-pg_backups-123456789012-eu-central-1", "2026-01-01T00:00:00Z"]
     }
   }
 

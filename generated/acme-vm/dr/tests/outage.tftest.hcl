@@ -292,16 +292,57 @@ run "dr_steady_state" {
   }
 }
 
-# 4. Failover: the primary region is gone; its facts are still in the DR region's store.
-# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars.
-run "dr_failover" {
-  command = apply
+# The failover is declared: a plan of the DR root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "dr_plan_while_declared" {
+  command = plan
 
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn", "/acmegen/acme-vm/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
+# The failover is declared: a plan of the primary root without the runbook's acknowledgement
+# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
+run "primary_plan_while_declared" {
+  command = plan
+
+  module {
+    source = "../primary"
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn", "/acmegen/acme-vm/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db", "2026-01-01T00:00:00Z"]
+    }
+  }
+
+  expect_failures = [output.failover_declared]
+}
+
+# 4. Failover: the primary region is gone; its facts are still in the DR region's store.
+# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars,
+# and the acknowledgement of the declared failover (incident.auto.tfvars).
+run "dr_failover" {
+  command = apply
+
+  variables {
+    failover_acknowledged = true
+  }
+
+  override_data {
+    target = module.facts.data.aws_ssm_parameters_by_path.store
+    values = {
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn", "/acmegen/acme-vm/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -354,11 +395,15 @@ run "primary_failback" {
     source = "../primary"
   }
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "2026-01-01T00:00:00Z"]
     }
   }
 
@@ -402,11 +447,15 @@ run "primary_failback" {
 run "dr_failback" {
   command = apply
 
+  variables {
+    failover_acknowledged = true
+  }
+
   override_data {
     target = module.facts.data.aws_ssm_parameters_by_path.store
     values = {
-      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn"]
-      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db"]
+      names  = ["/acmegen/acme-vm/bootstrap/acm_validation_app_vm_acme_platform_dev", "/acmegen/acme-vm/bootstrap/zone_id_vm_acme_platform_dev", "/acmegen/acme-vm/dr/kms_key_arn", "/acmegen/acme-vm/primary/app_dns_rotation_health_check_id", "/acmegen/acme-vm/primary/db_arn", "/acmegen/acme-vm/failover/declared"]
+      values = ["_0123456789abcdef0123456789abcdef.app.example.org", "Z0123456789ABCDEFGHIJ", "arn:aws:kms:us-west-1:123456789012:key/0b5e11f2-8c3d-4e1a-9f00-4d2a6c7e8b90", "mock-app_dns_rotation_health_check_id", "arn:aws:rds:us-east-2:123456789012:db:mock-db", "2026-01-01T00:00:00Z"]
     }
   }
 
