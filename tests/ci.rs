@@ -1638,6 +1638,15 @@ fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
                 plan_job["outputs"]["digest"].as_str(),
                 Some("${{ steps.plan.outputs.digest }}")
             );
+            // And its time (the apply refuses a plan older than a day).
+            assert_eq!(
+                fetch_step["env"]["PLANNED_AT"].as_str(),
+                Some(format!("${{{{ needs.plan-{job}.outputs.planned_at }}}}").as_str())
+            );
+            assert_eq!(
+                plan_job["outputs"]["planned_at"].as_str(),
+                Some("${{ steps.plan.outputs.planned_at }}")
+            );
             // A saved plan ignores variables: the apply job sets none.
             let env = apply_job["env"].as_mapping().unwrap();
             assert_eq!(env.len(), 1, "{name} {job}: {env:?}");
@@ -1728,13 +1737,19 @@ fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
     let r = run_plan(2, 0);
     assert!(r.ok, "{}", r.stdout);
     let outputs: Vec<&str> = r.github_output.lines().collect();
-    assert_eq!(outputs.len(), 2, "{outputs:?}");
+    assert_eq!(outputs.len(), 3, "{outputs:?}");
     let digest = outputs[0].strip_prefix("digest=").unwrap();
     assert!(
         digest.len() == 64 && digest.chars().all(|c| c.is_ascii_hexdigit()),
         "{digest}"
     );
-    assert_eq!(outputs[1], "changes=true");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let planned_at: u64 = outputs[1].strip_prefix("planned_at=").unwrap().parse().unwrap();
+    assert!(now.abs_diff(planned_at) < 600, "{planned_at} against {now}");
+    assert_eq!(outputs[2], "changes=true");
     assert_eq!(
         r.terraform_log.lines().count(),
         1,
@@ -1774,19 +1789,43 @@ fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
     assert!(!run_plan(1, 0).ok);
     // The apply job without its saved plan applies nothing.
     let fetch = step_script(&w, "primary", "The approved plan");
-    let r = common::run_with_fakes(
-        &bash,
-        &fetch,
-        &[(
-            "aws",
-            "echo 'fatal error: An error occurred (404)' >&2; exit 1".to_string(),
-        )],
-    );
+    let hours_ago = |h: u64| format!("export PLANNED_AT={}\n", now - h * 3600);
+    let fetch_missing = |planned: &str| {
+        common::run_with_fakes(
+            &bash,
+            &format!("{planned}{fetch}"),
+            &[(
+                "aws",
+                "echo 'fatal error: An error occurred (404)' >&2; exit 1".to_string(),
+            )],
+        )
+    };
+    let r = fetch_missing(&hours_ago(1));
     assert!(
         !r.ok && r.stdout.contains("::error title=saved plan missing::"),
         "{}",
         r.stdout
     );
+    // Nor a plan older than a day (what changed outside Terraform since is
+    // not in it), nor one its plan job gave no time for: refused before the fetch.
+    let r = fetch_missing(&hours_ago(23));
+    assert!(r.stdout.contains("::error title=saved plan missing::"), "{}", r.stdout);
+    let r = fetch_missing(&hours_ago(25));
+    assert!(
+        !r.ok
+            && r.stdout
+                .contains("::error title=plan too old::plan-primary made this plan 25 hours ago (at most 24)"),
+        "{}",
+        r.stdout
+    );
+    for planned in ["export PLANNED_AT=\n", "export PLANNED_AT=soon\n", ""] {
+        let r = fetch_missing(planned);
+        assert!(
+            !r.ok && r.stdout.contains("::error title=plan time missing::") && !r.stdout.contains("saved plan missing"),
+            "{planned}: {}",
+            r.stdout
+        );
+    }
     // With it: applied only when it is the plan its plan job made, with the
     // provider lock it holds.
     let Some(zips) = zip_plans() else {
@@ -1796,7 +1835,8 @@ fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
     let run_fetch = |plan: &Path, digest: &str| {
         let aws = format!("cp '{}' \"$4\"", plan.display());
         let script = format!(
-            "export PLAN_DIGEST={digest}\nmkdir -p generated/acme-vm/primary\n{fetch}\ncat generated/acme-vm/primary/.terraform.lock.hcl"
+            "export PLAN_DIGEST={digest}\n{}mkdir -p generated/acme-vm/primary\n{fetch}\ncat generated/acme-vm/primary/.terraform.lock.hcl",
+            hours_ago(0)
         );
         common::run_with_fakes(&bash, &script, &[("aws", aws)])
     };

@@ -110,6 +110,14 @@ fn apply_job(
 /// Minutes an `apply` workflow job may run (one root's apply: a first
 /// apply creates EKS clusters, databases and their cross-region replicas).
 pub(crate) const APPLY_JOB_MINUTES: u32 = 120;
+
+/// Hours an approved plan stays appliable after its plan job made it.
+/// Terraform refuses a saved plan whose state changed since, and the apply
+/// job re-reads the node group sizes; anything else changed outside
+/// Terraform since (a console edit, another tool) would be applied against
+/// a plan that never saw it. A day covers an approval the same or the next
+/// working day; older, the run is re-run for a fresh plan.
+pub(crate) const PLAN_MAX_AGE_HOURS: u32 = 24;
 /// Minutes a drill job may run (a first deployment, or a failover's waits).
 pub(crate) const DRILL_JOB_MINUTES: u32 = 180;
 /// The apply roles' longest session: the longest job that assumes them
@@ -127,6 +135,8 @@ struct Ctx {
     /// [`APPLY_JOB_MINUTES`]: the apply jobs' timeout and, times 60, the
     /// session they ask for.
     apply_job_minutes: u32,
+    /// [`PLAN_MAX_AGE_HOURS`].
+    plan_max_age_hours: u32,
     /// [`DRILL_JOB_MINUTES`].
     drill_job_minutes: u32,
     inventory: String,
@@ -1058,6 +1068,7 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
     let ctx = Ctx {
         header: format!("{MARKER} from {file}: do not edit (`acmegen ci` rewrites it, `acmegen check` compares it)."),
         apply_job_minutes: APPLY_JOB_MINUTES,
+        plan_max_age_hours: PLAN_MAX_AGE_HOURS,
         drill_job_minutes: DRILL_JOB_MINUTES,
         inventory: plan.name.clone(),
         file: file.clone(),
