@@ -72,6 +72,17 @@ pub const QUOTAS: &[Quota] = &[
         service: "rds",
         code: "L-7B6409FD",
     },
+    // Per security group, not per region: the most any database's group of
+    // the region needs. Amazon VPC quotas, "Inbound or outbound rules per
+    // security group": 60 by default; raising it lowers the security groups
+    // an interface may have (rules × groups per interface ≤ 1,000).
+    Quota {
+        key: "security_group_inbound_rules",
+        what: "inbound rules in a database's security group (one per client security group or range)",
+        default: 60,
+        service: "vpc",
+        code: "L-0EA8095F",
+    },
 ];
 
 /// What an inventory uses of one quota in one region, and where from.
@@ -161,6 +172,7 @@ fn usage_at<const N: usize>(inv: &Inventory, key: &str, at_most: bool, regions: 
                     parts.extend(vcpu_usage(a, dr, at_most));
                 }
             }
+            "security_group_inbound_rules" => parts.extend(database_rules(inv, dr)),
             _ => {}
         }
         let parts: Vec<(u32, String)> = parts.into_iter().filter(|(n, _)| *n > 0).collect();
@@ -171,6 +183,64 @@ fn usage_at<const N: usize>(inv: &Inventory, key: &str, at_most: bool, regions: 
         });
     }
     out
+}
+
+/// The inbound rules of the security group of a database in one region,
+/// the one that needs the most (see `kinds::rds::client_groups` and
+/// `peer_ranges`): one for the shared group of the servers and bastions,
+/// one per cluster (its nodes' own group), and in the primary one for the
+/// DR VPC's range where a database without a copy in DR admits the DR
+/// region's clients through the peering. In DR, every database with a copy
+/// or a restore there admits the DR region's clients.
+fn database_rules(inv: &Inventory, dr: bool) -> Vec<(u32, String)> {
+    use crate::kinds::{Category, DbClients};
+    let here = |a: &&crate::inventory::Asset| !dr || a.in_dr();
+    let databases: Vec<&crate::inventory::Asset> = inv
+        .assets
+        .iter()
+        .filter(here)
+        .filter(|a| a.kind.spec().category == Category::Database)
+        .collect();
+    if databases.is_empty() {
+        return Vec::new();
+    }
+    let mut parts = Vec::new();
+    if inv
+        .assets
+        .iter()
+        .filter(here)
+        .any(|a| a.kind.spec().db_clients == DbClients::SharedGroup)
+    {
+        parts.push((1, "1 for the servers' database-clients group".to_string()));
+    }
+    let clusters: Vec<&str> = inv
+        .assets
+        .iter()
+        .filter(here)
+        .filter(|a| a.kind.spec().db_clients.own_group().is_some())
+        .map(|a| a.name.as_str())
+        .collect();
+    if !clusters.is_empty() {
+        let n = clusters.len() as u32;
+        let names = if clusters.len() > 3 {
+            format!("{} … {}", clusters[..2].join(", "), clusters[clusters.len() - 1])
+        } else {
+            clusters.join(", ")
+        };
+        parts.push((n, format!("{n} for the nodes of {names}")));
+    }
+    let peered = inv.assets.iter().any(|a| a.kind == Kind::VpcPeering);
+    let dr_clients = inv
+        .assets
+        .iter()
+        .any(|a| a.in_dr() && matches!(a.kind, Kind::Vm | Kind::Bastion | Kind::Eks));
+    let without_copy = databases
+        .iter()
+        .any(|db| !db.in_dr() || db.dr == crate::inventory::DrStrategy::Backup);
+    if !dr && peered && dr_clients && without_copy {
+        parts.push((1, "1 for the DR VPC's range".to_string()));
+    }
+    parts
 }
 
 /// The most vCPUs asset `a` can run in one region: the EC2 instances its
@@ -300,6 +370,48 @@ mod tests {
         };
         assert_eq!(primary.parts, ["1 for restored", "1 for replicated", "3 for global"]);
         assert_eq!(dr.parts, ["1 for replicated", "3 for global"]);
+    }
+
+    /// A database's security group admits the shared group of the servers
+    /// and bastions once, each cluster's nodes, and in the primary the DR
+    /// VPC's range where the DR region runs clients of a database it keeps
+    /// no copy of: 60 inbound rules by default, so 59 clusters with servers
+    /// do not fit (the apply would stop at "The maximum number of rules per
+    /// security group has been reached").
+    #[test]
+    fn database_security_group_rules_count_each_client_group_and_range() {
+        let clusters = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("  - {{kind: eks, name: k{i}, size: m6i.large, dr: active}}\n"))
+                .collect()
+        };
+        let inv = inventory(&format!(
+            "  - {{kind: vpc_peering, name: link, dr: active}}\n  - {{kind: vm, name: app, size: t3.micro, dr: active}}\n  - {{kind: rds, name: db, size: db.m6i.large, dr: backup}}\n{}",
+            clusters(3)
+        ));
+        let [primary, dr] = &usage(&inv, "security_group_inbound_rules")[..] else {
+            panic!("two regions")
+        };
+        assert_eq!(
+            primary.parts,
+            [
+                "1 for the servers' database-clients group",
+                "3 for the nodes of k0, k1, k2",
+                "1 for the DR VPC's range"
+            ]
+        );
+        assert_eq!(primary.total, 5);
+        assert_eq!(dr.total, 4, "{:?}", dr.parts);
+        // No database: no rule counted, however many clusters.
+        let inv = inventory(&clusters(70));
+        assert!(usage(&inv, "security_group_inbound_rules").iter().all(|u| u.total == 0));
+        let inv = inventory(&format!(
+            "  - {{kind: vm, name: app, size: t3.micro, dr: active}}\n  - {{kind: aurora, name: db, size: db.r6g.large, dr: replica}}\n{}",
+            clusters(60)
+        ));
+        let u = &launch_usage(&inv, "security_group_inbound_rules")[0];
+        assert_eq!(u.total, 61);
+        assert_eq!(u.parts[1], "60 for the nodes of k0, k1 … k59");
     }
 
     /// A pilot light's Elastic IPs count in DR at the primary's number: the

@@ -2,10 +2,13 @@
 //! a repeating mix of the asset kinds with valid references and every DR
 //! strategy, so each stage does realistic work per asset.
 
-/// YAML text of an inventory with `n` assets over two regions.
+/// YAML text of an inventory with `n` assets over two regions. It states
+/// quotas no account has (at 10,000 assets a region runs 1,000 clusters,
+/// each admitted by every database's security group): it is rendered and
+/// measured, never applied.
 pub fn inventory_yaml(n: usize) -> String {
     let mut out = String::from(
-        "name: bench\nowner: perf\nebs_default_encryption: true\nregions:\n  primary: us-east-2\n  dr: us-west-2\nquotas:\n  us-east-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000, on_demand_standard_vcpus: 100000}\n  us-west-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000, on_demand_standard_vcpus: 100000}\nnetwork:\n  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\nassets:\n  - kind: cloudwatch\n    name: alarms\n    dr: active\n",
+        "name: bench\nowner: perf\nebs_default_encryption: true\nregions:\n  primary: us-east-2\n  dr: us-west-2\nquotas:\n  us-east-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000, on_demand_standard_vcpus: 100000, security_group_inbound_rules: 100000}\n  us-west-2: {elastic_ips: 100000, application_load_balancers: 100000, eks_clusters: 100000, db_instances: 100000, on_demand_standard_vcpus: 100000, security_group_inbound_rules: 100000}\nnetwork:\n  primary:\n    cidr: 10.0.0.0/16\n  dr:\n    cidr: 10.1.0.0/16\nassets:\n  - kind: cloudwatch\n    name: alarms\n    dr: active\n",
     );
     let mut i = 1;
     let mut group = 0;
