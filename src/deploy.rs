@@ -314,6 +314,7 @@ pub fn deploy(
     say: &mut dyn FnMut(&str),
 ) -> Result<(), DeployError> {
     let dir = opts.out.join(&plan.name);
+    refuse_during_a_failover(&dir, steps)?;
     let total = all.len();
     for step in steps {
         let n = all.iter().position(|s| s.name == step.name).unwrap_or(0) + 1;
@@ -379,6 +380,25 @@ pub fn deploy(
             if code != 0 {
                 return Err(stop(&shell(&args), code));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Refuse to run `steps` where a root they apply holds the runbook's
+/// acknowledgement of a declared failover (`incident.auto.tfvars`, see
+/// [`crate::plan::names::INCIDENT_TFVARS`]): this machine is working on a
+/// failover, and the first deployment's applies, with the standby values,
+/// would pass the roots' guard and undo it.
+pub fn refuse_during_a_failover(dir: &Path, steps: &[Step]) -> Result<(), DeployError> {
+    for step in steps {
+        let Action::Root(role) = step.action else { continue };
+        let file = dir.join(role).join(crate::plan::names::INCIDENT_TFVARS);
+        if file.exists() {
+            return Err(DeployError::Stopped(format!(
+                "error: {} exists: a failover is in progress on this machine (RUNBOOK.md, Failover and Failback), and this deployment would apply the {role} root with the standby values, undoing it\n  = help: follow the runbook's failover and failback steps instead; the failback's last step deletes the file (a false alarm: delete the failover parameter and the file)",
+                file.display()
+            )));
         }
     }
     Ok(())

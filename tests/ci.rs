@@ -1139,19 +1139,32 @@ fn a_failed_drill_is_destroyed_unless_asked_to_keep_it() {
 
 /// The drill's failover is declared from the failover's first step to the
 /// failback's last: exactly the jobs in between acknowledge it (the roots'
-/// plans refuse otherwise), through the environment, since the runbook's
-/// `incident.auto.tfvars` does not outlive a job's checkout.
+/// plans refuse otherwise) with the declaration's time, read into their
+/// environment, since the runbook's `incident.auto.tfvars` does not outlive
+/// a job's checkout; the failover job, which declares it, has no time to
+/// read yet and goes on.
 #[test]
 fn drill_jobs_acknowledge_the_failover_only_while_it_is_declared() {
+    let step = "The declared failover's time, for the roots' guard";
     for name in ["acme-eks", "acme-vm"] {
         let w = drill_workflow(name);
         let mut acknowledging = 0;
-        for (id, j) in w["jobs"].as_mapping().unwrap() {
+        for (id, _) in w["jobs"].as_mapping().unwrap() {
             let id = id.as_str().unwrap();
             let during = id == "failover" || id.starts_with("failback-");
-            let env = j["env"]["TF_VAR_failover_acknowledged"].as_str();
-            assert_eq!(env, during.then_some("true"), "{name} {id}");
-            acknowledging += usize::from(during);
+            let names = if id == "confirm" {
+                Vec::new()
+            } else {
+                step_names(&w, id)
+            };
+            assert_eq!(names.iter().any(|n| n == step), during, "{name} {id}");
+            if during {
+                // Before any runbook step ("<n>. <title>").
+                let at = names.iter().position(|n| n == step).unwrap();
+                let runbook = names.iter().position(|n| n.starts_with(|c: char| c.is_ascii_digit()));
+                assert!(runbook.is_none_or(|r| at < r), "{name} {id}: {names:?}");
+                acknowledging += 1;
+            }
         }
         assert!(acknowledging >= 2, "{name}: {acknowledging}");
         assert!(
@@ -1159,7 +1172,55 @@ fn drill_jobs_acknowledge_the_failover_only_while_it_is_declared() {
                 .contains(&format!("> generated/{name}-drill/dr/incident.auto.tfvars")),
             "{name}"
         );
+        let read = step_script(&w, "failback-1", step);
+        assert!(
+            read.contains(&format!(
+                "aws ssm get-parameter --name /acmegen/{name}-drill/failover/declared --region "
+            )),
+            "{read}"
+        );
     }
+    // The pull-request plans too (never applied), before their plan.
+    let pr = workflow("acme-vm", "pr");
+    for (id, _) in pr["jobs"].as_mapping().unwrap() {
+        let id = id.as_str().unwrap();
+        let names = step_names(&pr, id);
+        if let Some(plan) = names.iter().position(|n| n == "terraform plan") {
+            let read = names.iter().position(|n| n == step);
+            assert!(read.is_some_and(|r| r < plan), "pr {id}: {names:?}");
+        }
+    }
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the steps' scripts are not run");
+        return;
+    };
+    let read = step_script(&drill_workflow("acme-vm"), "failback-1", step);
+    let run = |answer: &str, code: i32| {
+        let stream = if code == 0 { "" } else { ">&2" };
+        let aws = format!("printf '%s\\n' '{answer}' {stream}\nexit {code}");
+        common::run_with_fakes(&bash, &read, &[("aws", aws)])
+    };
+    // Declared: the time goes to the job's environment.
+    let r = run("2026-11-28T07:00:00Z", 0);
+    assert!(r.ok, "{}", r.stdout);
+    assert_eq!(r.github_env, "TF_VAR_failover_acknowledged=2026-11-28T07:00:00Z\n");
+    // Not declared (yet): nothing to acknowledge.
+    let r = run(
+        "An error occurred (ParameterNotFound) when calling the GetParameter operation:",
+        254,
+    );
+    assert!(r.ok, "{}", r.stdout);
+    assert_eq!(r.github_env, "");
+    // Any other answer stops the job.
+    let r = run(
+        "An error occurred (AccessDeniedException) when calling the GetParameter operation",
+        254,
+    );
+    assert!(
+        !r.ok && r.stdout.contains("::error title=failover marker::"),
+        "{}",
+        r.stdout
+    );
 }
 
 /// The destroy's first step uninstalls the charts (their operators would

@@ -165,6 +165,32 @@ fn stops_at_the_first_failure_and_resumes_from_that_step() {
     assert_eq!(p.calls(), want[5..].to_vec());
 }
 
+/// A machine working on a failover holds the runbook's acknowledgement in
+/// a root's directory (incident.auto.tfvars): the first deployment's
+/// applies, with the standby values, would pass the roots' guard and undo
+/// the failover, so deploy refuses before anything runs. Steps that do not
+/// apply that root still run.
+#[test]
+fn a_failover_in_progress_on_this_machine_is_refused_before_anything_runs() {
+    let p = Project::new("acme-traefik");
+    let file = p.root("dr").join("incident.auto.tfvars");
+    fs::write(&file, "failover_acknowledged = \"2026-11-28T07:00:00Z\"\n").unwrap();
+    p.deploy(&["--from", "primary"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: generated/acme-traefik/dr/incident.auto.tfvars exists: a failover is in progress on this machine",
+        ))
+        .stderr(predicate::str::contains(
+            "would apply the dr root with the standby values",
+        ));
+    assert!(p.calls().is_empty(), "terraform ran before the refusal");
+    p.deploy(&["--to", "bootstrap"]).assert().success();
+    p.deploy(&["--from", "primary", "--to", "primary"]).assert().success();
+    fs::remove_file(&file).unwrap();
+    p.deploy(&["--from", "primary"]).assert().success();
+}
+
 #[test]
 fn a_root_without_its_values_is_refused_before_anything_runs() {
     let p = Project::new("acme-traefik");

@@ -59,8 +59,12 @@ fn the_outage_fails_over_with_exactly_what_apply_vars_writes() {
             .unwrap_or_default();
         let test = std::fs::read_to_string(dr.join("tests/outage.tftest.hcl")).unwrap();
         // The failover is declared from here to the failback's end: every
-        // run acknowledges it as the runbook's incident.auto.tfvars does.
-        let acknowledged = BTreeMap::from([("failover_acknowledged".to_string(), "true".to_string())]);
+        // run acknowledges it with the declaration's time (the mocked
+        // marker's value), as the runbook's incident.auto.tfvars does.
+        let acknowledged = BTreeMap::from([(
+            "failover_acknowledged".to_string(),
+            "\"2026-01-01T00:00:00Z\"".to_string(),
+        )]);
         let mut expected = written.clone();
         expected.extend(acknowledged.clone());
         let failover = run_variables(&test, "dr_failover");

@@ -1334,8 +1334,9 @@ fn the_failover_asks_sts_in_dr_and_sets_up_the_dr_root_first() {
     assert_eq!(
         first.commands,
         vec![
-            "aws ssm put-parameter --name /acmegen/t/failover/declared --type String --value \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" --overwrite --region us-west-1".to_string(),
-            "printf '%s\\n' 'failover_acknowledged = true' > generated/t/dr/incident.auto.tfvars".to_string(),
+            "DECLARED=$(date -u +%Y-%m-%dT%H:%M:%SZ)".to_string(),
+            "aws ssm put-parameter --name /acmegen/t/failover/declared --type String --value \"$DECLARED\" --overwrite --region us-west-1".to_string(),
+            "printf 'failover_acknowledged = \"%s\"\\n' \"$DECLARED\" > generated/t/dr/incident.auto.tfvars".to_string(),
             "ACCOUNT_ID=$(aws sts get-caller-identity --region us-west-1 --query Account --output text)".to_string(),
             "terraform -chdir=generated/t/dr init -reconfigure -backend-config=\"bucket=t-tfstate-$ACCOUNT_ID-us-west-1\""
                 .to_string(),
@@ -1464,10 +1465,10 @@ fn failover_applies_keep_the_node_groups_ami_release_and_size() {
 /// A declared failover holds every apply that does not know about it, from
 /// the first failover step to the last failback step: the CI's applies
 /// (which know only the standby values) check the marker themselves, and
-/// every plan of either root fails on its `failover_declared` guard unless
-/// the root's directory holds the runbook's acknowledgement. With or
-/// without a `ci:` section: an apply by hand or by `acmegen deploy` would
-/// undo the failover all the same.
+/// every plan of either root fails on its `failover_marker` guard unless the
+/// root's directory holds the runbook's acknowledgement: the marker's value,
+/// the time of this declaration. With or without a `ci:` section: an apply
+/// by hand or by `acmegen deploy` would undo the failover all the same.
 #[test]
 fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
     let loaded =
@@ -1476,31 +1477,43 @@ fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
     let (without_ci, _) = book(&RDS.replace("DR", "replica"));
     for (name, rb) in [("acme-vm", &shipped), ("t", &without_ci)] {
         let marker = format!("/acmegen/{name}/failover/declared");
-        let acknowledge = |root: &str| {
-            format!("printf '%s\\n' 'failover_acknowledged = true' > generated/{name}/{root}/incident.auto.tfvars")
-        };
         let first = &rb.failover[0];
-        // First of all (it needs nothing but credentials), then the DR
-        // root's acknowledgement, before any terraform command.
-        assert!(
-            first.commands[0].starts_with(&format!(
-                "aws ssm put-parameter --name {marker} --type String --value \"$(date -u"
-            )) && first.commands[0].ends_with("--overwrite --region us-west-1"),
-            "{name}: {:?}",
-            first.commands
+        // First of all (it needs nothing but credentials), one time for the
+        // parameter and the DR root's acknowledgement, before any terraform
+        // command.
+        assert_eq!(
+            first.commands[..3],
+            [
+                "DECLARED=$(date -u +%Y-%m-%dT%H:%M:%SZ)".to_string(),
+                format!(
+                    "aws ssm put-parameter --name {marker} --type String --value \"$DECLARED\" --overwrite --region us-west-1"
+                ),
+                format!(
+                    "printf 'failover_acknowledged = \"%s\"\\n' \"$DECLARED\" > generated/{name}/dr/incident.auto.tfvars"
+                ),
+            ],
+            "{name}"
         );
-        assert_eq!(first.commands[1], acknowledge("dr"), "{name}");
-        // The failback acknowledges for both roots first: it may run on
-        // another machine than the failover.
+        // The failback reads the time back and acknowledges for both roots
+        // first: it may run on another machine than the failover. One
+        // command for both: the drill splits a step by the root a command
+        // names (its jobs acknowledge through their environment instead).
         let back = &rb.failback[0];
         assert_eq!(
-            back.commands[0],
-            format!("printf '%s\\n' 'failover_acknowledged = true' | tee generated/{name}/primary/incident.auto.tfvars > generated/{name}/dr/incident.auto.tfvars"),
+            back.commands[..2],
+            [
+                format!(
+                    "DECLARED=$(aws ssm get-parameter --name {marker} --region us-west-1 --query Parameter.Value --output text)"
+                ),
+                format!(
+                    "printf 'failover_acknowledged = \"%s\"\\n' \"$DECLARED\" | tee generated/{name}/primary/incident.auto.tfvars > generated/{name}/dr/incident.auto.tfvars"
+                ),
+            ],
             "{name}"
         );
         let last = rb.failback.last().unwrap();
         // Deleted already (the step re-run) counts as done; then the
-        // acknowledgements go, so that the next failover's guard holds.
+        // acknowledgements go.
         assert_eq!(
             last.commands,
             [
@@ -1513,18 +1526,8 @@ fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
         );
         // Nothing else in either section touches them.
         let all = format!("{}\n{}", commands(&rb.failover), commands(&rb.failback));
-        assert_eq!(all.matches(&marker).count(), 2, "{name}: {all}");
+        assert_eq!(all.matches(&marker).count(), 3, "{name}: {all}");
         assert_eq!(all.matches("incident.auto.tfvars").count(), 5, "{name}: {all}");
-        // One command for both roots: the drill's jobs split a step by the
-        // root its commands name (the drill acknowledges through its jobs'
-        // environment instead).
-        assert!(
-            back.commands
-                .iter()
-                .filter(|c| c.contains("incident.auto.tfvars"))
-                .count()
-                == 1
-        );
     }
     // The CI reads the same parameter in the DR region.
     let apply = std::fs::read_to_string(
@@ -1533,42 +1536,74 @@ fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
     .unwrap();
     assert!(apply.contains("aws ssm get-parameter --name /acmegen/acme-vm/failover/declared --region us-west-1 "));
     // Both roots read it with their facts and refuse a plan without the
-    // acknowledgement (tests/outage.tftest.hcl runs both plans, mocked).
+    // declaration's time (tests/outage.tftest.hcl runs such plans, mocked).
     let files = common::render_text(&format!(
         "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nassets:\n{}",
         RDS.replace("DR", "replica")
     ))
     .unwrap();
-    for root in ["primary", "dr"] {
+    for (root, writer) in [
+        ("primary", "the runbook's failback writes"),
+        ("dr", "the runbook's failover and failback write"),
+    ] {
         let outputs = &files[Path::new(&format!("t/{root}/outputs.tf"))];
         let guard = outputs
             .split("\noutput ")
-            .find(|b| b.starts_with("\"failover_declared\""))
-            .unwrap_or_else(|| panic!("{root}: no failover_declared output:\n{outputs}"));
+            .find(|b| b.starts_with("\"failover_marker\""))
+            .unwrap_or_else(|| panic!("{root}: no failover_marker output:\n{outputs}"));
         assert!(
-            guard.contains(
-                "condition     = contains(module.facts.names, \"failover/declared\") ? var.failover_acknowledged : true"
-            ) && guard.contains("SSM parameter /acmegen/t/failover/declared in us-west-1")
-                && guard.contains(&format!("they write {root}/incident.auto.tfvars")),
+            guard.contains("value       = \"/acmegen/t/failover/declared\"")
+                && guard.contains(
+                    "condition     = contains(module.facts.names, \"failover/declared\") ? var.failover_acknowledged == lookup(module.facts.values, \"failover/declared\", null) : true"
+                )
+                && guard.contains("SSM parameter /acmegen/t/failover/declared in us-west-1")
+                && guard.contains(&format!("{writer} the parameter's value to this root's incident.auto.tfvars")),
             "{root}: {guard}"
         );
         let variables = &files[Path::new(&format!("t/{root}/variables.tf"))];
+        let variable = variables
+            .split("\nvariable ")
+            .find(|b| b.starts_with("\"failover_acknowledged\""))
+            .unwrap_or_else(|| panic!("{root}: no failover_acknowledged"));
         assert!(
-            variables.contains("variable \"failover_acknowledged\" {") && variables.contains("default     = false"),
-            "{root}"
+            variable.contains("type        = string") && variable.contains("default     = null"),
+            "{root}: {variable}"
         );
     }
     let outage = &files[Path::new("t/dr/tests/outage.tftest.hcl")];
-    for run in ["dr_plan_while_declared", "primary_plan_while_declared"] {
+    for (run, acknowledgement) in [
+        ("dr_plan_while_declared", None),
+        (
+            "primary_plan_while_declared",
+            Some("failover_acknowledged = \"2025-06-30T12:00:00Z\""),
+        ),
+    ] {
         let at = outage
             .find(&format!("run \"{run}\""))
             .unwrap_or_else(|| panic!("no run {run}"));
         let body = &outage[at..at + outage[at..].find("\n}\n").unwrap()];
         assert!(
-            body.contains("command = plan") && body.contains("expect_failures = [output.failover_declared]"),
+            body.contains("command = plan") && body.contains("expect_failures = [output.failover_marker]"),
             "{body}"
         );
-        assert!(!body.contains("failover_acknowledged"), "{body}");
+        match acknowledgement {
+            None => assert!(!body.contains("failover_acknowledged"), "{body}"),
+            Some(stale) => assert!(body.contains(stale), "{body}"),
+        }
+    }
+    // The runs that apply while the failover is declared acknowledge it
+    // with the time the store holds.
+    for run in ["dr_failover", "primary_failback", "dr_failback"] {
+        let at = outage
+            .find(&format!("run \"{run}\""))
+            .unwrap_or_else(|| panic!("no run {run}"));
+        let body = &outage[at..at + outage[at..].find("\n}\n").unwrap()];
+        assert!(
+            body.contains("failover_acknowledged = \"2026-01-01T00:00:00Z\"")
+                && body.contains("\"/acmegen/t/failover/declared\"")
+                && body.contains("\"2026-01-01T00:00:00Z\""),
+            "{run}: {body}"
+        );
     }
 }
 

@@ -203,6 +203,9 @@ struct DrillJob {
 #[derive(Serialize)]
 struct DrillCtx {
     name: String,
+    /// The read of the drill's failover marker: its value (the declaration's
+    /// time) on stdout, errors to `marker.err`.
+    read_declaration: String,
     file: String,
     dr_dir: String,
     primary_region: String,
@@ -465,8 +468,9 @@ fn by_root(steps: &[Step], dir: &str, first: &'static str) -> Vec<(&'static str,
             let root = root_of(c, dir).unwrap_or(current);
             current = root;
             let c = match c.strip_prefix("rm ") {
-                Some(rest) => format!("rm -f {rest}"), // the failover's file may come from an earlier run
-                None => c.clone(),
+                // The failover's file may come from an earlier run.
+                Some(rest) if !rest.starts_with("-f ") => format!("rm -f {rest}"),
+                _ => c.clone(),
             };
             match parts.last_mut() {
                 Some((r, lines)) if *r == root => lines.push(literal(&c)),
@@ -939,8 +943,10 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         let destroy = destroy(&r);
         let mut steps = Vec::new();
         if role == "dr" {
-            // First: while it exists every plan of either root fails
-            // (their `failover_declared` guard), the targeted destroys included.
+            // First: a run that stopped between failover and failback left
+            // it, and a restart of the drill from its deploy would stop at
+            // the roots' guard (a destroy is not checked, but nothing should
+            // outlive the drill's copy).
             steps.push(ShellStep {
                 name: quoted(
                     "Delete the drill's failover marker (a run that stopped between failover and failback left it)",
@@ -975,6 +981,10 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         previous = format!("destroy-{role}");
     }
     Ok(DrillCtx {
+        read_declaration: format!(
+            "{} 2> marker.err",
+            crate::runbook::failover_declaration(&name, &copy.regions.dr)
+        ),
         name: name.clone(),
         file: file.clone(),
         dr_dir: format!("{dir}/dr"),
@@ -1113,9 +1123,8 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
         dr_region: plan.dr.region.clone(),
         saved_plans: super::SAVED_PLANS,
         failover_marker_read: format!(
-            "aws ssm get-parameter --name {} --region {} --query Parameter.Value --output text 2> marker.err",
-            crate::plan::names::failover_marker(&plan.name),
-            plan.dr.region
+            "{} 2> marker.err",
+            crate::runbook::failover_declaration(&plan.name, &plan.dr.region)
         ),
     };
     let mut tctx = tera::Context::new();

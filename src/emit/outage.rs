@@ -7,12 +7,13 @@
 //!    apply that must keep everything (no hand-copied variable is missing);
 //! 3. the second DR apply, with the primary's facts in the store;
 //! 4. the failover is declared (its marker joins the store): a plan of
-//!    either root without the runbook's acknowledgement fails on its guard;
+//!    either root without the runbook's acknowledgement, or with an earlier
+//!    failover's, fails on its guard;
 //!    then the failover apply: the primary region is gone, the store (in
 //!    the DR region) still holds its facts, and the failover variables are
 //!    exactly what `acmegen failover --apply-vars` writes to
-//!    `failover.auto.tfvars`, acknowledged as by `incident.auto.tfvars`
-//!    (as are the failback's applies);
+//!    `failover.auto.tfvars`, acknowledged with the declaration's time as
+//!    by `incident.auto.tfvars` (as are the failback's applies);
 //! 5. the primary's failback apply: where a database's backups replicate to
 //!    DR, the runbook restores a new instance under the same identifier
 //!    (`plan_options.replace` stands in for it), which publishes a new
@@ -100,7 +101,7 @@ fn override_store(store: &str, facts: &[String], regions: (&str, &str), failback
             };
             let value = match f.strip_prefix("primary/").and_then(|n| n.strip_suffix("_resource_id")) {
                 Some(db) if failback => failback_resource_id(db),
-                _ if f == FAILOVER_MARKER_FACT => "2026-01-01T00:00:00Z".into(),
+                _ if f == FAILOVER_MARKER_FACT => DECLARED_AT.into(),
                 _ => tftest::fact_example(f, region),
             };
             (f.clone(), value)
@@ -310,8 +311,9 @@ fn dr_run(out: &mut String, plan: &Plan, run: &str, title: &str, store: &str, tf
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
+    let acknowledgement = acknowledged();
     if store.contains(FAILOVER_MARKER_FACT) {
-        assignments.push(ACKNOWLEDGED);
+        assignments.push(&acknowledgement);
     }
     if !assignments.is_empty() {
         out.push_str("variables {\n");
@@ -363,28 +365,47 @@ fn dr_run(out: &mut String, plan: &Plan, run: &str, title: &str, store: &str, tf
     out.push_str("}\n\n");
 }
 
-/// What the runbook's `incident.auto.tfvars` holds while a failover is declared.
-const ACKNOWLEDGED: &str = "failover_acknowledged = true";
+/// The mocked time of the failover's declaration (the marker's value).
+const DECLARED_AT: &str = "2026-01-01T00:00:00Z";
+
+/// What the runbook's `incident.auto.tfvars` holds while that failover is declared.
+fn acknowledged() -> String {
+    format!("failover_acknowledged = \"{DECLARED_AT}\"")
+}
 
 /// Plans of both roots while the failover is declared (`store` holds its
-/// marker), without the runbook's acknowledgement: each fails on its
-/// `failover_declared` guard (an apply with the standby values would undo
+/// marker): the DR root's without the runbook's acknowledgement, the
+/// primary's with one left from an earlier failover. Each fails on its
+/// `failover_marker` guard (an apply with the standby values would undo
 /// the failover).
 fn guard_runs(out: &mut String, store: &str) {
-    for (run, module) in [
-        ("dr_plan_while_declared", ""),
-        ("primary_plan_while_declared", "../primary"),
+    for (run, module, variables, what) in [
+        (
+            "dr_plan_while_declared",
+            "",
+            "",
+            "without the runbook's acknowledgement",
+        ),
+        (
+            "primary_plan_while_declared",
+            "../primary",
+            "failover_acknowledged = \"2025-06-30T12:00:00Z\"",
+            "with an earlier failover's acknowledgement",
+        ),
     ] {
         let root = if module.is_empty() { "DR" } else { "primary" };
         let _ = writeln!(
             out,
-            "# The failover is declared: a plan of the {root} root without the runbook's acknowledgement\n# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.\nrun \"{run}\" {{\ncommand = plan\n"
+            "# The failover is declared: a plan of the {root} root {what}\n# (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.\nrun \"{run}\" {{\ncommand = plan\n"
         );
         if !module.is_empty() {
             let _ = writeln!(out, "module {{\nsource = \"{module}\"\n}}\n");
         }
+        if !variables.is_empty() {
+            let _ = writeln!(out, "variables {{\n{variables}\n}}\n");
+        }
         out.push_str(store);
-        out.push_str("expect_failures = [output.failover_declared]\n}\n\n");
+        out.push_str("expect_failures = [output.failover_marker]\n}\n\n");
     }
 }
 
@@ -421,7 +442,7 @@ fn primary_failback(out: &mut String, plan: &Plan, store: &str, dr_store: &[Stri
             .collect();
         let _ = writeln!(out, "plan_options {{\nreplace = [{}]\n}}\n", targets.join(", "));
     }
-    let _ = writeln!(out, "variables {{\n{ACKNOWLEDGED}\n}}\n");
+    let _ = writeln!(out, "variables {{\n{}\n}}\n", acknowledged());
     out.push_str(&override_store(store, dr_store, regions, false));
     let primary_sources = sources(&plan.primary);
     for k in identity_keys(&plan.primary) {

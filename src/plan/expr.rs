@@ -29,6 +29,8 @@ pub enum Expr {
     },
     /// `condition ? then : otherwise`.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `left == right`.
+    Eq(Box<Expr>, Box<Expr>),
     /// A tuple, on one line (or one object per line when it holds objects).
     List(Vec<Expr>),
     /// An object, one attribute per line, keys in the given order.
@@ -156,6 +158,11 @@ impl Expr {
         Expr::Cond(Box::new(cond), Box::new(then), Box::new(otherwise))
     }
 
+    /// `left == right`.
+    pub fn eq(left: Expr, right: Expr) -> Expr {
+        Expr::Eq(Box::new(left), Box::new(right))
+    }
+
     /// A template of literal text and interpolations.
     pub fn template(parts: Vec<Part>) -> Expr {
         Expr::Template(parts)
@@ -236,6 +243,11 @@ impl Expr {
                 t.write(out);
                 out.push_str(" : ");
                 f.write(out);
+            }
+            Expr::Eq(l, r) => {
+                l.write(out);
+                out.push_str(" == ");
+                r.write(out);
             }
             Expr::List(items) if items.iter().any(|i| matches!(i, Expr::Map(m) if !m.is_empty())) => {
                 out.push_str("[\n");
@@ -336,6 +348,10 @@ impl Expr {
                 c.visit(f);
                 t.visit(f);
                 e.visit(f);
+            }
+            Expr::Eq(l, r) => {
+                l.visit(f);
+                r.visit(f);
             }
             Expr::List(items) => items.iter().for_each(|i| i.visit(f)),
             Expr::Map(entries) | Expr::InlineMap(entries) => entries.iter().for_each(|(_, v)| v.visit(f)),

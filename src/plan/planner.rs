@@ -697,41 +697,57 @@ impl<'a> Planner<'a> {
 
     /// The guard against undoing a declared failover: while the marker
     /// ([`names::failover_marker`]) is in the fact store, every plan of this
-    /// root fails unless `var.failover_acknowledged` is set, as the
-    /// runbook's failover and failback set it. The CI's apply workflow
-    /// checks the marker itself; this stops an apply by hand or by
-    /// `acmegen deploy`, which would put the standby values back (DR
-    /// capacity to pilot light, traffic dials to the primary, promoted
-    /// databases back to replicas).
+    /// root fails unless `var.failover_acknowledged` holds the marker's value
+    /// (the time of that declaration), as the runbook's failover and
+    /// failback write it. The CI's apply workflow checks the marker itself;
+    /// this stops an apply by hand or by `acmegen deploy`, which would put
+    /// the standby values back (DR capacity to pilot light, traffic dials to
+    /// the primary, promoted databases back to replicas). Bound to the
+    /// declaration, an acknowledgement left on a machine by an earlier
+    /// failover does not pass the next one. The output's value is the
+    /// constant parameter name, so that it changes no plan. Terraform does
+    /// not evaluate it in a destroy, nor in a `-target` apply that leaves
+    /// out the fact store.
     fn plan_failover_guard(&mut self) {
+        let dr = &self.v.inventory.regions.dr;
+        let marker = names::failover_marker(self.inventory());
+        let file = names::INCIDENT_TFVARS;
+        let writer = if self.primary() {
+            "the runbook's failback writes"
+        } else {
+            "the runbook's failover and failback write"
+        };
         let acknowledged = self.var(
             "failover_acknowledged",
             &format!(
-                "True only in the runbook's failover and failback ({}): while a failover is declared, a plan without it fails.",
-                names::INCIDENT_TFVARS
+                "The time of the declared failover this apply belongs to: the value of {marker} in {dr}, which {writer} to {file}. While a failover is declared, a plan without it fails. The drill's failover and failback jobs and the pull-request plans set it too."
             ),
-            "bool",
-            Expr::Bool(false),
+            "string",
+            Expr::Null,
             VarRole::Setting,
         );
         let declared = Expr::call(
             "contains",
             vec![Expr::module("facts", "names"), Expr::s(names::FAILOVER_MARKER_FACT)],
         );
-        let marker = names::failover_marker(self.inventory());
-        let dir = self.role.as_str();
+        let declared_at = Expr::call(
+            "lookup",
+            vec![
+                Expr::module("facts", "values"),
+                Expr::s(names::FAILOVER_MARKER_FACT),
+                Expr::Null,
+            ],
+        );
         let message = format!(
-            "A failover of {inventory} is declared (SSM parameter {marker} in {dr}): an apply without the failover's values would undo it. Follow RUNBOOK.md's failover or failback steps: they write {dir}/{file} (failover_acknowledged = true). Once the failback is done, its last step deletes the parameter and the file; a false alarm: delete the parameter (aws ssm delete-parameter --name {marker} --region {dr}).",
+            "A failover of {inventory} is declared (SSM parameter {marker} in {dr}): an apply without the failover's values would undo it. Follow RUNBOOK.md's failover or failback steps: {writer} the parameter's value to this root's {file} (failover_acknowledged = \"<value>\"; a value from an earlier failover does not count). Once the failback is done, its last step deletes the parameter and the files; a false alarm: aws ssm delete-parameter --name {marker} --region {dr}, then delete {file}.",
             inventory = self.inventory(),
-            dr = self.v.inventory.regions.dr,
-            file = names::INCIDENT_TFVARS,
         );
         self.root.outputs.push(Output {
-            name: "failover_declared".into(),
-            description: "Whether a failover of this inventory is declared (its marker is in the fact store): every plan then needs failover_acknowledged.".into(),
-            value: declared.clone(),
+            name: "failover_marker".into(),
+            description: format!("The SSM parameter (in {dr}) that declares a failover of this inventory: while it exists, every plan of this root needs failover_acknowledged set to its value."),
+            value: Expr::s(&marker),
             sensitive: false,
-            precondition: Some((Expr::cond(declared, acknowledged, Expr::Bool(true)), message)),
+            precondition: Some((Expr::cond(declared, Expr::eq(acknowledged, declared_at), Expr::Bool(true)), message)),
         });
     }
 

@@ -46,7 +46,8 @@ pub(super) fn drill(c: &Ctx<'_>) -> Vec<Step> {
 /// by CLI, then both roots destroyed, DR first.
 pub(super) fn teardown(d: &Ctx<'_>) -> Step {
     // A drill stopped between failover and failback left its failover
-    // declared: every plan of its roots, the destroys', would fail.
+    // declared: nothing of the drill's copy outlives it, and a new drill
+    // would stop at the roots' guard.
     let mut commands = vec![
         d.account(),
         super::delete_failover_marker(&d.name, d.dr),

@@ -29,13 +29,13 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             // The failover is still declared until the last step: every
             // apply of this failback acknowledges it, in both roots (this
             // machine may not be the one that failed over).
+            super::read_failover_declaration(&c.name, c.dr),
             super::acknowledge_failover(c, &["primary", "dr"]),
             c.account(),
             init(c, &c.plan.primary),
         ],
         vec![format!(
-            "`terraform init` reads the primary state; if the bucket was lost, rebuild the primary as a first deployment instead (`acmegen deploy {inventory} --from primary` applies with `{dir}/primary/{file}`). Both roots' `{file}` hold `failover_acknowledged = true`: the failover is declared until the last step, and a plan without it fails.",
-            inventory = c.file,
+            "`terraform init` reads the primary state; if the bucket was lost, rebuild the primary as a first deployment instead. `{dir}/primary/{file}` and `{dir}/dr/{file}` hold the declaration's time (`failover_acknowledged`): the failover is declared until the last step, and a plan without it fails (`acmegen deploy` refuses to run while they exist).",
             dir = c.dir,
             file = crate::plan::names::INCIDENT_TFVARS,
         )],

@@ -868,15 +868,16 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
     declare.commands.splice(
         0..0,
         [
+            "DECLARED=$(date -u +%Y-%m-%dT%H:%M:%SZ)".to_string(),
             format!(
-                "aws ssm put-parameter --name {marker} --type String --value \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" --overwrite --region {}",
+                "aws ssm put-parameter --name {marker} --type String --value \"$DECLARED\" --overwrite --region {}",
                 c.dr
             ),
             super::acknowledge_failover(c, &["dr"]),
         ],
     );
     declare.verify.push(format!(
-        "`aws ssm get-parameter --name {marker} --region {dr}` shows the time of the declaration. Until the failback's last step deletes it, every plan of either root fails unless its directory holds `{file}` (`failover_acknowledged = true`; this step wrote `{dir}/dr/{file}`): an apply by hand or by `acmegen deploy` with the standby values would undo this failover. A false alarm, stopped before the next step: delete the parameter (`aws ssm delete-parameter --name {marker} --region {dr}`) and the file.",
+        "`aws ssm get-parameter --name {marker} --region {dr}` shows the time of the declaration, and `{dir}/dr/{file}` holds it as `failover_acknowledged`. Until the failback's last step deletes the parameter, every plan and apply of either root fails unless its directory's `{file}` holds that time (a destroy, or a `-target` apply that leaves out the fact store, is not checked): an apply by hand or by `acmegen deploy` with the standby values would undo this failover. A false alarm, stopped before the next step: `aws ssm delete-parameter --name {marker} --region {dr}`, then `rm {dir}/dr/{file}`.",
         dr = c.dr,
         dir = c.dir,
         file = crate::plan::names::INCIDENT_TFVARS,

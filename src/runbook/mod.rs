@@ -102,9 +102,10 @@ fn describe_image(repository: &str, tag: &str, region: &str) -> String {
 
 /// The command that acknowledges the declared failover in the directories
 /// of the `roles` roots (`incident.auto.tfvars`, see
-/// [`crate::plan::names::INCIDENT_TFVARS`]): their plans then pass the
-/// roots' `failover_declared` guard. One command for both roots (the
-/// drill's workflow splits a step by the root its commands name).
+/// [`crate::plan::names::INCIDENT_TFVARS`]) with its time, the marker's
+/// value, from the shell variable `DECLARED`: their plans then pass the
+/// roots' `failover_marker` guard. One command for both roots (the drill's
+/// workflow splits a step by the root its commands name).
 fn acknowledge_failover(c: &Ctx<'_>, roles: &[&str]) -> String {
     let paths: Vec<String> = roles
         .iter()
@@ -112,7 +113,21 @@ fn acknowledge_failover(c: &Ctx<'_>, roles: &[&str]) -> String {
         .collect();
     let (last, rest) = paths.split_last().expect("at least one root");
     let tee: String = rest.iter().map(|p| format!(" | tee {p}")).collect();
-    format!("printf '%s\\n' 'failover_acknowledged = true'{tee} > {last}")
+    format!("printf 'failover_acknowledged = \"%s\"\\n' \"$DECLARED\"{tee} > {last}")
+}
+
+/// The command that prints the time the failover of inventory `name` was
+/// declared: its marker's value, in `dr_region`.
+pub fn failover_declaration(name: &str, dr_region: &str) -> String {
+    format!(
+        "aws ssm get-parameter --name {} --region {dr_region} --query Parameter.Value --output text",
+        crate::plan::names::failover_marker(name)
+    )
+}
+
+/// The command that sets `DECLARED` to that time ([`failover_declaration`]).
+fn read_failover_declaration(name: &str, dr_region: &str) -> String {
+    format!("DECLARED=$({})", failover_declaration(name, dr_region))
 }
 
 /// The command that removes both roots' acknowledgements of a declared

@@ -228,7 +228,12 @@ fn literal_of(e: &Expr) -> Option<Literal> {
         Expr::Str(_) | Expr::Template(_) => Literal::String,
         Expr::List(_) => Literal::List,
         Expr::Map(_) | Expr::InlineMap(_) => Literal::Object,
-        Expr::Ref(_) | Expr::Call { .. } | Expr::Cond(..) | Expr::Splat { .. } | Expr::Provider { .. } => return None,
+        Expr::Ref(_)
+        | Expr::Call { .. }
+        | Expr::Cond(..)
+        | Expr::Eq(..)
+        | Expr::Splat { .. }
+        | Expr::Provider { .. } => return None,
     })
 }
 
@@ -281,6 +286,10 @@ fn skeleton(e: &Expr, h: &mut Fnv) {
             skeleton(t, h);
             skeleton(f, h);
         }
+        Expr::Eq(l, r) => {
+            skeleton(l, h);
+            skeleton(r, h);
+        }
         Expr::List(items) => {
             items.len().hash(h);
             items.iter().for_each(|i| skeleton(i, h));
@@ -331,6 +340,10 @@ fn references_of(e: &Expr, out: &mut Vec<Reference>) {
             references_of(c, out);
             references_of(t, out);
             references_of(f, out);
+        }
+        Expr::Eq(l, r) => {
+            references_of(l, out);
+            references_of(r, out);
         }
         Expr::List(items) => items.iter().for_each(|i| references_of(i, out)),
         Expr::Map(entries) | Expr::InlineMap(entries) => entries.iter().for_each(|(_, v)| references_of(v, out)),

@@ -63,13 +63,13 @@ output "db_security_group_id" {
   value       = module.db.security_group_id
 }
 
-output "failover_declared" {
-  description = "Whether a failover of this inventory is declared (its marker is in the fact store): every plan then needs failover_acknowledged."
-  value       = contains(module.facts.names, "failover/declared")
+output "failover_marker" {
+  description = "The SSM parameter (in us-west-2) that declares a failover of this inventory: while it exists, every plan of this root needs failover_acknowledged set to its value."
+  value       = "/acmegen/acme-eks/failover/declared"
 
   precondition {
-    condition     = contains(module.facts.names, "failover/declared") ? var.failover_acknowledged : true
-    error_message = "A failover of acme-eks is declared (SSM parameter /acmegen/acme-eks/failover/declared in us-west-2): an apply without the failover's values would undo it. Follow RUNBOOK.md's failover or failback steps: they write primary/incident.auto.tfvars (failover_acknowledged = true). Once the failback is done, its last step deletes the parameter and the file; a false alarm: delete the parameter (aws ssm delete-parameter --name /acmegen/acme-eks/failover/declared --region us-west-2)."
+    condition     = contains(module.facts.names, "failover/declared") ? var.failover_acknowledged == lookup(module.facts.values, "failover/declared", null) : true
+    error_message = "A failover of acme-eks is declared (SSM parameter /acmegen/acme-eks/failover/declared in us-west-2): an apply without the failover's values would undo it. Follow RUNBOOK.md's failover or failback steps: the runbook's failback writes the parameter's value to this root's incident.auto.tfvars (failover_acknowledged = \"<value>\"; a value from an earlier failover does not count). Once the failback is done, its last step deletes the parameter and the files; a false alarm: aws ssm delete-parameter --name /acmegen/acme-eks/failover/declared --region us-west-2, then delete incident.auto.tfvars."
   }
 }
 

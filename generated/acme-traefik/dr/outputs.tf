@@ -38,13 +38,13 @@ output "db_master_service" {
   value       = module.db.master_service
 }
 
-output "failover_declared" {
-  description = "Whether a failover of this inventory is declared (its marker is in the fact store): every plan then needs failover_acknowledged."
-  value       = contains(module.facts.names, "failover/declared")
+output "failover_marker" {
+  description = "The SSM parameter (in eu-central-1) that declares a failover of this inventory: while it exists, every plan of this root needs failover_acknowledged set to its value."
+  value       = "/acmegen/acme-traefik/failover/declared"
 
   precondition {
-    condition     = contains(module.facts.names, "failover/declared") ? var.failover_acknowledged : true
-    error_message = "A failover of acme-traefik is declared (SSM parameter /acmegen/acme-traefik/failover/declared in eu-central-1): an apply without the failover's values would undo it. Follow RUNBOOK.md's failover or failback steps: they write dr/incident.auto.tfvars (failover_acknowledged = true). Once the failback is done, its last step deletes the parameter and the file; a false alarm: delete the parameter (aws ssm delete-parameter --name /acmegen/acme-traefik/failover/declared --region eu-central-1)."
+    condition     = contains(module.facts.names, "failover/declared") ? var.failover_acknowledged == lookup(module.facts.values, "failover/declared", null) : true
+    error_message = "A failover of acme-traefik is declared (SSM parameter /acmegen/acme-traefik/failover/declared in eu-central-1): an apply without the failover's values would undo it. Follow RUNBOOK.md's failover or failback steps: the runbook's failover and failback write the parameter's value to this root's incident.auto.tfvars (failover_acknowledged = \"<value>\"; a value from an earlier failover does not count). Once the failback is done, its last step deletes the parameter and the files; a false alarm: aws ssm delete-parameter --name /acmegen/acme-traefik/failover/declared --region eu-central-1, then delete incident.auto.tfvars."
   }
 }
 

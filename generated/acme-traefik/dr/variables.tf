@@ -99,9 +99,9 @@ variable "db_standby" {
 }
 
 variable "failover_acknowledged" {
-  description = "True only in the runbook's failover and failback (incident.auto.tfvars): while a failover is declared, a plan without it fails."
-  type        = bool
-  default     = false
+  description = "The time of the declared failover this apply belongs to: the value of /acmegen/acme-traefik/failover/declared in eu-central-1, which the runbook's failover and failback write to incident.auto.tfvars. While a failover is declared, a plan without it fails. The drill's failover and failback jobs and the pull-request plans set it too."
+  type        = string
+  default     = null
 }
 
 variable "router_replicas" {

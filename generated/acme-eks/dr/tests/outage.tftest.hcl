@@ -311,16 +311,20 @@ run "dr_plan_while_declared" {
     }
   }
 
-  expect_failures = [output.failover_declared]
+  expect_failures = [output.failover_marker]
 }
 
-# The failover is declared: a plan of the primary root without the runbook's acknowledgement
+# The failover is declared: a plan of the primary root with an earlier failover's acknowledgement
 # (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
 run "primary_plan_while_declared" {
   command = plan
 
   module {
     source = "../primary"
+  }
+
+  variables {
+    failover_acknowledged = "2025-06-30T12:00:00Z"
   }
 
   override_data {
@@ -331,7 +335,7 @@ run "primary_plan_while_declared" {
     }
   }
 
-  expect_failures = [output.failover_declared]
+  expect_failures = [output.failover_marker]
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
@@ -345,7 +349,7 @@ run "dr_failover" {
     apps_node_desired_size = 3
     apps_node_min_size     = 3
     web_replicas           = 3
-    failover_acknowledged  = true
+    failover_acknowledged  = "2026-01-01T00:00:00Z"
   }
 
   override_data {
@@ -431,7 +435,7 @@ run "primary_failback" {
   }
 
   variables {
-    failover_acknowledged = true
+    failover_acknowledged = "2026-01-01T00:00:00Z"
   }
 
   override_data {
@@ -509,7 +513,7 @@ run "dr_failback" {
   command = apply
 
   variables {
-    failover_acknowledged = true
+    failover_acknowledged = "2026-01-01T00:00:00Z"
   }
 
   override_data {

@@ -282,16 +282,20 @@ run "dr_plan_while_declared" {
     }
   }
 
-  expect_failures = [output.failover_declared]
+  expect_failures = [output.failover_marker]
 }
 
-# The failover is declared: a plan of the primary root without the runbook's acknowledgement
+# The failover is declared: a plan of the primary root with an earlier failover's acknowledgement
 # (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
 run "primary_plan_while_declared" {
   command = plan
 
   module {
     source = "../primary"
+  }
+
+  variables {
+    failover_acknowledged = "2025-06-30T12:00:00Z"
   }
 
   override_data {
@@ -302,7 +306,7 @@ run "primary_plan_while_declared" {
     }
   }
 
-  expect_failures = [output.failover_declared]
+  expect_failures = [output.failover_marker]
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
@@ -318,7 +322,7 @@ run "dr_failover" {
     cluster_node_min_size     = 3
     db_standby                = false
     router_replicas           = 2
-    failover_acknowledged     = true
+    failover_acknowledged     = "2026-01-01T00:00:00Z"
   }
 
   override_data {
@@ -374,7 +378,7 @@ run "primary_failback" {
   }
 
   variables {
-    failover_acknowledged = true
+    failover_acknowledged = "2026-01-01T00:00:00Z"
   }
 
   override_data {
@@ -421,7 +425,7 @@ run "dr_failback" {
   command = apply
 
   variables {
-    failover_acknowledged = true
+    failover_acknowledged = "2026-01-01T00:00:00Z"
   }
 
   override_data {

@@ -305,16 +305,20 @@ run "dr_plan_while_declared" {
     }
   }
 
-  expect_failures = [output.failover_declared]
+  expect_failures = [output.failover_marker]
 }
 
-# The failover is declared: a plan of the primary root without the runbook's acknowledgement
+# The failover is declared: a plan of the primary root with an earlier failover's acknowledgement
 # (incident.auto.tfvars) fails, so no apply by hand puts the standby values back.
 run "primary_plan_while_declared" {
   command = plan
 
   module {
     source = "../primary"
+  }
+
+  variables {
+    failover_acknowledged = "2025-06-30T12:00:00Z"
   }
 
   override_data {
@@ -325,7 +329,7 @@ run "primary_plan_while_declared" {
     }
   }
 
-  expect_failures = [output.failover_declared]
+  expect_failures = [output.failover_marker]
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
@@ -335,7 +339,7 @@ run "dr_failover" {
   command = apply
 
   variables {
-    failover_acknowledged = true
+    failover_acknowledged = "2026-01-01T00:00:00Z"
   }
 
   override_data {
@@ -396,7 +400,7 @@ run "primary_failback" {
   }
 
   variables {
-    failover_acknowledged = true
+    failover_acknowledged = "2026-01-01T00:00:00Z"
   }
 
   override_data {
@@ -448,7 +452,7 @@ run "dr_failback" {
   command = apply
 
   variables {
-    failover_acknowledged = true
+    failover_acknowledged = "2026-01-01T00:00:00Z"
   }
 
   override_data {
