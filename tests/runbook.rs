@@ -1500,15 +1500,10 @@ fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
         // names (its jobs acknowledge through their environment instead).
         let back = &rb.failback[0];
         assert_eq!(
-            back.commands[..2],
-            [
-                format!(
-                    "DECLARED=$(aws ssm get-parameter --name {marker} --region us-west-1 --query Parameter.Value --output text)"
-                ),
-                format!(
-                    "printf 'failover_acknowledged = \"%s\"\\n' \"$DECLARED\" | tee generated/{name}/primary/incident.auto.tfvars > generated/{name}/dr/incident.auto.tfvars"
-                ),
-            ],
+            back.commands[0],
+            format!(
+                "if DECLARED=$(aws ssm get-parameter --name {marker} --region us-west-1 --query Parameter.Value --output text) && [ -n \"$DECLARED\" ]; then printf 'failover_acknowledged = \"%s\"\\n' \"$DECLARED\" | tee generated/{name}/primary/incident.auto.tfvars > generated/{name}/dr/incident.auto.tfvars; else echo \"error: cannot read {marker}: run this step again once it answers with the failover's time\" >&2; false; fi"
+            ),
             "{name}"
         );
         let last = rb.failback.last().unwrap();
@@ -1526,8 +1521,34 @@ fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
         );
         // Nothing else in either section touches them.
         let all = format!("{}\n{}", commands(&rb.failover), commands(&rb.failback));
-        assert_eq!(all.matches(&marker).count(), 3, "{name}: {all}");
+        assert_eq!(all.matches(&marker).count(), 4, "{name}: {all}");
         assert_eq!(all.matches("incident.auto.tfvars").count(), 5, "{name}: {all}");
+    }
+    // Run: the time read back goes to both files, exactly; an unreadable
+    // one writes nothing and fails where the shell stops on errors.
+    if let Some(bash) = common::bash() {
+        let line = &shipped.failback[0].commands[0];
+        let script = format!(
+            "mkdir -p generated/acme-vm/primary generated/acme-vm/dr\n{line}\ncat generated/acme-vm/primary/incident.auto.tfvars generated/acme-vm/dr/incident.auto.tfvars"
+        );
+        let r = common::run_with_fakes(&bash, &script, &[("aws", "echo 2026-11-28T07:00:00Z".to_string())]);
+        assert!(r.ok, "{}", r.stdout);
+        assert_eq!(
+            r.stdout,
+            "failover_acknowledged = \"2026-11-28T07:00:00Z\"\nfailover_acknowledged = \"2026-11-28T07:00:00Z\"\n"
+        );
+        let script =
+            format!("mkdir -p generated/acme-vm/primary generated/acme-vm/dr\n{line}\nls generated/acme-vm/*/");
+        for aws in [
+            "echo 'An error occurred (ExpiredTokenException)' >&2; exit 254",
+            "echo ''",
+        ] {
+            let r = common::run_with_fakes(&bash, &script, &[("aws", aws.to_string())]);
+            assert!(!r.ok, "{aws}: {}", r.stdout);
+            assert!(!r.stdout.contains("incident.auto.tfvars"), "{aws}: {}", r.stdout);
+        }
+    } else {
+        eprintln!("note: no bash: the failback's acknowledgement is not run");
     }
     // The CI reads the same parameter in the DR region.
     let apply = std::fs::read_to_string(

@@ -245,9 +245,19 @@ impl Expr {
                 f.write(out);
             }
             Expr::Eq(l, r) => {
-                l.write(out);
-                out.push_str(" == ");
-                r.write(out);
+                // A conditional binds looser than `==`: it is enclosed.
+                for (i, side) in [l, r].into_iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(" == ");
+                    }
+                    if matches!(**side, Expr::Cond(..)) {
+                        out.push('(');
+                        side.write(out);
+                        out.push(')');
+                    } else {
+                        side.write(out);
+                    }
+                }
             }
             Expr::List(items) if items.iter().any(|i| matches!(i, Expr::Map(m) if !m.is_empty())) => {
                 out.push_str("[\n");

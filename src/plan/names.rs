@@ -138,17 +138,18 @@ pub const FAILOVER_MARKER_FACT: &str = "failover/declared";
 /// declared failover: the runbook's failover writes it first, its failback
 /// deletes it last. While it exists the CI's apply workflow applies neither
 /// root (a push would apply the DR root without the failover values), and
-/// every plan of either root fails unless `var.failover_acknowledged` is
-/// set (the runbook's `incident.auto.tfvars`, see
-/// [`INCIDENT_TFVARS`]): an apply by hand or by `acmegen deploy` would put
-/// the standby values back.
+/// every plan of either root fails unless `var.failover_acknowledged` holds
+/// its value, the time of the declaration (the runbook's
+/// `incident.auto.tfvars`, see [`INCIDENT_TFVARS`]): an apply by hand or by
+/// `acmegen deploy` would put the standby values back.
 pub fn failover_marker(inventory: &str) -> String {
     format!("{}/{FAILOVER_MARKER_FACT}", fact_store_path(inventory))
 }
 
 /// The file in each root's directory that acknowledges a declared failover
-/// (`failover_acknowledged = true`): the runbook's failover writes the DR
-/// root's, its failback both, and its last step deletes them with the marker.
+/// (`failover_acknowledged = "<the marker's value>"`): the runbook's
+/// failover writes the DR root's, its failback both, and its last step
+/// deletes them with the marker.
 pub const INCIDENT_TFVARS: &str = "incident.auto.tfvars";
 
 /// Default prefix of the state buckets of an inventory.

@@ -29,13 +29,12 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             // The failover is still declared until the last step: every
             // apply of this failback acknowledges it, in both roots (this
             // machine may not be the one that failed over).
-            super::read_failover_declaration(&c.name, c.dr),
-            super::acknowledge_failover(c, &["primary", "dr"]),
+            super::acknowledge_declared_failover(c),
             c.account(),
             init(c, &c.plan.primary),
         ],
         vec![format!(
-            "`terraform init` reads the primary state; if the bucket was lost, rebuild the primary as a first deployment instead. `{dir}/primary/{file}` and `{dir}/dr/{file}` hold the declaration's time (`failover_acknowledged`): the failover is declared until the last step, and a plan without it fails (`acmegen deploy` refuses to run while they exist).",
+            "`terraform init` reads the primary state; if the bucket was lost, re-create it with the bootstrap root (First deployment, its step 1 only: the later first-deployment steps apply the DR root with the standby values, which this step's acknowledgement would let through) and run this init again; the next steps rebuild the primary out of rotation. `{dir}/primary/{file}` and `{dir}/dr/{file}` hold the declaration's time (`failover_acknowledged`, the parameter's value): the failover is declared until the last step, and a plan without it fails (`acmegen deploy` refuses to run while they exist).",
             dir = c.dir,
             file = crate::plan::names::INCIDENT_TFVARS,
         )],

@@ -862,7 +862,7 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
     );
     // Declared first (it needs nothing but credentials): until the
     // failback's last step, every plan of either root fails without the
-    // incident file (the roots' `failover_declared` guard), and the CI's
+    // incident file (the roots' `failover_marker` guard), and the CI's
     // applies, which know only the standby values, stand aside.
     let marker = crate::plan::names::failover_marker(&c.name);
     declare.commands.splice(

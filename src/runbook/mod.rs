@@ -125,9 +125,18 @@ pub fn failover_declaration(name: &str, dr_region: &str) -> String {
     )
 }
 
-/// The command that sets `DECLARED` to that time ([`failover_declaration`]).
-fn read_failover_declaration(name: &str, dr_region: &str) -> String {
-    format!("DECLARED=$({})", failover_declaration(name, dr_region))
+/// The command that acknowledges the declared failover of inventory `name`
+/// in both roots' directories with its time, read back from the marker
+/// ([`failover_declaration`]): the failback may run on another machine than
+/// the failover. Nothing is written when the time cannot be read (the step
+/// fails where the shell stops on errors, as in the drill).
+fn acknowledge_declared_failover(c: &Ctx<'_>) -> String {
+    format!(
+        "if DECLARED=$({}) && [ -n \"$DECLARED\" ]; then {}; else echo \"error: cannot read {}: run this step again once it answers with the failover's time\" >&2; false; fi",
+        failover_declaration(&c.name, c.dr),
+        acknowledge_failover(c, &["primary", "dr"]),
+        crate::plan::names::failover_marker(&c.name),
+    )
 }
 
 /// The command that removes both roots' acknowledgements of a declared
