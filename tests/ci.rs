@@ -1879,7 +1879,13 @@ fn the_apply_jobs_apply_the_plan_the_reviewers_approved() {
         "{}",
         r.stdout
     );
-    for planned in ["export PLANNED_AT=\n", "export PLANNED_AT=soon\n", ""] {
+    // (A leading zero would make bash read the time as octal.)
+    for planned in [
+        "export PLANNED_AT=\n",
+        "export PLANNED_AT=soon\n",
+        "export PLANNED_AT=0179\n",
+        "",
+    ] {
         let r = fetch_missing(planned);
         assert!(
             !r.ok && r.stdout.contains("::error title=plan time missing::") && !r.stdout.contains("saved plan missing"),
