@@ -161,7 +161,7 @@ struct Ctx {
     dr_region: String,
     /// [`super::SAVED_PLANS`].
     saved_plans: &'static str,
-    /// The read of that parameter: its value on stdout, errors to `marker.err`.
+    /// The read of that parameter ([`marker_read`]).
     failover_marker_read: String,
 }
 
@@ -203,8 +203,7 @@ struct DrillJob {
 #[derive(Serialize)]
 struct DrillCtx {
     name: String,
-    /// The read of the drill's failover marker: its value (the declaration's
-    /// time) on stdout, errors to `marker.err`.
+    /// The read of the drill's failover marker ([`marker_read`]).
     read_declaration: String,
     file: String,
     dr_dir: String,
@@ -288,6 +287,16 @@ fn state_size_lines(clusters: &[crate::runbook::AutoscaledCluster], dir: &str) -
         ]);
     }
     lines
+}
+
+/// The read of the failover marker of inventory `name` in `dr_region`
+/// (the workflows' `failover_marker` macro): its value, the declaration's
+/// time, on stdout; errors to `marker.err`.
+fn marker_read(name: &str, dr_region: &str) -> String {
+    format!(
+        "{} 2> marker.err",
+        crate::runbook::failover_declaration(name, dr_region)
+    )
 }
 
 /// The GitHub variable holding root variable `var` of inventory `name`.
@@ -981,10 +990,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         previous = format!("destroy-{role}");
     }
     Ok(DrillCtx {
-        read_declaration: format!(
-            "{} 2> marker.err",
-            crate::runbook::failover_declaration(&name, &copy.regions.dr)
-        ),
+        read_declaration: marker_read(&name, &copy.regions.dr),
         name: name.clone(),
         file: file.clone(),
         dr_dir: format!("{dir}/dr"),
@@ -1122,10 +1128,7 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
         failover_marker: crate::plan::names::failover_marker(&plan.name),
         dr_region: plan.dr.region.clone(),
         saved_plans: super::SAVED_PLANS,
-        failover_marker_read: format!(
-            "{} 2> marker.err",
-            crate::runbook::failover_declaration(&plan.name, &plan.dr.region)
-        ),
+        failover_marker_read: marker_read(&plan.name, &plan.dr.region),
     };
     let mut tctx = tera::Context::new();
     tctx.insert("w", &ctx);
