@@ -186,14 +186,15 @@ fn usage_at<const N: usize>(inv: &Inventory, key: &str, at_most: bool, regions: 
 }
 
 /// The inbound rules of the security group of a database in one region,
-/// the one that needs the most (see `kinds::rds::client_groups` and
-/// `peer_ranges`): one for the shared group of the servers and bastions,
+/// the one that needs the most, by the planner's own rules (see
+/// `kinds::rds::client_groups` and `peer_ranges`): one for the shared group of the servers and bastions,
 /// one per cluster (its nodes' own group), and in the primary one for the
 /// DR VPC's range where a database without a copy in DR admits the DR
 /// region's clients through the peering. In DR, every database with a copy
 /// or a restore there admits the DR region's clients.
 fn database_rules(inv: &Inventory, dr: bool) -> Vec<(u32, String)> {
-    use crate::kinds::{Category, DbClients};
+    use crate::kinds::rds::{is_peer_client, joins_clients_group, keeps_copy_in_dr};
+    use crate::kinds::Category;
     let here = |a: &&crate::inventory::Asset| !dr || a.in_dr();
     let databases: Vec<&crate::inventory::Asset> = inv
         .assets
@@ -205,12 +206,7 @@ fn database_rules(inv: &Inventory, dr: bool) -> Vec<(u32, String)> {
         return Vec::new();
     }
     let mut parts = Vec::new();
-    if inv
-        .assets
-        .iter()
-        .filter(here)
-        .any(|a| a.kind.spec().db_clients == DbClients::SharedGroup)
-    {
+    if inv.assets.iter().filter(here).any(|a| joins_clients_group(a.kind)) {
         parts.push((1, "1 for the servers' database-clients group".to_string()));
     }
     let clusters: Vec<&str> = inv
@@ -230,13 +226,8 @@ fn database_rules(inv: &Inventory, dr: bool) -> Vec<(u32, String)> {
         parts.push((n, format!("{n} for the nodes of {names}")));
     }
     let peered = inv.assets.iter().any(|a| a.kind == Kind::VpcPeering);
-    let dr_clients = inv
-        .assets
-        .iter()
-        .any(|a| a.in_dr() && matches!(a.kind, Kind::Vm | Kind::Bastion | Kind::Eks));
-    let without_copy = databases
-        .iter()
-        .any(|db| !db.in_dr() || db.dr == crate::inventory::DrStrategy::Backup);
+    let dr_clients = inv.assets.iter().any(|a| a.in_dr() && is_peer_client(a.kind));
+    let without_copy = databases.iter().any(|db| !keeps_copy_in_dr(db.in_dr(), db.dr));
     if !dr && peered && dr_clients && without_copy {
         parts.push((1, "1 for the DR VPC's range".to_string()));
     }

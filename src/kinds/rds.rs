@@ -556,7 +556,7 @@ pub(crate) fn performance_insights(size: &str, aurora: bool) -> bool {
 
 /// Whether instances of `kind` join the root's shared database-clients
 /// security group instead of being admitted one by one.
-fn joins_clients_group(kind: Kind) -> bool {
+pub(crate) fn joins_clients_group(kind: Kind) -> bool {
     kind.spec().db_clients == DbClients::SharedGroup
 }
 
@@ -605,11 +605,19 @@ pub(crate) fn peer_ranges(p: &Planner<'_>, db: &ValidAsset) -> Expr {
 /// peering): the DR region runs clients of it but keeps no copy of it. The
 /// DR root reads this too, for its network ACL rules towards the primary.
 pub(crate) fn admits_dr_clients(p: &Planner<'_>, db: &ValidAsset) -> bool {
-    let peer_has_clients = p
-        .kinds_in_dr()
-        .any(|k| matches!(k, Kind::Vm | Kind::Bastion | Kind::Eks));
-    let copy_in_peer = db.in_dr() && db.dr != DrStrategy::Backup;
-    peer_has_clients && !copy_in_peer
+    p.kinds_in_dr().any(is_peer_client) && !keeps_copy_in_dr(db.in_dr(), db.dr)
+}
+
+/// Whether instances of `kind` in the DR region are clients of a primary
+/// database through the peering (the servers, bastions and clusters).
+pub(crate) fn is_peer_client(kind: Kind) -> bool {
+    matches!(kind, Kind::Vm | Kind::Bastion | Kind::Eks)
+}
+
+/// Whether a database (`in_dr`, strategy `dr`) keeps a copy in the DR
+/// region that the DR clients use instead: a replica, not backups.
+pub(crate) fn keeps_copy_in_dr(in_dr: bool, dr: DrStrategy) -> bool {
+    in_dr && dr != DrStrategy::Backup
 }
 
 /// The DR key the master secret of `db` is replicated under (primary root,
