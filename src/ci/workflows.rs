@@ -585,14 +585,10 @@ fn unprotect(root: &Root) -> ShellStep {
 /// define `resources TYPE ATTRIBUTE`, which prints that attribute of each managed resource of
 /// that type in the dump.
 fn state_reader() -> Vec<String> {
+    const RESOURCES: &str = "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' \"$state\"; }";
     let mut lines = state_file();
-    lines.extend(
-        [
-        "# shellcheck disable=SC2016 # jq's own variables",
-        "resources() { jq -r --arg t \"$1\" --arg a \"$2\" '.. | objects | select(.type? == $t and .mode? == \"managed\") | .values[$a] // empty' \"$state\"; }",
-    ]
-        .map(String::from),
-    );
+    lines.push("# shellcheck disable=SC2016 # jq's own variables".to_string());
+    lines.push(RESOURCES.to_string());
     lines
 }
 

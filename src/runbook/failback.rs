@@ -34,9 +34,9 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             init(c, &c.plan.primary),
         ],
         vec![format!(
-            "`terraform init` reads the primary state; if the bucket was lost, re-create it with the bootstrap root (First deployment, its step 1 only: the later first-deployment steps apply the DR root with the standby values, which this step's acknowledgement would let through) and run this init again; the next steps rebuild the primary out of rotation. `{dir}/primary/{file}` and `{dir}/dr/{file}` hold the declaration's time (`failover_acknowledged`, the parameter's value): the failover is declared until the last step, and a plan without it fails (`acmegen deploy` refuses to run while they exist).",
-            dir = c.dir,
-            file = crate::plan::names::INCIDENT_TFVARS,
+            "`terraform init` reads the primary state; if the bucket was lost, re-create it with the bootstrap root (First deployment, its step 1 only: the later first-deployment steps apply the DR root with the standby values, which this step's acknowledgement would let through) and run this init again; the next steps rebuild the primary out of rotation. `{primary}` and `{dr}` hold the declaration's time (`failover_acknowledged`, the parameter's value): the failover is declared until the last step, and a plan without it fails (`acmegen deploy` refuses to run while they exist).",
+            primary = super::incident_file(&c.dir, "primary"),
+            dr = super::incident_file(&c.dir, "dr"),
         )],
     )];
     if let Some(mut hold) = rotation_step(c, true) {
@@ -225,11 +225,12 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
         ],
     ));
     let marker = crate::plan::names::failover_marker(&c.name);
-    let file = crate::plan::names::INCIDENT_TFVARS;
     let mut verify = format!(
-        "`aws ssm get-parameter --name {marker} --region {dr}` answers ParameterNotFound, `{dir}/primary/{file}` and `{dir}/dr/{file}` are gone, and `git ls-files '{dir}/*/*.auto.tfvars'` lists nothing",
+        "`aws ssm get-parameter --name {marker} --region {dr}` answers ParameterNotFound, `{primary_file}` and `{dr_file}` are gone, and `git ls-files '{dir}/*/*.auto.tfvars'` lists nothing",
         dr = c.dr,
         dir = c.dir,
+        primary_file = super::incident_file(&c.dir, "primary"),
+        dr_file = super::incident_file(&c.dir, "dr"),
     );
     if c.inv.ci.is_some() {
         verify.push_str(&format!(

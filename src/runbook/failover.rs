@@ -877,9 +877,9 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
         ],
     );
     declare.verify.push(format!(
-        "`aws ssm get-parameter --name {marker} --region {dr}` shows the time of the declaration, and `{dir}/dr/{file}` holds it as `failover_acknowledged`. Until the failback's last step deletes the parameter, every plan and apply of either root fails unless its directory's `{file}` holds that time (a destroy, or a `-target` apply that leaves out the fact store, is not checked): an apply by hand or by `acmegen deploy` with the standby values would undo this failover. A false alarm, stopped before the next step: `aws ssm delete-parameter --name {marker} --region {dr}`, then `rm {dir}/dr/{file}`.",
+        "`aws ssm get-parameter --name {marker} --region {dr}` shows the time of the declaration, and `{dr_file}` holds it as `failover_acknowledged`. Until the failback's last step deletes the parameter, every plan and apply of either root fails unless its directory's `{file}` holds that time (a destroy, or a `-target` apply that leaves out the fact store, is not checked): an apply by hand or by `acmegen deploy` with the standby values would undo this failover. A false alarm, stopped before the next step: `aws ssm delete-parameter --name {marker} --region {dr}`, then `rm {dr_file}`.",
         dr = c.dr,
-        dir = c.dir,
+        dr_file = super::incident_file(&c.dir, "dr"),
         file = crate::plan::names::INCIDENT_TFVARS,
     ));
     if c.inv.ci.is_some() {

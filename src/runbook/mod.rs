@@ -107,10 +107,7 @@ fn describe_image(repository: &str, tag: &str, region: &str) -> String {
 /// roots' `failover_marker` guard. One command for both roots (the drill's
 /// workflow splits a step by the root its commands name).
 fn acknowledge_failover(c: &Ctx<'_>, roles: &[&str]) -> String {
-    let paths: Vec<String> = roles
-        .iter()
-        .map(|role| format!("{}/{role}/{}", c.dir, crate::plan::names::INCIDENT_TFVARS))
-        .collect();
+    let paths: Vec<String> = roles.iter().map(|role| incident_file(&c.dir, role)).collect();
     let (last, rest) = paths.split_last().expect("at least one root");
     let tee: String = rest.iter().map(|p| format!(" | tee {p}")).collect();
     format!("printf 'failover_acknowledged = \"%s\"\\n' \"$DECLARED\"{tee} > {last}")
@@ -139,13 +136,16 @@ fn acknowledge_declared_failover(c: &Ctx<'_>) -> String {
     )
 }
 
+/// The `role` root's acknowledgement of a declared failover under the
+/// inventory's directory `dir` (see [`crate::plan::names::INCIDENT_TFVARS`]).
+fn incident_file(dir: &str, role: &str) -> String {
+    format!("{dir}/{role}/{}", crate::plan::names::INCIDENT_TFVARS)
+}
+
 /// The command that removes both roots' acknowledgements of a declared
 /// failover (see [`acknowledge_failover`]) under `dir`.
 fn remove_acknowledgements(dir: &str) -> String {
-    format!(
-        "rm -f {dir}/primary/{file} {dir}/dr/{file}",
-        file = crate::plan::names::INCIDENT_TFVARS
-    )
+    format!("rm -f {} {}", incident_file(dir, "primary"), incident_file(dir, "dr"))
 }
 
 /// The command that ends a declared failover of inventory `name`: deletes
