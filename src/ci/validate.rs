@@ -118,13 +118,18 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
             "write {path: .} when acmegen's source is in this repository, or {git: https://…/acmegen, rev: <40-digit commit>}",
         ),
     }
-    if let Some(l) = &ci.runs_on {
-        if !is_label(l) {
-            err(
-                &[Seg::Key("ci"), Seg::Key("runs_on")],
-                format!("`{l}` is not a runner label"),
-                "give one label of letters, digits, `-`, `_` or `.`, e.g. ubuntu-24.04 or self-hosted",
-            );
+    for (key, label) in [
+        ("runs_on", &ci.runs_on),
+        ("pull_requests_run_on", &ci.pull_requests_run_on),
+    ] {
+        if let Some(l) = label {
+            if !is_label(l) {
+                err(
+                    &[Seg::Key("ci"), Seg::Key(key)],
+                    format!("`{l}` is not a runner label"),
+                    "give one label of letters, digits, `-`, `_` or `.`, e.g. ubuntu-24.04 or acmegen-deploy",
+                );
+            }
         }
     }
     if let Some(v) = &ci.terraform_version {

@@ -144,6 +144,8 @@ struct Ctx {
     out: String,
     branch: String,
     runs_on: String,
+    /// Runner label of the pull-request workflow's jobs.
+    pull_requests_run_on: String,
     terraform_version: String,
     drift_schedule: String,
     checkov_version: &'static str,
@@ -1004,9 +1006,12 @@ fn is_github_hosted(label: &str) -> bool {
 /// whose public endpoint admits only `admin_cidrs` (the eks module's
 /// `public_access_cidrs`): a runner GitHub hosts has an address outside
 /// them, so every apply, drift and drill job would fail at the first chart.
-fn hosted_runner_for_charts(loaded: &Loaded, plan: &Plan) -> Option<Diagnostic> {
-    let ci = loaded.inventory.ci.as_ref()?;
-    let label = ci.runs_on();
+/// The same holds for the pull requests' plans, which run where
+/// `pull_requests_run_on` says.
+fn hosted_runner_for_charts(loaded: &Loaded, plan: &Plan) -> Vec<Diagnostic> {
+    let Some(ci) = loaded.inventory.ci.as_ref() else {
+        return Vec::new();
+    };
     let clusters: Vec<&str> = plan
         .primary
         .helm_clusters
@@ -1014,22 +1019,117 @@ fn hosted_runner_for_charts(loaded: &Loaded, plan: &Plan) -> Option<Diagnostic> 
         .chain(&plan.dr.helm_clusters)
         .map(String::as_str)
         .collect();
-    if clusters.is_empty() || !is_github_hosted(label) {
+    if clusters.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let label = ci.runs_on();
+    if is_github_hosted(label) {
+        let at: &[Seg<'_>] = if ci.runs_on.is_some() {
+            &[Seg::Key("ci"), Seg::Key("runs_on")]
+        } else {
+            &[Seg::Key("ci")]
+        };
+        out.push(loaded.error(
+            at,
+            format!(
+                "the workflows would run on `{label}`, a runner GitHub hosts, but the roots install Helm charts on EKS ({}), whose API admits only admin_cidrs: every apply and drift job would fail at the first chart",
+                clusters.join(", ")
+            ),
+            "run them on a self-hosted runner whose address admin_cidrs admits: add `runs_on: <its label>` under `ci:`, and `pull_requests_run_on: <another runner's label>` for pull requests (README, CI/CD)",
+        ));
+    }
+    match &ci.pull_requests_run_on {
+        Some(pr) if is_github_hosted(pr) => out.push(loaded.error(
+            &[Seg::Key("ci"), Seg::Key("pull_requests_run_on")],
+            format!(
+                "pull requests would run on `{pr}`, a runner GitHub hosts, but their plans read Helm charts on EKS ({}), whose API admits only admin_cidrs",
+                clusters.join(", ")
+            ),
+            "give pull requests a self-hosted runner of their own whose address admin_cidrs admits (README, CI/CD)",
+        )),
+        _ => {}
+    }
+    out
+}
+
+/// What `acmegen ci` tells the user of inventory `name` to register: its
+/// self-hosted runners, their labels and, for the runners of the apply,
+/// drift and drill jobs, the workflows their runner group admits (none
+/// where GitHub hosts every job).
+pub fn runners_needed(name: &str, ci: &crate::inventory::ci::Ci) -> Option<String> {
+    let (deploy, pr) = (ci.runs_on(), ci.pull_requests_run_on());
+    let group = || {
+        let refs: Vec<String> = ["apply", "drift", "drill"]
+            .iter()
+            .map(|k| {
+                format!(
+                    "{}/.github/workflows/{}@refs/heads/{}",
+                    ci.repository,
+                    file_name(name, k),
+                    ci.branch()
+                )
+            })
+            .collect();
+        format!(
+            "a runner group whose selected workflows are only {} (GitHub: organization settings, Actions, Runner groups)",
+            refs.join(", ")
+        )
+    };
+    match (is_github_hosted(deploy), is_github_hosted(pr)) {
+        (true, true) => None,
+        (false, _) if pr == deploy => Some(format!(
+            "{name}: register self-hosted runners labelled `{deploy}` that take one job each and go (`config.sh --ephemeral`): pull requests run their own code on them too (README, CI/CD)"
+        )),
+        (false, false) => Some(format!(
+            "{name}: register self-hosted runners labelled `{deploy}` in {} for the apply, drift and drill jobs, and a runner outside it labelled `{pr}` for pull requests (README, CI/CD)",
+            group()
+        )),
+        (false, true) => Some(format!(
+            "{name}: register self-hosted runners labelled `{deploy}` in {} for the apply, drift and drill jobs (README, CI/CD)",
+            group()
+        )),
+        (true, false) => Some(format!(
+            "{name}: register a self-hosted runner labelled `{pr}` for pull requests (README, CI/CD)"
+        )),
+    }
+}
+
+/// Pull requests and self-hosted runners. A pull request runs its own
+/// workflow file, so its jobs can name any runner label, and a self-hosted
+/// runner keeps what a job leaves behind (GitHub's own runners are new for
+/// each job): a process a pull request leaves on the runner of the apply
+/// jobs could read their credentials. Labels do not keep it off that
+/// runner; a runner group whose selected workflows are only the applying
+/// branch's apply, drift and drill workflows does, or runners that take one
+/// job each. Either way pull requests then need a runner of their own, or
+/// state that they share the ephemeral runners: a self-hosted `runs_on`
+/// needs `pull_requests_run_on` stated. The apply jobs' label must not be
+/// `self-hosted` beside another label for pull requests: every
+/// self-hosted runner has it, the pull requests' too, so the apply jobs
+/// could land there.
+fn pull_requests_share_a_runner(loaded: &Loaded) -> Option<Diagnostic> {
+    let ci = loaded.inventory.ci.as_ref()?;
+    let deploy = ci.runs_on();
+    if is_github_hosted(deploy) {
         return None;
     }
-    let at: &[Seg<'_>] = if ci.runs_on.is_some() {
-        &[Seg::Key("ci"), Seg::Key("runs_on")]
-    } else {
-        &[Seg::Key("ci")]
-    };
-    Some(loaded.error(
-        at,
-        format!(
-            "the workflows would run on `{label}`, a runner GitHub hosts, but the roots install Helm charts on EKS ({}), whose API admits only admin_cidrs: every apply and drift job would fail at the first chart",
-            clusters.join(", ")
-        ),
-        "run them on a self-hosted runner whose address admin_cidrs admits: add `runs_on: self-hosted` (or its own label) under `ci:` (README, CI/CD)",
-    ))
+    let runs_on: &[Seg<'_>] = &[Seg::Key("ci"), Seg::Key("runs_on")];
+    match ci.pull_requests_run_on.as_deref() {
+        None => Some(loaded.error(
+            runs_on,
+            format!(
+                "pull requests would run on `{deploy}`, the self-hosted runner of the apply, drift and drill jobs: a pull request runs its own workflow and code, and a process it leaves on a runner that keeps its state could read the next apply's credentials"
+            ),
+            "put the apply, drift and drill jobs' runners in a runner group that admits only those workflows of the applying branch (`acmegen ci` names them) and give pull requests a runner outside it: `pull_requests_run_on: <its label>` under `ci:`; where every runner takes one job and goes (`config.sh --ephemeral`), state `pull_requests_run_on` with the runs_on label (README, CI/CD)",
+        )),
+        Some(pr) if deploy == "self-hosted" && pr != deploy => Some(loaded.error(
+            runs_on,
+            format!("`runs_on: self-hosted` matches every self-hosted runner, the pull requests' `{pr}` too: an apply job could land there"),
+            "give the apply, drift and drill jobs' runners a label of their own, e.g. `runs_on: acmegen-deploy`",
+        )),
+        Some(_) => None,
+    }
 }
 
 /// The workflows of the compiled inventory `loaded` (with its plan) when it
@@ -1058,6 +1158,7 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
         .collect();
     let mut missing = missing;
     missing.extend(hosted_runner_for_charts(loaded, plan));
+    missing.extend(pull_requests_share_a_runner(loaded));
     if !missing.is_empty() {
         return Err(CiError::Input(crate::diagnostics::Diagnostics(missing)));
     }
@@ -1087,6 +1188,7 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
         out: out.to_string(),
         branch: ci.branch().to_string(),
         runs_on: ci.runs_on().to_string(),
+        pull_requests_run_on: ci.pull_requests_run_on().to_string(),
         terraform_version: ci.terraform_version().to_string(),
         drift_schedule: ci.drift_schedule().to_string(),
         checkov_version: CHECKOV_VERSION,

@@ -29,6 +29,14 @@ pub struct Ci {
     /// use a self-hosted runner there.
     #[serde(default)]
     pub runs_on: Option<String>,
+    /// Runner label of the pull-request workflow's jobs (default `runs_on`).
+    /// A pull request runs its own code there: on a self-hosted runner that
+    /// also runs the apply, drift and drill jobs, it could leave a process
+    /// that reads their credentials, so a self-hosted `runs_on` needs this
+    /// stated (a runner of its own, or `runs_on` again where every runner is
+    /// ephemeral).
+    #[serde(default)]
+    pub pull_requests_run_on: Option<String>,
     /// Terraform version the workflows install (default 1.11.4).
     #[serde(default)]
     pub terraform_version: Option<String>,
@@ -90,6 +98,11 @@ impl Ci {
     /// The runner label.
     pub fn runs_on(&self) -> &str {
         self.runs_on.as_deref().unwrap_or("ubuntu-24.04")
+    }
+
+    /// The runner label of the pull-request workflow's jobs.
+    pub fn pull_requests_run_on(&self) -> &str {
+        self.pull_requests_run_on.as_deref().unwrap_or_else(|| self.runs_on())
     }
 
     /// The Terraform version CI installs.
