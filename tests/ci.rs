@@ -2391,3 +2391,58 @@ fn bash_with_jq() -> Option<PathBuf> {
     }
     Some(bash)
 }
+
+/// The drill times a canary through each replicated bucket with the primary
+/// region still reachable, in a job of its own between the deployment and
+/// the outage (the primary's role writes to its bucket). Run under bash: the
+/// lag is printed; a replica that never arrives, or a read the role may not
+/// make, stops the drill instead of waiting or passing.
+#[test]
+fn the_drill_measures_the_buckets_replication_lag_before_the_outage() {
+    let w = drill_workflow("acme-flask");
+    let job = &w["jobs"]["replication-lag"];
+    assert_eq!(job["needs"].as_str(), Some("deploy-dr"));
+    assert_eq!(job["environment"].as_str(), Some("acme-flask-drill-primary"));
+    assert_eq!(w["jobs"]["failover"]["needs"].as_str(), Some("replication-lag"));
+    let script = step_script(&w, "replication-lag", "1. Measure the buckets' replication lag");
+    assert!(
+        script.contains("replication_lag acme-flask-drill-db-backups-$ACCOUNT_ID-us-east-2 acme-flask-drill-db-backups-$ACCOUNT_ID-us-west-1"),
+        "{script}"
+    );
+    // Without a replicated bucket, no such job.
+    assert!(drill_workflow("acme-vm")["jobs"]["replication-lag"].is_null());
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    // `date +%s` moves 60 s a call; `sleep` returns at once; head-object
+    // answers `head` for its first calls, then finds the replica.
+    let run = |head: &str, found_after: u32| {
+        let aws = format!(
+            "case \"$*\" in\n*sts*) echo 123456789012 ;;\n*'s3 cp - s3://acme-flask-drill-db-backups-123456789012-us-east-2/acmegen-drill/canary-'*) cat > put.txt ;;\n*'head-object --bucket acme-flask-drill-db-backups-123456789012-us-west-1 --key acmegen-drill/canary-'*'--region us-west-1'*)\n  n=$(cat heads 2>/dev/null || echo 0); echo $((n + 1)) > heads\n  if [ \"$n\" -ge {found_after} ]; then echo '{{}}'; else echo '{head}' >&2; exit 254; fi ;;\n*) echo \"unexpected: $*\" >&2; exit 1 ;;\nesac"
+        );
+        let date = "case \"$*\" in\n*%s*) n=$(cat now 2>/dev/null || echo 1000); echo $((n + 60)) > now; echo \"$n\" ;;\n*) echo 20260101T000000Z ;;\nesac".to_string();
+        common::run_with_fakes(
+            &bash,
+            &format!("set -o pipefail\n{script}"),
+            &[("aws", aws), ("date", date), ("sleep", "true".to_string())],
+        )
+    };
+    let not_found = "An error occurred (404) when calling the HeadObject operation: Not Found";
+    let r = run(not_found, 2);
+    assert!(r.ok, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("acme-flask-drill-db-backups-123456789012-us-east-2 -> acme-flask-drill-db-backups-123456789012-us-west-1: replicated after 180 s"),
+        "{}",
+        r.stdout
+    );
+    // Never there: stops after the wait, saying what is broken.
+    let r = run(not_found, 1000);
+    assert!(!r.ok && !r.stdout.contains("replicated after"), "{}", r.stdout);
+    // A read the role may not make is not a replica still on its way.
+    let r = run(
+        "An error occurred (403) when calling the HeadObject operation: Forbidden",
+        1000,
+    );
+    assert!(!r.ok, "{}", r.stdout);
+}

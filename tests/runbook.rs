@@ -1773,3 +1773,36 @@ fn the_drill_teardown_deletes_the_clusters_volumes_before_the_roots() {
     assert!(r.ok);
     assert_eq!(r.terraform_log, "", "no chart left: no destroy at all");
 }
+
+/// The drill measures what the runbook's RPO for buckets only states: just
+/// before the outage, a canary written to each replicated bucket and the
+/// seconds until its replica is in DR. Only replicated buckets, with the
+/// drill copy's names.
+#[test]
+fn the_drill_times_a_canary_through_each_replicated_bucket_before_the_outage() {
+    let s3 = "  - {kind: s3, name: files, dr: replica}\n  - {kind: s3, name: scratch, dr: none}\n";
+    let (rb, md) = book(s3);
+    let titles: Vec<&str> = rb.drill.iter().map(|s| s.title.as_str()).collect();
+    let lag = titles
+        .iter()
+        .position(|t| t.starts_with("Measure the buckets' replication lag"))
+        .expect("a measurement step");
+    let outage = titles
+        .iter()
+        .position(|t| t.starts_with("Simulate the loss of the primary region"))
+        .unwrap();
+    assert_eq!(lag + 1, outage, "{titles:?}");
+    let step = &rb.drill[lag];
+    assert!(
+        step.commands.contains(
+            &"replication_lag t-drill-files-$ACCOUNT_ID-us-east-2 t-drill-files-$ACCOUNT_ID-us-west-1".to_string()
+        ),
+        "{:?}",
+        step.commands
+    );
+    assert!(!step.commands.iter().any(|c| c.contains("scratch")));
+    assert!(md.contains("Measure the buckets' replication lag just before the outage"));
+    // No replicated bucket, no measurement.
+    let (rb, _) = book("  - {kind: s3, name: scratch, dr: none}\n");
+    assert!(!rb.drill.iter().any(|s| s.title.starts_with("Measure the buckets")));
+}

@@ -881,6 +881,34 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         standby_restored |= restores;
         previous = id;
     };
+    // Just before the outage, with the primary region still reachable: the
+    // buckets' replication lag, the data an outage at that moment loses.
+    if let Some(step) = crate::runbook::replication_lag(&copy, &plan) {
+        let (steps, verify) = by_root(std::slice::from_ref(&step), &dir, "primary").into_iter().fold(
+            (Vec::new(), Vec::new()),
+            |(mut steps, mut verify), (_, s, v)| {
+                steps.extend(s);
+                verify.extend(v);
+                (steps, verify)
+            },
+        );
+        add_group(
+            &mut jobs,
+            "replication-lag".into(),
+            format!(
+                "replication lag of the buckets ({}, before the outage)",
+                copy.regions.primary
+            ),
+            "failover",
+            ("primary", steps, verify),
+            String::new(),
+            FailoverVars::Unused,
+        );
+        // It runs before the failover is declared, and plans nothing.
+        if let Some(job) = jobs.last_mut() {
+            job.acknowledges_failover = false;
+        }
+    }
     let failover = by_root(&rb.failover, &dir, "dr");
     let down = region_down_policy(&copy.regions.primary);
     let mut merged: (&'static str, Vec<ShellStep>, Vec<String>) = ("dr", Vec::new(), Vec::new());

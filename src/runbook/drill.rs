@@ -18,6 +18,7 @@ pub(super) fn drill(c: &Ctx<'_>) -> Vec<Step> {
         ],
         vec!["Both drill roots apply following the first-deployment steps.".into()],
     )];
+    steps.extend(replication_lag(&d));
     steps.push(Step::new(
         "Simulate the loss of the primary region: deny it to the drill's role (an SCP or IAM deny on `aws:RequestedRegion`), or stop its load balancer targets",
         vec![],
@@ -38,6 +39,54 @@ pub(super) fn drill(c: &Ctx<'_>) -> Vec<Step> {
     ));
     steps.push(teardown(&d));
     steps
+}
+
+/// How long the drill waits for a bucket's canary to replicate: S3
+/// replication without Replication Time Control has no SLA, and RTC's is
+/// 99.99 % of objects within 15 minutes (the runbook's RPO for buckets).
+const REPLICATION_WAIT_SECONDS: u32 = 900;
+
+/// The drill's measurement of the buckets' data loss, just before the
+/// outage: a canary object written to each replicated bucket in the primary
+/// region, and the seconds until its replica is in the DR bucket. An outage
+/// at that moment loses what was written within the lag. `None` where no
+/// bucket is replicated.
+pub(super) fn replication_lag(d: &Ctx<'_>) -> Option<Step> {
+    let pairs: Vec<(String, String)> = replicated_buckets(d)
+        .filter_map(|a| {
+            let bucket = |dr: bool| {
+                d.calls
+                    .get(&(dr, a.name.as_str(), "s3"))
+                    .and_then(|m| m.argument("bucket"))
+                    .and_then(|e| shell_name(e, &d.inv.name, &d.name))
+            };
+            Some((bucket(false)?, bucket(true)?))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let wait = REPLICATION_WAIT_SECONDS;
+    let mut commands = vec![
+        d.account(),
+        format!(
+            "replication_lag() {{ KEY=acmegen-drill/canary-$(date -u +%Y%m%dT%H%M%SZ); START=$(date +%s); printf 'written %s\\n' \"$KEY\" | aws s3 cp - \"s3://$1/$KEY\" --region {primary} > /dev/null; until FOUND=$(aws s3api head-object --bucket \"$2\" --key \"$KEY\" --region {dr} 2>&1); do case \"$FOUND\" in *'Not Found'*|*404*) ;; *) echo \"$FOUND\" >&2; return 1 ;; esac; if [ $(( $(date +%s) - START )) -ge {wait} ]; then echo \"error: $KEY written to $1 is not in $2 after {wait} s: check the bucket's replication rule and its role\" >&2; return 1; fi; sleep 5; done; echo \"$1 -> $2: replicated after $(( $(date +%s) - START )) s\"; }}",
+            primary = d.primary,
+            dr = d.dr,
+        ),
+    ];
+    commands.extend(pairs.iter().map(|(from, to)| format!("replication_lag {from} {to}")));
+    Some(Step::new(
+        "Measure the buckets' replication lag just before the outage: a canary object written to each replicated bucket, timed until its replica is in DR",
+        commands,
+        vec![
+            format!(
+                "Each bucket prints the seconds its canary took to reach {}: what an outage at this moment loses of that bucket is what was written within them; it fits the buckets' RPO above (a canary not there after {} s stops the drill: the replication is broken).",
+                d.dr,
+                wait
+            ),
+        ],
+    ))
 }
 
 /// The drill's teardown: what `terraform destroy` refuses as generated

@@ -94,6 +94,13 @@ pub fn standbys_following(inv: &Inventory, plan: &Plan) -> Vec<String> {
     standby::following(&Ctx::new(inv, plan, String::new()))
 }
 
+/// The runbook's replication-lag measurement of the drill (see the DR drill
+/// section), for inventory `inv` itself: the drill workflow runs it on its
+/// copy just before the outage. `None` where no bucket is replicated.
+pub fn replication_lag(inv: &Inventory, plan: &Plan) -> Option<Step> {
+    drill::replication_lag(&Ctx::new(inv, plan, String::new()))
+}
+
 /// The command that finds image `repository:tag` in `region`'s registry
 /// (it fails when the image or the repository is not there).
 fn describe_image(repository: &str, tag: &str, region: &str) -> String {
