@@ -1806,3 +1806,79 @@ fn the_drill_times_a_canary_through_each_replicated_bucket_before_the_outage() {
     let (rb, _) = book("  - {kind: s3, name: scratch, dr: none}\n");
     assert!(!rb.drill.iter().any(|s| s.title.starts_with("Measure the buckets")));
 }
+
+/// helper-57: with `ci.oidc_provider: existing` the bootstrap reads the
+/// account's GitHub OIDC provider, and its plan fails in an account that
+/// has none yet; the first step now checks for it before the apply and
+/// says what to apply first. Run under bash with a fake aws.
+#[test]
+fn a_bootstrap_that_reads_the_oidc_provider_checks_for_it_first() {
+    let first = |oidc: &str| {
+        let text = format!(
+            "name: t\nowner: me\nregions: {{primary: us-east-2, dr: us-west-1}}\nci: {{repository: acme/infra, acmegen: {{path: .}}{oidc}}}\nassets:\n  - {{kind: s3, name: files, dr: replica}}\n"
+        );
+        let loaded = parse(&text, Path::new("inventory/t.yaml")).unwrap();
+        let valid = validate(&loaded).unwrap_or_else(|d| panic!("{d}"));
+        runbook(&loaded.inventory, &plan(&valid), &loaded.path).bootstrap[0].clone()
+    };
+    for oidc in ["", ", oidc_provider: create"] {
+        assert!(
+            !commands(&[first(oidc)]).contains("list-open-id-connect-providers"),
+            "{oidc}"
+        );
+    }
+    let step = first(", oidc_provider: existing");
+    let check = step
+        .commands
+        .iter()
+        .position(|c| c.starts_with("aws iam list-open-id-connect-providers"))
+        .expect("the check");
+    let apply = step
+        .commands
+        .iter()
+        .position(|c| c.ends_with("bootstrap apply"))
+        .unwrap();
+    assert!(check < apply, "{:?}", step.commands);
+    assert!(step.verify.iter().any(|v| v.contains("`ci.oidc_provider: existing`")));
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the check is not run");
+        return;
+    };
+    let run = |listed: &str| {
+        let aws = format!("echo '{listed}'");
+        common::run_with_fakes(
+            &bash,
+            &format!("set -o pipefail\n{}", step.commands[check]),
+            &[("aws", aws)],
+        )
+    };
+    assert!(run("arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com").ok);
+    assert!(!run("").ok);
+}
+
+/// helper-57: validation compares the vCPUs a root runs with the default
+/// quota (or the stated one), and a new account's applied quota can be
+/// lower, where only the launches fail: the pre-steps name each region's
+/// need and the command that reads the applied quota.
+#[test]
+fn the_pre_steps_name_the_vcpus_each_region_needs() {
+    let (rb, md) = book("  - {kind: vm, name: web, size: m6i.xlarge, qty: 3, dr: pilot-light}\n");
+    let line = |region: &str| {
+        rb.prechecks
+            .iter()
+            .find(|p| p.contains(&format!("--quota-code L-1216C47A --region {region}")))
+            .unwrap_or_else(|| panic!("{region}: {:?}", rb.prechecks))
+            .clone()
+    };
+    assert!(
+        line("us-east-2").contains("in us-east-2 is at least 12, the most the primary root runs ("),
+        "{}",
+        line("us-east-2")
+    );
+    assert!(
+        line("us-west-1").contains("the most the DR root runs after a failover"),
+        "{}",
+        line("us-west-1")
+    );
+    assert!(md.contains("--quota-code L-1216C47A --region us-west-1"));
+}

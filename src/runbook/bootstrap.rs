@@ -16,6 +16,19 @@ pub(super) fn parent_zone(zone: &str) -> Option<String> {
     (!registered).then(|| labels[1..].join("."))
 }
 
+/// Stops, saying what to apply first, where the account has no GitHub OIDC
+/// provider (an account has one per URL; the bootstrap of an inventory with
+/// `ci.oidc_provider: existing` reads it, and its plan fails without it).
+pub(super) const OIDC_PROVIDER_CHECK: &str = "aws iam list-open-id-connect-providers --query \"OpenIDConnectProviderList[?ends_with(Arn, '/token.actions.githubusercontent.com')].Arn\" --output text | grep -q . || { echo 'error: the account has no GitHub OIDC provider, which this bootstrap reads (ci.oidc_provider: existing): apply first the bootstrap of the inventory that creates it' >&2; false; }";
+
+/// Whether the bootstrap of `inv` reads the account's GitHub OIDC provider
+/// instead of creating it.
+fn reads_oidc_provider(inv: &Inventory) -> bool {
+    inv.ci
+        .as_ref()
+        .is_some_and(|ci| ci.oidc_provider == crate::inventory::ci::OidcProvider::Existing)
+}
+
 pub(super) fn bootstrap(c: &Ctx<'_>) -> Vec<Step> {
     let plan = c.plan;
     let mut created = vec!["the state buckets of both roots".to_string()];
@@ -40,9 +53,15 @@ pub(super) fn bootstrap(c: &Ctx<'_>) -> Vec<Step> {
             c.tf("bootstrap", "state rm module.service_linked_roles")
         ));
     }
+    let mut commands = vec![c.account()];
+    if reads_oidc_provider(c.inv) {
+        commands.push(OIDC_PROVIDER_CHECK.to_string());
+        verify.push("This inventory uses the account's GitHub OIDC provider (`ci.oidc_provider: existing`) instead of creating it: the check above stops before the bootstrap where the account has none yet (its plan would fail reading it). Apply first the bootstrap of the inventory that creates it (`oidc_provider: create`), or make this one create it where no other does.".into());
+    }
+    commands.extend([c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")]);
     let mut steps = vec![Step::new(
         format!("Create {} (once per inventory and account)", created.join(", ")),
-        vec![c.account(), c.tf("bootstrap", "init"), c.tf("bootstrap", "apply")],
+        commands,
         verify,
     )];
     for z in &plan.bootstrap.zones {
@@ -93,15 +112,40 @@ pub(super) fn bootstrap(c: &Ctx<'_>) -> Vec<Step> {
             ));
         }
     }
+    let store = fact_store_path(&c.inv.name);
+    let mut dr_verify = vec![if plan.dr.facts_published.is_empty() {
+        "The DR network, keys, buckets and registries exist.".to_string()
+    } else {
+        format!("The DR network, keys, buckets and registries exist and the DR root has published its facts (SSM parameters under `{store}/dr/`), so the primary can replicate and peer into them.")
+    }];
+    if !plan.dr.facts_read.is_empty() {
+        dr_verify.push("Copies of primary resources that need the primary's facts (read replicas, secondary clusters, peering) are not there yet: the DR root's second apply, after the primary's, adds them.".into());
+    }
+    let standbys = standbys(c);
+    if !standbys.is_empty() {
+        dr_verify.push(format!(
+            "The PostgreSQL standbys ({}) start now and restart until the primary's first base backup has replicated into their bucket, after the primary's apply: expected, not a failure to act on.",
+            standbys.iter().map(|a| format!("`{}`", a.name)).collect::<Vec<_>>().join(", ")
+        ));
+    }
     steps.push(Step::new(
         format!("Apply the DR root first ({})", c.dr),
         vec![c.account(), init(c, &plan.dr), c.tf("dr", "apply")],
-        vec!["DR network, keys, buckets and registries exist and the DR root has published its facts (SSM parameters under `".to_string() + &fact_store_path(&c.inv.name) + "/dr/`), so the primary can replicate and peer into them. Copies of primary databases wait for the primary's facts."],
+        dr_verify,
     ));
+    let mut primary_verify =
+        "Every primary output is set; replication rules point at the DR buckets and registry".to_string();
+    if !plan.primary.facts_published.is_empty() {
+        primary_verify.push_str(&format!(
+            "; the primary's facts are published under `{store}/primary/` in {}",
+            c.dr
+        ));
+    }
+    primary_verify.push('.');
     steps.push(Step::new(
         format!("Apply the primary root ({})", c.primary),
         vec![c.account(), init(c, &plan.primary), c.tf("primary", "apply")],
-        vec![format!("Every primary output is set; replication rules point at the DR buckets and registry; the primary's facts are published under `{}/primary/` in {}.", fact_store_path(&c.inv.name), c.dr)],
+        vec![primary_verify],
     ));
     if let Some(step) = push_images(c) {
         steps.push(step);

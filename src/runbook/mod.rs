@@ -598,6 +598,17 @@ fn prechecks(c: &Ctx<'_>) -> Vec<String> {
         ));
     }
     out.push("Every asset with a DR strategy has its dependencies in DR too (validated).".into());
+    for (root, role, when) in [
+        (&c.plan.primary, "primary", ""),
+        (&c.plan.dr, "DR", " after a failover"),
+    ] {
+        if let Some((vcpus, _)) = &root.vcpus {
+            out.push(format!(
+                "The account's applied quota of running On-Demand Standard vCPUs in {region} is at least {vcpus}, the most the {role} root runs{when} (`aws service-quotas get-service-quota --service-code ec2 --quota-code L-1216C47A --region {region} --query Quota.Value`): validation compared the default or the `quotas:` value, and a new account's applied quota can be lower; the root's plan then warns, and launches fail with VcpuLimitExceeded.",
+                region = root.region,
+            ));
+        }
+    }
     out.push(format!(
         "The DR root keeps its state in `{}` ({}) and reads nothing from the primary region: what it needs from the primary is in the fact store (`{}` in {}).",
         c.plan.dr.state_bucket("<account>"),
