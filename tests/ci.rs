@@ -2446,3 +2446,32 @@ fn the_drill_measures_the_buckets_replication_lag_before_the_outage() {
     );
     assert!(!r.ok, "{}", r.stdout);
 }
+
+/// The drill's failback keeps a manual copy of Aurora's snapshot of the
+/// writes the failover lost, and manual snapshots outlive their cluster:
+/// the drill's primary destroy deletes them first.
+#[test]
+fn the_drill_deletes_the_snapshots_its_failback_kept() {
+    let w = drill_workflow("acme-flask");
+    let names = step_names(&w, "destroy-primary");
+    let kept = names
+        .iter()
+        .position(|n| n.starts_with("Delete the failback's copies of the writes the failover lost"))
+        .unwrap_or_else(|| panic!("{names:?}"));
+    let destroy = names
+        .iter()
+        .position(|n| n.contains("terraform destroy") || n.starts_with("Destroy"))
+        .unwrap_or(names.len());
+    assert!(kept < destroy, "{names:?}");
+    let script = step_script(&w, "destroy-primary", "Delete the failback's copies");
+    assert!(
+        script.contains(
+            "DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, 'acme-flask-drill-db-use2-lost-writes-')]"
+        ),
+        "{script}"
+    );
+    // Without Aurora, no such step.
+    assert!(!step_names(&drill_workflow("acme-vm"), "destroy-primary")
+        .iter()
+        .any(|n| n.starts_with("Delete the failback's copies")));
+}

@@ -505,22 +505,52 @@ fn failback_copies_objects_written_in_dr_back_before_writers_return() {
         step.commands[0],
         "ACCOUNT_ID=$(aws sts get-caller-identity --region us-west-1 --query Account --output text)"
     );
-    assert_eq!(step.commands[1], sync);
     assert_eq!(
-        step.commands[2],
+        step.commands[1],
+        "DECLARED=$(aws ssm get-parameter --name /acmegen/t/failover/declared --region us-west-1 --query Parameter.Value --output text)"
+    );
+    assert_eq!(step.commands[2], sync);
+    // helper-58: `--size-only` skips an object rewritten in DR at the same
+    // size; what changed there since the declaration is copied regardless.
+    let changed = &step.commands[3];
+    assert!(
+        changed.starts_with("aws s3api list-objects-v2 --bucket t-data-$ACCOUNT_ID-us-west-1 --region us-west-1 --query \"Contents[?LastModified>='$DECLARED'].Key\" --output text"),
+        "{changed}"
+    );
+    assert_eq!(
+        step.commands[4],
         format!("DRY=$({sync} --dryrun); [ -z \"$DRY\" ]   # the dry run prints nothing: this line fails otherwise")
     );
     assert!(step
         .verify
         .iter()
         .any(|v| v.contains("dry run prints nothing (its line exits 0)")));
+    assert!(step.verify.iter().any(|v| v.contains("whatever its size")));
     // Run as the drill runs it (bash -e): an object still to copy, or a
     // failed dry run, stops it.
     if let Some(bash) = common::bash() {
-        let check = |aws: &str| common::run_with_fakes(&bash, &step.commands[2], &[("aws", aws.to_string())]).ok;
+        let check = |aws: &str| common::run_with_fakes(&bash, &step.commands[4], &[("aws", aws.to_string())]).ok;
         assert!(check("exit 0"));
         assert!(!check("echo '(dryrun) copy: s3://a/x to s3://b/x'"));
         assert!(!check("echo 'AccessDenied' >&2; exit 1"));
+        // Each key listed (tab-separated, spaces kept) is copied; none
+        // listed copies nothing; a failed copy stops the step.
+        let copy = |listed: &str, cp: &str| {
+            let aws = format!(
+                "case \"$1\" in\ns3api) printf '{listed}\\n' ;;\ns3) echo \"$3 -> $4\" >> copied; {cp} ;;\nesac"
+            );
+            let script = format!("set -o pipefail\nACCOUNT_ID=123\nDECLARED=2026-01-01T00:00:00Z\n{changed}\ncat copied 2>/dev/null || true");
+            common::run_with_fakes(&bash, &script, &[("aws", aws)])
+        };
+        let r = copy("a key\\tdir/b", "true");
+        assert!(r.ok, "{}", r.stdout);
+        assert_eq!(
+            r.stdout,
+            "s3://t-data-123-us-west-1/a key -> s3://t-data-123-us-east-2/a key\ns3://t-data-123-us-west-1/dir/b -> s3://t-data-123-us-east-2/dir/b\n"
+        );
+        let r = copy("None", "true");
+        assert!(r.ok && r.stdout.is_empty(), "{}", r.stdout);
+        assert!(!copy("x", "exit 1").ok);
     }
     let stop = b
         .iter()
@@ -619,6 +649,11 @@ fn every_shell_block_sets_the_variables_it_uses() {
         }
         for (i, _) in text.match_indices("for ") {
             if let Some(name) = text[i + 4..].split_whitespace().next() {
+                out.push((i, name.to_string()));
+            }
+        }
+        for (i, _) in text.match_indices("read -r ") {
+            if let Some(name) = text[i + 8..].split(|c: char| c.is_whitespace() || c == ';').next() {
                 out.push((i, name.to_string()));
             }
         }
@@ -1881,4 +1916,92 @@ fn the_pre_steps_name_the_vcpus_each_region_needs() {
         line("us-west-1")
     );
     assert!(md.contains("--quota-code L-1216C47A --region us-west-1"));
+}
+
+/// helper-58: before Aurora rebuilds the old primary's volume as a
+/// secondary, it snapshots it (`rds:unplanned-global-failover-…`), the only
+/// copy of the transactions the failover lost, deleted with the backup
+/// retention. The failback keeps a manual copy; the drill's teardown
+/// deletes the drill's copies. Run under bash with a fake aws.
+#[test]
+fn the_failback_keeps_the_old_primarys_snapshot_of_the_lost_writes() {
+    let (rb, _) = book(AURORA);
+    let step = step_of(
+        &rb.failback,
+        "describe-db-cluster-snapshots --db-cluster-identifier t-db-use2",
+    );
+    assert!(
+        step.title.contains("keep its snapshot of the writes the failover lost"),
+        "{}",
+        step.title
+    );
+    assert!(step
+        .verify
+        .iter()
+        .any(|v| v.contains("`rds:unplanned-global-failover-t-db-use2-<time>`")));
+    let find = step.commands.iter().find(|c| c.starts_with("LOST=")).unwrap();
+    let copy = step
+        .commands
+        .iter()
+        .find(|c| c.contains("copy-db-cluster-snapshot"))
+        .unwrap();
+    assert!(
+        copy.contains("--target-db-cluster-snapshot-identifier t-db-use2-lost-writes-$(date -u +%Y%m%d%H%M)"),
+        "{copy}"
+    );
+    // The drill's teardown deletes the drill's copies, before the roots go.
+    let teardown = commands(&rb.drill);
+    let delete = at(
+        &rb.drill,
+        "DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, 't-drill-db-use2-lost-writes-')]",
+    );
+    assert!(
+        delete < at(&rb.drill, "terraform -chdir=generated/t-drill/primary destroy"),
+        "{teardown}"
+    );
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the commands are not run");
+        return;
+    };
+    let run = |found: &str| {
+        let aws = format!(
+            "case \"$*\" in\n*describe-db-cluster-snapshots*) echo '{found}' ;;\n*copy-db-cluster-snapshot*) echo \"$*\" >> copied ;;\nesac"
+        );
+        let script = format!("set -o pipefail\n{find}\n{copy}\ncat copied 2>/dev/null || true");
+        common::run_with_fakes(&bash, &script, &[("aws", aws), ("date", "echo 202601011200".into())])
+    };
+    let r = run("rds:unplanned-global-failover-t-db-use2-2026-01-01-11-00");
+    assert!(r.ok);
+    assert!(
+        r.stdout.contains("--source-db-cluster-snapshot-identifier rds:unplanned-global-failover-t-db-use2-2026-01-01-11-00 --target-db-cluster-snapshot-identifier t-db-use2-lost-writes-202601011200 --copy-tags --region us-east-2"),
+        "{}",
+        r.stdout
+    );
+    let r = run("None");
+    assert!(r.ok && r.stdout.trim().is_empty(), "{}", r.stdout);
+}
+
+/// helper-58: a promoted database publishes no replication lag, and its lag
+/// alarm treats missing data as breaching: the failover's last check names
+/// those alarms as expected in ALARM instead of asking for every alarm OK.
+#[test]
+fn the_failovers_alarm_check_expects_the_promoted_databases_lag_alarms() {
+    let (rb, _) = book(&format!(
+        "{AURORA}{}",
+        RDS.replace("name: db", "name: orders").replace("DR", "replica")
+    ));
+    let last = rb.failover.last().unwrap();
+    let alarms = last.verify.iter().find(|v| v.starts_with("CloudWatch alarms")).unwrap();
+    assert!(
+        alarms.contains(
+            "except the replication-lag alarms of the promoted databases (`orders-replica-lag`, `db-global-lag`)"
+        ),
+        "{alarms}"
+    );
+    let (rb, _) = book(BUCKET);
+    let last = rb.failover.last().unwrap();
+    assert!(last
+        .verify
+        .iter()
+        .any(|v| v.starts_with("CloudWatch alarms of the DR root are OK; ")));
 }

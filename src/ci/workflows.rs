@@ -992,6 +992,13 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         if !root_plan.helm_clusters.is_empty() {
             steps.push(release_volumes(&r));
         }
+        let kept = crate::runbook::delete_lost_writes(&copy, &plan);
+        if role == "primary" && !kept.is_empty() {
+            steps.push(ShellStep {
+                name: quoted("Delete the failback's copies of the writes the failover lost (manual snapshots outlive their cluster)"),
+                lines: kept.iter().map(|l| literal(l)).collect(),
+            });
+        }
         steps.push(unprotect(&r));
         steps.push(destroy);
         jobs.push(DrillJob {

@@ -301,6 +301,37 @@ pub(super) fn rebuild_dr_copy(c: &Ctx<'_>, a: &Asset) -> Step {
     }
 }
 
+/// The longest DB cluster snapshot identifier RDS takes (1 to 63 letters,
+/// digits and hyphens).
+const MAX_CLUSTER_SNAPSHOT_ID: usize = 63;
+
+/// The name of the copy the failback keeps of the old primary cluster
+/// `cluster`'s snapshot of the writes a failover lost, without its time:
+/// `<cluster>-lost-writes-<yyyymmddHHMM>` is 25 characters after the
+/// cluster's identifier, cut to fit (never ending in a hyphen).
+fn lost_writes_prefix(cluster: &str) -> String {
+    format!(
+        "{}-lost-writes",
+        cluster[..cluster.len().min(MAX_CLUSTER_SNAPSHOT_ID - 25)].trim_end_matches('-')
+    )
+}
+
+/// The commands that delete the copies the failback kept of the Aurora
+/// clusters' lost writes (manual snapshots outlive their cluster): for the
+/// drill's teardown, where nothing of the copy may stay.
+pub(super) fn delete_lost_writes(c: &Ctx<'_>) -> Vec<String> {
+    c.of(Kind::Aurora)
+        .filter(|a| a.in_dr())
+        .map(|a| {
+            let kept = lost_writes_prefix(&c.ident(a, Role::Primary));
+            format!(
+                "for S in $(aws rds describe-db-cluster-snapshots --snapshot-type manual --region {r} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, '{kept}-')].DBClusterSnapshotIdentifier\" --output text); do aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
+                r = c.primary
+            )
+        })
+        .collect()
+}
+
 /// Aurora, while DR still serves: the old primary cluster rejoins the global
 /// database as a secondary once its region recovers; if it was lost, it is
 /// rebuilt as a secondary and adopted by the primary root.
@@ -313,10 +344,27 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
         "aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query \"GlobalClusters[0].GlobalClusterMembers[?DBClusterArn=='{arn}'].SynchronizationStatus | [0]\" --output text",
         c.dr
     );
+    // Before it rebuilds the old primary's volume as a secondary, Aurora
+    // snapshots it (Aurora User Guide, "Recovering an Amazon Aurora global
+    // database from an unplanned outage"): the only copy of the transactions
+    // the failover lost, a system snapshot that goes with the backup
+    // retention unless copied.
+    let kept = lost_writes_prefix(&p);
+    let lost = format!(
+        "LOST=$(aws rds describe-db-cluster-snapshots --db-cluster-identifier {p} --region {primary} --query \"sort_by(DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, 'rds:unplanned-global-failover-')], &SnapshotCreateTime)[-1].DBClusterSnapshotIdentifier\" --output text)",
+        primary = c.primary
+    );
+    let copy = format!(
+        "if [ -n \"$LOST\" ] && [ \"$LOST\" != None ]; then aws rds copy-db-cluster-snapshot --source-db-cluster-snapshot-identifier \"$LOST\" --target-db-cluster-snapshot-identifier {kept}-$(date -u +%Y%m%d%H%M) --copy-tags --region {}; fi",
+        c.primary
+    );
     let mut steps = vec![Step::new(
-        format!("Check whether the old primary cluster `{p}` rejoined the global database `{global}`"),
-        vec![c.account(), member.clone()],
-        vec![format!("Aurora adds the old primary cluster back to the global database as a secondary once {} recovers: the command prints `connected` (or `pending-resync` while it catches up). If it prints None, the cluster was lost: run the next step; otherwise skip it.", c.primary)],
+        format!("Check whether the old primary cluster `{p}` rejoined the global database `{global}`, and keep its snapshot of the writes the failover lost"),
+        vec![c.account(), member.clone(), lost, copy],
+        vec![
+            format!("Aurora adds the old primary cluster back to the global database as a secondary once {} recovers: the command prints `connected` (or `pending-resync` while it catches up). If it prints None, the cluster was lost: run the next step; otherwise skip it.", c.primary),
+            format!("Before it rebuilt the old primary's volume, Aurora took a snapshot of it (`rds:unplanned-global-failover-{p}-<time>`): the transactions written in {} after the last one that replicated are only there, and AWS deletes it with the cluster's backup retention. The copy (`{kept}-<time>`, a manual snapshot) keeps it: restore it into a cluster of its own to read and reconcile them, then delete it. No snapshot where the old primary's region lost the cluster, or where nothing was rebuilt.", c.primary),
+        ],
     )];
     let kms = c.kms_alias();
     let Some(s) = c

@@ -102,6 +102,7 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
         super::delete_failover_marker(&d.name, d.dr),
         super::remove_acknowledgements(&d.dir),
     ];
+    commands.extend(databases::delete_lost_writes(d));
     for role in [Role::Primary, Role::Dr] {
         let root = d.root(role);
         let region = d.region(role);

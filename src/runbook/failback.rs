@@ -169,11 +169,26 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             "aws s3 sync s3://{from}/ s3://{to}/ --source-region {} --region {} --size-only",
             c.dr, c.primary
         );
+        // `--size-only` skips an object rewritten in DR at the same size
+        // (helper-58): what changed there since the failover's declaration
+        // is copied whatever its size.
+        let changed = format!(
+            "aws s3api list-objects-v2 --bucket {from} --region {dr} --query \"Contents[?LastModified>='$DECLARED'].Key\" --output text | tr '\\t' '\\n' | while IFS= read -r KEY; do case \"$KEY\" in ''|None) ;; *) aws s3 cp \"s3://{from}/$KEY\" \"s3://{to}/$KEY\" --source-region {dr} --region {primary} > /dev/null ;; esac; done",
+            dr = c.dr,
+            primary = c.primary
+        );
         steps.push(Step::new(
             format!("Copy what was written to `{}` in {} back to the primary bucket", a.name, c.dr),
-            vec![c.account(), sync.clone(), format!("DRY=$({sync} --dryrun); [ -z \"$DRY\" ]   # the dry run prints nothing: this line fails otherwise")],
+            vec![
+                c.account(),
+                format!("DECLARED=$({})", failover_declaration(&c.name, c.dr)),
+                sync.clone(),
+                changed,
+                format!("DRY=$({sync} --dryrun); [ -z \"$DRY\" ]   # the dry run prints nothing: this line fails otherwise"),
+            ],
             vec![
                 "Replication runs one way (primary to DR): objects written in DR during the outage exist only there until this copy. `sync` copies what the primary bucket lacks or holds at another size, and deletes nothing; `--size-only` keeps it from copying back every replica, whose timestamps are newer than the originals.".into(),
+                "What changed in the DR bucket since the failover was declared (its marker's time) is copied again whatever its size: `--size-only` alone would skip an object rewritten there at the same size.".into(),
                 "The dry run prints nothing (its line exits 0): every object of the DR bucket is in the primary bucket; the copies replicate to DR again like any new object.".into(),
             ],
         ));

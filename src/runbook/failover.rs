@@ -916,10 +916,27 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
             )],
         ));
     }
-    let mut verify = vec![
-        "Smoke-test the application through its public name.".into(),
-        "CloudWatch alarms of the DR root are OK; the alarm topic's subscribers (alert_emails) receive them.".into(),
-    ];
+    // A promoted database publishes no replication lag, and its lag alarm
+    // treats missing data as breaching (a replica that stops replicating
+    // goes silent): it stays in ALARM until the failback.
+    let lagging: Vec<String> = c
+        .databases()
+        .filter_map(|a| match (a.kind, a.dr) {
+            (Kind::Aurora, _) if a.in_dr() => Some(format!("`{}-global-lag`", a.name)),
+            (Kind::Rds, DrStrategy::Replica) => Some(format!("`{}-replica-lag`", a.name)),
+            _ => None,
+        })
+        .collect();
+    let alarms = if lagging.is_empty() {
+        "CloudWatch alarms of the DR root are OK; the alarm topic's subscribers (alert_emails) receive them."
+            .to_string()
+    } else {
+        format!(
+            "CloudWatch alarms of the DR root are OK, except the replication-lag alarms of the promoted databases ({}): a writer publishes no lag, so they stay in ALARM until the failback makes them replicas again. The alarm topic's subscribers (alert_emails) receive them.",
+            lagging.join(", ")
+        )
+    };
+    let mut verify = vec!["Smoke-test the application through its public name.".into(), alarms];
     verify.extend(container_log_groups(c));
     steps.push(Step::new("Verify the service end to end", vec![], verify));
     steps

@@ -94,6 +94,12 @@ pub fn standbys_following(inv: &Inventory, plan: &Plan) -> Vec<String> {
     standby::following(&Ctx::new(inv, plan, String::new()))
 }
 
+/// The commands that delete the snapshots of lost writes the failback of
+/// inventory `inv` kept (see its Aurora failback): the drill's destroy.
+pub fn delete_lost_writes(inv: &Inventory, plan: &Plan) -> Vec<String> {
+    databases::delete_lost_writes(&Ctx::new(inv, plan, String::new()))
+}
+
 /// The runbook's replication-lag measurement of the drill (see the DR drill
 /// section), for inventory `inv` itself: the drill workflow runs it on its
 /// copy just before the outage. `None` where no bucket is replicated.
