@@ -2005,3 +2005,66 @@ fn the_failovers_alarm_check_expects_the_promoted_databases_lag_alarms() {
         .iter()
         .any(|v| v.starts_with("CloudWatch alarms of the DR root are OK; ")));
 }
+
+/// helper-58: what came back with the primary region runs again before the
+/// failback's first step, out of rotation but not idle (schedules, queue
+/// consumers writing to the old primary's databases and buckets): the
+/// failback stops it right after holding the primary out of rotation, and
+/// starts it again before the traffic returns. Only where data lives in DR.
+#[test]
+fn the_failback_keeps_the_returning_primary_from_writing() {
+    let (rb, _) = book(&format!("{WEB}{DNS}{BUCKET}"));
+    let titles: Vec<&str> = rb.failback.iter().map(|s| s.title.as_str()).collect();
+    let hold = titles
+        .iter()
+        .position(|t| t.starts_with("Keep us-east-2 out of rotation"))
+        .unwrap();
+    let quiet = titles
+        .iter()
+        .position(|t| *t == "Keep what came back in us-east-2 from writing until its data is back")
+        .unwrap_or_else(|| panic!("{titles:?}"));
+    assert_eq!(hold + 1, quiet, "{titles:?}");
+    let traffic = rb
+        .failback
+        .iter()
+        .position(|s| {
+            s.verify
+                .iter()
+                .any(|v| v.starts_with("Before this apply, start again the servers and applications stopped"))
+        })
+        .unwrap();
+    assert!(quiet < traffic);
+    let (rb, _) = book(&format!("{WEB}{DNS}"));
+    assert!(!rb.failback.iter().any(|s| s.title.starts_with("Keep what came back")));
+}
+
+/// helper-58: DeleteSecret completes asynchronously, and the primary apply
+/// then adds a replica of the same name: the failback waits until the DR
+/// copy is gone. Run under bash: the wait ends at ResourceNotFound, and
+/// any other error stops it.
+#[test]
+fn the_failback_waits_until_the_dr_secret_is_gone() {
+    let (rb, _) = book(AURORA);
+    let step = step_of(&rb.failback, "--force-delete-without-recovery");
+    let wait = step
+        .commands
+        .iter()
+        .find(|c| {
+            c.starts_with("until GONE=$(aws secretsmanager describe-secret --secret-id \"$SECRET\" --region us-west-1")
+        })
+        .unwrap_or_else(|| panic!("{:?}", step.commands));
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the wait is not run");
+        return;
+    };
+    let run = |error: &str| {
+        let aws = format!(
+            "n=$(cat calls 2>/dev/null || echo 0); echo $((n + 1)) > calls\nif [ \"$n\" -lt 2 ]; then echo '{{\"Name\": \"x\"}}'; else echo '{error}' >&2; exit 254; fi"
+        );
+        let script = format!("set -o pipefail\nSECRET=arn:x\n{wait}\necho calls=$(cat calls)");
+        common::run_with_fakes(&bash, &script, &[("aws", aws), ("sleep", "true".into())])
+    };
+    let r = run("An error occurred (ResourceNotFoundException) when calling the DescribeSecret operation");
+    assert!(r.ok && r.stdout.contains("calls=3"), "{}", r.stdout);
+    assert!(!run("An error occurred (AccessDeniedException) when calling the DescribeSecret operation").ok);
+}

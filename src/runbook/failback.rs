@@ -52,6 +52,22 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
         ));
         steps.push(hold);
     }
+    // helper-58: what came back with the primary region runs again before
+    // any step here, out of rotation but not idle.
+    let standbys = standbys(c);
+    let data_in_dr =
+        !dbs.is_empty() || !clusters.is_empty() || !standbys.is_empty() || replicated_buckets(c).next().is_some();
+    if data_in_dr {
+        steps.push(Step::new(
+            format!("Keep what came back in {} from writing until its data is back", c.primary),
+            vec![],
+            vec![format!(
+                "The servers and applications that came back with {p} take no traffic (out of rotation), but what they run on their own (schedules, queue consumers) would write to the old primary databases and buckets, whose data this failback replaces, and the primary buckets' replication would carry those writes and deletions into the {d} buckets that serve now; Aurora fences an old primary cluster only on a best-effort basis. Stop them (servers stopped, applications scaled to 0) until the traffic step, and check the databases' events in {p} for writes accepted since the failover.",
+                p = c.primary,
+                d = c.dr
+            )],
+        ));
+    }
     if dbs.is_empty() && clusters.is_empty() {
         steps.push(Step::new(
             format!("Rebuild the primary region ({})", c.primary),
@@ -86,9 +102,6 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     for a in &clusters {
         steps.extend(rejoin_cluster(c, a));
     }
-    let standbys = standbys(c);
-    let data_in_dr =
-        !dbs.is_empty() || !clusters.is_empty() || !standbys.is_empty() || replicated_buckets(c).next().is_some();
     if data_in_dr {
         steps.push(Step::new(
             format!("Stop the application's writes in {} (maintenance window)", c.dr),
@@ -112,6 +125,9 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             let prefix = names::master_secret_prefix(&c.ident(a, Role::Primary));
             commands.push(format!("SECRET=$(aws secretsmanager list-secrets --region {} --filters Key=name,Values={prefix} --query 'SecretList[0].ARN' --output text)", c.dr));
             commands.push(format!("aws secretsmanager delete-secret --secret-id \"$SECRET\" --force-delete-without-recovery --region {}   # the standalone DR copy of `{}`", c.dr, a.name));
+            // The deletion completes asynchronously (DeleteSecret): a replica
+            // of the same name added at once may meet it (helper-58).
+            commands.push(format!("until GONE=$(aws secretsmanager describe-secret --secret-id \"$SECRET\" --region {} 2>&1 >/dev/null); [ -n \"$GONE\" ]; do sleep 5; done; case \"$GONE\" in *ResourceNotFoundException*) ;; *) echo \"$GONE\" >&2; false ;; esac", c.dr));
         }
         steps.push(Step::new(
             "Delete the standalone DR copies of the master secrets, before any full primary apply",
@@ -195,7 +211,15 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     }
     steps.extend(standbys.iter().filter_map(|a| move_back(c, a)));
     match restore_rotation(c, &hold_file) {
-        Some(step) => steps.push(step),
+        Some(mut step) => {
+            if data_in_dr {
+                step.verify.insert(
+                    0,
+                    format!("Before this apply, start again the servers and applications stopped at the start of the failback (\"Keep what came back in {} from writing\"): their health checks take them back into rotation.", c.primary),
+                );
+            }
+            steps.push(step)
+        }
         None => steps.extend(by_hand(c, Role::Primary)),
     }
     if scaled {
