@@ -2068,3 +2068,16 @@ fn the_failback_waits_until_the_dr_secret_is_gone() {
     assert!(r.ok && r.stdout.contains("calls=3"), "{}", r.stdout);
     assert!(!run("An error occurred (AccessDeniedException) when calling the DescribeSecret operation").ok);
 }
+
+/// helper-58 (nit): the runbook spoke of the failover's targeted and full
+/// DR applies where the failover changes no DR variable and applies nothing.
+#[test]
+fn the_runbook_speaks_of_the_failovers_dr_applies_only_where_there_are_some() {
+    let (rb, md) = book(BUCKET);
+    assert!(rb.changes.is_empty());
+    assert!(!md.contains("targeted apply that refreshes nothing"), "{md}");
+    assert!(md.contains("the DR region's APIs and to Global Accelerator's (us-west-2).\n"));
+    let (rb, md) = book("  - {kind: vm, name: web, size: t3.micro, qty: 2, dr: pilot-light}\n");
+    assert!(!rb.changes.is_empty());
+    assert!(md.contains("targeted apply that refreshes nothing"));
+}

@@ -255,11 +255,16 @@ pub fn outage_test(plan: &Plan, primary: &RootMocks, dr: &RootMocks) -> String {
         &mut out,
         &override_store(&store, &declared(&full_store), regions, false),
     );
+    let failover_title = if crate::runbook::failover_changes(plan).is_empty() {
+        "# 4. Failover: the primary region is gone; its facts are still in the DR region's store.\n# The failover changes no DR variable: a DR apply during the outage, with the acknowledgement\n# of the declared failover (incident.auto.tfvars)."
+    } else {
+        "# 4. Failover: the primary region is gone; its facts are still in the DR region's store.\n# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars,\n# and the acknowledgement of the declared failover (incident.auto.tfvars)."
+    };
     dr_run(
         &mut out,
         plan,
         "dr_failover",
-        "# 4. Failover: the primary region is gone; its facts are still in the DR region's store.\n# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars,\n# and the acknowledgement of the declared failover (incident.auto.tfvars).",
+        failover_title,
         &override_store(&store, &declared(&full_store), regions, false),
         Some(&crate::runbook::failover_tfvars(plan)),
         &kept,

@@ -60,11 +60,19 @@ pub(crate) fn runbook(rb: &Runbook) -> String {
     o.push_str(
         "\n\nNo failover step needs IAM or the Route 53 control plane, both in us-east-1 (which may be\n\
          the lost region): promotions, restores, node group scaling and traffic dials are calls to\n\
-         the DR region's APIs and to Global Accelerator's (us-west-2), and instance counts, in-cluster\n\
-         replicas and PostgreSQL standbys change through a targeted apply that refreshes nothing. The\n\
-         full DR apply that then records the same values in Terraform refreshes IAM and Route 53, and\n\
-         waits until they answer.\n\n",
+         the DR region's APIs and to Global Accelerator's (us-west-2)",
     );
+    // Only a failover that changes DR variables applies the DR root.
+    if rb.changes.is_empty() {
+        o.push_str(".\n\n");
+    } else {
+        o.push_str(
+            ", and instance counts, in-cluster\n\
+             replicas and PostgreSQL standbys change through a targeted apply that refreshes nothing. The\n\
+             full DR apply that then records the same values in Terraform refreshes IAM and Route 53, and\n\
+             waits until they answer.\n\n",
+        );
+    }
     let _ = write!(
         o,
         "Class of the service: **RTO {}**, **RPO {}** (the slowest strategy among the assets DR covers).",

@@ -339,8 +339,8 @@ run "primary_plan_while_declared" {
 }
 
 # 4. Failover: the primary region is gone; its facts are still in the DR region's store.
-# The variables are exactly what `acmegen failover --apply-vars` writes to failover.auto.tfvars,
-# and the acknowledgement of the declared failover (incident.auto.tfvars).
+# The failover changes no DR variable: a DR apply during the outage, with the acknowledgement
+# of the declared failover (incident.auto.tfvars).
 run "dr_failover" {
   command = apply
 
