@@ -202,7 +202,7 @@ fn workflows_are_deterministic_and_follow_the_inventory() {
         "role/ci/acme-multiregion-plan-usw2",
         "-refresh=false",
         "TF_VAR_alert_emails: ${{ vars.ACME_MULTIREGION_ALERT_EMAILS }}",
-        "actions/upload-artifact@v4",
+        "actions/upload-artifact@",
         "GITHUB_STEP_SUMMARY",
     ] {
         assert!(pr.contains(want), "pr workflow lacks {want}");
@@ -1097,7 +1097,7 @@ fn pull_request_plans_take_the_node_group_sizes_of_the_state() {
         return;
     };
     let script = step_script(&w, "plan-primary", step);
-    let run = |groups: &[(&str, u32)]| {
+    let run = |groups: &[(&str, &str)]| {
         let resources: Vec<String> = groups
             .iter()
             .map(|(g, size)| {
@@ -1113,14 +1113,14 @@ fn pull_request_plans_take_the_node_group_sizes_of_the_state() {
         let terraform = format!("case \"$*\" in *\"show -json\"*) cat <<'JSON'\n{state}\nJSON\n;; *) exit 9 ;; esac");
         common::run_with_fakes(&bash, &script, &[("terraform", terraform)])
     };
-    let r = run(&[("default", 4), ("monitoring", 2)]);
+    let r = run(&[("default", "4"), ("monitoring", "2")]);
     assert!(r.ok, "{}", r.stdout);
     assert_eq!(
         r.github_env,
         "TF_VAR_platform_node_live_desired_sizes={\"default\" = 4, \"monitoring\" = 2}\n"
     );
     // A group the state does not hold yet (none, before the first apply).
-    let r = run(&[("default", 3)]);
+    let r = run(&[("default", "3")]);
     assert!(r.ok);
     assert_eq!(
         r.github_env,
@@ -1129,6 +1129,11 @@ fn pull_request_plans_take_the_node_group_sizes_of_the_state() {
     let r = run(&[]);
     assert!(r.ok);
     assert_eq!(r.github_env, "TF_VAR_platform_node_live_desired_sizes={}\n");
+    // A size that is no whole number goes nowhere (helper-60: what reaches
+    // the environment file is checked first).
+    let r = run(&[("default", r#""4\nBASH_ENV=/tmp/x""#)]);
+    assert!(!r.ok, "{}", r.stdout);
+    assert_eq!(r.github_env, "");
 }
 
 /// The jobs of every `apply` workflow after its check, in order: each root
@@ -1330,6 +1335,20 @@ fn drill_jobs_acknowledge_the_failover_only_while_it_is_declared() {
     let r = run("2026-11-28T07:00:00Z", 0);
     assert!(r.ok, "{}", r.stdout);
     assert_eq!(r.github_env, "TF_VAR_failover_acknowledged=2026-11-28T07:00:00Z\n");
+    // helper-60: a value with a newline would set any variable of the later
+    // steps (BASH_ENV runs code in each): anything but the time the runbook
+    // writes stops the job, and nothing reaches the environment file.
+    for forged in [
+        "2026-11-28T07:00:00Z\nBASH_ENV=/tmp/x",
+        "1 day ago",
+        "2026-11-28T07:00:00Z ",
+    ] {
+        let aws = format!("printf '%s' '{forged}'");
+        let r = common::run_with_fakes(&bash, &read, &[("aws", aws)]);
+        assert!(!r.ok, "{forged}: {}", r.stdout);
+        assert_eq!(r.github_env, "", "{forged}");
+        assert!(r.stdout.contains("::error title=failover marker::"), "{}", r.stdout);
+    }
     // Not declared (yet): nothing to acknowledge.
     let r = run(
         "An error occurred (ParameterNotFound) when calling the GetParameter operation:",
@@ -1682,7 +1701,12 @@ fn every_job_names_the_tools_it_needs_first() {
             if id.as_str() == Some("confirm") {
                 continue; // compares a string, no tool
             }
-            assert_eq!(steps[0]["uses"].as_str(), Some("actions/checkout@v4"), "{kind} {id:?}");
+            assert!(
+                steps[0]["uses"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("actions/checkout@")),
+                "{kind} {id:?}"
+            );
             assert_eq!(steps[1]["name"].as_str(), Some("Tools this job needs"), "{kind} {id:?}");
         }
     }
@@ -2474,4 +2498,41 @@ fn the_drill_deletes_the_snapshots_its_failback_kept() {
     assert!(!step_names(&drill_workflow("acme-vm"), "destroy-primary")
         .iter()
         .any(|n| n.starts_with("Delete the failback's copies")));
+}
+
+/// helper-60: a tag can be moved under a job that holds the apply role's
+/// credentials; a full commit is the only immutable reference to an action
+/// (GitHub's hardening guide). Every action of every workflow is pinned to
+/// one, with its release as a comment, and the same action to the same
+/// commit everywhere.
+#[test]
+fn every_action_is_pinned_to_a_full_commit() {
+    let mut pins: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut seen = 0;
+    for inv in ["acme-eks", "acme-flask", "acme-multiregion", "acme-traefik", "acme-vm"] {
+        for kind in ["apply", "drift", "pr", "drill"] {
+            let text = fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(".github/workflows/acmegen-{inv}-{kind}.yml")),
+            )
+            .unwrap();
+            for line in text
+                .lines()
+                .filter_map(|l| l.trim_start().trim_start_matches("- ").strip_prefix("uses: "))
+            {
+                seen += 1;
+                let (action, rest) = line.split_once('@').unwrap_or_else(|| panic!("{inv} {kind}: {line}"));
+                let (sha, release) = rest
+                    .split_once(" # v")
+                    .unwrap_or_else(|| panic!("{inv} {kind}: no release comment: {line}"));
+                assert!(
+                    sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
+                    "{inv} {kind}: {line}"
+                );
+                assert!(release.split('.').count() == 3, "{inv} {kind}: {line}");
+                let previous = pins.entry(action.to_string()).or_insert_with(|| sha.to_string());
+                assert_eq!(previous, sha, "{action} pinned to two commits");
+            }
+        }
+    }
+    assert!(seen > 100 && pins.len() == 7, "{seen} {pins:?}");
 }

@@ -505,9 +505,11 @@ fn failback_copies_objects_written_in_dr_back_before_writers_return() {
         step.commands[0],
         "ACCOUNT_ID=$(aws sts get-caller-identity --region us-west-1 --query Account --output text)"
     );
+    // The marker's value goes into a query only when it is the time the
+    // failover wrote (helper-60).
     assert_eq!(
         step.commands[1],
-        "DECLARED=$(aws ssm get-parameter --name /acmegen/t/failover/declared --region us-west-1 --query Parameter.Value --output text)"
+        "DECLARED=$(aws ssm get-parameter --name /acmegen/t/failover/declared --region us-west-1 --query Parameter.Value --output text); case \"$DECLARED\" in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z) ;; *) echo \"error: /acmegen/t/failover/declared holds no time the failover wrote: $DECLARED\" >&2; false ;; esac"
     );
     assert_eq!(step.commands[2], sync);
     // helper-58: `--size-only` skips an object rewritten in DR at the same
@@ -1537,7 +1539,7 @@ fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
         assert_eq!(
             back.commands[0],
             format!(
-                "if DECLARED=$(aws ssm get-parameter --name {marker} --region us-west-1 --query Parameter.Value --output text) && [ -n \"$DECLARED\" ]; then printf 'failover_acknowledged = \"%s\"\\n' \"$DECLARED\" | tee generated/{name}/primary/incident.auto.tfvars > generated/{name}/dr/incident.auto.tfvars; else echo \"error: cannot read {marker}: run this step again once it answers with the failover's time\" >&2; false; fi"
+                "if DECLARED=$(aws ssm get-parameter --name {marker} --region us-west-1 --query Parameter.Value --output text) && case \"$DECLARED\" in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z) true ;; *) false ;; esac; then printf 'failover_acknowledged = \"%s\"\\n' \"$DECLARED\" | tee generated/{name}/primary/incident.auto.tfvars > generated/{name}/dr/incident.auto.tfvars; else echo \"error: cannot read {marker}, or it holds no time the failover wrote: run this step again once it answers with the failover's time\" >&2; false; fi"
             ),
             "{name}"
         );
@@ -1577,6 +1579,10 @@ fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
         for aws in [
             "echo 'An error occurred (ExpiredTokenException)' >&2; exit 254",
             "echo ''",
+            // helper-60: whoever can write the parameter must not write HCL
+            // (or anything but the time) into the roots' files.
+            "printf '2026-11-28T07:00:00Z\\\"\\nadmin_cidrs = [\\\"0.0.0.0/0\\\"]\\n'",
+            "echo 'yesterday'",
         ] {
             let r = common::run_with_fakes(&bash, &script, &[("aws", aws.to_string())]);
             assert!(!r.ok, "{aws}: {}", r.stdout);
@@ -2080,4 +2086,62 @@ fn the_runbook_speaks_of_the_failovers_dr_applies_only_where_there_are_some() {
     let (rb, md) = book("  - {kind: vm, name: web, size: t3.micro, qty: 2, dr: pilot-light}\n");
     assert!(!rb.changes.is_empty());
     assert!(md.contains("targeted apply that refreshes nothing"));
+}
+
+/// helper-59: failing over, Global Accelerator ignores a traffic dial of 0
+/// and sends traffic to any healthy endpoint: the primary's endpoints leave
+/// its group when it is taken out of rotation (failover and failback),
+/// which the primary root's next full apply restores. Run under bash: each
+/// endpoint listed is removed, an empty group removes nothing.
+#[test]
+fn taking_the_primary_out_of_rotation_removes_its_accelerator_endpoints() {
+    let (rb, _) = book(&format!("{WEB}{EDGE}"));
+    for steps in [&rb.failover, &rb.failback] {
+        let step = step_of(steps, "--traffic-dial-percentage 0");
+        let remove = step
+            .commands
+            .iter()
+            .find(|c| c.contains("remove-endpoints"))
+            .unwrap_or_else(|| panic!("{:?}", step.commands));
+        assert!(remove.contains("--endpoint-group-arn \"$PRIMARY_GROUP\""), "{remove}");
+        assert!(step
+            .verify
+            .iter()
+            .any(|v| v.contains("ignores the dial and fails over to any healthy endpoint")));
+        let Some(bash) = common::bash() else {
+            continue;
+        };
+        let run = |listed: &str| {
+            let aws = format!(
+                "case \"$2\" in\ndescribe-endpoint-group) printf '{listed}\\n' ;;\nremove-endpoints) echo \"$6\" >> removed ;;\nesac"
+            );
+            let script = format!("set -o pipefail\nPRIMARY_GROUP=g\n{remove}\ncat removed 2>/dev/null || true");
+            common::run_with_fakes(&bash, &script, &[("aws", aws)])
+        };
+        let r = run("arn:alb-1\\tarn:alb-2");
+        assert!(r.ok);
+        assert_eq!(r.stdout, "EndpointId=arn:alb-1\nEndpointId=arn:alb-2\n");
+        let r = run("None");
+        assert!(r.ok && r.stdout.is_empty(), "{}", r.stdout);
+    }
+}
+
+/// helper-59: the failover's DR apply reads the Helm releases through each
+/// cluster's API: its first step asks for the operator's access entry and
+/// address, only where the failover applies the DR root and it has charts.
+#[test]
+fn the_failover_checks_the_operators_cluster_access_where_its_dr_apply_needs_it() {
+    let eks = "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, version: \"1.35\", dr: pilot-light}\n  - {kind: s3, name: pg-backups, dr: replica}\n  - {kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, qty: 2, db_name: shop, dr: replica}\n";
+    let (rb, _) = book(eks);
+    let first = &rb.failover[0];
+    assert!(
+        first
+            .verify
+            .iter()
+            .any(|v| v.contains("has an access entry on `t-k8s-usw1`") && v.contains("`admin_cidrs`")),
+        "{:?}",
+        first.verify
+    );
+    let (rb, _) = book(BUCKET);
+    assert!(!rb.failover[0].verify.iter().any(|v| v.contains("access entry")));
 }

@@ -129,8 +129,38 @@ pub(crate) const APPLY_ROLE_SESSION_SECONDS: u32 = 60
         DRILL_JOB_MINUTES
     };
 
+/// The actions the workflows use, each pinned to the full commit of a
+/// release (GitHub's hardening guide: a full-length commit SHA is the only
+/// immutable reference; a tag can be moved under a job that holds the apply
+/// role's credentials), with the release as a comment for updates.
+#[derive(Serialize)]
+struct Actions {
+    checkout: &'static str,
+    cache: &'static str,
+    download_artifact: &'static str,
+    upload_artifact: &'static str,
+    setup_python: &'static str,
+    configure_aws_credentials: &'static str,
+    setup_terraform: &'static str,
+}
+
+/// The pins: read from each action's repository (its major tag's commit and
+/// the release tag at that commit), 2026-11-28.
+const ACTIONS: Actions = Actions {
+    checkout: "actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0",
+    cache: "actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0",
+    download_artifact: "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0",
+    upload_artifact: "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2",
+    setup_python: "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0",
+    configure_aws_credentials:
+        "aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a # v4.3.1",
+    setup_terraform: "hashicorp/setup-terraform@b9cd54a3c349d3f38e8881555d616ced269862dd # v3.1.2",
+};
+
 #[derive(Serialize)]
 struct Ctx {
+    /// [`ACTIONS`].
+    actions: &'static Actions,
     header: String,
     /// [`APPLY_JOB_MINUTES`]: the apply jobs' timeout and, times 60, the
     /// session they ask for.
@@ -146,6 +176,8 @@ struct Ctx {
     runs_on: String,
     /// Runner label of the pull-request workflow's jobs.
     pull_requests_run_on: String,
+    /// [`crate::plan::names::DECLARED_TIME_GLOB`].
+    declared_time_glob: &'static str,
     terraform_version: String,
     drift_schedule: String,
     checkov_version: &'static str,
@@ -283,6 +315,7 @@ fn state_size_lines(clusters: &[crate::runbook::AutoscaledCluster], dir: &str) -
             "  # shellcheck disable=SC2016 # jq's own variables".to_string(),
             format!("  size=$(jq -r --arg n \"{cluster}-$group\" '[.. | objects | select(.type? == \"aws_eks_node_group\" and .mode? == \"managed\") | .values | select(.node_group_name == $n) | .scaling_config[0].desired_size][0] // empty' \"$state\")"),
             "  [ -n \"$size\" ] || continue".to_string(),
+            format!("  case \"$size\" in *[!0-9]*) echo \"::error title=node group size::{cluster}-$group in the state: $size\"; exit 1 ;; esac"),
             "  sizes=\"$sizes${sizes:+, }\\\"$group\\\" = $size\"".to_string(),
             "done".to_string(),
             format!("echo \"TF_VAR_{}={{$sizes}}\" >> \"$GITHUB_ENV\"", c.var),
@@ -1214,6 +1247,7 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
     .chain(source_paths(ci))
     .collect();
     let ctx = Ctx {
+        actions: &ACTIONS,
         header: format!("{MARKER} from {file}: do not edit (`acmegen ci` rewrites it, `acmegen check` compares it)."),
         apply_job_minutes: APPLY_JOB_MINUTES,
         plan_max_age_hours: PLAN_MAX_AGE_HOURS,
@@ -1224,6 +1258,7 @@ pub fn workflows(emitter: &Emitter, loaded: &Loaded, plan: &Plan, out: &str) -> 
         branch: ci.branch().to_string(),
         runs_on: ci.runs_on().to_string(),
         pull_requests_run_on: ci.pull_requests_run_on().to_string(),
+        declared_time_glob: crate::plan::names::DECLARED_TIME_GLOB,
         terraform_version: ci.terraform_version().to_string(),
         drift_schedule: ci.drift_schedule().to_string(),
         checkov_version: CHECKOV_VERSION,

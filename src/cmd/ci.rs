@@ -147,7 +147,7 @@ pub fn ci(
                 .collect();
             let name = &c.plan.name;
             say(&format!(
-                "{name}: set the repository {} (the plans run outside the environments); create the environments {name}-primary and {name}-dr (deployment branches: {branch} only; required reviewers on {name}-dr), and {drill}-primary, {drill}-dr for the drill, each with the drill account's AWS_ACCOUNT_ID (README, CI/CD)",
+                "{name}: set the repository {} (the plans run outside the environments); create the environments {name}-primary and {name}-dr (deployment branches: {branch} only; required reviewers on {name}-dr), and {drill}-primary, {drill}-dr for the drill (deployment branches: {branch} only), each with the drill account's AWS_ACCOUNT_ID (README, CI/CD)",
                 if vars.is_empty() { "variable AWS_ACCOUNT_ID".to_string() } else { format!("variables AWS_ACCOUNT_ID, {}", vars.join(", ")) },
                 drill = c.loaded.inventory.ci.as_ref().map_or(String::new(), |x| x.drill_name(name)),
                 branch = c.loaded.inventory.ci.as_ref().map_or("main", |x| x.branch()),

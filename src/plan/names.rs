@@ -146,6 +146,12 @@ pub fn failover_marker(inventory: &str) -> String {
     format!("{}/{FAILOVER_MARKER_FACT}", fact_store_path(inventory))
 }
 
+/// A shell glob that matches exactly the failover marker's values the
+/// runbook writes (`date -u +%Y-%m-%dT%H:%M:%SZ`): what the workflows and
+/// the runbook pass on from the marker, a value anyone with write access to
+/// the parameter sets, is checked against it first.
+pub const DECLARED_TIME_GLOB: &str = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z";
+
 /// The file in each root's directory that acknowledges a declared failover
 /// (`failover_acknowledged = "<the marker's value>"`): the runbook's
 /// failover writes the DR root's, its failback both, and its last step

@@ -107,8 +107,8 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             format!("Stop the application's writes in {} (maintenance window)", c.dr),
             vec![],
             vec![format!(
-                "Nothing writes to the {} databases or buckets any more (maintenance page, or the writers scaled to 0); the next steps move the data, then traffic.",
-                c.dr
+                "Nothing writes to the {} databases or buckets any more (maintenance page, or the writers scaled to 0); the next steps move the data, then traffic. Keep them stopped until the traffic is back in {}: a write in {} before then lands in a database or bucket the next steps replace or have already copied.",
+                c.dr, c.primary, c.dr
             )],
         ));
     }
@@ -197,7 +197,12 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             format!("Copy what was written to `{}` in {} back to the primary bucket", a.name, c.dr),
             vec![
                 c.account(),
-                format!("DECLARED=$({})", failover_declaration(&c.name, c.dr)),
+                format!(
+                    "DECLARED=$({}); case \"$DECLARED\" in {}) ;; *) echo \"error: {} holds no time the failover wrote: $DECLARED\" >&2; false ;; esac",
+                    failover_declaration(&c.name, c.dr),
+                    crate::plan::names::DECLARED_TIME_GLOB,
+                    crate::plan::names::failover_marker(&c.name),
+                ),
                 sync.clone(),
                 changed,
                 format!("DRY=$({sync} --dryrun); [ -z \"$DRY\" ]   # the dry run prints nothing: this line fails otherwise"),
@@ -217,6 +222,10 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
                     0,
                     format!("Before this apply, start again the servers and applications stopped at the start of the failback (\"Keep what came back in {} from writing\"): their health checks take them back into rotation.", c.primary),
                 );
+                step.verify.push(format!(
+                    "Once traffic is back in {}, start again the writers stopped in {} (\"Stop the application's writes in {}\").",
+                    c.primary, c.dr, c.dr
+                ));
             }
             steps.push(step)
         }

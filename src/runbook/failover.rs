@@ -815,9 +815,17 @@ pub(super) fn rotation_step(c: &Ctx<'_>, failback: bool) -> Option<Step> {
         commands.push("# The Global Accelerator API is served only from us-west-2:".into());
         commands.extend(endpoint_group(c, a, "PRIMARY_GROUP", c.primary));
         commands.push(set_dial("PRIMARY_GROUP", "0"));
+        // A dial of 0 holds only while the other region is healthy: failing
+        // over, Global Accelerator ignores the dial and sends traffic to any
+        // healthy endpoint (Global Accelerator guide, "How failover works
+        // for unhealthy endpoints"; helper-59). The primary's endpoints
+        // leave its group; the primary root's next full apply adds them back.
+        commands.push(format!(
+            "for ENDPOINT in $(aws globalaccelerator describe-endpoint-group --endpoint-group-arn \"$PRIMARY_GROUP\" --region {GA_API_REGION} --query 'EndpointGroup.EndpointDescriptions[].EndpointId' --output text); do [ \"$ENDPOINT\" = None ] || aws globalaccelerator remove-endpoints --endpoint-group-arn \"$PRIMARY_GROUP\" --endpoint-identifiers EndpointId=\"$ENDPOINT\" --region {GA_API_REGION}; done"
+        ));
         verify.push(format!(
-            "`aws globalaccelerator describe-endpoint-group --endpoint-group-arn \"$PRIMARY_GROUP\" --region {GA_API_REGION} --query EndpointGroup.TrafficDialPercentage` prints 0: `{}` sends nothing to {} when it returns.",
-            a.name, c.primary
+            "`aws globalaccelerator describe-endpoint-group --endpoint-group-arn \"$PRIMARY_GROUP\" --region {GA_API_REGION} --query '[EndpointGroup.TrafficDialPercentage, length(EndpointGroup.EndpointDescriptions)]' --output text` prints 0 and 0: `{}` sends nothing to {} when it returns. A dial of 0 alone would not hold: while the {} endpoints are unhealthy, Global Accelerator ignores the dial and fails over to any healthy endpoint, so the {} load balancers leave the group; the primary root's next full apply puts them back.",
+            a.name, c.primary, c.dr, c.primary
         ));
     }
     let title = if failback {
@@ -860,6 +868,22 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
             c.dir, c.dr
         )],
     );
+    // The DR apply refreshes the Helm releases through each cluster's API
+    // (helper-59): the operator's role needs an access entry there (the
+    // cluster's creator has one; others are listed in cluster_admin_arns),
+    // and the API admits only admin_cidrs.
+    if !c.plan.dr.helm_clusters.is_empty() && !f.variable_changes.is_empty() {
+        let clusters: Vec<String> = c
+            .of(Kind::Eks)
+            .filter(|a| c.plan.dr.helm_clusters.contains(&a.ident()))
+            .map(|a| c.ident(a, Role::Dr))
+            .collect();
+        declare.verify.push(format!(
+            "The role you work with has an access entry on {} (`aws eks list-access-entries --cluster-name <cluster> --region {}` lists it: the cluster's creator, or a role in the DR root's `cluster_admin_arns`), and your address is inside `admin_cidrs`: the DR apply reads the Helm releases through the cluster's API, and fails without either.",
+            clusters.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+            c.dr
+        ));
+    }
     // Declared first (it needs nothing but credentials): until the
     // failback's last step, every plan of either root fails without the
     // incident file (the roots' `failover_marker` guard), and the CI's

@@ -142,8 +142,9 @@ pub fn failover_declaration(name: &str, dr_region: &str) -> String {
 /// fails where the shell stops on errors, as in the drill).
 fn acknowledge_declared_failover(c: &Ctx<'_>) -> String {
     format!(
-        "if DECLARED=$({}) && [ -n \"$DECLARED\" ]; then {}; else echo \"error: cannot read {}: run this step again once it answers with the failover's time\" >&2; false; fi",
+        "if DECLARED=$({}) && case \"$DECLARED\" in {}) true ;; *) false ;; esac; then {}; else echo \"error: cannot read {}, or it holds no time the failover wrote: run this step again once it answers with the failover's time\" >&2; false; fi",
         failover_declaration(&c.name, c.dr),
+        crate::plan::names::DECLARED_TIME_GLOB,
         acknowledge_failover(c, &["primary", "dr"]),
         crate::plan::names::failover_marker(&c.name),
     )
