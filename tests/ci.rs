@@ -2471,33 +2471,97 @@ fn the_drill_measures_the_buckets_replication_lag_before_the_outage() {
     assert!(!r.ok, "{}", r.stdout);
 }
 
-/// The drill's failback keeps a manual copy of Aurora's snapshot of the
-/// writes the failover lost, and manual snapshots outlive their cluster:
-/// the drill's primary destroy deletes them first.
+/// helper-62: the drill's destroy jobs delete what its databases leave
+/// outside Terraform (the old primary kept aside before the primary
+/// destroy, every snapshot named after the copy after it), lift a global
+/// database's deletion protection, and the failback's rebuild of a lost
+/// cluster runs only where the cluster is lost.
 #[test]
-fn the_drill_deletes_the_snapshots_its_failback_kept() {
+fn the_drill_deletes_what_its_databases_leave() {
     let w = drill_workflow("acme-flask");
     let names = step_names(&w, "destroy-primary");
-    let kept = names
+    let at = |prefix: &str| {
+        names
+            .iter()
+            .position(|n| n.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix}: {names:?}"))
+    };
+    let destroy = at("terraform destroy (primary)");
+    let snapshots = at("Delete the drill's database snapshots in both regions");
+    assert!(destroy < snapshots, "{names:?}");
+    let script = step_script(&w, "destroy-primary", "Delete the drill's database snapshots");
+    for region in ["us-east-2", "us-west-1"] {
+        assert!(
+            script.contains(&format!("describe-db-cluster-snapshots --snapshot-type manual --region {region} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, 'acme-flask-drill-')]")),
+            "{script}"
+        );
+    }
+    let unprotect = step_script(&w, "destroy-primary", "Lift deletion protection");
+    assert!(unprotect.contains("resources aws_rds_global_cluster global_cluster_identifier | while read -r id; do"));
+    assert!(unprotect.contains(
+        "aws rds modify-global-cluster --global-cluster-identifier \"$id\" --no-deletion-protection --region us-east-2"
+    ));
+    // acme-vm (an RDS replica): the old primary kept aside goes first.
+    let vm = drill_workflow("acme-vm");
+    let names = step_names(&vm, "destroy-primary");
+    let aside = names
         .iter()
-        .position(|n| n.starts_with("Delete the failback's copies of the writes the failover lost"))
+        .position(|n| n.starts_with("Delete the old primary databases the failback kept aside"))
         .unwrap_or_else(|| panic!("{names:?}"));
-    let destroy = names
+    let lift = names
         .iter()
-        .position(|n| n.contains("terraform destroy") || n.starts_with("Destroy"))
-        .unwrap_or(names.len());
-    assert!(kept < destroy, "{names:?}");
-    let script = step_script(&w, "destroy-primary", "Delete the failback's copies");
+        .position(|n| n.starts_with("Lift deletion protection"))
+        .unwrap();
+    assert!(aside < lift, "{names:?}");
+    // The rebuild of a lost cluster runs only where the cluster is gone.
+    let (job, step) = w["jobs"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .find_map(|(id, j)| {
+            let id = id.as_str()?;
+            j["steps"].as_sequence()?.iter().find_map(|s| {
+                let n = s["name"].as_str()?;
+                n.contains("Only if the old primary cluster was lost")
+                    .then(|| (id.to_string(), n.to_string()))
+            })
+        })
+        .expect("the guarded step");
+    let script = step_script(&w, &job, &step);
     assert!(
-        script.contains(
-            "DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, 'acme-flask-drill-db-use2-lost-writes-')]"
-        ),
+        script.contains("if ! aws rds describe-db-clusters --db-cluster-identifier acme-flask-drill-db-use2 --region us-east-2 > /dev/null 2>&1; then"),
         "{script}"
     );
-    // Without Aurora, no such step.
-    assert!(!step_names(&drill_workflow("acme-vm"), "destroy-primary")
-        .iter()
-        .any(|n| n.starts_with("Delete the failback's copies")));
+    let Some(bash) = common::bash() else {
+        return;
+    };
+    let run = |exists: bool| {
+        let describe = if exists {
+            "exit 0"
+        } else {
+            "echo 'DBClusterNotFoundFault' >&2; exit 254"
+        };
+        let aws = format!("case \"$*\" in\n*\"describe-db-clusters --db-cluster-identifier acme-flask-drill-db-use2\"*) {describe} ;;\n*) echo 123456789012 ;;\nesac");
+        common::run_with_fakes(
+            &bash,
+            &script,
+            &[("aws", aws), ("terraform", "echo \"terraform $*\"".to_string())],
+        )
+    };
+    let r = run(true);
+    assert!(
+        r.ok && r.stdout.contains("skipped: Only if the old primary cluster was lost"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("terraform "), "{}", r.stdout);
+    let r = run(false);
+    assert!(
+        r.stdout
+            .contains("terraform -chdir=generated/acme-flask-drill/primary state rm"),
+        "{}",
+        r.stdout
+    );
 }
 
 /// helper-60: a tag can be moved under a job that holds the apply role's

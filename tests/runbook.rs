@@ -1955,15 +1955,26 @@ fn the_failback_keeps_the_old_primarys_snapshot_of_the_lost_writes() {
         copy.contains("--target-db-cluster-snapshot-identifier t-db-use2-lost-writes-$(date -u +%Y%m%d%H%M)"),
         "{copy}"
     );
-    // The drill's teardown deletes the drill's copies, before the roots go.
+    // The drill's teardown deletes the drill's snapshots, the copies among
+    // them, in both regions once the roots (and their final snapshots) are
+    // gone (helper-62).
     let teardown = commands(&rb.drill);
-    let delete = at(
-        &rb.drill,
-        "DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, 't-drill-db-use2-lost-writes-')]",
-    );
-    assert!(
-        delete < at(&rb.drill, "terraform -chdir=generated/t-drill/primary destroy"),
-        "{teardown}"
+    let destroyed = at(&rb.drill, "terraform -chdir=generated/t-drill/primary destroy");
+    for region in ["us-east-2", "us-west-1"] {
+        let clusters = at(&rb.drill, &format!("describe-db-cluster-snapshots --snapshot-type manual --region {region} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, 't-drill-')]"));
+        let instances = at(&rb.drill, &format!("describe-db-snapshots --snapshot-type manual --region {region} --query \"DBSnapshots[?starts_with(DBSnapshotIdentifier, 't-drill-')]"));
+        assert!(destroyed < clusters && destroyed < instances, "{teardown}");
+    }
+    // The rebuild of a lost cluster applies only where it is lost: the
+    // drill (which loses nothing) skips it.
+    let rebuild = rb
+        .failback
+        .iter()
+        .find(|s| s.title.starts_with("Only if the old primary cluster was lost"))
+        .unwrap();
+    assert_eq!(
+        rebuild.only_if.as_deref(),
+        Some("! aws rds describe-db-clusters --db-cluster-identifier t-db-use2 --region us-east-2 > /dev/null 2>&1")
     );
     let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the commands are not run");
@@ -2144,4 +2155,33 @@ fn the_failover_checks_the_operators_cluster_access_where_its_dr_apply_needs_it(
     );
     let (rb, _) = book(BUCKET);
     assert!(!rb.failover[0].verify.iter().any(|v| v.contains("access entry")));
+}
+
+/// helper-62: what the drill's RDS databases leave outside Terraform: the
+/// old primary the failback kept aside (`-stale-<date>`, deletion-protected)
+/// holds the primary root's database groups, so it goes before the primary
+/// destroy; the snapshots (the destroy's final ones, the failback's
+/// `-before-failback`) go after it, in both regions.
+#[test]
+fn the_drill_teardown_deletes_what_its_databases_leave() {
+    let (rb, _) = book(&RDS.replace("DR", "replica"));
+    let d = &rb.drill;
+    let stale = at(
+        d,
+        "DBInstances[?starts_with(DBInstanceIdentifier, 't-drill-db-use2-stale-')]",
+    );
+    let line = &lines(d)[stale].1;
+    for want in [
+        "--no-deletion-protection",
+        "delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups",
+        "wait db-instance-deleted",
+    ] {
+        assert!(line.contains(want), "{want}: {line}");
+    }
+    let primary = at(d, "terraform -chdir=generated/t-drill/primary destroy");
+    assert!(stale < primary);
+    assert!(primary < at(d, "DBSnapshots[?starts_with(DBSnapshotIdentifier, 't-drill-')]"));
+    // No database, nothing of it.
+    let (rb, _) = book(BUCKET);
+    assert!(!commands(&rb.drill).contains("describe-db-snapshots"));
 }

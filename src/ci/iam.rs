@@ -48,6 +48,7 @@ const SERVICES: &[(&str, &str)] = &[
     ("aws_secretsmanager_", "secretsmanager"),
     ("aws_security_group", "ec2"),
     ("aws_sns_", "sns"),
+    ("aws_servicequotas_", "servicequotas"),
     ("aws_ssm_", "ssm"),
     ("aws_subnet", "ec2"),
     ("aws_vpc", "ec2"),
@@ -80,7 +81,9 @@ pub fn service_of(ty: &str) -> Option<&'static str> {
 pub fn root_types(root: &RootPlan, root_files: &[&str]) -> BTreeSet<String> {
     let mut types = BTreeSet::new();
     let mut scan = |text: &str| {
-        for line in text.lines() {
+        // Indented too: a `check` block's data source (the vCPU quota
+        // preflight) is read at every plan like any other (helper-62).
+        for line in text.lines().map(str::trim_start) {
             for kind in ["resource \"", "data \"", "ephemeral \""] {
                 if let Some(rest) = line.strip_prefix(kind) {
                     if let Some(ty) = rest.split('"').next() {
@@ -97,6 +100,12 @@ pub fn root_types(root: &RootPlan, root_files: &[&str]) -> BTreeSet<String> {
         for text in crate::emit::module_mains(&m.source) {
             scan(text);
         }
+    }
+    // The root's vCPU preflight (a `check` block's data source, read at
+    // every plan). From the plan, not only from the root's files: `render`
+    // stages the bootstrap before it emits the roots.
+    if root.vcpus.is_some() {
+        types.insert("aws_servicequotas_service_quota".to_string());
     }
     types
 }
@@ -209,7 +218,7 @@ fn read_actions(service: &str) -> Vec<String> {
     let verbs: &[&str] = match service {
         "autoscaling" | "elasticloadbalancing" => &["Describe*"],
         "eks" | "rds" | "globalaccelerator" => &["Describe*", "List*"],
-        "iam" | "route53" | "s3" | "sns" => &["Get*", "List*"],
+        "iam" | "route53" | "s3" | "sns" | "servicequotas" => &["Get*", "List*"],
         "cloudtrail" => &["Describe*", "Get*", "List*", "LookupEvents"],
         _ => &["Describe*", "Get*", "List*"],
     };

@@ -134,6 +134,12 @@ pub fn bootstrap(emitter: &Emitter, inv: &Inventory, plan: &Plan, files: &mut Fi
             "saved_plans": SAVED_PLANS,
             "managed_policies": iam::managed_policies(),
             "service_linked": iam::service_linked(inv),
+            // The runbook finds master secrets by name (list-secrets) where a
+            // database has a DR copy.
+            "lists_secrets": inv
+                .assets
+                .iter()
+                .any(|a| a.kind.spec().category == crate::kinds::Category::Database && a.in_dr()),
         }),
     );
     let text = emitter.render_template("ci/bootstrap.tf.tera", &ctx, true)?;

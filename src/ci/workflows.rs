@@ -536,6 +536,24 @@ fn by_root(steps: &[Step], dir: &str, first: &'static str) -> Vec<(&'static str,
             .map(|v| literal(&format!("- [ ] {}. {v}", i + 1)))
             .collect();
         let n = parts.len();
+        // A step its title makes conditional runs only where its condition
+        // holds (the drill never loses a region).
+        if let Some(condition) = &s.only_if {
+            for (_, lines) in parts.iter_mut() {
+                let body: Vec<String> = lines.drain(..).map(|l| format!("  {l}")).collect();
+                lines.push(format!("if {}; then", literal(condition)));
+                lines.extend(body);
+                lines.push("else".to_string());
+                lines.push(format!(
+                    "  echo {}",
+                    shell_word(&format!(
+                        "skipped: {} (its condition does not hold)",
+                        s.title.replace('`', "")
+                    ))
+                ));
+                lines.push("fi".to_string());
+            }
+        }
         for (k, (root, mut lines)) in parts.into_iter().enumerate() {
             // RUNBOOK.md's commands as written: its IDs and ARNs have no
             // spaces (SC2046, SC2086); a step sets the variables any of its
@@ -596,6 +614,10 @@ fn unprotect(root: &Root) -> ShellStep {
         "done".to_string(),
         "resources aws_rds_cluster cluster_identifier | while read -r id; do".to_string(),
         format!("  aws rds modify-db-cluster --db-cluster-identifier \"$id\" --no-deletion-protection --apply-immediately --region {r} >/dev/null"),
+        "done".to_string(),
+        // A global database refuses deletion while protected (ModifyGlobalCluster).
+        "resources aws_rds_global_cluster global_cluster_identifier | while read -r id; do".to_string(),
+        format!("  aws rds modify-global-cluster --global-cluster-identifier \"$id\" --no-deletion-protection --region {r} >/dev/null"),
         "done".to_string(),
         "resources aws_lb arn | while read -r arn; do".to_string(),
         format!("  aws elbv2 modify-load-balancer-attributes --load-balancer-arn \"$arn\" --attributes Key=deletion_protection.enabled,Value=false --region {r} >/dev/null"),
@@ -1025,15 +1047,28 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         if !root_plan.helm_clusters.is_empty() {
             steps.push(release_volumes(&r));
         }
-        let kept = crate::runbook::delete_lost_writes(&copy, &plan);
-        if role == "primary" && !kept.is_empty() {
+        // What the databases leave outside Terraform (the runbook's
+        // teardown): an old primary kept aside holds the primary root's
+        // database groups; snapshots outlive the roots.
+        let (before, after) = crate::runbook::database_leftovers(&copy, &plan);
+        if role == "primary" && !before.is_empty() {
             steps.push(ShellStep {
-                name: quoted("Delete the failback's copies of the writes the failover lost (manual snapshots outlive their cluster)"),
-                lines: kept.iter().map(|l| literal(l)).collect(),
+                name: quoted(
+                    "Delete the old primary databases the failback kept aside (they hold the root's database groups)",
+                ),
+                lines: before.iter().map(|l| literal(l)).collect(),
             });
         }
         steps.push(unprotect(&r));
         steps.push(destroy);
+        if role == "primary" && !after.is_empty() {
+            steps.push(ShellStep {
+                name: quoted(
+                    "Delete the drill's database snapshots in both regions (the destroy's final ones, the failback's)",
+                ),
+                lines: after.iter().map(|l| literal(l)).collect(),
+            });
+        }
         jobs.push(DrillJob {
             id: format!("destroy-{role}"),
             title: format!("destroy the drill's {role} root"),

@@ -316,22 +316,6 @@ fn lost_writes_prefix(cluster: &str) -> String {
     )
 }
 
-/// The commands that delete the copies the failback kept of the Aurora
-/// clusters' lost writes (manual snapshots outlive their cluster): for the
-/// drill's teardown, where nothing of the copy may stay.
-pub(super) fn delete_lost_writes(c: &Ctx<'_>) -> Vec<String> {
-    c.of(Kind::Aurora)
-        .filter(|a| a.in_dr())
-        .map(|a| {
-            let kept = lost_writes_prefix(&c.ident(a, Role::Primary));
-            format!(
-                "for S in $(aws rds describe-db-cluster-snapshots --snapshot-type manual --region {r} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, '{kept}-')].DBClusterSnapshotIdentifier\" --output text); do aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
-                r = c.primary
-            )
-        })
-        .collect()
-}
-
 /// Aurora, while DR still serves: the old primary cluster rejoins the global
 /// database as a secondary once its region recovers; if it was lost, it is
 /// rebuilt as a secondary and adopted by the primary root.
@@ -411,6 +395,10 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
         s.instances,
         c.tf("primary", "import")
     ));
+    let lost = format!(
+        "! aws rds describe-db-clusters --db-cluster-identifier {p} --region {} > /dev/null 2>&1",
+        c.primary
+    );
     steps.push(Step::new(
         format!("Only if the old primary cluster was lost: rebuild `{p}` as a secondary of `{global}` and adopt it"),
         commands,
@@ -418,7 +406,8 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
             format!("A cluster that joins a global database as a secondary takes no master user, password or database name (they come with the replicated data), so it is created here, not by the primary root, which would create a writer; `{p}` and its {} instances exist with the primary root's settings and are in its state.", s.instances),
             format!("`{member}` prints `connected` before the switchover."),
         ],
-    ));
+    )
+    .only_if(lost));
     steps
 }
 

@@ -89,6 +89,57 @@ pub(super) fn replication_lag(d: &Ctx<'_>) -> Option<Step> {
     ))
 }
 
+/// What the drill's databases leave outside Terraform (helper-62), as the
+/// commands to run before the roots' destroy and after it:
+/// - before: an old primary RDS instance the failback kept aside
+///   (`<identifier>-stale-<date>`, deletion-protected) still uses the
+///   primary root's subnet, security and parameter groups, so the primary
+///   destroy cannot delete them: it goes first, without a final snapshot;
+/// - after: every manual DB and cluster snapshot named after the drill's
+///   copy, in both regions: the destroy's final snapshots (`<id>-final`), the
+///   failback's (`<id>-before-failback`, the kept lost writes). Left, they
+///   bill, and the next drill's failback or destroy stops at a snapshot that
+///   already exists.
+pub(super) fn database_leftovers(d: &Ctx<'_>) -> (Vec<String>, Vec<String>) {
+    let p = d.primary;
+    let before: Vec<String> = d
+        .of(Kind::Rds)
+        .filter(|a| a.in_dr())
+        .map(|a| {
+            let id = d.ident(a, Role::Primary);
+            format!(
+                "for ID in $(aws rds describe-db-instances --region {p} --query \"DBInstances[?starts_with(DBInstanceIdentifier, '{id}-stale-')].DBInstanceIdentifier\" --output text); do aws rds modify-db-instance --db-instance-identifier \"$ID\" --no-deletion-protection --apply-immediately --region {p} > /dev/null; aws rds delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region {p} > /dev/null; {}; done   # the old primary the failback kept aside",
+                retried(
+                    format!("aws rds wait db-instance-deleted --db-instance-identifier \"$ID\" --region {p}"),
+                    format!("aws rds describe-db-instances --db-instance-identifier \"$ID\" --region {p} --query 'DBInstances[0].DBInstanceStatus' --output text"),
+                )
+            )
+        })
+        .collect();
+    if d.databases().next().is_none() {
+        return (before, Vec::new());
+    }
+    let name = &d.name;
+    let mut after = Vec::new();
+    for r in [d.primary, d.dr] {
+        after.push(format!(
+            "for S in $(aws rds describe-db-snapshots --snapshot-type manual --region {r} --query \"DBSnapshots[?starts_with(DBSnapshotIdentifier, '{name}-')].DBSnapshotIdentifier\" --output text); do {}; aws rds delete-db-snapshot --db-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
+            retried(
+                format!("aws rds wait db-snapshot-available --db-snapshot-identifier \"$S\" --region {r}"),
+                format!("aws rds describe-db-snapshots --db-snapshot-identifier \"$S\" --region {r} --query 'DBSnapshots[0].Status' --output text"),
+            )
+        ));
+        after.push(format!(
+            "for S in $(aws rds describe-db-cluster-snapshots --snapshot-type manual --region {r} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, '{name}-')].DBClusterSnapshotIdentifier\" --output text); do {}; aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
+            retried(
+                format!("aws rds wait db-cluster-snapshot-available --db-cluster-snapshot-identifier \"$S\" --region {r}"),
+                format!("aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier \"$S\" --region {r} --query 'DBClusterSnapshots[0].Status' --output text"),
+            )
+        ));
+    }
+    (before, after)
+}
+
 /// The drill's teardown: what `terraform destroy` refuses as generated
 /// (deletion-protected load balancers, databases, clusters and global
 /// databases; non-empty versioned buckets and repositories) made deletable
@@ -102,7 +153,8 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
         super::delete_failover_marker(&d.name, d.dr),
         super::remove_acknowledgements(&d.dir),
     ];
-    commands.extend(databases::delete_lost_writes(d));
+    let (before_destroy, after_destroy) = database_leftovers(d);
+    commands.extend(before_destroy);
     for role in [Role::Primary, Role::Dr] {
         let root = d.root(role);
         let region = d.region(role);
@@ -195,6 +247,8 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
     }
     commands.push(format!("terraform -chdir={}/dr destroy", d.dir));
     commands.push(format!("terraform -chdir={}/primary destroy", d.dir));
+    let snapshots = !after_destroy.is_empty();
+    commands.extend(after_destroy);
     let mut verify = vec![
         "Nothing of the drill's primary and DR roots is left: `terraform destroy` cannot delete a deletion-protected load balancer, database or global database, nor a bucket or repository that is not empty, hence the commands before it.".to_string(),
     ];
@@ -206,6 +260,9 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
             "Before the roots are destroyed, {} list no volume (`kubectl --context <cluster> get pv`): a volume left there is an EBS volume that outlives the drill, billed and encrypted with a key scheduled for deletion.",
             clusters.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" and ")
         ));
+    }
+    if snapshots {
+        verify.push(format!("`aws rds describe-db-snapshots --snapshot-type manual` and `describe-db-cluster-snapshots` list nothing named `{}-…` in either region: the final snapshots of the destroy and those of the failback bill, and the next drill would stop at a snapshot that exists already.", d.name));
     }
     verify.push("The drill's bootstrap root (state buckets, hosted zones, the account's EC2 Auto Scaling service-linked role) stays for the next drill; the role is account-wide, and IAM refuses to delete it while any Auto Scaling group uses it.".to_string());
     Step::new(

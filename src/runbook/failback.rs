@@ -107,8 +107,8 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             format!("Stop the application's writes in {} (maintenance window)", c.dr),
             vec![],
             vec![format!(
-                "Nothing writes to the {} databases or buckets any more (maintenance page, or the writers scaled to 0); the next steps move the data, then traffic. Keep them stopped until the traffic is back in {}: a write in {} before then lands in a database or bucket the next steps replace or have already copied.",
-                c.dr, c.primary, c.dr
+                "Nothing writes to the {} databases or buckets any more (maintenance page, or the writers scaled to 0); the next steps move the data, then traffic. Keep them stopped until the failback has made the {} data a copy again (its later steps say when): a write in {} before then lands in a database or bucket the next steps replace or have already copied.",
+                c.dr, c.dr, c.dr
             )],
         ));
     }
@@ -222,10 +222,6 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
                     0,
                     format!("Before this apply, start again the servers and applications stopped at the start of the failback (\"Keep what came back in {} from writing\"): their health checks take them back into rotation.", c.primary),
                 );
-                step.verify.push(format!(
-                    "Once traffic is back in {}, start again the writers stopped in {} (\"Stop the application's writes in {}\").",
-                    c.primary, c.dr, c.dr
-                ));
             }
             steps.push(step)
         }
@@ -256,6 +252,17 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     }
     for a in &dbs {
         steps.push(rebuild_dr_copy(c, a));
+    }
+    // The DR databases stay writable until their copies are rebuilt
+    // above (helper-61): only then may the DR writers run again.
+    if data_in_dr {
+        if let Some(last) = steps.last_mut() {
+            last.verify.push(format!(
+                "Now that the {dr} data is a copy of the {p} data again, start again the writers stopped in {dr} (\"Stop the application's writes in {dr}\").",
+                dr = c.dr,
+                p = c.primary
+            ));
+        }
     }
     steps.push(Step::new(
         "Confirm both roots match their configuration",

@@ -94,10 +94,11 @@ pub fn standbys_following(inv: &Inventory, plan: &Plan) -> Vec<String> {
     standby::following(&Ctx::new(inv, plan, String::new()))
 }
 
-/// The commands that delete the snapshots of lost writes the failback of
-/// inventory `inv` kept (see its Aurora failback): the drill's destroy.
-pub fn delete_lost_writes(inv: &Inventory, plan: &Plan) -> Vec<String> {
-    databases::delete_lost_writes(&Ctx::new(inv, plan, String::new()))
+/// What the databases of inventory `inv` (the drill's copy) leave outside
+/// Terraform, as the commands to run before its roots' destroy and after
+/// it (see the drill's teardown): the drill workflow's destroy jobs.
+pub fn database_leftovers(inv: &Inventory, plan: &Plan) -> (Vec<String>, Vec<String>) {
+    drill::database_leftovers(&Ctx::new(inv, plan, String::new()))
 }
 
 /// The runbook's replication-lag measurement of the drill (see the DR drill
@@ -242,6 +243,11 @@ pub struct Step {
     pub commands: Vec<String>,
     /// What must be true afterwards.
     pub verify: Vec<String>,
+    /// A shell condition under which the step applies, for a step its title
+    /// makes conditional ("Only if …"): people read the title, the drill's
+    /// workflow runs the commands only where the condition holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only_if: Option<String>,
 }
 
 impl Step {
@@ -250,7 +256,14 @@ impl Step {
             title: title.into(),
             commands,
             verify,
+            only_if: None,
         }
+    }
+
+    /// This step, applying only where the shell condition `condition` holds.
+    fn only_if(mut self, condition: String) -> Self {
+        self.only_if = Some(condition);
+        self
     }
 }
 

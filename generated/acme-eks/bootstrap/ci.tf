@@ -204,7 +204,7 @@ data "aws_iam_policy_document" "ci_read_primary" {
 
   statement {
     sid       = "ReadRegional"
-    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "autoscaling:Describe*", "backup-storage:Describe*", "backup-storage:Get*", "backup-storage:List*", "backup:Describe*", "backup:Get*", "backup:List*", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*", "cloudtrail:LookupEvents", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "s3:Get*", "s3:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
+    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "autoscaling:Describe*", "backup-storage:Describe*", "backup-storage:Get*", "backup-storage:List*", "backup:Describe*", "backup:Get*", "backup:List*", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*", "cloudtrail:LookupEvents", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "s3:Get*", "s3:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "servicequotas:Get*", "servicequotas:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
     resources = ["*"]
 
     condition {
@@ -311,7 +311,7 @@ data "aws_iam_policy_document" "ci_apply_primary" {
 
   statement {
     sid       = "Services"
-    actions   = ["acm:*", "autoscaling:*", "backup:*", "backup-storage:*", "cloudtrail:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "sns:*", "wafv2:*"]
+    actions   = ["acm:*", "autoscaling:*", "backup:*", "backup-storage:*", "cloudtrail:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "servicequotas:*", "sns:*", "wafv2:*"]
     resources = ["*"]
 
     condition {
@@ -366,6 +366,21 @@ data "aws_iam_policy_document" "ci_apply_primary" {
     sid       = "InventorySecrets"
     actions   = ["secretsmanager:*"]
     resources = ["arn:${local.ci_partition}:secretsmanager:*:${local.account_id}:secret:acme-eks-*"]
+  }
+
+  # The runbook's failover and failback (run by the drill with this role)
+  # find the databases' master secrets by their name prefix: ListSecrets
+  # takes no resource ARN (Service Authorization Reference).
+  statement {
+    sid       = "SecretList"
+    actions   = ["secretsmanager:ListSecrets"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = ["us-east-1", "us-west-2"]
+    }
   }
 
   # The fact store, and the public parameters naming current AMIs.
@@ -626,7 +641,7 @@ data "aws_iam_policy_document" "ci_read_dr" {
 
   statement {
     sid       = "ReadRegional"
-    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "autoscaling:Describe*", "backup-storage:Describe*", "backup-storage:Get*", "backup-storage:List*", "backup:Describe*", "backup:Get*", "backup:List*", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*", "cloudtrail:LookupEvents", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "s3:Get*", "s3:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
+    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "autoscaling:Describe*", "backup-storage:Describe*", "backup-storage:Get*", "backup-storage:List*", "backup:Describe*", "backup:Get*", "backup:List*", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*", "cloudtrail:LookupEvents", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "s3:Get*", "s3:List*", "servicequotas:Get*", "servicequotas:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
     resources = ["*"]
 
     condition {
@@ -721,7 +736,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
 
   statement {
     sid       = "Services"
-    actions   = ["acm:*", "autoscaling:*", "backup:*", "backup-storage:*", "cloudtrail:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "sns:*", "wafv2:*"]
+    actions   = ["acm:*", "autoscaling:*", "backup:*", "backup-storage:*", "cloudtrail:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "servicequotas:*", "sns:*", "wafv2:*"]
     resources = ["*"]
 
     condition {
@@ -770,6 +785,21 @@ data "aws_iam_policy_document" "ci_apply_dr" {
     sid       = "InventoryBuckets"
     actions   = ["s3:*"]
     resources = ["arn:${local.ci_partition}:s3:::acme-eks-*", "arn:${local.ci_partition}:s3:::acme-eks-*/*"]
+  }
+
+  # The runbook's failover and failback (run by the drill with this role)
+  # find the databases' master secrets by their name prefix: ListSecrets
+  # takes no resource ARN (Service Authorization Reference).
+  statement {
+    sid       = "SecretList"
+    actions   = ["secretsmanager:ListSecrets"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = ["us-east-1", "us-west-2"]
+    }
   }
 
   # The fact store, and the public parameters naming current AMIs.

@@ -204,7 +204,7 @@ data "aws_iam_policy_document" "ci_read_primary" {
 
   statement {
     sid       = "ReadRegional"
-    actions   = ["aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "s3:Get*", "s3:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
+    actions   = ["aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "s3:Get*", "s3:List*", "servicequotas:Get*", "servicequotas:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
     resources = ["*"]
 
     condition {
@@ -299,7 +299,7 @@ data "aws_iam_policy_document" "ci_apply_primary" {
 
   statement {
     sid       = "Services"
-    actions   = ["aps:*", "autoscaling:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "wafv2:*"]
+    actions   = ["aps:*", "autoscaling:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "servicequotas:*", "wafv2:*"]
     resources = ["*"]
 
     condition {
@@ -602,7 +602,7 @@ data "aws_iam_policy_document" "ci_read_dr" {
 
   statement {
     sid       = "ReadRegional"
-    actions   = ["aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "s3:Get*", "s3:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
+    actions   = ["aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "ecr:Describe*", "ecr:Get*", "ecr:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "s3:Get*", "s3:List*", "servicequotas:Get*", "servicequotas:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
     resources = ["*"]
 
     condition {
@@ -697,7 +697,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
 
   statement {
     sid       = "Services"
-    actions   = ["aps:*", "autoscaling:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "wafv2:*"]
+    actions   = ["aps:*", "autoscaling:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "servicequotas:*", "wafv2:*"]
     resources = ["*"]
 
     condition {

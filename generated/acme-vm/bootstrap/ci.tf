@@ -204,7 +204,7 @@ data "aws_iam_policy_document" "ci_read_primary" {
 
   statement {
     sid       = "ReadRegional"
-    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
+    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "servicequotas:Get*", "servicequotas:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
     resources = ["*"]
 
     condition {
@@ -311,7 +311,7 @@ data "aws_iam_policy_document" "ci_apply_primary" {
 
   statement {
     sid       = "Services"
-    actions   = ["acm:*", "aps:*", "autoscaling:*", "ec2:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "wafv2:*"]
+    actions   = ["acm:*", "aps:*", "autoscaling:*", "ec2:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "servicequotas:*", "wafv2:*"]
     resources = ["*"]
 
     condition {
@@ -360,6 +360,21 @@ data "aws_iam_policy_document" "ci_apply_primary" {
     sid       = "InventorySecrets"
     actions   = ["secretsmanager:*"]
     resources = ["arn:${local.ci_partition}:secretsmanager:*:${local.account_id}:secret:acme-vm-*"]
+  }
+
+  # The runbook's failover and failback (run by the drill with this role)
+  # find the databases' master secrets by their name prefix: ListSecrets
+  # takes no resource ARN (Service Authorization Reference).
+  statement {
+    sid       = "SecretList"
+    actions   = ["secretsmanager:ListSecrets"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = ["us-east-2", "us-west-1"]
+    }
   }
 
   # The fact store, and the public parameters naming current AMIs.
@@ -620,7 +635,7 @@ data "aws_iam_policy_document" "ci_read_dr" {
 
   statement {
     sid       = "ReadRegional"
-    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
+    actions   = ["acm:Describe*", "acm:Get*", "acm:List*", "aps:Describe*", "aps:Get*", "aps:List*", "autoscaling:Describe*", "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "ec2:Describe*", "ec2:Get*", "ec2:List*", "eks:Describe*", "eks:List*", "elasticloadbalancing:Describe*", "kms:Describe*", "kms:Get*", "kms:List*", "logs:Describe*", "logs:Get*", "logs:List*", "rds:Describe*", "rds:List*", "secretsmanager:Describe*", "secretsmanager:Get*", "secretsmanager:List*", "servicequotas:Get*", "servicequotas:List*", "sns:Get*", "sns:List*", "ssm:Describe*", "ssm:Get*", "ssm:List*", "wafv2:Describe*", "wafv2:Get*", "wafv2:List*"]
     resources = ["*"]
 
     condition {
@@ -727,7 +742,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
 
   statement {
     sid       = "Services"
-    actions   = ["acm:*", "aps:*", "autoscaling:*", "cloudwatch:*", "ec2:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "sns:*", "wafv2:*"]
+    actions   = ["acm:*", "aps:*", "autoscaling:*", "cloudwatch:*", "ec2:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "servicequotas:*", "sns:*", "wafv2:*"]
     resources = ["*"]
 
     condition {
@@ -776,6 +791,21 @@ data "aws_iam_policy_document" "ci_apply_dr" {
     sid       = "InventorySecrets"
     actions   = ["secretsmanager:*"]
     resources = ["arn:${local.ci_partition}:secretsmanager:*:${local.account_id}:secret:acme-vm-*"]
+  }
+
+  # The runbook's failover and failback (run by the drill with this role)
+  # find the databases' master secrets by their name prefix: ListSecrets
+  # takes no resource ARN (Service Authorization Reference).
+  statement {
+    sid       = "SecretList"
+    actions   = ["secretsmanager:ListSecrets"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = ["us-east-2", "us-west-1"]
+    }
   }
 
   # The fact store, and the public parameters naming current AMIs.
