@@ -2185,3 +2185,53 @@ fn the_drill_teardown_deletes_what_its_databases_leave() {
     let (rb, _) = book(BUCKET);
     assert!(!commands(&rb.drill).contains("describe-db-snapshots"));
 }
+
+/// helper-61: a node group is ACTIVE before its new nodes are Ready, and
+/// pods scheduled then land on the pilot node's zone (a zone spread never
+/// moves them): the failover's scale-up waits until the group has its
+/// desired number of Ready nodes. Run under bash: it goes on once they
+/// are, and stops after its tries when they never are.
+#[test]
+fn the_failover_waits_for_the_scaled_groups_nodes_to_be_ready() {
+    let (rb, _) = book(
+        "  - {kind: eks, name: k8s, size: m6i.large, qty: 3, min: 2, max: 6, version: \"1.35\", dr: pilot-light}\n",
+    );
+    let step = step_of(
+        &rb.failover,
+        "aws eks update-nodegroup-config --cluster-name t-k8s-usw1",
+    );
+    let wait = step
+        .commands
+        .iter()
+        .find(|c| c.starts_with("READY=0; for i in $(seq 1 60)"))
+        .unwrap_or_else(|| panic!("{:?}", step.commands));
+    assert!(
+        wait.contains("get nodes -l eks.amazonaws.com/nodegroup=t-k8s-usw1-default"),
+        "{wait}"
+    );
+    let kubeconfig = step
+        .commands
+        .iter()
+        .position(|c| c.starts_with("aws eks update-kubeconfig --name t-k8s-usw1"))
+        .unwrap();
+    assert!(kubeconfig < step.commands.iter().position(|c| c == wait).unwrap());
+    let Some(bash) = common::bash() else {
+        return;
+    };
+    // `kubectl` lists one more Ready node at each call, up to `most`.
+    let run = |most: u32| {
+        let kubectl = format!(
+            "n=$(cat calls 2>/dev/null || echo 0); n=$((n + 1)); echo $n > calls; i=0; while [ $i -lt $n ] && [ $i -lt {most} ]; do echo \"node-$i   Ready    <none>   1m   v1.35\"; i=$((i + 1)); done; echo 'node-x   NotReady   <none>   1m   v1.35'"
+        );
+        let script = format!("set -o pipefail\nK8S__DEFAULT_DESIRED=3\n{wait}");
+        common::run_with_fakes(&bash, &script, &[("kubectl", kubectl), ("sleep", "true".into())])
+    };
+    let r = run(10);
+    assert!(
+        r.ok && r.stdout.contains("Ready nodes of t-k8s-usw1-default: 3 (try 3)"),
+        "{}",
+        r.stdout
+    );
+    let r = run(2);
+    assert!(!r.ok && r.stdout.contains(": 2 (try 60)"), "{}", r.stdout);
+}

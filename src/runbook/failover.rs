@@ -636,6 +636,14 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
                         format!("aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query 'nodegroup.status' --output text", c.dr),
                         "40 min",
                     ),
+                    // ACTIVE is the group's state, not its nodes': pods
+                    // scheduled before the new nodes join all land on the
+                    // pilot node's zone, and a zone spread never moves them
+                    // (helper-61).
+                    format!("aws eks update-kubeconfig --name {cluster} --region {} --alias {cluster}", c.dr),
+                    format!(
+                        "READY=0; for i in $(seq 1 60); do READY=$(kubectl --context {cluster} get nodes -l eks.amazonaws.com/nodegroup={group} --no-headers | grep -c ' Ready ' || true); [ \"$READY\" -ge \"${size}\" ] && break; sleep 15; done; echo \"Ready nodes of {group}: $READY (try $i)\"; [ \"$READY\" -ge \"${size}\" ]   # the new nodes joined (15 min at most) before anything is scheduled on them"
+                    ),
                 ],
                 vec![format!(
                     "`aws eks describe-nodegroup --cluster-name {cluster} --nodegroup-name {group} --region {} --query nodegroup.scalingConfig` shows {expected}; the new nodes are Ready{}.",
