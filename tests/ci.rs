@@ -2529,7 +2529,7 @@ fn the_drill_deletes_what_its_databases_leave() {
         .expect("the guarded step");
     let script = step_script(&w, &job, &step);
     assert!(
-        script.contains("if ! aws rds describe-db-clusters --db-cluster-identifier acme-flask-drill-db-use2 --region us-east-2 > /dev/null 2>&1; then"),
+        script.contains("if GONE=$(aws rds describe-db-clusters --db-cluster-identifier acme-flask-drill-db-use2 --region us-east-2 2>&1 >/dev/null); case \"$GONE\" in *DBClusterNotFoundFault*) true ;;"),
         "{script}"
     );
     let Some(bash) = common::bash() else {
@@ -2562,6 +2562,15 @@ fn the_drill_deletes_what_its_databases_leave() {
         "{}",
         r.stdout
     );
+    // Any other error (helper-63: throttling, expired credentials) stops the
+    // step instead of rebuilding a live cluster.
+    let aws = "case \"$*\" in\n*\"describe-db-clusters --db-cluster-identifier acme-flask-drill-db-use2\"*) echo 'An error occurred (ExpiredToken)' >&2; exit 254 ;;\n*) echo 123456789012 ;;\nesac".to_string();
+    let r = common::run_with_fakes(
+        &bash,
+        &script,
+        &[("aws", aws), ("terraform", "echo \"terraform $*\"".to_string())],
+    );
+    assert!(!r.ok && !r.stdout.contains("terraform "), "{}", r.stdout);
 }
 
 /// helper-60: a tag can be moved under a job that holds the apply role's

@@ -1974,7 +1974,7 @@ fn the_failback_keeps_the_old_primarys_snapshot_of_the_lost_writes() {
         .unwrap();
     assert_eq!(
         rebuild.only_if.as_deref(),
-        Some("! aws rds describe-db-clusters --db-cluster-identifier t-db-use2 --region us-east-2 > /dev/null 2>&1")
+        Some("GONE=$(aws rds describe-db-clusters --db-cluster-identifier t-db-use2 --region us-east-2 2>&1 >/dev/null); case \"$GONE\" in *DBClusterNotFoundFault*) true ;; '') false ;; *) echo \"$GONE\" >&2; exit 1 ;; esac")
     );
     let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the commands are not run");
@@ -2180,7 +2180,31 @@ fn the_drill_teardown_deletes_what_its_databases_leave() {
     }
     let primary = at(d, "terraform -chdir=generated/t-drill/primary destroy");
     assert!(stale < primary);
-    assert!(primary < at(d, "DBSnapshots[?starts_with(DBSnapshotIdentifier, 't-drill-')]"));
+    let snapshots = at(d, "DBSnapshots[?starts_with(DBSnapshotIdentifier, 't-drill-')]");
+    assert!(primary < snapshots);
+    // helper-63: a failed list stops the teardown (a `for` over a failed
+    // command substitution would pass and leave everything behind).
+    if let Some(bash) = common::bash() {
+        for i in [stale, snapshots] {
+            let command = &lines(d)[i].1;
+            let failed = common::run_with_fakes(
+                &bash,
+                &format!("set -o pipefail\n{command}\necho went-on"),
+                &[("aws", "echo 'An error occurred (Throttling)' >&2; exit 254".to_string())],
+            );
+            assert!(
+                !failed.ok && !failed.stdout.contains("went-on"),
+                "{command}: {}",
+                failed.stdout
+            );
+            let none = common::run_with_fakes(
+                &bash,
+                &format!("set -o pipefail\n{command}\necho went-on"),
+                &[("aws", "true".to_string())],
+            );
+            assert!(none.ok && none.stdout.contains("went-on"), "{command}: {}", none.stdout);
+        }
+    }
     // No database, nothing of it.
     let (rb, _) = book(BUCKET);
     assert!(!commands(&rb.drill).contains("describe-db-snapshots"));

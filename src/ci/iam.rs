@@ -225,6 +225,19 @@ fn read_actions(service: &str) -> Vec<String> {
     verbs.iter().map(|v| format!("{service}:{v}")).collect()
 }
 
+/// Services a root only reads (the vCPU preflight reads its quota): their
+/// apply role gets the reads alone, not `service:*` (helper-63).
+const READ_ONLY: &[&str] = &["servicequotas"];
+
+/// What the apply role may do with regional `service`.
+fn apply_actions(service: &str) -> Vec<String> {
+    if READ_ONLY.contains(&service) {
+        read_actions(service)
+    } else {
+        vec![format!("{service}:*")]
+    }
+}
+
 /// The access of `root`, which manages `types`.
 pub fn root_access(root: &RootPlan, types: &BTreeSet<String>) -> RootAccess {
     let services = services(types);
@@ -243,7 +256,7 @@ pub fn root_access(root: &RootPlan, types: &BTreeSet<String>) -> RootAccess {
         apply_regional: regional
             .iter()
             .filter(|s| !SCOPED.contains(s))
-            .map(|s| format!("{s}:*"))
+            .flat_map(|s| apply_actions(s))
             .collect(),
         apply_global: global
             .iter()

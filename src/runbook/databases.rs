@@ -148,10 +148,11 @@ pub(super) fn placement(c: &Ctx<'_>, a: &Asset) -> Vec<String> {
 /// Keep an old primary that survived the outage aside under another name
 /// (its data stops at the failover; it is kept, not deleted).
 pub(super) fn aside(c: &Ctx<'_>, p: &str) -> String {
-    let stale = format!("{p}-stale-$(date +%Y%m%d)");
+    // The date read once: a step that crosses midnight names one instance.
+    let stale = "\"$STALE\"";
     let region = c.primary;
     format!(
-        "aws rds describe-db-instances --db-instance-identifier {p} --region {region} >/dev/null 2>&1 && aws rds modify-db-instance --db-instance-identifier {p} --new-db-instance-identifier {stale} --apply-immediately --region {region} && {}   # an old primary that survived the outage is kept aside under another name (renamed at once), not deleted",
+        "STALE={p}-stale-$(date +%Y%m%d); aws rds describe-db-instances --db-instance-identifier {p} --region {region} >/dev/null 2>&1 && aws rds modify-db-instance --db-instance-identifier {p} --new-db-instance-identifier {stale} --apply-immediately --region {region} && {}   # an old primary that survived the outage is kept aside under another name (renamed at once), not deleted",
         retried(
             format!("aws rds wait db-instance-available --db-instance-identifier {stale} --region {region}"),
             format!("aws rds describe-db-instances --db-instance-identifier {stale} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text")
@@ -339,7 +340,11 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
         primary = c.primary
     );
     let copy = format!(
-        "if [ -n \"$LOST\" ] && [ \"$LOST\" != None ]; then aws rds copy-db-cluster-snapshot --source-db-cluster-snapshot-identifier \"$LOST\" --target-db-cluster-snapshot-identifier {kept}-$(date -u +%Y%m%d%H%M) --copy-tags --region {}; fi",
+        "if [ -n \"$LOST\" ] && [ \"$LOST\" != None ]; then {}; aws rds copy-db-cluster-snapshot --source-db-cluster-snapshot-identifier \"$LOST\" --target-db-cluster-snapshot-identifier {kept}-$(date -u +%Y%m%d%H%M) --copy-tags --region {}; fi",
+        retried(
+            format!("aws rds wait db-cluster-snapshot-available --db-cluster-snapshot-identifier \"$LOST\" --region {}", c.primary),
+            format!("aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier \"$LOST\" --region {} --query 'DBClusterSnapshots[0].Status' --output text", c.primary),
+        ),
         c.primary
     );
     let mut steps = vec![Step::new(
@@ -395,8 +400,11 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
         s.instances,
         c.tf("primary", "import")
     ));
+    // Lost means RDS says so: any other error (throttling, expired
+    // credentials) stops the step instead of rebuilding a live cluster
+    // (helper-63).
     let lost = format!(
-        "! aws rds describe-db-clusters --db-cluster-identifier {p} --region {} > /dev/null 2>&1",
+        "GONE=$(aws rds describe-db-clusters --db-cluster-identifier {p} --region {} 2>&1 >/dev/null); case \"$GONE\" in *DBClusterNotFoundFault*) true ;; '') false ;; *) echo \"$GONE\" >&2; exit 1 ;; esac",
         c.primary
     );
     steps.push(Step::new(

@@ -108,7 +108,7 @@ pub(super) fn database_leftovers(d: &Ctx<'_>) -> (Vec<String>, Vec<String>) {
         .map(|a| {
             let id = d.ident(a, Role::Primary);
             format!(
-                "for ID in $(aws rds describe-db-instances --region {p} --query \"DBInstances[?starts_with(DBInstanceIdentifier, '{id}-stale-')].DBInstanceIdentifier\" --output text); do aws rds modify-db-instance --db-instance-identifier \"$ID\" --no-deletion-protection --apply-immediately --region {p} > /dev/null; aws rds delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region {p} > /dev/null; {}; done   # the old primary the failback kept aside",
+                "IDS=$(aws rds describe-db-instances --region {p} --query \"DBInstances[?starts_with(DBInstanceIdentifier, '{id}-stale-')].DBInstanceIdentifier\" --output text); for ID in $IDS; do aws rds modify-db-instance --db-instance-identifier \"$ID\" --no-deletion-protection --apply-immediately --region {p} > /dev/null; aws rds delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region {p} > /dev/null; {}; done   # the old primary the failback kept aside",
                 retried(
                     format!("aws rds wait db-instance-deleted --db-instance-identifier \"$ID\" --region {p}"),
                     format!("aws rds describe-db-instances --db-instance-identifier \"$ID\" --region {p} --query 'DBInstances[0].DBInstanceStatus' --output text"),
@@ -123,14 +123,14 @@ pub(super) fn database_leftovers(d: &Ctx<'_>) -> (Vec<String>, Vec<String>) {
     let mut after = Vec::new();
     for r in [d.primary, d.dr] {
         after.push(format!(
-            "for S in $(aws rds describe-db-snapshots --snapshot-type manual --region {r} --query \"DBSnapshots[?starts_with(DBSnapshotIdentifier, '{name}-')].DBSnapshotIdentifier\" --output text); do {}; aws rds delete-db-snapshot --db-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
+            "SNAPSHOTS=$(aws rds describe-db-snapshots --snapshot-type manual --region {r} --query \"DBSnapshots[?starts_with(DBSnapshotIdentifier, '{name}-')].DBSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do {}; aws rds delete-db-snapshot --db-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
             retried(
                 format!("aws rds wait db-snapshot-available --db-snapshot-identifier \"$S\" --region {r}"),
                 format!("aws rds describe-db-snapshots --db-snapshot-identifier \"$S\" --region {r} --query 'DBSnapshots[0].Status' --output text"),
             )
         ));
         after.push(format!(
-            "for S in $(aws rds describe-db-cluster-snapshots --snapshot-type manual --region {r} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, '{name}-')].DBClusterSnapshotIdentifier\" --output text); do {}; aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
+            "SNAPSHOTS=$(aws rds describe-db-cluster-snapshots --snapshot-type manual --region {r} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, '{name}-')].DBClusterSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do {}; aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
             retried(
                 format!("aws rds wait db-cluster-snapshot-available --db-cluster-snapshot-identifier \"$S\" --region {r}"),
                 format!("aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier \"$S\" --region {r} --query 'DBClusterSnapshots[0].Status' --output text"),

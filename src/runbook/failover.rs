@@ -829,7 +829,7 @@ pub(super) fn rotation_step(c: &Ctx<'_>, failback: bool) -> Option<Step> {
         // for unhealthy endpoints"; helper-59). The primary's endpoints
         // leave its group; the primary root's next full apply adds them back.
         commands.push(format!(
-            "for ENDPOINT in $(aws globalaccelerator describe-endpoint-group --endpoint-group-arn \"$PRIMARY_GROUP\" --region {GA_API_REGION} --query 'EndpointGroup.EndpointDescriptions[].EndpointId' --output text); do [ \"$ENDPOINT\" = None ] || aws globalaccelerator remove-endpoints --endpoint-group-arn \"$PRIMARY_GROUP\" --endpoint-identifiers EndpointId=\"$ENDPOINT\" --region {GA_API_REGION}; done"
+            "ENDPOINTS=$(aws globalaccelerator describe-endpoint-group --endpoint-group-arn \"$PRIMARY_GROUP\" --region {GA_API_REGION} --query 'EndpointGroup.EndpointDescriptions[].EndpointId' --output text); for ENDPOINT in $ENDPOINTS; do [ \"$ENDPOINT\" = None ] || aws globalaccelerator remove-endpoints --endpoint-group-arn \"$PRIMARY_GROUP\" --endpoint-identifiers EndpointId=\"$ENDPOINT\" --region {GA_API_REGION}; done"
         ));
         verify.push(format!(
             "`aws globalaccelerator describe-endpoint-group --endpoint-group-arn \"$PRIMARY_GROUP\" --region {GA_API_REGION} --query '[EndpointGroup.TrafficDialPercentage, length(EndpointGroup.EndpointDescriptions)]' --output text` prints 0 and 0: `{}` sends nothing to {} when it returns. A dial of 0 alone would not hold: while the {} endpoints are unhealthy, Global Accelerator ignores the dial and fails over to any healthy endpoint, so the {} load balancers leave the group; the primary root's next full apply puts them back.",

@@ -311,7 +311,7 @@ data "aws_iam_policy_document" "ci_apply_primary" {
 
   statement {
     sid       = "Services"
-    actions   = ["acm:*", "aps:*", "autoscaling:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "servicequotas:*", "sns:*", "wafv2:*"]
+    actions   = ["acm:*", "aps:*", "autoscaling:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "servicequotas:Get*", "servicequotas:List*", "sns:*", "wafv2:*"]
     resources = ["*"]
 
     condition {
@@ -742,7 +742,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
 
   statement {
     sid       = "Services"
-    actions   = ["acm:*", "aps:*", "autoscaling:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "servicequotas:*", "sns:*", "wafv2:*"]
+    actions   = ["acm:*", "aps:*", "autoscaling:*", "cloudwatch:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "rds:*", "servicequotas:Get*", "servicequotas:List*", "sns:*", "wafv2:*"]
     resources = ["*"]
 
     condition {

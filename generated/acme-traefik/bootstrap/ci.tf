@@ -299,7 +299,7 @@ data "aws_iam_policy_document" "ci_apply_primary" {
 
   statement {
     sid       = "Services"
-    actions   = ["aps:*", "autoscaling:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "servicequotas:*", "wafv2:*"]
+    actions   = ["aps:*", "autoscaling:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "servicequotas:Get*", "servicequotas:List*", "wafv2:*"]
     resources = ["*"]
 
     condition {
@@ -697,7 +697,7 @@ data "aws_iam_policy_document" "ci_apply_dr" {
 
   statement {
     sid       = "Services"
-    actions   = ["aps:*", "autoscaling:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "servicequotas:*", "wafv2:*"]
+    actions   = ["aps:*", "autoscaling:*", "ec2:*", "ecr:*", "eks:*", "elasticloadbalancing:*", "kms:*", "logs:*", "servicequotas:Get*", "servicequotas:List*", "wafv2:*"]
     resources = ["*"]
 
     condition {
