@@ -134,12 +134,7 @@ pub fn bootstrap(emitter: &Emitter, inv: &Inventory, plan: &Plan, files: &mut Fi
             "saved_plans": SAVED_PLANS,
             "managed_policies": iam::managed_policies(),
             "service_linked": iam::service_linked(inv),
-            // The runbook finds master secrets by name (list-secrets) where a
-            // database has a DR copy.
-            "lists_secrets": inv
-                .assets
-                .iter()
-                .any(|a| a.kind.spec().category == crate::kinds::Category::Database && a.in_dr()),
+            "lists_secrets": crate::runbook::secrets_replicated(inv).next().is_some(),
         }),
     );
     let text = emitter.render_template("ci/bootstrap.tf.tera", &ctx, true)?;

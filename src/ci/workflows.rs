@@ -501,6 +501,20 @@ fn root_of(command: &str, dir: &str) -> Option<&'static str> {
     }
 }
 
+/// Groups of [`by_root`] run as one job on the `role` root: their steps and
+/// checks in order.
+fn one_job(
+    role: &'static str,
+    groups: Vec<(&'static str, Vec<ShellStep>, Vec<String>)>,
+) -> (&'static str, Vec<ShellStep>, Vec<String>) {
+    let mut job = (role, Vec::new(), Vec::new());
+    for (_, steps, verify) in groups {
+        job.1.extend(steps);
+        job.2.extend(verify);
+    }
+    job
+}
+
 /// Runbook `steps` as shell steps grouped into runs on one root each (a
 /// command naming no root stays with the one before, or with `first`).
 fn by_root(steps: &[Step], dir: &str, first: &'static str) -> Vec<(&'static str, Vec<ShellStep>, Vec<String>)> {
@@ -939,14 +953,6 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
     // Just before the outage, with the primary region still reachable: the
     // buckets' replication lag, the data an outage at that moment loses.
     if let Some(step) = crate::runbook::replication_lag(&copy, &plan) {
-        let (steps, verify) = by_root(std::slice::from_ref(&step), &dir, "primary").into_iter().fold(
-            (Vec::new(), Vec::new()),
-            |(mut steps, mut verify), (_, s, v)| {
-                steps.extend(s);
-                verify.extend(v);
-                (steps, verify)
-            },
-        );
         add_group(
             &mut jobs,
             "replication-lag".into(),
@@ -955,7 +961,7 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
                 copy.regions.primary
             ),
             "failover",
-            ("primary", steps, verify),
+            one_job("primary", by_root(std::slice::from_ref(&step), &dir, "primary")),
             String::new(),
             FailoverVars::Unused,
         );
@@ -964,14 +970,9 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
             job.acknowledges_failover = false;
         }
     }
-    let failover = by_root(&rb.failover, &dir, "dr");
     let down = region_down_policy(&copy.regions.primary);
-    let mut merged: (&'static str, Vec<ShellStep>, Vec<String>) = ("dr", Vec::new(), Vec::new());
-    for (_, steps, verify) in failover {
-        // Every failover step works in the DR region: one job, primary denied.
-        merged.1.extend(steps);
-        merged.2.extend(verify);
-    }
+    // Every failover step works in the DR region: one job, primary denied.
+    let merged = one_job("dr", by_root(&rb.failover, &dir, "dr"));
     add_group(
         &mut jobs,
         "failover".into(),

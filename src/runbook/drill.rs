@@ -53,14 +53,9 @@ const REPLICATION_WAIT_SECONDS: u32 = 900;
 /// bucket is replicated.
 pub(super) fn replication_lag(d: &Ctx<'_>) -> Option<Step> {
     let pairs: Vec<(String, String)> = replicated_buckets(d)
-        .filter_map(|a| {
-            let bucket = |dr: bool| {
-                d.calls
-                    .get(&(dr, a.name.as_str(), "s3"))
-                    .and_then(|m| m.argument("bucket"))
-                    .and_then(|e| shell_name(e, &d.inv.name, &d.name))
-            };
-            Some((bucket(false)?, bucket(true)?))
+        .map(|a| {
+            let bucket = |region| names::bucket_in_shell(&d.name, &a.name, "$ACCOUNT_ID", region);
+            (bucket(d.primary), bucket(d.dr))
         })
         .collect();
     if pairs.is_empty() {

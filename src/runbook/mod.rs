@@ -480,8 +480,14 @@ impl Ctx<'_> {
 
 /// Databases whose master secret is replicated to DR (they have a DR copy).
 fn replicated_secrets<'a>(c: &Ctx<'a>) -> impl Iterator<Item = &'a Asset> + 'a {
-    c.inv
-        .assets
+    secrets_replicated(c.inv)
+}
+
+/// The databases of `inv` whose master secret is replicated to DR: the
+/// runbook finds their copies by name (`list-secrets`), which the CI's
+/// apply roles are granted for them.
+pub fn secrets_replicated(inv: &Inventory) -> impl Iterator<Item = &Asset> + '_ {
+    inv.assets
         .iter()
         .filter(|a| a.kind.spec().category == Category::Database && a.in_dr())
 }
