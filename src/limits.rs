@@ -45,9 +45,17 @@ pub struct TextLimit {
     pub help: String,
 }
 
+/// For each line of a text (as `str::lines` cuts it): whether it starts in
+/// block context, outside any quoted scalar, block scalar or flow
+/// collection — where a key or a sequence item at its indentation is
+/// structure, not text. What [`crate::inventory`] cuts the assets at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineStarts(pub Vec<bool>);
+
 /// Check raw inventory text before it is parsed: size and nesting depth.
 /// Linear in the text; never hands pathological input to the YAML scanner.
-pub fn check_text(text: &str) -> Result<(), TextLimit> {
+/// Returns where each line starts, as the same scan saw it.
+pub fn check_text(text: &str) -> Result<LineStarts, TextLimit> {
     if text.len() > MAX_INVENTORY_BYTES {
         return Err(TextLimit {
             line: 1,
@@ -89,8 +97,9 @@ fn too_deep(line: usize, column: usize) -> TextLimit {
 /// brackets, ignoring quoted text, comments and block scalars. A bracket
 /// counts where YAML starts a node (a value position, after an anchor or a
 /// tag, inside a flow collection), as the YAML scanner would see it.
-fn nesting(text: &str) -> Result<(), TextLimit> {
+fn nesting(text: &str) -> Result<LineStarts, TextLimit> {
     let mut s = Scan::default();
+    let mut starts = Vec::new();
     for (n, raw) in text.lines().enumerate() {
         let line = n + 1;
         let chars: Vec<char> = raw.chars().collect();
@@ -98,10 +107,12 @@ fn nesting(text: &str) -> Result<(), TextLimit> {
         let blank = chars[indent..].iter().all(|c| c.is_whitespace()) || chars.get(indent) == Some(&'#');
         if let Some(parent) = s.block_scalar {
             if blank || indent > parent {
+                starts.push(false);
                 continue;
             }
             s.block_scalar = None;
         }
+        starts.push(s.quote.is_none() && s.flow == 0);
         let mut i = 0;
         if s.quote.is_none() && s.flow == 0 {
             if blank {
@@ -199,7 +210,7 @@ fn nesting(text: &str) -> Result<(), TextLimit> {
             i += 1;
         }
     }
-    Ok(())
+    Ok(LineStarts(starts))
 }
 
 /// An inclusive range a numeric field must lie in, and why.

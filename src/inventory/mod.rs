@@ -3,6 +3,7 @@
 pub mod ci;
 pub mod model;
 pub mod source_map;
+mod split;
 
 pub use model::*;
 pub use source_map::{Seg, SourceMap};
@@ -75,13 +76,23 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 /// Parse inventory `text`; `path` is used only in diagnostics. The text is
 /// checked against [`limits::check_text`] before the YAML parser sees it.
 pub fn parse(text: &str, path: &Path) -> Result<Loaded, Diagnostics> {
-    if let Err(l) = limits::check_text(text) {
-        return Err(Diagnostics(vec![Diagnostic::new(
-            path,
-            (l.line, l.column),
-            l.message,
-            l.help,
-        )]));
+    let starts = match limits::check_text(text) {
+        Ok(starts) => starts,
+        Err(l) => {
+            return Err(Diagnostics(vec![Diagnostic::new(
+                path,
+                (l.line, l.column),
+                l.message,
+                l.help,
+            )]))
+        }
+    };
+    if let Some(inventory) = parse_by_asset(text, &starts) {
+        return Ok(Loaded {
+            path: path.to_path_buf(),
+            inventory,
+            source_map: SourceMap::new(text),
+        });
     }
     match serde_yaml::from_str::<Inventory>(text) {
         Ok(inventory) => Ok(Loaded {
@@ -97,6 +108,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded, Diagnostics> {
             Err(Diagnostics(vec![yaml_error(syntax.as_ref().unwrap_or(&e), path)]))
         }
     }
+}
+
+/// The inventory parsed asset by asset (see [`split`]), or `None` where the
+/// text is not cut that way or a part of it does not parse: the caller then
+/// parses the whole text, which also reports the errors.
+fn parse_by_asset(text: &str, starts: &limits::LineStarts) -> Option<Inventory> {
+    let cut = split::cut(text, starts)?;
+    let mut inventory: Inventory = serde_yaml::from_str(&cut.header).ok()?;
+    inventory.assets.reserve_exact(cut.items.len());
+    let mut document = String::new();
+    for (column, after) in cut.items {
+        split::Cut::document(column, after, &mut document);
+        inventory.assets.push(serde_yaml::from_str(&document).ok()?);
+    }
+    Some(inventory)
 }
 
 /// The last segment of serde_yaml's path prefix (`assets[0].qty: …` → `qty`).
@@ -275,5 +301,88 @@ mod tests {
         let inv = parse(text, Path::new("t.yaml")).unwrap().inventory;
         assert_eq!(inv.assets[0].dr_count(), 1);
         assert_eq!(inv.assets[1].dr_count(), 3);
+    }
+}
+
+#[cfg(test)]
+mod by_asset {
+    use super::*;
+
+    /// Parsed asset by asset where that applies, the inventory must be the
+    /// one the whole text parses to; where the whole text does not parse,
+    /// the cut must not make an inventory of it.
+    fn assert_same(text: &str) -> bool {
+        let Ok(starts) = limits::check_text(text) else {
+            return false;
+        };
+        let by_asset = parse_by_asset(text, &starts);
+        let whole = serde_yaml::from_str::<Inventory>(text);
+        match (&by_asset, &whole) {
+            (Some(a), Ok(w)) => assert_eq!(format!("{a:?}"), format!("{w:?}"), "{text}"),
+            (Some(a), Err(e)) => panic!("the cut parsed what the whole text does not ({e}):\n{text}\n{a:?}"),
+            (None, _) => {}
+        }
+        by_asset.is_some()
+    }
+
+    fn shipped() -> Vec<String> {
+        let mut texts: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/inventory"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        texts.sort();
+        texts.push(crate::synthetic::inventory_yaml(300));
+        texts.push(crate::synthetic::peer_inventory_yaml(300));
+        texts
+    }
+
+    #[test]
+    fn shipped_and_synthetic_inventories_parse_asset_by_asset_to_the_same_model() {
+        for text in shipped() {
+            assert!(assert_same(&text), "not cut:\n{text}");
+        }
+    }
+
+    #[test]
+    fn an_asset_that_does_not_parse_alone_reads_as_the_whole_text_does() {
+        let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - kind: vm\n   name: app\n    dr: none\n";
+        assert!(!assert_same(text));
+        let err = parse(text, Path::new("t.yaml")).unwrap_err();
+        assert_eq!(
+            (err.0[0].line, err.0[0].help.as_str()),
+            (5, "fix the YAML syntax at this position")
+        );
+        let shared = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n  - &app {kind: vm, name: app, dr: none}\n  - *app\n";
+        assert!(!assert_same(shared));
+        let loaded = parse(shared, Path::new("t.yaml")).unwrap();
+        assert_eq!(loaded.inventory.assets.len(), 2);
+    }
+
+    /// Every line of the shipped inventories moved, removed, doubled or
+    /// turned into an item in turn (deterministic): the cut either declines
+    /// or agrees with the whole parse.
+    #[test]
+    fn edited_inventories_never_parse_differently_asset_by_asset() {
+        let mut cut = 0;
+        for text in shipped().iter().take(5) {
+            let lines: Vec<&str> = text.lines().collect();
+            for i in 0..lines.len() {
+                for edit in 0..6 {
+                    let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+                    match edit {
+                        0 => l[i] = format!(" {}", l[i]),
+                        1 => l[i] = l[i].strip_prefix(' ').unwrap_or(&l[i]).to_string(),
+                        2 => {
+                            l.remove(i);
+                        }
+                        3 => l.insert(i, l[i].clone()),
+                        4 => l[i] = format!("- {}", l[i].trim_start()),
+                        _ => l[i] = format!("{}: |", l[i].trim_end_matches(':')),
+                    }
+                    cut += usize::from(assert_same(&(l.join("\n") + "\n")));
+                }
+            }
+        }
+        assert!(cut > 100, "the cut applied to only {cut} edits");
     }
 }
