@@ -2259,3 +2259,47 @@ fn the_failover_waits_for_the_scaled_groups_nodes_to_be_ready() {
     let r = run(2);
     assert!(!r.ok && r.stdout.contains(": 2 (try 60)"), "{}", r.stdout);
 }
+
+/// The failback copies a bucket's objects written in DR back to the
+/// primary, except a PostgreSQL cluster's archive (helper-65): the DR copies
+/// of the primary's archive, copied back, would overwrite segment by segment
+/// what a rebuilt primary cluster archives under the same names, and the
+/// data moves by dump and restore. Other buckets are copied whole.
+#[test]
+fn the_failback_leaves_postgres_archives_where_their_clusters_wrote_them() {
+    let assets = format!("  - {{kind: eks, name: k8s, size: m6i.large, qty: 3, version: \"1.35\", dr: pilot-light}}\n  - {{kind: s3, name: pg-backups, dr: replica}}\n  - {{kind: postgres_operator, name: pg_main, target: k8s, backup_bucket: pg-backups, qty: 2, db_name: shop, dr: replica}}\n{BUCKET}");
+    let (rb, _) = book(&assets);
+    let step = step_of(&rb.failback, "aws s3 sync s3://t-pg-backups-");
+    let syncs: Vec<&String> = step.commands.iter().filter(|c| c.contains("aws s3 sync")).collect();
+    assert_eq!(syncs.len(), 2, "{syncs:?}");
+    assert!(
+        syncs.iter().all(|c| c.contains(" --exclude 'spilo/pg-main/*'")),
+        "{syncs:?}"
+    );
+    let copy = step.commands.iter().find(|c| c.contains("aws s3 cp")).unwrap();
+    assert!(copy.contains("''|None) ;; spilo/pg-main/*) ;; *) aws s3 cp"), "{copy}");
+    assert!(step
+        .verify
+        .iter()
+        .any(|v| v.contains("(`spilo/pg-main/`) are not copied")));
+    let plain = step_of(&rb.failback, "aws s3 sync s3://t-data-");
+    assert!(plain
+        .commands
+        .iter()
+        .all(|c| !c.contains("exclude") && !c.contains("spilo")));
+    if let Some(bash) = common::bash() {
+        // The generated loop, run against a stand-in `aws`: the archive's
+        // keys are skipped, the others copied.
+        let script = format!("aws() {{ if [ \"$1\" = s3api ]; then printf 'spilo/pg-main/us-west-1/wal/17/x\\texports/a.csv\\n'; else echo \"$*\" >&2; fi; }}; ACCOUNT_ID=1; DECLARED=x; {copy}");
+        let out = std::process::Command::new(bash)
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .unwrap();
+        let copied = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && copied.contains("/exports/a.csv") && !copied.contains("spilo"),
+            "{copied}"
+        );
+    }
+}

@@ -87,6 +87,12 @@ fn cluster_name(name: &str) -> String {
     name.replace('_', "-")
 }
 
+/// The prefix of `backup_bucket` under which the cluster of asset `name`
+/// archives, one region per sub-prefix (the module's `scope`).
+pub fn archive_prefix(name: &str) -> String {
+    format!("spilo/{}/", cluster_name(name))
+}
+
 /// Whether the module takes `name` as the cluster's (its `name`
 /// validation, `^[a-z][a-z0-9-]{0,38}[a-z0-9]$`, checked by a test).
 fn is_cluster_name(name: &str) -> bool {

@@ -181,15 +181,26 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     for a in replicated_buckets(c) {
         let from = names::bucket_in_shell(&c.name, &a.name, "$ACCOUNT_ID", c.dr);
         let to = names::bucket_in_shell(&c.name, &a.name, "$ACCOUNT_ID", c.primary);
+        // PostgreSQL archives in the bucket stay where their clusters wrote
+        // them (helper-65): the DR copies of the primary's archive, copied
+        // back, would overwrite what a rebuilt primary cluster archives under
+        // the same segment names; the data itself moves by dump and restore.
+        let archives: Vec<String> = c
+            .of(Kind::PostgresOperator)
+            .filter(|p| p.backup_bucket.as_deref() == Some(a.name.as_str()))
+            .map(|p| crate::kinds::postgres_operator::archive_prefix(&p.name))
+            .collect();
+        let excludes: String = archives.iter().map(|p| format!(" --exclude '{p}*'")).collect();
+        let skipped: String = archives.iter().map(|p| format!("{p}*) ;; ")).collect();
         let sync = format!(
-            "aws s3 sync s3://{from}/ s3://{to}/ --source-region {} --region {} --size-only",
+            "aws s3 sync s3://{from}/ s3://{to}/ --source-region {} --region {} --size-only{excludes}",
             c.dr, c.primary
         );
         // `--size-only` skips an object rewritten in DR at the same size
         // (helper-58): what changed there since the failover's declaration
         // is copied whatever its size.
         let changed = format!(
-            "aws s3api list-objects-v2 --bucket {from} --region {dr} --query \"Contents[?LastModified>='$DECLARED'].Key\" --output text | tr '\\t' '\\n' | while IFS= read -r KEY; do case \"$KEY\" in ''|None) ;; *) aws s3 cp \"s3://{from}/$KEY\" \"s3://{to}/$KEY\" --source-region {dr} --region {primary} > /dev/null ;; esac; done",
+            "aws s3api list-objects-v2 --bucket {from} --region {dr} --query \"Contents[?LastModified>='$DECLARED'].Key\" --output text | tr '\\t' '\\n' | while IFS= read -r KEY; do case \"$KEY\" in ''|None) ;; {skipped}*) aws s3 cp \"s3://{from}/$KEY\" \"s3://{to}/$KEY\" --source-region {dr} --region {primary} > /dev/null ;; esac; done",
             dr = c.dr,
             primary = c.primary
         );
@@ -213,6 +224,13 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
                 "The dry run prints nothing (its line exits 0): every object of the DR bucket is in the primary bucket; the copies replicate to DR again like any new object.".into(),
             ],
         ));
+        if !archives.is_empty() {
+            let last = steps.last_mut().expect("pushed above");
+            last.verify.push(format!(
+                "The PostgreSQL archives ({}) are not copied: each region's prefix belongs to the cluster that wrote it, and the databases' data moves by the dump and restore below. Copied back, the DR copies of the primary's archive would overwrite, segment by segment, what a rebuilt primary cluster archives under the same names.",
+                archives.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
     }
     steps.extend(standbys.iter().filter_map(|a| move_back(c, a)));
     match restore_rotation(c, &hold_file) {
