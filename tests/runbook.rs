@@ -642,7 +642,8 @@ fn every_shell_block_sets_the_variables_it_uses() {
             let name = &text[start..i];
             let before = text[..start].trim_end_matches(' ');
             let at_start = before.is_empty()
-                || ["\n", "&&", ";", "do", "then", "if", "while", "until", "{"]
+                // `#`: a commented command line the operator runs by hand.
+                || ["\n", "&&", ";", "do", "then", "if", "while", "until", "{", "#"]
                     .iter()
                     .any(|s| before.ends_with(s));
             if !name.is_empty() && at_start && bytes.get(i + 1) != Some(&b'=') {
@@ -2302,4 +2303,142 @@ fn the_failback_leaves_postgres_archives_where_their_clusters_wrote_them() {
             "{copied}"
         );
     }
+}
+
+/// A backup plan's recovery points copied to the DR vault are restored in
+/// the DR region with what the DR region has (helper-64): the recovery
+/// point's own restore metadata names the primary's zone, parameter group,
+/// bucket and key. A database snapshot is restored by RDS into the DR
+/// restore subnet group and security group, with the primary module's
+/// settings, as a new instance; a bucket's recovery point into the DR
+/// bucket under the DR bucket's key.
+#[test]
+fn vault_recovery_points_restore_into_the_dr_region() {
+    let assets = format!(
+        "{}{BUCKET}  - {{kind: backup_plan, name: nightly, backup_assets: [db, data], dr: backup}}\n",
+        RDS.replace("DR", "backup")
+    );
+    let (rb, md) = book(&assets);
+    let step = step_of(&rb.failover, "VAULT=");
+    let lines: Vec<&str> = step.commands.iter().filter_map(|c| c.strip_prefix("# ")).collect();
+    let restore = lines
+        .iter()
+        .find(|l| l.starts_with("aws rds restore-db-instance-from-db-snapshot"))
+        .expect("an RDS restore");
+    for flag in [
+        "--db-snapshot-identifier \"$SNAPSHOT\"",
+        "--db-instance-identifier t-db-usw1-rp",
+        "--db-subnet-group-name t-db-usw1 --vpc-security-group-ids \"$SG\"",
+        "--db-instance-class db.m6i.large",
+        "--region us-west-1",
+    ] {
+        assert!(restore.contains(flag), "{flag}: {restore}");
+    }
+    assert!(
+        !restore.contains("availability-zone") && !restore.contains("parameter-group"),
+        "{restore}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("SNAPSHOT=")
+        && l.contains("--by-resource-arn arn:aws:rds:us-east-2:$ACCOUNT_ID:db:t-db-use2")));
+    let metadata = lines
+        .iter()
+        .find(|l| l.starts_with("aws backup get-recovery-point-restore-metadata"))
+        .expect("an S3 restore");
+    assert!(
+        metadata.contains(".DestinationBucketName = \\\"t-data-$ACCOUNT_ID-us-west-1\\\""),
+        "{metadata}"
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("POINT=") && l.contains("arn:aws:s3:::t-data-$ACCOUNT_ID-us-east-2")));
+    assert!(md.contains("# aws backup start-restore-job --recovery-point-arn \"$POINT\" --iam-role-arn \"$ROLE\" --metadata file://data-restore.json --region us-west-1"));
+    // The line, run with a stand-in aws printing a bucket's metadata, and
+    // jq: the destination and the key become the DR region's, the rest stays.
+    if let (Some(bash), Ok(_)) = (common::bash(), which("jq")) {
+        let dir = tempfile::tempdir().unwrap();
+        let stand_in = r#"aws() { echo '{"DestinationBucketName":"t-data-1-us-east-2","KMSKey":"arn:primary","EncryptionType":"SSE-KMS"}'; }; ACCOUNT_ID=1; KEY=arn:dr; "#;
+        let out = std::process::Command::new(bash)
+            .current_dir(dir.path())
+            .arg("-c")
+            .arg(format!("set -e -o pipefail; {stand_in}{metadata}"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let written: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("data-restore.json")).unwrap()).unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!({"DestinationBucketName": "t-data-1-us-west-1", "KMSKey": "arn:dr", "EncryptionType": "SSE-KMS", "NewBucket": "false"})
+        );
+    }
+}
+
+/// The path of `tool` on PATH.
+fn which(tool: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
+
+/// The drill's teardown empties the backup vaults before the destroys
+/// (helper-64): the vaults keep `force_destroy = false`, so a destroy stops
+/// at a vault holding a recovery point. Every point of both vaults is
+/// deleted, then waited for (a deletion takes a while). Run against a
+/// stand-in aws whose vault empties after the second look.
+#[test]
+fn the_drill_teardown_empties_the_backup_vaults_before_the_destroys() {
+    let loaded =
+        acmegen::inventory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory/acme-eks.yaml")).unwrap();
+    let rb = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
+    let teardown = rb
+        .drill
+        .iter()
+        .find(|s| s.title.starts_with("Destroy the drill"))
+        .unwrap();
+    let c = &teardown.commands;
+    let destroy = c
+        .iter()
+        .position(|l| l == "terraform -chdir=generated/acme-eks-drill/dr destroy")
+        .unwrap();
+    for (vault, region) in [
+        ("acme-eks-drill-scheduled-backups-use1", "us-east-1"),
+        ("acme-eks-drill-scheduled-backups-usw2", "us-west-2"),
+    ] {
+        let delete = c
+            .iter()
+            .position(|l| {
+                l.contains(&format!(
+                    "aws backup delete-recovery-point --backup-vault-name {vault} "
+                )) && l.contains(&format!("--region {region}"))
+            })
+            .unwrap_or_else(|| panic!("{vault}: {c:#?}"));
+        let wait = delete + 1;
+        assert!(
+            c[wait].contains(&format!(
+                "--backup-vault-name {vault} --region {region} --query 'length(RecoveryPoints)'"
+            )),
+            "{}",
+            c[wait]
+        );
+        assert!(wait < destroy);
+        let Some(bash) = common::bash() else { continue };
+        let stand_in = "LOOKS=0; aws() { case \"$2\" in delete-recovery-point) echo \"deleted $6\" >&2 ;; *) case \"$*\" in *length*) LOOKS=$((LOOKS + 1)); [ $LOOKS -ge 2 ] && echo 0 || echo 1 ;; *) printf 'arn:p1\\tarn:p2\\n' ;; esac ;; esac; }; sleep() { :; }; ";
+        let out = std::process::Command::new(bash)
+            .arg("-c")
+            .arg(format!("set -e; {stand_in}{}; {}", c[delete], c[wait]))
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && log.contains("deleted arn:p1") && log.contains("deleted arn:p2"),
+            "{log}"
+        );
+    }
+    assert!(teardown
+        .verify
+        .iter()
+        .any(|v| v.contains("backup vaults hold no recovery point")));
 }

@@ -90,6 +90,12 @@ const BACKED_UP: &[(Kind, &str)] = &[
     (Kind::Vm, "instance_arns"),
 ];
 
+/// Whether AWS Backup backs up assets of `kind` here (a plan without
+/// `backup_assets` selects every asset of these kinds).
+pub fn backs_up(kind: Kind) -> bool {
+    BACKED_UP.iter().any(|(b, _)| *b == kind)
+}
+
 /// A backup plan's fields, defaulted.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -173,7 +179,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             break;
         }
     }
-    let backed_up = |k: Kind| BACKED_UP.iter().any(|(b, _)| *b == k);
+    let backed_up = backs_up;
     let mut assets: Vec<String> = match &a.backup_assets {
         Some(given) => {
             for name in given {

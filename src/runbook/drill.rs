@@ -150,6 +150,7 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
     ];
     let (before_destroy, after_destroy) = database_leftovers(d);
     commands.extend(before_destroy);
+    let mut vaults = false;
     for role in [Role::Primary, Role::Dr] {
         let root = d.root(role);
         let region = d.region(role);
@@ -180,6 +181,22 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
                             "aws rds modify-global-cluster --global-cluster-identifier {} --no-deletion-protection --region {region}",
                             names::global_cluster(&d.name, &a.name)
                         ));
+                    }
+                }
+                "backup_plan" => {
+                    // helper-64: the vaults keep force_destroy = false (a
+                    // destroy must never take recovery points with it), so
+                    // the drill's are deleted first, and waited for.
+                    if let Some(vault) = arg_str(m, "name", root) {
+                        let vault = rename(vault);
+                        let list = format!("aws backup list-recovery-points-by-backup-vault --backup-vault-name {vault} --region {region}");
+                        commands.push(format!(
+                            "POINTS=$({list} --query 'RecoveryPoints[].RecoveryPointArn' --output text); for P in $POINTS; do aws backup delete-recovery-point --backup-vault-name {vault} --recovery-point-arn \"$P\" --region {region}; done   # the vault's recovery points"
+                        ));
+                        commands.push(format!(
+                            "for _ in $(seq 90); do LEFT=$({list} --query 'length(RecoveryPoints)' --output text); [ \"$LEFT\" = 0 ] && break; sleep 10; done; [ \"$LEFT\" = 0 ]   # deleted (a deletion takes a while)"
+                        ));
+                        vaults = true;
                     }
                 }
                 "ecr" => {
@@ -247,6 +264,9 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
     let mut verify = vec![
         "Nothing of the drill's primary and DR roots is left: `terraform destroy` cannot delete a deletion-protected load balancer, database or global database, nor a bucket or repository that is not empty, hence the commands before it.".to_string(),
     ];
+    if vaults {
+        verify.push("The drill's backup vaults hold no recovery point before the destroys (`aws backup list-recovery-points-by-backup-vault`): a vault that holds one cannot be deleted, and a backup job the primary's plan started during the teardown adds one; delete it as above, then run the destroy again.".to_string());
+    }
     if !buckets.is_empty() {
         verify.push("A DR destroy that stops at `BucketNotEmpty` met objects the primary wrote after the buckets were emptied (its S3 replication or database archive still runs while the DR root goes first): run the `empty_bucket` lines again, then the destroy.".to_string());
     }

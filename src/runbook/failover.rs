@@ -343,23 +343,8 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
             DrStrategy::Backup => {
                 // The plan gives the DR backup replication a restore subnet group and
                 // security group when DR has a VPC.
-                let network = c.call(a, Role::Dr, "rds_backup_replication").is_some_and(|m| m.argument("restore_subnet_group_name").is_some());
-                let mut commands = Vec::new();
-                let placement = if network {
-                    commands.push(format!(
-                        "SG={}",
-                        dr_output(c, &format!("{}_restore_security_group_id", a.ident()))
-                    ));
-                    format!("--db-subnet-group-name {id} --vpc-security-group-ids \"$SG\"")
-                } else {
-                    "--db-subnet-group-name <a DB subnet group in the DR region> --vpc-security-group-ids <its clients' security group>".to_string()
-                };
-                // What the restore cannot inherit from the backups, set as the
-                // primary module sets it (the DR root does not manage this copy).
-                let settings = c
-                    .call(a, Role::Primary, "rds")
-                    .map(|m| DbSettings::of(m, &c.plan.primary))
-                    .map_or(String::new(), |s| s.restore_flags());
+                let (group, placement, settings) = restore_placement(c, a);
+                let mut commands: Vec<String> = group.into_iter().collect();
                 commands.push(format!(
                     "aws rds restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn {} --target-db-instance-identifier {id} --use-latest-restorable-time {placement}{settings} --deletion-protection --region {}",
                     dr_output(c, &format!("{}_backup_replication_arn", a.ident())),
@@ -449,18 +434,128 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 format!("VAULT={}", dr_output(c, &format!("{id}_vault_name"))),
                 format!("ROLE={}", dr_output(c, &format!("{id}_backup_role_arn"))),
                 format!("aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --region {} --query 'reverse(sort_by(RecoveryPoints, &CreationDate))[].[ResourceArn, RecoveryPointArn, CreationDate]' --output table", c.dr),
-                format!("RECOVERY_POINT=$(aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --region {} --query 'reverse(sort_by(RecoveryPoints, &CreationDate))[0].RecoveryPointArn' --output text)", c.dr),
-                "# To restore: set RECOVERY_POINT to the row you need (the newest by default), edit restore-metadata.json for the DR region (new identifier, subnet group, security groups, bucket), then start the job:".to_string(),
-                format!("# aws backup get-recovery-point-restore-metadata --backup-vault-name \"$VAULT\" --recovery-point-arn \"$RECOVERY_POINT\" --region {} --query RestoreMetadata > restore-metadata.json", c.dr),
-                format!("# aws backup start-restore-job --recovery-point-arn \"$RECOVERY_POINT\" --iam-role-arn \"$ROLE\" --metadata file://restore-metadata.json --region {}", c.dr),
+                c.account(),
+                "# To restore what the replicas cannot give back, run the lines of the asset (the newest recovery point; for an older one, take its ARN from the table):".to_string(),
+            ]
+            .into_iter()
+            .chain(backed_up(c, a).into_iter().flat_map(|b| vault_restore(c, b)))
+            .collect(),
+            vec![
+                format!(
+                    "The table lists a recovery point per backed-up resource no older than the plan's schedule; a restore job shows COMPLETED in `aws backup list-restore-jobs --region {}`; restored data is as recent as the recovery point.",
+                    c.dr
+                ),
+                "A database restored from the vault is a new instance (`<identifier>-rp`) beside the DR copy: point the applications at it, and delete the one you no longer need; a bucket's restore adds the objects the DR bucket lacks and replaces none.".into(),
             ],
-            vec![format!(
-                "The table lists a recovery point per backed-up resource no older than the plan's schedule; a restore job shows COMPLETED in `aws backup list-restore-jobs --region {}`; restored data is as recent as the recovery point.",
-                c.dr
-            )],
         ));
     }
     steps
+}
+
+/// Where a restored copy of RDS database `a` goes in the DR region and the
+/// settings it cannot inherit from its backups: the command reading its
+/// security group (when the DR root gives the copy a subnet group and
+/// one), the placement flags, and the settings as the primary module sets
+/// them (the DR root does not manage a restored copy).
+fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String) {
+    let id = c.ident(a, Role::Dr);
+    let network = c
+        .call(a, Role::Dr, "rds_backup_replication")
+        .is_some_and(|m| m.argument("restore_subnet_group_name").is_some());
+    let (group, placement) = if network {
+        (
+            Some(format!(
+                "SG={}",
+                dr_output(c, &format!("{}_restore_security_group_id", a.ident()))
+            )),
+            format!("--db-subnet-group-name {id} --vpc-security-group-ids \"$SG\""),
+        )
+    } else {
+        (
+            None,
+            "--db-subnet-group-name <a DB subnet group in the DR region> --vpc-security-group-ids <its clients' security group>".to_string(),
+        )
+    };
+    let settings = c
+        .call(a, Role::Primary, "rds")
+        .map(|m| DbSettings::of(m, &c.plan.primary))
+        .map_or(String::new(), |s| s.restore_flags());
+    (group, placement, settings)
+}
+
+/// The assets backup plan `a` selects by name, in its order (every asset
+/// AWS Backup backs up here when it lists none).
+fn backed_up<'a>(c: &Ctx<'a>, a: &Asset) -> Vec<&'a Asset> {
+    match &a.backup_assets {
+        Some(names) => names.iter().filter_map(|n| c.assets.get(n.as_str()).copied()).collect(),
+        None => c
+            .inv
+            .assets
+            .iter()
+            .filter(|b| crate::kinds::backup_plan::backs_up(b.kind))
+            .collect(),
+    }
+}
+
+/// The commented commands restoring asset `b`'s newest recovery point in
+/// the DR vault (`$VAULT`, role `$ROLE`) into the DR region, for the backup
+/// plan's step (helper-64: the recovery point's own restore metadata names
+/// the primary's zone, parameter group, bucket and key, which a restore in
+/// the DR region cannot use).
+fn vault_restore(c: &Ctx<'_>, b: &Asset) -> Vec<String> {
+    let newest = |arn: &str| {
+        format!(
+            "aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --by-resource-arn {arn} --region {} --query 'reverse(sort_by(RecoveryPoints, &CreationDate))[0].RecoveryPointArn' --output text",
+            c.dr
+        )
+    };
+    match b.kind {
+        Kind::Rds => {
+            let copy = format!("{}-rp", c.ident(b, Role::Dr));
+            let (group, placement, settings) = restore_placement(c, b);
+            let mut lines = vec![format!(
+                "# `{}` (RDS): its newest snapshot in the vault as a new instance, `{copy}` (RDS restores it with the DR region's defaults where the flags below set nothing):",
+                b.name
+            )];
+            lines.extend(group.map(|g| format!("# {g}")));
+            lines.push(format!(
+                "# SNAPSHOT=$({})",
+                newest(&format!("arn:aws:rds:{}:$ACCOUNT_ID:db:{}", c.primary, c.ident(b, Role::Primary)))
+            ));
+            lines.push(format!(
+                "# aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier \"$SNAPSHOT\" --db-instance-identifier {copy} {placement}{settings} --deletion-protection --region {}",
+                c.dr
+            ));
+            lines
+        }
+        Kind::S3 => {
+            let bucket = names::bucket_in_shell(&c.name, &b.name, "$ACCOUNT_ID", c.dr);
+            let file = format!("{}-restore.json", b.ident());
+            vec![
+                format!("# `{}` (S3): its newest recovery point into the DR bucket, encrypted with the bucket's key (AWS Backup never replaces an object the bucket holds):", b.name),
+                format!(
+                    "# POINT=$({})",
+                    newest(&format!("arn:aws:s3:::{}", names::bucket_in_shell(&c.name, &b.name, "$ACCOUNT_ID", c.primary)))
+                ),
+                format!(
+                    "# KEY=$(aws s3api get-bucket-encryption --bucket {bucket} --region {} --query 'ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.KMSMasterKeyID' --output text)",
+                    c.dr
+                ),
+                format!(
+                    "# aws backup get-recovery-point-restore-metadata --backup-vault-name \"$VAULT\" --recovery-point-arn \"$POINT\" --region {} --query RestoreMetadata | jq \".DestinationBucketName = \\\"{bucket}\\\" | .NewBucket = \\\"false\\\" | .KMSKey = \\\"$KEY\\\"\" > {file}",
+                    c.dr
+                ),
+                format!(
+                    "# aws backup start-restore-job --recovery-point-arn \"$POINT\" --iam-role-arn \"$ROLE\" --metadata file://{file} --region {}",
+                    c.dr
+                ),
+            ]
+        }
+        kind => vec![format!(
+            "# `{}` ({kind}): restore its recovery point in the AWS Backup console (the vault, the recovery point, Restore), into the DR VPC's private subnets and the security groups the DR root gives the asset: the recovery point's own settings name the primary region's.",
+            b.name
+        )],
+    }
 }
 
 /// The stable name of database `a`'s writer (`<dns_name>.<inventory>.internal`,
