@@ -184,11 +184,26 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     };
     let id = a.ident();
     let c = cluster.ident();
+    // A standby runs its leader alone (postgres-operator user guide,
+    // "Providing credentials of source cluster"; helper-65): it replays the
+    // primary's users and passwords, which the DR secrets the operator made
+    // do not hold, so a standby replica could not log in to it and WAL would
+    // pile up on the leader. The operator aligns them once the cluster is
+    // promoted: the failover raises the replicas to the primary's with the
+    // promotion (a capacity variable whose DR default differs).
+    let (replicas_here, replicas_note) = if p.primary() {
+        (p.count_here(a).saturating_sub(1), "")
+    } else {
+        (0, " 0 while it is a standby: a standby replica cannot log in to the standby leader, which holds the primary's passwords; the failover sets the primary's count with the promotion.")
+    };
     let replicas = p.var(
         &format!("{id}_replicas"),
-        &format!("Streaming replicas of PostgreSQL cluster {} besides its master, in this region.", a.name),
+        &format!(
+            "Streaming replicas of PostgreSQL cluster {} besides its master, in this region.{replicas_note}",
+            a.name
+        ),
         "number",
-        Expr::Num(i64::from(p.count_here(a).saturating_sub(1))),
+        Expr::Num(i64::from(replicas_here)),
         VarRole::Capacity,
     );
     let standby = if p.primary() {
@@ -286,6 +301,22 @@ mod tests {
         assert_eq!(arg(dr, "backup_bucket"), "module.pg_backups.bucket_id");
         assert_eq!(default_of(&p.primary, "pg_replicas").as_deref(), Some("2"));
         assert_eq!(default_of(&p.dr, "pg_standby").as_deref(), Some("true"));
+    }
+
+    /// helper-65: a standby replica cannot log in to the standby leader (it
+    /// replays the primary's passwords, not the DR secrets'), and WAL piles
+    /// up on the leader meanwhile: the standby runs its leader alone, and the
+    /// failover raises the replicas to the primary's with the promotion.
+    #[test]
+    fn the_standby_runs_its_leader_alone_until_the_failover() {
+        let p = planned(&format!(
+            "{CLUSTER}  - {{kind: postgres_operator, name: pg, target: k8s, backup_bucket: pg-backups, qty: 3, db_name: shop, dr: replica}}\n"
+        ));
+        assert_eq!(default_of(&p.dr, "pg_replicas").as_deref(), Some("0"));
+        let changes = crate::runbook::failover_changes(&p);
+        let change = changes.iter().find(|c| c.name == "pg_replicas").expect("the failover raises the replicas");
+        assert_eq!((change.from.as_str(), change.to.as_str()), ("0", "2"));
+        assert!(changes.iter().any(|c| c.name == "pg_standby" && c.to == "false"));
     }
 
     #[test]

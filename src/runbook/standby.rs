@@ -137,7 +137,12 @@ pub(super) fn promote(c: &Ctx<'_>, changes: &[VarChange], a: &Asset) -> Option<S
             format!("The apply changes only `{}`'s Helm release (its standby section removed, from failover.auto.tfvars); the operator then promotes the standby leader, which archives WAL under the {} prefix of the DR bucket.", a.name, c.dr),
             "The loop ends once `patronictl list` shows a Leader (no longer a Standby Leader): the database accepts writes.".into(),
             format!("Data is what the standby replayed from the replicated archive: WAL not yet archived or replicated when {} was lost is gone (RPO); clients use the DR master service (output `{}_master_service`).", c.primary, a.ident()),
-        ],
+        ]
+        .into_iter()
+        .chain(changes.iter().any(|ch| ch.name == format!("{}_replicas", a.ident())).then(|| {
+            format!("The standby ran its leader alone; the same apply starts its replicas (`{}_replicas`), which join once the operator has aligned the users' passwords with its secrets after the promotion: `patronictl list` shows them streaming within minutes.", a.ident())
+        }))
+        .collect(),
     ))
 }
 

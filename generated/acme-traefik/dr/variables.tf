@@ -87,9 +87,9 @@ variable "cluster_node_release_versions" {
 }
 
 variable "db_replicas" {
-  description = "Streaming replicas of PostgreSQL cluster db besides its master, in this region."
+  description = "Streaming replicas of PostgreSQL cluster db besides its master, in this region. 0 while it is a standby: a standby replica cannot log in to the standby leader, which holds the primary's passwords; the failover sets the primary's count with the promotion."
   type        = number
-  default     = 1
+  default     = 0
 }
 
 variable "db_standby" {

@@ -320,6 +320,7 @@ run "dr_failover" {
     api_replicas              = 3
     cluster_node_desired_size = 3
     cluster_node_min_size     = 3
+    db_replicas               = 1
     db_standby                = false
     router_replicas           = 2
     failover_acknowledged     = "2026-01-01T00:00:00Z"
