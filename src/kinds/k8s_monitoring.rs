@@ -114,19 +114,9 @@ fn placement(c: &mut Check<'_>, a: &Asset, name: &str) -> Option<Placement> {
     })
 }
 
-/// Its volumes are encrypted with the region's key only under EBS default
-/// encryption, which the inventory must take over explicitly.
+/// The stack's fields, checked. Its volumes need no account setting: the
+/// module's own StorageClass encrypts them with the region's key.
 pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
-    if !c.inventory().ebs_default_encryption {
-        c.error(
-            "kind",
-            format!(
-                "`{}` keeps Prometheus and Grafana on EBS volumes, which are only encrypted with the region's key when EBS encryption by default is on",
-                a.name
-            ),
-            "add `ebs_default_encryption: true` at the top of the inventory: acmegen then turns on EBS encryption by default with the region's key, an account-and-region-wide setting",
-        );
-    }
     let cross_region = a.cross_region.unwrap_or(false);
     if cross_region && a.dr != DrStrategy::Active {
         c.error(
@@ -212,8 +202,11 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     m.providers.push(p.helm_on(cluster));
     m.depends_on.push(c.clone());
     m.depends_on.extend(super::workloads::addons_of(p, cluster));
+    // The volumes' StorageClass encrypts with the region's key, which the
+    // cluster's EBS CSI driver may use.
     m.arg("name", Expr::s(a.name.replace('_', "-")))
-        .arg("chart_version", Expr::s(&o.chart_version));
+        .arg("chart_version", Expr::s(&o.chart_version))
+        .arg("kms_key_arn", p.kms());
     if let Some(g) = &o.node_group {
         m.arg(
             "node_selector",
@@ -259,7 +252,6 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         let arn = p.fact(&arn_fact);
         let endpoint = p.fact(&endpoint_fact);
         m.arg("managed_prometheus", Expr::Bool(true))
-            .arg("kms_key_arn", p.kms())
             .arg(
                 "peer_prometheus",
                 Expr::cond(
@@ -302,6 +294,24 @@ mod tests {
     use crate::kinds::testing::{arg, errors, module, planned};
 
     const STACK: &str = "  - kind: eks\n    name: k8s\n    size: m6i.large\n    qty: 2\n    version: \"1.35\"\n    dr: active\n    node_groups:\n      - {name: monitoring, qty: 2, labels: {role: monitoring}, taints: [{key: dedicated, value: monitoring, effect: NoSchedule}, {key: spot, effect: NoExecute}]}\n  - {kind: cloudwatch, name: alarms, dr: active}\n  - {kind: k8s_monitoring, name: mon, target: k8s, node_group: monitoring, cross_region: true, cloudwatch_data_source: true, dr: active}\n";
+
+    /// helper-66: the volumes are encrypted with the region's key through
+    /// the module's own StorageClass, without the account-wide EBS default
+    /// (off, they were unencrypted; another stack's key, the EBS CSI driver
+    /// could not use it). The key is the one the cluster's driver may use.
+    #[test]
+    fn the_volumes_are_encrypted_with_the_clusters_key_without_the_account_default() {
+        let p = planned(STACK);
+        for root in p.roots() {
+            let mon = module(root, "mon").unwrap();
+            assert_eq!(arg(mon, "kms_key_arn"), arg(module(root, "k8s").unwrap(), "kms_key_arn"));
+            assert!(mon.argument("storage_class").is_none(), "the module's own class");
+        }
+        let text = include_str!("../../templates/modules/k8s_monitoring/main.tf");
+        assert!(text.contains("chart            = \"${path.module}/../../charts/encrypted-storage-class\""));
+        assert!(text.contains("storageClassName = local.storage_class"));
+        assert!(!text.contains("var.storage_class\n"));
+    }
 
     #[test]
     fn the_stack_runs_on_its_node_group_and_tolerates_its_taints() {
@@ -409,7 +419,8 @@ mod tests {
         let p = planned("  - {kind: eks, name: k8s, size: m6i.large, version: \"1.35\", dr: active}\n  - {kind: k8s_monitoring, name: mon, target: k8s, dr: active}\n");
         let mon = module(&p.primary, "mon").unwrap();
         let args: Vec<&str> = mon.args.iter().map(|(k, _)| k.as_ref()).collect();
-        assert_eq!(args, ["name", "chart_version"]);
+        // The key only: the volumes' StorageClass encrypts with it.
+        assert_eq!(args, ["name", "chart_version", "kms_key_arn"]);
     }
 
     #[test]

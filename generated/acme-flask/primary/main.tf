@@ -50,7 +50,7 @@ module "kms" {
   name                            = "acme-flask-default-use2"
   alias                           = "alias/acme-flask-default"
   description                     = "Default encryption key of acme-flask in us-east-2"
-  ebs_encryption_by_default       = true
+  ebs_encryption_by_default       = false
   autoscaling_service_linked_role = true
   tags                            = local.tags
 }
@@ -165,6 +165,7 @@ module "grafana_prometheus" {
 
   name               = "grafana-prometheus"
   chart_version      = "77.0.0"
+  kms_key_arn        = module.kms.key_arn
   cluster_name       = module.monitoring.cluster_name
   oidc_provider_arn  = module.monitoring.oidc_provider_arn
   region             = var.region

@@ -369,6 +369,7 @@ module "monitoring" {
 
   name          = "monitoring"
   chart_version = "77.0.0"
+  kms_key_arn   = module.kms.key_arn
   node_selector = {
     role = "monitoring"
   }
@@ -389,7 +390,6 @@ module "monitoring" {
   alert_sns_kms_key_arn   = module.kms.key_arn
   cloudwatch_data_source  = true
   managed_prometheus      = true
-  kms_key_arn             = module.kms.key_arn
   peer_prometheus = alltrue([contains(module.facts.names, "primary/monitoring_prometheus_arn"), contains(module.facts.names, "primary/monitoring_prometheus_endpoint")]) ? {
     workspace_arn = module.facts.values["primary/monitoring_prometheus_arn"]
     endpoint      = module.facts.values["primary/monitoring_prometheus_endpoint"]

@@ -206,6 +206,7 @@ module "observability" {
 
   name          = "observability"
   chart_version = "77.0.0"
+  kms_key_arn   = module.kms.key_arn
 
   depends_on = [module.cluster, module.addons]
 }

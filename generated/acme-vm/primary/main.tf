@@ -181,6 +181,7 @@ module "prometheus_grafana" {
 
   name               = "prometheus-grafana"
   chart_version      = "77.0.0"
+  kms_key_arn        = module.kms.key_arn
   cluster_name       = module.monitoring.cluster_name
   oidc_provider_arn  = module.monitoring.oidc_provider_arn
   region             = var.region

@@ -22,9 +22,14 @@ variable "retention_days" {
 }
 
 variable "storage_class" {
-  description = "Storage class of the Prometheus and Grafana volumes (EBS CSI; encrypted by default in the region)."
+  description = "Storage class of the Prometheus and Grafana volumes. null: the module's own, `<name>-encrypted` (gp3, encrypted with kms_key_arn). Set an existing class only for a stack installed on another class: a bound claim's class cannot change."
   type        = string
-  default     = "gp2"
+  default     = null
+
+  validation {
+    condition     = var.storage_class != null || var.kms_key_arn != null
+    error_message = "The module's own StorageClass (storage_class = null) encrypts the volumes with kms_key_arn: give the key, or name an existing storage class."
+  }
 }
 
 variable "storage_gb" {
@@ -115,7 +120,7 @@ variable "amp_plugin_version" {
 }
 
 variable "kms_key_arn" {
-  description = "KMS key ARN of the managed Prometheus workspace and its log group, with managed_prometheus."
+  description = "KMS key ARN of the volumes (with the module's own StorageClass: the EBS CSI driver's role must be allowed to use it) and, with managed_prometheus, of the workspace and its log group."
   type        = string
   default     = null
 }

@@ -29,6 +29,12 @@
 # region) and scrapes their node_exporter on the private IP; the instances'
 # security group admits the exporter port from this cluster's nodes only.
 #
+# Volumes: Prometheus's and Grafana's are gp3, encrypted with the region's
+# key (kms_key_arn, which the cluster's EBS CSI driver may use) through a
+# StorageClass of the stack's own, whatever the account's EBS default
+# encryption says: off, it would leave them unencrypted; another stack's
+# key, the driver could not use.
+#
 # Secrets: the Grafana admin password never passes through Terraform. The
 # chart generates it into its Secret on the first install and keeps it on
 # every upgrade (it reads the Secret back); kube-prometheus-stack's default
@@ -174,6 +180,24 @@ locals {
   grafana_plugins = var.managed_prometheus ? { plugins = [local.amp_plugin] } : {}
 }
 
+locals {
+  storage_class = coalesce(var.storage_class, "${var.name}-encrypted")
+}
+
+resource "helm_release" "storage_class" {
+  count = var.storage_class == null ? 1 : 0
+
+  name             = "${var.name}-storage"
+  namespace        = var.namespace
+  create_namespace = true
+  chart            = "${path.module}/../../charts/encrypted-storage-class"
+
+  values = [yamlencode({
+    name     = local.storage_class
+    kmsKeyId = var.kms_key_arn
+  })]
+}
+
 resource "helm_release" "this" {
   name             = var.name
   namespace        = var.namespace
@@ -190,7 +214,7 @@ resource "helm_release" "this" {
         storageSpec = {
           volumeClaimTemplate = {
             spec = {
-              storageClassName = var.storage_class
+              storageClassName = local.storage_class
               accessModes      = ["ReadWriteOnce"]
               resources        = { requests = { storage = "${var.storage_gb}Gi" } }
             }
@@ -209,7 +233,7 @@ resource "helm_release" "this" {
       adminPassword = ""
       persistence = {
         enabled          = true
-        storageClassName = var.storage_class
+        storageClassName = local.storage_class
       }
       additionalDataSources = local.datasources
       serviceAccount = {
@@ -222,6 +246,8 @@ resource "helm_release" "this" {
     })
     kube-state-metrics = local.placement
   })]
+
+  depends_on = [helm_release.storage_class]
 }
 
 ################################################################################
