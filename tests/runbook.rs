@@ -655,8 +655,10 @@ fn every_shell_block_sets_the_variables_it_uses() {
                 out.push((i, name.to_string()));
             }
         }
+        // `read -r A B`: every name up to the end of the command.
         for (i, _) in text.match_indices("read -r ") {
-            if let Some(name) = text[i + 8..].split(|c: char| c.is_whitespace() || c == ';').next() {
+            let names = text[i + 8..].split([';', '\n']).next().unwrap_or_default();
+            for name in names.split_whitespace() {
                 out.push((i, name.to_string()));
             }
         }
@@ -2326,7 +2328,7 @@ fn vault_recovery_points_restore_into_the_dr_region() {
         .find(|l| l.starts_with("aws rds restore-db-instance-from-db-snapshot"))
         .expect("an RDS restore");
     for flag in [
-        "--db-snapshot-identifier \"$SNAPSHOT\"",
+        "--db-snapshot-identifier \"${SNAPSHOT#*:snapshot:}\"",
         "--db-instance-identifier t-db-usw1-rp",
         "--db-subnet-group-name t-db-usw1 --vpc-security-group-ids \"$SG\"",
         "--db-instance-class db.m6i.large",
@@ -2368,7 +2370,7 @@ fn vault_recovery_points_restore_into_the_dr_region() {
             serde_json::from_str(&std::fs::read_to_string(dir.path().join("data-restore.json")).unwrap()).unwrap();
         assert_eq!(
             written,
-            serde_json::json!({"DestinationBucketName": "t-data-1-us-west-1", "KMSKey": "arn:dr", "EncryptionType": "SSE-KMS", "NewBucket": "false"})
+            serde_json::json!({"DestinationBucketName": "t-data-1-us-west-1", "KMSKey": "arn:dr", "EncryptionType": "SSE-KMS", "NewBucket": "false", "Encrypted": "true"})
         );
     }
 }
@@ -2384,10 +2386,11 @@ fn which(tool: &str) -> Result<std::path::PathBuf, ()> {
 }
 
 /// The drill's teardown empties the backup vaults before the destroys
-/// (helper-64): the vaults keep `force_destroy = false`, so a destroy stops
-/// at a vault holding a recovery point. Every point of both vaults is
-/// deleted, then waited for (a deletion takes a while). Run against a
-/// stand-in aws whose vault empties after the second look.
+/// (helper-64, helper-67): the vaults keep `force_destroy = false`, so a
+/// destroy stops at a vault holding a recovery point. Every point of both
+/// vaults is deleted until none is left (a deletion takes a while; one
+/// refused, or a point that arrived since, is tried at the next look). Run
+/// against a stand-in aws whose vault empties at the second look.
 #[test]
 fn the_drill_teardown_empties_the_backup_vaults_before_the_destroys() {
     let loaded =
@@ -2407,35 +2410,41 @@ fn the_drill_teardown_empties_the_backup_vaults_before_the_destroys() {
         ("acme-eks-drill-scheduled-backups-use1", "us-east-1"),
         ("acme-eks-drill-scheduled-backups-usw2", "us-west-2"),
     ] {
-        let delete = c
+        let empty = c
             .iter()
-            .position(|l| {
-                l.contains(&format!(
-                    "aws backup delete-recovery-point --backup-vault-name {vault} "
-                )) && l.contains(&format!("--region {region}"))
-            })
+            .position(|l| l.contains(&format!("--backup-vault-name {vault} --region {region} --query")))
             .unwrap_or_else(|| panic!("{vault}: {c:#?}"));
-        let wait = delete + 1;
-        assert!(
-            c[wait].contains(&format!(
-                "--backup-vault-name {vault} --region {region} --query 'length(RecoveryPoints)'"
-            )),
-            "{}",
-            c[wait]
+        assert!(empty < destroy);
+        assert_eq!(
+            c[empty],
+            format!(
+                "{}   # every recovery point of the vault, deleted",
+                acmegen::runbook::empty_backup_vault(vault, region)
+            )
         );
-        assert!(wait < destroy);
         let Some(bash) = common::bash() else { continue };
-        let stand_in = "LOOKS=0; aws() { case \"$2\" in delete-recovery-point) echo \"deleted $6\" >&2 ;; *) case \"$*\" in *length*) LOOKS=$((LOOKS + 1)); [ $LOOKS -ge 2 ] && echo 0 || echo 1 ;; *) printf 'arn:p1\\tarn:p2\\n' ;; esac ;; esac; }; sleep() { :; }; ";
-        let out = std::process::Command::new(bash)
+        // The looks are counted in a file: the list runs in a subshell.
+        let stand_in = "LOOKS=$(mktemp); aws() { case \"$2\" in delete-recovery-point) echo \"deleted $6\" >&2 ;; *) echo . >> \"$LOOKS\"; [ \"$(wc -l < \"$LOOKS\")\" -ge 2 ] || printf 'arn:p1\\tCOMPLETED\\narn:p2\\tDELETING\\n' ;; esac; }; sleep() { :; }; ";
+        let out = std::process::Command::new(&bash)
             .arg("-c")
-            .arg(format!("set -e; {stand_in}{}; {}", c[delete], c[wait]))
+            .arg(format!("set -e; {stand_in}{}", c[empty]))
             .output()
             .unwrap();
         let log = String::from_utf8_lossy(&out.stderr);
         assert!(
-            out.status.success() && log.contains("deleted arn:p1") && log.contains("deleted arn:p2"),
+            out.status.success() && log.contains("deleted arn:p1") && !log.contains("arn:p2"),
             "{log}"
         );
+        // A vault that never empties fails the line.
+        let stuck = std::process::Command::new(&bash)
+            .arg("-c")
+            .arg(format!(
+                "set -e; aws() {{ echo 'arn:p3\tDELETING'; }}; sleep() {{ :; }}; {}",
+                c[empty]
+            ))
+            .output()
+            .unwrap();
+        assert!(!stuck.status.success());
     }
     assert!(teardown
         .verify

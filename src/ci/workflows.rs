@@ -641,6 +641,11 @@ fn unprotect(root: &Root) -> ShellStep {
         "    case \"$out\" in *RepositoryNotFoundException*) ;; *) echo \"$out\" >&2; exit 1 ;; esac".to_string(),
         "  fi".to_string(),
         "done".to_string(),
+        // The drill's vaults keep force_destroy = false: their recovery
+        // points go first (helper-67).
+        "resources aws_backup_vault name | while read -r vault; do".to_string(),
+        format!("  {}", crate::runbook::empty_backup_vault("\"$vault\"", r)),
+        "done".to_string(),
     ]);
     lines.extend(empty_buckets());
     ShellStep {

@@ -188,13 +188,9 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
                     // destroy must never take recovery points with it), so
                     // the drill's are deleted first, and waited for.
                     if let Some(vault) = arg_str(m, "name", root) {
-                        let vault = rename(vault);
-                        let list = format!("aws backup list-recovery-points-by-backup-vault --backup-vault-name {vault} --region {region}");
                         commands.push(format!(
-                            "POINTS=$({list} --query 'RecoveryPoints[].RecoveryPointArn' --output text); for P in $POINTS; do aws backup delete-recovery-point --backup-vault-name {vault} --recovery-point-arn \"$P\" --region {region}; done   # the vault's recovery points"
-                        ));
-                        commands.push(format!(
-                            "for _ in $(seq 90); do LEFT=$({list} --query 'length(RecoveryPoints)' --output text); [ \"$LEFT\" = 0 ] && break; sleep 10; done; [ \"$LEFT\" = 0 ]   # deleted (a deletion takes a while)"
+                            "{}   # every recovery point of the vault, deleted",
+                            super::empty_backup_vault(&rename(vault), region)
                         ));
                         vaults = true;
                     }

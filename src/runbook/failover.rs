@@ -503,10 +503,13 @@ fn backed_up<'a>(c: &Ctx<'a>, a: &Asset) -> Vec<&'a Asset> {
 /// the primary's zone, parameter group, bucket and key, which a restore in
 /// the DR region cannot use).
 fn vault_restore(c: &Ctx<'_>, b: &Asset) -> Vec<String> {
-    let newest = |arn: &str| {
+    // The newest completed recovery point of the resource `arn` (a copy
+    // keeps its source's ARN) into `var`, or the line fails (helper-67).
+    let newest = |var: &str, arn: &str| {
         format!(
-            "aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --by-resource-arn {arn} --region {} --query 'reverse(sort_by(RecoveryPoints, &CreationDate))[0].RecoveryPointArn' --output text",
-            c.dr
+            "# {var}=$(aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --by-resource-arn {arn} --region {} --query \"reverse(sort_by(RecoveryPoints[?Status=='COMPLETED'], &CreationDate))[0].RecoveryPointArn\" --output text); case \"${var}\" in arn:*) ;; *) echo \"error: no completed recovery point of {} in $VAULT\" >&2; false ;; esac",
+            c.dr,
+            b.name
         )
     };
     match b.kind {
@@ -518,12 +521,13 @@ fn vault_restore(c: &Ctx<'_>, b: &Asset) -> Vec<String> {
                 b.name
             )];
             lines.extend(group.map(|g| format!("# {g}")));
-            lines.push(format!(
-                "# SNAPSHOT=$({})",
-                newest(&format!("arn:aws:rds:{}:$ACCOUNT_ID:db:{}", c.primary, c.ident(b, Role::Primary)))
+            lines.push(newest(
+                "SNAPSHOT",
+                &format!("arn:aws:rds:{}:$ACCOUNT_ID:db:{}", c.primary, c.ident(b, Role::Primary)),
             ));
+            // An RDS recovery point is a DB snapshot (`…:snapshot:awsbackup:…`).
             lines.push(format!(
-                "# aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier \"$SNAPSHOT\" --db-instance-identifier {copy} {placement}{settings} --deletion-protection --region {}",
+                "# aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier \"${{SNAPSHOT#*:snapshot:}}\" --db-instance-identifier {copy} {placement}{settings} --deletion-protection --region {}",
                 c.dr
             ));
             lines
@@ -533,16 +537,16 @@ fn vault_restore(c: &Ctx<'_>, b: &Asset) -> Vec<String> {
             let file = format!("{}-restore.json", b.ident());
             vec![
                 format!("# `{}` (S3): its newest recovery point into the DR bucket, encrypted with the bucket's key (AWS Backup never replaces an object the bucket holds):", b.name),
-                format!(
-                    "# POINT=$({})",
-                    newest(&format!("arn:aws:s3:::{}", names::bucket_in_shell(&c.name, &b.name, "$ACCOUNT_ID", c.primary)))
+                newest(
+                    "POINT",
+                    &format!("arn:aws:s3:::{}", names::bucket_in_shell(&c.name, &b.name, "$ACCOUNT_ID", c.primary)),
                 ),
                 format!(
-                    "# KEY=$(aws s3api get-bucket-encryption --bucket {bucket} --region {} --query 'ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.KMSMasterKeyID' --output text)",
+                    "# KEY=$(aws s3api get-bucket-encryption --bucket {bucket} --region {} --query 'ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.KMSMasterKeyID' --output text); case \"$KEY\" in arn:*) ;; *) echo \"error: {bucket} names no KMS key: $KEY\" >&2; false ;; esac",
                     c.dr
                 ),
                 format!(
-                    "# aws backup get-recovery-point-restore-metadata --backup-vault-name \"$VAULT\" --recovery-point-arn \"$POINT\" --region {} --query RestoreMetadata | jq \".DestinationBucketName = \\\"{bucket}\\\" | .NewBucket = \\\"false\\\" | .KMSKey = \\\"$KEY\\\"\" > {file}",
+                    "# aws backup get-recovery-point-restore-metadata --backup-vault-name \"$VAULT\" --recovery-point-arn \"$POINT\" --region {} --query RestoreMetadata | jq \".DestinationBucketName = \\\"{bucket}\\\" | .NewBucket = \\\"false\\\" | .Encrypted = \\\"true\\\" | .EncryptionType = \\\"SSE-KMS\\\" | .KMSKey = \\\"$KEY\\\"\" > {file}",
                     c.dr
                 ),
                 format!(

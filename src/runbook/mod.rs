@@ -94,6 +94,17 @@ pub fn standbys_following(inv: &Inventory, plan: &Plan) -> Vec<String> {
     standby::following(&Ctx::new(inv, plan, String::new()))
 }
 
+/// One shell line that deletes every recovery point of backup vault
+/// `vault` (a name or a shell word such as `"$vault"`) in `region` and
+/// waits until none is left, or fails after 15 minutes. A deletion is
+/// asynchronous, and one refused (a point still being created or copied
+/// in) is tried again at the next look, as is a point that arrived since.
+pub fn empty_backup_vault(vault: &str, region: &str) -> String {
+    format!(
+        "for _ in $(seq 90); do LEFT=$(aws backup list-recovery-points-by-backup-vault --backup-vault-name {vault} --region {region} --query 'RecoveryPoints[].[RecoveryPointArn, Status]' --output text); [ -z \"$LEFT\" ] && break; printf '%s\\n' \"$LEFT\" | while read -r POINT STATUS; do [ \"$STATUS\" = DELETING ] || aws backup delete-recovery-point --backup-vault-name {vault} --recovery-point-arn \"$POINT\" --region {region} || true; done; sleep 10; done; [ -z \"$LEFT\" ]"
+    )
+}
+
 /// What the databases of inventory `inv` (the drill's copy) leave outside
 /// Terraform, as the commands to run before its roots' destroy and after
 /// it (see the drill's teardown): the drill workflow's destroy jobs.

@@ -231,8 +231,13 @@ resource "helm_release" "this" {
     })
     grafana = merge(local.placement, local.grafana_plugins, {
       adminPassword = ""
+      # A StatefulSet's claim, not the chart's standalone one: a stack
+      # installed when Grafana's claim was on another class gets a new claim
+      # (the old one goes with the chart's Deployment) instead of an update
+      # the API refuses (a bound claim's class cannot change).
       persistence = {
         enabled          = true
+        type             = "statefulset"
         storageClassName = local.storage_class
       }
       additionalDataSources = local.datasources
