@@ -2328,6 +2328,45 @@ fn the_drill_destroy_empties_a_bucket_again_when_objects_arrived_since() {
     assert_eq!(r.terraform_log.lines().filter(|l| l.contains(" destroy ")).count(), 1);
 }
 
+/// A drill root's destroy refused at a backup vault a copy reached after it
+/// was emptied (helper-68: the primary's plan still copies into the DR
+/// vault while the DR root goes first): its recovery points are deleted
+/// again and the destroy tried again. Run against stand-in terraform and aws.
+#[test]
+fn the_drill_destroy_empties_a_backup_vault_again_when_a_copy_arrived() {
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step's script is not run");
+        return;
+    };
+    let w = drill_workflow("acme-eks");
+    let script = format!(
+        "set -o pipefail\n{}",
+        step_script(&w, "destroy-dr", "terraform destroy")
+    );
+    let state = r#"{"values":{"root_module":{"child_modules":[{"resources":[
+        {"address":"module.nightly.aws_backup_vault.this","mode":"managed","type":"aws_backup_vault","values":{"name":"acme-eks-drill-scheduled-backups-usw2"}}]}]}}}"#;
+    let terraform = format!(
+        "case \"$*\" in\n  *\"show -json\"*) cat <<'JSON'\n{state}\nJSON\n;;\n  *destroy*) n=$(cat tries 2>/dev/null || echo 0); echo $((n + 1)) > tries; echo \"terraform $*\" >> terraform.log; if [ \"$n\" -lt 1 ]; then echo 'Error: deleting Backup Vault (acme-eks-drill-scheduled-backups-usw2): InvalidRequestException: Backup vault cannot be deleted because it contains recovery points.'; exit 1; fi ;;\nesac"
+    );
+    // One recovery point at the first look, none after.
+    let aws = "echo \"aws $*\" >> terraform.log\ncase \"$*\" in *list-recovery-points-by-backup-vault*) if [ ! -e looked ]; then touch looked; printf 'arn:p1\\tCOMPLETED\\n'; fi ;; esac".to_string();
+    let r = common::run_with_fakes(&bash, &script, &[("terraform", terraform), ("aws", aws)]);
+    assert!(r.ok, "{}{}", r.stdout, r.terraform_log);
+    let log: Vec<&str> = r.terraform_log.lines().collect();
+    let deleted = log
+        .iter()
+        .position(|l| l.contains("delete-recovery-point --backup-vault-name acme-eks-drill-scheduled-backups-usw2 --recovery-point-arn arn:p1"))
+        .unwrap_or_else(|| panic!("{log:#?}"));
+    let destroys: Vec<usize> = log
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.contains(" destroy "))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(destroys.len(), 2, "{log:#?}");
+    assert!(destroys[0] < deleted && deleted < destroys[1], "{log:#?}");
+}
+
 /// The drill's failover promotes the DR PostgreSQL standby, which first
 /// bootstraps from the primary's first base backup once S3 replication has
 /// copied it: a failover before that promotes a standby with no data. The

@@ -641,12 +641,8 @@ fn unprotect(root: &Root) -> ShellStep {
         "    case \"$out\" in *RepositoryNotFoundException*) ;; *) echo \"$out\" >&2; exit 1 ;; esac".to_string(),
         "  fi".to_string(),
         "done".to_string(),
-        // The drill's vaults keep force_destroy = false: their recovery
-        // points go first (helper-67).
-        "resources aws_backup_vault name | while read -r vault; do".to_string(),
-        format!("  {}", crate::runbook::empty_backup_vault("\"$vault\"", r)),
-        "done".to_string(),
     ]);
+    lines.extend(empty_vaults(r));
     lines.extend(empty_buckets());
     ShellStep {
         name: quoted(&format!(
@@ -681,6 +677,17 @@ fn state_file() -> Vec<String> {
 
 /// Shell lines that delete every object version of each bucket in the
 /// state dump `$state` (see [`state_reader`]).
+/// Shell lines deleting every recovery point of the backup vaults in the
+/// state dump (`resources`, [`state_reader`]) of a root in `region`: the
+/// drill's vaults keep `force_destroy = false` (helper-67).
+fn empty_vaults(region: &str) -> Vec<String> {
+    vec![
+        "resources aws_backup_vault name | while read -r vault; do".to_string(),
+        format!("  {}", crate::runbook::empty_backup_vault("\"$vault\"", region)),
+        "done".to_string(),
+    ]
+}
+
 fn empty_buckets() -> Vec<String> {
     [
         "resources aws_s3_bucket bucket | while read -r bucket; do",
@@ -712,11 +719,14 @@ fn destroy(root: &Root) -> ShellStep {
         format!("  if terraform -chdir={d} destroy -input=false 2>&1 | tee \"$RUNNER_TEMP/destroy.txt\"; then"),
         "    exit 0".to_string(),
         "  fi".to_string(),
-        "  grep -q BucketNotEmpty \"$RUNNER_TEMP/destroy.txt\" || exit 1".to_string(),
+        // A vault's deletion refused: "cannot be deleted because it
+        // contains recovery points" (a copy the primary's plan made since).
+        "  grep -q -e BucketNotEmpty -e 'contains recovery points' \"$RUNNER_TEMP/destroy.txt\" || exit 1".to_string(),
         format!("  [ \"$attempt\" -lt {DESTROY_ATTEMPTS} ] || exit 1"),
-        format!("  echo \"::warning title=objects arrived::a bucket of the drill's {} root got objects after it was emptied (replication or an archive still writing): emptying again (attempt $attempt of {DESTROY_ATTEMPTS})\"", root.role),
+        format!("  echo \"::warning title=objects arrived::a bucket or backup vault of the drill's {} root got objects after it was emptied (replication, an archive or a backup copy still writing): emptying again (attempt $attempt of {DESTROY_ATTEMPTS})\"", root.role),
         format!("  terraform -chdir={d} show -json > \"$state\""),
     ]);
+    lines.extend(empty_vaults(&root.region).into_iter().map(|l| format!("  {l}")));
     lines.extend(empty_buckets().into_iter().map(|l| format!("  {l}")));
     lines.extend(["done".to_string(), "exit 1".to_string()]);
     ShellStep {

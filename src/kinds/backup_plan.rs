@@ -179,12 +179,11 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             break;
         }
     }
-    let backed_up = backs_up;
     let mut assets: Vec<String> = match &a.backup_assets {
         Some(given) => {
             for name in given {
                 match c.named(name) {
-                    Some((_, b)) if backed_up(b.kind) => {}
+                    Some((_, b)) if backs_up(b.kind) => {}
                     Some((_, b)) => c.error(
                         "backup_assets",
                         format!("`{name}` is a {} asset, which AWS Backup does not back up here", b.kind),
@@ -202,7 +201,7 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
         None => inv
             .assets
             .iter()
-            .filter(|b| backed_up(b.kind))
+            .filter(|b| backs_up(b.kind))
             .map(|b| b.name.clone())
             .collect(),
     };

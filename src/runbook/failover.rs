@@ -505,9 +505,11 @@ fn backed_up<'a>(c: &Ctx<'a>, a: &Asset) -> Vec<&'a Asset> {
 fn vault_restore(c: &Ctx<'_>, b: &Asset) -> Vec<String> {
     // The newest completed recovery point of the resource `arn` (a copy
     // keeps its source's ARN) into `var`, or the line fails (helper-67).
+    // JSON output: the CLI applies the query to all pages at once (text
+    // output applies it to each page, helper-68).
     let newest = |var: &str, arn: &str| {
         format!(
-            "# {var}=$(aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --by-resource-arn {arn} --region {} --query \"reverse(sort_by(RecoveryPoints[?Status=='COMPLETED'], &CreationDate))[0].RecoveryPointArn\" --output text); case \"${var}\" in arn:*) ;; *) echo \"error: no completed recovery point of {} in $VAULT\" >&2; false ;; esac",
+            "# {var}=$(aws backup list-recovery-points-by-backup-vault --backup-vault-name \"$VAULT\" --by-resource-arn {arn} --region {} --query \"reverse(sort_by(RecoveryPoints[?Status=='COMPLETED'], &CreationDate))[0].RecoveryPointArn\" --output json | jq -r '. // empty'); case \"${var}\" in arn:*) ;; *) echo \"error: no completed recovery point of {} in $VAULT\" >&2; false ;; esac",
             c.dr,
             b.name
         )
@@ -546,7 +548,7 @@ fn vault_restore(c: &Ctx<'_>, b: &Asset) -> Vec<String> {
                     c.dr
                 ),
                 format!(
-                    "# aws backup get-recovery-point-restore-metadata --backup-vault-name \"$VAULT\" --recovery-point-arn \"$POINT\" --region {} --query RestoreMetadata | jq \".DestinationBucketName = \\\"{bucket}\\\" | .NewBucket = \\\"false\\\" | .Encrypted = \\\"true\\\" | .EncryptionType = \\\"SSE-KMS\\\" | .KMSKey = \\\"$KEY\\\"\" > {file}",
+                    "# aws backup get-recovery-point-restore-metadata --backup-vault-name \"$VAULT\" --recovery-point-arn \"$POINT\" --region {} --query RestoreMetadata --output json | jq \".DestinationBucketName = \\\"{bucket}\\\" | .NewBucket = \\\"false\\\" | .Encrypted = \\\"true\\\" | .EncryptionType = \\\"SSE-KMS\\\" | .KMSKey = \\\"$KEY\\\"\" > {file}",
                     c.dr
                 ),
                 format!(

@@ -22,7 +22,7 @@ variable "retention_days" {
 }
 
 variable "storage_class" {
-  description = "Storage class of the Prometheus and Grafana volumes. null: the module's own, `<name>-encrypted` (gp3, encrypted with kms_key_arn). Set an existing class only for a stack installed on another class: a bound claim's class cannot change."
+  description = "Storage class of the Prometheus and Grafana volumes. null: the module's own, `<name>-encrypted` (gp3, encrypted with kms_key_arn). Decide before the first install: a StatefulSet's claim templates cannot change, so a later change fails the stack's upgrade until Grafana's StatefulSet and claim are deleted."
   type        = string
   default     = null
 
