@@ -452,3 +452,36 @@ fn container_and_audit_logs_land_in_encrypted_log_groups_with_retention_in_both_
         assert!(runbook.contains("/containers` (Fluent Bit)"), "{inventory}");
     }
 }
+
+/// helper-64, helper-65: a primary root applied before the DR root leaves
+/// out what it wires into the DR region (its arguments read DR facts that
+/// are not there yet, as null) without a word. Every primary root that
+/// reads DR facts warns through a check naming exactly those facts; the DR
+/// roots, applied first, have none.
+#[test]
+fn a_primary_root_warns_while_the_dr_facts_it_reads_are_missing() {
+    let mut checked = 0;
+    for path in common::inventories() {
+        let loaded = acmegen::inventory::load(&path).unwrap();
+        let p = acmegen::plan::plan(&acmegen::validate::validate(&loaded).unwrap());
+        let dr_facts: Vec<String> = p
+            .primary
+            .facts_read
+            .iter()
+            .filter(|f| f.starts_with("dr/"))
+            .map(|f| format!("\"{f}\""))
+            .collect();
+        let dir = generated().join(&p.name);
+        let primary = std::fs::read_to_string(dir.join("primary/main.tf")).unwrap();
+        let dr = std::fs::read_to_string(dir.join("dr/main.tf")).unwrap();
+        assert!(!dr.contains("check \"dr_facts_published\""), "{}", p.name);
+        if dr_facts.is_empty() {
+            assert!(!primary.contains("check \"dr_facts_published\""), "{}", p.name);
+            continue;
+        }
+        let list = format!("[for f in [{}] : contains(module.facts.names, f)]", dr_facts.join(", "));
+        assert!(primary.contains(&list), "{}: {list}", p.name);
+        checked += 1;
+    }
+    assert!(checked >= 3, "primary roots reading DR facts: {checked}");
+}

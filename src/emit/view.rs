@@ -35,6 +35,10 @@ pub(crate) struct RootView<'a> {
     /// Shared locals: (comment, name, value).
     locals: Vec<(&'static str, &'static str, String)>,
     vcpus: Option<VcpuView>,
+    /// The DR root's facts a primary root reads, quoted: a check warns
+    /// while any is missing (applied before the DR root, the primary wires
+    /// nothing into the DR region and would otherwise say nothing).
+    dr_facts: Vec<String>,
 }
 
 /// The On-Demand vCPU preflight of a root.
@@ -86,6 +90,12 @@ impl<'a> RootView<'a> {
                 service: crate::quotas::vcpu_quota().service,
                 code: crate::quotas::vcpu_quota().code,
             }),
+            dr_facts: root
+                .facts_read
+                .iter()
+                .filter(|f| root.role == crate::plan::Role::Primary && f.starts_with("dr/"))
+                .map(|f| quote(f))
+                .collect(),
         }
     }
 }

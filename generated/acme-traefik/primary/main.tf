@@ -298,3 +298,18 @@ check "on_demand_vcpu_quota" {
     error_message = "The On-Demand Standard vCPU quota of this account in eu-west-3 (${data.aws_servicequotas_service_quota.standard_vcpus.value}) is below the 26 vCPUs this root can run: raise it (ec2 L-1216C47A) before the apply."
   }
 }
+
+################################################################################
+# What this root wires into eu-central-1 (replication, backup copies, secret
+# replicas, peering) names what the DR root publishes in the fact store.
+# Applied before the DR root, this root leaves it out (those arguments are
+# null) and this check warns; the first deployment applies the DR root
+# first (RUNBOOK), then this root.
+################################################################################
+
+check "dr_facts_published" {
+  assert {
+    condition     = alltrue([for f in ["dr/kms_key_arn", "dr/pg_backups_bucket_arn"] : contains(module.facts.names, f)])
+    error_message = "The DR root has not published ${join(", ", [for f in ["dr/kms_key_arn", "dr/pg_backups_bucket_arn"] : f if !contains(module.facts.names, f)])}: apply the DR root first (RUNBOOK, first deployment), then this root again; until then what this root wires into eu-central-1 is left out."
+  }
+}
