@@ -43,7 +43,7 @@ fn rds_replica_is_promoted_on_failover_and_replicated_back_on_failback() {
     assert!(b.contains("create-db-instance-read-replica --db-instance-identifier t-db-use2 --source-db-instance-identifier arn:aws:rds:us-west-1:$ACCOUNT_ID:db:t-db-usw1"), "{b}");
     assert!(b.contains("import module.db.aws_db_instance.this t-db-use2"));
     assert!(!commands(&rb.bootstrap).contains("-var"));
-    assert_eq!(rb.overall_rpo, "seconds (replication lag)");
+    assert_eq!(rb.overall_rpo, "seconds to minutes (replication lag)");
     assert!(md.contains("## Failover (primary region lost)") && md.contains("promote-read-replica"));
 }
 

@@ -147,7 +147,7 @@ impl DrStrategy {
         match self {
             DrStrategy::Active => ("minutes", "seconds (stateless) or near zero"),
             DrStrategy::PilotLight => ("tens of minutes (scale-up)", "as the data tier"),
-            DrStrategy::Replica => ("minutes (promotion)", "seconds (replication lag)"),
+            DrStrategy::Replica => ("minutes (promotion)", "seconds to minutes (replication lag)"),
             DrStrategy::Backup => ("hours (restore)", "hours (last copied backup)"),
             DrStrategy::None => ("not recoverable in DR", "not recoverable in DR"),
         }

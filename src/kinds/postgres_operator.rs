@@ -269,7 +269,7 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
         DrStrategy::Replica => crate::objectives::Estimate::new(
             "≈ 5 min after the nodes: promote the standby (standby = false, a targeted apply of its Helm release), then point clients at the DR master service",
             format!(
-                "WAL not yet archived (Spilo archives a segment when full, or after archive_timeout) or not yet replicated to DR (most objects within {} min)",
+                "WAL not yet archived (a segment goes to the archive when full, or after archive_timeout: 60 s, the chart's setting) or not yet replicated to DR (most objects within {} min)",
                 crate::objectives::S3_REPLICATION_MINUTES
             ),
             "a standby cluster restoring and following the primary's WAL-G archive in the replicated bucket",
@@ -301,6 +301,21 @@ mod tests {
         assert_eq!(arg(dr, "backup_bucket"), "module.pg_backups.bucket_id");
         assert_eq!(default_of(&p.primary, "pg_replicas").as_deref(), Some("2"));
         assert_eq!(default_of(&p.dr, "pg_standby").as_deref(), Some("true"));
+    }
+
+    /// helper-65: Spilo archives a WAL segment when it is full or after
+    /// archive_timeout (Spilo's default 1800 s): a quiet database's last
+    /// transactions waited up to half an hour before they could reach DR.
+    /// The chart sets 60 s; its version moves with its templates (the Helm
+    /// provider sees a local chart's change by its version).
+    #[test]
+    fn the_archive_takes_a_quiet_databases_writes_within_a_minute() {
+        let template = include_str!("../../templates/charts/postgres-cluster/templates/postgresql.yaml");
+        assert!(template.contains("    parameters:\n      archive_timeout: {{ .Values.archiveTimeout | quote }}"));
+        let values: serde_yaml::Value =
+            serde_yaml::from_str(include_str!("../../templates/charts/postgres-cluster/values.yaml")).unwrap();
+        assert_eq!(values["archiveTimeout"].as_str(), Some("60s"));
+        assert!(include_str!("../../templates/charts/postgres-cluster/Chart.yaml").contains("version: 0.2.0"));
     }
 
     /// helper-65: a standby replica cannot log in to the standby leader (it
