@@ -296,11 +296,28 @@ fn shapes() -> Vec<String> {
 fn all_books() -> Vec<(String, Runbook)> {
     let mut out: Vec<(String, Runbook)> = shapes().into_iter().map(|s| (s.clone(), book(&s).0)).collect();
     for path in common::inventories() {
-        let loaded = acmegen::inventory::load(&path).unwrap();
-        let p = plan(&validate(&loaded).unwrap());
-        out.push((path.display().to_string(), runbook(&loaded.inventory, &p, &loaded.path)));
+        out.push((path.display().to_string(), book_of(&path)));
     }
     out
+}
+
+/// The runbook of the inventory file at `path`.
+fn book_of(path: &Path) -> Runbook {
+    let loaded = acmegen::inventory::load(path).unwrap();
+    runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path)
+}
+
+/// The runbook of the shipped inventory `name` (inventory/<name>.yaml).
+fn shipped(name: &str) -> Runbook {
+    book_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("inventory/{name}.yaml")))
+}
+
+/// The drill's teardown step of `rb`.
+fn drill_teardown(rb: &Runbook) -> &Step {
+    rb.drill
+        .iter()
+        .find(|s| s.title.starts_with("Destroy the drill"))
+        .expect("the drill's teardown")
 }
 
 /// Finding 1: every DR database a failback deletes or replaces has its
@@ -1511,9 +1528,7 @@ fn failover_applies_keep_the_node_groups_ami_release_and_size() {
 /// by hand or by `acmegen deploy` would undo the failover all the same.
 #[test]
 fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
-    let loaded =
-        acmegen::inventory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory/acme-vm.yaml")).unwrap();
-    let shipped = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
+    let shipped = shipped("acme-vm");
     let (without_ci, _) = book(&RDS.replace("DR", "replica"));
     for (name, rb) in [("acme-vm", &shipped), ("t", &without_ci)] {
         let marker = format!("/acmegen/{name}/failover/declared");
@@ -1677,10 +1692,7 @@ fn a_declared_failover_holds_every_other_apply_until_the_failback_ends() {
 /// against a stand-in aws CLI and terraform, the value each plan gets.
 #[test]
 fn runbook_plans_keep_the_node_group_sizes_the_autoscaler_set() {
-    let loaded =
-        acmegen::inventory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory/acme-multiregion.yaml"))
-            .unwrap();
-    let rb = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
+    let rb = shipped("acme-multiregion");
     let roll = rb
         .node_roll
         .iter()
@@ -1761,14 +1773,8 @@ fn runbook_plans_keep_the_node_group_sizes_the_autoscaler_set() {
 /// stand-in terraform, aws and kubectl.
 #[test]
 fn the_drill_teardown_deletes_the_clusters_volumes_before_the_roots() {
-    let loaded =
-        acmegen::inventory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory/acme-traefik.yaml")).unwrap();
-    let rb = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
-    let teardown = rb
-        .drill
-        .iter()
-        .find(|s| s.title.starts_with("Destroy the drill"))
-        .unwrap();
+    let rb = shipped("acme-traefik");
+    let teardown = drill_teardown(&rb);
     let c = &teardown.commands;
     let at = |needle: &str| {
         c.iter()
@@ -2393,14 +2399,8 @@ fn which(tool: &str) -> Result<std::path::PathBuf, ()> {
 /// against a stand-in aws whose vault empties at the second look.
 #[test]
 fn the_drill_teardown_empties_the_backup_vaults_before_the_destroys() {
-    let loaded =
-        acmegen::inventory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory/acme-eks.yaml")).unwrap();
-    let rb = runbook(&loaded.inventory, &plan(&validate(&loaded).unwrap()), &loaded.path);
-    let teardown = rb
-        .drill
-        .iter()
-        .find(|s| s.title.starts_with("Destroy the drill"))
-        .unwrap();
+    let rb = shipped("acme-eks");
+    let teardown = drill_teardown(&rb);
     let c = &teardown.commands;
     let destroy = c
         .iter()

@@ -675,8 +675,6 @@ fn state_file() -> Vec<String> {
     .to_vec()
 }
 
-/// Shell lines that delete every object version of each bucket in the
-/// state dump `$state` (see [`state_reader`]).
 /// Shell lines deleting every recovery point of the backup vaults in the
 /// state dump (`resources`, [`state_reader`]) of a root in `region`: the
 /// drill's vaults keep `force_destroy = false` (helper-67).
@@ -688,6 +686,8 @@ fn empty_vaults(region: &str) -> Vec<String> {
     ]
 }
 
+/// Shell lines that delete every object version of each bucket in the
+/// state dump `$state` (see [`state_reader`]).
 fn empty_buckets() -> Vec<String> {
     [
         "resources aws_s3_bucket bucket | while read -r bucket; do",

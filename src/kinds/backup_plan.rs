@@ -96,6 +96,15 @@ pub fn backs_up(kind: Kind) -> bool {
     BACKED_UP.iter().any(|(b, _)| *b == kind)
 }
 
+/// The names of the assets backup plan `a` selects, among `assets`: its
+/// `backup_assets` as given, or every asset AWS Backup backs up here.
+pub fn selection<'a>(a: &'a Asset, assets: &'a [Asset]) -> Vec<&'a str> {
+    match &a.backup_assets {
+        Some(given) => given.iter().map(String::as_str).collect(),
+        None => assets.iter().filter(|b| backs_up(b.kind)).map(|b| b.name.as_str()).collect(),
+    }
+}
+
 /// A backup plan's fields, defaulted.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -179,32 +188,22 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
             break;
         }
     }
-    let mut assets: Vec<String> = match &a.backup_assets {
-        Some(given) => {
-            for name in given {
-                match c.named(name) {
-                    Some((_, b)) if backs_up(b.kind) => {}
-                    Some((_, b)) => c.error(
-                        "backup_assets",
-                        format!("`{name}` is a {} asset, which AWS Backup does not back up here", b.kind),
-                        "name rds, aurora, s3 or vm assets",
-                    ),
-                    None => c.error(
-                        "backup_assets",
-                        format!("`{name}` is not an asset of the inventory"),
-                        "name rds, aurora, s3 or vm assets of this inventory",
-                    ),
-                }
-            }
-            given.clone()
+    for name in a.backup_assets.iter().flatten() {
+        match c.named(name) {
+            Some((_, b)) if backs_up(b.kind) => {}
+            Some((_, b)) => c.error(
+                "backup_assets",
+                format!("`{name}` is a {} asset, which AWS Backup does not back up here", b.kind),
+                "name rds, aurora, s3 or vm assets",
+            ),
+            None => c.error(
+                "backup_assets",
+                format!("`{name}` is not an asset of the inventory"),
+                "name rds, aurora, s3 or vm assets of this inventory",
+            ),
         }
-        None => inv
-            .assets
-            .iter()
-            .filter(|b| backs_up(b.kind))
-            .map(|b| b.name.clone())
-            .collect(),
-    };
+    }
+    let mut assets: Vec<String> = selection(a, &inv.assets).into_iter().map(String::from).collect();
     assets.sort();
     if let Some(twice) = assets.windows(2).find(|w| w[0] == w[1]) {
         c.error(

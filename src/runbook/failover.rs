@@ -483,18 +483,12 @@ fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String)
     (group, placement, settings)
 }
 
-/// The assets backup plan `a` selects by name, in its order (every asset
-/// AWS Backup backs up here when it lists none).
-fn backed_up<'a>(c: &Ctx<'a>, a: &Asset) -> Vec<&'a Asset> {
-    match &a.backup_assets {
-        Some(names) => names.iter().filter_map(|n| c.assets.get(n.as_str()).copied()).collect(),
-        None => c
-            .inv
-            .assets
-            .iter()
-            .filter(|b| crate::kinds::backup_plan::backs_up(b.kind))
-            .collect(),
-    }
+/// The assets backup plan `a` selects, in its order.
+fn backed_up<'a>(c: &Ctx<'a>, a: &'a Asset) -> Vec<&'a Asset> {
+    crate::kinds::backup_plan::selection(a, &c.inv.assets)
+        .into_iter()
+        .filter_map(|n| c.assets.get(n).copied())
+        .collect()
 }
 
 /// The commented commands restoring asset `b`'s newest recovery point in
