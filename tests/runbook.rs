@@ -328,6 +328,21 @@ fn failback_lifts_deletion_protection_and_waits_before_deleting_or_replacing() {
     for (name, rb) in all_books() {
         for step in &rb.failback {
             for (i, c) in step.commands.iter().enumerate() {
+                // The members of an Aurora cluster: deletion protection is the
+                // cluster's, lifted before its instances go, in the same command.
+                if let Some(at) = c.find("delete-db-instance --db-instance-identifier \"$i\"") {
+                    let cluster = c
+                        .split("DBClusterMembers[].DBInstanceIdentifier")
+                        .next()
+                        .and_then(|head| head.rsplit("describe-db-clusters --db-cluster-identifier ").next())
+                        .and_then(|rest| rest.split_whitespace().next())
+                        .unwrap_or_else(|| panic!("{name}: `{c}` deletes instances of no named cluster"));
+                    let lift = c
+                        .find(&format!("modify-db-cluster --db-cluster-identifier {cluster} --no-deletion-protection --apply-immediately"))
+                        .unwrap_or_else(|| panic!("{name}: `{c}` without lifting the cluster's protection"));
+                    assert!(lift < at && at < c.find("delete-db-cluster ").unwrap(), "{name}: {c}");
+                    continue;
+                }
                 let target = if let Some(rest) = c.split("delete-db-instance --db-instance-identifier ").nth(1) {
                     rest.split_whitespace().next().unwrap().to_string()
                 } else if c.contains("-replace='module.") && c.contains("aws_db_instance.this") {
@@ -660,7 +675,7 @@ fn every_shell_block_sets_the_variables_it_uses() {
             let before = text[..start].trim_end_matches(' ');
             let at_start = before.is_empty()
                 // `#`: a commented command line the operator runs by hand.
-                || ["\n", "&&", ";", "do", "then", "if", "while", "until", "{", "#"]
+                || ["\n", "&&", ";", "do", "then", "if", "if !", "while", "until", "{", "#"]
                     .iter()
                     .any(|s| before.ends_with(s));
             if !name.is_empty() && at_start && bytes.get(i + 1) != Some(&b'=') {
@@ -970,7 +985,7 @@ fn aurora_failback_covers_a_lost_old_primary() {
             && import < switch
             && switch < full
     );
-    assert!(step_of(b, "create-db-cluster")
+    assert!(step_of(b, "aws rds create-db-cluster --db-cluster-identifier")
         .title
         .starts_with("Only if the old primary cluster was lost"));
     let created = &lines(b)[create].1;
@@ -981,6 +996,170 @@ fn aurora_failback_covers_a_lost_old_primary() {
     let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n".to_string() + AURORA;
     let md = common::render_text(&text).unwrap();
     assert!(md[Path::new("t/dr/main.tf")].contains("engine_version             = coalesce(lookup(module.facts.values, \"primary/db_engine_version\", null), \"16\")"));
+}
+
+/// A step's condition runs before the step's commands (the drill workflow
+/// wraps them in `if <condition>; then`), so it sets every variable it reads.
+#[test]
+fn every_condition_sets_the_variables_it_reads() {
+    let mut checked = 0;
+    for (name, rb) in all_books() {
+        for s in rb.failover.iter().chain(&rb.failback).chain(&rb.drill) {
+            let Some(guard) = &s.only_if else { continue };
+            checked += 1;
+            for (i, _) in guard.match_indices('$') {
+                let var: String = guard[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if var.is_empty() {
+                    continue;
+                }
+                assert!(
+                    guard[..i].contains(&format!("{var}=")),
+                    "{name}, `{}`: the condition reads ${var} before any command sets it: {guard}",
+                    s.title
+                );
+            }
+        }
+    }
+    assert!(checked > 0);
+}
+
+/// helper-66: AWS refuses a managed failover between clusters on different
+/// engine versions (patch level included), which the two regions'
+/// maintenance can leave apart. The failover then detaches the DR cluster,
+/// the documented way left; any other refusal stops it.
+#[test]
+fn an_aurora_failover_refused_for_its_engine_versions_detaches_the_dr_cluster() {
+    let (rb, _) = book(AURORA);
+    let step = step_of(&rb.failover, "failover-global-cluster");
+    let [_, failover, wait] = &step.commands[..] else {
+        panic!("{:?}", step.commands)
+    };
+    assert!(failover.contains("remove-from-global-cluster --global-cluster-identifier t-db --db-cluster-identifier arn:aws:rds:us-west-1:$ACCOUNT_ID:cluster:t-db-usw1 --region us-west-1"));
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the commands are not run");
+        return;
+    };
+    let run = |refusal: &str| {
+        let aws = format!(
+            "echo \"$*\" >> calls\ncase \"$*\" in\n*failover-global-cluster*) [ -n '{refusal}' ] && {{ echo '{refusal}' >&2; exit 254; }}; true ;;\n*IsWriter*) echo arn:aws:rds:us-west-1:1234:cluster:t-db-usw1 ;;\n*length*) echo 0 ;;\n*describe-db-clusters*) echo available ;;\nesac"
+        );
+        let script = format!("ACCOUNT_ID=1234\n{failover}\n{wait}\ncat calls");
+        common::run_with_fakes(&bash, &script, &[("aws", aws)])
+    };
+    let managed = run("");
+    assert!(
+        managed.ok && !managed.stdout.contains("remove-from-global-cluster"),
+        "{}",
+        managed.stdout
+    );
+    let refused = run("An error occurred (InvalidDBClusterStateFault) when calling the FailoverGlobalCluster operation: The target cluster must be using the same engine version as the current primary cluster");
+    assert!(refused.ok, "{}", refused.stdout);
+    assert!(refused.stdout.contains("rds remove-from-global-cluster --global-cluster-identifier t-db --db-cluster-identifier arn:aws:rds:us-west-1:1234:cluster:t-db-usw1 --region us-west-1"), "{}", refused.stdout);
+    assert!(
+        refused
+            .stdout
+            .contains("describe-db-clusters --db-cluster-identifier t-db-usw1"),
+        "waits for the standalone cluster"
+    );
+    let throttled =
+        run("An error occurred (Throttling) when calling the FailoverGlobalCluster operation: Rate exceeded");
+    assert!(!throttled.ok, "{}", throttled.stdout);
+}
+
+/// helper-66: after a failover that detached the DR cluster, the global
+/// database still holds the old primary as its writer. The failback keeps
+/// the old primary's data in a snapshot, retires it, and starts the global
+/// database again from the DR cluster, so that the rebuild and the
+/// switchover that follow work; where the failover was managed, it is
+/// skipped.
+#[test]
+fn the_failback_makes_the_global_database_whole_again_after_a_detaching_failover() {
+    let (rb, _) = book(AURORA);
+    let b = &rb.failback;
+    let step = step_of(b, "create-global-cluster");
+    assert!(
+        step.title
+            .starts_with("Only if the failover detached `t-db-usw1` from `t-db`"),
+        "{}",
+        step.title
+    );
+    let reattach = at(b, "create-global-cluster --global-cluster-identifier t-db --source-db-cluster-identifier arn:aws:rds:us-west-1:$ACCOUNT_ID:cluster:t-db-usw1 --deletion-protection --region us-west-1");
+    let rebuild = at(
+        b,
+        "aws rds create-db-cluster --db-cluster-identifier t-db-use2 --global-cluster-identifier t-db",
+    );
+    let switch = at(b, "switchover-global-cluster --global-cluster-identifier t-db");
+    assert!(reattach < rebuild && rebuild < switch);
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the commands are not run");
+        return;
+    };
+    let guard = step.only_if.clone().unwrap();
+    let holds = |answer: &str, status: i32| {
+        let aws = format!("echo '{answer}'; exit {status}");
+        let script = format!("if {guard}; then echo yes; else echo no; fi");
+        let r = common::run_with_fakes(&bash, &script, &[("aws", aws)]);
+        (r.ok, r.stdout.trim().to_string())
+    };
+    assert_eq!(
+        holds("0", 0),
+        (true, "yes".into()),
+        "detached: the DR cluster is no member"
+    );
+    assert_eq!(holds("1", 0), (true, "no".into()), "a managed failover: skipped");
+    assert_eq!(
+        holds(
+            "An error occurred (GlobalClusterNotFoundFault) when calling the DescribeGlobalClusters operation",
+            254
+        ),
+        (true, "yes".into()),
+        "a run that stopped after deleting the global database goes on"
+    );
+    assert!(
+        !holds("An error occurred (ExpiredToken)", 254).0,
+        "any other error stops"
+    );
+    // The whole step against a stand-in RDS whose answers follow the calls.
+    let aws = r#"echo "$*" >> calls
+has() { grep -q -- "$1" calls; }
+case "$*" in
+*"describe-db-clusters --db-cluster-identifier t-db-use2 --region us-east-2 --query"*) echo t-db-use2-1 t-db-use2-2 ;;
+*"describe-db-clusters --db-cluster-identifier t-db-use2"*) has delete-db-cluster && { echo 'DBClusterNotFoundFault' >&2; exit 254; }; true ;;
+*":cluster:t-db-use2')])"*) if has remove-from-global-cluster; then echo 0; else echo 1; fi ;;
+*":cluster:t-db-usw1')])"*) if has create-global-cluster; then echo 1; else echo 0; fi ;;
+*"GlobalClusters[0].Status"*) echo available ;;
+*"describe-global-clusters"*) has delete-global-cluster && ! has create-global-cluster && { echo 'GlobalClusterNotFoundFault' >&2; exit 254; }; true ;;
+esac"#;
+    let script = format!("{}\ncat calls", step.commands[1..].join("\n"));
+    let r = common::run_with_fakes(
+        &bash,
+        &format!("ACCOUNT_ID=1234\n{script}"),
+        &[("aws", aws.into()), ("date", "echo 202601011200".into())],
+    );
+    assert!(r.ok, "{}", r.stdout);
+    let calls: Vec<&str> = r.stdout.lines().collect();
+    let first = |needle: &str| {
+        calls
+            .iter()
+            .position(|c| c.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle}: {}", r.stdout))
+    };
+    assert!(calls[first("create-db-cluster-snapshot")].contains("--db-cluster-identifier t-db-use2 --db-cluster-snapshot-identifier t-db-use2-lost-writes-202601011200 --copy-tags --region us-east-2"));
+    let order = [
+        "create-db-cluster-snapshot",
+        "remove-from-global-cluster --global-cluster-identifier t-db --db-cluster-identifier arn:aws:rds:us-east-2:1234:cluster:t-db-use2 --region us-east-2",
+        "modify-db-cluster --db-cluster-identifier t-db-use2 --no-deletion-protection",
+        "delete-db-instance --db-instance-identifier t-db-use2-2",
+        "delete-db-cluster --db-cluster-identifier t-db-use2 --skip-final-snapshot",
+        "modify-global-cluster --global-cluster-identifier t-db --no-deletion-protection --region us-west-1",
+        "delete-global-cluster --global-cluster-identifier t-db --region us-west-1",
+        "create-global-cluster --global-cluster-identifier t-db --source-db-cluster-identifier arn:aws:rds:us-west-1:1234:cluster:t-db-usw1",
+    ];
+    let positions: Vec<usize> = order.iter().map(|n| first(n)).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{}", r.stdout);
 }
 
 /// A PostgreSQL standby run by postgres-operator (main's postgres_operator

@@ -351,10 +351,11 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
         format!("Check whether the old primary cluster `{p}` rejoined the global database `{global}`, and keep its snapshot of the writes the failover lost"),
         vec![c.account(), member.clone(), lost, copy],
         vec![
-            format!("Aurora adds the old primary cluster back to the global database as a secondary once {} recovers: the command prints `connected` (or `pending-resync` while it catches up). If it prints None, the cluster was lost: run the next step; otherwise skip it.", c.primary),
+            format!("Aurora adds the old primary cluster back to the global database as a secondary once {} recovers: the command prints `connected` (or `pending-resync` while it catches up). If it prints None, the cluster was lost, or the failover detached the DR cluster (its step printed AWS's refusal of the managed failover): the next two steps each check which, and run only where theirs holds.", c.primary),
             format!("Before it rebuilt the old primary's volume, Aurora took a snapshot of it (`rds:unplanned-global-failover-{p}-<time>`): the transactions written in {} after the last one that replicated are only there, and AWS deletes it with the cluster's backup retention. The copy (`{kept}-<time>`, a manual snapshot) keeps it: restore it into a cluster of its own to read and reconcile them, then delete it. No snapshot where the old primary's region lost the cluster, or where nothing was rebuilt.", c.primary),
         ],
     )];
+    steps.push(reattach_detached(c, a));
     let kms = c.kms_alias();
     let Some(s) = c
         .call(a, Role::Primary, "aurora")
@@ -417,6 +418,84 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
     )
     .only_if(lost));
     steps
+}
+
+/// Aurora, where the failover had to detach the DR cluster from its global
+/// database (AWS refuses a managed failover between clusters on different
+/// engine versions): the global database still holds the old primary, a
+/// writer with the writes the failover lost. Its data is kept in a manual
+/// snapshot, it leaves the global database and is deleted (the next step
+/// rebuilds it as a secondary, as for a lost cluster), and the global
+/// database is created again, with its name, from the DR cluster, which
+/// serves on throughout (Aurora User Guide, "Removing a cluster from an
+/// Amazon Aurora global database": a detached cluster can start a new one).
+fn reattach_detached(c: &Ctx<'_>, a: &Asset) -> Step {
+    let global = names::global_cluster(&c.name, &a.name);
+    let p = c.ident(a, Role::Primary);
+    let d = c.ident(a, Role::Dr);
+    let (primary, dr) = (c.primary, c.dr);
+    let old_arn = format!("arn:aws:rds:{primary}:$ACCOUNT_ID:cluster:{p}");
+    let dr_arn = format!("arn:aws:rds:{dr}:$ACCOUNT_ID:cluster:{d}");
+    // By identifier, not ARN: the condition runs before the step sets $ACCOUNT_ID.
+    let members = |cluster: &str| {
+        format!(
+            "aws rds describe-global-clusters --global-cluster-identifier {global} --region {dr} --query \"length(GlobalClusters[0].GlobalClusterMembers[?ends_with(DBClusterArn, ':cluster:{cluster}')])\" --output text"
+        )
+    };
+    let exists =
+        format!("aws rds describe-global-clusters --global-cluster-identifier {global} --region {dr} >/dev/null 2>&1");
+    let kept = lost_writes_prefix(&p);
+    let snapshot_wait = retried(
+        format!("aws rds wait db-cluster-snapshot-available --db-cluster-snapshot-identifier \"$KEPT\" --region {primary}"),
+        format!("aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier \"$KEPT\" --region {primary} --query 'DBClusterSnapshots[0].Status' --output text"),
+    );
+    let instances_deleted = retried(
+        format!("aws rds wait db-instance-deleted --filters Name=db-cluster-id,Values={p} --region {primary}"),
+        format!("aws rds describe-db-instances --filters Name=db-cluster-id,Values={p} --region {primary} --query 'DBInstances[].DBInstanceStatus' --output text"),
+    );
+    let cluster_deleted = retried(
+        format!("aws rds wait db-cluster-deleted --db-cluster-identifier {p} --region {primary}"),
+        format!("aws rds describe-db-clusters --db-cluster-identifier {p} --region {primary} --query 'DBClusters[0].Status' --output text 2>&1 | tail -n 1"),
+    );
+    let commands = vec![
+        c.account(),
+        format!(
+            "OLD=yes; GONE=$(aws rds describe-db-clusters --db-cluster-identifier {p} --region {primary} 2>&1 >/dev/null); case \"$GONE\" in *DBClusterNotFoundFault*) OLD= ;; '') ;; *) echo \"$GONE\" >&2; exit 1 ;; esac"
+        ),
+        format!(
+            "if [ -n \"$OLD\" ]; then KEPT={kept}-$(date -u +%Y%m%d%H%M); aws rds create-db-cluster-snapshot --db-cluster-identifier {p} --db-cluster-snapshot-identifier \"$KEPT\" --copy-tags --region {primary}; {snapshot_wait}; fi   # the writes the failover lost are only in the old primary"
+        ),
+        format!(
+            "if [ -n \"$OLD\" ] && [ \"$({m})\" != 0 ]; then aws rds remove-from-global-cluster --global-cluster-identifier {global} --db-cluster-identifier {old_arn} --region {primary}; until [ \"$({m})\" = 0 ]; do sleep 30; done; fi",
+            m = members(&p)
+        ),
+        format!(
+            "if [ -n \"$OLD\" ]; then aws rds modify-db-cluster --db-cluster-identifier {p} --no-deletion-protection --apply-immediately --region {primary}; for i in $(aws rds describe-db-clusters --db-cluster-identifier {p} --region {primary} --query 'DBClusters[0].DBClusterMembers[].DBInstanceIdentifier' --output text); do aws rds delete-db-instance --db-instance-identifier \"$i\" --region {primary}; done; {instances_deleted}; aws rds delete-db-cluster --db-cluster-identifier {p} --skip-final-snapshot --region {primary}; {cluster_deleted}; fi"
+        ),
+        format!(
+            "if {exists}; then aws rds modify-global-cluster --global-cluster-identifier {global} --no-deletion-protection --region {dr}; aws rds delete-global-cluster --global-cluster-identifier {global} --region {dr}; while {exists}; do sleep 30; done; fi"
+        ),
+        format!(
+            "aws rds create-global-cluster --global-cluster-identifier {global} --source-db-cluster-identifier {dr_arn} --deletion-protection --region {dr}"
+        ),
+        format!(
+            "until [ \"$({})\" = 1 ] && [ \"$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {dr} --query 'GlobalClusters[0].Status' --output text)\" = available ]; do sleep 30; done",
+            members(&d)
+        ),
+    ];
+    Step::new(
+        format!("Only if the failover detached `{d}` from `{global}`: keep the old primary's writes, retire it and make `{global}` a global database of `{d}` again"),
+        commands,
+        vec![
+            format!("The failover's step printed AWS's refusal of the managed failover (different engine versions) and detached `{d}`; without this step the old primary `{p}` stays the global database's writer, and the switchover below would make its data, which misses everything written in {dr} since, the primary's again."),
+            format!("`{kept}-<time>` (a manual snapshot in {primary}) holds the old primary's data, the writes the failover lost among them: restore it into a cluster of its own to read and reconcile them, then delete it."),
+            format!("`{p}` is gone (the next step rebuilds it as a secondary and adopts it) and `aws rds describe-global-clusters --global-cluster-identifier {global} --region {dr}` lists `{d}` as its writer, with deletion protection on, as the primary root declares it."),
+        ],
+    )
+    .only_if(format!(
+        "M=$({} 2>&1); case \"$M\" in 0|*GlobalClusterNotFoundFault*) true ;; [1-9]*) false ;; *) echo \"$M\" >&2; exit 1 ;; esac",
+        members(&d)
+    ))
 }
 
 /// Aurora, writes stopped: a switchover (no data loss) makes the

@@ -369,19 +369,37 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
     for a in c.of(Kind::Aurora).filter(|a| a.in_dr()) {
         let global = names::global_cluster(&c.name, &a.name);
         let target = format!("arn:aws:rds:{}:$ACCOUNT_ID:cluster:{}", c.dr, c.ident(a, Role::Dr));
+        // A managed failover needs both clusters on the same engine version,
+        // patch level included (Aurora User Guide, "Upgrading an Amazon
+        // Aurora global database"); where the regions' maintenance left them
+        // apart, AWS refuses it and the documented way left is to detach the
+        // secondary, which makes it a standalone writer (RemoveFromGlobalCluster).
+        // Any other refusal stops the step.
+        let failover = format!(
+            "aws rds failover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --allow-data-loss --region {}",
+            c.dr
+        );
+        let detach = format!(
+            "aws rds remove-from-global-cluster --global-cluster-identifier {global} --db-cluster-identifier {target} --region {}",
+            c.dr
+        );
+        let dr_cluster = c.ident(a, Role::Dr);
         steps.push(Step::new(
             format!("Fail the Aurora global database `{global}` over to {}", c.dr),
             vec![
                 c.account(),
                 format!(
-                    "aws rds failover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --allow-data-loss --region {}",
-                    c.dr
+                    "FAILOVER=managed; if ! OUT=$({failover} 2>&1); then echo \"$OUT\" >&2; case \"$OUT\" in *\"engine version\"*) FAILOVER=detached; {detach} ;; *) exit 1 ;; esac; fi"
                 ),
-                wait_global_writer(&global, &target, c.dr),
+                format!(
+                    "if [ \"$FAILOVER\" = managed ]; then {}; else {}; fi",
+                    wait_global_writer(&global, &target, c.dr),
+                    wait_detached(&global, &target, &dr_cluster, c.dr)
+                ),
             ],
             {
                 let mut verify = vec![format!(
-                    "`aws rds describe-global-clusters --global-cluster-identifier {global} --region {}` shows the {} cluster as writer.",
+                    "`aws rds describe-global-clusters --global-cluster-identifier {global} --region {}` shows the {} cluster as writer; or, where AWS refused the managed failover because the two clusters ran different engine versions (the error is printed), `{dr_cluster}` is no longer a member and is a standalone writer: the failback's step for a detached cluster makes the global database whole again.",
                     c.dr, c.dr
                 )];
                 if let Some(name) = writer_name(c, a) {

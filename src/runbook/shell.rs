@@ -66,6 +66,15 @@ pub(super) fn wait_global_writer(global: &str, writer: &str, region: &str) -> St
     )
 }
 
+/// Wait until cluster `cluster` (ARN `arn`) has left global database
+/// `global` and is available: a secondary detached from its global database
+/// (RemoveFromGlobalCluster) becomes a standalone cluster that takes writes.
+pub(super) fn wait_detached(global: &str, arn: &str, cluster: &str, region: &str) -> String {
+    format!(
+        "until [ \"$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {region} --query \"length(GlobalClusters[0].GlobalClusterMembers[?DBClusterArn=='{arn}'])\" --output text)\" = 0 ] && [ \"$(aws rds describe-db-clusters --db-cluster-identifier {cluster} --region {region} --query 'DBClusters[0].Status' --output text)\" = available ]; do sleep 30; done"
+    )
+}
+
 /// Lift deletion protection of instance `id`, wait until the modification
 /// is done: RDS refuses DeleteDBInstance on a protected instance
 /// ("Cannot delete protected DB Instance"), and Terraform's replace deletes.
