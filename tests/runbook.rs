@@ -516,6 +516,20 @@ fn traffic_fails_back_only_after_the_data_global_accelerator() {
         dr_down < rm && rm < apply,
         "DR out before the primary comes back: no split writers"
     );
+    // helper-69: the primary's dial goes up through the API right after DR's
+    // goes down, not minutes later by the apply (both at 0: no traffic).
+    let primary_up = cmds
+        .iter()
+        .position(|c| c.contains("\"$PRIMARY_GROUP\" --traffic-dial-percentage 100"))
+        .expect("the primary's dial raised through the API");
+    assert!(
+        cmds[..primary_up]
+            .iter()
+            .any(|c| c.starts_with("PRIMARY_GROUP=") && c.contains("EndpointGroupRegion=='us-east-2'")),
+        "{cmds:?}"
+    );
+    assert_eq!(primary_up, dr_down + 2, "{cmds:?}");
+    assert!(primary_up < apply);
     let release = at(b, "rm generated/t/primary/failback.auto.tfvars");
     assert!(at(b, "restore-db-instance-from-db-snapshot") < release);
     assert!(at(b, "import module.db.aws_db_instance.this t-db-use2") < release);
@@ -996,6 +1010,90 @@ fn aurora_failback_covers_a_lost_old_primary() {
     let text = "name: t\nowner: me\nregions: {primary: us-east-2, dr: us-west-1}\nassets:\n".to_string() + AURORA;
     let md = common::render_text(&text).unwrap();
     assert!(md[Path::new("t/dr/main.tf")].contains("engine_version             = coalesce(lookup(module.facts.values, \"primary/db_engine_version\", null), \"16\")"));
+}
+
+/// helper-69: RDS for PostgreSQL's ReplicaLag counts the seconds since the
+/// replica last replayed a transaction, so it grows once the failback has
+/// stopped the writes. The promotion back waits instead for the DR writer's
+/// OldestReplicationSlotLag (the WAL bytes its replica has not received) to
+/// be 0; MySQL's ReplicaLag (seconds behind the source) is 0 when caught up.
+#[test]
+fn the_failback_promotes_a_replica_only_once_it_has_every_write() {
+    for (engine, version, metric, instance, region) in [
+        ("postgres", "16", "OldestReplicationSlotLag", "t-db-usw1", "us-west-1"),
+        ("mysql", "8.4", "ReplicaLag", "t-db-use2", "us-east-2"),
+    ] {
+        let asset = RDS
+            .replace("DR", "replica")
+            .replace("postgres", engine)
+            .replace("\"16\"", &format!("\"{version}\""));
+        let (rb, _) = book(&asset);
+        let b = &rb.failback;
+        let wait = at(b, "until aws cloudwatch get-metric-statistics --namespace AWS/RDS");
+        let promote = at(b, "aws rds promote-read-replica --db-instance-identifier t-db-use2");
+        let stop = b
+            .iter()
+            .position(|s| s.title.starts_with("Stop the application's writes"))
+            .unwrap();
+        let stopped = lines(b).iter().position(|(step, _)| *step > stop).unwrap();
+        assert!(stopped <= wait && wait < promote, "{engine}");
+        let command = &lines(b)[wait].1;
+        assert!(
+            command.contains(&format!(
+                "--metric-name {metric} --dimensions Name=DBInstanceIdentifier,Value={instance} "
+            )) && command.contains(&format!("--region {region} ")),
+            "{engine}: {command}"
+        );
+        let Some(bash) = common::bash() else {
+            eprintln!("note: no bash: the commands are not run");
+            return;
+        };
+        // Two minutes still behind, then caught up.
+        let aws = "n=$(cat polls 2>/dev/null || echo 0); echo $((n + 1)) > polls\nif [ \"$n\" -lt 2 ]; then echo 4096.0; else echo 0.0; fi";
+        let script = format!("{}\ncat polls", command.replace("sleep 30", "true"));
+        let r = common::run_with_fakes(&bash, &script, &[("aws", aws.into())]);
+        assert!(r.ok && r.stdout.trim() == "3", "{engine}: {}", r.stdout);
+    }
+}
+
+/// helper-69: the failback's copy back of a replicated database keeps an old
+/// primary that survived aside; run again (a waiter stopped by hand), it
+/// leaves its own read replica under the name alone and does not create a
+/// second one.
+#[test]
+fn the_copy_back_keeps_aside_only_an_old_primary_and_can_run_again() {
+    let (rb, _) = book(&RDS.replace("DR", "replica"));
+    let step = step_of(&rb.failback, "create-db-instance-read-replica");
+    let aside = step.commands.iter().find(|c| c.starts_with("STALE=")).unwrap();
+    let create = step
+        .commands
+        .iter()
+        .find(|c| c.contains("create-db-instance-read-replica"))
+        .unwrap();
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the commands are not run");
+        return;
+    };
+    let run = |source: &str| {
+        let aws = format!(
+            "echo \"$*\" >> calls\ncase \"$*\" in\n*ReadReplicaSourceDBInstanceIdentifier*) [ -n '{source}' ] || exit 254; echo '{source}' ;;\n*\"describe-db-instances --db-instance-identifier t-db-use2 --region us-east-2\"*) [ -n '{source}' ] || exit 254 ;;\nesac"
+        );
+        let script = format!("{aside}\n{create}\ncat calls");
+        let r = common::run_with_fakes(&bash, &script, &[("aws", aws), ("date", "echo 20260101".into())]);
+        assert!(r.ok, "{}", r.stdout);
+        (r.stdout.contains("modify-db-instance --db-instance-identifier t-db-use2 --new-db-instance-identifier t-db-use2-stale-20260101"), r.stdout.contains("create-db-instance-read-replica"))
+    };
+    assert_eq!(
+        run("None"),
+        (true, false),
+        "an old primary is renamed (the fake still answers for the name)"
+    );
+    assert_eq!(run(""), (false, true), "nothing under the name: the replica is created");
+    assert_eq!(
+        run("arn:aws:rds:us-west-1:1234:db:t-db-usw1"),
+        (false, false),
+        "the failback's own replica stays, and is not created twice"
+    );
 }
 
 /// A step's condition runs before the step's commands (the drill workflow

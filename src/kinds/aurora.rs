@@ -73,7 +73,9 @@ pub const SPEC: Spec = Spec {
     quota: super::QuotaUse::DbInstances(db_instances),
     alarms: &[
         AlarmSpec {
-            role: Some(Role::Primary),
+            // Both regions: the DR copy is the production database after a
+            // failover, and a replica short of storage stops replicating.
+            role: None,
             strategy: None,
             suffix: "cpu",
             description: "Cluster {name} CPU above 80%",

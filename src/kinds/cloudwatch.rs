@@ -250,6 +250,9 @@ mod tests {
         assert!(primary.contains("db-cpu") && primary.contains("db-free-storage") && !primary.contains("replica-lag"));
         let dr = arg(module(&p.dr, "cw").unwrap(), "alarms");
         assert!(dr.contains("db-replica-lag") && dr.contains("\"t-db-usw1\""), "{dr}");
+        // The DR copy becomes the production database on failover (helper-69,
+        // helper-70): it is watched in DR too.
+        assert!(dr.contains("db-cpu") && dr.contains("db-free-storage"), "{dr}");
         // A replica that stops replicating emits no ReplicaLag: that alarms.
         assert!(dr.contains("treat_missing_data = \"breaching\""), "{dr}");
         assert!(!primary.contains("treat_missing_data"), "{primary}");

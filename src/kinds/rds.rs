@@ -65,7 +65,9 @@ pub const SPEC: Spec = Spec {
     quota: super::QuotaUse::DbInstances(db_instances),
     alarms: &[
         AlarmSpec {
-            role: Some(Role::Primary),
+            // Both regions: the DR copy is the production database after a
+            // failover, and a replica short of storage stops replicating.
+            role: None,
             strategy: None,
             suffix: "cpu",
             description: "Database {name} CPU above 80%",
@@ -79,7 +81,9 @@ pub const SPEC: Spec = Spec {
             missing_data: MissingData::NotBreaching,
         },
         AlarmSpec {
-            role: Some(Role::Primary),
+            // Both regions: the DR copy is the production database after a
+            // failover, and a replica short of storage stops replicating.
+            role: None,
             strategy: None,
             suffix: "free-storage",
             description: "Database {name} has less than 2 GiB free",

@@ -146,13 +146,15 @@ pub(super) fn placement(c: &Ctx<'_>, a: &Asset) -> Vec<String> {
 }
 
 /// Keep an old primary that survived the outage aside under another name
-/// (its data stops at the failover; it is kept, not deleted).
+/// (its data stops at the failover; it is kept, not deleted). A read replica
+/// under the name is the failback's own copy from DR (the step run again):
+/// it stays.
 pub(super) fn aside(c: &Ctx<'_>, p: &str) -> String {
     // The date read once: a step that crosses midnight names one instance.
     let stale = "\"$STALE\"";
     let region = c.primary;
     format!(
-        "STALE={p}-stale-$(date +%Y%m%d); aws rds describe-db-instances --db-instance-identifier {p} --region {region} >/dev/null 2>&1 && aws rds modify-db-instance --db-instance-identifier {p} --new-db-instance-identifier {stale} --apply-immediately --region {region} && {}   # an old primary that survived the outage is kept aside under another name (renamed at once), not deleted",
+        "STALE={p}-stale-$(date +%Y%m%d); SOURCE=$(aws rds describe-db-instances --db-instance-identifier {p} --region {region} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier' --output text 2>/dev/null) && [ \"$SOURCE\" = None ] && aws rds modify-db-instance --db-instance-identifier {p} --new-db-instance-identifier {stale} --apply-immediately --region {region} && {}   # an old primary that survived the outage is kept aside under another name (renamed at once), not deleted",
         retried(
             format!("aws rds wait db-instance-available --db-instance-identifier {stale} --region {region}"),
             format!("aws rds describe-db-instances --db-instance-identifier {stale} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text")
@@ -174,7 +176,8 @@ pub(super) fn start_replica_back(c: &Ctx<'_>, a: &Asset) -> Step {
         .map(|m| DbSettings::of(m, &c.plan.primary))
     {
         commands.push(format!(
-            "aws rds create-db-instance-read-replica --db-instance-identifier {p} --source-db-instance-identifier {} --source-region {} --kms-key-id {kms} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PG\"{} --max-allocated-storage {}{}{} --deletion-protection --region {}",
+            "aws rds describe-db-instances --db-instance-identifier {p} --region {} >/dev/null 2>&1 || aws rds create-db-instance-read-replica --db-instance-identifier {p} --source-db-instance-identifier {} --source-region {} --kms-key-id {kms} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PG\"{} --max-allocated-storage {}{}{} --deletion-protection --region {}",
+            c.primary,
             Ctx::db_arn(c.dr, &d),
             c.dr,
             s.instance_flags(),
@@ -204,6 +207,24 @@ pub(super) fn move_rds_back(c: &Ctx<'_>, a: &Asset) -> Step {
     let mut commands = vec![c.account()];
     let verify = if a.dr == DrStrategy::Replica {
         let retention = settings.as_ref().map_or(7, |s| s.retention);
+        // RDS for PostgreSQL's ReplicaLag is the time since the replica last
+        // replayed a transaction (RDS User Guide, "Monitoring and tuning the
+        // replication process"): with writes stopped it grows, caught up or
+        // not. What the replica has not received is the DR writer's
+        // OldestReplicationSlotLag (bytes; each replica has its physical slot
+        // there), 0 once everything written is in the primary region, which
+        // promotion then replays. MySQL's ReplicaLag (seconds behind its
+        // source) is 0 when caught up.
+        let (metric, instance, region) = if settings.as_ref().is_none_or(|s| s.engine == "postgres") {
+            ("OldestReplicationSlotLag", &d, c.dr)
+        } else {
+            ("ReplicaLag", &p, c.primary)
+        };
+        commands.push(format!(
+            "until aws cloudwatch get-metric-statistics --namespace AWS/RDS --metric-name {metric} --dimensions Name=DBInstanceIdentifier,Value={instance} --statistics Maximum --period 60 --start-time \"$(date -u -d '-5 min' +%FT%TZ)\" --end-time \"$(date -u +%FT%TZ)\" --region {region} --query 'sort_by(Datapoints, &Timestamp)[-1].Maximum' --output text | grep -qx '0\\(\\.0*\\)\\{{0,1\\}}'; do sleep 30; done   # the newest minute of {metric} is 0: every write made in {} is in {}",
+            c.dr,
+            c.primary
+        ));
         commands.push(format!(
             "aws rds promote-read-replica --db-instance-identifier {p} --backup-retention-period {retention} --preferred-backup-window {} --region {}",
             fixed::BACKUP_WINDOW,
@@ -211,7 +232,7 @@ pub(super) fn move_rds_back(c: &Ctx<'_>, a: &Asset) -> Step {
         ));
         commands.push(wait_instance(&p, c.primary));
         vec![
-            format!("Before promoting: the ReplicaLag metric of `{p}` (CloudWatch, AWS/RDS) is 0, so every write made in {} is in {}.", c.dr, c.primary),
+            format!("The wait before the promotion ended: the newest minute of {metric} (CloudWatch, AWS/RDS) of `{instance}` is 0, so every write made in {} is in {} before `{p}` stops replicating.", c.dr, c.primary),
             format!("`aws rds describe-db-instances --db-instance-identifier {p} --region {} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier'` prints null: `{p}` is writable.", c.primary),
         ]
     } else {

@@ -375,6 +375,12 @@ pub(super) fn restore_rotation(c: &Ctx<'_>, hold_file: &str) -> Option<Step> {
         commands.push("# The Global Accelerator API is served only from us-west-2:".into());
         commands.extend(endpoint_group(c, a, "DR_GROUP", c.dr));
         commands.push(set_dial("DR_GROUP", "0"));
+        // Then the primary's at once: a group with dial 0 takes no traffic
+        // even when healthy (Global Accelerator, "Adjusting traffic flow with
+        // traffic dials"), and the apply below, which would raise it, takes
+        // minutes; it then finds the dial at its value.
+        commands.extend(endpoint_group(c, a, "PRIMARY_GROUP", c.primary).into_iter().skip(1));
+        commands.push(set_dial("PRIMARY_GROUP", "100"));
     }
     commands.push(format!("rm {hold_file}"));
     commands.push(c.tf("primary", "apply"));

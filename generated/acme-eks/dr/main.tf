@@ -208,19 +208,47 @@ module "observability" {
   retention_days = 365
   kms_key_arn    = module.platform.key_arn
   alert_emails   = var.alert_emails
-  alarms = {
-    ingress-5xx = {
-      description = "Load balancer ingress returns 5xx errors"
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "HTTPCode_ELB_5XX_Count"
-      dimensions = {
-        LoadBalancer = module.ingress.arn_suffix
+  alarms = merge(
+    {
+      ingress-5xx = {
+        description = "Load balancer ingress returns 5xx errors"
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "HTTPCode_ELB_5XX_Count"
+        dimensions = {
+          LoadBalancer = module.ingress.arn_suffix
+        }
+        statistic           = "Sum"
+        comparison_operator = "GreaterThanThreshold"
+        threshold           = 10
       }
-      statistic           = "Sum"
-      comparison_operator = "GreaterThanThreshold"
-      threshold           = 10
-    }
-  }
+    },
+    contains(module.facts.names, "primary/db_arn") ? {
+      db-cpu = {
+        description = "Database db CPU above 80%"
+        namespace   = "AWS/RDS"
+        metric_name = "CPUUtilization"
+        dimensions = {
+          DBInstanceIdentifier = "acme-eks-db-usw2"
+        }
+        statistic           = "Average"
+        comparison_operator = "GreaterThanThreshold"
+        threshold           = 80
+      }
+    } : {},
+    contains(module.facts.names, "primary/db_arn") ? {
+      db-free-storage = {
+        description = "Database db has less than 2 GiB free"
+        namespace   = "AWS/RDS"
+        metric_name = "FreeStorageSpace"
+        dimensions = {
+          DBInstanceIdentifier = "acme-eks-db-usw2"
+        }
+        statistic           = "Minimum"
+        comparison_operator = "LessThanThreshold"
+        threshold           = 2147483648
+      }
+    } : {},
+  )
   tags = merge(local.tags, { Asset = "observability" })
 }
 

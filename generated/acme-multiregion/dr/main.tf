@@ -290,6 +290,32 @@ module "alarms" {
       }
     },
     contains(module.facts.names, "primary/postgres_arn") ? {
+      postgres-cpu = {
+        description = "Database postgres CPU above 80%"
+        namespace   = "AWS/RDS"
+        metric_name = "CPUUtilization"
+        dimensions = {
+          DBInstanceIdentifier = "acme-multiregion-postgres-usw2"
+        }
+        statistic           = "Average"
+        comparison_operator = "GreaterThanThreshold"
+        threshold           = 80
+      }
+    } : {},
+    contains(module.facts.names, "primary/postgres_arn") ? {
+      postgres-free-storage = {
+        description = "Database postgres has less than 2 GiB free"
+        namespace   = "AWS/RDS"
+        metric_name = "FreeStorageSpace"
+        dimensions = {
+          DBInstanceIdentifier = "acme-multiregion-postgres-usw2"
+        }
+        statistic           = "Minimum"
+        comparison_operator = "LessThanThreshold"
+        threshold           = 2147483648
+      }
+    } : {},
+    contains(module.facts.names, "primary/postgres_arn") ? {
       postgres-replica-lag = {
         description = "Replica postgres lags the primary by more than 5 minutes"
         namespace   = "AWS/RDS"
