@@ -18,6 +18,7 @@
 //! assert!(dr_main.contains("bucket      = \"demo-data-${local.account_id}-us-west-1\""));
 //! ```
 
+pub mod accounts;
 pub mod catalog;
 pub mod ci;
 pub mod cidr;

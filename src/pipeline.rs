@@ -129,6 +129,11 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The parsed inventory.
+    pub fn loaded(&self) -> &Loaded {
+        &self.loaded
+    }
+
     /// The inventory's name (its top-level output directory).
     pub fn name(&self) -> &str {
         &self.loaded.inventory.name

@@ -437,6 +437,15 @@ impl<'a> Validator<'a> {
                 ),
             );
         }
+        if let Some(account) = inv.account.as_deref() {
+            if !is_dns_label(account, 57) {
+                self.err(
+                    &[Seg::Key("account")],
+                    format!("account label `{account}` is not a valid label"),
+                    "use 1-57 lowercase letters, digits and dashes, starting with a letter: a name for the AWS account, the same in every inventory that deploys into it (the drill copies' account adds `-drill`)",
+                );
+            }
+        }
         for v in crate::limits::check_inventory(inv) {
             self.err(&[Seg::Key(v.field)], v.message, v.help);
         }

@@ -182,6 +182,46 @@ fn a_bad_inventory_writes_nothing_and_leaves_the_old_tree_untouched() {
     );
 }
 
+/// Two inventories that say they share an AWS account and both replicate
+/// their registry out of one region (a registry has one replication
+/// configuration): render and check refuse them with the file, the line and
+/// what to do, and render writes nothing (helper-70).
+#[test]
+fn inventories_sharing_an_account_are_checked_together() {
+    let ecr = "  - kind: ecr\n    name: images\n    dr: replica\n";
+    let one = format!(
+        "{}account: acme-prod\n{}{ecr}",
+        &GOOD[..GOOD.find("regions").unwrap()],
+        &GOOD[GOOD.find("regions").unwrap()..]
+    );
+    let dir = project(&one);
+    fs::write(
+        dir.path().join("inventory/other.yaml"),
+        one.replace("name: demo", "name: other"),
+    )
+    .unwrap();
+    for command in ["render", "check"] {
+        acmegen(dir.path())
+            .arg(command)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "`images` replicates ECR repositories out of us-east-2, and so does inventory/demo.yaml in the same account `acme-prod`",
+            ))
+            .stderr(predicate::str::contains("--> inventory/other.yaml:16:3"))
+            .stderr(predicate::str::contains("keep the replicated repositories of account `acme-prod` in us-east-2 in one inventory"));
+    }
+    assert!(!dir.path().join("generated").exists());
+    // In accounts of their own, both render.
+    fs::write(
+        dir.path().join("inventory/other.yaml"),
+        one.replace("name: demo", "name: other")
+            .replace("acme-prod", "acme-other"),
+    )
+    .unwrap();
+    acmegen(dir.path()).arg("render").assert().success();
+}
+
 #[test]
 fn a_bad_inventory_on_a_fresh_checkout_creates_no_generated_dir() {
     let dir = project(&GOOD.replace("t3.micro", "t2.nano"));

@@ -456,12 +456,18 @@ fn shell_word(s: &str) -> String {
     format!("'{}'", literal(s).replace('\'', "'\\''"))
 }
 
+/// What the label of a drill copy's account adds to its inventory's.
+pub const DRILL_ACCOUNT_SUFFIX: &str = "-drill";
+
 /// The drill's copy of `inv`: named `name`, the zones it creates replaced by
-/// the drill's own, and no drill of its own.
+/// the drill's own, in the drill account of its account (`<account>-drill`,
+/// shared by the drill copies of that account's inventories), and no drill
+/// of its own.
 pub fn drill_copy(inv: &Inventory) -> Inventory {
     let ci = inv.ci.clone().expect("a ci section");
     let mut copy = inv.clone();
     copy.name = ci.drill_name(&inv.name);
+    copy.account = inv.account.as_ref().map(|a| format!("{a}{DRILL_ACCOUNT_SUFFIX}"));
     let zones = ci.drill.as_ref().map(|d| d.zones.clone()).unwrap_or_default();
     for a in copy
         .assets

@@ -184,6 +184,7 @@ pub(crate) fn check_all(paths: &[PathBuf]) -> Result<Vec<pipeline::Checked>, Fai
         .map(|c| (c.name().to_string(), c.path().to_path_buf()))
         .collect();
     unique_names(names.iter().map(|(n, p)| (n, p)))?;
+    shared_accounts(checked.iter().map(|c| c.loaded()))?;
     for w in checked.iter().flat_map(|c| c.warnings()) {
         err(&w.as_warning());
     }
@@ -206,6 +207,7 @@ pub(crate) fn compile_all_to_depth(paths: &[PathBuf], depth: Depth) -> Result<(F
     let (modules, mut compiled) = compile_each(paths, depth)?;
     let mut files = modules.files;
     unique_names(compiled.iter().map(|c| (&c.plan.name, &c.loaded.path)))?;
+    shared_accounts(compiled.iter().map(|c| &c.loaded))?;
     for c in &mut compiled {
         // Moved, not copied: a large render holds its output once.
         files.append(&mut c.files);
@@ -227,6 +229,17 @@ fn unique_names<'a>(named: impl Iterator<Item = (&'a String, &'a PathBuf)>) -> R
         }
     }
     Ok(())
+}
+
+/// What the inventories that share an AWS account (`account:`) get wrong
+/// together (see [`acmegen::accounts`]): exit code 2, every problem listed.
+fn shared_accounts<'a>(loaded: impl Iterator<Item = &'a acmegen::inventory::Loaded>) -> Result<(), Failure> {
+    let loaded: Vec<&acmegen::inventory::Loaded> = loaded.collect();
+    let found = acmegen::accounts::check(&loaded);
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(pipeline::Error::Input(acmegen::diagnostics::Diagnostics(found)).into())
 }
 
 /// The verified shared modules and every inventory compiled against them to

@@ -17,6 +17,12 @@ pub struct Inventory {
     pub source: Option<String>,
     /// Team that owns the infrastructure (becomes the `Owner` tag).
     pub owner: String,
+    /// A label of the AWS account the inventory deploys into. Inventories
+    /// with the same label are checked together for what AWS keeps once per
+    /// account and region (see `acmegen::accounts`); without one, the
+    /// inventory is taken to be alone in its account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// Extra tags applied to every resource through provider `default_tags`.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,

@@ -45,7 +45,7 @@ module "kms" {
   name                            = "acme-flask-default-usw1"
   alias                           = "alias/acme-flask-default"
   description                     = "Default encryption key of acme-flask in us-west-1"
-  ebs_encryption_by_default       = true
+  ebs_encryption_by_default       = false
   autoscaling_service_linked_role = true
   tags                            = local.tags
 }

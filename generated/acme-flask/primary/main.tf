@@ -50,7 +50,7 @@ module "kms" {
   name                            = "acme-flask-default-use2"
   alias                           = "alias/acme-flask-default"
   description                     = "Default encryption key of acme-flask in us-east-2"
-  ebs_encryption_by_default       = true
+  ebs_encryption_by_default       = false
   autoscaling_service_linked_role = true
   tags                            = local.tags
 }

@@ -17,17 +17,17 @@ data "aws_partition" "ci" {
 
 locals {
   ci_partition             = data.aws_partition.ci.partition
-  github_oidc_provider_arn = data.aws_iam_openid_connect_provider.github.arn
+  github_oidc_provider_arn = aws_iam_openid_connect_provider.github.arn
 }
 
-# ci.oidc_provider: existing. The account has one provider per URL, created
-# once (e.g. by another inventory's bootstrap with ci.oidc_provider: create).
-# Read, not assumed: where the account has none, the plan stops here, instead
-# of IAM refusing the roles below at apply (a federated principal must exist).
-data "aws_iam_openid_connect_provider" "github" {
+# GitHub's OIDC issuer; AWS trusts its certificate authority itself, so no
+# thumbprint is pinned. One per account: a second inventory in this account
+# sets ci.oidc_provider: existing.
+resource "aws_iam_openid_connect_provider" "github" {
   provider = aws.primary
 
-  url = "https://token.actions.githubusercontent.com"
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
 }
 
 # Plan of pull requests (primary root, us-east-1)
