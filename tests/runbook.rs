@@ -1096,6 +1096,74 @@ fn the_copy_back_keeps_aside_only_an_old_primary_and_can_run_again() {
     );
 }
 
+/// helper-70: registry replication runs one way; the tags pushed to the DR
+/// registry since the failover's declaration are copied back with every
+/// platform (`crane copy`), and checked in the primary repository, before
+/// traffic returns.
+#[test]
+fn the_failback_copies_images_pushed_in_dr_back() {
+    let (rb, _) = book(&format!("{WEB}{DNS}  - {{kind: ecr, name: images, dr: replica}}\n"));
+    let b = &rb.failback;
+    let step = step_of(b, "crane copy");
+    let copy = step.commands.iter().find(|c| c.contains("crane copy")).unwrap();
+    let check = step
+        .commands
+        .iter()
+        .find(|c| c.contains("--image-ids imageTag="))
+        .unwrap();
+    assert!(copy.contains("aws ecr describe-images --repository-name t/images --region us-west-1 --filter tagStatus=TAGGED --query \"imageDetails[?imagePushedAt>='$DECLARED'].imageTags[]\""), "{copy}");
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the commands are not run");
+        return;
+    };
+    let run = |tags: &str| {
+        let aws = format!(
+            "case \"$*\" in\n*get-login-password*) echo secret ;;\n*\"--region us-west-1 --filter\"*) printf '{tags}' ;;\n*\"imageTag=\"*) grep -q -- \"${{*##*imageTag=}}\" copied 2>/dev/null || {{ echo missing >&2; exit 254; }} ;;\nesac"
+        );
+        let crane =
+            "echo \"crane $*\" >> calls; case \"$1\" in copy) echo \"${3##*:}\" | sed 's/ .*//' >> copied ;; esac"
+                .to_string();
+        let script =
+            format!("ACCOUNT_ID=1234\nDECLARED=2026-01-01T12:00:00Z\n{copy}\n{check}\ncat calls 2>/dev/null || true");
+        common::run_with_fakes(&bash, &script, &[("aws", aws), ("crane", crane)])
+    };
+    let r = run("v2\\tv3\\n");
+    assert!(r.ok, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("crane auth login 1234.dkr.ecr.us-west-1.amazonaws.com -u AWS --password-stdin"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("crane auth login 1234.dkr.ecr.us-east-2.amazonaws.com -u AWS --password-stdin"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        r.stdout.matches("crane auth login").count(),
+        2,
+        "one login per registry: {}",
+        r.stdout
+    );
+    for tag in ["v2", "v3"] {
+        assert!(
+            r.stdout.contains(&format!("crane copy 1234.dkr.ecr.us-west-1.amazonaws.com/t/images:{tag} 1234.dkr.ecr.us-east-2.amazonaws.com/t/images:{tag}")),
+            "{}",
+            r.stdout
+        );
+    }
+    let none = run("None\\n");
+    assert!(
+        none.ok && !none.stdout.contains("crane"),
+        "nothing pushed: nothing copied, no crane needed: {}",
+        none.stdout
+    );
+    // Traffic returns after the copy.
+    assert!(at(b, "crane copy") < at(b, "rm generated/t/primary/failback.auto.tfvars"));
+}
+
 /// A step's condition runs before the step's commands (the drill workflow
 /// wraps them in `if <condition>; then`), so it sets every variable it reads.
 #[test]

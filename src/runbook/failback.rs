@@ -58,14 +58,37 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     let data_in_dr =
         !dbs.is_empty() || !clusters.is_empty() || !standbys.is_empty() || replicated_buckets(c).next().is_some();
     if data_in_dr {
+        // Only what this inventory has (helper-69: a text naming buckets and
+        // Aurora where there are none sends the on-call looking for them).
+        let databases = !dbs.is_empty() || !clusters.is_empty() || !standbys.is_empty();
+        let buckets = replicated_buckets(c).next().is_some();
+        let (p, d) = (c.primary, c.dr);
+        let stores = match (databases, buckets) {
+            (true, true) => "old primary databases and buckets",
+            (true, false) => "old primary databases",
+            _ => "old primary buckets",
+        };
+        let mut text = format!(
+            "The servers and applications that came back with {p} take no traffic (out of rotation), but what they run on their own (schedules, queue consumers) would write to the {stores}, whose data this failback replaces"
+        );
+        if buckets {
+            text += &format!(", and the primary buckets' replication would carry those writes and deletions into the {d} buckets that serve now");
+        }
+        if !clusters.is_empty() {
+            text += "; Aurora fences an old primary cluster only on a best-effort basis";
+        }
+        text += ". Stop them (servers stopped, applications scaled to 0) until the traffic step";
+        if databases {
+            text += &format!(", and check the databases' events in {p} for writes accepted since the failover");
+        }
+        text += ".";
         steps.push(Step::new(
-            format!("Keep what came back in {} from writing until its data is back", c.primary),
+            format!(
+                "Keep what came back in {} from writing until its data is back",
+                c.primary
+            ),
             vec![],
-            vec![format!(
-                "The servers and applications that came back with {p} take no traffic (out of rotation), but what they run on their own (schedules, queue consumers) would write to the old primary databases and buckets, whose data this failback replaces, and the primary buckets' replication would carry those writes and deletions into the {d} buckets that serve now; Aurora fences an old primary cluster only on a best-effort basis. Stop them (servers stopped, applications scaled to 0) until the traffic step, and check the databases' events in {p} for writes accepted since the failover.",
-                p = c.primary,
-                d = c.dr
-            )],
+            vec![text],
         ));
     }
     if dbs.is_empty() && clusters.is_empty() {
@@ -232,6 +255,7 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             ));
         }
     }
+    steps.extend(copy_images_back(c));
     steps.extend(standbys.iter().filter_map(|a| move_back(c, a)));
     match restore_rotation(c, &hold_file) {
         Some(mut step) => {
@@ -407,5 +431,65 @@ pub(super) fn restore_rotation(c: &Ctx<'_>, hold_file: &str) -> Option<Step> {
         ),
         commands,
         verify,
+    ))
+}
+
+/// Registry replication runs one way (primary to DR): an image pushed to a DR
+/// repository during the outage (a fix built there) exists only there. The
+/// tags pushed since the failover's declaration are copied back with every
+/// platform of their image (`crane copy`; ECR has no copy between regions),
+/// then checked in the primary repository (helper-70).
+fn copy_images_back(c: &Ctx<'_>) -> Option<Step> {
+    let repositories: Vec<String> = c
+        .of(Kind::Ecr)
+        .filter(|a| a.dr == DrStrategy::Replica)
+        .map(|a| names::repository(&c.name, &a.name))
+        .collect();
+    if repositories.is_empty() {
+        return None;
+    }
+    let (primary, dr) = (c.primary, c.dr);
+    let registry = |region: &str| format!("$ACCOUNT_ID.dkr.ecr.{region}.amazonaws.com");
+    let login = |region: &str| {
+        format!(
+            "aws ecr get-login-password --region {region} | crane auth login {} -u AWS --password-stdin",
+            registry(region)
+        )
+    };
+    let pushed = |repo: &str| {
+        format!(
+            "aws ecr describe-images --repository-name {repo} --region {dr} --filter tagStatus=TAGGED --query \"imageDetails[?imagePushedAt>='$DECLARED'].imageTags[]\" --output text | tr '\\t' '\\n'"
+        )
+    };
+    let mut commands = vec![
+        c.account(),
+        format!(
+            "DECLARED=$({}); case \"$DECLARED\" in {}) ;; *) echo \"error: {} holds no time the failover wrote: $DECLARED\" >&2; false ;; esac",
+            failover_declaration(&c.name, dr),
+            crate::plan::names::DECLARED_TIME_GLOB,
+            crate::plan::names::failover_marker(&c.name),
+        ),
+    ];
+    for repo in &repositories {
+        commands.push(format!(
+            "LOGGED_IN=; {} | while IFS= read -r TAG; do case \"$TAG\" in ''|None) ;; *) [ -n \"$LOGGED_IN\" ] || {{ command -v crane >/dev/null || {{ echo 'error: crane (go-containerregistry) copies the images: install it' >&2; exit 1; }}; {}; {}; LOGGED_IN=1; }}; crane copy \"{}/{repo}:$TAG\" \"{}/{repo}:$TAG\" ;; esac; done",
+            pushed(repo),
+            login(dr),
+            login(primary),
+            registry(dr),
+            registry(primary),
+        ));
+        commands.push(format!(
+            "{} | while IFS= read -r TAG; do case \"$TAG\" in ''|None) ;; *) aws ecr describe-images --repository-name {repo} --region {primary} --image-ids imageTag=\"$TAG\" >/dev/null || {{ echo \"error: {repo}:$TAG is not in {primary}\" >&2; exit 1; }} ;; esac; done   # every tag pushed in {dr} since the declaration is in {primary}",
+            pushed(repo),
+        ));
+    }
+    Some(Step::new(
+        format!("Copy the images pushed to the DR registry during the outage back to {primary}"),
+        commands,
+        vec![
+            format!("Registry replication runs one way ({primary} to {dr}): a tag pushed in {dr} since the failover's declaration exists only there until this copy, and the primary's workloads would not find it. `crane copy` copies the image with all its platforms (install `crane` where a tag was pushed; without any, the step copies nothing and needs none); the repositories' tags are immutable, so a tag is never overwritten."),
+            "The check after each copy ends without an error: every tag pushed in DR since the declaration is in the primary repository.".into(),
+        ],
     ))
 }

@@ -1,9 +1,13 @@
 ################################################################################
 # Prometheus and Grafana (kube-prometheus-stack)
 #
-# Chart catalogue: kube-prometheus-stack 88.5.3 (Prometheus Operator v0.93.1,
-# 2026-08-21), the newest release in https://prometheus-community.github.io/helm-charts,
-# checked 2026-11-26 (the default of chart_version). Grafana plugin
+# Chart: kube-prometheus-stack 77.0.0, the default of chart_version and of
+# the k8s_monitoring kind (an inventory's chart_version overrides it). The
+# newest release in https://prometheus-community.github.io/helm-charts, checked
+# 2026-11-26, is 88.5.3 (Prometheus Operator v0.93.1, 2026-08-21): a major
+# upgrade, whose CRDs Helm does not update (the chart's README lists the
+# `kubectl apply --server-side` of each major's CRDs), so it is an inventory's
+# choice, made after applying them, not a default that moves. Grafana plugin
 # grafana-amazonprometheus-datasource: newest release 3.3.5, checked
 # 2026-11-26 on grafana.com; unpinned by default (amp_plugin_version = null),
 # so Grafana's installer picks the newest release compatible with the chart's

@@ -12,7 +12,7 @@ variable "namespace" {
 variable "chart_version" {
   description = "Version of the kube-prometheus-stack chart (https://prometheus-community.github.io/helm-charts)."
   type        = string
-  default     = "88.5.3"
+  default     = "77.0.0"
 }
 
 variable "retention_days" {
