@@ -29,6 +29,11 @@ pub const TARGET_HEALTH_CHECK: (u32, u32) = (15, 3);
 pub const REPLICA_LAG_ALARM_SECONDS: u32 = 300;
 /// Global-database lag alarm of Aurora secondaries (ms).
 pub const GLOBAL_LAG_ALARM_MS: u32 = 60_000;
+/// Minutes a replication lag stays above its alarm's threshold before the
+/// alarm fires: the lag alarms guard the RPO, so they read every minute's
+/// datapoint (two in a row, so that one slow minute does not page), where
+/// the other alarms read 5-minute periods.
+pub const LAG_ALARM_MINUTES: u32 = 2;
 /// Minutes within which S3 replicates most objects without Replication Time
 /// Control (which alone has an SLA, 15 min for 99.99%).
 pub const S3_REPLICATION_MINUTES: u32 = 15;

@@ -302,8 +302,9 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
             "≈ 2 min: managed failover of the global database",
             format!("≤ {} s (typically under 1 s)", crate::objectives::GLOBAL_LAG_ALARM_MS / 1000),
             format!(
-                "Aurora global database storage replication; the lag alarm fires above {} s",
-                crate::objectives::GLOBAL_LAG_ALARM_MS / 1000
+                "Aurora global database storage replication; the lag alarm fires once it stays above {} s for {} minutes",
+                crate::objectives::GLOBAL_LAG_ALARM_MS / 1000,
+                crate::objectives::LAG_ALARM_MINUTES
             ),
             crate::objectives::RDS_API,
         ),

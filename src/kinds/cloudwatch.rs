@@ -97,6 +97,15 @@ fn alarms(p: &Planner<'_>, replication_only: bool) -> Expr {
             if spec.missing_data != MissingData::NotBreaching {
                 body.push(("treat_missing_data".into(), Expr::s(spec.missing_data.as_str())));
             }
+            if spec.missing_data == MissingData::Breaching {
+                // A replication-health alarm guards the RPO: every minute's
+                // datapoint, not 5-minute periods (helper-69).
+                body.push(("period".into(), Expr::Num(60)));
+                body.push((
+                    "evaluation_periods".into(),
+                    Expr::Num(i64::from(crate::objectives::LAG_ALARM_MINUTES)),
+                ));
+            }
             let key = format!("{}-{}", a.name.replace('_', "-"), spec.suffix);
             match module_gate(&modules, &a.ident()) {
                 Some(condition) => gated.push((condition, key, Expr::Map(body))),
@@ -256,6 +265,11 @@ mod tests {
         // A replica that stops replicating emits no ReplicaLag: that alarms.
         assert!(dr.contains("treat_missing_data = \"breaching\""), "{dr}");
         assert!(!primary.contains("treat_missing_data"), "{primary}");
+        // The lag alarm reads every minute (it guards the RPO); the others
+        // keep the module's 5-minute periods (helper-69).
+        let lag = &dr[dr.find("db-replica-lag").unwrap()..];
+        assert!(lag.contains("treat_missing_data = \"breaching\"\nperiod = 60\nevaluation_periods = 2"), "{lag}");
+        assert!(!primary.contains("evaluation_periods"), "{primary}");
         // It exists with the replica, which waits for the primary's facts.
         assert!(dr.contains("contains(module.facts.names, \"primary/db_arn\") ?"), "{dr}");
         assert!(module(&p.dr, "replication_alarms").is_none(), "the inventory's topic carries them");

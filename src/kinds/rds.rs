@@ -815,8 +815,9 @@ pub fn objective(_: &crate::objectives::Context<'_>, a: &Asset) -> crate::object
             "≈ 10 min: promote the read replica; clients keep its stable name in the DR VPC (the promotion keeps its address)",
             format!("≤ {} min (typically seconds)", crate::objectives::REPLICA_LAG_ALARM_SECONDS / 60),
             format!(
-                "asynchronous cross-region replica; the ReplicaLag alarm fires above {}s",
-                crate::objectives::REPLICA_LAG_ALARM_SECONDS
+                "asynchronous cross-region replica; the ReplicaLag alarm fires once it stays above {}s for {} minutes",
+                crate::objectives::REPLICA_LAG_ALARM_SECONDS,
+                crate::objectives::LAG_ALARM_MINUTES
             ),
             crate::objectives::RDS_API,
         ),
@@ -1192,7 +1193,7 @@ mod tests {
         let o = objective(&given, "db");
         assert!(o.rto.contains("restore of 100 GiB") && o.basis.contains("kept 14 days"), "{o:?}");
         let o = objective(&RDS.replace("DR", "replica"), "db");
-        assert_eq!(o.basis, "asynchronous cross-region replica; the ReplicaLag alarm fires above 300s");
+        assert_eq!(o.basis, "asynchronous cross-region replica; the ReplicaLag alarm fires once it stays above 300s for 2 minutes");
         assert_eq!(o.needs, crate::objectives::RDS_API);
     }
 }

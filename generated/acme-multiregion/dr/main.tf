@@ -327,6 +327,8 @@ module "alarms" {
         comparison_operator = "GreaterThanThreshold"
         threshold           = 300
         treat_missing_data  = "breaching"
+        period              = 60
+        evaluation_periods  = 2
       }
     } : {},
   )

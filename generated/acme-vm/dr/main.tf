@@ -232,6 +232,8 @@ module "replication_alarms" {
       comparison_operator = "GreaterThanThreshold"
       threshold           = 300
       treat_missing_data  = "breaching"
+      period              = 60
+      evaluation_periods  = 2
     }
   } : {}
   tags = local.tags

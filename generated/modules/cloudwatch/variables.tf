@@ -33,6 +33,10 @@ variable "alarms" {
     # Replication-health alarms set "breaching": a replica that stopped
     # replicating emits no data, and that must alarm.
     treat_missing_data = optional(string, "notBreaching")
+    # Seconds per datapoint and how many in a row breach before the alarm
+    # fires: replication-lag alarms, which guard the RPO, read every minute.
+    period             = optional(number, 300)
+    evaluation_periods = optional(number, 2)
   }))
   default = {}
 }

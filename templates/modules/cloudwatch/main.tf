@@ -94,8 +94,8 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   statistic           = each.value.statistic
   comparison_operator = each.value.comparison_operator
   threshold           = each.value.threshold
-  period              = 300
-  evaluation_periods  = 2
+  period              = each.value.period
+  evaluation_periods  = each.value.evaluation_periods
   treat_missing_data  = each.value.treat_missing_data
   alarm_actions       = [aws_sns_topic.alarms.arn]
   ok_actions          = [aws_sns_topic.alarms.arn]
