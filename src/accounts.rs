@@ -98,7 +98,7 @@ fn ebs_default(account: &str, members: &[&Loaded], out: &mut Vec<Diagnostic>) {
                     owner.path.display()
                 ),
                 format!(
-                    "let one inventory of account `{account}` manage it: remove `ebs_default_encryption` here (acmegen's own volumes carry their keys either way; where this inventory's roots were applied with it, run `terraform state rm 'module.<kms>.aws_ebs_encryption_by_default.this[0]' 'module.<kms>.aws_ebs_default_kms_key.this[0]'` in both roots first, or the next apply turns the setting off)"
+                    "let one inventory of account `{account}` manage it: remove `ebs_default_encryption` here (acmegen's own volumes carry their keys either way; where this inventory's roots were applied with it, run `terraform state rm 'module.<kms>.aws_ebs_encryption_by_default.account[0]' 'module.<kms>.aws_ebs_default_kms_key.account[0]'` in both roots first, or the next apply turns the setting off)"
                 ),
             ));
             continue;

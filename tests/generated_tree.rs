@@ -485,3 +485,31 @@ fn a_primary_root_warns_while_the_dr_facts_it_reads_are_missing() {
     }
     assert!(checked >= 3, "primary roots reading DR facts: {checked}");
 }
+
+/// helper-71: the account-and-region-wide EBS settings moved to new names in
+/// the kms module; their old names are forgotten, never destroyed, so that an
+/// inventory that hands the setting to another of its account (acme-flask to
+/// acme-vm) does not turn default encryption off for the region on its next
+/// apply. Destroying either resource would (provider docs,
+/// `aws_ebs_encryption_by_default`).
+#[test]
+fn the_kms_module_forgets_the_old_ebs_default_resources_instead_of_destroying_them() {
+    let kms =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("generated/modules/kms/main.tf"))
+            .unwrap();
+    for ty in ["aws_ebs_encryption_by_default", "aws_ebs_default_kms_key"] {
+        assert!(
+            kms.contains(&format!(
+                "resource \"{ty}\" \"account\" {{\n  count = var.ebs_encryption_by_default ? 1 : 0\n"
+            )),
+            "{ty}: {kms}"
+        );
+        assert!(!kms.contains(&format!("resource \"{ty}\" \"this\"")), "{ty}");
+        assert!(
+            kms.contains(&format!(
+                "removed {{\n  from = {ty}.this\n\n  lifecycle {{\n    destroy = false\n  }}\n}}"
+            )),
+            "{ty}: {kms}"
+        );
+    }
+}

@@ -560,9 +560,11 @@ fn failback_copies_objects_written_in_dr_back_before_writers_return() {
     assert_eq!(step.commands[2], sync);
     // helper-58: `--size-only` skips an object rewritten in DR at the same
     // size; what changed there since the declaration is copied regardless.
+    // The CLI prints times in the local zone: in UTC they compare with the
+    // declaration's `…Z` as strings (helper-71).
     let changed = &step.commands[3];
     assert!(
-        changed.starts_with("aws s3api list-objects-v2 --bucket t-data-$ACCOUNT_ID-us-west-1 --region us-west-1 --query \"Contents[?LastModified>='$DECLARED'].Key\" --output text"),
+        changed.starts_with("TZ=UTC aws s3api list-objects-v2 --bucket t-data-$ACCOUNT_ID-us-west-1 --region us-west-1 --query \"Contents[?LastModified>='$DECLARED'].Key\" --output text"),
         "{changed}"
     );
     assert_eq!(
@@ -1038,6 +1040,11 @@ fn the_failback_promotes_a_replica_only_once_it_has_every_write() {
         let stopped = lines(b).iter().position(|(step, _)| *step > stop).unwrap();
         assert!(stopped <= wait && wait < promote, "{engine}");
         let command = &lines(b)[wait].1;
+        // Only minutes since the wait began count (the writes stopped before).
+        assert!(
+            command.starts_with("SINCE=$(date -u +%FT%TZ); until ") && command.contains("--start-time \"$SINCE\""),
+            "{command}"
+        );
         assert!(
             command.contains(&format!(
                 "--metric-name {metric} --dimensions Name=DBInstanceIdentifier,Value={instance} "
@@ -1111,6 +1118,10 @@ fn the_failback_copies_images_pushed_in_dr_back() {
         .iter()
         .find(|c| c.contains("--image-ids imageTag="))
         .unwrap();
+    assert!(
+        copy.contains("TZ=UTC aws ecr describe-images") && check.contains("TZ=UTC aws ecr describe-images"),
+        "times compare in UTC"
+    );
     assert!(copy.contains("aws ecr describe-images --repository-name t/images --region us-west-1 --filter tagStatus=TAGGED --query \"imageDetails[?imagePushedAt>='$DECLARED'].imageTags[]\""), "{copy}");
     let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the commands are not run");
@@ -1232,7 +1243,18 @@ fn an_aurora_failover_refused_for_its_engine_versions_detaches_the_dr_cluster() 
     );
     let throttled =
         run("An error occurred (Throttling) when calling the FailoverGlobalCluster operation: Rate exceeded");
-    assert!(!throttled.ok, "{}", throttled.stdout);
+    assert!(
+        !throttled.ok && !throttled.stdout.contains("remove-from-global-cluster"),
+        "{}",
+        throttled.stdout
+    );
+    // The message's case is not AWS's contract (helper-71).
+    let capitalised = run("An error occurred (InvalidDBClusterStateFault): The target cluster must have the same Engine Version as the primary");
+    assert!(
+        capitalised.ok && capitalised.stdout.contains("remove-from-global-cluster"),
+        "{}",
+        capitalised.stdout
+    );
 }
 
 /// helper-66: after a failover that detached the DR cluster, the global
@@ -1284,27 +1306,68 @@ fn the_failback_makes_the_global_database_whole_again_after_a_detaching_failover
         (true, "yes".into()),
         "a run that stopped after deleting the global database goes on"
     );
-    assert!(
-        !holds("An error occurred (ExpiredToken)", 254).0,
-        "any other error stops"
+    assert_eq!(
+        holds("An error occurred (ExpiredToken)", 254),
+        (true, "no".into()),
+        "any other error: printed, and nothing runs"
     );
-    // The whole step against a stand-in RDS whose answers follow the calls.
+    // The whole step against a stand-in RDS whose answers follow the calls
+    // (`SNAPSHOT`: the status the old primary's snapshot reaches; `MEMBER`:
+    // the DR cluster's membership before the step).
     let aws = r#"echo "$*" >> calls
 has() { grep -q -- "$1" calls; }
 case "$*" in
-*"describe-db-clusters --db-cluster-identifier t-db-use2 --region us-east-2 --query"*) echo t-db-use2-1 t-db-use2-2 ;;
+*"describe-db-cluster-snapshots"*) echo "$SNAPSHOT" ;;
+*"--query DBClusters[0].DBClusterMembers"*) echo t-db-use2-1 t-db-use2-2 ;;
 *"describe-db-clusters --db-cluster-identifier t-db-use2"*) has delete-db-cluster && { echo 'DBClusterNotFoundFault' >&2; exit 254; }; true ;;
 *":cluster:t-db-use2')])"*) if has remove-from-global-cluster; then echo 0; else echo 1; fi ;;
-*":cluster:t-db-usw1')])"*) if has create-global-cluster; then echo 1; else echo 0; fi ;;
+*":cluster:t-db-usw1')])"*) if has create-global-cluster; then echo 1; else echo "$MEMBER"; fi ;;
 *"GlobalClusters[0].Status"*) echo available ;;
 *"describe-global-clusters"*) has delete-global-cluster && ! has create-global-cluster && { echo 'GlobalClusterNotFoundFault' >&2; exit 254; }; true ;;
 esac"#;
-    let script = format!("{}\ncat calls", step.commands[1..].join("\n"));
-    let r = common::run_with_fakes(
-        &bash,
-        &format!("ACCOUNT_ID=1234\n{script}"),
-        &[("aws", aws.into()), ("date", "echo 202601011200".into())],
+    let block = |member: &str, snapshot: &str| {
+        let script = format!(
+            "export MEMBER={member} SNAPSHOT={snapshot}\nACCOUNT_ID=1234\n{}\ncat calls",
+            step.commands[1..].join("\n")
+        );
+        common::run_with_fakes(
+            &bash,
+            &script,
+            &[("aws", aws.into()), ("date", "echo 202601011200".into())],
+        )
+    };
+    // Pasted where the failover was managed (or once done): it changes
+    // nothing (helper-71: RUNBOOK.md runs the block whatever its title says).
+    let managed = block("1", "available");
+    let destructive = [
+        "create-db-cluster-snapshot",
+        "remove-from-global-cluster",
+        "modify-db-cluster",
+        "delete-",
+        "modify-global-cluster",
+        "create-global-cluster",
+    ];
+    assert!(
+        managed.ok && destructive.iter().all(|d| !managed.stdout.contains(d)),
+        "{}",
+        managed.stdout
     );
+    // A snapshot that does not become available: nothing is removed or deleted.
+    let failed = block("0", "failed");
+    assert!(
+        failed.stdout.contains("create-db-cluster-snapshot")
+            && [
+                "remove-from-global-cluster",
+                "delete-",
+                "modify-global-cluster",
+                "create-global-cluster"
+            ]
+            .iter()
+            .all(|d| !failed.stdout.contains(d)),
+        "{}",
+        failed.stdout
+    );
+    let r = block("0", "available");
     assert!(r.ok, "{}", r.stdout);
     let calls: Vec<&str> = r.stdout.lines().collect();
     let first = |needle: &str| {
@@ -1313,7 +1376,7 @@ esac"#;
             .position(|c| c.contains(needle))
             .unwrap_or_else(|| panic!("no {needle}: {}", r.stdout))
     };
-    assert!(calls[first("create-db-cluster-snapshot")].contains("--db-cluster-identifier t-db-use2 --db-cluster-snapshot-identifier t-db-use2-lost-writes-202601011200 --copy-tags --region us-east-2"));
+    assert!(calls[first("create-db-cluster-snapshot")].contains("--db-cluster-identifier t-db-use2 --db-cluster-snapshot-identifier t-db-use2-lost-writes-202601011200 --region us-east-2"));
     let order = [
         "create-db-cluster-snapshot",
         "remove-from-global-cluster --global-cluster-identifier t-db --db-cluster-identifier arn:aws:rds:us-east-2:1234:cluster:t-db-use2 --region us-east-2",

@@ -11,7 +11,7 @@
 
 use super::{Quantity, SizeClass, Spec};
 use crate::inventory::{Asset, DrStrategy, Kind};
-use crate::plan::{names, Expr, Planner};
+use crate::plan::{names, Expr, Planner, VarRole};
 use crate::validate::{Check, ValidAsset};
 use std::collections::BTreeMap;
 
@@ -263,9 +263,49 @@ fn resource_arns(p: &Planner<'_>, o: &Options) -> Expr {
     Expr::call("concat", parts)
 }
 
+/// The ARNs of the assets `o` backs up that run in the DR region, once the DR
+/// region serves: its buckets and servers from their modules; its databases
+/// by name, as a failover leaves them (a promoted replica keeps its
+/// identifier, a restore takes the DR module's name, and neither is a
+/// resource of the DR root whose count is known at plan time).
+fn dr_resource_arns(p: &mut Planner<'_>, o: &Options) -> Expr {
+    let region = p.region().to_string();
+    let mut single = Vec::new();
+    let mut lists = Vec::new();
+    for name in &o.assets {
+        let Some(b) = p.asset(name) else { continue };
+        if !crate::plan::present(b, p.role) {
+            continue;
+        }
+        match b.kind {
+            Kind::Rds => {
+                let db = p.name(b);
+                single.push(p.with_account(&format!("arn:aws:rds:{region}:"), &format!(":db:{db}")));
+            }
+            Kind::Aurora => {
+                let cluster = p.name(b);
+                single.push(p.with_account(&format!("arn:aws:rds:{region}:"), &format!(":cluster:{cluster}")));
+            }
+            Kind::S3 => single.push(Expr::module(b.ident(), "bucket_arn")),
+            Kind::Vm => lists.push(Expr::module(b.ident(), "instance_arns")),
+            _ => {}
+        }
+    }
+    if lists.is_empty() {
+        return Expr::List(single);
+    }
+    let mut parts = vec![Expr::List(single)];
+    parts.extend(lists);
+    Expr::call("concat", parts)
+}
+
 /// Primary: vault, role, plan and selection, copying into the DR vault once
 /// the DR root has published it. DR: the copy destination (vault and the
-/// role a restore uses), published for the primary.
+/// role a restore uses), published for the primary; and, once a failover
+/// has made the DR region the one that serves (`<name>_standby` false), a
+/// plan of its own over the DR copies, so that backups go on while the
+/// primary region is gone and the copies already in the vault expire
+/// (helper-64).
 pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
     let id = a.ident();
     let vault_fact = format!("{id}_vault_arn");
@@ -287,9 +327,29 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
                 .arg("copy_retention_days", Expr::Num(i64::from(o.copy_retention_days)));
         }
     } else {
+        let standby = p.var(
+            &format!("{id}_standby"),
+            &format!(
+                "Keep {}'s vault in this region a copy destination only; failover sets false, which starts the plan here (the primary's no longer runs).",
+                a.name
+            ),
+            "bool",
+            Expr::Bool(true),
+            VarRole::Promotion,
+        );
+        let arns = dr_resource_arns(p, o);
         m.arg("retention_days", Expr::Num(i64::from(o.copy_retention_days)))
             .arg("vault_lock", Expr::Bool(o.vault_lock))
-            .arg("create_plan", Expr::Bool(false));
+            .arg(
+                "create_plan",
+                Expr::Cond(Box::new(standby), Box::new(Expr::Bool(false)), Box::new(Expr::Bool(true))),
+            )
+            .arg("schedule", Expr::s(&o.schedule))
+            .arg("resource_arns", arns)
+            .arg(
+                "selection_tags",
+                Expr::Map(o.tags.iter().map(|(k, v)| (k.clone(), Expr::s(v))).collect()),
+            );
     }
     let tags = p.tags(Some(a));
     let m = p.push(m, Some(tags));
@@ -450,9 +510,19 @@ mod tests {
         assert!(m.count.is_none(), "the DR vault exists whether or not the primary does");
         assert_eq!(arg(m, "name"), "\"t-nightly-usw1\"");
         assert_eq!(arg(m, "retention_days"), "90", "the DR vault keeps copies copy_retention_days");
-        assert_eq!(arg(m, "create_plan"), "false");
         assert_eq!(arg(m, "vault_lock"), "true");
-        assert!(m.argument("resource_arns").is_none() && m.argument("copy_destination_vault_arn").is_none());
+        assert!(m.argument("copy_destination_vault_arn").is_none(), "nothing to copy to while DR serves");
+        // A plan of its own once a failover makes DR the region that serves
+        // (helper-64): over the DR copies, here the database the failover
+        // restores under the DR name; the bucket and the servers have none.
+        assert_eq!(arg(m, "create_plan"), "var.nightly_standby ? false : true");
+        let standby = p.dr.variable("nightly_standby").expect("the standby variable");
+        assert_eq!(standby.role, crate::plan::VarRole::Promotion);
+        assert_eq!(standby.default.as_ref().map(|d| d.render()), Some("true".into()));
+        assert_eq!(
+            arg(m, "resource_arns"),
+            "[\"arn:aws:rds:us-west-1:${local.account_id}:db:t-db-usw1\"]"
+        );
         assert!(
             p.dr.facts_read.iter().all(|f| !f.contains("nightly")),
             "nothing of the DR vault is read from the primary"

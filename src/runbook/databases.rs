@@ -220,8 +220,10 @@ pub(super) fn move_rds_back(c: &Ctx<'_>, a: &Asset) -> Step {
         } else {
             ("ReplicaLag", &p, c.primary)
         };
+        // Only minutes from the start of the wait count: the writes stopped
+        // before it, and a 0 read earlier proves nothing (helper-71).
         commands.push(format!(
-            "until aws cloudwatch get-metric-statistics --namespace AWS/RDS --metric-name {metric} --dimensions Name=DBInstanceIdentifier,Value={instance} --statistics Maximum --period 60 --start-time \"$(date -u -d '-5 min' +%FT%TZ)\" --end-time \"$(date -u +%FT%TZ)\" --region {region} --query 'sort_by(Datapoints, &Timestamp)[-1].Maximum' --output text | grep -qx '0\\(\\.0*\\)\\{{0,1\\}}'; do sleep 30; done   # the newest minute of {metric} is 0: every write made in {} is in {}",
+            "SINCE=$(date -u +%FT%TZ); until aws cloudwatch get-metric-statistics --namespace AWS/RDS --metric-name {metric} --dimensions Name=DBInstanceIdentifier,Value={instance} --statistics Maximum --period 60 --start-time \"$SINCE\" --end-time \"$(date -u +%FT%TZ)\" --region {region} --query 'sort_by(Datapoints, &Timestamp)[-1].Maximum' --output text | grep -qx '0\\(\\.0*\\)\\{{0,1\\}}'; do sleep 30; done   # a minute of {metric} since the writes stopped is 0: every write made in {} is in {}",
             c.dr,
             c.primary
         ));
@@ -372,7 +374,7 @@ pub(super) fn rejoin_cluster(c: &Ctx<'_>, a: &Asset) -> Vec<Step> {
         format!("Check whether the old primary cluster `{p}` rejoined the global database `{global}`, and keep its snapshot of the writes the failover lost"),
         vec![c.account(), member.clone(), lost, copy],
         vec![
-            format!("Aurora adds the old primary cluster back to the global database as a secondary once {} recovers: the command prints `connected` (or `pending-resync` while it catches up). If it prints None, the cluster was lost, or the failover detached the DR cluster (its step printed AWS's refusal of the managed failover): the next two steps each check which, and run only where theirs holds.", c.primary),
+            format!("Aurora adds the old primary cluster back to the global database as a secondary once {} recovers: the command prints `connected` (or `pending-resync` while it catches up). If it prints None, the cluster was lost, or the failover detached the DR cluster (its step printed AWS's refusal of the managed failover): the next step checks the latter itself and changes nothing otherwise; the one after it is only for a cluster that is gone (`describe-db-clusters` answers DBClusterNotFoundFault).", c.primary),
             format!("Before it rebuilt the old primary's volume, Aurora took a snapshot of it (`rds:unplanned-global-failover-{p}-<time>`): the transactions written in {} after the last one that replicated are only there, and AWS deletes it with the cluster's backup retention. The copy (`{kept}-<time>`, a manual snapshot) keeps it: restore it into a cluster of its own to read and reconcile them, then delete it. No snapshot where the old primary's region lost the cluster, or where nothing was rebuilt.", c.primary),
         ],
     )];
@@ -478,29 +480,41 @@ fn reattach_detached(c: &Ctx<'_>, a: &Asset) -> Step {
         format!("aws rds wait db-cluster-deleted --db-cluster-identifier {p} --region {primary}"),
         format!("aws rds describe-db-clusters --db-cluster-identifier {p} --region {primary} --query 'DBClusters[0].Status' --output text 2>&1 | tail -n 1"),
     );
+    let cluster_available = retried(
+        format!("aws rds wait db-cluster-available --db-cluster-identifier {p} --region {primary}"),
+        format!("aws rds describe-db-clusters --db-cluster-identifier {p} --region {primary} --query 'DBClusters[0].Status' --output text"),
+    );
+    // RUNBOOK.md's block checks its own condition (helper-71): run where the
+    // failover was managed, or again once done, it changes nothing. Each
+    // destructive command runs only where the one before it succeeded, and
+    // the old primary is deleted only once its snapshot is available.
     let commands = vec![
         c.account(),
         format!(
-            "OLD=yes; GONE=$(aws rds describe-db-clusters --db-cluster-identifier {p} --region {primary} 2>&1 >/dev/null); case \"$GONE\" in *DBClusterNotFoundFault*) OLD= ;; '') ;; *) echo \"$GONE\" >&2; exit 1 ;; esac"
+            "DETACHED=; M=$({} 2>&1); case \"$M\" in 0|*GlobalClusterNotFoundFault*) DETACHED=yes ;; [1-9]*) echo \"skipped: {d} is a member of {global} (the failover was managed, or this step is done)\" ;; *) echo \"$M\" >&2 ;; esac",
+            members(&d)
         ),
         format!(
-            "if [ -n \"$OLD\" ]; then KEPT={kept}-$(date -u +%Y%m%d%H%M); aws rds create-db-cluster-snapshot --db-cluster-identifier {p} --db-cluster-snapshot-identifier \"$KEPT\" --copy-tags --region {primary}; {snapshot_wait}; fi   # the writes the failover lost are only in the old primary"
+            "OLD=; if [ -n \"$DETACHED\" ]; then GONE=$(aws rds describe-db-clusters --db-cluster-identifier {p} --region {primary} 2>&1 >/dev/null); case \"$GONE\" in *DBClusterNotFoundFault*) ;; '') OLD=yes ;; *) echo \"$GONE\" >&2; DETACHED= ;; esac; fi"
         ),
         format!(
-            "if [ -n \"$OLD\" ] && [ \"$({m})\" != 0 ]; then aws rds remove-from-global-cluster --global-cluster-identifier {global} --db-cluster-identifier {old_arn} --region {primary}; until [ \"$({m})\" = 0 ]; do sleep 30; done; fi",
+            "KEPT=; if [ -n \"$OLD\" ]; then KEPT={kept}-$(date -u +%Y%m%d%H%M); aws rds create-db-cluster-snapshot --db-cluster-identifier {p} --db-cluster-snapshot-identifier \"$KEPT\" --region {primary} && {snapshot_wait}; fi   # the writes the failover lost are only in the old primary"
+        ),
+        format!(
+            "if [ -n \"$OLD\" ] && [ \"$(aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier \"$KEPT\" --region {primary} --query 'DBClusterSnapshots[0].Status' --output text)\" != available ]; then echo \"error: the old primary's snapshot $KEPT is not available: nothing is removed or deleted\" >&2; OLD=; DETACHED=; fi"
+        ),
+        format!(
+            "if [ -n \"$OLD\" ] && [ \"$({m})\" != 0 ]; then if ! {{ aws rds remove-from-global-cluster --global-cluster-identifier {global} --db-cluster-identifier {old_arn} --region {primary} && until [ \"$({m})\" = 0 ]; do sleep 30; done; }}; then OLD=; DETACHED=; fi; fi",
             m = members(&p)
         ),
         format!(
-            "if [ -n \"$OLD\" ]; then aws rds modify-db-cluster --db-cluster-identifier {p} --no-deletion-protection --apply-immediately --region {primary}; for i in $(aws rds describe-db-clusters --db-cluster-identifier {p} --region {primary} --query 'DBClusters[0].DBClusterMembers[].DBInstanceIdentifier' --output text); do aws rds delete-db-instance --db-instance-identifier \"$i\" --region {primary}; done; {instances_deleted}; aws rds delete-db-cluster --db-cluster-identifier {p} --skip-final-snapshot --region {primary}; {cluster_deleted}; fi"
+            "if [ -n \"$OLD\" ] && ! {{ {cluster_available} && aws rds modify-db-cluster --db-cluster-identifier {p} --no-deletion-protection --apply-immediately --region {primary} && for i in $(aws rds describe-db-clusters --db-cluster-identifier {p} --region {primary} --query 'DBClusters[0].DBClusterMembers[].DBInstanceIdentifier' --output text); do aws rds delete-db-instance --db-instance-identifier \"$i\" --region {primary}; done && {instances_deleted} && aws rds delete-db-cluster --db-cluster-identifier {p} --skip-final-snapshot --region {primary} && {cluster_deleted}; }}; then DETACHED=; fi"
         ),
         format!(
-            "if {exists}; then aws rds modify-global-cluster --global-cluster-identifier {global} --no-deletion-protection --region {dr}; aws rds delete-global-cluster --global-cluster-identifier {global} --region {dr}; while {exists}; do sleep 30; done; fi"
+            "if [ -n \"$DETACHED\" ] && {exists} && ! {{ aws rds modify-global-cluster --global-cluster-identifier {global} --no-deletion-protection --region {dr} && aws rds delete-global-cluster --global-cluster-identifier {global} --region {dr} && while {exists}; do sleep 30; done; }}; then DETACHED=; fi"
         ),
         format!(
-            "aws rds create-global-cluster --global-cluster-identifier {global} --source-db-cluster-identifier {dr_arn} --deletion-protection --region {dr}"
-        ),
-        format!(
-            "until [ \"$({})\" = 1 ] && [ \"$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {dr} --query 'GlobalClusters[0].Status' --output text)\" = available ]; do sleep 30; done",
+            "if [ -n \"$DETACHED\" ]; then aws rds create-global-cluster --global-cluster-identifier {global} --source-db-cluster-identifier {dr_arn} --deletion-protection --region {dr} && until [ \"$({})\" = 1 ] && [ \"$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {dr} --query 'GlobalClusters[0].Status' --output text)\" = available ]; do sleep 30; done; fi",
             members(&d)
         ),
     ];
@@ -514,7 +528,7 @@ fn reattach_detached(c: &Ctx<'_>, a: &Asset) -> Step {
         ],
     )
     .only_if(format!(
-        "M=$({} 2>&1); case \"$M\" in 0|*GlobalClusterNotFoundFault*) true ;; [1-9]*) false ;; *) echo \"$M\" >&2; exit 1 ;; esac",
+        "M=$({} 2>&1); case \"$M\" in 0|*GlobalClusterNotFoundFault*) true ;; [1-9]*) false ;; *) echo \"$M\" >&2; false ;; esac",
         members(&d)
     ))
 }

@@ -223,7 +223,7 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
         // (helper-58): what changed there since the failover's declaration
         // is copied whatever its size.
         let changed = format!(
-            "aws s3api list-objects-v2 --bucket {from} --region {dr} --query \"Contents[?LastModified>='$DECLARED'].Key\" --output text | tr '\\t' '\\n' | while IFS= read -r KEY; do case \"$KEY\" in ''|None) ;; {skipped}*) aws s3 cp \"s3://{from}/$KEY\" \"s3://{to}/$KEY\" --source-region {dr} --region {primary} > /dev/null ;; esac; done",
+            "TZ=UTC aws s3api list-objects-v2 --bucket {from} --region {dr} --query \"Contents[?LastModified>='$DECLARED'].Key\" --output text | tr '\\t' '\\n' | while IFS= read -r KEY; do case \"$KEY\" in ''|None) ;; {skipped}*) aws s3 cp \"s3://{from}/$KEY\" \"s3://{to}/$KEY\" --source-region {dr} --region {primary} > /dev/null ;; esac; done",
             dr = c.dr,
             primary = c.primary
         );
@@ -458,7 +458,7 @@ fn copy_images_back(c: &Ctx<'_>) -> Option<Step> {
     };
     let pushed = |repo: &str| {
         format!(
-            "aws ecr describe-images --repository-name {repo} --region {dr} --filter tagStatus=TAGGED --query \"imageDetails[?imagePushedAt>='$DECLARED'].imageTags[]\" --output text | tr '\\t' '\\n'"
+            "TZ=UTC aws ecr describe-images --repository-name {repo} --region {dr} --filter tagStatus=TAGGED --query \"imageDetails[?imagePushedAt>='$DECLARED'].imageTags[]\" --output text | tr '\\t' '\\n'"
         )
     };
     let mut commands = vec![

@@ -389,10 +389,10 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
             vec![
                 c.account(),
                 format!(
-                    "FAILOVER=managed; if ! OUT=$({failover} 2>&1); then echo \"$OUT\" >&2; case \"$OUT\" in *\"engine version\"*) FAILOVER=detached; {detach} ;; *) exit 1 ;; esac; fi"
+                    "FAILOVER=; if OUT=$({failover} 2>&1); then FAILOVER=managed; else echo \"$OUT\" >&2; case \"$(printf '%s' \"$OUT\" | tr '[:upper:]' '[:lower:]')\" in *\"engine version\"*) {detach} && FAILOVER=detached ;; esac; fi"
                 ),
                 format!(
-                    "if [ \"$FAILOVER\" = managed ]; then {}; else {}; fi",
+                    "case \"$FAILOVER\" in managed) {} ;; detached) {} ;; *) echo 'error: the failover did not start (the error above); nothing changed' >&2; false ;; esac",
                     wait_global_writer(&global, &target, c.dr),
                     wait_detached(&global, &target, &dr_cluster, c.dr)
                 ),
@@ -1039,13 +1039,27 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
     steps.extend(f.capacity_steps.iter().cloned());
     steps.extend(f.rotation_steps.iter().cloned());
     if !f.variable_changes.is_empty() {
+        let mut verify = vec![
+            "The plan changes nothing the steps above already set through the AWS APIs and destroys nothing.".to_string(),
+            "This apply refreshes IAM roles and Route 53 records, whose control planes are in us-east-1: while they do not answer, leave it; the failover itself is done.".to_string(),
+        ];
+        // Backup plans start in DR with this apply (`<name>_standby` false):
+        // the primary's plan no longer runs, and the copies in the DR vault
+        // expire with their retention (helper-64).
+        for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
+            verify.push(format!(
+                "It also creates the backup plan `{}` in {}, over the DR copies of what it backs up: `aws backup list-backup-plans --region {}` lists `{}`. Backups go on in {} while it serves; the failback's apply without the failover values removes the plan again (its recovery points stay in the vault).",
+                a.name,
+                c.dr,
+                c.dr,
+                c.ident(a, Role::Dr),
+                c.dr
+            ));
+        }
         steps.push(Step::new(
             "Make Terraform agree with the failover values (once IAM and Route 53 answer)",
             dr_apply_pinned(c, &f.variable_changes, ""),
-            vec![
-                "The plan changes nothing the steps above already set through the AWS APIs and destroys nothing.".into(),
-                "This apply refreshes IAM roles and Route 53 records, whose control planes are in us-east-1: while they do not answer, leave it; the failover itself is done.".into(),
-            ],
+            verify,
         ));
     }
     steps.extend(by_hand(c, Role::Dr));

@@ -275,7 +275,10 @@ module "scheduled_backups" {
   kms_key_arn    = module.platform.key_arn
   retention_days = 35
   vault_lock     = false
-  create_plan    = false
+  create_plan    = var.scheduled_backups_standby ? false : true
+  schedule       = "cron(0 5 ? * * *)"
+  resource_arns  = [module.backups.bucket_arn, "arn:aws:rds:us-west-2:${local.account_id}:db:acme-eks-db-usw2"]
+  selection_tags = {}
   tags           = merge(local.tags, { Asset = "scheduled-backups" })
 }
 

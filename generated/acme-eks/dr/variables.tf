@@ -73,6 +73,12 @@ variable "failover_acknowledged" {
   default     = null
 }
 
+variable "scheduled_backups_standby" {
+  description = "Keep scheduled-backups's vault in this region a copy destination only; failover sets false, which starts the plan here (the primary's no longer runs)."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Extra tags merged into every resource's default tags."
   type        = map(string)

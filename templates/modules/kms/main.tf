@@ -189,14 +189,36 @@ resource "aws_kms_alias" "this" {
 # Destroying it turns default encryption off for the whole region.
 ################################################################################
 
-resource "aws_ebs_encryption_by_default" "this" {
+resource "aws_ebs_encryption_by_default" "account" {
   count = var.ebs_encryption_by_default ? 1 : 0
 
   enabled = true
 }
 
-resource "aws_ebs_default_kms_key" "this" {
+resource "aws_ebs_default_kms_key" "account" {
   count = var.ebs_encryption_by_default ? 1 : 0
 
   key_arn = aws_kms_key.this.arn
+}
+
+# Until 2026-11-28 the two were named `this`. Forgotten, not destroyed: an
+# inventory that handed the setting to another of its account (acmegen allows
+# one per account and region) would otherwise turn default encryption off for
+# the whole region on its next apply. Where the inventory keeps the setting,
+# the resources above set the same values again (enabling it and setting the
+# key are idempotent).
+removed {
+  from = aws_ebs_encryption_by_default.this
+
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = aws_ebs_default_kms_key.this
+
+  lifecycle {
+    destroy = false
+  }
 }

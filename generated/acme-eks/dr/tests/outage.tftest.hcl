@@ -345,11 +345,12 @@ run "dr_failover" {
   command = apply
 
   variables {
-    addons_replicas        = 2
-    apps_node_desired_size = 3
-    apps_node_min_size     = 3
-    web_replicas           = 3
-    failover_acknowledged  = "2026-01-01T00:00:00Z"
+    addons_replicas           = 2
+    apps_node_desired_size    = 3
+    apps_node_min_size        = 3
+    scheduled_backups_standby = false
+    web_replicas              = 3
+    failover_acknowledged     = "2026-01-01T00:00:00Z"
   }
 
   override_data {
