@@ -417,10 +417,13 @@ fn ag019_ebs_default_taken_over_without_opt_in() {
     fires(
         "AG019",
         "modules/kms/main.tf",
-        "resource \"aws_ebs_encryption_by_default\" \"this\" {\n  count = var.ebs_encryption_by_default ? 1 : 0\n",
-        "resource \"aws_ebs_encryption_by_default\" \"this\" {\n",
+        "resource \"aws_ebs_encryption_by_default\" \"account\" {\n  count = var.ebs_encryption_by_default ? 1 : 0\n",
+        "resource \"aws_ebs_encryption_by_default\" \"account\" {\n",
         "modules/kms/main.tf",
-        &["resource \"aws_ebs_encryption_by_default\" \"this\"", "unconditionally"],
+        &[
+            "resource \"aws_ebs_encryption_by_default\" \"account\"",
+            "unconditionally",
+        ],
     );
 }
 

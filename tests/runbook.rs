@@ -1175,6 +1175,43 @@ fn the_failback_copies_images_pushed_in_dr_back() {
     assert!(at(b, "crane copy") < at(b, "rm generated/t/primary/failback.auto.tfvars"));
 }
 
+/// helper-64, helper-72: the DR root's backup plan starts with the failover
+/// through a targeted apply that refreshes nothing (the full apply refreshes
+/// IAM, whose control plane may be the lost region's), after the failover
+/// values are written; the failback's return to standby names it among what
+/// its plan destroys.
+#[test]
+fn the_failover_starts_the_dr_backup_plan_and_the_failback_stops_it() {
+    let (rb, _) = book(&format!(
+        "{}  - {{kind: backup_plan, name: nightly, dr: backup}}\n",
+        RDS.replace("DR", "backup")
+    ));
+    let f = &rb.failover;
+    let written = at(f, "--apply-vars");
+    let start = at(
+        f,
+        "terraform -chdir=generated/t/dr apply -refresh=false -target=module.nightly",
+    );
+    assert!(written < start, "after the failover values are written");
+    let agree = f
+        .iter()
+        .position(|s| s.title.starts_with("Make Terraform agree"))
+        .expect("the full apply");
+    let started = f
+        .iter()
+        .position(|s| s.title.starts_with("Start the backup plan `nightly`"))
+        .unwrap();
+    assert!(started < agree);
+    let b = &rb.failback;
+    let standby = step_of(b, "rm generated/t/dr/failover.auto.tfvars");
+    assert!(
+        standby.verify[0]
+            .contains("`module.nightly.aws_backup_selection.this[0]` and `module.nightly.aws_backup_plan.this[0]`"),
+        "{}",
+        standby.verify[0]
+    );
+}
+
 /// A step's condition runs before the step's commands (the drill workflow
 /// wraps them in `if <condition>; then`), so it sets every variable it reads.
 #[test]

@@ -272,10 +272,27 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
     if scaled {
         let mut commands = Vec::new();
         let mut replace = Vec::new();
-        let mut verify = vec![if standbys.is_empty() {
+        // What the apply back to standby destroys, by design: the Helm
+        // release of each PostgreSQL cluster it replaces, and the backup
+        // plans the failover started in DR (helper-72).
+        let mut destroyed: Vec<String> = Vec::new();
+        if !standbys.is_empty() {
+            destroyed.push("the Helm release of each PostgreSQL cluster it replaces".into());
+        }
+        for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
+            let id = a.ident();
+            destroyed.push(format!(
+                "`module.{id}.aws_backup_selection.this[0]` and `module.{id}.aws_backup_plan.this[0]`, the backup plan the failover started in {} (its recovery points stay in the vault)",
+                c.dr
+            ));
+        }
+        let mut verify = vec![if destroyed.is_empty() {
             "DR capacity and traffic dials are back at their standby defaults; the plan destroyed nothing.".to_string()
         } else {
-            "DR capacity and traffic dials are back at their standby defaults; the plan destroys nothing but the Helm release of each PostgreSQL cluster it replaces.".to_string()
+            format!(
+                "DR capacity and traffic dials are back at their standby defaults; the plan destroys nothing but {}.",
+                destroyed.join(", and ")
+            )
         }];
         for a in &standbys {
             if let Some((before, target)) = rebuild_standby(c, a) {

@@ -873,6 +873,23 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
             )],
         ));
     }
+    // Backup plans start in DR (`<name>_standby` false): a targeted apply
+    // without refresh calls only the AWS Backup API of the DR region; the
+    // full apply that refreshes IAM may wait for the primary region's
+    // return (helper-72).
+    for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
+        let id = c.ident(a, Role::Dr);
+        if !changes.iter().any(|ch| ch.name == format!("{}_standby", a.ident())) {
+            continue;
+        }
+        steps.push(Step::new(
+            format!("Start the backup plan `{}` in {} (a targeted apply that refreshes nothing)", a.name, c.dr),
+            vec![c.tf("dr", &format!("apply -refresh=false -target=module.{}", a.ident()))],
+            vec![
+                format!("The plan creates the backup plan and its selection in module `{}` and destroys nothing; `aws backup list-backup-plans --region {}` lists `{id}`. Backups go on in {} while it serves, over the DR copies of what the plan backs up; the copies already in the vault keep their retention.", a.ident(), c.dr, c.dr),
+            ],
+        ));
+    }
     steps
 }
 
@@ -1048,12 +1065,8 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
         // expire with their retention (helper-64).
         for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
             verify.push(format!(
-                "It also creates the backup plan `{}` in {}, over the DR copies of what it backs up: `aws backup list-backup-plans --region {}` lists `{}`. Backups go on in {} while it serves; the failback's apply without the failover values removes the plan again (its recovery points stay in the vault).",
-                a.name,
-                c.dr,
-                c.dr,
-                c.ident(a, Role::Dr),
-                c.dr
+                "The backup plan `{}` the steps above started in {} stays; the failback's apply without the failover values removes it again (its recovery points stay in the vault).",
+                a.name, c.dr
             ));
         }
         steps.push(Step::new(
