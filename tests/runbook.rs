@@ -51,6 +51,12 @@ fn rds_replica_is_promoted_on_failover_and_replicated_back_on_failback() {
 fn rds_backup_is_restored_from_replicated_backups() {
     let (rb, _) = book(&RDS.replace("DR", "backup"));
     let f = commands(&rb.failover);
+    // It exports its logs into the log groups the DR root made (helper-67).
+    let restore = &lines(&rb.failover)[at(&rb.failover, "restore-db-instance-to-point-in-time")].1;
+    assert!(
+        restore.contains(" --enable-cloudwatch-logs-exports postgresql --deletion-protection"),
+        "{restore}"
+    );
     assert!(
         f.contains("restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn"),
         "{f}"

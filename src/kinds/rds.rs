@@ -787,6 +787,11 @@ fn plan_backups(p: &mut Planner<'_>, a: &ValidAsset, o: &Options, source_fact: &
             .arg("vpc_id", p.vpc("vpc_id"))
             .arg("port", Expr::Num(i64::from(o.db.engine.port())))
             .arg("allowed_security_group_ids", client_groups(p));
+        // The restore exports its logs, as the primary does, into log groups
+        // made here with the region's key (helper-67).
+        let (_, logs) = family(&o.db, false);
+        m.arg("restore_identifier", Expr::s(p.name(a)))
+            .arg("log_exports", Expr::strs(logs));
         Some(p.tags(Some(a)))
     } else {
         None
@@ -970,6 +975,9 @@ mod tests {
         assert!(module(&p.dr, "vpc").is_some(), "a restore in DR needs the DR network");
         assert_eq!(arg(dr, "restore_subnet_group_name"), "\"t-db-usw1\"");
         assert_eq!(arg(dr, "vpc_id"), "module.vpc.vpc_id");
+        // Its log groups exist before it, with the region's key (helper-67).
+        assert_eq!(arg(dr, "restore_identifier"), "\"t-db-usw1\"");
+        assert_eq!(arg(dr, "log_exports"), "[\"error\", \"slowquery\"]");
         // The replication follows the source instance's resource ID, not only its name.
         assert_eq!(
             p.primary.facts_published,

@@ -44,7 +44,7 @@ impl DbSettings {
         }
     }
 
-    fn logs_flag(&self) -> String {
+    pub(super) fn logs_flag(&self) -> String {
         if self.logs.is_empty() {
             String::new()
         } else {

@@ -343,21 +343,27 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
             DrStrategy::Backup => {
                 // The plan gives the DR backup replication a restore subnet group and
                 // security group when DR has a VPC.
-                let (group, placement, settings) = restore_placement(c, a);
+                let (group, placement, settings, logs) = restore_placement(c, a);
                 let mut commands: Vec<String> = group.into_iter().collect();
                 commands.push(format!(
-                    "aws rds restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn {} --target-db-instance-identifier {id} --use-latest-restorable-time {placement}{settings} --deletion-protection --region {}",
+                    "aws rds restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn {} --target-db-instance-identifier {id} --use-latest-restorable-time {placement}{settings}{logs} --deletion-protection --region {}",
                     dr_output(c, &format!("{}_backup_replication_arn", a.ident())),
                     c.dr
                 ));
                 commands.push(wait_instance(&id, c.dr));
+                let mut verify = vec![
+                    format!("`{id}` is available in the DR subnets, reachable from the DR application's security groups only; data is as recent as the replicated backups' latest restorable time."),
+                    "It runs the engine's default parameter group (the DR root keeps none for a copy that exists only after a restore): clients connect with TLS themselves.".to_string(),
+                ];
+                if !logs.is_empty() {
+                    verify.push(format!(
+                        "It exports its logs into `/aws/rds/instance/{id}/…`, log groups the DR root made before the disaster with the region's key and a retention, as the primary's."
+                    ));
+                }
                 steps.push(Step::new(
                     format!("Restore `{}` from the backups replicated to {}", a.name, c.dr),
                     commands,
-                    vec![
-                        format!("`{id}` is available in the DR subnets, reachable from the DR application's security groups only; data is as recent as the replicated backups' latest restorable time."),
-                        "It runs the engine's default parameter group (the DR root keeps none for a copy that exists only after a restore): clients connect with TLS themselves.".into(),
-                    ],
+                    verify,
                 ));
                 if let Some(step) = name_restored(c, a) {
                     steps.push(step);
@@ -475,7 +481,7 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
 /// security group (when the DR root gives the copy a subnet group and
 /// one), the placement flags, and the settings as the primary module sets
 /// them (the DR root does not manage a restored copy).
-fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String) {
+fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String, String) {
     let id = c.ident(a, Role::Dr);
     let network = c
         .call(a, Role::Dr, "rds_backup_replication")
@@ -494,11 +500,20 @@ fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String)
             "--db-subnet-group-name <a DB subnet group in the DR region> --vpc-security-group-ids <its clients' security group>".to_string(),
         )
     };
+    // The DR module made the restore's log groups (encrypted, with a
+    // retention) where it made its network (helper-67).
+    let logs_ready = c
+        .call(a, Role::Dr, "rds_backup_replication")
+        .is_some_and(|m| m.argument("restore_identifier").is_some());
     let settings = c
         .call(a, Role::Primary, "rds")
-        .map(|m| DbSettings::of(m, &c.plan.primary))
-        .map_or(String::new(), |s| s.restore_flags());
-    (group, placement, settings)
+        .map(|m| DbSettings::of(m, &c.plan.primary));
+    let logs = match &settings {
+        Some(s) if logs_ready => s.logs_flag(),
+        _ => String::new(),
+    };
+    let settings = settings.map_or(String::new(), |s| s.restore_flags());
+    (group, placement, settings, logs)
 }
 
 /// The assets backup plan `a` selects, in its order.
@@ -529,7 +544,9 @@ fn vault_restore(c: &Ctx<'_>, b: &Asset) -> Vec<String> {
     match b.kind {
         Kind::Rds => {
             let copy = format!("{}-rp", c.ident(b, Role::Dr));
-            let (group, placement, settings) = restore_placement(c, b);
+            // No log exports: the DR module made the log groups of the
+            // database's DR name only, not of this copy's.
+            let (group, placement, settings, _) = restore_placement(c, b);
             let mut lines = vec![format!(
                 "# `{}` (RDS): its newest snapshot in the vault as a new instance, `{copy}` (RDS restores it with the DR region's defaults where the flags below set nothing):",
                 b.name

@@ -171,6 +171,8 @@ module "db" {
   vpc_id                     = module.network.vpc_id
   port                       = 5432
   allowed_security_group_ids = [module.apps.cluster_security_group_id]
+  restore_identifier         = "acme-eks-db-usw2"
+  log_exports                = ["postgresql"]
   tags                       = merge(local.tags, { Asset = "db" })
 }
 

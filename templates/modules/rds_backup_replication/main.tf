@@ -56,3 +56,17 @@ resource "aws_vpc_security_group_ingress_rule" "restore_clients" {
   to_port                      = var.port
   referenced_security_group_id = var.allowed_security_group_ids[count.index]
 }
+
+# The log groups a restore exports into (the runbook's restore passes
+# --enable-cloudwatch-logs-exports): made here with the region's key and a
+# retention, before the disaster; RDS would otherwise create them itself,
+# unencrypted by the key and kept forever (helper-67).
+resource "aws_cloudwatch_log_group" "restore" {
+  for_each = var.restore_identifier == null ? toset([]) : toset(var.log_exports)
+
+  name              = "/aws/rds/instance/${var.restore_identifier}/${each.value}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}

@@ -55,3 +55,21 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "restore_identifier" {
+  description = "Identifier the runbook's restore gives the DR instance; with log_exports, its log groups exist before it (encrypted, kept log_retention_days)."
+  type        = string
+  default     = null
+}
+
+variable "log_exports" {
+  description = "Log types the restored instance exports to CloudWatch Logs (as the primary's, e.g. [\"postgresql\"])."
+  type        = list(string)
+  default     = []
+}
+
+variable "log_retention_days" {
+  description = "Retention of the restored instance's exported logs."
+  type        = number
+  default     = 365
+}
