@@ -231,12 +231,7 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
             format!("Copy what was written to `{}` in {} back to the primary bucket", a.name, c.dr),
             vec![
                 c.account(),
-                format!(
-                    "DECLARED=$({}); case \"$DECLARED\" in {}) ;; *) echo \"error: {} holds no time the failover wrote: $DECLARED\" >&2; false ;; esac",
-                    failover_declaration(&c.name, c.dr),
-                    crate::plan::names::DECLARED_TIME_GLOB,
-                    crate::plan::names::failover_marker(&c.name),
-                ),
+                read_declaration(c),
                 sync.clone(),
                 changed,
                 format!("DRY=$({sync} --dryrun); [ -z \"$DRY\" ]   # the dry run prints nothing: this line fails otherwise"),
@@ -451,6 +446,17 @@ pub(super) fn restore_rotation(c: &Ctx<'_>, hold_file: &str) -> Option<Step> {
     ))
 }
 
+/// `DECLARED`: the failover's declaration time, read from its marker in the
+/// DR region (what changed in DR since then is copied back).
+fn read_declaration(c: &Ctx<'_>) -> String {
+    format!(
+        "DECLARED=$({}); case \"$DECLARED\" in {}) ;; *) echo \"error: {} holds no time the failover wrote: $DECLARED\" >&2; false ;; esac",
+        failover_declaration(&c.name, c.dr),
+        crate::plan::names::DECLARED_TIME_GLOB,
+        crate::plan::names::failover_marker(&c.name),
+    )
+}
+
 /// Registry replication runs one way (primary to DR): an image pushed to a DR
 /// repository during the outage (a fix built there) exists only there. The
 /// tags pushed since the failover's declaration are copied back with every
@@ -478,15 +484,7 @@ fn copy_images_back(c: &Ctx<'_>) -> Option<Step> {
             "TZ=UTC aws ecr describe-images --repository-name {repo} --region {dr} --filter tagStatus=TAGGED --query \"imageDetails[?imagePushedAt>='$DECLARED'].imageTags[]\" --output text | tr '\\t' '\\n'"
         )
     };
-    let mut commands = vec![
-        c.account(),
-        format!(
-            "DECLARED=$({}); case \"$DECLARED\" in {}) ;; *) echo \"error: {} holds no time the failover wrote: $DECLARED\" >&2; false ;; esac",
-            failover_declaration(&c.name, dr),
-            crate::plan::names::DECLARED_TIME_GLOB,
-            crate::plan::names::failover_marker(&c.name),
-        ),
-    ];
+    let mut commands = vec![c.account(), read_declaration(c)];
     for repo in &repositories {
         commands.push(format!(
             "LOGGED_IN=; {} | while IFS= read -r TAG; do case \"$TAG\" in ''|None) ;; *) [ -n \"$LOGGED_IN\" ] || {{ command -v crane >/dev/null || {{ echo 'error: crane (go-containerregistry) copies the images: install it' >&2; exit 1; }}; {}; {}; LOGGED_IN=1; }}; crane copy \"{}/{repo}:$TAG\" \"{}/{repo}:$TAG\" ;; esac; done",
