@@ -57,6 +57,14 @@ fn rds_backup_is_restored_from_replicated_backups() {
         restore.contains(" --enable-cloudwatch-logs-exports postgresql --deletion-protection"),
         "{restore}"
     );
+    // Where RDS made them itself (a DR root applied before it made them),
+    // the step says how to adopt them (helper-73).
+    let step = step_of(&rb.failover, "restore-db-instance-to-point-in-time");
+    assert!(
+        step.verify.iter().any(|v| v.contains("terraform -chdir=generated/t/dr import 'module.db[0].aws_cloudwatch_log_group.restore[\"postgresql\"]' /aws/rds/instance/t-db-usw1/postgresql")),
+        "{:?}",
+        step.verify
+    );
     assert!(
         f.contains("restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn"),
         "{f}"

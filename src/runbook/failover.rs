@@ -359,6 +359,22 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                     verify.push(format!(
                         "It exports its logs into `/aws/rds/instance/{id}/…`, log groups the DR root made before the disaster with the region's key and a retention, as the primary's."
                     ));
+                    // A DR root last applied before it made them: RDS makes
+                    // them itself, and the next apply finds them (helper-73).
+                    let types = logs.trim_start().trim_start_matches("--enable-cloudwatch-logs-exports ");
+                    let imports: Vec<String> = types
+                        .split_whitespace()
+                        .map(|t| {
+                            c.tf(
+                                "dr",
+                                &format!("import 'module.{}[0].aws_cloudwatch_log_group.restore[\"{t}\"]' /aws/rds/instance/{id}/{t}", a.ident()),
+                            )
+                        })
+                        .collect();
+                    verify.push(format!(
+                        "Where the DR root was last applied before it made these log groups, RDS makes them itself and the next DR apply stops at `aws_cloudwatch_log_group.restore` (the group already exists): adopt them with `{}`, and that apply then sets their key and retention.",
+                        imports.join("`, `")
+                    ));
                 }
                 steps.push(Step::new(
                     format!("Restore `{}` from the backups replicated to {}", a.name, c.dr),
