@@ -2652,3 +2652,50 @@ fn every_action_is_pinned_to_a_full_commit() {
     }
     assert!(seen > 100 && pins.len() == 7, "{seen} {pins:?}");
 }
+
+/// helper-74: a drill that stopped between failover and failback leaves the
+/// DR Aurora cluster writing with the primary-region cluster as its
+/// secondary; a writer with a secondary cannot be removed from its global
+/// database, so the DR root's destroy failed and the primary's, which waits
+/// for it, never ran. The DR destroy job first gives the global database its
+/// primary-region writer back, where DR writes, and only there.
+#[test]
+fn the_drill_teardown_gives_aurora_its_primary_writer_back_before_the_dr_destroy() {
+    let w = drill_workflow("acme-flask");
+    let names = step_names(&w, "destroy-dr");
+    let back = names
+        .iter()
+        .position(|n| n.starts_with("Give the Aurora global databases their primary-region writers back"))
+        .expect("the step");
+    let destroy = names
+        .iter()
+        .position(|n| n.starts_with("terraform destroy"))
+        .expect("the destroy");
+    assert!(back < destroy, "{names:?}");
+    let script = step_script(&w, "destroy-dr", "Give the Aurora global databases");
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the step is not run");
+        return;
+    };
+    let run = |writer: &str| {
+        let aws = format!(
+            "echo \"$*\" >> calls\ncase \"$*\" in\n*get-caller-identity*) echo 1234 ;;\n*\"--region us-west-1 --query GlobalClusters[0].GlobalClusterMembers[?IsWriter]\"*) echo '{writer}' ;;\n*\"--region us-east-2 --query GlobalClusters[0].GlobalClusterMembers[?IsWriter]\"*) echo arn:aws:rds:us-east-2:1234:cluster:acme-flask-drill-db-use2 ;;\nesac"
+        );
+        common::run_with_fakes(&bash, &format!("{script}\ncat calls"), &[("aws", aws)])
+    };
+    let dr_writes = run("arn:aws:rds:us-west-1:1234:cluster:acme-flask-drill-db-usw1");
+    assert!(
+        dr_writes.ok
+            && dr_writes.stdout.contains("rds switchover-global-cluster --global-cluster-identifier acme-flask-drill-db --target-db-cluster-identifier arn:aws:rds:us-east-2:1234:cluster:acme-flask-drill-db-use2 --region us-east-2"),
+        "{}",
+        dr_writes.stdout
+    );
+    for writer in [
+        "arn:aws:rds:us-east-2:1234:cluster:acme-flask-drill-db-use2",
+        "None",
+        "",
+    ] {
+        let r = run(writer);
+        assert!(r.ok && !r.stdout.contains("switchover"), "{writer}: {}", r.stdout);
+    }
+}

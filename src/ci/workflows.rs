@@ -1065,6 +1065,15 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
                 ),
                 lines: vec![crate::runbook::delete_failover_marker(&name, &r.region)],
             });
+            let writers = crate::runbook::aurora_writers_back(&copy, &plan);
+            if !writers.is_empty() {
+                steps.push(ShellStep {
+                    name: quoted(
+                        "Give the Aurora global databases their primary-region writers back (a run that stopped between failover and failback left DR writing, and a writer with a secondary cannot be destroyed)",
+                    ),
+                    lines: writers.iter().map(|l| literal(l)).collect(),
+                });
+            }
         }
         if !root_plan.helm_clusters.is_empty() {
             steps.push(release_volumes(&r));

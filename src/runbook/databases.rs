@@ -533,6 +533,33 @@ fn reattach_detached(c: &Ctx<'_>, a: &Asset) -> Step {
     ))
 }
 
+/// For the drill's teardown (see [`super::aurora_writers_back`]): where the
+/// DR cluster is the writer of its global database, switch it back to the
+/// primary-region cluster, as the failback does, and wait for it.
+pub(super) fn writers_back(c: &Ctx<'_>) -> Vec<String> {
+    let clusters: Vec<&Asset> = c.of(Kind::Aurora).filter(|a| a.dr == DrStrategy::Replica).collect();
+    if clusters.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![c.account()];
+    for a in clusters {
+        let global = names::global_cluster(&c.name, &a.name);
+        let d = c.ident(a, Role::Dr);
+        let target = format!(
+            "arn:aws:rds:{}:$ACCOUNT_ID:cluster:{}",
+            c.primary,
+            c.ident(a, Role::Primary)
+        );
+        lines.push(format!(
+            "WRITER=$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query 'GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn | [0]' --output text 2>/dev/null || true); case \"$WRITER\" in *:cluster:{d}) aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier \"{target}\" --region {} && {} ;; esac",
+            c.dr,
+            c.primary,
+            wait_global_writer(&global, &target, c.primary)
+        ));
+    }
+    lines
+}
+
 /// Aurora, writes stopped: a switchover (no data loss) makes the
 /// primary-region cluster the writer again.
 pub(super) fn switch_cluster_back(c: &Ctx<'_>, a: &Asset) -> Step {

@@ -112,6 +112,16 @@ pub fn database_leftovers(inv: &Inventory, plan: &Plan) -> (Vec<String>, Vec<Str
     drill::database_leftovers(&Ctx::new(inv, plan, String::new()))
 }
 
+/// Commands that give every Aurora global database of inventory `inv` (the
+/// drill's copy) its primary-region writer back where the DR cluster writes
+/// (a run that stopped between failover and failback): a writer with a
+/// secondary cannot be removed from its global database, so the DR root's
+/// destroy would stop at it, and the primary root's, which waits for it,
+/// would never run (helper-74). Empty without Aurora.
+pub fn aurora_writers_back(inv: &Inventory, plan: &Plan) -> Vec<String> {
+    databases::writers_back(&Ctx::new(inv, plan, String::new()))
+}
+
 /// The runbook's replication-lag measurement of the drill (see the DR drill
 /// section), for inventory `inv` itself: the drill workflow runs it on its
 /// copy just before the outage. `None` where no bucket is replicated.
