@@ -2699,3 +2699,20 @@ fn the_drill_teardown_gives_aurora_its_primary_writer_back_before_the_dr_destroy
         assert!(r.ok && !r.stdout.contains("switchover"), "{writer}: {}", r.stdout);
     }
 }
+
+/// helper-74: the drill copies of one account's inventories share a drill
+/// account; their drills must not deploy and destroy there at once (quotas,
+/// account-wide settings), so their workflows share one concurrency group.
+#[test]
+fn drills_of_one_account_share_a_concurrency_group() {
+    let group = |name: &str| {
+        drill_workflow(name)["concurrency"]["group"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(group("acme-vm"), "acmegen-account-acme-production-drill");
+    assert_eq!(group("acme-flask"), group("acme-vm"));
+    assert_eq!(group("acme-eks"), group("acme-vm"));
+    assert_eq!(group("acme-multiregion"), "acmegen-account-acme-platform-drill");
+}

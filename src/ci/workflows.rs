@@ -237,6 +237,10 @@ struct DrillJob {
 #[derive(Serialize)]
 struct DrillCtx {
     name: String,
+    /// The workflow's concurrency group: one per drill account where the
+    /// inventory names its account (the drill copies of an account's
+    /// inventories share one, helper-74), else one per drill.
+    concurrency: String,
     /// The read of the drill's failover marker ([`marker_read`]).
     read_declaration: String,
     file: String,
@@ -1123,6 +1127,10 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
     }
     Ok(DrillCtx {
         read_declaration: marker_read(&name, &copy.regions.dr),
+        concurrency: match &copy.account {
+            Some(account) => format!("acmegen-account-{account}"),
+            None => format!("acmegen-{name}"),
+        },
         name: name.clone(),
         file: file.clone(),
         dr_dir: format!("{dir}/dr"),
