@@ -239,36 +239,12 @@ pub fn check(c: &mut Check<'_>, a: &Asset) -> Options {
     }
 }
 
-/// The ARNs of the assets `o` backs up, from their modules in this root.
-fn resource_arns(p: &Planner<'_>, o: &Options) -> Expr {
-    let mut single = Vec::new();
-    let mut lists = Vec::new();
-    for name in &o.assets {
-        let Some(b) = p.asset(name) else { continue };
-        let Some((kind, output)) = BACKED_UP.iter().find(|(k, _)| *k == b.kind) else {
-            continue;
-        };
-        let arns = Expr::module(b.ident(), *output);
-        if *kind == Kind::Vm {
-            lists.push(arns);
-        } else {
-            single.push(arns);
-        }
-    }
-    if lists.is_empty() {
-        return Expr::List(single);
-    }
-    let mut parts = vec![Expr::List(single)];
-    parts.extend(lists);
-    Expr::call("concat", parts)
-}
-
-/// The ARNs of the assets `o` backs up that run in the DR region, once the DR
-/// region serves: its buckets and servers from their modules; its databases
-/// by name, as a failover leaves them (a promoted replica keeps its
-/// identifier, a restore takes the DR module's name, and neither is a
-/// resource of the DR root whose count is known at plan time).
-fn dr_resource_arns(p: &mut Planner<'_>, o: &Options) -> Expr {
+/// The ARNs of the assets `o` backs up that run in this root, from their
+/// modules; in the DR root, its databases by name, as a failover leaves them
+/// (a promoted replica keeps its identifier, a restore takes the DR module's
+/// name, and neither is a resource of the DR root whose count is known at
+/// plan time).
+fn resource_arns(p: &mut Planner<'_>, o: &Options) -> Expr {
     let region = p.region().to_string();
     let mut single = Vec::new();
     let mut lists = Vec::new();
@@ -277,18 +253,24 @@ fn dr_resource_arns(p: &mut Planner<'_>, o: &Options) -> Expr {
         if !crate::plan::present(b, p.role) {
             continue;
         }
-        match b.kind {
-            Kind::Rds => {
+        let Some((kind, output)) = BACKED_UP.iter().find(|(k, _)| *k == b.kind) else {
+            continue;
+        };
+        let arns = match kind {
+            Kind::Rds if !p.primary() => {
                 let db = p.name(b);
-                single.push(p.with_account(&format!("arn:aws:rds:{region}:"), &format!(":db:{db}")));
+                p.with_account(&format!("arn:aws:rds:{region}:"), &format!(":db:{db}"))
             }
-            Kind::Aurora => {
+            Kind::Aurora if !p.primary() => {
                 let cluster = p.name(b);
-                single.push(p.with_account(&format!("arn:aws:rds:{region}:"), &format!(":cluster:{cluster}")));
+                p.with_account(&format!("arn:aws:rds:{region}:"), &format!(":cluster:{cluster}"))
             }
-            Kind::S3 => single.push(Expr::module(b.ident(), "bucket_arn")),
-            Kind::Vm => lists.push(Expr::module(b.ident(), "instance_arns")),
-            _ => {}
+            _ => Expr::module(b.ident(), *output),
+        };
+        if *kind == Kind::Vm {
+            lists.push(arns);
+        } else {
+            single.push(arns);
         }
     }
     if lists.is_empty() {
@@ -337,7 +319,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
             Expr::Bool(true),
             VarRole::Promotion,
         );
-        let arns = dr_resource_arns(p, o);
+        let arns = resource_arns(p, o);
         m.arg("retention_days", Expr::Num(i64::from(o.copy_retention_days)))
             .arg("vault_lock", Expr::Bool(o.vault_lock))
             .arg(

@@ -44,12 +44,13 @@ impl DbSettings {
         }
     }
 
-    pub(super) fn logs_flag(&self) -> String {
-        if self.logs.is_empty() {
-            String::new()
-        } else {
-            format!(" --enable-cloudwatch-logs-exports {}", self.logs.join(" "))
-        }
+    fn logs_flag(&self) -> String {
+        logs_flag(&self.logs)
+    }
+
+    /// The log types the module exports.
+    pub(super) fn log_types(&self) -> &[String] {
+        &self.logs
     }
 
     fn minor_flag(&self) -> &'static str {
@@ -143,6 +144,15 @@ pub(super) fn placement(c: &Ctx<'_>, a: &Asset) -> Vec<String> {
             c.tf("primary", &format!("output -raw {id}_parameter_group_name"))
         ),
     ]
+}
+
+/// The flag that exports log types `logs` to CloudWatch Logs ("" for none).
+pub(super) fn logs_flag(logs: &[String]) -> String {
+    if logs.is_empty() {
+        String::new()
+    } else {
+        format!(" --enable-cloudwatch-logs-exports {}", logs.join(" "))
+    }
 }
 
 /// Keep an old primary that survived the outage aside under another name
@@ -533,6 +543,19 @@ fn reattach_detached(c: &Ctx<'_>, a: &Asset) -> Step {
     ))
 }
 
+/// The global database of Aurora asset `a` and the ARN of its primary-region
+/// cluster (`$ACCOUNT_ID` set by the step): what a switchover back targets.
+fn global_and_primary_cluster(c: &Ctx<'_>, a: &Asset) -> (String, String) {
+    (
+        names::global_cluster(&c.name, &a.name),
+        format!(
+            "arn:aws:rds:{}:$ACCOUNT_ID:cluster:{}",
+            c.primary,
+            c.ident(a, Role::Primary)
+        ),
+    )
+}
+
 /// For the drill's teardown (see [`super::aurora_writers_back`]): where the
 /// DR cluster is the writer of its global database, switch it back to the
 /// primary-region cluster, as the failback does, and wait for it.
@@ -543,13 +566,8 @@ pub(super) fn writers_back(c: &Ctx<'_>) -> Vec<String> {
     }
     let mut lines = vec![c.account()];
     for a in clusters {
-        let global = names::global_cluster(&c.name, &a.name);
+        let (global, target) = global_and_primary_cluster(c, a);
         let d = c.ident(a, Role::Dr);
-        let target = format!(
-            "arn:aws:rds:{}:$ACCOUNT_ID:cluster:{}",
-            c.primary,
-            c.ident(a, Role::Primary)
-        );
         lines.push(format!(
             "WRITER=$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query 'GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn | [0]' --output text 2>/dev/null || true); case \"$WRITER\" in *:cluster:{d}) aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier \"{target}\" --region {} && {} ;; esac",
             c.dr,
@@ -563,12 +581,7 @@ pub(super) fn writers_back(c: &Ctx<'_>) -> Vec<String> {
 /// Aurora, writes stopped: a switchover (no data loss) makes the
 /// primary-region cluster the writer again.
 pub(super) fn switch_cluster_back(c: &Ctx<'_>, a: &Asset) -> Step {
-    let global = names::global_cluster(&c.name, &a.name);
-    let target = format!(
-        "arn:aws:rds:{}:$ACCOUNT_ID:cluster:{}",
-        c.primary,
-        c.ident(a, Role::Primary)
-    );
+    let (global, target) = global_and_primary_cluster(c, a);
     Step::new(
         format!("Switch the Aurora global database `{global}` back to {}", c.primary),
         vec![

@@ -274,7 +274,7 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
         if !standbys.is_empty() {
             destroyed.push("the Helm release of each PostgreSQL cluster it replaces".into());
         }
-        for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
+        for a in dr_backup_plans(c) {
             let id = a.ident();
             destroyed.push(format!(
                 "`module.{id}.aws_backup_selection.this[0]` and `module.{id}.aws_backup_plan.this[0]`, the backup plan the failover started in {} (its recovery points stay in the vault)",

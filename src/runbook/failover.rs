@@ -346,8 +346,9 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 let (group, placement, settings, logs) = restore_placement(c, a);
                 let mut commands: Vec<String> = group.into_iter().collect();
                 commands.push(format!(
-                    "aws rds restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn {} --target-db-instance-identifier {id} --use-latest-restorable-time {placement}{settings}{logs} --deletion-protection --region {}",
+                    "aws rds restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn {} --target-db-instance-identifier {id} --use-latest-restorable-time {placement}{settings}{} --deletion-protection --region {}",
                     dr_output(c, &format!("{}_backup_replication_arn", a.ident())),
+                    logs_flag(&logs),
                     c.dr
                 ));
                 commands.push(wait_instance(&id, c.dr));
@@ -361,9 +362,8 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                     ));
                     // A DR root last applied before it made them: RDS makes
                     // them itself, and the next apply finds them (helper-73).
-                    let types = logs.trim_start().trim_start_matches("--enable-cloudwatch-logs-exports ");
-                    let imports: Vec<String> = types
-                        .split_whitespace()
+                    let imports: Vec<String> = logs
+                        .iter()
                         .map(|t| {
                             c.tf(
                                 "dr",
@@ -463,7 +463,7 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
             )],
         ));
     }
-    for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
+    for a in dr_backup_plans(c) {
         let id = a.ident();
         steps.push(Step::new(
             format!(
@@ -495,9 +495,10 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
 /// Where a restored copy of RDS database `a` goes in the DR region and the
 /// settings it cannot inherit from its backups: the command reading its
 /// security group (when the DR root gives the copy a subnet group and
-/// one), the placement flags, and the settings as the primary module sets
-/// them (the DR root does not manage a restored copy).
-fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String, String) {
+/// one), the placement flags, the settings as the primary module sets
+/// them (the DR root does not manage a restored copy), and the log types it
+/// exports (where the DR root made their log groups for its DR name).
+fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String, Vec<String>) {
     let id = c.ident(a, Role::Dr);
     let network = c
         .call(a, Role::Dr, "rds_backup_replication")
@@ -525,8 +526,8 @@ fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String,
         .call(a, Role::Primary, "rds")
         .map(|m| DbSettings::of(m, &c.plan.primary));
     let logs = match &settings {
-        Some(s) if logs_ready => s.logs_flag(),
-        _ => String::new(),
+        Some(s) if logs_ready => s.log_types().to_vec(),
+        _ => Vec::new(),
     };
     let settings = settings.map_or(String::new(), |s| s.restore_flags());
     (group, placement, settings, logs)
@@ -910,7 +911,7 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
     // without refresh calls only the AWS Backup API of the DR region; the
     // full apply that refreshes IAM may wait for the primary region's
     // return (helper-72).
-    for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
+    for a in dr_backup_plans(c) {
         let id = c.ident(a, Role::Dr);
         if !changes.iter().any(|ch| ch.name == format!("{}_standby", a.ident())) {
             continue;
@@ -1096,7 +1097,7 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
         // Backup plans start in DR with this apply (`<name>_standby` false):
         // the primary's plan no longer runs, and the copies in the DR vault
         // expire with their retention (helper-64).
-        for a in c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup) {
+        for a in dr_backup_plans(c) {
             verify.push(format!(
                 "The backup plan `{}` the steps above started in {} stays; the failback's apply without the failover values removes it again (its recovery points stay in the vault).",
                 a.name, c.dr

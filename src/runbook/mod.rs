@@ -513,6 +513,12 @@ pub fn secrets_replicated(inv: &Inventory) -> impl Iterator<Item = &Asset> + '_ 
         .filter(|a| a.kind.spec().category == Category::Database && a.in_dr())
 }
 
+/// Backup plans that copy into the DR region's vault (and, once a failover
+/// makes it serve, back up there).
+fn dr_backup_plans<'a>(c: &Ctx<'a>) -> impl Iterator<Item = &'a Asset> + 'a {
+    c.of(Kind::BackupPlan).filter(|a| a.dr == DrStrategy::Backup)
+}
+
 /// Buckets replicated into the DR region.
 fn replicated_buckets<'a>(c: &Ctx<'a>) -> impl Iterator<Item = &'a Asset> + 'a {
     c.of(Kind::S3)
