@@ -438,11 +438,14 @@ impl<'a> Validator<'a> {
             );
         }
         if let Some(account) = inv.account.as_deref() {
-            if !is_dns_label(account, 57) {
+            // A DNS label, its drill copies' included (`<account>-drill`).
+            let suffix = crate::ci::workflows::DRILL_ACCOUNT_SUFFIX;
+            let max = 63 - suffix.len();
+            if !is_dns_label(account, max) {
                 self.err(
                     &[Seg::Key("account")],
                     format!("account label `{account}` is not a valid label"),
-                    "use 1-57 lowercase letters, digits and dashes, starting with a letter: a name for the AWS account, the same in every inventory that deploys into it (the drill copies' account adds `-drill`)",
+                    format!("use 1-{max} lowercase letters, digits and dashes, starting with a letter: a name for the AWS account, the same in every inventory that deploys into it (the drill copies' account adds `{suffix}`)"),
                 );
             }
         }
