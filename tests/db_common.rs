@@ -185,12 +185,17 @@ fn the_monitoring_role_reaches_the_instances_only_with_its_policy_attached() {
 #[test]
 fn the_emitter_sees_the_child_module_of_rds_and_aurora() {
     let common = module_file("db_common/main.tf");
+    let parameters = module_file("db_parameters/main.tf");
     for caller in ["rds", "aurora"] {
         let mains = acmegen::emit::module_mains(caller);
-        assert_eq!(mains.len(), 2, "{caller}: itself and db_common");
+        assert_eq!(mains.len(), 3, "{caller}: itself, db_common and its db_parameters");
         assert_eq!(mains[0], module_file(&format!("{caller}/main.tf")));
         assert_eq!(mains[1], common);
+        assert_eq!(mains[2], parameters);
     }
+    let mains = acmegen::emit::module_mains("rds_backup_replication");
+    assert_eq!(mains.len(), 2, "rds_backup_replication: itself and db_parameters");
+    assert_eq!(mains[1], parameters);
     assert_eq!(acmegen::emit::module_mains("vpc").len(), 1);
 }
 
@@ -290,7 +295,7 @@ fn each_engine_gets_its_own_tls_parameter_value() {
     let dir = tempfile::tempdir().unwrap();
     let mut files: acmegen::emit::FileSet = modules
         .into_iter()
-        .filter(|(p, _)| p.starts_with("modules/db_common"))
+        .filter(|(p, _)| p.starts_with("modules/db_common") || p.starts_with("modules/db_parameters"))
         .collect();
     files.insert(PathBuf::from("probe/primary/main.tf"), PROBE.to_string());
     files.insert(
@@ -317,4 +322,52 @@ fn each_engine_gets_its_own_tls_parameter_value() {
     );
     assert!(out.status.success(), "{text}");
     assert!(text.contains("1 passed, 0 failed"), "{text}");
+}
+
+/// A database restored in the DR region (`dr: backup`) joins a parameter
+/// group with the same baseline as the primary's (helper-67: it ran the
+/// engine's default group, without TLS required): rds_backup_replication
+/// reads the baseline from db_parameters, as db_common does, and sets no
+/// parameter of its own.
+#[test]
+fn a_restore_in_dr_joins_the_baseline_that_db_common_gives_the_primary() {
+    let common = hcl::parse(module_file("db_common/outputs.tf")).unwrap();
+    let baseline = common
+        .blocks()
+        .find(|b| b.identifier() == "output" && b.labels()[0].as_str() == "baseline_parameters")
+        .expect("db_common outputs baseline_parameters");
+    let value = baseline.body().attributes().find(|a| a.key() == "value").unwrap();
+    assert_eq!(value.expr().to_string(), "module.parameters.baseline");
+    for (module, call) in [("db_common", "parameters"), ("rds_backup_replication", "parameters")] {
+        let body = hcl::parse(module_file(&format!("{module}/main.tf"))).unwrap();
+        let block = body
+            .blocks()
+            .find(|b| b.identifier() == "module" && b.labels()[0].as_str() == call)
+            .unwrap_or_else(|| panic!("{module} does not call module \"{call}\""));
+        let source = block.body().attributes().find(|a| a.key() == "source").unwrap();
+        assert_eq!(source.expr().to_string(), "\"../db_parameters\"", "{module}");
+        let engine = block.body().attributes().find(|a| a.key() == "engine").unwrap();
+        assert_eq!(engine.expr().to_string(), "var.engine", "{module}");
+    }
+    let body = hcl::parse(module_file("rds_backup_replication/main.tf")).unwrap();
+    let group = body
+        .blocks()
+        .find(|b| {
+            b.identifier() == "resource"
+                && b.labels()[0].as_str() == "aws_db_parameter_group"
+                && b.labels()[1].as_str() == "restore"
+        })
+        .expect("rds_backup_replication has a restore parameter group");
+    let dynamic = group
+        .body()
+        .blocks()
+        .find(|b| b.identifier() == "dynamic" && b.labels()[0].as_str() == "parameter")
+        .expect("its parameters come from a dynamic block");
+    let for_each = dynamic.body().attributes().find(|a| a.key() == "for_each").unwrap();
+    assert_eq!(for_each.expr().to_string(), "module.parameters[0].baseline");
+    assert_eq!(
+        group.body().blocks().filter(|b| b.identifier() == "parameter").count(),
+        0,
+        "a parameter besides the baseline"
+    );
 }

@@ -34,12 +34,24 @@ fn every_checkov_skip_carries_a_justification() {
 
 #[test]
 fn databases_require_tls_in_every_generated_parameter_group() {
-    // The TLS parameter is in db_common's baseline, which both parameter groups read.
+    // The TLS parameter is in db_parameters' baseline, which db_common hands
+    // to both parameter groups of the databases, and which the group a
+    // restore in DR joins reads too (helper-67).
     let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("generated/modules");
-    let common = std::fs::read_to_string(modules.join("db_common/main.tf")).unwrap();
+    let baseline = std::fs::read_to_string(modules.join("db_parameters/main.tf")).unwrap();
     assert!(
-        common.contains("\"rds.force_ssl\" : \"require_secure_transport\""),
-        "db_common: no TLS parameter in the baseline"
+        baseline.contains("\"rds.force_ssl\" : \"require_secure_transport\""),
+        "db_parameters: no TLS parameter in the baseline"
+    );
+    let common = std::fs::read_to_string(modules.join("db_common/outputs.tf")).unwrap();
+    assert!(
+        common.contains("value       = module.parameters.baseline"),
+        "db_common: its baseline_parameters are not db_parameters' baseline"
+    );
+    let restore = std::fs::read_to_string(modules.join("rds_backup_replication/main.tf")).unwrap();
+    assert!(
+        restore.contains("for_each = module.parameters[0].baseline"),
+        "rds_backup_replication: the restore's parameter group does not take the baseline"
     );
     for module in ["rds", "aurora"] {
         let text = std::fs::read_to_string(modules.join(module).join("main.tf")).unwrap();

@@ -80,6 +80,20 @@ fn rds_backup_is_restored_from_replicated_backups() {
             && f.contains("--db-subnet-group-name t-db-usw1 --vpc-security-group-ids \"$SG\""),
         "{f}"
     );
+    // ... and joins the parameter group the DR root made with the engine's
+    // baseline, TLS required, not the engine's default group (helper-67).
+    assert!(
+        f.contains("PG=$(terraform -chdir=generated/t/dr output -raw db_restore_parameter_group_name)")
+            && restore.contains(" --db-parameter-group-name \"$PG\" "),
+        "{f}"
+    );
+    assert!(
+        step.verify
+            .iter()
+            .any(|v| v.contains("requires TLS (`rds.force_ssl = 1`)")),
+        "{:?}",
+        step.verify
+    );
     assert_eq!(rb.overall_rto, "hours (restore)");
 }
 
@@ -2673,9 +2687,89 @@ fn the_drill_teardown_deletes_what_its_databases_leave() {
             assert!(none.ok && none.stdout.contains("went-on"), "{command}: {}", none.stdout);
         }
     }
+    // helper-74: a snapshot is waited for only while AWS creates it; a
+    // failed one is deleted as it is (the available-waiter fails at once on
+    // it, and retrying that waiter looped until the job timed out).
+    if let Some(bash) = common::bash() {
+        let command = &lines(d)[snapshots].1;
+        let aws = r#"case "$*" in
+  *"--snapshot-type manual"*) echo "t-drill-db-usw1-final-0a1b2c3d t-drill-db-usw1-before-failback-202611281200" ;;
+  *"describe-db-snapshots --db-snapshot-identifier t-drill-db-usw1-final-0a1b2c3d "*) echo failed ;;
+  *"describe-db-snapshots --db-snapshot-identifier"*) n=$(cat polls 2>/dev/null || echo 0); echo $((n + 1)) > polls; if [ "$n" -lt 2 ]; then echo creating; else echo available; fi ;;
+  *"delete-db-snapshot"*) echo "$*" >> deleted ;;
+esac"#;
+        let ran = common::run_with_fakes(
+            &bash,
+            &format!("sleep() {{ :; }}\n{command}\ncat deleted; echo polls=$(cat polls)"),
+            &[("aws", aws.to_string())],
+        );
+        assert!(ran.ok, "{command}: {}", ran.stdout);
+        for s in [
+            "t-drill-db-usw1-final-0a1b2c3d",
+            "t-drill-db-usw1-before-failback-202611281200",
+        ] {
+            assert!(
+                ran.stdout
+                    .contains(&format!("delete-db-snapshot --db-snapshot-identifier {s} ")),
+                "{s}: {}",
+                ran.stdout
+            );
+        }
+        // The one being created was polled until it was available.
+        assert!(ran.stdout.contains("polls=3"), "{}", ran.stdout);
+    }
     // No database, nothing of it.
     let (rb, _) = book(BUCKET);
     assert!(!commands(&rb.drill).contains("describe-db-snapshots"));
+}
+
+/// helper-74: every snapshot a runbook takes is named by the minute it is
+/// taken (or, in the modules, by a random suffix): a fixed name stops the
+/// next failback, drill or destroy at the snapshot the last one left
+/// (DBSnapshotAlreadyExists).
+#[test]
+fn no_runbook_snapshot_has_a_fixed_name() {
+    let mut seen = 0;
+    for (name, rb) in all_books() {
+        for text in [&rb.failover, &rb.failback, &rb.drill] {
+            for (_, line) in lines(text) {
+                for flag in [
+                    "--db-snapshot-identifier ",
+                    "--db-cluster-snapshot-identifier ",
+                    "--final-db-snapshot-identifier ",
+                    "--target-db-snapshot-identifier ",
+                ] {
+                    let creates = line.contains("create-db-snapshot")
+                        || line.contains("create-db-cluster-snapshot")
+                        || line.contains("copy-db-snapshot")
+                        || flag == "--final-db-snapshot-identifier ";
+                    if !creates {
+                        continue;
+                    }
+                    for (i, _) in line.match_indices(flag) {
+                        let value = line[i + flag.len()..].split_whitespace().next().unwrap_or_default();
+                        seen += 1;
+                        assert!(
+                            value.starts_with("\"$") || value.contains("$(date"),
+                            "{name}: a snapshot of a fixed name `{value}`: {line}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen >= 4, "only {seen} snapshot names seen: the test checks nothing");
+    for module in ["rds", "aurora"] {
+        let main = acmegen::emit::module_mains(module)[0];
+        let line = main
+            .lines()
+            .find(|l| l.trim_start().starts_with("final_snapshot_identifier"))
+            .unwrap_or_else(|| panic!("{module}: no final_snapshot_identifier"));
+        assert!(
+            line.contains("-final-${random_id.final_snapshot.hex}"),
+            "{module}: {line}"
+        );
+    }
 }
 
 /// helper-61: a node group is ACTIVE before its new nodes are Ready, and
@@ -2801,9 +2895,15 @@ fn vault_recovery_points_restore_into_the_dr_region() {
     ] {
         assert!(restore.contains(flag), "{flag}: {restore}");
     }
+    // No zone or parameter group from the recovery point's metadata (the
+    // primary's, which the DR region lacks): the DR root's own group with
+    // the engine's baseline (helper-67).
+    assert!(!restore.contains("availability-zone"), "{restore}");
+    assert_eq!(restore.matches("parameter-group").count(), 1, "{restore}");
+    assert!(restore.contains(" --db-parameter-group-name \"$PG\" "), "{restore}");
     assert!(
-        !restore.contains("availability-zone") && !restore.contains("parameter-group"),
-        "{restore}"
+        lines.contains(&"PG=$(terraform -chdir=generated/t/dr output -raw db_restore_parameter_group_name)"),
+        "{lines:?}"
     );
     assert!(lines.iter().any(|l| l.starts_with("SNAPSHOT=")
         && l.contains("--by-resource-arn arn:aws:rds:us-east-2:$ACCOUNT_ID:db:t-db-use2")));

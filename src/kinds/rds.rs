@@ -789,9 +789,13 @@ fn plan_backups(p: &mut Planner<'_>, a: &ValidAsset, o: &Options, source_fact: &
             .arg("allowed_security_group_ids", client_groups(p));
         // The restore exports its logs, as the primary does, into log groups
         // made here with the region's key (helper-67).
-        let (_, logs) = family(&o.db, false);
+        let (family, logs) = family(&o.db, false);
         m.arg("restore_identifier", Expr::s(p.name(a)))
             .arg("log_exports", Expr::strs(logs));
+        // ... and joins a parameter group made here with the engine's
+        // baseline (TLS required), as the primary's (helper-67).
+        m.arg("engine", Expr::s(o.db.engine.rds_name(false)))
+            .arg("parameter_group_family", Expr::s(family));
         Some(p.tags(Some(a)))
     } else {
         None
@@ -807,6 +811,11 @@ fn plan_backups(p: &mut Planner<'_>, a: &ValidAsset, o: &Options, source_fact: &
             format!("{id}_restore_security_group_id"),
             format!("Security group a restore of {} in this region uses.", a.name),
             m.out_or_null("restore_security_group_id"),
+        );
+        p.output(
+            format!("{id}_restore_parameter_group_name"),
+            format!("Parameter group a restore of {} in this region joins (the engine's baseline).", a.name),
+            m.out_or_null("restore_parameter_group_name"),
         );
     }
 }
@@ -978,6 +987,9 @@ mod tests {
         // Its log groups exist before it, with the region's key (helper-67).
         assert_eq!(arg(dr, "restore_identifier"), "\"t-db-usw1\"");
         assert_eq!(arg(dr, "log_exports"), "[\"error\", \"slowquery\"]");
+        // ... and its parameter group, with the engine's baseline (helper-67).
+        assert_eq!(arg(dr, "engine"), "\"mysql\"");
+        assert_eq!(arg(dr, "parameter_group_family"), "\"mysql8.4\"");
         // The replication follows the source instance's resource ID, not only its name.
         assert_eq!(
             p.primary.facts_published,

@@ -45,6 +45,10 @@ pub const MODULES: &[ModuleSpec] = &[
         extra_providers: &[],
     },
     ModuleSpec {
+        name: "db_parameters",
+        extra_providers: &[],
+    },
+    ModuleSpec {
         name: "ecr",
         extra_providers: &[],
     },

@@ -248,16 +248,18 @@ pub(super) fn move_rds_back(c: &Ctx<'_>, a: &Asset) -> Step {
             format!("`aws rds describe-db-instances --db-instance-identifier {p} --region {} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier'` prints null: `{p}` is writable.", c.primary),
         ]
     } else {
-        let snap = format!("{d}-failback");
+        // Named by the minute it is taken: a fixed name stops the next
+        // failback (or drill) at the snapshot the last one left.
+        let snap = "\"$SNAP\"";
         commands.push(aside(c, &p));
         commands.extend(placement(c, a));
         commands.push(format!(
-            "aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier {snap} --region {}",
+            "SNAP={d}-failback-$(date -u +%Y%m%d%H%M); aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier {snap} --region {}",
             c.dr
         ));
-        commands.push(wait_snapshot(&snap, c.dr));
-        commands.push(format!("aws rds copy-db-snapshot --source-db-snapshot-identifier arn:aws:rds:{}:$ACCOUNT_ID:snapshot:{snap} --target-db-snapshot-identifier {snap} --kms-key-id {kms} --source-region {} --region {}", c.dr, c.dr, c.primary));
-        commands.push(wait_snapshot(&snap, c.primary));
+        commands.push(wait_snapshot(snap, c.dr));
+        commands.push(format!("aws rds copy-db-snapshot --source-db-snapshot-identifier \"arn:aws:rds:{}:$ACCOUNT_ID:snapshot:$SNAP\" --target-db-snapshot-identifier {snap} --kms-key-id {kms} --source-region {} --region {}", c.dr, c.dr, c.primary));
+        commands.push(wait_snapshot(snap, c.primary));
         let flags = settings
             .as_ref()
             .map_or(String::new(), |s| format!("{}{}", s.restore_flags(), s.logs_flag()));
@@ -287,8 +289,10 @@ pub(super) fn rebuild_dr_copy(c: &Ctx<'_>, a: &Asset) -> Step {
     let (p, d) = (c.ident(a, Role::Primary), c.ident(a, Role::Dr));
     if a.dr == DrStrategy::Replica {
         let mut commands = vec![
-            format!("aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier {d}-before-failback --region {}   # keep what the DR copy held", c.dr),
-            wait_snapshot(&format!("{d}-before-failback"), c.dr),
+            // Named by the minute it is taken: a fixed name stops the next
+            // failback (or drill) at the snapshot the last one left.
+            format!("KEPT={d}-before-failback-$(date -u +%Y%m%d%H%M); aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier \"$KEPT\" --region {}   # keep what the DR copy held", c.dr),
+            wait_snapshot("\"$KEPT\"", c.dr),
         ];
         commands.extend(unprotect_instance(&d, c.dr));
         commands.push(c.tf(
@@ -318,14 +322,14 @@ pub(super) fn rebuild_dr_copy(c: &Ctx<'_>, a: &Asset) -> Step {
             commands.extend(restored_record_change(c, &d, name, "DELETE"));
         }
         commands.extend(unprotect_instance(&d, c.dr));
-        commands.push(format!("aws rds delete-db-instance --db-instance-identifier {d} --final-db-snapshot-identifier {d}-final --region {}", c.dr));
+        commands.push(format!("aws rds delete-db-instance --db-instance-identifier {d} --final-db-snapshot-identifier {d}-final-$(date -u +%Y%m%d%H%M) --region {}", c.dr));
         commands.push(wait_instance_deleted(&d, c.dr));
         Step::new(
             format!("Remove the restored DR copy of `{}` (the primary holds its data again)", a.name),
             commands,
             vec![
                 no_protection_check(&d, c.dr, "delete"),
-                format!("`{d}` is gone, its final snapshot `{d}-final` kept; only the replicated automated backups remain in DR, as before the outage."),
+                format!("`{d}` is gone, its final snapshot `{d}-final-<UTC minute>` kept; only the replicated automated backups remain in DR, as before the outage."),
                 match &named {
                     Some(name) => format!("The {} private zone holds no `{name}` record any more (the failover's, deleted first); applications in {} use the name in their own region's zone.", c.dr, c.primary),
                     None => "No record of the restored instance is left to remove.".into(),

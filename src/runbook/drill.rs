@@ -91,10 +91,12 @@ pub(super) fn replication_lag(d: &Ctx<'_>) -> Option<Step> {
 ///   primary root's subnet, security and parameter groups, so the primary
 ///   destroy cannot delete them: it goes first, without a final snapshot;
 /// - after: every manual DB and cluster snapshot named after the drill's
-///   copy, in both regions: the destroy's final snapshots (`<id>-final`), the
-///   failback's (`<id>-before-failback`, the kept lost writes). Left, they
-///   bill, and the next drill's failback or destroy stops at a snapshot that
-///   already exists.
+///   copy, in both regions: the destroy's final snapshots
+///   (`<id>-final-<hex>`), the failback's (`<id>-before-failback-<minute>`,
+///   the kept lost writes, and `<id>-failback-<minute>`, the copy back).
+///   Left, they bill. Each is waited for only while AWS still creates it:
+///   a failed snapshot is deleted as it is, not waited for until the job
+///   times out (helper-74).
 pub(super) fn database_leftovers(d: &Ctx<'_>) -> (Vec<String>, Vec<String>) {
     let p = d.primary;
     let before: Vec<String> = d
@@ -118,18 +120,10 @@ pub(super) fn database_leftovers(d: &Ctx<'_>) -> (Vec<String>, Vec<String>) {
     let mut after = Vec::new();
     for r in [d.primary, d.dr] {
         after.push(format!(
-            "SNAPSHOTS=$(aws rds describe-db-snapshots --snapshot-type manual --region {r} --query \"DBSnapshots[?starts_with(DBSnapshotIdentifier, '{name}-')].DBSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do {}; aws rds delete-db-snapshot --db-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
-            retried(
-                format!("aws rds wait db-snapshot-available --db-snapshot-identifier \"$S\" --region {r}"),
-                format!("aws rds describe-db-snapshots --db-snapshot-identifier \"$S\" --region {r} --query 'DBSnapshots[0].Status' --output text"),
-            )
+            "SNAPSHOTS=$(aws rds describe-db-snapshots --snapshot-type manual --region {r} --query \"DBSnapshots[?starts_with(DBSnapshotIdentifier, '{name}-')].DBSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do while [ \"$(aws rds describe-db-snapshots --db-snapshot-identifier \"$S\" --region {r} --query 'DBSnapshots[0].Status' --output text)\" = creating ]; do sleep 30; done; aws rds delete-db-snapshot --db-snapshot-identifier \"$S\" --region {r} > /dev/null; done"
         ));
         after.push(format!(
-            "SNAPSHOTS=$(aws rds describe-db-cluster-snapshots --snapshot-type manual --region {r} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, '{name}-')].DBClusterSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do {}; aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
-            retried(
-                format!("aws rds wait db-cluster-snapshot-available --db-cluster-snapshot-identifier \"$S\" --region {r}"),
-                format!("aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier \"$S\" --region {r} --query 'DBClusterSnapshots[0].Status' --output text"),
-            )
+            "SNAPSHOTS=$(aws rds describe-db-cluster-snapshots --snapshot-type manual --region {r} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, '{name}-')].DBClusterSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do while [ \"$(aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier \"$S\" --region {r} --query 'DBClusterSnapshots[0].Status' --output text)\" = creating ]; do sleep 30; done; aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier \"$S\" --region {r} > /dev/null; done"
         ));
     }
     (before, after)
@@ -273,7 +267,7 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
         ));
     }
     if snapshots {
-        verify.push(format!("`aws rds describe-db-snapshots --snapshot-type manual` and `describe-db-cluster-snapshots` list nothing named `{}-…` in either region: the final snapshots of the destroy and those of the failback bill, and the next drill would stop at a snapshot that exists already.", d.name));
+        verify.push(format!("`aws rds describe-db-snapshots --snapshot-type manual` and `describe-db-cluster-snapshots` list nothing named `{}-…` in either region: the final snapshots of the destroy and those of the failback bill.", d.name));
     }
     verify.push("The drill's bootstrap root (state buckets, hosted zones, the account's EC2 Auto Scaling service-linked role) stays for the next drill; the role is account-wide, and IAM refuses to delete it while any Auto Scaling group uses it.".to_string());
     Step::new(

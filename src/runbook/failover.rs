@@ -344,7 +344,7 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 // The plan gives the DR backup replication a restore subnet group and
                 // security group when DR has a VPC.
                 let (group, placement, settings, logs) = restore_placement(c, a);
-                let mut commands: Vec<String> = group.into_iter().collect();
+                let mut commands: Vec<String> = group;
                 commands.push(format!(
                     "aws rds restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn {} --target-db-instance-identifier {id} --use-latest-restorable-time {placement}{settings}{} --deletion-protection --region {}",
                     dr_output(c, &format!("{}_backup_replication_arn", a.ident())),
@@ -354,7 +354,11 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 commands.push(wait_instance(&id, c.dr));
                 let mut verify = vec![
                     format!("`{id}` is available in the DR subnets, reachable from the DR application's security groups only; data is as recent as the replicated backups' latest restorable time."),
-                    "It runs the engine's default parameter group (the DR root keeps none for a copy that exists only after a restore): clients connect with TLS themselves.".to_string(),
+                    if restore_has_parameters(c, a) {
+                        format!("It joins the parameter group the DR root made before the disaster with the engine's baseline, as the primary's: it requires TLS (`{}`) and logs as the primary does (`aws rds describe-db-instances --db-instance-identifier {id} --region {} --query 'DBInstances[0].DBParameterGroups'` shows it in-sync).", tls_parameter(a), c.dr)
+                    } else {
+                        "It runs the engine's default parameter group (the DR root made none without a DR network): clients connect with TLS themselves.".to_string()
+                    },
                 ];
                 if !logs.is_empty() {
                     verify.push(format!(
@@ -493,30 +497,39 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
 }
 
 /// Where a restored copy of RDS database `a` goes in the DR region and the
-/// settings it cannot inherit from its backups: the command reading its
-/// security group (when the DR root gives the copy a subnet group and
-/// one), the placement flags, the settings as the primary module sets
+/// settings it cannot inherit from its backups: the commands reading its
+/// security group and parameter group (when the DR root gives the copy a
+/// subnet group, a security group and a parameter group), the placement
+/// flags, the settings as the primary module sets
 /// them (the DR root does not manage a restored copy), and the log types it
 /// exports (where the DR root made their log groups for its DR name).
-fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String, Vec<String>) {
+fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Vec<String>, String, String, Vec<String>) {
     let id = c.ident(a, Role::Dr);
     let network = c
         .call(a, Role::Dr, "rds_backup_replication")
         .is_some_and(|m| m.argument("restore_subnet_group_name").is_some());
-    let (group, placement) = if network {
+    let parameters = restore_has_parameters(c, a);
+    let (mut group, mut placement) = if network {
         (
-            Some(format!(
+            vec![format!(
                 "SG={}",
                 dr_output(c, &format!("{}_restore_security_group_id", a.ident()))
-            )),
+            )],
             format!("--db-subnet-group-name {id} --vpc-security-group-ids \"$SG\""),
         )
     } else {
         (
-            None,
+            Vec::new(),
             "--db-subnet-group-name <a DB subnet group in the DR region> --vpc-security-group-ids <its clients' security group>".to_string(),
         )
     };
+    if parameters {
+        group.push(format!(
+            "PG={}",
+            dr_output(c, &format!("{}_restore_parameter_group_name", a.ident()))
+        ));
+        placement.push_str(" --db-parameter-group-name \"$PG\"");
+    }
     // The DR module made the restore's log groups (encrypted, with a
     // retention) where it made its network (helper-67).
     let logs_ready = c
@@ -531,6 +544,22 @@ fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Option<String>, String, String,
     };
     let settings = settings.map_or(String::new(), |s| s.restore_flags());
     (group, placement, settings, logs)
+}
+
+/// Whether the DR root made a parameter group with the engine's baseline
+/// for a restore of RDS database `a` (beside the restore's network, helper-67).
+fn restore_has_parameters(c: &Ctx<'_>, a: &Asset) -> bool {
+    c.call(a, Role::Dr, "rds_backup_replication")
+        .is_some_and(|m| m.argument("parameter_group_family").is_some())
+}
+
+/// The parameter that requires TLS on RDS database `a`'s engine, as the
+/// baseline sets it (templates/modules/db_parameters).
+fn tls_parameter(a: &Asset) -> &'static str {
+    match a.engine {
+        Some(crate::inventory::Engine::Mysql) => "require_secure_transport = 1",
+        _ => "rds.force_ssl = 1",
+    }
 }
 
 /// The assets backup plan `a` selects, in its order.
@@ -568,7 +597,7 @@ fn vault_restore(c: &Ctx<'_>, b: &Asset) -> Vec<String> {
                 "# `{}` (RDS): its newest snapshot in the vault as a new instance, `{copy}` (RDS restores it with the DR region's defaults where the flags below set nothing):",
                 b.name
             )];
-            lines.extend(group.map(|g| format!("# {g}")));
+            lines.extend(group.iter().map(|g| format!("# {g}")));
             lines.push(newest(
                 "SNAPSHOT",
                 &format!("arn:aws:rds:{}:$ACCOUNT_ID:db:{}", c.primary, c.ident(b, Role::Primary)),

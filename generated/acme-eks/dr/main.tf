@@ -173,6 +173,8 @@ module "db" {
   allowed_security_group_ids = [module.apps.cluster_security_group_id]
   restore_identifier         = "acme-eks-db-usw2"
   log_exports                = ["postgresql"]
+  engine                     = "postgres"
+  parameter_group_family     = "postgres16"
   tags                       = merge(local.tags, { Asset = "db" })
 }
 

@@ -33,6 +33,11 @@ output "db_backup_replication_arn" {
   value       = one(module.db[*].id)
 }
 
+output "db_restore_parameter_group_name" {
+  description = "Parameter group a restore of db in this region joins (the engine's baseline)."
+  value       = one(module.db[*].restore_parameter_group_name)
+}
+
 output "db_restore_security_group_id" {
   description = "Security group a restore of db in this region uses."
   value       = one(module.db[*].restore_security_group_id)

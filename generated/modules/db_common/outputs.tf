@@ -34,7 +34,7 @@ output "monitoring_role_arn" {
 
 output "baseline_parameters" {
   description = "The engine's baseline parameters (TLS required, DDL and slow statements logged), as name/value pairs for the caller's parameter group."
-  value       = local.baseline_parameters
+  value       = module.parameters.baseline
 }
 
 output "dns_name" {

@@ -18,6 +18,11 @@ output "restore_security_group_id" {
   value       = one(aws_security_group.restore[*].id)
 }
 
+output "restore_parameter_group_name" {
+  description = "Parameter group for restores in this region (the engine's baseline), or null."
+  value       = one(aws_db_parameter_group.restore[*].name)
+}
+
 output "identity" {
   description = "What identifies the replicated backups: their ARN, the source instance (ARN and resource ID) and the restore landing zone (compared across runs by the generated outage test)."
   value = {

@@ -158,6 +158,18 @@ resource "aws_cloudwatch_log_group" "exports" {
 # Cluster and instances (engine_version: a major version, see the rds module)
 ################################################################################
 
+# The final snapshot's name is new for each cluster of this identifier: a
+# fixed name stops the next destroy of one of the same identifier, whose
+# final snapshot then exists already (DBClusterSnapshotAlreadyExistsFault),
+# e.g. a second DR drill or a root destroyed and applied again.
+resource "random_id" "final_snapshot" {
+  byte_length = 4
+
+  keepers = {
+    identifier = var.cluster_identifier
+  }
+}
+
 resource "aws_rds_cluster" "this" {
   #checkov:skip=CKV2_AWS_27:Query logging (log_statement = ddl, log_min_duration_statement) is in the baseline db_common gives the cluster parameter group; checkov does not follow a module output into a dynamic parameter block (tests/db_common.rs checks the baseline with Terraform)
   #checkov:skip=CKV2_AWS_8:Automated backups (backup_retention_period) and the global database's DR region are the backups; AWS Backup plans are an account-level choice
@@ -184,7 +196,7 @@ resource "aws_rds_cluster" "this" {
   copy_tags_to_snapshot               = true
   deletion_protection                 = var.deletion_protection
   skip_final_snapshot                 = local.is_secondary
-  final_snapshot_identifier           = local.is_secondary ? null : "${var.cluster_identifier}-final"
+  final_snapshot_identifier           = local.is_secondary ? null : "${var.cluster_identifier}-final-${random_id.final_snapshot.hex}"
   iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = local.log_exports
 

@@ -147,6 +147,18 @@ resource "aws_cloudwatch_log_group" "exports" {
 # later plan; the running version is engine_version_actual.
 ################################################################################
 
+# The final snapshot's name is new for each instance of this identifier: a
+# fixed name stops the next destroy of one of the same identifier, whose
+# final snapshot then exists already (DBSnapshotAlreadyExists), e.g. a
+# second DR drill or a root destroyed and applied again.
+resource "random_id" "final_snapshot" {
+  byte_length = 4
+
+  keepers = {
+    identifier = var.identifier
+  }
+}
+
 resource "aws_db_instance" "this" {
   #checkov:skip=CKV2_AWS_69:TLS is required by the baseline db_common gives the parameter group (rds.force_ssl or require_secure_transport = 1); checkov does not follow a module output into a dynamic parameter block (tests/db_common.rs checks the baseline with Terraform)
   identifier          = var.identifier
@@ -175,7 +187,7 @@ resource "aws_db_instance" "this" {
   network_type              = "IPV4"
   deletion_protection       = var.deletion_protection
   skip_final_snapshot       = local.is_replica # AWS takes no final snapshot of a read replica
-  final_snapshot_identifier = local.is_replica ? null : "${var.identifier}-final"
+  final_snapshot_identifier = local.is_replica ? null : "${var.identifier}-final-${random_id.final_snapshot.hex}"
   copy_tags_to_snapshot     = true
 
   backup_retention_period = var.backup_retention_days

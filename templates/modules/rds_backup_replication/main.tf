@@ -57,6 +57,42 @@ resource "aws_vpc_security_group_ingress_rule" "restore_clients" {
   referenced_security_group_id = var.allowed_security_group_ids[count.index]
 }
 
+# The parameter group a restore joins (the runbook's restore passes
+# --db-parameter-group-name): the engine's baseline, as the primary's, so a
+# database restored in this region requires TLS and logs as the primary does.
+# Without it a restore runs the engine's default DB parameter group (RDS API
+# RestoreDBInstanceToPointInTime), TLS not required (helper-67).
+module "parameters" {
+  source = "../db_parameters"
+  count  = var.parameter_group_family == null ? 0 : 1
+
+  engine = var.engine
+}
+
+resource "aws_db_parameter_group" "restore" {
+  count = var.parameter_group_family == null ? 0 : 1
+
+  name_prefix = "${var.restore_subnet_group_name}-"
+  family      = var.parameter_group_family
+  description = "Parameters of a restore in this region"
+
+  dynamic "parameter" {
+    for_each = module.parameters[0].baseline
+
+    content {
+      name         = parameter.value.name
+      value        = parameter.value.value
+      apply_method = "pending-reboot"
+    }
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
 # The log groups a restore exports into (the runbook's restore passes
 # --enable-cloudwatch-logs-exports): made here with the region's key and a
 # retention, before the disaster; RDS would otherwise create them itself,

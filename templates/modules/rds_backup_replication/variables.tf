@@ -73,3 +73,20 @@ variable "log_retention_days" {
   type        = number
   default     = 365
 }
+
+variable "engine" {
+  description = "Engine of the source database (postgres or mysql): decides the baseline parameters of the restore's parameter group."
+  type        = string
+  default     = null
+}
+
+variable "parameter_group_family" {
+  description = "Parameter group family of the source database (e.g. postgres17); with it, the parameter group a restore joins exists before the disaster, with the engine's baseline."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.parameter_group_family == null || (var.engine != null && var.restore_subnet_group_name != null)
+    error_message = "parameter_group_family needs engine and restore_subnet_group_name."
+  }
+}
