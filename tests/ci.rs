@@ -537,12 +537,16 @@ fn apply_jobs_wait_for_the_rollouts_terraform_does_not() {
     ] {
         let run = step(&eks, job).unwrap_or_else(|| panic!("{job}: no rollout step"));
         let cluster = format!("acme-eks-apps-{code}");
-        let lines: Vec<&str> = run.lines().map(str::trim).collect();
+        let all: Vec<&str> = run.lines().map(str::trim).collect();
+        // Its kubeconfig is the job's own (helper-74), set before any use.
+        let lines: Vec<&str> = all.iter().copied().filter(|l| !l.starts_with('#')).collect();
         assert_eq!(lines[0], "if ! command -v kubectl > /dev/null; then", "{job}");
         assert!(
             lines[1].starts_with("echo \"::error title=kubectl missing::") && lines[2] == "exit 1",
             "{job}: {run}"
         );
+        assert_eq!(lines[4], "export KUBECONFIG=\"$RUNNER_TEMP/kubeconfig\"", "{job}");
+        let lines = [&lines[..4], &lines[5..]].concat();
         assert_eq!(
             lines[4],
             format!("aws eks update-kubeconfig --name {cluster} --region {region} --alias {cluster}"),
@@ -2715,4 +2719,56 @@ fn drills_of_one_account_share_a_concurrency_group() {
     assert_eq!(group("acme-flask"), group("acme-vm"));
     assert_eq!(group("acme-eks"), group("acme-vm"));
     assert_eq!(group("acme-multiregion"), "acmegen-account-acme-platform-drill");
+}
+
+/// helper-74: `aws eks update-kubeconfig` writes to `~/.kube/config` unless
+/// KUBECONFIG names another file, and a self-hosted runner keeps its home
+/// for every later job and inventory. Every job of the committed workflows
+/// that writes or reads a kubeconfig points KUBECONFIG at its temporary
+/// directory (emptied at each job's start and end) before its first step
+/// that does.
+#[test]
+fn every_job_keeps_its_kubeconfig_in_its_temporary_directory() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows");
+    let mut jobs_seen = 0;
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let w: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let Some(jobs) = w["jobs"].as_mapping() else { continue };
+        for (id, job) in jobs {
+            let steps = job["steps"].as_sequence().cloned().unwrap_or_default();
+            let runs: Vec<String> = steps
+                .iter()
+                .map(|s| s["run"].as_str().unwrap_or_default().to_string())
+                .collect();
+            let Some(first_use) = runs.iter().position(|r| {
+                !r.contains("for tool in") && (r.contains("update-kubeconfig") || r.contains("kubectl "))
+            }) else {
+                continue;
+            };
+            jobs_seen += 1;
+            let set = runs
+                .iter()
+                .position(|r| r.contains("echo \"KUBECONFIG=$RUNNER_TEMP/kubeconfig\" >> \"$GITHUB_ENV\""));
+            // ... or the step itself exports it before its first use.
+            let used = &runs[first_use];
+            let exported = used
+                .find("export KUBECONFIG=\"$RUNNER_TEMP/kubeconfig\"")
+                .is_some_and(|i| {
+                    ["update-kubeconfig", "kubectl --", "kubectl -n"]
+                        .iter()
+                        .filter_map(|u| used.find(u))
+                        .all(|u| i < u)
+                });
+            assert!(
+                set.is_some_and(|i| i < first_use) || exported,
+                "{}: job {id:?} uses a kubeconfig (step {first_use}) without KUBECONFIG in $RUNNER_TEMP first",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        jobs_seen >= 3,
+        "only {jobs_seen} jobs use a kubeconfig: the test checks nothing"
+    );
 }
