@@ -1284,14 +1284,44 @@ fn an_aurora_failover_refused_for_its_engine_versions_detaches_the_dr_cluster() 
         eprintln!("note: no bash: the commands are not run");
         return;
     };
-    let run = |refusal: &str| {
+    // `role`: what the global database says of the DR cluster before the
+    // step (False: a secondary; True: the writer; None: not a member).
+    let run_as = |refusal: &str, role: &str| {
         let aws = format!(
-            "echo \"$*\" >> calls\ncase \"$*\" in\n*failover-global-cluster*) [ -n '{refusal}' ] && {{ echo '{refusal}' >&2; exit 254; }}; true ;;\n*IsWriter*) echo arn:aws:rds:us-west-1:1234:cluster:t-db-usw1 ;;\n*length*) echo 0 ;;\n*describe-db-clusters*) echo available ;;\nesac"
+            "echo \"$*\" >> calls\ncase \"$*\" in\n*failover-global-cluster*) [ -n '{refusal}' ] && {{ echo '{refusal}' >&2; exit 254; }}; true ;;\n*ends_with*) echo {role} ;;\n*IsWriter*) echo arn:aws:rds:us-west-1:1234:cluster:t-db-usw1 ;;\n*length*) echo 0 ;;\n*describe-db-clusters*) echo available ;;\nesac"
         );
         let script = format!("ACCOUNT_ID=1234\n{failover}\n{wait}\ncat calls");
         common::run_with_fakes(&bash, &script, &[("aws", aws)])
     };
+    let run = |refusal: &str| run_as(refusal, "False");
+    // helper-74: run again after a later step failed, the step finds the
+    // DR cluster writing (a managed failover done) or gone from the global
+    // database (detached) and only waits: neither is failed over again.
+    let again = run_as("", "True");
+    assert!(
+        again.ok
+            && !again.stdout.contains("rds failover-global-cluster")
+            && !again.stdout.contains("remove-from-global-cluster"),
+        "{}",
+        again.stdout
+    );
+    let detached_before = run_as("", "None");
+    assert!(
+        detached_before.ok
+            && !detached_before.stdout.contains("rds failover-global-cluster")
+            && !detached_before.stdout.contains("remove-from-global-cluster")
+            && detached_before
+                .stdout
+                .contains("describe-db-clusters --db-cluster-identifier t-db-usw1"),
+        "{}",
+        detached_before.stdout
+    );
     let managed = run("");
+    assert!(
+        managed.stdout.contains("rds failover-global-cluster"),
+        "{}",
+        managed.stdout
+    );
     assert!(
         managed.ok && !managed.stdout.contains("remove-from-global-cluster"),
         "{}",
@@ -3009,4 +3039,66 @@ fn the_drill_teardown_empties_the_backup_vaults_before_the_destroys() {
         .verify
         .iter()
         .any(|v| v.contains("backup vaults hold no recovery point")));
+}
+
+/// helper-74: a failback step run again (by hand, or a drill job re-run
+/// after a later step failed) finds its work done and goes on: the
+/// switchover back when the primary-region cluster writes already (AWS
+/// refuses a switchover to the writer), the secret's deletion when no DR
+/// copy is left (`list-secrets` prints None). Run under bash with a
+/// stand-in AWS CLI, first as the first run, then as the second.
+#[test]
+fn failback_steps_run_again_find_their_work_done() {
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the steps are not run");
+        return;
+    };
+    let (rb, _) = book(AURORA);
+    let switch = step_of(&rb.failback, "switchover-global-cluster");
+    let switch_script = format!("ACCOUNT_ID=1234\n{}\ncat calls", switch.commands[1..].join("\n"));
+    let run_switch = |writer: &str| {
+        let aws =
+            format!("echo \"$*\" >> calls\ncase \"$*\" in\n*sts*) echo 1234 ;;\n*IsWriter*) echo {writer} ;;\nesac");
+        common::run_with_fakes(&bash, &switch_script, &[("aws", aws), ("sleep", "true".into())])
+    };
+    // The stand-in says the primary-region cluster writes: the first run
+    // reads that once its switchover is done, the second before any.
+    let first = run_switch("arn:aws:rds:us-east-2:1234:cluster:t-db-use2");
+    assert!(first.ok, "{}", first.stdout);
+    assert!(
+        !first.stdout.contains("rds switchover-global-cluster"),
+        "{}",
+        first.stdout
+    );
+    let dr_writes = {
+        let aws = "echo \"$*\" >> calls\ncase \"$*\" in\n*IsWriter*) if grep -q 'rds switchover-global-cluster' calls; then echo arn:aws:rds:us-east-2:1234:cluster:t-db-use2; else echo arn:aws:rds:us-west-1:1234:cluster:t-db-usw1; fi ;;\nesac";
+        common::run_with_fakes(&bash, &switch_script, &[("aws", aws.into()), ("sleep", "true".into())])
+    };
+    assert!(
+        dr_writes.ok
+            && dr_writes.stdout.contains(
+                "rds switchover-global-cluster --global-cluster-identifier t-db --target-db-cluster-identifier arn:aws:rds:us-east-2:1234:cluster:t-db-use2"
+            ),
+        "{}",
+        dr_writes.stdout
+    );
+    let secret = step_of(&rb.failback, "--force-delete-without-recovery");
+    let script = format!("{}\ncat calls", secret.commands.join("\n"));
+    let run_secret = |listed: &str| {
+        let aws = format!(
+            "echo \"$*\" >> calls\ncase \"$*\" in\n*list-secrets*) echo {listed} ;;\n*describe-secret*) echo 'An error occurred (ResourceNotFoundException)' >&2; exit 254 ;;\nesac"
+        );
+        common::run_with_fakes(&bash, &script, &[("aws", aws), ("sleep", "true".into())])
+    };
+    let first = run_secret("arn:aws:secretsmanager:us-west-1:1234:secret:t-db-use2-master-x");
+    assert!(
+        first.ok
+            && first
+                .stdout
+                .contains("delete-secret --secret-id arn:aws:secretsmanager:us-west-1:1234:secret:t-db-use2-master-x"),
+        "{}",
+        first.stdout
+    );
+    let again = run_secret("None");
+    assert!(again.ok && !again.stdout.contains("delete-secret"), "{}", again.stdout);
 }

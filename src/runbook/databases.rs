@@ -590,9 +590,14 @@ pub(super) fn switch_cluster_back(c: &Ctx<'_>, a: &Asset) -> Step {
         format!("Switch the Aurora global database `{global}` back to {}", c.primary),
         vec![
             c.account(),
+            // Run again (a re-run after a later failure), the step finds the
+            // primary-region cluster writing already and only waits
+            // (helper-74): a switchover to the writer is refused.
             format!(
-                "aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --region {}",
-                c.primary
+                "case \"$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query 'GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn | [0]' --output text)\" in \"{target}\") echo '{p} writes already (switched back before)' ;; *) aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --region {} ;; esac",
+                c.primary,
+                c.primary,
+                p = c.ident(a, Role::Primary)
             ),
             wait_global_writer(&global, &target, c.primary),
         ],

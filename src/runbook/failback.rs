@@ -147,7 +147,8 @@ pub(super) fn failback(c: &Ctx<'_>, scaled: bool) -> Vec<Step> {
         for a in &secrets {
             let prefix = names::master_secret_prefix(&c.ident(a, Role::Primary));
             commands.push(format!("SECRET=$(aws secretsmanager list-secrets --region {} --filters Key=name,Values={prefix} --query 'SecretList[0].ARN' --output text)", c.dr));
-            commands.push(format!("aws secretsmanager delete-secret --secret-id \"$SECRET\" --force-delete-without-recovery --region {}   # the standalone DR copy of `{}`", c.dr, a.name));
+            // None: no copy is left (deleted by a run before this one, helper-74).
+            commands.push(format!("if [ \"$SECRET\" != None ]; then aws secretsmanager delete-secret --secret-id \"$SECRET\" --force-delete-without-recovery --region {}; fi   # the standalone DR copy of `{}`", c.dr, a.name));
             // The deletion completes asynchronously (DeleteSecret): a replica
             // of the same name added at once may meet it (helper-58).
             commands.push(format!("until GONE=$(aws secretsmanager describe-secret --secret-id \"$SECRET\" --region {} 2>&1 >/dev/null); [ -n \"$GONE\" ]; do sleep 5; done; case \"$GONE\" in *ResourceNotFoundException*) ;; *) echo \"$GONE\" >&2; false ;; esac", c.dr));

@@ -414,8 +414,13 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
             format!("Fail the Aurora global database `{global}` over to {}", c.dr),
             vec![
                 c.account(),
+                // Run again (a step or job re-run after a later failure),
+                // the step finds the DR cluster writing or detached
+                // already and goes on to its wait (helper-74): a second
+                // failover to the writer is refused.
                 format!(
-                    "FAILOVER=; if OUT=$({failover} 2>&1); then FAILOVER=managed; else echo \"$OUT\" >&2; case \"$(printf '%s' \"$OUT\" | tr '[:upper:]' '[:lower:]')\" in *\"engine version\"*) {detach} && FAILOVER=detached ;; esac; fi"
+                    "FAILOVER=; ROLE=$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query \"GlobalClusters[0].GlobalClusterMembers[?ends_with(DBClusterArn, ':cluster:{dr_cluster}')].IsWriter | [0]\" --output text || true); case \"$ROLE\" in True) FAILOVER=managed; echo '{dr_cluster} writes already (failed over before)' ;; None) FAILOVER=detached; echo '{dr_cluster} has left {global} already (detached before)' ;; *) if OUT=$({failover} 2>&1); then FAILOVER=managed; else echo \"$OUT\" >&2; case \"$(printf '%s' \"$OUT\" | tr '[:upper:]' '[:lower:]')\" in *\"engine version\"*) {detach} && FAILOVER=detached ;; esac; fi ;; esac",
+                    c.dr
                 ),
                 format!(
                     "case \"$FAILOVER\" in managed) {} ;; detached) {} ;; *) echo 'error: the failover did not start (the error above); nothing changed' >&2; false ;; esac",
