@@ -310,7 +310,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         }
     } else {
         let standby = p.var(
-            &format!("{id}_standby"),
+            &crate::plan::names::standby_variable(&id),
             &format!(
                 "Keep {}'s vault in this region a copy destination only; failover sets false, which starts the plan here (the primary's no longer runs).",
                 a.name

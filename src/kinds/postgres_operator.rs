@@ -210,7 +210,7 @@ pub fn plan(p: &mut Planner<'_>, a: &ValidAsset, o: &Options) {
         None
     } else {
         Some(p.var(
-            &format!("{id}_standby"),
+            &crate::plan::names::standby_variable(&id),
             &format!(
                 "Run {} in this region as a standby of the primary's archive; failover sets false, which promotes it.",
                 a.name

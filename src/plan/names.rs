@@ -108,6 +108,14 @@ pub fn accelerator(inventory: &str, asset: &str) -> String {
     format!("{inventory}-{asset}")
 }
 
+/// The DR root's promotion variable of the asset whose Terraform identifier
+/// is `ident` (`<ident>_standby`): true while the asset stands by in DR,
+/// false once a failover promotes it (a PostgreSQL cluster leaves standby,
+/// a backup plan starts). Planned by the kinds, set by the runbook.
+pub fn standby_variable(ident: &str) -> String {
+    format!("{ident}_standby")
+}
+
 /// Name prefix of a database's master secret (Secrets Manager adds a suffix).
 pub fn master_secret_prefix(identifier: &str) -> String {
     format!("{identifier}-master-")

@@ -947,7 +947,7 @@ pub(super) fn capacity_steps(c: &Ctx<'_>, changes: &[VarChange]) -> Vec<Step> {
     // return (helper-72).
     for a in dr_backup_plans(c) {
         let id = c.ident(a, Role::Dr);
-        if !changes.iter().any(|ch| ch.name == format!("{}_standby", a.ident())) {
+        if !changes.iter().any(|ch| ch.name == names::standby_variable(&a.ident())) {
             continue;
         }
         steps.push(Step::new(
