@@ -84,9 +84,42 @@ fn rds_backup_is_restored_from_replicated_backups() {
     // baseline, TLS required, not the engine's default group (helper-67).
     assert!(
         f.contains("PG=$(terraform -chdir=generated/t/dr output -raw db_restore_parameter_group_name)")
-            && restore.contains(" --db-parameter-group-name \"$PG\" "),
+            && restore.contains(" ${PG:+--db-parameter-group-name \"$PG\"} "),
         "{f}"
     );
+    // Run: with the output, the flag; without it (a DR root applied before
+    // acmegen made the group), the restore still runs, on the default group.
+    if let Some(bash) = common::bash() {
+        for (terraform, flag) in [
+            ("case \"$*\" in *restore_parameter_group_name*) echo t-db-usw1-pg ;; *) echo x ;; esac", true),
+            ("case \"$*\" in *restore_parameter_group_name*) echo 'Error: Output \"db_restore_parameter_group_name\" not found' >&2; exit 1 ;; *) echo x ;; esac", false),
+        ] {
+            let script = step
+                .commands
+                .iter()
+                .take_while(|c| !c.starts_with("until "))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n");
+            let ran = common::run_with_fakes(
+                &bash,
+                &format!("set +e\n{script}\ncat calls"),
+                &[("aws", "echo \"$*\" >> calls".to_string()), ("terraform", terraform.to_string())],
+            );
+            let call = ran
+                .stdout
+                .lines()
+                .find(|l| l.contains("restore-db-instance-to-point-in-time"))
+                .unwrap_or_else(|| panic!("{}", ran.stdout))
+                .to_string();
+            assert_eq!(
+                call.contains("--db-parameter-group-name t-db-usw1-pg --db-instance-class"),
+                flag,
+                "{call}"
+            );
+            assert_eq!(call.contains("parameter-group"), flag, "{call}");
+        }
+    }
     assert!(
         step.verify
             .iter()
@@ -1306,6 +1339,21 @@ fn an_aurora_failover_refused_for_its_engine_versions_detaches_the_dr_cluster() 
         again.stdout
     );
     let detached_before = run_as("", "None");
+    // Not a member because it does not exist (no DR cluster at all): the
+    // step stops at once instead of waiting for a cluster that never comes.
+    let missing = {
+        let aws = "echo \"$*\" >> calls\ncase \"$*\" in\n*ends_with*) echo None ;;\n*describe-db-clusters*) echo 'An error occurred (DBClusterNotFoundFault)' >&2; exit 254 ;;\nesac";
+        common::run_with_fakes(
+            &bash,
+            &format!("ACCOUNT_ID=1234\n{failover}\n{wait}\ncat calls"),
+            &[("aws", aws.to_string())],
+        )
+    };
+    assert!(
+        !missing.ok && !missing.stdout.contains("rds failover-global-cluster"),
+        "{}",
+        missing.stdout
+    );
     assert!(
         detached_before.ok
             && !detached_before.stdout.contains("rds failover-global-cluster")
@@ -2725,7 +2773,7 @@ fn the_drill_teardown_deletes_what_its_databases_leave() {
         let aws = r#"case "$*" in
   *"--snapshot-type manual"*) echo "t-drill-db-usw1-final-0a1b2c3d t-drill-db-usw1-before-failback-202611281200" ;;
   *"describe-db-snapshots --db-snapshot-identifier t-drill-db-usw1-final-0a1b2c3d "*) echo failed ;;
-  *"describe-db-snapshots --db-snapshot-identifier"*) n=$(cat polls 2>/dev/null || echo 0); echo $((n + 1)) > polls; if [ "$n" -lt 2 ]; then echo creating; else echo available; fi ;;
+  *"describe-db-snapshots --db-snapshot-identifier"*) n=$(cat polls 2>/dev/null || echo 0); echo $((n + 1)) > polls; if [ "$n" -lt 1 ]; then echo creating; elif [ "$n" -lt 2 ]; then echo copying; else echo available; fi ;;
   *"delete-db-snapshot"*) echo "$*" >> deleted ;;
 esac"#;
         let ran = common::run_with_fakes(
@@ -2745,12 +2793,64 @@ esac"#;
                 ran.stdout
             );
         }
-        // The one being created was polled until it was available.
+        // The one being made, then copied, was polled until it was
+        // available (helper-75: a copying snapshot cannot be deleted).
         assert!(ran.stdout.contains("polls=3"), "{}", ran.stdout);
     }
     // No database, nothing of it.
     let (rb, _) = book(BUCKET);
     assert!(!commands(&rb.drill).contains("describe-db-snapshots"));
+}
+
+/// helper-75: a drill that stopped between the failover's restore and the
+/// failback's removal of it left the restored copy (`dr: backup`), which
+/// holds the DR root's subnet, security and parameter groups: the teardown
+/// deletes it, and the vault's `-rp` copy, before the DR destroy, in the
+/// runbook and in the drill workflow's DR destroy job.
+#[test]
+fn the_drill_teardown_deletes_the_restored_dr_copies_before_the_dr_destroy() {
+    let (rb, _) = book(&RDS.replace("DR", "backup"));
+    let d = &rb.drill;
+    let copies = at(
+        d,
+        "DBInstances[?DBInstanceIdentifier=='t-drill-db-usw1' || starts_with(DBInstanceIdentifier, 't-drill-db-usw1-rp')]",
+    );
+    let line = &lines(d)[copies].1;
+    for want in [
+        "--region us-west-1",
+        "--no-deletion-protection",
+        "delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region us-west-1",
+        "wait db-instance-deleted",
+    ] {
+        assert!(line.contains(want), "{want}: {line}");
+    }
+    assert!(copies < at(d, "terraform -chdir=generated/t-drill/dr destroy"));
+    // A replica has no restored copy.
+    let (rb, _) = book(&RDS.replace("DR", "replica"));
+    assert!(!commands(&rb.drill).contains("DBInstanceIdentifier=='t-drill-db-usw1'"));
+    // The shipped acme-eks (`db`, dr: backup): its DR destroy job.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/acmegen-acme-eks-drill.yml");
+    let w: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let steps: Vec<(String, String)> = w["jobs"]["destroy-dr"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or_default().to_string(),
+                s["run"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let delete = steps
+        .iter()
+        .position(|(_, run)| run.contains("DBInstanceIdentifier=='acme-eks-drill-db-usw2'"))
+        .expect("the DR destroy job deletes the restored copy");
+    let destroy = steps
+        .iter()
+        .position(|(name, _)| name.starts_with("terraform destroy"))
+        .expect("a destroy step");
+    assert!(delete < destroy, "{steps:?}");
 }
 
 /// helper-74: every snapshot a runbook takes is named by the minute it is
@@ -2930,7 +3030,10 @@ fn vault_recovery_points_restore_into_the_dr_region() {
     // the engine's baseline (helper-67).
     assert!(!restore.contains("availability-zone"), "{restore}");
     assert_eq!(restore.matches("parameter-group").count(), 1, "{restore}");
-    assert!(restore.contains(" --db-parameter-group-name \"$PG\" "), "{restore}");
+    assert!(
+        restore.contains(" ${PG:+--db-parameter-group-name \"$PG\"} "),
+        "{restore}"
+    );
     assert!(
         lines.contains(&"PG=$(terraform -chdir=generated/t/dr output -raw db_restore_parameter_group_name)"),
         "{lines:?}"

@@ -1085,7 +1085,19 @@ fn drill(inv: &Inventory, ci: &Ci, out_roots: &[Root]) -> Result<DrillCtx, CiErr
         // What the databases leave outside Terraform (the runbook's
         // teardown): an old primary kept aside holds the primary root's
         // database groups; snapshots outlive the roots.
-        let (before, after) = crate::runbook::database_leftovers(&copy, &plan);
+        let leftovers = crate::runbook::database_leftovers(&copy, &plan);
+        let (before, after) = match role {
+            "dr" => (leftovers.before_dr, Vec::new()),
+            _ => (leftovers.before_primary, leftovers.after),
+        };
+        if role == "dr" && !before.is_empty() {
+            steps.push(ShellStep {
+                name: quoted(
+                    "Delete the database copies the failover restored (a drill that stopped before its failback left them; they hold the root's database groups)",
+                ),
+                lines: before.iter().map(|l| literal(l)).collect(),
+            });
+        }
         if role == "primary" && !before.is_empty() {
             steps.push(ShellStep {
                 name: quoted(

@@ -94,12 +94,34 @@ pub(super) fn replication_lag(d: &Ctx<'_>) -> Option<Step> {
 ///   copy, in both regions: the destroy's final snapshots
 ///   (`<id>-final-<hex>`), the failback's (`<id>-before-failback-<minute>`,
 ///   the kept lost writes, and `<id>-failback-<minute>`, the copy back).
-///   Left, they bill. Each is waited for only while AWS still creates it:
-///   a failed snapshot is deleted as it is, not waited for until the job
-///   times out (helper-74).
-pub(super) fn database_leftovers(d: &Ctx<'_>) -> (Vec<String>, Vec<String>) {
+///   Left, they bill. Each is waited for only while AWS still makes or
+///   copies it, at most an hour: a failed snapshot is deleted as it is, not
+///   waited for until the job times out (helper-74, helper-75).
+/// - before the DR destroy: the copies a failover restored from the
+///   replicated backups (`<dr id>`, and the vault's `<dr id>-rp`) where the
+///   drill stopped before its failback removed them; they hold the DR
+///   root's subnet, security and parameter groups (helper-75).
+pub(super) fn database_leftovers(d: &Ctx<'_>) -> super::DatabaseLeftovers {
     let p = d.primary;
-    let before: Vec<String> = d
+    let r = d.dr;
+    // A drill that stopped between the failover's restore and the
+    // failback's removal left the restored copy: it holds the DR root's
+    // subnet group, security group and parameter group (helper-75).
+    let before_dr: Vec<String> = d
+        .of(Kind::Rds)
+        .filter(|a| a.dr == DrStrategy::Backup)
+        .map(|a| {
+            let id = d.ident(a, Role::Dr);
+            format!(
+                "IDS=$(aws rds describe-db-instances --region {r} --query \"DBInstances[?DBInstanceIdentifier=='{id}' || starts_with(DBInstanceIdentifier, '{id}-rp')].DBInstanceIdentifier\" --output text); for ID in $IDS; do aws rds modify-db-instance --db-instance-identifier \"$ID\" --no-deletion-protection --apply-immediately --region {r} > /dev/null; aws rds delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region {r} > /dev/null; {}; done   # the copies the failover restored (a drill that stopped before its failback left them)",
+                retried(
+                    format!("aws rds wait db-instance-deleted --db-instance-identifier \"$ID\" --region {r}"),
+                    format!("aws rds describe-db-instances --db-instance-identifier \"$ID\" --region {r} --query 'DBInstances[0].DBInstanceStatus' --output text"),
+                )
+            )
+        })
+        .collect();
+    let before_primary: Vec<String> = d
         .of(Kind::Rds)
         .filter(|a| a.in_dr())
         .map(|a| {
@@ -114,19 +136,29 @@ pub(super) fn database_leftovers(d: &Ctx<'_>) -> (Vec<String>, Vec<String>) {
         })
         .collect();
     if d.databases().next().is_none() {
-        return (before, Vec::new());
+        return super::DatabaseLeftovers {
+            before_dr,
+            before_primary,
+            after: Vec::new(),
+        };
     }
     let name = &d.name;
     let mut after = Vec::new();
     for r in [d.primary, d.dr] {
         after.push(format!(
-            "SNAPSHOTS=$(aws rds describe-db-snapshots --snapshot-type manual --region {r} --query \"DBSnapshots[?starts_with(DBSnapshotIdentifier, '{name}-')].DBSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do while [ \"$(aws rds describe-db-snapshots --db-snapshot-identifier \"$S\" --region {r} --query 'DBSnapshots[0].Status' --output text)\" = creating ]; do sleep 30; done; aws rds delete-db-snapshot --db-snapshot-identifier \"$S\" --region {r} > /dev/null; done"
+            "SNAPSHOTS=$(aws rds describe-db-snapshots --snapshot-type manual --region {r} --query \"DBSnapshots[?starts_with(DBSnapshotIdentifier, '{name}-')].DBSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do {}; aws rds delete-db-snapshot --db-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
+            snapshot_settled(format!("aws rds describe-db-snapshots --db-snapshot-identifier \"$S\" --region {r} --query 'DBSnapshots[0].Status' --output text"))
         ));
         after.push(format!(
-            "SNAPSHOTS=$(aws rds describe-db-cluster-snapshots --snapshot-type manual --region {r} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, '{name}-')].DBClusterSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do while [ \"$(aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier \"$S\" --region {r} --query 'DBClusterSnapshots[0].Status' --output text)\" = creating ]; do sleep 30; done; aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier \"$S\" --region {r} > /dev/null; done"
+            "SNAPSHOTS=$(aws rds describe-db-cluster-snapshots --snapshot-type manual --region {r} --query \"DBClusterSnapshots[?starts_with(DBClusterSnapshotIdentifier, '{name}-')].DBClusterSnapshotIdentifier\" --output text); for S in $SNAPSHOTS; do {}; aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier \"$S\" --region {r} > /dev/null; done",
+            snapshot_settled(format!("aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier \"$S\" --region {r} --query 'DBClusterSnapshots[0].Status' --output text"))
         ));
     }
-    (before, after)
+    super::DatabaseLeftovers {
+        before_dr,
+        before_primary,
+        after,
+    }
 }
 
 /// The drill's teardown: what `terraform destroy` refuses as generated
@@ -142,8 +174,10 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
         super::delete_failover_marker(&d.name, d.dr),
         super::remove_acknowledgements(&d.dir),
     ];
-    let (before_destroy, after_destroy) = database_leftovers(d);
-    commands.extend(before_destroy);
+    let leftovers = database_leftovers(d);
+    commands.extend(leftovers.before_dr);
+    commands.extend(leftovers.before_primary);
+    let after_destroy = leftovers.after;
     let mut vaults = false;
     for role in [Role::Primary, Role::Dr] {
         let root = d.root(role);

@@ -355,7 +355,7 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 let mut verify = vec![
                     format!("`{id}` is available in the DR subnets, reachable from the DR application's security groups only; data is as recent as the replicated backups' latest restorable time."),
                     if restore_has_parameters(c, a) {
-                        format!("It joins the parameter group the DR root made before the disaster with the engine's baseline, as the primary's: it requires TLS (`{}`) and logs as the primary does (`aws rds describe-db-instances --db-instance-identifier {id} --region {} --query 'DBInstances[0].DBParameterGroups'` shows it in-sync).", tls_parameter(a), c.dr)
+                        format!("It joins the parameter group the DR root made before the disaster with the engine's baseline, as the primary's: it requires TLS (`{}`) and logs as the primary does (`aws rds describe-db-instances --db-instance-identifier {id} --region {} --query 'DBInstances[0].DBParameterGroups'` shows it in-sync). Where `terraform output` found no `{}_restore_parameter_group_name` (a DR root last applied before acmegen made the group), the restore ran the engine's default group: once the DR root is applied, move it with `aws rds modify-db-instance --db-instance-identifier {id} --db-parameter-group-name <the new group> --apply-immediately` and reboot it.", tls_parameter(a), c.dr, a.ident())
                     } else {
                         "It runs the engine's default parameter group (the DR root made none without a DR network): clients connect with TLS themselves.".to_string()
                     },
@@ -419,7 +419,8 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                 // already and goes on to its wait (helper-74): a second
                 // failover to the writer is refused.
                 format!(
-                    "FAILOVER=; ROLE=$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query \"GlobalClusters[0].GlobalClusterMembers[?ends_with(DBClusterArn, ':cluster:{dr_cluster}')].IsWriter | [0]\" --output text || true); case \"$ROLE\" in True) FAILOVER=managed; echo '{dr_cluster} writes already (failed over before)' ;; None) FAILOVER=detached; echo '{dr_cluster} has left {global} already (detached before)' ;; *) if OUT=$({failover} 2>&1); then FAILOVER=managed; else echo \"$OUT\" >&2; case \"$(printf '%s' \"$OUT\" | tr '[:upper:]' '[:lower:]')\" in *\"engine version\"*) {detach} && FAILOVER=detached ;; esac; fi ;; esac",
+                    "FAILOVER=; ROLE=$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query \"GlobalClusters[0].GlobalClusterMembers[?ends_with(DBClusterArn, ':cluster:{dr_cluster}')].IsWriter | [0]\" --output text || true); case \"$ROLE\" in True) FAILOVER=managed; echo '{dr_cluster} writes already (failed over before)' ;; None) if aws rds describe-db-clusters --db-cluster-identifier {dr_cluster} --region {} > /dev/null; then FAILOVER=detached; echo '{dr_cluster} has left {global} already (detached before)'; fi ;; *) if OUT=$({failover} 2>&1); then FAILOVER=managed; else echo \"$OUT\" >&2; case \"$(printf '%s' \"$OUT\" | tr '[:upper:]' '[:lower:]')\" in *\"engine version\"*) {detach} && FAILOVER=detached ;; esac; fi ;; esac",
+                    c.dr,
                     c.dr
                 ),
                 format!(
@@ -533,7 +534,10 @@ fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Vec<String>, String, String, Ve
             "PG={}",
             dr_output(c, &format!("{}_restore_parameter_group_name", a.ident()))
         ));
-        placement.push_str(" --db-parameter-group-name \"$PG\"");
+        // Empty where the DR root was last applied before it made the
+        // group (the output is missing): the restore still runs, on the
+        // default group, and the step's check says how to switch (helper-75).
+        placement.push_str(" ${PG:+--db-parameter-group-name \"$PG\"}");
     }
     // The DR module made the restore's log groups (encrypted, with a
     // retention) where it made its network (helper-67).

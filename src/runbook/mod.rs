@@ -105,10 +105,21 @@ pub fn empty_backup_vault(vault: &str, region: &str) -> String {
     )
 }
 
+/// What a drill's databases leave outside Terraform, as commands (see the
+/// drill's teardown).
+pub struct DatabaseLeftovers {
+    /// Before the DR root's destroy: the copies a failover restored.
+    pub before_dr: Vec<String>,
+    /// Before the primary root's destroy: the old primaries a failback kept aside.
+    pub before_primary: Vec<String>,
+    /// After both destroys: the manual snapshots, in both regions.
+    pub after: Vec<String>,
+}
+
 /// What the databases of inventory `inv` (the drill's copy) leave outside
 /// Terraform, as the commands to run before its roots' destroy and after
 /// it (see the drill's teardown): the drill workflow's destroy jobs.
-pub fn database_leftovers(inv: &Inventory, plan: &Plan) -> (Vec<String>, Vec<String>) {
+pub fn database_leftovers(inv: &Inventory, plan: &Plan) -> DatabaseLeftovers {
     drill::database_leftovers(&Ctx::new(inv, plan, String::new()))
 }
 

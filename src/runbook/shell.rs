@@ -88,3 +88,13 @@ pub(super) fn unprotect_instance(id: &str, region: &str) -> Vec<String> {
 pub(super) fn no_protection_check(id: &str, region: &str, what: &str) -> String {
     format!("`aws rds describe-db-instances --db-instance-identifier {id} --region {region} --query 'DBInstances[0].DeletionProtection'` printed false before the {what}.")
 }
+
+/// Wait while AWS still makes or copies a snapshot (`status` prints its
+/// state: `creating`, `copying`, …), at most an hour: a snapshot can be
+/// deleted once it is `available` or `failed` (helper-74, helper-75). Past
+/// the hour, the delete that follows fails and says why.
+pub(super) fn snapshot_settled(status: String) -> String {
+    format!(
+        "i=0; while case \"$({status})\" in available|failed|\"\") false ;; *) true ;; esac; do i=$((i + 1)); [ \"$i\" -lt 120 ] || break; sleep 30; done"
+    )
+}
