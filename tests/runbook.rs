@@ -1132,25 +1132,45 @@ fn the_failback_promotes_a_replica_only_once_it_has_every_write() {
 fn the_copy_back_keeps_aside_only_an_old_primary_and_can_run_again() {
     let (rb, _) = book(&RDS.replace("DR", "replica"));
     let step = step_of(&rb.failback, "create-db-instance-read-replica");
-    let aside = step.commands.iter().find(|c| c.starts_with("STALE=")).unwrap();
+    let aside = step.commands.iter().find(|c| c.contains("STALE=")).unwrap();
     let create = step
         .commands
         .iter()
         .find(|c| c.contains("create-db-instance-read-replica"))
         .unwrap();
+    assert!(
+        create.contains(" --tags Key=acmegen-failback-of,Value=\"$DR_ID\" "),
+        "{create}"
+    );
     let Some(bash) = common::bash() else {
         eprintln!("note: no bash: the commands are not run");
         return;
     };
-    let run = |source: &str| {
+    // `own`: the tag of the instance under the name (the DR instance's
+    // resource ID is dbi-dr).
+    let run_tagged = |source: &str, own: &str| {
         let aws = format!(
-            "echo \"$*\" >> calls\ncase \"$*\" in\n*ReadReplicaSourceDBInstanceIdentifier*) [ -n '{source}' ] || exit 254; echo '{source}' ;;\n*\"describe-db-instances --db-instance-identifier t-db-use2 --region us-east-2\"*) [ -n '{source}' ] || exit 254 ;;\nesac"
+            "echo \"$*\" >> calls\ncase \"$*\" in\n*DbiResourceId*) echo dbi-dr ;;\n*TagList*) [ -n '{source}' ] || exit 254; echo '{own}' ;;\n*ReadReplicaSourceDBInstanceIdentifier*) [ -n '{source}' ] || exit 254; echo '{source}' ;;\n*\"describe-db-instances --db-instance-identifier t-db-use2 --region us-east-2\"*) [ -n '{source}' ] || exit 254 ;;\nesac"
         );
         let script = format!("{aside}\n{create}\ncat calls");
         let r = common::run_with_fakes(&bash, &script, &[("aws", aws), ("date", "echo 20260101".into())]);
         assert!(r.ok, "{}", r.stdout);
         (r.stdout.contains("modify-db-instance --db-instance-identifier t-db-use2 --new-db-instance-identifier t-db-use2-stale-20260101"), r.stdout.contains("create-db-instance-read-replica"))
     };
+    let run = |source: &str| run_tagged(source, "None");
+    // helper-75: run again after the replica was promoted, the instance
+    // under the name is standalone but tagged as this failback's copy: it
+    // stays; one tagged by another failback's DR instance is an old primary.
+    assert_eq!(
+        run_tagged("None", "dbi-dr"),
+        (false, false),
+        "the promoted own copy stays"
+    );
+    assert_eq!(
+        run_tagged("None", "dbi-older"),
+        (true, false),
+        "another failback's copy is kept aside"
+    );
     assert_eq!(
         run("None"),
         (true, false),
@@ -3204,4 +3224,60 @@ fn failback_steps_run_again_find_their_work_done() {
     );
     let again = run_secret("None");
     assert!(again.ok && !again.stdout.contains("delete-secret"), "{}", again.stdout);
+}
+
+/// helper-75: the failback's copy back of a `dr: backup` database restores
+/// its own copy under the primary's name, tagged with the DR instance's
+/// resource ID. Run again (a drill job re-run after a later step failed),
+/// it found that copy standalone, renamed it `-stale-` and restored again,
+/// leaving the writes made since on the renamed one; now it knows its own
+/// copy and neither renames nor copies again.
+#[test]
+fn the_copy_back_of_a_restored_database_can_run_again() {
+    let (rb, _) = book(&RDS.replace("DR", "backup"));
+    let step = step_of(&rb.failback, "restore-db-instance-from-db-snapshot");
+    let restore = step
+        .commands
+        .iter()
+        .find(|c| c.contains("restore-db-instance-from-db-snapshot"))
+        .unwrap();
+    assert!(
+        restore.contains(" --tags Key=acmegen-failback-of,Value=\"$DR_ID\" "),
+        "{restore}"
+    );
+    let Some(bash) = common::bash() else {
+        eprintln!("note: no bash: the commands are not run");
+        return;
+    };
+    let script = format!("{}\ncat calls", step.commands.join("\n"));
+    // `own`: the tag of an instance under the primary's name ("" where
+    // there is none).
+    let run = |own: &str| {
+        let aws = format!(
+            "echo \"$*\" >> calls\ncase \"$*\" in\n*sts*) echo 1234 ;;\n*DbiResourceId*) echo dbi-dr ;;\n*\"describe-db-instances --db-instance-identifier t-db-use2 --region us-east-2\"*TagList*) [ -n '{own}' ] || exit 254; echo '{own}' ;;\n*\"describe-db-instances --db-instance-identifier t-db-use2 --region us-east-2\"*ReadReplicaSource*) [ -n '{own}' ] || exit 254; echo None ;;\nesac"
+        );
+        let r = common::run_with_fakes(
+            &bash,
+            &script,
+            &[
+                ("aws", aws),
+                ("terraform", "echo x".into()),
+                ("date", "echo 20260101".into()),
+                ("sleep", "true".into()),
+            ],
+        );
+        assert!(r.ok, "{}", r.stdout);
+        let calls = r.stdout;
+        (
+            calls.contains("--new-db-instance-identifier t-db-use2-stale-20260101"),
+            calls.contains("rds create-db-snapshot") && calls.contains("rds restore-db-instance-from-db-snapshot"),
+        )
+    };
+    assert_eq!(run(""), (false, true), "the first run copies back");
+    assert_eq!(run("dbi-dr"), (false, false), "run again, it finds its own copy");
+    assert_eq!(
+        run("None"),
+        (true, true),
+        "an old primary is kept aside, then the copy made"
+    );
 }

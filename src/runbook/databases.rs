@@ -155,16 +155,26 @@ pub(super) fn logs_flag(logs: &[String]) -> String {
     }
 }
 
+/// The tag the failback puts on its own copy of a database in the primary
+/// region (a read replica of the DR instance, or its restore), valued with
+/// the DR instance's resource ID: a step run again knows its own copy by it,
+/// whatever the copy has become since (promoted, restored), and a later
+/// failback's DR instance, a new one, has another ID (helper-75). The
+/// primary root's adopting apply drops it with the tags it does not set.
+pub(super) const OWN_COPY_TAG: &str = "acmegen-failback-of";
+
 /// Keep an old primary that survived the outage aside under another name
-/// (its data stops at the failover; it is kept, not deleted). A read replica
-/// under the name is the failback's own copy from DR (the step run again):
-/// it stays.
-pub(super) fn aside(c: &Ctx<'_>, p: &str) -> String {
+/// (its data stops at the failover; it is kept, not deleted). The
+/// failback's own copy under the name stays (the step run again): a read
+/// replica, or an instance tagged [`OWN_COPY_TAG`] with the resource ID of
+/// DR instance `d` (`$DR_ID`, set here; `$OWN` is the copy's tag).
+pub(super) fn aside(c: &Ctx<'_>, p: &str, d: &str) -> String {
     // The date read once: a step that crosses midnight names one instance.
     let stale = "\"$STALE\"";
     let region = c.primary;
+    let dr = c.dr;
     format!(
-        "STALE={p}-stale-$(date +%Y%m%d); SOURCE=$(aws rds describe-db-instances --db-instance-identifier {p} --region {region} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier' --output text 2>/dev/null) && [ \"$SOURCE\" = None ] && aws rds modify-db-instance --db-instance-identifier {p} --new-db-instance-identifier {stale} --apply-immediately --region {region} && {}   # an old primary that survived the outage is kept aside under another name (renamed at once), not deleted",
+        "DR_ID=$(aws rds describe-db-instances --db-instance-identifier {d} --region {dr} --query 'DBInstances[0].DbiResourceId' --output text); OWN=$(aws rds describe-db-instances --db-instance-identifier {p} --region {region} --query \"DBInstances[0].TagList[?Key=='{OWN_COPY_TAG}'].Value | [0]\" --output text 2>/dev/null || true); STALE={p}-stale-$(date +%Y%m%d); SOURCE=$(aws rds describe-db-instances --db-instance-identifier {p} --region {region} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier' --output text 2>/dev/null) && [ \"$SOURCE\" = None ] && [ \"$OWN\" != \"$DR_ID\" ] && aws rds modify-db-instance --db-instance-identifier {p} --new-db-instance-identifier {stale} --apply-immediately --region {region} && {}   # an old primary that survived the outage is kept aside under another name (renamed at once), not deleted; the failback's own copy stays",
         retried(
             format!("aws rds wait db-instance-available --db-instance-identifier {stale} --region {region}"),
             format!("aws rds describe-db-instances --db-instance-identifier {stale} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text")
@@ -179,14 +189,14 @@ pub(super) fn aside(c: &Ctx<'_>, p: &str) -> String {
 pub(super) fn start_replica_back(c: &Ctx<'_>, a: &Asset) -> Step {
     let (p, d) = (c.ident(a, Role::Primary), c.ident(a, Role::Dr));
     let kms = c.kms_alias();
-    let mut commands = vec![c.account(), aside(c, &p)];
+    let mut commands = vec![c.account(), aside(c, &p, &d)];
     commands.extend(placement(c, a));
     if let Some(s) = c
         .call(a, Role::Primary, "rds")
         .map(|m| DbSettings::of(m, &c.plan.primary))
     {
         commands.push(format!(
-            "aws rds describe-db-instances --db-instance-identifier {p} --region {} >/dev/null 2>&1 || aws rds create-db-instance-read-replica --db-instance-identifier {p} --source-db-instance-identifier {} --source-region {} --kms-key-id {kms} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PG\"{} --max-allocated-storage {}{}{} --deletion-protection --region {}",
+            "aws rds describe-db-instances --db-instance-identifier {p} --region {} >/dev/null 2>&1 || aws rds create-db-instance-read-replica --db-instance-identifier {p} --source-db-instance-identifier {} --source-region {} --kms-key-id {kms} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PG\"{} --max-allocated-storage {}{}{} --tags Key={OWN_COPY_TAG},Value=\"$DR_ID\" --deletion-protection --region {}",
             c.primary,
             Ctx::db_arn(c.dr, &d),
             c.dr,
@@ -251,22 +261,29 @@ pub(super) fn move_rds_back(c: &Ctx<'_>, a: &Asset) -> Step {
         // Named by the minute it is taken: a fixed name stops the next
         // failback (or drill) at the snapshot the last one left.
         let snap = "\"$SNAP\"";
-        commands.push(aside(c, &p));
+        commands.push(aside(c, &p, &d));
         commands.extend(placement(c, a));
-        commands.push(format!(
+        // Run again, the step finds its own restore under the name (tagged,
+        // see `aside`) and copies nothing a second time (helper-75).
+        // A trailing comment (a waiter's) stays after the braces.
+        let unless_done = |command: String| match command.split_once("   # ") {
+            Some((command, comment)) => format!("[ \"$OWN\" = \"$DR_ID\" ] || {{ {command}; }}   # {comment}"),
+            None => format!("[ \"$OWN\" = \"$DR_ID\" ] || {{ {command}; }}"),
+        };
+        commands.push(unless_done(format!(
             "SNAP={d}-failback-$(date -u +%Y%m%d%H%M); aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier {snap} --region {}",
             c.dr
-        ));
-        commands.push(wait_snapshot(snap, c.dr));
-        commands.push(format!("aws rds copy-db-snapshot --source-db-snapshot-identifier \"arn:aws:rds:{}:$ACCOUNT_ID:snapshot:$SNAP\" --target-db-snapshot-identifier {snap} --kms-key-id {kms} --source-region {} --region {}", c.dr, c.dr, c.primary));
-        commands.push(wait_snapshot(snap, c.primary));
+        )));
+        commands.push(unless_done(wait_snapshot(snap, c.dr)));
+        commands.push(unless_done(format!("aws rds copy-db-snapshot --source-db-snapshot-identifier \"arn:aws:rds:{}:$ACCOUNT_ID:snapshot:$SNAP\" --target-db-snapshot-identifier {snap} --kms-key-id {kms} --source-region {} --region {}", c.dr, c.dr, c.primary)));
+        commands.push(unless_done(wait_snapshot(snap, c.primary)));
         let flags = settings
             .as_ref()
             .map_or(String::new(), |s| format!("{}{}", s.restore_flags(), s.logs_flag()));
-        commands.push(format!(
-            "aws rds restore-db-instance-from-db-snapshot --db-instance-identifier {p} --db-snapshot-identifier {snap} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PG\"{flags} --deletion-protection --region {}",
+        commands.push(unless_done(format!(
+            "aws rds restore-db-instance-from-db-snapshot --db-instance-identifier {p} --db-snapshot-identifier {snap} --db-subnet-group-name {p} --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PG\"{flags} --tags Key={OWN_COPY_TAG},Value=\"$DR_ID\" --deletion-protection --region {}",
             c.primary
-        ));
+        )));
         commands.push(wait_instance(&p, c.primary));
         vec![format!(
             "`{p}` is available in {} with the data written in {} and the settings the primary root sets (Multi-AZ, parameter group, log exports, deletion protection); monitoring and Performance Insights, which a restore cannot set, the adopting apply turns on at once (RDS applies them whatever ApplyImmediately says).",
