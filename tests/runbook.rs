@@ -1649,12 +1649,19 @@ fn postgres_standby_is_promoted_on_failover_and_returned_to_standby_on_failback(
         b,
         "kubectl --context t-us-west-1 -n postgres delete pvc -l cluster-name=pg --wait",
     );
+    // helper-76: the StorageClass retains released volumes; the claims'
+    // volumes are switched to Delete first, or each failback leaves the
+    // promoted cluster's EBS volumes behind, billed.
+    let reclaim = at(
+        b,
+        "for PV in $(kubectl --context t-us-west-1 -n postgres get pvc -l cluster-name=pg -o jsonpath='{.items[*].spec.volumeName}'); do kubectl --context t-us-west-1 -n postgres patch pv \"$PV\" -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}'; done",
+    );
     let rm = at(b, "rm generated/t/dr/failover.auto.tfvars");
     let replace = at(
         b,
         "terraform -chdir=generated/t/dr apply -replace=module.pg.helm_release.cluster",
     );
-    assert!(dump < delete && delete < pvc && pvc < rm && rm < replace);
+    assert!(dump < delete && delete < reclaim && reclaim < pvc && pvc < rm && rm < replace);
     let back = step_of(b, "-replace=module.pg.helm_release.cluster");
     assert!(back.verify.iter().any(|v| v.contains("Standby Leader")));
     // The objectives say what the promotion needs and loses.
@@ -2595,12 +2602,20 @@ fn the_failovers_alarm_check_expects_the_promoted_databases_lag_alarms() {
         ),
         "{alarms}"
     );
-    let (rb, _) = book(BUCKET);
+    // No promoted database, alarms in DR: all of them are OK.
+    let (rb, _) = book(&format!("{BUCKET}  - {{kind: cloudwatch, name: watch, dr: active}}\n"));
     let last = rb.failover.last().unwrap();
     assert!(last
         .verify
         .iter()
         .any(|v| v.starts_with("CloudWatch alarms of the DR root are OK; ")));
+    // No alarm in DR at all (helper-76): none to check.
+    let (rb, _) = book(BUCKET);
+    let last = rb.failover.last().unwrap();
+    assert!(last
+        .verify
+        .iter()
+        .any(|v| v.starts_with("The DR root has no CloudWatch alarms")));
 }
 
 /// helper-58: what came back with the primary region runs again before the
@@ -2673,7 +2688,8 @@ fn the_runbook_speaks_of_the_failovers_dr_applies_only_where_there_are_some() {
     let (rb, md) = book(BUCKET);
     assert!(rb.changes.is_empty());
     assert!(!md.contains("targeted apply that refreshes nothing"), "{md}");
-    assert!(md.contains("the DR region's APIs and to Global Accelerator's (us-west-2).\n"));
+    // No accelerator: its API is not among the calls (helper-76).
+    assert!(md.contains("the DR region's APIs.\n"), "{md}");
     let (rb, md) = book("  - {kind: vm, name: web, size: t3.micro, qty: 2, dr: pilot-light}\n");
     assert!(!rb.changes.is_empty());
     assert!(md.contains("targeted apply that refreshes nothing"));
@@ -3279,5 +3295,59 @@ fn the_copy_back_of_a_restored_database_can_run_again() {
         run("None"),
         (true, true),
         "an old primary is kept aside, then the copy made"
+    );
+}
+
+/// helper-76: the runbook named what the inventory does not have: Global
+/// Accelerator's API among the failover's calls, the DR root's alarms and
+/// their topic, the primary's health checks and alarms in the drill. Each
+/// is said where the inventory has it, and the other way round.
+#[test]
+fn the_runbook_names_alarms_accelerators_and_health_checks_only_where_they_exist() {
+    let md = |name: &str| {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("generated/{name}/RUNBOOK.md")))
+            .unwrap()
+    };
+    // acme-multiregion fails over through Global Accelerator; acme-traefik does not.
+    assert!(md("acme-multiregion").contains("the DR region's APIs and to Global Accelerator's (us-west-2)"));
+    assert!(!md("acme-traefik").contains("Global Accelerator"));
+    // acme-traefik sets up no alarms: no check reads them.
+    let traefik = shipped("acme-traefik");
+    let texts: Vec<&String> = traefik
+        .failover
+        .iter()
+        .chain(&traefik.drill)
+        .flat_map(|s| &s.verify)
+        .collect();
+    assert!(
+        !texts
+            .iter()
+            .any(|v| v.contains("alarms fire") || v.contains("alarm topic")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|v| v.contains("The DR root has no CloudWatch alarms")),
+        "{texts:?}"
+    );
+    // acme-eks has both: its DR alarms, and the primary's health checks and alarms.
+    let eks = shipped("acme-eks");
+    assert!(eks
+        .failover
+        .iter()
+        .flat_map(|s| &s.verify)
+        .any(|v| v.contains("CloudWatch alarms of the DR root are OK")));
+    assert!(eks
+        .drill
+        .iter()
+        .flat_map(|s| &s.verify)
+        .any(|v| v == "The PRIMARY health checks turn unhealthy; alarms fire."));
+    // helper-76: an Aurora failover refused for another reason leaves the
+    // operator the documented detach, with its command.
+    let (rb, _) = book(AURORA);
+    let step = step_of(&rb.failover, "failover-global-cluster");
+    assert!(
+        step.verify.iter().any(|v| v.contains("run `aws rds remove-from-global-cluster --global-cluster-identifier t-db --db-cluster-identifier arn:aws:rds:us-west-1:$ACCOUNT_ID:cluster:t-db-usw1 --region us-west-1 && FAILOVER=detached`")),
+        "{:?}",
+        step.verify
     );
 }

@@ -60,8 +60,11 @@ pub(crate) fn runbook(rb: &Runbook) -> String {
     o.push_str(
         "\n\nNo failover step needs IAM or the Route 53 control plane, both in us-east-1 (which may be\n\
          the lost region): promotions, restores, node group scaling and traffic dials are calls to\n\
-         the DR region's APIs and to Global Accelerator's (us-west-2)",
+         the DR region's APIs",
     );
+    if rb.global_accelerator {
+        o.push_str(" and to Global Accelerator's (us-west-2)");
+    }
     // Only a failover that changes DR variables applies the DR root.
     if rb.changes.is_empty() {
         o.push_str(".\n\n");

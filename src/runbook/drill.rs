@@ -22,7 +22,16 @@ pub(super) fn drill(c: &Ctx<'_>) -> Vec<Step> {
     steps.push(Step::new(
         "Simulate the loss of the primary region: deny it to the drill's role (an SCP or IAM deny on `aws:RequestedRegion`), or stop its load balancer targets",
         vec![],
-        vec!["The PRIMARY health checks turn unhealthy; alarms fire.".into()],
+        vec![match (
+            d.of(Kind::Route53).any(|a| a.in_dr()),
+            super::has_alarms(&d.plan.primary),
+        ) {
+            (true, true) => "The PRIMARY health checks turn unhealthy; alarms fire.",
+            (true, false) => "The PRIMARY health checks turn unhealthy.",
+            (false, true) => "The primary's alarms fire.",
+            (false, false) => "The service stops answering through its public name (no health check or alarm watches it).",
+        }
+        .into()],
     ));
     steps.push(Step::new(
         "Run the failover section against the drill, timing each step",

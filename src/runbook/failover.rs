@@ -434,6 +434,14 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
                     "`aws rds describe-global-clusters --global-cluster-identifier {global} --region {}` shows the {} cluster as writer; or, where AWS refused the managed failover because the two clusters ran different engine versions (the error is printed), `{dr_cluster}` is no longer a member and is a standalone writer: the failback's step for a detached cluster makes the global database whole again.",
                     c.dr, c.dr
                 )];
+                // AWS documents detaching as the recovery when the primary
+                // is degraded or isolated ("Removing a cluster from an
+                // Amazon Aurora global database"): the operator's choice
+                // where the managed failover is refused otherwise (helper-76).
+                verify.push(format!(
+                    "Where the step stopped on another refusal (printed) and {} stays unreachable, detaching is the way AWS documents for an isolated primary; it loses what had not replicated yet, as the managed failover does: run `{detach} && FAILOVER=detached`, then the step's last line (the wait) again. The failback's step for a detached cluster follows.",
+                    c.primary
+                ));
                 if let Some(name) = writer_name(c, a) {
                     verify.push(format!(
                         "Applications keep their connection string: `{name}` in the DR VPC is a CNAME (TTL {} s) to the cluster endpoint of the {} cluster, which now reaches its writer (output `{}_dns_name` of the DR root).",
@@ -1171,7 +1179,9 @@ pub(super) fn failover(c: &Ctx<'_>, f: &Failover) -> Vec<Step> {
             _ => None,
         })
         .collect();
-    let alarms = if lagging.is_empty() {
+    let alarms = if !has_alarms(&c.plan.dr) {
+        "The DR root has no CloudWatch alarms (the inventory sets up none): watch the service's own health through its public name.".to_string()
+    } else if lagging.is_empty() {
         "CloudWatch alarms of the DR root are OK; the alarm topic's subscribers (alert_emails) receive them."
             .to_string()
     } else {

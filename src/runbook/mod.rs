@@ -322,6 +322,11 @@ pub struct Runbook {
     pub overall_rpo: String,
     /// Assets with no DR copy at all.
     pub not_covered: Vec<String>,
+    /// Whether the failover moves traffic through Global Accelerator, whose
+    /// API the DR steps then call in its own region besides the DR region's.
+    pub global_accelerator: bool,
+    /// Whether the DR root has CloudWatch alarms and their topic.
+    pub dr_alarms: bool,
     /// Pre-steps acmegen enforces.
     pub prechecks: Vec<String>,
     /// First deployment, in order.
@@ -576,6 +581,8 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
             .filter(|a| !a.in_dr())
             .map(|a| format!("{} ({})", a.name, a.kind))
             .collect(),
+        global_accelerator: c.of(Kind::GlobalAccelerator).any(|a| a.in_dr()),
+        dr_alarms: has_alarms(&plan.dr),
         prechecks: prechecks(&c),
         bootstrap: bootstrap(&c),
         failover: failover(&c, &f),
@@ -586,6 +593,11 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
         node_roll: nodes::node_roll(&c),
         migration: migration::migration(&c),
     }
+}
+
+/// Whether `root` has CloudWatch alarms (the cloudwatch module's topic and alarms).
+fn has_alarms(root: &crate::plan::RootPlan) -> bool {
+    root.modules.iter().any(|m| m.source == "cloudwatch")
 }
 
 /// What `acmegen migrate` prints after it moved the weight of route53 asset

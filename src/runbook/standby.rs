@@ -198,6 +198,16 @@ pub(super) fn rebuild_standby(c: &Ctx<'_>, a: &Asset) -> Option<(Vec<String>, St
             p.kubeconfig(),
             p.kubectl(&format!("delete postgresql {} --wait", p.name))
                 + "   # the promoted cluster: its data diverged from the primary's",
+            // The StorageClass retains volumes (a deleted claim keeps its
+            // EBS volume): these go, as the drill's teardown does (helper-76).
+            format!(
+                "for PV in $({}); do {}; done   # their volumes are deleted with them (the StorageClass keeps a released volume, billed)",
+                p.kubectl(&format!(
+                    "get pvc -l cluster-name={} -o jsonpath='{{.items[*].spec.volumeName}}'",
+                    p.name
+                )),
+                p.kubectl("patch pv \"$PV\" -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}'")
+            ),
             p.kubectl(&format!("delete pvc -l cluster-name={} --wait", p.name))
                 + "   # its volumes too, or the new standby would start on them",
         ],

@@ -139,7 +139,7 @@ moved {
   to   = module.service_linked_roles.aws_iam_service_linked_role.this
 }
 
-# Public hosted zone flask.acme-platform.dev: delegate it at the registrar (output flask_acme_platform_dev_name_servers)
+# Public hosted zone flask.acme-platform.dev: delegate it to the name servers of output flask_acme_platform_dev_name_servers (NS records in its parent zone, or at the registrar for a registered domain)
 module "zone_flask_acme_platform_dev" {
   source = "../../modules/route53_zone"
 

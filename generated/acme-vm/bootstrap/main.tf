@@ -140,7 +140,7 @@ moved {
   to   = module.service_linked_roles.aws_iam_service_linked_role.this
 }
 
-# Public hosted zone vm.acme-platform.dev: delegate it at the registrar (output vm_acme_platform_dev_name_servers)
+# Public hosted zone vm.acme-platform.dev: delegate it to the name servers of output vm_acme_platform_dev_name_servers (NS records in its parent zone, or at the registrar for a registered domain)
 module "zone_vm_acme_platform_dev" {
   source = "../../modules/route53_zone"
 
