@@ -1651,7 +1651,8 @@ fn postgres_standby_is_promoted_on_failover_and_returned_to_standby_on_failback(
     );
     // helper-76: the StorageClass retains released volumes; the claims'
     // volumes are switched to Delete first, or each failback leaves the
-    // promoted cluster's EBS volumes behind, billed.
+    // promoted cluster's EBS volumes behind, billed; before the cluster
+    // goes, whose operator deletes its claims (helper-77).
     let reclaim = at(
         b,
         "for PV in $(kubectl --context t-us-west-1 -n postgres get pvc -l cluster-name=pg -o jsonpath='{.items[*].spec.volumeName}'); do kubectl --context t-us-west-1 -n postgres patch pv \"$PV\" -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}'; done",
@@ -1661,7 +1662,7 @@ fn postgres_standby_is_promoted_on_failover_and_returned_to_standby_on_failback(
         b,
         "terraform -chdir=generated/t/dr apply -replace=module.pg.helm_release.cluster",
     );
-    assert!(dump < delete && delete < reclaim && reclaim < pvc && pvc < rm && rm < replace);
+    assert!(dump < reclaim && reclaim < delete && delete < pvc && pvc < rm && rm < replace);
     let back = step_of(b, "-replace=module.pg.helm_release.cluster");
     assert!(back.verify.iter().any(|v| v.contains("Standby Leader")));
     // The objectives say what the promotion needs and loses.
@@ -3296,6 +3297,19 @@ fn the_copy_back_of_a_restored_database_can_run_again() {
         (true, true),
         "an old primary is kept aside, then the copy made"
     );
+    // Both unknown (no instance under the name, and the DR instance's ID
+    // unread): the copy is not taken for done.
+    let unread = common::run_with_fakes(
+        &bash,
+        &format!("set +e\n{script}"),
+        &[
+            ("aws", "echo \"$*\" >> calls\ncase \"$*\" in\n*\"rds wait\"*) true ;;\n*DbiResourceId*) exit 254 ;;\n*\"--db-instance-identifier t-db-use2 --region us-east-2\"*) exit 254 ;;\nesac".into()),
+            ("terraform", "echo x".into()),
+            ("date", "echo 20260101".into()),
+            ("sleep", "true".into()),
+        ],
+    );
+    assert!(unread.stdout.contains("rds create-db-snapshot"), "{}", unread.stdout);
 }
 
 /// helper-76: the runbook named what the inventory does not have: Global
@@ -3350,4 +3364,32 @@ fn the_runbook_names_alarms_accelerators_and_health_checks_only_where_they_exist
         "{:?}",
         step.verify
     );
+}
+
+/// helper-77: the failback knows its own copy of a database by a tag
+/// (`acmegen-failback-of`), and the apply that adopts the copy removed it
+/// (default_tags rule the instance's tags), so a failback step run again
+/// after that apply renamed the serving primary. The primary root's
+/// provider ignores that key; the runbook's tag and the provider's key are
+/// one.
+#[test]
+fn the_primary_provider_keeps_the_tag_that_marks_the_failbacks_own_copy() {
+    let (rb, _) = book(&RDS.replace("DR", "replica"));
+    let create = &lines(&rb.failback)[at(&rb.failback, "create-db-instance-read-replica")].1;
+    assert!(create.contains("--tags Key=acmegen-failback-of,"), "{create}");
+    let mut seen = 0;
+    for path in common::inventories() {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let providers = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("generated/{name}/primary/providers.tf")),
+        )
+        .unwrap();
+        let default = &providers[..providers.find("\n}\n").unwrap()];
+        assert!(
+            default.contains("ignore_tags {\n    keys = [\"acmegen-failback-of\"]\n  }"),
+            "{name}: {default}"
+        );
+        seen += 1;
+    }
+    assert!(seen >= 5, "{seen} inventories");
 }

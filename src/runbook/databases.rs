@@ -265,10 +265,14 @@ pub(super) fn move_rds_back(c: &Ctx<'_>, a: &Asset) -> Step {
         commands.extend(placement(c, a));
         // Run again, the step finds its own restore under the name (tagged,
         // see `aside`) and copies nothing a second time (helper-75).
-        // A trailing comment (a waiter's) stays after the braces.
+        // A trailing comment (a waiter's) stays after the braces. An empty
+        // DR_ID (its lookup failed) never matches: the copy runs, and fails
+        // where the DR instance cannot be read.
         let unless_done = |command: String| match command.split_once("   # ") {
-            Some((command, comment)) => format!("[ \"$OWN\" = \"$DR_ID\" ] || {{ {command}; }}   # {comment}"),
-            None => format!("[ \"$OWN\" = \"$DR_ID\" ] || {{ {command}; }}"),
+            Some((command, comment)) => {
+                format!("[ \"$OWN\" = \"${{DR_ID:-unknown}}\" ] || {{ {command}; }}   # {comment}")
+            }
+            None => format!("[ \"$OWN\" = \"${{DR_ID:-unknown}}\" ] || {{ {command}; }}"),
         };
         commands.push(unless_done(format!(
             "SNAP={d}-failback-$(date -u +%Y%m%d%H%M); aws rds create-db-snapshot --db-instance-identifier {d} --db-snapshot-identifier {snap} --region {}",

@@ -121,8 +121,14 @@ pub(super) fn database_leftovers(d: &Ctx<'_>) -> super::DatabaseLeftovers {
         .filter(|a| a.dr == DrStrategy::Backup)
         .map(|a| {
             let id = d.ident(a, Role::Dr);
+            // One still being restored or modified can be neither modified
+            // nor deleted yet (helper-77).
+            let available = retried(
+                format!("aws rds wait db-instance-available --db-instance-identifier \"$ID\" --region {r}"),
+                format!("aws rds describe-db-instances --db-instance-identifier \"$ID\" --region {r} --query 'DBInstances[0].DBInstanceStatus' --output text"),
+            );
             format!(
-                "IDS=$(aws rds describe-db-instances --region {r} --query \"DBInstances[?DBInstanceIdentifier=='{id}' || starts_with(DBInstanceIdentifier, '{id}-rp')].DBInstanceIdentifier\" --output text); for ID in $IDS; do aws rds modify-db-instance --db-instance-identifier \"$ID\" --no-deletion-protection --apply-immediately --region {r} > /dev/null; aws rds delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region {r} > /dev/null; {}; done   # the copies the failover restored (a drill that stopped before its failback left them)",
+                "IDS=$(aws rds describe-db-instances --region {r} --query \"DBInstances[?DBInstanceIdentifier=='{id}' || starts_with(DBInstanceIdentifier, '{id}-rp')].DBInstanceIdentifier\" --output text); for ID in $IDS; do {available}; aws rds modify-db-instance --db-instance-identifier \"$ID\" --no-deletion-protection --apply-immediately --region {r} > /dev/null; {available}; aws rds delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region {r} > /dev/null; {}; done   # the copies the failover restored (a drill that stopped before its failback left them)",
                 retried(
                     format!("aws rds wait db-instance-deleted --db-instance-identifier \"$ID\" --region {r}"),
                     format!("aws rds describe-db-instances --db-instance-identifier \"$ID\" --region {r} --query 'DBInstances[0].DBInstanceStatus' --output text"),

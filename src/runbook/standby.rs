@@ -196,10 +196,10 @@ pub(super) fn rebuild_standby(c: &Ctx<'_>, a: &Asset) -> Option<(Vec<String>, St
     Some((
         vec![
             p.kubeconfig(),
-            p.kubectl(&format!("delete postgresql {} --wait", p.name))
-                + "   # the promoted cluster: its data diverged from the primary's",
             // The StorageClass retains volumes (a deleted claim keeps its
-            // EBS volume): these go, as the drill's teardown does (helper-76).
+            // EBS volume): these go, as the drill's teardown does
+            // (helper-76), switched while their claims still exist (the
+            // operator deletes the claims with the cluster, helper-77).
             format!(
                 "for PV in $({}); do {}; done   # their volumes are deleted with them (the StorageClass keeps a released volume, billed)",
                 p.kubectl(&format!(
@@ -208,6 +208,8 @@ pub(super) fn rebuild_standby(c: &Ctx<'_>, a: &Asset) -> Option<(Vec<String>, St
                 )),
                 p.kubectl("patch pv \"$PV\" -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}'")
             ),
+            p.kubectl(&format!("delete postgresql {} --wait", p.name))
+                + "   # the promoted cluster: its data diverged from the primary's",
             p.kubectl(&format!("delete pvc -l cluster-name={} --wait", p.name))
                 + "   # its volumes too, or the new standby would start on them",
         ],

@@ -4,6 +4,13 @@ provider "aws" {
   default_tags {
     tags = local.tags
   }
+
+  # The failback tags its own copy of a database with this key (RUNBOOK.md):
+  # the apply that adopts the copy keeps it, so the failback's steps run
+  # again still know the copy as theirs.
+  ignore_tags {
+    keys = ["acmegen-failback-of"]
+  }
 }
 
 # The DR region (us-west-2), home of the inventory's fact store.
