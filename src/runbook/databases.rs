@@ -160,7 +160,8 @@ pub(super) fn logs_flag(logs: &[String]) -> String {
 /// the DR instance's resource ID: a step run again knows its own copy by it,
 /// whatever the copy has become since (promoted, restored), and a later
 /// failback's DR instance, a new one, has another ID (helper-75). The
-/// primary root's adopting apply drops it with the tags it does not set.
+/// primary root's provider ignores the key (`ignore_tags`), so the apply
+/// that adopts the copy keeps it (helper-77).
 pub(super) const OWN_COPY_TAG: &str = "acmegen-failback-of";
 
 /// Keep an old primary that survived the outage aside under another name
