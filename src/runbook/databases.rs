@@ -178,7 +178,7 @@ pub(super) fn aside(c: &Ctx<'_>, p: &str, d: &str) -> String {
         "DR_ID=$(aws rds describe-db-instances --db-instance-identifier {d} --region {dr} --query 'DBInstances[0].DbiResourceId' --output text); OWN=$(aws rds describe-db-instances --db-instance-identifier {p} --region {region} --query \"DBInstances[0].TagList[?Key=='{OWN_COPY_TAG}'].Value | [0]\" --output text 2>/dev/null || true); STALE={p}-stale-$(date +%Y%m%d); SOURCE=$(aws rds describe-db-instances --db-instance-identifier {p} --region {region} --query 'DBInstances[0].ReadReplicaSourceDBInstanceIdentifier' --output text 2>/dev/null) && [ \"$SOURCE\" = None ] && [ \"$OWN\" != \"$DR_ID\" ] && aws rds modify-db-instance --db-instance-identifier {p} --new-db-instance-identifier {stale} --apply-immediately --region {region} && {}   # an old primary that survived the outage is kept aside under another name (renamed at once), not deleted; the failback's own copy stays",
         retried(
             format!("aws rds wait db-instance-available --db-instance-identifier {stale} --region {region}"),
-            format!("aws rds describe-db-instances --db-instance-identifier {stale} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text")
+            instance_status(stale, region)
         )
     )
 }
@@ -595,8 +595,8 @@ pub(super) fn writers_back(c: &Ctx<'_>) -> Vec<String> {
         let (global, target) = global_and_primary_cluster(c, a);
         let d = c.ident(a, Role::Dr);
         lines.push(format!(
-            "WRITER=$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query 'GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn | [0]' --output text 2>/dev/null || true); case \"$WRITER\" in *:cluster:{d}) aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier \"{target}\" --region {} && {} ;; esac",
-            c.dr,
+            "WRITER=$({} 2>/dev/null || true); case \"$WRITER\" in *:cluster:{d}) aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier \"{target}\" --region {} && {} ;; esac",
+            global_writer(&global, c.dr),
             c.primary,
             wait_global_writer(&global, &target, c.primary)
         ));
@@ -616,8 +616,8 @@ pub(super) fn switch_cluster_back(c: &Ctx<'_>, a: &Asset) -> Step {
             // primary-region cluster writing already and only waits
             // (helper-74): a switchover to the writer is refused.
             format!(
-                "case \"$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {} --query 'GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn | [0]' --output text)\" in \"{target}\") echo '{p} writes already (switched back before)' ;; *) aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --region {} ;; esac",
-                c.primary,
+                "case \"$({})\" in \"{target}\") echo '{p} writes already (switched back before)' ;; *) aws rds switchover-global-cluster --global-cluster-identifier {global} --target-db-cluster-identifier {target} --region {} ;; esac",
+                global_writer(&global, c.primary),
                 c.primary,
                 p = c.ident(a, Role::Primary)
             ),

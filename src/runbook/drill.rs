@@ -93,6 +93,32 @@ pub(super) fn replication_lag(d: &Ctx<'_>) -> Option<Step> {
     ))
 }
 
+/// The line that deletes, without a final snapshot or automated backups,
+/// every RDS instance of `region` that JMESPath condition `filter` selects:
+/// deletion protection lifted, then the delete, then a wait until it is
+/// gone. `settle`: first wait for one still being made or modified, which
+/// can be neither modified nor deleted yet. `note`: the line's comment.
+fn delete_instances(region: &str, filter: &str, settle: bool, note: &str) -> String {
+    let available = if settle {
+        format!(
+            "{}; ",
+            retried(
+                format!("aws rds wait db-instance-available --db-instance-identifier \"$ID\" --region {region}"),
+                instance_status("\"$ID\"", region),
+            )
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "IDS=$(aws rds describe-db-instances --region {region} --query \"DBInstances[?{filter}].DBInstanceIdentifier\" --output text); for ID in $IDS; do {available}aws rds modify-db-instance --db-instance-identifier \"$ID\" --no-deletion-protection --apply-immediately --region {region} > /dev/null; {available}aws rds delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region {region} > /dev/null; {}; done   # {note}",
+        retried(
+            format!("aws rds wait db-instance-deleted --db-instance-identifier \"$ID\" --region {region}"),
+            instance_status("\"$ID\"", region),
+        )
+    )
+}
+
 /// What the drill's databases leave outside Terraform (helper-62), as the
 /// commands to run before the roots' destroy and after it:
 /// - before: an old primary RDS instance the failback kept aside
@@ -123,16 +149,11 @@ pub(super) fn database_leftovers(d: &Ctx<'_>) -> super::DatabaseLeftovers {
             let id = d.ident(a, Role::Dr);
             // One still being restored or modified can be neither modified
             // nor deleted yet (helper-77).
-            let available = retried(
-                format!("aws rds wait db-instance-available --db-instance-identifier \"$ID\" --region {r}"),
-                format!("aws rds describe-db-instances --db-instance-identifier \"$ID\" --region {r} --query 'DBInstances[0].DBInstanceStatus' --output text"),
-            );
-            format!(
-                "IDS=$(aws rds describe-db-instances --region {r} --query \"DBInstances[?DBInstanceIdentifier=='{id}' || starts_with(DBInstanceIdentifier, '{id}-rp')].DBInstanceIdentifier\" --output text); for ID in $IDS; do {available}; aws rds modify-db-instance --db-instance-identifier \"$ID\" --no-deletion-protection --apply-immediately --region {r} > /dev/null; {available}; aws rds delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region {r} > /dev/null; {}; done   # the copies the failover restored (a drill that stopped before its failback left them)",
-                retried(
-                    format!("aws rds wait db-instance-deleted --db-instance-identifier \"$ID\" --region {r}"),
-                    format!("aws rds describe-db-instances --db-instance-identifier \"$ID\" --region {r} --query 'DBInstances[0].DBInstanceStatus' --output text"),
-                )
+            delete_instances(
+                r,
+                &format!("DBInstanceIdentifier=='{id}' || starts_with(DBInstanceIdentifier, '{id}-rp')"),
+                true,
+                "the copies the failover restored (a drill that stopped before its failback left them)",
             )
         })
         .collect();
@@ -141,12 +162,11 @@ pub(super) fn database_leftovers(d: &Ctx<'_>) -> super::DatabaseLeftovers {
         .filter(|a| a.in_dr())
         .map(|a| {
             let id = d.ident(a, Role::Primary);
-            format!(
-                "IDS=$(aws rds describe-db-instances --region {p} --query \"DBInstances[?starts_with(DBInstanceIdentifier, '{id}-stale-')].DBInstanceIdentifier\" --output text); for ID in $IDS; do aws rds modify-db-instance --db-instance-identifier \"$ID\" --no-deletion-protection --apply-immediately --region {p} > /dev/null; aws rds delete-db-instance --db-instance-identifier \"$ID\" --skip-final-snapshot --delete-automated-backups --region {p} > /dev/null; {}; done   # the old primary the failback kept aside",
-                retried(
-                    format!("aws rds wait db-instance-deleted --db-instance-identifier \"$ID\" --region {p}"),
-                    format!("aws rds describe-db-instances --db-instance-identifier \"$ID\" --region {p} --query 'DBInstances[0].DBInstanceStatus' --output text"),
-                )
+            delete_instances(
+                p,
+                &format!("starts_with(DBInstanceIdentifier, '{id}-stale-')"),
+                false,
+                "the old primary the failback kept aside",
             )
         })
         .collect();
@@ -271,7 +291,7 @@ pub(super) fn teardown(d: &Ctx<'_>) -> Step {
                 "aws eks update-kubeconfig --name {eks} --region {region} --alias {eks}"
             ));
             commands.push(format!(
-                "for PV in $(kubectl --context {eks} get pv -o name); do kubectl --context {eks} patch \"$PV\" -p '{{\"spec\":{{\"persistentVolumeReclaimPolicy\":\"Delete\"}}}}'; done"
+                "for PV in $(kubectl --context {eks} get pv -o name); do kubectl --context {eks} patch \"$PV\" {RECLAIM_DELETE}; done"
             ));
             commands.push(format!(
                 "kubectl --context {eks} delete statefulsets --all --all-namespaces --cascade=foreground --timeout=15m"

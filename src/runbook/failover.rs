@@ -519,10 +519,11 @@ pub(super) fn data_steps(c: &Ctx<'_>) -> Vec<Step> {
 /// exports (where the DR root made their log groups for its DR name).
 fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Vec<String>, String, String, Vec<String>) {
     let id = c.ident(a, Role::Dr);
-    let network = c
-        .call(a, Role::Dr, "rds_backup_replication")
-        .is_some_and(|m| m.argument("restore_subnet_group_name").is_some());
-    let parameters = restore_has_parameters(c, a);
+    // What the DR module made for a restore, by the arguments it was given.
+    let replication = c.call(a, Role::Dr, "rds_backup_replication");
+    let made = |argument: &str| replication.is_some_and(|m| m.argument(argument).is_some());
+    let network = made("restore_subnet_group_name");
+    let parameters = made("parameter_group_family");
     let (mut group, mut placement) = if network {
         (
             vec![format!(
@@ -549,9 +550,7 @@ fn restore_placement(c: &Ctx<'_>, a: &Asset) -> (Vec<String>, String, String, Ve
     }
     // The DR module made the restore's log groups (encrypted, with a
     // retention) where it made its network (helper-67).
-    let logs_ready = c
-        .call(a, Role::Dr, "rds_backup_replication")
-        .is_some_and(|m| m.argument("restore_identifier").is_some());
+    let logs_ready = made("restore_identifier");
     let settings = c
         .call(a, Role::Primary, "rds")
         .map(|m| DbSettings::of(m, &c.plan.primary));

@@ -325,8 +325,6 @@ pub struct Runbook {
     /// Whether the failover moves traffic through Global Accelerator, whose
     /// API the DR steps then call in its own region besides the DR region's.
     pub global_accelerator: bool,
-    /// Whether the DR root has CloudWatch alarms and their topic.
-    pub dr_alarms: bool,
     /// Pre-steps acmegen enforces.
     pub prechecks: Vec<String>,
     /// First deployment, in order.
@@ -582,7 +580,6 @@ pub fn runbook(inv: &Inventory, plan: &Plan, path: &std::path::Path) -> Runbook 
             .map(|a| format!("{} ({})", a.name, a.kind))
             .collect(),
         global_accelerator: c.of(Kind::GlobalAccelerator).any(|a| a.in_dr()),
-        dr_alarms: has_alarms(&plan.dr),
         prechecks: prechecks(&c),
         bootstrap: bootstrap(&c),
         failover: failover(&c, &f),

@@ -19,10 +19,16 @@ pub(super) fn retried(wait: String, status: String) -> String {
     format!("until {wait}; do {status}; sleep 30; done")
 }
 
+/// The command that prints the status of RDS instance `id` (a name, or a
+/// quoted shell variable) in `region`.
+pub(super) fn instance_status(id: &str, region: &str) -> String {
+    format!("aws rds describe-db-instances --db-instance-identifier {id} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text")
+}
+
 pub(super) fn wait_instance(id: &str, region: &str) -> String {
     waited(
         format!("aws rds wait db-instance-available --db-instance-identifier {id} --region {region}"),
-        format!("aws rds describe-db-instances --db-instance-identifier {id} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text"),
+        instance_status(id, region),
         "30 min",
     )
 }
@@ -30,7 +36,7 @@ pub(super) fn wait_instance(id: &str, region: &str) -> String {
 pub(super) fn wait_instance_deleted(id: &str, region: &str) -> String {
     waited(
         format!("aws rds wait db-instance-deleted --db-instance-identifier {id} --region {region}"),
-        format!("aws rds describe-db-instances --db-instance-identifier {id} --region {region} --query 'DBInstances[0].DBInstanceStatus' --output text"),
+        instance_status(id, region),
         "30 min",
     )
 }
@@ -59,10 +65,17 @@ pub(super) fn wait_cluster_instances(cluster: &str, region: &str) -> String {
     )
 }
 
+/// The command that prints the ARN of the writer cluster of global database
+/// `global`, asked in `region` (None where it has none).
+pub(super) fn global_writer(global: &str, region: &str) -> String {
+    format!("aws rds describe-global-clusters --global-cluster-identifier {global} --region {region} --query 'GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn | [0]' --output text")
+}
+
 /// Wait until `writer` (a cluster ARN) is the writer of global database `global`.
 pub(super) fn wait_global_writer(global: &str, writer: &str, region: &str) -> String {
     format!(
-        "until [ \"$(aws rds describe-global-clusters --global-cluster-identifier {global} --region {region} --query 'GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn | [0]' --output text)\" = \"{writer}\" ]; do aws rds describe-global-clusters --global-cluster-identifier {global} --region {region} --query 'GlobalClusters[0].[Status,FailoverState.Status]' --output text; sleep 30; done"
+        "until [ \"$({})\" = \"{writer}\" ]; do aws rds describe-global-clusters --global-cluster-identifier {global} --region {region} --query 'GlobalClusters[0].[Status,FailoverState.Status]' --output text; sleep 30; done",
+        global_writer(global, region)
     )
 }
 
@@ -98,3 +111,7 @@ pub(super) fn snapshot_settled(status: String) -> String {
         "i=0; while case \"$({status})\" in available|failed|\"\") false ;; *) true ;; esac; do i=$((i + 1)); [ \"$i\" -lt 120 ] || break; sleep 30; done"
     )
 }
+
+/// The `kubectl patch` arguments that make a persistent volume go with its
+/// claim (the postgres-cluster StorageClass retains released volumes).
+pub(super) const RECLAIM_DELETE: &str = "-p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}'";

@@ -206,7 +206,7 @@ pub(super) fn rebuild_standby(c: &Ctx<'_>, a: &Asset) -> Option<(Vec<String>, St
                     "get pvc -l cluster-name={} -o jsonpath='{{.items[*].spec.volumeName}}'",
                     p.name
                 )),
-                p.kubectl("patch pv \"$PV\" -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}'")
+                p.kubectl(&format!("patch pv \"$PV\" {RECLAIM_DELETE}"))
             ),
             p.kubectl(&format!("delete postgresql {} --wait", p.name))
                 + "   # the promoted cluster: its data diverged from the primary's",
